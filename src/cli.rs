@@ -1,0 +1,84 @@
+//! The command line (DESIGN §5): clap definitions only.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// kam — the key-account workbench. With no command it opens the workbench.
+#[derive(Debug, Parser)]
+#[command(name = "kam", version, about, long_about = None)]
+pub struct Cli {
+    /// Database file (default: kam.db in the data folder)
+    #[arg(long, global = true, env = "KAM_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Language of messages and labels (default: config.toml, else LANG)
+    #[arg(long, global = true, value_enum, value_name = "zh|en")]
+    pub lang: Option<LangArg>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    Zh,
+    En,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The tier for an annual order volume (DESIGN §4.1, §4.4)
+    Tier(TierArgs),
+    /// The discount for a single order (DESIGN §4.2)
+    Discount(DiscountArgs),
+    /// Print the rules in force, or check a rules file
+    Rules(RulesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TierArgs {
+    /// Annual order volume in yuan: 2500000, 2,500,000.00, 250万
+    #[arg(long, value_name = "YUAN")]
+    pub annual: String,
+    /// Days the oldest unpaid receivable is past due
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub overdue_days: u32,
+    /// Print one JSON object: annual, tier, downgraded, reason
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiscountArgs {
+    /// Tier: silver, gold, platinum (or 银牌, 金牌, 白金)
+    #[arg(long, value_name = "T")]
+    pub tier: String,
+    /// Single-order amount at list price, in yuan: 50000, 50,000.00, 5万
+    #[arg(long, value_name = "YUAN")]
+    pub amount: String,
+    /// Payment method
+    #[arg(long, value_enum, default_value_t = PaymentArg::Cash)]
+    pub payment: PaymentArg,
+    /// Another promotion is already applied (discounts never stack)
+    #[arg(long)]
+    pub promo: bool,
+    /// Print one JSON object: tier, amount, payment, band, rate, net, reason
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PaymentArg {
+    /// 现款
+    Cash,
+    /// 赊销
+    Credit,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Check this rules file instead of printing the rules in force
+    #[arg(long, value_name = "FILE")]
+    pub check: Option<PathBuf>,
+}

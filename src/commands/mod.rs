@@ -1,0 +1,54 @@
+//! One module per subcommand.
+
+pub mod discount;
+pub mod rules;
+pub mod tier;
+
+use kam_rules::{Lang, Money};
+
+use crate::i18n::T;
+
+/// A command's failure: the message for stderr, an optional hint of what to
+/// type instead, and the exit status.
+#[derive(Debug)]
+pub struct Failure {
+    pub message: String,
+    pub hint: Option<String>,
+    pub code: u8,
+}
+
+impl Failure {
+    /// Bad input on the command line (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self { message: message.into(), hint: None, code: 2 }
+    }
+
+    /// Anything else that went wrong (exit 1).
+    pub fn failed(message: impl Into<String>) -> Self {
+        Self { message: message.into(), hint: None, code: 1 }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// What every command gets: the language and the rules in force.
+pub struct Ctx {
+    pub lang: Lang,
+    pub rules: kam_rules::Rules,
+}
+
+/// Parses an amount flag, naming the flag in the error.
+pub fn amount_arg(lang: Lang, flag: &str, text: &str) -> Result<Money, Failure> {
+    Money::parse(text)
+        .map_err(|e| Failure::usage(T::BadAmount.fill(lang, &[("flag", flag), ("detail", &e.to_string())])))
+}
+
+/// Prints a JSON value on one line.
+pub fn print_json<S: serde::Serialize>(value: &S) -> Result<(), Failure> {
+    let text = serde_json::to_string(value).map_err(|e| Failure::failed(e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}

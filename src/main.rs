@@ -1,0 +1,57 @@
+//! kam: parse the command line, dispatch, map errors to exit codes.
+
+mod cli;
+mod commands;
+mod config;
+mod i18n;
+mod paths;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use kam_rules::Lang;
+
+use crate::cli::{Cli, Command, LangArg};
+use crate::commands::{Ctx, Failure};
+use crate::config::Config;
+use crate::i18n::T;
+use crate::paths::Paths;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let flag_lang = cli.lang.map(|l| match l {
+        LangArg::Zh => Lang::Zh,
+        LangArg::En => Lang::En,
+    });
+    let paths = Paths::resolve(cli.db.clone());
+    // A broken config must not hide the error's language: fall back to the flag or LANG.
+    let (config, config_error) = match Config::load(&paths) {
+        Ok(c) => (c, None),
+        Err(e) => (Config::default(), Some(e)),
+    };
+    let lang = config::resolve_lang(flag_lang, &config);
+    let result =
+        config_error.map_or(Ok(()), |e| Err(Failure::failed(e.to_string()))).and_then(|()| run(&cli, &paths, lang));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("kam: {}: {}", T::ErrorPrefix.get(lang), f.message);
+            if let Some(h) = f.hint {
+                eprintln!("kam: {}: {h}", T::HintPrefix.get(lang));
+            }
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn run(cli: &Cli, paths: &Paths, lang: Lang) -> Result<(), Failure> {
+    let rules =
+        config::load_rules(paths).map_err(|e| Failure::failed(e.to_string()).with_hint(T::FixRulesHint.get(lang)))?;
+    let ctx = Ctx { lang, rules };
+    match &cli.command {
+        Some(Command::Tier(a)) => commands::tier::run(&ctx, a),
+        Some(Command::Discount(a)) => commands::discount::run(&ctx, a),
+        Some(Command::Rules(a)) => commands::rules::run(&ctx, paths, a),
+        None => Err(Failure::usage(T::NoWorkbenchYet.get(lang))),
+    }
+}
