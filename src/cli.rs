@@ -39,7 +39,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct TierArgs {
     /// Annual order volume in yuan: 2500000, 2,500,000.00, 250万
-    #[arg(long, value_name = "YUAN")]
+    #[arg(long, value_name = "YUAN", allow_hyphen_values = true)]
     pub annual: String,
     /// Days the oldest unpaid receivable is past due
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -55,7 +55,7 @@ pub struct DiscountArgs {
     #[arg(long, value_name = "T")]
     pub tier: String,
     /// Single-order amount at list price, in yuan: 50000, 50,000.00, 5万
-    #[arg(long, value_name = "YUAN")]
+    #[arg(long, value_name = "YUAN", allow_hyphen_values = true)]
     pub amount: String,
     /// Payment method
     #[arg(long, value_enum, default_value_t = PaymentArg::Cash)]

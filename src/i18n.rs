@@ -43,6 +43,8 @@ catalogue! {
     RateLabel => "折扣率", "Rate";
     NetLabel => "折后金额", "Net";
     NoBand => "无", "none";
+    FullPrice => "不打折", "full list price";
+    PercentOff => "减 {pct}%", "{pct}% off";
     Yuan => "元", "yuan";
     RulesOk => "{path}:规则文件有效", "{path}: the rules file is valid";
     RulesInForce => "# 当前生效的规则({source})", "# Rules in force ({source})";
