@@ -1,21 +1,14 @@
 //! kam: parse the command line, dispatch, map errors to exit codes.
 
-mod cli;
-mod commands;
-mod config;
-mod i18n;
-mod paths;
-
 use std::process::ExitCode;
 
 use clap::Parser;
+use kam::cli::{Cli, Command, LangArg};
+use kam::commands::{self, Ctx, Failure};
+use kam::config::{self, Config};
+use kam::i18n::T;
+use kam::paths::Paths;
 use kam_rules::Lang;
-
-use crate::cli::{Cli, Command, LangArg};
-use crate::commands::{Ctx, Failure};
-use crate::config::Config;
-use crate::i18n::T;
-use crate::paths::Paths;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

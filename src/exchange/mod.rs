@@ -1,0 +1,4 @@
+//! CSV export, spreadsheet import and merging, over `impl Write` / `impl Read`.
+
+pub mod csv_out;
+pub mod text;

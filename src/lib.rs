@@ -1,0 +1,11 @@
+//! kam as a library: everything the binary does, so integration tests can
+//! drive the store, the exchange and the commands directly.
+//!
+//! Arrows point one way: tui → store → model → kam-rules.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod exchange;
+pub mod i18n;
+pub mod paths;
