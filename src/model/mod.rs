@@ -36,6 +36,11 @@ impl Id {
         Self(uuid::Uuid::now_v7().to_string())
     }
 
+    /// An id from a UUID built elsewhere (the demo builds v7 ids from its seed).
+    pub fn from_uuid(u: uuid::Uuid) -> Self {
+        Self(u.to_string())
+    }
+
     /// Reads an id written by kam (or by another kam on another laptop).
     pub fn parse(text: &str) -> Result<Self, ModelError> {
         uuid::Uuid::parse_str(text.trim())

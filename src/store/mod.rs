@@ -17,6 +17,9 @@
 
 mod accounts;
 mod activity;
+mod backup;
+mod bulk;
+mod check;
 mod col;
 mod history;
 mod plans;
@@ -34,6 +37,9 @@ use chrono::{DateTime, SubsecRound, Utc};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 pub use accounts::{AccountCursor, AccountListQuery, AccountPage, AccountRow, ContactRow};
+pub use backup::BACKUPS_KEPT;
+pub use bulk::Bulk;
+pub use check::{CheckReport, KindCount};
 pub use history::{ChangeLine, TrashEntry, TRASH_DAYS};
 pub use record::{AnyRecord, Conflict, Record, RecordKind};
 pub use schema::LATEST as SCHEMA_VERSION;
