@@ -34,6 +34,10 @@ pub enum Command {
     Discount(DiscountArgs),
     /// Print the rules in force, or check a rules file
     Rules(RulesArgs),
+    /// Fill an empty database with fictional demo data
+    Demo(DemoArgs),
+    /// Integrity check, counts per record kind, trash and backups
+    Check,
 }
 
 #[derive(Debug, Args)]
@@ -81,4 +85,20 @@ pub struct RulesArgs {
     /// Check this rules file instead of printing the rules in force
     #[arg(long, value_name = "FILE")]
     pub check: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many accounts (each with about 3 contacts, 20 orders and 10 visits)
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub accounts: u32,
+    /// The same seed gives the same data (for the same --today)
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Empty a file that already holds records and fill it anyway
+    #[arg(long)]
+    pub force: bool,
+    /// The day the data is built around, YYYY-MM-DD (default: today)
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
 }

@@ -54,6 +54,26 @@ catalogue! {
     BadTier => "--tier:未知等级“{given}”,可用:silver 银牌、gold 金牌、platinum 白金", "--tier: unknown tier '{given}': use silver, gold or platinum (银牌, 金牌, 白金)";
     FixRulesHint => "修改该文件,或删除它以使用内置规则;`kam rules` 打印完整的规则供参考", "fix the file, or remove it to use the built-in rules; `kam rules` prints the complete rules to start from";
     NoWorkbenchYet => "工作台尚未构建;可用命令:kam tier、kam discount、kam rules(见 kam --help)", "the workbench is not built yet; commands available: kam tier, kam discount, kam rules (see kam --help)";
+    DemoBadToday => "--today:“{given}”不是 YYYY-MM-DD 格式的日期", "--today: '{given}' is not a YYYY-MM-DD date";
+    DemoNotEmpty => "{path} 中已有记录,演示数据不会覆盖它", "{path} already holds records; the demo will not overwrite them";
+    DemoForceHint => "加 --force 清空该文件并填入演示数据,或用 --db 指定一个新文件", "add --force to empty the file and fill it with demo data, or name a new file with --db";
+    DemoDone => "已生成 {accounts} 个客户、共 {records} 条记录,写入 {path}(用时 {secs} 秒)", "generated {accounts} accounts, {records} records in all, in {path} ({secs} s)";
+    CheckFile => "数据库文件", "Database file";
+    CheckSchema => "结构版本", "Schema version";
+    CheckSchemaValue => "{found}(本程序支持 {known})", "{found} (this kam knows {known})";
+    CheckQuick => "快速检查", "Quick check";
+    CheckIntegrity => "完整检查", "Integrity check";
+    CheckForeignKeys => "外键检查", "Foreign keys";
+    CheckOk => "正常", "ok";
+    CheckCounts => "记录数", "Records";
+    CheckCountValue => "{live} 条,回收站 {trashed} 条", "{live} live, {trashed} in the trash";
+    CheckTrash => "回收站条目", "Trash entries";
+    CheckLog => "变更日志行数", "Change-log lines";
+    CheckBackup => "最近备份", "Last backup";
+    CheckBackupValue => "{path}(共 {count} 份)", "{path} ({count} kept)";
+    CheckNoBackup => "尚无备份(备份目录:{dir})", "none yet (backups folder: {dir})";
+    CheckProblems => "{path} 检查发现问题", "{path} has problems";
+    CheckRestoreHint => "从备份目录 {dir} 中恢复最近的副本", "restore the latest copy from the backups folder {dir}";
 }
 
 impl T {

@@ -1,5 +1,5 @@
-//! kam as a library: everything the binary does, so integration tests can
-//! drive the store, the exchange and the commands directly.
+//! kam as a library: everything the binary does, so integration tests and
+//! benchmarks can drive the store, the exchange and the commands directly.
 //!
 //! Arrows point one way: tui → store → model → kam-rules.
 
@@ -8,4 +8,6 @@ pub mod commands;
 pub mod config;
 pub mod exchange;
 pub mod i18n;
+pub mod model;
 pub mod paths;
+pub mod store;

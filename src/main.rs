@@ -23,8 +23,9 @@ fn main() -> ExitCode {
         Err(e) => (Config::default(), Some(e)),
     };
     let lang = config::resolve_lang(flag_lang, &config);
-    let result =
-        config_error.map_or(Ok(()), |e| Err(Failure::failed(e.to_string()))).and_then(|()| run(&cli, &paths, lang));
+    let result = config_error
+        .map_or(Ok(()), |e| Err(Failure::failed(e.to_string())))
+        .and_then(|()| run(&cli, &paths, &config, lang));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
@@ -37,7 +38,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: &Cli, paths: &Paths, lang: Lang) -> Result<(), Failure> {
+fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Failure> {
     let rules =
         config::load_rules(paths).map_err(|e| Failure::failed(e.to_string()).with_hint(T::FixRulesHint.get(lang)))?;
     let ctx = Ctx { lang, rules };
@@ -45,6 +46,14 @@ fn run(cli: &Cli, paths: &Paths, lang: Lang) -> Result<(), Failure> {
         Some(Command::Tier(a)) => commands::tier::run(&ctx, a),
         Some(Command::Discount(a)) => commands::discount::run(&ctx, a),
         Some(Command::Rules(a)) => commands::rules::run(&ctx, paths, a),
+        Some(Command::Demo(a)) => {
+            let mut store = commands::open_store(paths, config.user.as_deref(), false)?;
+            commands::demo::run(&ctx, &mut store, a)
+        }
+        Some(Command::Check) => {
+            let store = commands::open_store(paths, config.user.as_deref(), true)?;
+            commands::check::run(&ctx, &store, paths)
+        }
         None => Err(Failure::usage(T::NoWorkbenchYet.get(lang))),
     }
 }

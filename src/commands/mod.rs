@@ -1,5 +1,7 @@
 //! One module per subcommand.
 
+pub mod check;
+pub mod demo;
 pub mod discount;
 pub mod rules;
 pub mod tier;
@@ -51,4 +53,23 @@ pub fn print_json<S: serde::Serialize>(value: &S) -> Result<(), Failure> {
     let text = serde_json::to_string(value).map_err(|e| Failure::failed(e.to_string()))?;
     println!("{text}");
     Ok(())
+}
+
+/// Opens the database for a command: the config's user is written as
+/// `updated_by`; with `backup`, the daily backup is taken first thing.
+pub fn open_store(
+    paths: &crate::paths::Paths,
+    user: Option<&str>,
+    backup: bool,
+) -> Result<crate::store::Store, Failure> {
+    let mut store = crate::store::Store::open(&paths.db).map_err(|e| Failure::failed(e.to_string()))?;
+    if let Some(u) = user {
+        store.set_user(u);
+    }
+    if backup {
+        store
+            .daily_backup(&paths.backups, chrono::Local::now().date_naive())
+            .map_err(|e| Failure::failed(e.to_string()))?;
+    }
+    Ok(store)
 }

@@ -1,0 +1,68 @@
+//! `kam check`: quick and full integrity check, foreign keys, schema
+//! version, counts per record kind, trash size and the last backup; a
+//! non-zero exit on any problem.
+
+use crate::store::{RecordKind, Store};
+
+use super::{Ctx, Failure};
+use crate::i18n::T;
+use crate::paths::{show, Paths};
+
+pub fn run(ctx: &Ctx, store: &Store, paths: &Paths) -> Result<(), Failure> {
+    let l = ctx.lang;
+    let r = store.check(&paths.backups).map_err(|e| Failure::failed(e.to_string()))?;
+    let ok = |problems: &[String]| {
+        if problems.is_empty() {
+            T::CheckOk.get(l).to_string()
+        } else {
+            problems.join("; ")
+        }
+    };
+    println!("{}: {}", T::CheckFile.get(l), show(&r.path));
+    println!(
+        "{}: {}",
+        T::CheckSchema.get(l),
+        T::CheckSchemaValue
+            .fill(l, &[("found", &r.schema_version.to_string()), ("known", &r.supported_version.to_string())])
+    );
+    println!("{}: {}", T::CheckQuick.get(l), ok(&r.quick_check));
+    println!("{}: {}", T::CheckIntegrity.get(l), ok(&r.integrity_check));
+    println!("{}: {}", T::CheckForeignKeys.get(l), ok(&r.foreign_keys));
+    println!("{}:", T::CheckCounts.get(l));
+    for c in &r.counts {
+        println!(
+            "  {:<14} {}",
+            kind_label(c.kind, l),
+            T::CheckCountValue.fill(l, &[("live", &c.live.to_string()), ("trashed", &c.trashed.to_string())])
+        );
+    }
+    println!("{}: {}", T::CheckTrash.get(l), r.trash_entries);
+    println!("{}: {}", T::CheckLog.get(l), r.change_log_lines);
+    let backup = r.last_backup.as_ref().map_or_else(
+        || T::CheckNoBackup.fill(l, &[("dir", &show(&paths.backups))]),
+        |p| T::CheckBackupValue.fill(l, &[("path", &show(p)), ("count", &r.backups.to_string())]),
+    );
+    println!("{}: {backup}", T::CheckBackup.get(l));
+    if r.is_sound() {
+        Ok(())
+    } else {
+        Err(Failure::failed(T::CheckProblems.fill(l, &[("path", &show(&r.path))]))
+            .with_hint(T::CheckRestoreHint.fill(l, &[("dir", &show(&paths.backups))])))
+    }
+}
+
+fn kind_label(kind: RecordKind, l: kam_rules::Lang) -> &'static str {
+    let (zh, en) = match kind {
+        RecordKind::Account => ("客户", "accounts"),
+        RecordKind::Contact => ("联系人", "contacts"),
+        RecordKind::Order => ("订单", "orders"),
+        RecordKind::Visit => ("拜访", "visits"),
+        RecordKind::ChangeEvent => ("重大异动", "change events"),
+        RecordKind::Feedback => ("意见反馈", "feedback"),
+        RecordKind::CallPlan => ("电话计划", "call plans"),
+        RecordKind::Presentation => ("演讲计划", "presentations"),
+        RecordKind::VipCard => ("VIP 来客卡", "VIP cards"),
+        RecordKind::Target => ("考核目标", "targets"),
+    };
+    l.pick(zh, en)
+}

@@ -1,0 +1,255 @@
+//! §3.3 orders with their collections, §3.4 visits, §3.5 major-change events
+//! and feedback, and the per-rep targets the evaluation (§4.9) needs.
+
+use chrono::NaiveDate;
+use kam_rules::{Money, Payment, Period, Rate};
+use serde::{Deserialize, Serialize};
+
+use super::{in_range, not_negative, record_enum, require, Id, Meta, ModelError};
+
+/// A line of the sales ledger (大客户销售台帐) with its collections.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    pub meta: Meta,
+    pub account_id: Id,
+    pub date: NaiveDate,
+    /// List-price amount of the order.
+    pub amount: Money,
+    pub payment: Payment,
+    /// Another promotion applied (discounts never stack, §4.2).
+    pub promotion: bool,
+    /// The discount rate applied, if any.
+    pub discount_rate: Option<Rate>,
+    /// What the customer owes after the discount.
+    pub net_amount: Money,
+    pub due_date: Option<NaiveDate>,
+    /// Payments received, in date order.
+    pub collections: Vec<Collection>,
+}
+
+/// One payment received against an order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Collection {
+    pub date: NaiveDate,
+    pub amount: Money,
+}
+
+impl Default for Order {
+    fn default() -> Self {
+        Self {
+            meta: Meta::default(),
+            account_id: Id::default(),
+            date: NaiveDate::default(),
+            amount: Money::ZERO,
+            payment: Payment::Cash,
+            promotion: false,
+            discount_rate: None,
+            net_amount: Money::ZERO,
+            due_date: None,
+            collections: Vec::new(),
+        }
+    }
+}
+
+impl Order {
+    /// Sum of the collections.
+    pub fn collected(&self) -> Money {
+        self.collections.iter().map(|c| c.amount).sum()
+    }
+
+    /// What is still owed: net amount less collections (never below zero).
+    pub fn outstanding(&self) -> Money {
+        let left = self.net_amount - self.collected();
+        if left.is_negative() {
+            Money::ZERO
+        } else {
+            left
+        }
+    }
+
+    pub fn validate(&self) -> Result<(), ModelError> {
+        not_negative("amount", self.amount)?;
+        not_negative("net_amount", self.net_amount)?;
+        if self.net_amount > self.amount {
+            return Err(ModelError::new("net_amount", "the net amount cannot exceed the order amount"));
+        }
+        if let Some(due) = self.due_date {
+            if due < self.date {
+                return Err(ModelError::new("due_date", "the due date is before the order date"));
+            }
+        }
+        for (i, c) in self.collections.iter().enumerate() {
+            not_negative(&format!("collections[{i}].amount"), c.amount)?;
+        }
+        if self.collected() > self.net_amount {
+            return Err(ModelError::new("collections", "more collected than the net amount"));
+        }
+        Ok(())
+    }
+}
+
+record_enum! {
+    /// How the account was contacted (§3.4).
+    pub enum VisitKind: "contact kind" {
+        Visit => ("visit", "拜访", "Visit"),
+        Phone => ("phone", "电话", "Phone"),
+        Email => ("email", "邮件", "Email"),
+        Meeting => ("meeting", "会议", "Meeting"),
+        Other => ("other", "其他", "Other"),
+    }
+}
+
+/// A line of the visit and contact log (大客户拜访记录表).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Visit {
+    pub meta: Meta,
+    pub account_id: Id,
+    /// The account's contacts met or called.
+    pub contacts: Vec<VisitContact>,
+    pub date: NaiveDate,
+    pub kind: VisitKind,
+    /// Who visited or called.
+    pub by: String,
+    /// A manager-level person took part (§4.7 counts these).
+    pub by_manager: bool,
+    pub purpose: String,
+    pub summary: String,
+    pub next_step: String,
+    pub next_date: Option<NaiveDate>,
+}
+
+/// A contact who took part in a visit.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitContact {
+    pub contact_id: Id,
+}
+
+impl Visit {
+    pub fn validate(&self) -> Result<(), ModelError> {
+        require("by", &self.by)?;
+        if let Some(next) = self.next_date {
+            if next < self.date {
+                return Err(ModelError::new("next_date", "the next step's date is before the visit"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A major change at an account (大客户经营重大异动表).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeEvent {
+    pub meta: Meta,
+    pub account_id: Id,
+    pub date: NaiveDate,
+    /// What changed: 人事变动, 资金紧张, 并购 …
+    pub kind: String,
+    pub description: String,
+    pub follow_up: String,
+}
+
+impl ChangeEvent {
+    pub fn validate(&self) -> Result<(), ModelError> {
+        require("kind", &self.kind)?;
+        require("description", &self.description)
+    }
+}
+
+/// A line of customer feedback (大客户意见反馈表).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Feedback {
+    pub meta: Meta,
+    pub account_id: Id,
+    pub date: NaiveDate,
+    pub from_whom: String,
+    /// 1 (very unhappy) to 5 (very happy).
+    pub satisfaction: Option<u8>,
+    pub complaint: bool,
+    pub content: String,
+    pub handling: String,
+    pub closed: bool,
+}
+
+impl Feedback {
+    pub fn validate(&self) -> Result<(), ModelError> {
+        require("content", &self.content)?;
+        in_range("satisfaction", self.satisfaction, 1, 5)
+    }
+}
+
+/// A rep's targets and the supervisor's scores for one period (§4.9).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    pub meta: Meta,
+    pub rep: String,
+    /// `2026-11`, `2026-Q4` or `2026`, as [`Period::parse`] reads it.
+    pub period: String,
+    pub planned_sales: Option<Money>,
+    pub planned_collection: Option<Money>,
+    pub expense_budget: Option<Money>,
+    pub expense_actual: Option<Money>,
+    /// Supervisor's scores, 0–100.
+    pub ability: Option<u8>,
+    pub attitude: Option<u8>,
+}
+
+impl Target {
+    pub fn period(&self) -> Result<Period, ModelError> {
+        Period::parse(&self.period).map_err(|e| ModelError::new("period", e.to_string()))
+    }
+
+    pub fn validate(&self) -> Result<(), ModelError> {
+        require("rep", &self.rep)?;
+        self.period()?;
+        for (field, m) in [
+            ("planned_sales", self.planned_sales),
+            ("planned_collection", self.planned_collection),
+            ("expense_budget", self.expense_budget),
+            ("expense_actual", self.expense_actual),
+        ] {
+            if let Some(m) = m {
+                not_negative(field, m)?;
+            }
+        }
+        in_range("ability", self.ability, 0, 100)?;
+        in_range("attitude", self.attitude, 0, 100)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    #[test]
+    fn order_outstanding_and_checks() {
+        let mut o = Order {
+            date: d("2026-01-01"),
+            amount: Money::from_yuan(100),
+            net_amount: Money::from_yuan(95),
+            due_date: Some(d("2026-02-01")),
+            ..Order::default()
+        };
+        o.collections.push(Collection { date: d("2026-01-10"), amount: Money::from_yuan(40) });
+        assert_eq!(o.outstanding(), Money::from_yuan(55));
+        assert!(o.validate().is_ok());
+        o.collections.push(Collection { date: d("2026-01-11"), amount: Money::from_yuan(60) });
+        assert_eq!(o.validate().unwrap_err().field, "collections");
+        o.collections.pop();
+        o.due_date = Some(d("2025-12-01"));
+        assert_eq!(o.validate().unwrap_err().field, "due_date");
+    }
+
+    #[test]
+    fn feedback_and_target_ranges() {
+        let f = Feedback { content: "发货慢".into(), satisfaction: Some(6), ..Feedback::default() };
+        assert_eq!(f.validate().unwrap_err().field, "satisfaction");
+        let t = Target { rep: "王芳".into(), period: "2026-13".into(), ..Target::default() };
+        assert_eq!(t.validate().unwrap_err().field, "period");
+        let t = Target { rep: "王芳".into(), period: "2026-Q4".into(), ability: Some(90), ..Target::default() };
+        assert!(t.validate().is_ok());
+    }
+}

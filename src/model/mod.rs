@@ -1,0 +1,219 @@
+//! The records of DESIGN §3 as plain data, with their validation.
+//!
+//! Nothing here touches SQLite or the terminal: a record is a struct of typed
+//! fields (money in fen, dates as `NaiveDate`, labelled enums from kam-rules)
+//! plus a [`Meta`] the store fills in. Repeated rows of a paper form (the
+//! participants of a call plan, the FAB lines of a VIP card …) are `Vec`s of
+//! small row structs, kept in order.
+
+mod account;
+mod activity;
+mod plans;
+mod vip;
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub use account::{Account, ArchiveCategory, ArchiveEntry, Contact, ObservedBehaviour, Responsibility, Score};
+pub use activity::{ChangeEvent, Collection, Feedback, Order, Target, Visit, VisitContact, VisitKind};
+pub use plans::{
+    ActionStep, CallPlan, Commitment, CustomerParticipant, Influence, IntroQuestion, OurParticipant, PlanStatus,
+    Presentation, PresentationParticipant,
+};
+pub use vip::{FabItem, Handover, Objection, Resolution, VipCard, VipStatus};
+
+/// A record's id: a UUID v7 as text, unique across laptops and sortable by
+/// creation time.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Id(String);
+
+impl Id {
+    /// A fresh UUID v7.
+    pub fn new() -> Self {
+        Self(uuid::Uuid::now_v7().to_string())
+    }
+
+    /// An id from a UUID built elsewhere (the demo builds v7 ids from its seed).
+    pub fn from_uuid(u: uuid::Uuid) -> Self {
+        Self(u.to_string())
+    }
+
+    /// Reads an id written by kam (or by another kam on another laptop).
+    pub fn parse(text: &str) -> Result<Self, ModelError> {
+        uuid::Uuid::parse_str(text.trim())
+            .map(|u| Self(u.to_string()))
+            .map_err(|_| ModelError::new("id", format!("'{text}' is not a record id (UUID)")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for Id {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What every record carries (DESIGN §3): a stable id, when and by whom it
+/// was written, the `version` that guards against lost updates and the soft
+/// delete mark. The store sets all of it; a new record has version 0.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meta {
+    pub id: Id,
+    /// 0 until first saved; then 1, 2, … one more on every save.
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+impl Default for Meta {
+    fn default() -> Self {
+        let now = Utc::now();
+        Self {
+            id: Id::new(),
+            version: 0,
+            created_at: now,
+            updated_at: now,
+            updated_by: String::new(),
+            deleted_at: None,
+        }
+    }
+}
+
+impl Meta {
+    /// Whether the record has never been saved.
+    pub fn is_new(&self) -> bool {
+        self.version == 0
+    }
+}
+
+/// A field that does not hold a valid value, named so a form can show the
+/// message next to it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct ModelError {
+    /// The field's name as in the record struct (`name`, `birth_date`, `participants[2].name` …).
+    pub field: String,
+    pub message: String,
+}
+
+impl ModelError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+/// Validation shared by the records.
+pub(crate) fn require(field: &str, value: &str) -> Result<(), ModelError> {
+    if value.trim().is_empty() {
+        Err(ModelError::new(field, "required"))
+    } else {
+        Ok(())
+    }
+}
+
+pub(crate) fn in_range(field: &str, value: Option<u8>, lo: u8, hi: u8) -> Result<(), ModelError> {
+    match value {
+        Some(v) if !(lo..=hi).contains(&v) => Err(ModelError::new(field, format!("{v} is outside {lo}–{hi}"))),
+        _ => Ok(()),
+    }
+}
+
+pub(crate) fn not_negative(field: &str, value: kam_rules::Money) -> Result<(), ModelError> {
+    if value.is_negative() {
+        Err(ModelError::new(field, "must be zero or more"))
+    } else {
+        Ok(())
+    }
+}
+
+/// An `HH:MM` time of day.
+pub(crate) fn time_text(t: chrono::NaiveTime) -> String {
+    t.format("%H:%M").to_string()
+}
+
+/// Defines a labelled enum of kam's own records (kam-rules' enums come with
+/// their labels): key for files and the database, Chinese and English labels.
+macro_rules! record_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident : $what:literal {
+            $( $(#[$vmeta:meta])* $variant:ident => ($key:literal, $zh:literal, $en:literal) ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+        pub enum $name {
+            #[default]
+            $( $(#[$vmeta])* $variant ),+
+        }
+
+        impl kam_rules::Labeled for $name {
+            const ALL: &'static [Self] = &[$(Self::$variant),+];
+            fn key(self) -> &'static str {
+                match self { $(Self::$variant => $key),+ }
+            }
+            fn zh(self) -> &'static str {
+                match self { $(Self::$variant => $zh),+ }
+            }
+            fn en(self) -> &'static str {
+                match self { $(Self::$variant => $en),+ }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(kam_rules::Labeled::key(*self))
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(kam_rules::Labeled::key(*self))
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <String as ::serde::Deserialize>::deserialize(d)?;
+                <Self as kam_rules::Labeled>::parse(&s).ok_or_else(|| {
+                    ::serde::de::Error::custom(format!(
+                        "unknown {} '{s}': expected one of {}",
+                        $what,
+                        <Self as kam_rules::Labeled>::keys_list()
+                    ))
+                })
+            }
+        }
+    };
+}
+pub(crate) use record_enum;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_uuid_v7_text() {
+        let a = Id::new();
+        let b = Id::new();
+        assert_ne!(a, b);
+        assert_eq!(a.as_str().len(), 36);
+        assert_eq!(a.as_str().as_bytes()[14], b'7');
+        assert_eq!(Id::parse(a.as_str()), Ok(a));
+        assert_eq!(Id::parse("nope").unwrap_err().field, "id");
+    }
+}

@@ -1,0 +1,191 @@
+//! §3.6 executive call plans and §3.7 presentation plans (seed 000).
+
+use chrono::{NaiveDate, NaiveTime};
+use kam_rules::BuyingRole;
+use serde::{Deserialize, Serialize};
+
+use super::{record_enum, require, Id, Meta, ModelError};
+
+record_enum! {
+    /// A call plan is planned until the call is done and summarised.
+    pub enum PlanStatus: "plan status" {
+        Planned => ("planned", "计划中", "Planned"),
+        Done => ("done", "已完成", "Done"),
+    }
+}
+
+/// An executive call plan (执行人员电话计划): header, plan, influence,
+/// introduction and the summary written after the call.
+// The seed's pre-visit checklist is five yes/no boxes.
+#[allow(clippy::struct_excessive_bools)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallPlan {
+    pub meta: Meta,
+    // Header
+    pub account_id: Id,
+    pub opportunity: String,
+    pub account_executive: String,
+    pub phone: String,
+    pub location: String,
+    pub assistant: String,
+    pub call_date: Option<NaiveDate>,
+    pub call_time: Option<NaiveTime>,
+    pub sales_rep: String,
+    pub manager: String,
+    // Plan
+    pub objective: String,
+    pub expected_result: String,
+    pub customer_participants: Vec<CustomerParticipant>,
+    pub our_participants: Vec<OurParticipant>,
+    pub agenda: String,
+    /// Competitive views or obstacles.
+    pub obstacles: String,
+    /// Resources needed and preparation.
+    pub resources: String,
+    // The pre-visit checklist of seed 002.
+    pub prep_business_cards: bool,
+    pub prep_materials: bool,
+    pub prep_evidence: bool,
+    pub prep_proposal: bool,
+    /// An answer ready to "why should I spend time with you?"
+    pub prep_why_answer: bool,
+    pub influence: Vec<Influence>,
+    pub introduction: Vec<IntroQuestion>,
+    // Summary
+    pub what_happened: String,
+    pub commitments: Vec<Commitment>,
+    pub supporter_assessment: String,
+    pub manager_assessment: String,
+    pub status: PlanStatus,
+}
+
+/// Someone from the customer on the call: a contact of the account or a name typed in.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerParticipant {
+    pub contact_id: Option<Id>,
+    pub name: String,
+    pub title: String,
+    /// The buying role on this plan (else the contact's own).
+    pub role: Option<BuyingRole>,
+}
+
+/// Someone from our side on the call.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OurParticipant {
+    pub name: String,
+    pub title: String,
+    pub role: String,
+}
+
+/// A row of the influence table.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Influence {
+    /// A view you can influence.
+    pub view: String,
+    /// How you will influence it.
+    pub how: String,
+    pub business_value: String,
+    pub political_value: String,
+}
+
+/// A row of the introduction table.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntroQuestion {
+    /// What you need to know.
+    pub need: String,
+    pub why: String,
+    pub question: String,
+}
+
+/// A commitment or action agreed on the call.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Commitment {
+    pub who: String,
+    pub what: String,
+    pub by: Option<NaiveDate>,
+}
+
+impl CallPlan {
+    pub fn validate(&self) -> Result<(), ModelError> {
+        if self.status == PlanStatus::Done && self.what_happened.trim().is_empty() {
+            return Err(ModelError::new("what_happened", "a done call needs a summary of what happened"));
+        }
+        for (i, p) in self.customer_participants.iter().enumerate() {
+            if p.contact_id.is_none() {
+                require(&format!("customer_participants[{i}].name"), &p.name)?;
+            }
+        }
+        for (i, p) in self.our_participants.iter().enumerate() {
+            require(&format!("our_participants[{i}].name"), &p.name)?;
+        }
+        for (i, c) in self.commitments.iter().enumerate() {
+            require(&format!("commitments[{i}].what"), &c.what)?;
+        }
+        Ok(())
+    }
+}
+
+/// A presentation plan (演讲计划).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Presentation {
+    pub meta: Meta,
+    pub account_id: Id,
+    pub opportunity: String,
+    pub date: Option<NaiveDate>,
+    pub sales_rep: String,
+    pub objective: String,
+    pub agenda: String,
+    pub participants: Vec<PresentationParticipant>,
+    /// Action steps worked backwards from the desired result, in order.
+    pub steps: Vec<ActionStep>,
+}
+
+/// A customer participant of a presentation.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresentationParticipant {
+    pub contact_id: Option<Id>,
+    /// Name and title.
+    pub name_title: String,
+    pub buying_role: Option<BuyingRole>,
+    pub business_arguments: String,
+    pub political_arguments: String,
+}
+
+/// One action step of the organisation table.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionStep {
+    pub step: String,
+    pub owner: String,
+    pub due: Option<NaiveDate>,
+    pub done: bool,
+}
+
+impl Presentation {
+    pub fn validate(&self) -> Result<(), ModelError> {
+        require("objective", &self.objective)?;
+        for (i, p) in self.participants.iter().enumerate() {
+            if p.contact_id.is_none() {
+                require(&format!("participants[{i}].name_title"), &p.name_title)?;
+            }
+        }
+        for (i, s) in self.steps.iter().enumerate() {
+            require(&format!("steps[{i}].step"), &s.step)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn done_needs_a_summary() {
+        let mut p = CallPlan { status: PlanStatus::Done, ..CallPlan::default() };
+        assert_eq!(p.validate().unwrap_err().field, "what_happened");
+        p.what_happened = "确认了需求".into();
+        assert!(p.validate().is_ok());
+        p.our_participants.push(OurParticipant::default());
+        assert_eq!(p.validate().unwrap_err().field, "our_participants[0].name");
+    }
+}

@@ -1,0 +1,136 @@
+//! §3.8 the VIP visitor card (准VIP客户信息登记表, seed 000).
+
+use chrono::{NaiveDate, NaiveTime};
+use kam_rules::ObjectionType;
+use serde::{Deserialize, Serialize};
+
+use super::{record_enum, require, Id, Meta, ModelError};
+
+record_enum! {
+    /// Where a visitor stands.
+    pub enum VipStatus: "VIP status" {
+        Prospect => ("prospect", "准VIP", "Prospect"),
+        Vip => ("vip", "VIP", "VIP"),
+        Closed => ("closed", "已关闭", "Closed"),
+    }
+}
+
+/// A VIP visitor card, filled at the counter while the visitor is in the store.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VipCard {
+    pub meta: Meta,
+    pub store: String,
+    /// The staff member who received the visitor.
+    pub received_by: String,
+    pub visit_date: NaiveDate,
+    pub visit_time: Option<NaiveTime>,
+    /// Path to a photo file.
+    pub photo_path: String,
+    /// 称呼: 王女士, 陈先生.
+    pub salutation: String,
+    /// An age or a range: "35", "30-40".
+    pub age: String,
+    pub industry: String,
+    pub position: String,
+    pub vehicle: String,
+    pub phone: String,
+    /// 名贵装饰: luxury accessories worn.
+    pub accessories: String,
+    // Needs
+    pub style: String,
+    pub usage: String,
+    pub price_range: String,
+    pub material: String,
+    pub traits: String,
+    /// Up to three recommended items with their FAB line.
+    pub recommended: Vec<FabItem>,
+    /// Up to three objections.
+    pub objections: Vec<Objection>,
+    pub reception_summary: String,
+    pub team_suggestions: String,
+    /// Up to three items recommended again after the team's suggestions.
+    pub re_recommended: Vec<FabItem>,
+    /// Up to three objection resolutions.
+    pub resolutions: Vec<Resolution>,
+    pub status: VipStatus,
+    pub account_id: Option<Id>,
+    /// Who handed the card to whom, when, with a note.
+    pub handovers: Vec<Handover>,
+    /// PIPL consent (§4.13) and its date.
+    pub consent: bool,
+    pub consent_date: Option<NaiveDate>,
+}
+
+/// An item shown to the visitor with its FAB line (feature, advantage, benefit).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FabItem {
+    pub item: String,
+    pub image_path: String,
+    pub fab: String,
+}
+
+/// An objection the visitor raised.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Objection {
+    pub kind: Option<ObjectionType>,
+    pub text: String,
+}
+
+/// How an objection was resolved.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resolution {
+    pub text: String,
+}
+
+/// A handover of the card between staff.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handover {
+    pub from: String,
+    pub to: String,
+    pub date: NaiveDate,
+    pub note: String,
+}
+
+/// The form has room for three rows in each of these tables.
+pub const ROWS_PER_TABLE: usize = 3;
+
+impl VipCard {
+    pub fn validate(&self) -> Result<(), ModelError> {
+        require("received_by", &self.received_by)?;
+        if self.salutation.trim().is_empty() && self.phone.trim().is_empty() {
+            return Err(ModelError::new("salutation", "give a salutation or a phone number to recognise the visitor"));
+        }
+        for (field, n) in [
+            ("recommended", self.recommended.len()),
+            ("objections", self.objections.len()),
+            ("re_recommended", self.re_recommended.len()),
+            ("resolutions", self.resolutions.len()),
+        ] {
+            if n > ROWS_PER_TABLE {
+                return Err(ModelError::new(field, format!("at most {ROWS_PER_TABLE} rows")));
+            }
+        }
+        for (i, h) in self.handovers.iter().enumerate() {
+            require(&format!("handovers[{i}].to"), &h.to)?;
+        }
+        if self.consent && self.consent_date.is_none() {
+            return Err(ModelError::new("consent_date", "consent needs the date it was given"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn card_checks() {
+        let mut c = VipCard { received_by: "李娜".into(), ..VipCard::default() };
+        assert_eq!(c.validate().unwrap_err().field, "salutation");
+        c.salutation = "王女士".into();
+        assert!(c.validate().is_ok());
+        c.objections = vec![Objection::default(); 4];
+        assert_eq!(c.validate().unwrap_err().field, "objections");
+    }
+}

@@ -1,0 +1,54 @@
+//! Orders with collections, visits, major-change events, feedback and targets.
+
+use rusqlite::types::Value;
+
+use super::record::record;
+use crate::model::{ChangeEvent, Collection, Feedback, Order, Target, Visit, VisitContact};
+
+record! {
+    Order, Order, order "date DESC, id",
+    label |o| format!("{} {}", o.date, o.amount),
+    account |o| Some(&o.account_id),
+    derived |o| vec![
+        ("collected", Value::Integer(o.collected().fen())),
+        ("outstanding", Value::Integer(o.outstanding().fen())),
+    ],
+    fields { account_id, date, amount, payment, promotion, discount_rate, net_amount, due_date },
+    children { collections: Collection in "order_collections" { date, amount } }
+}
+
+record! {
+    Visit, Visit, order "date DESC, id",
+    label |v| format!("{} {}", v.date, v.purpose),
+    account |v| Some(&v.account_id),
+    derived |_v| Vec::new(),
+    fields { account_id, date, kind, by, by_manager, purpose, summary, next_step, next_date },
+    children { contacts: VisitContact in "visit_contacts" { contact_id } }
+}
+
+record! {
+    ChangeEvent, ChangeEvent, order "date DESC, id",
+    label |e| format!("{} {}", e.date, e.kind),
+    account |e| Some(&e.account_id),
+    derived |_e| Vec::new(),
+    fields { account_id, date, kind, description, follow_up },
+    children {}
+}
+
+record! {
+    Feedback, Feedback, order "date DESC, id",
+    label |f| format!("{} {}", f.date, f.from_whom),
+    account |f| Some(&f.account_id),
+    derived |_f| Vec::new(),
+    fields { account_id, date, from_whom, satisfaction, complaint, content, handling, closed },
+    children {}
+}
+
+record! {
+    Target, Target, order "period DESC, rep, id",
+    label |t| format!("{} {}", t.rep, t.period),
+    account |_t| None,
+    derived |_t| Vec::new(),
+    fields { rep, period, planned_sales, planned_collection, expense_budget, expense_actual, ability, attitude },
+    children {}
+}

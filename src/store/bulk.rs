@@ -1,0 +1,102 @@
+//! Filling a file in one go (the demo data): one transaction, records
+//! written with their search and derived columns but without per-field log
+//! lines; a single log line says what filled the file.
+
+use rusqlite::Transaction;
+
+use super::col::timestamp;
+use super::record::{insert_rows, write_log, LogLine, Record, RecordKind};
+use super::{now, sql_error, Store, StoreError};
+use crate::model::Id;
+
+/// A bulk load in progress; nothing is visible to others until
+/// [`Bulk::finish`], and dropping it unfinished writes nothing.
+pub struct Bulk<'a> {
+    tx: Transaction<'a>,
+    path: std::path::PathBuf,
+    user: String,
+    count: u64,
+}
+
+impl Store {
+    /// Starts a bulk load (`BEGIN IMMEDIATE`).
+    pub fn bulk(&mut self) -> Result<Bulk<'_>, StoreError> {
+        let path = self.path.clone();
+        let user = self.user.clone();
+        // A larger page cache for the load; the default returns with the next open.
+        self.conn.pragma_update(None, "cache_size", -200_000).map_err(|e| self.err("cache_size", e))?;
+        let tx = self.write_tx()?;
+        Ok(Bulk { tx, path, user, count: 0 })
+    }
+
+    /// Whether the file holds any record (live or in the trash).
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        for k in RecordKind::ALL {
+            let any: bool = self
+                .conn
+                .query_row(&format!("SELECT EXISTS (SELECT 1 FROM {})", k.table()), [], |r| r.get(0))
+                .map_err(|e| self.err("counting records", e))?;
+            if any {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Removes every record, its child rows, the trash and the change log:
+    /// for `kam demo --force` over a file the user chose to overwrite.
+    pub fn clear_all(&mut self) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let tx = self.write_tx()?;
+        // Children of an account before the accounts (foreign keys).
+        for k in RecordKind::ALL.iter().rev() {
+            tx.execute(&format!("DELETE FROM {}", k.table()), []).map_err(|e| sql_error(&path, "clearing", &e))?;
+        }
+        for t in ["trash", "change_log"] {
+            tx.execute(&format!("DELETE FROM {t}"), []).map_err(|e| sql_error(&path, "clearing", &e))?;
+        }
+        tx.commit().map_err(|e| sql_error(&path, "committing", &e))
+    }
+}
+
+impl Bulk<'_> {
+    /// Adds a new record as given: its meta (id, timestamps) is kept, the
+    /// version set to 1 and `updated_by` to the user when empty.
+    pub fn add<R: Record>(&mut self, record: &mut R) -> Result<(), StoreError> {
+        record.validate().map_err(|error| StoreError::Invalid {
+            kind: R::KIND,
+            id: record.meta().id.to_string(),
+            error,
+        })?;
+        let m = record.meta_mut();
+        m.version = 1;
+        if m.updated_by.is_empty() {
+            m.updated_by.clone_from(&self.user);
+        }
+        insert_rows(&self.tx, &self.path, record)?;
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Records added so far.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Commits, with one change-log line saying what filled the file.
+    pub fn finish(self, note: &str) -> Result<u64, StoreError> {
+        let at = timestamp(now());
+        let id = Id::new();
+        let line = LogLine {
+            kind: RecordKind::Account,
+            record_id: &id,
+            action: "demo",
+            field: None,
+            old: None,
+            new: Some(note.to_string()),
+        };
+        write_log(&self.tx, &self.path, &at, &self.user, note, &line)?;
+        self.tx.commit().map_err(|e| sql_error(&self.path, "committing", &e))?;
+        Ok(self.count)
+    }
+}

@@ -1,0 +1,202 @@
+//! How each field type of the model is written to and read from a column.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, SecondsFormat, Utc};
+use kam_rules::{AbcClass, Behaviour, BuyingRole, Labeled, Money, ObjectionType, Payment, Rate, SocialStyle, Tier};
+use rusqlite::types::Value;
+
+use crate::model::{ArchiveCategory, Id, PlanStatus, VipStatus, VisitKind};
+
+/// A field type with a column representation. `from_value` says in words
+/// what was wrong; the caller adds the table and column.
+pub(crate) trait Col: Sized {
+    fn to_value(&self) -> Value;
+    fn from_value(v: Value) -> Result<Self, String>;
+}
+
+fn unexpected(what: &str, v: &Value) -> String {
+    format!("expected {what}, found {v:?}")
+}
+
+impl Col for String {
+    fn to_value(&self) -> Value {
+        Value::Text(self.clone())
+    }
+    fn from_value(v: Value) -> Result<Self, String> {
+        match v {
+            Value::Text(s) => Ok(s),
+            other => Err(unexpected("text", &other)),
+        }
+    }
+}
+
+impl Col for i64 {
+    fn to_value(&self) -> Value {
+        Value::Integer(*self)
+    }
+    fn from_value(v: Value) -> Result<Self, String> {
+        match v {
+            Value::Integer(i) => Ok(i),
+            other => Err(unexpected("an integer", &other)),
+        }
+    }
+}
+
+impl Col for bool {
+    fn to_value(&self) -> Value {
+        Value::Integer(i64::from(*self))
+    }
+    fn from_value(v: Value) -> Result<Self, String> {
+        match v {
+            Value::Integer(0) => Ok(false),
+            Value::Integer(1) => Ok(true),
+            other => Err(unexpected("0 or 1", &other)),
+        }
+    }
+}
+
+impl Col for u8 {
+    fn to_value(&self) -> Value {
+        Value::Integer(i64::from(*self))
+    }
+    fn from_value(v: Value) -> Result<Self, String> {
+        let i = i64::from_value(v)?;
+        u8::try_from(i).map_err(|_| format!("{i} is out of range 0–255"))
+    }
+}
+
+impl Col for Money {
+    fn to_value(&self) -> Value {
+        Value::Integer(self.fen())
+    }
+    fn from_value(v: Value) -> Result<Self, String> {
+        i64::from_value(v).map(Money::from_fen)
+    }
+}
+
+impl Col for Rate {
+    fn to_value(&self) -> Value {
+        Value::Integer(i64::from(self.bp()))
+    }
+    fn from_value(v: Value) -> Result<Self, String> {
+        let i = i64::from_value(v)?;
+        u32::try_from(i)
+            .ok()
+            .filter(|bp| (1..=Rate::SCALE).contains(bp))
+            .map(Rate::from_bp)
+            .ok_or_else(|| format!("{i} is not a rate in ten-thousandths"))
+    }
+}
+
+impl Col for NaiveDate {
+    fn to_value(&self) -> Value {
+        Value::Text(self.format("%Y-%m-%d").to_string())
+    }
+    fn from_value(v: Value) -> Result<Self, String> {
+        let s = String::from_value(v)?;
+        NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| format!("'{s}' is not a YYYY-MM-DD date"))
+    }
+}
+
+impl Col for NaiveTime {
+    fn to_value(&self) -> Value {
+        Value::Text(crate::model::time_text(*self))
+    }
+    fn from_value(v: Value) -> Result<Self, String> {
+        let s = String::from_value(v)?;
+        NaiveTime::parse_from_str(&s, "%H:%M").map_err(|_| format!("'{s}' is not an HH:MM time"))
+    }
+}
+
+impl Col for DateTime<Utc> {
+    fn to_value(&self) -> Value {
+        Value::Text(timestamp(*self))
+    }
+    fn from_value(v: Value) -> Result<Self, String> {
+        let s = String::from_value(v)?;
+        DateTime::parse_from_rfc3339(&s)
+            .map(|d| d.with_timezone(&Utc))
+            .map_err(|_| format!("'{s}' is not an RFC 3339 timestamp"))
+    }
+}
+
+impl Col for Id {
+    fn to_value(&self) -> Value {
+        Value::Text(self.as_str().to_string())
+    }
+    fn from_value(v: Value) -> Result<Self, String> {
+        let s = String::from_value(v)?;
+        Id::parse(&s).map_err(|e| e.message)
+    }
+}
+
+impl<T: Col> Col for Option<T> {
+    fn to_value(&self) -> Value {
+        self.as_ref().map_or(Value::Null, Col::to_value)
+    }
+    fn from_value(v: Value) -> Result<Self, String> {
+        match v {
+            Value::Null => Ok(None),
+            other => T::from_value(other).map(Some),
+        }
+    }
+}
+
+/// Labelled enums are stored by their key.
+macro_rules! labeled_col {
+    ($($t:ty),+ $(,)?) => {$(
+        impl Col for $t {
+            fn to_value(&self) -> Value {
+                Value::Text(self.key().to_string())
+            }
+            fn from_value(v: Value) -> Result<Self, String> {
+                let s = String::from_value(v)?;
+                <$t as Labeled>::ALL
+                    .iter()
+                    .copied()
+                    .find(|x| x.key() == s)
+                    .ok_or_else(|| format!("'{s}' is not one of {}", <$t as Labeled>::keys_list()))
+            }
+        }
+    )+};
+}
+
+labeled_col!(
+    Tier,
+    AbcClass,
+    Payment,
+    Behaviour,
+    BuyingRole,
+    ObjectionType,
+    SocialStyle,
+    ArchiveCategory,
+    VisitKind,
+    PlanStatus,
+    VipStatus
+);
+
+/// A timestamp as stored: RFC 3339 UTC to the millisecond.
+pub(crate) fn timestamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// A column value as the change log writes it: text, a number, or NULL.
+pub(crate) fn log_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::Integer(i) => Some(i.to_string()),
+        Value::Real(r) => Some(r.to_string()),
+        Value::Text(s) => Some(s.clone()),
+        Value::Blob(b) => Some(format!("<{} bytes>", b.len())),
+    }
+}
+
+/// A column value as JSON, for logging a table of repeated rows.
+pub(crate) fn json(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Null => serde_json::Value::Null,
+        Value::Integer(i) => serde_json::Value::from(*i),
+        Value::Real(r) => serde_json::Value::from(*r),
+        Value::Text(s) => serde_json::Value::from(s.clone()),
+        Value::Blob(b) => serde_json::Value::from(format!("<{} bytes>", b.len())),
+    }
+}

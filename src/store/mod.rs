@@ -1,0 +1,294 @@
+//! The local store: one SQLite file holding every record (DESIGN §3, §6).
+//!
+//! This module is the only place in kam that speaks SQL. Its functions take
+//! and return the model's types; no statement, row or connection leaks out.
+//!
+//! * [`Store::open`] opens (or creates, mode 0600) a file: WAL, foreign keys,
+//!   a busy timeout, `synchronous=FULL`, `quick_check`, migrations, and the
+//!   purge of trash older than 30 days. A newer file, a file that is not a
+//!   kam database and a corrupt file are refused with an error naming the path.
+//! * Records are saved with [`Store::insert`], [`Store::update`] (refused with
+//!   [`StoreError::Conflict`] when the version is stale) or [`Store::save`];
+//!   read with [`Store::get`] and [`Store::list_for_account`]; deleted to the
+//!   trash with [`Store::delete`], brought back with [`Store::restore`].
+//!   Every write is one `BEGIN IMMEDIATE` transaction that also writes the
+//!   field-level change log.
+//! * [`Store::account_page`] is the account list, paged by keyset.
+
+mod accounts;
+mod activity;
+mod backup;
+mod bulk;
+mod check;
+mod col;
+mod history;
+mod plans;
+mod record;
+mod schema;
+mod search;
+mod vip;
+
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+
+pub use accounts::{AccountCursor, AccountListQuery, AccountPage, AccountRow, ContactRow};
+pub use backup::BACKUPS_KEPT;
+pub use bulk::Bulk;
+pub use check::{CheckReport, KindCount};
+pub use history::{ChangeLine, TrashEntry, TRASH_DAYS};
+pub use record::{AnyRecord, Conflict, Record, RecordKind};
+pub use schema::LATEST as SCHEMA_VERSION;
+
+use crate::model::ModelError;
+
+/// How long a writer waits for another writer before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What went wrong in the store. Each variant names the file, record or
+/// field concerned so the message can be acted on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: cannot open: {detail}")]
+    Open { path: String, detail: String },
+    #[error("{path} is not a kam database ({detail}); choose another file with --db, or restore a copy from the backups folder")]
+    NotADatabase { path: String, detail: String },
+    #[error(
+        "{path} is damaged ({detail}); restore the latest copy from the backups folder (kam check shows where it is)"
+    )]
+    Corrupt { path: String, detail: String },
+    #[error("{path} was written by a newer kam (schema version {found}, this kam knows {supported}); update kam to open it — the file was left untouched")]
+    TooNew { path: String, found: u32, supported: u32 },
+    #[error("{path}: the disk is full; nothing was saved and the file is as before — free some space and save again")]
+    DiskFull { path: String },
+    #[error("{path}: another program kept the file locked for {secs} s; try again", secs = BUSY_TIMEOUT.as_secs())]
+    Busy { path: String },
+    #[error("{path}: {source}")]
+    Io { path: String, source: io::Error },
+    #[error("{kind} {id}: {error}")]
+    Invalid { kind: RecordKind, id: String, error: ModelError },
+    #[error("{kind} {id} was not found (deleted, or never saved)")]
+    NotFound { kind: RecordKind, id: String },
+    #[error("{} {} was changed by someone else since it was opened (now version {})", .0.kind, .0.id, .0.current_version())]
+    Conflict(Box<Conflict>),
+    #[error("{kind} {id} cannot be restored while its account {account} is in the trash: restore the account")]
+    ParentInTrash { kind: RecordKind, id: String, account: String },
+    #[error("{table}.{column} of row {id}: {detail}")]
+    BadValue { table: &'static str, column: String, id: String, detail: String },
+    #[error("{context}: {detail}")]
+    Sql { context: String, detail: String },
+}
+
+/// An open kam database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    user: String,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).field("user", &self.user).finish_non_exhaustive()
+    }
+}
+
+/// The SQLite file header every database starts with.
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+impl Store {
+    /// Opens the kam database at `path`, creating it (and its folders) when
+    /// missing. See the module documentation for what is checked.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Self::open_at(path, Utc::now())
+    }
+
+    /// [`Store::open`] with the clock given, so tests can open "31 days later".
+    pub fn open_at(path: &Path, now: DateTime<Utc>) -> Result<Self, StoreError> {
+        let shown = path.display().to_string();
+        let io_err = |source| StoreError::Io { path: shown.clone(), source };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir).map_err(io_err)?;
+        }
+        match fs::File::open(path) {
+            Ok(mut f) => {
+                let mut head = Vec::with_capacity(16);
+                f.by_ref().take(16).read_to_end(&mut head).map_err(io_err)?;
+                if !head.is_empty() && head.as_slice() != SQLITE_HEADER {
+                    return Err(StoreError::NotADatabase {
+                        path: shown,
+                        detail: "it does not start with the SQLite header".into(),
+                    });
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => create_private(path).map_err(io_err)?,
+            Err(e) => return Err(io_err(e)),
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
+        let mut store = Self { conn, path: path.to_path_buf(), user: default_user() };
+        store.prepare()?;
+        store.purge_trash(now)?;
+        Ok(store)
+    }
+
+    /// Pragmas, checks and migrations, in an order that leaves a refused file
+    /// untouched: nothing is written before the version and integrity checks.
+    fn prepare(&mut self) -> Result<(), StoreError> {
+        self.conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| self.err("busy_timeout", e))?;
+        self.conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| self.err("foreign_keys", e))?;
+        let found: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| self.open_err(e))?;
+        let found = u32::try_from(found).unwrap_or(u32::MAX);
+        if found > schema::LATEST {
+            return Err(StoreError::TooNew { path: self.shown(), found, supported: schema::LATEST });
+        }
+        let tables: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'table'", [], |r| r.get(0))
+            .map_err(|e| self.open_err(e))?;
+        if found == 0 && tables > 0 {
+            return Err(StoreError::NotADatabase {
+                path: self.shown(),
+                detail: format!("a SQLite file with {tables} tables of another program"),
+            });
+        }
+        if found > 0 {
+            let has_accounts: bool = self
+                .conn
+                .query_row(
+                    "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+                    [schema::KAM_TABLE],
+                    |r| r.get::<_, i64>(0).map(|n| n > 0),
+                )
+                .map_err(|e| self.open_err(e))?;
+            if !has_accounts {
+                return Err(StoreError::NotADatabase {
+                    path: self.shown(),
+                    detail: format!("schema version {found} but no {} table", schema::KAM_TABLE),
+                });
+            }
+        }
+        self.quick_check()?;
+        let mode: String =
+            self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(|e| self.open_err(e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Open { path: self.shown(), detail: format!("journal mode is {mode}, not WAL") });
+        }
+        self.conn.pragma_update(None, "synchronous", "FULL").map_err(|e| self.err("synchronous", e))?;
+        schema::migrations().to_latest(&mut self.conn).map_err(|e| match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => self.open_err(err),
+            other => StoreError::Open { path: self.path.display().to_string(), detail: other.to_string() },
+        })?;
+        Ok(())
+    }
+
+    /// `PRAGMA quick_check`: a problem is reported as [`StoreError::Corrupt`].
+    pub fn quick_check(&self) -> Result<(), StoreError> {
+        let problems = self.integrity("quick_check")?;
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt { path: self.shown(), detail: problems.join("; ") })
+        }
+    }
+
+    /// Runs `PRAGMA quick_check` or `integrity_check`; returns the problems found.
+    fn integrity(&self, pragma: &str) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!("PRAGMA {pragma}")).map_err(|e| self.open_err(e))?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(|e| self.open_err(e))?;
+        let mut problems = Vec::new();
+        for row in rows {
+            let line = row.map_err(|e| self.open_err(e))?;
+            if line != "ok" {
+                problems.push(line);
+            }
+        }
+        Ok(problems)
+    }
+
+    /// Who is written as `updated_by` and in the change log (the config's
+    /// user; the login name until set).
+    pub fn set_user(&mut self, user: impl Into<String>) {
+        let user = user.into();
+        if !user.trim().is_empty() {
+            self.user = user;
+        }
+    }
+
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn shown(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    /// Maps an SQLite error met while opening: damage and foreign files get
+    /// their own messages.
+    fn open_err(&self, e: rusqlite::Error) -> StoreError {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path: self.shown(), detail: e.to_string() },
+            Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt { path: self.shown(), detail: e.to_string() },
+            _ => self.err("opening", e),
+        }
+    }
+
+    /// Maps an SQLite error, naming what was being done. Takes the error by
+    /// value so it reads as `map_err(|e| self.err("…", e))`.
+    #[allow(clippy::needless_pass_by_value)]
+    fn err(&self, context: &str, e: rusqlite::Error) -> StoreError {
+        sql_error(&self.path, context, &e)
+    }
+}
+
+/// Maps an SQLite error to a [`StoreError`], naming what was being done.
+fn sql_error(path: &Path, context: &str, e: &rusqlite::Error) -> StoreError {
+    let shown = path.display().to_string();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => StoreError::DiskFull { path: shown },
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy { path: shown },
+        Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt { path: shown, detail: e.to_string() },
+        Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path: shown, detail: e.to_string() },
+        _ => StoreError::Sql { context: context.to_string(), detail: e.to_string() },
+    }
+}
+
+/// Creates an empty file readable by its owner only (DESIGN §6: mode 0600).
+fn create_private(path: &Path) -> io::Result<()> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        // Another process created it between our check and now: use theirs.
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// The login name, the default `updated_by`.
+fn default_user() -> String {
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "kam".to_string())
+}
+
+/// Now, to the millisecond (what a timestamp column keeps).
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(3)
+}

@@ -1,0 +1,731 @@
+//! The machinery every record shares: how a record maps to its table and
+//! child tables, insert/update with the version guard, get, list, delete to
+//! the trash and restore, each writing the field-level change log.
+
+use std::fmt;
+
+use rusqlite::types::Value;
+use rusqlite::{params_from_iter, Connection, OptionalExtension, Transaction, TransactionBehavior};
+
+use super::col::{json, log_text, timestamp, Col};
+use super::{now, sql_error, Store, StoreError};
+use crate::model::{
+    Account, CallPlan, ChangeEvent, Contact, Feedback, Id, Meta, ModelError, Order, Presentation, Target, VipCard,
+    Visit,
+};
+
+/// The kinds of record, with their table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RecordKind {
+    Account,
+    Contact,
+    Order,
+    Visit,
+    ChangeEvent,
+    Feedback,
+    CallPlan,
+    Presentation,
+    VipCard,
+    Target,
+}
+
+impl RecordKind {
+    pub const ALL: [Self; 10] = [
+        Self::Account,
+        Self::Contact,
+        Self::Order,
+        Self::Visit,
+        Self::ChangeEvent,
+        Self::Feedback,
+        Self::CallPlan,
+        Self::Presentation,
+        Self::VipCard,
+        Self::Target,
+    ];
+
+    /// The record's table.
+    pub fn table(self) -> &'static str {
+        match self {
+            Self::Account => "accounts",
+            Self::Contact => "contacts",
+            Self::Order => "orders",
+            Self::Visit => "visits",
+            Self::ChangeEvent => "change_events",
+            Self::Feedback => "feedback",
+            Self::CallPlan => "call_plans",
+            Self::Presentation => "presentations",
+            Self::VipCard => "vip_cards",
+            Self::Target => "targets",
+        }
+    }
+
+    /// The key written in the change log and the trash.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Account => "account",
+            Self::Contact => "contact",
+            Self::Order => "order",
+            Self::Visit => "visit",
+            Self::ChangeEvent => "change_event",
+            Self::Feedback => "feedback",
+            Self::CallPlan => "call_plan",
+            Self::Presentation => "presentation",
+            Self::VipCard => "vip_card",
+            Self::Target => "target",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.key() == key)
+    }
+
+    /// Kinds that belong to an account and go to the trash with it.
+    pub(crate) fn of_account(self) -> bool {
+        matches!(
+            self,
+            Self::Contact
+                | Self::Order
+                | Self::Visit
+                | Self::ChangeEvent
+                | Self::Feedback
+                | Self::CallPlan
+                | Self::Presentation
+        )
+    }
+}
+
+impl fmt::Display for RecordKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// A record of any kind, for conflicts and the trash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AnyRecord {
+    Account(Box<Account>),
+    Contact(Box<Contact>),
+    Order(Box<Order>),
+    Visit(Box<Visit>),
+    ChangeEvent(Box<ChangeEvent>),
+    Feedback(Box<Feedback>),
+    CallPlan(Box<CallPlan>),
+    Presentation(Box<Presentation>),
+    VipCard(Box<VipCard>),
+    Target(Box<Target>),
+}
+
+/// A save refused because the record changed since it was read: what is
+/// in the file now, so the form can show it beside what the user typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    pub kind: RecordKind,
+    pub id: Id,
+    /// The version the save was based on.
+    pub expected_version: i64,
+    /// The record as it is now.
+    pub current: AnyRecord,
+}
+
+impl Conflict {
+    pub fn current_version(&self) -> i64 {
+        match &self.current {
+            AnyRecord::Account(r) => r.meta.version,
+            AnyRecord::Contact(r) => r.meta.version,
+            AnyRecord::Order(r) => r.meta.version,
+            AnyRecord::Visit(r) => r.meta.version,
+            AnyRecord::ChangeEvent(r) => r.meta.version,
+            AnyRecord::Feedback(r) => r.meta.version,
+            AnyRecord::CallPlan(r) => r.meta.version,
+            AnyRecord::Presentation(r) => r.meta.version,
+            AnyRecord::VipCard(r) => r.meta.version,
+            AnyRecord::Target(r) => r.meta.version,
+        }
+    }
+
+    /// The current record, typed: `conflict.current_as::<Account>()`.
+    pub fn current_as<R: Record>(&self) -> Option<R> {
+        R::from_any(self.current.clone())
+    }
+}
+
+/// A table of repeated rows of a record, as stored.
+#[doc(hidden)]
+pub struct ChildSet {
+    pub name: &'static str,
+    pub table: &'static str,
+    pub columns: &'static [&'static str],
+    pub rows: Vec<Vec<Value>>,
+}
+
+impl ChildSet {
+    /// The rows as JSON, for the change log.
+    pub(crate) fn log_json(&self) -> String {
+        let rows: Vec<serde_json::Value> = self
+            .rows
+            .iter()
+            .map(|r| {
+                serde_json::Value::Object(
+                    self.columns.iter().zip(r).map(|(c, v)| ((*c).to_string(), json(v))).collect(),
+                )
+            })
+            .collect();
+        serde_json::Value::Array(rows).to_string()
+    }
+}
+
+pub(crate) mod sealed {
+    pub trait Sealed {}
+}
+
+/// A record kind the store can save. Implemented for each record of
+/// [`crate::model`] only; the hidden methods are the store's mapping.
+pub trait Record: Sized + Clone + sealed::Sealed {
+    const KIND: RecordKind;
+    #[doc(hidden)]
+    const COLUMNS: &'static [&'static str];
+    /// `ORDER BY` of lists of this kind.
+    #[doc(hidden)]
+    const ORDER: &'static str;
+    fn meta(&self) -> &Meta;
+    #[doc(hidden)]
+    fn meta_mut(&mut self) -> &mut Meta;
+    fn validate(&self) -> Result<(), ModelError>;
+    /// A short text naming the record in the trash list.
+    fn label(&self) -> String;
+    /// The account the record belongs to, when it belongs to one.
+    fn account_id(&self) -> Option<&Id>;
+    #[doc(hidden)]
+    fn values(&self) -> Vec<Value>;
+    #[doc(hidden)]
+    fn from_values(meta: Meta, values: Vec<Value>) -> Result<Self, StoreError>;
+    #[doc(hidden)]
+    fn child_sets(&self) -> Vec<ChildSet>;
+    #[doc(hidden)]
+    fn set_child_rows(&mut self, name: &str, rows: Vec<Vec<Value>>) -> Result<(), StoreError>;
+    /// Columns computed at write time (search columns, outstanding amounts).
+    #[doc(hidden)]
+    fn derived(&self) -> Vec<(&'static str, Value)>;
+    #[doc(hidden)]
+    fn into_any(self) -> AnyRecord;
+    #[doc(hidden)]
+    fn from_any(any: AnyRecord) -> Option<Self>;
+}
+
+/// Implements [`Record`] for a model struct from its field lists: the
+/// column names are the field names.
+macro_rules! record {
+    (
+        $ty:ident, $variant:ident, order $order:literal,
+        label |$lr:ident| $label:expr,
+        account |$ar:ident| $account:expr,
+        derived |$dr:ident| $derived:expr,
+        fields { $($f:ident),* $(,)? },
+        children { $($c:ident: $cty:ident in $ctable:literal { $($cf:ident),* $(,)? }),* $(,)? }
+    ) => {
+        impl $crate::store::record::sealed::Sealed for $ty {}
+
+        impl $crate::store::record::Record for $ty {
+            const KIND: $crate::store::record::RecordKind = $crate::store::record::RecordKind::$variant;
+            const COLUMNS: &'static [&'static str] = &[$(stringify!($f)),*];
+            const ORDER: &'static str = $order;
+
+            fn meta(&self) -> &$crate::model::Meta {
+                &self.meta
+            }
+
+            fn meta_mut(&mut self) -> &mut $crate::model::Meta {
+                &mut self.meta
+            }
+
+            fn validate(&self) -> Result<(), $crate::model::ModelError> {
+                $ty::validate(self)
+            }
+
+            fn label(&self) -> String {
+                let $lr = self;
+                $label
+            }
+
+            fn account_id(&self) -> Option<&$crate::model::Id> {
+                let $ar = self;
+                $account
+            }
+
+            fn values(&self) -> Vec<rusqlite::types::Value> {
+                vec![$($crate::store::col::Col::to_value(&self.$f)),*]
+            }
+
+            #[allow(clippy::field_reassign_with_default)]
+            fn from_values(
+                meta: $crate::model::Meta,
+                values: Vec<rusqlite::types::Value>,
+            ) -> Result<Self, $crate::store::StoreError> {
+                let id = meta.id.to_string();
+                let mut r = Self::default();
+                r.meta = meta;
+                let mut it = values.into_iter();
+                $(
+                    r.$f = $crate::store::col::Col::from_value(it.next().unwrap_or(rusqlite::types::Value::Null))
+                        .map_err(|detail| $crate::store::StoreError::BadValue {
+                            table: Self::KIND.table(),
+                            column: stringify!($f).to_string(),
+                            id: id.clone(),
+                            detail,
+                        })?;
+                )*
+                Ok(r)
+            }
+
+            fn child_sets(&self) -> Vec<$crate::store::record::ChildSet> {
+                vec![$(
+                    $crate::store::record::ChildSet {
+                        name: stringify!($c),
+                        table: $ctable,
+                        columns: &[$(stringify!($cf)),*],
+                        rows: self.$c.iter().map(|x| vec![$($crate::store::col::Col::to_value(&x.$cf)),*]).collect(),
+                    }
+                ),*]
+            }
+
+            #[allow(unused_variables, clippy::field_reassign_with_default)]
+            fn set_child_rows(
+                &mut self,
+                name: &str,
+                rows: Vec<Vec<rusqlite::types::Value>>,
+            ) -> Result<(), $crate::store::StoreError> {
+                let id = self.meta.id.to_string();
+                $(
+                    if name == stringify!($c) {
+                        let mut out = Vec::with_capacity(rows.len());
+                        for vals in rows {
+                            let mut x = $cty::default();
+                            let mut it = vals.into_iter();
+                            $(
+                                x.$cf = $crate::store::col::Col::from_value(
+                                    it.next().unwrap_or(rusqlite::types::Value::Null),
+                                )
+                                .map_err(|detail| $crate::store::StoreError::BadValue {
+                                    table: $ctable,
+                                    column: stringify!($cf).to_string(),
+                                    id: id.clone(),
+                                    detail,
+                                })?;
+                            )*
+                            out.push(x);
+                        }
+                        self.$c = out;
+                        return Ok(());
+                    }
+                )*
+                Ok(())
+            }
+
+            fn derived(&self) -> Vec<(&'static str, rusqlite::types::Value)> {
+                let $dr = self;
+                $derived
+            }
+
+            fn into_any(self) -> $crate::store::record::AnyRecord {
+                $crate::store::record::AnyRecord::$variant(Box::new(self))
+            }
+
+            fn from_any(any: $crate::store::record::AnyRecord) -> Option<Self> {
+                match any {
+                    $crate::store::record::AnyRecord::$variant(r) => Some(*r),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+pub(crate) use record;
+
+/// The bookkeeping columns every record table starts with.
+const META_COLUMNS: &str = "id, version, created_at, updated_at, updated_by, deleted_at";
+
+fn quoted(cols: &[&str]) -> String {
+    cols.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
+}
+
+/// `SELECT` of a record's meta and fields.
+fn select_sql<R: Record>() -> String {
+    format!("SELECT {META_COLUMNS}, {} FROM {}", quoted(R::COLUMNS), R::KIND.table())
+}
+
+/// Reads a record (without its child rows) from a row of [`select_sql`].
+fn read_row<R: Record>(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<R, StoreError>> {
+    let n = 6 + R::COLUMNS.len();
+    let mut values = Vec::with_capacity(n);
+    for i in 0..n {
+        values.push(row.get::<_, Value>(i)?);
+    }
+    let rest = values.split_off(6);
+    Ok(meta_from(R::KIND, values).and_then(|meta| R::from_values(meta, rest)))
+}
+
+fn meta_from(kind: RecordKind, values: Vec<Value>) -> Result<Meta, StoreError> {
+    let mut it = values.into_iter();
+    let mut next = |column: &str| -> Result<Value, StoreError> {
+        it.next().ok_or_else(|| StoreError::BadValue {
+            table: kind.table(),
+            column: column.to_string(),
+            id: String::new(),
+            detail: "missing".into(),
+        })
+    };
+    let raw_id = next("id")?;
+    let id_text = log_text(&raw_id).unwrap_or_default();
+    let bad = |column: &str, detail: String| StoreError::BadValue {
+        table: kind.table(),
+        column: column.to_string(),
+        id: id_text.clone(),
+        detail,
+    };
+    Ok(Meta {
+        id: Col::from_value(raw_id).map_err(|d| bad("id", d))?,
+        version: Col::from_value(next("version")?).map_err(|d| bad("version", d))?,
+        created_at: Col::from_value(next("created_at")?).map_err(|d| bad("created_at", d))?,
+        updated_at: Col::from_value(next("updated_at")?).map_err(|d| bad("updated_at", d))?,
+        updated_by: Col::from_value(next("updated_by")?).map_err(|d| bad("updated_by", d))?,
+        deleted_at: Col::from_value(next("deleted_at")?).map_err(|d| bad("deleted_at", d))?,
+    })
+}
+
+/// Which records a read returns.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Live {
+    /// Only records not in the trash.
+    Only,
+    /// Trashed ones too.
+    Any,
+}
+
+/// Loads a record with its child rows.
+pub(crate) fn load<R: Record>(
+    conn: &Connection,
+    path: &std::path::Path,
+    id: &Id,
+    live: Live,
+) -> Result<Option<R>, StoreError> {
+    let filter = if live == Live::Only { " AND deleted_at IS NULL" } else { "" };
+    let sql = format!("{} WHERE id = ?1{filter}", select_sql::<R>());
+    let ctx = format!("reading {} {id}", R::KIND);
+    let mut stmt = conn.prepare_cached(&sql).map_err(|e| sql_error(path, &ctx, &e))?;
+    let found = stmt.query_row([id.as_str()], read_row::<R>).optional().map_err(|e| sql_error(path, &ctx, &e))?;
+    let Some(record) = found else { return Ok(None) };
+    let mut record = record?;
+    load_children(conn, path, &mut record)?;
+    Ok(Some(record))
+}
+
+pub(crate) fn load_children<R: Record>(
+    conn: &Connection,
+    path: &std::path::Path,
+    record: &mut R,
+) -> Result<(), StoreError> {
+    for set in record.child_sets() {
+        let sql = format!("SELECT {} FROM {} WHERE parent_id = ?1 ORDER BY pos", quoted(set.columns), set.table);
+        let ctx = format!("reading {} of {} {}", set.name, R::KIND, record.meta().id);
+        let mut stmt = conn.prepare_cached(&sql).map_err(|e| sql_error(path, &ctx, &e))?;
+        let n = set.columns.len();
+        let rows = stmt
+            .query_map([record.meta().id.as_str()], |row| {
+                (0..n).map(|i| row.get::<_, Value>(i)).collect::<Result<Vec<_>, _>>()
+            })
+            .map_err(|e| sql_error(path, &ctx, &e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| sql_error(path, &ctx, &e))?;
+        record.set_child_rows(set.name, rows)?;
+    }
+    Ok(())
+}
+
+/// Writes a new record and its child rows (no log).
+pub(crate) fn insert_rows<R: Record>(conn: &Connection, path: &std::path::Path, r: &R) -> Result<(), StoreError> {
+    let derived = r.derived();
+    let mut cols: Vec<&str> = R::COLUMNS.to_vec();
+    cols.extend(derived.iter().map(|(c, _)| *c));
+    let marks = (1..=6 + cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+    let sql = format!("INSERT INTO {} ({META_COLUMNS}, {}) VALUES ({marks})", R::KIND.table(), quoted(&cols));
+    let m = r.meta();
+    let mut values = vec![
+        m.id.to_value(),
+        Value::Integer(m.version),
+        m.created_at.to_value(),
+        m.updated_at.to_value(),
+        Value::Text(m.updated_by.clone()),
+        m.deleted_at.to_value(),
+    ];
+    values.extend(r.values());
+    values.extend(derived.into_iter().map(|(_, v)| v));
+    let ctx = format!("saving {} {}", R::KIND, m.id);
+    conn.prepare_cached(&sql)
+        .and_then(|mut s| s.execute(params_from_iter(values)))
+        .map_err(|e| sql_error(path, &ctx, &e))?;
+    for set in r.child_sets() {
+        write_children(conn, path, &m.id, &set)?;
+    }
+    Ok(())
+}
+
+fn write_children(conn: &Connection, path: &std::path::Path, parent: &Id, set: &ChildSet) -> Result<(), StoreError> {
+    if set.rows.is_empty() {
+        return Ok(());
+    }
+    let marks = (1..=2 + set.columns.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+    let sql = format!("INSERT INTO {} (parent_id, pos, {}) VALUES ({marks})", set.table, quoted(set.columns));
+    let ctx = format!("saving {} of {parent}", set.name);
+    let mut stmt = conn.prepare_cached(&sql).map_err(|e| sql_error(path, &ctx, &e))?;
+    for (pos, row) in set.rows.iter().enumerate() {
+        let mut values = vec![parent.to_value(), Value::Integer(pos as i64)];
+        values.extend(row.iter().cloned());
+        stmt.execute(params_from_iter(values)).map_err(|e| sql_error(path, &format!("{ctx}, row {pos}"), &e))?;
+    }
+    Ok(())
+}
+
+/// One line of the change log to write.
+pub(crate) struct LogLine<'a> {
+    pub kind: RecordKind,
+    pub record_id: &'a Id,
+    pub action: &'static str,
+    pub field: Option<&'a str>,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+pub(crate) fn write_log(
+    tx: &Connection,
+    path: &std::path::Path,
+    at: &str,
+    who: &str,
+    reason: &str,
+    line: &LogLine<'_>,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO change_log (at, who, kind, record_id, action, field, old, new, reason) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )
+    .and_then(|mut s| {
+        s.execute(rusqlite::params![
+            at,
+            who,
+            line.kind.key(),
+            line.record_id.as_str(),
+            line.action,
+            line.field,
+            line.old,
+            line.new,
+            reason
+        ])
+    })
+    .map_err(|e| sql_error(path, "writing the change log", &e))?;
+    Ok(())
+}
+
+/// Every field of a record with its log text, child tables as JSON.
+fn field_texts<R: Record>(r: &R) -> Vec<(&'static str, Option<String>)> {
+    let mut out: Vec<(&'static str, Option<String>)> =
+        R::COLUMNS.iter().copied().zip(r.values().iter().map(log_text)).collect();
+    for set in r.child_sets() {
+        let text = if set.rows.is_empty() { None } else { Some(set.log_json()) };
+        out.push((set.name, text));
+    }
+    out
+}
+
+impl Store {
+    /// Starts a write transaction (`BEGIN IMMEDIATE`).
+    pub(crate) fn write_tx(&mut self) -> Result<Transaction<'_>, StoreError> {
+        let path = self.path.clone();
+        self.conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| sql_error(&path, "starting a write", &e))
+    }
+
+    /// Saves a new record: validates, writes it with its child rows and one
+    /// log line per filled field, all in one transaction. On success the
+    /// record's meta holds version 1 and the timestamps written.
+    pub fn insert<R: Record>(&mut self, record: &mut R) -> Result<(), StoreError> {
+        check_valid(record)?;
+        let at = now();
+        let mut saved = record.clone();
+        {
+            let m = saved.meta_mut();
+            m.version = 1;
+            m.created_at = at;
+            m.updated_at = at;
+            m.updated_by.clone_from(&self.user);
+            m.deleted_at = None;
+        }
+        let path = self.path.clone();
+        let who = self.user.clone();
+        let tx = self.write_tx()?;
+        self::check_parent_live(&tx, &path, &saved)?;
+        insert_rows(&tx, &path, &saved)?;
+        let at_text = timestamp(at);
+        for (field, text) in field_texts(&saved) {
+            if text.as_deref().is_some_and(|t| !t.is_empty()) {
+                let line = LogLine {
+                    kind: R::KIND,
+                    record_id: &saved.meta().id,
+                    action: "insert",
+                    field: Some(field),
+                    old: None,
+                    new: text,
+                };
+                write_log(&tx, &path, &at_text, &who, "", &line)?;
+            }
+        }
+        tx.commit().map_err(|e| sql_error(&path, "committing", &e))?;
+        *record = saved;
+        Ok(())
+    }
+
+    /// Saves changes to a record read earlier. Refused with
+    /// [`StoreError::Conflict`] (carrying the current record, nothing written)
+    /// when someone saved it since it was read. Writes one log line per
+    /// changed field with `reason`. On success the record's meta holds the
+    /// new version; saving without changes writes nothing.
+    pub fn update<R: Record>(&mut self, record: &mut R, reason: &str) -> Result<(), StoreError> {
+        check_valid(record)?;
+        let path = self.path.clone();
+        let who = self.user.clone();
+        let id = record.meta().id.clone();
+        let tx = self.write_tx()?;
+        let current: R = load(&tx, &path, &id, Live::Only)?
+            .ok_or_else(|| StoreError::NotFound { kind: R::KIND, id: id.to_string() })?;
+        if current.meta().version != record.meta().version {
+            return Err(StoreError::Conflict(Box::new(Conflict {
+                kind: R::KIND,
+                id,
+                expected_version: record.meta().version,
+                current: current.into_any(),
+            })));
+        }
+        let old = field_texts(&current);
+        let new = field_texts(record);
+        let changed: Vec<usize> = (0..old.len()).filter(|&i| old[i].1 != new[i].1).collect();
+        if changed.is_empty() {
+            return Ok(());
+        }
+        let at = now();
+        let version = current.meta().version + 1;
+        let derived = record.derived();
+        let mut sets: Vec<String> = R::COLUMNS.iter().map(|c| format!("\"{c}\"")).collect();
+        sets.extend(derived.iter().map(|(c, _)| format!("\"{c}\"")));
+        let assigns = sets.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 5)).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "UPDATE {} SET version = ?1, updated_at = ?2, updated_by = ?3, {assigns} WHERE id = ?4",
+            R::KIND.table()
+        );
+        let mut values = vec![Value::Integer(version), at.to_value(), Value::Text(who.clone()), id.to_value()];
+        values.extend(record.values());
+        values.extend(derived.into_iter().map(|(_, v)| v));
+        let ctx = format!("saving {} {id}", R::KIND);
+        tx.prepare_cached(&sql)
+            .and_then(|mut s| s.execute(params_from_iter(values)))
+            .map_err(|e| sql_error(&path, &ctx, &e))?;
+        let column_count = R::COLUMNS.len();
+        for set in record.child_sets() {
+            let i = column_count + record.child_sets().iter().position(|s| s.name == set.name).unwrap_or(0);
+            if changed.contains(&i) {
+                tx.execute(&format!("DELETE FROM {} WHERE parent_id = ?1", set.table), [id.as_str()])
+                    .map_err(|e| sql_error(&path, &ctx, &e))?;
+                write_children(&tx, &path, &id, &set)?;
+            }
+        }
+        let at_text = timestamp(at);
+        for i in changed {
+            let line = LogLine {
+                kind: R::KIND,
+                record_id: &id,
+                action: "update",
+                field: Some(old[i].0),
+                old: old[i].1.clone(),
+                new: new[i].1.clone(),
+            };
+            write_log(&tx, &path, &at_text, &who, reason, &line)?;
+        }
+        tx.commit().map_err(|e| sql_error(&path, "committing", &e))?;
+        let m = record.meta_mut();
+        m.version = version;
+        m.updated_at = at;
+        m.updated_by = who;
+        Ok(())
+    }
+
+    /// Inserts a new record (version 0) or updates a saved one.
+    pub fn save<R: Record>(&mut self, record: &mut R, reason: &str) -> Result<(), StoreError> {
+        if record.meta().is_new() {
+            self.insert(record)
+        } else {
+            self.update(record, reason)
+        }
+    }
+
+    /// A record with its child rows; [`StoreError::NotFound`] when it does
+    /// not exist or is in the trash.
+    pub fn get<R: Record>(&self, id: &Id) -> Result<R, StoreError> {
+        load(&self.conn, &self.path, id, Live::Only)?
+            .ok_or_else(|| StoreError::NotFound { kind: R::KIND, id: id.to_string() })
+    }
+
+    /// A record whether or not it is in the trash (to show what a restore
+    /// would bring back).
+    pub fn get_any<R: Record>(&self, id: &Id) -> Result<R, StoreError> {
+        load(&self.conn, &self.path, id, Live::Any)?
+            .ok_or_else(|| StoreError::NotFound { kind: R::KIND, id: id.to_string() })
+    }
+
+    /// The live records of a kind that belong to an account, with their
+    /// child rows, newest first (by date where the kind has one).
+    pub fn list_for_account<R: Record>(&self, account: &Id) -> Result<Vec<R>, StoreError> {
+        let sql = format!("{} WHERE account_id = ?1 AND deleted_at IS NULL ORDER BY {}", select_sql::<R>(), R::ORDER);
+        self.read_list(&sql, &[Value::Text(account.to_string())])
+    }
+
+    /// Live records of a kind, in the kind's order, `limit` from `offset`.
+    pub fn list<R: Record>(&self, limit: u32, offset: u32) -> Result<Vec<R>, StoreError> {
+        let sql = format!("{} WHERE deleted_at IS NULL ORDER BY {} LIMIT ?1 OFFSET ?2", select_sql::<R>(), R::ORDER);
+        self.read_list(&sql, &[Value::Integer(i64::from(limit)), Value::Integer(i64::from(offset))])
+    }
+
+    fn read_list<R: Record>(&self, sql: &str, params: &[Value]) -> Result<Vec<R>, StoreError> {
+        let ctx = format!("listing {}", R::KIND);
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(&ctx, e))?;
+        let rows = stmt
+            .query_map(params_from_iter(params.iter()), read_row::<R>)
+            .map_err(|e| self.err(&ctx, e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(&ctx, e))?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let mut r = r?;
+            load_children(&self.conn, &self.path, &mut r)?;
+            out.push(r);
+        }
+        Ok(out)
+    }
+}
+
+fn check_valid<R: Record>(r: &R) -> Result<(), StoreError> {
+    r.validate().map_err(|error| StoreError::Invalid { kind: R::KIND, id: r.meta().id.to_string(), error })
+}
+
+/// A record that belongs to an account cannot be written under a trashed account.
+fn check_parent_live<R: Record>(conn: &Connection, path: &std::path::Path, r: &R) -> Result<(), StoreError> {
+    let Some(account) = r.account_id() else { return Ok(()) };
+    let state: Option<Option<String>> = conn
+        .query_row("SELECT deleted_at FROM accounts WHERE id = ?1", [account.as_str()], |row| row.get(0))
+        .optional()
+        .map_err(|e| sql_error(path, "reading the account", &e))?;
+    match state {
+        Some(None) => Ok(()),
+        Some(Some(_)) => {
+            Err(StoreError::ParentInTrash { kind: R::KIND, id: r.meta().id.to_string(), account: account.to_string() })
+        }
+        None => Err(StoreError::NotFound { kind: RecordKind::Account, id: account.to_string() }),
+    }
+}

@@ -1,0 +1,532 @@
+//! The schema, as versioned migrations. The version lives in `PRAGMA
+//! user_version`; a file with a higher version than [`LATEST`] is refused.
+//!
+//! Conventions: ids are UUID v7 text; money is INTEGER fen; dates are ISO
+//! `YYYY-MM-DD` text checked with `date(x) IS x` (which also refuses 2026-02-30);
+//! times `HH:MM`; timestamps RFC 3339 UTC. Every record table has the same
+//! bookkeeping columns (id, version, created_at, updated_at, updated_by,
+//! deleted_at, deleted_with); repeated rows live in child tables keyed by
+//! (parent_id, pos) that cascade with their parent.
+
+use rusqlite_migration::{Migrations, M};
+
+/// Version 1: every record of DESIGN §3, the change log, the trash and the
+/// search columns with their FTS5 trigram indexes.
+const V1: &str = r#"
+CREATE TABLE accounts (
+    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
+    version INTEGER NOT NULL CHECK (version >= 1),
+    created_at TEXT NOT NULL CHECK (datetime(created_at) IS NOT NULL),
+    updated_at TEXT NOT NULL CHECK (datetime(updated_at) IS NOT NULL),
+    updated_by TEXT NOT NULL,
+    deleted_at TEXT CHECK (deleted_at IS NULL OR datetime(deleted_at) IS NOT NULL),
+    deleted_with TEXT,
+    name TEXT NOT NULL CHECK (trim(name) <> ''),
+    short_name TEXT NOT NULL,
+    industry TEXT NOT NULL,
+    region TEXT NOT NULL,
+    address TEXT NOT NULL,
+    phone TEXT NOT NULL,
+    website TEXT NOT NULL,
+    company_size TEXT NOT NULL,
+    registered_capital INTEGER CHECK (registered_capital IS NULL OR (typeof(registered_capital) = 'integer' AND registered_capital >= 0)),
+    listed INTEGER NOT NULL CHECK (listed IN (0, 1)),
+    owner TEXT NOT NULL,
+    tier_override TEXT CHECK (tier_override IS NULL OR tier_override IN ('silver', 'gold', 'platinum')),
+    tier_override_reason TEXT NOT NULL,
+    notes TEXT NOT NULL,
+    credit_limit INTEGER CHECK (credit_limit IS NULL OR (typeof(credit_limit) = 'integer' AND credit_limit >= 0)),
+    payment_terms TEXT NOT NULL,
+    -- search columns, computed at write time
+    sort_key TEXT NOT NULL,
+    name_norm TEXT NOT NULL,
+    phone_digits TEXT NOT NULL,
+    py_initials TEXT NOT NULL,
+    py_full TEXT NOT NULL,
+    CHECK (tier_override IS NULL OR trim(tier_override_reason) <> '')
+);
+CREATE INDEX accounts_list ON accounts (sort_key, id) WHERE deleted_at IS NULL;
+CREATE INDEX accounts_name_norm ON accounts (name_norm);
+CREATE INDEX accounts_phone ON accounts (phone_digits);
+CREATE INDEX accounts_owner ON accounts (owner);
+CREATE INDEX accounts_deleted ON accounts (deleted_at) WHERE deleted_at IS NOT NULL;
+
+CREATE TABLE account_scores (
+    parent_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL,
+    criterion TEXT NOT NULL CHECK (criterion <> ''),
+    score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 10),
+    PRIMARY KEY (parent_id, pos)
+) WITHOUT ROWID;
+
+CREATE TABLE account_archive (
+    parent_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL,
+    category TEXT NOT NULL CHECK (category IN ('basic', 'contract', 'receivable', 'complaint', 'industry', 'internal')),
+    date TEXT CHECK (date(date) IS date),
+    title TEXT NOT NULL,
+    content TEXT NOT NULL,
+    amount INTEGER CHECK (amount IS NULL OR (typeof(amount) = 'integer' AND amount >= 0)),
+    approval TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    responsibility TEXT NOT NULL,
+    PRIMARY KEY (parent_id, pos)
+) WITHOUT ROWID;
+
+CREATE TABLE contacts (
+    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
+    version INTEGER NOT NULL CHECK (version >= 1),
+    created_at TEXT NOT NULL CHECK (datetime(created_at) IS NOT NULL),
+    updated_at TEXT NOT NULL CHECK (datetime(updated_at) IS NOT NULL),
+    updated_by TEXT NOT NULL,
+    deleted_at TEXT CHECK (deleted_at IS NULL OR datetime(deleted_at) IS NOT NULL),
+    deleted_with TEXT,
+    account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    name TEXT NOT NULL CHECK (trim(name) <> ''),
+    company TEXT NOT NULL,
+    title TEXT NOT NULL,
+    phone TEXT NOT NULL,
+    fax TEXT NOT NULL,
+    email TEXT NOT NULL,
+    education TEXT NOT NULL,
+    birth_date TEXT CHECK (date(birth_date) IS birth_date),
+    address TEXT NOT NULL,
+    spouse TEXT NOT NULL,
+    secretary TEXT NOT NULL,
+    employer TEXT NOT NULL,
+    reports_to TEXT REFERENCES contacts (id) ON DELETE SET NULL,
+    background TEXT NOT NULL,
+    personality TEXT NOT NULL,
+    social_style TEXT CHECK (social_style IS NULL OR social_style IN ('driver', 'analytical', 'expressive', 'amiable')),
+    recent TEXT NOT NULL,
+    criteria_technical TEXT NOT NULL,
+    criteria_business TEXT NOT NULL,
+    buying_role TEXT CHECK (buying_role IS NULL OR buying_role IN ('executor', 'user', 'influencer', 'technical_gatekeeper', 'decision_maker', 'approver')),
+    personal_agenda TEXT NOT NULL,
+    political_strategy TEXT NOT NULL,
+    consent INTEGER NOT NULL CHECK (consent IN (0, 1)),
+    consent_date TEXT CHECK (date(consent_date) IS consent_date),
+    name_norm TEXT NOT NULL,
+    phone_digits TEXT NOT NULL,
+    py_initials TEXT NOT NULL,
+    py_full TEXT NOT NULL,
+    CHECK (reports_to IS NULL OR reports_to <> id),
+    CHECK (consent = 0 OR consent_date IS NOT NULL)
+);
+CREATE INDEX contacts_account ON contacts (account_id, name);
+CREATE INDEX contacts_reports_to ON contacts (reports_to);
+CREATE INDEX contacts_phone ON contacts (phone_digits);
+CREATE INDEX contacts_birthday ON contacts (substr(birth_date, 6)) WHERE deleted_at IS NULL;
+
+CREATE TABLE contact_responsibilities (
+    parent_id TEXT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (parent_id, pos)
+) WITHOUT ROWID;
+
+CREATE TABLE contact_behaviours (
+    parent_id TEXT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL,
+    behaviour TEXT NOT NULL CHECK (behaviour IN (
+        'acknowledges_need', 'gives_information', 'explains_events', 'agrees_potential_solution', 'invests_time',
+        'privately_best', 'works_on_plan', 'publicly_best', 'shares_competitor_plans', 'shares_politics',
+        'answers_to_management', 'shares_confidential_plans', 'tests_plan_against_competitors',
+        'ties_success_to_plan', 'sells_for_us')),
+    observed_on TEXT NOT NULL CHECK (date(observed_on) IS observed_on),
+    PRIMARY KEY (parent_id, pos)
+) WITHOUT ROWID;
+
+CREATE TABLE orders (
+    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
+    version INTEGER NOT NULL CHECK (version >= 1),
+    created_at TEXT NOT NULL CHECK (datetime(created_at) IS NOT NULL),
+    updated_at TEXT NOT NULL CHECK (datetime(updated_at) IS NOT NULL),
+    updated_by TEXT NOT NULL,
+    deleted_at TEXT CHECK (deleted_at IS NULL OR datetime(deleted_at) IS NOT NULL),
+    deleted_with TEXT,
+    account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    date TEXT NOT NULL CHECK (date(date) IS date),
+    amount INTEGER NOT NULL CHECK (typeof(amount) = 'integer' AND amount >= 0),
+    payment TEXT NOT NULL CHECK (payment IN ('cash', 'credit')),
+    promotion INTEGER NOT NULL CHECK (promotion IN (0, 1)),
+    discount_rate INTEGER CHECK (discount_rate IS NULL OR discount_rate BETWEEN 1 AND 10000),
+    net_amount INTEGER NOT NULL CHECK (typeof(net_amount) = 'integer' AND net_amount >= 0 AND net_amount <= amount),
+    due_date TEXT CHECK (date(due_date) IS due_date),
+    -- derived at write time from the collections
+    collected INTEGER NOT NULL CHECK (collected >= 0),
+    outstanding INTEGER NOT NULL CHECK (outstanding >= 0)
+);
+CREATE INDEX orders_account_date ON orders (account_id, date) WHERE deleted_at IS NULL;
+CREATE INDEX orders_receivable ON orders (account_id, due_date) WHERE deleted_at IS NULL AND outstanding > 0;
+CREATE INDEX orders_date ON orders (date);
+
+CREATE TABLE order_collections (
+    parent_id TEXT NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL,
+    date TEXT NOT NULL CHECK (date(date) IS date),
+    amount INTEGER NOT NULL CHECK (typeof(amount) = 'integer' AND amount >= 0),
+    PRIMARY KEY (parent_id, pos)
+) WITHOUT ROWID;
+
+CREATE TABLE visits (
+    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
+    version INTEGER NOT NULL CHECK (version >= 1),
+    created_at TEXT NOT NULL CHECK (datetime(created_at) IS NOT NULL),
+    updated_at TEXT NOT NULL CHECK (datetime(updated_at) IS NOT NULL),
+    updated_by TEXT NOT NULL,
+    deleted_at TEXT CHECK (deleted_at IS NULL OR datetime(deleted_at) IS NOT NULL),
+    deleted_with TEXT,
+    account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    date TEXT NOT NULL CHECK (date(date) IS date),
+    kind TEXT NOT NULL CHECK (kind IN ('visit', 'phone', 'email', 'meeting', 'other')),
+    "by" TEXT NOT NULL,
+    by_manager INTEGER NOT NULL CHECK (by_manager IN (0, 1)),
+    purpose TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    next_step TEXT NOT NULL,
+    next_date TEXT CHECK (date(next_date) IS next_date)
+);
+CREATE INDEX visits_account_date ON visits (account_id, date) WHERE deleted_at IS NULL;
+CREATE INDEX visits_date ON visits (date);
+
+CREATE TABLE visit_contacts (
+    parent_id TEXT NOT NULL REFERENCES visits (id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL,
+    contact_id TEXT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+    PRIMARY KEY (parent_id, pos)
+) WITHOUT ROWID;
+CREATE INDEX visit_contacts_contact ON visit_contacts (contact_id);
+
+CREATE TABLE change_events (
+    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
+    version INTEGER NOT NULL CHECK (version >= 1),
+    created_at TEXT NOT NULL CHECK (datetime(created_at) IS NOT NULL),
+    updated_at TEXT NOT NULL CHECK (datetime(updated_at) IS NOT NULL),
+    updated_by TEXT NOT NULL,
+    deleted_at TEXT CHECK (deleted_at IS NULL OR datetime(deleted_at) IS NOT NULL),
+    deleted_with TEXT,
+    account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    date TEXT NOT NULL CHECK (date(date) IS date),
+    kind TEXT NOT NULL,
+    description TEXT NOT NULL,
+    follow_up TEXT NOT NULL
+);
+CREATE INDEX change_events_account ON change_events (account_id, date);
+
+CREATE TABLE feedback (
+    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
+    version INTEGER NOT NULL CHECK (version >= 1),
+    created_at TEXT NOT NULL CHECK (datetime(created_at) IS NOT NULL),
+    updated_at TEXT NOT NULL CHECK (datetime(updated_at) IS NOT NULL),
+    updated_by TEXT NOT NULL,
+    deleted_at TEXT CHECK (deleted_at IS NULL OR datetime(deleted_at) IS NOT NULL),
+    deleted_with TEXT,
+    account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    date TEXT NOT NULL CHECK (date(date) IS date),
+    from_whom TEXT NOT NULL,
+    satisfaction INTEGER CHECK (satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5),
+    complaint INTEGER NOT NULL CHECK (complaint IN (0, 1)),
+    content TEXT NOT NULL,
+    handling TEXT NOT NULL,
+    closed INTEGER NOT NULL CHECK (closed IN (0, 1))
+);
+CREATE INDEX feedback_account ON feedback (account_id, date);
+
+CREATE TABLE call_plans (
+    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
+    version INTEGER NOT NULL CHECK (version >= 1),
+    created_at TEXT NOT NULL CHECK (datetime(created_at) IS NOT NULL),
+    updated_at TEXT NOT NULL CHECK (datetime(updated_at) IS NOT NULL),
+    updated_by TEXT NOT NULL,
+    deleted_at TEXT CHECK (deleted_at IS NULL OR datetime(deleted_at) IS NOT NULL),
+    deleted_with TEXT,
+    account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    opportunity TEXT NOT NULL,
+    account_executive TEXT NOT NULL,
+    phone TEXT NOT NULL,
+    location TEXT NOT NULL,
+    assistant TEXT NOT NULL,
+    call_date TEXT CHECK (date(call_date) IS call_date),
+    call_time TEXT CHECK (call_time IS NULL OR (length(call_time) = 5 AND time(call_time || ':00') IS call_time || ':00')),
+    sales_rep TEXT NOT NULL,
+    manager TEXT NOT NULL,
+    objective TEXT NOT NULL,
+    expected_result TEXT NOT NULL,
+    agenda TEXT NOT NULL,
+    obstacles TEXT NOT NULL,
+    resources TEXT NOT NULL,
+    prep_business_cards INTEGER NOT NULL CHECK (prep_business_cards IN (0, 1)),
+    prep_materials INTEGER NOT NULL CHECK (prep_materials IN (0, 1)),
+    prep_evidence INTEGER NOT NULL CHECK (prep_evidence IN (0, 1)),
+    prep_proposal INTEGER NOT NULL CHECK (prep_proposal IN (0, 1)),
+    prep_why_answer INTEGER NOT NULL CHECK (prep_why_answer IN (0, 1)),
+    what_happened TEXT NOT NULL,
+    supporter_assessment TEXT NOT NULL,
+    manager_assessment TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('planned', 'done')),
+    CHECK (status <> 'done' OR trim(what_happened) <> '')
+);
+CREATE INDEX call_plans_account ON call_plans (account_id, call_date);
+CREATE INDEX call_plans_date ON call_plans (call_date) WHERE deleted_at IS NULL;
+
+CREATE TABLE call_plan_customers (
+    parent_id TEXT NOT NULL REFERENCES call_plans (id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL,
+    contact_id TEXT REFERENCES contacts (id) ON DELETE SET NULL,
+    name TEXT NOT NULL,
+    title TEXT NOT NULL,
+    role TEXT CHECK (role IS NULL OR role IN ('executor', 'user', 'influencer', 'technical_gatekeeper', 'decision_maker', 'approver')),
+    PRIMARY KEY (parent_id, pos)
+) WITHOUT ROWID;
+CREATE INDEX call_plan_customers_contact ON call_plan_customers (contact_id);
+
+CREATE TABLE call_plan_ours (
+    parent_id TEXT NOT NULL REFERENCES call_plans (id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    title TEXT NOT NULL,
+    role TEXT NOT NULL,
+    PRIMARY KEY (parent_id, pos)
+) WITHOUT ROWID;
+
+CREATE TABLE call_plan_influence (
+    parent_id TEXT NOT NULL REFERENCES call_plans (id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL,
+    view TEXT NOT NULL,
+    how TEXT NOT NULL,
+    business_value TEXT NOT NULL,
+    political_value TEXT NOT NULL,
+    PRIMARY KEY (parent_id, pos)
+) WITHOUT ROWID;
+
+CREATE TABLE call_plan_introduction (
+    parent_id TEXT NOT NULL REFERENCES call_plans (id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL,
+    need TEXT NOT NULL,
+    why TEXT NOT NULL,
+    question TEXT NOT NULL,
+    PRIMARY KEY (parent_id, pos)
+) WITHOUT ROWID;
+
+CREATE TABLE call_plan_commitments (
+    parent_id TEXT NOT NULL REFERENCES call_plans (id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL,
+    who TEXT NOT NULL,
+    what TEXT NOT NULL,
+    "by" TEXT CHECK (date("by") IS "by"),
+    PRIMARY KEY (parent_id, pos)
+) WITHOUT ROWID;
+
+CREATE TABLE presentations (
+    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
+    version INTEGER NOT NULL CHECK (version >= 1),
+    created_at TEXT NOT NULL CHECK (datetime(created_at) IS NOT NULL),
+    updated_at TEXT NOT NULL CHECK (datetime(updated_at) IS NOT NULL),
+    updated_by TEXT NOT NULL,
+    deleted_at TEXT CHECK (deleted_at IS NULL OR datetime(deleted_at) IS NOT NULL),
+    deleted_with TEXT,
+    account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    opportunity TEXT NOT NULL,
+    date TEXT CHECK (date(date) IS date),
+    sales_rep TEXT NOT NULL,
+    objective TEXT NOT NULL,
+    agenda TEXT NOT NULL
+);
+CREATE INDEX presentations_account ON presentations (account_id, date);
+CREATE INDEX presentations_date ON presentations (date) WHERE deleted_at IS NULL;
+
+CREATE TABLE presentation_participants (
+    parent_id TEXT NOT NULL REFERENCES presentations (id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL,
+    contact_id TEXT REFERENCES contacts (id) ON DELETE SET NULL,
+    name_title TEXT NOT NULL,
+    buying_role TEXT CHECK (buying_role IS NULL OR buying_role IN ('executor', 'user', 'influencer', 'technical_gatekeeper', 'decision_maker', 'approver')),
+    business_arguments TEXT NOT NULL,
+    political_arguments TEXT NOT NULL,
+    PRIMARY KEY (parent_id, pos)
+) WITHOUT ROWID;
+CREATE INDEX presentation_participants_contact ON presentation_participants (contact_id);
+
+CREATE TABLE presentation_steps (
+    parent_id TEXT NOT NULL REFERENCES presentations (id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL,
+    step TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    due TEXT CHECK (date(due) IS due),
+    done INTEGER NOT NULL CHECK (done IN (0, 1)),
+    PRIMARY KEY (parent_id, pos)
+) WITHOUT ROWID;
+
+CREATE TABLE vip_cards (
+    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
+    version INTEGER NOT NULL CHECK (version >= 1),
+    created_at TEXT NOT NULL CHECK (datetime(created_at) IS NOT NULL),
+    updated_at TEXT NOT NULL CHECK (datetime(updated_at) IS NOT NULL),
+    updated_by TEXT NOT NULL,
+    deleted_at TEXT CHECK (deleted_at IS NULL OR datetime(deleted_at) IS NOT NULL),
+    deleted_with TEXT,
+    store TEXT NOT NULL,
+    received_by TEXT NOT NULL,
+    visit_date TEXT NOT NULL CHECK (date(visit_date) IS visit_date),
+    visit_time TEXT CHECK (visit_time IS NULL OR (length(visit_time) = 5 AND time(visit_time || ':00') IS visit_time || ':00')),
+    photo_path TEXT NOT NULL,
+    salutation TEXT NOT NULL,
+    age TEXT NOT NULL,
+    industry TEXT NOT NULL,
+    position TEXT NOT NULL,
+    vehicle TEXT NOT NULL,
+    phone TEXT NOT NULL,
+    accessories TEXT NOT NULL,
+    style TEXT NOT NULL,
+    usage TEXT NOT NULL,
+    price_range TEXT NOT NULL,
+    material TEXT NOT NULL,
+    traits TEXT NOT NULL,
+    reception_summary TEXT NOT NULL,
+    team_suggestions TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('prospect', 'vip', 'closed')),
+    account_id TEXT REFERENCES accounts (id) ON DELETE SET NULL,
+    consent INTEGER NOT NULL CHECK (consent IN (0, 1)),
+    consent_date TEXT CHECK (date(consent_date) IS consent_date),
+    phone_digits TEXT NOT NULL,
+    py_initials TEXT NOT NULL,
+    py_full TEXT NOT NULL,
+    CHECK (consent = 0 OR consent_date IS NOT NULL)
+);
+CREATE INDEX vip_cards_date ON vip_cards (visit_date, id) WHERE deleted_at IS NULL;
+CREATE INDEX vip_cards_phone ON vip_cards (phone_digits);
+CREATE INDEX vip_cards_account ON vip_cards (account_id);
+
+CREATE TABLE vip_recommended (
+    parent_id TEXT NOT NULL REFERENCES vip_cards (id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL CHECK (pos BETWEEN 0 AND 2),
+    item TEXT NOT NULL,
+    image_path TEXT NOT NULL,
+    fab TEXT NOT NULL,
+    PRIMARY KEY (parent_id, pos)
+) WITHOUT ROWID;
+
+CREATE TABLE vip_objections (
+    parent_id TEXT NOT NULL REFERENCES vip_cards (id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL CHECK (pos BETWEEN 0 AND 2),
+    kind TEXT CHECK (kind IS NULL OR kind IN ('price', 'capability', 'false', 'real', 'hidden')),
+    text TEXT NOT NULL,
+    PRIMARY KEY (parent_id, pos)
+) WITHOUT ROWID;
+
+CREATE TABLE vip_re_recommended (
+    parent_id TEXT NOT NULL REFERENCES vip_cards (id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL CHECK (pos BETWEEN 0 AND 2),
+    item TEXT NOT NULL,
+    image_path TEXT NOT NULL,
+    fab TEXT NOT NULL,
+    PRIMARY KEY (parent_id, pos)
+) WITHOUT ROWID;
+
+CREATE TABLE vip_resolutions (
+    parent_id TEXT NOT NULL REFERENCES vip_cards (id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL CHECK (pos BETWEEN 0 AND 2),
+    text TEXT NOT NULL,
+    PRIMARY KEY (parent_id, pos)
+) WITHOUT ROWID;
+
+CREATE TABLE vip_handovers (
+    parent_id TEXT NOT NULL REFERENCES vip_cards (id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL,
+    "from" TEXT NOT NULL,
+    "to" TEXT NOT NULL,
+    date TEXT NOT NULL CHECK (date(date) IS date),
+    note TEXT NOT NULL,
+    PRIMARY KEY (parent_id, pos)
+) WITHOUT ROWID;
+
+CREATE TABLE targets (
+    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
+    version INTEGER NOT NULL CHECK (version >= 1),
+    created_at TEXT NOT NULL CHECK (datetime(created_at) IS NOT NULL),
+    updated_at TEXT NOT NULL CHECK (datetime(updated_at) IS NOT NULL),
+    updated_by TEXT NOT NULL,
+    deleted_at TEXT CHECK (deleted_at IS NULL OR datetime(deleted_at) IS NOT NULL),
+    deleted_with TEXT,
+    rep TEXT NOT NULL CHECK (trim(rep) <> ''),
+    period TEXT NOT NULL CHECK (period GLOB '[0-9][0-9][0-9][0-9]' OR period GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]' OR period GLOB '[0-9][0-9][0-9][0-9]-Q[1-4]'),
+    planned_sales INTEGER CHECK (planned_sales IS NULL OR planned_sales >= 0),
+    planned_collection INTEGER CHECK (planned_collection IS NULL OR planned_collection >= 0),
+    expense_budget INTEGER CHECK (expense_budget IS NULL OR expense_budget >= 0),
+    expense_actual INTEGER CHECK (expense_actual IS NULL OR expense_actual >= 0),
+    ability INTEGER CHECK (ability IS NULL OR ability BETWEEN 0 AND 100),
+    attitude INTEGER CHECK (attitude IS NULL OR attitude BETWEEN 0 AND 100)
+);
+CREATE UNIQUE INDEX targets_rep_period ON targets (rep, period) WHERE deleted_at IS NULL;
+
+-- DESIGN §3.9: every change, field by field. No foreign keys: the log
+-- outlives the records it describes.
+CREATE TABLE change_log (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL CHECK (datetime(at) IS NOT NULL),
+    who TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete', 'restore', 'purge', 'erase', 'demo')),
+    field TEXT,
+    old TEXT,
+    new TEXT,
+    reason TEXT NOT NULL
+);
+CREATE INDEX change_log_record ON change_log (record_id, seq);
+CREATE INDEX change_log_at ON change_log (at);
+
+-- What the user deleted (the records deleted with it are found by deleted_with).
+CREATE TABLE trash (
+    record_id TEXT PRIMARY KEY NOT NULL,
+    kind TEXT NOT NULL,
+    label TEXT NOT NULL,
+    deleted_at TEXT NOT NULL CHECK (datetime(deleted_at) IS NOT NULL),
+    deleted_by TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE INDEX trash_deleted_at ON trash (deleted_at);
+
+-- Small facts about the file: when it was last backed up, what filled it.
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+);
+
+-- Substring search of three or more characters (CJK included).
+CREATE VIRTUAL TABLE accounts_fts USING fts5 (name, short_name, content = 'accounts', content_rowid = 'rowid', tokenize = 'trigram');
+CREATE TRIGGER accounts_fts_insert AFTER INSERT ON accounts BEGIN
+    INSERT INTO accounts_fts (rowid, name, short_name) VALUES (new.rowid, new.name, new.short_name);
+END;
+CREATE TRIGGER accounts_fts_delete AFTER DELETE ON accounts BEGIN
+    INSERT INTO accounts_fts (accounts_fts, rowid, name, short_name) VALUES ('delete', old.rowid, old.name, old.short_name);
+END;
+CREATE TRIGGER accounts_fts_update AFTER UPDATE OF name, short_name ON accounts BEGIN
+    INSERT INTO accounts_fts (accounts_fts, rowid, name, short_name) VALUES ('delete', old.rowid, old.name, old.short_name);
+    INSERT INTO accounts_fts (rowid, name, short_name) VALUES (new.rowid, new.name, new.short_name);
+END;
+
+CREATE VIRTUAL TABLE contacts_fts USING fts5 (name, title, content = 'contacts', content_rowid = 'rowid', tokenize = 'trigram');
+CREATE TRIGGER contacts_fts_insert AFTER INSERT ON contacts BEGIN
+    INSERT INTO contacts_fts (rowid, name, title) VALUES (new.rowid, new.name, new.title);
+END;
+CREATE TRIGGER contacts_fts_delete AFTER DELETE ON contacts BEGIN
+    INSERT INTO contacts_fts (contacts_fts, rowid, name, title) VALUES ('delete', old.rowid, old.name, old.title);
+END;
+CREATE TRIGGER contacts_fts_update AFTER UPDATE OF name, title ON contacts BEGIN
+    INSERT INTO contacts_fts (contacts_fts, rowid, name, title) VALUES ('delete', old.rowid, old.name, old.title);
+    INSERT INTO contacts_fts (rowid, name, title) VALUES (new.rowid, new.name, new.title);
+END;
+"#;
+
+/// The migrations, oldest first. Append; never edit a published one.
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(V1)])
+}
+
+/// The schema version this program writes.
+pub const LATEST: u32 = 1;
+
+/// Every table a kam file has, to tell a kam file from another SQLite file.
+pub const KAM_TABLE: &str = "accounts";

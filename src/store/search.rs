@@ -1,0 +1,172 @@
+//! Search columns computed at write time: pinyin initials and full pinyin
+//! over every reading of each character, a sort key, normalised phone digits.
+//!
+//! A name with several readings gets one variant per combination of readings
+//! (曾志伟 → `zzw czw`, `zengzhiwei cengzhiwei`), separated by spaces so that a
+//! query (which has no spaces) can never match across two variants. The
+//! number of combinations is capped: past [`MAX_VARIANTS`] the remaining
+//! characters keep only their first reading, which bounds the column for
+//! long company names full of heteronyms.
+
+use pinyin::ToPinyinMulti;
+
+/// Most reading combinations kept per name.
+pub(crate) const MAX_VARIANTS: usize = 32;
+
+/// The pinyin search columns of one text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Pinyin {
+    /// Space-separated initials variants: `zzw czw`.
+    pub initials: String,
+    /// Space-separated full-pinyin variants without tones: `zengzhiwei cengzhiwei`.
+    pub full: String,
+    /// The first reading's full pinyin, for sorting Chinese names alphabetically.
+    pub first: String,
+}
+
+/// Readings of each character of `text`: pinyin syllables for Chinese
+/// characters, the lower-cased character for letters and digits; other
+/// characters (spaces, punctuation, brackets) are skipped.
+fn readings(text: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for (c, multi) in text.chars().zip(text.to_pinyin_multi()) {
+        match multi {
+            Some(m) => {
+                let mut r: Vec<String> = Vec::with_capacity(m.count());
+                for p in m {
+                    let s = p.plain().to_string();
+                    if !r.contains(&s) {
+                        r.push(s);
+                    }
+                }
+                if !r.is_empty() {
+                    out.push(r);
+                }
+            }
+            None if c.is_alphanumeric() => out.push(vec![c.to_lowercase().collect()]),
+            None => {}
+        }
+    }
+    out
+}
+
+/// Computes the pinyin columns of a name.
+pub(crate) fn pinyin(text: &str) -> Pinyin {
+    let chars = readings(text);
+    let mut full: Vec<String> = vec![String::new()];
+    let mut initials: Vec<String> = vec![String::new()];
+    for r in &chars {
+        let take = if full.len() * r.len() <= MAX_VARIANTS { r.len() } else { 1 };
+        let mut next_full = Vec::with_capacity(full.len() * take);
+        let mut next_init = Vec::with_capacity(initials.len() * take);
+        for (f, i) in full.iter().zip(&initials) {
+            for reading in r.iter().take(take) {
+                next_full.push(format!("{f}{reading}"));
+                next_init.push(format!("{i}{}", reading.chars().next().unwrap_or_default()));
+            }
+        }
+        full = next_full;
+        initials = next_init;
+    }
+    let first = full.first().cloned().unwrap_or_default();
+    dedup(&mut initials);
+    dedup(&mut full);
+    Pinyin { initials: initials.join(" "), full: full.join(" "), first }
+}
+
+fn dedup(v: &mut Vec<String>) {
+    let mut seen = std::collections::HashSet::new();
+    v.retain(|s| seen.insert(s.clone()));
+}
+
+/// The sort key of a name: its first-reading pinyin, then the name itself
+/// so that equal pinyin still orders stably.
+pub(crate) fn sort_key(name: &str, py: &Pinyin) -> String {
+    format!("{} {}", py.first, name.trim())
+}
+
+/// What a filter typed into a list looks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Query {
+    Nothing,
+    /// Letters: pinyin initials or full pinyin (and Latin names).
+    Pinyin(String),
+    /// Digits: a piece of a phone number (or of a name with digits).
+    Digits(String),
+    /// Anything with Chinese characters or other text: a substring of the name.
+    Text(String),
+}
+
+impl Query {
+    pub(crate) fn parse(filter: &str) -> Self {
+        let folded = kam_rules::dedupe::fold_width(filter.trim());
+        let compact: String = folded.chars().filter(|c| !c.is_whitespace()).collect();
+        if compact.is_empty() {
+            Self::Nothing
+        } else if compact.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '(' | ')')) {
+            let digits: String = compact.chars().filter(char::is_ascii_digit).collect();
+            if digits.is_empty() {
+                Self::Text(folded)
+            } else {
+                Self::Digits(digits)
+            }
+        } else if compact.chars().all(|c| c.is_ascii_alphabetic()) {
+            Self::Pinyin(compact.to_ascii_lowercase())
+        } else {
+            Self::Text(folded)
+        }
+    }
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+pub(crate) fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An FTS5 query matching `s` as one phrase (a substring, with the trigram tokenizer).
+pub(crate) fn fts_phrase(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reading_is_searchable() {
+        let p = pinyin("曾志伟");
+        assert!(p.initials.split(' ').any(|v| v == "zzw"), "{p:?}");
+        assert!(p.full.split(' ').any(|v| v == "zengzhiwei"), "{p:?}");
+        let p = pinyin("单田芳");
+        assert!(p.initials.split(' ').any(|v| v == "stf"), "{p:?}");
+        assert!(p.full.split(' ').any(|v| v == "shantianfang"), "{p:?}");
+        let p = pinyin("张三");
+        assert_eq!((p.initials.as_str(), p.first.as_str()), ("zs", "zhangsan"));
+    }
+
+    #[test]
+    fn latin_and_digits_pass_through_and_variants_are_capped() {
+        assert!(pinyin("ABC 科技").initials.split(' ').any(|v| v == "abckj"));
+        let long = "长重行乐单曾朝还长重行乐单曾朝还";
+        let p = pinyin(long);
+        assert!(p.full.split(' ').count() <= MAX_VARIANTS);
+        assert!(!p.full.is_empty());
+    }
+
+    #[test]
+    fn queries_are_classified() {
+        assert_eq!(Query::parse(" zzw "), Query::Pinyin("zzw".into()));
+        assert_eq!(Query::parse("ＺＳ"), Query::Pinyin("zs".into()));
+        assert_eq!(Query::parse("138-0013"), Query::Digits("1380013".into()));
+        assert_eq!(Query::parse("华联"), Query::Text("华联".into()));
+        assert_eq!(Query::parse("  "), Query::Nothing);
+        assert_eq!(like_escape("a%b_c"), "a\\%b\\_c");
+    }
+}
