@@ -54,6 +54,14 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
             let store = commands::open_store(paths, config.user.as_deref(), true)?;
             commands::check::run(&ctx, &store, paths)
         }
+        Some(Command::Export(a)) => {
+            let store = commands::open_store(paths, config.user.as_deref(), false)?;
+            commands::export::run(&ctx, &store, config, a)
+        }
+        Some(Command::Import(a)) => {
+            let mut store = commands::open_store(paths, config.user.as_deref(), true)?;
+            commands::import::run(&ctx, &mut store, a)
+        }
         None => Err(Failure::usage(T::NoWorkbenchYet.get(lang))),
     }
 }

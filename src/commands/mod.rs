@@ -3,6 +3,8 @@
 pub mod check;
 pub mod demo;
 pub mod discount;
+pub mod export;
+pub mod import;
 pub mod rules;
 pub mod tier;
 

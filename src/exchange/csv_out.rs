@@ -23,7 +23,8 @@ pub enum Cell {
 }
 
 impl Cell {
-    fn render(&self) -> Cow<'_, str> {
+    /// The cell's text in the file.
+    pub fn render(&self) -> Cow<'_, str> {
         match self {
             Self::Text(s) => neutralise(s),
             Self::Int(i) => Cow::Owned(i.to_string()),

@@ -1,4 +1,6 @@
 //! CSV export, spreadsheet import and merging, over `impl Write` / `impl Read`.
 
 pub mod csv_out;
+pub mod export;
+pub mod import;
 pub mod text;

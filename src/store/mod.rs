@@ -21,6 +21,7 @@ mod backup;
 mod bulk;
 mod check;
 mod col;
+mod exchange;
 mod history;
 mod plans;
 mod record;
@@ -40,8 +41,13 @@ pub use accounts::{AccountCursor, AccountListQuery, AccountPage, AccountRow, Con
 pub use backup::BACKUPS_KEPT;
 pub use bulk::Bulk;
 pub use check::{CheckReport, KindCount};
+pub use col::Shown;
+pub use exchange::{
+    attach_children, export_layouts, overlay_cells, record_from_cells, CellError, Datum, ImportOp, MergeOutcome,
+    RowsError, Span, TableLayout, META_COLUMNS,
+};
 pub use history::{ChangeLine, TrashEntry, TRASH_DAYS};
-pub use record::{AnyRecord, Conflict, Record, RecordKind};
+pub use record::{AnyRecord, ChildLayout, Conflict, Record, RecordKind};
 pub use schema::LATEST as SCHEMA_VERSION;
 
 use crate::model::ModelError;

@@ -176,12 +176,14 @@ impl ChildSet {
 }
 
 /// A child table's shape: its columns and how they read to a person.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ChildLayout {
     pub name: &'static str,
     pub table: &'static str,
     pub columns: &'static [&'static str],
     pub shown: Vec<super::col::Shown>,
+    /// A default row's values: what an empty cell reads as.
+    pub(crate) defaults: Vec<Value>,
 }
 
 pub(crate) mod sealed {
@@ -355,6 +357,7 @@ macro_rules! record {
                         table: $ctable,
                         columns: &[$(stringify!($cf)),*],
                         shown: vec![$($crate::store::col::shown_of(&x.$cf)),*],
+                        defaults: vec![$($crate::store::col::Col::to_value(&x.$cf)),*],
                     }
                 }),*]
             }
