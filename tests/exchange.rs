@@ -106,14 +106,14 @@ fn merge_round_trips_and_lists_conflicts() {
     let out = tmp.path().join("day");
     export(&a, &options(&out, Span::All, Lang::Zh, true)).expect("export");
     let mut b = store(tmp.path(), "b.db");
-    let r = merge_dir(&mut b, &out, false).expect("merge");
+    let r = merge_dir(&mut b, &out, false, &mut |_, _| {}).expect("merge");
     assert_eq!(r.kinds["account"], [1, 0, 0, 0]);
     assert_eq!(r.kinds["contact"], [1, 0, 0, 0]);
     let merged: Account = b.get(&acc.meta.id).expect("same id");
     assert_eq!(merged.name, acc.name);
     assert_eq!(merged.meta.updated_at, acc.meta.updated_at);
     // A second merge changes nothing.
-    let again = merge_dir(&mut b, &out, false).expect("merge");
+    let again = merge_dir(&mut b, &out, false, &mut |_, _| {}).expect("merge");
     assert_eq!(again.kinds["account"], [0, 0, 1, 0]);
     // Their newer change wins; ours, when newer, is kept and listed.
     let mut theirs: Account = a.get(&acc.meta.id).expect("a");
@@ -121,14 +121,14 @@ fn merge_round_trips_and_lists_conflicts() {
     a.update(&mut theirs, "").expect("update");
     let out2 = tmp.path().join("day2");
     export(&a, &options(&out2, Span::All, Lang::En, false)).expect("export");
-    let r = merge_dir(&mut b, &out2, false).expect("merge");
+    let r = merge_dir(&mut b, &out2, false, &mut |_, _| {}).expect("merge");
     assert_eq!(r.kinds["account"], [0, 1, 0, 0]);
     assert_eq!(b.get::<Account>(&acc.meta.id).expect("b").notes, "改过");
     let mut ours: Account = b.get(&acc.meta.id).expect("b");
     ours.notes = "本机更新".into();
     std::thread::sleep(std::time::Duration::from_millis(5));
     b.update(&mut ours, "").expect("update");
-    let r = merge_dir(&mut b, &out2, false).expect("merge");
+    let r = merge_dir(&mut b, &out2, false, &mut |_, _| {}).expect("merge");
     assert_eq!(r.kinds["account"], [0, 0, 0, 1]);
     assert_eq!(r.conflicts.len(), 1);
     assert_eq!(b.get::<Account>(&acc.meta.id).expect("b").notes, "本机更新");
@@ -147,7 +147,7 @@ fn a_merge_with_a_bad_row_changes_nothing() {
     let orders = fs::read_to_string(out.join("orders.csv")).expect("read").replace("12345.67", "lots");
     fs::write(out.join("orders.csv"), orders).expect("write");
     let mut b = store(tmp.path(), "b.db");
-    let r = merge_dir(&mut b, &out, false).expect("merge");
+    let r = merge_dir(&mut b, &out, false, &mut |_, _| {}).expect("merge");
     assert_eq!(r.rejects.len(), 1);
     assert_eq!((r.rejects[0].file.as_str(), r.rejects[0].row), ("orders.csv", 2));
     assert_eq!(r.rejects[0].problems[0].column, "amount");
@@ -170,14 +170,20 @@ fn spreadsheet_with_a_bad_row_is_refused_whole() {
         "accounts.csv",
         "客户名称,电话,信用额度,上市\n杭州新锐科技,0571-88886666,5万,是\n坏公司,,lots,maybe\n",
     );
-    let r = import_sheet(&mut s, &p, SheetKind::Accounts, ImportOptions::default()).expect("import");
+    let r = import_sheet(&mut s, &p, SheetKind::Accounts, ImportOptions::default(), &mut |_, _| {}).expect("import");
     assert_eq!((r.new, r.rejected, r.written), (1, 1, false));
     assert_eq!(r.rejects[0].row, 3);
     let cols: Vec<&str> = r.rejects[0].problems.iter().map(|p| p.column.as_str()).collect();
     assert_eq!(cols, vec!["listed", "credit_limit"]);
     assert!(s.list::<Account>(10, 0).expect("list").is_empty(), "nothing changed");
-    let r = import_sheet(&mut s, &p, SheetKind::Accounts, ImportOptions { skip_bad: true, ..ImportOptions::default() })
-        .expect("import");
+    let r = import_sheet(
+        &mut s,
+        &p,
+        SheetKind::Accounts,
+        ImportOptions { skip_bad: true, ..ImportOptions::default() },
+        &mut |_, _| {},
+    )
+    .expect("import");
     assert!(r.written);
     let rejects = fs::read_to_string(tmp.path().join("accounts.rejects.csv")).expect("rejects");
     assert!(rejects.contains("客户名称,电话,信用额度,上市,reason") && rejects.contains("坏公司"), "{rejects}");
@@ -196,12 +202,12 @@ fn duplicates_dry_run_update_and_gbk() {
     let p = tmp.path().join("accounts.csv");
     fs::write(&p, encode_gbk(text)).expect("write");
     let dry = ImportOptions { dry_run: true, ..ImportOptions::default() };
-    let r = import_sheet(&mut s, &p, SheetKind::Accounts, dry).expect("dry");
+    let r = import_sheet(&mut s, &p, SheetKind::Accounts, dry, &mut |_, _| {}).expect("dry");
     assert_eq!((r.new, r.updated, r.duplicate, r.rejected, r.written), (1, 0, 2, 0, false));
     assert_eq!(r.encoding, "GBK");
     assert_eq!(s.list::<Account>(10, 0).expect("list").len(), 1, "dry run wrote nothing");
     let upd = ImportOptions { update: true, ..ImportOptions::default() };
-    let r = import_sheet(&mut s, &p, SheetKind::Accounts, upd).expect("update");
+    let r = import_sheet(&mut s, &p, SheetKind::Accounts, upd, &mut |_, _| {}).expect("update");
     assert_eq!((r.new, r.updated, r.duplicate), (1, 1, 1));
     let a: Account = s.get(&acc.meta.id).expect("get");
     assert_eq!(a.industry, "零售");
@@ -220,12 +226,18 @@ fn contacts_link_to_accounts_by_name_or_id() {
     );
     let p = sheet(tmp.path(), "联系人.csv", &text);
     assert_eq!(SheetKind::from_file_name(&p), Some(SheetKind::Contacts));
-    let r = import_sheet(&mut s, &p, SheetKind::Contacts, ImportOptions::default()).expect("import");
+    let r = import_sheet(&mut s, &p, SheetKind::Contacts, ImportOptions::default(), &mut |_, _| {}).expect("import");
     assert_eq!((r.new, r.rejected), (2, 1));
     assert_eq!(r.rejects[0].row, 4);
     assert!(r.rejects[0].problems[0].message.contains("不存在公司"));
-    let r = import_sheet(&mut s, &p, SheetKind::Contacts, ImportOptions { skip_bad: true, ..ImportOptions::default() })
-        .expect("import");
+    let r = import_sheet(
+        &mut s,
+        &p,
+        SheetKind::Contacts,
+        ImportOptions { skip_bad: true, ..ImportOptions::default() },
+        &mut |_, _| {},
+    )
+    .expect("import");
     assert!(r.written);
     let names: Vec<String> =
         s.list_for_account::<Contact>(&acc.meta.id).expect("list").into_iter().map(|c| c.name).collect();
@@ -244,4 +256,68 @@ fn every_exported_column_has_a_unique_chinese_header() {
             assert!(seen.insert(zh), "{}: header {zh} twice", layout.table);
         }
     }
+}
+
+fn read_dir_texts(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .map(|p| (p.file_name().expect("name").to_string_lossy().into_owned(), fs::read_to_string(&p).expect("read")))
+        .collect()
+}
+
+#[test]
+fn demo_export_import_export_is_identical() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut a = store(tmp.path(), "a.db");
+    let opts = kam::commands::demo::Options {
+        accounts: 30,
+        seed: 11,
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
+    };
+    kam::commands::demo::generate(&mut a, &kam_rules::Rules::default(), &opts).expect("demo");
+    let first = tmp.path().join("first");
+    let m1 = export(&a, &options(&first, Span::All, Lang::En, true)).expect("export");
+    assert_eq!(m1.files["accounts.csv"], 30);
+    let mut b = store(tmp.path(), "b.db");
+    merge_dir(&mut b, &first, false, &mut |_, _| {}).expect("merge");
+    let second = tmp.path().join("second");
+    let m2 = export(&b, &options(&second, Span::All, Lang::En, true)).expect("export");
+    assert_eq!(m1.files, m2.files);
+    let (t1, t2) = (read_dir_texts(&first), read_dir_texts(&second));
+    for (name, text) in &t1 {
+        assert!(t2[name] == *text, "{name} differs after the round trip");
+    }
+    let again = merge_dir(&mut b, &first, false, &mut |_, _| {}).expect("merge");
+    for (kind, [inserted, updated, _, kept]) in &again.kinds {
+        assert_eq!((*inserted, *updated, *kept), (0, 0, 0), "{kind}: a second merge adds nothing");
+    }
+}
+
+#[test]
+fn no_bom_and_xlsx_keeps_long_digits_as_text() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut s = store(tmp.path(), "a.db");
+    let mut a = Account::named("身份证测试有限公司");
+    a.notes = "110101199003071234".into();
+    a.phone = "13800138000".into();
+    a.credit_limit = Some(Money::from_fen(123_456));
+    s.insert(&mut a).expect("insert");
+    let out = tmp.path().join("x");
+    let mut o = options(&out, Span::All, Lang::En, true);
+    o.bom = false;
+    export(&s, &o).expect("export");
+    assert!(fs::read(out.join("accounts.csv")).expect("read").starts_with(b"id,"), "no BOM");
+    let path = kam::exchange::export::write_workbook(&s, &o).expect("xlsx");
+    let mut book: Xlsx<_> = open_workbook(&path).expect("open xlsx");
+    let range = book.worksheet_range("accounts").expect("sheet");
+    let headers: Vec<String> = range.rows().next().expect("header").iter().map(ToString::to_string).collect();
+    let row = range.rows().nth(1).expect("row");
+    let at = |name: &str| &row[headers.iter().position(|h| h == name).expect("column")];
+    assert_eq!(at("notes"), &Data::String("110101199003071234".into()), "18 digits kept as text");
+    assert_eq!(at("phone"), &Data::String("13800138000".into()));
+    assert_eq!(at("credit_limit"), &Data::Float(1234.56));
+    assert_eq!(at("name"), &Data::String("身份证测试有限公司".into()));
 }

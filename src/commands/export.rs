@@ -7,7 +7,8 @@ use chrono::{Local, NaiveDate, TimeZone, Utc};
 use super::{Ctx, Failure};
 use crate::cli::ExportArgs;
 use crate::config::{Config, Role};
-use crate::exchange::export::{export, write_workbook, ExportOptions};
+use crate::exchange::export::{export_with_progress, write_workbook, ExportOptions};
+use crate::exchange::progress::TermProgress;
 use crate::i18n::T;
 use crate::store::{Span, Store};
 
@@ -58,7 +59,10 @@ pub fn run(ctx: &Ctx, store: &Store, config: &Config, args: &ExportArgs) -> Resu
         who: store.user().to_string(),
         now: Utc::now(),
     };
-    let manifest = export(store, &opts).map_err(|e| Failure::failed(e.to_string()))?;
+    let mut progress = TermProgress::new();
+    let manifest = export_with_progress(store, &opts, &mut |what, n| progress.update(what, n))
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    progress.finish();
     if args.xlsx {
         let book = write_workbook(store, &opts).map_err(|e| Failure::failed(e.to_string()))?;
         println!("{}", book.display());

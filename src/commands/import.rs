@@ -3,6 +3,7 @@
 use super::{Ctx, Failure};
 use crate::cli::{ImportArgs, ImportKind};
 use crate::exchange::import::{import_sheet, merge_dir, ImportOptions, SheetKind};
+use crate::exchange::progress::TermProgress;
 use crate::i18n::T;
 use crate::store::Store;
 
@@ -19,7 +20,10 @@ pub fn run(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failur
             .ok_or_else(|| Failure::usage(T::ImportKindUnknown.fill(l, &[("path", &path.display().to_string())])))?,
     };
     let opts = ImportOptions { dry_run: args.dry_run, skip_bad: args.skip_bad, update: args.update };
-    let r = import_sheet(store, path, kind, opts).map_err(|e| Failure::failed(e.to_string()))?;
+    let mut progress = TermProgress::new();
+    let r = import_sheet(store, path, kind, opts, &mut |what, n| progress.update(what, n))
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    progress.finish();
     for d in &r.duplicates {
         println!(
             "{}",
@@ -65,7 +69,10 @@ pub fn run(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failur
 
 fn merge(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failure> {
     let l = ctx.lang;
-    let r = merge_dir(store, &args.path, args.dry_run).map_err(|e| Failure::failed(e.to_string()))?;
+    let mut progress = TermProgress::new();
+    let r = merge_dir(store, &args.path, args.dry_run, &mut |what, n| progress.update(what, n))
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    progress.finish();
     for rej in &r.rejects {
         for p in &rej.problems {
             eprintln!(

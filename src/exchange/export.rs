@@ -12,6 +12,7 @@ use kam_rules::{privacy, Lang};
 use serde::Serialize;
 
 use super::csv_out::{AtomicFile, Cell, BOM};
+use super::progress::OnProgress;
 use crate::i18n::column_zh;
 use crate::store::{export_layouts, Datum, RowsError, Span, Store, StoreError, TableLayout, SCHEMA_VERSION};
 
@@ -100,12 +101,17 @@ fn mask_text(s: &str) -> String {
 
 /// Writes every table of the span into `opts.dir` and the manifest last.
 pub fn export(store: &Store, opts: &ExportOptions) -> Result<Manifest, ExportError> {
+    export_with_progress(store, opts, &mut |_, _| {})
+}
+
+/// [`export`], reporting each table's rows as they are written.
+pub fn export_with_progress(store: &Store, opts: &ExportOptions, on: OnProgress<'_>) -> Result<Manifest, ExportError> {
     fs::create_dir_all(&opts.dir).map_err(io_err(&opts.dir))?;
     let mut files = BTreeMap::new();
     for layout in export_layouts() {
         let name = format!("{}.csv", layout.table);
         let path = opts.dir.join(&name);
-        let n = write_table(store, &layout, opts, &path)?;
+        let n = write_table(store, &layout, opts, &path, on)?;
         files.insert(name, n);
     }
     let manifest = Manifest {
@@ -135,7 +141,13 @@ fn masked_columns(layout: &TableLayout, opts: &ExportOptions) -> Vec<bool> {
         .collect()
 }
 
-fn write_table(store: &Store, layout: &TableLayout, opts: &ExportOptions, path: &Path) -> Result<u64, ExportError> {
+fn write_table(
+    store: &Store,
+    layout: &TableLayout,
+    opts: &ExportOptions,
+    path: &Path,
+    on: OnProgress<'_>,
+) -> Result<u64, ExportError> {
     let masked = masked_columns(layout, opts);
     let mut file = AtomicFile::create(path).map_err(io_err(path))?;
     let out = file.writer().map_err(io_err(path))?;
@@ -146,11 +158,16 @@ fn write_table(store: &Store, layout: &TableLayout, opts: &ExportOptions, path: 
     let werr = |source| ExportError::Write { path: path.display().to_string(), source };
     w.write_record(layout.columns.iter().map(|c| header(c, opts.lang))).map_err(werr)?;
     let mut row: Vec<Cell> = Vec::with_capacity(layout.columns.len());
+    let mut done = 0u64;
     let n = store
         .export_rows(layout, opts.span, |cells| {
             row.clear();
             row.extend(cells.iter().zip(&masked).map(|(d, m)| cell(d, *m)));
             let texts: Vec<_> = row.iter().map(Cell::render).collect();
+            done += 1;
+            if done % 4096 == 0 {
+                on(layout.table, done);
+            }
             w.write_record(texts.iter().map(|t| t.as_bytes()))
         })
         .map_err(|e| match e {

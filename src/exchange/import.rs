@@ -14,6 +14,7 @@ use kam_rules::dedupe;
 use serde::Serialize;
 
 use super::csv_out::{write_csv, AtomicFile, Cell};
+use super::progress::OnProgress;
 use super::text::{decode, DecodeError, Encoding};
 use crate::i18n::column_zh;
 use crate::model::{
@@ -226,6 +227,7 @@ pub fn import_sheet(
     path: &Path,
     kind: SheetKind,
     opts: ImportOptions,
+    on: OnProgress<'_>,
 ) -> Result<ImportReport, ImportError> {
     let layout = main_layout(kind.table())?;
     let extra: &[&str] = if kind == SheetKind::Contacts { ACCOUNT_LINK } else { &[] };
@@ -249,6 +251,9 @@ pub fn import_sheet(
         let row_no = i + 2;
         if raw.is_empty() {
             continue;
+        }
+        if i % 4096 == 0 {
+            on("checking", i as u64);
         }
         report.rows += 1;
         let mut cells: Vec<(&str, &str)> = Vec::new();
@@ -298,6 +303,7 @@ pub fn import_sheet(
         report.rejects_file = Some(write_rejects(path, &sheet, &report)?);
     }
     let source = format!("import {}", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+    on("writing", report.rows as u64);
     store.apply_import(writes, &source)?;
     report.written = true;
     Ok(report)
@@ -468,7 +474,7 @@ const PERSONAL: &[&str] = &["phone", "birth_date", "spouse", "vehicle"];
 /// Merges a day-end export folder: by id, the newer `updated_at` wins, a
 /// record changed here later is kept and listed as a conflict. Any bad row
 /// refuses the whole folder. `dry_run` reports and writes nothing.
-pub fn merge_dir(store: &mut Store, dir: &Path, dry_run: bool) -> Result<MergeReport, ImportError> {
+pub fn merge_dir(store: &mut Store, dir: &Path, dry_run: bool, on: OnProgress<'_>) -> Result<MergeReport, ImportError> {
     let mut report = MergeReport::default();
     let manifest = dir.join("manifest.json");
     if manifest.exists() {
@@ -488,6 +494,7 @@ pub fn merge_dir(store: &mut Store, dir: &Path, dry_run: bool) -> Result<MergeRe
             continue;
         }
         found_any = true;
+        on(main.table, ops.len() as u64);
         let children: Vec<&TableLayout> = layouts.iter().filter(|l| l.kind == main.kind && l.child.is_some()).collect();
         let before = ops.len();
         macro_rules! merge_kind {
@@ -519,6 +526,7 @@ pub fn merge_dir(store: &mut Store, dir: &Path, dry_run: bool) -> Result<MergeRe
         return Ok(report);
     }
     let source = format!("merge {}", dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+    on("writing", ops.len() as u64);
     let outcomes = store.apply_import(ops.clone(), &source)?;
     for ((kind, outcome), op) in kinds.iter().zip(outcomes).zip(&ops) {
         let counts = report.kinds.entry(kind.key().to_string()).or_insert([0; 4]);

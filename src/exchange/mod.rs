@@ -3,4 +3,5 @@
 pub mod csv_out;
 pub mod export;
 pub mod import;
+pub mod progress;
 pub mod text;
