@@ -77,11 +77,11 @@ pub fn header(column: &str, lang: Lang) -> String {
     }
 }
 
-fn cell(d: &Datum, mask: bool) -> Cell {
+fn cell(d: &Datum<'_>, mask: bool) -> Cell {
     match d {
         Datum::Null => Cell::Empty,
         Datum::Text(s) if mask => Cell::Text(mask_text(s)),
-        Datum::Text(s) => Cell::Text(s.clone()),
+        Datum::Text(s) => Cell::Text(s.to_string()),
         Datum::Int(i) => Cell::Int(*i),
         Datum::Money(m) => Cell::Money(*m),
         Datum::Rate(r) => Cell::Text(r.to_string()),
@@ -96,6 +96,33 @@ fn mask_text(s: &str) -> String {
         privacy::mask_phone(s)
     } else {
         privacy::mask_text(s)
+    }
+}
+
+/// Writes one cell as a CSV field without building an owned row: text is
+/// neutralised (or masked), numbers written as numbers.
+fn write_datum<W: io::Write>(w: &mut csv::Writer<W>, buf: &mut String, d: &Datum<'_>, mask: bool) -> csv::Result<()> {
+    use std::fmt::Write as _;
+    match d {
+        Datum::Null => w.write_field(""),
+        Datum::Text(s) if mask => w.write_field(mask_text(s)),
+        Datum::Text(s) => w.write_field(super::csv_out::neutralise(s).as_bytes()),
+        Datum::Bool(b) => w.write_field(if *b { "1" } else { "0" }),
+        Datum::Int(i) => {
+            buf.clear();
+            let _ = write!(buf, "{i}");
+            w.write_field(buf.as_bytes())
+        }
+        Datum::Money(m) => {
+            buf.clear();
+            let _ = write!(buf, "{m}");
+            w.write_field(buf.as_bytes())
+        }
+        Datum::Rate(r) => {
+            buf.clear();
+            let _ = write!(buf, "{r}");
+            w.write_field(buf.as_bytes())
+        }
     }
 }
 
@@ -157,18 +184,18 @@ fn write_table(
     let mut w = csv::WriterBuilder::new().from_writer(out);
     let werr = |source| ExportError::Write { path: path.display().to_string(), source };
     w.write_record(layout.columns.iter().map(|c| header(c, opts.lang))).map_err(werr)?;
-    let mut row: Vec<Cell> = Vec::with_capacity(layout.columns.len());
+    let mut buf = String::new();
     let mut done = 0u64;
     let n = store
         .export_rows(layout, opts.span, |cells| {
-            row.clear();
-            row.extend(cells.iter().zip(&masked).map(|(d, m)| cell(d, *m)));
-            let texts: Vec<_> = row.iter().map(Cell::render).collect();
+            for (d, m) in cells.iter().zip(&masked) {
+                write_datum(&mut w, &mut buf, d, *m)?;
+            }
             done += 1;
             if done % 4096 == 0 {
                 on(layout.table, done);
             }
-            w.write_record(texts.iter().map(|t| t.as_bytes()))
+            w.write_record(None::<&[u8]>)
         })
         .map_err(|e| match e {
             RowsError::Store(s) => ExportError::Store(s),

@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kam_rules::{Money, Rate};
-use rusqlite::types::Value;
+use std::borrow::Cow;
+
+use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params_from_iter, Connection, OptionalExtension};
 
 use super::col::{timestamp, Col, Shown};
@@ -32,11 +34,11 @@ macro_rules! for_kind {
     };
 }
 
-/// A cell of an exported row.
+/// A cell of an exported row, borrowed from the row being read.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Datum {
+pub enum Datum<'a> {
     Null,
-    Text(String),
+    Text(Cow<'a, str>),
     Int(i64),
     Money(Money),
     Rate(Rate),
@@ -98,16 +100,18 @@ pub enum RowsError<E: std::error::Error + 'static> {
     Sink(E),
 }
 
-fn datum(v: Value, shown: Shown) -> Datum {
+fn datum(v: ValueRef<'_>, shown: Shown) -> Datum<'_> {
     match (v, shown) {
-        (Value::Null, _) => Datum::Null,
-        (Value::Integer(i), Shown::Fen) => Datum::Money(Money::from_fen(i)),
-        (Value::Integer(i), Shown::Bp) => u32::try_from(i).map_or(Datum::Int(i), |bp| Datum::Rate(Rate::from_bp(bp))),
-        (Value::Integer(i), Shown::Bool) => Datum::Bool(i != 0),
-        (Value::Integer(i), _) => Datum::Int(i),
-        (Value::Text(s), _) => Datum::Text(s),
-        (Value::Real(f), _) => Datum::Text(f.to_string()),
-        (Value::Blob(b), _) => Datum::Text(format!("<{} bytes>", b.len())),
+        (ValueRef::Null, _) => Datum::Null,
+        (ValueRef::Integer(i), Shown::Fen) => Datum::Money(Money::from_fen(i)),
+        (ValueRef::Integer(i), Shown::Bp) => {
+            u32::try_from(i).map_or(Datum::Int(i), |bp| Datum::Rate(Rate::from_bp(bp)))
+        }
+        (ValueRef::Integer(i), Shown::Bool) => Datum::Bool(i != 0),
+        (ValueRef::Integer(i), _) => Datum::Int(i),
+        (ValueRef::Text(b), _) => Datum::Text(String::from_utf8_lossy(b)),
+        (ValueRef::Real(f), _) => Datum::Text(Cow::Owned(f.to_string())),
+        (ValueRef::Blob(b), _) => Datum::Text(Cow::Owned(format!("<{} bytes>", b.len()))),
     }
 }
 
@@ -117,7 +121,7 @@ impl Store {
     pub fn export_rows<E, F>(&self, layout: &TableLayout, span: Span, mut each: F) -> Result<u64, RowsError<E>>
     where
         E: std::error::Error + 'static,
-        F: FnMut(&[Datum]) -> Result<(), E>,
+        F: FnMut(&[Datum<'_>]) -> Result<(), E>,
     {
         let quoted =
             |prefix: &str| layout.columns.iter().map(|c| format!("{prefix}\"{c}\"")).collect::<Vec<_>>().join(", ");
@@ -130,27 +134,38 @@ impl Store {
                     vec![Value::Text(timestamp(from)), Value::Text(timestamp(to))],
                 ),
             };
-            let sql = if layout.child.is_some() {
-                format!(
-                    "SELECT {} FROM {} c JOIN {parent} p ON p.id = c.parent_id WHERE p.deleted_at IS NULL{filter} \
+            let sql = match (layout.child.is_some(), span) {
+                // Trashed parents are few: leave their children out with one
+                // lookup list, keeping a plain scan in primary-key order.
+                (true, Span::All) => format!(
+                    "SELECT {} FROM {} c WHERE c.parent_id NOT IN \
+                     (SELECT id FROM {parent} WHERE deleted_at IS NOT NULL) ORDER BY c.parent_id, c.pos",
+                    quoted("c."),
+                    layout.table
+                ),
+                (true, Span::Changed { .. }) => format!(
+                    "SELECT {} FROM {parent} p JOIN {} c ON c.parent_id = p.id WHERE p.deleted_at IS NULL{filter} \
                      ORDER BY c.parent_id, c.pos",
                     quoted("c."),
                     layout.table
-                )
-            } else {
-                format!("SELECT {} FROM {parent} p WHERE p.deleted_at IS NULL{filter} ORDER BY p.rowid", quoted("p."))
+                ),
+                (false, _) => {
+                    format!(
+                        "SELECT {} FROM {parent} p WHERE p.deleted_at IS NULL{filter} ORDER BY p.rowid",
+                        quoted("p.")
+                    )
+                }
             };
             (sql, params)
         };
         let ctx = format!("exporting {}", layout.table);
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(&ctx, e))?;
         let mut rows = stmt.query(params_from_iter(params)).map_err(|e| self.err(&ctx, e))?;
-        let mut cells = Vec::with_capacity(layout.columns.len());
         let mut n = 0u64;
         while let Some(row) = rows.next().map_err(|e| self.err(&ctx, e))? {
-            cells.clear();
+            let mut cells = Vec::with_capacity(layout.columns.len());
             for (i, shown) in layout.shown.iter().enumerate() {
-                let v: Value = row.get(i).map_err(|e| self.err(&ctx, e))?;
+                let v = row.get_ref(i).map_err(|e| self.err(&ctx, e))?;
                 cells.push(datum(v, *shown));
             }
             each(&cells).map_err(RowsError::Sink)?;
