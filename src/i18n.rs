@@ -64,10 +64,10 @@ catalogue! {
     ImportCounts => "新增 {new},更新 {updated},重复 {duplicate},拒绝 {rejected}", "new {new}, updated {updated}, duplicate {duplicate}, rejected {rejected}";
     ImportBadCell => "第 {row} 行,列 {column}:{message}", "row {row}, column {column}: {message}";
     ImportRejectsWritten => "被拒绝的行及原因已写入 {path}", "rejected rows with their reasons written to {path}";
-    ImportRefused => "{rejected} 行有误,整个文件未导入,没有任何改动({counts})", "{rejected} bad rows: nothing was imported and nothing changed ({counts})";
+    ImportRefused => "{rejected} 行有误,整个文件未导入,没有任何改动({counts})", "rows with errors: {rejected}; nothing was imported and nothing changed ({counts})";
     ImportRefusedHint => "改正这些行后重新导入,或加 --skip-bad 导入其余的行", "fix those rows and import again, or add --skip-bad to import the other rows";
     DryRun => "试运行,未做任何改动:", "Dry run, nothing changed:";
-    MergeRefused => "{n} 行有误,未合并任何内容", "{n} bad rows: nothing was merged";
+    MergeRefused => "{n} 行有误,未合并任何内容", "rows with errors: {n}; nothing was merged";
     MergeCounts => "{kind}:新增 {inserted},更新 {updated},相同 {same},保留本机较新 {kept}", "{kind}: inserted {inserted}, updated {updated}, same {same}, kept ours (newer) {kept}";
     MergeConflict => "冲突:{kind} {id} 本机 {ours} 较新,保留本机版本(对方 {theirs})", "conflict: {kind} {id} changed here at {ours}, later than theirs at {theirs}: ours kept";
     MergeMasked => "该导出已遮盖个人信息:电话、出生日期、配偶和座驾保留本机数据", "the export was masked: phones, birth dates, spouses and vehicles were left as they are here";
