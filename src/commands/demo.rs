@@ -194,8 +194,20 @@ pub fn generate(store: &mut Store, rules: &Rules, o: &Options) -> Result<Counts,
     let w = Words::load();
     let mut rng = Rng(o.seed ^ 0x6B61_6D5F_6465_6D6F);
     let today = o.today;
-    let reps: Vec<String> = (0..(o.accounts / 250).clamp(3, 400)).map(|_| w.person(&mut rng)).collect();
-    let managers: Vec<String> = (0..(reps.len() / 8).max(1)).map(|_| w.person(&mut rng)).collect();
+    // Names are unique among the staff: targets are keyed by (rep, period).
+    let mut staff = std::collections::BTreeSet::new();
+    let mut unique = |n: usize, rng: &mut Rng| -> Vec<String> {
+        let mut out = Vec::with_capacity(n);
+        while out.len() < n {
+            let name = w.person(rng);
+            if staff.insert(name.clone()) {
+                out.push(name);
+            }
+        }
+        out
+    };
+    let reps = unique((o.accounts / 250).clamp(3, 400) as usize, &mut rng);
+    let managers = unique((reps.len() / 8).max(1), &mut rng);
     let mut bulk = store.bulk()?;
     for _ in 0..o.accounts {
         account(&mut bulk, &mut rng, &w, rules, &reps, &managers, today)?;
