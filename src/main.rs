@@ -62,6 +62,16 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
             let mut store = commands::open_store(paths, config.user.as_deref(), true)?;
             commands::import::run(&ctx, &mut store, a)
         }
-        None => Err(Failure::usage(T::NoWorkbenchYet.get(lang))),
+        None => {
+            let mut store = commands::open_store(paths, config.user.as_deref(), true)?;
+            if store.user().is_empty() {
+                store.set_user("kam");
+            }
+            let today = chrono::Local::now().date_naive();
+            let config_exists = paths.config_file().exists();
+            let mut app = kam::tui::app::App::new(store, paths.clone(), config.clone(), ctx.rules, lang, today);
+            app.first_start(config_exists);
+            kam::tui::run::run(app).map_err(|e| Failure::failed(e.to_string()))
+        }
     }
 }

@@ -1,0 +1,12 @@
+//! The workbench: `kam` with no command. State and `update` in [`app`],
+//! drawing in [`screens`], the event loop in [`run`], the terminal in
+//! [`terminal`].
+
+pub mod app;
+pub mod run;
+pub mod screens;
+pub mod terminal;
+pub mod widgets;
+
+#[cfg(test)]
+mod tests;

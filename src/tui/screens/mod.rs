@@ -1,0 +1,103 @@
+//! Drawing: one module per tab and per popup. Everything here only reads
+//! the [`App`]; nothing queries the store or changes state.
+
+pub mod accounts;
+pub mod popups;
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Tabs, Wrap};
+use ratatui::Frame;
+
+use super::app::{App, Tab};
+use crate::i18n::T;
+
+/// Draws the whole workbench.
+pub fn draw(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < 4 || area.height < 3 {
+        return;
+    }
+    let [top, body, status] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    draw_tabs(app, frame, top);
+    match app.tab {
+        Tab::Accounts => match &app.detail {
+            Some(d) => accounts::draw_detail(app, d, frame, body),
+            None => accounts::draw_list(app, frame, body),
+        },
+        other => draw_coming(app, other, frame, body),
+    }
+    draw_status(app, frame, status);
+    popups::draw(app, frame, area);
+}
+
+fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
+    let titles: Vec<Line> =
+        Tab::ALL.iter().enumerate().map(|(i, t)| Line::from(format!("{} {}", i + 1, app.t(t.title())))).collect();
+    let selected = Tab::ALL.iter().position(|t| *t == app.tab).unwrap_or(0);
+    let tabs = Tabs::new(titles)
+        .select(selected)
+        .style(Style::default().fg(Color::Gray))
+        .highlight_style(Style::default().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD))
+        .divider("│");
+    frame.render_widget(tabs, area);
+}
+
+fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
+    let file = &app.db_label;
+    let mut spans = vec![
+        Span::styled(format!(" {file} "), Style::default().fg(Color::Black).bg(Color::Gray)),
+        Span::raw(format!(" {} {} ", app.t(T::StatusUser), app.user_name())),
+        Span::raw(T::StatusUnexported.fill(app.lang, &[("n", &app.changes.to_string())])),
+    ];
+    if let Some(m) = &app.message {
+        spans.push(Span::styled(format!("  {m}"), Style::default().fg(Color::Yellow)));
+    }
+    spans.push(Span::styled(format!("  {}", app.t(T::StatusHelp)), Style::default().fg(Color::DarkGray)));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A tab that is not built yet says what will be there.
+fn draw_coming(app: &App, tab: Tab, frame: &mut Frame, area: Rect) {
+    let what = match tab {
+        Tab::CallPlans => T::ComingCallPlans,
+        Tab::Presentations => T::ComingPresentations,
+        Tab::Vip => T::ComingVip,
+        Tab::Today | Tab::Accounts => T::ComingToday,
+    };
+    let text = vec![
+        Line::from(Span::styled(app.t(T::NotBuiltYet), Style::default().add_modifier(Modifier::BOLD))),
+        Line::from(""),
+        Line::from(app.t(what)),
+        Line::from(""),
+        Line::from(Span::styled(app.t(T::ComingKeys), Style::default().fg(Color::DarkGray))),
+    ];
+    let block = Block::default().borders(Borders::ALL).title(app.t(tab.title()));
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(block), area);
+}
+
+/// A rectangle of at most `w`×`h` centred in `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}
+
+/// Pads or cuts `s` to exactly `w` display cells (wide characters never split).
+pub fn fit(s: &str, w: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw > w {
+            break;
+        }
+        out.push(c);
+        used += cw;
+    }
+    out.extend(std::iter::repeat_n(' ', w - used));
+    out
+}

@@ -1,0 +1,242 @@
+//! Forms as a list of typed fields and a focus: each field validates itself
+//! as the user types (required text, dates, amounts, choices from a list).
+
+use chrono::{Days, NaiveDate};
+use crossterm::event::{KeyCode, KeyEvent};
+use kam_rules::{Lang, Money};
+
+use super::input::TextInput;
+use crate::i18n::T;
+
+/// What a field holds and how it is edited.
+#[derive(Clone, Debug)]
+pub enum FieldKind {
+    Text,
+    /// `2026-11-22`, `today` / `今天`, `+3d`, `-2d`.
+    Date,
+    /// `50000`, `50,000.00`, `5万`.
+    Amount,
+    /// One of a list, cycled with ←/→ or Space: (key, label).
+    Choice {
+        options: Vec<(String, String)>,
+        index: usize,
+    },
+}
+
+/// One field of a form.
+#[derive(Clone, Debug)]
+pub struct Field {
+    pub key: &'static str,
+    pub label: T,
+    pub kind: FieldKind,
+    pub input: TextInput,
+    pub initial: String,
+    pub required: bool,
+    pub error: Option<String>,
+}
+
+impl Field {
+    pub fn text(key: &'static str, label: T, value: &str) -> Self {
+        Self {
+            key,
+            label,
+            kind: FieldKind::Text,
+            input: TextInput::new(value),
+            initial: value.to_string(),
+            required: false,
+            error: None,
+        }
+    }
+
+    pub fn date(key: &'static str, label: T, value: Option<NaiveDate>) -> Self {
+        let v = value.map(|d| d.to_string()).unwrap_or_default();
+        Self { kind: FieldKind::Date, ..Self::text(key, label, &v) }
+    }
+
+    pub fn amount(key: &'static str, label: T, value: Option<Money>) -> Self {
+        let v = value.map(|m| m.to_string()).unwrap_or_default();
+        Self { kind: FieldKind::Amount, ..Self::text(key, label, &v) }
+    }
+
+    pub fn choice(key: &'static str, label: T, options: Vec<(String, String)>, selected: Option<String>) -> Self {
+        let index = selected.and_then(|s| options.iter().position(|(k, _)| *k == s)).unwrap_or(0);
+        let initial = options.get(index).map(|(k, _)| k.clone()).unwrap_or_default();
+        Self {
+            key,
+            label,
+            kind: FieldKind::Choice { options, index },
+            input: TextInput::default(),
+            initial,
+            required: false,
+            error: None,
+        }
+    }
+
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    /// The value: the typed text, or a choice's key.
+    pub fn value(&self) -> String {
+        match &self.kind {
+            FieldKind::Choice { options, index } => options.get(*index).map(|(k, _)| k.clone()).unwrap_or_default(),
+            _ => self.input.value().to_string(),
+        }
+    }
+
+    /// What is shown: the typed text, or a choice's label.
+    pub fn shown(&self) -> String {
+        match &self.kind {
+            FieldKind::Choice { options, index } => options.get(*index).map(|(_, l)| l.clone()).unwrap_or_default(),
+            _ => self.input.value().to_string(),
+        }
+    }
+
+    fn validate(&mut self, lang: Lang, today: NaiveDate) {
+        let v = self.input.value().trim().to_string();
+        self.error = match &self.kind {
+            FieldKind::Text if self.required && v.is_empty() => Some(T::Required.get(lang).to_string()),
+            FieldKind::Date if !v.is_empty() && parse_date(&v, today).is_none() => {
+                Some(T::BadDate.get(lang).to_string())
+            }
+            FieldKind::Amount if !v.is_empty() => Money::parse(&v).err().map(|e| e.to_string()),
+            _ => None,
+        };
+    }
+}
+
+/// A form: its title, fields and the focused field.
+#[derive(Clone, Debug)]
+pub struct Form {
+    pub title: T,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+}
+
+impl Form {
+    pub fn new(title: T, fields: Vec<Field>) -> Self {
+        Self { title, fields, focus: 0 }
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.fields.iter().any(|f| f.key == key)
+    }
+
+    /// A field's value ("" when the form has no such field).
+    pub fn text(&self, key: &str) -> String {
+        self.fields.iter().find(|f| f.key == key).map(Field::value).unwrap_or_default()
+    }
+
+    /// A date field's value, parsed (relative dates already resolved when validated).
+    pub fn date(&self, key: &str) -> Option<NaiveDate> {
+        let v = self.text(key);
+        parse_date(v.trim(), chrono::Local::now().date_naive())
+    }
+
+    pub fn changed(&self) -> bool {
+        self.fields.iter().any(|f| f.value() != f.initial)
+    }
+
+    pub fn focus_step(&mut self, by: isize) {
+        let n = self.fields.len().max(1) as isize;
+        self.focus = ((self.focus as isize + by).rem_euclid(n)) as usize;
+    }
+
+    /// Applies a key to the focused field; `true` when it changed something.
+    pub fn edit_key(&mut self, key: KeyEvent) -> bool {
+        let Some(f) = self.fields.get_mut(self.focus) else { return false };
+        match &mut f.kind {
+            FieldKind::Choice { options, index } => {
+                let n = options.len().max(1);
+                match key.code {
+                    KeyCode::Right | KeyCode::Char(' ') => *index = (*index + 1) % n,
+                    KeyCode::Left => *index = (*index + n - 1) % n,
+                    _ => return false,
+                }
+                true
+            }
+            _ => f.input.handle_key(key),
+        }
+    }
+
+    pub fn paste(&mut self, text: &str) {
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            if !matches!(f.kind, FieldKind::Choice { .. }) {
+                f.input.paste(text);
+            }
+        }
+    }
+
+    pub fn validate_all(&mut self, lang: Lang, today: NaiveDate) {
+        for f in &mut self.fields {
+            f.validate(lang, today);
+        }
+    }
+
+    pub fn first_error(&self) -> Option<usize> {
+        self.fields.iter().position(|f| f.error.is_some())
+    }
+
+    /// Puts a message next to a field (by key; the store's field names match).
+    pub fn set_error(&mut self, key: &str, message: &str) {
+        if let Some(f) = self.fields.iter_mut().find(|f| f.key == key) {
+            f.error = Some(message.to_string());
+        }
+    }
+}
+
+/// Reads a date as people type it: ISO, `today`/`今天`, `+3d`/`-2d`.
+pub fn parse_date(s: &str, today: NaiveDate) -> Option<NaiveDate> {
+    let s = s.trim();
+    if s.eq_ignore_ascii_case("today") || s == "今天" {
+        return Some(today);
+    }
+    if let Some(rest) = s.strip_suffix('d').or_else(|| s.strip_suffix('天')) {
+        if let Some(n) = rest.strip_prefix('+') {
+            return n.parse::<u64>().ok().and_then(|n| today.checked_add_days(Days::new(n)));
+        }
+        if let Some(n) = rest.strip_prefix('-') {
+            return n.parse::<u64>().ok().and_then(|n| today.checked_sub_days(Days::new(n)));
+        }
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_as_people_type_them() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
+        assert_eq!(parse_date("2026-11-22", today), NaiveDate::from_ymd_opt(2026, 11, 22));
+        assert_eq!(parse_date("today", today), Some(today));
+        assert_eq!(parse_date("+3d", today), NaiveDate::from_ymd_opt(2026, 11, 26));
+        assert_eq!(parse_date("-23d", today), NaiveDate::from_ymd_opt(2026, 10, 31));
+        assert_eq!(parse_date("2026-13-01", today), None);
+        assert_eq!(parse_date("soon", today), None);
+    }
+
+    #[test]
+    fn validation_as_you_type() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
+        let mut f = Form::new(
+            T::NewAccount,
+            vec![
+                Field::text("name", T::FName, "").required(),
+                Field::date("d", T::FBirthDate, None),
+                Field::amount("m", T::FCreditLimit, None),
+            ],
+        );
+        f.validate_all(Lang::En, today);
+        assert_eq!(f.first_error(), Some(0));
+        f.fields[0].input.paste("杭州");
+        f.fields[1].input.paste("2026-02-30");
+        f.fields[2].input.paste("5万");
+        f.validate_all(Lang::En, today);
+        assert_eq!(f.first_error(), Some(1));
+        assert!(f.fields[2].error.is_none(), "5万 is an amount");
+        assert!(f.changed());
+    }
+}
