@@ -119,6 +119,7 @@ catalogue! {
     FlagReceivable => "应收", "receivable";
     NoAccounts => "还没有客户。按 n 新建客户。", "No accounts yet. Press n to create one.";
     NoMatch => "没有匹配的客户。Esc 清除筛选。", "No account matches. Esc clears the filter.";
+    ContactsFound => "匹配的联系人(无匹配客户时 Enter 打开第一位)", "Contacts found (Enter opens the first when no account matches)";
     SecCompany => "公司资料", "Company";
     SecContacts => "联系人", "Contacts";
     SecOrders => "订单与应收", "Orders & receivables";

@@ -11,7 +11,9 @@ use crate::config::{Config, Role};
 use crate::i18n::T;
 use crate::model::{Account, ChangeEvent, Contact, Feedback, Id, Order, Visit};
 use crate::paths::Paths;
-use crate::store::{AccountCursor, AccountListQuery, AccountRow, ChangeLine, Store, StoreError, TrashEntry};
+use crate::store::{
+    AccountCursor, AccountListQuery, AccountRow, ChangeLine, ContactRow, Store, StoreError, TrashEntry,
+};
 
 use super::widgets::form::{Field, Form};
 use super::widgets::input::TextInput;
@@ -109,6 +111,8 @@ pub struct AccountList {
     pub descending: bool,
     /// How long the last query took, shown in the status line.
     pub last_query_ms: f64,
+    /// Contacts the filter finds (name, pinyin, phone), with their account's name.
+    pub contact_hits: Vec<(ContactRow, String)>,
 }
 
 /// What an account's detail shows, read once when it is opened or changed.
@@ -229,6 +233,7 @@ impl App {
                 sort: SortBy::Name,
                 descending: false,
                 last_query_ms: 0.0,
+                contact_hits: Vec::new(),
             },
             detail: None,
             popup: None,
@@ -375,6 +380,8 @@ impl App {
             KeyCode::Enter => {
                 if let Some(id) = self.selected_id() {
                     self.open_detail(&id, Section::Company);
+                } else {
+                    self.open_contact_hit();
                 }
             }
             _ => self.move_key(key),
@@ -407,6 +414,7 @@ impl App {
                 self.list.filter.clear();
                 self.reload_list(None);
             }
+            KeyCode::Enter if self.list.rows.is_empty() => self.open_contact_hit(),
             KeyCode::Enter => self.list.filtering = false,
             KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => self.move_key(key),
             _ => {
@@ -514,8 +522,41 @@ impl App {
                 self.fail(&e);
             }
         }
+        self.list.contact_hits = self.find_contact_hits();
         self.list.last_query_ms = started.elapsed().as_secs_f64() * 1000.0;
         self.sort_rows_keep(keep);
+    }
+
+    /// Up to five contacts the filter finds, each with its account's name
+    /// (one indexed search and five lookups by id).
+    fn find_contact_hits(&mut self) -> Vec<(ContactRow, String)> {
+        let filter = self.list.filter.value().trim().to_string();
+        if filter.is_empty() {
+            return Vec::new();
+        }
+        match self.store.find_contacts(&filter, 5) {
+            Ok(rows) => rows
+                .into_iter()
+                .map(|c| {
+                    let name = self.store.get::<Account>(&c.account_id).map(|a| a.name).unwrap_or_default();
+                    (c, name)
+                })
+                .collect(),
+            Err(e) => {
+                self.fail(&e);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Opens the account of the first contact found, on its profile.
+    fn open_contact_hit(&mut self) {
+        let Some((c, _)) = self.list.contact_hits.first().cloned() else { return };
+        self.list.filtering = false;
+        self.open_detail(&c.account_id, Section::Contacts);
+        if let Some(d) = self.detail.as_mut() {
+            d.contact_sel = d.contacts.iter().position(|x| x.meta.id == c.id).unwrap_or(0);
+        }
     }
 
     /// Fetches pages until row `target` is loaded or the list ends.

@@ -88,6 +88,25 @@ pub fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
         head,
     );
 
+    let hits = &l.contact_hits;
+    let rows = if hits.is_empty() || rows.height < 4 {
+        rows
+    } else {
+        let n = u16::try_from(hits.len() + 1).unwrap_or(u16::MAX).min(rows.height / 2);
+        let [top, bottom] = Layout::vertical([Constraint::Min(0), Constraint::Length(n)]).areas(rows);
+        let mut lines = vec![Line::from(Span::styled(
+            app.t(T::ContactsFound),
+            Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+        ))];
+        let filter = l.filter.value().trim();
+        for (c, account) in hits {
+            let mut spans = highlight(&c.name, filter, Style::default());
+            spans.push(Span::raw(format!(" {} · {account}", c.title)));
+            lines.push(Line::from(spans));
+        }
+        frame.render_widget(Paragraph::new(lines), bottom);
+        top
+    };
     if l.rows.is_empty() {
         let msg = if l.filter.value().is_empty() { T::NoAccounts } else { T::NoMatch };
         frame.render_widget(Paragraph::new(app.t(msg)).wrap(Wrap { trim: false }), rows);
