@@ -71,7 +71,77 @@ catalogue! {
     MergeCounts => "{kind}:新增 {inserted},更新 {updated},相同 {same},保留本机较新 {kept}", "{kind}: inserted {inserted}, updated {updated}, same {same}, kept ours (newer) {kept}";
     MergeConflict => "冲突:{kind} {id} 本机 {ours} 较新,保留本机版本(对方 {theirs})", "conflict: {kind} {id} changed here at {ours}, later than theirs at {theirs}: ours kept";
     MergeMasked => "该导出已遮盖个人信息:电话、出生日期、配偶和座驾保留本机数据", "the export was masked: phones, birth dates, spouses and vehicles were left as they are here";
-    NoWorkbenchYet => "工作台尚未构建;可用命令:kam tier、kam discount、kam rules(见 kam --help)", "the workbench is not built yet; commands available: kam tier, kam discount, kam rules (see kam --help)";
+    FieldRequired => "必填", "required";
+    FieldBadDate => "日期写成 2026-11-23、today 或 +3d", "write a date as 2026-11-23, today or +3d";
+    FormConfirmDrop => "放弃未保存的修改?y 放弃,其他键继续编辑", "Drop the unsaved changes? y drops, any other key goes on editing";
+    FormKeys => "Tab/↑↓ 换字段 · ←→/空格 选择 · Ctrl-S 保存 · Esc 关闭", "Tab/↑↓ field · ←→/Space choose · Ctrl-S save · Esc close";
+    Yes => "是", "yes";
+    No => "否", "no";
+    TabAccounts => "客户档案", "Accounts";
+    TabCallPlans => "电话计划", "Call plans";
+    TabPresentations => "演讲计划", "Presentations";
+    TabVip => "VIP 来客卡", "VIP cards";
+    TabToday => "今日", "Today";
+    NotBuiltCallPlans => "电话计划尚未构建。这里将是执行人员电话计划:目标客户、参与者、议程、影响和介绍表、通话总结与承诺。", "Call plans are not built yet. Here will be the executive call plans: target account, participants, agenda, influence and introduction rows, the summary and commitments.";
+    NotBuiltPresentations => "演讲计划尚未构建。这里将是演讲计划:客户方参与者及其购买角色和论点,以及从结果倒推的行动步骤。", "Presentations are not built yet. Here will be the presentation plans: customer participants with their buying roles and arguments, and action steps worked back from the result.";
+    NotBuiltVip => "VIP 来客卡尚未构建。这里将是门店的准VIP客户信息登记表:快速登记、按电话尾号识别回头客、交接。", "VIP cards are not built yet. Here will be the store's VIP visitor cards: quick capture, recognising a returning VIP by the last phone digits, handover.";
+    NotBuiltToday => "今日页尚未构建。这里将是今天要做的事:逾期拜访和联系、到期的通话和演讲、生日、降级的应收账款和日终导出。", "Today is not built yet. Here will be the day's work: overdue visits and contacts, calls and presentations due, birthdays, downgrading receivables and the day-end export.";
+    ColName => "名称", "Name";
+    ColTier => "等级", "Tier";
+    ColAbc => "分类", "ABC";
+    ColAnnual => "年度订货量", "Annual volume";
+    ColOwner => "负责人", "Owner";
+    ColLastContact => "最近联系", "Last contact";
+    ColFlags => "提醒", "Flags";
+    FlagVisit => "拜访逾期", "visit due";
+    FlagContact => "联系逾期", "contact due";
+    FlagReceivable => "应收逾期", "receivable";
+    FilterPrompt => "筛选", "Filter";
+    NoAccounts => "没有客户。按 n 新建。", "No accounts. Press n to add one.";
+    NoMatch => "没有匹配的客户。", "No account matches.";
+    StatusFile => "文件", "File";
+    StatusUser => "用户", "User";
+    StatusKeys => "? 帮助 · q 退出", "? help · q quit";
+    Saved => "已保存", "Saved";
+    Deleted => "已移入回收站:{name}", "Moved to the trash: {name}";
+    NewAccount => "新建客户", "New account";
+    EditAccount => "编辑客户", "Edit account";
+    NewContact => "新建联系人", "New contact";
+    EditContact => "编辑个人档案", "Edit personal profile";
+    DuplicateWarning => "可能重复:{names}。再按 Ctrl-S 仍然保存。", "Possible duplicate: {names}. Press Ctrl-S again to save anyway.";
+    ConflictMessage => "别人已在你之后保存了这条记录(版本 {theirs})。你的输入仍在;按 Ctrl-S 以你的为准覆盖,Esc 放弃。", "Someone saved this record after you opened it (version {theirs}). Your typing is kept; Ctrl-S saves yours over it, Esc drops yours.";
+    DeleteAsk => "删除“{name}”到回收站?请输入原因后按 Enter(Esc 取消)", "Delete \"{name}\" to the trash? Type a reason and press Enter (Esc cancels)";
+    ReasonRequired => "请填写原因", "A reason is required";
+    FirstRunTitle => "欢迎使用 kam", "Welcome to kam";
+    FirstRunBody => "数据库是空的。按 d 填入虚构的演示数据,按 b 从空白开始。", "The database is empty. Press d to fill it with fictional demo data, or b to start blank.";
+    Loading => "正在生成演示数据…", "Generating demo data…";
+    HelpTitle => "按键", "Keys";
+    SectionCompany => "公司资料", "Company";
+    SectionContacts => "联系人", "Contacts";
+    SectionOrders => "订单与应收", "Orders and receivables";
+    SectionVisits => "拜访与联系", "Visits and contacts";
+    SectionEvents => "重大异动与反馈", "Changes and feedback";
+    SectionArchive => "档案", "Archive";
+    SectionHistory => "修改记录", "History";
+    TierReason => "等级依据", "Tier";
+    Outstanding => "未收", "outstanding";
+    NoneYet => "(无)", "(none)";
+    HelpTabs => "切换标签页(列表中)", "switch tab (in a list)";
+    HelpHelp => "本页按键", "keys of this screen";
+    HelpMove => "在列表中移动", "move in the list";
+    HelpFilter => "边输入边筛选:名称、拼音首字母或全拼、电话号码", "filter as you type: name, pinyin initials or syllables, phone digits";
+    HelpClearFilter => "清除筛选", "clear the filter";
+    HelpOpen => "打开所选客户", "open the selected account";
+    HelpNewAccount => "新建客户", "new account";
+    HelpEditAccount => "编辑所选客户", "edit the selected account";
+    HelpDelete => "删除到回收站(需填写原因)", "delete to the trash (asks for a reason)";
+    HelpQuit => "退出", "quit";
+    HelpSections => "切换分区", "next / previous section";
+    HelpEditDetail => "编辑客户;在联系人分区中编辑所选联系人", "edit the account; in Contacts, the selected contact";
+    HelpNewContact => "在联系人分区中新建联系人", "new contact (in Contacts)";
+    HelpBack => "返回列表", "back to the list";
+    HelpFormFields => "表单中:下一个 / 上一个字段", "in a form: next / previous field";
+    HelpSave => "保存表单", "save the form";
     DemoBadToday => "--today:“{given}”不是 YYYY-MM-DD 格式的日期", "--today: '{given}' is not a YYYY-MM-DD date";
     DemoNotEmpty => "{path} 中已有记录,演示数据不会覆盖它", "{path} already holds records; the demo will not overwrite them";
     DemoForceHint => "加 --force 清空该文件并填入演示数据,或用 --db 指定一个新文件", "add --force to empty the file and fill it with demo data, or name a new file with --db";
@@ -103,6 +173,19 @@ impl T {
     /// The string in `lang` with its `{name}` slots filled.
     pub fn fill(self, lang: Lang, args: &[(&str, &str)]) -> String {
         args.iter().fold(self.get(lang).to_string(), |s, (k, v)| s.replace(&format!("{{{k}}}"), v))
+    }
+}
+
+/// A column's label in forms and detail views: the Chinese header, or the
+/// English words of the column's name.
+pub fn column_label(column: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => column_zh(column).map_or_else(|| column.to_string(), str::to_string),
+        Lang::En => {
+            let words = column.replace('_', " ");
+            let mut c = words.chars();
+            c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+        }
     }
 }
 

@@ -11,3 +11,4 @@ pub mod i18n;
 pub mod model;
 pub mod paths;
 pub mod store;
+pub mod tui;

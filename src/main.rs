@@ -62,6 +62,10 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
             let mut store = commands::open_store(paths, config.user.as_deref(), true)?;
             commands::import::run(&ctx, &mut store, a)
         }
-        None => Err(Failure::usage(T::NoWorkbenchYet.get(lang))),
+        None => {
+            let store = commands::open_store(paths, config.user.as_deref(), true)?;
+            let today = chrono::Local::now().date_naive();
+            kam::tui::run(kam::tui::app::App::new(store, ctx.rules, lang, today))
+        }
     }
 }

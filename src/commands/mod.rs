@@ -65,7 +65,9 @@ pub fn open_store(
     backup: bool,
 ) -> Result<crate::store::Store, Failure> {
     let mut store = crate::store::Store::open(&paths.db).map_err(|e| Failure::failed(e.to_string()))?;
-    if let Some(u) = user {
+    // The user's name from config.toml, else the login name.
+    let login = || std::env::var("USER").or_else(|_| std::env::var("USERNAME")).ok().filter(|u| !u.is_empty());
+    if let Some(u) = user.map(str::to_string).filter(|u| !u.trim().is_empty()).or_else(login) {
         store.set_user(u);
     }
     if backup {
