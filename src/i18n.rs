@@ -126,6 +126,11 @@ catalogue! {
     TierReason => "等级依据", "Tier";
     Outstanding => "未收", "outstanding";
     NoneYet => "(无)", "(none)";
+    ReportNoReps => "没有大客户专员:没有客户的负责人,也没有考核目标记录", "no reps: no account has an owner and there is no targets record";
+    ReportHeader => "{rep} · {period} · 得分 {score} · {grade}", "{rep} · {period} · score {score} · {grade}";
+    ReportSupervisor => "工作能力 {ability} · 工作态度 {attitude}(主管评分,0–100)", "ability {ability} · attitude {attitude} (supervisor's scores, 0–100)";
+    ReportPartial => "仅按 {scored}/{total} 的权重计分;缺少:{missing}", "scored on {scored} of {total} weight; missing: {missing}";
+    ReportDue => "考核截止日期:{due}", "evaluation due by {due}";
     HelpTabs => "切换标签页(列表中)", "switch tab (in a list)";
     HelpHelp => "本页按键", "keys of this screen";
     HelpMove => "在列表中移动", "move in the list";

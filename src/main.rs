@@ -62,6 +62,10 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
             let mut store = commands::open_store(paths, config.user.as_deref(), true)?;
             commands::import::run(&ctx, &mut store, a)
         }
+        Some(Command::Report(a)) => {
+            let store = commands::open_store(paths, config.user.as_deref(), false)?;
+            commands::report::run(&ctx, &store, a)
+        }
         None => {
             let store = commands::open_store(paths, config.user.as_deref(), true)?;
             let today = chrono::Local::now().date_naive();

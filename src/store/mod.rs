@@ -25,6 +25,7 @@ mod exchange;
 mod history;
 mod plans;
 mod record;
+mod report;
 mod schema;
 mod search;
 mod vip;
