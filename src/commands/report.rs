@@ -60,12 +60,12 @@ pub fn run(ctx: &Ctx, store: &Store, args: &ReportArgs) -> Result<(), Failure> {
         return if args.rep.is_some() { print_json(&all[0]) } else { print_json(&all) };
     }
     for (rep, e) in &out {
-        let score = e.score.map_or_else(|| "—".to_string(), |s| format!("{s:.1}"));
+        let total = e.score.map_or_else(|| "—".to_string(), |s| format!("{s:.1}"));
         let grade = e.grade.map_or("—", |g| g.label(l));
         crate::say!(
             "{}",
             T::ReportHeader
-                .fill(l, &[("rep", rep), ("period", &period.to_string()), ("score", &score), ("grade", grade)])
+                .fill(l, &[("rep", rep), ("period", &period.to_string()), ("score", &total), ("grade", grade)])
         );
         for k in &e.kpis {
             let value = k.value.map_or_else(|| "—".to_string(), |v| format!("{v:.4}"));
