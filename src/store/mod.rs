@@ -22,6 +22,7 @@ mod bulk;
 mod check;
 mod col;
 mod exchange;
+mod faults;
 mod history;
 mod plans;
 mod record;
