@@ -125,7 +125,7 @@ fn a_newer_file_is_refused_untouched() {
         c.pragma_update(None, "user_version", 99).expect("bump");
     }
     let before = fs::read(&path).expect("read");
-    let e = Store::open(&path).err().expect("refused");
+    let Err(e) = Store::open(&path) else { panic!("refused") };
     assert!(matches!(e, StoreError::TooNew { .. }), "{e}");
     assert!(e.to_string().contains("new.db"));
     assert_eq!(fs::read(&path).expect("read"), before, "left untouched");
@@ -137,7 +137,7 @@ fn random_bytes_and_truncated_files_get_clear_errors() {
     let random = tmp.path().join("random.db");
     let bytes: Vec<u8> = (0..65_536u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
     fs::write(&random, &bytes).expect("write");
-    let e = Store::open(&random).err().expect("refused");
+    let Err(e) = Store::open(&random) else { panic!("refused") };
     assert!(e.to_string().contains("random.db"), "{e}");
     assert!(e.to_string().contains("backup"), "says what to do: {e}");
     assert_eq!(fs::read(&random).expect("read"), bytes, "never overwritten");
@@ -147,7 +147,7 @@ fn random_bytes_and_truncated_files_get_clear_errors() {
     let whole = fs::read(&good).expect("read");
     let cut = tmp.path().join("cut.db");
     fs::write(&cut, &whole[..whole.len() / 3]).expect("write");
-    let e = Store::open(&cut).err().expect("refused");
+    let Err(e) = Store::open(&cut) else { panic!("refused") };
     assert!(e.to_string().contains("cut.db"), "{e}");
     let empty_name = tmp.path().join("png.db");
     fs::write(&empty_name, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").expect("write");
