@@ -42,6 +42,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Import a spreadsheet of accounts or contacts, or merge a day-end export folder
     Import(ImportArgs),
+    /// A rep's evaluation for a period (DESIGN §4.9)
+    Report(ReportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -158,4 +160,17 @@ pub struct ImportArgs {
 pub enum ImportKind {
     Accounts,
     Contacts,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A month (2026-11), a quarter (2026-Q4) or a year (2026); default: this month
+    #[arg(long, value_name = "P")]
+    pub period: Option<String>,
+    /// One rep (default: every rep)
+    #[arg(long, value_name = "NAME")]
+    pub rep: Option<String>,
+    /// Print JSON: period, rep, kpis, score, grade (an array for every rep)
+    #[arg(long)]
+    pub json: bool,
 }

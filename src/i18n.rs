@@ -71,6 +71,11 @@ catalogue! {
     MergeCounts => "{kind}:新增 {inserted},更新 {updated},相同 {same},保留本机较新 {kept}", "{kind}: inserted {inserted}, updated {updated}, same {same}, kept ours (newer) {kept}";
     MergeConflict => "冲突:{kind} {id} 本机 {ours} 较新,保留本机版本(对方 {theirs})", "conflict: {kind} {id} changed here at {ours}, later than theirs at {theirs}: ours kept";
     MergeMasked => "该导出已遮盖个人信息:电话、出生日期、配偶和座驾保留本机数据", "the export was masked: phones, birth dates, spouses and vehicles were left as they are here";
+    ReportNoReps => "没有大客户专员:没有客户的负责人,也没有考核目标记录", "no reps: no account has an owner and there is no targets record";
+    ReportHeader => "{rep} · {period} · 得分 {score} · {grade}", "{rep} · {period} · score {score} · {grade}";
+    ReportSupervisor => "工作能力 {ability} · 工作态度 {attitude}(主管评分,0–100)", "ability {ability} · attitude {attitude} (supervisor's scores, 0–100)";
+    ReportPartial => "仅按 {scored}/{total} 的权重计分;缺少:{missing}", "scored on {scored} of {total} weight; missing: {missing}";
+    ReportDue => "考核截止日期:{due}", "evaluation due by {due}";
     DemoBadToday => "--today:“{given}”不是 YYYY-MM-DD 格式的日期", "--today: '{given}' is not a YYYY-MM-DD date";
     DemoNotEmpty => "{path} 中已有记录,演示数据不会覆盖它", "{path} already holds records; the demo will not overwrite them";
     DemoForceHint => "加 --force 清空该文件并填入演示数据,或用 --db 指定一个新文件", "add --force to empty the file and fill it with demo data, or name a new file with --db";
@@ -236,6 +241,19 @@ impl T {
     /// The string in `lang` with its `{name}` slots filled.
     pub fn fill(self, lang: Lang, args: &[(&str, &str)]) -> String {
         args.iter().fold(self.get(lang).to_string(), |s, (k, v)| s.replace(&format!("{{{k}}}"), v))
+    }
+}
+
+/// A column's label in forms and detail views: the Chinese header, or the
+/// English words of the column's name.
+pub fn column_label(column: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => column_zh(column).map_or_else(|| column.to_string(), str::to_string),
+        Lang::En => {
+            let words = column.replace('_', " ");
+            let mut c = words.chars();
+            c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+        }
     }
 }
 

@@ -62,11 +62,12 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
             let mut store = commands::open_store(paths, config.user.as_deref(), true)?;
             commands::import::run(&ctx, &mut store, a)
         }
+        Some(Command::Report(a)) => {
+            let store = commands::open_store(paths, config.user.as_deref(), false)?;
+            commands::report::run(&ctx, &store, a)
+        }
         None => {
-            let mut store = commands::open_store(paths, config.user.as_deref(), true)?;
-            if store.user().is_empty() {
-                store.set_user("kam");
-            }
+            let store = commands::open_store(paths, config.user.as_deref(), true)?;
             let today = chrono::Local::now().date_naive();
             let config_exists = paths.config_file().exists();
             let mut app = kam::tui::app::App::new(store, paths.clone(), config.clone(), ctx.rules, lang, today);

@@ -53,7 +53,7 @@ pub fn run(ctx: &Ctx, store: &mut Store, args: &DemoArgs) -> Result<(), Failure>
     let counts = generate(store, &ctx.rules, &Options { accounts: args.accounts, seed: args.seed, today })
         .map_err(store_failure)?;
     let secs = format!("{:.1}", started.elapsed().as_secs_f64());
-    println!(
+    crate::say!(
         "{}",
         T::DemoDone.fill(
             l,

@@ -19,10 +19,10 @@ pub fn run(ctx: &Ctx, args: &DiscountArgs) -> Result<(), Failure> {
         return print_json(&q.to_json(l));
     }
     let band = q.to_json(l).band.map_or_else(|| T::NoBand.get(l).to_string(), |b| b.to_string());
-    println!("{}: {} ({})", T::TierLabel.get(l), tier.label(l), tier.key());
-    println!("{}: {} {}", T::AmountLabel.get(l), amount.grouped(), T::Yuan.get(l));
-    println!("{}: {} ({})", T::PaymentLabel.get(l), payment.label(l), payment.key());
-    println!("{}: {band}", T::BandLabel.get(l));
+    crate::say!("{}: {} ({})", T::TierLabel.get(l), tier.label(l), tier.key());
+    crate::say!("{}: {} {}", T::AmountLabel.get(l), amount.grouped(), T::Yuan.get(l));
+    crate::say!("{}: {} ({})", T::PaymentLabel.get(l), payment.label(l), payment.key());
+    crate::say!("{}: {band}", T::BandLabel.get(l));
     let in_words = match l {
         Lang::Zh => q.rate.zhe(),
         Lang::En if q.rate == Rate::FULL => T::FullPrice.get(l).to_string(),
@@ -32,8 +32,8 @@ pub fn run(ctx: &Ctx, args: &DiscountArgs) -> Result<(), Failure> {
             T::PercentOff.fill(l, &[("pct", pct.trim_end_matches('0').trim_end_matches('.'))])
         }
     };
-    println!("{}: {} ({in_words})", T::RateLabel.get(l), q.rate);
-    println!("{}: {} {}", T::NetLabel.get(l), q.net.grouped(), T::Yuan.get(l));
-    println!("{}: {}", T::ReasonLabel.get(l), q.reason_text(l));
+    crate::say!("{}: {} ({in_words})", T::RateLabel.get(l), q.rate);
+    crate::say!("{}: {} {}", T::NetLabel.get(l), q.net.grouped(), T::Yuan.get(l));
+    crate::say!("{}: {}", T::ReasonLabel.get(l), q.reason_text(l));
     Ok(())
 }

@@ -65,15 +65,15 @@ pub fn run(ctx: &Ctx, store: &Store, config: &Config, args: &ExportArgs) -> Resu
     progress.finish();
     if args.xlsx {
         let book = write_workbook(store, &opts).map_err(|e| Failure::failed(e.to_string()))?;
-        println!("{}", book.display());
+        crate::say!("{}", book.display());
     }
     let total: u64 = manifest.files.values().sum();
-    println!("{}", T::Exported.fill(l, &[("rows", &total.to_string()), ("dir", &dir.display().to_string())]));
+    crate::say!("{}", T::Exported.fill(l, &[("rows", &total.to_string()), ("dir", &dir.display().to_string())]));
     for (file, n) in manifest.files.iter().filter(|(_, n)| **n > 0) {
-        println!("  {file:<32} {n:>8}");
+        crate::say!("  {file:<32} {n:>8}");
     }
     if !args.unmask {
-        println!("{}", T::ExportMasked.get(l));
+        crate::say!("{}", T::ExportMasked.get(l));
     }
     Ok(())
 }

@@ -25,14 +25,14 @@ pub fn run(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failur
         .map_err(|e| Failure::failed(e.to_string()))?;
     progress.finish();
     for d in &r.duplicates {
-        println!(
+        crate::say!(
             "{}",
             T::ImportDuplicateRow
                 .fill(l, &[("row", &d.row.to_string()), ("matched", &d.matched), ("action", d.action)])
         );
     }
     if !r.ignored_columns.is_empty() {
-        println!("{}", T::ImportIgnored.fill(l, &[("columns", &r.ignored_columns.join(", "))]));
+        crate::say!("{}", T::ImportIgnored.fill(l, &[("columns", &r.ignored_columns.join(", "))]));
     }
     let counts = T::ImportCounts.fill(
         l,
@@ -53,13 +53,13 @@ pub fn run(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failur
         }
     }
     if r.written {
-        println!("{counts} ({})", r.encoding);
+        crate::say!("{counts} ({})", r.encoding);
         if let Some(f) = &r.rejects_file {
-            println!("{}", T::ImportRejectsWritten.fill(l, &[("path", &f.display().to_string())]));
+            crate::say!("{}", T::ImportRejectsWritten.fill(l, &[("path", &f.display().to_string())]));
         }
         Ok(())
     } else if args.dry_run {
-        println!("{} {counts} ({})", T::DryRun.get(l), r.encoding);
+        crate::say!("{} {counts} ({})", T::DryRun.get(l), r.encoding);
         Ok(())
     } else {
         Err(Failure::failed(T::ImportRefused.fill(l, &[("rejected", &r.rejected.to_string()), ("counts", &counts)]))
@@ -87,11 +87,11 @@ fn merge(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failure>
         return Err(Failure::failed(T::MergeRefused.fill(l, &[("n", &r.rejects.len().to_string())])));
     }
     if !r.written {
-        println!("{}", T::DryRun.get(l));
+        crate::say!("{}", T::DryRun.get(l));
         return Ok(());
     }
     for (kind, [ins, upd, same, kept]) in &r.kinds {
-        println!(
+        crate::say!(
             "{}",
             T::MergeCounts.fill(
                 l,
@@ -106,7 +106,7 @@ fn merge(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failure>
         );
     }
     for c in &r.conflicts {
-        println!(
+        crate::say!(
             "{}",
             T::MergeConflict.fill(
                 l,
@@ -115,7 +115,7 @@ fn merge(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failure>
         );
     }
     if r.masked {
-        println!("{}", T::MergeMasked.get(l));
+        crate::say!("{}", T::MergeMasked.get(l));
     }
     Ok(())
 }

@@ -22,9 +22,11 @@ mod bulk;
 mod check;
 mod col;
 mod exchange;
+mod faults;
 mod history;
 mod plans;
 mod record;
+mod report;
 mod schema;
 mod search;
 mod vip;
@@ -43,8 +45,8 @@ pub use bulk::Bulk;
 pub use check::{CheckReport, KindCount};
 pub use col::Shown;
 pub use exchange::{
-    attach_children, export_layouts, overlay_cells, record_from_cells, CellError, Datum, ImportOp, MergeOutcome,
-    RowsError, Span, TableLayout, META_COLUMNS,
+    attach_children, export_layouts, overlay_cells, record_cells, record_from_cells, CellError, Datum, ImportOp,
+    MergeOutcome, RowsError, Span, TableLayout, META_COLUMNS,
 };
 pub use history::{ChangeLine, TrashEntry, TRASH_DAYS};
 pub use record::{AnyRecord, ChildLayout, Conflict, Record, RecordKind};
