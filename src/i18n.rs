@@ -124,7 +124,7 @@ catalogue! {
     FlagReceivable => "应收", "receivable";
     NoAccounts => "还没有客户。按 n 新建客户。", "No accounts yet. Press n to create one.";
     NoMatch => "没有匹配的客户。Esc 清除筛选。", "No account matches. Esc clears the filter.";
-    ContactsFound => "匹配的联系人(无匹配客户时 Enter 打开第一位)", "Contacts found (Enter opens the first when no account matches)";
+    ContactsFound => "匹配的联系人(Enter 打开其所在客户的个人档案)", "Contacts found (Enter on their account opens the profile)";
     SecCompany => "公司资料", "Company";
     SecContacts => "联系人", "Contacts";
     SecOrders => "订单与应收", "Orders & receivables";

@@ -377,13 +377,7 @@ impl App {
                 self.list.descending = !self.list.descending;
                 self.sort_rows();
             }
-            KeyCode::Enter => {
-                if let Some(id) = self.selected_id() {
-                    self.open_detail(&id, Section::Company);
-                } else {
-                    self.open_contact_hit();
-                }
-            }
+            KeyCode::Enter => self.open_selected(),
             _ => self.move_key(key),
         }
     }
@@ -414,7 +408,6 @@ impl App {
                 self.list.filter.clear();
                 self.reload_list(None);
             }
-            KeyCode::Enter if self.list.rows.is_empty() => self.open_contact_hit(),
             KeyCode::Enter => self.list.filtering = false,
             KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => self.move_key(key),
             _ => {
@@ -549,9 +542,25 @@ impl App {
         }
     }
 
-    /// Opens the account of the first contact found, on its profile.
-    fn open_contact_hit(&mut self) {
-        let Some((c, _)) = self.list.contact_hits.first().cloned() else { return };
+    /// Opens the selected account; when the filter found one of its
+    /// contacts, on that contact's profile.
+    fn open_selected(&mut self) {
+        let Some(id) = self.selected_id() else {
+            self.open_contact_hit(None);
+            return;
+        };
+        if self.list.contact_hits.iter().any(|(c, _)| c.account_id == id) {
+            self.open_contact_hit(Some(&id));
+        } else {
+            self.open_detail(&id, Section::Company);
+        }
+    }
+
+    /// Opens the account of the first contact found (of `account`, when
+    /// given), on that contact's profile.
+    fn open_contact_hit(&mut self, account: Option<&Id>) {
+        let hit = self.list.contact_hits.iter().find(|(c, _)| account.is_none_or(|a| &c.account_id == a));
+        let Some((c, _)) = hit.cloned() else { return };
         self.list.filtering = false;
         self.open_detail(&c.account_id, Section::Contacts);
         if let Some(d) = self.detail.as_mut() {

@@ -291,13 +291,15 @@ fn new_contact_found_by_pinyin() {
     assert_eq!(found.len(), 1);
     let found = app.store.find_contacts("zzw", 10).expect("find");
     assert_eq!(found[0].name, "曾志伟");
-    // From the list: `/zzw` finds no account but the contact; Enter opens his profile.
+    // From the list: `/zzw` finds his company and him; Enter, Enter opens his profile.
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "zzw");
-    assert!(app.list.rows.is_empty());
+    assert_eq!(app.list.rows.len(), 1);
+    assert_eq!(app.list.rows[0].name, "杭州西湖精密机械有限公司");
     assert_eq!(app.list.contact_hits.len(), 1);
     snap("contact_hits", &mut app);
+    press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Enter);
     let d = app.detail.as_ref().expect("opened");
     assert_eq!(d.section, Section::Contacts);
