@@ -1,0 +1,114 @@
+//! The real binary in a terminal (tmux): create 杭州西湖精密机械有限公司,
+//! find it with `/hzxh`, add the contact 曾志伟 and find him with `zzw`,
+//! then quit and check the terminal came back. Run with `cargo test
+//! --release` to drive the release binary. Skipped (with a note) when tmux
+//! is not installed.
+
+use std::path::Path;
+use std::process::Command;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+struct Session(String);
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["kill-session", "-t", &self.0]).output();
+    }
+}
+
+impl Session {
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.0];
+        args.extend_from_slice(keys);
+        let ok = Command::new("tmux").args(&args).status().expect("tmux send-keys");
+        assert!(ok.success());
+        sleep(Duration::from_millis(150));
+    }
+
+    fn text(&self, text: &str) {
+        let ok = Command::new("tmux").args(["send-keys", "-t", &self.0, "-l", text]).status().expect("tmux");
+        assert!(ok.success());
+        sleep(Duration::from_millis(150));
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux").args(["capture-pane", "-p", "-t", &self.0]).output().expect("capture");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn wait_for(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(what) {
+                return s;
+            }
+            assert!(start.elapsed() < Duration::from_secs(10), "waited for {what:?}; screen:\n{s}");
+            sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn alive(&self) -> bool {
+        Command::new("tmux").args(["has-session", "-t", &self.0]).output().is_ok_and(|o| o.status.success())
+    }
+}
+
+#[test]
+fn create_find_and_add_a_contact_in_the_real_binary() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("tmux not installed: skipping the terminal test");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("kam.db");
+    let cfg = dir.path().join("cfg");
+    std::fs::create_dir_all(cfg.join("kam")).expect("cfg");
+    std::fs::write(cfg.join("kam").join("config.toml"), "user = \"王芳\"\n").expect("config");
+    let bin = env!("CARGO_BIN_EXE_kam");
+    let name = format!("kamtest{}", std::process::id());
+    let cmd = format!(
+        "env XDG_CONFIG_HOME={} HOME={} {bin} --db {} --lang en; echo EXITED; sleep 30",
+        cfg.display(),
+        dir.path().display(),
+        db.display()
+    );
+    let ok = Command::new("tmux")
+        .args(["new-session", "-d", "-s", &name, "-x", "120", "-y", "40", &cmd])
+        .status()
+        .expect("tmux new-session");
+    assert!(ok.success());
+    let s = Session(name);
+    s.wait_for("Welcome to kam");
+    s.keys(&["b"]);
+    s.keys(&["n"]);
+    s.wait_for("New account");
+    s.text("杭州西湖精密机械有限公司");
+    s.keys(&["C-s"]);
+    s.wait_for("Contacts");
+    s.keys(&["Escape"]);
+    s.keys(&["/"]);
+    s.text("hzxh");
+    let screen = s.wait_for("1 rows");
+    assert!(screen.contains("杭州西湖精密机械有限公司"), "{screen}");
+    s.keys(&["Enter"]);
+    s.keys(&["Enter"]);
+    s.wait_for("Company");
+    s.keys(&["n"]);
+    s.wait_for("New contact");
+    s.text("曾志伟");
+    s.keys(&["C-s"]);
+    s.wait_for("Political map");
+    s.keys(&["Escape"]);
+    s.keys(&["/"]);
+    s.keys(&["C-u"]);
+    s.text("zzw");
+    let screen = s.wait_for("Contacts found");
+    assert!(screen.contains("曾志伟") && screen.contains("杭州西湖精密机械有限公司"), "{screen}");
+    s.keys(&["Enter"]);
+    s.keys(&["q"]);
+    let screen = s.wait_for("EXITED");
+    assert!(!screen.contains("Political map"), "the alternate screen was left:\n{screen}");
+    assert!(s.alive());
+    assert!(Path::new(&db).exists());
+}
