@@ -4,12 +4,13 @@
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use kam_rules::discount::{discount, Payment};
 use kam_rules::tier::{annual_volume, decide_tier, max_overdue_days, Receivable};
 use kam_rules::{BuyingRole, Labeled, Lang, Money, Rules, SocialStyle, Tier, TierDecision};
 
 use crate::config::{Config, Role};
 use crate::i18n::T;
-use crate::model::{Account, ChangeEvent, Contact, Feedback, Id, Order, Visit};
+use crate::model::{Account, ChangeEvent, Contact, Feedback, Id, Order, Visit, VisitContact, VisitKind};
 use crate::paths::Paths;
 use crate::store::{
     AccountCursor, AccountListQuery, AccountRow, ChangeLine, ContactRow, Store, StoreError, TrashEntry,
@@ -137,6 +138,10 @@ pub struct Detail {
 pub enum Editing {
     Account(Box<Account>),
     Contact(Box<Contact>),
+    Visit(Box<Visit>),
+    Order(Box<Order>),
+    /// The discount calculator: nothing is saved.
+    Quote(Tier),
     Settings,
 }
 
@@ -151,6 +156,8 @@ pub struct FormState {
     pub confirm_drop: bool,
     /// A message about the save as a whole (a store error).
     pub error: Option<String>,
+    /// Lines computed from the fields as they are typed (the discount quote).
+    pub note: Vec<String>,
 }
 
 /// What a reason dialog is asking for.
@@ -469,6 +476,10 @@ impl App {
                     self.open_contact_form(c);
                 }
             }
+            KeyCode::Char('v') => self.open_visit_form(VisitKind::Visit),
+            KeyCode::Char('p') => self.open_visit_form(VisitKind::Phone),
+            KeyCode::Char('o') => self.open_order_form(false),
+            KeyCode::Char('c') => self.open_order_form(true),
             KeyCode::Char('n') => {
                 d.section = Section::Contacts;
                 let c = Contact::of(d.account.meta.id.clone(), "");
@@ -790,7 +801,13 @@ impl App {
             duplicates: None,
             confirm_drop: false,
             error: None,
+            note: Vec::new(),
         })));
+        if let Some(Popup::Form(f)) = self.popup.take() {
+            let mut f = f;
+            self.refresh_note(&mut f);
+            self.popup = Some(Popup::Form(f));
+        }
     }
 
     pub fn user_name(&self) -> String {
@@ -866,7 +883,82 @@ impl App {
         }
         f.form.validate_all(self.lang, self.today);
         cross_check(&mut f.form, self.lang);
+        self.refresh_note(&mut f);
         Some(Popup::Form(f))
+    }
+
+    /// The discount rule applied to what is typed: rate, reason and net.
+    fn refresh_note(&self, f: &mut FormState) {
+        let tier = match &f.editing {
+            Editing::Quote(t) => *t,
+            Editing::Order(_) => self.detail.as_ref().map_or(Tier::Silver, |d| d.tier.tier),
+            _ => return,
+        };
+        let lang = self.lang;
+        f.note.clear();
+        let Ok(amount) = Money::parse(&f.form.text("amount")) else { return };
+        let payment = Payment::parse(&f.form.text("payment")).unwrap_or(Payment::Cash);
+        let promo = f.form.text("promotion") == "yes";
+        let q = discount(&self.rules, tier, amount, payment, promo);
+        f.note.push(T::QuoteLine.fill(
+            lang,
+            &[
+                ("tier", tier.label(lang)),
+                ("rate", &format!("{:.2}", q.rate.as_f64())),
+                ("zhe", &q.rate.zhe()),
+                ("net", &q.net.grouped()),
+            ],
+        ));
+        f.note.push(q.reason_text(lang));
+    }
+
+    fn open_visit_form(&mut self, kind: VisitKind) {
+        let Some(d) = &self.detail else { return };
+        let lang = self.lang;
+        let mut v = Visit {
+            account_id: d.account.meta.id.clone(),
+            date: self.today,
+            kind,
+            by: self.user_name(),
+            ..Visit::default()
+        };
+        v.kind = kind;
+        let kinds = VisitKind::ALL.iter().map(|k| (k.key().to_string(), k.label(lang).to_string())).collect();
+        let contacts = std::iter::once((String::new(), T::NotSet.get(lang).to_string()))
+            .chain(d.contacts.iter().map(|c| (c.meta.id.to_string(), format!("{} {}", c.name, c.title))))
+            .collect();
+        let fields = vec![
+            Field::date("date", T::FDate, Some(self.today)).required(),
+            Field::choice("kind", T::FVisitKind, kinds, Some(kind.key().to_string())),
+            Field::choice("contact", T::FContact, contacts, None),
+            Field::choice("by_manager", T::FByManager, yes_no(lang), Some("no".into())),
+            Field::text("purpose", T::FPurpose, ""),
+            Field::text("summary", T::FSummary, ""),
+            Field::text("next_step", T::FNextStep, ""),
+            Field::date("next_date", T::FNextDate, None),
+        ];
+        self.open_form(Form::new(T::LogVisit, fields), Editing::Visit(Box::new(v)));
+    }
+
+    fn open_order_form(&mut self, quote_only: bool) {
+        let Some(d) = &self.detail else { return };
+        let lang = self.lang;
+        let payments = Payment::ALL.iter().map(|p| (p.key().to_string(), p.label(lang).to_string())).collect();
+        let mut fields = Vec::new();
+        if !quote_only {
+            fields.push(Field::date("date", T::FDate, Some(self.today)).required());
+        }
+        fields.push(Field::amount("amount", T::FListAmount, None).required());
+        fields.push(Field::choice("payment", T::PaymentLabel, payments, Some("cash".into())));
+        fields.push(Field::choice("promotion", T::FPromotion, yes_no(lang), Some("no".into())));
+        if quote_only {
+            let tier = d.tier.tier;
+            self.open_form(Form::new(T::Calculator, fields), Editing::Quote(tier));
+        } else {
+            fields.push(Field::date("due_date", T::FDueDate, None));
+            let o = Order { account_id: d.account.meta.id.clone(), date: self.today, ..Order::default() };
+            self.open_form(Form::new(T::RecordOrder, fields), Editing::Order(Box::new(o)));
+        }
     }
 
     fn close_form(&mut self, f: &FormState) -> Option<Popup> {
@@ -923,6 +1015,37 @@ impl App {
                 }
                 self.store.save(&mut a, &reason).map(|()| (a.meta.id.clone(), None))
             }
+            Editing::Quote(_) => return None,
+            Editing::Visit(v) => {
+                let mut v = (**v).clone();
+                v.date = f.form.date("date").unwrap_or(self.today);
+                v.kind = VisitKind::parse(&f.form.text("kind")).unwrap_or(v.kind);
+                v.contacts = Id::parse(&f.form.text("contact"))
+                    .ok()
+                    .map(|contact_id| vec![VisitContact { contact_id }])
+                    .unwrap_or_default();
+                v.by_manager = f.form.text("by_manager") == "yes";
+                v.purpose = f.form.text("purpose");
+                v.summary = f.form.text("summary");
+                v.next_step = f.form.text("next_step");
+                v.next_date = f.form.date("next_date");
+                let account = v.account_id.clone();
+                self.store.save(&mut v, &reason).map(|()| (account, None))
+            }
+            Editing::Order(o) => {
+                let mut o = (**o).clone();
+                o.date = f.form.date("date").unwrap_or(self.today);
+                o.amount = Money::parse(&f.form.text("amount")).unwrap_or(Money::ZERO);
+                o.payment = Payment::parse(&f.form.text("payment")).unwrap_or(Payment::Cash);
+                o.promotion = f.form.text("promotion") == "yes";
+                let tier = self.detail.as_ref().map_or(Tier::Silver, |d| d.tier.tier);
+                let q = discount(&self.rules, tier, o.amount, o.payment, o.promotion);
+                o.discount_rate = Some(q.rate);
+                o.net_amount = q.net;
+                o.due_date = f.form.date("due_date");
+                let account = o.account_id.clone();
+                self.store.save(&mut o, &reason).map(|()| (account, None))
+            }
             Editing::Contact(c) => {
                 let mut c = (**c).clone();
                 apply_contact(&f.form, &mut c);
@@ -948,7 +1071,12 @@ impl App {
                 self.changes += 1;
                 self.message = Some(T::Saved.get(lang).to_string());
                 self.reload_list(Some(&account_id));
-                let section = if contact.is_some() { Section::Contacts } else { Section::Company };
+                let section = match (&f.editing, contact.is_some()) {
+                    (Editing::Visit(_), _) => Section::Visits,
+                    (Editing::Order(_), _) => Section::Orders,
+                    (_, true) => Section::Contacts,
+                    _ => Section::Company,
+                };
                 self.open_detail(&account_id, section);
                 if let (Some(d), Some(cid)) = (self.detail.as_mut(), contact) {
                     d.contact_sel = d.contacts.iter().position(|c| c.meta.id == cid).unwrap_or(0);
@@ -1066,6 +1194,10 @@ impl App {
     fn fail(&mut self, e: &StoreError) {
         self.message = Some(format!("{}: {e}", T::ErrorPrefix.get(self.lang)));
     }
+}
+
+fn yes_no(lang: Lang) -> Vec<(String, String)> {
+    vec![("no".into(), T::No.get(lang).to_string()), ("yes".into(), T::Yes.get(lang).to_string())]
 }
 
 fn tier_rank(t: Tier) -> u8 {

@@ -379,3 +379,48 @@ fn settings_popup_writes_config() {
     let text = std::fs::read_to_string(dir.path().join("config.toml")).expect("written");
     assert!(text.contains("张三") && text.contains("zh"), "{text}");
 }
+
+#[test]
+fn quick_entries_order_with_discount_visit_and_calculator() {
+    let (_d, mut app) = seeded(Lang::En);
+    // 上海华联 (silver, by volume 0) is the second row: open it.
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('c'));
+    typed(&mut app, "5万");
+    let Some(Popup::Form(f)) = &app.popup else { panic!("calculator") };
+    assert!(f.note[0].contains("0.90") && f.note[0].contains("45,000.00"), "{:?}", f.note);
+    snap("calculator", &mut app);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Right); // credit
+    let Some(Popup::Form(f)) = &app.popup else { panic!("calculator") };
+    assert!(f.note[0].contains("1.00"), "credit gets no discount: {:?}", f.note);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.popup.is_none());
+    press(&mut app, KeyCode::Char('o'));
+    press(&mut app, KeyCode::Tab);
+    typed(&mut app, "120000");
+    ctrl(&mut app, 's');
+    assert!(app.popup.is_none(), "order saved");
+    let d = app.detail.as_ref().expect("detail");
+    assert_eq!(d.section, Section::Orders);
+    assert_eq!(d.orders.len(), 1);
+    assert_eq!(d.orders[0].net_amount, Money::parse("102000").expect("m"), "silver band 3: 0.85");
+    press(&mut app, KeyCode::Char('p'));
+    typed(&mut app, "x");
+    // The date field holds today; typing after it makes it invalid, and the save is refused.
+    ctrl(&mut app, 's');
+    assert!(matches!(app.popup, Some(Popup::Form(_))), "a bad date keeps the form");
+    press(&mut app, KeyCode::Backspace);
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Tab);
+    }
+    typed(&mut app, "询价");
+    ctrl(&mut app, 's');
+    assert!(app.popup.is_none(), "visit saved");
+    let d = app.detail.as_ref().expect("detail");
+    assert_eq!(d.section, Section::Visits);
+    assert_eq!(d.visits.len(), 1);
+    assert_eq!(d.visits[0].purpose, "询价");
+}

@@ -115,7 +115,14 @@ fn help_keys(app: &App) -> Vec<(&'static str, T)> {
             if d.section == Section::Contacts {
                 keys.push(("Enter", T::KEditContact));
             }
-            keys.extend([("n", T::KNewContact), ("Esc", T::KBack), ("?", T::KHelp)]);
+            keys.extend([
+                ("n", T::KNewContact),
+                ("v / p", T::KVisit),
+                ("o", T::KOrder),
+                ("c", T::KCalculator),
+                ("Esc", T::KBack),
+                ("?", T::KHelp),
+            ]);
         }
     }
     keys.extend([
@@ -148,7 +155,7 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
 
 fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
     let form = &f.form;
-    let extra = 3 + f.duplicates.as_ref().map_or(0, |d| d.len().min(5) + 1);
+    let extra = 3 + f.note.len() + f.duplicates.as_ref().map_or(0, |d| d.len().min(5) + 1);
     let h = u16::try_from(form.fields.len() + extra + 2).unwrap_or(u16::MAX);
     let r = centered(area, 100, h);
     frame.render_widget(Clear, r);
@@ -196,6 +203,9 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
         y += 1;
     }
     let mut tail: Vec<Line> = vec![Line::from("")];
+    for n in &f.note {
+        tail.push(Line::from(Span::styled(n.clone(), Style::default().fg(Color::Green).add_modifier(Modifier::BOLD))));
+    }
     if let Some(d) = &f.duplicates {
         tail.push(Line::from(Span::styled(app.t(T::DuplicatesFound), Style::default().fg(Color::Yellow))));
         tail.extend(d.iter().take(5).map(|n| Line::from(format!("  · {n}"))));
