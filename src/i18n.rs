@@ -142,6 +142,9 @@ catalogue! {
     KVisit => "记录拜访 / 电话", "log a visit / a call";
     KOrder => "记录订单(按折扣规则计算)", "record an order (discount rule applied)";
     KCalculator => "折扣计算器", "discount calculator";
+    AllianceTitle => "政治联盟行为", "Alliance behaviours";
+    AllianceKeys => "↑↓ 选择 · 空格 勾选(今天)· ←→ 调整观察日期 · Ctrl-S 保存 · Esc 关闭", "↑↓ select · Space ticks (today) · ←→ move the day observed · Ctrl-S save · Esc close";
+    KAlliance => "联盟行为清单(带日期)", "alliance behaviours checklist (with dates)";
     ContactsFound => "匹配的联系人(Enter 打开其所在客户的个人档案)", "Contacts found (Enter on their account opens the profile)";
     SecCompany => "公司资料", "Company";
     SecContacts => "联系人", "Contacts";

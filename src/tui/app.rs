@@ -6,11 +6,13 @@ use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use kam_rules::discount::{discount, Payment};
 use kam_rules::tier::{annual_volume, decide_tier, max_overdue_days, Receivable};
-use kam_rules::{BuyingRole, Labeled, Lang, Money, Rules, SocialStyle, Tier, TierDecision};
+use kam_rules::{Behaviour, BuyingRole, Labeled, Lang, Money, Rules, SocialStyle, Tier, TierDecision};
 
 use crate::config::{Config, Role};
 use crate::i18n::T;
-use crate::model::{Account, ChangeEvent, Contact, Feedback, Id, Order, Visit, VisitContact, VisitKind};
+use crate::model::{
+    Account, ChangeEvent, Contact, Feedback, Id, ObservedBehaviour, Order, Visit, VisitContact, VisitKind,
+};
 use crate::paths::Paths;
 use crate::store::{
     AccountCursor, AccountListQuery, AccountRow, ChangeLine, ContactRow, Store, StoreError, TrashEntry,
@@ -183,6 +185,12 @@ pub enum Popup {
     },
     /// Asked on an empty database: fill with demo data, or start blank.
     Welcome,
+    /// The fifteen alliance behaviours of a contact, ticked with the day observed.
+    Alliance {
+        contact: Box<Contact>,
+        cursor: usize,
+        confirm_drop: bool,
+    },
 }
 
 /// Everything the workbench shows.
@@ -474,6 +482,11 @@ impl App {
             KeyCode::Enter if d.section == Section::Contacts => {
                 if let Some(c) = d.contacts.get(d.contact_sel).cloned() {
                     self.open_contact_form(c);
+                }
+            }
+            KeyCode::Char('a') if d.section == Section::Contacts => {
+                if let Some(c) = d.contacts.get(d.contact_sel).cloned() {
+                    self.popup = Some(Popup::Alliance { contact: Box::new(c), cursor: 0, confirm_drop: false });
                 }
             }
             KeyCode::Char('v') => self.open_visit_form(VisitKind::Visit),
@@ -851,6 +864,7 @@ impl App {
                 }
             },
             Popup::Form(f) => self.form_key(key, f),
+            Popup::Alliance { contact, cursor, confirm_drop } => self.alliance_key(key, contact, cursor, confirm_drop),
         };
     }
 
@@ -959,6 +973,60 @@ impl App {
             let o = Order { account_id: d.account.meta.id.clone(), date: self.today, ..Order::default() };
             self.open_form(Form::new(T::RecordOrder, fields), Editing::Order(Box::new(o)));
         }
+    }
+
+    fn alliance_key(&mut self, key: KeyEvent, mut c: Box<Contact>, cursor: usize, confirm: bool) -> Option<Popup> {
+        let n = Behaviour::ALL.len();
+        let changed = self
+            .detail
+            .as_ref()
+            .and_then(|d| d.contacts.iter().find(|x| x.meta.id == c.meta.id))
+            .is_some_and(|orig| orig.behaviours != c.behaviours);
+        let mut cursor = cursor;
+        match key.code {
+            KeyCode::Esc if confirm || !changed => return None,
+            KeyCode::Esc => return Some(Popup::Alliance { contact: c, cursor, confirm_drop: true }),
+            KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                let id = c.meta.id.clone();
+                match self.store.save(&mut *c, "") {
+                    Ok(()) => {
+                        self.changes += 1;
+                        self.message = Some(T::Saved.get(self.lang).to_string());
+                        let account = c.account_id.clone();
+                        self.open_detail(&account, Section::Contacts);
+                        if let Some(d) = self.detail.as_mut() {
+                            d.contact_sel = d.contacts.iter().position(|x| x.meta.id == id).unwrap_or(0);
+                        }
+                        return None;
+                    }
+                    Err(e) => self.fail(&e),
+                }
+            }
+            KeyCode::Up => cursor = (cursor + n - 1) % n,
+            KeyCode::Down | KeyCode::Tab => cursor = (cursor + 1) % n,
+            KeyCode::Char(' ') | KeyCode::Enter => {
+                if let Some(b) = Behaviour::ALL.get(cursor).copied() {
+                    if let Some(i) = c.behaviours.iter().position(|o| o.behaviour == b) {
+                        c.behaviours.remove(i);
+                    } else {
+                        c.behaviours.push(ObservedBehaviour { behaviour: b, observed_on: self.today });
+                    }
+                }
+            }
+            KeyCode::Left | KeyCode::Right => {
+                // Move the observed day of a ticked behaviour by a day.
+                let by: i64 = if key.code == KeyCode::Left { -1 } else { 1 };
+                if let Some(o) =
+                    Behaviour::ALL.get(cursor).and_then(|b| c.behaviours.iter_mut().find(|o| o.behaviour == *b))
+                {
+                    if let Some(d) = o.observed_on.checked_add_signed(chrono::Duration::days(by)) {
+                        o.observed_on = d.min(self.today);
+                    }
+                }
+            }
+            _ => {}
+        }
+        Some(Popup::Alliance { contact: c, cursor, confirm_drop: false })
     }
 
     fn close_form(&mut self, f: &FormState) -> Option<Popup> {

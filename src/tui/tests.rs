@@ -424,3 +424,28 @@ fn quick_entries_order_with_discount_visit_and_calculator() {
     assert_eq!(d.visits.len(), 1);
     assert_eq!(d.visits[0].purpose, "询价");
 }
+
+#[test]
+fn alliance_checklist_with_dates_and_status() {
+    let (_d, mut app) = seeded(Lang::Zh);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Right);
+    // 单田芳 sorts first; pick 曾志伟.
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char('a'));
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Char(' '));
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Left);
+    snap("alliance", &mut app);
+    ctrl(&mut app, 's');
+    assert!(app.popup.is_none());
+    let d = app.detail.as_ref().expect("detail");
+    let c = &d.contacts[d.contact_sel];
+    assert_eq!(c.name, "曾志伟");
+    assert_eq!(c.alliance(), kam_rules::AllianceStatus::Supporter, "all five supporter behaviours");
+    assert_eq!(c.behaviours.len(), 5);
+    assert!(c.behaviours.iter().any(|b| b.observed_on == NaiveDate::from_ymd_opt(2026, 11, 22).expect("d")));
+}

@@ -73,6 +73,29 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             lines.push(Line::from(Span::styled(app.t(T::TrashKeys), Style::default().fg(Color::DarkGray))));
             frame.render_widget(Paragraph::new(lines).block(block), r);
         }
+        Popup::Alliance { contact, cursor, confirm_drop } => {
+            let r = centered(area, 96, 21);
+            frame.render_widget(Clear, r);
+            let title = format!(" {} · {} ", app.t(T::AllianceTitle), contact.name);
+            let block = Block::default().borders(Borders::ALL).title(title);
+            let mut lines = vec![Line::from(vec![
+                Span::raw(format!("{}: ", app.t(T::FAlliance))),
+                Span::styled(
+                    contact.alliance().label(app.lang).to_string(),
+                    Style::default().fg(Color::Green).add_modifier(Modifier::BOLD),
+                ),
+            ])];
+            for (i, b) in kam_rules::Behaviour::ALL.iter().enumerate() {
+                let seen = contact.behaviours.iter().find(|o| o.behaviour == *b);
+                let tick = if seen.is_some() { "[x]" } else { "[ ]" };
+                let date = seen.map_or_else(|| " ".repeat(10), |o| o.observed_on.to_string());
+                let st = if i == *cursor { Style::default().bg(Color::DarkGray) } else { Style::default() };
+                lines.push(Line::from(Span::styled(format!("{tick} {} {date} {}", b.mark(), b.label(app.lang)), st)));
+            }
+            let keys = if *confirm_drop { T::ConfirmDrop } else { T::AllianceKeys };
+            lines.push(Line::from(Span::styled(app.t(keys), Style::default().fg(Color::DarkGray))));
+            frame.render_widget(Paragraph::new(lines).block(block), r);
+        }
         Popup::Welcome => {
             let r = centered(area, 64, 9);
             frame.render_widget(Clear, r);
@@ -114,6 +137,7 @@ fn help_keys(app: &App) -> Vec<(&'static str, T)> {
             keys.extend([("← → Tab", T::KSections), ("↑↓", T::KMoveDetail), ("e", T::KEditAccount), ("d", T::KDelete)]);
             if d.section == Section::Contacts {
                 keys.push(("Enter", T::KEditContact));
+                keys.push(("a", T::KAlliance));
             }
             keys.extend([
                 ("n", T::KNewContact),
