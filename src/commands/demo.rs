@@ -194,7 +194,13 @@ pub fn generate(store: &mut Store, rules: &Rules, o: &Options) -> Result<Counts,
     let w = Words::load();
     let mut rng = Rng(o.seed ^ 0x6B61_6D5F_6465_6D6F);
     let today = o.today;
-    let reps: Vec<String> = (0..(o.accounts / 250).clamp(3, 400)).map(|_| w.person(&mut rng)).collect();
+    let mut reps: Vec<String> = Vec::new();
+    while reps.len() < (o.accounts / 250).clamp(3, 400) as usize {
+        let name = w.person(&mut rng);
+        // Targets are one per rep and period: rep names must differ.
+        let name = if reps.contains(&name) { format!("{name}{}", reps.len()) } else { name };
+        reps.push(name);
+    }
     let managers: Vec<String> = (0..(reps.len() / 8).max(1)).map(|_| w.person(&mut rng)).collect();
     let mut bulk = store.bulk()?;
     for _ in 0..o.accounts {

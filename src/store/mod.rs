@@ -210,6 +210,20 @@ impl Store {
         Ok(problems)
     }
 
+    /// Caps the file at its current size plus `extra_pages` pages for this
+    /// connection (`PRAGMA max_page_count`), so tests can see what a full
+    /// disk does to a save.
+    #[doc(hidden)]
+    pub fn simulate_disk_full(&self, extra_pages: u32) -> Result<(), StoreError> {
+        let pages: i64 =
+            self.conn.query_row("PRAGMA page_count", [], |r| r.get(0)).map_err(|e| self.err("page_count", e))?;
+        let cap = pages + i64::from(extra_pages);
+        self.conn
+            .query_row(&format!("PRAGMA max_page_count = {cap}"), [], |r| r.get::<_, i64>(0))
+            .map_err(|e| self.err("max_page_count", e))?;
+        Ok(())
+    }
+
     /// Who is written as `updated_by` and in the change log (the config's
     /// user; the login name until set).
     pub fn set_user(&mut self, user: impl Into<String>) {
