@@ -38,12 +38,18 @@ pub enum Command {
     Demo(DemoArgs),
     /// Integrity check, counts per record kind, trash and backups
     Check,
+    /// Export records as CSV for Excel and head office (DESIGN §5, §6)
+    Export(ExportArgs),
+    /// Import a spreadsheet of accounts or contacts, or merge a day-end export folder
+    Import(ImportArgs),
+    /// A rep's evaluation for a period (DESIGN §4.9)
+    Report(ReportArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct TierArgs {
     /// Annual order volume in yuan: 2500000, 2,500,000.00, 250万
-    #[arg(long, value_name = "YUAN")]
+    #[arg(long, value_name = "YUAN", allow_hyphen_values = true)]
     pub annual: String,
     /// Days the oldest unpaid receivable is past due
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -59,7 +65,7 @@ pub struct DiscountArgs {
     #[arg(long, value_name = "T")]
     pub tier: String,
     /// Single-order amount at list price, in yuan: 50000, 50,000.00, 5万
-    #[arg(long, value_name = "YUAN")]
+    #[arg(long, value_name = "YUAN", allow_hyphen_values = true)]
     pub amount: String,
     /// Payment method
     #[arg(long, value_enum, default_value_t = PaymentArg::Cash)]
@@ -101,4 +107,70 @@ pub struct DemoArgs {
     /// The day the data is built around, YYYY-MM-DD (default: today)
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Records created or changed on this day (YYYY-MM-DD; default today)
+    #[arg(long, value_name = "D", conflicts_with_all = ["since", "until", "all"])]
+    pub day: Option<String>,
+    /// First day of a range (with --until)
+    #[arg(long, value_name = "D", requires = "until", conflicts_with = "all")]
+    pub since: Option<String>,
+    /// Last day of a range, included (with --since)
+    #[arg(long, value_name = "D", requires = "since", conflicts_with = "all")]
+    pub until: Option<String>,
+    /// Every record
+    #[arg(long)]
+    pub all: bool,
+    /// Folder to write into (default: kam-export-DATE in the current folder)
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Leave out the UTF-8 byte-order mark Excel needs for Chinese text
+    #[arg(long)]
+    pub no_bom: bool,
+    /// Also write one Excel workbook with a sheet per table
+    #[arg(long)]
+    pub xlsx: bool,
+    /// Show phones, birth dates, spouses and vehicles in full (manager role only)
+    #[arg(long)]
+    pub unmask: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A spreadsheet (accounts.csv, contacts.csv, …) or a day-end export folder to merge
+    #[arg(value_name = "FILE.csv|DIR")]
+    pub path: PathBuf,
+    /// The kind of records in the file when its name does not say
+    #[arg(long, value_enum)]
+    pub kind: Option<ImportKind>,
+    /// Report what would happen (new, updated, duplicate, rejected) and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import the good rows and write the bad ones, with reasons, beside the file
+    #[arg(long)]
+    pub skip_bad: bool,
+    /// Update a record matched as a duplicate instead of skipping the row
+    #[arg(long)]
+    pub update: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportKind {
+    Accounts,
+    Contacts,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A month (2026-11), a quarter (2026-Q4) or a year (2026); default: this month
+    #[arg(long, value_name = "P")]
+    pub period: Option<String>,
+    /// One rep (default: every rep)
+    #[arg(long, value_name = "NAME")]
+    pub rep: Option<String>,
+    /// Print JSON: period, rep, kpis, score, grade (an array for every rep)
+    #[arg(long)]
+    pub json: bool,
 }

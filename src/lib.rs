@@ -1,5 +1,14 @@
-//! kam as a library: the records and the store, for the binary, the
-//! integration tests and the benchmarks.
+//! kam as a library: everything the binary does, so integration tests and
+//! benchmarks can drive the store, the exchange and the commands directly.
+//!
+//! Arrows point one way: tui → store → model → kam-rules.
 
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod exchange;
+pub mod i18n;
 pub mod model;
+pub mod paths;
 pub mod store;
+pub mod tui;

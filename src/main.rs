@@ -1,21 +1,14 @@
 //! kam: parse the command line, dispatch, map errors to exit codes.
 
-mod cli;
-mod commands;
-mod config;
-mod i18n;
-mod paths;
-
 use std::process::ExitCode;
 
 use clap::Parser;
+use kam::cli::{Cli, Command, LangArg};
+use kam::commands::{self, Ctx, Failure};
+use kam::config::{self, Config};
+use kam::i18n::T;
+use kam::paths::Paths;
 use kam_rules::Lang;
-
-use crate::cli::{Cli, Command, LangArg};
-use crate::commands::{Ctx, Failure};
-use crate::config::Config;
-use crate::i18n::T;
-use crate::paths::Paths;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -61,6 +54,22 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
             let store = commands::open_store(paths, config.user.as_deref(), true)?;
             commands::check::run(&ctx, &store, paths)
         }
-        None => Err(Failure::usage(T::NoWorkbenchYet.get(lang))),
+        Some(Command::Export(a)) => {
+            let store = commands::open_store(paths, config.user.as_deref(), false)?;
+            commands::export::run(&ctx, &store, config, a)
+        }
+        Some(Command::Import(a)) => {
+            let mut store = commands::open_store(paths, config.user.as_deref(), true)?;
+            commands::import::run(&ctx, &mut store, a)
+        }
+        Some(Command::Report(a)) => {
+            let store = commands::open_store(paths, config.user.as_deref(), false)?;
+            commands::report::run(&ctx, &store, a)
+        }
+        None => {
+            let store = commands::open_store(paths, config.user.as_deref(), true)?;
+            let today = chrono::Local::now().date_naive();
+            kam::tui::run(kam::tui::app::App::new(store, ctx.rules, lang, today))
+        }
     }
 }

@@ -151,7 +151,7 @@ fn a_full_disk_leaves_the_file_sound_and_the_data_intact() {
     let path = db(&dir);
     let mut store = Store::open(&path).expect("open");
     let a = account(&mut store, "宝丰实业有限公司");
-    store.simulate_disk_full(2).expect("cap");
+    store.limit_growth(2).expect("cap");
     let mut saved = 0;
     let err = loop {
         let mut big = Account { notes: "长".repeat(4000), ..Account::named(format!("公司{saved}")) };

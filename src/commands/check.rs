@@ -2,7 +2,7 @@
 //! version, counts per record kind, trash size and the last backup; a
 //! non-zero exit on any problem.
 
-use kam::store::{RecordKind, Store};
+use crate::store::{RecordKind, Store};
 
 use super::{Ctx, Failure};
 use crate::i18n::T;
@@ -18,31 +18,31 @@ pub fn run(ctx: &Ctx, store: &Store, paths: &Paths) -> Result<(), Failure> {
             problems.join("; ")
         }
     };
-    println!("{}: {}", T::CheckFile.get(l), show(&r.path));
-    println!(
+    crate::say!("{}: {}", T::CheckFile.get(l), show(&r.path));
+    crate::say!(
         "{}: {}",
         T::CheckSchema.get(l),
         T::CheckSchemaValue
             .fill(l, &[("found", &r.schema_version.to_string()), ("known", &r.supported_version.to_string())])
     );
-    println!("{}: {}", T::CheckQuick.get(l), ok(&r.quick_check));
-    println!("{}: {}", T::CheckIntegrity.get(l), ok(&r.integrity_check));
-    println!("{}: {}", T::CheckForeignKeys.get(l), ok(&r.foreign_keys));
-    println!("{}:", T::CheckCounts.get(l));
+    crate::say!("{}: {}", T::CheckQuick.get(l), ok(&r.quick_check));
+    crate::say!("{}: {}", T::CheckIntegrity.get(l), ok(&r.integrity_check));
+    crate::say!("{}: {}", T::CheckForeignKeys.get(l), ok(&r.foreign_keys));
+    crate::say!("{}:", T::CheckCounts.get(l));
     for c in &r.counts {
-        println!(
+        crate::say!(
             "  {:<14} {}",
             kind_label(c.kind, l),
             T::CheckCountValue.fill(l, &[("live", &c.live.to_string()), ("trashed", &c.trashed.to_string())])
         );
     }
-    println!("{}: {}", T::CheckTrash.get(l), r.trash_entries);
-    println!("{}: {}", T::CheckLog.get(l), r.change_log_lines);
+    crate::say!("{}: {}", T::CheckTrash.get(l), r.trash_entries);
+    crate::say!("{}: {}", T::CheckLog.get(l), r.change_log_lines);
     let backup = r.last_backup.as_ref().map_or_else(
         || T::CheckNoBackup.fill(l, &[("dir", &show(&paths.backups))]),
         |p| T::CheckBackupValue.fill(l, &[("path", &show(p)), ("count", &r.backups.to_string())]),
     );
-    println!("{}: {backup}", T::CheckBackup.get(l));
+    crate::say!("{}: {backup}", T::CheckBackup.get(l));
     if r.is_sound() {
         Ok(())
     } else {

@@ -11,14 +11,14 @@
 
 use std::time::Instant;
 
-use chrono::{Duration, NaiveDate, NaiveTime, TimeZone, Utc};
-use kam::model::{
+use crate::model::{
     Account, ActionStep, ArchiveCategory, ArchiveEntry, CallPlan, ChangeEvent, Collection, Commitment, Contact,
     CustomerParticipant, FabItem, Feedback, Handover, Id, Influence, IntroQuestion, Meta, Objection, ObservedBehaviour,
     Order, OurParticipant, PlanStatus, Presentation, PresentationParticipant, Resolution, Responsibility, Score,
     Target, VipCard, VipStatus, Visit, VisitContact, VisitKind,
 };
-use kam::store::{Bulk, Store, StoreError};
+use crate::store::{Bulk, Store, StoreError};
+use chrono::{Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use kam_rules::{Behaviour, BuyingRole, Labeled, Money, ObjectionType, Payment, Rules, SocialStyle, Tier};
 
 use super::{Ctx, Failure};
@@ -53,7 +53,7 @@ pub fn run(ctx: &Ctx, store: &mut Store, args: &DemoArgs) -> Result<(), Failure>
     let counts = generate(store, &ctx.rules, &Options { accounts: args.accounts, seed: args.seed, today })
         .map_err(store_failure)?;
     let secs = format!("{:.1}", started.elapsed().as_secs_f64());
-    println!(
+    crate::say!(
         "{}",
         T::DemoDone.fill(
             l,
@@ -194,14 +194,20 @@ pub fn generate(store: &mut Store, rules: &Rules, o: &Options) -> Result<Counts,
     let w = Words::load();
     let mut rng = Rng(o.seed ^ 0x6B61_6D5F_6465_6D6F);
     let today = o.today;
-    let mut reps: Vec<String> = Vec::new();
-    while reps.len() < (o.accounts / 250).clamp(3, 400) as usize {
-        let name = w.person(&mut rng);
-        // Targets are one per rep and period: rep names must differ.
-        let name = if reps.contains(&name) { format!("{name}{}", reps.len()) } else { name };
-        reps.push(name);
-    }
-    let managers: Vec<String> = (0..(reps.len() / 8).max(1)).map(|_| w.person(&mut rng)).collect();
+    // Names are unique among the staff: targets are keyed by (rep, period).
+    let mut staff = std::collections::BTreeSet::new();
+    let mut unique = |n: usize, rng: &mut Rng| -> Vec<String> {
+        let mut out = Vec::with_capacity(n);
+        while out.len() < n {
+            let name = w.person(rng);
+            if staff.insert(name.clone()) {
+                out.push(name);
+            }
+        }
+        out
+    };
+    let reps = unique((o.accounts / 250).clamp(3, 400) as usize, &mut rng);
+    let managers = unique((reps.len() / 8).max(1), &mut rng);
     let mut bulk = store.bulk()?;
     for _ in 0..o.accounts {
         account(&mut bulk, &mut rng, &w, rules, &reps, &managers, today)?;

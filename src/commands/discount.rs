@@ -1,6 +1,6 @@
 //! `kam discount --tier T --amount YUAN [--payment cash|credit] [--promo] [--json]`
 
-use kam_rules::{discount, Labeled, Payment, Tier};
+use kam_rules::{discount, Labeled, Lang, Payment, Rate, Tier};
 
 use super::{amount_arg, print_json, Ctx, Failure};
 use crate::cli::{DiscountArgs, PaymentArg};
@@ -19,12 +19,21 @@ pub fn run(ctx: &Ctx, args: &DiscountArgs) -> Result<(), Failure> {
         return print_json(&q.to_json(l));
     }
     let band = q.to_json(l).band.map_or_else(|| T::NoBand.get(l).to_string(), |b| b.to_string());
-    println!("{}: {} {}", T::TierLabel.get(l), tier.key(), tier.zh());
-    println!("{}: {} {}", T::AmountLabel.get(l), amount.grouped(), T::Yuan.get(l));
-    println!("{}: {} {}", T::PaymentLabel.get(l), payment.key(), payment.zh());
-    println!("{}: {band}", T::BandLabel.get(l));
-    println!("{}: {} ({})", T::RateLabel.get(l), q.rate, q.rate.zhe());
-    println!("{}: {} {}", T::NetLabel.get(l), q.net.grouped(), T::Yuan.get(l));
-    println!("{}: {}", T::ReasonLabel.get(l), q.reason_text(l));
+    crate::say!("{}: {} ({})", T::TierLabel.get(l), tier.label(l), tier.key());
+    crate::say!("{}: {} {}", T::AmountLabel.get(l), amount.grouped(), T::Yuan.get(l));
+    crate::say!("{}: {} ({})", T::PaymentLabel.get(l), payment.label(l), payment.key());
+    crate::say!("{}: {band}", T::BandLabel.get(l));
+    let in_words = match l {
+        Lang::Zh => q.rate.zhe(),
+        Lang::En if q.rate == Rate::FULL => T::FullPrice.get(l).to_string(),
+        Lang::En => {
+            let off = Rate::FULL.bp() - q.rate.bp();
+            let pct = format!("{}.{:02}", off / 100, off % 100);
+            T::PercentOff.fill(l, &[("pct", pct.trim_end_matches('0').trim_end_matches('.'))])
+        }
+    };
+    crate::say!("{}: {} ({in_words})", T::RateLabel.get(l), q.rate);
+    crate::say!("{}: {} {}", T::NetLabel.get(l), q.net.grouped(), T::Yuan.get(l));
+    crate::say!("{}: {}", T::ReasonLabel.get(l), q.reason_text(l));
     Ok(())
 }

@@ -3,12 +3,35 @@
 pub mod check;
 pub mod demo;
 pub mod discount;
+pub mod export;
+pub mod import;
+pub mod report;
 pub mod rules;
 pub mod tier;
 
 use kam_rules::{Lang, Money};
 
 use crate::i18n::T;
+
+/// Prints a line on stdout; when the reader has gone (`kam report | head`),
+/// exits quietly instead of failing on the broken pipe.
+pub fn say_line(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{line}") {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+    }
+}
+
+/// `println!` for commands: a broken pipe ends the program cleanly.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::commands::say_line(&format!($($arg)*))
+    };
+}
 
 /// A command's failure: the message for stderr, an optional hint of what to
 /// type instead, and the exit status.
@@ -51,15 +74,21 @@ pub fn amount_arg(lang: Lang, flag: &str, text: &str) -> Result<Money, Failure> 
 /// Prints a JSON value on one line.
 pub fn print_json<S: serde::Serialize>(value: &S) -> Result<(), Failure> {
     let text = serde_json::to_string(value).map_err(|e| Failure::failed(e.to_string()))?;
-    println!("{text}");
+    say_line(&text);
     Ok(())
 }
 
 /// Opens the database for a command: the config's user is written as
 /// `updated_by`; with `backup`, the daily backup is taken first thing.
-pub fn open_store(paths: &crate::paths::Paths, user: Option<&str>, backup: bool) -> Result<kam::store::Store, Failure> {
-    let mut store = kam::store::Store::open(&paths.db).map_err(|e| Failure::failed(e.to_string()))?;
-    if let Some(u) = user {
+pub fn open_store(
+    paths: &crate::paths::Paths,
+    user: Option<&str>,
+    backup: bool,
+) -> Result<crate::store::Store, Failure> {
+    let mut store = crate::store::Store::open(&paths.db).map_err(|e| Failure::failed(e.to_string()))?;
+    // The user's name from config.toml, else the login name.
+    let login = || std::env::var("USER").or_else(|_| std::env::var("USERNAME")).ok().filter(|u| !u.is_empty());
+    if let Some(u) = user.map(str::to_string).filter(|u| !u.trim().is_empty()).or_else(login) {
         store.set_user(u);
     }
     if backup {

@@ -10,7 +10,7 @@ pub fn run(ctx: &Ctx, paths: &Paths, args: &RulesArgs) -> Result<(), Failure> {
     let l = ctx.lang;
     if let Some(file) = &args.check {
         config::check_rules_file(file).map_err(|e| Failure::failed(e.to_string()).with_hint(T::FixRulesHint.get(l)))?;
-        println!("{}", T::RulesOk.fill(l, &[("path", &show(file))]));
+        crate::say!("{}", T::RulesOk.fill(l, &[("path", &show(file))]));
         return Ok(());
     }
     let user = paths.rules_file();
@@ -19,7 +19,7 @@ pub fn run(ctx: &Ctx, paths: &Paths, args: &RulesArgs) -> Result<(), Failure> {
     } else {
         T::RulesBuiltIn.get(l).to_string()
     };
-    println!("{}", T::RulesInForce.fill(l, &[("source", &source)]));
-    print!("{}", ctx.rules.to_toml());
+    crate::say!("{}", T::RulesInForce.fill(l, &[("source", &source)]));
+    crate::say!("{}", ctx.rules.to_toml().trim_end());
     Ok(())
 }

@@ -25,8 +25,8 @@ pub fn run(ctx: &Ctx, args: &TierArgs) -> Result<(), Failure> {
     }
     let l = ctx.lang;
     let mark = if d.downgraded { format!(" {}", T::DowngradedMark.get(l)) } else { String::new() };
-    println!("{}: {} {}{mark}", T::TierLabel.get(l), d.tier.key(), d.tier.zh());
-    println!("{}: {} {}", T::AnnualLabel.get(l), annual.grouped(), T::Yuan.get(l));
-    println!("{}: {reason}", T::ReasonLabel.get(l));
+    crate::say!("{}: {} ({}){mark}", T::TierLabel.get(l), d.tier.label(l), d.tier.key());
+    crate::say!("{}: {} {}", T::AnnualLabel.get(l), annual.grouped(), T::Yuan.get(l));
+    crate::say!("{}: {reason}", T::ReasonLabel.get(l));
     Ok(())
 }

@@ -170,14 +170,21 @@ impl Store {
             Query::Pinyin(p) => {
                 let like = format!("%{}%", like_escape(&p));
                 let i = param(Value::Text(like));
+                // An account is also found by one of its contacts (`zzw` finds 曾志伟's company).
                 sql.push_str(&format!(
                     " AND (a.py_initials LIKE ?{i} ESCAPE '\\' OR a.py_full LIKE ?{i} ESCAPE '\\' \
-                     OR a.name LIKE ?{i} ESCAPE '\\' OR a.short_name LIKE ?{i} ESCAPE '\\')"
+                     OR a.name LIKE ?{i} ESCAPE '\\' OR a.short_name LIKE ?{i} ESCAPE '\\' \
+                     OR a.id IN (SELECT c.account_id FROM contacts c WHERE c.deleted_at IS NULL AND \
+                     (c.py_initials LIKE ?{i} ESCAPE '\\' OR c.py_full LIKE ?{i} ESCAPE '\\')))"
                 ));
             }
             Query::Digits(d) => {
                 let i = param(Value::Text(format!("%{}%", like_escape(&d))));
-                sql.push_str(&format!(" AND (a.phone_digits LIKE ?{i} ESCAPE '\\' OR a.name LIKE ?{i} ESCAPE '\\')"));
+                sql.push_str(&format!(
+                    " AND (a.phone_digits LIKE ?{i} ESCAPE '\\' OR a.name LIKE ?{i} ESCAPE '\\' \
+                     OR a.id IN (SELECT c.account_id FROM contacts c WHERE c.deleted_at IS NULL \
+                     AND c.phone_digits LIKE ?{i} ESCAPE '\\'))"
+                ));
             }
             Query::Text(t) => {
                 if t.chars().count() >= 3 {
@@ -187,7 +194,11 @@ impl Store {
                     ));
                 } else {
                     let i = param(Value::Text(format!("%{}%", like_escape(&t))));
-                    sql.push_str(&format!(" AND (a.name LIKE ?{i} ESCAPE '\\' OR a.short_name LIKE ?{i} ESCAPE '\\')"));
+                    sql.push_str(&format!(
+                        " AND (a.name LIKE ?{i} ESCAPE '\\' OR a.short_name LIKE ?{i} ESCAPE '\\' \
+                         OR a.id IN (SELECT c.account_id FROM contacts c WHERE c.deleted_at IS NULL \
+                         AND c.name LIKE ?{i} ESCAPE '\\'))"
+                    ));
                 }
             }
         }

@@ -6,9 +6,27 @@ use rusqlite::types::Value;
 
 use crate::model::{ArchiveCategory, Id, PlanStatus, VipStatus, VisitKind};
 
+/// How a column's stored value reads to a person (in a spreadsheet): text,
+/// a plain integer, integer fen shown as yuan, a rate in ten-thousandths
+/// shown as a decimal, or a yes/no flag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shown {
+    Text,
+    Integer,
+    Fen,
+    Bp,
+    Bool,
+}
+
+/// The [`Shown`] of a field, from its type.
+pub(crate) fn shown_of<T: Col>(_: &T) -> Shown {
+    T::SHOWN
+}
+
 /// A field type with a column representation. `from_value` says in words
 /// what was wrong; the caller adds the table and column.
 pub(crate) trait Col: Sized {
+    const SHOWN: Shown;
     fn to_value(&self) -> Value;
     fn from_value(v: Value) -> Result<Self, String>;
 }
@@ -18,6 +36,7 @@ fn unexpected(what: &str, v: &Value) -> String {
 }
 
 impl Col for String {
+    const SHOWN: Shown = Shown::Text;
     fn to_value(&self) -> Value {
         Value::Text(self.clone())
     }
@@ -30,6 +49,7 @@ impl Col for String {
 }
 
 impl Col for i64 {
+    const SHOWN: Shown = Shown::Integer;
     fn to_value(&self) -> Value {
         Value::Integer(*self)
     }
@@ -42,6 +62,7 @@ impl Col for i64 {
 }
 
 impl Col for bool {
+    const SHOWN: Shown = Shown::Bool;
     fn to_value(&self) -> Value {
         Value::Integer(i64::from(*self))
     }
@@ -55,6 +76,7 @@ impl Col for bool {
 }
 
 impl Col for u8 {
+    const SHOWN: Shown = Shown::Integer;
     fn to_value(&self) -> Value {
         Value::Integer(i64::from(*self))
     }
@@ -65,6 +87,7 @@ impl Col for u8 {
 }
 
 impl Col for Money {
+    const SHOWN: Shown = Shown::Fen;
     fn to_value(&self) -> Value {
         Value::Integer(self.fen())
     }
@@ -74,6 +97,7 @@ impl Col for Money {
 }
 
 impl Col for Rate {
+    const SHOWN: Shown = Shown::Bp;
     fn to_value(&self) -> Value {
         Value::Integer(i64::from(self.bp()))
     }
@@ -88,6 +112,7 @@ impl Col for Rate {
 }
 
 impl Col for NaiveDate {
+    const SHOWN: Shown = Shown::Text;
     fn to_value(&self) -> Value {
         Value::Text(self.format("%Y-%m-%d").to_string())
     }
@@ -98,6 +123,7 @@ impl Col for NaiveDate {
 }
 
 impl Col for NaiveTime {
+    const SHOWN: Shown = Shown::Text;
     fn to_value(&self) -> Value {
         Value::Text(crate::model::time_text(*self))
     }
@@ -108,6 +134,7 @@ impl Col for NaiveTime {
 }
 
 impl Col for DateTime<Utc> {
+    const SHOWN: Shown = Shown::Text;
     fn to_value(&self) -> Value {
         Value::Text(timestamp(*self))
     }
@@ -120,6 +147,7 @@ impl Col for DateTime<Utc> {
 }
 
 impl Col for Id {
+    const SHOWN: Shown = Shown::Text;
     fn to_value(&self) -> Value {
         Value::Text(self.as_str().to_string())
     }
@@ -130,6 +158,7 @@ impl Col for Id {
 }
 
 impl<T: Col> Col for Option<T> {
+    const SHOWN: Shown = T::SHOWN;
     fn to_value(&self) -> Value {
         self.as_ref().map_or(Value::Null, Col::to_value)
     }
@@ -145,6 +174,7 @@ impl<T: Col> Col for Option<T> {
 macro_rules! labeled_col {
     ($($t:ty),+ $(,)?) => {$(
         impl Col for $t {
+            const SHOWN: Shown = Shown::Text;
             fn to_value(&self) -> Value {
                 Value::Text(self.key().to_string())
             }

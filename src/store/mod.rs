@@ -21,9 +21,12 @@ mod backup;
 mod bulk;
 mod check;
 mod col;
+mod exchange;
+mod faults;
 mod history;
 mod plans;
 mod record;
+mod report;
 mod schema;
 mod search;
 mod vip;
@@ -40,8 +43,13 @@ pub use accounts::{AccountCursor, AccountListQuery, AccountPage, AccountRow, Con
 pub use backup::BACKUPS_KEPT;
 pub use bulk::Bulk;
 pub use check::{CheckReport, KindCount};
+pub use col::Shown;
+pub use exchange::{
+    attach_children, export_layouts, overlay_cells, record_cells, record_from_cells, CellError, Datum, ImportOp,
+    MergeOutcome, RowsError, Span, TableLayout, META_COLUMNS,
+};
 pub use history::{ChangeLine, TrashEntry, TRASH_DAYS};
-pub use record::{AnyRecord, Conflict, Record, RecordKind};
+pub use record::{AnyRecord, ChildLayout, Conflict, Record, RecordKind};
 pub use schema::LATEST as SCHEMA_VERSION;
 
 use crate::model::ModelError;
@@ -208,20 +216,6 @@ impl Store {
             }
         }
         Ok(problems)
-    }
-
-    /// Caps the file at its current size plus `extra_pages` pages for this
-    /// connection (`PRAGMA max_page_count`), so tests can see what a full
-    /// disk does to a save.
-    #[doc(hidden)]
-    pub fn simulate_disk_full(&self, extra_pages: u32) -> Result<(), StoreError> {
-        let pages: i64 =
-            self.conn.query_row("PRAGMA page_count", [], |r| r.get(0)).map_err(|e| self.err("page_count", e))?;
-        let cap = pages + i64::from(extra_pages);
-        self.conn
-            .query_row(&format!("PRAGMA max_page_count = {cap}"), [], |r| r.get::<_, i64>(0))
-            .map_err(|e| self.err("max_page_count", e))?;
-        Ok(())
     }
 
     /// Who is written as `updated_by` and in the change log (the config's

@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
@@ -174,6 +175,17 @@ impl ChildSet {
     }
 }
 
+/// A child table's shape: its columns and how they read to a person.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChildLayout {
+    pub name: &'static str,
+    pub table: &'static str,
+    pub columns: &'static [&'static str],
+    pub shown: Vec<super::col::Shown>,
+    /// A default row's values: what an empty cell reads as.
+    pub(crate) defaults: Vec<Value>,
+}
+
 pub(crate) mod sealed {
     pub trait Sealed {}
 }
@@ -208,6 +220,12 @@ pub trait Record: Sized + Clone + sealed::Sealed {
     fn derived(&self) -> Vec<(&'static str, Value)>;
     #[doc(hidden)]
     fn into_any(self) -> AnyRecord;
+    /// How each of [`Record::COLUMNS`] reads to a person, for export and import.
+    #[doc(hidden)]
+    fn column_shown() -> Vec<super::col::Shown>;
+    /// Each child table with its columns and how they read, for export and import.
+    #[doc(hidden)]
+    fn child_layouts() -> Vec<ChildLayout>;
     #[doc(hidden)]
     fn from_any(any: AnyRecord) -> Option<Self>;
 }
@@ -324,6 +342,24 @@ macro_rules! record {
             fn derived(&self) -> Vec<(&'static str, rusqlite::types::Value)> {
                 let $dr = self;
                 $derived
+            }
+
+            fn column_shown() -> Vec<$crate::store::col::Shown> {
+                let d = Self::default();
+                vec![$($crate::store::col::shown_of(&d.$f)),*]
+            }
+
+            fn child_layouts() -> Vec<$crate::store::record::ChildLayout> {
+                vec![$({
+                    let x = $cty::default();
+                    $crate::store::record::ChildLayout {
+                        name: stringify!($c),
+                        table: $ctable,
+                        columns: &[$(stringify!($cf)),*],
+                        shown: vec![$($crate::store::col::shown_of(&x.$cf)),*],
+                        defaults: vec![$($crate::store::col::Col::to_value(&x.$cf)),*],
+                    }
+                }),*]
             }
 
             fn into_any(self) -> $crate::store::record::AnyRecord {
@@ -535,6 +571,71 @@ fn field_texts<R: Record>(r: &R) -> Vec<(&'static str, Option<String>)> {
     out
 }
 
+/// Who and when a write is stamped with, and the version it sets.
+pub(crate) struct Stamp<'a> {
+    pub version: i64,
+    pub at: DateTime<Utc>,
+    pub by: &'a str,
+}
+
+/// Writes `record` over `current` inside `tx`: the changed columns, the
+/// child tables that changed, and one log line per changed field. Returns
+/// false, writing nothing, when nothing changed.
+pub(crate) fn update_rows<R: Record>(
+    tx: &Connection,
+    path: &std::path::Path,
+    current: &R,
+    record: &R,
+    stamp: &Stamp<'_>,
+    reason: &str,
+) -> Result<bool, StoreError> {
+    let id = current.meta().id.clone();
+    let old = field_texts(current);
+    let new = field_texts(record);
+    let changed: Vec<usize> = (0..old.len()).filter(|&i| old[i].1 != new[i].1).collect();
+    if changed.is_empty() {
+        return Ok(false);
+    }
+    let (version, at, who) = (stamp.version, stamp.at, stamp.by);
+    let derived = record.derived();
+    let mut sets: Vec<String> = R::COLUMNS.iter().map(|c| format!("\"{c}\"")).collect();
+    sets.extend(derived.iter().map(|(c, _)| format!("\"{c}\"")));
+    let assigns = sets.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 5)).collect::<Vec<_>>().join(", ");
+    let sql = format!(
+        "UPDATE {} SET version = ?1, updated_at = ?2, updated_by = ?3, {assigns} WHERE id = ?4",
+        R::KIND.table()
+    );
+    let mut values = vec![Value::Integer(version), at.to_value(), Value::Text(who.to_string()), id.to_value()];
+    values.extend(record.values());
+    values.extend(derived.into_iter().map(|(_, v)| v));
+    let ctx = format!("saving {} {id}", R::KIND);
+    tx.prepare_cached(&sql)
+        .and_then(|mut s| s.execute(params_from_iter(values)))
+        .map_err(|e| sql_error(path, &ctx, &e))?;
+    let column_count = R::COLUMNS.len();
+    for set in record.child_sets() {
+        let i = column_count + record.child_sets().iter().position(|s| s.name == set.name).unwrap_or(0);
+        if changed.contains(&i) {
+            tx.execute(&format!("DELETE FROM {} WHERE parent_id = ?1", set.table), [id.as_str()])
+                .map_err(|e| sql_error(path, &ctx, &e))?;
+            write_children(tx, path, &id, &set)?;
+        }
+    }
+    let at_text = timestamp(at);
+    for i in changed {
+        let line = LogLine {
+            kind: R::KIND,
+            record_id: &id,
+            action: "update",
+            field: Some(old[i].0),
+            old: old[i].1.clone(),
+            new: new[i].1.clone(),
+        };
+        write_log(tx, path, &at_text, who, reason, &line)?;
+    }
+    Ok(true)
+}
+
 impl Store {
     /// Starts a write transaction (`BEGIN IMMEDIATE`).
     pub(crate) fn write_tx(&mut self) -> Result<Transaction<'_>, StoreError> {
@@ -604,49 +705,11 @@ impl Store {
                 current: current.into_any(),
             })));
         }
-        let old = field_texts(&current);
-        let new = field_texts(record);
-        let changed: Vec<usize> = (0..old.len()).filter(|&i| old[i].1 != new[i].1).collect();
-        if changed.is_empty() {
-            return Ok(());
-        }
         let at = now();
         let version = current.meta().version + 1;
-        let derived = record.derived();
-        let mut sets: Vec<String> = R::COLUMNS.iter().map(|c| format!("\"{c}\"")).collect();
-        sets.extend(derived.iter().map(|(c, _)| format!("\"{c}\"")));
-        let assigns = sets.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 5)).collect::<Vec<_>>().join(", ");
-        let sql = format!(
-            "UPDATE {} SET version = ?1, updated_at = ?2, updated_by = ?3, {assigns} WHERE id = ?4",
-            R::KIND.table()
-        );
-        let mut values = vec![Value::Integer(version), at.to_value(), Value::Text(who.clone()), id.to_value()];
-        values.extend(record.values());
-        values.extend(derived.into_iter().map(|(_, v)| v));
-        let ctx = format!("saving {} {id}", R::KIND);
-        tx.prepare_cached(&sql)
-            .and_then(|mut s| s.execute(params_from_iter(values)))
-            .map_err(|e| sql_error(&path, &ctx, &e))?;
-        let column_count = R::COLUMNS.len();
-        for set in record.child_sets() {
-            let i = column_count + record.child_sets().iter().position(|s| s.name == set.name).unwrap_or(0);
-            if changed.contains(&i) {
-                tx.execute(&format!("DELETE FROM {} WHERE parent_id = ?1", set.table), [id.as_str()])
-                    .map_err(|e| sql_error(&path, &ctx, &e))?;
-                write_children(&tx, &path, &id, &set)?;
-            }
-        }
-        let at_text = timestamp(at);
-        for i in changed {
-            let line = LogLine {
-                kind: R::KIND,
-                record_id: &id,
-                action: "update",
-                field: Some(old[i].0),
-                old: old[i].1.clone(),
-                new: new[i].1.clone(),
-            };
-            write_log(&tx, &path, &at_text, &who, reason, &line)?;
+        let stamp = Stamp { version, at, by: &who };
+        if !update_rows(&tx, &path, &current, record, &stamp, reason)? {
+            return Ok(());
         }
         tx.commit().map_err(|e| sql_error(&path, "committing", &e))?;
         let m = record.meta_mut();

@@ -120,7 +120,8 @@ fn ratio(num: Money, den: Money) -> f64 {
 
 /// Points for a value on a scale: 0 at `zero`, `weight` at `full`, linear, clamped.
 fn points(scale: KpiScale, value: f64) -> f64 {
-    let t = ((value - scale.zero) / (scale.full - scale.zero)).clamp(0.0, 1.0);
+    // `+ 0.0` turns a negative zero (value at `zero` on a falling scale) into 0.
+    let t = ((value - scale.zero) / (scale.full - scale.zero)).clamp(0.0, 1.0) + 0.0;
     t * f64::from(scale.weight)
 }
 

@@ -13,6 +13,7 @@ pub mod evaluation;
 pub mod label;
 pub mod money;
 pub mod plan_check;
+pub mod privacy;
 pub mod roles;
 pub mod rules;
 pub mod tier;

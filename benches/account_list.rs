@@ -1,0 +1,113 @@
+//! The account list at scale: first page, filter keystrokes and a frame of
+//! the Accounts tab, on a demo file (100,000 accounts by default).
+//!
+//! `cargo bench --bench account_list` builds `target/bench-100k.db` on first
+//! run (a few minutes) and reuses it; `KAM_BENCH_DB=path` measures another
+//! file. Prints the median and p99 of each measurement; nothing is asserted.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use kam::store::{AccountListQuery, Store};
+use kam::tui::app::App;
+use kam::tui::screens;
+use kam_rules::{Lang, Rules};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default()
+}
+
+fn report(name: &str, mut samples: Vec<Duration>) {
+    samples.sort_unstable();
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "{name:<44} median {:>9.3} ms   p99 {:>9.3} ms   (n={})",
+        at(0.5).as_secs_f64() * 1e3,
+        at(0.99).as_secs_f64() * 1e3,
+        samples.len()
+    );
+}
+
+fn time<F: FnMut()>(n: usize, mut f: F) -> Vec<Duration> {
+    (0..n)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect()
+}
+
+fn main() {
+    let accounts: u32 = std::env::var("KAM_BENCH_ACCOUNTS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let path = std::env::var_os("KAM_BENCH_DB")
+        .map_or_else(|| PathBuf::from(format!("target/bench-{accounts}.db")), PathBuf::from);
+    if !path.exists() {
+        println!("building {} with {accounts} demo accounts …", path.display());
+        let mut s = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let t = Instant::now();
+        let o = kam::commands::demo::Options { accounts, seed: 1, today: today() };
+        kam::commands::demo::generate(&mut s, &Rules::default(), &o).unwrap_or_else(|e| panic!("{e}"));
+        println!("demo generated in {:.1} s", t.elapsed().as_secs_f64());
+    }
+    let store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+    let rules = Rules::default();
+    let page = |filter: &str| {
+        let q = AccountListQuery { filter: filter.to_string(), after: None, limit: 50, today: today() };
+        store.account_page(&rules, &q).map_or(0, |p| p.rows.len())
+    };
+    report(
+        "account list, first page of 50",
+        time(30, || {
+            std::hint::black_box(page(""));
+        }),
+    );
+    for f in ["hz", "hzxh", "hangzhou", "杭州", "13800", "zzw"] {
+        let n = page(f);
+        report(
+            &format!("account list filtered by '{f}' ({n} rows)"),
+            time(20, || {
+                std::hint::black_box(page(f));
+            }),
+        );
+    }
+    drop(store);
+
+    let store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+    let mut app = App::new(store, rules, Lang::Zh, today());
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap_or_else(|e| panic!("{e}"));
+    let mut draw = |app: &mut App| {
+        term.draw(|f| screens::render(app, f)).map_or_else(|e| panic!("{e}"), drop);
+    };
+    report("frame of the Accounts tab, 120×40", time(100, || draw(&mut app)));
+    let key = |c: KeyCode| Event::Key(KeyEvent::new_with_kind(c, KeyModifiers::NONE, KeyEventKind::Press));
+    report(
+        "PgDn + frame",
+        time(100, || {
+            app.update(&key(KeyCode::PageDown));
+            draw(&mut app);
+        }),
+    );
+    app.update(&key(KeyCode::Home));
+    app.update(&key(KeyCode::Char('/')));
+    let mut samples = Vec::new();
+    for _ in 0..10 {
+        for c in "hzxh".chars() {
+            let t = Instant::now();
+            app.update(&key(KeyCode::Char(c)));
+            draw(&mut app);
+            samples.push(t.elapsed());
+        }
+        for _ in 0..4 {
+            let t = Instant::now();
+            app.update(&key(KeyCode::Backspace));
+            draw(&mut app);
+            samples.push(t.elapsed());
+        }
+    }
+    report("filter keystroke + frame (hzxh, backspace)", samples);
+}

@@ -1,0 +1,143 @@
+//! Property tests of the rules (DESIGN §4.1, §4.2) and of the rules file.
+
+use std::collections::BTreeMap;
+
+use kam_rules::rules::{DiscountBand, Range, TierBand};
+use kam_rules::tier::tier_for_volume;
+use kam_rules::{discount, Labeled, Money, Payment, Rate, Rules, Tier};
+use proptest::prelude::*;
+
+fn any_tier() -> impl Strategy<Value = Tier> {
+    prop::sample::select(Tier::ALL.to_vec())
+}
+
+fn any_payment() -> impl Strategy<Value = Payment> {
+    prop::sample::select(Payment::ALL.to_vec())
+}
+
+/// Amounts from 0 to 2,000,000 yuan in fen, weighted toward the band edges.
+fn any_amount() -> impl Strategy<Value = Money> {
+    prop_oneof![
+        (0i64..200_000_000_00).prop_map(Money::from_fen),
+        prop::sample::select(vec![10_000_00i64, 50_000_00, 100_000_00])
+            .prop_flat_map(|edge| (edge - 200..edge + 200).prop_map(Money::from_fen)),
+    ]
+}
+
+/// A valid rules set with random numbers: contiguous tiers, ordered discount
+/// bands, non-rising rates, positive weights.
+fn any_rules() -> impl Strategy<Value = Rules> {
+    (
+        (1i64..5_000_000, 1i64..5_000_000, any::<bool>()),
+        prop::collection::vec(1i64..200_000, 1..5),
+        prop::collection::vec(1u32..=10_000, 15),
+        (1u32..400, 1u32..100, 1u32..100, 1u32..3650),
+        (1u32..=10_000, 1u32..=10_000, 1u32..=10_000, 1u32..=10_000),
+        prop::collection::vec(1u32..50, 10),
+    )
+        .prop_map(|((a, b, incl), mut mins, rates, days, abc, weights)| {
+            let mut r = Rules::default();
+            let (lo, hi) = (a.min(b), a.max(b) + 1);
+            r.tier.annual_window_days = days.3;
+            r.tier.bands = vec![
+                TierBand { tier: Tier::Silver, range: range(None, true, Some(lo), !incl) },
+                TierBand { tier: Tier::Gold, range: range(Some(lo), incl, Some(hi), incl) },
+                TierBand { tier: Tier::Platinum, range: range(Some(hi), !incl, None, false) },
+            ];
+            mins.sort_unstable();
+            mins.dedup();
+            let n = mins.len();
+            r.discount.bands = (0..n)
+                .map(|i| DiscountBand {
+                    band: u8::try_from(i + 1).unwrap_or(u8::MAX),
+                    range: range(Some(mins[i]), true, mins.get(i + 1).copied(), false),
+                })
+                .collect();
+            r.discount.rates = Tier::ALL
+                .iter()
+                .enumerate()
+                .map(|(t, tier)| {
+                    let mut v: Vec<Rate> = rates[t * 5..t * 5 + n].iter().map(|&bp| Rate::from_bp(bp)).collect();
+                    v.sort_unstable_by(|x, y| y.cmp(x));
+                    (*tier, v)
+                })
+                .collect::<BTreeMap<_, _>>();
+            r.downgrade.overdue_days = days.0;
+            r.cadence.manager_visit_days = days.1;
+            r.cadence.contact_days = days.2;
+            let (a1, a2, p1, p2) = abc;
+            r.abc.scorecard_a = Rate::from_bp(a1.max(a2));
+            r.abc.scorecard_b = Rate::from_bp(a1.min(a2));
+            r.abc.pareto_a = Rate::from_bp(p1.min(p2));
+            r.abc.pareto_b = Rate::from_bp(p1.max(p2));
+            for (k, w) in r.evaluation.kpis.values_mut().zip(&weights) {
+                k.weight = *w;
+            }
+            r.evaluation.ability_weight = weights[8];
+            r.evaluation.attitude_weight = weights[9];
+            r
+        })
+}
+
+fn range(min: Option<i64>, min_inclusive: bool, max: Option<i64>, max_inclusive: bool) -> Range {
+    Range { min: min.map(Money::from_yuan), min_inclusive, max: max.map(Money::from_yuan), max_inclusive }
+}
+
+proptest! {
+    #[test]
+    fn rate_is_a_table_rate_or_full(tier in any_tier(), amount in any_amount(), payment in any_payment(), promo: bool) {
+        let rules = Rules::default();
+        let q = discount(&rules, tier, amount, payment, promo);
+        let table = &rules.discount.rates[&tier];
+        prop_assert!(q.rate == Rate::FULL || table.contains(&q.rate), "rate {}", q.rate);
+    }
+
+    #[test]
+    fn net_never_exceeds_amount(tier in any_tier(), amount in any_amount(), payment in any_payment(), promo: bool) {
+        let q = discount(&Rules::default(), tier, amount, payment, promo);
+        prop_assert!(q.net <= amount);
+        prop_assert!(q.net >= Money::ZERO);
+    }
+
+    #[test]
+    fn a_larger_order_never_gets_a_worse_rate(rules in any_rules(), tier in any_tier(), a in any_amount(), b in any_amount()) {
+        let (small, large) = (a.min(b), a.max(b));
+        let qs = discount(&rules, tier, small, Payment::Cash, false);
+        let ql = discount(&rules, tier, large, Payment::Cash, false);
+        prop_assert!(ql.rate <= qs.rate, "{} at {} vs {} at {}", ql.rate, large, qs.rate, small);
+    }
+
+    #[test]
+    fn tier_is_monotonic_in_volume(rules in any_rules(), a in 0i64..1_000_000_000_00, b in 0i64..1_000_000_000_00) {
+        let (lo, hi) = (a.min(b), a.max(b));
+        prop_assert!(tier_for_volume(&rules, Money::from_fen(lo)) <= tier_for_volume(&rules, Money::from_fen(hi)));
+    }
+
+    #[test]
+    fn generated_rules_are_valid(rules in any_rules()) {
+        prop_assert_eq!(rules.validate(), Ok(()));
+    }
+
+    #[test]
+    fn a_valid_rules_file_survives_serialise_then_parse(rules in any_rules()) {
+        let text = rules.to_toml();
+        let back = Rules::from_toml(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        prop_assert_eq!(back, rules);
+    }
+
+    #[test]
+    fn amounts_print_and_parse_back(fen in 0i64..1_000_000_000_000) {
+        let m = Money::from_fen(fen);
+        prop_assert_eq!(Money::parse(&m.to_string()), Ok(m));
+        prop_assert_eq!(Money::parse(&m.grouped()), Ok(m));
+    }
+
+    #[test]
+    fn net_is_amount_times_rate_rounded_half_up(fen in 0i64..1_000_000_000_00, bp in 1u32..=10_000) {
+        let net = Money::from_fen(fen).apply_rate(Rate::from_bp(bp)).fen();
+        // net is the nearest fen, halves up: |net·10000 − fen·bp| ≤ 5000, and = 5000 only rounding up.
+        let exact = i128::from(fen) * i128::from(bp);
+        let diff = i128::from(net) * 10_000 - exact;
+        prop_assert!((-5000..=5000).contains(&diff) && diff != -5000, "diff {}", diff);
+    }
+}

@@ -1,0 +1,79 @@
+//! `kam export [--day D | --since D --until D | --all] [--dir DIR] [--no-bom] [--xlsx] [--unmask]`
+
+use std::path::PathBuf;
+
+use chrono::{Local, NaiveDate, TimeZone, Utc};
+
+use super::{Ctx, Failure};
+use crate::cli::ExportArgs;
+use crate::config::{Config, Role};
+use crate::exchange::export::{export_with_progress, write_workbook, ExportOptions};
+use crate::exchange::progress::TermProgress;
+use crate::i18n::T;
+use crate::store::{Span, Store};
+
+fn day_arg(ctx: &Ctx, flag: &str, text: &str) -> Result<NaiveDate, Failure> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| Failure::usage(T::BadDay.fill(ctx.lang, &[("flag", flag), ("given", text)])))
+}
+
+/// The start of a local day, in UTC.
+fn start_of(day: NaiveDate) -> chrono::DateTime<Utc> {
+    let naive = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    Local.from_local_datetime(&naive).earliest().map_or_else(|| naive.and_utc(), |t| t.with_timezone(&Utc))
+}
+
+/// The span and its words for the manifest and the default folder's date.
+pub fn span_of(ctx: &Ctx, args: &ExportArgs, today: NaiveDate) -> Result<(Span, String, NaiveDate), Failure> {
+    if args.all {
+        return Ok((Span::All, "all".into(), today));
+    }
+    if let (Some(s), Some(u)) = (&args.since, &args.until) {
+        let (from, to) = (day_arg(ctx, "since", s)?, day_arg(ctx, "until", u)?);
+        if to < from {
+            return Err(Failure::usage(T::BadRange.fill(ctx.lang, &[("since", s), ("until", u)])));
+        }
+        let end = to.succ_opt().unwrap_or(to);
+        return Ok((Span::Changed { from: start_of(from), to: start_of(end) }, format!("{from}..={to}"), to));
+    }
+    let day = args.day.as_deref().map_or(Ok(today), |d| day_arg(ctx, "day", d))?;
+    let next = day.succ_opt().unwrap_or(day);
+    Ok((Span::Changed { from: start_of(day), to: start_of(next) }, format!("day {day}"), day))
+}
+
+pub fn run(ctx: &Ctx, store: &Store, config: &Config, args: &ExportArgs) -> Result<(), Failure> {
+    let l = ctx.lang;
+    if args.unmask && config.role != Role::Manager {
+        return Err(Failure::usage(T::UnmaskManagerOnly.get(l)));
+    }
+    let today = Local::now().date_naive();
+    let (span, range, dated) = span_of(ctx, args, today)?;
+    let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from(format!("kam-export-{dated}")));
+    let opts = ExportOptions {
+        span,
+        range,
+        dir: dir.clone(),
+        bom: !args.no_bom,
+        lang: l,
+        unmask: args.unmask,
+        who: store.user().to_string(),
+        now: Utc::now(),
+    };
+    let mut progress = TermProgress::new();
+    let manifest = export_with_progress(store, &opts, &mut |what, n| progress.update(what, n))
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    progress.finish();
+    if args.xlsx {
+        let book = write_workbook(store, &opts).map_err(|e| Failure::failed(e.to_string()))?;
+        crate::say!("{}", book.display());
+    }
+    let total: u64 = manifest.files.values().sum();
+    crate::say!("{}", T::Exported.fill(l, &[("rows", &total.to_string()), ("dir", &dir.display().to_string())]));
+    for (file, n) in manifest.files.iter().filter(|(_, n)| **n > 0) {
+        crate::say!("  {file:<32} {n:>8}");
+    }
+    if !args.unmask {
+        crate::say!("{}", T::ExportMasked.get(l));
+    }
+    Ok(())
+}

@@ -1,0 +1,121 @@
+//! `kam import [--dry-run] [--skip-bad] [--update] [--kind K] FILE.csv|DIR`
+
+use super::{Ctx, Failure};
+use crate::cli::{ImportArgs, ImportKind};
+use crate::exchange::import::{import_sheet, merge_dir, ImportOptions, SheetKind};
+use crate::exchange::progress::TermProgress;
+use crate::i18n::T;
+use crate::store::Store;
+
+pub fn run(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failure> {
+    let l = ctx.lang;
+    let path = &args.path;
+    if path.is_dir() {
+        return merge(ctx, store, args);
+    }
+    let kind = match args.kind {
+        Some(ImportKind::Accounts) => SheetKind::Accounts,
+        Some(ImportKind::Contacts) => SheetKind::Contacts,
+        None => SheetKind::from_file_name(path)
+            .ok_or_else(|| Failure::usage(T::ImportKindUnknown.fill(l, &[("path", &path.display().to_string())])))?,
+    };
+    let opts = ImportOptions { dry_run: args.dry_run, skip_bad: args.skip_bad, update: args.update };
+    let mut progress = TermProgress::new();
+    let r = import_sheet(store, path, kind, opts, &mut |what, n| progress.update(what, n))
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    progress.finish();
+    for d in &r.duplicates {
+        crate::say!(
+            "{}",
+            T::ImportDuplicateRow
+                .fill(l, &[("row", &d.row.to_string()), ("matched", &d.matched), ("action", d.action)])
+        );
+    }
+    if !r.ignored_columns.is_empty() {
+        crate::say!("{}", T::ImportIgnored.fill(l, &[("columns", &r.ignored_columns.join(", "))]));
+    }
+    let counts = T::ImportCounts.fill(
+        l,
+        &[
+            ("new", &r.new.to_string()),
+            ("updated", &r.updated.to_string()),
+            ("duplicate", &r.duplicate.to_string()),
+            ("rejected", &r.rejected.to_string()),
+        ],
+    );
+    for rej in &r.rejects {
+        for p in &rej.problems {
+            eprintln!(
+                "{}",
+                T::ImportBadCell
+                    .fill(l, &[("row", &rej.row.to_string()), ("column", &p.column), ("message", &p.message)])
+            );
+        }
+    }
+    if r.written {
+        crate::say!("{counts} ({})", r.encoding);
+        if let Some(f) = &r.rejects_file {
+            crate::say!("{}", T::ImportRejectsWritten.fill(l, &[("path", &f.display().to_string())]));
+        }
+        Ok(())
+    } else if args.dry_run {
+        crate::say!("{} {counts} ({})", T::DryRun.get(l), r.encoding);
+        Ok(())
+    } else {
+        Err(Failure::failed(T::ImportRefused.fill(l, &[("rejected", &r.rejected.to_string()), ("counts", &counts)]))
+            .with_hint(T::ImportRefusedHint.get(l)))
+    }
+}
+
+fn merge(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failure> {
+    let l = ctx.lang;
+    let mut progress = TermProgress::new();
+    let r = merge_dir(store, &args.path, args.dry_run, &mut |what, n| progress.update(what, n))
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    progress.finish();
+    for rej in &r.rejects {
+        for p in &rej.problems {
+            eprintln!(
+                "{}: {}",
+                rej.file,
+                T::ImportBadCell
+                    .fill(l, &[("row", &rej.row.to_string()), ("column", &p.column), ("message", &p.message)])
+            );
+        }
+    }
+    if !r.rejects.is_empty() {
+        return Err(Failure::failed(T::MergeRefused.fill(l, &[("n", &r.rejects.len().to_string())])));
+    }
+    if !r.written {
+        crate::say!("{}", T::DryRun.get(l));
+        return Ok(());
+    }
+    for (kind, [ins, upd, same, kept]) in &r.kinds {
+        crate::say!(
+            "{}",
+            T::MergeCounts.fill(
+                l,
+                &[
+                    ("kind", kind),
+                    ("inserted", &ins.to_string()),
+                    ("updated", &upd.to_string()),
+                    ("same", &same.to_string()),
+                    ("kept", &kept.to_string())
+                ]
+            )
+        );
+    }
+    for c in &r.conflicts {
+        crate::say!(
+            "{}",
+            T::MergeConflict.fill(
+                l,
+                &[("kind", &c.kind), ("id", &c.id), ("ours", &c.ours.to_rfc3339()), ("theirs", &c.theirs.to_rfc3339())]
+            )
+        );
+    }
+    if r.masked {
+        crate::say!("{}", T::MergeMasked.get(l));
+    }
+    Ok(())
+}

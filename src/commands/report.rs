@@ -1,0 +1,103 @@
+//! `kam report [--period P] [--rep NAME] [--json]`: each rep's evaluation.
+
+use std::collections::BTreeMap;
+
+use chrono::Local;
+use kam_rules::evaluation::{evaluate, Evaluation, Grade, Period};
+use kam_rules::Labeled;
+use serde::Serialize;
+
+use super::{print_json, Ctx, Failure};
+use crate::cli::ReportArgs;
+use crate::i18n::T;
+use crate::store::Store;
+
+/// `--json` (DESIGN §5): keys `period`, `rep`, `kpis`, `score`, `grade`, plus
+/// what was missing and each KPI's inputs so a rep can check it.
+#[derive(Serialize)]
+struct ReportJson {
+    period: String,
+    rep: String,
+    kpis: BTreeMap<&'static str, Option<f64>>,
+    score: Option<f64>,
+    grade: Option<Grade>,
+    missing: Vec<String>,
+    inputs: BTreeMap<&'static str, String>,
+}
+
+fn json_of(period: Period, rep: &str, e: &Evaluation) -> ReportJson {
+    ReportJson {
+        period: period.to_string(),
+        rep: rep.to_string(),
+        kpis: e.kpis.iter().map(|k| (k.kpi.key(), k.value.map(|v| (v * 10_000.0).round() / 10_000.0))).collect(),
+        score: e.score,
+        grade: e.grade,
+        missing: e.missing.clone(),
+        inputs: e.kpis.iter().filter(|k| !k.inputs.is_empty()).map(|k| (k.kpi.key(), k.inputs.clone())).collect(),
+    }
+}
+
+pub fn run(ctx: &Ctx, store: &Store, args: &ReportArgs) -> Result<(), Failure> {
+    let l = ctx.lang;
+    let period = match &args.period {
+        Some(p) => Period::parse(p).map_err(|e| Failure::usage(format!("--period: {e}")))?,
+        None => Period::month_of(Local::now().date_naive()),
+    };
+    let reps = match &args.rep {
+        Some(r) => vec![r.clone()],
+        None => store.reps().map_err(|e| Failure::failed(e.to_string()))?,
+    };
+    if reps.is_empty() {
+        return Err(Failure::failed(T::ReportNoReps.get(l)));
+    }
+    let mut out = Vec::new();
+    for rep in &reps {
+        let input = store.evaluation_input(rep, period).map_err(|e| Failure::failed(e.to_string()))?;
+        out.push((rep, evaluate(&ctx.rules, &input, l)));
+    }
+    if args.json {
+        let all: Vec<ReportJson> = out.iter().map(|(r, e)| json_of(period, r, e)).collect();
+        return if args.rep.is_some() { print_json(&all[0]) } else { print_json(&all) };
+    }
+    for (rep, e) in &out {
+        let total = e.score.map_or_else(|| "—".to_string(), |s| format!("{s:.1}"));
+        let grade = e.grade.map_or("—", |g| g.label(l));
+        crate::say!(
+            "{}",
+            T::ReportHeader
+                .fill(l, &[("rep", rep), ("period", &period.to_string()), ("score", &total), ("grade", grade)])
+        );
+        for k in &e.kpis {
+            let value = k.value.map_or_else(|| "—".to_string(), |v| format!("{v:.4}"));
+            let points = k.points.map_or_else(|| "—".to_string(), |p| format!("{p:.1}"));
+            let why = k.missing.clone().unwrap_or_else(|| k.inputs.clone());
+            crate::say!("  {} {value:>10}  {points:>5}/{:<3} {why}", pad(k.kpi.label(l), 18), k.weight);
+        }
+        let sup = |v: Option<u8>| v.map_or_else(|| "—".to_string(), |s| s.to_string());
+        crate::say!(
+            "  {}",
+            T::ReportSupervisor.fill(l, &[("ability", &sup(e.ability)), ("attitude", &sup(e.attitude))])
+        );
+        if e.scored_weight < e.total_weight {
+            crate::say!(
+                "  {}",
+                T::ReportPartial.fill(
+                    l,
+                    &[
+                        ("scored", &e.scored_weight.to_string()),
+                        ("total", &e.total_weight.to_string()),
+                        ("missing", &e.missing.join(", "))
+                    ]
+                )
+            );
+        }
+        crate::say!("  {}", T::ReportDue.fill(l, &[("due", &period.due().to_string())]));
+    }
+    Ok(())
+}
+
+/// `s` padded with spaces to `width` display columns (Chinese counts two).
+fn pad(s: &str, width: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}

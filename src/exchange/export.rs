@@ -1,0 +1,274 @@
+//! The day-end export (DESIGN §5, §6): one CSV per table in a folder, each
+//! written under a temporary name and renamed when complete, with a
+//! manifest of what is in it.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use kam_rules::{privacy, Lang};
+use serde::Serialize;
+
+use super::csv_out::{AtomicFile, Cell, BOM};
+use super::progress::OnProgress;
+use crate::i18n::column_zh;
+use crate::store::{export_layouts, Datum, RowsError, Span, Store, StoreError, TableLayout, SCHEMA_VERSION};
+
+/// Personal fields masked unless a manager asks for `--unmask` (§4.13).
+const PERSONAL: &[(&str, &str)] = &[
+    ("contacts", "phone"),
+    ("contacts", "birth_date"),
+    ("contacts", "spouse"),
+    ("vip_cards", "phone"),
+    ("vip_cards", "vehicle"),
+];
+
+/// What to export and how.
+#[derive(Clone, Debug)]
+pub struct ExportOptions {
+    pub span: Span,
+    /// Words for the manifest: `day 2026-11-23`, `all`, …
+    pub range: String,
+    pub dir: PathBuf,
+    pub bom: bool,
+    pub lang: Lang,
+    pub unmask: bool,
+    pub who: String,
+    pub now: DateTime<Utc>,
+}
+
+/// What an export wrote.
+#[derive(Clone, Debug, Serialize)]
+pub struct Manifest {
+    pub schema_version: u32,
+    pub exported_by: String,
+    pub exported_at: String,
+    pub range: String,
+    pub header_language: String,
+    pub masked: bool,
+    /// Rows per file, by file name.
+    pub files: BTreeMap<String, u64>,
+}
+
+/// An export that failed: the store, or writing a file (named).
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{path}: {source}")]
+    Write { path: String, source: csv::Error },
+    #[error("{path}: {source}")]
+    Io { path: String, source: io::Error },
+    #[error("{path}: {source}")]
+    Xlsx { path: String, source: rust_xlsxwriter::XlsxError },
+}
+
+fn io_err(path: &Path) -> impl Fn(io::Error) -> ExportError + '_ {
+    move |source| ExportError::Io { path: path.display().to_string(), source }
+}
+
+/// The header of a column in the chosen language.
+pub fn header(column: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => column_zh(column).map_or_else(|| column.to_string(), str::to_string),
+        Lang::En => column.to_string(),
+    }
+}
+
+fn cell(d: &Datum<'_>, mask: bool) -> Cell {
+    match d {
+        Datum::Null => Cell::Empty,
+        Datum::Text(s) if mask => Cell::Text(mask_text(s)),
+        Datum::Text(s) => Cell::Text(s.to_string()),
+        Datum::Int(i) => Cell::Int(*i),
+        Datum::Money(m) => Cell::Money(*m),
+        Datum::Rate(r) => Cell::Text(r.to_string()),
+        Datum::Bool(b) => Cell::Bool(*b),
+    }
+}
+
+fn mask_text(s: &str) -> String {
+    if s.len() == 10 && s.as_bytes().get(4) == Some(&b'-') {
+        privacy::mask_date(s)
+    } else if s.chars().filter(char::is_ascii_digit).count() >= 5 {
+        privacy::mask_phone(s)
+    } else {
+        privacy::mask_text(s)
+    }
+}
+
+/// Writes one cell as a CSV field without building an owned row: text is
+/// neutralised (or masked), numbers written as numbers.
+fn write_datum<W: io::Write>(w: &mut csv::Writer<W>, buf: &mut String, d: &Datum<'_>, mask: bool) -> csv::Result<()> {
+    use std::fmt::Write as _;
+    match d {
+        Datum::Null => w.write_field(""),
+        Datum::Text(s) if mask => w.write_field(mask_text(s)),
+        Datum::Text(s) => w.write_field(super::csv_out::neutralise(s).as_bytes()),
+        Datum::Bool(b) => w.write_field(if *b { "1" } else { "0" }),
+        Datum::Int(i) => {
+            buf.clear();
+            let _ = write!(buf, "{i}");
+            w.write_field(buf.as_bytes())
+        }
+        Datum::Money(m) => {
+            buf.clear();
+            let _ = write!(buf, "{m}");
+            w.write_field(buf.as_bytes())
+        }
+        Datum::Rate(r) => {
+            buf.clear();
+            let _ = write!(buf, "{r}");
+            w.write_field(buf.as_bytes())
+        }
+    }
+}
+
+/// Writes every table of the span into `opts.dir` and the manifest last.
+pub fn export(store: &Store, opts: &ExportOptions) -> Result<Manifest, ExportError> {
+    export_with_progress(store, opts, &mut |_, _| {})
+}
+
+/// [`export`], reporting each table's rows as they are written.
+pub fn export_with_progress(store: &Store, opts: &ExportOptions, on: OnProgress<'_>) -> Result<Manifest, ExportError> {
+    fs::create_dir_all(&opts.dir).map_err(io_err(&opts.dir))?;
+    let mut files = BTreeMap::new();
+    for layout in export_layouts() {
+        let name = format!("{}.csv", layout.table);
+        let path = opts.dir.join(&name);
+        let n = write_table(store, &layout, opts, &path, on)?;
+        files.insert(name, n);
+    }
+    let manifest = Manifest {
+        schema_version: SCHEMA_VERSION,
+        exported_by: opts.who.clone(),
+        exported_at: opts.now.to_rfc3339(),
+        range: opts.range.clone(),
+        header_language: opts.lang.key().to_string(),
+        masked: !opts.unmask,
+        files,
+    };
+    let path = opts.dir.join("manifest.json");
+    let mut f = AtomicFile::create(&path).map_err(io_err(&path))?;
+    let text = serde_json::to_string_pretty(&manifest)
+        .map_err(|e| ExportError::Io { path: path.display().to_string(), source: e.into() })?;
+    io::Write::write_all(f.writer().map_err(io_err(&path))?, text.as_bytes()).map_err(io_err(&path))?;
+    f.commit().map_err(io_err(&path))?;
+    Ok(manifest)
+}
+
+/// Which columns of a table are masked under these options.
+fn masked_columns(layout: &TableLayout, opts: &ExportOptions) -> Vec<bool> {
+    layout
+        .columns
+        .iter()
+        .map(|c| !opts.unmask && layout.child.is_none() && PERSONAL.contains(&(layout.table, c)))
+        .collect()
+}
+
+fn write_table(
+    store: &Store,
+    layout: &TableLayout,
+    opts: &ExportOptions,
+    path: &Path,
+    on: OnProgress<'_>,
+) -> Result<u64, ExportError> {
+    let masked = masked_columns(layout, opts);
+    let mut file = AtomicFile::create(path).map_err(io_err(path))?;
+    let out = file.writer().map_err(io_err(path))?;
+    if opts.bom {
+        io::Write::write_all(out, BOM).map_err(io_err(path))?;
+    }
+    let mut w = csv::WriterBuilder::new().from_writer(out);
+    let werr = |source| ExportError::Write { path: path.display().to_string(), source };
+    w.write_record(layout.columns.iter().map(|c| header(c, opts.lang))).map_err(werr)?;
+    let mut buf = String::new();
+    let mut done = 0u64;
+    let n = store
+        .export_rows(layout, opts.span, |cells| {
+            for (d, m) in cells.iter().zip(&masked) {
+                write_datum(&mut w, &mut buf, d, *m)?;
+            }
+            done += 1;
+            if done % 4096 == 0 {
+                on(layout.table, done);
+            }
+            w.write_record(None::<&[u8]>)
+        })
+        .map_err(|e| match e {
+            RowsError::Store(s) => ExportError::Store(s),
+            RowsError::Sink(source) => werr(source),
+        })?;
+    w.flush().map_err(io_err(path))?;
+    drop(w);
+    file.commit().map_err(io_err(path))?;
+    Ok(n)
+}
+
+/// Excel's last row: a longer table continues on a second sheet.
+const XLSX_MAX_ROWS: u32 = 1_048_576;
+
+/// Writes `kam-export.xlsx` in `opts.dir`: a sheet per table with the same
+/// headers and masks as the CSVs, text kept as text (so phones and 18-digit
+/// ID numbers are not turned into numbers), money and counts as numbers.
+pub fn write_workbook(store: &Store, opts: &ExportOptions) -> Result<PathBuf, ExportError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let dest = opts.dir.join("kam-export.xlsx");
+    let tmp = opts.dir.join(".kam-export.xlsx.part");
+    let xerr = |source| ExportError::Xlsx { path: dest.display().to_string(), source };
+    let money = Format::new().set_num_format("0.00");
+    let bold = Format::new().set_bold();
+    let mut book = Workbook::new();
+    for layout in export_layouts() {
+        let masked = masked_columns(&layout, opts);
+        let mut part = 1;
+        let mut done = Vec::new();
+        let mut sheet = book.new_worksheet_with_constant_memory();
+        sheet.set_name(layout.table).map_err(xerr)?;
+        let headers: Vec<String> = layout.columns.iter().map(|c| header(c, opts.lang)).collect();
+        sheet.write_row_with_format(0, 0, &headers, &bold).map_err(xerr)?;
+        let mut r: u32 = 1;
+        let result = store.export_rows(&layout, opts.span, |cells| {
+            if r == XLSX_MAX_ROWS {
+                part += 1;
+                done.push(std::mem::replace(&mut sheet, book.new_worksheet_with_constant_memory()));
+                sheet.set_name(format!("{} ({part})", layout.table))?;
+                sheet.write_row_with_format(0, 0, &headers, &bold)?;
+                r = 1;
+            }
+            for (c, (d, m)) in cells.iter().zip(&masked).enumerate() {
+                let c = u16::try_from(c).unwrap_or(u16::MAX);
+                match cell(d, *m) {
+                    Cell::Empty => {}
+                    Cell::Text(t) => {
+                        sheet.write_string(r, c, t)?;
+                    }
+                    Cell::Int(i) => {
+                        sheet.write_number(r, c, i as f64)?;
+                    }
+                    Cell::Money(m) => {
+                        sheet.write_number_with_format(r, c, m.yuan_f64(), &money)?;
+                    }
+                    Cell::Bool(b) => {
+                        sheet.write_boolean(r, c, b)?;
+                    }
+                }
+            }
+            r += 1;
+            Ok::<(), rust_xlsxwriter::XlsxError>(())
+        });
+        result.map_err(|e| match e {
+            RowsError::Store(s) => ExportError::Store(s),
+            RowsError::Sink(source) => xerr(source),
+        })?;
+        done.push(sheet);
+        for s in done {
+            book.push_worksheet(s);
+        }
+    }
+    book.save(&tmp).map_err(xerr)?;
+    fs::rename(&tmp, &dest).map_err(io_err(&dest))?;
+    Ok(dest)
+}

@@ -1,0 +1,658 @@
+//! Rows for export and import (DESIGN §5, §6): each record kind's table and
+//! its child tables streamed as typed cells; records built back from text
+//! cells; imports and merges written in one transaction.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kam_rules::{Money, Rate};
+use std::borrow::Cow;
+
+use rusqlite::types::{Value, ValueRef};
+use rusqlite::{params_from_iter, Connection, OptionalExtension};
+
+use super::col::{timestamp, Col, Shown};
+use super::record::{insert_rows, load, update_rows, write_log, AnyRecord, Live, LogLine, Record, RecordKind, Stamp};
+use super::{now, sql_error, Store, StoreError};
+use crate::model::{
+    Account, CallPlan, ChangeEvent, Contact, Feedback, Id, Meta, Order, Presentation, Target, VipCard, Visit,
+};
+
+/// Calls `$f::<Type>($args)` for the record type of a [`RecordKind`].
+macro_rules! for_kind {
+    ($kind:expr, $f:ident ( $($arg:expr),* )) => {
+        match $kind {
+            RecordKind::Account => $f::<Account>($($arg),*),
+            RecordKind::Contact => $f::<Contact>($($arg),*),
+            RecordKind::Order => $f::<Order>($($arg),*),
+            RecordKind::Visit => $f::<Visit>($($arg),*),
+            RecordKind::ChangeEvent => $f::<ChangeEvent>($($arg),*),
+            RecordKind::Feedback => $f::<Feedback>($($arg),*),
+            RecordKind::CallPlan => $f::<CallPlan>($($arg),*),
+            RecordKind::Presentation => $f::<Presentation>($($arg),*),
+            RecordKind::VipCard => $f::<VipCard>($($arg),*),
+            RecordKind::Target => $f::<Target>($($arg),*),
+        }
+    };
+}
+
+/// A cell of an exported row, borrowed from the row being read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Datum<'a> {
+    Null,
+    Text(Cow<'a, str>),
+    Int(i64),
+    Money(Money),
+    Rate(Rate),
+    Bool(bool),
+}
+
+/// One exported table: a kind's own table, or one of its child tables whose
+/// rows are keyed by `parent_id` and `pos`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableLayout {
+    pub kind: RecordKind,
+    /// The table's name, which is also the file's stem.
+    pub table: &'static str,
+    /// For a child table, the name of the child set on the record.
+    pub child: Option<&'static str>,
+    pub columns: Vec<&'static str>,
+    pub shown: Vec<Shown>,
+}
+
+/// The bookkeeping columns an exported record starts with.
+pub const META_COLUMNS: [&str; 5] = ["id", "version", "created_at", "updated_at", "updated_by"];
+
+fn layouts_of<R: Record>() -> Vec<TableLayout> {
+    let mut columns: Vec<&'static str> = META_COLUMNS.to_vec();
+    columns.extend(R::COLUMNS);
+    let mut shown = vec![Shown::Text, Shown::Integer, Shown::Text, Shown::Text, Shown::Text];
+    shown.extend(R::column_shown());
+    let mut out = vec![TableLayout { kind: R::KIND, table: R::KIND.table(), child: None, columns, shown }];
+    for c in R::child_layouts() {
+        let mut columns = vec!["parent_id", "pos"];
+        columns.extend(c.columns);
+        let mut shown = vec![Shown::Text, Shown::Integer];
+        shown.extend(c.shown);
+        out.push(TableLayout { kind: R::KIND, table: c.table, child: Some(c.name), columns, shown });
+    }
+    out
+}
+
+/// Every table of every kind, parents before their children, accounts first.
+pub fn export_layouts() -> Vec<TableLayout> {
+    RecordKind::ALL.iter().flat_map(|k| for_kind!(*k, layouts_of())).collect()
+}
+
+/// Which records an export takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Span {
+    /// Every live record.
+    All,
+    /// Live records created or changed in `[from, to)`.
+    Changed { from: DateTime<Utc>, to: DateTime<Utc> },
+}
+
+/// A failure while streaming rows: the store's, or the sink's.
+#[derive(Debug, thiserror::Error)]
+pub enum RowsError<E: std::error::Error + 'static> {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Sink(E),
+}
+
+fn datum(v: ValueRef<'_>, shown: Shown) -> Datum<'_> {
+    match (v, shown) {
+        (ValueRef::Null, _) => Datum::Null,
+        (ValueRef::Integer(i), Shown::Fen) => Datum::Money(Money::from_fen(i)),
+        (ValueRef::Integer(i), Shown::Bp) => {
+            u32::try_from(i).map_or(Datum::Int(i), |bp| Datum::Rate(Rate::from_bp(bp)))
+        }
+        (ValueRef::Integer(i), Shown::Bool) => Datum::Bool(i != 0),
+        (ValueRef::Integer(i), _) => Datum::Int(i),
+        (ValueRef::Text(b), _) => Datum::Text(String::from_utf8_lossy(b)),
+        (ValueRef::Real(f), _) => Datum::Text(Cow::Owned(f.to_string())),
+        (ValueRef::Blob(b), _) => Datum::Text(Cow::Owned(format!("<{} bytes>", b.len()))),
+    }
+}
+
+impl Store {
+    /// Streams the rows of one exported table to `each`, in a stable order,
+    /// and returns how many there were. Child rows follow their parent's span.
+    pub fn export_rows<E, F>(&self, layout: &TableLayout, span: Span, mut each: F) -> Result<u64, RowsError<E>>
+    where
+        E: std::error::Error + 'static,
+        F: FnMut(&[Datum<'_>]) -> Result<(), E>,
+    {
+        let quoted =
+            |prefix: &str| layout.columns.iter().map(|c| format!("{prefix}\"{c}\"")).collect::<Vec<_>>().join(", ");
+        let parent = layout.kind.table();
+        let (sql, params) = {
+            let (filter, params) = match span {
+                Span::All => (String::new(), vec![]),
+                Span::Changed { from, to } => (
+                    " AND p.updated_at >= ?1 AND p.updated_at < ?2".to_string(),
+                    vec![Value::Text(timestamp(from)), Value::Text(timestamp(to))],
+                ),
+            };
+            let sql = match (layout.child.is_some(), span) {
+                // Trashed parents are few: leave their children out with one
+                // lookup list, keeping a plain scan in primary-key order.
+                (true, Span::All) => format!(
+                    "SELECT {} FROM {} c WHERE c.parent_id NOT IN \
+                     (SELECT id FROM {parent} WHERE deleted_at IS NOT NULL) ORDER BY c.parent_id, c.pos",
+                    quoted("c."),
+                    layout.table
+                ),
+                (true, Span::Changed { .. }) => format!(
+                    "SELECT {} FROM {parent} p JOIN {} c ON c.parent_id = p.id WHERE p.deleted_at IS NULL{filter} \
+                     ORDER BY c.parent_id, c.pos",
+                    quoted("c."),
+                    layout.table
+                ),
+                (false, _) => {
+                    format!(
+                        "SELECT {} FROM {parent} p WHERE p.deleted_at IS NULL{filter} ORDER BY p.rowid",
+                        quoted("p.")
+                    )
+                }
+            };
+            (sql, params)
+        };
+        let ctx = format!("exporting {}", layout.table);
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(&ctx, e))?;
+        let mut rows = stmt.query(params_from_iter(params)).map_err(|e| self.err(&ctx, e))?;
+        let mut n = 0u64;
+        while let Some(row) = rows.next().map_err(|e| self.err(&ctx, e))? {
+            let mut cells = Vec::with_capacity(layout.columns.len());
+            for (i, shown) in layout.shown.iter().enumerate() {
+                let v = row.get_ref(i).map_err(|e| self.err(&ctx, e))?;
+                cells.push(datum(v, *shown));
+            }
+            each(&cells).map_err(RowsError::Sink)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+}
+
+/// A cell that could not be read, with its column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CellError {
+    pub column: String,
+    pub message: String,
+}
+
+/// Removes the `'` an export put before a cell that started like a formula.
+fn unneutralise(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => s,
+    }
+}
+
+/// Dates as spreadsheets rewrite them (`2026/11/23`, `2026-1-5`) back to ISO.
+fn iso_date(s: &str) -> Option<String> {
+    let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
+    if parts.len() != 3 || parts[0].len() != 4 || !s.contains(['/', '.']) && parts.iter().all(|p| p.len() != 1) {
+        return None;
+    }
+    let n: Vec<u32> = parts.iter().map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let d = NaiveDate::from_ymd_opt(i32::try_from(n[0]).ok()?, n[1], n[2])?;
+    Some(d.format("%Y-%m-%d").to_string())
+}
+
+/// A yes/no cell in any of the ways people write it.
+fn flag(s: &str) -> Option<bool> {
+    match s.trim().to_lowercase().as_str() {
+        "1" | "true" | "yes" | "y" | "是" | "有" | "√" | "✓" => Some(true),
+        "0" | "false" | "no" | "n" | "否" | "无" | "" => Some(false),
+        _ => None,
+    }
+}
+
+/// Reads one text cell as a column value of the given shape.
+fn read_cell(text: &str, shown: Shown, default: &Value) -> Result<Value, String> {
+    let t = unneutralise(text.trim());
+    if t.is_empty() {
+        return Ok(match (default, shown) {
+            (Value::Null, _) => Value::Null,
+            (_, Shown::Text) => Value::Text(String::new()),
+            (d, _) => d.clone(),
+        });
+    }
+    match shown {
+        Shown::Text => Ok(Value::Text(iso_date(t).unwrap_or_else(|| t.to_string()))),
+        Shown::Integer => t.parse::<i64>().map(Value::Integer).map_err(|_| format!("'{t}' is not a whole number")),
+        Shown::Fen => Money::parse(t).map(|m| Value::Integer(m.fen())).map_err(|e| e.to_string()),
+        Shown::Bp => t
+            .parse::<f64>()
+            .map_err(|_| format!("'{t}' is not a rate such as 0.95"))
+            .and_then(|x| Rate::from_f64(x).map_err(|e| e.to_string()))
+            .map(|r| Value::Integer(i64::from(r.bp()))),
+        Shown::Bool => flag(t).map(|b| Value::Integer(i64::from(b))).ok_or_else(|| format!("'{t}' is not yes or no")),
+    }
+}
+
+/// The meta of an imported row: kept from the cells when they carry an id
+/// (a merge), else a new record's.
+fn meta_from_cells(cells: &[(&str, &str)], errors: &mut Vec<CellError>) -> Meta {
+    let get = |c: &str| cells.iter().find(|(k, _)| *k == c).map(|(_, v)| v.trim()).filter(|v| !v.is_empty());
+    let mut meta = Meta::default();
+    if get("id").is_none() {
+        return meta;
+    }
+    let mut bad = |column: &str, message: String| errors.push(CellError { column: column.to_string(), message });
+    if let Some(v) = get("id") {
+        match Id::from_value(Value::Text(v.to_string())) {
+            Ok(id) => meta.id = id,
+            Err(m) => bad("id", m),
+        }
+    }
+    if let Some(v) = get("version") {
+        match v.parse::<i64>() {
+            Ok(n) if n >= 1 => meta.version = n,
+            _ => bad("version", format!("'{v}' is not a version")),
+        }
+    }
+    for (column, slot) in [("created_at", &mut meta.created_at), ("updated_at", &mut meta.updated_at)] {
+        if let Some(v) = get(column) {
+            match DateTime::<Utc>::from_value(Value::Text(v.to_string())) {
+                Ok(t) => *slot = t,
+                Err(m) => bad(column, m),
+            }
+        }
+    }
+    if let Some(v) = get("updated_by") {
+        meta.updated_by = v.to_string();
+    }
+    meta
+}
+
+/// Builds a record from text cells named by column. Columns the cells do
+/// not give take the record's defaults. Every bad cell is reported, then
+/// the record's own validation.
+pub fn record_from_cells<R: Record + Default>(cells: &[(&str, &str)]) -> Result<R, Vec<CellError>> {
+    let mut errors = Vec::new();
+    let meta = meta_from_cells(cells, &mut errors);
+    build(&R::default().values(), &meta, cells, errors)
+}
+
+/// `base` with the columns the cells give replaced (an import's `--update`):
+/// its id, version and child rows are kept.
+pub fn overlay_cells<R: Record>(base: &R, cells: &[(&str, &str)]) -> Result<R, Vec<CellError>> {
+    let mut r: R = build(&base.values(), base.meta(), cells, Vec::new())?;
+    for set in base.child_sets() {
+        r.set_child_rows(set.name, set.rows)
+            .map_err(|e| vec![CellError { column: set.name.to_string(), message: e.to_string() }])?;
+    }
+    Ok(r)
+}
+
+fn build<R: Record>(
+    defaults: &[Value],
+    meta: &Meta,
+    cells: &[(&str, &str)],
+    mut errors: Vec<CellError>,
+) -> Result<R, Vec<CellError>> {
+    let shown = R::column_shown();
+    let mut values: Vec<Value> = R::COLUMNS
+        .iter()
+        .zip(&shown)
+        .zip(defaults)
+        .map(|((col, sh), def)| match cells.iter().find(|(k, _)| k == col) {
+            None => def.clone(),
+            Some((_, text)) => read_cell(text, *sh, def).unwrap_or_else(|message| {
+                errors.push(CellError { column: (*col).to_string(), message });
+                def.clone()
+            }),
+        })
+        .collect();
+    // A wrong enum key or date shows only when the record is built: report
+    // it, put the default in its place and build again, once per column.
+    let record = loop {
+        match R::from_values(meta.clone(), values.clone()) {
+            Ok(r) => break Some(r),
+            Err(StoreError::BadValue { column, detail, .. }) => {
+                let Some(i) = R::COLUMNS.iter().position(|c| *c == column) else { break None };
+                if errors.iter().any(|e| e.column == column) {
+                    break None;
+                }
+                errors.push(CellError { column, message: detail });
+                values[i] = defaults[i].clone();
+            }
+            Err(other) => {
+                errors.push(CellError { column: String::new(), message: other.to_string() });
+                break None;
+            }
+        }
+    };
+    match record {
+        Some(r) if errors.is_empty() => {
+            r.validate().map(|()| r).map_err(|e| vec![CellError { column: e.field, message: e.message }])
+        }
+        _ => Err(errors),
+    }
+}
+
+/// Adds child rows read from a sibling CSV to a record built by
+/// [`record_from_cells`]. Errors carry the index of their row in `rows`.
+pub fn attach_children<R: Record>(
+    record: &mut R,
+    child: &str,
+    rows: &[Vec<(&str, &str)>],
+) -> Result<(), Vec<(usize, CellError)>> {
+    let Some(layout) = R::child_layouts().into_iter().find(|c| c.name == child) else {
+        let message = format!("{} has no rows named {child}", R::KIND);
+        return Err(vec![(0, CellError { column: String::new(), message })]);
+    };
+    let mut errors = Vec::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for (i, cells) in rows.iter().enumerate() {
+        let mut row = Vec::with_capacity(layout.columns.len());
+        for ((col, sh), def) in layout.columns.iter().zip(&layout.shown).zip(&layout.defaults) {
+            let text = cells.iter().find(|(k, _)| k == col).map_or("", |(_, v)| *v);
+            row.push(read_cell(text, *sh, def).unwrap_or_else(|message| {
+                errors.push((i, CellError { column: (*col).to_string(), message }));
+                def.clone()
+            }));
+        }
+        out.push(row);
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    record.set_child_rows(child, out).map_err(|e| {
+        let (column, message) = match e {
+            StoreError::BadValue { column, detail, .. } => (column, detail),
+            other => (child.to_string(), other.to_string()),
+        };
+        vec![(0, CellError { column, message })]
+    })
+}
+
+/// A record's columns as the text a person would type for them (money in
+/// yuan, rates as decimals, flags as 1/0, empty for none): what a form
+/// shows, and what [`overlay_cells`] reads back.
+pub fn record_cells<R: Record>(r: &R) -> Vec<(&'static str, String)> {
+    R::COLUMNS
+        .iter()
+        .zip(R::column_shown())
+        .zip(r.values())
+        .map(|((col, shown), v)| {
+            let text = match datum(ValueRef::from(&v), shown) {
+                Datum::Null => String::new(),
+                Datum::Text(t) => t.into_owned(),
+                Datum::Int(i) => i.to_string(),
+                Datum::Money(m) => m.to_string(),
+                Datum::Rate(r) => r.to_string(),
+                Datum::Bool(b) => if b { "1" } else { "0" }.to_string(),
+            };
+            (*col, text)
+        })
+        .collect()
+}
+
+/// One write of an import or merge.
+#[derive(Clone, Debug)]
+pub enum ImportOp {
+    /// A new record from a spreadsheet: stamped now by the user.
+    Insert(AnyRecord),
+    /// A record matched as a duplicate, updated with the spreadsheet's values.
+    Update(AnyRecord),
+    /// A record from another laptop's export, kept with its own id and times:
+    /// inserted when new here, written over ours when newer. The listed
+    /// columns keep our values (a masked export's personal fields).
+    Merge(AnyRecord, Vec<&'static str>),
+}
+
+/// What a merge did with one record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MergeOutcome {
+    Inserted,
+    Updated,
+    /// Ours is the same.
+    Same,
+    /// Ours was changed later: kept, and listed as a conflict.
+    KeptOurs {
+        ours: DateTime<Utc>,
+        theirs: DateTime<Utc>,
+    },
+}
+
+impl Store {
+    /// Writes an import or merge in one transaction (`BEGIN IMMEDIATE`): all
+    /// of it or, on any error, none of it. Foreign keys are checked at the
+    /// end, so rows may come in any order. `source` names the file in the
+    /// change log. Returns what each operation did, in order.
+    pub fn apply_import(&mut self, ops: Vec<ImportOp>, source: &str) -> Result<Vec<MergeOutcome>, StoreError> {
+        let path = self.path.clone();
+        let who = self.user.clone();
+        let tx = self.write_tx()?;
+        tx.pragma_update(None, "defer_foreign_keys", true).map_err(|e| sql_error(&path, "importing", &e))?;
+        let at = now();
+        let mut out = Vec::with_capacity(ops.len());
+        for op in ops {
+            let outcome = match op {
+                ImportOp::Insert(r) => any_apply(&tx, &path, r, Mode::Insert, at, &who, source)?,
+                ImportOp::Update(r) => any_apply(&tx, &path, r, Mode::Update, at, &who, source)?,
+                ImportOp::Merge(r, keep) => any_apply(&tx, &path, r, Mode::Merge(&keep), at, &who, source)?,
+            };
+            out.push(outcome);
+        }
+        tx.commit().map_err(|e| sql_error(&path, "committing the import", &e))?;
+        Ok(out)
+    }
+
+    /// Whether a live record of the kind has this id.
+    pub fn exists(&self, kind: RecordKind, id: &Id) -> Result<bool, StoreError> {
+        self.conn
+            .query_row(
+                &format!("SELECT 1 FROM {} WHERE id = ?1 AND deleted_at IS NULL", kind.table()),
+                [id.as_str()],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|o| o.is_some())
+            .map_err(|e| self.err("looking up a record", e))
+    }
+
+    /// Live accounts whose name is exactly `name` after normalising (§4.12).
+    pub fn accounts_named(&self, name: &str) -> Result<Vec<Id>, StoreError> {
+        let norm = kam_rules::dedupe::normalize_company(name);
+        self.ids("SELECT id FROM accounts WHERE deleted_at IS NULL AND name_norm = ?1 AND ?1 <> ''", &[norm])
+    }
+
+    /// Live contacts likely the same person (§4.12): the same name and either
+    /// the same phone digits or the same account.
+    pub fn similar_contacts(&self, name: &str, phone: &str, account: &Id) -> Result<Vec<Id>, StoreError> {
+        let norm = kam_rules::dedupe::normalize_person(name);
+        let digits = kam_rules::dedupe::phone_digits(phone);
+        self.ids(
+            "SELECT id FROM contacts WHERE deleted_at IS NULL AND name_norm = ?1 AND ?1 <> '' \
+             AND ((length(?2) >= 7 AND phone_digits = ?2) OR account_id = ?3)",
+            &[norm, digits, account.to_string()],
+        )
+    }
+
+    fn ids(&self, sql: &str, params: &[String]) -> Result<Vec<Id>, StoreError> {
+        let ctx = "looking for duplicates";
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(ctx, e))?;
+        let raw = stmt
+            .query_map(params_from_iter(params), |r| r.get::<_, String>(0))
+            .map_err(|e| self.err(ctx, e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(ctx, e))?;
+        raw.into_iter()
+            .map(|id| {
+                Id::parse(&id).map_err(|e| StoreError::BadValue {
+                    table: "accounts",
+                    column: "id".into(),
+                    id,
+                    detail: e.message,
+                })
+            })
+            .collect()
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode<'a> {
+    Insert,
+    Update,
+    /// With the columns that keep our values.
+    Merge(&'a [&'static str]),
+}
+
+fn any_apply(
+    tx: &Connection,
+    path: &std::path::Path,
+    r: AnyRecord,
+    mode: Mode<'_>,
+    at: DateTime<Utc>,
+    who: &str,
+    source: &str,
+) -> Result<MergeOutcome, StoreError> {
+    match r {
+        AnyRecord::Account(r) => apply_one(tx, path, *r, mode, at, who, source),
+        AnyRecord::Contact(r) => apply_one(tx, path, *r, mode, at, who, source),
+        AnyRecord::Order(r) => apply_one(tx, path, *r, mode, at, who, source),
+        AnyRecord::Visit(r) => apply_one(tx, path, *r, mode, at, who, source),
+        AnyRecord::ChangeEvent(r) => apply_one(tx, path, *r, mode, at, who, source),
+        AnyRecord::Feedback(r) => apply_one(tx, path, *r, mode, at, who, source),
+        AnyRecord::CallPlan(r) => apply_one(tx, path, *r, mode, at, who, source),
+        AnyRecord::Presentation(r) => apply_one(tx, path, *r, mode, at, who, source),
+        AnyRecord::VipCard(r) => apply_one(tx, path, *r, mode, at, who, source),
+        AnyRecord::Target(r) => apply_one(tx, path, *r, mode, at, who, source),
+    }
+}
+
+fn apply_one<R: Record>(
+    tx: &Connection,
+    path: &std::path::Path,
+    mut r: R,
+    mode: Mode<'_>,
+    at: DateTime<Utc>,
+    who: &str,
+    source: &str,
+) -> Result<MergeOutcome, StoreError> {
+    r.validate().map_err(|error| StoreError::Invalid { kind: R::KIND, id: r.meta().id.to_string(), error })?;
+    let id = r.meta().id.clone();
+    let current: Option<R> = load(tx, path, &id, Live::Any)?;
+    let log = |action: &'static str, note: &str| {
+        let line =
+            LogLine { kind: R::KIND, record_id: &id, action, field: None, old: None, new: Some(note.to_string()) };
+        write_log(tx, path, &timestamp(at), who, source, &line)
+    };
+    match (mode, current) {
+        (Mode::Insert | Mode::Merge(_), None) | (Mode::Insert, Some(_)) => {
+            {
+                let m = r.meta_mut();
+                if mode == Mode::Insert {
+                    m.version = 1;
+                    m.created_at = at;
+                    m.updated_at = at;
+                    m.updated_by = who.to_string();
+                }
+                m.deleted_at = None;
+                m.version = m.version.max(1);
+            }
+            insert_rows(tx, path, &r)?;
+            log("insert", &r.label())?;
+            Ok(MergeOutcome::Inserted)
+        }
+        (Mode::Update, None) => Err(StoreError::NotFound { kind: R::KIND, id: id.to_string() }),
+        (Mode::Update, Some(cur)) => {
+            let stamp = Stamp { version: cur.meta().version + 1, at, by: who };
+            let changed = update_rows(tx, path, &cur, &r, &stamp, source)?;
+            Ok(if changed { MergeOutcome::Updated } else { MergeOutcome::Same })
+        }
+        (Mode::Merge(keep), Some(cur)) => {
+            if !keep.is_empty() {
+                r = keep_ours(&cur, &r, keep)?;
+            }
+            let (ours, theirs) = (cur.meta().updated_at, r.meta().updated_at);
+            if theirs <= ours {
+                let same = !update_would_change(&cur, &r);
+                return Ok(if same { MergeOutcome::Same } else { MergeOutcome::KeptOurs { ours, theirs } });
+            }
+            let stamp = Stamp { version: cur.meta().version + 1, at: theirs, by: &r.meta().updated_by };
+            let changed = update_rows(tx, path, &cur, &r, &stamp, source)?;
+            if cur.meta().deleted_at.is_some() {
+                tx.execute(&format!("UPDATE {} SET deleted_at = NULL WHERE id = ?1", R::KIND.table()), [id.as_str()])
+                    .map_err(|e| sql_error(path, "merging", &e))?;
+            }
+            Ok(if changed { MergeOutcome::Updated } else { MergeOutcome::Same })
+        }
+    }
+}
+
+/// `theirs` with the `keep` columns set to our values, children kept as theirs.
+fn keep_ours<R: Record>(ours: &R, theirs: &R, keep: &[&str]) -> Result<R, StoreError> {
+    let mut values = theirs.values();
+    let our_values = ours.values();
+    for (i, col) in R::COLUMNS.iter().enumerate() {
+        if keep.contains(col) {
+            values[i] = our_values[i].clone();
+        }
+    }
+    let mut kept = R::from_values(theirs.meta().clone(), values)?;
+    for set in theirs.child_sets() {
+        kept.set_child_rows(set.name, set.rows)?;
+    }
+    Ok(kept)
+}
+
+/// Whether two versions of a record differ in any field or child row.
+fn update_would_change<R: Record>(a: &R, b: &R) -> bool {
+    a.values() != b.values() || a.child_sets().iter().zip(b.child_sets()).any(|(x, y)| x.rows != y.rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_read_back() {
+        assert_eq!(read_cell("5万", Shown::Fen, &Value::Integer(0)), Ok(Value::Integer(5_000_000)));
+        assert_eq!(read_cell("45000.00", Shown::Fen, &Value::Integer(0)), Ok(Value::Integer(4_500_000)));
+        assert_eq!(read_cell("0.95", Shown::Bp, &Value::Null), Ok(Value::Integer(9500)));
+        assert_eq!(read_cell("是", Shown::Bool, &Value::Integer(0)), Ok(Value::Integer(1)));
+        assert_eq!(read_cell("", Shown::Text, &Value::Null), Ok(Value::Null));
+        assert_eq!(read_cell("", Shown::Text, &Value::Text("x".into())), Ok(Value::Text(String::new())));
+        assert_eq!(read_cell("'=1+1", Shown::Text, &Value::Null), Ok(Value::Text("=1+1".into())));
+        assert_eq!(read_cell("2026/11/3", Shown::Text, &Value::Null), Ok(Value::Text("2026-11-03".into())));
+        assert_eq!(read_cell("2026-1-5", Shown::Text, &Value::Null), Ok(Value::Text("2026-01-05".into())));
+        assert_eq!(read_cell("2026-11-23", Shown::Text, &Value::Null), Ok(Value::Text("2026-11-23".into())));
+        assert!(read_cell("abc", Shown::Fen, &Value::Integer(0)).is_err());
+        assert!(read_cell("maybe", Shown::Bool, &Value::Integer(0)).is_err());
+    }
+
+    #[test]
+    fn every_kind_has_layouts_with_shapes() {
+        let all = export_layouts();
+        for k in RecordKind::ALL {
+            assert!(all.iter().any(|l| l.kind == k && l.child.is_none()), "{k}");
+        }
+        for l in &all {
+            assert_eq!(l.columns.len(), l.shown.len(), "{}", l.table);
+        }
+        let orders = all.iter().find(|l| l.table == "orders").expect("orders");
+        let amount = orders.columns.iter().position(|c| *c == "amount").expect("amount");
+        assert_eq!(orders.shown[amount], Shown::Fen);
+    }
+
+    #[test]
+    fn a_record_from_cells_names_every_bad_cell() {
+        let ok: Account =
+            record_from_cells(&[("name", "上海华联"), ("credit_limit", "5万"), ("listed", "是")]).expect("ok");
+        assert_eq!(ok.name, "上海华联");
+        assert_eq!(ok.credit_limit, Some(Money::from_yuan(50_000)));
+        assert!(ok.listed);
+        let e = record_from_cells::<Account>(&[("name", "x"), ("credit_limit", "lots"), ("tier_override", "diamond")])
+            .expect_err("bad");
+        let cols: Vec<&str> = e.iter().map(|c| c.column.as_str()).collect();
+        assert_eq!(cols, vec!["credit_limit", "tier_override"]);
+        let e = record_from_cells::<Account>(&[("name", " ")]).expect_err("name required");
+        assert_eq!(e[0].column, "name");
+    }
+}

@@ -1,0 +1,164 @@
+//! What a rep's evaluation (DESIGN §4.9) is computed from: sales, collections,
+//! accounts gained and lost, complaints and satisfaction of the rep's
+//! accounts in a period, and the supervisor's targets record.
+
+use chrono::{Datelike, NaiveDate};
+use kam_rules::evaluation::{EvaluationInput, Period};
+use kam_rules::Money;
+use rusqlite::params;
+
+use super::{Store, StoreError};
+
+impl Store {
+    /// Everyone who owns an account or has a targets record, sorted.
+    pub fn reps(&self) -> Result<Vec<String>, StoreError> {
+        let ctx = "listing reps";
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT owner FROM accounts WHERE deleted_at IS NULL AND trim(owner) <> '' \
+                 UNION SELECT rep FROM targets WHERE deleted_at IS NULL ORDER BY 1",
+            )
+            .map_err(|e| self.err(ctx, e))?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(|e| self.err(ctx, e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(ctx, e))
+    }
+
+    /// The inputs of a rep's evaluation for a period. Sales and collections
+    /// count the accounts the rep owns; a target missing for the period is
+    /// made of the months' targets when every month has one, else missing.
+    pub fn evaluation_input(&self, rep: &str, period: Period) -> Result<EvaluationInput, StoreError> {
+        let (start, end) = (period.start().to_string(), period.end().to_string());
+        let ctx = "reading the evaluation's inputs";
+        let money = |sql: &str, a: &str, b: &str| -> Result<Money, StoreError> {
+            self.conn
+                .query_row(sql, params![rep, a, b], |r| r.get::<_, i64>(0))
+                .map(Money::from_fen)
+                .map_err(|e| self.err(ctx, e))
+        };
+        let count = |sql: &str| -> Result<u32, StoreError> {
+            self.conn
+                .query_row(sql, params![rep, start, end], |r| r.get::<_, i64>(0))
+                .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+                .map_err(|e| self.err(ctx, e))
+        };
+        let sales_sql = "SELECT coalesce(sum(o.amount), 0) FROM orders o JOIN accounts a ON a.id = o.account_id \
+                         WHERE a.owner = ?1 AND o.deleted_at IS NULL AND o.date BETWEEN ?2 AND ?3";
+        let prev = period.previous();
+        let mut input = EvaluationInput {
+            actual_sales: money(sales_sql, &start, &end)?,
+            last_period_sales: money(sales_sql, &prev.start().to_string(), &prev.end().to_string())?,
+            collected: money(
+                "SELECT coalesce(sum(c.amount), 0) FROM order_collections c JOIN orders o ON o.id = c.parent_id \
+                 JOIN accounts a ON a.id = o.account_id \
+                 WHERE a.owner = ?1 AND o.deleted_at IS NULL AND c.date BETWEEN ?2 AND ?3",
+                &start,
+                &end,
+            )?,
+            accounts_at_start: count(
+                "SELECT count(*) FROM accounts WHERE owner = ?1 AND substr(created_at, 1, 10) < ?2 \
+                 AND (deleted_at IS NULL OR substr(deleted_at, 1, 10) >= ?2) AND ?3 = ?3",
+            )?,
+            new_accounts: count(
+                "SELECT count(*) FROM accounts WHERE owner = ?1 AND substr(created_at, 1, 10) BETWEEN ?2 AND ?3",
+            )?,
+            accounts_at_end: count(
+                "SELECT count(*) FROM accounts WHERE owner = ?1 AND substr(created_at, 1, 10) <= ?3 \
+                 AND (deleted_at IS NULL OR substr(deleted_at, 1, 10) > ?3) AND ?2 = ?2",
+            )?,
+            complaints: count(
+                "SELECT count(*) FROM feedback f JOIN accounts a ON a.id = f.account_id WHERE a.owner = ?1 \
+                 AND f.deleted_at IS NULL AND f.complaint = 1 AND f.date BETWEEN ?2 AND ?3",
+            )?,
+            ..EvaluationInput::default()
+        };
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT f.satisfaction FROM feedback f JOIN accounts a ON a.id = f.account_id WHERE a.owner = ?1 \
+                 AND f.deleted_at IS NULL AND f.satisfaction IS NOT NULL AND f.date BETWEEN ?2 AND ?3",
+            )
+            .map_err(|e| self.err(ctx, e))?;
+        input.satisfaction = stmt
+            .query_map(params![rep, start, end], |r| r.get::<_, u8>(0))
+            .map_err(|e| self.err(ctx, e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(ctx, e))?;
+        if let Some(t) = self.targets_for(rep, period)? {
+            input.planned_sales = t.0;
+            input.planned_collection = t.1;
+            input.expense_budget = t.2;
+            input.expense_actual = t.3;
+            input.ability = t.4;
+            input.attitude = t.5;
+        }
+        Ok(input)
+    }
+
+    /// The targets of a period: its own record, else the sum (scores: the
+    /// mean) of its months' records when every month has one.
+    #[allow(clippy::type_complexity)]
+    fn targets_for(
+        &self,
+        rep: &str,
+        period: Period,
+    ) -> Result<Option<(Option<Money>, Option<Money>, Option<Money>, Option<Money>, Option<u8>, Option<u8>)>, StoreError>
+    {
+        let ctx = "reading targets";
+        let read = |p: &str| {
+            self.conn
+                .query_row(
+                    "SELECT planned_sales, planned_collection, expense_budget, expense_actual, ability, attitude \
+                     FROM targets WHERE rep = ?1 AND period = ?2 AND deleted_at IS NULL",
+                    params![rep, p],
+                    |r| {
+                        Ok((
+                            r.get::<_, Option<i64>>(0)?,
+                            r.get::<_, Option<i64>>(1)?,
+                            r.get::<_, Option<i64>>(2)?,
+                            r.get::<_, Option<i64>>(3)?,
+                            r.get::<_, Option<i64>>(4)?,
+                            r.get::<_, Option<i64>>(5)?,
+                        ))
+                    },
+                )
+                .map(Some)
+                .or_else(|e| if matches!(e, rusqlite::Error::QueryReturnedNoRows) { Ok(None) } else { Err(e) })
+                .map_err(|e| self.err(ctx, e))
+        };
+        let fen = |v: Option<i64>| v.map(Money::from_fen);
+        let score = |v: Option<i64>| v.and_then(|s| u8::try_from(s).ok());
+        if let Some(t) = read(&period.to_string())? {
+            return Ok(Some((fen(t.0), fen(t.1), fen(t.2), fen(t.3), score(t.4), score(t.5))));
+        }
+        if matches!(period, Period::Month { .. }) {
+            return Ok(None);
+        }
+        let mut months = Vec::new();
+        let mut d = period.start();
+        while d <= period.end() {
+            months.push(Period::Month { year: d.year(), month: d.month() });
+            d = d.checked_add_months(chrono::Months::new(1)).unwrap_or(NaiveDate::MAX);
+        }
+        let mut rows = Vec::new();
+        for m in months {
+            match read(&m.to_string())? {
+                Some(t) => rows.push(t),
+                None => return Ok(None),
+            }
+        }
+        let sum =
+            |f: fn(&(Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>)) -> Option<i64>| {
+                rows.iter().map(f).sum::<Option<i64>>()
+            };
+        let mean = |total: Option<i64>| total.map(|t| t / rows.len().max(1) as i64);
+        Ok(Some((
+            fen(sum(|t| t.0)),
+            fen(sum(|t| t.1)),
+            fen(sum(|t| t.2)),
+            fen(sum(|t| t.3)),
+            score(mean(sum(|t| t.4))),
+            score(mean(sum(|t| t.5))),
+        )))
+    }
+}

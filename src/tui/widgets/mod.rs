@@ -1,0 +1,3 @@
+//! Reusable pieces of the screens.
+
+pub mod form;

@@ -1,0 +1,323 @@
+//! Export, spreadsheet import and merge on real files (DESIGN §5, §6).
+
+use std::fs;
+use std::path::Path;
+
+use chrono::{Duration, Utc};
+use kam::exchange::export::{export, ExportOptions};
+use kam::exchange::import::{import_sheet, merge_dir, ImportOptions, SheetKind};
+use kam::exchange::text::encode_gbk;
+use kam::model::{Account, Contact, Order};
+use kam::store::{Span, Store};
+use kam_rules::{Lang, Money};
+
+fn store(dir: &Path, name: &str) -> Store {
+    let mut s = Store::open(&dir.join(name)).expect("open");
+    s.set_user("测试员");
+    s
+}
+
+fn options(dir: &Path, span: Span, lang: Lang, unmask: bool) -> ExportOptions {
+    ExportOptions {
+        span,
+        range: "test".into(),
+        dir: dir.to_path_buf(),
+        bom: true,
+        lang,
+        unmask,
+        who: "测试员".into(),
+        now: Utc::now(),
+    }
+}
+
+/// An account with a contact and an order whose texts try every trap.
+fn fill(s: &mut Store) -> (Account, Contact) {
+    let mut a = Account::named("上海华联(中国)有限公司");
+    a.phone = "021-62345678".into();
+    a.notes = "=HYPERLINK(\"http://x\")".into();
+    a.credit_limit = Some(Money::from_yuan(50_000));
+    s.insert(&mut a).expect("account");
+    let mut c = Contact::of(a.meta.id.clone(), "曾志伟");
+    c.phone = "13800138000".into();
+    c.spouse = "王丽".into();
+    c.title = "采购总监, \"华东\"".into();
+    s.insert(&mut c).expect("contact");
+    let mut o = Order { account_id: a.meta.id.clone(), amount: Money::from_fen(1_234_567), ..Order::default() };
+    o.net_amount = o.amount;
+    o.date = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
+    s.insert(&mut o).expect("order");
+    (a, c)
+}
+
+#[test]
+fn export_is_excel_ready_masked_and_complete() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut s = store(tmp.path(), "a.db");
+    fill(&mut s);
+    let out = tmp.path().join("out");
+    let m = export(&s, &options(&out, Span::All, Lang::En, false)).expect("export");
+    assert_eq!(m.files["accounts.csv"], 1);
+    assert_eq!(m.files["contacts.csv"], 1);
+    assert_eq!(m.files["orders.csv"], 1);
+    assert!(m.masked);
+    let accounts = fs::read(out.join("accounts.csv")).expect("read");
+    assert!(accounts.starts_with(b"\xEF\xBB\xBF"), "BOM");
+    let text = String::from_utf8(accounts[3..].to_vec()).expect("utf-8");
+    assert!(text.starts_with("id,version,created_at,updated_at,updated_by,name,"));
+    assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "formula neutralised: {text}");
+    assert!(text.contains(",50000.00,"), "money as a number in yuan: {text}");
+    let contacts = fs::read_to_string(out.join("contacts.csv")).expect("read");
+    assert!(contacts.contains("138****8000") && !contacts.contains("13800138000"), "phone masked");
+    assert!(contacts.contains("王*") && !contacts.contains("王丽"), "spouse masked");
+    assert!(contacts.contains("\"采购总监, \"\"华东\"\"\""), "quotes and commas kept");
+    let orders = fs::read_to_string(out.join("orders.csv")).expect("read");
+    assert!(orders.contains(",12345.67,"), "{orders}");
+    let names: Vec<String> =
+        fs::read_dir(&out).expect("dir").map(|e| e.expect("e").file_name().to_string_lossy().into_owned()).collect();
+    assert!(names.iter().all(|n| !n.contains(".part")), "no temporary file left: {names:?}");
+    assert!(names.contains(&"manifest.json".to_string()));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).expect("m")).expect("json");
+    assert_eq!(manifest["files"]["accounts.csv"], 1);
+    assert_eq!(manifest["exported_by"], "测试员");
+}
+
+#[test]
+fn chinese_headers_and_day_span() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut s = store(tmp.path(), "a.db");
+    fill(&mut s);
+    let out = tmp.path().join("zh");
+    let now = Utc::now();
+    let today = Span::Changed { from: now - Duration::hours(1), to: now + Duration::hours(1) };
+    export(&s, &options(&out, today, Lang::Zh, true)).expect("export");
+    let text = fs::read_to_string(out.join("accounts.csv")).expect("read");
+    assert!(text.trim_start_matches('\u{feff}').starts_with("ID,版本,创建时间,更新时间,更新人,名称,简称"), "{text}");
+    let yesterday = Span::Changed { from: now - Duration::days(2), to: now - Duration::days(1) };
+    let m = export(&s, &options(&tmp.path().join("y"), yesterday, Lang::En, true)).expect("export");
+    assert_eq!(m.files.values().sum::<u64>(), 0, "nothing changed yesterday");
+}
+
+#[test]
+fn merge_round_trips_and_lists_conflicts() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut a = store(tmp.path(), "a.db");
+    let (acc, _) = fill(&mut a);
+    let out = tmp.path().join("day");
+    export(&a, &options(&out, Span::All, Lang::Zh, true)).expect("export");
+    let mut b = store(tmp.path(), "b.db");
+    let r = merge_dir(&mut b, &out, false, &mut |_, _| {}).expect("merge");
+    assert_eq!(r.kinds["account"], [1, 0, 0, 0]);
+    assert_eq!(r.kinds["contact"], [1, 0, 0, 0]);
+    let merged: Account = b.get(&acc.meta.id).expect("same id");
+    assert_eq!(merged.name, acc.name);
+    assert_eq!(merged.meta.updated_at, acc.meta.updated_at);
+    // A second merge changes nothing.
+    let again = merge_dir(&mut b, &out, false, &mut |_, _| {}).expect("merge");
+    assert_eq!(again.kinds["account"], [0, 0, 1, 0]);
+    // Their newer change wins; ours, when newer, is kept and listed.
+    let mut theirs: Account = a.get(&acc.meta.id).expect("a");
+    theirs.notes = "改过".into();
+    a.update(&mut theirs, "").expect("update");
+    let out2 = tmp.path().join("day2");
+    export(&a, &options(&out2, Span::All, Lang::En, false)).expect("export");
+    let r = merge_dir(&mut b, &out2, false, &mut |_, _| {}).expect("merge");
+    assert_eq!(r.kinds["account"], [0, 1, 0, 0]);
+    assert_eq!(b.get::<Account>(&acc.meta.id).expect("b").notes, "改过");
+    let mut ours: Account = b.get(&acc.meta.id).expect("b");
+    ours.notes = "本机更新".into();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    b.update(&mut ours, "").expect("update");
+    let r = merge_dir(&mut b, &out2, false, &mut |_, _| {}).expect("merge");
+    assert_eq!(r.kinds["account"], [0, 0, 0, 1]);
+    assert_eq!(r.conflicts.len(), 1);
+    assert_eq!(b.get::<Account>(&acc.meta.id).expect("b").notes, "本机更新");
+    // A masked export never overwrites personal fields.
+    let c: Contact = b.list_for_account(&acc.meta.id).expect("contacts").remove(0);
+    assert_eq!(c.phone, "13800138000", "the masked export's phone was not merged over the real one");
+}
+
+#[test]
+fn a_merge_with_a_bad_row_changes_nothing() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut a = store(tmp.path(), "a.db");
+    fill(&mut a);
+    let out = tmp.path().join("day");
+    export(&a, &options(&out, Span::All, Lang::En, true)).expect("export");
+    let orders = fs::read_to_string(out.join("orders.csv")).expect("read").replace("12345.67", "lots");
+    fs::write(out.join("orders.csv"), orders).expect("write");
+    let mut b = store(tmp.path(), "b.db");
+    let r = merge_dir(&mut b, &out, false, &mut |_, _| {}).expect("merge");
+    assert_eq!(r.rejects.len(), 1);
+    assert_eq!((r.rejects[0].file.as_str(), r.rejects[0].row), ("orders.csv", 2));
+    assert_eq!(r.rejects[0].problems[0].column, "amount");
+    assert!(!r.written);
+    assert!(b.list::<Account>(10, 0).expect("list").is_empty(), "nothing merged");
+}
+
+fn sheet(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.join(name);
+    fs::write(&p, text).expect("write");
+    p
+}
+
+#[test]
+fn spreadsheet_with_a_bad_row_is_refused_whole() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut s = store(tmp.path(), "a.db");
+    let p = sheet(
+        tmp.path(),
+        "accounts.csv",
+        "客户名称,电话,信用额度,上市\n杭州新锐科技,0571-88886666,5万,是\n坏公司,,lots,maybe\n",
+    );
+    let r = import_sheet(&mut s, &p, SheetKind::Accounts, ImportOptions::default(), &mut |_, _| {}).expect("import");
+    assert_eq!((r.new, r.rejected, r.written), (1, 1, false));
+    assert_eq!(r.rejects[0].row, 3);
+    let cols: Vec<&str> = r.rejects[0].problems.iter().map(|p| p.column.as_str()).collect();
+    assert_eq!(cols, vec!["listed", "credit_limit"]);
+    assert!(s.list::<Account>(10, 0).expect("list").is_empty(), "nothing changed");
+    let r = import_sheet(
+        &mut s,
+        &p,
+        SheetKind::Accounts,
+        ImportOptions { skip_bad: true, ..ImportOptions::default() },
+        &mut |_, _| {},
+    )
+    .expect("import");
+    assert!(r.written);
+    let rejects = fs::read_to_string(tmp.path().join("accounts.rejects.csv")).expect("rejects");
+    assert!(rejects.contains("客户名称,电话,信用额度,上市,reason") && rejects.contains("坏公司"), "{rejects}");
+    let all = s.list::<Account>(10, 0).expect("list");
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].credit_limit, Some(Money::from_yuan(50_000)));
+    assert!(all[0].listed);
+}
+
+#[test]
+fn duplicates_dry_run_update_and_gbk() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut s = store(tmp.path(), "a.db");
+    let (acc, _) = fill(&mut s);
+    let text = "name,industry\n上海华联有限公司,零售\n杭州新锐科技,软件\n杭州新锐科技有限公司,软件\n";
+    let p = tmp.path().join("accounts.csv");
+    fs::write(&p, encode_gbk(text)).expect("write");
+    let dry = ImportOptions { dry_run: true, ..ImportOptions::default() };
+    let r = import_sheet(&mut s, &p, SheetKind::Accounts, dry, &mut |_, _| {}).expect("dry");
+    assert_eq!((r.new, r.updated, r.duplicate, r.rejected, r.written), (1, 0, 2, 0, false));
+    assert_eq!(r.encoding, "GBK");
+    assert_eq!(s.list::<Account>(10, 0).expect("list").len(), 1, "dry run wrote nothing");
+    let upd = ImportOptions { update: true, ..ImportOptions::default() };
+    let r = import_sheet(&mut s, &p, SheetKind::Accounts, upd, &mut |_, _| {}).expect("update");
+    assert_eq!((r.new, r.updated, r.duplicate), (1, 1, 1));
+    let a: Account = s.get(&acc.meta.id).expect("get");
+    assert_eq!(a.industry, "零售");
+    assert_eq!(a.phone, "021-62345678", "columns not in the file are kept");
+    assert_eq!(a.meta.version, 2);
+}
+
+#[test]
+fn contacts_link_to_accounts_by_name_or_id() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut s = store(tmp.path(), "a.db");
+    let (acc, _) = fill(&mut s);
+    let text = format!(
+        "客户,姓名,手机,出生日期\n上海华联,单田芳,13900139000,1960/5/6\n{},张三,,\n不存在公司,李四,,\n",
+        acc.meta.id
+    );
+    let p = sheet(tmp.path(), "联系人.csv", &text);
+    assert_eq!(SheetKind::from_file_name(&p), Some(SheetKind::Contacts));
+    let r = import_sheet(&mut s, &p, SheetKind::Contacts, ImportOptions::default(), &mut |_, _| {}).expect("import");
+    assert_eq!((r.new, r.rejected), (2, 1));
+    assert_eq!(r.rejects[0].row, 4);
+    assert!(r.rejects[0].problems[0].message.contains("不存在公司"));
+    let r = import_sheet(
+        &mut s,
+        &p,
+        SheetKind::Contacts,
+        ImportOptions { skip_bad: true, ..ImportOptions::default() },
+        &mut |_, _| {},
+    )
+    .expect("import");
+    assert!(r.written);
+    let names: Vec<String> =
+        s.list_for_account::<Contact>(&acc.meta.id).expect("list").into_iter().map(|c| c.name).collect();
+    assert!(names.contains(&"单田芳".to_string()) && names.contains(&"张三".to_string()), "{names:?}");
+    let shan =
+        s.list_for_account::<Contact>(&acc.meta.id).expect("list").into_iter().find(|c| c.name == "单田芳").expect("c");
+    assert_eq!(shan.birth_date, chrono::NaiveDate::from_ymd_opt(1960, 5, 6), "Excel's date written back as ISO");
+}
+
+#[test]
+fn every_exported_column_has_a_unique_chinese_header() {
+    for layout in kam::store::export_layouts() {
+        let mut seen = std::collections::HashSet::new();
+        for c in &layout.columns {
+            let zh = kam::i18n::column_zh(c).unwrap_or_else(|| panic!("{}.{c} has no Chinese header", layout.table));
+            assert!(seen.insert(zh), "{}: header {zh} twice", layout.table);
+        }
+    }
+}
+
+fn read_dir_texts(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .map(|p| (p.file_name().expect("name").to_string_lossy().into_owned(), fs::read_to_string(&p).expect("read")))
+        .collect()
+}
+
+#[test]
+fn demo_export_import_export_is_identical() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut a = store(tmp.path(), "a.db");
+    let opts = kam::commands::demo::Options {
+        accounts: 30,
+        seed: 11,
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
+    };
+    kam::commands::demo::generate(&mut a, &kam_rules::Rules::default(), &opts).expect("demo");
+    let first = tmp.path().join("first");
+    let m1 = export(&a, &options(&first, Span::All, Lang::En, true)).expect("export");
+    assert_eq!(m1.files["accounts.csv"], 30);
+    let mut b = store(tmp.path(), "b.db");
+    merge_dir(&mut b, &first, false, &mut |_, _| {}).expect("merge");
+    let second = tmp.path().join("second");
+    let m2 = export(&b, &options(&second, Span::All, Lang::En, true)).expect("export");
+    assert_eq!(m1.files, m2.files);
+    let (t1, t2) = (read_dir_texts(&first), read_dir_texts(&second));
+    for (name, text) in &t1 {
+        assert!(t2[name] == *text, "{name} differs after the round trip");
+    }
+    let again = merge_dir(&mut b, &first, false, &mut |_, _| {}).expect("merge");
+    for (kind, [inserted, updated, _, kept]) in &again.kinds {
+        assert_eq!((*inserted, *updated, *kept), (0, 0, 0), "{kind}: a second merge adds nothing");
+    }
+}
+
+#[test]
+fn no_bom_and_xlsx_keeps_long_digits_as_text() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut s = store(tmp.path(), "a.db");
+    let mut a = Account::named("身份证测试有限公司");
+    a.notes = "110101199003071234".into();
+    a.phone = "13800138000".into();
+    a.credit_limit = Some(Money::from_fen(123_456));
+    s.insert(&mut a).expect("insert");
+    let out = tmp.path().join("x");
+    let mut o = options(&out, Span::All, Lang::En, true);
+    o.bom = false;
+    export(&s, &o).expect("export");
+    assert!(fs::read(out.join("accounts.csv")).expect("read").starts_with(b"id,"), "no BOM");
+    let path = kam::exchange::export::write_workbook(&s, &o).expect("xlsx");
+    let mut book: Xlsx<_> = open_workbook(&path).expect("open xlsx");
+    let range = book.worksheet_range("accounts").expect("sheet");
+    let headers: Vec<String> = range.rows().next().expect("header").iter().map(ToString::to_string).collect();
+    let row = range.rows().nth(1).expect("row");
+    let at = |name: &str| &row[headers.iter().position(|h| h == name).expect("column")];
+    assert_eq!(at("notes"), &Data::String("110101199003071234".into()), "18 digits kept as text");
+    assert_eq!(at("phone"), &Data::String("13800138000".into()));
+    assert_eq!(at("credit_limit"), &Data::Float(1234.56));
+    assert_eq!(at("name"), &Data::String("身份证测试有限公司".into()));
+}
