@@ -208,36 +208,36 @@ pub fn generate(store: &mut Store, rules: &Rules, o: &Options) -> Result<Counts,
     };
     let reps = unique((o.accounts / 250).clamp(3, 400) as usize, &mut rng);
     let managers = unique((reps.len() / 8).max(1), &mut rng);
-    let mut bulk = store.bulk()?;
-    for _ in 0..o.accounts {
-        account(&mut bulk, &mut rng, &w, rules, &reps, &managers, today)?;
-    }
-    for i in 0..(o.accounts / 10).max(10) {
-        vip_card(&mut bulk, &mut rng, &w, today, i)?;
-    }
-    for rep in &reps {
-        for back in 0..12 {
-            let month = months_back(today, back);
-            let planned = Money::from_yuan(rng.range(800_000, 3_000_000));
-            let budget = Money::from_yuan(rng.range(20_000, 60_000));
-            let created = day_at(month, 9);
-            let mut t = Target {
-                meta: meta(&mut rng, created, rep),
-                rep: rep.clone(),
-                period: month.format("%Y-%m").to_string(),
-                planned_sales: Some(planned),
-                planned_collection: Some(Money::from_fen(planned.fen() / 10 * 9)),
-                expense_budget: Some(budget),
-                expense_actual: (back > 0).then(|| Money::from_fen(budget.fen() / 100 * rng.range(70, 120))),
-                ability: (back > 0).then(|| rng.range(60, 98) as u8),
-                attitude: (back > 0).then(|| rng.range(65, 100) as u8),
-            };
-            bulk.add(&mut t)?;
-        }
-    }
-    let records = bulk.count();
     let note = format!("kam demo --accounts {} --seed {} ({})", o.accounts, o.seed, today);
-    bulk.finish(&note)?;
+    let records = store.bulk_load(&note, |bulk| {
+        for _ in 0..o.accounts {
+            account(bulk, &mut rng, &w, rules, &reps, &managers, today)?;
+        }
+        for i in 0..(o.accounts / 10).max(10) {
+            vip_card(bulk, &mut rng, &w, today, i)?;
+        }
+        for rep in &reps {
+            for back in 0..12 {
+                let month = months_back(today, back);
+                let planned = Money::from_yuan(rng.range(800_000, 3_000_000));
+                let budget = Money::from_yuan(rng.range(20_000, 60_000));
+                let created = day_at(month, 9);
+                let mut t = Target {
+                    meta: meta(&mut rng, created, rep),
+                    rep: rep.clone(),
+                    period: month.format("%Y-%m").to_string(),
+                    planned_sales: Some(planned),
+                    planned_collection: Some(Money::from_fen(planned.fen() / 10 * 9)),
+                    expense_budget: Some(budget),
+                    expense_actual: (back > 0).then(|| Money::from_fen(budget.fen() / 100 * rng.range(70, 120))),
+                    ability: (back > 0).then(|| rng.range(60, 98) as u8),
+                    attitude: (back > 0).then(|| rng.range(65, 100) as u8),
+                };
+                bulk.add(&mut t)?;
+            }
+        }
+        Ok(())
+    })?;
     Ok(Counts { accounts: o.accounts, records })
 }
 

@@ -23,10 +23,46 @@ impl Store {
     pub fn bulk(&mut self) -> Result<Bulk<'_>, StoreError> {
         let path = self.path.clone();
         let user = self.user.clone();
-        // A larger page cache for the load; the default returns with the next open.
-        self.conn.pragma_update(None, "cache_size", -200_000).map_err(|e| self.err("cache_size", e))?;
         let tx = self.write_tx()?;
         Ok(Bulk { tx, path, user, count: 0 })
+    }
+
+    /// Fills the file in one transaction: `fill` adds records to the
+    /// [`Bulk`], then one log line with `note` is written and all is
+    /// committed; an error from `fill` writes nothing. Returns the number of
+    /// records added.
+    ///
+    /// For the load the file leaves WAL for a rollback journal (pages beyond
+    /// the file's old end need no journal, so a fresh file is written once
+    /// instead of twice) and uses a large page cache; both are put back
+    /// afterwards. No other connection may have the file open.
+    pub fn bulk_load<F>(&mut self, note: &str, fill: F) -> Result<u64, StoreError>
+    where
+        F: FnOnce(&mut Bulk<'_>) -> Result<(), StoreError>,
+    {
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
+            .map_err(|e| self.err("journal_mode", e))?;
+        let result = if mode.eq_ignore_ascii_case("delete") {
+            self.conn.pragma_update(None, "cache_size", -1_500_000).map_err(|e| self.err("cache_size", e)).and_then(
+                |()| {
+                    let mut bulk = self.bulk()?;
+                    fill(&mut bulk)?;
+                    bulk.finish(note)
+                },
+            )
+        } else {
+            Err(StoreError::Busy { path: self.shown() })
+        };
+        let restored = self
+            .conn
+            .pragma_update(None, "cache_size", -2_000)
+            .and_then(|()| self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)))
+            .map_err(|e| self.err("journal_mode", e));
+        let count = result?;
+        restored?;
+        Ok(count)
     }
 
     /// Whether the file holds any record (live or in the trash).

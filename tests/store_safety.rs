@@ -1,0 +1,223 @@
+//! The store on real files: lost updates, trash and purge, refused files,
+//! a full disk, two writers, backups.
+
+use std::fs;
+
+use chrono::{Duration, NaiveDate, Utc};
+use kam::model::{Account, Contact, Order, Responsibility};
+use kam::store::{RecordKind, Store, StoreError};
+use kam_rules::Money;
+
+fn db(dir: &tempfile::TempDir) -> std::path::PathBuf {
+    dir.path().join("kam.db")
+}
+
+fn account(store: &mut Store, name: &str) -> Account {
+    let mut a = Account { owner: "王芳".into(), ..Account::named(name) };
+    store.insert(&mut a).expect("insert");
+    a
+}
+
+#[test]
+fn a_stale_save_is_refused_with_the_current_record_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut store = Store::open(&db(&dir)).expect("open");
+    let a = account(&mut store, "恒信贸易有限公司");
+    let mut mine = a.clone();
+    let mut theirs = a.clone();
+    theirs.notes = "他们的修改".into();
+    store.update(&mut theirs, "补充").expect("first save");
+    assert_eq!(theirs.meta.version, 2);
+    mine.notes = "我的修改".into();
+    let err = store.update(&mut mine, "补充").unwrap_err();
+    let StoreError::Conflict(c) = err else { panic!("expected a conflict, got {err}") };
+    assert_eq!((c.kind, c.expected_version, c.current_version()), (RecordKind::Account, 1, 2));
+    assert_eq!(c.current_as::<Account>().expect("account").notes, "他们的修改");
+    assert_eq!(store.get::<Account>(&a.meta.id).expect("get").notes, "他们的修改");
+    assert_eq!(mine.meta.version, 1, "the refused record keeps its version");
+    // Field-level log: the update wrote one line with old, new and reason.
+    let h = store.history(&a.meta.id).expect("history");
+    let upd: Vec<_> = h.iter().filter(|l| l.action == "update").collect();
+    assert_eq!(upd.len(), 1);
+    assert_eq!(upd[0].field.as_deref(), Some("notes"));
+    assert_eq!((upd[0].old.as_deref(), upd[0].new.as_deref()), (Some(""), Some("他们的修改")));
+    assert_eq!(upd[0].reason, "补充");
+}
+
+#[test]
+fn delete_trash_restore_brings_child_rows_back_and_purge_keeps_the_log() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = db(&dir);
+    let mut store = Store::open(&path).expect("open");
+    let a = account(&mut store, "瑞丰食品有限公司");
+    let mut c = Contact {
+        responsibilities: vec![Responsibility { text: "采购".into() }, Responsibility { text: "质检".into() }],
+        ..Contact::of(a.meta.id.clone(), "解晓东")
+    };
+    store.insert(&mut c).expect("contact");
+    let mut o = Order {
+        account_id: a.meta.id.clone(),
+        date: NaiveDate::from_ymd_opt(2026, 1, 2).expect("d"),
+        amount: Money::from_yuan(100),
+        net_amount: Money::from_yuan(100),
+        ..Order::default()
+    };
+    o.collections.push(kam::model::Collection { date: o.date, amount: Money::from_yuan(40) });
+    store.insert(&mut o).expect("order");
+
+    store.delete::<Account>(&a.meta.id, "客户注销").expect("delete");
+    assert!(matches!(store.get::<Account>(&a.meta.id), Err(StoreError::NotFound { .. })));
+    assert!(matches!(store.get::<Contact>(&c.meta.id), Err(StoreError::NotFound { .. })));
+    let trash = store.trash().expect("trash");
+    assert_eq!(trash.len(), 1);
+    assert_eq!((trash[0].label.as_str(), trash[0].reason.as_str(), trash[0].with), ("瑞丰食品有限公司", "客户注销", 2));
+    // A contact cannot come back without its account.
+    let mut late = Contact::of(a.meta.id.clone(), "新人");
+    assert!(matches!(store.insert(&mut late), Err(StoreError::ParentInTrash { .. })));
+
+    assert_eq!(store.restore(&a.meta.id).expect("restore"), RecordKind::Account);
+    let back: Contact = store.get(&c.meta.id).expect("contact back");
+    assert_eq!(back.responsibilities, c.responsibilities);
+    let back: Order = store.get(&o.meta.id).expect("order back");
+    assert_eq!(back.collections, o.collections);
+    assert!(store.trash().expect("trash").is_empty());
+
+    // Delete again and open 31 days later: purged, the log remains.
+    store.delete::<Contact>(&c.meta.id, "离职").expect("delete contact");
+    store.delete::<Account>(&a.meta.id, "客户注销").expect("delete");
+    drop(store);
+    let store = Store::open_at(&path, Utc::now() + Duration::days(29)).expect("reopen");
+    assert!(store.get_any::<Account>(&a.meta.id).is_ok(), "still restorable on day 29");
+    drop(store);
+    let store = Store::open_at(&path, Utc::now() + Duration::days(31)).expect("reopen");
+    assert!(matches!(store.get_any::<Account>(&a.meta.id), Err(StoreError::NotFound { .. })));
+    assert!(matches!(store.get_any::<Contact>(&c.meta.id), Err(StoreError::NotFound { .. })));
+    assert!(store.trash().expect("trash").is_empty());
+    let log = store.history(&c.meta.id).expect("log");
+    let actions: Vec<&str> = log.iter().map(|l| l.action.as_str()).collect();
+    assert!(actions.contains(&"insert") && actions.contains(&"delete") && actions.contains(&"purge"), "{actions:?}");
+    assert!(log
+        .iter()
+        .any(|l| l.action == "delete" && l.field.as_deref() == Some("name") && l.old.as_deref() == Some("解晓东")));
+    assert!(store.history(&o.meta.id).expect("log").iter().any(|l| l.action == "purge"));
+}
+
+#[test]
+fn a_newer_file_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = db(&dir);
+    drop(Store::open(&path).expect("create"));
+    {
+        let conn = rusqlite::Connection::open(&path).expect("raw");
+        conn.pragma_update(None, "user_version", 99).expect("bump");
+    }
+    let before = fs::read(&path).expect("read");
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, StoreError::TooNew { found: 99, supported: 1, .. }), "{err}");
+    let msg = err.to_string();
+    assert!(msg.contains(&path.display().to_string()) && msg.contains("newer"), "{msg}");
+    assert_eq!(fs::read(&path).expect("read"), before);
+}
+
+#[test]
+fn random_bytes_and_a_truncated_file_get_clear_errors() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let junk = dir.path().join("junk.db");
+    let bytes: Vec<u8> = (0u32..8192).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    fs::write(&junk, &bytes).expect("write");
+    let err = Store::open(&junk).unwrap_err();
+    assert!(matches!(err, StoreError::NotADatabase { .. }), "{err}");
+    assert!(err.to_string().contains("junk.db") && err.to_string().contains("backups"), "{err}");
+    assert_eq!(fs::read(&junk).expect("read"), bytes, "never replaced by an empty database");
+
+    let path = db(&dir);
+    let mut store = Store::open(&path).expect("open");
+    for i in 0..300 {
+        account(&mut store, &format!("{i} 号测试公司,名字要长一些才能占满更多的页面"));
+    }
+    drop(store);
+    let len = fs::metadata(&path).expect("meta").len();
+    let f = fs::OpenOptions::new().write(true).open(&path).expect("open rw");
+    f.set_len(len / 2).expect("truncate");
+    drop(f);
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, StoreError::Corrupt { .. } | StoreError::NotADatabase { .. }), "{err}");
+    assert!(err.to_string().contains("kam.db") && err.to_string().contains("backups"), "{err}");
+}
+
+#[test]
+fn a_full_disk_leaves_the_file_sound_and_the_data_intact() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = db(&dir);
+    let mut store = Store::open(&path).expect("open");
+    let a = account(&mut store, "宝丰实业有限公司");
+    store.limit_growth(2).expect("cap");
+    let mut saved = 0;
+    let err = loop {
+        let mut big = Account { notes: "长".repeat(4000), ..Account::named(format!("公司{saved}")) };
+        match store.insert(&mut big) {
+            Ok(()) => saved += 1,
+            Err(e) => break e,
+        }
+        assert!(saved < 1000, "the cap never bit");
+    };
+    assert!(matches!(err, StoreError::DiskFull { .. }), "{err}");
+    drop(store);
+    let store = Store::open(&path).expect("reopen");
+    assert_eq!(store.get::<Account>(&a.meta.id).expect("intact").name, "宝丰实业有限公司");
+    let report = store.check(&dir.path().join("backups")).expect("check");
+    assert!(report.is_sound(), "{report:?}");
+    assert_eq!(report.counts[0].live, 1 + saved);
+}
+
+#[test]
+fn two_connections_writing_at_once_both_land() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = db(&dir);
+    drop(Store::open(&path).expect("create"));
+    let writers: Vec<_> = (0..2)
+        .map(|w| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut store = Store::open(&path).expect("open");
+                for i in 0..40 {
+                    let mut a = Account::named(format!("写入者{w}的客户{i}"));
+                    store.insert(&mut a).expect("insert");
+                    a.notes = "改".into();
+                    store.update(&mut a, "").expect("update");
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().expect("writer");
+    }
+    let store = Store::open(&path).expect("open");
+    let report = store.check(&dir.path().join("backups")).expect("check");
+    assert_eq!(report.counts[0].live, 80);
+}
+
+#[test]
+fn new_files_are_private_and_backups_are_daily_and_kept_seven() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("sub").join("kam.db");
+    let mut store = Store::open(&path).expect("open");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(fs::metadata(&path).expect("meta").permissions().mode() & 0o777, 0o600);
+    }
+    account(&mut store, "备份测试公司");
+    let backups = dir.path().join("sub").join("backups");
+    let day = NaiveDate::from_ymd_opt(2026, 11, 1).expect("d");
+    for i in 0..10 {
+        let made = store.daily_backup(&backups, day + Duration::days(i)).expect("backup");
+        assert!(made.is_some());
+        assert!(store.daily_backup(&backups, day + Duration::days(i)).expect("again").is_none(), "once a day");
+    }
+    let kept = store.backups(&backups).expect("list");
+    assert_eq!(kept.len(), 7);
+    assert!(kept[0].ends_with("kam-2026-11-04.db"), "{kept:?}");
+    let copy = Store::open(kept.last().expect("one")).expect("a backup opens");
+    assert_eq!(copy.check(&backups).expect("check").counts[0].live, 1);
+}
