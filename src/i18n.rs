@@ -145,6 +145,9 @@ catalogue! {
     AllianceTitle => "政治联盟行为", "Alliance behaviours";
     AllianceKeys => "↑↓ 选择 · 空格 勾选(今天)· ←→ 调整观察日期 · Ctrl-S 保存 · Esc 关闭", "↑↓ select · Space ticks (today) · ←→ move the day observed · Ctrl-S save · Esc close";
     KAlliance => "联盟行为清单(带日期)", "alliance behaviours checklist (with dates)";
+    ConflictHeader => "字段            你的版本  |  已保存的版本", "field           yours  |  stored";
+    ConflictKeys => "Ctrl-S 用你的版本覆盖 · Ctrl-R 采用已保存的版本", "Ctrl-S keeps yours (saves over it) · Ctrl-R takes the stored one";
+    ConflictMsg => "打开后此记录已在别处保存(现为第 {v} 版)", "This record was saved elsewhere after you opened it (now version {v})";
     ContactsFound => "匹配的联系人(Enter 打开其所在客户的个人档案)", "Contacts found (Enter on their account opens the profile)";
     SecCompany => "公司资料", "Company";
     SecContacts => "联系人", "Contacts";

@@ -160,6 +160,17 @@ pub struct FormState {
     pub error: Option<String>,
     /// Lines computed from the fields as they are typed (the discount quote).
     pub note: Vec<String>,
+    /// The record was saved elsewhere since the form opened.
+    pub conflict: Option<ConflictView>,
+}
+
+/// A stale-version conflict: the fields that differ (yours | stored) and
+/// the stored record, to keep yours over it or take it.
+#[derive(Debug)]
+pub struct ConflictView {
+    pub version: i64,
+    pub lines: Vec<(T, String, String)>,
+    pub stored: Editing,
 }
 
 /// What a reason dialog is asking for.
@@ -727,6 +738,11 @@ impl App {
     // ---- forms -----------------------------------------------------------------
 
     fn open_account_form(&mut self, a: Account) {
+        let form = self.account_form(&a);
+        self.open_form(form, Editing::Account(Box::new(a)));
+    }
+
+    fn account_form(&self, a: &Account) -> Form {
         let lang = self.lang;
         let tiers: Vec<(String, String)> = std::iter::once((String::new(), T::ByVolume.get(lang).to_string()))
             .chain(Tier::ALL.iter().map(|t| (t.key().to_string(), t.label(lang).to_string())))
@@ -747,10 +763,15 @@ impl App {
             Field::text("notes", T::FNotes, &a.notes),
         ];
         let title = if a.meta.version == 0 { T::NewAccount } else { T::EditAccount };
-        self.open_form(Form::new(title, fields), Editing::Account(Box::new(a)));
+        Form::new(title, fields)
     }
 
     fn open_contact_form(&mut self, c: Contact) {
+        let form = self.contact_form(&c);
+        self.open_form(form, Editing::Contact(Box::new(c)));
+    }
+
+    fn contact_form(&self, c: &Contact) -> Form {
         let lang = self.lang;
         let styles = std::iter::once((String::new(), T::NotSet.get(lang).to_string()))
             .chain(SocialStyle::ALL.iter().map(|s| (s.key().to_string(), s.label(lang).to_string())))
@@ -781,7 +802,7 @@ impl App {
             Field::text("political_strategy", T::FStrategy, &c.political_strategy),
         ];
         let title = if c.meta.version == 0 { T::NewContact } else { T::EditContact };
-        self.open_form(Form::new(title, fields), Editing::Contact(Box::new(c)));
+        Form::new(title, fields)
     }
 
     fn open_settings(&mut self) {
@@ -815,6 +836,7 @@ impl App {
             confirm_drop: false,
             error: None,
             note: Vec::new(),
+            conflict: None,
         })));
         if let Some(Popup::Form(f)) = self.popup.take() {
             let mut f = f;
@@ -885,7 +907,27 @@ impl App {
                 }
                 return self.close_form(&f);
             }
-            KeyCode::Char('s') if ctrl => return self.save_form(f),
+            KeyCode::Char('s') if ctrl => {
+                if let Some(c) = f.conflict.take() {
+                    // Keep mine: save over the stored version.
+                    match &mut f.editing {
+                        Editing::Account(a) => a.meta.version = c.version,
+                        Editing::Contact(x) => x.meta.version = c.version,
+                        _ => {}
+                    }
+                }
+                return self.save_form(f);
+            }
+            KeyCode::Char('r') if ctrl && f.conflict.is_some() => {
+                // Take the stored one: the form reopens on it.
+                let stored = f.conflict.take().map(|c| c.stored);
+                match stored {
+                    Some(Editing::Account(a)) => self.open_account_form(*a),
+                    Some(Editing::Contact(c)) => self.open_contact_form(*c),
+                    _ => {}
+                }
+                return self.popup.take();
+            }
             KeyCode::Tab | KeyCode::Down | KeyCode::Enter => f.form.focus_step(1),
             KeyCode::BackTab | KeyCode::Up => f.form.focus_step(-1),
             _ => {
@@ -1150,6 +1192,31 @@ impl App {
                     d.contact_sel = d.contacts.iter().position(|c| c.meta.id == cid).unwrap_or(0);
                 }
                 None
+            }
+            Err(StoreError::Conflict(conf)) => {
+                let stored = match &f.editing {
+                    Editing::Account(_) => {
+                        conf.current_as::<Account>().map(|a| (self.account_form(&a), Editing::Account(Box::new(a))))
+                    }
+                    Editing::Contact(_) => {
+                        conf.current_as::<Contact>().map(|c| (self.contact_form(&c), Editing::Contact(Box::new(c))))
+                    }
+                    _ => None,
+                };
+                if let Some((sf, stored)) = stored {
+                    let lines = f
+                        .form
+                        .fields
+                        .iter()
+                        .zip(&sf.fields)
+                        .filter(|(mine, theirs)| mine.value() != theirs.value())
+                        .map(|(mine, theirs)| (mine.label, mine.shown(), theirs.shown()))
+                        .collect();
+                    f.conflict = Some(ConflictView { version: conf.current_version(), lines, stored });
+                }
+                let v = conf.current_version().to_string();
+                f.error = Some(T::ConflictMsg.fill(self.lang, &[("v", &v)]));
+                Some(Popup::Form(f))
             }
             Err(StoreError::Invalid { error, .. }) => {
                 f.form.set_error(&error.field, &error.message);

@@ -449,3 +449,34 @@ fn alliance_checklist_with_dates_and_status() {
     assert_eq!(c.behaviours.len(), 5);
     assert!(c.behaviours.iter().any(|b| b.observed_on == NaiveDate::from_ymd_opt(2026, 11, 22).expect("d")));
 }
+
+#[test]
+fn stale_version_shows_both_and_lets_the_user_choose() {
+    for keep_mine in [true, false] {
+        let (_d, mut app) = seeded(Lang::En);
+        let id = app.list.rows[0].id.clone();
+        press(&mut app, KeyCode::Char('e'));
+        press(&mut app, KeyCode::Tab);
+        typed(&mut app, "西湖");
+        // Meanwhile someone else saves the same account.
+        let mut other: Account = app.store.get(&id).expect("get");
+        other.short_name = "精机".into();
+        app.store.save(&mut other, "").expect("save");
+        ctrl(&mut app, 's');
+        let Some(Popup::Form(f)) = &app.popup else { panic!("the form stays open") };
+        let c = f.conflict.as_ref().expect("conflict shown");
+        assert!(c.lines.iter().any(|(_, mine, theirs)| mine == "西湖精机西湖" && theirs == "精机"), "{:?}", c.lines);
+        if keep_mine {
+            snap("conflict", &mut app);
+            ctrl(&mut app, 's');
+            assert!(app.popup.is_none());
+            let a: Account = app.store.get(&id).expect("get");
+            assert_eq!(a.short_name, "西湖精机西湖");
+        } else {
+            ctrl(&mut app, 'r');
+            let Some(Popup::Form(f)) = &app.popup else { panic!("reopened on the stored one") };
+            assert_eq!(f.form.text("short_name"), "精机");
+            assert!(f.conflict.is_none());
+        }
+    }
+}

@@ -23,7 +23,7 @@ const W_TIER: usize = 10;
 const W_ABC: usize = 4;
 const W_ANNUAL: usize = 14;
 const W_OWNER: usize = 8;
-const W_LAST: usize = 11;
+const W_LAST: usize = 13;
 const W_FLAGS: usize = 12;
 
 /// Rows of the list that fit in a body of `height` rows (the list's own header and filter line taken off).

@@ -179,7 +179,10 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
 
 fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
     let form = &f.form;
-    let extra = 3 + f.note.len() + f.duplicates.as_ref().map_or(0, |d| d.len().min(5) + 1);
+    let extra = 3
+        + f.note.len()
+        + f.conflict.as_ref().map_or(0, |c| c.lines.len() + 2)
+        + f.duplicates.as_ref().map_or(0, |d| d.len().min(5) + 1);
     let h = u16::try_from(form.fields.len() + extra + 2).unwrap_or(u16::MAX);
     let r = centered(area, 100, h);
     frame.render_widget(Clear, r);
@@ -236,6 +239,18 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
     }
     if let Some(e) = &f.error {
         tail.push(Line::from(Span::styled(e.clone(), ERROR)));
+    }
+    if let Some(c) = &f.conflict {
+        tail.push(Line::from(Span::styled(app.t(T::ConflictHeader), Style::default().add_modifier(Modifier::BOLD))));
+        for (label, mine, theirs) in &c.lines {
+            tail.push(Line::from(vec![
+                Span::raw(fit(app.t(*label), 16)),
+                Span::styled(mine.clone(), Style::default().fg(Color::Cyan)),
+                Span::raw("  |  "),
+                Span::styled(theirs.clone(), Style::default().fg(Color::Magenta)),
+            ]));
+        }
+        tail.push(Line::from(Span::styled(app.t(T::ConflictKeys), Style::default().fg(Color::Yellow))));
     }
     if f.confirm_drop {
         tail.push(Line::from(Span::styled(app.t(T::ConfirmDrop), Style::default().fg(Color::Yellow))));
