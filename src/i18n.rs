@@ -118,10 +118,10 @@ catalogue! {
     ColAbc => "ABC", "ABC";
     ColAnnual => "年度订货量", "Annual";
     ColOwner => "负责人", "Owner";
-    ColLast => "最近联系", "Last contact";
+    ColLast => "最近联系", "Contacted";
     ColFlags => "逾期", "Overdue";
     FlagCadence => "拜访", "visit";
-    FlagReceivable => "应收", "receivable";
+    FlagReceivable => "应收>90天", "AR>90d";
     NoAccounts => "还没有客户。按 n 新建客户。", "No accounts yet. Press n to create one.";
     NoMatch => "没有匹配的客户。Esc 清除筛选。", "No account matches. Esc clears the filter.";
     QuoteLine => "{tier}:折扣率 {rate}({zhe}),折后 {net} 元", "{tier}: rate {rate} ({zhe}), net {net} yuan";

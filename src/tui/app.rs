@@ -114,6 +114,9 @@ pub struct AccountList {
     pub descending: bool,
     /// How long the last query took, shown in the status line.
     pub last_query_ms: f64,
+    /// The filter changed at this moment and the query waits for a pause
+    /// in typing (only with [`App::debounce`]).
+    pub filter_pending: Option<std::time::Instant>,
     /// Contacts the filter finds (name, pinyin, phone), with their account's name.
     pub contact_hits: Vec<(ContactRow, String)>,
 }
@@ -225,6 +228,10 @@ pub struct App {
     /// Rows of the list visible on screen at the last draw (for paging).
     pub page_rows: usize,
     pub quit: bool,
+    /// Wait this long after the last filter keystroke before querying, so
+    /// typing stays fluid on a large file (the run loop sets it; tests
+    /// leave it off and query on every key).
+    pub debounce: Option<std::time::Duration>,
 }
 
 /// The one vocabulary of what can happen to the workbench.
@@ -234,6 +241,8 @@ pub enum Action {
     Paste(String),
     /// The terminal now has this many rows for the list.
     Resize(usize),
+    /// Time passed with no event: runs a filter query that waited for a pause.
+    Tick,
     Quit,
 }
 
@@ -260,7 +269,9 @@ impl App {
                 descending: false,
                 last_query_ms: 0.0,
                 contact_hits: Vec::new(),
+                filter_pending: None,
             },
+            debounce: None,
             detail: None,
             popup: None,
             changes: 0,
@@ -290,6 +301,16 @@ impl App {
     pub fn update(&mut self, action: Action) {
         match action {
             Action::Quit => self.quit = true,
+            Action::Tick => {
+                let due = match (self.list.filter_pending, self.debounce) {
+                    (Some(at), Some(wait)) => at.elapsed() >= wait,
+                    (Some(_), None) => true,
+                    _ => false,
+                };
+                if due {
+                    self.reload_list(None);
+                }
+            }
             Action::Resize(rows) => {
                 self.page_rows = rows.max(1);
                 self.keep_selection_visible();
@@ -314,7 +335,7 @@ impl App {
             Some(Popup::Reason { input, .. }) => input.paste(text),
             None if self.list.filtering => {
                 self.list.filter.paste(text);
-                self.reload_list(None);
+                self.filter_changed();
             }
             Some(_) | None => {}
         }
@@ -440,7 +461,7 @@ impl App {
                 let before = self.list.filter.value().to_string();
                 self.list.filter.handle_key(key);
                 if self.list.filter.value() != before {
-                    self.reload_list(None);
+                    self.filter_changed();
                 }
             }
         }
@@ -529,9 +550,19 @@ impl App {
         self.list.rows.get(self.list.selected).map(|r| r.id.clone())
     }
 
+    /// The filter text changed: query now, or after a pause in typing.
+    fn filter_changed(&mut self) {
+        if self.debounce.is_some() {
+            self.list.filter_pending = Some(std::time::Instant::now());
+        } else {
+            self.reload_list(None);
+        }
+    }
+
     /// Fetches the first page for the current filter, then selects `keep`
     /// (by id, never by a stale index) or the first row.
     pub fn reload_list(&mut self, keep: Option<&Id>) {
+        self.list.filter_pending = None;
         let started = std::time::Instant::now();
         let q = AccountListQuery {
             filter: self.list.filter.value().trim().to_string(),

@@ -14,12 +14,15 @@ use super::terminal;
 /// Runs the workbench until the user quits. The terminal is restored on
 /// return, on error and on panic.
 pub fn run(mut app: App) -> io::Result<()> {
+    app.debounce = Some(Duration::from_millis(120));
     let mut guard = terminal::init()?;
     let size = guard.terminal.size()?;
     app.update(Action::Resize(screens::accounts::list_rows(size.height.saturating_sub(2))));
     while !app.quit {
         guard.terminal.draw(|f| screens::draw(&app, f))?;
-        if !event::poll(Duration::from_millis(500))? {
+        let wait = if app.list.filter_pending.is_some() { 30 } else { 500 };
+        if !event::poll(Duration::from_millis(wait))? {
+            app.update(Action::Tick);
             continue;
         }
         match event::read()? {

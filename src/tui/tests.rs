@@ -480,3 +480,19 @@ fn stale_version_shows_both_and_lets_the_user_choose() {
         }
     }
 }
+
+#[test]
+fn filter_waits_for_a_pause_in_typing_when_debounced() {
+    let (_d, mut app) = seeded(Lang::En);
+    app.debounce = Some(std::time::Duration::from_secs(3600));
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "hzxh");
+    assert_eq!(app.list.rows.len(), 2, "no query while typing");
+    assert!(app.list.filter_pending.is_some());
+    app.update(Action::Tick);
+    assert_eq!(app.list.rows.len(), 2, "still within the pause");
+    app.debounce = Some(std::time::Duration::ZERO);
+    app.update(Action::Tick);
+    assert_eq!(app.list.rows.len(), 1);
+    assert!(app.list.filter_pending.is_none());
+}

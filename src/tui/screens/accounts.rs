@@ -23,8 +23,8 @@ const W_TIER: usize = 10;
 const W_ABC: usize = 4;
 const W_ANNUAL: usize = 14;
 const W_OWNER: usize = 8;
-const W_LAST: usize = 13;
-const W_FLAGS: usize = 12;
+const W_LAST: usize = 11;
+const W_FLAGS: usize = 14;
 
 /// Rows of the list that fit in a body of `height` rows (the list's own header and filter line taken off).
 pub fn list_rows(height: u16) -> usize {
@@ -43,7 +43,13 @@ pub fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
         Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(inner);
 
     // Filter line: the input, the count and how long the query took.
-    let count = if l.next.is_some() { format!("{}+", l.rows.len()) } else { l.rows.len().to_string() };
+    let count = if l.filter_pending.is_some() {
+        "…".to_string()
+    } else if l.next.is_some() {
+        format!("{}+", l.rows.len())
+    } else {
+        l.rows.len().to_string()
+    };
     let label = format!("/ {} ", app.t(T::Filter));
     let tail =
         format!(" {}", T::ListCount.fill(app.lang, &[("n", &count), ("ms", &format!("{:.1}", l.last_query_ms))]));
@@ -145,7 +151,7 @@ fn row_line<'a>(app: &App, r: &'a AccountRow, filter: &str, name_w: usize, all: 
         let annual = r.annual.grouped();
         let pad = W_ANNUAL.saturating_sub(annual.len() + 2);
         spans.push(Span::styled(format!("{}{annual}  ", " ".repeat(pad)), base));
-        spans.push(Span::styled(fit(&r.owner, W_OWNER), base));
+        spans.push(Span::styled(fit(&r.owner, W_OWNER - 1) + " ", base));
         let last = r.last_contact.map_or_else(|| "-".to_string(), |d| d.format("%Y-%m-%d").to_string());
         spans.push(Span::styled(fit(&last, W_LAST), base));
         let mut flags = Vec::new();
