@@ -9,9 +9,11 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use kam::config::Config;
+use kam::paths::Paths;
 use kam::store::{AccountListQuery, Store};
-use kam::tui::app::App;
+use kam::tui::app::{Action, App};
 use kam::tui::screens;
 use kam_rules::{Lang, Rules};
 use ratatui::backend::TestBackend;
@@ -78,33 +80,35 @@ fn main() {
     drop(store);
 
     let store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
-    let mut app = App::new(store, rules, Lang::Zh, today());
+    let paths = Paths::for_db(path.clone(), std::env::temp_dir().join("kam-bench-config"));
+    let mut app = App::new(store, paths, Config::default(), rules, Lang::Zh, today());
+    app.update(Action::Resize(screens::accounts::list_rows(38)));
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap_or_else(|e| panic!("{e}"));
     let mut draw = |app: &mut App| {
-        term.draw(|f| screens::render(app, f)).map_or_else(|e| panic!("{e}"), drop);
+        term.draw(|f| screens::draw(app, f)).map_or_else(|e| panic!("{e}"), drop);
     };
     report("frame of the Accounts tab, 120×40", time(100, || draw(&mut app)));
-    let key = |c: KeyCode| Event::Key(KeyEvent::new_with_kind(c, KeyModifiers::NONE, KeyEventKind::Press));
+    let key = |c: KeyCode| Action::Key(KeyEvent::new_with_kind(c, KeyModifiers::NONE, KeyEventKind::Press));
     report(
         "PgDn + frame",
         time(100, || {
-            app.update(&key(KeyCode::PageDown));
+            app.update(key(KeyCode::PageDown));
             draw(&mut app);
         }),
     );
-    app.update(&key(KeyCode::Home));
-    app.update(&key(KeyCode::Char('/')));
+    app.update(key(KeyCode::Home));
+    app.update(key(KeyCode::Char('/')));
     let mut samples = Vec::new();
     for _ in 0..10 {
         for c in "hzxh".chars() {
             let t = Instant::now();
-            app.update(&key(KeyCode::Char(c)));
+            app.update(key(KeyCode::Char(c)));
             draw(&mut app);
             samples.push(t.elapsed());
         }
         for _ in 0..4 {
             let t = Instant::now();
-            app.update(&key(KeyCode::Backspace));
+            app.update(key(KeyCode::Backspace));
             draw(&mut app);
             samples.push(t.elapsed());
         }

@@ -69,7 +69,10 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
         None => {
             let store = commands::open_store(paths, config.user.as_deref(), true)?;
             let today = chrono::Local::now().date_naive();
-            kam::tui::run(kam::tui::app::App::new(store, ctx.rules, lang, today))
+            let config_exists = paths.config_file().exists();
+            let mut app = kam::tui::app::App::new(store, paths.clone(), config.clone(), ctx.rules, lang, today);
+            app.first_start(config_exists);
+            kam::tui::run::run(app).map_err(|e| Failure::failed(e.to_string()))
         }
     }
 }

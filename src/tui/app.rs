@@ -1,23 +1,25 @@
-//! The workbench's state and the one place that changes it.
-//!
-//! Events become changes through [`App::update`]; drawing (in `screens`)
-//! only reads the state. Database work here is one indexed query or one
-//! short transaction per key, well within a frame.
+//! The workbench's state, its one vocabulary of actions and `update`, the
+//! only place that changes state (and the only caller of the store).
+//! Drawing lives in `screens/` and only reads this state.
 
 use chrono::NaiveDate;
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use kam_rules::{Labeled, Lang, Rules, SocialStyle, Tier};
-use tui_input::backend::crossterm::to_input_request;
-use tui_input::Input;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use kam_rules::tier::{annual_volume, decide_tier, max_overdue_days, Receivable};
+use kam_rules::{BuyingRole, Labeled, Lang, Money, Rules, SocialStyle, Tier, TierDecision};
 
+use crate::config::{Config, Role};
 use crate::i18n::T;
 use crate::model::{Account, ChangeEvent, Contact, Feedback, Id, Order, Visit};
-use crate::store::{
-    overlay_cells, record_cells, AccountCursor, AccountListQuery, AccountRow, ChangeLine, Store, StoreError,
-};
-use crate::tui::widgets::form::{Form, Kind, Outcome};
+use crate::paths::Paths;
+use crate::store::{AccountCursor, AccountListQuery, AccountRow, ChangeLine, Store, StoreError, TrashEntry};
 
-/// The five tabs, in key order 1–5.
+use super::widgets::form::{Field, Form};
+use super::widgets::input::TextInput;
+
+/// Rows fetched per page of the account list (keyset paging in the store).
+pub const PAGE: u32 = 200;
+
+/// The tabs across the top, in key order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
     Accounts,
@@ -28,36 +30,20 @@ pub enum Tab {
 }
 
 impl Tab {
-    pub const ALL: [Self; 5] = [Self::Accounts, Self::CallPlans, Self::Presentations, Self::Vip, Self::Today];
+    pub const ALL: [Tab; 5] = [Tab::Accounts, Tab::CallPlans, Tab::Presentations, Tab::Vip, Tab::Today];
 
     pub fn title(self) -> T {
         match self {
-            Self::Accounts => T::TabAccounts,
-            Self::CallPlans => T::TabCallPlans,
-            Self::Presentations => T::TabPresentations,
-            Self::Vip => T::TabVip,
-            Self::Today => T::TabToday,
+            Tab::Accounts => T::TabAccounts,
+            Tab::CallPlans => T::TabCallPlans,
+            Tab::Presentations => T::TabPresentations,
+            Tab::Vip => T::TabVip,
+            Tab::Today => T::TabToday,
         }
     }
 }
 
-/// Rows fetched per page of the account list.
-const PAGE: u32 = 200;
-
-/// The account list: the rows loaded so far (keyset pages), the selection
-/// and the filter as typed.
-pub struct AccountList {
-    pub rows: Vec<AccountRow>,
-    pub next: Option<AccountCursor>,
-    pub selected: usize,
-    pub offset: usize,
-    pub filter: Input,
-    pub filtering: bool,
-    /// Per loaded row, the characters of the name the filter matched (fuzzy).
-    pub highlights: Vec<Vec<u32>>,
-}
-
-/// The sections of an account's detail, in Tab order.
+/// The sections of an account's detail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Section {
     Company,
@@ -65,31 +51,72 @@ pub enum Section {
     Orders,
     Visits,
     Events,
-    Archive,
     History,
 }
 
 impl Section {
-    pub const ALL: [Self; 7] =
-        [Self::Company, Self::Contacts, Self::Orders, Self::Visits, Self::Events, Self::Archive, Self::History];
+    pub const ALL: [Section; 6] =
+        [Section::Company, Section::Contacts, Section::Orders, Section::Visits, Section::Events, Section::History];
 
     pub fn title(self) -> T {
         match self {
-            Self::Company => T::SectionCompany,
-            Self::Contacts => T::SectionContacts,
-            Self::Orders => T::SectionOrders,
-            Self::Visits => T::SectionVisits,
-            Self::Events => T::SectionEvents,
-            Self::Archive => T::SectionArchive,
-            Self::History => T::SectionHistory,
+            Section::Company => T::SecCompany,
+            Section::Contacts => T::SecContacts,
+            Section::Orders => T::SecOrders,
+            Section::Visits => T::SecVisits,
+            Section::Events => T::SecEvents,
+            Section::History => T::SecHistory,
         }
+    }
+
+    fn step(self, by: isize) -> Self {
+        let i = Self::ALL.iter().position(|s| *s == self).unwrap_or(0) as isize;
+        let n = Self::ALL.len() as isize;
+        Self::ALL[((i + by).rem_euclid(n)) as usize]
     }
 }
 
-/// An open account with everything its detail shows, read once on opening.
+/// Columns the account list can be sorted by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortBy {
+    Name,
+    Tier,
+    Annual,
+    Owner,
+    LastContact,
+}
+
+impl SortBy {
+    const ALL: [SortBy; 5] = [SortBy::Name, SortBy::Tier, SortBy::Annual, SortBy::Owner, SortBy::LastContact];
+
+    fn next(self) -> Self {
+        let i = Self::ALL.iter().position(|s| *s == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+}
+
+/// The account list: the rows fetched so far, the selection and the filter.
+#[derive(Debug)]
+pub struct AccountList {
+    pub rows: Vec<AccountRow>,
+    pub next: Option<AccountCursor>,
+    pub selected: usize,
+    /// First row on screen; kept by `update` from the last known height.
+    pub offset: usize,
+    pub filter: TextInput,
+    pub filtering: bool,
+    pub sort: SortBy,
+    pub descending: bool,
+    /// How long the last query took, shown in the status line.
+    pub last_query_ms: f64,
+}
+
+/// What an account's detail shows, read once when it is opened or changed.
+#[derive(Debug)]
 pub struct Detail {
     pub account: Account,
-    pub row: Option<AccountRow>,
+    pub tier: TierDecision,
+    pub tier_reason: String,
     pub contacts: Vec<Contact>,
     pub orders: Vec<Order>,
     pub visits: Vec<Visit>,
@@ -97,63 +124,99 @@ pub struct Detail {
     pub feedback: Vec<Feedback>,
     pub history: Vec<ChangeLine>,
     pub section: Section,
-    pub selected: usize,
+    pub contact_sel: usize,
     pub scroll: u16,
 }
 
-/// What a form saves into.
-pub enum Target {
+/// What a form edits.
+#[derive(Debug, Clone)]
+pub enum Editing {
     Account(Box<Account>),
     Contact(Box<Contact>),
+    Settings,
 }
 
-/// A form being filled, with what it will save.
+/// An open form: the fields, what it edits, and the duplicate guard's findings.
+#[derive(Debug)]
 pub struct FormState {
     pub form: Form,
-    pub target: Target,
-    /// The duplicate warning was shown; the next save goes ahead.
-    pub duplicate_seen: bool,
+    pub editing: Editing,
+    /// Likely duplicates found on the first Ctrl-S; a second Ctrl-S saves anyway.
+    pub duplicates: Option<Vec<String>>,
+    /// Esc was pressed on a changed form: a second Esc drops the changes.
+    pub confirm_drop: bool,
+    /// A message about the save as a whole (a store error).
+    pub error: Option<String>,
 }
 
-/// What to delete once a reason is given.
-pub enum Doomed {
-    Account(Id),
-    Contact(Id),
+/// What a reason dialog is asking for.
+#[derive(Debug, Clone)]
+pub enum ReasonFor {
+    DeleteAccount(Id, String),
+    DeleteContact(Id, String),
 }
 
-/// A popup over the screen; only one at a time.
+/// Popups over the screen, at most one at a time.
+#[derive(Debug)]
 pub enum Popup {
     Help,
-    FirstRun,
     Form(Box<FormState>),
-    Reason { input: Input, doomed: Doomed, name: String, error: bool },
+    Reason {
+        what: ReasonFor,
+        input: TextInput,
+        error: bool,
+    },
+    Trash {
+        entries: Vec<TrashEntry>,
+        selected: usize,
+    },
+    /// Asked on an empty database: fill with demo data, or start blank.
+    Welcome,
 }
 
-/// The whole state of the workbench.
+/// Everything the workbench shows.
 pub struct App {
-    pub store: Store,
-    pub rules: Rules,
+    /// The database file as the status line shows it.
+    pub db_label: String,
     pub lang: Lang,
+    pub rules: Rules,
+    pub store: Store,
+    pub paths: Paths,
+    pub config: Config,
     pub today: NaiveDate,
     pub tab: Tab,
     pub list: AccountList,
     pub detail: Option<Detail>,
     pub popup: Option<Popup>,
-    /// A message on the status line until the next key.
+    /// Changes saved in this session (not yet exported).
+    pub changes: u32,
+    /// A one-line message for the status line (last save, last error).
     pub message: Option<String>,
+    /// Rows of the list visible on screen at the last draw (for paging).
+    pub page_rows: usize,
     pub quit: bool,
-    /// Rows the list shows at once; set by drawing through [`App::set_page_height`].
-    pub page_height: usize,
+}
+
+/// The one vocabulary of what can happen to the workbench.
+#[derive(Debug, Clone)]
+pub enum Action {
+    Key(KeyEvent),
+    Paste(String),
+    /// The terminal now has this many rows for the list.
+    Resize(usize),
+    Quit,
 }
 
 impl App {
-    /// The workbench over an open store; offers demo data on an empty file.
-    pub fn new(store: Store, rules: Rules, lang: Lang, today: NaiveDate) -> Self {
-        let empty = store.is_empty().unwrap_or(false);
+    /// A workbench over `store`. `first_run` opens the settings popup.
+    pub fn new(store: Store, paths: Paths, config: Config, rules: Rules, lang: Lang, today: NaiveDate) -> Self {
         let mut app = Self {
-            store,
-            rules,
+            db_label: store.path().display().to_string(),
             lang,
+            rules,
+            store,
+            paths,
+            config,
             today,
             tab: Tab::Accounts,
             list: AccountList {
@@ -161,34 +224,281 @@ impl App {
                 next: None,
                 selected: 0,
                 offset: 0,
-                filter: Input::default(),
+                filter: TextInput::default(),
                 filtering: false,
-                highlights: Vec::new(),
+                sort: SortBy::Name,
+                descending: false,
+                last_query_ms: 0.0,
             },
             detail: None,
-            popup: empty.then_some(Popup::FirstRun),
+            popup: None,
+            changes: 0,
             message: None,
+            page_rows: 20,
             quit: false,
-            page_height: 20,
         };
-        app.reload();
+        app.reload_list(None);
         app
     }
 
-    pub fn set_page_height(&mut self, h: usize) {
-        self.page_height = h.max(1);
+    /// On the first start: the settings popup (name, role, language), and on
+    /// an empty file the offer of demo data.
+    pub fn first_start(&mut self, config_exists: bool) {
+        if matches!(self.store.is_empty(), Ok(true)) {
+            self.popup = Some(Popup::Welcome);
+        } else if !config_exists {
+            self.open_settings();
+        }
     }
 
-    fn fail(&mut self, e: &StoreError) {
-        self.message = Some(e.to_string());
+    pub fn t(&self, t: T) -> &'static str {
+        t.get(self.lang)
     }
 
-    /// Reads the first page of the list for the filter, keeping the
-    /// selection on the same account when it is still listed.
-    pub fn reload(&mut self) {
-        let keep = self.list.rows.get(self.list.selected).map(|r| r.id.clone());
+    /// The single mutator.
+    pub fn update(&mut self, action: Action) {
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Resize(rows) => {
+                self.page_rows = rows.max(1);
+                self.keep_selection_visible();
+            }
+            Action::Paste(text) => self.paste(&text),
+            Action::Key(key) => {
+                // Act on presses only: Windows reports releases too.
+                if key.kind == KeyEventKind::Release {
+                    return;
+                }
+                self.key(key);
+            }
+        }
+    }
+
+    fn paste(&mut self, text: &str) {
+        match &mut self.popup {
+            Some(Popup::Form(f)) => {
+                f.form.paste(text);
+                f.duplicates = None;
+            }
+            Some(Popup::Reason { input, .. }) => input.paste(text),
+            None if self.list.filtering => {
+                self.list.filter.paste(text);
+                self.reload_list(None);
+            }
+            Some(_) | None => {}
+        }
+    }
+
+    fn key(&mut self, key: KeyEvent) {
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+            self.quit = true;
+            return;
+        }
+        if self.popup.is_some() {
+            self.popup_key(key);
+            return;
+        }
+        if self.tab == Tab::Accounts && self.list.filtering && self.detail.is_none() {
+            self.filter_key(key);
+            return;
+        }
+        match key.code {
+            KeyCode::Char('?') => {
+                self.popup = Some(Popup::Help);
+                return;
+            }
+            KeyCode::Char(',') => {
+                self.open_settings();
+                return;
+            }
+            _ => {}
+        }
+        if self.tab != Tab::Accounts {
+            self.other_tab_key(key);
+        } else if self.detail.is_some() {
+            self.detail_key(key);
+        } else {
+            self.list_key(key);
+        }
+    }
+
+    fn other_tab_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Char('q') => self.quit = true,
+            KeyCode::Char(c @ '1'..='5') => self.switch_tab(c),
+            _ => {}
+        }
+    }
+
+    fn switch_tab(&mut self, c: char) {
+        let i = (c as usize).saturating_sub('1' as usize);
+        if let Some(t) = Tab::ALL.get(i) {
+            self.tab = *t;
+        }
+    }
+
+    fn list_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Char('q') => self.quit = true,
+            KeyCode::Char(c @ '1'..='5') => self.switch_tab(c),
+            KeyCode::Char('/') => self.list.filtering = true,
+            KeyCode::Esc => {
+                if !self.list.filter.value().is_empty() {
+                    self.list.filter.clear();
+                    self.reload_list(None);
+                }
+            }
+            KeyCode::Char('n') => self.open_account_form(Account::default()),
+            KeyCode::Char('e') => {
+                if let Some(id) = self.selected_id() {
+                    match self.store.get::<Account>(&id) {
+                        Ok(a) => self.open_account_form(a),
+                        Err(e) => self.fail(&e),
+                    }
+                }
+            }
+            KeyCode::Char('d') => {
+                if let Some(r) = self.list.rows.get(self.list.selected) {
+                    self.ask_reason(ReasonFor::DeleteAccount(r.id.clone(), r.name.clone()));
+                }
+            }
+            KeyCode::Char('t') => self.open_trash(),
+            KeyCode::Char('s') => {
+                self.list.sort = self.list.sort.next();
+                self.list.descending = false;
+                self.sort_rows();
+            }
+            KeyCode::Char('S') => {
+                self.list.descending = !self.list.descending;
+                self.sort_rows();
+            }
+            KeyCode::Enter => {
+                if let Some(id) = self.selected_id() {
+                    self.open_detail(&id, Section::Company);
+                }
+            }
+            _ => self.move_key(key),
+        }
+    }
+
+    fn move_key(&mut self, key: KeyEvent) {
+        let page = self.page_rows.max(1);
+        let sel = self.list.selected;
+        let target = match key.code {
+            KeyCode::Up | KeyCode::Char('k') => sel.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => sel + 1,
+            KeyCode::PageUp => sel.saturating_sub(page),
+            KeyCode::PageDown => sel + page,
+            KeyCode::Home => 0,
+            KeyCode::End => usize::MAX,
+            _ => return,
+        };
+        if target >= self.list.rows.len() {
+            self.load_more(target);
+        }
+        self.list.selected = target.min(self.list.rows.len().saturating_sub(1));
+        self.keep_selection_visible();
+    }
+
+    fn filter_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Esc => {
+                self.list.filtering = false;
+                self.list.filter.clear();
+                self.reload_list(None);
+            }
+            KeyCode::Enter => self.list.filtering = false,
+            KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => self.move_key(key),
+            _ => {
+                let before = self.list.filter.value().to_string();
+                self.list.filter.handle_key(key);
+                if self.list.filter.value() != before {
+                    self.reload_list(None);
+                }
+            }
+        }
+    }
+
+    fn detail_key(&mut self, key: KeyEvent) {
+        let Some(d) = self.detail.as_mut() else { return };
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') => {
+                let id = d.account.meta.id.clone();
+                self.detail = None;
+                self.reselect(&id);
+            }
+            KeyCode::Tab | KeyCode::Right | KeyCode::Char('l') => {
+                d.section = d.section.step(1);
+                d.scroll = 0;
+            }
+            KeyCode::BackTab | KeyCode::Left | KeyCode::Char('h') => {
+                d.section = d.section.step(-1);
+                d.scroll = 0;
+            }
+            KeyCode::Up | KeyCode::Char('k') => {
+                if d.section == Section::Contacts {
+                    d.contact_sel = d.contact_sel.saturating_sub(1);
+                } else {
+                    d.scroll = d.scroll.saturating_sub(1);
+                }
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                if d.section == Section::Contacts {
+                    d.contact_sel = (d.contact_sel + 1).min(d.contacts.len().saturating_sub(1));
+                } else {
+                    d.scroll = d.scroll.saturating_add(1);
+                }
+            }
+            KeyCode::Home => {
+                d.contact_sel = 0;
+                d.scroll = 0;
+            }
+            KeyCode::Char('e') => {
+                if d.section == Section::Contacts {
+                    if let Some(c) = d.contacts.get(d.contact_sel).cloned() {
+                        self.open_contact_form(c);
+                    }
+                } else {
+                    let a = d.account.clone();
+                    self.open_account_form(a);
+                }
+            }
+            KeyCode::Enter if d.section == Section::Contacts => {
+                if let Some(c) = d.contacts.get(d.contact_sel).cloned() {
+                    self.open_contact_form(c);
+                }
+            }
+            KeyCode::Char('n') => {
+                d.section = Section::Contacts;
+                let c = Contact::of(d.account.meta.id.clone(), "");
+                self.open_contact_form(c);
+            }
+            KeyCode::Char('d') => {
+                let what = if d.section == Section::Contacts {
+                    d.contacts.get(d.contact_sel).map(|c| ReasonFor::DeleteContact(c.meta.id.clone(), c.name.clone()))
+                } else {
+                    Some(ReasonFor::DeleteAccount(d.account.meta.id.clone(), d.account.name.clone()))
+                };
+                if let Some(w) = what {
+                    self.ask_reason(w);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // ---- the list ----------------------------------------------------------
+
+    fn selected_id(&self) -> Option<Id> {
+        self.list.rows.get(self.list.selected).map(|r| r.id.clone())
+    }
+
+    /// Fetches the first page for the current filter, then selects `keep`
+    /// (by id, never by a stale index) or the first row.
+    pub fn reload_list(&mut self, keep: Option<&Id>) {
+        let started = std::time::Instant::now();
         let q = AccountListQuery {
-            filter: self.list.filter.value().to_string(),
+            filter: self.list.filter.value().trim().to_string(),
             after: None,
             limit: PAGE,
             today: self.today,
@@ -197,526 +507,564 @@ impl App {
             Ok(page) => {
                 self.list.rows = page.rows;
                 self.list.next = page.next;
-                self.list.highlights = highlights(self.list.filter.value(), &self.list.rows);
-                self.list.selected = keep.and_then(|id| self.list.rows.iter().position(|r| r.id == id)).unwrap_or(0);
-                self.list.offset = self.list.offset.min(self.list.selected);
             }
-            Err(e) => self.fail(&e),
+            Err(e) => {
+                self.list.rows.clear();
+                self.list.next = None;
+                self.fail(&e);
+            }
         }
+        self.list.last_query_ms = started.elapsed().as_secs_f64() * 1000.0;
+        self.sort_rows_keep(keep);
     }
 
-    /// Loads the next page when the selection nears the end of what is loaded.
-    fn load_more_if_needed(&mut self, all: bool) {
-        while self.list.next.is_some() && (all || self.list.selected + self.page_height >= self.list.rows.len()) {
+    /// Fetches pages until row `target` is loaded or the list ends.
+    fn load_more(&mut self, target: usize) {
+        while target >= self.list.rows.len() {
+            let Some(after) = self.list.next.clone() else { return };
             let q = AccountListQuery {
-                filter: self.list.filter.value().to_string(),
-                after: self.list.next.clone(),
-                limit: if all { PAGE * 10 } else { PAGE },
+                filter: self.list.filter.value().trim().to_string(),
+                after: Some(after),
+                limit: PAGE,
                 today: self.today,
             };
             match self.store.account_page(&self.rules, &q) {
                 Ok(page) => {
-                    let more = highlights(self.list.filter.value(), &page.rows);
-                    self.list.highlights.extend(more);
                     self.list.rows.extend(page.rows);
                     self.list.next = page.next;
                 }
                 Err(e) => {
+                    self.list.next = None;
                     self.fail(&e);
                     return;
                 }
             }
-            if !all {
-                break;
-            }
-        }
-    }
-
-    /// Applies one terminal event.
-    pub fn update(&mut self, event: &Event) {
-        if let Event::Key(k) = event {
-            if k.kind != KeyEventKind::Press && k.kind != KeyEventKind::Repeat {
-                return;
-            }
-            if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
-                self.quit = true;
+            // End on a huge file loads one page per key, not the whole file.
+            if target == usize::MAX {
+                let sel = self.selected_id();
+                self.sort_rows_keep(sel.as_ref());
                 return;
             }
         }
-        if self.popup.is_some() {
-            self.update_popup(event);
-            return;
-        }
-        let Event::Key(key) = event else {
-            if let Event::Paste(text) = event {
-                if self.list.filtering {
-                    for c in text.chars().filter(|c| !c.is_control()) {
-                        self.list.filter.handle(tui_input::InputRequest::InsertChar(c));
-                    }
-                    self.reload();
-                }
-            }
-            return;
-        };
-        self.message = None;
-        if self.list.filtering && self.tab == Tab::Accounts && self.detail.is_none() {
-            self.update_filter(key, event);
-            return;
-        }
-        match key.code {
-            KeyCode::Char('?') => self.popup = Some(Popup::Help),
-            KeyCode::Char(c @ '1'..='5') if self.detail.is_none() => {
-                self.tab = Tab::ALL[c as usize - '1' as usize];
-            }
-            KeyCode::Char('q') if self.detail.is_none() => self.quit = true,
-            _ if self.tab != Tab::Accounts => {}
-            _ if self.detail.is_some() => self.update_detail(key),
-            _ => self.update_list(key),
-        }
+        let sel = self.selected_id();
+        self.sort_rows_keep(sel.as_ref());
     }
 
-    fn update_filter(&mut self, key: &KeyEvent, event: &Event) {
-        match key.code {
-            KeyCode::Esc => {
-                self.list.filter.reset();
-                self.list.filtering = false;
-                self.reload();
-            }
-            KeyCode::Enter => {
-                self.list.filtering = false;
-                self.open_selected();
-            }
-            KeyCode::Down | KeyCode::Up | KeyCode::PageDown | KeyCode::PageUp => self.update_list(key),
-            _ => {
-                if let Some(req) = to_input_request(event) {
-                    if self.list.filter.handle(req).is_some() {
-                        self.list.selected = 0;
-                        self.list.offset = 0;
-                        self.reload();
-                    }
-                }
-            }
-        }
+    fn sort_rows(&mut self) {
+        let sel = self.selected_id();
+        self.sort_rows_keep(sel.as_ref());
     }
 
-    fn update_list(&mut self, key: &KeyEvent) {
-        let n = self.list.rows.len();
-        let page = self.page_height;
-        let sel = &mut self.list.selected;
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') => *sel = (*sel + 1).min(n.saturating_sub(1)),
-            KeyCode::Up | KeyCode::Char('k') => *sel = sel.saturating_sub(1),
-            KeyCode::PageDown => *sel = (*sel + page).min(n.saturating_sub(1)),
-            KeyCode::PageUp => *sel = sel.saturating_sub(page),
-            KeyCode::Home => *sel = 0,
-            KeyCode::End => {
-                self.load_more_if_needed(true);
-                self.list.selected = self.list.rows.len().saturating_sub(1);
-            }
-            KeyCode::Char('/') => self.list.filtering = true,
-            KeyCode::Esc if !self.list.filter.value().is_empty() => {
-                self.list.filter.reset();
-                self.reload();
-            }
-            KeyCode::Enter => self.open_selected(),
-            KeyCode::Char('n') => self.new_account(),
-            KeyCode::Char('e') => {
-                if let Some(id) = self.list.rows.get(self.list.selected).map(|r| r.id.clone()) {
-                    match self.store.get::<Account>(&id) {
-                        Ok(a) => self.edit_account(a),
-                        Err(e) => self.fail(&e),
-                    }
+    fn sort_rows_keep(&mut self, keep: Option<&Id>) {
+        let by = self.list.sort;
+        if by != SortBy::Name || self.list.descending {
+            self.list.rows.sort_by(|a, b| {
+                let o = match by {
+                    // The store's order is by pinyin; a stable sort keeps it within ties.
+                    SortBy::Name => std::cmp::Ordering::Equal,
+                    SortBy::Tier => tier_rank(a.tier.tier).cmp(&tier_rank(b.tier.tier)),
+                    SortBy::Annual => a.annual.cmp(&b.annual),
+                    SortBy::Owner => a.owner.cmp(&b.owner),
+                    SortBy::LastContact => a.last_contact.cmp(&b.last_contact),
+                };
+                if self.list.descending && by != SortBy::Name {
+                    o.reverse()
+                } else {
+                    o
                 }
+            });
+            if by == SortBy::Name && self.list.descending {
+                self.list.rows.reverse();
             }
-            KeyCode::Char('d') => {
-                if let Some(r) = self.list.rows.get(self.list.selected) {
-                    self.ask_delete(Doomed::Account(r.id.clone()), r.name.clone());
-                }
-            }
-            _ => {}
         }
-        self.load_more_if_needed(false);
+        self.reselect_loaded(keep);
+    }
+
+    fn reselect_loaded(&mut self, id: Option<&Id>) {
+        let found = id.and_then(|id| self.list.rows.iter().position(|r| &r.id == id));
+        self.list.selected = found.unwrap_or(0).min(self.list.rows.len().saturating_sub(1));
         self.keep_selection_visible();
     }
 
+    fn reselect(&mut self, id: &Id) {
+        self.reselect_loaded(Some(id));
+    }
+
     fn keep_selection_visible(&mut self) {
-        let h = self.page_height;
+        let h = self.page_rows.max(1);
         let l = &mut self.list;
         if l.selected < l.offset {
             l.offset = l.selected;
         } else if l.selected >= l.offset + h {
             l.offset = l.selected + 1 - h;
         }
+        l.offset = l.offset.min(l.rows.len().saturating_sub(1));
     }
 
-    fn open_selected(&mut self) {
-        if let Some(id) = self.list.rows.get(self.list.selected).map(|r| r.id.clone()) {
-            self.open(&id);
-        }
-    }
+    // ---- detail --------------------------------------------------------------
 
-    /// Opens an account's detail, reading its records once.
-    pub fn open(&mut self, id: &Id) {
-        let read = || -> Result<Detail, StoreError> {
-            Ok(Detail {
-                account: self.store.get(id)?,
-                row: self.list.rows.iter().find(|r| &r.id == id).cloned(),
-                contacts: self.store.list_for_account(id)?,
-                orders: self.store.list_for_account(id)?,
-                visits: self.store.list_for_account(id)?,
-                events: self.store.list_for_account(id)?,
-                feedback: self.store.list_for_account(id)?,
-                history: self.store.history(id)?,
-                section: Section::Company,
-                selected: 0,
-                scroll: 0,
-            })
-        };
-        match read() {
+    fn open_detail(&mut self, id: &Id, section: Section) {
+        match self.read_detail(id) {
             Ok(mut d) => {
-                if let Some(old) = &self.detail {
-                    if old.account.meta.id == *id {
-                        d.section = old.section;
-                        d.selected = old.selected.min(d.contacts.len().saturating_sub(1));
-                    }
-                }
+                d.section = section;
                 self.detail = Some(d);
             }
             Err(e) => self.fail(&e),
         }
     }
 
-    fn update_detail(&mut self, key: &KeyEvent) {
-        let Some(d) = self.detail.as_mut() else { return };
-        let i = Section::ALL.iter().position(|s| *s == d.section).unwrap_or(0);
-        match key.code {
-            KeyCode::Esc | KeyCode::Backspace => {
-                self.detail = None;
-                self.reload();
-            }
-            KeyCode::Tab | KeyCode::Right => {
-                d.section = Section::ALL[(i + 1) % Section::ALL.len()];
-                d.scroll = 0;
-            }
-            KeyCode::BackTab | KeyCode::Left => {
-                d.section = Section::ALL[(i + Section::ALL.len() - 1) % Section::ALL.len()];
-                d.scroll = 0;
-            }
-            KeyCode::Down | KeyCode::Char('j') => {
-                if d.section == Section::Contacts {
-                    d.selected = (d.selected + 1).min(d.contacts.len().saturating_sub(1));
-                } else {
-                    d.scroll = d.scroll.saturating_add(1);
-                }
-            }
-            KeyCode::Up | KeyCode::Char('k') => {
-                if d.section == Section::Contacts {
-                    d.selected = d.selected.saturating_sub(1);
-                } else {
-                    d.scroll = d.scroll.saturating_sub(1);
-                }
-            }
-            KeyCode::PageDown => d.scroll = d.scroll.saturating_add(10),
-            KeyCode::PageUp => d.scroll = d.scroll.saturating_sub(10),
-            KeyCode::Char('n') if d.section == Section::Contacts => {
-                let c = Contact::of(d.account.meta.id.clone(), "");
-                self.edit_contact(c);
-            }
-            KeyCode::Enter | KeyCode::Char('e') if d.section == Section::Contacts => {
-                if let Some(c) = d.contacts.get(d.selected).cloned() {
-                    self.edit_contact(c);
-                }
-            }
-            KeyCode::Char('e') => {
-                let a = d.account.clone();
-                self.edit_account(a);
-            }
-            KeyCode::Char('d') if d.section == Section::Contacts => {
-                if let Some(c) = d.contacts.get(d.selected) {
-                    let (id, name) = (c.meta.id.clone(), c.name.clone());
-                    self.ask_delete(Doomed::Contact(id), name);
-                }
-            }
-            KeyCode::Char('d') => {
-                let (id, name) = (d.account.meta.id.clone(), d.account.name.clone());
-                self.ask_delete(Doomed::Account(id), name);
-            }
-            _ => {}
-        }
+    fn read_detail(&self, id: &Id) -> Result<Detail, StoreError> {
+        let account: Account = self.store.get(id)?;
+        let mut contacts = self.store.contacts_of(id)?;
+        contacts.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut orders: Vec<Order> = self.store.list_for_account(id)?;
+        orders.sort_by_key(|x| std::cmp::Reverse(x.date));
+        let mut visits: Vec<Visit> = self.store.list_for_account(id)?;
+        visits.sort_by_key(|x| std::cmp::Reverse(x.date));
+        let mut events: Vec<ChangeEvent> = self.store.list_for_account(id)?;
+        events.sort_by_key(|x| std::cmp::Reverse(x.date));
+        let mut feedback: Vec<Feedback> = self.store.list_for_account(id)?;
+        feedback.sort_by_key(|x| std::cmp::Reverse(x.date));
+        let mut history = self.store.history(id)?;
+        history.reverse();
+        let annual = annual_volume(&self.rules, orders.iter().map(|o| (o.date, o.amount)), self.today);
+        let overdue = max_overdue_days(
+            orders.iter().filter_map(|o| o.due_date.map(|due| Receivable { due, outstanding: outstanding(o) })),
+            self.today,
+        );
+        let tier = decide_tier(&self.rules, annual, overdue, account.tier_override());
+        let tier_reason = tier.reason(&self.rules, self.lang);
+        Ok(Detail {
+            account,
+            tier,
+            tier_reason,
+            contacts,
+            orders,
+            visits,
+            events,
+            feedback,
+            history,
+            section: Section::Company,
+            contact_sel: 0,
+            scroll: 0,
+        })
     }
 
-    fn ask_delete(&mut self, doomed: Doomed, name: String) {
-        self.popup = Some(Popup::Reason { input: Input::default(), doomed, name, error: false });
-    }
+    // ---- forms -----------------------------------------------------------------
 
-    fn new_account(&mut self) {
-        self.edit_account(Account::named(""));
-    }
-
-    fn edit_account(&mut self, a: Account) {
-        let v = record_cells(&a);
-        let get = |c: &str| v.iter().find(|(k, _)| *k == c).map_or("", |(_, t)| t.as_str());
-        let title = if a.meta.is_new() { T::NewAccount } else { T::EditAccount }.get(self.lang).to_string();
-        let mut tiers = vec![(String::new(), "—".to_string())];
-        tiers.extend(Tier::ALL.iter().map(|t| (t.key().to_string(), t.label(self.lang).to_string())));
-        let form = Form::new(title, self.today)
-            .field("name", Kind::Text, get("name"))
-            .required()
-            .field("short_name", Kind::Text, get("short_name"))
-            .field("industry", Kind::Text, get("industry"))
-            .field("region", Kind::Text, get("region"))
-            .field("address", Kind::Text, get("address"))
-            .field("phone", Kind::Text, get("phone"))
-            .field("website", Kind::Text, get("website"))
-            .field("company_size", Kind::Text, get("company_size"))
-            .field("registered_capital", Kind::Amount, get("registered_capital"))
-            .field("listed", Kind::Flag, get("listed"))
-            .field("owner", Kind::Text, get("owner"))
-            .field("tier_override", Kind::Choice(tiers), get("tier_override"))
-            .field("tier_override_reason", Kind::Text, get("tier_override_reason"))
-            .field("credit_limit", Kind::Amount, get("credit_limit"))
-            .field("payment_terms", Kind::Text, get("payment_terms"))
-            .field("notes", Kind::Text, get("notes"));
-        self.popup = Some(Popup::Form(Box::new(FormState {
-            form,
-            target: Target::Account(Box::new(a)),
-            duplicate_seen: false,
-        })));
-    }
-
-    fn edit_contact(&mut self, c: Contact) {
-        let v = record_cells(&c);
-        let get = |col: &str| v.iter().find(|(k, _)| *k == col).map_or("", |(_, t)| t.as_str());
+    fn open_account_form(&mut self, a: Account) {
         let lang = self.lang;
-        let title = if c.meta.is_new() { T::NewContact } else { T::EditContact }.get(lang).to_string();
-        let none = || (String::new(), "—".to_string());
-        let mut styles = vec![none()];
-        styles.extend(
-            SocialStyle::ALL.iter().map(|s| (s.key().to_string(), format!("{} — {}", s.label(lang), s.advice(lang)))),
-        );
-        let mut roles = vec![none()];
-        roles.extend(
-            kam_rules::BuyingRole::ALL
-                .iter()
-                .map(|r| (r.key().to_string(), format!("{} — {}", r.label(lang), r.note(lang)))),
-        );
-        let mut bosses = vec![none()];
-        if let Some(d) = &self.detail {
-            bosses.extend(
-                d.contacts
+        let tiers: Vec<(String, String)> = std::iter::once((String::new(), T::ByVolume.get(lang).to_string()))
+            .chain(Tier::ALL.iter().map(|t| (t.key().to_string(), t.label(lang).to_string())))
+            .collect();
+        let owner = if a.meta.version == 0 && a.owner.is_empty() { self.user_name() } else { a.owner.clone() };
+        let fields = vec![
+            Field::text("name", T::FName, &a.name).required(),
+            Field::text("short_name", T::FShortName, &a.short_name),
+            Field::text("phone", T::FPhone, &a.phone),
+            Field::text("industry", T::FIndustry, &a.industry),
+            Field::text("region", T::FRegion, &a.region),
+            Field::text("address", T::FAddress, &a.address),
+            Field::text("owner", T::FOwner, &owner),
+            Field::choice("tier_override", T::FTierOverride, tiers, a.tier_override.map(|t| t.key().to_string())),
+            Field::text("tier_override_reason", T::FTierReason, &a.tier_override_reason),
+            Field::amount("credit_limit", T::FCreditLimit, a.credit_limit),
+            Field::text("payment_terms", T::FPaymentTerms, &a.payment_terms),
+            Field::text("notes", T::FNotes, &a.notes),
+        ];
+        let title = if a.meta.version == 0 { T::NewAccount } else { T::EditAccount };
+        self.open_form(Form::new(title, fields), Editing::Account(Box::new(a)));
+    }
+
+    fn open_contact_form(&mut self, c: Contact) {
+        let lang = self.lang;
+        let styles = std::iter::once((String::new(), T::NotSet.get(lang).to_string()))
+            .chain(SocialStyle::ALL.iter().map(|s| (s.key().to_string(), s.label(lang).to_string())))
+            .collect();
+        let roles = std::iter::once((String::new(), T::NotSet.get(lang).to_string()))
+            .chain(BuyingRole::ALL.iter().map(|s| (s.key().to_string(), s.label(lang).to_string())))
+            .collect();
+        let others: Vec<(String, String)> = std::iter::once((String::new(), T::NotSet.get(lang).to_string()))
+            .chain(
+                self.detail
                     .iter()
+                    .flat_map(|d| d.contacts.iter())
                     .filter(|o| o.meta.id != c.meta.id)
                     .map(|o| (o.meta.id.to_string(), format!("{} {}", o.name, o.title))),
-            );
-        }
-        let form = Form::new(title, self.today)
-            .field("name", Kind::Text, get("name"))
-            .required()
-            .field("company", Kind::Text, get("company"))
-            .field("title", Kind::Text, get("title"))
-            .field("phone", Kind::Text, get("phone"))
-            .field("fax", Kind::Text, get("fax"))
-            .field("email", Kind::Text, get("email"))
-            .field("education", Kind::Text, get("education"))
-            .field("birth_date", Kind::Date, get("birth_date"))
-            .field("address", Kind::Text, get("address"))
-            .field("spouse", Kind::Text, get("spouse"))
-            .field("secretary", Kind::Text, get("secretary"))
-            .field("employer", Kind::Text, get("employer"))
-            .field("reports_to", Kind::Choice(bosses), get("reports_to"))
-            .field("background", Kind::Text, get("background"))
-            .field("personality", Kind::Text, get("personality"))
-            .field("social_style", Kind::Choice(styles), get("social_style"))
-            .field("recent", Kind::Text, get("recent"))
-            .field("criteria_technical", Kind::Text, get("criteria_technical"))
-            .field("criteria_business", Kind::Text, get("criteria_business"))
-            .field("buying_role", Kind::Choice(roles), get("buying_role"))
-            .field("personal_agenda", Kind::Text, get("personal_agenda"))
-            .field("political_strategy", Kind::Text, get("political_strategy"))
-            .field("consent", Kind::Flag, get("consent"))
-            .field("consent_date", Kind::Date, get("consent_date"));
+            )
+            .collect();
+        let fields = vec![
+            Field::text("name", T::FPersonName, &c.name).required(),
+            Field::text("title", T::FTitle, &c.title),
+            Field::text("phone", T::FPhone, &c.phone),
+            Field::text("email", T::FEmail, &c.email),
+            Field::date("birth_date", T::FBirthDate, c.birth_date),
+            Field::choice("social_style", T::FSocialStyle, styles, c.social_style.map(|s| s.key().to_string())),
+            Field::choice("buying_role", T::FBuyingRole, roles, c.buying_role.map(|s| s.key().to_string())),
+            Field::choice("reports_to", T::FReportsTo, others, c.reports_to.as_ref().map(ToString::to_string)),
+            Field::text("personality", T::FPersonality, &c.personality),
+            Field::text("personal_agenda", T::FAgenda, &c.personal_agenda),
+            Field::text("political_strategy", T::FStrategy, &c.political_strategy),
+        ];
+        let title = if c.meta.version == 0 { T::NewContact } else { T::EditContact };
+        self.open_form(Form::new(title, fields), Editing::Contact(Box::new(c)));
+    }
+
+    fn open_settings(&mut self) {
+        let lang = self.lang;
+        let roles = vec![
+            ("rep".to_string(), T::RoleRep.get(lang).to_string()),
+            ("staff".to_string(), T::RoleStaff.get(lang).to_string()),
+            ("manager".to_string(), T::RoleManager.get(lang).to_string()),
+        ];
+        let role = match self.config.role {
+            Role::Rep => "rep",
+            Role::Staff => "staff",
+            Role::Manager => "manager",
+        };
+        let langs = vec![("zh".to_string(), "中文".to_string()), ("en".to_string(), "English".to_string())];
+        let fields = vec![
+            Field::text("user", T::FUserName, &self.user_name()).required(),
+            Field::choice("role", T::FRole, roles, Some(role.to_string())),
+            Field::choice("language", T::FLanguage, langs, Some(lang.key().to_string())),
+        ];
+        self.open_form(Form::new(T::Settings, fields), Editing::Settings);
+    }
+
+    fn open_form(&mut self, mut form: Form, editing: Editing) {
+        form.validate_all(self.lang, self.today);
+        cross_check(&mut form, self.lang);
         self.popup = Some(Popup::Form(Box::new(FormState {
             form,
-            target: Target::Contact(Box::new(c)),
-            duplicate_seen: false,
+            editing,
+            duplicates: None,
+            confirm_drop: false,
+            error: None,
         })));
     }
 
-    fn update_popup(&mut self, event: &Event) {
+    pub fn user_name(&self) -> String {
+        self.config.user.clone().unwrap_or_else(|| self.store.user().to_string())
+    }
+
+    fn popup_key(&mut self, key: KeyEvent) {
         let Some(popup) = self.popup.take() else { return };
         self.popup = match popup {
-            Popup::Help => match event {
-                Event::Key(_) => None,
-                _ => Some(Popup::Help),
-            },
-            Popup::FirstRun => match event {
-                Event::Key(k) if k.code == KeyCode::Char('d') => {
+            Popup::Help => None,
+            Popup::Welcome => match key.code {
+                KeyCode::Char('d' | 'D') => {
                     self.fill_demo();
                     None
                 }
-                Event::Key(k) if matches!(k.code, KeyCode::Char('b') | KeyCode::Esc) => None,
-                _ => Some(Popup::FirstRun),
-            },
-            Popup::Reason { mut input, doomed, name, error } => match event {
-                Event::Key(k) if k.code == KeyCode::Esc => None,
-                Event::Key(k) if k.code == KeyCode::Enter => {
-                    if input.value().trim().is_empty() {
-                        Some(Popup::Reason { input, doomed, name, error: true })
+                KeyCode::Esc | KeyCode::Char('b' | 'B') | KeyCode::Enter => {
+                    if self.paths.config_file().exists() {
+                        None
                     } else {
-                        self.delete(&doomed, input.value().trim(), &name);
+                        self.open_settings();
+                        self.popup.take()
+                    }
+                }
+                _ => Some(Popup::Welcome),
+            },
+            Popup::Trash { entries, selected } => self.trash_key(key, entries, selected),
+            Popup::Reason { what, mut input, error } => match key.code {
+                KeyCode::Esc => None,
+                KeyCode::Enter => {
+                    let reason = input.value().trim().to_string();
+                    if reason.is_empty() {
+                        Some(Popup::Reason { what, input, error: true })
+                    } else {
+                        self.delete(&what, &reason);
                         None
                     }
                 }
                 _ => {
-                    if let Some(req) = to_input_request(event) {
-                        input.handle(req);
-                    } else if let Event::Paste(t) = event {
-                        for c in t.chars().filter(|c| !c.is_control()) {
-                            input.handle(tui_input::InputRequest::InsertChar(c));
+                    input.handle_key(key);
+                    Some(Popup::Reason { what, input, error })
+                }
+            },
+            Popup::Form(f) => self.form_key(key, f),
+        };
+    }
+
+    fn form_key(&mut self, key: KeyEvent, mut f: Box<FormState>) -> Option<Popup> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if f.confirm_drop {
+            if key.code == KeyCode::Esc {
+                return self.close_form(&f);
+            }
+            f.confirm_drop = false;
+            return Some(Popup::Form(f));
+        }
+        match key.code {
+            KeyCode::Esc => {
+                if f.form.changed() {
+                    f.confirm_drop = true;
+                    return Some(Popup::Form(f));
+                }
+                return self.close_form(&f);
+            }
+            KeyCode::Char('s') if ctrl => return self.save_form(f),
+            KeyCode::Tab | KeyCode::Down | KeyCode::Enter => f.form.focus_step(1),
+            KeyCode::BackTab | KeyCode::Up => f.form.focus_step(-1),
+            _ => {
+                if f.form.edit_key(key) {
+                    f.duplicates = None;
+                    f.error = None;
+                }
+            }
+        }
+        f.form.validate_all(self.lang, self.today);
+        cross_check(&mut f.form, self.lang);
+        Some(Popup::Form(f))
+    }
+
+    fn close_form(&mut self, f: &FormState) -> Option<Popup> {
+        if matches!(f.editing, Editing::Settings) && !self.paths.config_file().exists() {
+            // Esc on the first-run popup keeps the defaults, and asks no more.
+            self.write_config();
+        }
+        None
+    }
+
+    fn save_form(&mut self, mut f: Box<FormState>) -> Option<Popup> {
+        let lang = self.lang;
+        f.form.validate_all(lang, self.today);
+        cross_check(&mut f.form, lang);
+        if let Some(i) = f.form.first_error() {
+            f.form.focus = i;
+            f.error = Some(T::FixErrors.get(lang).to_string());
+            return Some(Popup::Form(f));
+        }
+        let reason = String::new();
+        let result = match &f.editing {
+            Editing::Settings => {
+                self.config.user = Some(f.form.text("user"));
+                self.config.role = match f.form.text("role").as_str() {
+                    "manager" => Role::Manager,
+                    "staff" => Role::Staff,
+                    _ => Role::Rep,
+                };
+                let l = f.form.text("language");
+                self.config.language = Some(l.clone());
+                if let Some(l) = Lang::parse(&l) {
+                    self.lang = l;
+                }
+                self.store.set_user(self.user_name());
+                self.write_config();
+                self.reload_list(self.selected_id().as_ref());
+                return None;
+            }
+            Editing::Account(a) => {
+                let mut a = (**a).clone();
+                apply_account(&f.form, &mut a);
+                if a.meta.version == 0 && f.duplicates.is_none() {
+                    match self.store.similar_accounts(&a.name, &a.phone) {
+                        Ok(d) if !d.is_empty() => {
+                            f.duplicates = Some(d.into_iter().map(|(_, n)| n).collect());
+                            return Some(Popup::Form(f));
+                        }
+                        Ok(_) => {}
+                        Err(e) => {
+                            f.error = Some(e.to_string());
+                            return Some(Popup::Form(f));
                         }
                     }
-                    Some(Popup::Reason { input, doomed, name, error })
                 }
-            },
-            Popup::Form(mut state) => match state.form.handle(event, self.lang) {
-                Outcome::Cancel => None,
-                Outcome::Nothing => Some(Popup::Form(state)),
-                Outcome::Save => self.save(state),
-            },
+                self.store.save(&mut a, &reason).map(|()| (a.meta.id.clone(), None))
+            }
+            Editing::Contact(c) => {
+                let mut c = (**c).clone();
+                apply_contact(&f.form, &mut c);
+                if c.meta.version == 0 && f.duplicates.is_none() {
+                    match self.store.similar_contacts(&c.name, &c.phone, &c.account_id) {
+                        Ok(d) if !d.is_empty() => {
+                            f.duplicates = Some(vec![c.name.clone(); d.len()]);
+                            return Some(Popup::Form(f));
+                        }
+                        Ok(_) => {}
+                        Err(e) => {
+                            f.error = Some(e.to_string());
+                            return Some(Popup::Form(f));
+                        }
+                    }
+                }
+                let account = c.account_id.clone();
+                self.store.save(&mut c, &reason).map(|()| (account, Some(c.meta.id.clone())))
+            }
         };
-    }
-
-    fn fill_demo(&mut self) {
-        let opts = crate::commands::demo::Options { accounts: 300, seed: 1, today: self.today };
-        if let Err(e) = crate::commands::demo::generate(&mut self.store, &self.rules, &opts) {
-            self.fail(&e);
+        match result {
+            Ok((account_id, contact)) => {
+                self.changes += 1;
+                self.message = Some(T::Saved.get(lang).to_string());
+                self.reload_list(Some(&account_id));
+                let section = if contact.is_some() { Section::Contacts } else { Section::Company };
+                self.open_detail(&account_id, section);
+                if let (Some(d), Some(cid)) = (self.detail.as_mut(), contact) {
+                    d.contact_sel = d.contacts.iter().position(|c| c.meta.id == cid).unwrap_or(0);
+                }
+                None
+            }
+            Err(StoreError::Invalid { error, .. }) => {
+                f.form.set_error(&error.field, &error.message);
+                f.error = Some(error.to_string());
+                Some(Popup::Form(f))
+            }
+            Err(e) => {
+                // A failed save keeps every typed character.
+                f.error = Some(e.to_string());
+                Some(Popup::Form(f))
+            }
         }
-        self.reload();
     }
 
-    fn delete(&mut self, doomed: &Doomed, reason: &str, name: &str) {
-        let done = match doomed {
-            Doomed::Account(id) => self.store.delete::<Account>(id, reason),
-            Doomed::Contact(id) => self.store.delete::<Contact>(id, reason),
+    fn write_config(&mut self) {
+        let path = self.paths.config_file();
+        let text = match toml::to_string(&self.config) {
+            Ok(t) => t,
+            Err(e) => {
+                self.message = Some(e.to_string());
+                return;
+            }
         };
-        match done {
-            Ok(()) => {
-                self.message = Some(T::Deleted.fill(self.lang, &[("name", name)]));
-                if matches!(doomed, Doomed::Account(_)) {
-                    self.detail = None;
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        if let Err(e) = std::fs::write(&path, text) {
+            self.message = Some(format!("{}: {e}", path.display()));
+        }
+    }
+
+    // ---- delete, trash, demo --------------------------------------------------
+
+    fn ask_reason(&mut self, what: ReasonFor) {
+        self.popup = Some(Popup::Reason { what, input: TextInput::default(), error: false });
+    }
+
+    fn delete(&mut self, what: &ReasonFor, reason: &str) {
+        let result = match what {
+            ReasonFor::DeleteAccount(id, _) => self.store.delete::<Account>(id, reason).map(|()| None),
+            ReasonFor::DeleteContact(id, _) => self
+                .store
+                .delete::<Contact>(id, reason)
+                .map(|()| self.detail.as_ref().map(|d| d.account.meta.id.clone())),
+        };
+        match result {
+            Ok(reopen) => {
+                self.changes += 1;
+                self.message = Some(T::MovedToTrash.get(self.lang).to_string());
+                let keep = self.selected_id();
+                self.detail = None;
+                self.reload_list(keep.as_ref());
+                if let Some(id) = reopen {
+                    self.open_detail(&id, Section::Contacts);
                 }
-                self.refresh_open();
             }
             Err(e) => self.fail(&e),
         }
     }
 
-    /// Re-reads the open account (after a save) and the list.
-    fn refresh_open(&mut self) {
-        self.reload();
-        if let Some(id) = self.detail.as_ref().map(|d| d.account.meta.id.clone()) {
-            self.open(&id);
+    fn open_trash(&mut self) {
+        match self.store.trash() {
+            Ok(entries) => self.popup = Some(Popup::Trash { entries, selected: 0 }),
+            Err(e) => self.fail(&e),
         }
     }
 
-    /// Saves a form; on any failure the form comes back with the error
-    /// beside its field and every typed character in place.
-    fn save(&mut self, mut state: Box<FormState>) -> Option<Popup> {
-        let lang = self.lang;
-        state.form.message = None;
-        if !state.form.check_all(lang) {
-            return Some(Popup::Form(state));
-        }
-        let cells = state.form.cells();
-        let refs: Vec<(&str, &str)> = cells.iter().map(|(c, t)| (*c, t.as_str())).collect();
-        let result = match &state.target {
-            Target::Account(base) => match overlay_cells(base.as_ref(), &refs) {
-                Err(errors) => Err(errors),
-                Ok(mut a) => {
-                    if a.meta.is_new() && !state.duplicate_seen {
-                        match self.store.similar_accounts(&a.name, &a.phone) {
-                            Ok(similar) if !similar.is_empty() => {
-                                let names: Vec<String> = similar.into_iter().map(|(_, n)| n).collect();
-                                state.form.message =
-                                    Some(T::DuplicateWarning.fill(lang, &[("names", &names.join("、"))]));
-                                state.duplicate_seen = true;
-                                return Some(Popup::Form(state));
-                            }
-                            Ok(_) => {}
-                            Err(e) => {
-                                state.form.message = Some(e.to_string());
-                                return Some(Popup::Form(state));
-                            }
-                        }
+    fn trash_key(&mut self, key: KeyEvent, entries: Vec<TrashEntry>, selected: usize) -> Option<Popup> {
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') => None,
+            KeyCode::Up => Some(Popup::Trash { entries, selected: selected.saturating_sub(1) }),
+            KeyCode::Down => {
+                let s = (selected + 1).min(entries.len().saturating_sub(1));
+                Some(Popup::Trash { entries, selected: s })
+            }
+            KeyCode::Enter | KeyCode::Char('r') => {
+                let e = entries.get(selected)?;
+                let id = e.id.clone();
+                match self.store.restore(&id) {
+                    Ok(_) => {
+                        self.changes += 1;
+                        self.message = Some(T::Restored.get(self.lang).to_string());
+                        self.reload_list(Some(&id));
                     }
-                    let id = a.meta.id.clone();
-                    Ok(self.store.save(&mut a, "").map(|()| Some(id)))
+                    Err(err) => self.fail(&err),
                 }
-            },
-            Target::Contact(base) => match overlay_cells(base.as_ref(), &refs) {
-                Err(errors) => Err(errors),
-                Ok(mut c) => Ok(self.store.save(&mut c, "").map(|()| None)),
-            },
-        };
-        match result {
-            Err(errors) => {
-                state.form.set_errors(errors.into_iter().map(|e| (e.column, e.message)).collect());
-                Some(Popup::Form(state))
-            }
-            Ok(Err(StoreError::Conflict(c))) => {
-                let theirs = c.current_version();
-                state.form.message = Some(T::ConflictMessage.fill(lang, &[("theirs", &theirs.to_string())]));
-                match &mut state.target {
-                    Target::Account(a) => a.meta.version = theirs,
-                    Target::Contact(x) => x.meta.version = theirs,
-                }
-                Some(Popup::Form(state))
-            }
-            Ok(Err(StoreError::Invalid { error, .. })) => {
-                state.form.set_errors(vec![(error.field, error.message)]);
-                Some(Popup::Form(state))
-            }
-            Ok(Err(e)) => {
-                state.form.message = Some(e.to_string());
-                Some(Popup::Form(state))
-            }
-            Ok(Ok(opened)) => {
-                self.message = Some(T::Saved.get(lang).to_string());
-                self.reload();
-                match opened {
-                    Some(id) if self.detail.is_none() => {
-                        if let Some(i) = self.list.rows.iter().position(|r| r.id == id) {
-                            self.list.selected = i;
-                            self.keep_selection_visible();
-                        }
+                match self.store.trash() {
+                    Ok(entries) if !entries.is_empty() => {
+                        let s = selected.min(entries.len() - 1);
+                        Some(Popup::Trash { entries, selected: s })
                     }
-                    _ => self.refresh_open(),
+                    _ => None,
                 }
-                None
             }
+            _ => Some(Popup::Trash { entries, selected }),
         }
+    }
+
+    fn fill_demo(&mut self) {
+        let o = crate::commands::demo::Options { accounts: 200, seed: 1, today: self.today };
+        match crate::commands::demo::generate(&mut self.store, &self.rules, &o) {
+            Ok(c) => {
+                self.message = Some(T::DemoFilled.fill(self.lang, &[("accounts", &c.accounts.to_string())]));
+                self.reload_list(None);
+            }
+            Err(e) => self.fail(&e),
+        }
+    }
+
+    fn fail(&mut self, e: &StoreError) {
+        self.message = Some(format!("{}: {e}", T::ErrorPrefix.get(self.lang)));
     }
 }
 
-/// The characters of each name the filter matches, by nucleo's fuzzy
-/// matcher (a pinyin or phone match highlights nothing in the name).
-fn highlights(filter: &str, rows: &[AccountRow]) -> Vec<Vec<u32>> {
-    use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
-    use nucleo_matcher::{Config, Matcher, Utf32Str};
-    let filter = filter.trim();
-    if filter.is_empty() {
-        return vec![Vec::new(); rows.len()];
+fn tier_rank(t: Tier) -> u8 {
+    match t {
+        Tier::Silver => 0,
+        Tier::Gold => 1,
+        Tier::Platinum => 2,
     }
-    let mut matcher = Matcher::new(Config::DEFAULT);
-    let pattern = Pattern::parse(filter, CaseMatching::Ignore, Normalization::Smart);
-    let mut buf = Vec::new();
-    rows.iter()
-        .map(|r| {
-            let mut hits = Vec::new();
-            pattern.indices(Utf32Str::new(&r.name, &mut buf), &mut matcher, &mut hits);
-            hits.sort_unstable();
-            hits.dedup();
-            hits
-        })
-        .collect()
+}
+
+/// What is still owed on an order.
+pub fn outstanding(o: &Order) -> Money {
+    let paid: Money = o.collections.iter().map(|c| c.amount).sum();
+    o.net_amount - paid
+}
+
+fn apply_account(f: &Form, a: &mut Account) {
+    a.name = f.text("name").trim().to_string();
+    a.short_name = f.text("short_name");
+    a.phone = f.text("phone");
+    a.industry = f.text("industry");
+    a.region = f.text("region");
+    a.address = f.text("address");
+    a.owner = f.text("owner");
+    a.tier_override = Tier::parse(&f.text("tier_override"));
+    a.tier_override_reason = f.text("tier_override_reason");
+    a.credit_limit = Money::parse(&f.text("credit_limit")).ok().filter(|_| !f.text("credit_limit").trim().is_empty());
+    a.payment_terms = f.text("payment_terms");
+    a.notes = f.text("notes");
+}
+
+fn apply_contact(f: &Form, c: &mut Contact) {
+    c.name = f.text("name").trim().to_string();
+    c.title = f.text("title");
+    c.phone = f.text("phone");
+    c.email = f.text("email");
+    c.birth_date = f.date("birth_date");
+    c.social_style = SocialStyle::parse(&f.text("social_style"));
+    c.buying_role = BuyingRole::parse(&f.text("buying_role"));
+    c.reports_to = Id::parse(&f.text("reports_to")).ok();
+    c.personality = f.text("personality");
+    c.personal_agenda = f.text("personal_agenda");
+    c.political_strategy = f.text("political_strategy");
+}
+
+/// Cross-field checks the form cannot make alone.
+pub fn cross_check(f: &mut Form, lang: Lang) {
+    if f.has("tier_override") && !f.text("tier_override").is_empty() && f.text("tier_override_reason").trim().is_empty()
+    {
+        f.set_error("tier_override_reason", T::OverrideNeedsReason.get(lang));
+    }
 }

@@ -1,290 +1,471 @@
-//! The Accounts tab: the account list and an account's detail.
+//! The Accounts tab: the list (only the visible rows are built) and an
+//! account's detail with its sections.
 
-use kam_rules::{Labeled, Lang};
+use kam_rules::{AllianceStatus, BuyingRole, Labeled};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, List, ListItem, ListState, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Tabs, Wrap};
 use ratatui::Frame;
-use unicode_width::UnicodeWidthStr;
 
-use crate::i18n::{column_label, T};
-use crate::model::ArchiveCategory;
-use crate::store::{record_cells, AccountRow};
-use crate::tui::app::{App, Detail, Section};
+use super::fit;
+use crate::i18n::T;
+use crate::model::Contact;
+use crate::store::AccountRow;
+use crate::tui::app::{outstanding, App, Detail, Section, SortBy};
 
-pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
-    match &app.detail {
-        Some(d) => detail(app, d, frame, area),
-        None => list(app, frame, area),
-    }
+/// The style of a matched character in a filtered name.
+pub const MATCH: Style = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD.union(Modifier::UNDERLINED));
+/// The style of a downgraded tier and of overdue flags.
+pub const ALERT: Style = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
+
+const W_TIER: usize = 10;
+const W_ABC: usize = 4;
+const W_ANNUAL: usize = 14;
+const W_OWNER: usize = 8;
+const W_LAST: usize = 11;
+const W_FLAGS: usize = 12;
+
+/// Rows of the list that fit in a body of `height` rows (the list's own header and filter line taken off).
+pub fn list_rows(height: u16) -> usize {
+    usize::from(height.saturating_sub(4))
 }
 
-/// Rows the list can show in `area` (the table header and filter line aside).
-pub fn list_height(area: Rect) -> usize {
-    usize::from(area.height.saturating_sub(4))
-}
-
-fn tier_text(r: &AccountRow, lang: Lang) -> String {
-    let mark = if r.tier.downgraded {
-        "↓"
-    } else if r.tier.overridden.is_some() {
-        "*"
-    } else {
-        ""
-    };
-    format!("{}{mark}", r.tier.tier.label(lang))
-}
-
-fn flags(r: &AccountRow, lang: Lang) -> String {
-    let mut f = Vec::new();
-    if r.cadence.visit_overdue_by.is_some() {
-        f.push(T::FlagVisit.get(lang));
-    }
-    if r.cadence.contact_overdue_by.is_some() {
-        f.push(T::FlagContact.get(lang));
-    }
-    if r.receivable_overdue {
-        f.push(T::FlagReceivable.get(lang));
-    }
-    f.join(" ")
-}
-
-/// The name with the characters the filter matched in bold yellow.
-fn highlighted(name: &str, hits: &[u32]) -> Line<'static> {
-    if hits.is_empty() {
-        return Line::from(name.to_string());
-    }
-    let hit = Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD);
-    Line::from(
-        name.chars()
-            .enumerate()
-            .map(|(i, c)| {
-                let on = u32::try_from(i).is_ok_and(|i| hits.contains(&i));
-                Span::styled(c.to_string(), if on { hit } else { Style::default() })
-            })
-            .collect::<Vec<_>>(),
-    )
-}
-
-fn list(app: &App, frame: &mut Frame<'_>, area: Rect) {
-    let l = app.lang;
-    let [filter_area, table_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
-    let f = &app.list.filter;
-    let prompt = format!("{}: ", T::FilterPrompt.get(l));
-    let style = if app.list.filtering { Style::default().fg(Color::Yellow) } else { Style::default().fg(Color::Gray) };
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![Span::styled(prompt.clone(), style), Span::raw(f.value().to_string())])),
-        filter_area,
-    );
-    if app.list.filtering && app.popup.is_none() {
-        let x = filter_area.x + u16::try_from(prompt.width() + f.visual_cursor()).unwrap_or(0);
-        frame.set_cursor_position((x.min(filter_area.right().saturating_sub(1)), filter_area.y));
-    }
-    let block = Block::default().borders(Borders::ALL).title(format!(
-        " {} ({}{}) ",
-        T::TabAccounts.get(l),
-        app.list.rows.len(),
-        if app.list.next.is_some() { "+" } else { "" }
-    ));
-    if app.list.rows.is_empty() {
-        let empty = if f.value().is_empty() { T::NoAccounts } else { T::NoMatch };
-        frame.render_widget(Paragraph::new(empty.get(l)).block(block), table_area);
+pub fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
+    let l = &app.list;
+    let block = Block::default().borders(Borders::ALL).title(app.t(T::TabAccounts));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height < 2 || inner.width < 10 {
         return;
     }
-    let height = list_height(area);
-    let start = app.list.offset.min(app.list.rows.len().saturating_sub(1));
-    // Only the rows on screen are built: the list costs the same at 100 or 100,000 accounts.
-    let rows = app.list.rows.iter().enumerate().skip(start).take(height).map(|(i, r)| {
-        let hits = app.list.highlights.get(i).map_or(&[][..], Vec::as_slice);
-        let tier_style = if r.tier.downgraded { Style::default().fg(Color::Red) } else { Style::default() };
-        let flag_style = Style::default().fg(Color::Red);
-        Row::new(vec![
-            Cell::from(highlighted(&r.name, hits)),
-            Cell::from(Span::styled(tier_text(r, l), tier_style)),
-            Cell::from(r.abc.map_or("—", |c| c.key()).to_uppercase()),
-            Cell::from(Line::from(r.annual.grouped()).right_aligned()),
-            Cell::from(r.owner.clone()),
-            Cell::from(r.last_contact.map_or_else(|| "—".to_string(), |d| d.to_string())),
-            Cell::from(Span::styled(flags(r, l), flag_style)),
-        ])
-        .style(if i == app.list.selected {
-            Style::default().add_modifier(Modifier::REVERSED)
-        } else {
-            Style::default()
-        })
-    });
-    let header = Row::new(
-        [T::ColName, T::ColTier, T::ColAbc, T::ColAnnual, T::ColOwner, T::ColLastContact, T::ColFlags]
-            .map(|t| t.get(l)),
-    )
-    .style(Style::default().add_modifier(Modifier::BOLD));
-    let widths = [
-        Constraint::Fill(2),
-        Constraint::Length(9),
-        Constraint::Length(4),
-        Constraint::Length(14),
-        Constraint::Length(8),
-        Constraint::Length(10),
-        Constraint::Fill(1),
-    ];
-    frame.render_widget(Table::new(rows, widths).header(header).block(block).column_spacing(1), table_area);
+    let [bar, head, rows] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+
+    // Filter line: the input, the count and how long the query took.
+    let count = if l.next.is_some() { format!("{}+", l.rows.len()) } else { l.rows.len().to_string() };
+    let label = format!("/ {} ", app.t(T::Filter));
+    let tail =
+        format!(" {}", T::ListCount.fill(app.lang, &[("n", &count), ("ms", &format!("{:.1}", l.last_query_ms))]));
+    let lw = unicode_width::UnicodeWidthStr::width(label.as_str()) as u16;
+    let tw = (unicode_width::UnicodeWidthStr::width(tail.as_str()) as u16).min(bar.width.saturating_sub(lw));
+    let [label_area, input_area, count_area] =
+        Layout::horizontal([Constraint::Length(lw), Constraint::Min(0), Constraint::Length(tw)]).areas(bar);
+    let label_style = if l.filtering { Style::default().fg(Color::Cyan) } else { Style::default().fg(Color::DarkGray) };
+    frame.render_widget(Paragraph::new(Span::styled(label, label_style)), label_area);
+    if l.filter.value().is_empty() && !l.filtering {
+        frame.render_widget(
+            Paragraph::new(Span::styled(app.t(T::FilterHint), Style::default().fg(Color::DarkGray))),
+            input_area,
+        );
+    } else {
+        l.filter.render(frame, input_area, Style::default().fg(Color::White), l.filtering);
+    }
+    frame.render_widget(Paragraph::new(Span::styled(tail, Style::default().fg(Color::DarkGray))), count_area);
+
+    let width = usize::from(inner.width);
+    let fixed = W_TIER + W_ABC + W_ANNUAL + W_OWNER + W_LAST + W_FLAGS;
+    let (name_w, show_all) =
+        if width >= fixed + 16 { (width - fixed, true) } else { (width.saturating_sub(W_TIER), false) };
+    let arrow = if l.descending { "↓" } else { "↑" };
+    let col = |t: T, by: SortBy, w: usize| {
+        let mut s = app.t(t).to_string();
+        if l.sort == by {
+            s.push_str(arrow);
+        }
+        fit(&s, w)
+    };
+    let mut header = col(T::ColName, SortBy::Name, name_w) + &col(T::ColTier, SortBy::Tier, W_TIER);
+    if show_all {
+        header += &fit(app.t(T::ColAbc), W_ABC);
+        header += &col(T::ColAnnual, SortBy::Annual, W_ANNUAL);
+        header += &col(T::ColOwner, SortBy::Owner, W_OWNER);
+        header += &col(T::ColLast, SortBy::LastContact, W_LAST);
+        header += &fit(app.t(T::ColFlags), W_FLAGS);
+    }
+    frame.render_widget(
+        Paragraph::new(Span::styled(header, Style::default().add_modifier(Modifier::BOLD).fg(Color::Cyan))),
+        head,
+    );
+
+    if l.rows.is_empty() {
+        let msg = if l.filter.value().is_empty() { T::NoAccounts } else { T::NoMatch };
+        frame.render_widget(Paragraph::new(app.t(msg)).wrap(Wrap { trim: false }), rows);
+        return;
+    }
+    // Virtualised: build only the rows on screen.
+    let h = usize::from(rows.height);
+    let offset = l.offset.min(l.rows.len().saturating_sub(1));
+    let offset = if l.selected >= offset + h { l.selected + 1 - h } else { offset.min(l.selected) };
+    let filter = l.filter.value().trim();
+    let lines: Vec<Line> = l
+        .rows
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(h)
+        .map(|(i, r)| row_line(app, r, filter, name_w, show_all, i == l.selected))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), rows);
 }
 
-fn detail(app: &App, d: &Detail, frame: &mut Frame<'_>, area: Rect) {
-    let l = app.lang;
-    let [left, right] = Layout::horizontal([Constraint::Length(20), Constraint::Min(10)]).areas(area);
-    let items: Vec<ListItem<'_>> = Section::ALL.iter().map(|s| ListItem::new(s.title().get(l))).collect();
-    let mut state = ListState::default().with_selected(Section::ALL.iter().position(|s| *s == d.section));
-    frame.render_stateful_widget(
-        List::new(items)
-            .block(Block::default().borders(Borders::ALL).title(format!(" {} ", d.account.name)))
-            .highlight_style(Style::default().add_modifier(Modifier::REVERSED)),
-        left,
-        &mut state,
+fn row_line<'a>(app: &App, r: &'a AccountRow, filter: &str, name_w: usize, all: bool, selected: bool) -> Line<'a> {
+    let base =
+        if selected { Style::default().bg(Color::DarkGray).add_modifier(Modifier::BOLD) } else { Style::default() };
+    let mut spans = highlight(&fit(&r.name, name_w.saturating_sub(1)), filter, base);
+    spans.push(Span::styled(" ", base));
+    let tier = r.tier.tier.label(app.lang);
+    if r.tier.downgraded {
+        spans.push(Span::styled(fit(&format!("{tier}↓"), W_TIER), base.patch(ALERT)));
+    } else {
+        spans.push(Span::styled(fit(tier, W_TIER), base));
+    }
+    if all {
+        let abc = r.abc.map_or("-", |c| c.key());
+        spans.push(Span::styled(fit(abc, W_ABC), base));
+        let annual = r.annual.grouped();
+        let pad = W_ANNUAL.saturating_sub(annual.len() + 2);
+        spans.push(Span::styled(format!("{}{annual}  ", " ".repeat(pad)), base));
+        spans.push(Span::styled(fit(&r.owner, W_OWNER), base));
+        let last = r.last_contact.map_or_else(|| "-".to_string(), |d| d.format("%Y-%m-%d").to_string());
+        spans.push(Span::styled(fit(&last, W_LAST), base));
+        let mut flags = Vec::new();
+        if r.cadence.is_overdue() {
+            flags.push(app.t(T::FlagCadence));
+        }
+        if r.receivable_overdue {
+            flags.push(app.t(T::FlagReceivable));
+        }
+        spans.push(Span::styled(fit(&flags.join(" "), W_FLAGS), base.patch(ALERT)));
+    }
+    Line::from(spans)
+}
+
+/// Splits `name` into spans with the characters matched by `filter`
+/// (literally, or by pinyin initials / full syllables) in [`MATCH`] style.
+pub fn highlight(name: &str, filter: &str, base: Style) -> Vec<Span<'static>> {
+    let marks = match_marks(name, filter);
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut run = String::new();
+    let mut run_mark = false;
+    for (c, m) in name.chars().zip(marks) {
+        if m != run_mark && !run.is_empty() {
+            let st = if run_mark { base.patch(MATCH) } else { base };
+            spans.push(Span::styled(std::mem::take(&mut run), st));
+        }
+        run_mark = m;
+        run.push(c);
+    }
+    if !run.is_empty() {
+        spans.push(Span::styled(run, if run_mark { base.patch(MATCH) } else { base }));
+    }
+    spans
+}
+
+/// Which characters of `name` the filter matched.
+pub fn match_marks(name: &str, filter: &str) -> Vec<bool> {
+    use pinyin::ToPinyin;
+    let chars: Vec<char> = name.chars().collect();
+    let mut marks = vec![false; chars.len()];
+    let q: Vec<char> = filter.to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
+    if q.is_empty() {
+        return marks;
+    }
+    // Literal, case-insensitive.
+    let lower: Vec<char> = chars.iter().map(|c| c.to_lowercase().next().unwrap_or(*c)).collect();
+    if let Some(start) = (0..=lower.len().saturating_sub(q.len())).find(|&i| lower[i..].starts_with(&q)) {
+        if lower.len() >= q.len() {
+            marks[start..start + q.len()].iter_mut().for_each(|m| *m = true);
+            return marks;
+        }
+    }
+    if !q.iter().all(char::is_ascii_alphabetic) {
+        return marks;
+    }
+    let q: String = q.into_iter().collect();
+    let syllables: Vec<Option<&str>> = chars.iter().map(|c| c.to_pinyin().map(pinyin::Pinyin::plain)).collect();
+    for start in 0..chars.len() {
+        let mut pos = 0;
+        let mut j = start;
+        let mut hit = Vec::new();
+        while pos < q.len() && j < chars.len() {
+            let Some(s) = syllables[j] else { break };
+            let rest = &q[pos..];
+            if rest.starts_with(s) {
+                pos += s.len();
+            } else if rest.as_bytes().first() == s.as_bytes().first() {
+                pos += 1;
+            } else {
+                break;
+            }
+            hit.push(j);
+            j += 1;
+        }
+        if pos == q.len() {
+            for h in hit {
+                marks[h] = true;
+            }
+            return marks;
+        }
+    }
+    marks
+}
+
+pub fn draw_detail(app: &App, d: &Detail, frame: &mut Frame, area: Rect) {
+    let a = &d.account;
+    let block = Block::default().borders(Borders::ALL).title(format!(" {} ", a.name));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height < 3 || inner.width < 10 {
+        return;
+    }
+    let [tier, tabs, body] =
+        Layout::vertical([Constraint::Length(2), Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let tier_style = if d.tier.downgraded { ALERT } else { Style::default().add_modifier(Modifier::BOLD) };
+    let mut tier_line = vec![
+        Span::raw(format!("{}: ", app.t(T::TierLabel))),
+        Span::styled(d.tier.tier.label(app.lang).to_string(), tier_style),
+    ];
+    if d.tier.downgraded {
+        tier_line.push(Span::styled(format!(" {}", app.t(T::DowngradedMark)), ALERT));
+    }
+    tier_line.push(Span::raw(format!("  {}: {}", app.t(T::AnnualLabel), d.tier.annual.grouped())));
+    let lines =
+        vec![Line::from(tier_line), Line::from(Span::styled(d.tier_reason.clone(), Style::default().fg(Color::Gray)))];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), tier);
+    let titles: Vec<String> = Section::ALL.iter().map(|s| app.t(s.title()).to_string()).collect();
+    let sel = Section::ALL.iter().position(|s| *s == d.section).unwrap_or(0);
+    frame.render_widget(
+        Tabs::new(titles).select(sel).highlight_style(Style::default().fg(Color::Black).bg(Color::Cyan)).divider("·"),
+        tabs,
     );
-    let lines = section_lines(app, d);
-    let block = Block::default().borders(Borders::ALL).title(format!(" {} ", d.section.title().get(l)));
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((d.scroll, 0)), right);
+    match d.section {
+        Section::Company => draw_company(app, d, frame, body),
+        Section::Contacts => draw_contacts(app, d, frame, body),
+        section => {
+            let lines = section_lines(app, d, section);
+            let text = if lines.is_empty() { vec![Line::from(app.t(T::NothingYet))] } else { lines };
+            frame.render_widget(Paragraph::new(text).scroll((d.scroll, 0)), body);
+        }
+    }
 }
 
 fn kv(label: &str, value: String) -> Line<'static> {
-    Line::from(vec![Span::styled(format!("{label}: "), Style::default().fg(Color::Gray)), Span::raw(value)])
+    Line::from(vec![Span::styled(fit(label, 16), Style::default().fg(Color::Cyan)), Span::raw(value)])
 }
 
-fn none_line(lang: Lang) -> Line<'static> {
-    Line::from(Span::styled(T::NoneYet.get(lang), Style::default().fg(Color::Gray)))
+fn draw_company(app: &App, d: &Detail, frame: &mut Frame, area: Rect) {
+    let a = &d.account;
+    let yes_no = |b: bool| app.t(if b { T::Yes } else { T::No }).to_string();
+    let money = |m: Option<kam_rules::Money>| m.map(kam_rules::Money::grouped).unwrap_or_default();
+    let mut lines = vec![
+        kv(app.t(T::FName), a.name.clone()),
+        kv(app.t(T::FShortName), a.short_name.clone()),
+        kv(app.t(T::FIndustry), a.industry.clone()),
+        kv(app.t(T::FRegion), a.region.clone()),
+        kv(app.t(T::FAddress), a.address.clone()),
+        kv(app.t(T::FPhone), a.phone.clone()),
+        kv(app.t(T::FWebsite), a.website.clone()),
+        kv(app.t(T::FSize), a.company_size.clone()),
+        kv(app.t(T::FCapital), money(a.registered_capital)),
+        kv(app.t(T::FListed), yes_no(a.listed)),
+        kv(app.t(T::FOwner), a.owner.clone()),
+        kv(app.t(T::FCreditLimit), money(a.credit_limit)),
+        kv(app.t(T::FPaymentTerms), a.payment_terms.clone()),
+        kv(app.t(T::FNotes), a.notes.clone()),
+    ];
+    if !a.archive.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(app.t(T::Archive), Style::default().add_modifier(Modifier::BOLD))));
+        for e in &a.archive {
+            let date = e.date.map(|d| d.to_string()).unwrap_or_default();
+            lines.push(Line::from(format!("  [{}] {date} {} {}", e.category.label(app.lang), e.title, e.content)));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).scroll((d.scroll, 0)), area);
 }
 
-fn section_lines(app: &App, d: &Detail) -> Vec<Line<'static>> {
-    let l = app.lang;
-    let mut out = Vec::new();
-    match d.section {
-        Section::Company => {
-            for (col, value) in record_cells(&d.account) {
-                if !value.is_empty() && col != "tier_override" {
-                    out.push(kv(&column_label(col, l), value));
-                }
-            }
-            if let Some(r) = &d.row {
-                out.push(kv(T::TierReason.get(l), r.tier.reason(&app.rules, l)));
-            }
+fn status_of(c: &Contact) -> AllianceStatus {
+    c.alliance()
+}
+
+fn draw_contacts(app: &App, d: &Detail, frame: &mut Frame, area: Rect) {
+    if d.contacts.is_empty() {
+        frame.render_widget(Paragraph::new(app.t(T::NoContacts)).wrap(Wrap { trim: false }), area);
+        return;
+    }
+    let left_w = (area.width / 2).clamp(10, 44);
+    let [left, right] = Layout::horizontal([Constraint::Length(left_w), Constraint::Min(0)]).areas(area);
+    let [list, map] = Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(left);
+    let h = usize::from(list.height);
+    let start = d.contact_sel.saturating_sub(h.saturating_sub(1));
+    let lines: Vec<Line> = d
+        .contacts
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(h)
+        .map(|(i, c)| {
+            let st = if i == d.contact_sel {
+                Style::default().bg(Color::DarkGray).add_modifier(Modifier::BOLD)
+            } else {
+                Style::default()
+            };
+            let role = c.buying_role.map_or("", |r| r.label(app.lang));
+            Line::from(Span::styled(fit(&format!("{} {} {role}", c.name, c.title), usize::from(left_w)), st))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list);
+    draw_map(app, d, frame, map);
+    if let Some(c) = d.contacts.get(d.contact_sel) {
+        draw_profile(app, c, frame, right);
+    }
+}
+
+/// The political map: the reports-to tree with role, status and last
+/// contact, then the buying roles nobody fills.
+fn draw_map(app: &App, d: &Detail, frame: &mut Frame, area: Rect) {
+    let mut lines =
+        vec![Line::from(Span::styled(app.t(T::PoliticalMap), Style::default().add_modifier(Modifier::BOLD)))];
+    let ids: Vec<_> = d.contacts.iter().map(|c| c.meta.id.clone()).collect();
+    let mut stack: Vec<(usize, usize)> = d
+        .contacts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.reports_to.as_ref().is_none_or(|r| !ids.contains(r)))
+        .map(|(i, _)| (i, 0))
+        .rev()
+        .collect();
+    let mut seen = vec![false; d.contacts.len()];
+    while let Some((i, depth)) = stack.pop() {
+        if seen[i] {
+            continue;
         }
-        Section::Contacts => {
-            if d.contacts.is_empty() {
-                out.push(none_line(l));
-            }
-            for (i, c) in d.contacts.iter().enumerate() {
-                let role = c.buying_role.map_or("—", |r| r.label(l));
-                let style =
-                    if i == d.selected { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default() };
-                out.push(Line::from(Span::styled(
-                    format!("{} · {} · {} · {}", c.name, c.title, role, c.alliance().label(l)),
-                    style,
-                )));
-                if i == d.selected {
-                    if let Some(s) = c.social_style {
-                        out.push(kv(&format!("  {}", s.label(l)), s.advice(l).to_string()));
-                    }
-                    if !c.phone.is_empty() {
-                        out.push(kv(&format!("  {}", column_label("phone", l)), c.phone.clone()));
-                    }
-                    if let Some(boss) =
-                        c.reports_to.as_ref().and_then(|id| d.contacts.iter().find(|o| &o.meta.id == id))
-                    {
-                        out.push(kv(&format!("  {}", column_label("reports_to", l)), boss.name.clone()));
-                    }
-                    if !c.political_strategy.is_empty() {
-                        out.push(kv(
-                            &format!("  {}", column_label("political_strategy", l)),
-                            c.political_strategy.clone(),
-                        ));
-                    }
-                }
-            }
-        }
-        Section::Orders => {
-            if let Some(r) = &d.row {
-                out.push(kv(T::TierReason.get(l), r.tier.reason(&app.rules, l)));
-            }
-            if d.orders.is_empty() {
-                out.push(none_line(l));
-            }
-            for o in &d.orders {
-                let rate = o.discount_rate.map_or_else(|| "1.00".to_string(), |r| r.to_string());
-                let due = o.due_date.map(|d| format!(" · {} {d}", column_label("due_date", l))).unwrap_or_default();
-                out.push(Line::from(format!(
-                    "{} · {} · {} · {} · {} · {} {}{due}",
-                    o.date,
-                    o.amount.grouped(),
-                    o.payment.label(l),
-                    rate,
-                    o.net_amount.grouped(),
-                    T::Outstanding.get(l),
-                    o.outstanding().grouped()
-                )));
-            }
-        }
-        Section::Visits => {
-            if d.visits.is_empty() {
-                out.push(none_line(l));
-            }
-            for v in &d.visits {
-                out.push(Line::from(format!(
-                    "{} · {} · {} · {} · {}",
-                    v.date,
-                    v.kind.label(l),
-                    v.by,
-                    v.purpose,
-                    v.summary
-                )));
-            }
-        }
-        Section::Events => {
-            if d.events.is_empty() && d.feedback.is_empty() {
-                out.push(none_line(l));
-            }
-            for e in &d.events {
-                out.push(Line::from(format!("{} · {} · {} · {}", e.date, e.kind, e.description, e.follow_up)));
-            }
-            for f in &d.feedback {
-                let sat = f.satisfaction.map_or_else(|| "—".to_string(), |s| format!("{s}/5"));
-                out.push(Line::from(format!("{} · {} · {sat} · {}", f.date, f.from_whom, f.content)));
-            }
-        }
-        Section::Archive => {
-            for cat in ArchiveCategory::ALL {
-                let entries: Vec<_> = d.account.archive.iter().filter(|e| e.category == *cat).collect();
-                out.push(Line::from(Span::styled(
-                    cat.label(l).to_string(),
-                    Style::default().add_modifier(Modifier::BOLD),
-                )));
-                if entries.is_empty() {
-                    out.push(none_line(l));
-                }
-                for e in entries {
-                    let date = e.date.map(|d| d.to_string()).unwrap_or_default();
-                    out.push(Line::from(format!("  {date} {} · {}", e.title, e.content)));
-                }
-            }
-        }
-        Section::History => {
-            if d.history.is_empty() {
-                out.push(none_line(l));
-            }
-            for h in d.history.iter().rev() {
-                let field = h.field.clone().unwrap_or_default();
-                out.push(Line::from(format!(
-                    "{} · {} · {} {field}: {} → {} {}",
-                    h.at.format("%Y-%m-%d %H:%M"),
-                    h.who,
-                    h.action,
-                    h.old.clone().unwrap_or_default(),
-                    h.new.clone().unwrap_or_default(),
-                    h.reason
-                )));
+        seen[i] = true;
+        let c = &d.contacts[i];
+        let last = d
+            .visits
+            .iter()
+            .filter(|v| v.contacts.iter().any(|vc| vc.contact_id == c.meta.id))
+            .map(|v| v.date)
+            .max()
+            .map_or_else(|| "-".to_string(), |x| x.to_string());
+        let role = c.buying_role.map_or("?", |r| r.label(app.lang));
+        lines.push(Line::from(format!(
+            "{}{} · {role} · {} · {last}",
+            "  ".repeat(depth) + if depth > 0 { "└ " } else { "" },
+            c.name,
+            status_of(c).label(app.lang)
+        )));
+        for (j, o) in d.contacts.iter().enumerate().rev() {
+            if o.reports_to.as_ref() == Some(&c.meta.id) {
+                stack.push((j, depth + 1));
             }
         }
     }
-    out
+    for role in BuyingRole::ALL {
+        if !d.contacts.iter().any(|c| c.buying_role == Some(*role)) {
+            lines.push(Line::from(Span::styled(
+                format!("□ {}: {}", role.label(app.lang), app.t(T::Nobody)),
+                Style::default().fg(Color::DarkGray),
+            )));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn draw_profile(app: &App, c: &Contact, frame: &mut Frame, area: Rect) {
+    let mut lines = vec![
+        kv(app.t(T::FPersonName), c.name.clone()),
+        kv(app.t(T::FTitle), c.title.clone()),
+        kv(app.t(T::FPhone), c.phone.clone()),
+        kv(app.t(T::FEmail), c.email.clone()),
+        kv(app.t(T::FBirthDate), c.birth_date.map(|d| d.to_string()).unwrap_or_default()),
+        kv(app.t(T::FBuyingRole), c.buying_role.map(|r| r.label(app.lang).to_string()).unwrap_or_default()),
+        kv(app.t(T::FAlliance), status_of(c).label(app.lang).to_string()),
+        kv(app.t(T::FSocialStyle), c.social_style.map(|s| s.label(app.lang).to_string()).unwrap_or_default()),
+    ];
+    if let Some(s) = c.social_style {
+        lines.push(Line::from(Span::styled(format!("  ➜ {}", s.advice(app.lang)), Style::default().fg(Color::Green))));
+    }
+    lines.push(kv(app.t(T::FPersonality), c.personality.clone()));
+    lines.push(kv(app.t(T::FAgenda), c.personal_agenda.clone()));
+    lines.push(kv(app.t(T::FStrategy), c.political_strategy.clone()));
+    for b in &c.behaviours {
+        lines.push(Line::from(format!("  {} {} {}", b.behaviour.mark(), b.observed_on, b.behaviour.label(app.lang))));
+    }
+    let block = Block::default().borders(Borders::LEFT);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+}
+
+fn section_lines(app: &App, d: &Detail, section: Section) -> Vec<Line<'static>> {
+    let lang = app.lang;
+    match section {
+        Section::Orders => {
+            let mut v = vec![Line::from(Span::styled(
+                app.t(T::OrdersHeader).to_string(),
+                Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            ))];
+            v.extend(d.orders.iter().map(|o| {
+                let owed = outstanding(o);
+                let overdue = o.due_date.is_some_and(|due| due < app.today) && owed > kam_rules::Money::ZERO;
+                let rate = o.discount_rate.map_or_else(|| "1.00".to_string(), |r| format!("{:.2}", r.as_f64()));
+                let text = format!(
+                    "{}  {:>14}  {:<6} {}  {:>14}  {}  {:>12}",
+                    o.date,
+                    o.amount.grouped(),
+                    o.payment.label(lang),
+                    rate,
+                    o.net_amount.grouped(),
+                    o.due_date.map_or_else(|| "-".repeat(10), |x| x.to_string()),
+                    owed.grouped()
+                );
+                Line::from(Span::styled(text, if overdue { ALERT } else { Style::default() }))
+            }));
+            v
+        }
+        Section::Visits => d
+            .visits
+            .iter()
+            .map(|x| {
+                let mgr = if x.by_manager { app.t(T::ManagerMark) } else { "" };
+                Line::from(format!("{} {} {}{mgr} · {} · {}", x.date, x.kind.label(lang), x.by, x.purpose, x.summary))
+            })
+            .collect(),
+        Section::Events => {
+            let mut v: Vec<Line<'static>> = d
+                .events
+                .iter()
+                .map(|e| Line::from(format!("{} [{}] {} · {}", e.date, e.kind, e.description, e.follow_up)))
+                .collect();
+            if !d.feedback.is_empty() {
+                v.push(Line::from(Span::styled(
+                    app.t(T::FeedbackHeader).to_string(),
+                    Style::default().add_modifier(Modifier::BOLD),
+                )));
+            }
+            v.extend(d.feedback.iter().map(|f| {
+                let sat = f.satisfaction.map_or_else(|| "-".to_string(), |s| s.to_string());
+                let complaint = if f.complaint { app.t(T::ComplaintMark) } else { "" };
+                Line::from(format!("{} {} {sat}/5 {complaint} {} · {}", f.date, f.from_whom, f.content, f.handling))
+            }));
+            v
+        }
+        Section::History => d
+            .history
+            .iter()
+            .map(|h| {
+                let field = h.field.clone().unwrap_or_default();
+                let change = match (&h.old, &h.new) {
+                    (Some(o), Some(n)) => format!("{o} → {n}"),
+                    (None, Some(n)) => n.clone(),
+                    (Some(o), None) => o.clone(),
+                    (None, None) => String::new(),
+                };
+                let reason = if h.reason.is_empty() { String::new() } else { format!(" ({})", h.reason) };
+                Line::from(format!("{} {} {} {field} {change}{reason}", h.at.format("%Y-%m-%d %H:%M"), h.who, h.action))
+            })
+            .collect(),
+        Section::Company | Section::Contacts => Vec::new(),
+    }
 }

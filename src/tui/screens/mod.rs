@@ -1,123 +1,103 @@
-//! Drawing: one module per tab and popup. Drawing reads the state only.
+//! Drawing: one module per tab and per popup. Everything here only reads
+//! the [`App`]; nothing queries the store or changes state.
 
 pub mod accounts;
-pub mod help;
+pub mod popups;
 
-use kam_rules::Lang;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Tabs, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Tabs, Wrap};
 use ratatui::Frame;
 
+use super::app::{App, Tab};
 use crate::i18n::T;
-use crate::tui::app::{App, Popup, Tab};
 
 /// Draws the whole workbench.
-pub fn render(app: &App, frame: &mut Frame<'_>) {
+pub fn draw(app: &App, frame: &mut Frame) {
     let area = frame.area();
-    if area.height < 3 || area.width < 10 {
-        frame.render_widget(Paragraph::new("kam"), area);
+    if area.width < 4 || area.height < 3 {
         return;
     }
     let [top, body, status] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(area);
-    let l = app.lang;
-    let titles: Vec<Line<'_>> =
-        Tab::ALL.iter().enumerate().map(|(i, t)| Line::from(format!("{} {}", i + 1, t.title().get(l)))).collect();
-    let selected = Tab::ALL.iter().position(|t| *t == app.tab).unwrap_or(0);
-    frame.render_widget(
-        Tabs::new(titles)
-            .select(selected)
-            .highlight_style(Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)),
-        top,
-    );
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    draw_tabs(app, frame, top);
     match app.tab {
-        Tab::Accounts => accounts::render(app, frame, body),
-        other => not_built(frame, body, l, other),
+        Tab::Accounts => match &app.detail {
+            Some(d) => accounts::draw_detail(app, d, frame, body),
+            None => accounts::draw_list(app, frame, body),
+        },
+        other => draw_coming(app, other, frame, body),
     }
-    status_line(app, frame, status);
-    if let Some(p) = &app.popup {
-        popup(app, p, frame, area);
+    draw_status(app, frame, status);
+    popups::draw(app, frame, area);
+}
+
+fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
+    let titles: Vec<Line> =
+        Tab::ALL.iter().enumerate().map(|(i, t)| Line::from(format!("{} {}", i + 1, app.t(t.title())))).collect();
+    let selected = Tab::ALL.iter().position(|t| *t == app.tab).unwrap_or(0);
+    let tabs = Tabs::new(titles)
+        .select(selected)
+        .style(Style::default().fg(Color::Gray))
+        .highlight_style(Style::default().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD))
+        .divider("│");
+    frame.render_widget(tabs, area);
+}
+
+fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
+    let file = &app.db_label;
+    let mut spans = vec![
+        Span::styled(format!(" {file} "), Style::default().fg(Color::Black).bg(Color::Gray)),
+        Span::raw(format!(" {} {} ", app.t(T::StatusUser), app.user_name())),
+        Span::raw(T::StatusUnexported.fill(app.lang, &[("n", &app.changes.to_string())])),
+    ];
+    if let Some(m) = &app.message {
+        spans.push(Span::styled(format!("  {m}"), Style::default().fg(Color::Yellow)));
     }
+    spans.push(Span::styled(format!("  {}", app.t(T::StatusHelp)), Style::default().fg(Color::DarkGray)));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// A tab not built yet says so, and what will be there.
-fn not_built(frame: &mut Frame<'_>, area: Rect, lang: Lang, tab: Tab) {
-    let text = match tab {
-        Tab::CallPlans => T::NotBuiltCallPlans,
-        Tab::Presentations => T::NotBuiltPresentations,
-        Tab::Vip => T::NotBuiltVip,
-        Tab::Accounts | Tab::Today => T::NotBuiltToday,
+/// A tab that is not built yet says what will be there.
+fn draw_coming(app: &App, tab: Tab, frame: &mut Frame, area: Rect) {
+    let what = match tab {
+        Tab::CallPlans => T::ComingCallPlans,
+        Tab::Presentations => T::ComingPresentations,
+        Tab::Vip => T::ComingVip,
+        Tab::Today | Tab::Accounts => T::ComingToday,
     };
-    frame.render_widget(
-        Paragraph::new(text.get(lang))
-            .wrap(Wrap { trim: true })
-            .block(Block::default().borders(Borders::ALL).title(format!(" {} ", tab.title().get(lang)))),
-        area,
-    );
+    let text = vec![
+        Line::from(Span::styled(app.t(T::NotBuiltYet), Style::default().add_modifier(Modifier::BOLD))),
+        Line::from(""),
+        Line::from(app.t(what)),
+        Line::from(""),
+        Line::from(Span::styled(app.t(T::ComingKeys), Style::default().fg(Color::DarkGray))),
+    ];
+    let block = Block::default().borders(Borders::ALL).title(app.t(tab.title()));
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(block), area);
 }
 
-fn status_line(app: &App, frame: &mut Frame<'_>, area: Rect) {
-    let l = app.lang;
-    let text = match &app.message {
-        Some(m) => Line::from(Span::styled(m.clone(), Style::default().fg(Color::Yellow))),
-        None => Line::from(vec![
-            Span::raw(format!("{}: {}", T::StatusFile.get(l), app.store.path().display())),
-            Span::raw("  "),
-            Span::raw(format!("{}: {}", T::StatusUser.get(l), app.store.user())),
-            Span::raw("  "),
-            Span::styled(T::StatusKeys.get(l), Style::default().fg(Color::Gray)),
-        ]),
-    };
-    frame.render_widget(Paragraph::new(text).style(Style::default().bg(Color::Black)), area);
-}
-
-/// A centred rectangle of at most `w`×`h` inside `area`.
-pub fn centred(area: Rect, w: u16, h: u16) -> Rect {
+/// A rectangle of at most `w`×`h` centred in `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
     Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
 }
 
-fn popup(app: &App, p: &Popup, frame: &mut Frame<'_>, area: Rect) {
-    let l = app.lang;
-    match p {
-        Popup::Help => help::render(app, frame, area),
-        Popup::FirstRun => {
-            let r = centred(area, 60, 7);
-            frame.render_widget(Clear, r);
-            frame.render_widget(
-                Paragraph::new(T::FirstRunBody.get(l))
-                    .wrap(Wrap { trim: true })
-                    .block(Block::default().borders(Borders::ALL).title(format!(" {} ", T::FirstRunTitle.get(l)))),
-                r,
-            );
+/// Pads or cuts `s` to exactly `w` display cells (wide characters never split).
+pub fn fit(s: &str, w: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw > w {
+            break;
         }
-        Popup::Form(state) => {
-            let r = centred(area, 100, area.height.saturating_sub(2));
-            state.form.render(frame, r, l);
-        }
-        Popup::Reason { input, name, error, .. } => {
-            let r = centred(area, 70, 6);
-            frame.render_widget(Clear, r);
-            let block = Block::default().borders(Borders::ALL).title(" ? ");
-            let inner = block.inner(r);
-            frame.render_widget(block, r);
-            let mut lines =
-                vec![Line::from(T::DeleteAsk.fill(l, &[("name", name)])), Line::from(input.value().to_string())];
-            if *error {
-                lines.push(Line::from(Span::styled(T::ReasonRequired.get(l), Style::default().fg(Color::Red))));
-            }
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-            let width = inner.width.saturating_sub(1);
-            let text_rows =
-                u16::try_from(unicode_width::UnicodeWidthStr::width(T::DeleteAsk.fill(l, &[("name", name)]).as_str()))
-                    .unwrap_or(u16::MAX)
-                    .div_ceil(inner.width.max(1));
-            let x = inner.x + u16::try_from(input.visual_cursor()).unwrap_or(0).min(width);
-            let y = inner.y + text_rows.min(inner.height.saturating_sub(1));
-            frame.set_cursor_position((x, y));
-        }
+        out.push(c);
+        used += cw;
     }
+    out.extend(std::iter::repeat_n(' ', w - used));
+    out
 }

@@ -1,3 +1,4 @@
-//! Reusable pieces of the screens.
+//! Reusable pieces: the text input and typed form fields.
 
 pub mod form;
+pub mod input;

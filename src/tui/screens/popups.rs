@@ -1,0 +1,218 @@
+//! Popups: help, forms, the reason dialog, the trash and the first-start welcome.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::{centered, fit};
+use crate::i18n::T;
+use crate::tui::app::{App, Editing, FormState, Popup, ReasonFor, Section, Tab};
+use crate::tui::widgets::form::FieldKind;
+use kam_rules::Labeled;
+
+/// The style of a validation error next to its field.
+pub const ERROR: Style = Style::new().fg(Color::Red);
+
+pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let Some(p) = &app.popup else { return };
+    match p {
+        Popup::Help => draw_help(app, frame, area),
+        Popup::Form(f) => draw_form(app, f, frame, area),
+        Popup::Reason { what, input, error } => {
+            let r = centered(area, 60, 6);
+            frame.render_widget(Clear, r);
+            let name = match what {
+                ReasonFor::DeleteAccount(_, n) | ReasonFor::DeleteContact(_, n) => n.as_str(),
+            };
+            let block = Block::default().borders(Borders::ALL).title(app.t(T::DeleteTitle));
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            if inner.height < 3 {
+                return;
+            }
+            let [q, inp, err] =
+                Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Length(1)]).areas(inner);
+            frame.render_widget(Paragraph::new(T::DeleteAsk.fill(app.lang, &[("name", name)])), q);
+            input.render(frame, inp, Style::default().fg(Color::White).add_modifier(Modifier::UNDERLINED), true);
+            if *error {
+                frame.render_widget(Paragraph::new(Span::styled(app.t(T::ReasonRequired), ERROR)), err);
+            } else {
+                frame.render_widget(
+                    Paragraph::new(Span::styled(app.t(T::ReasonKeys), Style::default().fg(Color::DarkGray))),
+                    err,
+                );
+            }
+        }
+        Popup::Trash { entries, selected } => {
+            let r = centered(area, 90, 16);
+            frame.render_widget(Clear, r);
+            let block = Block::default().borders(Borders::ALL).title(app.t(T::TrashTitle));
+            let mut lines: Vec<Line> = entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    let st = if i == *selected { Style::default().bg(Color::DarkGray) } else { Style::default() };
+                    Line::from(Span::styled(
+                        format!(
+                            "{} {} · {} · {} · {}",
+                            e.deleted_at.format("%Y-%m-%d"),
+                            e.kind,
+                            e.label,
+                            e.deleted_by,
+                            e.reason
+                        ),
+                        st,
+                    ))
+                })
+                .collect();
+            if lines.is_empty() {
+                lines.push(Line::from(app.t(T::TrashEmpty)));
+            }
+            lines.push(Line::from(Span::styled(app.t(T::TrashKeys), Style::default().fg(Color::DarkGray))));
+            frame.render_widget(Paragraph::new(lines).block(block), r);
+        }
+        Popup::Welcome => {
+            let r = centered(area, 64, 9);
+            frame.render_widget(Clear, r);
+            let block = Block::default().borders(Borders::ALL).title(app.t(T::WelcomeTitle));
+            let text = vec![
+                Line::from(app.t(T::WelcomeEmpty)),
+                Line::from(""),
+                Line::from(app.t(T::WelcomeDemo)),
+                Line::from(app.t(T::WelcomeBlank)),
+            ];
+            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(block), r);
+        }
+    }
+}
+
+fn help_keys(app: &App) -> Vec<(&'static str, T)> {
+    let mut keys = Vec::new();
+    if app.tab != Tab::Accounts {
+        keys.extend([("1–5", T::KTabs), (",", T::KSettings), ("?", T::KHelp), ("q", T::KQuit)]);
+        return keys;
+    }
+    match &app.detail {
+        None => keys.extend([
+            ("1–5", T::KTabs),
+            ("/", T::KFilter),
+            ("Esc", T::KClearFilter),
+            ("↑↓ PgUp PgDn Home End", T::KMove),
+            ("Enter", T::KOpen),
+            ("n", T::KNewAccount),
+            ("e", T::KEdit),
+            ("d", T::KDelete),
+            ("s / S", T::KSort),
+            ("t", T::KTrash),
+            (",", T::KSettings),
+            ("?", T::KHelp),
+            ("q", T::KQuit),
+        ]),
+        Some(d) => {
+            keys.extend([("← → Tab", T::KSections), ("↑↓", T::KMoveDetail), ("e", T::KEditAccount), ("d", T::KDelete)]);
+            if d.section == Section::Contacts {
+                keys.push(("Enter", T::KEditContact));
+            }
+            keys.extend([("n", T::KNewContact), ("Esc", T::KBack), ("?", T::KHelp)]);
+        }
+    }
+    keys.extend([
+        ("Tab / Shift-Tab", T::KFormFields),
+        ("← → Space", T::KChoice),
+        ("Ctrl-S", T::KSave),
+        ("Esc", T::KFormEsc),
+    ]);
+    keys
+}
+
+fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
+    let keys = help_keys(app);
+    let h = u16::try_from(keys.len() + 2).unwrap_or(u16::MAX);
+    let r = centered(area, 72, h);
+    frame.render_widget(Clear, r);
+    let title = format!(" {} · {} ", app.t(T::HelpTitle), app.t(T::HelpClose));
+    let block = Block::default().borders(Borders::ALL).title(title);
+    let lines: Vec<Line> = keys
+        .into_iter()
+        .map(|(k, t)| {
+            Line::from(vec![
+                Span::styled(fit(k, 24), Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD)),
+                Span::raw(app.t(t)),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), r);
+}
+
+fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
+    let form = &f.form;
+    let extra = 3 + f.duplicates.as_ref().map_or(0, |d| d.len().min(5) + 1);
+    let h = u16::try_from(form.fields.len() + extra + 2).unwrap_or(u16::MAX);
+    let r = centered(area, 100, h);
+    frame.render_widget(Clear, r);
+    let block = Block::default().borders(Borders::ALL).title(format!(" {} ", app.t(form.title)));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    if inner.height == 0 || inner.width < 8 {
+        return;
+    }
+    let label_w: u16 = 16.min(inner.width / 3);
+    let rest = inner.width.saturating_sub(label_w);
+    let value_w = if rest > 40 { rest * 3 / 5 } else { rest };
+    let mut y = inner.y;
+    let bottom = inner.y + inner.height;
+    for (i, field) in form.fields.iter().enumerate() {
+        if y >= bottom {
+            break;
+        }
+        let focused = i == form.focus;
+        let mark = if field.required { "*" } else { "" };
+        let label_style =
+            if focused { Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD) } else { Style::default() };
+        let label = fit(&format!("{}{mark}", app.t(field.label)), usize::from(label_w));
+        frame.render_widget(Paragraph::new(Span::styled(label, label_style)), Rect::new(inner.x, y, label_w, 1));
+        let value_area = Rect::new(inner.x + label_w, y, value_w.saturating_sub(1), 1);
+        let vstyle = if focused {
+            Style::default().fg(Color::White).add_modifier(Modifier::UNDERLINED)
+        } else {
+            Style::default().fg(Color::Gray)
+        };
+        match &field.kind {
+            FieldKind::Choice { .. } => {
+                let shown = format!("‹ {} ›", field.shown());
+                frame.render_widget(Paragraph::new(Span::styled(shown, vstyle)), value_area);
+            }
+            _ => field.input.render(frame, value_area, vstyle, focused),
+        }
+        let side = Rect::new(inner.x + label_w + value_w, y, inner.width.saturating_sub(label_w + value_w), 1);
+        if let Some(e) = &field.error {
+            frame.render_widget(Paragraph::new(Span::styled(e.clone(), ERROR)), side);
+        } else if field.key == "social_style" {
+            let advice = kam_rules::SocialStyle::parse(&field.value()).map(|s| s.advice(app.lang)).unwrap_or_default();
+            frame.render_widget(Paragraph::new(Span::styled(advice, Style::default().fg(Color::Green))), side);
+        }
+        y += 1;
+    }
+    let mut tail: Vec<Line> = vec![Line::from("")];
+    if let Some(d) = &f.duplicates {
+        tail.push(Line::from(Span::styled(app.t(T::DuplicatesFound), Style::default().fg(Color::Yellow))));
+        tail.extend(d.iter().take(5).map(|n| Line::from(format!("  · {n}"))));
+    }
+    if let Some(e) = &f.error {
+        tail.push(Line::from(Span::styled(e.clone(), ERROR)));
+    }
+    if f.confirm_drop {
+        tail.push(Line::from(Span::styled(app.t(T::ConfirmDrop), Style::default().fg(Color::Yellow))));
+    } else {
+        let keys = if matches!(f.editing, Editing::Settings) { T::SettingsKeys } else { T::FormKeys };
+        tail.push(Line::from(Span::styled(app.t(keys), Style::default().fg(Color::DarkGray))));
+    }
+    if y < bottom {
+        frame.render_widget(
+            Paragraph::new(tail).wrap(Wrap { trim: false }),
+            Rect::new(inner.x, y, inner.width, bottom - y),
+        );
+    }
+}

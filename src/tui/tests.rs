@@ -1,0 +1,368 @@
+//! `update` driven by key events, and the screens drawn on a `TestBackend`
+//! (insta snapshots in both languages at 80×24 and 120×40, with the styles
+//! that carry meaning asserted cell by cell).
+
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+use kam_rules::{BuyingRole, Labeled, Lang, Money, Rules, SocialStyle, Tier};
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::Terminal;
+use tempfile::TempDir;
+
+use super::app::{Action, App, Popup, Section, Tab};
+use super::screens;
+use crate::config::Config;
+use crate::model::{Account, Contact, Order};
+use crate::paths::Paths;
+use crate::store::Store;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
+}
+
+fn app(lang: Lang) -> (TempDir, App) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("kam.db");
+    let mut store = Store::open(&db).expect("open");
+    store.set_user("王芳");
+    let paths = Paths::for_db(db, dir.path().to_path_buf());
+    let config = Config { user: Some("王芳".into()), ..Config::default() };
+    let mut app = App::new(store, paths, config, Rules::default(), lang, today());
+    app.db_label = "kam.db".into();
+    app.update(Action::Resize(screens::accounts::list_rows(38)));
+    (dir, app)
+}
+
+/// Two accounts: one downgraded by a receivable 120 days overdue, with contacts.
+fn seeded(lang: Lang) -> (TempDir, App) {
+    let (dir, mut app) = app(lang);
+    let mut a = Account::named("杭州西湖精密机械有限公司");
+    a.short_name = "西湖精机".into();
+    a.phone = "0571-88886666".into();
+    a.owner = "王芳".into();
+    a.industry = "机械".into();
+    app.store.save(&mut a, "").expect("save");
+    let mut order = Order {
+        account_id: a.meta.id.clone(),
+        date: NaiveDate::from_ymd_opt(2026, 6, 1).expect("d"),
+        amount: Money::parse("120万").expect("m"),
+        net_amount: Money::parse("120万").expect("m"),
+        due_date: NaiveDate::from_ymd_opt(2026, 7, 26),
+        ..Order::default()
+    };
+    app.store.save(&mut order, "").expect("order");
+    let mut boss = Contact::of(a.meta.id.clone(), "曾志伟");
+    boss.title = "总经理".into();
+    boss.buying_role = Some(BuyingRole::Approver);
+    boss.social_style = Some(SocialStyle::Driver);
+    app.store.save(&mut boss, "").expect("contact");
+    let mut eng = Contact::of(a.meta.id.clone(), "单田芳");
+    eng.title = "技术总监".into();
+    eng.buying_role = Some(BuyingRole::TechnicalGatekeeper);
+    eng.reports_to = Some(boss.meta.id.clone());
+    app.store.save(&mut eng, "").expect("contact");
+    let mut b = Account::named("上海华联超市股份有限公司");
+    b.owner = "李雷".into();
+    app.store.save(&mut b, "").expect("save");
+    app.reload_list(None);
+    (dir, app)
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    app.update(Action::Key(KeyEvent {
+        code,
+        modifiers: KeyModifiers::NONE,
+        kind: KeyEventKind::Press,
+        state: KeyEventState::NONE,
+    }));
+}
+
+fn ctrl(app: &mut App, c: char) {
+    app.update(Action::Key(KeyEvent {
+        code: KeyCode::Char(c),
+        modifiers: KeyModifiers::CONTROL,
+        kind: KeyEventKind::Press,
+        state: KeyEventState::NONE,
+    }));
+}
+
+fn typed(app: &mut App, s: &str) {
+    for c in s.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    t.draw(|f| screens::draw(app, f)).expect("draw");
+    t
+}
+
+fn buffer(app: &App, w: u16, h: u16) -> Buffer {
+    draw(app, w, h).backend().buffer().clone()
+}
+
+/// Where `needle` starts on screen (column counted in cells).
+fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    let first = needle.chars().next()?.to_string();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            if buf[(x, y)].symbol() == first {
+                let mut cx = x;
+                let mut ok = true;
+                for c in needle.chars() {
+                    if cx >= buf.area.width || buf[(cx, y)].symbol() != c.to_string() {
+                        ok = false;
+                        break;
+                    }
+                    cx += u16::try_from(unicode_width::UnicodeWidthChar::width(c).unwrap_or(1)).unwrap_or(1);
+                }
+                if ok {
+                    return Some((x, y));
+                }
+            }
+        }
+    }
+    None
+}
+
+fn snap(name: &str, app: &mut App) {
+    // The query time varies from run to run; the snapshots show 0.
+    app.list.last_query_ms = 0.0;
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = draw(app, w, h);
+        insta::assert_snapshot!(format!("{name}_{}_{w}x{h}", app.lang.key()), t.backend());
+    }
+}
+
+#[test]
+fn list_snapshots_and_downgrade_is_red() {
+    for lang in [Lang::En, Lang::Zh] {
+        let (_d, mut app) = seeded(lang);
+        snap("list", &mut app);
+        let buf = buffer(&app, 120, 40);
+        let tier = Tier::Silver.label(lang);
+        let (x, y) = find(&buf, &format!("{tier}↓")).expect("downgraded tier shown with its mark");
+        assert_eq!(buf[(x, y)].fg, ratatui::style::Color::Red, "a downgraded tier is red");
+    }
+}
+
+#[test]
+fn filter_by_pinyin_initials_highlights_the_match() {
+    let (_d, mut app) = seeded(Lang::En);
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "hzxh");
+    assert_eq!(app.list.rows.len(), 1);
+    assert_eq!(app.list.rows[0].name, "杭州西湖精密机械有限公司");
+    let buf = buffer(&app, 120, 40);
+    let (x, y) = find(&buf, "杭州西湖").expect("row");
+    assert_eq!(buf[(x, y)].fg, ratatui::style::Color::Yellow, "matched characters are highlighted");
+    let (x2, y2) = find(&buf, "精密").expect("rest");
+    assert_ne!(buf[(x2, y2)].fg, ratatui::style::Color::Yellow, "the rest is not");
+    // The cursor sits after the typed filter.
+    let mut t = draw(&app, 120, 40);
+    let pos = t.get_cursor_position().expect("cursor");
+    let (fx, fy) = find(&buf, "hzxh").expect("filter text");
+    assert_eq!((pos.x, pos.y), (fx + 4, fy));
+    snap("filtered", &mut app);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.list.rows.len(), 2, "Esc clears the filter");
+    // Phone digits and full pinyin.
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "8888");
+    assert_eq!(app.list.rows.len(), 1);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "shanghai");
+    assert_eq!(app.list.rows.len(), 1);
+    assert_eq!(app.list.rows[0].name, "上海华联超市股份有限公司");
+}
+
+#[test]
+fn new_account_validation_save_duplicate_guard() {
+    let (_d, mut app) = app(Lang::En);
+    press(&mut app, KeyCode::Char('n'));
+    let Some(Popup::Form(f)) = &app.popup else { panic!("form opens") };
+    assert_eq!(f.form.focus, 0, "cursor in the account's name");
+    ctrl(&mut app, 's');
+    let Some(Popup::Form(f)) = &app.popup else { panic!("a failed save keeps the form") };
+    assert!(f.form.fields[0].error.is_some(), "error next to the name");
+    typed(&mut app, "杭州西湖精密机械有限公司");
+    let buf = buffer(&app, 120, 40);
+    let (x, y) = find(&buf, "杭州西湖精密机械有限公司").expect("typed name shown");
+    let mut t = draw(&app, 120, 40);
+    let pos = t.get_cursor_position().expect("cursor");
+    assert_eq!((pos.x, pos.y), (x + 24, y), "cursor after 12 wide characters");
+    snap("form_new_account", &mut app);
+    ctrl(&mut app, 's');
+    assert!(app.popup.is_none(), "saved");
+    assert!(app.detail.is_some(), "the new account opens");
+    assert_eq!(app.list.rows.len(), 1);
+    // Same company again, with a different suffix: the guard shows it first.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('n'));
+    typed(&mut app, "杭州西湖精密机械股份有限公司");
+    ctrl(&mut app, 's');
+    let Some(Popup::Form(f)) = &app.popup else { panic!("guard keeps the form") };
+    assert_eq!(f.duplicates.as_deref(), Some(&["杭州西湖精密机械有限公司".to_string()][..]));
+    ctrl(&mut app, 's');
+    assert!(app.popup.is_none(), "second Ctrl-S saves anyway");
+    assert_eq!(app.list.rows.len(), 2);
+}
+
+#[test]
+fn override_needs_reason_and_esc_asks() {
+    let (_d, mut app) = seeded(Lang::Zh);
+    press(&mut app, KeyCode::Char('e'));
+    for _ in 0..7 {
+        press(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, KeyCode::Right);
+    ctrl(&mut app, 's');
+    let Some(Popup::Form(f)) = &app.popup else { panic!("kept") };
+    let reason = f.form.fields.iter().find(|x| x.key == "tier_override_reason").expect("field");
+    assert!(reason.error.is_some());
+    press(&mut app, KeyCode::Esc);
+    let Some(Popup::Form(f)) = &app.popup else { panic!("asks first") };
+    assert!(f.confirm_drop);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.popup.is_none());
+}
+
+#[test]
+fn delete_with_reason_and_restore() {
+    let (_d, mut app) = seeded(Lang::En);
+    let name = app.list.rows[0].name.clone();
+    press(&mut app, KeyCode::Char('d'));
+    press(&mut app, KeyCode::Enter);
+    let Some(Popup::Reason { error, .. }) = &app.popup else { panic!("asks a reason") };
+    assert!(*error, "an empty reason is refused");
+    typed(&mut app, "客户已注销");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.popup.is_none());
+    assert_eq!(app.list.rows.len(), 1);
+    assert!(app.list.rows.iter().all(|r| r.name != name));
+    press(&mut app, KeyCode::Char('t'));
+    let Some(Popup::Trash { entries, .. }) = &app.popup else { panic!("trash") };
+    assert_eq!(entries.len(), 1);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.list.rows.len(), 2);
+    assert_eq!(app.list.rows[app.list.selected].name, name, "selection re-found by id");
+}
+
+#[test]
+fn detail_contacts_profile_and_political_map() {
+    for lang in [Lang::En, Lang::Zh] {
+        let (_d, mut app) = seeded(lang);
+        press(&mut app, KeyCode::Char('/'));
+        typed(&mut app, "xhjm");
+        press(&mut app, KeyCode::Enter);
+        press(&mut app, KeyCode::Enter);
+        let d = app.detail.as_ref().expect("detail");
+        assert!(d.tier.downgraded, "120 days overdue downgrades");
+        snap("detail_company", &mut app);
+        press(&mut app, KeyCode::Right);
+        assert_eq!(app.detail.as_ref().map(|d| d.section), Some(Section::Contacts));
+        snap("detail_contacts", &mut app);
+        press(&mut app, KeyCode::Right);
+        snap("detail_orders", &mut app);
+        press(&mut app, KeyCode::Char('?'));
+        snap("help_detail", &mut app);
+        press(&mut app, KeyCode::Char('x'));
+        assert!(app.popup.is_none());
+    }
+}
+
+#[test]
+fn new_contact_found_by_pinyin() {
+    let (_d, mut app) = seeded(Lang::Zh);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('n'));
+    typed(&mut app, "刘德华");
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, KeyCode::Right); // social style: driver
+    snap("form_contact", &mut app);
+    ctrl(&mut app, 's');
+    assert!(app.popup.is_none(), "saved");
+    let found = app.store.find_contacts("ldh", 10).expect("find");
+    assert_eq!(found.len(), 1);
+    let found = app.store.find_contacts("zzw", 10).expect("find");
+    assert_eq!(found[0].name, "曾志伟");
+}
+
+#[test]
+fn tabs_help_and_other_tabs_say_what_comes() {
+    for lang in [Lang::En, Lang::Zh] {
+        let (_d, mut app) = app(lang);
+        snap("empty", &mut app);
+        press(&mut app, KeyCode::Char('?'));
+        snap("help_list", &mut app);
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Char('5'));
+        assert_eq!(app.tab, Tab::Today);
+        snap("today_not_built", &mut app);
+        press(&mut app, KeyCode::Char('1'));
+        assert_eq!(app.tab, Tab::Accounts);
+        press(&mut app, KeyCode::Char('q'));
+        assert!(app.quit);
+    }
+}
+
+#[test]
+fn release_events_are_ignored() {
+    let (_d, mut app) = app(Lang::En);
+    app.update(Action::Key(KeyEvent {
+        code: KeyCode::Char('q'),
+        modifiers: KeyModifiers::NONE,
+        kind: KeyEventKind::Release,
+        state: KeyEventState::NONE,
+    }));
+    assert!(!app.quit);
+}
+
+type Step = Box<dyn Fn(&mut App)>;
+
+#[test]
+fn tiny_sizes_never_panic() {
+    let (_d, mut app) = seeded(Lang::Zh);
+    let mut states: Vec<Step> = vec![
+        Box::new(|_| {}),
+        Box::new(|a| press(a, KeyCode::Char('?'))),
+        Box::new(|a| {
+            press(a, KeyCode::Esc);
+            press(a, KeyCode::Char('n'));
+        }),
+        Box::new(|a| {
+            press(a, KeyCode::Esc);
+            press(a, KeyCode::Enter);
+            press(a, KeyCode::Right);
+        }),
+    ];
+    for s in &mut states {
+        s(&mut app);
+        for w in 0..30 {
+            for h in 0..12 {
+                let _ = draw(&app, w, h);
+            }
+        }
+    }
+}
+
+#[test]
+fn settings_popup_writes_config() {
+    let (dir, mut app) = app(Lang::En);
+    press(&mut app, KeyCode::Char(','));
+    ctrl(&mut app, 'u');
+    typed(&mut app, "张三");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Right); // en -> zh
+    snap("settings", &mut app);
+    ctrl(&mut app, 's');
+    assert_eq!(app.lang, Lang::Zh);
+    let text = std::fs::read_to_string(dir.path().join("config.toml")).expect("written");
+    assert!(text.contains("张三") && text.contains("zh"), "{text}");
+}
