@@ -171,10 +171,12 @@ impl Store {
                 let like = format!("%{}%", like_escape(&p));
                 let i = param(Value::Text(like));
                 // An account is also found by one of its contacts (`zzw` finds 曾志伟's company).
+                // A correlated EXISTS, so the scan in list order stops at the page's end
+                // (an `IN (SELECT …)` would first scan every contact).
                 sql.push_str(&format!(
                     " AND (a.py_initials LIKE ?{i} ESCAPE '\\' OR a.py_full LIKE ?{i} ESCAPE '\\' \
                      OR a.name LIKE ?{i} ESCAPE '\\' OR a.short_name LIKE ?{i} ESCAPE '\\' \
-                     OR a.id IN (SELECT c.account_id FROM contacts c WHERE c.deleted_at IS NULL AND \
+                     OR EXISTS (SELECT 1 FROM contacts c WHERE c.account_id = a.id AND c.deleted_at IS NULL AND \
                      (c.py_initials LIKE ?{i} ESCAPE '\\' OR c.py_full LIKE ?{i} ESCAPE '\\')))"
                 ));
             }
@@ -182,7 +184,7 @@ impl Store {
                 let i = param(Value::Text(format!("%{}%", like_escape(&d))));
                 sql.push_str(&format!(
                     " AND (a.phone_digits LIKE ?{i} ESCAPE '\\' OR a.name LIKE ?{i} ESCAPE '\\' \
-                     OR a.id IN (SELECT c.account_id FROM contacts c WHERE c.deleted_at IS NULL \
+                     OR EXISTS (SELECT 1 FROM contacts c WHERE c.account_id = a.id AND c.deleted_at IS NULL \
                      AND c.phone_digits LIKE ?{i} ESCAPE '\\'))"
                 ));
             }
