@@ -67,6 +67,9 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
             commands::report::run(&ctx, &store, a)
         }
         None => {
+            // The integrity check and the daily backup take a while on a large
+            // file; say so before the screen switches over.
+            eprintln!("{}", T::OpeningWorkbench.fill(lang, &[("path", &paths.db.display().to_string())]));
             let store = commands::open_store(paths, config.user.as_deref(), true)?;
             let today = chrono::Local::now().date_naive();
             let config_exists = paths.config_file().exists();
