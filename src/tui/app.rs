@@ -1159,7 +1159,7 @@ impl App {
             Editing::Quote(_) => return None,
             Editing::Visit(v) => {
                 let mut v = (**v).clone();
-                v.date = f.form.date("date").unwrap_or(self.today);
+                v.date = f.form.date("date", self.today).unwrap_or(self.today);
                 v.kind = VisitKind::parse(&f.form.text("kind")).unwrap_or(v.kind);
                 v.contacts = Id::parse(&f.form.text("contact"))
                     .ok()
@@ -1169,13 +1169,13 @@ impl App {
                 v.purpose = f.form.text("purpose");
                 v.summary = f.form.text("summary");
                 v.next_step = f.form.text("next_step");
-                v.next_date = f.form.date("next_date");
+                v.next_date = f.form.date("next_date", self.today);
                 let account = v.account_id.clone();
                 self.store.save(&mut v, &reason).map(|()| (account, None))
             }
             Editing::Order(o) => {
                 let mut o = (**o).clone();
-                o.date = f.form.date("date").unwrap_or(self.today);
+                o.date = f.form.date("date", self.today).unwrap_or(self.today);
                 o.amount = Money::parse(&f.form.text("amount")).unwrap_or(Money::ZERO);
                 o.payment = Payment::parse(&f.form.text("payment")).unwrap_or(Payment::Cash);
                 o.promotion = f.form.text("promotion") == "yes";
@@ -1183,13 +1183,13 @@ impl App {
                 let q = discount(&self.rules, tier, o.amount, o.payment, o.promotion);
                 o.discount_rate = Some(q.rate);
                 o.net_amount = q.net;
-                o.due_date = f.form.date("due_date");
+                o.due_date = f.form.date("due_date", self.today);
                 let account = o.account_id.clone();
                 self.store.save(&mut o, &reason).map(|()| (account, None))
             }
             Editing::Contact(c) => {
                 let mut c = (**c).clone();
-                apply_contact(&f.form, &mut c);
+                apply_contact(&f.form, &mut c, self.today);
                 if c.meta.version == 0 && f.duplicates.is_none() {
                     match self.store.similar_contacts(&c.name, &c.phone, &c.account_id) {
                         Ok(d) if !d.is_empty() => {
@@ -1395,12 +1395,12 @@ fn apply_account(f: &Form, a: &mut Account) {
     a.notes = f.text("notes");
 }
 
-fn apply_contact(f: &Form, c: &mut Contact) {
+fn apply_contact(f: &Form, c: &mut Contact, today: NaiveDate) {
     c.name = f.text("name").trim().to_string();
     c.title = f.text("title");
     c.phone = f.text("phone");
     c.email = f.text("email");
-    c.birth_date = f.date("birth_date");
+    c.birth_date = f.date("birth_date", today);
     c.social_style = SocialStyle::parse(&f.text("social_style"));
     c.buying_role = BuyingRole::parse(&f.text("buying_role"));
     c.reports_to = Id::parse(&f.text("reports_to")).ok();

@@ -128,10 +128,9 @@ impl Form {
         self.fields.iter().find(|f| f.key == key).map(Field::value).unwrap_or_default()
     }
 
-    /// A date field's value, parsed (relative dates already resolved when validated).
-    pub fn date(&self, key: &str) -> Option<NaiveDate> {
-        let v = self.text(key);
-        parse_date(v.trim(), chrono::Local::now().date_naive())
+    /// A date field's value, parsed (`today` and `+3d` relative to `today`).
+    pub fn date(&self, key: &str, today: NaiveDate) -> Option<NaiveDate> {
+        parse_date(self.text(key).trim(), today)
     }
 
     pub fn changed(&self) -> bool {
