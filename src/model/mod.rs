@@ -145,8 +145,9 @@ pub(crate) fn time_text(t: chrono::NaiveTime) -> String {
     t.format("%H:%M").to_string()
 }
 
-/// Defines a labelled enum of kam's own records (kam-rules' enums come with
-/// their labels): key for files and the database, Chinese and English labels.
+/// Defines a labelled enum of kam's own records the way kam-rules defines
+/// its own (key for files and the database, Chinese and English labels,
+/// serde through the key), defaulting to the first variant.
 macro_rules! record_enum {
     (
         $(#[$meta:meta])*
@@ -154,48 +155,16 @@ macro_rules! record_enum {
             $( $(#[$vmeta:meta])* $variant:ident => ($key:literal, $zh:literal, $en:literal) ),+ $(,)?
         }
     ) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-        pub enum $name {
-            #[default]
-            $( $(#[$vmeta])* $variant ),+
-        }
-
-        impl kam_rules::Labeled for $name {
-            const ALL: &'static [Self] = &[$(Self::$variant),+];
-            fn key(self) -> &'static str {
-                match self { $(Self::$variant => $key),+ }
-            }
-            fn zh(self) -> &'static str {
-                match self { $(Self::$variant => $zh),+ }
-            }
-            fn en(self) -> &'static str {
-                match self { $(Self::$variant => $en),+ }
+        kam_rules::labeled_enum! {
+            $(#[$meta])*
+            pub enum $name: $what {
+                $( $(#[$vmeta])* $variant => ($key, $zh, $en) ),+
             }
         }
 
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(kam_rules::Labeled::key(*self))
-            }
-        }
-
-        impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(kam_rules::Labeled::key(*self))
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = <String as ::serde::Deserialize>::deserialize(d)?;
-                <Self as kam_rules::Labeled>::parse(&s).ok_or_else(|| {
-                    ::serde::de::Error::custom(format!(
-                        "unknown {} '{s}': expected one of {}",
-                        $what,
-                        <Self as kam_rules::Labeled>::keys_list()
-                    ))
-                })
+        impl Default for $name {
+            fn default() -> Self {
+                <Self as kam_rules::Labeled>::ALL[0]
             }
         }
     };

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::label::labeled_enum;
+use crate::labeled_enum;
 use crate::money::{Money, Rate};
 use crate::rules::Rules;
 

@@ -4,7 +4,8 @@
 //! (ally) and `?` (mentor). The status is the highest level whose behaviours
 //! have all been observed.
 
-use crate::label::{labeled_enum, Labeled};
+use crate::label::Labeled;
+use crate::labeled_enum;
 
 labeled_enum! {
     /// A contact's alliance status, weakest first.

@@ -7,7 +7,8 @@
 
 use serde::Serialize;
 
-use crate::label::{labeled_enum, Labeled, Lang};
+use crate::label::{Labeled, Lang};
+use crate::labeled_enum;
 use crate::money::{Money, Rate};
 use crate::rules::Rules;
 use crate::tier::Tier;

@@ -9,7 +9,8 @@
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::Serialize;
 
-use crate::label::{labeled_enum, Labeled, Lang};
+use crate::label::{Labeled, Lang};
+use crate::labeled_enum;
 use crate::money::Money;
 use crate::rules::{KpiScale, Rules};
 

@@ -92,7 +92,9 @@ pub struct UnknownLabel {
 }
 
 /// Defines an enum with its key and bilingual labels, `Labeled`, `Display`
-/// (the key), `FromStr` and serde through the key.
+/// (the key), `FromStr` and serde through the key. Exported so the app's
+/// own record enums are made the same way (the caller needs serde).
+#[macro_export]
 macro_rules! labeled_enum {
     (
         $(#[$meta:meta])*
@@ -150,7 +152,6 @@ macro_rules! labeled_enum {
         }
     };
 }
-pub(crate) use labeled_enum;
 
 impl fmt::Display for Lang {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

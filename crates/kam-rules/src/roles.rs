@@ -1,7 +1,8 @@
 //! §4.6 Buying roles (seeds 002, 004), §4.8 objection types (seed 004) and
 //! §4.10 social styles with the advice of seed 004 与不同类型的人沟通的方法.
 
-use crate::label::{labeled_enum, Lang};
+use crate::label::Lang;
+use crate::labeled_enum;
 
 labeled_enum! {
     /// The part a person plays in a purchase.

@@ -8,7 +8,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::label::{labeled_enum, Labeled, Lang};
+use crate::label::{Labeled, Lang};
+use crate::labeled_enum;
 use crate::money::Money;
 use crate::rules::Rules;
 
