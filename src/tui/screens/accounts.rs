@@ -146,7 +146,7 @@ fn row_line<'a>(app: &App, r: &'a AccountRow, filter: &str, name_w: usize, all: 
         spans.push(Span::styled(fit(tier, W_TIER), base));
     }
     if all {
-        let abc = r.abc.map_or("-", |c| c.key());
+        let abc = r.abc.map_or("-", |c| c.en());
         spans.push(Span::styled(fit(abc, W_ABC), base));
         let annual = r.annual.grouped();
         let pad = W_ANNUAL.saturating_sub(annual.len() + 2);
