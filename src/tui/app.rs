@@ -819,18 +819,35 @@ impl App {
                     .map(|o| (o.meta.id.to_string(), format!("{} {}", o.name, o.title))),
             )
             .collect();
+        let duties: Vec<&str> = c.responsibilities.iter().map(|r| r.text.as_str()).collect();
+        let consent = if c.consent { "yes" } else { "no" };
+        // Every field of the personal profile (DESIGN §3.2), in the paper form's order.
         let fields = vec![
             Field::text("name", T::FPersonName, &c.name).required(),
+            Field::text("company", T::FCompany, &c.company),
             Field::text("title", T::FTitle, &c.title),
             Field::text("phone", T::FPhone, &c.phone),
+            Field::text("fax", T::FFax, &c.fax),
             Field::text("email", T::FEmail, &c.email),
+            Field::text("education", T::FEducation, &c.education),
             Field::date("birth_date", T::FBirthDate, c.birth_date),
-            Field::choice("social_style", T::FSocialStyle, styles, c.social_style.map(|s| s.key().to_string())),
-            Field::choice("buying_role", T::FBuyingRole, roles, c.buying_role.map(|s| s.key().to_string())),
+            Field::text("address", T::FAddress, &c.address),
+            Field::text("spouse", T::FSpouse, &c.spouse),
+            Field::text("secretary", T::FSecretary, &c.secretary),
+            Field::text("employer", T::FEmployer, &c.employer),
             Field::choice("reports_to", T::FReportsTo, others, c.reports_to.as_ref().map(ToString::to_string)),
+            Field::text("background", T::FBackground, &c.background),
             Field::text("personality", T::FPersonality, &c.personality),
+            Field::choice("social_style", T::FSocialStyle, styles, c.social_style.map(|s| s.key().to_string())),
+            Field::text("recent", T::FRecent, &c.recent),
+            Field::text("responsibilities", T::FResponsibilities, &duties.join("; ")),
+            Field::text("criteria_technical", T::FCriteriaTechnical, &c.criteria_technical),
+            Field::text("criteria_business", T::FCriteriaBusiness, &c.criteria_business),
+            Field::choice("buying_role", T::FBuyingRole, roles, c.buying_role.map(|s| s.key().to_string())),
             Field::text("personal_agenda", T::FAgenda, &c.personal_agenda),
             Field::text("political_strategy", T::FStrategy, &c.political_strategy),
+            Field::choice("consent", T::FConsent, yes_no(lang), Some(consent.into())),
+            Field::date("consent_date", T::FConsentDate, c.consent_date),
         ];
         let title = if c.meta.version == 0 { T::NewContact } else { T::EditContact };
         Form::new(title, fields)
@@ -1397,10 +1414,31 @@ fn apply_account(f: &Form, a: &mut Account) {
 
 fn apply_contact(f: &Form, c: &mut Contact, today: NaiveDate) {
     c.name = f.text("name").trim().to_string();
+    c.company = f.text("company");
     c.title = f.text("title");
     c.phone = f.text("phone");
+    c.fax = f.text("fax");
     c.email = f.text("email");
+    c.education = f.text("education");
     c.birth_date = f.date("birth_date", today);
+    c.address = f.text("address");
+    c.spouse = f.text("spouse");
+    c.secretary = f.text("secretary");
+    c.employer = f.text("employer");
+    c.background = f.text("background");
+    c.recent = f.text("recent");
+    // Ranked responsibilities, most important first, separated by ; or ；
+    c.responsibilities = f
+        .text("responsibilities")
+        .split([';', '；'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| crate::model::Responsibility { text: t.to_string() })
+        .collect();
+    c.criteria_technical = f.text("criteria_technical");
+    c.criteria_business = f.text("criteria_business");
+    c.consent = f.text("consent") == "yes";
+    c.consent_date = f.date("consent_date", today).or(if c.consent { Some(today) } else { None });
     c.social_style = SocialStyle::parse(&f.text("social_style"));
     c.buying_role = BuyingRole::parse(&f.text("buying_role"));
     c.reports_to = Id::parse(&f.text("reports_to")).ok();

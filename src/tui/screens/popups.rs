@@ -195,9 +195,43 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
     let label_w: u16 = 16.min(inner.width / 3);
     let rest = inner.width.saturating_sub(label_w);
     let value_w = if rest > 40 { rest * 3 / 5 } else { rest };
+    let mut tail: Vec<Line> = vec![Line::from("")];
+    for n in &f.note {
+        tail.push(Line::from(Span::styled(n.clone(), Style::default().fg(Color::Green).add_modifier(Modifier::BOLD))));
+    }
+    if let Some(d) = &f.duplicates {
+        tail.push(Line::from(Span::styled(app.t(T::DuplicatesFound), Style::default().fg(Color::Yellow))));
+        tail.extend(d.iter().take(5).map(|n| Line::from(format!("  · {n}"))));
+    }
+    if let Some(e) = &f.error {
+        tail.push(Line::from(Span::styled(e.clone(), ERROR)));
+    }
+    if let Some(c) = &f.conflict {
+        tail.push(Line::from(Span::styled(app.t(T::ConflictHeader), Style::default().add_modifier(Modifier::BOLD))));
+        for (label, mine, theirs) in &c.lines {
+            tail.push(Line::from(vec![
+                Span::raw(fit(app.t(*label), 16)),
+                Span::styled(mine.clone(), Style::default().fg(Color::Cyan)),
+                Span::raw("  |  "),
+                Span::styled(theirs.clone(), Style::default().fg(Color::Magenta)),
+            ]));
+        }
+        tail.push(Line::from(Span::styled(app.t(T::ConflictKeys), Style::default().fg(Color::Yellow))));
+    }
+    if f.confirm_drop {
+        tail.push(Line::from(Span::styled(app.t(T::ConfirmDrop), Style::default().fg(Color::Yellow))));
+    } else {
+        let keys = if matches!(f.editing, Editing::Settings) { T::SettingsKeys } else { T::FormKeys };
+        tail.push(Line::from(Span::styled(app.t(keys), Style::default().fg(Color::DarkGray))));
+    }
     let mut y = inner.y;
     let bottom = inner.y + inner.height;
-    for (i, field) in form.fields.iter().enumerate() {
+    // A form taller than the screen scrolls so the focused field is always
+    // shown, keeping room below for the messages and keys.
+    let tail_rows = u16::try_from(tail.len()).unwrap_or(u16::MAX).min(inner.height / 2);
+    let rows = usize::from(inner.height.saturating_sub(tail_rows)).max(1);
+    let first = form.focus.saturating_sub(rows - 1);
+    for (i, field) in form.fields.iter().enumerate().skip(first).take(rows) {
         if y >= bottom {
             break;
         }
@@ -228,35 +262,6 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
             frame.render_widget(Paragraph::new(Span::styled(advice, Style::default().fg(Color::Green))), side);
         }
         y += 1;
-    }
-    let mut tail: Vec<Line> = vec![Line::from("")];
-    for n in &f.note {
-        tail.push(Line::from(Span::styled(n.clone(), Style::default().fg(Color::Green).add_modifier(Modifier::BOLD))));
-    }
-    if let Some(d) = &f.duplicates {
-        tail.push(Line::from(Span::styled(app.t(T::DuplicatesFound), Style::default().fg(Color::Yellow))));
-        tail.extend(d.iter().take(5).map(|n| Line::from(format!("  · {n}"))));
-    }
-    if let Some(e) = &f.error {
-        tail.push(Line::from(Span::styled(e.clone(), ERROR)));
-    }
-    if let Some(c) = &f.conflict {
-        tail.push(Line::from(Span::styled(app.t(T::ConflictHeader), Style::default().add_modifier(Modifier::BOLD))));
-        for (label, mine, theirs) in &c.lines {
-            tail.push(Line::from(vec![
-                Span::raw(fit(app.t(*label), 16)),
-                Span::styled(mine.clone(), Style::default().fg(Color::Cyan)),
-                Span::raw("  |  "),
-                Span::styled(theirs.clone(), Style::default().fg(Color::Magenta)),
-            ]));
-        }
-        tail.push(Line::from(Span::styled(app.t(T::ConflictKeys), Style::default().fg(Color::Yellow))));
-    }
-    if f.confirm_drop {
-        tail.push(Line::from(Span::styled(app.t(T::ConfirmDrop), Style::default().fg(Color::Yellow))));
-    } else {
-        let keys = if matches!(f.editing, Editing::Settings) { T::SettingsKeys } else { T::FormKeys };
-        tail.push(Line::from(Span::styled(app.t(keys), Style::default().fg(Color::DarkGray))));
     }
     if y < bottom {
         frame.render_widget(
