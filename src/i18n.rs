@@ -282,19 +282,6 @@ impl T {
     }
 }
 
-/// A column's label in forms and detail views: the Chinese header, or the
-/// English words of the column's name.
-pub fn column_label(column: &str, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => column_zh(column).map_or_else(|| column.to_string(), str::to_string),
-        Lang::En => {
-            let words = column.replace('_', " ");
-            let mut c = words.chars();
-            c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
-        }
-    }
-}
-
 /// The Chinese header of an exported column, by its snake_case name; the
 /// English header is the name itself. `None` for a column with no label
 /// (a test keeps every exported column labelled).

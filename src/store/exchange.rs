@@ -370,28 +370,6 @@ pub fn attach_children<R: Record>(
     })
 }
 
-/// A record's columns as the text a person would type for them (money in
-/// yuan, rates as decimals, flags as 1/0, empty for none): what a form
-/// shows, and what [`overlay_cells`] reads back.
-pub fn record_cells<R: Record>(r: &R) -> Vec<(&'static str, String)> {
-    R::COLUMNS
-        .iter()
-        .zip(R::column_shown())
-        .zip(r.values())
-        .map(|((col, shown), v)| {
-            let text = match datum(ValueRef::from(&v), shown) {
-                Datum::Null => String::new(),
-                Datum::Text(t) => t.into_owned(),
-                Datum::Int(i) => i.to_string(),
-                Datum::Money(m) => m.to_string(),
-                Datum::Rate(r) => r.to_string(),
-                Datum::Bool(b) => if b { "1" } else { "0" }.to_string(),
-            };
-            (*col, text)
-        })
-        .collect()
-}
-
 /// One write of an import or merge.
 #[derive(Clone, Debug)]
 pub enum ImportOp {

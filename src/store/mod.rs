@@ -45,8 +45,8 @@ pub use bulk::Bulk;
 pub use check::{CheckReport, KindCount};
 pub use col::Shown;
 pub use exchange::{
-    attach_children, export_layouts, overlay_cells, record_cells, record_from_cells, CellError, Datum, ImportOp,
-    MergeOutcome, RowsError, Span, TableLayout, META_COLUMNS,
+    attach_children, export_layouts, overlay_cells, record_from_cells, CellError, Datum, ImportOp, MergeOutcome,
+    RowsError, Span, TableLayout, META_COLUMNS,
 };
 pub use history::{ChangeLine, TrashEntry, TRASH_DAYS};
 pub use record::{AnyRecord, ChildLayout, Conflict, Record, RecordKind};

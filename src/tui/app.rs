@@ -775,9 +775,7 @@ impl App {
 
     fn account_form(&self, a: &Account) -> Form {
         let lang = self.lang;
-        let tiers: Vec<(String, String)> = std::iter::once((String::new(), T::ByVolume.get(lang).to_string()))
-            .chain(Tier::ALL.iter().map(|t| (t.key().to_string(), t.label(lang).to_string())))
-            .collect();
+        let tiers = choices::<Tier>(T::ByVolume, lang);
         let owner = if a.meta.version == 0 && a.owner.is_empty() { self.user_name() } else { a.owner.clone() };
         let fields = vec![
             Field::text("name", T::FName, &a.name).required(),
@@ -786,6 +784,10 @@ impl App {
             Field::text("industry", T::FIndustry, &a.industry),
             Field::text("region", T::FRegion, &a.region),
             Field::text("address", T::FAddress, &a.address),
+            Field::text("website", T::FWebsite, &a.website),
+            Field::text("company_size", T::FSize, &a.company_size),
+            Field::amount("registered_capital", T::FCapital, a.registered_capital),
+            Field::choice("listed", T::FListed, yes_no(lang), Some(if a.listed { "yes" } else { "no" }.into())),
             Field::text("owner", T::FOwner, &owner),
             Field::choice("tier_override", T::FTierOverride, tiers, a.tier_override.map(|t| t.key().to_string())),
             Field::text("tier_override_reason", T::FTierReason, &a.tier_override_reason),
@@ -804,12 +806,8 @@ impl App {
 
     fn contact_form(&self, c: &Contact) -> Form {
         let lang = self.lang;
-        let styles = std::iter::once((String::new(), T::NotSet.get(lang).to_string()))
-            .chain(SocialStyle::ALL.iter().map(|s| (s.key().to_string(), s.label(lang).to_string())))
-            .collect();
-        let roles = std::iter::once((String::new(), T::NotSet.get(lang).to_string()))
-            .chain(BuyingRole::ALL.iter().map(|s| (s.key().to_string(), s.label(lang).to_string())))
-            .collect();
+        let styles = choices::<SocialStyle>(T::NotSet, lang);
+        let roles = choices::<BuyingRole>(T::NotSet, lang);
         let others: Vec<(String, String)> = std::iter::once((String::new(), T::NotSet.get(lang).to_string()))
             .chain(
                 self.detail
@@ -1379,6 +1377,13 @@ impl App {
     }
 }
 
+/// The options of a choice field over a labelled enum, after a first "none" option.
+fn choices<E: Labeled>(none: T, lang: Lang) -> Vec<(String, String)> {
+    std::iter::once((String::new(), none.get(lang).to_string()))
+        .chain(E::ALL.iter().map(|e| (e.key().to_string(), e.label(lang).to_string())))
+        .collect()
+}
+
 fn yes_no(lang: Lang) -> Vec<(String, String)> {
     vec![("no".into(), T::No.get(lang).to_string()), ("yes".into(), T::Yes.get(lang).to_string())]
 }
@@ -1408,6 +1413,11 @@ fn apply_account(f: &Form, a: &mut Account) {
     a.tier_override = Tier::parse(&f.text("tier_override"));
     a.tier_override_reason = f.text("tier_override_reason");
     a.credit_limit = Money::parse(&f.text("credit_limit")).ok().filter(|_| !f.text("credit_limit").trim().is_empty());
+    a.website = f.text("website");
+    a.company_size = f.text("company_size");
+    a.registered_capital =
+        Money::parse(&f.text("registered_capital")).ok().filter(|_| !f.text("registered_capital").trim().is_empty());
+    a.listed = f.text("listed") == "yes";
     a.payment_terms = f.text("payment_terms");
     a.notes = f.text("notes");
 }

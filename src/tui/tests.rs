@@ -215,7 +215,12 @@ fn new_account_validation_save_duplicate_guard() {
 fn override_needs_reason_and_esc_asks() {
     let (_d, mut app) = seeded(Lang::Zh);
     press(&mut app, KeyCode::Char('e'));
-    for _ in 0..7 {
+    // Tab to the tier override, wherever the form puts it.
+    for _ in 0..40 {
+        let Some(Popup::Form(f)) = &app.popup else { panic!("form") };
+        if f.form.fields[f.form.focus].key == "tier_override" {
+            break;
+        }
         press(&mut app, KeyCode::Tab);
     }
     press(&mut app, KeyCode::Right);
