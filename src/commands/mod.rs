@@ -68,7 +68,7 @@ pub struct Ctx {
 /// Parses an amount flag, naming the flag in the error.
 pub fn amount_arg(lang: Lang, flag: &str, text: &str) -> Result<Money, Failure> {
     Money::parse(text)
-        .map_err(|e| Failure::usage(T::BadAmount.fill(lang, &[("flag", flag), ("detail", &e.to_string())])))
+        .map_err(|e| Failure::usage(T::BadAmount.fill(lang, &[("flag", flag), ("detail", &e.message(lang))])))
 }
 
 /// Prints a JSON value on one line.

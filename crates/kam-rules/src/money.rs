@@ -188,6 +188,21 @@ pub enum AmountError {
     TooLarge,
 }
 
+impl AmountError {
+    /// The message in `lang` (the `Display` text is the English one).
+    pub fn message(&self, lang: crate::Lang) -> String {
+        match (self, lang) {
+            (_, crate::Lang::En) => self.to_string(),
+            (Self::Empty, _) => "没有金额:请输入元数,如 50000、50,000.00 或 5万".into(),
+            (Self::NotANumber(s), _) => format!("“{s}”不是金额:请输入元数,如 50000、50,000.00 或 5万"),
+            (Self::Negative(s), _) => format!("“{s}”是负数:金额不能小于零"),
+            (Self::TooManyDecimals(s), _) => format!("“{s}”的小数超过两位:金额精确到分(0.01 元)"),
+            (Self::BadGrouping(s), _) => format!("“{s}”的千位分隔符位置不对:请写 50,000 或 50000"),
+            (Self::TooLarge, _) => "金额过大".into(),
+        }
+    }
+}
+
 /// Folds full-width digits and punctuation that Chinese input methods produce.
 fn fold_width(c: char) -> char {
     match c {
@@ -387,6 +402,8 @@ mod tests {
         assert!(matches!(p("99999999999999999999"), Err(AmountError::TooLarge)));
         let msg = p("abc").unwrap_err().to_string();
         assert!(msg.contains("abc") && msg.contains("5万"), "{msg}");
+        let zh = p("abc").unwrap_err().message(crate::Lang::Zh);
+        assert!(zh.contains("abc") && zh.contains("不是金额"), "{zh}");
     }
 
     #[test]

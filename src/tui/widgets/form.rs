@@ -100,7 +100,7 @@ impl Field {
             FieldKind::Date if !v.is_empty() && parse_date(&v, today).is_none() => {
                 Some(T::BadDate.get(lang).to_string())
             }
-            FieldKind::Amount if !v.is_empty() => Money::parse(&v).err().map(|e| e.to_string()),
+            FieldKind::Amount if !v.is_empty() => Money::parse(&v).err().map(|e| e.message(lang)),
             _ => None,
         };
     }
