@@ -220,6 +220,12 @@ pub struct App {
     pub tab: Tab,
     pub list: AccountList,
     pub detail: Option<Detail>,
+    /// Tabs 2 and 3: call plans and presentation plans.
+    pub plans: super::plans::PlansTab,
+    /// Tab 4: VIP visitor cards.
+    pub vip: super::vip::VipTab,
+    /// Tab 5: the rep's day.
+    pub day: super::today::TodayTab,
     pub popup: Option<Popup>,
     /// Changes saved in this session (not yet exported).
     pub changes: u32,
@@ -273,6 +279,9 @@ impl App {
             },
             debounce: None,
             detail: None,
+            plans: super::plans::PlansTab::default(),
+            vip: super::vip::VipTab::default(),
+            day: super::today::TodayTab::default(),
             popup: None,
             changes: 0,
             message: None,
@@ -350,8 +359,20 @@ impl App {
             self.popup_key(key);
             return;
         }
-        if self.tab == Tab::Accounts && self.list.filtering && self.detail.is_none() {
-            self.filter_key(key);
+        // A tab that is taking text (a filter) gets every key first.
+        let typing = match self.tab {
+            Tab::Accounts => self.list.filtering && self.detail.is_none(),
+            Tab::CallPlans | Tab::Presentations => self.plans.typing(),
+            Tab::Vip => self.vip.typing(),
+            Tab::Today => false,
+        };
+        if typing {
+            match self.tab {
+                Tab::Accounts => self.filter_key(key),
+                Tab::CallPlans | Tab::Presentations => self.plans_key(key),
+                Tab::Vip => self.vip_key(key),
+                Tab::Today => self.today_key(key),
+            }
             return;
         }
         match key.code {
@@ -365,24 +386,27 @@ impl App {
             }
             _ => {}
         }
-        if self.tab != Tab::Accounts {
-            self.other_tab_key(key);
-        } else if self.detail.is_some() {
-            self.detail_key(key);
-        } else {
-            self.list_key(key);
+        match self.tab {
+            Tab::Accounts if self.detail.is_some() => self.detail_key(key),
+            Tab::Accounts => self.list_key(key),
+            Tab::CallPlans | Tab::Presentations => self.plans_key(key),
+            Tab::Vip => self.vip_key(key),
+            Tab::Today => self.today_key(key),
         }
     }
 
-    fn other_tab_key(&mut self, key: KeyEvent) {
+    /// The keys every tab's list shares: `q` quits, `1`–`5` switch tabs.
+    /// Returns whether the key was one of them.
+    pub(super) fn shared_key(&mut self, key: KeyEvent) -> bool {
         match key.code {
             KeyCode::Char('q') => self.quit = true,
             KeyCode::Char(c @ '1'..='5') => self.switch_tab(c),
-            _ => {}
+            _ => return false,
         }
+        true
     }
 
-    fn switch_tab(&mut self, c: char) {
+    pub(super) fn switch_tab(&mut self, c: char) {
         let i = (c as usize).saturating_sub('1' as usize);
         if let Some(t) = Tab::ALL.get(i) {
             self.tab = *t;

@@ -3,9 +3,12 @@
 //! [`terminal`].
 
 pub mod app;
+pub mod plans;
 pub mod run;
 pub mod screens;
 pub mod terminal;
+pub mod today;
+pub mod vip;
 pub mod widgets;
 
 #[cfg(test)]

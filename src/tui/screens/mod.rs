@@ -2,7 +2,10 @@
 //! the [`App`]; nothing queries the store or changes state.
 
 pub mod accounts;
+pub mod call_plans;
 pub mod popups;
+pub mod today;
+pub mod vip_cards;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -27,7 +30,9 @@ pub fn draw(app: &App, frame: &mut Frame) {
             Some(d) => accounts::draw_detail(app, d, frame, body),
             None => accounts::draw_list(app, frame, body),
         },
-        other => draw_coming(app, other, frame, body),
+        Tab::CallPlans | Tab::Presentations => call_plans::draw(app, frame, body),
+        Tab::Vip => vip_cards::draw(app, frame, body),
+        Tab::Today => today::draw(app, frame, body),
     }
     draw_status(app, frame, status);
     popups::draw(app, frame, area);
@@ -60,7 +65,7 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 /// A tab that is not built yet says what will be there.
-fn draw_coming(app: &App, tab: Tab, frame: &mut Frame, area: Rect) {
+pub fn draw_coming(app: &App, tab: Tab, frame: &mut Frame, area: Rect) {
     let what = match tab {
         Tab::CallPlans => T::ComingCallPlans,
         Tab::Presentations => T::ComingPresentations,

@@ -113,9 +113,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
 
 fn help_keys(app: &App) -> Vec<(&'static str, T)> {
     let mut keys = Vec::new();
-    if app.tab != Tab::Accounts {
-        keys.extend([("1–5", T::KTabs), (",", T::KSettings), ("?", T::KHelp), ("q", T::KQuit)]);
-        return keys;
+    match app.tab {
+        Tab::Accounts => {}
+        Tab::CallPlans | Tab::Presentations => return super::call_plans::help_keys(app),
+        Tab::Vip => return super::vip_cards::help_keys(app),
+        Tab::Today => return super::today::help_keys(app),
     }
     match &app.detail {
         None => keys.extend([
