@@ -82,6 +82,9 @@ fn main() {
     let store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
     let paths = Paths::for_db(path.clone(), std::env::temp_dir().join("kam-bench-config"));
     let mut app = App::new(store, paths, Config::default(), rules, Lang::Zh, today());
+    let t = Instant::now();
+    app.reload_list(None);
+    report("search index read (inline, once at start)", vec![t.elapsed()]);
     app.update(Action::Resize(screens::accounts::list_rows(38)));
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap_or_else(|e| panic!("{e}"));
     let mut draw = |app: &mut App| {

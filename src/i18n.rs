@@ -113,6 +113,8 @@ catalogue! {
     Filter => "筛选", "filter";
     FilterHint => "按 / 输入名称、拼音首字母、全拼或电话号码", "press / and type a name, pinyin initials, full pinyin or phone digits";
     ListCount => "{n} 条 · {ms} 毫秒", "{n} rows · {ms} ms";
+    ListReading => "正在读取…", "reading…";
+    ListSorting => "正在排序…", "sorting…";
     ColName => "客户名称", "Name";
     ColTier => "等级", "Tier";
     ColAbc => "ABC", "ABC";

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod exchange;
+pub mod finder;
 pub mod i18n;
 pub mod model;
 pub mod paths;

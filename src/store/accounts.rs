@@ -156,10 +156,7 @@ impl Store {
     /// page costs the same at row 50 and at row 99,950. The derived values
     /// come from kam-rules with `rules`.
     pub fn account_page(&self, rules: &Rules, q: &AccountListQuery) -> Result<AccountPage, StoreError> {
-        let mut sql = String::from(
-            "SELECT a.id, a.name, a.short_name, a.owner, a.phone, a.tier_override, a.tier_override_reason, \
-             a.sort_key, a.created_at FROM accounts a WHERE a.deleted_at IS NULL",
-        );
+        let mut sql = format!("SELECT {HEAD_COLUMNS} FROM accounts a WHERE a.deleted_at IS NULL");
         let mut params: Vec<Value> = Vec::new();
         let mut param = |v: Value| {
             params.push(v);
@@ -216,70 +213,63 @@ impl Store {
         let ctx = "listing accounts";
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(ctx, e))?;
         let heads = stmt
-            .query_map(params_from_iter(params), |r| {
-                Ok(Head {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    short_name: r.get(2)?,
-                    owner: r.get(3)?,
-                    phone: r.get(4)?,
-                    tier_override: r.get(5)?,
-                    tier_override_reason: r.get(6)?,
-                    sort_key: r.get(7)?,
-                    created_at: r.get(8)?,
-                })
-            })
+            .query_map(params_from_iter(params), Head::from_row)
             .map_err(|e| self.err(ctx, e))?
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| self.err(ctx, e))?;
         let more = heads.len() > limit as usize;
         let mut rows = Vec::with_capacity(heads.len().min(limit as usize));
         for h in heads.into_iter().take(limit as usize) {
-            let id = Id::parse(&h.id).map_err(|e| StoreError::BadValue {
-                table: "accounts",
-                column: "id".into(),
-                id: h.id.clone(),
-                detail: e.message,
-            })?;
-            let tier_override = h
-                .tier_override
-                .map(|t| kam_rules::Tier::from_value(Value::Text(t)))
-                .transpose()
-                .map_err(|detail| StoreError::BadValue {
-                    table: "accounts",
-                    column: "tier_override".into(),
-                    id: h.id.clone(),
-                    detail,
-                })?
-                .map(|tier| kam_rules::tier::TierOverride { tier, reason: h.tier_override_reason.clone() });
-            let opened =
-                h.created_at.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).unwrap_or(q.today);
-            let derived = self.account_derived(rules, &id, q.today)?;
-            let overdue_days = max_overdue_days(derived.receivables, q.today);
-            let tier = kam_rules::decide_tier(rules, derived.annual, overdue_days, tier_override);
-            let abc = kam_rules::abc::scorecard(rules, &derived.scores).map(|s| s.class);
-            let cadence =
-                kam_rules::cadence::cadence(rules, derived.last_manager_visit, derived.last_contact, opened, q.today);
-            rows.push(AccountRow {
-                cursor: AccountCursor { sort_key: h.sort_key, id: h.id },
-                id,
-                name: h.name,
-                short_name: h.short_name,
-                owner: h.owner,
-                phone: h.phone,
-                annual: derived.annual,
-                tier,
-                abc,
-                last_visit: derived.last_visit,
-                last_manager_visit: derived.last_manager_visit,
-                last_contact: derived.last_contact,
-                overdue_days,
-                receivable_overdue: kam_rules::tier::downgrade_applies(rules, overdue_days),
-                cadence,
-            });
+            rows.push(self.account_row(rules, h, q.today)?);
         }
         let next = if more { rows.last().map(|r| r.cursor.clone()) } else { None };
         Ok(AccountPage { rows, next })
+    }
+
+    /// One line of the list from the account's columns and what the rules derive.
+    pub(super) fn account_row(&self, rules: &Rules, h: Head, today: NaiveDate) -> Result<AccountRow, StoreError> {
+        let id = Id::parse(&h.id).map_err(|e| StoreError::BadValue {
+            table: "accounts",
+            column: "id".into(),
+            id: h.id.clone(),
+            detail: e.message,
+        })?;
+        let tier_override = h
+            .tier_override
+            .map(|t| kam_rules::Tier::from_value(Value::Text(t)))
+            .transpose()
+            .map_err(|detail| StoreError::BadValue {
+                table: "accounts",
+                column: "tier_override".into(),
+                id: h.id.clone(),
+                detail,
+            })?
+            .map(|tier| kam_rules::tier::TierOverride { tier, reason: h.tier_override_reason.clone() });
+        let opened =
+            h.created_at.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).unwrap_or(today);
+        let derived = self.account_derived(rules, &id, today)?;
+        let overdue_days = max_overdue_days(derived.receivables, today);
+        let tier = kam_rules::decide_tier(rules, derived.annual, overdue_days, tier_override);
+        let abc = kam_rules::abc::scorecard(rules, &derived.scores).map(|s| s.class);
+        let cadence =
+            kam_rules::cadence::cadence(rules, derived.last_manager_visit, derived.last_contact, opened, today);
+        Ok(AccountRow {
+            cursor: AccountCursor { sort_key: h.sort_key, id: h.id },
+            id,
+            name: h.name,
+            short_name: h.short_name,
+            owner: h.owner,
+            phone: h.phone,
+            annual: derived.annual,
+            tier,
+            abc,
+            last_visit: derived.last_visit,
+            last_manager_visit: derived.last_manager_visit,
+            last_contact: derived.last_contact,
+            overdue_days,
+            receivable_overdue: kam_rules::tier::downgrade_applies(rules, overdue_days),
+            cadence,
+        })
     }
 
     /// The facts the rules need about one account, each from an indexed read.
@@ -466,7 +456,7 @@ impl Store {
 }
 
 /// The columns of an account the list reads before deriving.
-struct Head {
+pub(super) struct Head {
     id: String,
     name: String,
     short_name: String,
@@ -477,6 +467,27 @@ struct Head {
     sort_key: String,
     created_at: String,
 }
+
+impl Head {
+    /// The columns listed by [`HEAD_COLUMNS`], in that order.
+    pub(super) fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Head {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            short_name: r.get(2)?,
+            owner: r.get(3)?,
+            phone: r.get(4)?,
+            tier_override: r.get(5)?,
+            tier_override_reason: r.get(6)?,
+            sort_key: r.get(7)?,
+            created_at: r.get(8)?,
+        })
+    }
+}
+
+/// What [`Head::from_row`] reads, from `accounts a`.
+pub(super) const HEAD_COLUMNS: &str =
+    "a.id, a.name, a.short_name, a.owner, a.phone, a.tier_override, a.tier_override_reason, a.sort_key, a.created_at";
 
 struct Derived {
     annual: Money,

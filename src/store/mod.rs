@@ -24,6 +24,7 @@ mod col;
 mod exchange;
 mod faults;
 mod history;
+mod index;
 mod plans;
 mod record;
 mod report;
@@ -49,8 +50,10 @@ pub use exchange::{
     RowsError, Span, TableLayout, META_COLUMNS,
 };
 pub use history::{ChangeLine, TrashEntry, TRASH_DAYS};
+pub use index::{IndexAccount, IndexContact};
 pub use record::{AnyRecord, ChildLayout, Conflict, Record, RecordKind};
 pub use schema::LATEST as SCHEMA_VERSION;
+pub use search::{readings, Query};
 
 use crate::model::ModelError;
 

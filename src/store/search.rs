@@ -24,12 +24,13 @@ pub(crate) struct Pinyin {
     pub first: String,
 }
 
-/// Readings of each character of `text`: pinyin syllables for Chinese
-/// characters, the lower-cased character for letters and digits; other
-/// characters (spaces, punctuation, brackets) are skipped.
-fn readings(text: &str) -> Vec<Vec<String>> {
+/// The readings of each character of `text` that has any (Chinese
+/// characters: their pinyin syllables without tones, every reading of a
+/// heteronym; letters and digits: themselves in lower case), with the
+/// character's position. Spaces and punctuation have none.
+pub fn readings(text: &str) -> Vec<(usize, Vec<String>)> {
     let mut out = Vec::new();
-    for (c, multi) in text.chars().zip(text.to_pinyin_multi()) {
+    for (i, (c, multi)) in text.chars().zip(text.to_pinyin_multi()).enumerate() {
         match multi {
             Some(m) => {
                 let mut r: Vec<String> = Vec::with_capacity(m.count());
@@ -40,10 +41,10 @@ fn readings(text: &str) -> Vec<Vec<String>> {
                     }
                 }
                 if !r.is_empty() {
-                    out.push(r);
+                    out.push((i, r));
                 }
             }
-            None if c.is_alphanumeric() => out.push(vec![c.to_lowercase().collect()]),
+            None if c.is_alphanumeric() => out.push((i, vec![c.to_lowercase().collect()])),
             None => {}
         }
     }
@@ -52,7 +53,7 @@ fn readings(text: &str) -> Vec<Vec<String>> {
 
 /// Computes the pinyin columns of a name.
 pub(crate) fn pinyin(text: &str) -> Pinyin {
-    let chars = readings(text);
+    let chars: Vec<Vec<String>> = readings(text).into_iter().map(|(_, r)| r).collect();
     let mut full: Vec<String> = vec![String::new()];
     let mut initials: Vec<String> = vec![String::new()];
     for r in &chars {
@@ -87,7 +88,7 @@ pub(crate) fn sort_key(name: &str, py: &Pinyin) -> String {
 
 /// What a filter typed into a list looks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Query {
+pub enum Query {
     Nothing,
     /// Letters: pinyin initials or full pinyin (and Latin names).
     Pinyin(String),
@@ -98,7 +99,7 @@ pub(crate) enum Query {
 }
 
 impl Query {
-    pub(crate) fn parse(filter: &str) -> Self {
+    pub fn parse(filter: &str) -> Self {
         let folded = kam_rules::dedupe::fold_width(filter.trim());
         let compact: String = folded.chars().filter(|c| !c.is_whitespace()).collect();
         if compact.is_empty() {

@@ -14,15 +14,10 @@ use crate::model::{
     Account, ChangeEvent, Contact, Feedback, Id, ObservedBehaviour, Order, Visit, VisitContact, VisitKind,
 };
 use crate::paths::Paths;
-use crate::store::{
-    AccountCursor, AccountListQuery, AccountRow, ChangeLine, ContactRow, Store, StoreError, TrashEntry,
-};
+use crate::store::{ChangeLine, Store, StoreError, TrashEntry};
 
 use super::widgets::form::{Field, Form};
 use super::widgets::input::TextInput;
-
-/// Rows fetched per page of the account list (keyset paging in the store).
-pub const PAGE: u32 = 200;
 
 /// The tabs across the top, in key order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,8 +77,9 @@ impl Section {
 }
 
 /// Columns the account list can be sorted by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum SortBy {
+    #[default]
     Name,
     Tier,
     Annual,
@@ -94,31 +90,10 @@ pub enum SortBy {
 impl SortBy {
     const ALL: [SortBy; 5] = [SortBy::Name, SortBy::Tier, SortBy::Annual, SortBy::Owner, SortBy::LastContact];
 
-    fn next(self) -> Self {
+    pub(super) fn next(self) -> Self {
         let i = Self::ALL.iter().position(|s| *s == self).unwrap_or(0);
         Self::ALL[(i + 1) % Self::ALL.len()]
     }
-}
-
-/// The account list: the rows fetched so far, the selection and the filter.
-#[derive(Debug)]
-pub struct AccountList {
-    pub rows: Vec<AccountRow>,
-    pub next: Option<AccountCursor>,
-    pub selected: usize,
-    /// First row on screen; kept by `update` from the last known height.
-    pub offset: usize,
-    pub filter: TextInput,
-    pub filtering: bool,
-    pub sort: SortBy,
-    pub descending: bool,
-    /// How long the last query took, shown in the status line.
-    pub last_query_ms: f64,
-    /// The filter changed at this moment and the query waits for a pause
-    /// in typing (only with [`App::debounce`]).
-    pub filter_pending: Option<std::time::Instant>,
-    /// Contacts the filter finds (name, pinyin, phone), with their account's name.
-    pub contact_hits: Vec<(ContactRow, String)>,
 }
 
 /// What an account's detail shows, read once when it is opened or changed.
@@ -218,7 +193,7 @@ pub struct App {
     pub config: Config,
     pub today: NaiveDate,
     pub tab: Tab,
-    pub list: AccountList,
+    pub list: super::account_list::AccountList,
     pub detail: Option<Detail>,
     /// Tabs 2 and 3: call plans and presentation plans.
     pub plans: super::plans::PlansTab,
@@ -234,10 +209,8 @@ pub struct App {
     /// Rows of the list visible on screen at the last draw (for paging).
     pub page_rows: usize,
     pub quit: bool,
-    /// Wait this long after the last filter keystroke before querying, so
-    /// typing stays fluid on a large file (the run loop sets it; tests
-    /// leave it off and query on every key).
-    pub debounce: Option<std::time::Duration>,
+    /// Where slow reads run: a thread in the workbench, inline in tests.
+    pub worker: super::worker::Worker,
 }
 
 /// The one vocabulary of what can happen to the workbench.
@@ -247,7 +220,7 @@ pub enum Action {
     Paste(String),
     /// The terminal now has this many rows for the list.
     Resize(usize),
-    /// Time passed with no event: runs a filter query that waited for a pause.
+    /// Time passed with no event: applies what the worker has read.
     Tick,
     Quit,
 }
@@ -255,7 +228,7 @@ pub enum Action {
 impl App {
     /// A workbench over `store`. `first_run` opens the settings popup.
     pub fn new(store: Store, paths: Paths, config: Config, rules: Rules, lang: Lang, today: NaiveDate) -> Self {
-        let mut app = Self {
+        Self {
             db_label: store.path().display().to_string(),
             lang,
             rules,
@@ -264,20 +237,8 @@ impl App {
             config,
             today,
             tab: Tab::Accounts,
-            list: AccountList {
-                rows: Vec::new(),
-                next: None,
-                selected: 0,
-                offset: 0,
-                filter: TextInput::default(),
-                filtering: false,
-                sort: SortBy::Name,
-                descending: false,
-                last_query_ms: 0.0,
-                contact_hits: Vec::new(),
-                filter_pending: None,
-            },
-            debounce: None,
+            list: super::account_list::AccountList::default(),
+            worker: super::worker::Worker::default(),
             detail: None,
             plans: super::plans::PlansTab::default(),
             vip: super::vip::VipTab::default(),
@@ -287,9 +248,20 @@ impl App {
             message: None,
             page_rows: 20,
             quit: false,
-        };
-        app.reload_list(None);
-        app
+        }
+    }
+
+    /// Reads through a worker thread from now on, so that nothing slower
+    /// than a frame runs on the UI thread, and starts reading the list.
+    pub fn start_worker(&mut self) {
+        match self.store.open_reader().and_then(|reader| {
+            super::worker::Worker::spawn(reader, self.rules.clone(), self.today)
+                .map_err(|source| crate::store::StoreError::Io { path: self.db_label.clone(), source })
+        }) {
+            Ok(w) => self.worker = w,
+            Err(e) => self.fail(&e),
+        }
+        self.reload_list(None);
     }
 
     /// On the first start: the settings popup (name, role, language), and on
@@ -310,16 +282,7 @@ impl App {
     pub fn update(&mut self, action: Action) {
         match action {
             Action::Quit => self.quit = true,
-            Action::Tick => {
-                let due = match (self.list.filter_pending, self.debounce) {
-                    (Some(at), Some(wait)) => at.elapsed() >= wait,
-                    (Some(_), None) => true,
-                    _ => false,
-                };
-                if due {
-                    self.reload_list(None);
-                }
-            }
+            Action::Tick => {}
             Action::Resize(rows) => {
                 self.page_rows = rows.max(1);
                 self.keep_selection_visible();
@@ -327,15 +290,17 @@ impl App {
             Action::Paste(text) => self.paste(&text),
             Action::Key(key) => {
                 // Act on presses only: Windows reports releases too.
-                if key.kind == KeyEventKind::Release {
-                    return;
+                if key.kind != KeyEventKind::Release {
+                    self.key(key);
                 }
-                self.key(key);
             }
         }
+        self.apply_worker();
+        self.request_lines();
+        self.apply_worker();
     }
 
-    fn paste(&mut self, text: &str) {
+    pub(super) fn paste(&mut self, text: &str) {
         match &mut self.popup {
             Some(Popup::Form(f)) => {
                 f.form.paste(text);
@@ -350,7 +315,7 @@ impl App {
         }
     }
 
-    fn key(&mut self, key: KeyEvent) {
+    pub(super) fn key(&mut self, key: KeyEvent) {
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
             self.quit = true;
             return;
@@ -413,85 +378,7 @@ impl App {
         }
     }
 
-    fn list_key(&mut self, key: KeyEvent) {
-        match key.code {
-            KeyCode::Char('q') => self.quit = true,
-            KeyCode::Char(c @ '1'..='5') => self.switch_tab(c),
-            KeyCode::Char('/') => self.list.filtering = true,
-            KeyCode::Esc => {
-                if !self.list.filter.value().is_empty() {
-                    self.list.filter.clear();
-                    self.reload_list(None);
-                }
-            }
-            KeyCode::Char('n') => self.open_account_form(Account::default()),
-            KeyCode::Char('e') => {
-                if let Some(id) = self.selected_id() {
-                    match self.store.get::<Account>(&id) {
-                        Ok(a) => self.open_account_form(a),
-                        Err(e) => self.fail(&e),
-                    }
-                }
-            }
-            KeyCode::Char('d') => {
-                if let Some(r) = self.list.rows.get(self.list.selected) {
-                    self.ask_reason(ReasonFor::DeleteAccount(r.id.clone(), r.name.clone()));
-                }
-            }
-            KeyCode::Char('t') => self.open_trash(),
-            KeyCode::Char('s') => {
-                self.list.sort = self.list.sort.next();
-                self.list.descending = false;
-                self.sort_rows();
-            }
-            KeyCode::Char('S') => {
-                self.list.descending = !self.list.descending;
-                self.sort_rows();
-            }
-            KeyCode::Enter => self.open_selected(),
-            _ => self.move_key(key),
-        }
-    }
-
-    fn move_key(&mut self, key: KeyEvent) {
-        let page = self.page_rows.max(1);
-        let sel = self.list.selected;
-        let target = match key.code {
-            KeyCode::Up | KeyCode::Char('k') => sel.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => sel + 1,
-            KeyCode::PageUp => sel.saturating_sub(page),
-            KeyCode::PageDown => sel + page,
-            KeyCode::Home => 0,
-            KeyCode::End => usize::MAX,
-            _ => return,
-        };
-        if target >= self.list.rows.len() {
-            self.load_more(target);
-        }
-        self.list.selected = target.min(self.list.rows.len().saturating_sub(1));
-        self.keep_selection_visible();
-    }
-
-    fn filter_key(&mut self, key: KeyEvent) {
-        match key.code {
-            KeyCode::Esc => {
-                self.list.filtering = false;
-                self.list.filter.clear();
-                self.reload_list(None);
-            }
-            KeyCode::Enter => self.list.filtering = false,
-            KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => self.move_key(key),
-            _ => {
-                let before = self.list.filter.value().to_string();
-                self.list.filter.handle_key(key);
-                if self.list.filter.value() != before {
-                    self.filter_changed();
-                }
-            }
-        }
-    }
-
-    fn detail_key(&mut self, key: KeyEvent) {
+    pub(super) fn detail_key(&mut self, key: KeyEvent) {
         let Some(d) = self.detail.as_mut() else { return };
         match key.code {
             KeyCode::Esc | KeyCode::Char('q') => {
@@ -568,182 +455,9 @@ impl App {
         }
     }
 
-    // ---- the list ----------------------------------------------------------
-
-    fn selected_id(&self) -> Option<Id> {
-        self.list.rows.get(self.list.selected).map(|r| r.id.clone())
-    }
-
-    /// The filter text changed: query now, or after a pause in typing.
-    fn filter_changed(&mut self) {
-        if self.debounce.is_some() {
-            self.list.filter_pending = Some(std::time::Instant::now());
-        } else {
-            self.reload_list(None);
-        }
-    }
-
-    /// Fetches the first page for the current filter, then selects `keep`
-    /// (by id, never by a stale index) or the first row.
-    pub fn reload_list(&mut self, keep: Option<&Id>) {
-        self.list.filter_pending = None;
-        let started = std::time::Instant::now();
-        let q = AccountListQuery {
-            filter: self.list.filter.value().trim().to_string(),
-            after: None,
-            limit: PAGE,
-            today: self.today,
-        };
-        match self.store.account_page(&self.rules, &q) {
-            Ok(page) => {
-                self.list.rows = page.rows;
-                self.list.next = page.next;
-            }
-            Err(e) => {
-                self.list.rows.clear();
-                self.list.next = None;
-                self.fail(&e);
-            }
-        }
-        self.list.contact_hits = self.find_contact_hits();
-        self.list.last_query_ms = started.elapsed().as_secs_f64() * 1000.0;
-        self.sort_rows_keep(keep);
-    }
-
-    /// Up to five contacts the filter finds, each with its account's name
-    /// (one indexed search and five lookups by id).
-    fn find_contact_hits(&mut self) -> Vec<(ContactRow, String)> {
-        let filter = self.list.filter.value().trim().to_string();
-        if filter.is_empty() {
-            return Vec::new();
-        }
-        match self.store.find_contacts(&filter, 5) {
-            Ok(rows) => rows
-                .into_iter()
-                .map(|c| {
-                    let name = self.store.get::<Account>(&c.account_id).map(|a| a.name).unwrap_or_default();
-                    (c, name)
-                })
-                .collect(),
-            Err(e) => {
-                self.fail(&e);
-                Vec::new()
-            }
-        }
-    }
-
-    /// Opens the selected account; when the filter found one of its
-    /// contacts, on that contact's profile.
-    fn open_selected(&mut self) {
-        let Some(id) = self.selected_id() else {
-            self.open_contact_hit(None);
-            return;
-        };
-        if self.list.contact_hits.iter().any(|(c, _)| c.account_id == id) {
-            self.open_contact_hit(Some(&id));
-        } else {
-            self.open_detail(&id, Section::Company);
-        }
-    }
-
-    /// Opens the account of the first contact found (of `account`, when
-    /// given), on that contact's profile.
-    fn open_contact_hit(&mut self, account: Option<&Id>) {
-        let hit = self.list.contact_hits.iter().find(|(c, _)| account.is_none_or(|a| &c.account_id == a));
-        let Some((c, _)) = hit.cloned() else { return };
-        self.list.filtering = false;
-        self.open_detail(&c.account_id, Section::Contacts);
-        if let Some(d) = self.detail.as_mut() {
-            d.contact_sel = d.contacts.iter().position(|x| x.meta.id == c.id).unwrap_or(0);
-        }
-    }
-
-    /// Fetches pages until row `target` is loaded or the list ends.
-    fn load_more(&mut self, target: usize) {
-        while target >= self.list.rows.len() {
-            let Some(after) = self.list.next.clone() else { return };
-            let q = AccountListQuery {
-                filter: self.list.filter.value().trim().to_string(),
-                after: Some(after),
-                limit: PAGE,
-                today: self.today,
-            };
-            match self.store.account_page(&self.rules, &q) {
-                Ok(page) => {
-                    self.list.rows.extend(page.rows);
-                    self.list.next = page.next;
-                }
-                Err(e) => {
-                    self.list.next = None;
-                    self.fail(&e);
-                    return;
-                }
-            }
-            // End on a huge file loads one page per key, not the whole file.
-            if target == usize::MAX {
-                let sel = self.selected_id();
-                self.sort_rows_keep(sel.as_ref());
-                return;
-            }
-        }
-        let sel = self.selected_id();
-        self.sort_rows_keep(sel.as_ref());
-    }
-
-    fn sort_rows(&mut self) {
-        let sel = self.selected_id();
-        self.sort_rows_keep(sel.as_ref());
-    }
-
-    fn sort_rows_keep(&mut self, keep: Option<&Id>) {
-        let by = self.list.sort;
-        if by != SortBy::Name || self.list.descending {
-            self.list.rows.sort_by(|a, b| {
-                let o = match by {
-                    // The store's order is by pinyin; a stable sort keeps it within ties.
-                    SortBy::Name => std::cmp::Ordering::Equal,
-                    SortBy::Tier => tier_rank(a.tier.tier).cmp(&tier_rank(b.tier.tier)),
-                    SortBy::Annual => a.annual.cmp(&b.annual),
-                    SortBy::Owner => a.owner.cmp(&b.owner),
-                    SortBy::LastContact => a.last_contact.cmp(&b.last_contact),
-                };
-                if self.list.descending && by != SortBy::Name {
-                    o.reverse()
-                } else {
-                    o
-                }
-            });
-            if by == SortBy::Name && self.list.descending {
-                self.list.rows.reverse();
-            }
-        }
-        self.reselect_loaded(keep);
-    }
-
-    fn reselect_loaded(&mut self, id: Option<&Id>) {
-        let found = id.and_then(|id| self.list.rows.iter().position(|r| &r.id == id));
-        self.list.selected = found.unwrap_or(0).min(self.list.rows.len().saturating_sub(1));
-        self.keep_selection_visible();
-    }
-
-    fn reselect(&mut self, id: &Id) {
-        self.reselect_loaded(Some(id));
-    }
-
-    fn keep_selection_visible(&mut self) {
-        let h = self.page_rows.max(1);
-        let l = &mut self.list;
-        if l.selected < l.offset {
-            l.offset = l.selected;
-        } else if l.selected >= l.offset + h {
-            l.offset = l.selected + 1 - h;
-        }
-        l.offset = l.offset.min(l.rows.len().saturating_sub(1));
-    }
-
     // ---- detail --------------------------------------------------------------
 
-    fn open_detail(&mut self, id: &Id, section: Section) {
+    pub(super) fn open_detail(&mut self, id: &Id, section: Section) {
         match self.read_detail(id) {
             Ok(mut d) => {
                 d.section = section;
@@ -753,7 +467,7 @@ impl App {
         }
     }
 
-    fn read_detail(&self, id: &Id) -> Result<Detail, StoreError> {
+    pub(super) fn read_detail(&self, id: &Id) -> Result<Detail, StoreError> {
         let account: Account = self.store.get(id)?;
         let mut contacts = self.store.contacts_of(id)?;
         contacts.sort_by(|a, b| a.name.cmp(&b.name));
@@ -792,12 +506,12 @@ impl App {
 
     // ---- forms -----------------------------------------------------------------
 
-    fn open_account_form(&mut self, a: Account) {
+    pub(super) fn open_account_form(&mut self, a: Account) {
         let form = self.account_form(&a);
         self.open_form(form, Editing::Account(Box::new(a)));
     }
 
-    fn account_form(&self, a: &Account) -> Form {
+    pub(super) fn account_form(&self, a: &Account) -> Form {
         let lang = self.lang;
         let tiers = choices::<Tier>(T::ByVolume, lang);
         let owner = if a.meta.version == 0 && a.owner.is_empty() { self.user_name() } else { a.owner.clone() };
@@ -823,12 +537,12 @@ impl App {
         Form::new(title, fields)
     }
 
-    fn open_contact_form(&mut self, c: Contact) {
+    pub(super) fn open_contact_form(&mut self, c: Contact) {
         let form = self.contact_form(&c);
         self.open_form(form, Editing::Contact(Box::new(c)));
     }
 
-    fn contact_form(&self, c: &Contact) -> Form {
+    pub(super) fn contact_form(&self, c: &Contact) -> Form {
         let lang = self.lang;
         let styles = choices::<SocialStyle>(T::NotSet, lang);
         let roles = choices::<BuyingRole>(T::NotSet, lang);
@@ -875,7 +589,7 @@ impl App {
         Form::new(title, fields)
     }
 
-    fn open_settings(&mut self) {
+    pub(super) fn open_settings(&mut self) {
         let lang = self.lang;
         let roles = vec![
             ("rep".to_string(), T::RoleRep.get(lang).to_string()),
@@ -896,7 +610,7 @@ impl App {
         self.open_form(Form::new(T::Settings, fields), Editing::Settings);
     }
 
-    fn open_form(&mut self, mut form: Form, editing: Editing) {
+    pub(super) fn open_form(&mut self, mut form: Form, editing: Editing) {
         form.validate_all(self.lang, self.today);
         cross_check(&mut form, self.lang);
         self.popup = Some(Popup::Form(Box::new(FormState {
@@ -919,7 +633,7 @@ impl App {
         self.config.user.clone().unwrap_or_else(|| self.store.user().to_string())
     }
 
-    fn popup_key(&mut self, key: KeyEvent) {
+    pub(super) fn popup_key(&mut self, key: KeyEvent) {
         let Some(popup) = self.popup.take() else { return };
         self.popup = match popup {
             Popup::Help => None,
@@ -960,7 +674,7 @@ impl App {
         };
     }
 
-    fn form_key(&mut self, key: KeyEvent, mut f: Box<FormState>) -> Option<Popup> {
+    pub(super) fn form_key(&mut self, key: KeyEvent, mut f: Box<FormState>) -> Option<Popup> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if f.confirm_drop {
             if key.code == KeyCode::Esc {
@@ -1014,7 +728,7 @@ impl App {
     }
 
     /// The discount rule applied to what is typed: rate, reason and net.
-    fn refresh_note(&self, f: &mut FormState) {
+    pub(super) fn refresh_note(&self, f: &mut FormState) {
         let tier = match &f.editing {
             Editing::Quote(t) => *t,
             Editing::Order(_) => self.detail.as_ref().map_or(Tier::Silver, |d| d.tier.tier),
@@ -1038,7 +752,7 @@ impl App {
         f.note.push(q.reason_text(lang));
     }
 
-    fn open_visit_form(&mut self, kind: VisitKind) {
+    pub(super) fn open_visit_form(&mut self, kind: VisitKind) {
         let Some(d) = &self.detail else { return };
         let lang = self.lang;
         let mut v = Visit {
@@ -1066,7 +780,7 @@ impl App {
         self.open_form(Form::new(T::LogVisit, fields), Editing::Visit(Box::new(v)));
     }
 
-    fn open_order_form(&mut self, quote_only: bool) {
+    pub(super) fn open_order_form(&mut self, quote_only: bool) {
         let Some(d) = &self.detail else { return };
         let lang = self.lang;
         let payments = Payment::ALL.iter().map(|p| (p.key().to_string(), p.label(lang).to_string())).collect();
@@ -1087,7 +801,13 @@ impl App {
         }
     }
 
-    fn alliance_key(&mut self, key: KeyEvent, mut c: Box<Contact>, cursor: usize, confirm: bool) -> Option<Popup> {
+    pub(super) fn alliance_key(
+        &mut self,
+        key: KeyEvent,
+        mut c: Box<Contact>,
+        cursor: usize,
+        confirm: bool,
+    ) -> Option<Popup> {
         let n = Behaviour::ALL.len();
         let changed = self
             .detail
@@ -1141,7 +861,7 @@ impl App {
         Some(Popup::Alliance { contact: c, cursor, confirm_drop: false })
     }
 
-    fn close_form(&mut self, f: &FormState) -> Option<Popup> {
+    pub(super) fn close_form(&mut self, f: &FormState) -> Option<Popup> {
         if matches!(f.editing, Editing::Settings) && !self.paths.config_file().exists() {
             // Esc on the first-run popup keeps the defaults, and asks no more.
             self.write_config();
@@ -1149,7 +869,7 @@ impl App {
         None
     }
 
-    fn save_form(&mut self, mut f: Box<FormState>) -> Option<Popup> {
+    pub(super) fn save_form(&mut self, mut f: Box<FormState>) -> Option<Popup> {
         let lang = self.lang;
         f.form.validate_all(lang, self.today);
         cross_check(&mut f.form, lang);
@@ -1174,7 +894,7 @@ impl App {
                 }
                 self.store.set_user(self.user_name());
                 self.write_config();
-                self.reload_list(self.selected_id().as_ref());
+                self.list.lines.clear();
                 return None;
             }
             Editing::Account(a) => {
@@ -1250,7 +970,7 @@ impl App {
             Ok((account_id, contact)) => {
                 self.changes += 1;
                 self.message = Some(T::Saved.get(lang).to_string());
-                self.reload_list(Some(&account_id));
+                self.refresh_account(&account_id);
                 let section = match (&f.editing, contact.is_some()) {
                     (Editing::Visit(_), _) => Section::Visits,
                     (Editing::Order(_), _) => Section::Orders,
@@ -1301,7 +1021,7 @@ impl App {
         }
     }
 
-    fn write_config(&mut self) {
+    pub(super) fn write_config(&mut self) {
         let path = self.paths.config_file();
         let text = match toml::to_string(&self.config) {
             Ok(t) => t,
@@ -1320,25 +1040,30 @@ impl App {
 
     // ---- delete, trash, demo --------------------------------------------------
 
-    fn ask_reason(&mut self, what: ReasonFor) {
+    pub(super) fn ask_reason(&mut self, what: ReasonFor) {
         self.popup = Some(Popup::Reason { what, input: TextInput::default(), error: false });
     }
 
-    fn delete(&mut self, what: &ReasonFor, reason: &str) {
+    pub(super) fn delete(&mut self, what: &ReasonFor, reason: &str) {
         let result = match what {
-            ReasonFor::DeleteAccount(id, _) => self.store.delete::<Account>(id, reason).map(|()| None),
-            ReasonFor::DeleteContact(id, _) => self
-                .store
-                .delete::<Contact>(id, reason)
-                .map(|()| self.detail.as_ref().map(|d| d.account.meta.id.clone())),
+            ReasonFor::DeleteAccount(id, _) => self.store.delete::<Account>(id, reason).map(|()| (id.clone(), None)),
+            ReasonFor::DeleteContact(id, _) => self.store.delete::<Contact>(id, reason).map(|()| {
+                let account = self.detail.as_ref().map(|d| d.account.meta.id.clone());
+                (account.clone().unwrap_or_default(), account)
+            }),
         };
         match result {
-            Ok(reopen) => {
+            Ok((account, reopen)) => {
                 self.changes += 1;
                 self.message = Some(T::MovedToTrash.get(self.lang).to_string());
-                let keep = self.selected_id();
+                // The row below a deleted account takes its place.
+                let at = self.list.selected;
                 self.detail = None;
-                self.reload_list(keep.as_ref());
+                self.refresh_account(&account);
+                if reopen.is_none() {
+                    self.list.selected = at.min(self.list.len().saturating_sub(1));
+                    self.keep_selection_visible();
+                }
                 if let Some(id) = reopen {
                     self.open_detail(&id, Section::Contacts);
                 }
@@ -1347,14 +1072,14 @@ impl App {
         }
     }
 
-    fn open_trash(&mut self) {
+    pub(super) fn open_trash(&mut self) {
         match self.store.trash() {
             Ok(entries) => self.popup = Some(Popup::Trash { entries, selected: 0 }),
             Err(e) => self.fail(&e),
         }
     }
 
-    fn trash_key(&mut self, key: KeyEvent, entries: Vec<TrashEntry>, selected: usize) -> Option<Popup> {
+    pub(super) fn trash_key(&mut self, key: KeyEvent, entries: Vec<TrashEntry>, selected: usize) -> Option<Popup> {
         match key.code {
             KeyCode::Esc | KeyCode::Char('q') => None,
             KeyCode::Up => Some(Popup::Trash { entries, selected: selected.saturating_sub(1) }),
@@ -1385,7 +1110,7 @@ impl App {
         }
     }
 
-    fn fill_demo(&mut self) {
+    pub(super) fn fill_demo(&mut self) {
         let o = crate::commands::demo::Options { accounts: 200, seed: 1, today: self.today };
         match crate::commands::demo::generate(&mut self.store, &self.rules, &o) {
             Ok(c) => {
@@ -1396,7 +1121,7 @@ impl App {
         }
     }
 
-    fn fail(&mut self, e: &StoreError) {
+    pub(super) fn fail(&mut self, e: &StoreError) {
         self.message = Some(format!("{}: {e}", T::ErrorPrefix.get(self.lang)));
     }
 }
@@ -1410,14 +1135,6 @@ fn choices<E: Labeled>(none: T, lang: Lang) -> Vec<(String, String)> {
 
 fn yes_no(lang: Lang) -> Vec<(String, String)> {
     vec![("no".into(), T::No.get(lang).to_string()), ("yes".into(), T::Yes.get(lang).to_string())]
-}
-
-fn tier_rank(t: Tier) -> u8 {
-    match t {
-        Tier::Silver => 0,
-        Tier::Gold => 1,
-        Tier::Platinum => 2,
-    }
 }
 
 /// What is still owed on an order.

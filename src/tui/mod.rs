@@ -2,6 +2,7 @@
 //! drawing in [`screens`], the event loop in [`run`], the terminal in
 //! [`terminal`].
 
+pub mod account_list;
 pub mod app;
 pub mod plans;
 pub mod run;
@@ -10,6 +11,7 @@ pub mod terminal;
 pub mod today;
 pub mod vip;
 pub mod widgets;
+pub mod worker;
 
 #[cfg(test)]
 mod tests;

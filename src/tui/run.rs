@@ -1,6 +1,7 @@
 //! The event loop: draw, wait for an event, turn it into an [`Action`],
-//! `update`, repeat. One thread; each keystroke's store work is one short
-//! query (a page of at most [`super::app::PAGE`] rows).
+//! `update`, repeat. Keystrokes search the in-memory index; reads that take
+//! longer (the index itself, the lines on screen, a sort) run on the
+//! worker thread, whose results a `Tick` applies.
 
 use std::io;
 use std::time::Duration;
@@ -14,13 +15,13 @@ use super::terminal;
 /// Runs the workbench until the user quits. The terminal is restored on
 /// return, on error and on panic.
 pub fn run(mut app: App) -> io::Result<()> {
-    app.debounce = Some(Duration::from_millis(120));
     let mut guard = terminal::init()?;
     let size = guard.terminal.size()?;
     app.update(Action::Resize(screens::accounts::list_rows(size.height.saturating_sub(2))));
+    app.start_worker();
     while !app.quit {
         guard.terminal.draw(|f| screens::draw(&app, f))?;
-        let wait = if app.list.filter_pending.is_some() { 30 } else { 500 };
+        let wait = if app.worker.busy() { 15 } else { 500 };
         if !event::poll(Duration::from_millis(wait))? {
             app.update(Action::Tick);
             continue;

@@ -30,6 +30,7 @@ fn app(lang: Lang) -> (TempDir, App) {
     let config = Config { user: Some("王芳".into()), ..Config::default() };
     let mut app = App::new(store, paths, config, Rules::default(), lang, today());
     app.db_label = "kam.db".into();
+    app.reload_list(None);
     app.update(Action::Resize(screens::accounts::list_rows(38)));
     (dir, app)
 }
@@ -127,6 +128,10 @@ fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
     None
 }
 
+fn names(app: &App) -> Vec<String> {
+    (0..app.list.len()).filter_map(|i| app.list.row(i).map(|r| r.1.to_string())).collect()
+}
+
 fn snap(name: &str, app: &mut App) {
     // The query time varies from run to run; the snapshots show 0.
     app.list.last_query_ms = 0.0;
@@ -153,8 +158,8 @@ fn filter_by_pinyin_initials_highlights_the_match() {
     let (_d, mut app) = seeded(Lang::En);
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "hzxh");
-    assert_eq!(app.list.rows.len(), 1);
-    assert_eq!(app.list.rows[0].name, "杭州西湖精密机械有限公司");
+    assert_eq!(app.list.len(), 1);
+    assert_eq!(names(&app)[0], "杭州西湖精密机械有限公司");
     let buf = buffer(&app, 120, 40);
     let (x, y) = find(&buf, "杭州西湖").expect("row");
     assert_eq!(buf[(x, y)].fg, ratatui::style::Color::Yellow, "matched characters are highlighted");
@@ -167,16 +172,16 @@ fn filter_by_pinyin_initials_highlights_the_match() {
     assert_eq!((pos.x, pos.y), (fx + 4, fy));
     snap("filtered", &mut app);
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.list.rows.len(), 2, "Esc clears the filter");
+    assert_eq!(app.list.len(), 2, "Esc clears the filter");
     // Phone digits and full pinyin.
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "8888");
-    assert_eq!(app.list.rows.len(), 1);
+    assert_eq!(app.list.len(), 1);
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "shanghai");
-    assert_eq!(app.list.rows.len(), 1);
-    assert_eq!(app.list.rows[0].name, "上海华联超市股份有限公司");
+    assert_eq!(app.list.len(), 1);
+    assert_eq!(names(&app)[0], "上海华联超市股份有限公司");
 }
 
 #[test]
@@ -198,7 +203,7 @@ fn new_account_validation_save_duplicate_guard() {
     ctrl(&mut app, 's');
     assert!(app.popup.is_none(), "saved");
     assert!(app.detail.is_some(), "the new account opens");
-    assert_eq!(app.list.rows.len(), 1);
+    assert_eq!(app.list.len(), 1);
     // Same company again, with a different suffix: the guard shows it first.
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('n'));
@@ -208,7 +213,7 @@ fn new_account_validation_save_duplicate_guard() {
     assert_eq!(f.duplicates.as_deref(), Some(&["杭州西湖精密机械有限公司".to_string()][..]));
     ctrl(&mut app, 's');
     assert!(app.popup.is_none(), "second Ctrl-S saves anyway");
-    assert_eq!(app.list.rows.len(), 2);
+    assert_eq!(app.list.len(), 2);
 }
 
 #[test]
@@ -238,7 +243,7 @@ fn override_needs_reason_and_esc_asks() {
 #[test]
 fn delete_with_reason_and_restore() {
     let (_d, mut app) = seeded(Lang::En);
-    let name = app.list.rows[0].name.clone();
+    let name = names(&app)[0].clone();
     press(&mut app, KeyCode::Char('d'));
     press(&mut app, KeyCode::Enter);
     let Some(Popup::Reason { error, .. }) = &app.popup else { panic!("asks a reason") };
@@ -246,14 +251,14 @@ fn delete_with_reason_and_restore() {
     typed(&mut app, "客户已注销");
     press(&mut app, KeyCode::Enter);
     assert!(app.popup.is_none());
-    assert_eq!(app.list.rows.len(), 1);
-    assert!(app.list.rows.iter().all(|r| r.name != name));
+    assert_eq!(app.list.len(), 1);
+    assert!(names(&app).iter().all(|n| *n != name));
     press(&mut app, KeyCode::Char('t'));
     let Some(Popup::Trash { entries, .. }) = &app.popup else { panic!("trash") };
     assert_eq!(entries.len(), 1);
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.list.rows.len(), 2);
-    assert_eq!(app.list.rows[app.list.selected].name, name, "selection re-found by id");
+    assert_eq!(app.list.len(), 2);
+    assert_eq!(names(&app)[app.list.selected], name, "selection re-found by id");
 }
 
 #[test]
@@ -300,8 +305,8 @@ fn new_contact_found_by_pinyin() {
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "zzw");
-    assert_eq!(app.list.rows.len(), 1);
-    assert_eq!(app.list.rows[0].name, "杭州西湖精密机械有限公司");
+    assert_eq!(app.list.len(), 1);
+    assert_eq!(names(&app)[0], "杭州西湖精密机械有限公司");
     assert_eq!(app.list.contact_hits.len(), 1);
     snap("contact_hits", &mut app);
     press(&mut app, KeyCode::Enter);
@@ -459,7 +464,7 @@ fn alliance_checklist_with_dates_and_status() {
 fn stale_version_shows_both_and_lets_the_user_choose() {
     for keep_mine in [true, false] {
         let (_d, mut app) = seeded(Lang::En);
-        let id = app.list.rows[0].id.clone();
+        let id = app.list.row(0).map(|r| r.0).expect("a row");
         press(&mut app, KeyCode::Char('e'));
         press(&mut app, KeyCode::Tab);
         typed(&mut app, "西湖");
@@ -487,17 +492,34 @@ fn stale_version_shows_both_and_lets_the_user_choose() {
 }
 
 #[test]
-fn filter_waits_for_a_pause_in_typing_when_debounced() {
+fn a_worker_thread_reads_the_list_and_lines_without_blocking_keys() {
     let (_d, mut app) = seeded(Lang::En);
-    app.debounce = Some(std::time::Duration::from_secs(3600));
+    app.start_worker();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while (app.list.index.is_none() || app.list.lines.len() < 2) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        app.update(Action::Tick);
+    }
+    assert_eq!(app.list.len(), 2);
+    assert_eq!(app.list.lines.len(), 2, "the lines on screen were read on the worker");
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "hzxh");
-    assert_eq!(app.list.rows.len(), 2, "no query while typing");
-    assert!(app.list.filter_pending.is_some());
-    app.update(Action::Tick);
-    assert_eq!(app.list.rows.len(), 2, "still within the pause");
-    app.debounce = Some(std::time::Duration::ZERO);
-    app.update(Action::Tick);
-    assert_eq!(app.list.rows.len(), 1);
-    assert!(app.list.filter_pending.is_none());
+    assert_eq!(names(&app), ["杭州西湖精密机械有限公司"], "the filter answers at once from the index");
+}
+
+#[test]
+fn sorting_by_a_derived_column_orders_every_shown_account() {
+    let (_d, mut app) = seeded(Lang::En);
+    // Name → tier → annual volume.
+    press(&mut app, KeyCode::Char('s'));
+    press(&mut app, KeyCode::Char('s'));
+    assert_eq!(app.list.sort, crate::tui::app::SortBy::Annual);
+    let annual: Vec<Money> =
+        (0..app.list.len()).map(|i| app.list.row(i).and_then(|r| r.2.map(|l| l.annual)).expect("line read")).collect();
+    let mut sorted = annual.clone();
+    sorted.sort();
+    assert_eq!(annual, sorted);
+    press(&mut app, KeyCode::Char('S'));
+    let first = app.list.row(0).and_then(|r| r.2.map(|l| l.annual)).expect("line");
+    assert_eq!(Some(&first), sorted.last(), "descending puts the largest first");
 }

@@ -43,16 +43,18 @@ pub fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
         Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(inner);
 
     // Filter line: the input, the count and how long the query took.
-    let count = if l.filter_pending.is_some() {
-        "…".to_string()
-    } else if l.next.is_some() {
-        format!("{}+", l.rows.len())
-    } else {
-        l.rows.len().to_string()
-    };
     let label = format!("/ {} ", app.t(T::Filter));
-    let tail =
-        format!(" {}", T::ListCount.fill(app.lang, &[("n", &count), ("ms", &format!("{:.1}", l.last_query_ms))]));
+    let tail = if l.loading && l.index.is_none() {
+        format!(" {}", app.t(T::ListReading))
+    } else {
+        let n = l.len().to_string();
+        let mut t =
+            format!(" {}", T::ListCount.fill(app.lang, &[("n", &n), ("ms", &format!("{:.1}", l.last_query_ms))]));
+        if l.sorting || l.loading {
+            t = format!(" {}{t}", app.t(if l.sorting { T::ListSorting } else { T::ListReading }));
+        }
+        t
+    };
     let lw = unicode_width::UnicodeWidthStr::width(label.as_str()) as u16;
     let tw = (unicode_width::UnicodeWidthStr::width(tail.as_str()) as u16).min(bar.width.saturating_sub(lw));
     let [label_area, input_area, count_area] =
@@ -105,40 +107,57 @@ pub fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
             Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
         ))];
         let filter = l.filter.value().trim();
-        for (c, account) in hits {
+        for c in hits {
             let mut spans = highlight(&c.name, filter, Style::default());
-            spans.push(Span::raw(format!(" {} · {account}", c.title)));
+            spans.push(Span::raw(format!(" · {}", c.account_name)));
             lines.push(Line::from(spans));
         }
         frame.render_widget(Paragraph::new(lines), bottom);
         top
     };
-    if l.rows.is_empty() {
-        let msg = if l.filter.value().is_empty() { T::NoAccounts } else { T::NoMatch };
+    if l.is_empty() {
+        let msg = if l.index.is_none() {
+            T::ListReading
+        } else if l.filter.value().is_empty() {
+            T::NoAccounts
+        } else {
+            T::NoMatch
+        };
         frame.render_widget(Paragraph::new(app.t(msg)).wrap(Wrap { trim: false }), rows);
         return;
     }
     // Virtualised: build only the rows on screen.
     let h = usize::from(rows.height);
-    let offset = l.offset.min(l.rows.len().saturating_sub(1));
+    let offset = l.offset.min(l.len().saturating_sub(1));
     let offset = if l.selected >= offset + h { l.selected + 1 - h } else { offset.min(l.selected) };
     let filter = l.filter.value().trim();
-    let lines: Vec<Line> = l
-        .rows
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(h)
-        .map(|(i, r)| row_line(app, r, filter, name_w, show_all, i == l.selected))
+    let lines: Vec<Line> = (offset..(offset + h).min(l.len()))
+        .filter_map(|i| {
+            let (_, name, line) = l.row(i)?;
+            Some(row_line(app, name, line, filter, name_w, show_all, i == l.selected))
+        })
         .collect();
     frame.render_widget(Paragraph::new(lines), rows);
 }
 
-fn row_line<'a>(app: &App, r: &'a AccountRow, filter: &str, name_w: usize, all: bool, selected: bool) -> Line<'a> {
+fn row_line(
+    app: &App,
+    name: &str,
+    line: Option<&AccountRow>,
+    filter: &str,
+    name_w: usize,
+    all: bool,
+    selected: bool,
+) -> Line<'static> {
     let base =
         if selected { Style::default().bg(Color::DarkGray).add_modifier(Modifier::BOLD) } else { Style::default() };
-    let mut spans = highlight(&fit(&r.name, name_w.saturating_sub(1)), filter, base);
+    let mut spans = highlight(&fit(name, name_w.saturating_sub(1)), filter, base);
     spans.push(Span::styled(" ", base));
+    let Some(r) = line else {
+        // Read on the worker; drawn on the next tick.
+        spans.push(Span::styled("…", base.fg(Color::DarkGray)));
+        return Line::from(spans);
+    };
     let tier = r.tier.tier.label(app.lang);
     if r.tier.downgraded {
         spans.push(Span::styled(fit(&format!("{tier}↓"), W_TIER), base.patch(ALERT)));
@@ -169,7 +188,8 @@ fn row_line<'a>(app: &App, r: &'a AccountRow, filter: &str, name_w: usize, all: 
 /// Splits `name` into spans with the characters matched by `filter`
 /// (literally, or by pinyin initials / full syllables) in [`MATCH`] style.
 pub fn highlight(name: &str, filter: &str, base: Style) -> Vec<Span<'static>> {
-    let marks = match_marks(name, filter);
+    let hit = crate::finder::highlight(name, filter);
+    let marks = (0..name.chars().count()).map(|i| hit.contains(&i));
     let mut spans: Vec<Span<'static>> = Vec::new();
     let mut run = String::new();
     let mut run_mark = false;
@@ -185,55 +205,6 @@ pub fn highlight(name: &str, filter: &str, base: Style) -> Vec<Span<'static>> {
         spans.push(Span::styled(run, if run_mark { base.patch(MATCH) } else { base }));
     }
     spans
-}
-
-/// Which characters of `name` the filter matched.
-pub fn match_marks(name: &str, filter: &str) -> Vec<bool> {
-    use pinyin::ToPinyin;
-    let chars: Vec<char> = name.chars().collect();
-    let mut marks = vec![false; chars.len()];
-    let q: Vec<char> = filter.to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
-    if q.is_empty() {
-        return marks;
-    }
-    // Literal, case-insensitive.
-    let lower: Vec<char> = chars.iter().map(|c| c.to_lowercase().next().unwrap_or(*c)).collect();
-    if let Some(start) = (0..=lower.len().saturating_sub(q.len())).find(|&i| lower[i..].starts_with(&q)) {
-        if lower.len() >= q.len() {
-            marks[start..start + q.len()].iter_mut().for_each(|m| *m = true);
-            return marks;
-        }
-    }
-    if !q.iter().all(char::is_ascii_alphabetic) {
-        return marks;
-    }
-    let q: String = q.into_iter().collect();
-    let syllables: Vec<Option<&str>> = chars.iter().map(|c| c.to_pinyin().map(pinyin::Pinyin::plain)).collect();
-    for start in 0..chars.len() {
-        let mut pos = 0;
-        let mut j = start;
-        let mut hit = Vec::new();
-        while pos < q.len() && j < chars.len() {
-            let Some(s) = syllables[j] else { break };
-            let rest = &q[pos..];
-            if rest.starts_with(s) {
-                pos += s.len();
-            } else if rest.as_bytes().first() == s.as_bytes().first() {
-                pos += 1;
-            } else {
-                break;
-            }
-            hit.push(j);
-            j += 1;
-        }
-        if pos == q.len() {
-            for h in hit {
-                marks[h] = true;
-            }
-            return marks;
-        }
-    }
-    marks
 }
 
 pub fn draw_detail(app: &App, d: &Detail, frame: &mut Frame, area: Rect) {

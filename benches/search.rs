@@ -1,0 +1,81 @@
+//! The in-memory search index at scale: building it from the file, and each
+//! filter keystroke (pinyin, phone digits, Chinese text, fuzzy), median and
+//! p99, on the demo file the `account_list` bench builds
+//! (`target/bench-100000.db`, or `KAM_BENCH_DB=path`). Also writes the
+//! account names to `target/bench-names.txt` so `fzf --filter` can be run
+//! on the same list side by side (see BENCHMARKS.md). Nothing is asserted.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use kam::finder::SearchIndex;
+use kam::store::Store;
+
+fn report(name: &str, mut samples: Vec<Duration>) {
+    samples.sort_unstable();
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "{name:<52} median {:>9.3} ms   p99 {:>9.3} ms   (n={})",
+        at(0.5).as_secs_f64() * 1e3,
+        at(0.99).as_secs_f64() * 1e3,
+        samples.len()
+    );
+}
+
+fn main() {
+    let path = std::env::var_os("KAM_BENCH_DB").map_or_else(|| PathBuf::from("target/bench-100000.db"), PathBuf::from);
+    if !path.exists() {
+        println!("{} is missing: run `cargo bench --bench account_list` first to build it", path.display());
+        return;
+    }
+    let store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+    let reader = store.open_reader().unwrap_or_else(|e| panic!("{e}"));
+    let t = Instant::now();
+    let mut accounts = Vec::new();
+    let mut contacts = Vec::new();
+    reader.index_accounts(|a| accounts.push(a)).unwrap_or_else(|e| panic!("{e}"));
+    reader.index_contacts(|c| contacts.push(c)).unwrap_or_else(|e| panic!("{e}"));
+    let read = t.elapsed();
+    let names: Vec<String> = accounts.iter().map(|a| a.name.clone()).collect();
+    let (na, nc) = (accounts.len(), contacts.len());
+    let t = Instant::now();
+    let index = SearchIndex::build(&accounts, &contacts);
+    drop((accounts, contacts));
+    println!(
+        "index of {na} accounts and {nc} contacts: read {:.0} ms, built {:.0} ms",
+        read.as_secs_f64() * 1e3,
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    let out = PathBuf::from("target/bench-names.txt");
+    if let Ok(mut f) = std::fs::File::create(&out) {
+        for n in &names {
+            let _ = writeln!(f, "{n}");
+        }
+    }
+    for q in ["h", "hz", "hzx", "hzxh", "hangzhou", "zzw", "8000", "13800", "杭州", "西湖机械", "hzjx"] {
+        let n = index.find(q, None).accounts.len();
+        let samples = (0..30)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(index.find(q, None));
+                t.elapsed()
+            })
+            .collect();
+        report(&format!("find '{q}' over all ({n} found)"), samples);
+    }
+    // Typing narrows within the last result, as the workbench does.
+    let mut samples = Vec::new();
+    for _ in 0..20 {
+        let mut last: Option<Vec<u32>> = None;
+        let mut typed = String::new();
+        for c in "hzxh".chars() {
+            typed.push(c);
+            let t = Instant::now();
+            let f = index.find(&typed, last.as_deref());
+            samples.push(t.elapsed());
+            last = Some(f.accounts);
+        }
+    }
+    report("typing 'hzxh' key by key, narrowing", samples);
+}

@@ -1,0 +1,378 @@
+//! The account list's state and keys: the filter runs over the in-memory
+//! [`SearchIndex`] (no keystroke waits on the file), the lines on screen are
+//! read by the worker, and a sort by a derived column (tier, volume, owner,
+//! last contact) reads every shown account's line on the worker first.
+
+use std::collections::{HashMap, HashSet};
+
+use crossterm::event::{KeyCode, KeyEvent};
+use kam_rules::Tier;
+
+use super::app::{App, Section, SortBy};
+use super::widgets::input::TextInput;
+use super::worker::{Done, Job};
+use crate::finder::{ContactHit, SearchIndex};
+use crate::model::Id;
+use crate::store::AccountRow;
+
+/// Lines kept in memory; past this the cache starts again from what is on screen.
+const LINES_KEPT: usize = 20_000;
+
+/// The account list: what the filter found, in the order shown, the lines
+/// read for it, the selection and the filter.
+#[derive(Debug, Default)]
+pub struct AccountList {
+    /// The search index; `None` until the worker has read it.
+    pub index: Option<SearchIndex>,
+    /// Account slots of the index in the order shown.
+    pub shown: Vec<u32>,
+    /// List lines read so far, by account.
+    pub lines: HashMap<Id, AccountRow>,
+    /// Lines asked of the worker and not back yet.
+    requested: HashSet<Id>,
+    pub selected: usize,
+    /// First row on screen; kept by `update` from the last known height.
+    pub offset: usize,
+    pub filter: TextInput,
+    pub filtering: bool,
+    pub sort: SortBy,
+    pub descending: bool,
+    /// How long the last search took, shown beside the count.
+    pub last_query_ms: f64,
+    /// Contacts the filter found, with their accounts.
+    pub contact_hits: Vec<ContactHit>,
+    /// The filter `shown` was found for, to narrow within it as the user types.
+    found_for: String,
+    /// The index is being read.
+    pub loading: bool,
+    /// A sort by a derived column is being read.
+    pub sorting: bool,
+    /// Bumped whenever `shown` changes, so a late sort result is dropped.
+    generation: u64,
+    /// The account to select once the index is read.
+    keep: Option<Id>,
+}
+
+impl AccountList {
+    /// The id and line (when read) of the row at `i` of the shown list.
+    pub fn row(&self, i: usize) -> Option<(Id, &str, Option<&AccountRow>)> {
+        let index = self.index.as_ref()?;
+        let slot = *self.shown.get(i)?;
+        let id = index.id(slot);
+        let line = self.lines.get(&id);
+        Some((id, index.name(slot), line))
+    }
+
+    /// Rows shown.
+    pub fn len(&self) -> usize {
+        self.shown.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.shown.is_empty()
+    }
+}
+
+fn tier_rank(t: Tier) -> u8 {
+    match t {
+        Tier::Silver => 0,
+        Tier::Gold => 1,
+        Tier::Platinum => 2,
+    }
+}
+
+impl App {
+    pub(super) fn list_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Char('q') => self.quit = true,
+            KeyCode::Char(c @ '1'..='5') => self.switch_tab(c),
+            KeyCode::Char('/') => self.list.filtering = true,
+            KeyCode::Esc => {
+                if !self.list.filter.value().is_empty() {
+                    self.list.filter.clear();
+                    self.run_filter();
+                }
+            }
+            KeyCode::Char('n') => self.open_account_form(crate::model::Account::default()),
+            KeyCode::Char('e') => {
+                if let Some(id) = self.selected_id() {
+                    match self.store.get::<crate::model::Account>(&id) {
+                        Ok(a) => self.open_account_form(a),
+                        Err(e) => self.fail(&e),
+                    }
+                }
+            }
+            KeyCode::Char('d') => {
+                if let Some((id, name, _)) = self.list.row(self.list.selected) {
+                    let name = name.to_string();
+                    self.ask_reason(super::app::ReasonFor::DeleteAccount(id, name));
+                }
+            }
+            KeyCode::Char('t') => self.open_trash(),
+            KeyCode::Char('s') => {
+                self.list.sort = self.list.sort.next();
+                self.list.descending = false;
+                self.run_filter();
+            }
+            KeyCode::Char('S') => {
+                self.list.descending = !self.list.descending;
+                self.run_filter();
+            }
+            KeyCode::Enter => self.open_selected(),
+            _ => self.move_key(key),
+        }
+    }
+
+    pub(super) fn move_key(&mut self, key: KeyEvent) {
+        let page = self.page_rows.max(1);
+        let sel = self.list.selected;
+        let target = match key.code {
+            KeyCode::Up | KeyCode::Char('k') => sel.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => sel + 1,
+            KeyCode::PageUp => sel.saturating_sub(page),
+            KeyCode::PageDown => sel + page,
+            KeyCode::Home => 0,
+            KeyCode::End => usize::MAX,
+            _ => return,
+        };
+        self.list.selected = target.min(self.list.len().saturating_sub(1));
+        self.keep_selection_visible();
+    }
+
+    pub(super) fn filter_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Esc => {
+                self.list.filtering = false;
+                self.list.filter.clear();
+                self.run_filter();
+            }
+            KeyCode::Enter => self.list.filtering = false,
+            KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => self.move_key(key),
+            _ => {
+                let before = self.list.filter.value().to_string();
+                self.list.filter.handle_key(key);
+                if self.list.filter.value() != before {
+                    self.filter_changed();
+                }
+            }
+        }
+    }
+
+    pub(super) fn selected_id(&self) -> Option<Id> {
+        self.list.row(self.list.selected).map(|(id, _, _)| id)
+    }
+
+    /// The filter text changed.
+    pub(super) fn filter_changed(&mut self) {
+        self.run_filter();
+    }
+
+    /// Searches the index for the filter (narrowing within the last result
+    /// when the filter only grew), then orders the result by the sort.
+    pub(super) fn run_filter(&mut self) {
+        let keep = self.selected_id();
+        self.run_filter_keep(keep.as_ref());
+    }
+
+    fn run_filter_keep(&mut self, keep: Option<&Id>) {
+        let Some(index) = &self.list.index else { return };
+        let started = std::time::Instant::now();
+        let filter = self.list.filter.value().trim().to_string();
+        let last = &self.list.found_for;
+        let narrow = !last.is_empty() && filter.starts_with(last.as_str()) && filter != *last;
+        let found = index.find(&filter, narrow.then_some(self.list.shown.as_slice()));
+        self.list.contact_hits = found.contacts.iter().filter_map(|c| index.contact(*c)).collect();
+        self.list.shown = found.accounts;
+        self.list.found_for = filter;
+        self.list.last_query_ms = started.elapsed().as_secs_f64() * 1000.0;
+        self.list.generation += 1;
+        self.list.sorting = false;
+        match (self.list.sort, self.list.descending) {
+            (SortBy::Name, false) => {}
+            (SortBy::Name, true) => self.list.shown.reverse(),
+            _ => {
+                self.list.sorting = true;
+                let ids: Vec<Id> = self.list.shown.iter().map(|s| index.id(*s)).collect();
+                let job = Job::Sort { generation: self.list.generation, ids };
+                self.worker.submit(job, &self.store, &self.rules, self.today);
+            }
+        }
+        self.reselect_loaded(keep);
+    }
+
+    /// The file changed in ways not tracked one by one (demo data, a
+    /// restore, a test writing to the store): read the index again, then
+    /// select `keep`.
+    pub fn reload_list(&mut self, keep: Option<&Id>) {
+        self.list.lines.clear();
+        self.list.requested.clear();
+        self.list.loading = true;
+        self.list.keep = keep.cloned().or_else(|| self.selected_id());
+        self.worker.submit(Job::Index, &self.store, &self.rules, self.today);
+        self.apply_worker();
+        self.request_lines();
+        self.apply_worker();
+    }
+
+    /// One account was saved or deleted (or one of its contacts, orders,
+    /// visits): its entry and line are read again, the selection kept on it.
+    pub(super) fn refresh_account(&mut self, id: &Id) {
+        self.list.lines.remove(id);
+        match self.store.index_account(id) {
+            Ok(fresh) => {
+                if let Some(index) = self.list.index.as_mut() {
+                    index.upsert(id, fresh);
+                }
+            }
+            Err(e) => self.fail(&e),
+        }
+        self.list.found_for.clear();
+        self.run_filter_keep(Some(id));
+        self.request_lines();
+        self.apply_worker();
+    }
+
+    /// Applies what the worker has read.
+    pub(super) fn apply_worker(&mut self) {
+        for done in self.worker.poll() {
+            match done {
+                Done::Index { index, ms } => {
+                    self.list.loading = false;
+                    match index {
+                        Ok(index) => {
+                            self.list.index = Some(index);
+                            self.list.found_for.clear();
+                            let keep = self.list.keep.take();
+                            self.run_filter_keep(keep.as_ref());
+                            self.list.last_query_ms = ms;
+                        }
+                        Err(e) => self.fail(&e),
+                    }
+                }
+                Done::Lines(rows) => match rows {
+                    Ok(rows) => {
+                        for r in rows {
+                            self.list.requested.remove(&r.id);
+                            self.list.lines.insert(r.id.clone(), r);
+                        }
+                    }
+                    Err(e) => {
+                        self.list.requested.clear();
+                        self.fail(&e);
+                    }
+                },
+                Done::Sorted { generation, rows } => {
+                    if generation != self.list.generation {
+                        continue;
+                    }
+                    self.list.sorting = false;
+                    match rows {
+                        Ok(rows) => self.apply_sort(rows),
+                        Err(e) => self.fail(&e),
+                    }
+                }
+            }
+        }
+    }
+
+    fn apply_sort(&mut self, mut rows: Vec<AccountRow>) {
+        let keep = self.selected_id();
+        let by = self.list.sort;
+        // Stable: rows come in name order, which breaks ties.
+        rows.sort_by(|a, b| match by {
+            SortBy::Name => std::cmp::Ordering::Equal,
+            SortBy::Tier => tier_rank(a.tier.tier).cmp(&tier_rank(b.tier.tier)),
+            SortBy::Annual => a.annual.cmp(&b.annual),
+            SortBy::Owner => a.owner.cmp(&b.owner),
+            SortBy::LastContact => a.last_contact.cmp(&b.last_contact),
+        });
+        if self.list.descending {
+            rows.reverse();
+        }
+        let Some(index) = &self.list.index else { return };
+        self.list.shown = rows.iter().filter_map(|r| index.slot(&r.id)).collect();
+        if self.list.lines.len() + rows.len() > LINES_KEPT {
+            self.list.lines.clear();
+        }
+        if rows.len() <= LINES_KEPT {
+            for r in rows {
+                self.list.lines.insert(r.id.clone(), r);
+            }
+        }
+        self.reselect_loaded(keep.as_ref());
+    }
+
+    /// Asks the worker for the lines on screen (and a page below) not read yet.
+    pub(super) fn request_lines(&mut self) {
+        if self.list.index.is_none() {
+            return;
+        }
+        let from = self.list.offset;
+        let to = (from + 2 * self.page_rows.max(1)).min(self.list.len());
+        if self.list.lines.len() > LINES_KEPT {
+            self.list.lines.clear();
+        }
+        let mut ids = Vec::new();
+        for i in from..to {
+            if let Some((id, _, None)) = self.list.row(i) {
+                if self.list.requested.insert(id.clone()) {
+                    ids.push(id);
+                }
+            }
+        }
+        if !ids.is_empty() {
+            self.worker.submit(Job::Lines(ids), &self.store, &self.rules, self.today);
+        }
+    }
+
+    /// Opens the selected account; when the filter found one of its
+    /// contacts, on that contact's profile.
+    pub(super) fn open_selected(&mut self) {
+        let Some(id) = self.selected_id() else {
+            self.open_contact_hit(None);
+            return;
+        };
+        if self.list.contact_hits.iter().any(|c| c.account_id == id) {
+            self.open_contact_hit(Some(&id));
+        } else {
+            self.open_detail(&id, Section::Company);
+        }
+    }
+
+    /// Opens the account of the first contact found (of `account`, when
+    /// given), on that contact's profile.
+    fn open_contact_hit(&mut self, account: Option<&Id>) {
+        let hit = self.list.contact_hits.iter().find(|c| account.is_none_or(|a| &c.account_id == a));
+        let Some(c) = hit.cloned() else { return };
+        self.list.filtering = false;
+        self.open_detail(&c.account_id, Section::Contacts);
+        if let Some(d) = self.detail.as_mut() {
+            d.contact_sel = d.contacts.iter().position(|x| x.meta.id == c.id).unwrap_or(0);
+        }
+    }
+
+    /// Selects `id` when shown, else the first row.
+    pub(super) fn reselect_loaded(&mut self, id: Option<&Id>) {
+        let found = match (id, &self.list.index) {
+            (Some(id), Some(index)) => index.slot(id).and_then(|s| self.list.shown.iter().position(|x| *x == s)),
+            _ => None,
+        };
+        self.list.selected = found.unwrap_or(0).min(self.list.len().saturating_sub(1));
+        self.keep_selection_visible();
+    }
+
+    pub(super) fn reselect(&mut self, id: &Id) {
+        self.reselect_loaded(Some(id));
+    }
+
+    pub(super) fn keep_selection_visible(&mut self) {
+        let h = self.page_rows.max(1);
+        let l = &mut self.list;
+        if l.selected < l.offset {
+            l.offset = l.selected;
+        } else if l.selected >= l.offset + h {
+            l.offset = l.selected + 1 - h;
+        }
+        l.offset = l.offset.min(l.len().saturating_sub(1));
+    }
+}

@@ -1,0 +1,124 @@
+//! Store reads that could take longer than a frame, off the UI thread.
+//!
+//! The workbench hands a [`Job`] to the worker and goes on drawing; what is
+//! [`Done`] comes back through a channel and is applied by `update` on the
+//! next tick. The worker reads through its own connection
+//! ([`Store::open_reader`]), so the UI thread's connection is never shared.
+//! Tests use [`Worker::inline`], which runs each job at once on the app's
+//! own store so that `update` stays synchronous and deterministic.
+
+use std::collections::VecDeque;
+use std::sync::mpsc::{channel, Receiver, Sender};
+
+use chrono::NaiveDate;
+use kam_rules::Rules;
+
+use crate::finder::SearchIndex;
+use crate::model::Id;
+use crate::store::{AccountRow, Store, StoreError};
+
+/// A read to do.
+#[derive(Debug)]
+pub enum Job {
+    /// Build the search index of every live account and contact.
+    Index,
+    /// The list lines of these accounts (what is on screen).
+    Lines(Vec<Id>),
+    /// The list lines of every account shown, to sort by a derived column.
+    Sort { generation: u64, ids: Vec<Id> },
+}
+
+/// A read done.
+#[derive(Debug)]
+pub enum Done {
+    Index { index: Result<SearchIndex, StoreError>, ms: f64 },
+    Lines(Result<Vec<AccountRow>, StoreError>),
+    Sorted { generation: u64, rows: Result<Vec<AccountRow>, StoreError> },
+}
+
+/// Runs one job on `store`.
+pub fn run_job(store: &Store, rules: &Rules, today: NaiveDate, job: Job) -> Done {
+    match job {
+        Job::Index => {
+            let started = std::time::Instant::now();
+            let index = read_index(store);
+            Done::Index { index, ms: started.elapsed().as_secs_f64() * 1000.0 }
+        }
+        Job::Lines(ids) => Done::Lines(store.account_rows(rules, &ids, today)),
+        Job::Sort { generation, ids } => Done::Sorted { generation, rows: store.account_rows(rules, &ids, today) },
+    }
+}
+
+fn read_index(store: &Store) -> Result<SearchIndex, StoreError> {
+    let mut index = SearchIndex::default();
+    store.index_accounts(|a| index.add_account(&a))?;
+    store.index_contacts(|c| index.add_contact(&c))?;
+    index.compact();
+    Ok(index)
+}
+
+/// Where jobs run.
+#[derive(Debug)]
+pub enum Worker {
+    /// At once, on the app's store (tests, and until a thread is started).
+    Inline(VecDeque<Done>),
+    /// On a thread with its own connection.
+    Thread { jobs: Sender<Job>, done: Receiver<Done>, pending: usize },
+}
+
+impl Default for Worker {
+    fn default() -> Self {
+        Self::Inline(VecDeque::new())
+    }
+}
+
+impl Worker {
+    /// A thread reading through `reader` (from [`Store::open_reader`]).
+    pub fn spawn(reader: Store, rules: Rules, today: NaiveDate) -> std::io::Result<Self> {
+        let (jobs, inbox) = channel::<Job>();
+        let (outbox, done) = channel::<Done>();
+        std::thread::Builder::new().name("kam-reader".into()).spawn(move || {
+            for job in inbox {
+                if outbox.send(run_job(&reader, &rules, today, job)).is_err() {
+                    break;
+                }
+            }
+        })?;
+        Ok(Self::Thread { jobs, done, pending: 0 })
+    }
+
+    /// Hands over a job; inline, it runs now on `store`.
+    pub fn submit(&mut self, job: Job, store: &Store, rules: &Rules, today: NaiveDate) {
+        match self {
+            Self::Inline(queue) => queue.push_back(run_job(store, rules, today, job)),
+            Self::Thread { jobs, pending, .. } => match jobs.send(job) {
+                Ok(()) => *pending += 1,
+                // The thread is gone (it panicked): run here rather than lose the job.
+                Err(e) => {
+                    let job = e.0;
+                    *self = Self::Inline(VecDeque::from([run_job(store, rules, today, job)]));
+                }
+            },
+        }
+    }
+
+    /// What is done so far.
+    pub fn poll(&mut self) -> Vec<Done> {
+        match self {
+            Self::Inline(queue) => queue.drain(..).collect(),
+            Self::Thread { done, pending, .. } => {
+                let out: Vec<Done> = done.try_iter().collect();
+                *pending = pending.saturating_sub(out.len());
+                out
+            }
+        }
+    }
+
+    /// Jobs handed over and not yet done.
+    pub fn busy(&self) -> bool {
+        match self {
+            Self::Inline(queue) => !queue.is_empty(),
+            Self::Thread { pending, .. } => *pending > 0,
+        }
+    }
+}
