@@ -150,7 +150,7 @@ catalogue! {
     ConflictHeader => "字段            你的版本  |  已保存的版本", "field           yours  |  stored";
     ConflictKeys => "Ctrl-S 用你的版本覆盖 · Ctrl-R 采用已保存的版本", "Ctrl-S keeps yours (saves over it) · Ctrl-R takes the stored one";
     ConflictMsg => "打开后此记录已在别处保存(现为第 {v} 版)", "This record was saved elsewhere after you opened it (now version {v})";
-    OpeningWorkbench => "正在打开 {path}(完整性检查和每日备份)…", "opening {path} (integrity check and daily backup) …";
+    StatusChecking => "后台检查文件并备份…", "checking the file and backing up in the background…";
     ContactsFound => "匹配的联系人(Enter 打开其所在客户的个人档案)", "Contacts found (Enter on their account opens the profile)";
     SecCompany => "公司资料", "Company";
     SecContacts => "联系人", "Contacts";

@@ -67,10 +67,9 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
             commands::report::run(&ctx, &store, a)
         }
         None => {
-            // The integrity check and the daily backup take a while on a large
-            // file; say so before the screen switches over.
-            eprintln!("{}", T::OpeningWorkbench.fill(lang, &[("path", &paths.db.display().to_string())]));
-            let store = commands::open_store(paths, config.user.as_deref(), true)?;
+            // The integrity check and the daily backup run on the worker
+            // thread once the first frame is drawn.
+            let store = commands::open_store_for_workbench(paths, config.user.as_deref())?;
             let today = chrono::Local::now().date_naive();
             let config_exists = paths.config_file().exists();
             let mut app = kam::tui::app::App::new(store, paths.clone(), config.clone(), ctx.rules, lang, today);

@@ -85,7 +85,26 @@ pub fn open_store(
     user: Option<&str>,
     backup: bool,
 ) -> Result<crate::store::Store, Failure> {
-    let mut store = crate::store::Store::open(&paths.db).map_err(|e| Failure::failed(e.to_string()))?;
+    let store = crate::store::Store::open(&paths.db).map_err(|e| Failure::failed(e.to_string()))?;
+    with_user(store, paths, user, backup)
+}
+
+/// Opens the database for the workbench: without the whole-file check and
+/// the daily backup, which its worker thread runs after the first frame.
+pub fn open_store_for_workbench(
+    paths: &crate::paths::Paths,
+    user: Option<&str>,
+) -> Result<crate::store::Store, Failure> {
+    let store = crate::store::Store::open_unchecked(&paths.db).map_err(|e| Failure::failed(e.to_string()))?;
+    with_user(store, paths, user, false)
+}
+
+fn with_user(
+    mut store: crate::store::Store,
+    paths: &crate::paths::Paths,
+    user: Option<&str>,
+    backup: bool,
+) -> Result<crate::store::Store, Failure> {
     // The user's name from config.toml, else the login name.
     let login = || std::env::var("USER").or_else(|_| std::env::var("USERNAME")).ok().filter(|u| !u.is_empty());
     if let Some(u) = user.map(str::to_string).filter(|u| !u.trim().is_empty()).or_else(login) {

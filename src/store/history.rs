@@ -204,6 +204,13 @@ impl Store {
     /// `now`, with its child rows. The change log keeps every field (written
     /// at delete time) and gains one `purge` line per record. Runs on open.
     pub fn purge_trash(&mut self, now: DateTime<Utc>) -> Result<u32, StoreError> {
+        self.purge_trash_with(now, true)
+    }
+
+    /// [`Store::purge_trash`]; `thorough` also looks for deleted records the
+    /// trash table does not list (a scan of every table, seconds on a large
+    /// file — the workbench skips it so its first frame is not kept waiting).
+    pub(super) fn purge_trash_with(&mut self, now: DateTime<Utc>, thorough: bool) -> Result<u32, StoreError> {
         let cutoff = timestamp(now - Duration::days(TRASH_DAYS));
         let path = self.path.clone();
         let who = self.user.clone();
@@ -212,7 +219,7 @@ impl Store {
             .query_row("SELECT count(*) FROM trash WHERE deleted_at < ?1", [&cutoff], |r| r.get(0))
             .map_err(|e| self.err("reading the trash", e))?;
         let mut any_due = due > 0;
-        if !any_due {
+        if !any_due && thorough {
             // Records trashed with an account share its time, so this only
             // finds leftovers; checked so a purge is never missed.
             for k in RecordKind::ALL {

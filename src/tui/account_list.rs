@@ -261,6 +261,12 @@ impl App {
                         self.fail(&e);
                     }
                 },
+                Done::Checked(result) => {
+                    self.checking = false;
+                    if let Err(e) = result {
+                        self.fail(&e);
+                    }
+                }
                 Done::Sorted { generation, rows } => {
                     if generation != self.list.generation {
                         continue;

@@ -211,6 +211,8 @@ pub struct App {
     pub quit: bool,
     /// Where slow reads run: a thread in the workbench, inline in tests.
     pub worker: super::worker::Worker,
+    /// The whole-file check and the day's backup are running on the worker.
+    pub checking: bool,
 }
 
 /// The one vocabulary of what can happen to the workbench.
@@ -239,6 +241,7 @@ impl App {
             tab: Tab::Accounts,
             list: super::account_list::AccountList::default(),
             worker: super::worker::Worker::default(),
+            checking: false,
             detail: None,
             plans: super::plans::PlansTab::default(),
             vip: super::vip::VipTab::default(),
@@ -262,6 +265,14 @@ impl App {
             Err(e) => self.fail(&e),
         }
         self.reload_list(None);
+        match self.store.open_reader() {
+            Ok(reader) => {
+                self.checking = true;
+                let job = super::worker::Job::Check { backups: self.paths.backups.clone() };
+                self.worker.submit_aside(job, reader, &self.store);
+            }
+            Err(e) => self.fail(&e),
+        }
     }
 
     /// On the first start: the settings popup (name, role, language), and on

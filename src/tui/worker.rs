@@ -26,14 +26,24 @@ pub enum Job {
     Lines(Vec<Id>),
     /// The list lines of every account shown, to sort by a derived column.
     Sort { generation: u64, ids: Vec<Id> },
+    /// The whole-file check and the day's backup into this folder, once per start.
+    Check { backups: std::path::PathBuf },
 }
 
 /// A read done.
 #[derive(Debug)]
 pub enum Done {
-    Index { index: Result<SearchIndex, StoreError>, ms: f64 },
+    Index {
+        index: Result<SearchIndex, StoreError>,
+        ms: f64,
+    },
     Lines(Result<Vec<AccountRow>, StoreError>),
-    Sorted { generation: u64, rows: Result<Vec<AccountRow>, StoreError> },
+    Sorted {
+        generation: u64,
+        rows: Result<Vec<AccountRow>, StoreError>,
+    },
+    /// The check passed and the backup (when one was due) was written.
+    Checked(Result<Option<std::path::PathBuf>, StoreError>),
 }
 
 /// Runs one job on `store`.
@@ -46,6 +56,7 @@ pub fn run_job(store: &Store, rules: &Rules, today: NaiveDate, job: Job) -> Done
         }
         Job::Lines(ids) => Done::Lines(store.account_rows(rules, &ids, today)),
         Job::Sort { generation, ids } => Done::Sorted { generation, rows: store.account_rows(rules, &ids, today) },
+        Job::Check { backups } => Done::Checked(store.quick_check().and_then(|()| store.daily_backup(&backups, today))),
     }
 }
 
@@ -63,7 +74,14 @@ pub enum Worker {
     /// At once, on the app's store (tests, and until a thread is started).
     Inline(VecDeque<Done>),
     /// On a thread with its own connection.
-    Thread { jobs: Sender<Job>, done: Receiver<Done>, pending: usize },
+    Thread {
+        jobs: Sender<Job>,
+        done: Receiver<Done>,
+        outbox: Sender<Done>,
+        pending: usize,
+        rules: Rules,
+        today: NaiveDate,
+    },
 }
 
 impl Default for Worker {
@@ -77,14 +95,35 @@ impl Worker {
     pub fn spawn(reader: Store, rules: Rules, today: NaiveDate) -> std::io::Result<Self> {
         let (jobs, inbox) = channel::<Job>();
         let (outbox, done) = channel::<Done>();
+        let (thread_rules, thread_outbox) = (rules.clone(), outbox.clone());
         std::thread::Builder::new().name("kam-reader".into()).spawn(move || {
             for job in inbox {
-                if outbox.send(run_job(&reader, &rules, today, job)).is_err() {
+                if thread_outbox.send(run_job(&reader, &thread_rules, today, job)).is_err() {
                     break;
                 }
             }
         })?;
-        Ok(Self::Thread { jobs, done, pending: 0 })
+        Ok(Self::Thread { jobs, done, outbox, pending: 0, rules, today })
+    }
+
+    /// Runs a long job (the check and backup) on a thread of its own with
+    /// `reader`, so the jobs the screen waits for are not queued behind it.
+    pub fn submit_aside(&mut self, job: Job, reader: Store, store: &Store) {
+        match self {
+            Self::Inline(queue) => {
+                let rules = Rules::default();
+                queue.push_back(run_job(store, &rules, chrono::Local::now().date_naive(), job));
+            }
+            Self::Thread { outbox, pending, rules, today, .. } => {
+                let (outbox, rules, today) = (outbox.clone(), rules.clone(), *today);
+                let spawned = std::thread::Builder::new().name("kam-check".into()).spawn(move || {
+                    let _ = outbox.send(run_job(&reader, &rules, today, job));
+                });
+                if spawned.is_ok() {
+                    *pending += 1;
+                }
+            }
+        }
     }
 
     /// Hands over a job; inline, it runs now on `store`.

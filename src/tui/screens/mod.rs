@@ -57,6 +57,9 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         Span::raw(format!(" {} {} ", app.t(T::StatusUser), app.user_name())),
         Span::raw(T::StatusUnexported.fill(app.lang, &[("n", &app.changes.to_string())])),
     ];
+    if app.checking {
+        spans.push(Span::styled(format!("  {}", app.t(T::StatusChecking)), Style::default().fg(Color::DarkGray)));
+    }
     if let Some(m) = &app.message {
         spans.push(Span::styled(format!("  {m}"), Style::default().fg(Color::Yellow)));
     }
