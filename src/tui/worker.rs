@@ -103,7 +103,7 @@ impl Worker {
                 }
             }
         })?;
-        Ok(Self::Thread { jobs, done, outbox, pending: 0, rules, today })
+        Ok(Self::Thread(Box::new(Threaded { jobs, done, outbox, pending: 0, rules, today })))
     }
 
     /// Runs a long job (the check and backup) on a thread of its own with
@@ -114,13 +114,13 @@ impl Worker {
                 let rules = Rules::default();
                 queue.push_back(run_job(store, &rules, chrono::Local::now().date_naive(), job));
             }
-            Self::Thread { outbox, pending, rules, today, .. } => {
-                let (outbox, rules, today) = (outbox.clone(), rules.clone(), *today);
+            Self::Thread(t) => {
+                let (outbox, rules, today) = (t.outbox.clone(), t.rules.clone(), t.today);
                 let spawned = std::thread::Builder::new().name("kam-check".into()).spawn(move || {
                     let _ = outbox.send(run_job(&reader, &rules, today, job));
                 });
                 if spawned.is_ok() {
-                    *pending += 1;
+                    t.pending += 1;
                 }
             }
         }
@@ -130,8 +130,8 @@ impl Worker {
     pub fn submit(&mut self, job: Job, store: &Store, rules: &Rules, today: NaiveDate) {
         match self {
             Self::Inline(queue) => queue.push_back(run_job(store, rules, today, job)),
-            Self::Thread { jobs, pending, .. } => match jobs.send(job) {
-                Ok(()) => *pending += 1,
+            Self::Thread(t) => match t.jobs.send(job) {
+                Ok(()) => t.pending += 1,
                 // The thread is gone (it panicked): run here rather than lose the job.
                 Err(e) => {
                     let job = e.0;
@@ -145,9 +145,9 @@ impl Worker {
     pub fn poll(&mut self) -> Vec<Done> {
         match self {
             Self::Inline(queue) => queue.drain(..).collect(),
-            Self::Thread { done, pending, .. } => {
-                let out: Vec<Done> = done.try_iter().collect();
-                *pending = pending.saturating_sub(out.len());
+            Self::Thread(t) => {
+                let out: Vec<Done> = t.done.try_iter().collect();
+                t.pending = t.pending.saturating_sub(out.len());
                 out
             }
         }
@@ -157,7 +157,7 @@ impl Worker {
     pub fn busy(&self) -> bool {
         match self {
             Self::Inline(queue) => !queue.is_empty(),
-            Self::Thread { pending, .. } => *pending > 0,
+            Self::Thread(t) => t.pending > 0,
         }
     }
 }
