@@ -74,14 +74,18 @@ pub enum Worker {
     /// At once, on the app's store (tests, and until a thread is started).
     Inline(VecDeque<Done>),
     /// On a thread with its own connection.
-    Thread {
-        jobs: Sender<Job>,
-        done: Receiver<Done>,
-        outbox: Sender<Done>,
-        pending: usize,
-        rules: Rules,
-        today: NaiveDate,
-    },
+    Thread(Box<Threaded>),
+}
+
+/// The worker thread's ends of the channels, and what side jobs need.
+#[derive(Debug)]
+pub struct Threaded {
+    jobs: Sender<Job>,
+    done: Receiver<Done>,
+    outbox: Sender<Done>,
+    pending: usize,
+    rules: Rules,
+    today: NaiveDate,
 }
 
 impl Default for Worker {
