@@ -51,12 +51,20 @@ pub enum Section {
     Orders,
     Visits,
     Events,
+    Archive,
     History,
 }
 
 impl Section {
-    pub const ALL: [Section; 6] =
-        [Section::Company, Section::Contacts, Section::Orders, Section::Visits, Section::Events, Section::History];
+    pub const ALL: [Section; 7] = [
+        Section::Company,
+        Section::Contacts,
+        Section::Orders,
+        Section::Visits,
+        Section::Events,
+        Section::Archive,
+        Section::History,
+    ];
 
     pub fn title(self) -> T {
         match self {
@@ -65,6 +73,7 @@ impl Section {
             Section::Orders => T::SecOrders,
             Section::Visits => T::SecVisits,
             Section::Events => T::SecEvents,
+            Section::Archive => T::SecArchive,
             Section::History => T::SecHistory,
         }
     }
@@ -110,6 +119,8 @@ pub struct Detail {
     pub history: Vec<ChangeLine>,
     pub section: Section,
     pub contact_sel: usize,
+    /// The selected archive entry, in the order the section shows them.
+    pub archive_sel: usize,
     pub scroll: u16,
 }
 
@@ -120,6 +131,11 @@ pub enum Editing {
     Contact(Box<Contact>),
     Visit(Box<Visit>),
     Order(Box<Order>),
+    /// An archive entry of the account: new (`index` `None`) or an edit.
+    Archive {
+        account: Box<Account>,
+        index: Option<usize>,
+    },
     /// The discount calculator: nothing is saved.
     Quote(Tier),
     Settings,
@@ -156,6 +172,8 @@ pub struct ConflictView {
 pub enum ReasonFor {
     DeleteAccount(Id, String),
     DeleteContact(Id, String),
+    /// The account, the entry's position in its archive, its title.
+    DeleteArchive(Id, usize, String),
 }
 
 /// Popups over the screen, at most one at a time.
@@ -390,6 +408,9 @@ impl App {
     }
 
     pub(super) fn detail_key(&mut self, key: KeyEvent) {
+        if self.detail.as_ref().is_some_and(|d| d.section == Section::Archive) && self.archive_key(key) {
+            return;
+        }
         let Some(d) = self.detail.as_mut() else { return };
         match key.code {
             KeyCode::Esc | KeyCode::Char('q') => {
@@ -511,6 +532,7 @@ impl App {
             history,
             section: Section::Company,
             contact_sel: 0,
+            archive_sel: 0,
             scroll: 0,
         })
     }
@@ -927,6 +949,7 @@ impl App {
                 self.store.save(&mut a, &reason).map(|()| (a.meta.id.clone(), None))
             }
             Editing::Quote(_) => return None,
+            Editing::Archive { .. } => return self.save_archive(f),
             Editing::Visit(v) => {
                 let mut v = (**v).clone();
                 v.date = f.form.date("date", self.today).unwrap_or(self.today);
@@ -1056,7 +1079,12 @@ impl App {
     }
 
     pub(super) fn delete(&mut self, what: &ReasonFor, reason: &str) {
+        if let ReasonFor::DeleteArchive(account, index, _) = what {
+            self.delete_archive(account, *index, reason);
+            return;
+        }
         let result = match what {
+            ReasonFor::DeleteArchive(..) => return,
             ReasonFor::DeleteAccount(id, _) => self.store.delete::<Account>(id, reason).map(|()| (id.clone(), None)),
             ReasonFor::DeleteContact(id, _) => self.store.delete::<Contact>(id, reason).map(|()| {
                 let account = self.detail.as_ref().map(|d| d.account.meta.id.clone());

@@ -4,6 +4,7 @@
 
 pub mod account_list;
 pub mod app;
+pub mod archive;
 pub mod plans;
 pub mod run;
 pub mod screens;

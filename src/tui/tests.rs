@@ -523,3 +523,62 @@ fn sorting_by_a_derived_column_orders_every_shown_account() {
     let first = app.list.row(0).and_then(|r| r.2.map(|l| l.annual)).expect("line");
     assert_eq!(Some(&first), sorted.last(), "descending puts the largest first");
 }
+
+#[test]
+fn archive_entries_by_category_edit_and_delete_ask_why() {
+    for lang in [Lang::Zh, Lang::En] {
+        let (_d, mut app) = seeded(lang);
+        press(&mut app, KeyCode::Enter);
+        for _ in 0..5 {
+            press(&mut app, KeyCode::Right);
+        }
+        assert_eq!(app.detail.as_ref().map(|d| d.section), Some(Section::Archive));
+        // A new contract: the category picked with →, then title, content and amount.
+        press(&mut app, KeyCode::Char('n'));
+        press(&mut app, KeyCode::Right);
+        press(&mut app, KeyCode::Tab);
+        press(&mut app, KeyCode::Tab);
+        typed(&mut app, "年度供货合同");
+        press(&mut app, KeyCode::Tab);
+        typed(&mut app, "2027 年框架协议");
+        press(&mut app, KeyCode::Tab);
+        typed(&mut app, "50万");
+        ctrl(&mut app, 's');
+        assert!(app.popup.is_none(), "saved");
+        let d = app.detail.as_ref().expect("detail");
+        assert_eq!(d.section, Section::Archive);
+        assert_eq!(d.account.archive.len(), 1);
+        let e = &d.account.archive[0];
+        assert_eq!(e.category, crate::model::ArchiveCategory::Contract);
+        assert_eq!(e.amount, Some(Money::parse("50万").expect("m")));
+        assert_eq!(e.date, Some(today()));
+        snap("archive", &mut app);
+
+        // An edit asks why; without a reason it is not saved.
+        press(&mut app, KeyCode::Enter);
+        press(&mut app, KeyCode::Tab);
+        press(&mut app, KeyCode::Tab);
+        typed(&mut app, "(续签)");
+        ctrl(&mut app, 's');
+        let Some(Popup::Form(f)) = &app.popup else { panic!("a reason is required") };
+        assert_eq!(f.form.fields[f.form.focus].key, "change_reason");
+        typed(&mut app, "客户要求续签");
+        ctrl(&mut app, 's');
+        assert!(app.popup.is_none());
+        let id = app.detail.as_ref().map(|d| d.account.meta.id.clone()).expect("detail");
+        let a: Account = app.store.get(&id).expect("get");
+        assert_eq!(a.archive[0].title, "年度供货合同(续签)");
+        let history = app.store.history(&id).expect("history");
+        assert!(history.iter().any(|h| h.reason == "客户要求续签"), "the reason is in the change log");
+
+        // A delete asks why too.
+        press(&mut app, KeyCode::Char('d'));
+        let Some(Popup::Reason { .. }) = &app.popup else { panic!("asks a reason") };
+        typed(&mut app, "录入重复");
+        press(&mut app, KeyCode::Enter);
+        let a: Account = app.store.get(&id).expect("get");
+        assert!(a.archive.is_empty());
+        let history = app.store.history(&id).expect("history");
+        assert!(history.iter().any(|h| h.reason == "录入重复"));
+    }
+}

@@ -231,6 +231,7 @@ pub fn draw_detail(app: &App, d: &Detail, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), tier);
     let titles: Vec<String> = Section::ALL.iter().map(|s| app.t(s.title()).to_string()).collect();
     let sel = Section::ALL.iter().position(|s| *s == d.section).unwrap_or(0);
+    let (titles, sel) = super::tabs_window(&titles, sel, usize::from(tabs.width));
     frame.render_widget(
         Tabs::new(titles).select(sel).highlight_style(Style::default().fg(Color::Black).bg(Color::Cyan)).divider("·"),
         tabs,
@@ -238,6 +239,7 @@ pub fn draw_detail(app: &App, d: &Detail, frame: &mut Frame, area: Rect) {
     match d.section {
         Section::Company => draw_company(app, d, frame, body),
         Section::Contacts => draw_contacts(app, d, frame, body),
+        Section::Archive => draw_archive(app, d, frame, body),
         section => {
             let lines = section_lines(app, d, section);
             let text = if lines.is_empty() { vec![Line::from(app.t(T::NothingYet))] } else { lines };
@@ -254,7 +256,7 @@ fn draw_company(app: &App, d: &Detail, frame: &mut Frame, area: Rect) {
     let a = &d.account;
     let yes_no = |b: bool| app.t(if b { T::Yes } else { T::No }).to_string();
     let money = |m: Option<kam_rules::Money>| m.map(kam_rules::Money::grouped).unwrap_or_default();
-    let mut lines = vec![
+    let lines = vec![
         kv(app.t(T::FName), a.name.clone()),
         kv(app.t(T::FShortName), a.short_name.clone()),
         kv(app.t(T::FIndustry), a.industry.clone()),
@@ -270,15 +272,62 @@ fn draw_company(app: &App, d: &Detail, frame: &mut Frame, area: Rect) {
         kv(app.t(T::FPaymentTerms), a.payment_terms.clone()),
         kv(app.t(T::FNotes), a.notes.clone()),
     ];
-    if !a.archive.is_empty() {
-        lines.push(Line::from(""));
-        lines.push(Line::from(Span::styled(app.t(T::Archive), Style::default().add_modifier(Modifier::BOLD))));
-        for e in &a.archive {
+    frame.render_widget(Paragraph::new(lines).scroll((d.scroll, 0)), area);
+}
+
+/// The archive by the six categories of seed 003, each with its entries
+/// (newest first) or "(none)", and the selected entry in full below.
+fn draw_archive(app: &App, d: &Detail, frame: &mut Frame, area: Rect) {
+    use crate::model::ArchiveCategory;
+    let a = &d.account;
+    let order = crate::tui::archive::archive_order(a);
+    let selected = order.get(d.archive_sel).copied();
+    let mut lines = vec![Line::from(Span::styled(app.t(T::KArchive), Style::default().fg(Color::DarkGray)))];
+    let mut selected_line = 0;
+    for c in ArchiveCategory::ALL {
+        let entries: Vec<usize> = order.iter().copied().filter(|&i| a.archive[i].category == *c).collect();
+        lines.push(Line::from(Span::styled(
+            format!("{} ({})", c.label(app.lang), entries.len()),
+            Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+        )));
+        if entries.is_empty() {
+            lines.push(Line::from(Span::styled(
+                format!("  {}", app.t(T::ArchiveEmpty)),
+                Style::default().fg(Color::DarkGray),
+            )));
+        }
+        for i in entries {
+            let e = &a.archive[i];
             let date = e.date.map(|d| d.to_string()).unwrap_or_default();
-            lines.push(Line::from(format!("  [{}] {date} {} {}", e.category.label(app.lang), e.title, e.content)));
+            let amount = e.amount.map(|m| format!(" {}", m.grouped())).unwrap_or_default();
+            let style = if Some(i) == selected {
+                selected_line = lines.len();
+                Style::default().bg(Color::DarkGray).add_modifier(Modifier::BOLD)
+            } else {
+                Style::default()
+            };
+            lines.push(Line::from(Span::styled(format!("  {date:<10} {}{amount}", e.title), style)));
         }
     }
-    frame.render_widget(Paragraph::new(lines).scroll((d.scroll, 0)), area);
+    if let Some(e) = selected.and_then(|i| a.archive.get(i)) {
+        lines.push(Line::from(""));
+        let field = |t: T, v: &str| (!v.is_empty()).then(|| kv(app.t(t), v.to_string()));
+        lines.extend(
+            [
+                field(T::FArchiveContent, &e.content),
+                field(T::FArchiveApproval, &e.approval),
+                field(T::FArchiveReason, &e.reason),
+                field(T::FArchiveResponsibility, &e.responsibility),
+            ]
+            .into_iter()
+            .flatten(),
+        );
+    }
+    // Keep the selected entry on screen.
+    let h = usize::from(area.height);
+    let scroll = selected_line.saturating_sub(h.saturating_sub(1) / 2).min(lines.len().saturating_sub(h));
+    let scroll = u16::try_from(scroll).unwrap_or(0);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)), area);
 }
 
 fn status_of(c: &Contact) -> AllianceStatus {
@@ -462,6 +511,6 @@ fn section_lines(app: &App, d: &Detail, section: Section) -> Vec<Line<'static>> 
                 Line::from(format!("{} {} {} {field} {change}{reason}", h.at.format("%Y-%m-%d %H:%M"), h.who, h.action))
             })
             .collect(),
-        Section::Company | Section::Contacts => Vec::new(),
+        Section::Company | Section::Contacts | Section::Archive => Vec::new(),
     }
 }

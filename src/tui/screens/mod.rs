@@ -86,6 +86,39 @@ pub fn draw_coming(app: &App, tab: Tab, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(block), area);
 }
 
+/// The titles of a tab bar that fit in `width` cells with the selected one
+/// always shown: titles before it give way first (marked `‹`), then those
+/// after it (marked `›`). Returns the titles and the selected index among them.
+pub fn tabs_window(titles: &[String], selected: usize, width: usize) -> (Vec<String>, usize) {
+    use unicode_width::UnicodeWidthStr;
+    // ratatui's Tabs pads each title with a space on both sides and puts a
+    // one-cell divider between them.
+    let cost = |t: &[String]| t.iter().map(|s| s.width() + 3).sum::<usize>().saturating_sub(1);
+    let mut first = 0;
+    let mut last = titles.len();
+    while cost(&titles[first..last]) + usize::from(first > 0) * 2 + usize::from(last < titles.len()) * 2 > width {
+        if first < selected {
+            first += 1;
+        } else if last > selected + 1 {
+            last -= 1;
+        } else {
+            break;
+        }
+    }
+    let mut shown: Vec<String> = titles[first..last].to_vec();
+    if first > 0 {
+        if let Some(t) = shown.first_mut() {
+            *t = format!("‹ {t}");
+        }
+    }
+    if last < titles.len() {
+        if let Some(t) = shown.last_mut() {
+            t.push_str(" ›");
+        }
+    }
+    (shown, selected - first)
+}
+
 /// A rectangle of at most `w`×`h` centred in `area`.
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);

@@ -24,7 +24,9 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             let r = centered(area, 60, 6);
             frame.render_widget(Clear, r);
             let name = match what {
-                ReasonFor::DeleteAccount(_, n) | ReasonFor::DeleteContact(_, n) => n.as_str(),
+                ReasonFor::DeleteAccount(_, n) | ReasonFor::DeleteContact(_, n) | ReasonFor::DeleteArchive(_, _, n) => {
+                    n.as_str()
+                }
             };
             let block = Block::default().borders(Borders::ALL).title(app.t(T::DeleteTitle));
             let inner = block.inner(r);
@@ -140,6 +142,9 @@ fn help_keys(app: &App) -> Vec<(&'static str, T)> {
             if d.section == Section::Contacts {
                 keys.push(("Enter", T::KEditContact));
                 keys.push(("a", T::KAlliance));
+            }
+            if d.section == Section::Archive {
+                keys.push(("↑↓ n Enter e d", T::KArchive));
             }
             keys.extend([
                 ("n", T::KNewContact),

@@ -1,0 +1,141 @@
+//! The archive section of an account's detail: entries by the six
+//! categories of seed 003 (basic data, contracts, receivables arrangements,
+//! complaints and concessions, competitors, internal notes). Adding one is
+//! plain; editing or deleting one asks why, and the reason goes into the
+//! account's change log (DESIGN §3.1, §3.10).
+
+use crossterm::event::{KeyCode, KeyEvent};
+use kam_rules::{Labeled, Money};
+
+use super::app::{App, Editing, FormState, Popup, ReasonFor, Section};
+use super::widgets::form::{Field, Form};
+use crate::i18n::T;
+use crate::model::{Account, ArchiveCategory, ArchiveEntry};
+
+/// The entries' positions in `account.archive`, in the order the section
+/// shows them: by category (seed 003's order), then newest first.
+pub fn archive_order(a: &Account) -> Vec<usize> {
+    let rank = |c: ArchiveCategory| ArchiveCategory::ALL.iter().position(|x| *x == c).unwrap_or(0);
+    let mut order: Vec<usize> = (0..a.archive.len()).collect();
+    order.sort_by(|&x, &y| {
+        let (ex, ey) = (&a.archive[x], &a.archive[y]);
+        rank(ex.category).cmp(&rank(ey.category)).then(ey.date.cmp(&ex.date))
+    });
+    order
+}
+
+impl App {
+    /// Keys of the archive section; returns whether the key was one of them.
+    pub(super) fn archive_key(&mut self, key: KeyEvent) -> bool {
+        let Some(d) = self.detail.as_mut() else { return false };
+        let order = archive_order(&d.account);
+        let selected = order.get(d.archive_sel).copied();
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => d.archive_sel = d.archive_sel.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => {
+                d.archive_sel = (d.archive_sel + 1).min(order.len().saturating_sub(1));
+            }
+            KeyCode::Char('n') => self.open_archive_form(None),
+            KeyCode::Enter | KeyCode::Char('e') => {
+                if selected.is_some() {
+                    self.open_archive_form(selected);
+                }
+            }
+            KeyCode::Char('d') => {
+                if let Some(i) = selected {
+                    let title = d.account.archive[i].title.clone();
+                    let id = d.account.meta.id.clone();
+                    self.ask_reason(ReasonFor::DeleteArchive(id, i, title));
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// The entry form: new (`None`) or an edit of entry `index`, which asks
+    /// for the reason of the change.
+    pub(super) fn open_archive_form(&mut self, index: Option<usize>) {
+        let Some(d) = &self.detail else { return };
+        let lang = self.lang;
+        let e = index.and_then(|i| d.account.archive.get(i)).cloned().unwrap_or_default();
+        let categories =
+            ArchiveCategory::ALL.iter().map(|c| (c.key().to_string(), c.label(lang).to_string())).collect();
+        let mut fields = vec![
+            Field::choice("category", T::FArchiveCategory, categories, Some(e.category.key().to_string())),
+            Field::date("date", T::FDate, e.date.or(index.is_none().then_some(self.today))),
+            Field::text("title", T::FArchiveTitle, &e.title).required(),
+            Field::text("content", T::FArchiveContent, &e.content),
+            Field::amount("amount", T::FArchiveAmount, e.amount),
+            Field::text("approval", T::FArchiveApproval, &e.approval),
+            Field::text("reason", T::FArchiveReason, &e.reason),
+            Field::text("responsibility", T::FArchiveResponsibility, &e.responsibility),
+        ];
+        if index.is_some() {
+            fields.push(Field::text("change_reason", T::FChangeReason, "").required());
+        }
+        let title = if index.is_some() { T::EditArchive } else { T::NewArchive };
+        let account = Box::new(d.account.clone());
+        self.open_form(Form::new(title, fields), Editing::Archive { account, index });
+    }
+
+    /// Saves the account with the entry added or changed.
+    pub(super) fn save_archive(&mut self, mut f: Box<FormState>) -> Option<Popup> {
+        let Editing::Archive { account, index } = &f.editing else { return Some(Popup::Form(f)) };
+        let mut a = (**account).clone();
+        let index = *index;
+        let entry = ArchiveEntry {
+            category: ArchiveCategory::parse(&f.form.text("category")).unwrap_or_default(),
+            date: f.form.date("date", self.today),
+            title: f.form.text("title"),
+            content: f.form.text("content"),
+            amount: Money::parse(&f.form.text("amount")).ok(),
+            approval: f.form.text("approval"),
+            reason: f.form.text("reason"),
+            responsibility: f.form.text("responsibility"),
+        };
+        match index.and_then(|i| a.archive.get_mut(i)) {
+            Some(slot) => *slot = entry.clone(),
+            None => a.archive.push(entry.clone()),
+        }
+        let reason = f.form.text("change_reason");
+        match self.store.save(&mut a, &reason) {
+            Ok(()) => {
+                self.changes += 1;
+                self.message = Some(T::Saved.get(self.lang).to_string());
+                let id = a.meta.id.clone();
+                self.refresh_account(&id);
+                self.open_detail(&id, Section::Archive);
+                if let Some(d) = self.detail.as_mut() {
+                    let order = archive_order(&d.account);
+                    d.archive_sel = order.iter().position(|&i| d.account.archive[i] == entry).unwrap_or(0);
+                }
+                None
+            }
+            Err(e) => {
+                // A failed save keeps every typed character.
+                f.error = Some(e.to_string());
+                Some(Popup::Form(f))
+            }
+        }
+    }
+
+    /// Deletes entry `index` of the account, with the reason in its log.
+    pub(super) fn delete_archive(&mut self, account: &crate::model::Id, index: usize, reason: &str) {
+        let result = self.store.get::<Account>(account).and_then(|mut a| {
+            if index < a.archive.len() {
+                a.archive.remove(index);
+            }
+            self.store.save(&mut a, reason)
+        });
+        match result {
+            Ok(()) => {
+                self.changes += 1;
+                self.message = Some(T::Saved.get(self.lang).to_string());
+                self.refresh_account(account);
+                self.open_detail(account, Section::Archive);
+            }
+            Err(e) => self.fail(&e),
+        }
+    }
+}
