@@ -11,12 +11,14 @@ use kam_rules::Tier;
 use super::app::{App, Section, SortBy};
 use super::widgets::input::TextInput;
 use super::worker::{Done, Job};
-use crate::finder::{ContactHit, SearchIndex};
+use crate::finder::{ContactHit, Found, SearchIndex};
 use crate::model::Id;
 use crate::store::AccountRow;
 
 /// Lines kept in memory; past this the cache starts again from what is on screen.
 const LINES_KEPT: usize = 20_000;
+/// Filter results kept for Backspace.
+const RECENT_KEPT: usize = 16;
 
 /// The account list: what the filter found, in the order shown, the lines
 /// read for it, the selection and the filter.
@@ -43,6 +45,8 @@ pub struct AccountList {
     pub contact_hits: Vec<ContactHit>,
     /// The filter `shown` was found for, to narrow within it as the user types.
     found_for: String,
+    /// Results of the filters typed lately, so that Backspace is instant.
+    recent: Vec<(String, Found)>,
     /// The index is being read.
     pub loading: bool,
     /// A sort by a derived column is being read.
@@ -180,7 +184,20 @@ impl App {
         let filter = self.list.filter.value().trim().to_string();
         let last = &self.list.found_for;
         let narrow = !last.is_empty() && filter.starts_with(last.as_str()) && filter != *last;
-        let found = index.find(&filter, narrow.then_some(self.list.shown.as_slice()));
+        let found = if let Some((_, f)) = self.list.recent.iter().find(|(q, _)| *q == filter) {
+            f.clone()
+        } else {
+            let previous = self.list.recent.iter().find(|(q, _)| q == last).map(|(_, f)| f.accounts.as_slice());
+            let within = if narrow { previous } else { None };
+            let f = index.find(&filter, within);
+            if !filter.is_empty() {
+                if self.list.recent.len() >= RECENT_KEPT {
+                    self.list.recent.remove(0);
+                }
+                self.list.recent.push((filter.clone(), f.clone()));
+            }
+            f
+        };
         self.list.contact_hits = found.contacts.iter().filter_map(|c| index.contact(*c)).collect();
         self.list.shown = found.accounts;
         self.list.found_for = filter;
@@ -223,6 +240,7 @@ impl App {
                 if let Some(index) = self.list.index.as_mut() {
                     index.upsert(id, fresh);
                 }
+                self.list.recent.clear();
             }
             Err(e) => self.fail(&e),
         }
@@ -241,6 +259,7 @@ impl App {
                     match index {
                         Ok(index) => {
                             self.list.index = Some(index);
+                            self.list.recent.clear();
                             self.list.found_for.clear();
                             let keep = self.list.keep.take();
                             self.run_filter_keep(keep.as_ref());
