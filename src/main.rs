@@ -55,7 +55,9 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
             commands::check::run(&ctx, &store, paths)
         }
         Some(Command::Export(a)) => {
-            let store = commands::open_store(paths, config.user.as_deref(), false)?;
+            // Export only reads: a damaged page surfaces as an error on the
+            // row that meets it, so the whole-file check is not paid first.
+            let store = commands::open_store_for_workbench(paths, config.user.as_deref())?;
             commands::export::run(&ctx, &store, config, a)
         }
         Some(Command::Import(a)) => {

@@ -116,6 +116,19 @@ fn datum(v: ValueRef<'_>, shown: Shown) -> Datum<'_> {
 }
 
 impl Store {
+    /// How many rows `table` (one of the exported tables) holds, live or not:
+    /// how an export shares the tables between its writers.
+    pub fn table_rows(&self, table: &str) -> Result<u64, StoreError> {
+        if !export_layouts().iter().any(|l| l.table == table) {
+            return Ok(0);
+        }
+        let ctx = format!("counting {table}");
+        self.conn
+            .query_row(&format!("SELECT count(*) FROM \"{table}\""), [], |r| r.get::<_, i64>(0))
+            .map(|n| u64::try_from(n).unwrap_or(0))
+            .map_err(|e| self.err(&ctx, e))
+    }
+
     /// Streams the rows of one exported table to `each`, in a stable order,
     /// and returns how many there were. Child rows follow their parent's span.
     pub fn export_rows<E, F>(&self, layout: &TableLayout, span: Span, mut each: F) -> Result<u64, RowsError<E>>
