@@ -40,7 +40,14 @@ fn main() {
     let names: Vec<String> = accounts.iter().map(|a| a.name.clone()).collect();
     let (na, nc) = (accounts.len(), contacts.len());
     let t = Instant::now();
-    let index = SearchIndex::build(&accounts, &contacts);
+    let mut index = SearchIndex::default();
+    for a in &accounts {
+        index.add_account(a);
+    }
+    contacts.sort_by(|x, y| x.account_id.as_str().cmp(y.account_id.as_str()));
+    for c in &contacts {
+        index.add_contact(c);
+    }
     drop((accounts, contacts));
     println!(
         "index of {na} accounts and {nc} contacts: read {:.0} ms, built {:.0} ms",

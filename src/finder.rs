@@ -29,47 +29,45 @@ const PARALLEL_ABOVE: usize = 20_000;
 /// Contacts a search reports (the list shows them under the accounts).
 pub const CONTACT_HITS: usize = 5;
 
-/// A slice of the arena.
-#[derive(Clone, Copy, Debug, Default)]
-struct Span {
-    start: u32,
-    len: u32,
-}
+/// The text fields of an account, in the order they sit in the arena.
+const A_NAME: usize = 0;
+const A_SHORT: usize = 1;
+/// Readings of the name: characters separated by spaces, a character's
+/// readings by commas (`zeng,ceng zhi wei`).
+const A_PY: usize = 2;
+const A_SHORT_PY: usize = 3;
+/// One byte per character of the readings: the initial of its readings, or
+/// `*` when they differ (曾 `zeng,ceng`): where a pinyin match can start,
+/// found without walking the readings.
+const A_PY_STARTS: usize = 4;
+const A_SHORT_STARTS: usize = 5;
+/// The initial of each character's first reading (`hzxhjmjxyxgs`), for fuzzy matching.
+const A_INITIALS: usize = 6;
+const A_PHONE: usize = 7;
 
+/// The text fields of a contact, in arena order.
+const C_NAME: usize = 0;
+const C_PY: usize = 1;
+const C_STARTS: usize = 2;
+const C_PHONE: usize = 3;
+
+/// An account: its fields lie one after the other in the arena from `start`.
 #[derive(Clone, Debug)]
 struct AccountEntry {
     id: u128,
-    name: Span,
-    short: Span,
-    /// Readings of the name: characters separated by spaces, a
-    /// character's readings by commas (`zeng,ceng zhi wei`).
-    py: Span,
-    short_py: Span,
-    /// One byte per character of `py` / `short_py`: the initial of its
-    /// readings, or `*` when they differ (曾 `zeng,ceng`): where a pinyin
-    /// match can start, found without walking the readings.
-    py_starts: Span,
-    short_starts: Span,
-    /// The initial of each character's first reading (`hzxhjmjxyxgs`), for fuzzy matching.
-    initials: Span,
-    phone: Span,
-    /// This account's first contact, chained by [`ContactEntry::next`].
+    start: u32,
+    lens: [u16; 8],
+    /// This account's contacts: `contacts[first_contact..][..contact_count]`.
     first_contact: u32,
+    contact_count: u32,
 }
-
-/// The end of a chain of contacts.
-const NONE: u32 = u32::MAX;
 
 #[derive(Clone, Debug)]
 struct ContactEntry {
     id: u128,
     account: u32,
-    /// The account's next contact, or [`NONE`].
-    next: u32,
-    name: Span,
-    py: Span,
-    starts: Span,
-    phone: Span,
+    start: u32,
+    lens: [u16; 4],
 }
 
 /// How an account was found, best first.
@@ -252,60 +250,12 @@ impl SearchIndex {
         for a in accounts {
             index.add_account(a);
         }
+        let mut contacts: Vec<&IndexContact> = contacts.iter().collect();
+        contacts.sort_by(|x, y| x.account_id.as_str().cmp(y.account_id.as_str()));
         for c in contacts {
             index.add_contact(c);
         }
-        index.compact();
         index
-    }
-
-    /// Lays the index out again in list order, each account followed by
-    /// its contacts, so that a search walks memory in one direction
-    /// (contacts arrive in any order; chasing them costs cache misses).
-    pub fn compact(&mut self) {
-        let old_text = std::mem::take(&mut self.text);
-        let old_contacts = std::mem::take(&mut self.contacts);
-        let mut text = String::with_capacity(old_text.len());
-        let mut contacts = Vec::with_capacity(old_contacts.len());
-        let mut copy = |s: Span| {
-            let start = u32::try_from(text.len()).unwrap_or(u32::MAX);
-            text.push_str(old_text.get(s.start as usize..(s.start + s.len) as usize).unwrap_or(""));
-            Span { start, len: s.len }
-        };
-        let mut chain = Vec::new();
-        for &slot in &self.order {
-            let Some(a) = self.accounts.get_mut(slot as usize) else { continue };
-            a.name = copy(a.name);
-            a.short = copy(a.short);
-            a.py = copy(a.py);
-            a.short_py = copy(a.short_py);
-            a.py_starts = copy(a.py_starts);
-            a.short_starts = copy(a.short_starts);
-            a.initials = copy(a.initials);
-            a.phone = copy(a.phone);
-            chain.clear();
-            let mut at = a.first_contact;
-            while let Some(c) = old_contacts.get(at as usize) {
-                chain.push(at);
-                at = c.next;
-            }
-            a.first_contact = if chain.is_empty() { NONE } else { u32::try_from(contacts.len()).unwrap_or(NONE) };
-            for (k, &ci) in chain.iter().rev().enumerate() {
-                let Some(old) = old_contacts.get(ci as usize) else { continue };
-                let next = if k + 1 < chain.len() { u32::try_from(contacts.len() + 1).unwrap_or(NONE) } else { NONE };
-                contacts.push(ContactEntry {
-                    id: old.id,
-                    account: old.account,
-                    next,
-                    name: copy(old.name),
-                    py: copy(old.py),
-                    starts: copy(old.starts),
-                    phone: copy(old.phone),
-                });
-            }
-        }
-        self.text = text;
-        self.contacts = contacts;
     }
 
     /// Adds an account after the others (the store reads them in list order).
@@ -315,38 +265,59 @@ impl SearchIndex {
     }
 
     /// Adds a contact of an account already added (others are skipped).
+    /// An account's contacts must come one after the other (the store
+    /// reads them ordered by account), so that they lie together.
     pub fn add_contact(&mut self, c: &IndexContact) {
         if let Some(slot) = self.slot_of.get(&uuid_of(&c.account_id)).copied() {
             self.push_contact(slot, c);
         }
     }
 
-    fn push(&mut self, s: &str) -> Span {
+    /// Appends `fields` to the arena; returns where they start and their
+    /// lengths (a field longer than 64 KiB is cut at a character boundary).
+    fn push_fields<const N: usize>(&mut self, fields: [&str; N]) -> (u32, [u16; N]) {
         let start = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
-        self.text.push_str(s);
-        Span { start, len: u32::try_from(s.len()).unwrap_or(0) }
+        let mut lens = [0u16; N];
+        for (len, f) in lens.iter_mut().zip(fields) {
+            let mut end = f.len().min(usize::from(u16::MAX));
+            while !f.is_char_boundary(end) {
+                end -= 1;
+            }
+            self.text.push_str(&f[..end]);
+            *len = u16::try_from(end).unwrap_or(0);
+        }
+        (start, lens)
     }
 
-    fn get(&self, s: Span) -> &str {
-        self.text.get(s.start as usize..(s.start + s.len) as usize).unwrap_or("")
+    /// Field `k` of the fields at `start` with `lens`.
+    fn field(&self, start: u32, lens: &[u16], k: usize) -> &str {
+        let from = start as usize + lens[..k].iter().map(|l| usize::from(*l)).sum::<usize>();
+        self.text.get(from..from + usize::from(lens[k])).unwrap_or("")
+    }
+
+    fn af(&self, a: &AccountEntry, k: usize) -> &str {
+        self.field(a.start, &a.lens, k)
+    }
+
+    fn cf(&self, c: &ContactEntry, k: usize) -> &str {
+        self.field(c.start, &c.lens, k)
     }
 
     fn push_account(&mut self, a: &IndexAccount) -> u32 {
         let py = groups(&a.name);
         let short_py = groups(&a.short_name);
         let initials: String = py.split(' ').filter_map(|g| g.chars().next()).collect();
-        let entry = AccountEntry {
-            id: uuid_of(&a.id),
-            name: self.push(&a.name),
-            short: self.push(&a.short_name),
-            py: self.push(&py),
-            short_py: self.push(&short_py),
-            py_starts: self.push(&starts(&py)),
-            short_starts: self.push(&starts(&short_py)),
-            initials: self.push(&initials),
-            phone: self.push(&a.phone_digits),
-            first_contact: NONE,
-        };
+        let (start, lens) = self.push_fields([
+            &a.name,
+            &a.short_name,
+            &py,
+            &short_py,
+            &starts(&py),
+            &starts(&short_py),
+            &initials,
+            &a.phone_digits,
+        ]);
+        let entry = AccountEntry { id: uuid_of(&a.id), start, lens, first_contact: 0, contact_count: 0 };
         let slot = u32::try_from(self.accounts.len()).unwrap_or(u32::MAX);
         self.slot_of.insert(entry.id, slot);
         self.accounts.push(entry);
@@ -354,21 +325,22 @@ impl SearchIndex {
     }
 
     fn push_contact(&mut self, slot: u32, c: &IndexContact) {
-        let Some(first) = self.accounts.get(slot as usize).map(|a| a.first_contact) else { return };
+        let at = u32::try_from(self.contacts.len()).unwrap_or(u32::MAX);
+        let Some(a) = self.accounts.get(slot as usize) else { return };
+        let follows = a.contact_count > 0 && a.first_contact + a.contact_count == at;
+        if a.contact_count > 0 && !follows {
+            // Not next to the account's other contacts: the account is
+            // read again with all of them (see `upsert`).
+            return;
+        }
         let py = groups(&c.name);
-        let entry = ContactEntry {
-            id: uuid_of(&c.id),
-            account: slot,
-            next: first,
-            name: self.push(&c.name),
-            py: self.push(&py),
-            starts: self.push(&starts(&py)),
-            phone: self.push(&c.phone_digits),
-        };
-        let at = u32::try_from(self.contacts.len()).unwrap_or(NONE);
-        self.contacts.push(entry);
+        let (start, lens) = self.push_fields([c.name.as_str(), &py, &starts(&py), &c.phone_digits]);
+        self.contacts.push(ContactEntry { id: uuid_of(&c.id), account: slot, start, lens });
         if let Some(a) = self.accounts.get_mut(slot as usize) {
-            a.first_contact = at;
+            if a.contact_count == 0 {
+                a.first_contact = at;
+            }
+            a.contact_count += 1;
         }
     }
 
@@ -393,7 +365,7 @@ impl SearchIndex {
 
     /// The name of an account slot.
     pub fn name(&self, slot: u32) -> &str {
-        self.accounts.get(slot as usize).map_or("", |a| self.get(a.name))
+        self.accounts.get(slot as usize).map_or("", |a| self.af(a, A_NAME))
     }
 
     /// The slot of a live account.
@@ -407,7 +379,7 @@ impl SearchIndex {
         Some(ContactHit {
             id: id_of(c.id),
             account_id: self.id(c.account),
-            name: self.get(c.name).to_string(),
+            name: self.cf(c, C_NAME).to_string(),
             account_name: self.name(c.account).to_string(),
         })
     }
@@ -415,8 +387,8 @@ impl SearchIndex {
     /// The key the store orders the list by: the name's first readings, then the name.
     fn sort_key(&self, slot: u32) -> String {
         let Some(a) = self.accounts.get(slot as usize) else { return String::new() };
-        let first: String = self.get(a.py).split(' ').filter_map(|g| g.split(',').next()).collect();
-        format!("{first} {}", self.get(a.name).trim())
+        let first: String = self.af(a, A_PY).split(' ').filter_map(|g| g.split(',').next()).collect();
+        format!("{first} {}", self.af(a, A_NAME).trim())
     }
 
     /// Replaces an account after it was saved (or adds it), with its
@@ -501,8 +473,8 @@ impl SearchIndex {
                 out.push((HitKind::Contact, slot, 0, contact));
             } else if let Some(pattern) = &p.fuzzy {
                 let hay = match &p.query {
-                    Query::Pinyin(_) => self.get(a.initials),
-                    _ => self.get(a.name),
+                    Query::Pinyin(_) => self.af(a, A_INITIALS),
+                    _ => self.af(a, A_NAME),
                 };
                 let score = pattern.score(Utf32Str::new(hay, &mut buf), &mut matcher);
                 if let Some(s) = score {
@@ -517,32 +489,27 @@ impl SearchIndex {
         match &p.query {
             Query::Nothing => true,
             Query::Pinyin(q) => {
-                pinyin_match_from(self.get(a.py), self.get(a.py_starts), q.as_bytes()).is_some()
-                    || pinyin_match_from(self.get(a.short_py), self.get(a.short_starts), q.as_bytes()).is_some()
+                pinyin_match_from(self.af(a, A_PY), self.af(a, A_PY_STARTS), q.as_bytes()).is_some()
+                    || pinyin_match_from(self.af(a, A_SHORT_PY), self.af(a, A_SHORT_STARTS), q.as_bytes()).is_some()
             }
-            Query::Digits(d) => self.get(a.phone).contains(d.as_str()) || self.get(a.name).contains(d.as_str()),
+            Query::Digits(d) => self.af(a, A_PHONE).contains(d.as_str()) || self.af(a, A_NAME).contains(d.as_str()),
             Query::Text(t) => {
                 let t = t.trim();
-                text_match(self.get(a.name), t) || text_match(self.get(a.short), t)
+                text_match(self.af(a, A_NAME), t) || text_match(self.af(a, A_SHORT), t)
             }
         }
     }
 
     fn matching_contact(&self, p: &Prepared, a: &AccountEntry) -> Option<u32> {
-        let mut at = a.first_contact;
-        while let Some(c) = self.contacts.get(at as usize) {
-            let hit = match &p.query {
+        (a.first_contact..a.first_contact + a.contact_count).find(|&i| {
+            let Some(c) = self.contacts.get(i as usize) else { return false };
+            match &p.query {
                 Query::Nothing => false,
-                Query::Pinyin(q) => pinyin_match_from(self.get(c.py), self.get(c.starts), q.as_bytes()).is_some(),
-                Query::Digits(d) => self.get(c.phone).contains(d.as_str()),
-                Query::Text(t) => text_match(self.get(c.name), t.trim()),
-            };
-            if hit {
-                return Some(at);
+                Query::Pinyin(q) => pinyin_match_from(self.cf(c, C_PY), self.cf(c, C_STARTS), q.as_bytes()).is_some(),
+                Query::Digits(d) => self.cf(c, C_PHONE).contains(d.as_str()),
+                Query::Text(t) => text_match(self.cf(c, C_NAME), t.trim()),
             }
-            at = c.next;
-        }
-        None
+        })
     }
 }
 

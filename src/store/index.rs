@@ -87,10 +87,10 @@ impl Store {
         Ok(())
     }
 
-    /// Every live contact's searchable columns, to `each`.
+    /// Every live contact's searchable columns, an account's one after the other, to `each`.
     pub fn index_contacts(&self, mut each: impl FnMut(IndexContact)) -> Result<(), StoreError> {
         let ctx = "reading contacts for the search index";
-        let sql = format!("SELECT {CONTACT_COLUMNS} FROM contacts WHERE deleted_at IS NULL");
+        let sql = format!("SELECT {CONTACT_COLUMNS} FROM contacts WHERE deleted_at IS NULL ORDER BY account_id");
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(ctx, e))?;
         let rows = stmt.query_map([], contact_from_row).map_err(|e| self.err(ctx, e))?;
         for row in rows {

@@ -64,7 +64,6 @@ fn read_index(store: &Store) -> Result<SearchIndex, StoreError> {
     let mut index = SearchIndex::default();
     store.index_accounts(|a| index.add_account(&a))?;
     store.index_contacts(|c| index.add_contact(&c))?;
-    index.compact();
     Ok(index)
 }
 
