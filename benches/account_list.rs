@@ -121,4 +121,49 @@ fn main() {
     }
     report("filter keystroke + frame, typing 10 queries", typing);
     report("Backspace + frame", erasing);
+    open_big_account();
+}
+
+/// Opening an account with 50 contacts and 500 orders: its detail is read
+/// (every section) and drawn. Built in a temporary file.
+fn open_big_account() {
+    use kam::model::{Account, Contact, Order};
+    let dir = std::env::temp_dir().join(format!("kam-bench-open-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let path = dir.join("big-account.db");
+    let mut store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+    let mut a = Account::named("杭州西湖精密机械有限公司");
+    let id = a.meta.id.clone();
+    store
+        .bulk_load("bench", |b| {
+            b.add(&mut a)?;
+            for i in 0..50 {
+                b.add(&mut Contact::of(id.clone(), format!("联系人{i}")))?;
+            }
+            for i in 0..500u32 {
+                let mut o = Order {
+                    account_id: id.clone(),
+                    date: today() - chrono::Days::new(u64::from(i)),
+                    amount: kam_rules::Money::from_fen(1_000_000 + i64::from(i)),
+                    ..Order::default()
+                };
+                o.net_amount = o.amount;
+                b.add(&mut o)?;
+            }
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    let paths = Paths::for_db(path, dir.join("config"));
+    let mut app = App::new(store, paths, Config::default(), Rules::default(), Lang::Zh, today());
+    app.reload_list(None);
+    app.update(Action::Resize(screens::accounts::list_rows(38)));
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap_or_else(|e| panic!("{e}"));
+    let key = |c: KeyCode| Action::Key(KeyEvent::new_with_kind(c, KeyModifiers::NONE, KeyEventKind::Press));
+    let samples = time(30, || {
+        app.update(key(KeyCode::Enter));
+        term.draw(|f| screens::draw(&app, f)).map_or_else(|e| panic!("{e}"), drop);
+        app.update(key(KeyCode::Esc));
+    });
+    report("open an account with 50 contacts, 500 orders", samples);
+    let _ = std::fs::remove_dir_all(&dir);
 }
