@@ -366,6 +366,7 @@ pub fn column_zh(column: &str) -> Option<&'static str> {
         "manager_assessment" => "管理者的估计/推荐",
         "material" => "材质",
         "name" => "名称",
+        "next_contact" => "下次跟进日期",
         "name_title" => "名字/头衔",
         "need" => "需要知道什么",
         "net_amount" => "折后金额",

@@ -139,7 +139,12 @@ fn every_record_kind_round_trips_with_every_field() {
                 need: "预算".into(), why: "报价".into(), question: "预算多少?".into()
             }],
             what_happened: "确认投标".into(),
-            commitments: vec![Commitment { who: "王芳".into(), what: "方案".into(), by: Some(d("2026-07-10")) }],
+            commitments: vec![Commitment {
+                who: "王芳".into(),
+                what: "方案".into(),
+                by: Some(d("2026-07-10")),
+                done: false,
+            }],
             supporter_assessment: "乐观".into(),
             manager_assessment: "跟进技术部".into(),
             status: PlanStatus::Done,

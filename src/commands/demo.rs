@@ -598,6 +598,8 @@ fn call_plan(
                 who: owner.to_string(),
                 what: "提交技术方案".into(),
                 by: Some(date + Duration::days(14)),
+                // Commitments long past their date were kept; recent ones are open.
+                done: date + Duration::days(21) < today,
             }]
         } else {
             Vec::new()
@@ -703,6 +705,7 @@ fn vip_card(bulk: &mut Bulk<'_>, rng: &mut Rng, w: &Words, today: NaiveDate, i: 
         re_recommended: (0..rng.range(1, 3)).map(|_| fab(rng)).collect(),
         resolutions: vec![Resolution { text: "说明证书与售后保养,价格物有所值".into() }],
         status: VipStatus::ALL[rng.below(3) as usize],
+        next_contact: None,
         account_id: None,
         handovers: if rng.chance(30) {
             vec![Handover {
@@ -714,5 +717,7 @@ fn vip_card(bulk: &mut Bulk<'_>, rng: &mut Rng, w: &Words, today: NaiveDate, i: 
         consent,
         consent_date: consent.then_some(date),
     };
+    // Follow up two weeks after the visit unless the card is closed.
+    card.next_contact = (card.status != VipStatus::Closed).then_some(date + Duration::days(14));
     bulk.add(&mut card)
 }

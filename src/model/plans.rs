@@ -103,6 +103,8 @@ pub struct Commitment {
     pub who: String,
     pub what: String,
     pub by: Option<NaiveDate>,
+    /// Ticked off: the Today tab lists a done call's commitments until then.
+    pub done: bool,
 }
 
 impl CallPlan {

@@ -53,6 +53,8 @@ pub struct VipCard {
     /// Up to three objection resolutions.
     pub resolutions: Vec<Resolution>,
     pub status: VipStatus,
+    /// When to get in touch again: the Today tab lists the card from then.
+    pub next_contact: Option<NaiveDate>,
     pub account_id: Option<Id>,
     /// Who handed the card to whom, when, with a note.
     pub handovers: Vec<Handover>,

@@ -22,7 +22,7 @@ record! {
         our_participants: OurParticipant in "call_plan_ours" { name, title, role },
         influence: Influence in "call_plan_influence" { view, how, business_value, political_value },
         introduction: IntroQuestion in "call_plan_introduction" { need, why, question },
-        commitments: Commitment in "call_plan_commitments" { who, what, by },
+        commitments: Commitment in "call_plan_commitments" { who, what, by, done },
     }
 }
 

@@ -520,13 +520,54 @@ CREATE TRIGGER contacts_fts_update AFTER UPDATE OF name, title ON contacts BEGIN
 END;
 "#;
 
+/// Version 2: a commitment of a done call is ticked off when done (the
+/// Today tab lists the open ones); a VIP card has a next-contact date (the
+/// Today tab lists the cards due).
+const V2: &str = r"
+ALTER TABLE call_plan_commitments ADD COLUMN done INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1));
+ALTER TABLE vip_cards ADD COLUMN next_contact TEXT CHECK (date(next_contact) IS next_contact);
+CREATE INDEX vip_cards_next_contact ON vip_cards (next_contact) WHERE deleted_at IS NULL AND next_contact IS NOT NULL;
+";
+
 /// The migrations, oldest first. Append; never edit a published one.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1)])
+    Migrations::new(vec![M::up(V1), M::up(V2)])
 }
 
 /// The schema version this program writes.
-pub const LATEST: u32 = 1;
+pub const LATEST: u32 = 2;
 
 /// Every table a kam file has, to tell a kam file from another SQLite file.
 pub const KAM_TABLE: &str = "accounts";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid_and_v2_keeps_v1_rows() {
+        assert!(migrations().validate().is_ok());
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut conn = rusqlite::Connection::open(dir.path().join("v1.db")).expect("open");
+        conn.pragma_update(None, "foreign_keys", "ON").expect("fk");
+        migrations().to_version(&mut conn, 1).expect("v1");
+        let id = "00000000-0000-4000-8000-000000000001";
+        conn.execute(
+            "INSERT INTO vip_cards VALUES (?1, 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00', 'a', NULL, NULL,
+             's', 'a', '2026-01-01', NULL, '', '王先生', '', '', '', '', '', '', '', '', '', '', '', '', '',
+             'prospect', NULL, 0, NULL, '', '', '')",
+            [id],
+        )
+        .expect("a v1 card");
+        migrations().to_latest(&mut conn).expect("v2");
+        let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
+        assert_eq!(version, LATEST);
+        conn.execute_batch("SELECT done FROM call_plan_commitments; SELECT next_contact FROM vip_cards;")
+            .expect("columns");
+        let bad = conn.execute("UPDATE vip_cards SET next_contact = '2026-02-30'", []);
+        assert!(bad.is_err(), "an impossible date is refused by the column check");
+        let kept: Option<String> =
+            conn.query_row("SELECT next_contact FROM vip_cards WHERE id = ?1", [id], |r| r.get(0)).expect("kept");
+        assert_eq!(kept, None);
+    }
+}

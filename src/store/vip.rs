@@ -22,7 +22,7 @@ record! {
     fields {
         store, received_by, visit_date, visit_time, photo_path, salutation, age, industry, position, vehicle, phone,
         accessories, style, usage, price_range, material, traits, reception_summary, team_suggestions, status,
-        account_id, consent, consent_date,
+        next_contact, account_id, consent, consent_date,
     },
     children {
         recommended: FabItem in "vip_recommended" { item, image_path, fab },
