@@ -240,7 +240,7 @@ catalogue! {
     FixErrors => "请先改正标红的字段", "fix the fields marked in red first";
     DuplicatesFound => "可能重复:已有以下记录。再按 Ctrl-S 仍然保存,Esc 取消。", "Likely duplicates already saved: press Ctrl-S again to save anyway, Esc to cancel.";
     ConfirmDrop => "有未保存的改动:再按 Esc 放弃,按其他键继续编辑。", "Unsaved changes: Esc again drops them, any other key keeps editing.";
-    FormKeys => "Tab/↓ 下一项 · Shift-Tab/↑ 上一项 · ←→ 选择 · Ctrl-S 保存 · Esc 关闭", "Tab/↓ next · Shift-Tab/↑ previous · ←→ choose · Ctrl-S save · Esc close";
+    FormKeys => "Tab/↓ 下一项 · Shift-Tab/↑ 上一项 · 多行项内 Enter 换行 · ←→ 选择 · Ctrl-S 保存 · Esc 关闭", "Tab/↓ next · Shift-Tab/↑ previous · Enter breaks a line in a text box · ←→ choose · Ctrl-S save · Esc close";
     SettingsKeys => "Ctrl-S 保存到 config.toml · Esc 保留默认值", "Ctrl-S saves to config.toml · Esc keeps the defaults";
     Saved => "已保存", "Saved";
     MovedToTrash => "已移入回收站(30 天内可恢复,按 t)", "Moved to the trash (restorable for 30 days: press t)";

@@ -564,7 +564,7 @@ impl App {
             Field::text("tier_override_reason", T::FTierReason, &a.tier_override_reason),
             Field::amount("credit_limit", T::FCreditLimit, a.credit_limit),
             Field::text("payment_terms", T::FPaymentTerms, &a.payment_terms),
-            Field::text("notes", T::FNotes, &a.notes),
+            Field::lines("notes", T::FNotes, &a.notes),
         ];
         let title = if a.meta.version == 0 { T::NewAccount } else { T::EditAccount };
         Form::new(title, fields)
@@ -605,16 +605,16 @@ impl App {
             Field::text("secretary", T::FSecretary, &c.secretary),
             Field::text("employer", T::FEmployer, &c.employer),
             Field::choice("reports_to", T::FReportsTo, others, c.reports_to.as_ref().map(ToString::to_string)),
-            Field::text("background", T::FBackground, &c.background),
-            Field::text("personality", T::FPersonality, &c.personality),
+            Field::lines("background", T::FBackground, &c.background),
+            Field::lines("personality", T::FPersonality, &c.personality),
             Field::choice("social_style", T::FSocialStyle, styles, c.social_style.map(|s| s.key().to_string())),
-            Field::text("recent", T::FRecent, &c.recent),
-            Field::text("responsibilities", T::FResponsibilities, &duties.join("; ")),
-            Field::text("criteria_technical", T::FCriteriaTechnical, &c.criteria_technical),
-            Field::text("criteria_business", T::FCriteriaBusiness, &c.criteria_business),
+            Field::lines("recent", T::FRecent, &c.recent),
+            Field::lines("responsibilities", T::FResponsibilities, &duties.join("; ")),
+            Field::lines("criteria_technical", T::FCriteriaTechnical, &c.criteria_technical),
+            Field::lines("criteria_business", T::FCriteriaBusiness, &c.criteria_business),
             Field::choice("buying_role", T::FBuyingRole, roles, c.buying_role.map(|s| s.key().to_string())),
-            Field::text("personal_agenda", T::FAgenda, &c.personal_agenda),
-            Field::text("political_strategy", T::FStrategy, &c.political_strategy),
+            Field::lines("personal_agenda", T::FAgenda, &c.personal_agenda),
+            Field::lines("political_strategy", T::FStrategy, &c.political_strategy),
             Field::choice("consent", T::FConsent, yes_no(lang), Some(consent.into())),
             Field::date("consent_date", T::FConsentDate, c.consent_date),
         ];
@@ -745,8 +745,10 @@ impl App {
                 }
                 return self.popup.take();
             }
-            KeyCode::Tab | KeyCode::Down | KeyCode::Enter => f.form.focus_step(1),
-            KeyCode::BackTab | KeyCode::Up => f.form.focus_step(-1),
+            KeyCode::Tab => f.form.focus_step(1),
+            KeyCode::BackTab => f.form.focus_step(-1),
+            KeyCode::Down | KeyCode::Enter if !f.form.focus_is_lines() => f.form.focus_step(1),
+            KeyCode::Up if !f.form.focus_is_lines() => f.form.focus_step(-1),
             _ => {
                 if f.form.edit_key(key) {
                     f.duplicates = None;
@@ -806,7 +808,7 @@ impl App {
             Field::choice("contact", T::FContact, contacts, None),
             Field::choice("by_manager", T::FByManager, yes_no(lang), Some("no".into())),
             Field::text("purpose", T::FPurpose, ""),
-            Field::text("summary", T::FSummary, ""),
+            Field::lines("summary", T::FSummary, ""),
             Field::text("next_step", T::FNextStep, ""),
             Field::date("next_date", T::FNextDate, None),
         ];

@@ -65,7 +65,7 @@ impl App {
             Field::choice("category", T::FArchiveCategory, categories, Some(e.category.key().to_string())),
             Field::date("date", T::FDate, e.date.or(index.is_none().then_some(self.today))),
             Field::text("title", T::FArchiveTitle, &e.title).required(),
-            Field::text("content", T::FArchiveContent, &e.content),
+            Field::lines("content", T::FArchiveContent, &e.content),
             Field::amount("amount", T::FArchiveAmount, e.amount),
             Field::text("approval", T::FArchiveApproval, &e.approval),
             Field::text("reason", T::FArchiveReason, &e.reason),

@@ -582,3 +582,36 @@ fn archive_entries_by_category_edit_and_delete_ask_why() {
         assert!(history.iter().any(|h| h.reason == "录入重复"));
     }
 }
+
+#[test]
+fn notes_take_several_lines_and_keep_them() {
+    let (_d, mut app) = seeded(Lang::En);
+    press(&mut app, KeyCode::Char('e'));
+    for _ in 0..40 {
+        let Some(Popup::Form(f)) = &app.popup else { panic!("form") };
+        if f.form.fields[f.form.focus].key == "notes" {
+            break;
+        }
+        press(&mut app, KeyCode::Tab);
+    }
+    ctrl(&mut app, 'u');
+    typed(&mut app, "第一行 first");
+    press(&mut app, KeyCode::Enter);
+    typed(&mut app, "second line");
+    let Some(Popup::Form(f)) = &app.popup else { panic!("Enter keeps the form open") };
+    assert_eq!(f.form.fields[f.form.focus].key, "notes", "Enter breaks the line, it does not move on");
+    press(&mut app, KeyCode::Up);
+    let Some(Popup::Form(f)) = &app.popup else { panic!("form") };
+    assert_eq!(f.form.fields[f.form.focus].key, "notes", "↑ moves within the text first");
+    press(&mut app, KeyCode::Up);
+    let Some(Popup::Form(f)) = &app.popup else { panic!("form") };
+    assert_ne!(f.form.fields[f.form.focus].key, "notes", "↑ on the first line leaves the field");
+    ctrl(&mut app, 's');
+    assert!(app.popup.is_none(), "saved");
+    let d = app.detail.as_ref().expect("detail");
+    assert!(d.account.notes.ends_with("第一行 first\nsecond line"), "{:?}", d.account.notes);
+    let buf = buffer(&app, 120, 40);
+    let (x1, y1) = find(&buf, "第一行 first").expect("first line shown");
+    let (x2, y2) = find(&buf, "second line").expect("second line shown");
+    assert_eq!((x2, y2), (x1, y1 + 1), "the second line under the first");
+}

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Tabs, Wrap};
 use ratatui::Frame;
 
-use super::fit;
+use super::{fit, one_line};
 use crate::i18n::T;
 use crate::model::Contact;
 use crate::store::AccountRow;
@@ -252,6 +252,15 @@ fn kv(label: &str, value: String) -> Line<'static> {
     Line::from(vec![Span::styled(fit(label, 16), Style::default().fg(Color::Cyan)), Span::raw(value)])
 }
 
+/// A label and a multi-line value: the value's later lines indented under
+/// its first.
+fn kv_lines(label: &str, value: &str) -> Vec<Line<'static>> {
+    let mut parts = value.split('\n');
+    let mut out = vec![kv(label, parts.next().unwrap_or_default().to_string())];
+    out.extend(parts.map(|p| Line::from(format!("{:16}{p}", ""))));
+    out
+}
+
 fn draw_company(app: &App, d: &Detail, frame: &mut Frame, area: Rect) {
     let a = &d.account;
     let yes_no = |b: bool| app.t(if b { T::Yes } else { T::No }).to_string();
@@ -270,8 +279,9 @@ fn draw_company(app: &App, d: &Detail, frame: &mut Frame, area: Rect) {
         kv(app.t(T::FOwner), a.owner.clone()),
         kv(app.t(T::FCreditLimit), money(a.credit_limit)),
         kv(app.t(T::FPaymentTerms), a.payment_terms.clone()),
-        kv(app.t(T::FNotes), a.notes.clone()),
     ];
+    let mut lines = lines;
+    lines.extend(kv_lines(app.t(T::FNotes), &a.notes));
     frame.render_widget(Paragraph::new(lines).scroll((d.scroll, 0)), area);
 }
 
@@ -311,7 +321,7 @@ fn draw_archive(app: &App, d: &Detail, frame: &mut Frame, area: Rect) {
     }
     if let Some(e) = selected.and_then(|i| a.archive.get(i)) {
         lines.push(Line::from(""));
-        let field = |t: T, v: &str| (!v.is_empty()).then(|| kv(app.t(t), v.to_string()));
+        let field = |t: T, v: &str| (!v.is_empty()).then(|| kv_lines(app.t(t), v));
         lines.extend(
             [
                 field(T::FArchiveContent, &e.content),
@@ -320,6 +330,7 @@ fn draw_archive(app: &App, d: &Detail, frame: &mut Frame, area: Rect) {
                 field(T::FArchiveResponsibility, &e.responsibility),
             ]
             .into_iter()
+            .flatten()
             .flatten(),
         );
     }
@@ -433,9 +444,9 @@ fn draw_profile(app: &App, c: &Contact, frame: &mut Frame, area: Rect) {
     if let Some(s) = c.social_style {
         lines.push(Line::from(Span::styled(format!("  ➜ {}", s.advice(app.lang)), Style::default().fg(Color::Green))));
     }
-    lines.push(kv(app.t(T::FPersonality), c.personality.clone()));
-    lines.push(kv(app.t(T::FAgenda), c.personal_agenda.clone()));
-    lines.push(kv(app.t(T::FStrategy), c.political_strategy.clone()));
+    lines.extend(kv_lines(app.t(T::FPersonality), &c.personality));
+    lines.extend(kv_lines(app.t(T::FAgenda), &c.personal_agenda));
+    lines.extend(kv_lines(app.t(T::FStrategy), &c.political_strategy));
     for b in &c.behaviours {
         lines.push(Line::from(format!("  {} {} {}", b.behaviour.mark(), b.observed_on, b.behaviour.label(app.lang))));
     }
@@ -474,7 +485,14 @@ fn section_lines(app: &App, d: &Detail, section: Section) -> Vec<Line<'static>> 
             .iter()
             .map(|x| {
                 let mgr = if x.by_manager { app.t(T::ManagerMark) } else { "" };
-                Line::from(format!("{} {} {}{mgr} · {} · {}", x.date, x.kind.label(lang), x.by, x.purpose, x.summary))
+                Line::from(format!(
+                    "{} {} {}{mgr} · {} · {}",
+                    x.date,
+                    x.kind.label(lang),
+                    x.by,
+                    one_line(&x.purpose),
+                    one_line(&x.summary)
+                ))
             })
             .collect(),
         Section::Events => {
@@ -492,7 +510,13 @@ fn section_lines(app: &App, d: &Detail, section: Section) -> Vec<Line<'static>> 
             v.extend(d.feedback.iter().map(|f| {
                 let sat = f.satisfaction.map_or_else(|| "-".to_string(), |s| s.to_string());
                 let complaint = if f.complaint { app.t(T::ComplaintMark) } else { "" };
-                Line::from(format!("{} {} {sat}/5 {complaint} {} · {}", f.date, f.from_whom, f.content, f.handling))
+                Line::from(format!(
+                    "{} {} {sat}/5 {complaint} {} · {}",
+                    f.date,
+                    f.from_whom,
+                    one_line(&f.content),
+                    one_line(&f.handling)
+                ))
             }));
             v
         }

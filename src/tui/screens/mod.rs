@@ -127,6 +127,11 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 }
 
 /// Pads or cuts `s` to exactly `w` display cells (wide characters never split).
+/// A multi-line value on one line of a list: line breaks shown as ` ↵ `.
+pub fn one_line(s: &str) -> String {
+    s.trim_end().replace('\n', " ↵ ")
+}
+
 pub fn fit(s: &str, w: usize) -> String {
     use unicode_width::UnicodeWidthChar;
     let mut out = String::new();

@@ -9,7 +9,7 @@ use ratatui::Frame;
 use super::{centered, fit};
 use crate::i18n::T;
 use crate::tui::app::{App, Editing, FormState, Popup, ReasonFor, Section, Tab};
-use crate::tui::widgets::form::FieldKind;
+use crate::tui::widgets::form::{Field, FieldKind};
 use kam_rules::Labeled;
 
 /// The style of a validation error next to its field.
@@ -190,7 +190,8 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
         + f.note.len()
         + f.conflict.as_ref().map_or(0, |c| c.lines.len() + 2)
         + f.duplicates.as_ref().map_or(0, |d| d.len().min(5) + 1);
-    let h = u16::try_from(form.fields.len() + extra + 2).unwrap_or(u16::MAX);
+    let field_rows: u16 = form.fields.iter().map(Field::height).sum();
+    let h = field_rows.saturating_add(u16::try_from(extra + 2).unwrap_or(u16::MAX));
     let r = centered(area, 100, h);
     frame.render_widget(Clear, r);
     let block = Block::default().borders(Borders::ALL).title(format!(" {} ", app.t(form.title)));
@@ -236,10 +237,18 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
     // A form taller than the screen scrolls so the focused field is always
     // shown, keeping room below for the messages and keys.
     let tail_rows = u16::try_from(tail.len()).unwrap_or(u16::MAX).min(inner.height / 2);
-    let rows = usize::from(inner.height.saturating_sub(tail_rows)).max(1);
-    let first = form.focus.saturating_sub(rows - 1);
-    for (i, field) in form.fields.iter().enumerate().skip(first).take(rows) {
-        if y >= bottom {
+    let rows = inner.height.saturating_sub(tail_rows).max(1);
+    // The first field shown: as early as possible with the focused one whole.
+    let mut first = form.focus;
+    let mut used = form.fields.get(form.focus).map_or(1, Field::height);
+    while first > 0 && used + form.fields[first - 1].height() <= rows {
+        first -= 1;
+        used += form.fields[first].height();
+    }
+    let fields_bottom = inner.y + rows;
+    for (i, field) in form.fields.iter().enumerate().skip(first) {
+        let fh = field.height().min(fields_bottom.saturating_sub(y));
+        if fh == 0 {
             break;
         }
         let focused = i == form.focus;
@@ -248,7 +257,7 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
             if focused { Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD) } else { Style::default() };
         let label = fit(&format!("{}{mark}", app.t(field.label)), usize::from(label_w));
         frame.render_widget(Paragraph::new(Span::styled(label, label_style)), Rect::new(inner.x, y, label_w, 1));
-        let value_area = Rect::new(inner.x + label_w, y, value_w.saturating_sub(1), 1);
+        let value_area = Rect::new(inner.x + label_w, y, value_w.saturating_sub(1), fh);
         let vstyle = if focused {
             Style::default().fg(Color::White).add_modifier(Modifier::UNDERLINED)
         } else {
@@ -259,6 +268,10 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
                 let shown = format!("‹ {} ›", field.shown());
                 frame.render_widget(Paragraph::new(Span::styled(shown, vstyle)), value_area);
             }
+            FieldKind::Lines(t) => {
+                let lines_style = if focused { Style::default().fg(Color::White) } else { vstyle };
+                t.render(frame, value_area, lines_style, focused);
+            }
             _ => field.input.render(frame, value_area, vstyle, focused),
         }
         let side = Rect::new(inner.x + label_w + value_w, y, inner.width.saturating_sub(label_w + value_w), 1);
@@ -268,7 +281,7 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
             let advice = kam_rules::SocialStyle::parse(&field.value()).map(|s| s.advice(app.lang)).unwrap_or_default();
             frame.render_widget(Paragraph::new(Span::styled(advice, Style::default().fg(Color::Green))), side);
         }
-        y += 1;
+        y += fh;
     }
     if y < bottom {
         frame.render_widget(

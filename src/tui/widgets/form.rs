@@ -6,12 +6,15 @@ use crossterm::event::{KeyCode, KeyEvent};
 use kam_rules::{Lang, Money};
 
 use super::input::TextInput;
+use super::lines::{LinesKey, TextLines};
 use crate::i18n::T;
 
 /// What a field holds and how it is edited.
 #[derive(Clone, Debug)]
 pub enum FieldKind {
     Text,
+    /// Several lines (notes, agendas, summaries): Enter breaks a line.
+    Lines(Box<TextLines>),
     /// `2026-11-22`, `today` / `今天`, `+3d`, `-2d`.
     Date,
     /// `50000`, `50,000.00`, `5万`.
@@ -48,6 +51,20 @@ impl Field {
         }
     }
 
+    /// A multi-line text field.
+    pub fn lines(key: &'static str, label: T, value: &str) -> Self {
+        Self { kind: FieldKind::Lines(Box::new(TextLines::new(value))), ..Self::text(key, label, value) }
+    }
+
+    /// Rows the field takes in a form.
+    pub fn height(&self) -> u16 {
+        if matches!(self.kind, FieldKind::Lines(_)) {
+            LINES_HEIGHT
+        } else {
+            1
+        }
+    }
+
     pub fn date(key: &'static str, label: T, value: Option<NaiveDate>) -> Self {
         let v = value.map(|d| d.to_string()).unwrap_or_default();
         Self { kind: FieldKind::Date, ..Self::text(key, label, &v) }
@@ -81,6 +98,7 @@ impl Field {
     pub fn value(&self) -> String {
         match &self.kind {
             FieldKind::Choice { options, index } => options.get(*index).map(|(k, _)| k.clone()).unwrap_or_default(),
+            FieldKind::Lines(t) => t.value(),
             _ => self.input.value().to_string(),
         }
     }
@@ -89,14 +107,26 @@ impl Field {
     pub fn shown(&self) -> String {
         match &self.kind {
             FieldKind::Choice { options, index } => options.get(*index).map(|(_, l)| l.clone()).unwrap_or_default(),
+            FieldKind::Lines(t) => t.value(),
             _ => self.input.value().to_string(),
         }
     }
 
+    /// Types `text` into the field at its cursor (a choice ignores it).
+    pub fn paste(&mut self, text: &str) {
+        match &mut self.kind {
+            FieldKind::Choice { .. } => {}
+            FieldKind::Lines(t) => t.paste(text),
+            _ => self.input.paste(text),
+        }
+    }
+
     fn validate(&mut self, lang: Lang, today: NaiveDate) {
-        let v = self.input.value().trim().to_string();
+        let v = self.value().trim().to_string();
         self.error = match &self.kind {
-            FieldKind::Text if self.required && v.is_empty() => Some(T::Required.get(lang).to_string()),
+            FieldKind::Text | FieldKind::Lines(_) if self.required && v.is_empty() => {
+                Some(T::Required.get(lang).to_string())
+            }
             FieldKind::Date if !v.is_empty() && parse_date(&v, today).is_none() => {
                 Some(T::BadDate.get(lang).to_string())
             }
@@ -105,6 +135,9 @@ impl Field {
         };
     }
 }
+
+/// Rows a multi-line field takes in a form.
+pub const LINES_HEIGHT: u16 = 3;
 
 /// A form: its title, fields and the focused field.
 #[derive(Clone, Debug)]
@@ -143,9 +176,19 @@ impl Form {
     }
 
     /// Applies a key to the focused field; `true` when it changed something.
+    /// In a multi-line field Enter breaks the line and ↑/↓ move within the
+    /// text, leaving it at the first and last line.
     pub fn edit_key(&mut self, key: KeyEvent) -> bool {
         let Some(f) = self.fields.get_mut(self.focus) else { return false };
         match &mut f.kind {
+            FieldKind::Lines(t) => match t.handle_key(key) {
+                LinesKey::Edited => true,
+                LinesKey::Leave(by) => {
+                    self.focus_step(by);
+                    false
+                }
+                LinesKey::Ignored => false,
+            },
             FieldKind::Choice { options, index } => {
                 let n = options.len().max(1);
                 match key.code {
@@ -161,10 +204,13 @@ impl Form {
 
     pub fn paste(&mut self, text: &str) {
         if let Some(f) = self.fields.get_mut(self.focus) {
-            if !matches!(f.kind, FieldKind::Choice { .. }) {
-                f.input.paste(text);
-            }
+            f.paste(text);
         }
+    }
+
+    /// Whether the focused field takes Enter and ↑/↓ itself.
+    pub fn focus_is_lines(&self) -> bool {
+        self.fields.get(self.focus).is_some_and(|f| matches!(f.kind, FieldKind::Lines(_)))
     }
 
     pub fn validate_all(&mut self, lang: Lang, today: NaiveDate) {

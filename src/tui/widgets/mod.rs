@@ -1,4 +1,5 @@
-//! Reusable pieces: the text input and typed form fields.
+//! Reusable pieces: the one-line and multi-line text inputs and typed form fields.
 
 pub mod form;
 pub mod input;
+pub mod lines;
