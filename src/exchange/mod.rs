@@ -1,7 +1,9 @@
-//! CSV export, spreadsheet import and merging, over `impl Write` / `impl Read`.
+//! CSV export, spreadsheet import and merging, over `impl Write` / `impl Read`;
+//! plans printed as Markdown.
 
 pub mod csv_out;
 pub mod export;
 pub mod import;
+pub mod markdown;
 pub mod progress;
 pub mod text;

@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 pub use account::{Account, ArchiveCategory, ArchiveEntry, Contact, ObservedBehaviour, Responsibility, Score};
 pub use activity::{ChangeEvent, Collection, Feedback, Order, Target, Visit, VisitContact, VisitKind};
 pub use plans::{
-    ActionStep, CallPlan, Commitment, CustomerParticipant, Influence, IntroQuestion, OurParticipant, PlanStatus,
-    Presentation, PresentationParticipant,
+    plan_contacts, ActionStep, CallPlan, Commitment, CustomerParticipant, Influence, IntroQuestion, OurParticipant,
+    PlanStatus, Presentation, PresentationParticipant,
 };
 pub use vip::{FabItem, Handover, Objection, Resolution, VipCard, VipStatus};
 

@@ -1,10 +1,11 @@
 //! §3.6 executive call plans and §3.7 presentation plans (seed 000).
 
 use chrono::{NaiveDate, NaiveTime};
+use kam_rules::plan_check::{self, PlanContact, PlanDescription, PlanKind, PlanParticipant, PlanWarning};
 use kam_rules::BuyingRole;
 use serde::{Deserialize, Serialize};
 
-use super::{record_enum, require, Id, Meta, ModelError};
+use super::{record_enum, require, Contact, Id, Meta, ModelError};
 
 record_enum! {
     /// A call plan is planned until the call is done and summarised.
@@ -127,6 +128,60 @@ impl CallPlan {
     }
 }
 
+/// The account's contacts as the plan checks read them.
+pub fn plan_contacts(contacts: &[Contact]) -> Vec<PlanContact> {
+    contacts
+        .iter()
+        .map(|c| PlanContact {
+            id: c.meta.id.to_string(),
+            name: c.name.clone(),
+            buying_role: c.buying_role,
+            alliance: c.alliance(),
+            reports_to: c.reports_to.as_ref().map(ToString::to_string),
+        })
+        .collect()
+}
+
+/// A participant's buying role: the one given on the plan, else the contact's own.
+fn role_of(given: Option<BuyingRole>, contact: Option<&Id>, contacts: &[Contact]) -> Option<BuyingRole> {
+    given.or_else(|| contact.and_then(|id| contacts.iter().find(|c| c.meta.id == *id)).and_then(|c| c.buying_role))
+}
+
+/// A participant's name: typed, else the contact's.
+fn name_of(typed: &str, contact: Option<&Id>, contacts: &[Contact]) -> String {
+    if !typed.trim().is_empty() {
+        return typed.to_string();
+    }
+    contact.and_then(|id| contacts.iter().find(|c| c.meta.id == *id)).map(|c| c.name.clone()).unwrap_or_default()
+}
+
+impl CallPlan {
+    /// The plan checks of §4.11 on this plan and its account's contacts.
+    pub fn warnings(&self, contacts: &[Contact]) -> Vec<PlanWarning> {
+        let plan = PlanDescription {
+            kind: PlanKind::Call,
+            done: self.status == PlanStatus::Done,
+            participants: self
+                .customer_participants
+                .iter()
+                .map(|p| PlanParticipant {
+                    name: name_of(&p.name, p.contact_id.as_ref(), contacts),
+                    buying_role: role_of(p.role, p.contact_id.as_ref(), contacts),
+                })
+                .collect(),
+            questions: self.introduction.iter().filter(|q| !q.question.trim().is_empty()).count(),
+            commitments: self
+                .commitments
+                .iter()
+                .map(|c| plan_check::Commitment { owner: c.who.clone(), what: c.what.clone(), due: c.by })
+                .collect(),
+            supporter_assessment: !self.supporter_assessment.trim().is_empty(),
+            manager_assessment: !self.manager_assessment.trim().is_empty(),
+        };
+        plan_check::check_plan(&plan, &plan_contacts(contacts))
+    }
+}
+
 /// A presentation plan (演讲计划).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Presentation {
@@ -163,6 +218,32 @@ pub struct ActionStep {
 }
 
 impl Presentation {
+    /// The plan checks of §4.11 on this plan and its account's contacts.
+    pub fn warnings(&self, contacts: &[Contact]) -> Vec<PlanWarning> {
+        let plan = PlanDescription {
+            kind: PlanKind::Presentation,
+            done: self.is_done(),
+            participants: self
+                .participants
+                .iter()
+                .map(|p| PlanParticipant {
+                    name: name_of(&p.name_title, p.contact_id.as_ref(), contacts),
+                    buying_role: role_of(p.buying_role, p.contact_id.as_ref(), contacts),
+                })
+                .collect(),
+            questions: 0,
+            commitments: Vec::new(),
+            supporter_assessment: false,
+            manager_assessment: false,
+        };
+        plan_check::check_plan(&plan, &plan_contacts(contacts))
+    }
+
+    /// Every action step is done (a presentation with no steps is not).
+    pub fn is_done(&self) -> bool {
+        !self.steps.is_empty() && self.steps.iter().all(|s| s.done)
+    }
+
     pub fn validate(&self) -> Result<(), ModelError> {
         require("objective", &self.objective)?;
         for (i, p) in self.participants.iter().enumerate() {

@@ -649,39 +649,7 @@ impl Store {
     /// log line per filled field, all in one transaction. On success the
     /// record's meta holds version 1 and the timestamps written.
     pub fn insert<R: Record>(&mut self, record: &mut R) -> Result<(), StoreError> {
-        check_valid(record)?;
-        let at = now();
-        let mut saved = record.clone();
-        {
-            let m = saved.meta_mut();
-            m.version = 1;
-            m.created_at = at;
-            m.updated_at = at;
-            m.updated_by.clone_from(&self.user);
-            m.deleted_at = None;
-        }
-        let path = self.path.clone();
-        let who = self.user.clone();
-        let tx = self.write_tx()?;
-        self::check_parent_live(&tx, &path, &saved)?;
-        insert_rows(&tx, &path, &saved)?;
-        let at_text = timestamp(at);
-        for (field, text) in field_texts(&saved) {
-            if text.as_deref().is_some_and(|t| !t.is_empty()) {
-                let line = LogLine {
-                    kind: R::KIND,
-                    record_id: &saved.meta().id,
-                    action: "insert",
-                    field: Some(field),
-                    old: None,
-                    new: text,
-                };
-                write_log(&tx, &path, &at_text, &who, "", &line)?;
-            }
-        }
-        tx.commit().map_err(|e| sql_error(&path, "committing", &e))?;
-        *record = saved;
-        Ok(())
+        self.save(record, "")
     }
 
     /// Saves changes to a record read earlier. Refused with
@@ -690,42 +658,36 @@ impl Store {
     /// changed field with `reason`. On success the record's meta holds the
     /// new version; saving without changes writes nothing.
     pub fn update<R: Record>(&mut self, record: &mut R, reason: &str) -> Result<(), StoreError> {
-        check_valid(record)?;
-        let path = self.path.clone();
-        let who = self.user.clone();
-        let id = record.meta().id.clone();
-        let tx = self.write_tx()?;
-        let current: R = load(&tx, &path, &id, Live::Only)?
-            .ok_or_else(|| StoreError::NotFound { kind: R::KIND, id: id.to_string() })?;
-        if current.meta().version != record.meta().version {
-            return Err(StoreError::Conflict(Box::new(Conflict {
-                kind: R::KIND,
-                id,
-                expected_version: record.meta().version,
-                current: current.into_any(),
-            })));
+        if record.meta().is_new() {
+            return Err(StoreError::NotFound { kind: R::KIND, id: record.meta().id.to_string() });
         }
-        let at = now();
-        let version = current.meta().version + 1;
-        let stamp = Stamp { version, at, by: &who };
-        if !update_rows(&tx, &path, &current, record, &stamp, reason)? {
-            return Ok(());
-        }
-        tx.commit().map_err(|e| sql_error(&path, "committing", &e))?;
-        let m = record.meta_mut();
-        m.version = version;
-        m.updated_at = at;
-        m.updated_by = who;
-        Ok(())
+        self.save(record, reason)
     }
 
     /// Inserts a new record (version 0) or updates a saved one.
     pub fn save<R: Record>(&mut self, record: &mut R, reason: &str) -> Result<(), StoreError> {
-        if record.meta().is_new() {
-            self.insert(record)
-        } else {
-            self.update(record, reason)
-        }
+        check_valid(record)?;
+        let (path, who, at) = (self.path.clone(), self.user.clone(), now());
+        let tx = self.write_tx()?;
+        let written = write_one(&tx, &path, &who, at, record, reason)?;
+        tx.commit().map_err(|e| sql_error(&path, "committing", &e))?;
+        written.apply(record);
+        Ok(())
+    }
+
+    /// Saves two records in one transaction: both are written or neither
+    /// (a call plan marked done and the visit it logs).
+    pub fn save_pair<A: Record, B: Record>(&mut self, a: &mut A, reason: &str, b: &mut B) -> Result<(), StoreError> {
+        check_valid(a)?;
+        check_valid(b)?;
+        let (path, who, at) = (self.path.clone(), self.user.clone(), now());
+        let tx = self.write_tx()?;
+        let wa = write_one(&tx, &path, &who, at, a, reason)?;
+        let wb = write_one(&tx, &path, &who, at, b, reason)?;
+        tx.commit().map_err(|e| sql_error(&path, "committing", &e))?;
+        wa.apply(a);
+        wb.apply(b);
+        Ok(())
     }
 
     /// A record with its child rows; [`StoreError::NotFound`] when it does
@@ -770,6 +732,86 @@ impl Store {
             out.push(r);
         }
         Ok(out)
+    }
+}
+
+/// What a write did, applied to the record once its transaction commits.
+enum Written<R> {
+    Inserted(R),
+    Updated { version: i64, at: DateTime<Utc>, by: String },
+    Unchanged,
+}
+
+impl<R: Record> Written<R> {
+    fn apply(self, record: &mut R) {
+        match self {
+            Self::Inserted(saved) => *record = saved,
+            Self::Updated { version, at, by } => {
+                let m = record.meta_mut();
+                m.version = version;
+                m.updated_at = at;
+                m.updated_by = by;
+            }
+            Self::Unchanged => {}
+        }
+    }
+}
+
+/// Inserts a new record or updates a saved one inside `tx` (see
+/// [`Store::insert`] and [`Store::update`]); the record itself is untouched.
+fn write_one<R: Record>(
+    tx: &Connection,
+    path: &std::path::Path,
+    who: &str,
+    at: DateTime<Utc>,
+    record: &R,
+    reason: &str,
+) -> Result<Written<R>, StoreError> {
+    if record.meta().is_new() {
+        let mut saved = record.clone();
+        {
+            let m = saved.meta_mut();
+            m.version = 1;
+            m.created_at = at;
+            m.updated_at = at;
+            m.updated_by = who.to_string();
+            m.deleted_at = None;
+        }
+        self::check_parent_live(tx, path, &saved)?;
+        insert_rows(tx, path, &saved)?;
+        let at_text = timestamp(at);
+        for (field, text) in field_texts(&saved) {
+            if text.as_deref().is_some_and(|t| !t.is_empty()) {
+                let line = LogLine {
+                    kind: R::KIND,
+                    record_id: &saved.meta().id,
+                    action: "insert",
+                    field: Some(field),
+                    old: None,
+                    new: text,
+                };
+                write_log(tx, path, &at_text, who, "", &line)?;
+            }
+        }
+        return Ok(Written::Inserted(saved));
+    }
+    let id = record.meta().id.clone();
+    let current: R =
+        load(tx, path, &id, Live::Only)?.ok_or_else(|| StoreError::NotFound { kind: R::KIND, id: id.to_string() })?;
+    if current.meta().version != record.meta().version {
+        return Err(StoreError::Conflict(Box::new(Conflict {
+            kind: R::KIND,
+            id,
+            expected_version: record.meta().version,
+            current: current.into_any(),
+        })));
+    }
+    let version = current.meta().version + 1;
+    let stamp = Stamp { version, at, by: who };
+    if update_rows(tx, path, &current, record, &stamp, reason)? {
+        Ok(Written::Updated { version, at, by: who.to_string() })
+    } else {
+        Ok(Written::Unchanged)
     }
 }
 

@@ -174,6 +174,8 @@ pub enum ReasonFor {
     DeleteContact(Id, String),
     /// The account, the entry's position in its archive, its title.
     DeleteArchive(Id, usize, String),
+    /// A call plan or presentation: its table, id and a label.
+    DeletePlan(crate::store::PlanTable, Id, String),
 }
 
 /// Popups over the screen, at most one at a time.
@@ -336,6 +338,9 @@ impl App {
                 f.duplicates = None;
             }
             Some(Popup::Reason { input, .. }) => input.paste(text),
+            None if matches!(self.tab, Tab::CallPlans | Tab::Presentations) => {
+                self.plan_paste(text);
+            }
             None if self.list.filtering => {
                 self.list.filter.paste(text);
                 self.filter_changed();
@@ -356,7 +361,7 @@ impl App {
         // A tab that is taking text (a filter) gets every key first.
         let typing = match self.tab {
             Tab::Accounts => self.list.filtering && self.detail.is_none(),
-            Tab::CallPlans | Tab::Presentations => self.plans.typing(),
+            Tab::CallPlans | Tab::Presentations => self.plans.typing(self.tab),
             Tab::Vip => self.vip.typing(),
             Tab::Today => false,
         };
@@ -404,6 +409,7 @@ impl App {
         let i = (c as usize).saturating_sub('1' as usize);
         if let Some(t) = Tab::ALL.get(i) {
             self.tab = *t;
+            self.ensure_plans(*t);
         }
     }
 
@@ -465,9 +471,11 @@ impl App {
                 }
             }
             KeyCode::Char('v') => self.open_visit_form(VisitKind::Visit),
-            KeyCode::Char('p') => self.open_visit_form(VisitKind::Phone),
+            KeyCode::Char('t') => self.open_visit_form(VisitKind::Phone),
             KeyCode::Char('o') => self.open_order_form(false),
-            KeyCode::Char('c') => self.open_order_form(true),
+            KeyCode::Char('=') => self.open_order_form(true),
+            KeyCode::Char('c') => self.start_plan(crate::store::PlanTable::Calls),
+            KeyCode::Char('p') => self.start_plan(crate::store::PlanTable::Presentations),
             KeyCode::Char('n') => {
                 d.section = Section::Contacts;
                 let c = Contact::of(d.account.meta.id.clone(), "");
@@ -1085,8 +1093,12 @@ impl App {
             self.delete_archive(account, *index, reason);
             return;
         }
+        if let ReasonFor::DeletePlan(table, id, _) = what {
+            self.delete_plan(*table, id, reason);
+            return;
+        }
         let result = match what {
-            ReasonFor::DeleteArchive(..) => return,
+            ReasonFor::DeleteArchive(..) | ReasonFor::DeletePlan(..) => return,
             ReasonFor::DeleteAccount(id, _) => self.store.delete::<Account>(id, reason).map(|()| (id.clone(), None)),
             ReasonFor::DeleteContact(id, _) => self.store.delete::<Contact>(id, reason).map(|()| {
                 let account = self.detail.as_ref().map(|d| d.account.meta.id.clone());

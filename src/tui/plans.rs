@@ -1,23 +1,1115 @@
 //! Tabs 2 and 3: call plans (DESIGN §3.6) and presentation plans (§3.7).
-//! State and keys; drawing is in `screens/`.
+//! State and keys; drawing is in `screens/call_plans.rs`.
+//!
+//! Each tab has a list (views upcoming / past due / done / all, filtered as
+//! everywhere through the same search index as the accounts) and an editor:
+//! one form whose repeated rows (participants, influence, questions,
+//! commitments, action steps) are runs of fields tagged with their table
+//! and row. Every table keeps one blank row at its end to type a new row
+//! into; blank rows are never saved.
 
-use crossterm::event::KeyEvent;
+use std::collections::HashMap;
+use std::path::PathBuf;
 
-use super::app::App;
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use kam_rules::plan_check::PlanWarning;
+use kam_rules::{BuyingRole, Labeled, Lang};
 
-/// The tab's state.
+use super::app::{App, ReasonFor, Tab};
+use super::widgets::form::{parse_time, Field, Form, RowTag};
+use super::widgets::input::TextInput;
+use crate::finder::SearchIndex;
+use crate::i18n::T;
+use crate::model::{
+    ActionStep, CallPlan, Commitment, Contact, CustomerParticipant, Id, Influence, IntroQuestion, OurParticipant,
+    PlanStatus, Presentation, PresentationParticipant, Visit, VisitContact, VisitKind,
+};
+use crate::store::{IndexAccount, PlanRow, PlanTable, StoreError};
+
+// The tables of a call plan's form.
+const CUSTOMERS: u8 = 0;
+const OURS: u8 = 1;
+const INFLUENCE: u8 = 2;
+const INTRO: u8 = 3;
+const COMMITMENTS: u8 = 4;
+// The tables of a presentation's form.
+const PARTICIPANTS: u8 = 0;
+const STEPS: u8 = 1;
+
+/// Which plans a list shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PlanView {
+    #[default]
+    Upcoming,
+    PastDue,
+    Done,
+    All,
+}
+
+impl PlanView {
+    pub const ALL: [PlanView; 4] = [PlanView::Upcoming, PlanView::PastDue, PlanView::Done, PlanView::All];
+
+    pub fn label(self) -> T {
+        match self {
+            Self::Upcoming => T::ViewUpcoming,
+            Self::PastDue => T::ViewPastDue,
+            Self::Done => T::ViewDone,
+            Self::All => T::ViewAll,
+        }
+    }
+
+    fn step(self, by: isize) -> Self {
+        let i = Self::ALL.iter().position(|v| *v == self).unwrap_or(0) as isize;
+        Self::ALL[(i + by).rem_euclid(4) as usize]
+    }
+
+    /// Upcoming: not done, today or later (or not dated yet); past due:
+    /// not done and the date has passed.
+    pub fn holds(self, row: &PlanRow, today: NaiveDate) -> bool {
+        match self {
+            Self::Upcoming => !row.done && row.date.is_none_or(|d| d >= today),
+            Self::PastDue => !row.done && row.date.is_some_and(|d| d < today),
+            Self::Done => row.done,
+            Self::All => true,
+        }
+    }
+}
+
+/// A list of plans with its view, filter and selection.
 #[derive(Debug, Default)]
-pub struct PlansTab {}
+pub struct PlanList {
+    pub rows: Vec<PlanRow>,
+    /// Account name and opportunity of each row, in row order, searched as
+    /// the account list is (pinyin, fuzzy).
+    index: SearchIndex,
+    /// Rows in view and matching the filter, in the order shown.
+    pub shown: Vec<usize>,
+    pub selected: usize,
+    pub offset: usize,
+    pub view: PlanView,
+    pub filter: TextInput,
+    pub filtering: bool,
+    pub loaded: bool,
+    /// Plan-check warnings of the rows drawn so far, by plan.
+    pub warnings: HashMap<Id, usize>,
+    pub editor: Option<Box<PlanEditor>>,
+}
+
+impl PlanList {
+    pub fn selected_row(&self) -> Option<&PlanRow> {
+        self.shown.get(self.selected).and_then(|&i| self.rows.get(i))
+    }
+
+    fn set_rows(&mut self, rows: Vec<PlanRow>) {
+        let entries: Vec<IndexAccount> = rows
+            .iter()
+            .map(|r| IndexAccount {
+                id: r.id.clone(),
+                name: r.account.clone(),
+                short_name: r.opportunity.clone(),
+                phone_digits: String::new(),
+            })
+            .collect();
+        self.index = SearchIndex::build(&entries, &[]);
+        self.rows = rows;
+        self.warnings.clear();
+        self.loaded = true;
+    }
+
+    /// Recomputes the rows shown, keeping the selected plan selected.
+    pub fn reshow(&mut self, today: NaiveDate) {
+        let keep = self.selected_row().map(|r| r.id.clone());
+        let filter = self.filter.value().trim().to_string();
+        let candidates: Vec<usize> = if filter.is_empty() {
+            (0..self.rows.len()).collect()
+        } else {
+            self.index.find(&filter, None).accounts.into_iter().map(|s| s as usize).collect()
+        };
+        self.shown =
+            candidates.into_iter().filter(|&i| self.rows.get(i).is_some_and(|r| self.view.holds(r, today))).collect();
+        if self.view == PlanView::Upcoming && filter.is_empty() {
+            // What comes next first; the stored order is newest first.
+            let rows = &self.rows;
+            self.shown.sort_by_key(|&i| (rows[i].date.is_none(), rows[i].date, rows[i].time));
+        }
+        self.selected = keep
+            .and_then(|id| self.shown.iter().position(|&i| self.rows[i].id == id))
+            .unwrap_or(0)
+            .min(self.shown.len().saturating_sub(1));
+    }
+
+    fn step(&mut self, by: isize, page: usize) {
+        let n = self.shown.len();
+        if n == 0 {
+            return;
+        }
+        self.selected = (self.selected as isize + by).clamp(0, n as isize - 1) as usize;
+        self.keep_visible(page);
+    }
+
+    pub fn keep_visible(&mut self, page: usize) {
+        let page = page.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + page {
+            self.offset = self.selected + 1 - page;
+        }
+    }
+}
+
+/// The plan being edited.
+#[derive(Clone, Debug)]
+pub enum Plan {
+    Call(Box<CallPlan>),
+    Presentation(Box<Presentation>),
+}
+
+impl Plan {
+    pub fn id(&self) -> &Id {
+        match self {
+            Self::Call(p) => &p.meta.id,
+            Self::Presentation(p) => &p.meta.id,
+        }
+    }
+
+    pub fn account_id(&self) -> &Id {
+        match self {
+            Self::Call(p) => &p.account_id,
+            Self::Presentation(p) => &p.account_id,
+        }
+    }
+
+    pub fn is_new(&self) -> bool {
+        match self {
+            Self::Call(p) => p.meta.is_new(),
+            Self::Presentation(p) => p.meta.is_new(),
+        }
+    }
+
+    fn warnings(&self, contacts: &[Contact]) -> Vec<PlanWarning> {
+        match self {
+            Self::Call(p) => p.warnings(contacts),
+            Self::Presentation(p) => p.warnings(contacts),
+        }
+    }
+}
+
+/// An open plan: its form, the account's contacts and the live checks.
+#[derive(Debug)]
+pub struct PlanEditor {
+    /// The plan as read (or as started); the form's values go over it.
+    pub plan: Plan,
+    pub form: Form,
+    pub account: String,
+    pub contacts: Vec<Contact>,
+    pub warnings: Vec<PlanWarning>,
+    /// The stored plan was already done (finishing logs a visit only once).
+    pub was_done: bool,
+    pub confirm_drop: bool,
+    pub error: Option<String>,
+    pub message: Option<String>,
+}
+
+fn tag(table: u8, row: usize, title: T) -> RowTag {
+    RowTag { table, row, title }
+}
+
+fn contact_options(contacts: &[Contact], lang: Lang) -> Vec<(String, String)> {
+    std::iter::once((String::new(), T::TypedIn.get(lang).to_string()))
+        .chain(contacts.iter().map(|c| {
+            let shown = if c.title.is_empty() { c.name.clone() } else { format!("{} · {}", c.name, c.title) };
+            (c.meta.id.to_string(), shown)
+        }))
+        .collect()
+}
+
+fn role_options(lang: Lang) -> Vec<(String, String)> {
+    std::iter::once((String::new(), T::ContactsRole.get(lang).to_string()))
+        .chain(BuyingRole::ALL.iter().map(|r| (r.key().to_string(), r.label(lang).to_string())))
+        .collect()
+}
+
+fn customer_row(row: usize, p: &CustomerParticipant, contacts: &[Contact], lang: Lang) -> Vec<Field> {
+    let t = tag(CUSTOMERS, row, T::RowCustomer);
+    vec![
+        Field::choice(
+            "contact_id",
+            T::CContact,
+            contact_options(contacts, lang),
+            p.contact_id.as_ref().map(Id::to_string),
+        )
+        .in_row(t),
+        Field::text("name", T::CName, &p.name).in_row(t),
+        Field::text("title", T::CTitle, &p.title).in_row(t),
+        Field::choice("role", T::CRole, role_options(lang), p.role.map(|r| r.key().to_string())).in_row(t),
+    ]
+}
+
+fn ours_row(row: usize, p: &OurParticipant) -> Vec<Field> {
+    let t = tag(OURS, row, T::RowOurs);
+    vec![
+        Field::text("name", T::CName, &p.name).in_row(t),
+        Field::text("title", T::CTitle, &p.title).in_row(t),
+        Field::text("role", T::CRole, &p.role).in_row(t),
+    ]
+}
+
+fn influence_row(row: usize, i: &Influence) -> Vec<Field> {
+    let t = tag(INFLUENCE, row, T::RowInfluence);
+    vec![
+        Field::text("view", T::CView, &i.view).in_row(t),
+        Field::text("how", T::CHow, &i.how).in_row(t),
+        Field::text("business_value", T::CBusinessValue, &i.business_value).in_row(t),
+        Field::text("political_value", T::CPoliticalValue, &i.political_value).in_row(t),
+    ]
+}
+
+fn intro_row(row: usize, q: &IntroQuestion) -> Vec<Field> {
+    let t = tag(INTRO, row, T::RowIntro);
+    vec![
+        Field::text("need", T::CNeed, &q.need).in_row(t),
+        Field::text("why", T::CWhy, &q.why).in_row(t),
+        Field::text("question", T::CQuestion, &q.question).in_row(t),
+    ]
+}
+
+fn commitment_row(row: usize, c: &Commitment, lang: Lang) -> Vec<Field> {
+    let t = tag(COMMITMENTS, row, T::RowCommitment);
+    vec![
+        Field::text("who", T::CWho, &c.who).in_row(t),
+        Field::text("what", T::CWhat, &c.what).in_row(t),
+        Field::date("by", T::CBy, c.by).in_row(t),
+        Field::check("done", T::CDone, c.done, lang).in_row(t),
+    ]
+}
+
+fn participant_row(row: usize, p: &PresentationParticipant, contacts: &[Contact], lang: Lang) -> Vec<Field> {
+    let t = tag(PARTICIPANTS, row, T::RowParticipant);
+    vec![
+        Field::choice(
+            "contact_id",
+            T::CContact,
+            contact_options(contacts, lang),
+            p.contact_id.as_ref().map(Id::to_string),
+        )
+        .in_row(t),
+        Field::text("name_title", T::CNameTitle, &p.name_title).in_row(t),
+        Field::choice("buying_role", T::CRole, role_options(lang), p.buying_role.map(|r| r.key().to_string()))
+            .in_row(t),
+        Field::text("business_arguments", T::CBusinessArgs, &p.business_arguments).in_row(t),
+        Field::text("political_arguments", T::CPoliticalArgs, &p.political_arguments).in_row(t),
+    ]
+}
+
+fn step_row(row: usize, s: &ActionStep, lang: Lang) -> Vec<Field> {
+    let t = tag(STEPS, row, T::RowStep);
+    vec![
+        Field::text("step", T::CStep, &s.step).in_row(t),
+        Field::text("owner", T::COwner, &s.owner).in_row(t),
+        Field::date("due", T::CDue, s.due).in_row(t),
+        Field::check("done", T::CDone, s.done, lang).in_row(t),
+    ]
+}
+
+/// A blank row of a table, numbered `row`.
+fn blank_row(plan: &Plan, table: u8, row: usize, contacts: &[Contact], lang: Lang) -> Vec<Field> {
+    match (plan, table) {
+        (Plan::Call(_), CUSTOMERS) => customer_row(row, &CustomerParticipant::default(), contacts, lang),
+        (Plan::Call(_), OURS) => ours_row(row, &OurParticipant::default()),
+        (Plan::Call(_), INFLUENCE) => influence_row(row, &Influence::default()),
+        (Plan::Call(_), INTRO) => intro_row(row, &IntroQuestion::default()),
+        (Plan::Call(_), _) => commitment_row(row, &Commitment::default(), lang),
+        (Plan::Presentation(_), PARTICIPANTS) => {
+            participant_row(row, &PresentationParticipant::default(), contacts, lang)
+        }
+        (Plan::Presentation(_), _) => step_row(row, &ActionStep::default(), lang),
+    }
+}
+
+fn tables(plan: &Plan) -> &'static [u8] {
+    match plan {
+        Plan::Call(_) => &[CUSTOMERS, OURS, INFLUENCE, INTRO, COMMITMENTS],
+        Plan::Presentation(_) => &[PARTICIPANTS, STEPS],
+    }
+}
+
+/// Appends the rows of a table and its blank row.
+fn push_rows<R>(fields: &mut Vec<Field>, rows: &[R], make: impl Fn(usize, &R) -> Vec<Field>, blank: Vec<Field>) {
+    for (i, r) in rows.iter().enumerate() {
+        fields.extend(make(i, r));
+    }
+    fields.extend(blank.into_iter().map(|mut f| {
+        if let Some(t) = f.row.as_mut() {
+            t.row = rows.len();
+        }
+        f
+    }));
+}
+
+fn call_form(p: &CallPlan, contacts: &[Contact], lang: Lang) -> Form {
+    let statuses = PlanStatus::ALL.iter().map(|s| (s.key().to_string(), s.label(lang).to_string())).collect();
+    let mut f = vec![
+        Field::text("opportunity", T::FOpportunity, &p.opportunity),
+        Field::text("account_executive", T::FAccountExecutive, &p.account_executive),
+        Field::text("phone", T::FPhone, &p.phone),
+        Field::text("location", T::FLocation, &p.location),
+        Field::text("assistant", T::FAssistant, &p.assistant),
+        Field::date("call_date", T::FCallDate, p.call_date),
+        Field::time("call_time", T::FCallTime, p.call_time),
+        Field::text("sales_rep", T::FSalesRep, &p.sales_rep),
+        Field::text("manager", T::FManager, &p.manager),
+        Field::lines("objective", T::FObjective, &p.objective),
+        Field::lines("expected_result", T::FExpectedResult, &p.expected_result),
+    ];
+    let blank = Plan::Call(Box::default());
+    push_rows(
+        &mut f,
+        &p.customer_participants,
+        |i, r| customer_row(i, r, contacts, lang),
+        blank_row(&blank, CUSTOMERS, 0, contacts, lang),
+    );
+    push_rows(&mut f, &p.our_participants, ours_row, blank_row(&blank, OURS, 0, contacts, lang));
+    f.extend([
+        Field::lines("agenda", T::FPlanAgenda, &p.agenda),
+        Field::lines("obstacles", T::FObstacles, &p.obstacles),
+        Field::lines("resources", T::FResources, &p.resources),
+        Field::check("prep_business_cards", T::FPrepCards, p.prep_business_cards, lang),
+        Field::check("prep_materials", T::FPrepMaterials, p.prep_materials, lang),
+        Field::check("prep_evidence", T::FPrepEvidence, p.prep_evidence, lang),
+        Field::check("prep_proposal", T::FPrepProposal, p.prep_proposal, lang),
+        Field::check("prep_why_answer", T::FPrepWhy, p.prep_why_answer, lang),
+    ]);
+    push_rows(&mut f, &p.influence, influence_row, blank_row(&blank, INFLUENCE, 0, contacts, lang));
+    push_rows(&mut f, &p.introduction, intro_row, blank_row(&blank, INTRO, 0, contacts, lang));
+    f.extend([
+        Field::choice("status", T::FPlanStatus, statuses, Some(p.status.key().to_string())),
+        Field::lines("what_happened", T::FWhatHappened, &p.what_happened),
+    ]);
+    push_rows(
+        &mut f,
+        &p.commitments,
+        |i, r| commitment_row(i, r, lang),
+        blank_row(&blank, COMMITMENTS, 0, contacts, lang),
+    );
+    f.extend([
+        Field::lines("supporter_assessment", T::FSupporterAssessment, &p.supporter_assessment),
+        Field::lines("manager_assessment", T::FManagerAssessment, &p.manager_assessment),
+    ]);
+    let title = if p.meta.is_new() { T::NewCallPlan } else { T::EditCallPlan };
+    Form::new(title, f)
+}
+
+fn presentation_form(p: &Presentation, contacts: &[Contact], lang: Lang) -> Form {
+    let mut f = vec![
+        Field::text("opportunity", T::FOpportunity, &p.opportunity),
+        Field::date("date", T::FPresentationDate, p.date),
+        Field::text("sales_rep", T::FSalesRep, &p.sales_rep),
+        Field::lines("objective", T::FObjective, &p.objective).required(),
+        Field::lines("agenda", T::FPlanAgenda, &p.agenda),
+    ];
+    let blank = Plan::Presentation(Box::default());
+    push_rows(
+        &mut f,
+        &p.participants,
+        |i, r| participant_row(i, r, contacts, lang),
+        blank_row(&blank, PARTICIPANTS, 0, contacts, lang),
+    );
+    push_rows(&mut f, &p.steps, |i, r| step_row(i, r, lang), blank_row(&blank, STEPS, 0, contacts, lang));
+    let title = if p.meta.is_new() { T::NewPresentation } else { T::EditPresentation };
+    Form::new(title, f)
+}
+
+fn some_id(s: &str) -> Option<Id> {
+    (!s.is_empty()).then(|| Id::parse(s).ok()).flatten()
+}
+
+fn some_role(s: &str) -> Option<BuyingRole> {
+    BuyingRole::ALL.iter().copied().find(|r| r.key() == s)
+}
+
+impl PlanEditor {
+    pub fn new(plan: Plan, account: String, contacts: Vec<Contact>, lang: Lang) -> Self {
+        let form = match &plan {
+            Plan::Call(p) => call_form(p, &contacts, lang),
+            Plan::Presentation(p) => presentation_form(p, &contacts, lang),
+        };
+        let was_done = matches!(&plan, Plan::Call(p) if p.status == PlanStatus::Done);
+        let warnings = plan.warnings(&contacts);
+        Self { plan, form, account, contacts, warnings, was_done, confirm_drop: false, error: None, message: None }
+    }
+
+    /// The plan with the form's values: blank rows left out.
+    pub fn collect(&self, today: NaiveDate) -> Plan {
+        let f = &self.form;
+        let rows = |table: u8| (0..f.row_count(table)).filter(move |&r| !f.is_blank_row(table, r));
+        match &self.plan {
+            Plan::Call(p) => {
+                let mut p = p.clone();
+                p.opportunity = f.text("opportunity");
+                p.account_executive = f.text("account_executive");
+                p.phone = f.text("phone");
+                p.location = f.text("location");
+                p.assistant = f.text("assistant");
+                p.call_date = f.date("call_date", today);
+                p.call_time = parse_time(&f.text("call_time"));
+                p.sales_rep = f.text("sales_rep");
+                p.manager = f.text("manager");
+                p.objective = f.text("objective");
+                p.expected_result = f.text("expected_result");
+                p.agenda = f.text("agenda");
+                p.obstacles = f.text("obstacles");
+                p.resources = f.text("resources");
+                p.prep_business_cards = f.text("prep_business_cards") == "1";
+                p.prep_materials = f.text("prep_materials") == "1";
+                p.prep_evidence = f.text("prep_evidence") == "1";
+                p.prep_proposal = f.text("prep_proposal") == "1";
+                p.prep_why_answer = f.text("prep_why_answer") == "1";
+                p.status =
+                    if f.text("status") == PlanStatus::Done.key() { PlanStatus::Done } else { PlanStatus::Planned };
+                p.what_happened = f.text("what_happened");
+                p.supporter_assessment = f.text("supporter_assessment");
+                p.manager_assessment = f.text("manager_assessment");
+                p.customer_participants = rows(CUSTOMERS)
+                    .map(|r| CustomerParticipant {
+                        contact_id: some_id(&f.cell(CUSTOMERS, r, "contact_id")),
+                        name: f.cell(CUSTOMERS, r, "name"),
+                        title: f.cell(CUSTOMERS, r, "title"),
+                        role: some_role(&f.cell(CUSTOMERS, r, "role")),
+                    })
+                    .collect();
+                p.our_participants = rows(OURS)
+                    .map(|r| OurParticipant {
+                        name: f.cell(OURS, r, "name"),
+                        title: f.cell(OURS, r, "title"),
+                        role: f.cell(OURS, r, "role"),
+                    })
+                    .collect();
+                p.influence = rows(INFLUENCE)
+                    .map(|r| Influence {
+                        view: f.cell(INFLUENCE, r, "view"),
+                        how: f.cell(INFLUENCE, r, "how"),
+                        business_value: f.cell(INFLUENCE, r, "business_value"),
+                        political_value: f.cell(INFLUENCE, r, "political_value"),
+                    })
+                    .collect();
+                p.introduction = rows(INTRO)
+                    .map(|r| IntroQuestion {
+                        need: f.cell(INTRO, r, "need"),
+                        why: f.cell(INTRO, r, "why"),
+                        question: f.cell(INTRO, r, "question"),
+                    })
+                    .collect();
+                p.commitments = rows(COMMITMENTS)
+                    .map(|r| Commitment {
+                        who: f.cell(COMMITMENTS, r, "who"),
+                        what: f.cell(COMMITMENTS, r, "what"),
+                        by: crate::tui::widgets::form::parse_date(&f.cell(COMMITMENTS, r, "by"), today),
+                        done: f.cell(COMMITMENTS, r, "done") == "1",
+                    })
+                    .collect();
+                Plan::Call(p)
+            }
+            Plan::Presentation(p) => {
+                let mut p = p.clone();
+                p.opportunity = f.text("opportunity");
+                p.date = f.date("date", today);
+                p.sales_rep = f.text("sales_rep");
+                p.objective = f.text("objective");
+                p.agenda = f.text("agenda");
+                p.participants = rows(PARTICIPANTS)
+                    .map(|r| PresentationParticipant {
+                        contact_id: some_id(&f.cell(PARTICIPANTS, r, "contact_id")),
+                        name_title: f.cell(PARTICIPANTS, r, "name_title"),
+                        buying_role: some_role(&f.cell(PARTICIPANTS, r, "buying_role")),
+                        business_arguments: f.cell(PARTICIPANTS, r, "business_arguments"),
+                        political_arguments: f.cell(PARTICIPANTS, r, "political_arguments"),
+                    })
+                    .collect();
+                p.steps = rows(STEPS)
+                    .map(|r| ActionStep {
+                        step: f.cell(STEPS, r, "step"),
+                        owner: f.cell(STEPS, r, "owner"),
+                        due: crate::tui::widgets::form::parse_date(&f.cell(STEPS, r, "due"), today),
+                        done: f.cell(STEPS, r, "done") == "1",
+                    })
+                    .collect();
+                Plan::Presentation(p)
+            }
+        }
+    }
+
+    /// After an edit: a table whose last row got text gains a blank row,
+    /// and the checks are recomputed.
+    pub fn refresh(&mut self, lang: Lang, today: NaiveDate) {
+        for &t in tables(&self.plan) {
+            let n = self.form.row_count(t);
+            if n == 0 || !self.form.is_blank_row(t, n - 1) {
+                let blank = blank_row(&self.plan, t, n, &self.contacts, lang);
+                self.form.insert_row(t, n, self.form.fields.len(), blank);
+            }
+        }
+        self.form.validate_all(lang, today);
+        self.warnings = self.collect(today).warnings(&self.contacts);
+    }
+
+    /// The table and row of the focused field, when it is in one.
+    fn focused_row(&self) -> Option<RowTag> {
+        self.form.fields.get(self.form.focus).and_then(|f| f.row)
+    }
+
+    /// Ctrl-N: a blank row inserted below the focused one, the focus on it.
+    fn insert_row(&mut self, lang: Lang) {
+        let Some(t) = self.focused_row() else { return };
+        let blank = blank_row(&self.plan, t.table, t.row + 1, &self.contacts, lang);
+        self.form.insert_row(t.table, t.row + 1, self.form.fields.len(), blank);
+        if let Some(r) = self.form.row_span(t.table, t.row + 1) {
+            self.form.focus = r.start;
+        }
+    }
+
+    /// Ctrl-D: the focused row removed (the trailing blank one is only cleared).
+    fn remove_row(&mut self, lang: Lang) {
+        let Some(t) = self.focused_row() else { return };
+        let last = self.form.row_count(t.table).saturating_sub(1);
+        self.form.remove_row(t.table, t.row);
+        if t.row == last {
+            let blank = blank_row(&self.plan, t.table, t.row, &self.contacts, lang);
+            self.form.insert_row(t.table, t.row, self.form.fields.len(), blank);
+            if let Some(r) = self.form.row_span(t.table, t.row) {
+                self.form.focus = r.start;
+            }
+        }
+    }
+
+    /// Alt-↑/↓: the focused row swapped with its neighbour; the blank row
+    /// at the end stays last.
+    fn move_row(&mut self, by: isize) {
+        let Some(t) = self.focused_row() else { return };
+        let last = self.form.row_count(t.table).saturating_sub(1);
+        let target = t.row.checked_add_signed(by);
+        if t.row == last || target.is_none_or(|r| r >= last) {
+            return;
+        }
+        self.form.move_row(t.table, t.row, by);
+    }
+}
 
 impl PlansTab {
-    /// Whether the tab is taking text (a filter), so shared keys are text.
-    pub fn typing(&self) -> bool {
-        false
+    /// Whether the tab in view is taking text (a filter or the editor).
+    pub fn typing(&self, tab: Tab) -> bool {
+        self.list(tab).is_some_and(|l| l.filtering || l.editor.is_some())
+    }
+
+    pub fn list(&self, tab: Tab) -> Option<&PlanList> {
+        match tab {
+            Tab::CallPlans => Some(&self.calls),
+            Tab::Presentations => Some(&self.presentations),
+            _ => None,
+        }
+    }
+
+    fn list_mut(&mut self, tab: Tab) -> Option<&mut PlanList> {
+        match tab {
+            Tab::CallPlans => Some(&mut self.calls),
+            Tab::Presentations => Some(&mut self.presentations),
+            _ => None,
+        }
+    }
+}
+
+/// The tabs' state: one list (and editor) per kind of plan.
+#[derive(Debug, Default)]
+pub struct PlansTab {
+    pub calls: PlanList,
+    pub presentations: PlanList,
+}
+
+fn table_of(tab: Tab) -> PlanTable {
+    if tab == Tab::Presentations {
+        PlanTable::Presentations
+    } else {
+        PlanTable::Calls
+    }
+}
+
+/// A call finished: the visit it logs on the account, so nothing is typed twice.
+pub fn visit_for(p: &CallPlan, today: NaiveDate, user: &str) -> Visit {
+    let kind = if p.location.trim().is_empty() { VisitKind::Phone } else { VisitKind::Visit };
+    let next = p.commitments.iter().filter(|c| !c.done).min_by_key(|c| c.by.unwrap_or(NaiveDate::MAX));
+    Visit {
+        account_id: p.account_id.clone(),
+        contacts: p
+            .customer_participants
+            .iter()
+            .filter_map(|c| c.contact_id.clone())
+            .map(|contact_id| VisitContact { contact_id })
+            .collect(),
+        date: p.call_date.unwrap_or(today),
+        kind,
+        by: if p.sales_rep.trim().is_empty() { user.to_string() } else { p.sales_rep.clone() },
+        by_manager: !p.manager.trim().is_empty() && p.our_participants.iter().any(|o| o.name == p.manager),
+        purpose: p.objective.clone(),
+        summary: p.what_happened.clone(),
+        next_step: next.map(|c| c.what.clone()).unwrap_or_default(),
+        next_date: next.and_then(|c| c.by),
+        ..Visit::default()
     }
 }
 
 impl App {
     pub(super) fn plans_key(&mut self, key: KeyEvent) {
-        self.shared_key(key);
+        let tab = self.tab;
+        self.ensure_plans(tab);
+        let Some(list) = self.plans.list_mut(tab) else { return };
+        if list.editor.is_some() {
+            self.plan_editor_key(key);
+            return;
+        }
+        let page = self.page_rows;
+        let today = self.today;
+        if list.filtering {
+            match key.code {
+                KeyCode::Esc => {
+                    list.filter.clear();
+                    list.filtering = false;
+                    list.reshow(today);
+                }
+                KeyCode::Enter => list.filtering = false,
+                KeyCode::Up => list.step(-1, page),
+                KeyCode::Down => list.step(1, page),
+                _ => {
+                    if list.filter.handle_key(key) {
+                        list.reshow(today);
+                        list.offset = 0;
+                    }
+                }
+            }
+            self.fill_plan_warnings(tab);
+            return;
+        }
+        match key.code {
+            KeyCode::Char('/') => list.filtering = true,
+            KeyCode::Up | KeyCode::Char('k') => list.step(-1, page),
+            KeyCode::Down | KeyCode::Char('j') => list.step(1, page),
+            KeyCode::PageUp => list.step(-(page as isize), page),
+            KeyCode::PageDown => list.step(page as isize, page),
+            KeyCode::Home => list.step(isize::MIN / 2, page),
+            KeyCode::End => list.step(isize::MAX / 2, page),
+            KeyCode::Tab | KeyCode::Char('v') => {
+                list.view = list.view.step(1);
+                list.reshow(today);
+                list.offset = 0;
+            }
+            KeyCode::BackTab => {
+                list.view = list.view.step(-1);
+                list.reshow(today);
+                list.offset = 0;
+            }
+            KeyCode::Esc if !list.filter.value().is_empty() => {
+                list.filter.clear();
+                list.reshow(today);
+            }
+            KeyCode::Enter | KeyCode::Char('e') => {
+                if let Some(id) = list.selected_row().map(|r| r.id.clone()) {
+                    self.open_plan(tab, &id);
+                }
+            }
+            KeyCode::Char('w') => {
+                if let Some(id) = list.selected_row().map(|r| r.id.clone()) {
+                    self.print_plan(tab, &id);
+                }
+            }
+            KeyCode::Char('d') => {
+                if let Some(r) = list.selected_row() {
+                    let label = format!("{} {}", r.date.map(|d| d.to_string()).unwrap_or_default(), r.account);
+                    let what = ReasonFor::DeletePlan(table_of(tab), r.id.clone(), label);
+                    self.ask_reason(what);
+                }
+            }
+            KeyCode::Char('n') => self.message = Some(T::PlanNoAccount.get(self.lang).to_string()),
+            _ => {
+                self.shared_key(key);
+            }
+        }
+        self.fill_plan_warnings(tab);
+    }
+
+    /// Reads a tab's plans the first time it is shown (and after a save).
+    pub(super) fn ensure_plans(&mut self, tab: Tab) {
+        let today = self.today;
+        let Some(list) = self.plans.list(tab) else { return };
+        if list.loaded {
+            return;
+        }
+        match self.store.plan_rows(table_of(tab)) {
+            Ok(rows) => {
+                if let Some(list) = self.plans.list_mut(tab) {
+                    list.set_rows(rows);
+                    list.reshow(today);
+                }
+                self.fill_plan_warnings(tab);
+            }
+            Err(e) => self.fail(&e),
+        }
+    }
+
+    /// Counts the plan checks of the rows on screen not counted yet.
+    pub(super) fn fill_plan_warnings(&mut self, tab: Tab) {
+        let page = self.page_rows;
+        let Some(list) = self.plans.list(tab) else { return };
+        let todo: Vec<(Id, Id)> = list
+            .shown
+            .iter()
+            .skip(list.offset)
+            .take(page)
+            .filter_map(|&i| list.rows.get(i))
+            .filter(|r| !list.warnings.contains_key(&r.id))
+            .map(|r| (r.id.clone(), r.account_id.clone()))
+            .collect();
+        let mut counted = Vec::with_capacity(todo.len());
+        for (id, account) in todo {
+            let contacts: Vec<Contact> = self.store.list_for_account(&account).unwrap_or_default();
+            let n = match table_of(tab) {
+                PlanTable::Calls => self.store.get::<CallPlan>(&id).map(|p| p.warnings(&contacts).len()),
+                PlanTable::Presentations => self.store.get::<Presentation>(&id).map(|p| p.warnings(&contacts).len()),
+            };
+            counted.push((id, n.unwrap_or(0)));
+        }
+        if let Some(list) = self.plans.list_mut(tab) {
+            list.warnings.extend(counted);
+        }
+    }
+
+    /// Opens a stored plan in the editor.
+    pub(super) fn open_plan(&mut self, tab: Tab, id: &Id) {
+        let plan = match table_of(tab) {
+            PlanTable::Calls => self.store.get::<CallPlan>(id).map(|p| Plan::Call(Box::new(p))),
+            PlanTable::Presentations => self.store.get::<Presentation>(id).map(|p| Plan::Presentation(Box::new(p))),
+        };
+        match plan {
+            Ok(p) => self.edit_plan(tab, p),
+            Err(e) => self.fail(&e),
+        }
+    }
+
+    /// Shows `plan` in its tab's editor, with its account's contacts.
+    fn edit_plan(&mut self, tab: Tab, plan: Plan) {
+        let Ok(account) = self.store.get::<crate::model::Account>(plan.account_id()).map(|a| a.name) else {
+            self.message = Some(T::PlanNoSuchAccount.get(self.lang).to_string());
+            return;
+        };
+        let contacts: Vec<Contact> = match self.store.list_for_account(plan.account_id()) {
+            Ok(c) => c,
+            Err(e) => {
+                self.fail(&e);
+                return;
+            }
+        };
+        let editor = PlanEditor::new(plan, account, contacts, self.lang);
+        self.tab = tab;
+        self.ensure_plans(tab);
+        if let Some(list) = self.plans.list_mut(tab) {
+            list.editor = Some(Box::new(editor));
+        }
+    }
+
+    /// `c` / `p` on an account's detail: a new plan for it, header prefilled.
+    pub(super) fn start_plan(&mut self, table: PlanTable) {
+        let Some(d) = &self.detail else { return };
+        let a = &d.account;
+        let user = self.store.user().to_string();
+        let plan = match table {
+            PlanTable::Calls => Plan::Call(Box::new(CallPlan {
+                account_id: a.meta.id.clone(),
+                phone: a.phone.clone(),
+                location: a.address.clone(),
+                sales_rep: user,
+                ..CallPlan::default()
+            })),
+            PlanTable::Presentations => Plan::Presentation(Box::new(Presentation {
+                account_id: a.meta.id.clone(),
+                sales_rep: user,
+                ..Presentation::default()
+            })),
+        };
+        let tab = if table == PlanTable::Calls { Tab::CallPlans } else { Tab::Presentations };
+        self.edit_plan(tab, plan);
+    }
+
+    fn plan_editor_key(&mut self, key: KeyEvent) {
+        let (lang, today, tab) = (self.lang, self.today, self.tab);
+        let Some(ed) = self.plans.list_mut(tab).and_then(|l| l.editor.as_mut()) else { return };
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = key.modifiers.contains(KeyModifiers::ALT);
+        if ed.confirm_drop {
+            ed.confirm_drop = false;
+            if key.code == KeyCode::Esc {
+                self.close_plan_editor(tab);
+            }
+            return;
+        }
+        ed.message = None;
+        match key.code {
+            KeyCode::Esc => {
+                if ed.form.changed() {
+                    ed.confirm_drop = true;
+                } else {
+                    self.close_plan_editor(tab);
+                }
+                return;
+            }
+            KeyCode::Char('s') if ctrl => {
+                self.save_plan(tab);
+                return;
+            }
+            KeyCode::Char('p') if ctrl => {
+                let plan = ed.collect(today);
+                let (account, contacts) = (ed.account.clone(), ed.contacts.clone());
+                self.write_plan(&plan, &account, &contacts);
+                return;
+            }
+            KeyCode::Char('n') if ctrl => ed.insert_row(lang),
+            KeyCode::Char('d') if ctrl => ed.remove_row(lang),
+            KeyCode::Up if ctrl || alt => ed.move_row(-1),
+            KeyCode::Down if ctrl || alt => ed.move_row(1),
+            KeyCode::Tab => ed.form.focus_step(1),
+            KeyCode::BackTab => ed.form.focus_step(-1),
+            KeyCode::Down | KeyCode::Enter if !ed.form.focus_is_lines() => ed.form.focus_step(1),
+            KeyCode::Up if !ed.form.focus_is_lines() => ed.form.focus_step(-1),
+            _ => {
+                if ed.form.edit_key(key) {
+                    ed.error = None;
+                }
+            }
+        }
+        ed.refresh(lang, today);
+    }
+
+    pub(super) fn plan_paste(&mut self, text: &str) -> bool {
+        let (lang, today, tab) = (self.lang, self.today, self.tab);
+        let Some(list) = self.plans.list_mut(tab) else { return false };
+        if let Some(ed) = list.editor.as_mut() {
+            ed.form.paste(text);
+            ed.refresh(lang, today);
+            return true;
+        }
+        if list.filtering {
+            list.filter.paste(text);
+            list.reshow(today);
+            return true;
+        }
+        false
+    }
+
+    fn close_plan_editor(&mut self, tab: Tab) {
+        if let Some(list) = self.plans.list_mut(tab) {
+            list.editor = None;
+        }
+    }
+
+    /// Ctrl-S: the plan saved; a call marked done for the first time logs
+    /// its visit in the same transaction.
+    fn save_plan(&mut self, tab: Tab) {
+        let (lang, today) = (self.lang, self.today);
+        let user = self.store.user().to_string();
+        let Some(ed) = self.plans.list_mut(tab).and_then(|l| l.editor.as_mut()) else { return };
+        ed.form.validate_all(lang, today);
+        if let Some(i) = ed.form.first_error() {
+            ed.form.focus = i;
+            ed.error = Some(T::FixErrors.get(lang).to_string());
+            return;
+        }
+        let mut plan = ed.collect(today);
+        let mut logged = None;
+        let result = match &mut plan {
+            Plan::Call(p) if p.status == PlanStatus::Done && !ed.was_done => {
+                let mut visit = visit_for(p, today, &user);
+                let r = self.store.save_pair(p.as_mut(), "", &mut visit);
+                logged = Some(visit);
+                r
+            }
+            Plan::Call(p) => self.store.save(p.as_mut(), ""),
+            Plan::Presentation(p) => self.store.save(p.as_mut(), ""),
+        };
+        let Some(ed) = self.plans.list_mut(tab).and_then(|l| l.editor.as_mut()) else { return };
+        match result {
+            Ok(()) => {
+                let account = plan.account_id().clone();
+                let id = plan.id().clone();
+                self.changes += 1;
+                self.message = Some(match &logged {
+                    Some(v) => {
+                        T::PlanVisitLogged.fill(lang, &[("kind", v.kind.label(lang)), ("date", &v.date.to_string())])
+                    }
+                    None => T::Saved.get(lang).to_string(),
+                });
+                if let Some(list) = self.plans.list_mut(tab) {
+                    list.editor = None;
+                    list.loaded = false;
+                }
+                self.ensure_plans(tab);
+                if let Some(list) = self.plans.list_mut(tab) {
+                    if let Some(pos) = list.shown.iter().position(|&i| list.rows[i].id == id) {
+                        list.selected = pos;
+                    }
+                    list.keep_visible(self.page_rows);
+                }
+                if logged.is_some() {
+                    self.refresh_account(&account);
+                    if self.detail.as_ref().is_some_and(|d| d.account.meta.id == account) {
+                        self.open_detail(&account, super::app::Section::Visits);
+                    }
+                }
+            }
+            Err(StoreError::Invalid { error, .. }) => {
+                ed.form.set_error(&error.field, &error.message);
+                if let Some(i) = ed.form.fields.iter().position(|f| f.key == error.field) {
+                    ed.form.focus = i;
+                }
+                ed.error = Some(error.to_string());
+            }
+            Err(StoreError::Conflict(c)) => {
+                // Ctrl-S again keeps what was typed, over the stored version.
+                let v = c.current_version();
+                match &mut ed.plan {
+                    Plan::Call(p) => p.meta.version = v,
+                    Plan::Presentation(p) => p.meta.version = v,
+                }
+                ed.error = Some(T::ConflictMsg.fill(lang, &[("v", &v.to_string())]));
+            }
+            Err(e) => ed.error = Some(e.to_string()),
+        }
+    }
+
+    /// `w` on the list: the selected plan printed.
+    fn print_plan(&mut self, tab: Tab, id: &Id) {
+        self.open_plan(tab, id);
+        let Some(ed) = self.plans.list_mut(tab).and_then(|l| l.editor.take()) else { return };
+        self.write_plan(&ed.plan, &ed.account, &ed.contacts);
+    }
+
+    /// Writes the plan as Markdown into `plans/` beside the database.
+    fn write_plan(&mut self, plan: &Plan, account: &str, contacts: &[Contact]) {
+        let dir = self.paths.db.parent().map_or_else(|| PathBuf::from("plans"), |d| d.join("plans"));
+        let path = dir.join(plan_file_name(plan, account));
+        let text = match plan {
+            Plan::Call(p) => crate::exchange::markdown::call_plan(p, account, contacts, self.lang),
+            Plan::Presentation(p) => crate::exchange::markdown::presentation(p, account, contacts, self.lang),
+        };
+        let written = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, text));
+        let shown = path.display().to_string();
+        let msg = match written {
+            Ok(()) => T::PlanPrinted.fill(self.lang, &[("path", &shown)]),
+            Err(e) => format!("{}: {shown}: {e}", T::ErrorPrefix.get(self.lang)),
+        };
+        match self.plans.list_mut(self.tab).and_then(|l| l.editor.as_mut()) {
+            Some(ed) => ed.message = Some(msg),
+            None => self.message = Some(msg),
+        }
+    }
+
+    /// Deletes a plan to the trash with the reason given.
+    pub(super) fn delete_plan(&mut self, table: PlanTable, id: &Id, reason: &str) {
+        let result = match table {
+            PlanTable::Calls => self.store.delete::<CallPlan>(id, reason),
+            PlanTable::Presentations => self.store.delete::<Presentation>(id, reason),
+        };
+        match result {
+            Ok(()) => {
+                self.changes += 1;
+                self.message = Some(T::MovedToTrash.get(self.lang).to_string());
+                let tab = if table == PlanTable::Calls { Tab::CallPlans } else { Tab::Presentations };
+                if let Some(list) = self.plans.list_mut(tab) {
+                    list.loaded = false;
+                }
+                self.ensure_plans(tab);
+            }
+            Err(e) => self.fail(&e),
+        }
+    }
+}
+
+/// `call-2026-11-24-杭州西湖精密机械有限公司-0193a1b2.md`: date, account and
+/// the id's first characters; characters a file name cannot hold replaced.
+pub fn plan_file_name(plan: &Plan, account: &str) -> String {
+    let (kind, date) = match plan {
+        Plan::Call(p) => ("call", p.call_date),
+        Plan::Presentation(p) => ("presentation", p.date),
+    };
+    let account: String =
+        account.chars().map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' }).take(40).collect();
+    let id = plan.id().to_string();
+    let short = id.get(..8).unwrap_or(&id);
+    let date = date.map_or_else(|| "undated".into(), |d| d.to_string());
+    format!("{kind}-{date}-{account}-{short}.md")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(done: bool, date: Option<NaiveDate>) -> PlanRow {
+        PlanRow {
+            id: Id::new(),
+            account_id: Id::new(),
+            account: "a".into(),
+            opportunity: String::new(),
+            date,
+            time: None,
+            done,
+        }
+    }
+
+    #[test]
+    fn views_split_at_today() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
+        let yesterday = today.pred_opt();
+        assert!(PlanView::Upcoming.holds(&row(false, Some(today)), today), "today is still upcoming");
+        assert!(PlanView::Upcoming.holds(&row(false, None), today), "an undated plan is upcoming");
+        assert!(PlanView::PastDue.holds(&row(false, yesterday), today));
+        assert!(!PlanView::PastDue.holds(&row(false, Some(today)), today));
+        assert!(!PlanView::PastDue.holds(&row(true, yesterday), today), "done is never past due");
+        assert!(PlanView::Done.holds(&row(true, yesterday), today));
+        assert!(PlanView::All.holds(&row(true, None), today));
+    }
+
+    #[test]
+    fn a_finished_call_logs_the_visit_it_was() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
+        let contact = Id::new();
+        let p = CallPlan {
+            account_id: Id::new(),
+            call_date: NaiveDate::from_ymd_opt(2026, 11, 20),
+            location: "客户总部".into(),
+            objective: "确认方案".into(),
+            what_happened: "同意试点".into(),
+            customer_participants: vec![CustomerParticipant {
+                contact_id: Some(contact.clone()),
+                ..Default::default()
+            }],
+            commitments: vec![
+                Commitment {
+                    who: "我".into(),
+                    what: "报价".into(),
+                    by: NaiveDate::from_ymd_opt(2026, 12, 1),
+                    done: false,
+                },
+                Commitment {
+                    who: "他".into(),
+                    what: "内部评审".into(),
+                    by: NaiveDate::from_ymd_opt(2026, 11, 28),
+                    done: false,
+                },
+            ],
+            ..CallPlan::default()
+        };
+        let v = visit_for(&p, today, "rep");
+        assert_eq!((v.kind, v.date, v.by.as_str()), (VisitKind::Visit, p.call_date.expect("d"), "rep"));
+        assert_eq!(v.summary, "同意试点");
+        assert_eq!(v.contacts, vec![VisitContact { contact_id: contact }]);
+        assert_eq!((v.next_step.as_str(), v.next_date), ("内部评审", NaiveDate::from_ymd_opt(2026, 11, 28)));
+        let phone = visit_for(&CallPlan { location: String::new(), ..p }, today, "rep");
+        assert_eq!(phone.kind, VisitKind::Phone, "no location: it was a call");
     }
 }

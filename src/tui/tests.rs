@@ -396,7 +396,7 @@ fn quick_entries_order_with_discount_visit_and_calculator() {
     // 上海华联 (silver, by volume 0) is the second row: open it.
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Enter);
-    press(&mut app, KeyCode::Char('c'));
+    press(&mut app, KeyCode::Char('='));
     typed(&mut app, "5万");
     let Some(Popup::Form(f)) = &app.popup else { panic!("calculator") };
     assert!(f.note[0].contains("0.90") && f.note[0].contains("45,000.00"), "{:?}", f.note);
@@ -417,7 +417,7 @@ fn quick_entries_order_with_discount_visit_and_calculator() {
     assert_eq!(d.section, Section::Orders);
     assert_eq!(d.orders.len(), 1);
     assert_eq!(d.orders[0].net_amount, Money::parse("102000").expect("m"), "silver band 3: 0.85");
-    press(&mut app, KeyCode::Char('p'));
+    press(&mut app, KeyCode::Char('t'));
     typed(&mut app, "x");
     // The date field holds today; typing after it makes it invalid, and the save is refused.
     ctrl(&mut app, 's');

@@ -126,12 +126,12 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
 }
 
-/// Pads or cuts `s` to exactly `w` display cells (wide characters never split).
 /// A multi-line value on one line of a list: line breaks shown as ` ↵ `.
 pub fn one_line(s: &str) -> String {
     s.trim_end().replace('\n', " ↵ ")
 }
 
+/// Pads or cuts `s` to exactly `w` display cells (wide characters never split).
 pub fn fit(s: &str, w: usize) -> String {
     use unicode_width::UnicodeWidthChar;
     let mut out = String::new();

@@ -9,7 +9,7 @@ use ratatui::Frame;
 use super::{centered, fit};
 use crate::i18n::T;
 use crate::tui::app::{App, Editing, FormState, Popup, ReasonFor, Section, Tab};
-use crate::tui::widgets::form::{Field, FieldKind};
+use crate::tui::widgets::form::{Field, FieldKind, Form};
 use kam_rules::Labeled;
 
 /// The style of a validation error next to its field.
@@ -24,9 +24,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             let r = centered(area, 60, 6);
             frame.render_widget(Clear, r);
             let name = match what {
-                ReasonFor::DeleteAccount(_, n) | ReasonFor::DeleteContact(_, n) | ReasonFor::DeleteArchive(_, _, n) => {
-                    n.as_str()
-                }
+                ReasonFor::DeleteAccount(_, n)
+                | ReasonFor::DeleteContact(_, n)
+                | ReasonFor::DeleteArchive(_, _, n)
+                | ReasonFor::DeletePlan(_, _, n) => n.as_str(),
             };
             let block = Block::default().borders(Borders::ALL).title(app.t(T::DeleteTitle));
             let inner = block.inner(r);
@@ -148,9 +149,11 @@ fn help_keys(app: &App) -> Vec<(&'static str, T)> {
             }
             keys.extend([
                 ("n", T::KNewContact),
-                ("v / p", T::KVisit),
+                ("v / t", T::KVisit),
                 ("o", T::KOrder),
-                ("c", T::KCalculator),
+                ("=", T::KCalculator),
+                ("c", T::KStartCall),
+                ("p", T::KStartPresentation),
                 ("Esc", T::KBack),
                 ("?", T::KHelp),
             ]);
@@ -200,9 +203,6 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
     if inner.height == 0 || inner.width < 8 {
         return;
     }
-    let label_w: u16 = 16.min(inner.width / 3);
-    let rest = inner.width.saturating_sub(label_w);
-    let value_w = if rest > 40 { rest * 3 / 5 } else { rest };
     let mut tail: Vec<Line> = vec![Line::from("")];
     for n in &f.note {
         tail.push(Line::from(Span::styled(n.clone(), Style::default().fg(Color::Green).add_modifier(Modifier::BOLD))));
@@ -232,22 +232,54 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
         let keys = if matches!(f.editing, Editing::Settings) { T::SettingsKeys } else { T::FormKeys };
         tail.push(Line::from(Span::styled(app.t(keys), Style::default().fg(Color::DarkGray))));
     }
-    let mut y = inner.y;
     let bottom = inner.y + inner.height;
     // A form taller than the screen scrolls so the focused field is always
     // shown, keeping room below for the messages and keys.
     let tail_rows = u16::try_from(tail.len()).unwrap_or(u16::MAX).min(inner.height / 2);
     let rows = inner.height.saturating_sub(tail_rows).max(1);
+    let social = |field: &Field| {
+        (field.key == "social_style").then(|| {
+            let advice = kam_rules::SocialStyle::parse(&field.value()).map(|s| s.advice(app.lang)).unwrap_or_default();
+            Span::styled(advice, Style::default().fg(Color::Green))
+        })
+    };
+    let used = draw_fields(app, form, frame, Rect::new(inner.x, inner.y, inner.width, rows), &social);
+    let y = inner.y + used;
+    if y < bottom {
+        frame.render_widget(
+            Paragraph::new(tail).wrap(Wrap { trim: false }),
+            Rect::new(inner.x, y, inner.width, bottom - y),
+        );
+    }
+}
+
+/// Draws a form's fields in `area`, scrolled so the focused one is whole:
+/// label, value (the terminal cursor in the focused one) and to the right
+/// the field's error, else what `side` says about it. Returns the rows used.
+pub fn draw_fields(
+    app: &App,
+    form: &Form,
+    frame: &mut Frame,
+    area: Rect,
+    side: &dyn Fn(&Field) -> Option<Span<'static>>,
+) -> u16 {
+    if area.height == 0 || area.width < 8 {
+        return 0;
+    }
+    let label_w: u16 = 16.min(area.width / 3);
+    let rest = area.width.saturating_sub(label_w);
+    let value_w = if rest > 40 { rest * 3 / 5 } else { rest };
     // The first field shown: as early as possible with the focused one whole.
     let mut first = form.focus;
     let mut used = form.fields.get(form.focus).map_or(1, Field::height);
-    while first > 0 && used + form.fields[first - 1].height() <= rows {
+    while first > 0 && used + form.fields[first - 1].height() <= area.height {
         first -= 1;
         used += form.fields[first].height();
     }
-    let fields_bottom = inner.y + rows;
+    let bottom = area.y + area.height;
+    let mut y = area.y;
     for (i, field) in form.fields.iter().enumerate().skip(first) {
-        let fh = field.height().min(fields_bottom.saturating_sub(y));
+        let fh = field.height().min(bottom.saturating_sub(y));
         if fh == 0 {
             break;
         }
@@ -255,9 +287,16 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
         let mark = if field.required { "*" } else { "" };
         let label_style =
             if focused { Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD) } else { Style::default() };
-        let label = fit(&format!("{}{mark}", app.t(field.label)), usize::from(label_w));
-        frame.render_widget(Paragraph::new(Span::styled(label, label_style)), Rect::new(inner.x, y, label_w, 1));
-        let value_area = Rect::new(inner.x + label_w, y, value_w.saturating_sub(1), fh);
+        let label = match field.row {
+            Some(tag) => {
+                let blank = if form.is_blank_row(tag.table, tag.row) { "+" } else { "" };
+                format!("{blank}{}{} {}", app.t(tag.title), tag.row + 1, app.t(field.label))
+            }
+            None => format!("{}{mark}", app.t(field.label)),
+        };
+        let label = fit(&label, usize::from(label_w));
+        frame.render_widget(Paragraph::new(Span::styled(label, label_style)), Rect::new(area.x, y, label_w, 1));
+        let value_area = Rect::new(area.x + label_w, y, value_w.saturating_sub(1), fh);
         let vstyle = if focused {
             Style::default().fg(Color::White).add_modifier(Modifier::UNDERLINED)
         } else {
@@ -274,19 +313,13 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
             }
             _ => field.input.render(frame, value_area, vstyle, focused),
         }
-        let side = Rect::new(inner.x + label_w + value_w, y, inner.width.saturating_sub(label_w + value_w), 1);
+        let side_area = Rect::new(area.x + label_w + value_w, y, area.width.saturating_sub(label_w + value_w), 1);
         if let Some(e) = &field.error {
-            frame.render_widget(Paragraph::new(Span::styled(e.clone(), ERROR)), side);
-        } else if field.key == "social_style" {
-            let advice = kam_rules::SocialStyle::parse(&field.value()).map(|s| s.advice(app.lang)).unwrap_or_default();
-            frame.render_widget(Paragraph::new(Span::styled(advice, Style::default().fg(Color::Green))), side);
+            frame.render_widget(Paragraph::new(Span::styled(e.clone(), ERROR)), side_area);
+        } else if let Some(note) = side(field) {
+            frame.render_widget(Paragraph::new(note), side_area);
         }
         y += fh;
     }
-    if y < bottom {
-        frame.render_widget(
-            Paragraph::new(tail).wrap(Wrap { trim: false }),
-            Rect::new(inner.x, y, inner.width, bottom - y),
-        );
-    }
+    y - area.y
 }

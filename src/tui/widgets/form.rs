@@ -1,7 +1,7 @@
 //! Forms as a list of typed fields and a focus: each field validates itself
 //! as the user types (required text, dates, amounts, choices from a list).
 
-use chrono::{Days, NaiveDate};
+use chrono::{Days, NaiveDate, NaiveTime};
 use crossterm::event::{KeyCode, KeyEvent};
 use kam_rules::{Lang, Money};
 
@@ -19,6 +19,8 @@ pub enum FieldKind {
     Date,
     /// `50000`, `50,000.00`, `5万`.
     Amount,
+    /// `14:30`.
+    Time,
     /// One of a list, cycled with ←/→ or Space: (key, label).
     Choice {
         options: Vec<(String, String)>,
@@ -26,10 +28,21 @@ pub enum FieldKind {
     },
 }
 
+/// Where a field of a repeated row sits: the table, the row, and the
+/// table's short title for the label (`影响2 观点`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RowTag {
+    pub table: u8,
+    pub row: usize,
+    pub title: T,
+}
+
 /// One field of a form.
 #[derive(Clone, Debug)]
 pub struct Field {
     pub key: &'static str,
+    /// Set on the fields of a repeated row (a table of the form).
+    pub row: Option<RowTag>,
     pub label: T,
     pub kind: FieldKind,
     pub input: TextInput,
@@ -44,6 +57,7 @@ impl Field {
             key,
             label,
             kind: FieldKind::Text,
+            row: None,
             input: TextInput::new(value),
             initial: value.to_string(),
             required: false,
@@ -70,6 +84,20 @@ impl Field {
         Self { kind: FieldKind::Date, ..Self::text(key, label, &v) }
     }
 
+    pub fn time(key: &'static str, label: T, value: Option<NaiveTime>) -> Self {
+        let v = value.map(|t| t.format("%H:%M").to_string()).unwrap_or_default();
+        Self { kind: FieldKind::Time, ..Self::text(key, label, &v) }
+    }
+
+    /// A tick box: ☐ / ☑, toggled with Space or ←/→.
+    pub fn check(key: &'static str, label: T, value: bool, lang: Lang) -> Self {
+        let options = vec![
+            ("0".to_string(), T::Unticked.get(lang).to_string()),
+            ("1".to_string(), T::Ticked.get(lang).to_string()),
+        ];
+        Self::choice(key, label, options, Some(if value { "1" } else { "0" }.to_string()))
+    }
+
     pub fn amount(key: &'static str, label: T, value: Option<Money>) -> Self {
         let v = value.map(|m| m.to_string()).unwrap_or_default();
         Self { kind: FieldKind::Amount, ..Self::text(key, label, &v) }
@@ -82,10 +110,25 @@ impl Field {
             key,
             label,
             kind: FieldKind::Choice { options, index },
+            row: None,
             input: TextInput::default(),
             initial,
             required: false,
             error: None,
+        }
+    }
+
+    /// Puts the field in a repeated row.
+    pub fn in_row(mut self, tag: RowTag) -> Self {
+        self.row = Some(tag);
+        self
+    }
+
+    /// Nothing typed or chosen (a choice at its first option).
+    pub fn is_blank(&self) -> bool {
+        match &self.kind {
+            FieldKind::Choice { index, .. } => *index == 0,
+            _ => self.value().trim().is_empty(),
         }
     }
 
@@ -131,6 +174,7 @@ impl Field {
                 Some(T::BadDate.get(lang).to_string())
             }
             FieldKind::Amount if !v.is_empty() => Money::parse(&v).err().map(|e| e.message(lang)),
+            FieldKind::Time if !v.is_empty() && parse_time(&v).is_none() => Some(T::BadTime.get(lang).to_string()),
             _ => None,
         };
     }
@@ -208,6 +252,94 @@ impl Form {
         }
     }
 
+    /// The fields of row `row` of table `table`: a contiguous run.
+    pub fn row_span(&self, table: u8, row: usize) -> Option<std::ops::Range<usize>> {
+        let at = |f: &Field| f.row.is_some_and(|t| t.table == table && t.row == row);
+        let start = self.fields.iter().position(at)?;
+        let len = self.fields[start..].iter().take_while(|f| at(f)).count();
+        Some(start..start + len)
+    }
+
+    /// Rows table `table` has in the form.
+    pub fn row_count(&self, table: u8) -> usize {
+        self.fields.iter().filter_map(|f| f.row).filter(|t| t.table == table).map(|t| t.row + 1).max().unwrap_or(0)
+    }
+
+    /// Whether every field of a row is blank.
+    pub fn is_blank_row(&self, table: u8, row: usize) -> bool {
+        self.row_span(table, row).is_none_or(|r| self.fields[r].iter().all(Field::is_blank))
+    }
+
+    /// The value of column `key` in a row ("" when there is none).
+    pub fn cell(&self, table: u8, row: usize, key: &str) -> String {
+        self.row_span(table, row)
+            .and_then(|r| self.fields[r].iter().find(|f| f.key == key).map(Field::value))
+            .unwrap_or_default()
+    }
+
+    /// Inserts `fields` (tagged for row `at`) as row `at` of a table whose
+    /// rows are placed from field position `start` on when it has none;
+    /// later rows are renumbered.
+    pub fn insert_row(&mut self, table: u8, at: usize, start: usize, fields: Vec<Field>) {
+        let pos = match (self.row_span(table, at), at.checked_sub(1).and_then(|p| self.row_span(table, p))) {
+            (Some(r), _) => r.start,
+            (None, Some(prev)) => prev.end,
+            (None, None) => start.min(self.fields.len()),
+        };
+        for f in &mut self.fields {
+            if let Some(t) = f.row.as_mut().filter(|t| t.table == table && t.row >= at) {
+                t.row += 1;
+            }
+        }
+        let n = fields.len();
+        self.fields.splice(pos..pos, fields);
+        if self.focus >= pos {
+            self.focus += n;
+        }
+    }
+
+    /// Removes row `row` of a table; later rows are renumbered and the
+    /// focus stays on the same column of the row that takes its place.
+    pub fn remove_row(&mut self, table: u8, row: usize) {
+        let Some(span) = self.row_span(table, row) else { return };
+        let n = span.len();
+        let start = span.start;
+        self.fields.drain(span);
+        for f in &mut self.fields {
+            if let Some(t) = f.row.as_mut().filter(|t| t.table == table && t.row > row) {
+                t.row -= 1;
+            }
+        }
+        if self.focus >= start + n {
+            self.focus -= n;
+        }
+        self.focus = self.focus.min(self.fields.len().saturating_sub(1));
+    }
+
+    /// Swaps row `row` with the one `by` (±1) away; the focus moves with
+    /// it. `false` when there is no such row.
+    pub fn move_row(&mut self, table: u8, row: usize, by: isize) -> bool {
+        let Some(other) = row.checked_add_signed(by) else { return false };
+        let (Some(a), Some(b)) = (self.row_span(table, row), self.row_span(table, other)) else { return false };
+        let (first, second) = if a.start < b.start { (a.clone(), b) } else { (b, a.clone()) };
+        let offset = self.focus.checked_sub(a.start).filter(|o| *o < a.len());
+        let mut block: Vec<Field> = self.fields.drain(first.start..second.end).collect();
+        let tail = block.split_off(first.len());
+        let (head_rows, tail_rows) = (block, tail);
+        let mut merged = tail_rows;
+        merged.extend(head_rows);
+        for f in &mut merged {
+            if let Some(t) = f.row.as_mut() {
+                t.row = if t.row == row { other } else { row };
+            }
+        }
+        self.fields.splice(first.start..first.start, merged);
+        if let (Some(o), Some(moved)) = (offset, self.row_span(table, other)) {
+            self.focus = moved.start + o;
+        }
+        true
+    }
+
     /// Whether the focused field takes Enter and ↑/↓ itself.
     pub fn focus_is_lines(&self) -> bool {
         self.fields.get(self.focus).is_some_and(|f| matches!(f.kind, FieldKind::Lines(_)))
@@ -229,6 +361,11 @@ impl Form {
             f.error = Some(message.to_string());
         }
     }
+}
+
+/// Reads a time of day: `14:30`, `9:05`.
+pub fn parse_time(s: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(s.trim(), "%H:%M").ok()
 }
 
 /// Reads a date as people type it: ISO, `today`/`今天`, `+3d`/`-2d`.
@@ -261,6 +398,35 @@ mod tests {
         assert_eq!(parse_date("-23d", today), NaiveDate::from_ymd_opt(2026, 10, 31));
         assert_eq!(parse_date("2026-13-01", today), None);
         assert_eq!(parse_date("soon", today), None);
+    }
+
+    fn row(table: u8, row: usize, value: &str) -> Vec<Field> {
+        let tag = RowTag { table, row, title: T::FName };
+        vec![Field::text("a", T::FName, value).in_row(tag), Field::text("b", T::FName, "").in_row(tag)]
+    }
+
+    #[test]
+    fn rows_insert_remove_and_move_with_the_focus() {
+        let mut f = Form::new(T::NewAccount, vec![Field::text("x", T::FName, "head")]);
+        f.insert_row(0, 0, 1, row(0, 0, "one"));
+        f.insert_row(0, 1, 1, row(0, 1, "two"));
+        f.insert_row(0, 2, 1, row(0, 2, ""));
+        f.fields.push(Field::text("y", T::FName, "tail"));
+        assert_eq!(f.row_count(0), 3);
+        assert!(f.is_blank_row(0, 2) && !f.is_blank_row(0, 0));
+        f.focus = 4; // row 1, column b
+        assert!(f.move_row(0, 1, -1));
+        assert_eq!((f.cell(0, 0, "a"), f.cell(0, 1, "a")), ("two".into(), "one".into()));
+        assert_eq!(f.focus, 2, "focus moved with the row to row 0, column b");
+        assert!(!f.move_row(0, 0, -1), "nothing above the first row");
+        f.insert_row(0, 1, 1, row(0, 1, "mid"));
+        assert_eq!(f.focus, 2, "a row inserted below leaves the focus");
+        assert_eq!(f.cell(0, 2, "a"), "one", "later rows renumbered");
+        f.remove_row(0, 0);
+        assert_eq!(f.cell(0, 0, "a"), "mid");
+        assert_eq!(f.row_count(0), 3);
+        assert_eq!(f.fields.last().map(Field::value).as_deref(), Some("tail"));
+        assert_eq!(f.fields[0].value(), "head");
     }
 
     #[test]
