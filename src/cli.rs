@@ -44,6 +44,24 @@ pub enum Command {
     Import(ImportArgs),
     /// A rep's evaluation for a period (DESIGN §4.9)
     Report(ReportArgs),
+    /// Call plans and presentation plans
+    #[command(subcommand)]
+    Plan(PlanCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Write a call plan or presentation plan as Markdown, laid out like the paper form
+    Print(PlanPrintArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PlanPrintArgs {
+    /// The plan's id (the list shows it in the Markdown file name; kam export lists them all)
+    pub id: String,
+    /// Write to this file instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -372,6 +372,7 @@ catalogue! {
     KStartPresentation => "为该客户新建演讲计划", "start a presentation for this account";
     KPhoneLog => "记录电话", "log a call";
     BadTime => "时间格式应为 HH:MM", "Time must be HH:MM";
+    PlanNotFound => "没有 ID 为 {id} 的电话计划或演讲计划(或已在回收站中)", "No call plan or presentation with id {id} (or it is in the trash)";
 }
 
 impl T {

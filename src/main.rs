@@ -64,6 +64,10 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
             let mut store = commands::open_store(paths, config.user.as_deref(), true)?;
             commands::import::run(&ctx, &mut store, a)
         }
+        Some(Command::Plan(kam::cli::PlanCommand::Print(a))) => {
+            let store = commands::open_store_for_workbench(paths, config.user.as_deref())?;
+            commands::plan::print(&ctx, &store, a)
+        }
         Some(Command::Report(a)) => {
             let store = commands::open_store(paths, config.user.as_deref(), false)?;
             commands::report::run(&ctx, &store, a)

@@ -5,6 +5,7 @@ pub mod demo;
 pub mod discount;
 pub mod export;
 pub mod import;
+pub mod plan;
 pub mod report;
 pub mod rules;
 pub mod tier;

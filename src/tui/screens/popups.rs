@@ -294,7 +294,8 @@ pub fn draw_fields(
             }
             None => format!("{}{mark}", app.t(field.label)),
         };
-        let label = fit(&label, usize::from(label_w));
+        // One cell kept free between a cut label and the value.
+        let label = fit(&label, usize::from(label_w.saturating_sub(1)));
         frame.render_widget(Paragraph::new(Span::styled(label, label_style)), Rect::new(area.x, y, label_w, 1));
         let value_area = Rect::new(area.x + label_w, y, value_w.saturating_sub(1), fh);
         let vstyle = if focused {
