@@ -272,14 +272,14 @@ fn demo_export_import_export_is_identical() {
     let tmp = tempfile::tempdir().expect("tmp");
     let mut a = store(tmp.path(), "a.db");
     let opts = kam::commands::demo::Options {
-        accounts: 30,
+        accounts: 80,
         seed: 11,
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
     };
     kam::commands::demo::generate(&mut a, &kam_rules::Rules::default(), &opts).expect("demo");
     let first = tmp.path().join("first");
     let m1 = export(&a, &options(&first, Span::All, Lang::En, true)).expect("export");
-    assert_eq!(m1.files["accounts.csv"], 30);
+    assert_eq!(m1.files["accounts.csv"], 80);
     let mut b = store(tmp.path(), "b.db");
     merge_dir(&mut b, &first, false, &mut |_, _| {}).expect("merge");
     let second = tmp.path().join("second");
@@ -289,6 +289,13 @@ fn demo_export_import_export_is_identical() {
     for (name, text) in &t1 {
         assert!(t2[name] == *text, "{name} differs after the round trip");
     }
+    // The plans' repeated rows came through whole and in order.
+    let plans_a = a.list::<kam::model::CallPlan>(1000, 0).expect("plans");
+    let plans_b = b.list::<kam::model::CallPlan>(1000, 0).expect("plans");
+    assert!(plans_a.iter().any(|p| !p.influence.is_empty() && !p.introduction.is_empty() && !p.customer_participants.is_empty()));
+    assert_eq!(plans_a, plans_b, "call plans with participants, influence, questions and commitments");
+    let pres_a = a.list::<kam::model::Presentation>(1000, 0).expect("presentations");
+    assert_eq!(pres_a, b.list::<kam::model::Presentation>(1000, 0).expect("presentations"));
     let again = merge_dir(&mut b, &first, false, &mut |_, _| {}).expect("merge");
     for (kind, [inserted, updated, _, kept]) in &again.kinds {
         assert_eq!((*inserted, *updated, *kept), (0, 0, 0), "{kind}: a second merge adds nothing");
