@@ -292,7 +292,9 @@ fn demo_export_import_export_is_identical() {
     // The plans' repeated rows came through whole and in order.
     let plans_a = a.list::<kam::model::CallPlan>(1000, 0).expect("plans");
     let plans_b = b.list::<kam::model::CallPlan>(1000, 0).expect("plans");
-    assert!(plans_a.iter().any(|p| !p.influence.is_empty() && !p.introduction.is_empty() && !p.customer_participants.is_empty()));
+    assert!(plans_a
+        .iter()
+        .any(|p| !p.influence.is_empty() && !p.introduction.is_empty() && !p.customer_participants.is_empty()));
     assert_eq!(plans_a, plans_b, "call plans with participants, influence, questions and commitments");
     let pres_a = a.list::<kam::model::Presentation>(1000, 0).expect("presentations");
     assert_eq!(pres_a, b.list::<kam::model::Presentation>(1000, 0).expect("presentations"));

@@ -645,7 +645,8 @@ pub fn visit_for(p: &CallPlan, today: NaiveDate, user: &str) -> Visit {
             .filter_map(|c| c.contact_id.clone())
             .map(|contact_id| VisitContact { contact_id })
             .collect(),
-        date: p.call_date.unwrap_or(today),
+        // A call marked done before its planned day happened today.
+        date: p.call_date.map_or(today, |d| d.min(today)),
         kind,
         by: if p.sales_rep.trim().is_empty() { user.to_string() } else { p.sales_rep.clone() },
         by_manager: !p.manager.trim().is_empty() && p.our_participants.iter().any(|o| o.name == p.manager),
@@ -1109,7 +1110,9 @@ mod tests {
         assert_eq!(v.summary, "同意试点");
         assert_eq!(v.contacts, vec![VisitContact { contact_id: contact }]);
         assert_eq!((v.next_step.as_str(), v.next_date), ("内部评审", NaiveDate::from_ymd_opt(2026, 11, 28)));
-        let phone = visit_for(&CallPlan { location: String::new(), ..p }, today, "rep");
+        let phone = visit_for(&CallPlan { location: String::new(), ..p.clone() }, today, "rep");
         assert_eq!(phone.kind, VisitKind::Phone, "no location: it was a call");
+        let early = visit_for(&CallPlan { call_date: NaiveDate::from_ymd_opt(2026, 11, 30), ..p }, today, "rep");
+        assert_eq!(early.date, today, "done before the planned day: it happened today");
     }
 }

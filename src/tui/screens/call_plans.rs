@@ -162,7 +162,10 @@ fn checks(app: &App, ed: &PlanEditor) -> Vec<Line<'static>> {
     }
     ed.warnings
         .iter()
-        .map(|w| Line::from(Span::styled(format!("⚠ {}", w.message(app.lang)), Style::default().fg(Color::Yellow))))
+        // A no-break space keeps the mark on the message's first line when it wraps.
+        .map(|w| {
+            Line::from(Span::styled(format!("⚠\u{a0}{}", w.message(app.lang)), Style::default().fg(Color::Yellow)))
+        })
         .collect()
 }
 
