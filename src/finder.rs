@@ -60,6 +60,12 @@ struct AccountEntry {
     /// This account's contacts: `contacts[first_contact..][..contact_count]`.
     first_contact: u32,
     contact_count: u32,
+    /// Bit `n` set when a reading of a character of the name or short name
+    /// starts with letter `a + n`: a pinyin match can only start there, so
+    /// a one-letter query is answered from this alone.
+    letters: u32,
+    /// The same over the account's contacts' names.
+    contact_letters: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -116,6 +122,20 @@ fn uuid_of(id: &Id) -> u128 {
 
 fn id_of(n: u128) -> Id {
     Id::from_uuid(uuid::Uuid::from_u128(n))
+}
+
+/// The bit of a lowercase ASCII letter.
+fn letter_bit(b: u8) -> Option<u32> {
+    b.is_ascii_lowercase().then(|| 1u32 << (b - b'a'))
+}
+
+/// The letters a reading of a character in `groups` starts with, as bits.
+fn letters(groups: &str) -> u32 {
+    groups
+        .split([' ', ','])
+        .filter_map(|r| r.bytes().next())
+        .filter_map(|b| letter_bit(b.to_ascii_lowercase()))
+        .fold(0, |m, b| m | b)
 }
 
 /// Where a match can start in a groups string: see [`AccountEntry::py_starts`].
@@ -227,6 +247,10 @@ fn text_match(hay: &str, needle: &str) -> bool {
 struct Prepared {
     query: Query,
     fuzzy: Option<Pattern>,
+    /// For a pinyin query, the bit of its first letter (see `AccountEntry::letters`).
+    first_bit: Option<u32>,
+    /// The query is one letter: the letter bits answer it.
+    one_letter: bool,
 }
 
 impl Prepared {
@@ -238,7 +262,11 @@ impl Prepared {
             _ => None,
         }
         .map(|f| Pattern::new(&f, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy));
-        Self { query, fuzzy }
+        let (first_bit, one_letter) = match &query {
+            Query::Pinyin(q) => (q.bytes().next().and_then(letter_bit), q.len() == 1),
+            _ => (None, false),
+        };
+        Self { query, fuzzy, first_bit, one_letter }
     }
 }
 
@@ -317,7 +345,15 @@ impl SearchIndex {
             &initials,
             &a.phone_digits,
         ]);
-        let entry = AccountEntry { id: uuid_of(&a.id), start, lens, first_contact: 0, contact_count: 0 };
+        let entry = AccountEntry {
+            id: uuid_of(&a.id),
+            start,
+            lens,
+            first_contact: 0,
+            contact_count: 0,
+            letters: letters(&py) | letters(&short_py),
+            contact_letters: 0,
+        };
         let slot = u32::try_from(self.accounts.len()).unwrap_or(u32::MAX);
         self.slot_of.insert(entry.id, slot);
         self.accounts.push(entry);
@@ -341,6 +377,7 @@ impl SearchIndex {
                 a.first_contact = at;
             }
             a.contact_count += 1;
+            a.contact_letters |= letters(&py);
         }
     }
 
@@ -460,16 +497,31 @@ impl SearchIndex {
         let mut contacts_found = 0;
         for &slot in slots {
             let Some(a) = self.accounts.get(slot as usize) else { continue };
-            let exact = self.exact(p, a);
+            // A pinyin match starts at a reading that starts with the
+            // query's first letter: without one, no need to look further.
+            let exact = match p.first_bit {
+                Some(b) if a.letters & b == 0 => false,
+                Some(_) if p.one_letter => true,
+                _ => self.exact(p, a),
+            };
+            let may_contact = a.contact_count > 0 && p.first_bit.is_none_or(|b| a.contact_letters & b != 0);
             // Only the first few contact hits are shown: an account found
-            // by itself needs its contacts looked at only until then.
-            let contact = if exact && contacts_found >= CONTACT_HITS { None } else { self.matching_contact(p, a) };
+            // by itself needs its contacts looked at only until then, and
+            // for one letter the bits say whether a contact matches.
+            let (contact, via_contact) = if !may_contact || (exact && contacts_found >= CONTACT_HITS) {
+                (None, false)
+            } else if p.one_letter && contacts_found >= CONTACT_HITS {
+                (None, true)
+            } else {
+                let c = self.matching_contact(p, a);
+                (c, c.is_some())
+            };
             if contact.is_some() {
                 contacts_found += 1;
             }
             if exact {
                 out.push((HitKind::Exact, slot, 0, contact));
-            } else if contact.is_some() {
+            } else if via_contact {
                 out.push((HitKind::Contact, slot, 0, contact));
             } else if let Some(pattern) = &p.fuzzy {
                 let hay = match &p.query {
@@ -584,6 +636,34 @@ mod tests {
         let c = account("Acme Trading Ltd", "", "");
         let z = contact(&b, "曾志伟", "13800138000");
         SearchIndex::build(&[c, a, b], &[z])
+    }
+
+    /// The letter bits answer exactly what a scan of the readings would.
+    #[test]
+    fn letter_bits_agree_with_the_readings() {
+        let names = ["曾志伟", "单田芳", "重庆长安", "Acme Trading", "乐乐天", "行长", "x光机厂", "与众不同"];
+        let accounts: Vec<IndexAccount> = names.iter().map(|n| account(n, "", "")).collect();
+        let contacts: Vec<IndexContact> =
+            accounts.iter().zip(names.iter().rev()).map(|(a, n)| contact(a, n, "")).collect();
+        let ix = SearchIndex::build(&accounts, &contacts);
+        for l in 'a'..='z' {
+            let q = l.to_string();
+            let p = Prepared::new(&q);
+            let fast = ix.find(&q, None);
+            let (mut own, mut via) = (Vec::new(), Vec::new());
+            for &slot in &ix.order {
+                let a = &ix.accounts[slot as usize];
+                if ix.exact(&p, a) {
+                    own.push(slot);
+                } else if ix.matching_contact(&p, a).is_some() {
+                    via.push(slot);
+                }
+            }
+            own.extend(via);
+            assert_eq!(fast.accounts, own, "letter {l}");
+        }
+        assert!(names.iter().any(|n| n.starts_with('重')), "重 reads zhong and chong");
+        assert!(!ix.find("c", None).accounts.is_empty() && !ix.find("z", None).accounts.is_empty());
     }
 
     #[test]

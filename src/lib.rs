@@ -11,5 +11,6 @@ pub mod finder;
 pub mod i18n;
 pub mod model;
 pub mod paths;
+pub mod safe_text;
 pub mod store;
 pub mod tui;

@@ -29,9 +29,10 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            eprintln!("kam: {}: {}", T::ErrorPrefix.get(lang), f.message);
+            // Messages can quote what a file or field held: shown, never sent raw.
+            eprintln!("kam: {}: {}", T::ErrorPrefix.get(lang), kam::safe_text::lines(&f.message));
             if let Some(h) = f.hint {
-                eprintln!("kam: {}: {h}", T::HintPrefix.get(lang));
+                eprintln!("kam: {}: {}", T::HintPrefix.get(lang), kam::safe_text::lines(&h));
             }
             ExitCode::from(f.code)
         }

@@ -131,3 +131,13 @@ fn rules_prints_a_file_that_checks_and_user_rules_apply() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("rules.toml: line 2"), "{}", stderr(&o));
 }
+
+#[test]
+fn an_escape_sequence_in_an_argument_is_shown_not_sent() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let o = kam(dir.path(), &["tier", "--annual", "5\u{1b}[2J\u{202E}万"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{202E}'), "{err:?}");
+    assert!(err.contains("␛[2J"), "the escape is shown as a symbol: {err}");
+}

@@ -18,3 +18,5 @@ pub mod worker;
 mod tests;
 #[cfg(test)]
 mod tests_plans;
+#[cfg(test)]
+mod tests_safety;

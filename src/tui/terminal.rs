@@ -57,10 +57,14 @@ pub fn restore() {
 }
 
 fn install_panic_hook() {
-    let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
-        previous(info);
+        // The message may quote a field's text: printed safe, never raw.
+        eprintln!("{}", crate::safe_text::lines(&info.to_string()));
+        let trace = std::backtrace::Backtrace::capture();
+        if trace.status() == std::backtrace::BacktraceStatus::Captured {
+            eprintln!("{}", crate::safe_text::lines(&trace.to_string()));
+        }
     }));
 }
 

@@ -36,6 +36,8 @@ pub fn draw(app: &App, frame: &mut Frame) {
     }
     draw_status(app, frame, status);
     popups::draw(app, frame, area);
+    // Whatever a field holds, no escape sequence or bidi override reaches the terminal.
+    crate::safe_text::buffer(frame.buffer_mut());
 }
 
 fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
