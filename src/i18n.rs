@@ -372,6 +372,11 @@ catalogue! {
     KStartPresentation => "为该客户新建演讲计划", "start a presentation for this account";
     KPhoneLog => "记录电话", "log a call";
     BadTime => "时间格式应为 HH:MM", "Time must be HH:MM";
+    DraftTitle => "上次未保存的表单", "A form kept from last time";
+    DraftBody => "kam 上次因内部错误停止时,表单「{form}」还没有保存({at})。", "kam stopped on an internal error while the form \"{form}\" was open and unsaved ({at}).";
+    DraftKeys => "Enter 恢复并继续编辑 · d 丢弃 · Esc 稍后再说", "Enter restores it to go on · d discards it · Esc decides later";
+    InternalStop => "kam 因内部错误停止(没有打开的表单需要保存)", "kam stopped on an internal error (no open form to keep)";
+    DraftKept => "kam 因内部错误停止;打开的表单已保存为草稿 {path},下次启动时可恢复", "kam stopped on an internal error; the open form is kept as a draft in {path} and offered at the next start";
     PlanNotFound => "没有 ID 为 {id} 的电话计划或演讲计划(或已在回收站中)", "No call plan or presentation with id {id} (or it is in the trash)";
 }
 

@@ -112,3 +112,62 @@ fn create_find_and_add_a_contact_in_the_real_binary() {
     assert!(s.alive());
     assert!(Path::new(&db).exists());
 }
+
+/// A panic while a form is open (injected with KAM_FAULT_PANIC_KEY): the
+/// terminal comes back with a message naming the draft, and the next start
+/// offers the form again with what was typed.
+#[test]
+fn a_crash_keeps_the_open_form_as_a_draft() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("tmux not installed: skipping the terminal test");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("kam.db");
+    let cfg = dir.path().join("cfg");
+    std::fs::create_dir_all(cfg.join("kam")).expect("cfg");
+    std::fs::write(cfg.join("kam").join("config.toml"), "user = \"王芳\"\n").expect("config");
+    let bin = env!("CARGO_BIN_EXE_kam");
+    let name = format!("kamcrash{}", std::process::id());
+    let run = format!(
+        "env XDG_CONFIG_HOME={} HOME={} KAM_FAULT_PANIC_KEY=F12 {bin} --db {} --lang en",
+        cfg.display(),
+        dir.path().display(),
+        db.display()
+    );
+    let cmd = format!("{run}; echo EXITED $?; sleep 30");
+    let ok = Command::new("tmux")
+        .args(["new-session", "-d", "-s", &name, "-x", "120", "-y", "40", &cmd])
+        .status()
+        .expect("tmux new-session");
+    assert!(ok.success());
+    let s = Session(name.clone());
+    s.wait_for("Welcome to kam");
+    s.keys(&["b"]);
+    s.keys(&["n"]);
+    s.wait_for("New account");
+    s.text("宁波海天塑机集团");
+    s.keys(&["F12"]);
+    let screen = s.wait_for("EXITED 1");
+    assert!(screen.contains("draft") && screen.contains("kam.db.draft.json"), "{screen}");
+    assert!(!screen.contains("New account"), "the terminal was restored:\n{screen}");
+    drop(s);
+
+    let name = format!("kamcrash2{}", std::process::id());
+    let ok = Command::new("tmux")
+        .args(["new-session", "-d", "-s", &name, "-x", "120", "-y", "40", &format!("{run}; echo EXITED $?; sleep 30")])
+        .status()
+        .expect("tmux new-session");
+    assert!(ok.success());
+    let s = Session(name);
+    s.wait_for("A form kept from last time");
+    s.keys(&["Enter"]);
+    let screen = s.wait_for("宁波海天塑机集团");
+    assert!(screen.contains("New account"), "{screen}");
+    s.keys(&["C-s"]);
+    s.wait_for("Contacts");
+    s.keys(&["Escape"]);
+    s.keys(&["q"]);
+    s.wait_for("EXITED 0");
+    assert!(!dir.path().join("kam.db.draft.json").exists());
+}

@@ -194,6 +194,8 @@ pub enum Popup {
     },
     /// Asked on an empty database: fill with demo data, or start blank.
     Welcome,
+    /// A form kept when kam stopped on an internal error, offered back.
+    Draft(Box<super::draft::Draft>),
     /// The fifteen alliance behaviours of a contact, ticked with the day observed.
     Alliance {
         contact: Box<Contact>,
@@ -298,6 +300,9 @@ impl App {
     /// On the first start: the settings popup (name, role, language), and on
     /// an empty file the offer of demo data.
     pub fn first_start(&mut self, config_exists: bool) {
+        if self.offer_draft() {
+            return;
+        }
         if matches!(self.store.is_empty(), Ok(true)) {
             self.popup = Some(Popup::Welcome);
         } else if !config_exists {
@@ -350,6 +355,12 @@ impl App {
     }
 
     pub(super) fn key(&mut self, key: KeyEvent) {
+        // Fault injection for the crash tests: with KAM_FAULT_PANIC_KEY=F12
+        // in the environment, F12 panics as a bug would.
+        assert!(
+            !(key.code == KeyCode::F(12) && std::env::var("KAM_FAULT_PANIC_KEY").is_ok_and(|v| v == "F12")),
+            "fault injected by KAM_FAULT_PANIC_KEY"
+        );
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
             self.quit = true;
             return;
@@ -678,6 +689,18 @@ impl App {
         let Some(popup) = self.popup.take() else { return };
         self.popup = match popup {
             Popup::Help => None,
+            Popup::Draft(d) => match key.code {
+                KeyCode::Enter => {
+                    self.restore_draft(*d);
+                    self.popup.take()
+                }
+                KeyCode::Char('d' | 'D') => {
+                    self.discard_draft();
+                    None
+                }
+                KeyCode::Esc => None,
+                _ => Some(Popup::Draft(d)),
+            },
             Popup::Welcome => match key.code {
                 KeyCode::Char('d' | 'D') => {
                     self.fill_demo();
@@ -1196,7 +1219,7 @@ pub fn outstanding(o: &Order) -> Money {
     o.net_amount - paid
 }
 
-fn apply_account(f: &Form, a: &mut Account) {
+pub(super) fn apply_account(f: &Form, a: &mut Account) {
     a.name = f.text("name").trim().to_string();
     a.short_name = f.text("short_name");
     a.phone = f.text("phone");
@@ -1216,7 +1239,7 @@ fn apply_account(f: &Form, a: &mut Account) {
     a.notes = f.text("notes");
 }
 
-fn apply_contact(f: &Form, c: &mut Contact, today: NaiveDate) {
+pub(super) fn apply_contact(f: &Form, c: &mut Contact, today: NaiveDate) {
     c.name = f.text("name").trim().to_string();
     c.company = f.text("company");
     c.title = f.text("title");

@@ -5,6 +5,7 @@
 pub mod account_list;
 pub mod app;
 pub mod archive;
+pub mod draft;
 pub mod plans;
 pub mod run;
 pub mod screens;

@@ -795,7 +795,7 @@ impl App {
     }
 
     /// Shows `plan` in its tab's editor, with its account's contacts.
-    fn edit_plan(&mut self, tab: Tab, plan: Plan) {
+    pub(super) fn edit_plan(&mut self, tab: Tab, plan: Plan) {
         let Ok(account) = self.store.get::<crate::model::Account>(plan.account_id()).map(|a| a.name) else {
             self.message = Some(T::PlanNoSuchAccount.get(self.lang).to_string());
             return;

@@ -23,3 +23,46 @@ fn escape_sequences_and_bidi_overrides_in_a_name_are_shown_not_sent() {
     let text: String = buf.content.iter().map(ratatui::buffer::Cell::symbol).collect();
     assert!(!text.contains('\u{1b}'), "no raw escape in the detail");
 }
+
+#[test]
+fn a_form_open_at_a_crash_comes_back_at_the_next_start() {
+    use crossterm::event::KeyCode;
+
+    use super::app::{App, Popup};
+    use super::tests::{press, seeded, typed};
+
+    let (dir, mut app) = seeded(Lang::Zh);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('e'));
+    for _ in 0..40 {
+        let Some(Popup::Form(f)) = &app.popup else { panic!("form") };
+        if f.form.fields[f.form.focus].key == "notes" {
+            break;
+        }
+        press(&mut app, KeyCode::Tab);
+    }
+    typed(&mut app, "客户要求下周回电");
+    let path = app.keep_draft().expect("a draft is written");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "customer data: private");
+    }
+    let paths = app.paths.clone();
+    drop(app);
+
+    // The next start offers it; Enter reopens the form with the text typed.
+    let store = crate::store::Store::open(&paths.db).expect("open");
+    let config = crate::config::Config { user: Some("王芳".into()), ..crate::config::Config::default() };
+    let mut next = App::new(store, paths, config, kam_rules::Rules::default(), Lang::Zh, super::tests::today());
+    next.reload_list(None);
+    next.first_start(true);
+    assert!(matches!(next.popup, Some(Popup::Draft(_))), "offered at the start");
+    press(&mut next, KeyCode::Enter);
+    let Some(Popup::Form(f)) = &next.popup else { panic!("the form is back") };
+    assert!(f.form.text("notes").ends_with("客户要求下周回电"), "{}", f.form.text("notes"));
+    assert!(f.form.changed(), "still unsaved: Esc asks before dropping it");
+    assert!(!path.exists(), "the draft file is gone once restored");
+    drop(dir);
+}

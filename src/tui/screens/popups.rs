@@ -99,6 +99,17 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             lines.push(Line::from(Span::styled(app.t(keys), Style::default().fg(Color::DarkGray))));
             frame.render_widget(Paragraph::new(lines).block(block), r);
         }
+        Popup::Draft(d) => {
+            let r = centered(area, 72, 8);
+            frame.render_widget(Clear, r);
+            let block = Block::default().borders(Borders::ALL).title(app.t(T::DraftTitle));
+            let text = vec![
+                Line::from(T::DraftBody.fill(app.lang, &[("form", &d.title), ("at", &d.at)])),
+                Line::from(""),
+                Line::from(Span::styled(app.t(T::DraftKeys), Style::default().fg(Color::Yellow))),
+            ];
+            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(block), r);
+        }
         Popup::Welcome => {
             let r = centered(area, 64, 9);
             frame.render_widget(Clear, r);

@@ -340,6 +340,21 @@ impl Form {
         true
     }
 
+    /// Puts `value` in the field `key` as if typed (a choice takes the
+    /// option with that key); the field still counts as changed.
+    pub fn set_value(&mut self, key: &str, value: &str) {
+        let Some(f) = self.fields.iter_mut().find(|f| f.key == key && f.row.is_none()) else { return };
+        match &mut f.kind {
+            FieldKind::Choice { options, index } => {
+                if let Some(i) = options.iter().position(|(k, _)| k == value) {
+                    *index = i;
+                }
+            }
+            FieldKind::Lines(t) => **t = TextLines::new(value),
+            _ => f.input = TextInput::new(value),
+        }
+    }
+
     /// Whether the focused field takes Enter and ↑/↓ itself.
     pub fn focus_is_lines(&self) -> bool {
         self.fields.get(self.focus).is_some_and(|f| matches!(f.kind, FieldKind::Lines(_)))

@@ -1,0 +1,178 @@
+//! The open form, kept when kam stops on an internal error (a panic): the
+//! event loop catches the panic, writes what was typed next to the database
+//! (mode 0600: it holds customer data) and the next start offers it back.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::app::{App, Editing, Popup, Section, Tab};
+use super::plans::Plan;
+use crate::i18n::T;
+use crate::model::{Account, CallPlan, Contact, Order, Presentation, Visit};
+
+/// What the draft was a form of, with the record as typed so far.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum DraftForm {
+    Account(Box<Account>),
+    Contact(Box<Contact>),
+    Visit(Box<Visit>),
+    Order(Box<Order>),
+    Archive { account: Box<Account>, index: Option<usize> },
+    CallPlan(Box<CallPlan>),
+    Presentation(Box<Presentation>),
+}
+
+/// A form kept across a crash.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Draft {
+    /// The form's title as it was shown.
+    pub title: String,
+    pub form: DraftForm,
+    /// Every field's text by key (fields of repeated rows are in the record).
+    pub values: Vec<(String, String)>,
+    /// When it was kept (local time, for the offer).
+    pub at: String,
+}
+
+/// `kam.db` → `kam.db.draft.json`, beside the database.
+pub fn path_for(db: &Path) -> PathBuf {
+    let mut name = db.file_name().map(std::ffi::OsStr::to_os_string).unwrap_or_default();
+    name.push(".draft.json");
+    db.with_file_name(name)
+}
+
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options.open(path)?;
+    std::io::Write::write_all(&mut f, text.as_bytes())?;
+    f.sync_all()
+}
+
+impl App {
+    /// The form open now, as a draft (none when no form is open).
+    pub fn draft(&self) -> Option<Draft> {
+        let today = self.today;
+        if let Some(ed) = self.plans.list(self.tab).and_then(|l| l.editor.as_deref()) {
+            let form = match ed.collect(today) {
+                Plan::Call(p) => DraftForm::CallPlan(p),
+                Plan::Presentation(p) => DraftForm::Presentation(p),
+            };
+            return Some(Self::draft_of(self.t(ed.form.title), form, &ed.form));
+        }
+        let Some(Popup::Form(f)) = &self.popup else { return None };
+        let form = match &f.editing {
+            Editing::Account(a) => {
+                let mut a = (**a).clone();
+                super::app::apply_account(&f.form, &mut a);
+                DraftForm::Account(Box::new(a))
+            }
+            Editing::Contact(c) => {
+                let mut c = (**c).clone();
+                super::app::apply_contact(&f.form, &mut c, today);
+                DraftForm::Contact(Box::new(c))
+            }
+            Editing::Visit(v) => DraftForm::Visit(v.clone()),
+            Editing::Order(o) => DraftForm::Order(o.clone()),
+            Editing::Archive { account, index } => DraftForm::Archive { account: account.clone(), index: *index },
+            Editing::Quote(_) | Editing::Settings => return None,
+        };
+        Some(Self::draft_of(self.t(f.form.title), form, &f.form))
+    }
+
+    fn draft_of(title: &str, form: DraftForm, f: &super::widgets::form::Form) -> Draft {
+        Draft {
+            title: title.to_string(),
+            form,
+            values: f.fields.iter().filter(|x| x.row.is_none()).map(|x| (x.key.to_string(), x.value())).collect(),
+            at: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
+        }
+    }
+
+    /// Writes the open form beside the database; the path when one was written.
+    pub fn keep_draft(&self) -> Option<PathBuf> {
+        let draft = self.draft()?;
+        let path = path_for(&self.paths.db);
+        let text = serde_json::to_string_pretty(&draft).ok()?;
+        write_private(&path, &text).ok().map(|()| path)
+    }
+
+    /// On start: a draft kept by an earlier run is offered back.
+    pub fn offer_draft(&mut self) -> bool {
+        let path = path_for(&self.paths.db);
+        let Ok(text) = std::fs::read_to_string(&path) else { return false };
+        match serde_json::from_str::<Draft>(&text) {
+            Ok(d) => {
+                self.popup = Some(Popup::Draft(Box::new(d)));
+                true
+            }
+            Err(e) => {
+                self.message = Some(format!("{}: {}: {e}", T::ErrorPrefix.get(self.lang), path.display()));
+                false
+            }
+        }
+    }
+
+    /// Enter on the offer: the form reopened with what was typed; the
+    /// file is removed (a new crash keeps a new one).
+    pub(super) fn restore_draft(&mut self, d: Draft) {
+        let _ = std::fs::remove_file(path_for(&self.paths.db));
+        match d.form {
+            // The form opens on the stored record (or a blank one) and the
+            // draft's text goes over it, so it counts as unsaved changes.
+            DraftForm::Account(a) => {
+                let base = if a.meta.is_new() {
+                    Account { meta: a.meta.clone(), ..Account::default() }
+                } else {
+                    self.open_detail(&a.meta.id, Section::Company);
+                    self.store.get::<Account>(&a.meta.id).unwrap_or(*a)
+                };
+                self.open_account_form(base);
+                self.fill_draft_values(&d.values);
+            }
+            DraftForm::Contact(c) => {
+                self.open_detail(&c.account_id, Section::Contacts);
+                let base = if c.meta.is_new() {
+                    Contact { meta: c.meta.clone(), account_id: c.account_id.clone(), ..Contact::default() }
+                } else {
+                    self.store.get::<Contact>(&c.meta.id).unwrap_or(*c)
+                };
+                self.open_contact_form(base);
+                self.fill_draft_values(&d.values);
+            }
+            DraftForm::Visit(v) => {
+                self.open_detail(&v.account_id, Section::Visits);
+                self.open_visit_form(v.kind);
+                self.fill_draft_values(&d.values);
+            }
+            DraftForm::Order(o) => {
+                self.open_detail(&o.account_id, Section::Orders);
+                self.open_order_form(false);
+                self.fill_draft_values(&d.values);
+            }
+            DraftForm::Archive { account, index } => {
+                self.open_detail(&account.meta.id, Section::Archive);
+                self.open_archive_form(index);
+                self.fill_draft_values(&d.values);
+            }
+            DraftForm::CallPlan(p) => self.edit_plan(Tab::CallPlans, Plan::Call(p)),
+            DraftForm::Presentation(p) => self.edit_plan(Tab::Presentations, Plan::Presentation(p)),
+        }
+    }
+
+    /// `d` on the offer: the draft deleted.
+    pub(super) fn discard_draft(&mut self) {
+        let _ = std::fs::remove_file(path_for(&self.paths.db));
+    }
+
+    fn fill_draft_values(&mut self, values: &[(String, String)]) {
+        if let Some(Popup::Form(f)) = &mut self.popup {
+            for (k, v) in values {
+                f.form.set_value(k, v);
+            }
+        }
+    }
+}
