@@ -375,6 +375,10 @@ catalogue! {
     DraftTitle => "上次未保存的表单", "A form kept from last time";
     DraftBody => "kam 上次因内部错误停止时,表单「{form}」还没有保存({at})。", "kam stopped on an internal error while the form \"{form}\" was open and unsaved ({at}).";
     DraftKeys => "Enter 恢复并继续编辑 · d 丢弃 · Esc 稍后再说", "Enter restores it to go on · d discards it · Esc decides later";
+    StatusReadOnly => "只读:可以查看,不能保存", "READ-ONLY: view only, nothing can be saved";
+    SaveReadOnly => "没有保存:{path} 是只读的(文件、文件夹或磁盘)。表单里的内容还在;把文件复制到可写的文件夹后再编辑。", "Not saved: {path} is read-only (the file, its folder or its disk). The form keeps what you typed; copy the file to a writable folder to edit.";
+    SaveDiskFull => "没有保存:磁盘已满({path})。表单里的内容还在,文件保持原样;腾出空间后再按 Ctrl-S。", "Not saved: the disk is full ({path}). The form keeps what you typed and the file is as before; free some space and press Ctrl-S again.";
+    SaveBusy => "没有保存:另一个程序一直锁着 {path}。表单里的内容还在;稍后再按 Ctrl-S。", "Not saved: another program kept {path} locked. The form keeps what you typed; press Ctrl-S again in a moment.";
     InternalStop => "kam 因内部错误停止(没有打开的表单需要保存)", "kam stopped on an internal error (no open form to keep)";
     DraftKept => "kam 因内部错误停止;打开的表单已保存为草稿 {path},下次启动时可恢复", "kam stopped on an internal error; the open form is kept as a draft in {path} and offered at the next start";
     PlanNotFound => "没有 ID 为 {id} 的电话计划或演讲计划(或已在回收站中)", "No call plan or presentation with id {id} (or it is in the trash)";

@@ -49,6 +49,7 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
         Some(Command::Rules(a)) => commands::rules::run(&ctx, paths, a),
         Some(Command::Demo(a)) => {
             let mut store = commands::open_store(paths, config.user.as_deref(), false)?;
+            commands::require_writable(&store)?;
             commands::demo::run(&ctx, &mut store, a)
         }
         Some(Command::Check) => {
@@ -63,6 +64,7 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
         }
         Some(Command::Import(a)) => {
             let mut store = commands::open_store(paths, config.user.as_deref(), true)?;
+            commands::require_writable(&store)?;
             commands::import::run(&ctx, &mut store, a)
         }
         Some(Command::Plan(kam::cli::PlanCommand::Print(a))) => {

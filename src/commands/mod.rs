@@ -100,6 +100,15 @@ pub fn open_store_for_workbench(
     with_user(store, paths, user, false)
 }
 
+/// For a command that writes: a read-only file is refused up front, with why.
+pub fn require_writable(store: &crate::store::Store) -> Result<(), Failure> {
+    if store.read_only() {
+        let path = store.path().display().to_string();
+        return Err(Failure::failed(crate::store::StoreError::ReadOnly { path }.to_string()));
+    }
+    Ok(())
+}
+
 fn with_user(
     mut store: crate::store::Store,
     paths: &crate::paths::Paths,
@@ -111,7 +120,8 @@ fn with_user(
     if let Some(u) = user.map(str::to_string).filter(|u| !u.trim().is_empty()).or_else(login) {
         store.set_user(u);
     }
-    if backup {
+    // A read-only file is not backed up: nothing will change it.
+    if backup && !store.read_only() {
         store
             .daily_backup(&paths.backups, chrono::Local::now().date_naive())
             .map_err(|e| Failure::failed(e.to_string()))?;

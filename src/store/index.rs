@@ -64,13 +64,23 @@ impl Store {
     /// [`Store::open`] first; this only reads what that left.
     pub fn open_reader(&self) -> Result<Self, StoreError> {
         let shown = self.shown();
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = rusqlite::Connection::open_with_flags(&self.path, flags)
-            .map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
-        let reader = Self { conn, path: self.path.clone(), user: default_user() };
-        reader.conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| reader.err("busy_timeout", e))?;
-        reader.conn.pragma_update(None, "query_only", "ON").map_err(|e| reader.err("query_only", e))?;
-        Ok(reader)
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        // A file on a read-only disk may need `immutable` (no WAL index can be made).
+        let tries: &[&str] = if self.read_only { &["mode=ro", "immutable=1"] } else { &["mode=ro"] };
+        let mut last = None;
+        for how in tries {
+            let uri = format!("file:{}?{how}", super::uri_path(&self.path));
+            let conn = rusqlite::Connection::open_with_flags(&uri, flags)
+                .map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
+            let reader = Self { conn, path: self.path.clone(), user: default_user(), read_only: true };
+            reader.conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| reader.err("busy_timeout", e))?;
+            reader.conn.pragma_update(None, "query_only", "ON").map_err(|e| reader.err("query_only", e))?;
+            match reader.conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0)) {
+                Ok(_) => return Ok(reader),
+                Err(e) => last = Some(reader.err("opening a reader", e)),
+            }
+        }
+        Err(last.unwrap_or(StoreError::ReadOnly { path: shown }))
     }
 
     /// Every live account's searchable columns, in list order, to `each`.

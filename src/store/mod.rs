@@ -93,6 +93,10 @@ pub enum StoreError {
     BadValue { table: &'static str, column: String, id: String, detail: String },
     #[error("{context}: {detail}")]
     Sql { context: String, detail: String },
+    #[error("{path} is read-only (the file, its folder or the disk it is on): everything can be read but nothing can be saved; copy it to a writable folder to edit")]
+    ReadOnly { path: String },
+    #[error("{path} is read-only and was written by an older kam (schema version {found}); it cannot be upgraded where it is: copy it to a writable folder")]
+    ReadOnlyOld { path: String, found: u32 },
 }
 
 /// An open kam database.
@@ -100,6 +104,9 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     user: String,
+    /// The file, its folder or its medium cannot be written: everything
+    /// reads, every write is refused with [`StoreError::ReadOnly`].
+    read_only: bool,
 }
 
 impl std::fmt::Debug for Store {
@@ -154,10 +161,48 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
-        let mut store = Self { conn, path: path.to_path_buf(), user: default_user() };
-        store.prepare(check)?;
+        // SQLite opens a write-protected file for reading only, silently.
+        if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            drop(conn);
+            return Self::open_read_only(path, check);
+        }
+        let mut store = Self { conn, path: path.to_path_buf(), user: default_user(), read_only: false };
+        match store.prepare(check) {
+            // The folder refuses the -wal and -shm files: read it as it is.
+            Err(StoreError::ReadOnly { .. }) => {
+                drop(store);
+                return Self::open_read_only(path, check);
+            }
+            r => r?,
+        }
         store.purge_trash_with(now, check)?;
         Ok(store)
+    }
+
+    /// Opens a file that cannot be written: read-only, or immutable when
+    /// not even the WAL index can be created (a read-only disk). Nothing is
+    /// written, the schema is not migrated, the trash is not purged.
+    fn open_read_only(path: &Path, check: bool) -> Result<Self, StoreError> {
+        let shown = path.display().to_string();
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let mut last = StoreError::ReadOnly { path: shown.clone() };
+        for how in ["mode=ro", "immutable=1"] {
+            let uri = format!("file:{}?{how}", uri_path(path));
+            let conn = Connection::open_with_flags(&uri, flags)
+                .map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
+            let mut store = Self { conn, path: path.to_path_buf(), user: default_user(), read_only: true };
+            match store.prepare(check) {
+                Ok(()) => return Ok(store),
+                Err(e @ StoreError::ReadOnly { .. }) => last = e,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last)
+    }
+
+    /// Whether the file can only be read (see [`StoreError::ReadOnly`]).
+    pub fn read_only(&self) -> bool {
+        self.read_only
     }
 
     /// Pragmas, checks and migrations, in an order that leaves a refused file
@@ -198,6 +243,12 @@ impl Store {
         }
         if check {
             self.quick_check()?;
+        }
+        if self.read_only {
+            if found < schema::LATEST {
+                return Err(StoreError::ReadOnlyOld { path: self.shown(), found });
+            }
+            return self.conn.pragma_update(None, "query_only", "ON").map_err(|e| self.err("query_only", e));
         }
         let mode: String =
             self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(|e| self.open_err(e))?;
@@ -264,6 +315,7 @@ impl Store {
         match e.sqlite_error_code() {
             Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path: self.shown(), detail: e.to_string() },
             Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt { path: self.shown(), detail: e.to_string() },
+            Some(ErrorCode::CannotOpen) => StoreError::ReadOnly { path: self.shown() },
             _ => self.err("opening", e),
         }
     }
@@ -284,8 +336,23 @@ fn sql_error(path: &Path, context: &str, e: &rusqlite::Error) -> StoreError {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy { path: shown },
         Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt { path: shown, detail: e.to_string() },
         Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path: shown, detail: e.to_string() },
+        Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path: shown },
         _ => StoreError::Sql { context: context.to_string(), detail: e.to_string() },
     }
+}
+
+/// A path for an SQLite `file:` URI: `%`, `?` and `#` escaped.
+pub(crate) fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Creates an empty file readable by its owner only (DESIGN §6: mode 0600).

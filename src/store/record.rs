@@ -640,6 +640,9 @@ impl Store {
     /// Starts a write transaction (`BEGIN IMMEDIATE`).
     pub(crate) fn write_tx(&mut self) -> Result<Transaction<'_>, StoreError> {
         let path = self.path.clone();
+        if self.read_only {
+            return Err(StoreError::ReadOnly { path: path.display().to_string() });
+        }
         self.conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| sql_error(&path, "starting a write", &e))

@@ -290,7 +290,8 @@ impl App {
         match self.store.open_reader() {
             Ok(reader) => {
                 self.checking = true;
-                let job = super::worker::Job::Check { backups: self.paths.backups.clone() };
+                let backups = (!self.store.read_only()).then(|| self.paths.backups.clone());
+                let job = super::worker::Job::Check { backups };
                 self.worker.submit_aside(job, reader, &self.store);
             }
             Err(e) => self.fail(&e),
@@ -974,7 +975,7 @@ impl App {
                         }
                         Ok(_) => {}
                         Err(e) => {
-                            f.error = Some(e.to_string());
+                            f.error = Some(self.error_text(&e));
                             return Some(Popup::Form(f));
                         }
                     }
@@ -1024,7 +1025,7 @@ impl App {
                         }
                         Ok(_) => {}
                         Err(e) => {
-                            f.error = Some(e.to_string());
+                            f.error = Some(self.error_text(&e));
                             return Some(Popup::Form(f));
                         }
                     }
@@ -1082,7 +1083,7 @@ impl App {
             }
             Err(e) => {
                 // A failed save keeps every typed character.
-                f.error = Some(e.to_string());
+                f.error = Some(self.error_text(&e));
                 Some(Popup::Form(f))
             }
         }
@@ -1198,7 +1199,19 @@ impl App {
     }
 
     pub(super) fn fail(&mut self, e: &StoreError) {
-        self.message = Some(format!("{}: {e}", T::ErrorPrefix.get(self.lang)));
+        self.message = Some(format!("{}: {}", T::ErrorPrefix.get(self.lang), self.error_text(e)));
+    }
+
+    /// A store error as the user reads it: the cases a user can act on in
+    /// their language (the form keeps what was typed), the rest as the store says.
+    pub(super) fn error_text(&self, e: &StoreError) -> String {
+        let (t, path) = match e {
+            StoreError::ReadOnly { path } => (T::SaveReadOnly, path),
+            StoreError::DiskFull { path } => (T::SaveDiskFull, path),
+            StoreError::Busy { path } => (T::SaveBusy, path),
+            _ => return e.to_string(),
+        };
+        t.fill(self.lang, &[("path", path)])
     }
 }
 

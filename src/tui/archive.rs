@@ -114,7 +114,7 @@ impl App {
             }
             Err(e) => {
                 // A failed save keeps every typed character.
-                f.error = Some(e.to_string());
+                f.error = Some(self.error_text(&e));
                 Some(Popup::Form(f))
             }
         }

@@ -979,7 +979,12 @@ impl App {
                 }
                 ed.error = Some(T::ConflictMsg.fill(lang, &[("v", &v.to_string())]));
             }
-            Err(e) => ed.error = Some(e.to_string()),
+            Err(e) => {
+                let text = self.error_text(&e);
+                if let Some(ed) = self.plans.list_mut(tab).and_then(|l| l.editor.as_mut()) {
+                    ed.error = Some(text);
+                }
+            }
         }
     }
 

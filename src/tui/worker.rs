@@ -27,7 +27,8 @@ pub enum Job {
     /// The list lines of every account shown, to sort by a derived column.
     Sort { generation: u64, ids: Vec<Id> },
     /// The whole-file check and the day's backup into this folder, once per start.
-    Check { backups: std::path::PathBuf },
+    /// `backups` is `None` for a read-only file: checked, not backed up.
+    Check { backups: Option<std::path::PathBuf> },
 }
 
 /// A read done.
@@ -56,7 +57,9 @@ pub fn run_job(store: &Store, rules: &Rules, today: NaiveDate, job: Job) -> Done
         }
         Job::Lines(ids) => Done::Lines(store.account_rows(rules, &ids, today)),
         Job::Sort { generation, ids } => Done::Sorted { generation, rows: store.account_rows(rules, &ids, today) },
-        Job::Check { backups } => Done::Checked(store.quick_check().and_then(|()| store.daily_backup(&backups, today))),
+        Job::Check { backups } => Done::Checked(
+            store.quick_check().and_then(|()| backups.map_or(Ok(None), |b| store.daily_backup(&b, today))),
+        ),
     }
 }
 

@@ -54,11 +54,17 @@ fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
 
 fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     let file = &app.db_label;
-    let mut spans = vec![
-        Span::styled(format!(" {file} "), Style::default().fg(Color::Black).bg(Color::Gray)),
+    let mut spans = vec![Span::styled(format!(" {file} "), Style::default().fg(Color::Black).bg(Color::Gray))];
+    if app.store.read_only() {
+        spans.push(Span::styled(
+            format!(" {} ", app.t(T::StatusReadOnly)),
+            Style::default().fg(Color::White).bg(Color::Red).add_modifier(Modifier::BOLD),
+        ));
+    }
+    spans.extend([
         Span::raw(format!(" {} {} ", app.t(T::StatusUser), app.user_name())),
         Span::raw(T::StatusUnexported.fill(app.lang, &[("n", &app.changes.to_string())])),
-    ];
+    ]);
     if app.checking {
         spans.push(Span::styled(format!("  {}", app.t(T::StatusChecking)), Style::default().fg(Color::DarkGray)));
     }
