@@ -54,6 +54,7 @@ pub use index::{IndexAccount, IndexContact};
 pub use record::{AnyRecord, ChildLayout, Conflict, Record, RecordKind};
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use search::{readings, Query};
+pub use vip::{FabUse, ObjectionCount, VipQuery};
 
 use crate::model::ModelError;
 
