@@ -17,11 +17,11 @@ use crate::model::{Account, Contact, Order};
 use crate::paths::Paths;
 use crate::store::Store;
 
-fn today() -> NaiveDate {
+pub(super) fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
 }
 
-fn app(lang: Lang) -> (TempDir, App) {
+pub(super) fn app(lang: Lang) -> (TempDir, App) {
     let dir = tempfile::tempdir().expect("tmp");
     let db = dir.path().join("kam.db");
     let mut store = Store::open(&db).expect("open");
@@ -70,7 +70,7 @@ fn seeded(lang: Lang) -> (TempDir, App) {
     (dir, app)
 }
 
-fn press(app: &mut App, code: KeyCode) {
+pub(super) fn press(app: &mut App, code: KeyCode) {
     app.update(Action::Key(KeyEvent {
         code,
         modifiers: KeyModifiers::NONE,
@@ -79,7 +79,7 @@ fn press(app: &mut App, code: KeyCode) {
     }));
 }
 
-fn ctrl(app: &mut App, c: char) {
+pub(super) fn ctrl(app: &mut App, c: char) {
     app.update(Action::Key(KeyEvent {
         code: KeyCode::Char(c),
         modifiers: KeyModifiers::CONTROL,
@@ -88,24 +88,24 @@ fn ctrl(app: &mut App, c: char) {
     }));
 }
 
-fn typed(app: &mut App, s: &str) {
+pub(super) fn typed(app: &mut App, s: &str) {
     for c in s.chars() {
         press(app, KeyCode::Char(c));
     }
 }
 
-fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+pub(super) fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
     t.draw(|f| screens::draw(app, f)).expect("draw");
     t
 }
 
-fn buffer(app: &App, w: u16, h: u16) -> Buffer {
+pub(super) fn buffer(app: &App, w: u16, h: u16) -> Buffer {
     draw(app, w, h).backend().buffer().clone()
 }
 
 /// Where `needle` starts on screen (column counted in cells).
-fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
+pub(super) fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
     let first = needle.chars().next()?.to_string();
     for y in 0..buf.area.height {
         for x in 0..buf.area.width {
