@@ -376,6 +376,9 @@ fn learning_view_counts_objections_and_vip_fab_lines() {
 #[test]
 fn status_moves_on_and_the_photo_opens_without_waiting() {
     let (dir, mut app) = seeded(Lang::En);
+    press(&mut app, KeyCode::Char('?'));
+    assert!(find(&buffer(&app, 120, 40), "hand the card over").is_some(), "the tab's keys under ?");
+    press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('s'));
     assert_eq!(app.vip.cards[0].status, VipStatus::Vip);
     press(&mut app, KeyCode::Char('o'));
