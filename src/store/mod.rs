@@ -55,6 +55,7 @@ pub use plans::{PlanRow, PlanTable};
 pub use record::{AnyRecord, ChildLayout, Conflict, Record, RecordKind};
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use search::{readings, Query};
+pub use vip::{FabUse, ObjectionCount, VipQuery};
 
 use crate::model::ModelError;
 

@@ -1,10 +1,15 @@
 //! VIP visitor cards with their FAB lines, objections, resolutions and handovers.
 
+use std::fmt::Write as _;
+
+use kam_rules::ObjectionType;
+use rusqlite::params_from_iter;
 use rusqlite::types::Value;
 
 use super::record::record;
-use super::search::pinyin;
-use crate::model::{FabItem, Handover, Objection, Resolution, VipCard};
+use super::search::{like_escape, pinyin, Query};
+use super::{Store, StoreError};
+use crate::model::{FabItem, Handover, Id, Objection, Resolution, VipCard};
 
 record! {
     VipCard, VipCard, order "visit_date DESC, id",
@@ -30,5 +35,152 @@ record! {
         re_recommended: FabItem in "vip_re_recommended" { item, image_path, fab },
         resolutions: Resolution in "vip_resolutions" { text },
         handovers: Handover in "vip_handovers" { from, to, date, note },
+    }
+}
+
+/// Which cards the VIP list shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VipQuery {
+    /// As typed after `/`: the last digits of the phone, the salutation
+    /// (characters, pinyin initials or full pinyin), vehicle, accessories
+    /// or industry.
+    pub filter: String,
+    /// Only the cards this staff member holds now (the last handover's
+    /// receiver, or who received the visitor when there was none).
+    pub holder: Option<String>,
+    pub limit: u32,
+}
+
+/// How many objections of one type the cards of a store record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectionCount {
+    /// `None`: objections written down without a type.
+    pub kind: Option<ObjectionType>,
+    pub count: u32,
+}
+
+/// A FAB line used on cards whose visitor became a VIP, with how often.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FabUse {
+    pub item: String,
+    pub fab: String,
+    pub cards: u32,
+}
+
+/// The SQL for who holds a card now.
+const HOLDER_SQL: &str = "COALESCE((SELECT h.\"to\" FROM vip_handovers h WHERE h.parent_id = v.id \
+     ORDER BY h.pos DESC LIMIT 1), v.received_by)";
+
+impl Store {
+    /// Live cards matching `q`, newest visit first.
+    pub fn vip_cards(&self, q: &VipQuery) -> Result<Vec<VipCard>, StoreError> {
+        let mut sql = String::from("SELECT v.id FROM vip_cards v WHERE v.deleted_at IS NULL");
+        let mut params: Vec<Value> = Vec::new();
+        let like = |s: &str| Value::Text(format!("%{}%", like_escape(s)));
+        let text_columns = "v.salutation LIKE ?1 ESCAPE '\\' OR v.vehicle LIKE ?1 ESCAPE '\\' \
+             OR v.accessories LIKE ?1 ESCAPE '\\' OR v.industry LIKE ?1 ESCAPE '\\'";
+        match Query::parse(&q.filter) {
+            Query::Nothing => {}
+            Query::Digits(d) => {
+                // The phone's last digits: what the list shows of it.
+                params.push(Value::Text(format!("%{}", like_escape(&d))));
+                sql.push_str(" AND v.phone_digits LIKE ?1 ESCAPE '\\'");
+            }
+            Query::Pinyin(p) => {
+                params.push(like(&p));
+                sql.push_str(" AND (v.py_initials LIKE ?1 ESCAPE '\\' OR v.py_full LIKE ?1 ESCAPE '\\' OR ");
+                sql.push_str(text_columns);
+                sql.push(')');
+            }
+            Query::Text(t) => {
+                params.push(like(t.trim()));
+                sql.push_str(" AND (");
+                sql.push_str(text_columns);
+                sql.push(')');
+            }
+        }
+        if let Some(h) = &q.holder {
+            params.push(Value::Text(h.clone()));
+            let _ = write!(sql, " AND {HOLDER_SQL} = ?{}", params.len());
+        }
+        params.push(Value::Integer(i64::from(q.limit)));
+        let _ = write!(sql, " ORDER BY v.visit_date DESC, v.visit_time DESC, v.id LIMIT ?{}", params.len());
+        let ctx = "listing VIP cards";
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(ctx, e))?;
+        let ids = stmt
+            .query_map(params_from_iter(params), |r| r.get::<_, String>(0))
+            .map_err(|e| self.err(ctx, e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(ctx, e))?;
+        ids.into_iter()
+            .map(|id| {
+                let id = Id::parse(&id).map_err(|e| StoreError::BadValue {
+                    table: "vip_cards",
+                    column: "id".into(),
+                    id: id.clone(),
+                    detail: e.message,
+                })?;
+                self.get(&id)
+            })
+            .collect()
+    }
+
+    /// The objections on the live cards of `store` (every store when
+    /// `None`) counted by type, most frequent first.
+    pub fn vip_objection_counts(&self, store: Option<&str>) -> Result<Vec<ObjectionCount>, StoreError> {
+        let ctx = "counting objections";
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT o.kind, count(*) FROM vip_objections o JOIN vip_cards v ON v.id = o.parent_id \
+                 WHERE v.deleted_at IS NULL AND (?1 IS NULL OR v.store = ?1) \
+                 AND (o.kind IS NOT NULL OR o.text <> '') \
+                 GROUP BY o.kind ORDER BY count(*) DESC, o.kind IS NULL, o.kind",
+            )
+            .map_err(|e| self.err(ctx, e))?;
+        let raw = stmt
+            .query_map([store], |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, u32>(1)?)))
+            .map_err(|e| self.err(ctx, e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(ctx, e))?;
+        raw.into_iter()
+            .map(|(kind, count)| {
+                let kind = match kind {
+                    None => None,
+                    Some(k) => Some(k.parse::<ObjectionType>().map_err(|e| StoreError::BadValue {
+                        table: "vip_objections",
+                        column: "kind".into(),
+                        id: k.clone(),
+                        detail: e.to_string(),
+                    })?),
+                };
+                Ok(ObjectionCount { kind, count })
+            })
+            .collect()
+    }
+
+    /// The FAB lines (recommended and re-recommended) on the live cards of
+    /// `store` whose visitor became a VIP, most used first.
+    pub fn vip_fab_lines(&self, store: Option<&str>, limit: u32) -> Result<Vec<FabUse>, StoreError> {
+        let ctx = "reading FAB lines";
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT item, fab, count(DISTINCT parent_id) FROM ( \
+                   SELECT parent_id, item, fab FROM vip_recommended \
+                   UNION ALL SELECT parent_id, item, fab FROM vip_re_recommended \
+                 ) f JOIN vip_cards v ON v.id = f.parent_id \
+                 WHERE v.deleted_at IS NULL AND v.status = 'vip' AND (?1 IS NULL OR v.store = ?1) AND f.fab <> '' \
+                 GROUP BY item, fab ORDER BY count(DISTINCT parent_id) DESC, item, fab LIMIT ?2",
+            )
+            .map_err(|e| self.err(ctx, e))?;
+        let rows = stmt
+            .query_map(rusqlite::params![store, limit], |r| {
+                Ok(FabUse { item: r.get(0)?, fab: r.get(1)?, cards: r.get(2)? })
+            })
+            .map_err(|e| self.err(ctx, e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(ctx, e))?;
+        Ok(rows)
     }
 }

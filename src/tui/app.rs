@@ -139,6 +139,10 @@ pub enum Editing {
     /// The discount calculator: nothing is saved.
     Quote(Tier),
     Settings,
+    /// A VIP visitor card (tab 4).
+    VipCard(Box<crate::model::VipCard>),
+    /// Handing a VIP card to another staff member.
+    VipHandover(Box<crate::model::VipCard>),
 }
 
 /// An open form: the fields, what it edits, and the duplicate guard's findings.
@@ -347,6 +351,7 @@ impl App {
             None if matches!(self.tab, Tab::CallPlans | Tab::Presentations) => {
                 self.plan_paste(text);
             }
+            None if self.tab == Tab::Vip && self.vip.filtering => self.vip_paste(text),
             None if self.list.filtering => {
                 self.list.filter.paste(text);
                 self.filter_changed();
@@ -422,6 +427,9 @@ impl App {
         if let Some(t) = Tab::ALL.get(i) {
             self.tab = *t;
             self.ensure_plans(*t);
+            if self.tab == Tab::Vip {
+                self.vip_reload(None);
+            }
         }
     }
 
@@ -984,6 +992,7 @@ impl App {
             }
             Editing::Quote(_) => return None,
             Editing::Archive { .. } => return self.save_archive(f),
+            Editing::VipCard(_) | Editing::VipHandover(_) => return self.save_vip_form(f),
             Editing::Visit(v) => {
                 let mut v = (**v).clone();
                 v.date = f.form.date("date", self.today).unwrap_or(self.today);

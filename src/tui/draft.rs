@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::app::{App, Editing, Popup, Section, Tab};
 use super::plans::Plan;
 use crate::i18n::T;
-use crate::model::{Account, CallPlan, Contact, Order, Presentation, Visit};
+use crate::model::{Account, CallPlan, Contact, Order, Presentation, VipCard, Visit};
 
 /// What the draft was a form of, with the record as typed so far.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -18,9 +18,14 @@ pub enum DraftForm {
     Contact(Box<Contact>),
     Visit(Box<Visit>),
     Order(Box<Order>),
-    Archive { account: Box<Account>, index: Option<usize> },
+    Archive {
+        account: Box<Account>,
+        index: Option<usize>,
+    },
     CallPlan(Box<CallPlan>),
     Presentation(Box<Presentation>),
+    /// A VIP card as it was when the form opened; the typed text is in `values`.
+    VipCard(Box<VipCard>),
 }
 
 /// A form kept across a crash.
@@ -78,7 +83,8 @@ impl App {
             Editing::Visit(v) => DraftForm::Visit(v.clone()),
             Editing::Order(o) => DraftForm::Order(o.clone()),
             Editing::Archive { account, index } => DraftForm::Archive { account: account.clone(), index: *index },
-            Editing::Quote(_) | Editing::Settings => return None,
+            Editing::VipCard(c) => DraftForm::VipCard(c.clone()),
+            Editing::Quote(_) | Editing::Settings | Editing::VipHandover(_) => return None,
         };
         Some(Self::draft_of(self.t(f.form.title), form, &f.form))
     }
@@ -160,6 +166,12 @@ impl App {
             }
             DraftForm::CallPlan(p) => self.edit_plan(Tab::CallPlans, Plan::Call(p)),
             DraftForm::Presentation(p) => self.edit_plan(Tab::Presentations, Plan::Presentation(p)),
+            DraftForm::VipCard(c) => {
+                self.tab = Tab::Vip;
+                self.vip_reload(None);
+                self.open_vip_card_form(*c);
+                self.fill_draft_values(&d.values);
+            }
         }
     }
 

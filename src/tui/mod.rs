@@ -21,3 +21,5 @@ mod tests;
 mod tests_plans;
 #[cfg(test)]
 mod tests_safety;
+#[cfg(test)]
+mod tests_vip;

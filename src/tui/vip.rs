@@ -1,23 +1,738 @@
 //! Tab 4: the store's VIP visitor cards (DESIGN §3.8).
 //! State and keys; drawing is in `screens/`.
 
-use crossterm::event::KeyEvent;
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
 
-use super::app::App;
+use chrono::{NaiveDate, NaiveTime, Timelike};
+use crossterm::event::{KeyCode, KeyEvent};
+use kam_rules::{Labeled, Lang, ObjectionType};
+
+use super::app::{App, Editing, FormState, Popup};
+use super::widgets::form::{Field, Form};
+use super::widgets::input::TextInput;
+use crate::i18n::T;
+use crate::model::{Account, Contact, FabItem, Handover, Id, Objection, Resolution, VipCard, VipStatus};
+use crate::store::{FabUse, ObjectionCount, StoreError, VipQuery};
+
+/// Most cards the list reads at once (a store's cards of several years).
+const LIST_LIMIT: u32 = 1000;
+
+/// Keys of the three recommended items: item, image path, FAB line.
+const REC: [(&str, &str, &str); 3] = [
+    ("rec1_item", "rec1_image", "rec1_fab"),
+    ("rec2_item", "rec2_image", "rec2_fab"),
+    ("rec3_item", "rec3_image", "rec3_fab"),
+];
+const REC_T: [(T, T, T); 3] = [
+    (T::VipFItem1, T::VipFImage1, T::VipFFab1),
+    (T::VipFItem2, T::VipFImage2, T::VipFFab2),
+    (T::VipFItem3, T::VipFImage3, T::VipFFab3),
+];
+/// Keys of the three re-recommended items.
+const RE: [(&str, &str, &str); 3] =
+    [("re1_item", "re1_image", "re1_fab"), ("re2_item", "re2_image", "re2_fab"), ("re3_item", "re3_image", "re3_fab")];
+const RE_T: [(T, T, T); 3] = [
+    (T::VipFReItem1, T::VipFReImage1, T::VipFReFab1),
+    (T::VipFReItem2, T::VipFReImage2, T::VipFReFab2),
+    (T::VipFReItem3, T::VipFReImage3, T::VipFReFab3),
+];
+/// Keys of the three objections: type and text.
+const OBJ: [(&str, &str); 3] = [("obj1_kind", "obj1"), ("obj2_kind", "obj2"), ("obj3_kind", "obj3")];
+const OBJ_T: [(T, T); 3] =
+    [(T::VipFObjKind1, T::VipFObj1), (T::VipFObjKind2, T::VipFObj2), (T::VipFObjKind3, T::VipFObj3)];
+/// Keys of the three resolutions.
+const RES: [&str; 3] = ["res1", "res2", "res3"];
+const RES_T: [T; 3] = [T::VipFRes1, T::VipFRes2, T::VipFRes3];
+
+/// Age ranges offered on the card.
+const AGES: [&str; 6] = ["20-30", "30-40", "40-50", "50-60", "60+", "<20"];
+
+/// Industries offered on the card: the value stored, its label.
+const INDUSTRIES: [(&str, T); 12] = [
+    ("金融", T::VipIndFinance),
+    ("房地产", T::VipIndRealEstate),
+    ("制造", T::VipIndManufacturing),
+    ("信息技术", T::VipIndIt),
+    ("医疗健康", T::VipIndHealth),
+    ("教育", T::VipIndEducation),
+    ("政府机关", T::VipIndGovernment),
+    ("贸易零售", T::VipIndTrade),
+    ("酒店餐饮", T::VipIndHospitality),
+    ("企业主", T::VipIndOwner),
+    ("自由职业", T::VipIndFreelance),
+    ("其他", T::VipIndOther),
+];
+
+/// What the store learned from its cards (the `l` view).
+#[derive(Debug, Default)]
+pub struct Learned {
+    /// The store counted; `None`: every store.
+    pub store: Option<String>,
+    pub objections: Vec<ObjectionCount>,
+    pub fabs: Vec<FabUse>,
+}
+
+/// Accounts the duplicate guard found for a card being made an account.
+#[derive(Debug)]
+pub struct ConvertChoice {
+    pub card: Id,
+    /// Likely the same person: id and name.
+    pub candidates: Vec<(Id, String)>,
+    /// Among the candidates, or `candidates.len()` for a new account.
+    pub selected: usize,
+}
 
 /// The tab's state.
-#[derive(Debug, Default)]
-pub struct VipTab {}
+#[derive(Debug)]
+pub struct VipTab {
+    /// The cards the list shows, newest visit first.
+    pub cards: Vec<VipCard>,
+    pub selected: usize,
+    pub filter: TextInput,
+    pub filtering: bool,
+    /// Only the cards the current user holds.
+    pub mine: bool,
+    pub learned: Option<Learned>,
+    pub convert: Option<ConvertChoice>,
+    /// Names of the accounts the cards link to.
+    pub accounts: HashMap<Id, String>,
+    /// The program that opens a photo.
+    pub viewer: String,
+    /// The time a new card is prefilled with.
+    pub clock: fn() -> NaiveTime,
+}
+
+impl Default for VipTab {
+    fn default() -> Self {
+        Self {
+            cards: Vec::new(),
+            selected: 0,
+            filter: TextInput::default(),
+            filtering: false,
+            mine: false,
+            learned: None,
+            convert: None,
+            accounts: HashMap::new(),
+            viewer: default_viewer().to_string(),
+            clock: || chrono::Local::now().time(),
+        }
+    }
+}
+
+fn default_viewer() -> &'static str {
+    if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    }
+}
 
 impl VipTab {
     /// Whether the tab is taking text (a filter), so shared keys are text.
     pub fn typing(&self) -> bool {
-        false
+        self.filtering || self.convert.is_some()
     }
+
+    pub fn current(&self) -> Option<&VipCard> {
+        self.cards.get(self.selected)
+    }
+}
+
+/// Who holds a card now: the last handover's receiver, or who received the visitor.
+pub fn holder(c: &VipCard) -> &str {
+    c.handovers.last().map_or(c.received_by.as_str(), |h| h.to.as_str())
+}
+
+/// A phone as lists show it: the last four digits only.
+pub fn masked_phone(phone: &str) -> String {
+    let digits = kam_rules::dedupe::phone_digits(phone);
+    if digits.is_empty() {
+        return String::new();
+    }
+    let n = digits.chars().count();
+    let tail: String = digits.chars().skip(n.saturating_sub(4)).collect();
+    format!("****{tail}")
+}
+
+/// What is wrong with an image path: missing, or not a PNG, JPEG, GIF or WebP.
+pub fn check_image(path: &str, lang: Lang) -> Result<(), String> {
+    let p = Path::new(path.trim());
+    let mut head = [0u8; 12];
+    let n = std::fs::File::open(p)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(|_| T::VipNoFile.fill(lang, &[("path", path.trim())]))?;
+    if is_image(&head[..n]) {
+        Ok(())
+    } else {
+        Err(T::VipNotImage.fill(lang, &[("path", path.trim())]))
+    }
+}
+
+/// Whether bytes start like a PNG, JPEG, GIF or WebP file.
+pub fn is_image(head: &[u8]) -> bool {
+    head.starts_with(b"\x89PNG\r\n\x1a\n")
+        || head.starts_with(&[0xff, 0xd8, 0xff])
+        || head.starts_with(b"GIF87a")
+        || head.starts_with(b"GIF89a")
+        || (head.len() >= 12 && head.starts_with(b"RIFF") && &head[8..12] == b"WEBP")
 }
 
 impl App {
     pub(super) fn vip_key(&mut self, key: KeyEvent) {
-        self.shared_key(key);
+        if self.vip.convert.is_some() {
+            self.vip_convert_key(key);
+            return;
+        }
+        if self.vip.learned.is_some() {
+            match key.code {
+                KeyCode::Esc | KeyCode::Char('l') => self.vip.learned = None,
+                _ => {
+                    self.shared_key(key);
+                }
+            }
+            return;
+        }
+        if self.vip.filtering {
+            self.vip_filter_key(key);
+            return;
+        }
+        match key.code {
+            KeyCode::Char('/') => self.vip.filtering = true,
+            KeyCode::Esc if !self.vip.filter.value().is_empty() => {
+                self.vip.filter.clear();
+                self.vip_reload(None);
+            }
+            KeyCode::Up | KeyCode::Char('k') => self.vip_move(-1),
+            KeyCode::Down | KeyCode::Char('j') => self.vip_move(1),
+            KeyCode::PageUp => self.vip_move(-(self.page_rows as isize)),
+            KeyCode::PageDown => self.vip_move(self.page_rows as isize),
+            KeyCode::Home => self.vip.selected = 0,
+            KeyCode::End => self.vip.selected = self.vip.cards.len().saturating_sub(1),
+            KeyCode::Char('n') => self.open_new_vip_card(),
+            KeyCode::Enter | KeyCode::Char('e') => {
+                if let Some(c) = self.vip.current().cloned() {
+                    self.open_vip_card_form(c);
+                }
+            }
+            KeyCode::Char('h') => self.open_vip_handover(),
+            KeyCode::Char('a') => self.vip_make_account(),
+            KeyCode::Char('o') => self.vip_open_photo(),
+            KeyCode::Char('s') => self.vip_next_status(),
+            KeyCode::Char('m') => {
+                self.vip.mine = !self.vip.mine;
+                self.vip_reload(None);
+            }
+            KeyCode::Char('l') => self.vip_learn(),
+            _ => {
+                self.shared_key(key);
+            }
+        }
+    }
+
+    fn vip_filter_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Esc => {
+                self.vip.filtering = false;
+                self.vip.filter.clear();
+                self.vip_reload(None);
+            }
+            KeyCode::Enter => self.vip.filtering = false,
+            KeyCode::Up => self.vip_move(-1),
+            KeyCode::Down => self.vip_move(1),
+            _ => {
+                if self.vip.filter.handle_key(key) {
+                    self.vip.selected = 0;
+                    self.vip_reload(None);
+                }
+            }
+        }
+    }
+
+    /// Text pasted while the filter takes keys.
+    pub(super) fn vip_paste(&mut self, text: &str) {
+        self.vip.filter.paste(text);
+        self.vip.selected = 0;
+        self.vip_reload(None);
+    }
+
+    fn vip_move(&mut self, by: isize) {
+        let n = self.vip.cards.len();
+        if n == 0 {
+            return;
+        }
+        let to = (self.vip.selected as isize + by).clamp(0, n as isize - 1);
+        self.vip.selected = to as usize;
+    }
+
+    /// Reads the list again, keeping the selection on `keep` (or the selected card).
+    pub(super) fn vip_reload(&mut self, keep: Option<&Id>) {
+        let keep = keep.cloned().or_else(|| self.vip.current().map(|c| c.meta.id.clone()));
+        let q = VipQuery {
+            filter: self.vip.filter.value().to_string(),
+            holder: self.vip.mine.then(|| self.user_name()),
+            limit: LIST_LIMIT,
+        };
+        let cards = match self.store.vip_cards(&q) {
+            Ok(c) => c,
+            Err(e) => {
+                self.fail(&e);
+                return;
+            }
+        };
+        for id in cards.iter().filter_map(|c| c.account_id.as_ref()) {
+            if !self.vip.accounts.contains_key(id) {
+                if let Ok(a) = self.store.get::<Account>(id) {
+                    self.vip.accounts.insert(id.clone(), a.name);
+                }
+            }
+        }
+        self.vip.selected = keep
+            .and_then(|k| cards.iter().position(|c| c.meta.id == k))
+            .unwrap_or(self.vip.selected)
+            .min(cards.len().saturating_sub(1));
+        self.vip.cards = cards;
+    }
+
+    // ---- the card form ---------------------------------------------------------
+
+    pub(super) fn open_new_vip_card(&mut self) {
+        let now = (self.vip.clock)();
+        let store = self
+            .config
+            .store
+            .clone()
+            .or_else(|| self.vip.cards.iter().find(|c| c.received_by == self.user_name()).map(|c| c.store.clone()))
+            .unwrap_or_default();
+        let card = VipCard {
+            store,
+            received_by: self.user_name(),
+            visit_date: self.today,
+            visit_time: NaiveTime::from_hms_opt(now.hour(), now.minute(), 0),
+            ..VipCard::default()
+        };
+        self.open_vip_card_form(card);
+        // Store, staff, date and time are filled: the cursor starts at the photo.
+        if let Some(Popup::Form(f)) = self.popup.as_mut() {
+            f.form.focus = f.form.fields.iter().position(|x| x.key == "photo_path").unwrap_or(0);
+        }
+    }
+
+    pub(super) fn open_vip_card_form(&mut self, c: VipCard) {
+        let form = self.vip_card_form(&c);
+        self.open_form(form, Editing::VipCard(Box::new(c)));
+    }
+
+    /// The card's fields in the paper card's order.
+    pub(super) fn vip_card_form(&self, c: &VipCard) -> Form {
+        let lang = self.lang;
+        let not_set = || (String::new(), T::NotSet.get(lang).to_string());
+        let mut ages: Vec<(String, String)> =
+            std::iter::once(not_set()).chain(AGES.iter().map(|a| ((*a).to_string(), (*a).to_string()))).collect();
+        if !c.age.is_empty() && !ages.iter().any(|(k, _)| *k == c.age) {
+            ages.push((c.age.clone(), c.age.clone()));
+        }
+        let mut industries: Vec<(String, String)> = std::iter::once(not_set())
+            .chain(INDUSTRIES.iter().map(|(k, t)| ((*k).to_string(), t.get(lang).to_string())))
+            .collect();
+        if !c.industry.is_empty() && !industries.iter().any(|(k, _)| *k == c.industry) {
+            industries.push((c.industry.clone(), c.industry.clone()));
+        }
+        let kinds: Vec<(String, String)> = std::iter::once(not_set())
+            .chain(ObjectionType::ALL.iter().map(|k| (k.key().to_string(), k.label(lang).to_string())))
+            .collect();
+        let statuses = VipStatus::ALL.iter().map(|s| (s.key().to_string(), s.label(lang).to_string())).collect();
+        let yes_no = vec![("no".into(), T::No.get(lang).to_string()), ("yes".into(), T::Yes.get(lang).to_string())];
+        let time = c.visit_time.map(|t| t.format("%H:%M").to_string()).unwrap_or_default();
+
+        let mut fields = vec![
+            Field::text("store", T::VipFStore, &c.store),
+            Field::text("received_by", T::VipFReceivedBy, &c.received_by).required(),
+            Field::date("visit_date", T::VipFVisitDate, Some(c.visit_date)).required(),
+            Field::text("visit_time", T::VipFVisitTime, &time),
+            Field::text("photo_path", T::VipFPhoto, &c.photo_path),
+            Field::text("salutation", T::VipFSalutation, &c.salutation),
+            Field::choice("age", T::VipFAge, ages, Some(c.age.clone())),
+            Field::choice("industry", T::FIndustry, industries, Some(c.industry.clone())),
+            Field::text("position", T::VipFPosition, &c.position),
+            Field::text("vehicle", T::VipFVehicle, &c.vehicle),
+            Field::text("phone", T::FPhone, &c.phone),
+            Field::text("accessories", T::VipFAccessories, &c.accessories),
+            Field::text("style", T::VipFStyle, &c.style),
+            Field::text("usage", T::VipFUsage, &c.usage),
+            Field::text("price_range", T::VipFPriceRange, &c.price_range),
+            Field::text("material", T::VipFMaterial, &c.material),
+            Field::text("traits", T::VipFTraits, &c.traits),
+        ];
+        let empty_fab = FabItem::default();
+        for (i, ((k_item, k_image, k_fab), (t_item, t_image, t_fab))) in REC.iter().zip(REC_T).enumerate() {
+            let r = c.recommended.get(i).unwrap_or(&empty_fab);
+            fields.push(Field::text(k_item, t_item, &r.item));
+            fields.push(Field::text(k_image, t_image, &r.image_path));
+            fields.push(Field::text(k_fab, t_fab, &r.fab));
+        }
+        let empty_obj = Objection::default();
+        for (i, ((k_kind, k_text), (t_kind, t_text))) in OBJ.iter().zip(OBJ_T).enumerate() {
+            let o = c.objections.get(i).unwrap_or(&empty_obj);
+            fields.push(Field::choice(k_kind, t_kind, kinds.clone(), o.kind.map(|k| k.key().to_string())));
+            fields.push(Field::text(k_text, t_text, &o.text));
+        }
+        fields.push(Field::lines("reception_summary", T::VipFReception, &c.reception_summary));
+        fields.push(Field::lines("team_suggestions", T::VipFTeam, &c.team_suggestions));
+        for (i, ((k_item, k_image, k_fab), (t_item, t_image, t_fab))) in RE.iter().zip(RE_T).enumerate() {
+            let r = c.re_recommended.get(i).unwrap_or(&empty_fab);
+            fields.push(Field::text(k_item, t_item, &r.item));
+            fields.push(Field::text(k_image, t_image, &r.image_path));
+            fields.push(Field::text(k_fab, t_fab, &r.fab));
+        }
+        for (i, (k, t)) in RES.iter().zip(RES_T).enumerate() {
+            fields.push(Field::text(k, t, c.resolutions.get(i).map_or("", |r| r.text.as_str())));
+        }
+        fields.push(Field::choice("status", T::VipFStatus, statuses, Some(c.status.key().to_string())));
+        fields.push(Field::date("next_contact", T::VipFNextContact, c.next_contact));
+        fields.push(Field::choice("consent", T::FConsent, yes_no, Some(if c.consent { "yes" } else { "no" }.into())));
+        fields.push(Field::date("consent_date", T::FConsentDate, c.consent_date));
+        let title = if c.meta.version == 0 { T::NewVipCard } else { T::EditVipCard };
+        Form::new(title, fields)
+    }
+
+    /// Saves the card or the handover form; a refused save keeps the form.
+    pub(super) fn save_vip_form(&mut self, mut f: Box<FormState>) -> Option<Popup> {
+        let lang = self.lang;
+        let result = match &f.editing {
+            Editing::VipCard(c) => {
+                let mut c = (**c).clone();
+                if !apply_vip_card(&mut f.form, &mut c, self.today, lang) {
+                    return Some(self.refuse(f));
+                }
+                self.store.save(&mut c, "").map(|()| (c, None))
+            }
+            Editing::VipHandover(c) => {
+                let mut c = (**c).clone();
+                let to = f.form.text("to").trim().to_string();
+                if to == holder(&c) {
+                    f.form.set_error("to", &T::VipAlreadyHolds.fill(lang, &[("to", &to)]));
+                    return Some(self.refuse(f));
+                }
+                c.handovers.push(Handover {
+                    from: holder(&c).to_string(),
+                    to: to.clone(),
+                    date: self.today,
+                    note: f.form.text("note").trim_end().to_string(),
+                });
+                self.store.save(&mut c, "").map(|()| (c, Some(T::VipHandedOver.fill(lang, &[("to", &to)]))))
+            }
+            _ => return Some(Popup::Form(f)),
+        };
+        match result {
+            Ok((c, message)) => {
+                self.changes += 1;
+                self.message = Some(message.unwrap_or_else(|| T::Saved.get(lang).to_string()));
+                self.vip_reload(Some(&c.meta.id));
+                if self.vip.current().map(|x| &x.meta.id) != Some(&c.meta.id) {
+                    // Saved, but the filter hides it: show every card.
+                    self.vip.filter.clear();
+                    self.vip.mine = false;
+                    self.vip_reload(Some(&c.meta.id));
+                }
+                None
+            }
+            Err(StoreError::Invalid { error, .. }) => {
+                let key = match error.field.as_str() {
+                    "recommended" => "rec1_item",
+                    "objections" => "obj1",
+                    "re_recommended" => "re1_item",
+                    "resolutions" => "res1",
+                    k if k.starts_with("handovers") => "to",
+                    k => k,
+                };
+                f.form.set_error(key, &error.message);
+                let at = f.form.fields.iter().position(|x| x.key == key);
+                f.form.focus = at.unwrap_or(f.form.focus);
+                f.error = Some(error.to_string());
+                Some(f)
+            }
+            Err(e) => {
+                f.error = Some(e.to_string());
+                Some(f)
+            }
+        }
+        .map(Popup::Form)
+    }
+
+    /// Puts the cursor on the first field in error and says which it is.
+    fn refuse(&self, mut f: Box<FormState>) -> Popup {
+        if let Some(i) = f.form.first_error() {
+            f.form.focus = i;
+            let field = &f.form.fields[i];
+            let error = field.error.clone().unwrap_or_default();
+            f.error =
+                Some(T::VipFieldError.fill(self.lang, &[("field", field.label.get(self.lang)), ("error", &error)]));
+        }
+        Popup::Form(f)
+    }
+
+    // ---- handover, status, photo -------------------------------------------------
+
+    fn open_vip_handover(&mut self) {
+        let Some(c) = self.vip.current().cloned() else { return };
+        let fields = vec![Field::text("to", T::VipFHandTo, "").required(), Field::lines("note", T::VipFHandNote, "")];
+        self.open_form(Form::new(T::VipHandoverTitle, fields), Editing::VipHandover(Box::new(c)));
+    }
+
+    /// Moves the selected card on: prospect → VIP → closed → prospect.
+    fn vip_next_status(&mut self) {
+        let Some(mut c) = self.vip.current().cloned() else { return };
+        let i = VipStatus::ALL.iter().position(|s| *s == c.status).unwrap_or(0);
+        c.status = VipStatus::ALL[(i + 1) % VipStatus::ALL.len()];
+        match self.store.save(&mut c, "") {
+            Ok(()) => {
+                self.changes += 1;
+                self.message = Some(T::VipStatusNow.fill(self.lang, &[("status", c.status.label(self.lang))]));
+                self.vip_reload(Some(&c.meta.id));
+            }
+            Err(e) => self.fail(&e),
+        }
+    }
+
+    /// Opens the selected card's photo with the system viewer, without waiting for it.
+    fn vip_open_photo(&mut self) {
+        let Some(c) = self.vip.current() else { return };
+        let path = c.photo_path.trim().to_string();
+        let lang = self.lang;
+        if path.is_empty() {
+            self.message = Some(T::VipNoPhoto.get(lang).to_string());
+            return;
+        }
+        if let Err(e) = check_image(&path, lang) {
+            self.message = Some(T::VipFieldError.fill(lang, &[("field", T::VipFPhoto.get(lang)), ("error", &e)]));
+            return;
+        }
+        let viewer = self.vip.viewer.clone();
+        let spawned = std::process::Command::new(&viewer)
+            .arg(&path)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        self.message = Some(match spawned {
+            Ok(mut child) => {
+                // Reaped on its own thread: the workbench never waits for the viewer.
+                std::thread::spawn(move || child.wait());
+                T::VipOpened.fill(lang, &[("viewer", &viewer), ("path", &path)])
+            }
+            Err(e) => T::VipViewerFailed.fill(lang, &[("viewer", &viewer), ("error", &e.to_string())]),
+        });
+    }
+
+    // ---- becoming an account -----------------------------------------------------
+
+    /// Makes the selected card an account with a contact, or links it to
+    /// the account the duplicate guard finds (the user picks).
+    fn vip_make_account(&mut self) {
+        let Some(c) = self.vip.current().cloned() else { return };
+        if let Some(id) = &c.account_id {
+            let name = self.vip.accounts.get(id).cloned().unwrap_or_else(|| id.to_string());
+            self.message = Some(T::VipAlreadyLinked.fill(self.lang, &[("name", &name)]));
+            return;
+        }
+        match self.store.similar_accounts(c.salutation.trim(), &c.phone) {
+            Ok(found) if !found.is_empty() => {
+                self.vip.convert = Some(ConvertChoice { card: c.meta.id.clone(), candidates: found, selected: 0 });
+            }
+            Ok(_) => self.vip_convert(c, None),
+            Err(e) => self.fail(&e),
+        }
+    }
+
+    fn vip_convert_key(&mut self, key: KeyEvent) {
+        let Some(ch) = self.vip.convert.as_mut() else { return };
+        let n = ch.candidates.len() + 1;
+        match key.code {
+            KeyCode::Esc => self.vip.convert = None,
+            KeyCode::Up => ch.selected = (ch.selected + n - 1) % n,
+            KeyCode::Down | KeyCode::Tab => ch.selected = (ch.selected + 1) % n,
+            KeyCode::Enter => {
+                let Some(ch) = self.vip.convert.take() else { return };
+                let target = ch.candidates.get(ch.selected).cloned();
+                match self.store.get::<VipCard>(&ch.card) {
+                    Ok(c) => self.vip_convert(c, target),
+                    Err(e) => self.fail(&e),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Links `c` to `target`, or to a new account made from the card; the
+    /// visitor becomes a contact of it unless one like them is there.
+    fn vip_convert(&mut self, mut c: VipCard, target: Option<(Id, String)>) {
+        let lang = self.lang;
+        let name = c.salutation.trim().to_string();
+        let created = target.is_none();
+        let account = if let Some(found) = target {
+            Ok(found)
+        } else {
+            let mut a = Account::named(name.clone());
+            a.phone.clone_from(&c.phone);
+            a.industry.clone_from(&c.industry);
+            a.owner = self.user_name();
+            a.notes = T::VipCardNote.fill(lang, &[("date", &c.visit_date.to_string()), ("store", &c.store)]);
+            self.store.save(&mut a, "").map(|()| (a.meta.id.clone(), a.name.clone()))
+        };
+        let result = account.and_then(|(id, account_name)| {
+            let known = self.store.similar_contacts(&name, &c.phone, &id)?;
+            if known.is_empty() {
+                let mut p = Contact::of(id.clone(), name.clone());
+                p.phone.clone_from(&c.phone);
+                p.title.clone_from(&c.position);
+                p.consent = c.consent;
+                p.consent_date = c.consent_date;
+                self.store.save(&mut p, "")?;
+            }
+            c.account_id = Some(id.clone());
+            self.store.save(&mut c, "")?;
+            Ok((id, account_name))
+        });
+        match result {
+            Ok((id, account_name)) => {
+                self.changes += 1;
+                self.vip.accounts.insert(id.clone(), account_name.clone());
+                let t = if created { T::VipConverted } else { T::VipLinked };
+                self.message = Some(t.fill(lang, &[("name", &account_name)]));
+                self.refresh_account(&id);
+                self.vip_reload(Some(&c.meta.id));
+            }
+            Err(e) => self.fail(&e),
+        }
+    }
+
+    // ---- learning ------------------------------------------------------------
+
+    /// Counts the objections of the store of the selected card (or the
+    /// configured store) and the FAB lines of its cards that became VIPs.
+    fn vip_learn(&mut self) {
+        let store = self
+            .config
+            .store
+            .clone()
+            .or_else(|| self.vip.current().map(|c| c.store.clone()))
+            .filter(|s| !s.trim().is_empty());
+        let read = self
+            .store
+            .vip_objection_counts(store.as_deref())
+            .and_then(|o| self.store.vip_fab_lines(store.as_deref(), 20).map(|f| (o, f)));
+        match read {
+            Ok((objections, fabs)) => self.vip.learned = Some(Learned { store, objections, fabs }),
+            Err(e) => self.fail(&e),
+        }
+    }
+}
+
+/// Reads the form into the card; `false` (with errors next to the fields)
+/// when a time or an image path is wrong.
+fn apply_vip_card(f: &mut Form, c: &mut VipCard, today: NaiveDate, lang: Lang) -> bool {
+    let time = f.text("visit_time");
+    c.visit_time = if time.trim().is_empty() {
+        None
+    } else if let Ok(t) = NaiveTime::parse_from_str(time.trim(), "%H:%M") {
+        Some(t)
+    } else {
+        f.set_error("visit_time", T::VipBadTime.get(lang));
+        None
+    };
+    for key in std::iter::once("photo_path").chain(REC.iter().chain(RE.iter()).map(|r| r.1)) {
+        let path = f.text(key);
+        if !path.trim().is_empty() {
+            if let Err(e) = check_image(&path, lang) {
+                f.set_error(key, &e);
+            }
+        }
+    }
+    c.store = f.text("store").trim().to_string();
+    c.received_by = f.text("received_by").trim().to_string();
+    c.visit_date = f.date("visit_date", today).unwrap_or(today);
+    c.photo_path = f.text("photo_path").trim().to_string();
+    c.salutation = f.text("salutation").trim().to_string();
+    c.age = f.text("age");
+    c.industry = f.text("industry");
+    c.position = f.text("position");
+    c.vehicle = f.text("vehicle");
+    c.phone = f.text("phone").trim().to_string();
+    c.accessories = f.text("accessories");
+    c.style = f.text("style");
+    c.usage = f.text("usage");
+    c.price_range = f.text("price_range");
+    c.material = f.text("material");
+    c.traits = f.text("traits");
+    let fab_rows = |keys: &[(&str, &str, &str); 3]| {
+        let rows: Vec<FabItem> = keys
+            .iter()
+            .map(|(i, p, fab)| FabItem {
+                item: f.text(i).trim().to_string(),
+                image_path: f.text(p).trim().to_string(),
+                fab: f.text(fab).trim().to_string(),
+            })
+            .collect();
+        trim_rows(rows, |r| r == &FabItem::default())
+    };
+    c.recommended = fab_rows(&REC);
+    c.re_recommended = fab_rows(&RE);
+    c.objections = trim_rows(
+        OBJ.iter()
+            .map(|(k, t)| Objection { kind: ObjectionType::parse(&f.text(k)), text: f.text(t).trim().to_string() })
+            .collect(),
+        |o| o.kind.is_none() && o.text.is_empty(),
+    );
+    c.resolutions = trim_rows(RES.iter().map(|k| Resolution { text: f.text(k).trim().to_string() }).collect(), |r| {
+        r.text.is_empty()
+    });
+    c.reception_summary = f.text("reception_summary").trim_end().to_string();
+    c.team_suggestions = f.text("team_suggestions").trim_end().to_string();
+    c.status = VipStatus::parse(&f.text("status")).unwrap_or_default();
+    c.next_contact = f.date("next_contact", today);
+    c.consent = f.text("consent") == "yes";
+    c.consent_date = f.date("consent_date", today).or(if c.consent { Some(today) } else { None });
+    f.first_error().is_none()
+}
+
+/// Drops the empty rows at the end and keeps the rest in place: the n-th
+/// resolution answers the n-th objection.
+fn trim_rows<R>(mut rows: Vec<R>, empty: impl Fn(&R) -> bool) -> Vec<R> {
+    while rows.last().is_some_and(&empty) {
+        rows.pop();
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_by_their_first_bytes() {
+        assert!(is_image(b"\x89PNG\r\n\x1a\n\0\0\0\r"));
+        assert!(is_image(&[0xff, 0xd8, 0xff, 0xe0]));
+        assert!(is_image(b"GIF89a.."));
+        assert!(is_image(b"RIFF\x10\0\0\0WEBPVP8 "));
+        assert!(!is_image(b"RIFF\x10\0\0\0WAVEfmt "));
+        assert!(!is_image(b"%PDF-1.7"));
+        assert!(!is_image(b""));
+    }
+
+    #[test]
+    fn phones_show_their_last_four_digits() {
+        assert_eq!(masked_phone("138-0013-5678"), "****5678");
+        assert_eq!(masked_phone("56"), "****56");
+        assert_eq!(masked_phone(""), "");
+    }
+
+    #[test]
+    fn inner_empty_rows_keep_their_place() {
+        let rows = vec!["a".to_string(), String::new(), "c".into(), String::new()];
+        assert_eq!(trim_rows(rows, String::is_empty), ["a", "", "c"]);
     }
 }

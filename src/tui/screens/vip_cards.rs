@@ -1,17 +1,362 @@
-//! Tab 4: the VIP visitor cards.
+//! Tab 4: the VIP visitor cards: the list with the selected card's
+//! summary, the learning view and the make-an-account choice.
 
-use ratatui::layout::Rect;
+use kam_rules::Labeled;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
-use super::draw_coming;
+use super::accounts::highlight;
+use super::{centered, fit, one_line};
 use crate::i18n::T;
+use crate::model::{FabItem, VipCard};
 use crate::tui::app::App;
+use crate::tui::vip::{holder, masked_phone, ConvertChoice, Learned};
+
+const W_DATE: usize = 11;
+const W_SALUTATION: usize = 11;
+const W_PHONE: usize = 10;
+const W_STORE: usize = 9;
+const W_HOLDER: usize = 12;
+const W_STATUS: usize = 9;
+const W_NEXT: usize = 11;
+
+/// The summary goes beside the list from this width, below it under it.
+const SIDE_BY_SIDE: u16 = 100;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
-    draw_coming(app, app.tab, frame, area);
+    let v = &app.vip;
+    let mut title = app.t(T::TabVip).to_string();
+    if v.mine {
+        title = format!("{title} · {}", app.t(T::VipMineMark));
+    }
+    let block = Block::default().borders(Borders::ALL).title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height < 3 || inner.width < 20 {
+        return;
+    }
+    if let Some(l) = &v.learned {
+        draw_learned(app, l, frame, inner);
+        return;
+    }
+    let [bar, body, keys] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(inner);
+    draw_filter(app, frame, bar);
+    frame
+        .render_widget(Paragraph::new(Span::styled(app.t(T::VipListKeys), Style::default().fg(Color::DarkGray))), keys);
+    let (list, summary) = if body.width >= SIDE_BY_SIDE {
+        let [l, s] = Layout::horizontal([Constraint::Percentage(62), Constraint::Min(0)]).areas(body);
+        (l, s)
+    } else {
+        let [l, s] = Layout::vertical([Constraint::Percentage(45), Constraint::Min(0)]).areas(body);
+        (l, s)
+    };
+    draw_list(app, frame, list);
+    if let Some(c) = v.current() {
+        let block = Block::default()
+            .borders(if body.width >= SIDE_BY_SIDE { Borders::LEFT } else { Borders::TOP })
+            .title(Span::styled(app.t(T::VipSummary), Style::default().fg(Color::Cyan)));
+        let inner = block.inner(summary);
+        frame.render_widget(block, summary);
+        frame.render_widget(Paragraph::new(summary_lines(app, c)).wrap(Wrap { trim: false }), inner);
+    }
+    if let Some(ch) = &v.convert {
+        draw_convert(app, ch, frame, area);
+    }
+}
+
+fn draw_filter(app: &App, frame: &mut Frame, bar: Rect) {
+    let v = &app.vip;
+    let label = format!("/ {} ", app.t(T::Filter));
+    let tail = format!(" {}", T::VipCount.fill(app.lang, &[("n", &v.cards.len().to_string())]));
+    let lw = label.width() as u16;
+    let tw = (tail.width() as u16).min(bar.width.saturating_sub(lw));
+    let [label_area, input_area, count_area] =
+        Layout::horizontal([Constraint::Length(lw), Constraint::Min(0), Constraint::Length(tw)]).areas(bar);
+    let label_style = if v.filtering { Style::default().fg(Color::Cyan) } else { Style::default().fg(Color::DarkGray) };
+    frame.render_widget(Paragraph::new(Span::styled(label, label_style)), label_area);
+    if v.filter.value().is_empty() && !v.filtering {
+        frame.render_widget(
+            Paragraph::new(Span::styled(app.t(T::VipFilterHint), Style::default().fg(Color::DarkGray))),
+            input_area,
+        );
+    } else {
+        v.filter.render(frame, input_area, Style::default().fg(Color::White), v.filtering);
+    }
+    frame.render_widget(Paragraph::new(Span::styled(tail, Style::default().fg(Color::DarkGray))), count_area);
+}
+
+/// The columns that fit in `width`: store and next contact give way first.
+fn columns(width: usize) -> (bool, bool) {
+    let base = W_DATE + W_SALUTATION + W_PHONE + W_HOLDER + W_STATUS;
+    let next = base + W_NEXT <= width;
+    let store = base + W_NEXT + W_STORE <= width || (!next && base + W_STORE <= width);
+    (store, next)
+}
+
+fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
+    let v = &app.vip;
+    if area.height < 2 {
+        return;
+    }
+    let [head, rows] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let (show_store, show_next) = columns(usize::from(area.width));
+    let mut header = fit(app.t(T::VipColDate), W_DATE)
+        + &fit(app.t(T::VipColSalutation), W_SALUTATION)
+        + &fit(app.t(T::VipColPhone), W_PHONE);
+    if show_store {
+        header += &fit(app.t(T::VipColStore), W_STORE);
+    }
+    header += &fit(app.t(T::VipColHolder), W_HOLDER);
+    header += &fit(app.t(T::VipColStatus), W_STATUS);
+    if show_next {
+        header += &fit(app.t(T::VipColNext), W_NEXT);
+    }
+    frame.render_widget(
+        Paragraph::new(Span::styled(header, Style::default().add_modifier(Modifier::BOLD).fg(Color::Cyan))),
+        head,
+    );
+    if v.cards.is_empty() {
+        let msg = if v.filter.value().is_empty() && !v.mine { T::VipEmpty } else { T::VipNoMatch };
+        frame.render_widget(
+            Paragraph::new(Span::styled(app.t(msg), Style::default().fg(Color::DarkGray))).wrap(Wrap { trim: false }),
+            rows,
+        );
+        return;
+    }
+    let height = usize::from(rows.height);
+    let top = v.selected.saturating_sub(height.saturating_sub(1));
+    let filter = v.filter.value().trim();
+    let lines: Vec<Line> = v
+        .cards
+        .iter()
+        .enumerate()
+        .skip(top)
+        .take(height)
+        .map(|(i, c)| {
+            let base = if i == v.selected {
+                Style::default().bg(Color::DarkGray).fg(Color::White).add_modifier(Modifier::BOLD)
+            } else {
+                Style::default()
+            };
+            let mut spans = vec![Span::styled(fit(&c.visit_date.to_string(), W_DATE), base)];
+            let name = fit(&c.salutation, W_SALUTATION - 1);
+            spans.extend(highlight(name.trim_end(), filter, base));
+            let pad = W_SALUTATION - name.trim_end().width();
+            spans.push(Span::styled(" ".repeat(pad), base));
+            let mut rest = fit(&masked_phone(&c.phone), W_PHONE);
+            if show_store {
+                rest += &fit(&c.store, W_STORE);
+            }
+            let h = holder(c);
+            let who = if h == c.received_by { h.to_string() } else { format!("{}→{h}", c.received_by) };
+            rest += &fit(&who, W_HOLDER);
+            rest += &fit(c.status.label(app.lang), W_STATUS);
+            if show_next {
+                rest += &fit(&c.next_contact.map(|d| d.to_string()).unwrap_or_default(), W_NEXT);
+            }
+            let width = usize::from(rows.width);
+            let used = W_DATE + W_SALUTATION + rest.width();
+            rest.push_str(&" ".repeat(width.saturating_sub(used)));
+            spans.push(Span::styled(rest, base));
+            Line::from(spans)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), rows);
+}
+
+fn label(app: &App, t: T) -> Span<'static> {
+    Span::styled(format!("{}: ", app.t(t)), Style::default().fg(Color::Cyan))
+}
+
+fn heading(app: &App, t: T) -> Line<'static> {
+    Line::from(Span::styled(app.t(t).to_string(), Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD)))
+}
+
+/// Non-empty parts joined with ` · `.
+fn joined(parts: &[&str]) -> String {
+    parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" · ")
+}
+
+fn fab_lines(items: &[FabItem]) -> Vec<Line<'static>> {
+    items
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !r.item.is_empty() || !r.fab.is_empty())
+        .map(|(i, r)| {
+            let fab = if r.fab.is_empty() { String::new() } else { format!(" — {}", r.fab) };
+            Line::from(format!("  {}. {}{fab}", i + 1, r.item))
+        })
+        .collect()
+}
+
+/// What someone about to serve the visitor reads first.
+pub fn summary_lines(app: &App, c: &VipCard) -> Vec<Line<'static>> {
+    let lang = app.lang;
+    let mut out = vec![Line::from(vec![
+        Span::styled(c.salutation.clone(), Style::default().add_modifier(Modifier::BOLD)),
+        Span::raw(format!(" {} · ", masked_phone(&c.phone))),
+        Span::styled(c.status.label(lang).to_string(), Style::default().fg(Color::Yellow)),
+    ])];
+    let time = c.visit_time.map(|t| t.format(" %H:%M").to_string()).unwrap_or_default();
+    out.push(Line::from(vec![
+        label(app, T::VipLastVisit),
+        Span::raw(joined(&[&format!("{}{time}", c.visit_date), &c.store])),
+    ]));
+    out.push(Line::from(vec![
+        label(app, T::VipServedBy),
+        Span::raw(c.received_by.clone()),
+        Span::raw(" · "),
+        label(app, T::VipHolder),
+        Span::raw(holder(c).to_string()),
+    ]));
+    let looks = joined(&[&c.age, &c.industry, &c.position, &c.vehicle, &c.accessories]);
+    if !looks.is_empty() {
+        out.push(Line::from(vec![label(app, T::VipLooks), Span::raw(looks)]));
+    }
+    let needs = joined(&[&c.style, &c.usage, &c.price_range, &c.material, &c.traits]);
+    if !needs.is_empty() {
+        out.push(Line::from(vec![label(app, T::VipNeeds), Span::raw(needs)]));
+    }
+    if c.recommended.iter().any(|r| !r.item.is_empty() || !r.fab.is_empty()) {
+        out.push(heading(app, T::VipRecommended));
+        out.extend(fab_lines(&c.recommended));
+    }
+    if !c.objections.is_empty() {
+        out.push(heading(app, T::VipObjections));
+        for (i, o) in c.objections.iter().enumerate() {
+            let kind = o.kind.map(|k| format!("{}: ", k.label(lang))).unwrap_or_default();
+            let mut spans = vec![Span::raw(format!("  {}. {kind}{}", i + 1, o.text))];
+            match c.resolutions.get(i).filter(|r| !r.text.is_empty()) {
+                Some(r) => spans.push(Span::styled(format!(" → {}", r.text), Style::default().fg(Color::Green))),
+                None => {
+                    spans
+                        .push(Span::styled(format!(" → {}", app.t(T::VipUnresolved)), Style::default().fg(Color::Red)));
+                }
+            }
+            out.push(Line::from(spans));
+        }
+    }
+    if !c.reception_summary.is_empty() {
+        out.push(Line::from(vec![label(app, T::VipReception), Span::raw(one_line(&c.reception_summary))]));
+    }
+    if !c.team_suggestions.is_empty() {
+        out.push(Line::from(vec![label(app, T::VipTeam), Span::raw(one_line(&c.team_suggestions))]));
+    }
+    if c.re_recommended.iter().any(|r| !r.item.is_empty() || !r.fab.is_empty()) {
+        out.push(heading(app, T::VipReRecommended));
+        out.extend(fab_lines(&c.re_recommended));
+    }
+    let next = c.next_contact.map_or_else(|| app.t(T::NotSet).to_string(), |d| d.to_string());
+    let account = c.account_id.as_ref().map_or_else(
+        || app.t(T::VipNotLinked).to_string(),
+        |id| app.vip.accounts.get(id).cloned().unwrap_or_else(|| id.to_string()),
+    );
+    out.push(Line::from(vec![
+        label(app, T::VipFNextContact),
+        Span::raw(next),
+        Span::raw(" · "),
+        label(app, T::VipAccount),
+        Span::raw(account),
+    ]));
+    let consent = match c.consent_date {
+        Some(d) if c.consent => format!("{} ({d})", app.t(T::Yes)),
+        _ => app.t(T::No).to_string(),
+    };
+    out.push(Line::from(vec![label(app, T::FConsent), Span::raw(consent)]));
+    if !c.handovers.is_empty() {
+        out.push(heading(app, T::VipHandovers));
+        for h in &c.handovers {
+            let note = if h.note.is_empty() { String::new() } else { format!(": {}", one_line(&h.note)) };
+            out.push(Line::from(format!("  {} {} → {}{note}", h.date, h.from, h.to)));
+        }
+    }
+    out
+}
+
+fn draw_learned(app: &App, l: &Learned, frame: &mut Frame, area: Rect) {
+    let lang = app.lang;
+    let store = l.store.clone().unwrap_or_else(|| app.t(T::VipAllStores).to_string());
+    let bold = Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+    let mut lines = vec![
+        Line::from(Span::styled(T::VipLearnTitle.fill(lang, &[("store", &store)]), bold)),
+        Line::from(""),
+        heading(app, T::VipObjByType),
+    ];
+    if l.objections.is_empty() {
+        lines.push(Line::from(format!("  {}", app.t(T::VipNothingYet))));
+    }
+    let most = l.objections.iter().map(|o| o.count).max().unwrap_or(1).max(1);
+    let bar_room = usize::from(area.width).saturating_sub(24).clamp(1, 40);
+    for o in &l.objections {
+        let name = o.kind.map_or_else(|| app.t(T::VipUntyped).to_string(), |k| k.label(lang).to_string());
+        let n = (o.count as usize * bar_room).div_ceil(most as usize);
+        lines.push(Line::from(vec![
+            Span::raw(format!("  {}", fit(&name, 12))),
+            Span::styled("█".repeat(n), Style::default().fg(Color::Yellow)),
+            Span::raw(format!(" {}", o.count)),
+        ]));
+    }
+    lines.push(Line::from(""));
+    lines.push(heading(app, T::VipFabOfVips));
+    if l.fabs.is_empty() {
+        lines.push(Line::from(format!("  {}", app.t(T::VipNothingYet))));
+    }
+    for f in &l.fabs {
+        lines.push(Line::from(format!("  {:>3}× {} — {}", f.cards, f.item, f.fab)));
+    }
+    let [body, keys] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    frame.render_widget(
+        Paragraph::new(Span::styled(app.t(T::VipLearnKeys), Style::default().fg(Color::DarkGray))),
+        keys,
+    );
+}
+
+fn draw_convert(app: &App, ch: &ConvertChoice, frame: &mut Frame, area: Rect) {
+    let w = area.width.saturating_sub(4).min(70);
+    let h = u16::try_from(ch.candidates.len()).unwrap_or(u16::MAX).saturating_add(6).min(area.height);
+    let r = centered(area, w, h);
+    frame.render_widget(Clear, r);
+    let block = Block::default().borders(Borders::ALL).title(app.t(T::VipConvertTitle));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let mut lines = vec![Line::from(app.t(T::VipConvertFound)), Line::from("")];
+    let names =
+        ch.candidates.iter().map(|(_, n)| n.clone()).chain(std::iter::once(app.t(T::VipConvertNew).to_string()));
+    for (i, n) in names.enumerate() {
+        let st = if i == ch.selected {
+            Style::default().bg(Color::DarkGray).fg(Color::White).add_modifier(Modifier::BOLD)
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(Span::styled(format!("  {n}"), st)));
+    }
+    lines.push(Line::from(Span::styled(app.t(T::VipConvertKeys), Style::default().fg(Color::DarkGray))));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 /// The keys of this tab for the `?` overlay.
 pub fn help_keys(_app: &App) -> Vec<(&'static str, T)> {
-    vec![("1–5", T::KTabs), (",", T::KSettings), ("?", T::KHelp), ("q", T::KQuit)]
+    vec![
+        ("/", T::KVipFilter),
+        ("Esc", T::KClearFilter),
+        ("↑↓ PgUp PgDn", T::KMove),
+        ("n", T::KVipNew),
+        ("Enter e", T::KVipEdit),
+        ("h", T::KVipHandover),
+        ("a", T::KVipAccount),
+        ("o", T::KVipPhoto),
+        ("s", T::KVipStatus),
+        ("m", T::KVipMine),
+        ("l", T::KVipLearn),
+        ("1–5", T::KTabs),
+        (",", T::KSettings),
+        ("?", T::KHelp),
+        ("q", T::KQuit),
+    ]
 }

@@ -1,0 +1,396 @@
+//! Tab 4 driven by keys: capture a card, find it by the phone's last
+//! digits, hand it over, make it an account, learn from the cards; the
+//! list with its summary and the form as insta snapshots.
+
+use chrono::{NaiveDate, NaiveTime};
+use crossterm::event::KeyCode;
+use kam_rules::{Lang, ObjectionType};
+use tempfile::TempDir;
+
+use super::app::{App, Popup, Tab};
+use super::tests::{app, buffer, ctrl, draw, find, press, today, typed};
+use crate::model::{Account, FabItem, Handover, Objection, Resolution, VipCard, VipStatus};
+
+fn at_half_past_two() -> NaiveTime {
+    NaiveTime::from_hms_opt(14, 30, 0).expect("time")
+}
+
+/// An app on tab 4 with a fixed clock.
+fn vip_app(lang: Lang) -> (TempDir, App) {
+    let (dir, mut app) = app(lang);
+    app.vip.clock = at_half_past_two;
+    press(&mut app, KeyCode::Char('4'));
+    assert_eq!(app.tab, Tab::Vip);
+    (dir, app)
+}
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+}
+
+/// Two cards: 陈先生 handed over with a resolved objection, 王女士 newer.
+fn seeded(lang: Lang) -> (TempDir, App) {
+    let (dir, mut app) = vip_app(lang);
+    let fab = |item: &str, fab: &str| FabItem { item: item.into(), image_path: String::new(), fab: fab.into() };
+    let mut chen = VipCard {
+        store: "西湖店".into(),
+        received_by: "李娜".into(),
+        visit_date: d("2026-11-18"),
+        visit_time: NaiveTime::from_hms_opt(11, 5, 0),
+        salutation: "陈先生".into(),
+        age: "40-50".into(),
+        industry: "金融".into(),
+        vehicle: "奥迪 A6".into(),
+        phone: "139-1234-1234".into(),
+        status: VipStatus::Vip,
+        recommended: vec![fab("手镯", "足金古法, 可传家")],
+        objections: vec![Objection { kind: Some(ObjectionType::Capability), text: "担心尺寸".into() }],
+        resolutions: vec![Resolution { text: "免费改圈".into() }],
+        handovers: vec![Handover {
+            from: "李娜".into(),
+            to: "王芳".into(),
+            date: d("2026-11-20"),
+            note: "周末再来".into(),
+        }],
+        ..VipCard::default()
+    };
+    app.store.save(&mut chen, "").expect("save");
+    let mut wang = VipCard {
+        store: "西湖店".into(),
+        received_by: "王芳".into(),
+        visit_date: d("2026-11-22"),
+        visit_time: NaiveTime::from_hms_opt(15, 40, 0),
+        salutation: "王女士".into(),
+        age: "30-40".into(),
+        industry: "房地产".into(),
+        position: "总监".into(),
+        vehicle: "宝马 X5".into(),
+        phone: "138-0013-5678".into(),
+        accessories: "卡地亚手镯".into(),
+        style: "简约".into(),
+        usage: "结婚纪念日".into(),
+        price_range: "3-5万".into(),
+        recommended: vec![fab("钻戒 1克拉", "GIA 证书, 切工 3EX, 保值")],
+        objections: vec![
+            Objection { kind: Some(ObjectionType::Price), text: "比别家贵".into() },
+            Objection { kind: Some(ObjectionType::Hidden), text: "想和先生商量".into() },
+        ],
+        resolutions: vec![Resolution { text: "讲清证书与售后".into() }],
+        reception_summary: "带母亲一起来,很在意切工".into(),
+        team_suggestions: "下次约先生一起,准备 0.8 克拉备选".into(),
+        next_contact: Some(d("2026-11-26")),
+        consent: true,
+        consent_date: Some(d("2026-11-22")),
+        ..VipCard::default()
+    };
+    app.store.save(&mut wang, "").expect("save");
+    app.vip_reload(None);
+    (dir, app)
+}
+
+fn snap(name: &str, app: &App) {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = draw(app, w, h);
+        insta::assert_snapshot!(format!("{name}_{}_{w}x{h}", app.lang.key()), t.backend());
+    }
+}
+
+fn focus_key(app: &App) -> &'static str {
+    let Some(Popup::Form(f)) = &app.popup else { panic!("a form is open") };
+    f.form.fields[f.form.focus].key
+}
+
+/// A tiny file that starts like a PNG.
+fn png(dir: &TempDir, name: &str) -> String {
+    let p = dir.path().join(name);
+    std::fs::write(&p, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").expect("write");
+    p.display().to_string()
+}
+
+#[test]
+fn list_with_summary_snapshots() {
+    for lang in [Lang::En, Lang::Zh] {
+        let (_d, mut app) = seeded(lang);
+        assert_eq!(app.vip.cards[0].salutation, "王女士", "newest first");
+        snap("vip_list", &app);
+        press(&mut app, KeyCode::Char('/'));
+        typed(&mut app, "1234");
+        assert_eq!(app.vip.cards.len(), 1);
+        snap("vip_filtered", &app);
+    }
+}
+
+#[test]
+fn form_snapshots() {
+    for lang in [Lang::En, Lang::Zh] {
+        let (_d, mut app) = seeded(lang);
+        press(&mut app, KeyCode::Char('n'));
+        assert_eq!(focus_key(&app), "photo_path", "store, staff, date and time are filled");
+        let Some(Popup::Form(f)) = &app.popup else { panic!("form") };
+        assert_eq!(f.form.text("store"), "西湖店", "the store of the user's last card");
+        assert_eq!(f.form.text("received_by"), "王芳");
+        assert_eq!(f.form.text("visit_date"), today().to_string());
+        assert_eq!(f.form.text("visit_time"), "14:30");
+        snap("vip_form", &app);
+    }
+}
+
+/// Fills every field of a new card from the photo on, counting the keys
+/// pressed beyond the typed text; returns that count.
+fn fill_complete_card(app: &mut App, photo: &str) -> usize {
+    let mut keys = 1; // n
+    press(app, KeyCode::Char('n'));
+    let choice = |app: &mut App, rights: usize| {
+        for _ in 0..rights {
+            press(app, KeyCode::Right);
+        }
+        rights
+    };
+    let text_values: &[(&str, &str)] = &[
+        ("photo_path", photo),
+        ("salutation", "赵女士"),
+        ("position", "财务总监"),
+        ("vehicle", "特斯拉 Model S"),
+        ("phone", "137 0000 2468"),
+        ("accessories", "爱马仕手袋"),
+        ("style", "经典"),
+        ("usage", "送礼"),
+        ("price_range", "5-10万"),
+        ("material", "铂金"),
+        ("traits", "话不多,看得很仔细"),
+        ("rec1_item", "铂金项链"),
+        ("rec1_image", photo),
+        ("rec1_fab", "Pt950, 不褪色, 适合送长辈"),
+        ("rec2_item", "珍珠耳钉"),
+        ("rec2_image", photo),
+        ("rec2_fab", "南洋珍珠, 光泽好, 日常百搭"),
+        ("rec3_item", "玉镯"),
+        ("rec3_image", photo),
+        ("rec3_fab", "A货证书, 种水好, 保值"),
+        ("obj1", "价格偏高"),
+        ("obj2", "款式太普通"),
+        ("obj3", "要问家人"),
+        ("reception_summary", "为婆婆挑生日礼物"),
+        ("team_suggestions", "周六约她看新到的翡翠"),
+        ("re1_item", "翡翠吊坠"),
+        ("re1_image", photo),
+        ("re1_fab", "冰种, 寓意平安, 送长辈体面"),
+        ("re2_item", "金镶玉手链"),
+        ("re2_image", photo),
+        ("re2_fab", "工艺独特, 年轻化, 价格适中"),
+        ("re3_item", "珍珠项链"),
+        ("re3_image", photo),
+        ("re3_fab", "与耳钉成套, 有折扣"),
+        ("res1", "送积分和清洗保养"),
+        ("res2", "展示定制服务"),
+        ("res3", "约家人周末同来"),
+        ("next_contact", "+3d"),
+        ("consent_date", ""),
+    ];
+    // Choices: how many → presses pick the wanted option.
+    let choice_rights: &[(&str, usize)] = &[
+        ("age", 2),       // 30-40
+        ("industry", 1),  // 金融
+        ("obj1_kind", 1), // price
+        ("obj2_kind", 4), // real
+        ("obj3_kind", 5), // hidden
+        ("status", 1),    // VIP
+        ("consent", 1),   // yes
+    ];
+    loop {
+        let key = focus_key(app);
+        if let Some((_, v)) = text_values.iter().find(|(k, _)| *k == key) {
+            typed(app, v);
+        } else if let Some((_, n)) = choice_rights.iter().find(|(k, _)| *k == key) {
+            keys += choice(app, *n);
+        }
+        if key == "consent_date" {
+            break;
+        }
+        press(app, KeyCode::Tab);
+        keys += 1;
+    }
+    ctrl(app, 's');
+    keys + 1
+}
+
+#[test]
+fn capture_save_find_by_last_digits_and_see_the_summary() {
+    let (dir, mut app) = seeded(Lang::En);
+    let photo = png(&dir, "visitor.png");
+    let keys = fill_complete_card(&mut app, &photo);
+    assert!(app.popup.is_none(), "saved: {:?}", app.popup.as_ref().map(|_| "form still open"));
+    // n, 45 Tabs from the photo to the consent date, 15 choice presses, Ctrl-S.
+    assert_eq!(keys, 1 + 45 + 15 + 1, "keystrokes beyond the typed text");
+    let cards: Vec<VipCard> = app.store.list(10, 0).expect("list");
+    let c = cards.iter().find(|c| c.salutation == "赵女士").expect("saved card");
+    assert_eq!(c.received_by, "王芳");
+    assert_eq!(c.store, "西湖店");
+    assert_eq!(c.visit_time, Some(at_half_past_two()));
+    assert_eq!(c.age, "30-40");
+    assert_eq!(c.industry, "金融");
+    assert_eq!(c.recommended.len(), 3);
+    assert_eq!(c.re_recommended[2].fab, "与耳钉成套, 有折扣");
+    assert_eq!(c.objections[1].kind, Some(ObjectionType::Real));
+    assert_eq!(c.resolutions.len(), 3);
+    assert_eq!(c.status, VipStatus::Vip);
+    assert_eq!(c.next_contact, Some(d("2026-11-26")));
+    assert!(c.consent);
+    assert_eq!(c.consent_date, Some(today()), "consent dated today when left empty");
+
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "2468");
+    assert_eq!(app.vip.cards.len(), 1);
+    let buf = buffer(&app, 120, 40);
+    assert!(find(&buf, "赵女士").is_some());
+    assert!(find(&buf, "****2468").is_some(), "the phone is masked to its last four digits");
+    assert!(find(&buf, "Visitor summary").is_some());
+    assert!(find(&buf, "Price: 价格偏高 → 送积分和清洗保养").is_some(), "objection with its resolution");
+    assert!(find(&buf, "周六约她看新到的翡翠").is_some(), "team suggestions");
+    // Pinyin initials find her too; Esc shows every card again.
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.vip.cards.len(), 3);
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "zns");
+    assert_eq!(app.vip.cards.len(), 1);
+    assert_eq!(app.vip.cards[0].salutation, "赵女士");
+}
+
+#[test]
+fn a_bad_photo_path_is_refused_naming_the_field() {
+    let (dir, mut app) = vip_app(Lang::En);
+    press(&mut app, KeyCode::Char('n'));
+    typed(&mut app, "/no/such/photo.jpg");
+    press(&mut app, KeyCode::Tab);
+    typed(&mut app, "周先生");
+    ctrl(&mut app, 's');
+    let Some(Popup::Form(f)) = &app.popup else { panic!("a refused save keeps the form") };
+    assert_eq!(f.form.fields[f.form.focus].key, "photo_path", "the cursor goes to the photo");
+    let err = f.error.clone().expect("error");
+    assert!(err.starts_with("Photo: no such file: /no/such/photo.jpg"), "{err}");
+    assert_eq!(f.form.text("salutation"), "周先生", "what was typed is kept");
+    let buf = buffer(&app, 120, 40);
+    assert!(find(&buf, "no such file").is_some(), "the error is shown");
+
+    // A file that is not an image, in an item's image slot.
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "not a picture").expect("write");
+    if let Some(Popup::Form(f)) = app.popup.as_mut() {
+        f.form.focus = 4;
+    }
+    for _ in 0.."/no/such/photo.jpg".chars().count() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    let Some(Popup::Form(f)) = app.popup.as_mut() else { panic!("form") };
+    f.form.focus = f.form.fields.iter().position(|x| x.key == "rec2_image").expect("field");
+    typed(&mut app, &text.display().to_string());
+    ctrl(&mut app, 's');
+    let Some(Popup::Form(f)) = &app.popup else { panic!("refused again") };
+    assert_eq!(f.form.fields[f.form.focus].key, "rec2_image");
+    assert!(f.error.as_deref().unwrap_or("").starts_with("Item 2 image: not an image"), "{:?}", f.error);
+    assert!(f.form.fields.iter().find(|x| x.key == "photo_path").is_some_and(|x| x.error.is_none()));
+}
+
+#[test]
+fn hand_over_changes_the_holder_and_the_log() {
+    let (_d, mut app) = seeded(Lang::En);
+    assert_eq!(app.vip.cards[0].salutation, "王女士");
+    press(&mut app, KeyCode::Char('h'));
+    ctrl(&mut app, 's');
+    assert!(matches!(app.popup, Some(Popup::Form(_))), "the receiver is required");
+    typed(&mut app, "张伟");
+    press(&mut app, KeyCode::Tab);
+    typed(&mut app, "她周六下午来");
+    ctrl(&mut app, 's');
+    assert!(app.popup.is_none());
+    let c: VipCard = app.store.get(&app.vip.cards[0].meta.id).expect("card");
+    assert_eq!(super::vip::holder(&c), "张伟");
+    assert_eq!(c.handovers.len(), 1);
+    assert_eq!((c.handovers[0].from.as_str(), c.handovers[0].note.as_str()), ("王芳", "她周六下午来"));
+    assert_eq!(c.handovers[0].date, today());
+    let buf = buffer(&app, 120, 40);
+    assert!(find(&buf, "2026-11-23 王芳 → 张伟: 她周六下午来").is_some(), "the log in the summary");
+    // My cards: 王芳 now holds only 陈先生's card (handed to her).
+    press(&mut app, KeyCode::Char('m'));
+    let mine: Vec<&str> = app.vip.cards.iter().map(|c| c.salutation.as_str()).collect();
+    assert_eq!(mine, ["陈先生"]);
+    press(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.vip.cards.len(), 2);
+}
+
+#[test]
+fn a_card_becomes_an_account_or_links_to_one() {
+    let (_d, mut app) = seeded(Lang::En);
+    press(&mut app, KeyCode::Char('a'));
+    let id = app.vip.cards[0].account_id.clone().expect("linked");
+    let a: Account = app.store.get(&id).expect("account");
+    assert_eq!(a.name, "王女士");
+    assert_eq!(a.phone, "138-0013-5678");
+    assert_eq!(a.industry, "房地产");
+    let contacts = app.store.contacts_of(&id).expect("contacts");
+    assert_eq!(contacts.len(), 1);
+    assert_eq!((contacts[0].name.as_str(), contacts[0].title.as_str()), ("王女士", "总监"));
+    assert!(contacts[0].consent, "consent goes with the person");
+    assert_eq!(app.message.as_deref(), Some("Account 王女士 created and linked"));
+    press(&mut app, KeyCode::Char('a'));
+    assert!(app.message.as_deref().unwrap_or("").contains("already linked"));
+
+    // A second card of the same visitor (same phone): the guard finds the account.
+    let mut again = VipCard {
+        received_by: "李娜".into(),
+        visit_date: today(),
+        salutation: "王女士".into(),
+        phone: "13800135678".into(),
+        ..VipCard::default()
+    };
+    app.store.save(&mut again, "").expect("save");
+    app.vip_reload(Some(&again.meta.id));
+    press(&mut app, KeyCode::Char('a'));
+    let ch = app.vip.convert.as_ref().expect("asks which account");
+    assert_eq!(ch.candidates.len(), 1);
+    let buf = buffer(&app, 80, 24);
+    assert!(find(&buf, "Create a new account").is_some());
+    press(&mut app, KeyCode::Enter);
+    let c: VipCard = app.store.get(&again.meta.id).expect("card");
+    assert_eq!(c.account_id.as_ref(), Some(&id), "linked to the existing account");
+    assert_eq!(app.store.contacts_of(&id).expect("contacts").len(), 1, "no second contact");
+    assert!(app.store.get::<VipCard>(&again.meta.id).is_ok(), "the card stays");
+}
+
+#[test]
+fn learning_view_counts_objections_and_vip_fab_lines() {
+    let (_d, mut app) = seeded(Lang::En);
+    press(&mut app, KeyCode::Char('l'));
+    let l = app.vip.learned.as_ref().expect("learned");
+    assert_eq!(l.store.as_deref(), Some("西湖店"));
+    assert_eq!(l.objections.len(), 3);
+    assert_eq!(l.fabs.len(), 1, "only 陈先生 became a VIP");
+    let buf = buffer(&app, 80, 24);
+    assert!(find(&buf, "Objections by type").is_some());
+    assert!(find(&buf, "1× 手镯 — 足金古法, 可传家").is_some());
+    snap("vip_learn", &app);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.vip.learned.is_none());
+}
+
+#[test]
+fn status_moves_on_and_the_photo_opens_without_waiting() {
+    let (dir, mut app) = seeded(Lang::En);
+    press(&mut app, KeyCode::Char('?'));
+    assert!(find(&buffer(&app, 120, 40), "hand the card over").is_some(), "the tab's keys under ?");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('s'));
+    assert_eq!(app.vip.cards[0].status, VipStatus::Vip);
+    press(&mut app, KeyCode::Char('o'));
+    assert_eq!(app.message.as_deref(), Some("This card has no photo"));
+    let mut c = app.vip.cards[0].clone();
+    c.photo_path = png(&dir, "p.png");
+    app.store.save(&mut c, "").expect("save");
+    app.vip_reload(None);
+    app.vip.viewer = "kam-no-such-viewer".into();
+    press(&mut app, KeyCode::Char('o'));
+    assert!(app.message.as_deref().unwrap_or("").starts_with("Cannot open the photo: kam-no-such-viewer"));
+    app.vip.viewer = "true".into();
+    press(&mut app, KeyCode::Char('o'));
+    assert!(app.message.as_deref().unwrap_or("").starts_with("Opening"), "{:?}", app.message);
+}

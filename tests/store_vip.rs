@@ -1,0 +1,99 @@
+//! VIP card queries on a real file: the list filter, "my cards", and what
+//! the store learns from its cards.
+
+use chrono::NaiveDate;
+use kam::model::{FabItem, Handover, Objection, VipCard, VipStatus};
+use kam::store::{FabUse, ObjectionCount, Store, VipQuery};
+use kam_rules::ObjectionType;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+}
+
+fn card(salutation: &str, phone: &str, date: &str) -> VipCard {
+    VipCard {
+        store: "西湖店".into(),
+        received_by: "李娜".into(),
+        visit_date: d(date),
+        salutation: salutation.into(),
+        phone: phone.into(),
+        ..VipCard::default()
+    }
+}
+
+fn q(filter: &str) -> VipQuery {
+    VipQuery { filter: filter.into(), holder: None, limit: 100 }
+}
+
+fn names(cards: &[VipCard]) -> Vec<&str> {
+    cards.iter().map(|c| c.salutation.as_str()).collect()
+}
+
+#[test]
+fn list_filters_and_holders() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut store = Store::open(&dir.path().join("kam.db")).expect("open");
+    let mut wang = card("王女士", "138-0013-5678", "2026-11-20");
+    wang.vehicle = "宝马X5".into();
+    wang.industry = "金融".into();
+    store.save(&mut wang, "").expect("save");
+    let mut chen = card("陈先生", "13912341234", "2026-11-22");
+    chen.accessories = "劳力士手表".into();
+    chen.handovers =
+        vec![Handover {
+            from: "李娜".into(), to: "张伟".into(), date: d("2026-11-23"), note: "他周末来".into()
+        }];
+    store.save(&mut chen, "").expect("save");
+
+    assert_eq!(names(&store.vip_cards(&q("")).expect("all")), ["陈先生", "王女士"], "newest first");
+    assert_eq!(names(&store.vip_cards(&q("5678")).expect("digits")), ["王女士"]);
+    assert!(store.vip_cards(&q("0013")).expect("middle").is_empty(), "only the last digits match");
+    assert_eq!(names(&store.vip_cards(&q("wns")).expect("initials")), ["王女士"]);
+    assert_eq!(names(&store.vip_cards(&q("chenxian")).expect("full")), ["陈先生"]);
+    assert_eq!(names(&store.vip_cards(&q("宝马")).expect("vehicle")), ["王女士"]);
+    assert_eq!(names(&store.vip_cards(&q("x5")).expect("latin vehicle")), ["王女士"]);
+    assert_eq!(names(&store.vip_cards(&q("劳力士")).expect("accessories")), ["陈先生"]);
+    assert_eq!(names(&store.vip_cards(&q("金融")).expect("industry")), ["王女士"]);
+    assert!(store.vip_cards(&q("100%")).expect("escaped").is_empty());
+
+    let mine = |who: &str| VipQuery { holder: Some(who.into()), ..q("") };
+    assert_eq!(names(&store.vip_cards(&mine("李娜")).expect("mine")), ["王女士"], "handed over: no longer hers");
+    assert_eq!(names(&store.vip_cards(&mine("张伟")).expect("his")), ["陈先生"]);
+}
+
+#[test]
+fn learning_from_cards() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut store = Store::open(&dir.path().join("kam.db")).expect("open");
+    let fab = |item: &str, fab: &str| FabItem { item: item.into(), image_path: String::new(), fab: fab.into() };
+    let obj = |k: ObjectionType| Objection { kind: Some(k), text: "太贵".into() };
+    let mut a = card("王女士", "13800135678", "2026-11-20");
+    a.status = VipStatus::Vip;
+    a.recommended = vec![fab("钻戒", "GIA证书, 保值")];
+    a.objections = vec![obj(ObjectionType::Price), obj(ObjectionType::Hidden)];
+    store.save(&mut a, "").expect("save");
+    let mut b = card("陈先生", "13912341234", "2026-11-21");
+    b.status = VipStatus::Vip;
+    b.re_recommended = vec![fab("钻戒", "GIA证书, 保值")];
+    b.objections = vec![obj(ObjectionType::Price)];
+    store.save(&mut b, "").expect("save");
+    let mut c = card("李先生", "13700001111", "2026-11-22");
+    c.store = "湖滨店".into();
+    c.recommended = vec![fab("手镯", "足金")];
+    c.objections = vec![obj(ObjectionType::Price), Objection { kind: None, text: "再看看".into() }];
+    store.save(&mut c, "").expect("save");
+
+    let counts = store.vip_objection_counts(Some("西湖店")).expect("counts");
+    assert_eq!(
+        counts,
+        [
+            ObjectionCount { kind: Some(ObjectionType::Price), count: 2 },
+            ObjectionCount { kind: Some(ObjectionType::Hidden), count: 1 }
+        ]
+    );
+    let all = store.vip_objection_counts(None).expect("all");
+    assert_eq!(all[0], ObjectionCount { kind: Some(ObjectionType::Price), count: 3 });
+    assert!(all.contains(&ObjectionCount { kind: None, count: 1 }));
+    let fabs = store.vip_fab_lines(None, 10).expect("fab");
+    assert_eq!(fabs, [FabUse { item: "钻戒".into(), fab: "GIA证书, 保值".into(), cards: 2 }], "only VIP cards");
+}
