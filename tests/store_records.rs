@@ -250,3 +250,21 @@ fn invalid_records_are_refused_naming_the_field() {
     let e = store.insert(&mut plan).unwrap_err();
     assert!(e.to_string().contains("what_happened"), "{e}");
 }
+
+#[test]
+fn records_saved_together_land_together_or_not_at_all() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut store = Store::open(&dir.path().join("kam.db")).expect("open");
+    let mut a = Account::named("一起保存有限公司");
+    let mut c = Contact::of(a.meta.id.clone(), "王先生");
+    // A visit with no account id: refused, so the account and contact are not written either.
+    let mut bad = Visit { date: d("2026-11-23"), ..Visit::default() };
+    let err = store.save_all(&mut [&mut a, &mut c, &mut bad], "").unwrap_err();
+    assert!(err.to_string().contains("visit"), "{err}");
+    assert!(store.get::<Account>(&a.meta.id).is_err(), "nothing written");
+    assert_eq!((a.meta.version, c.meta.version), (0, 0), "metas untouched on failure");
+    let mut v = Visit { account_id: a.meta.id.clone(), date: d("2026-11-23"), by: "王芳".into(), ..Visit::default() };
+    store.save_all(&mut [&mut a, &mut c, &mut v], "").expect("all three");
+    assert_eq!((a.meta.version, c.meta.version, v.meta.version), (1, 1, 1));
+    assert_eq!(store.get::<Contact>(&c.meta.id).expect("contact").account_id, a.meta.id);
+}

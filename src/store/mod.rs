@@ -52,7 +52,7 @@ pub use exchange::{
 pub use history::{ChangeLine, TrashEntry, TRASH_DAYS};
 pub use index::{IndexAccount, IndexContact};
 pub use plans::{PlanRow, PlanTable};
-pub use record::{AnyRecord, ChildLayout, Conflict, Record, RecordKind};
+pub use record::{AnyRecord, ChildLayout, Conflict, Record, RecordKind, Saving};
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use search::{readings, Query};
 pub use vip::{FabUse, ObjectionCount, VipQuery};

@@ -680,16 +680,31 @@ impl Store {
 
     /// Saves two records in one transaction: both are written or neither
     /// (a call plan marked done and the visit it logs).
-    pub fn save_pair<A: Record, B: Record>(&mut self, a: &mut A, reason: &str, b: &mut B) -> Result<(), StoreError> {
-        check_valid(a)?;
-        check_valid(b)?;
+    pub fn save_pair<A: Record + 'static, B: Record + 'static>(
+        &mut self,
+        a: &mut A,
+        reason: &str,
+        b: &mut B,
+    ) -> Result<(), StoreError> {
+        self.save_all(&mut [a, b], reason)
+    }
+
+    /// Saves records of any kinds in one transaction, in the order given:
+    /// all are written or none (a VIP card made into an account and contact).
+    pub fn save_all(&mut self, records: &mut [&mut dyn Saving], reason: &str) -> Result<(), StoreError> {
+        for r in records.iter() {
+            r.check()?;
+        }
         let (path, who, at) = (self.path.clone(), self.user.clone(), now());
         let tx = self.write_tx()?;
-        let wa = write_one(&tx, &path, &who, at, a, reason)?;
-        let wb = write_one(&tx, &path, &who, at, b, reason)?;
+        let mut written = Vec::with_capacity(records.len());
+        for r in records.iter() {
+            written.push(r.write(&tx, &path, &who, at, reason)?);
+        }
         tx.commit().map_err(|e| sql_error(&path, "committing", &e))?;
-        wa.apply(a);
-        wb.apply(b);
+        for (r, w) in records.iter_mut().zip(written) {
+            r.apply(w);
+        }
         Ok(())
     }
 
@@ -735,6 +750,46 @@ impl Store {
             out.push(r);
         }
         Ok(out)
+    }
+}
+
+/// A record saved with others by [`Store::save_all`].
+pub trait Saving {
+    #[doc(hidden)]
+    fn check(&self) -> Result<(), StoreError>;
+    #[doc(hidden)]
+    fn write(
+        &self,
+        tx: &Connection,
+        path: &std::path::Path,
+        who: &str,
+        at: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<Box<dyn std::any::Any>, StoreError>;
+    #[doc(hidden)]
+    fn apply(&mut self, written: Box<dyn std::any::Any>);
+}
+
+impl<R: Record + 'static> Saving for R {
+    fn check(&self) -> Result<(), StoreError> {
+        check_valid(self)
+    }
+
+    fn write(
+        &self,
+        tx: &Connection,
+        path: &std::path::Path,
+        who: &str,
+        at: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<Box<dyn std::any::Any>, StoreError> {
+        Ok(Box::new(write_one(tx, path, who, at, self, reason)?))
+    }
+
+    fn apply(&mut self, written: Box<dyn std::any::Any>) {
+        if let Ok(w) = written.downcast::<Written<R>>() {
+            w.apply(self);
+        }
     }
 }
 

@@ -573,30 +573,44 @@ impl App {
         let lang = self.lang;
         let name = c.salutation.trim().to_string();
         let created = target.is_none();
-        let account = if let Some(found) = target {
-            Ok(found)
-        } else {
-            let mut a = Account::named(name.clone());
-            a.phone.clone_from(&c.phone);
-            a.industry.clone_from(&c.industry);
-            a.owner = self.user_name();
-            a.notes = T::VipCardNote.fill(lang, &[("date", &c.visit_date.to_string()), ("store", &c.store)]);
-            self.store.save(&mut a, "").map(|()| (a.meta.id.clone(), a.name.clone()))
-        };
-        let result = account.and_then(|(id, account_name)| {
-            let known = self.store.similar_contacts(&name, &c.phone, &id)?;
-            if known.is_empty() {
+        // The account (when new), the contact (unless one like them is
+        // there) and the card's link are written in one transaction.
+        let result = (|| {
+            let mut new_account = None;
+            let (id, account_name) = if let Some(found) = target {
+                found
+            } else {
+                let mut a = Account::named(name.clone());
+                a.phone.clone_from(&c.phone);
+                a.industry.clone_from(&c.industry);
+                a.owner = self.user_name();
+                a.notes = T::VipCardNote.fill(lang, &[("date", &c.visit_date.to_string()), ("store", &c.store)]);
+                let found = (a.meta.id.clone(), a.name.clone());
+                new_account = Some(a);
+                found
+            };
+            let known =
+                if new_account.is_some() { Vec::new() } else { self.store.similar_contacts(&name, &c.phone, &id)? };
+            let mut contact = known.is_empty().then(|| {
                 let mut p = Contact::of(id.clone(), name.clone());
                 p.phone.clone_from(&c.phone);
                 p.title.clone_from(&c.position);
                 p.consent = c.consent;
                 p.consent_date = c.consent_date;
-                self.store.save(&mut p, "")?;
-            }
+                p
+            });
             c.account_id = Some(id.clone());
-            self.store.save(&mut c, "")?;
-            Ok((id, account_name))
-        });
+            let mut records: Vec<&mut dyn crate::store::Saving> = Vec::new();
+            if let Some(a) = new_account.as_mut() {
+                records.push(a);
+            }
+            if let Some(p) = contact.as_mut() {
+                records.push(p);
+            }
+            records.push(&mut c);
+            self.store.save_all(&mut records, "")?;
+            Ok::<_, crate::store::StoreError>((id, account_name))
+        })();
         match result {
             Ok((id, account_name)) => {
                 self.changes += 1;
