@@ -30,6 +30,7 @@ mod record;
 mod report;
 mod schema;
 mod search;
+mod today;
 mod vip;
 
 use std::fs;
@@ -54,6 +55,10 @@ pub use index::{IndexAccount, IndexContact};
 pub use record::{AnyRecord, ChildLayout, Conflict, Record, RecordKind};
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use search::{readings, Query};
+pub use today::{
+    Birthday, Downgrade, MonthFigures, OpenCommitment, OverdueAccount, PlanDue, PlanType, PlanWarnings, TodayData,
+    VipDue, BIRTHDAY_DAYS,
+};
 
 use crate::model::ModelError;
 
