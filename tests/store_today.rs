@@ -303,7 +303,7 @@ fn whole_today_read_and_plan_warnings() {
     call(&mut s, &a, "2030-01-01", PlanStatus::Planned, vec![]); // too old to be checked
     let t = s.today(&rules, d(TODAY), Utc::now() - Duration::hours(1), Utc::now() + Duration::hours(1)).expect("today");
     assert_eq!(t.warnings.len(), 1);
-    let keys = &t.warnings[0].keys;
+    let keys: Vec<&str> = t.warnings[0].warnings.iter().map(kam_rules::plan_check::PlanWarning::key).collect();
     for k in ["no_decision_maker", "no_ally", "no_question", "commitment_incomplete"] {
         assert!(keys.contains(&k), "{k} in {keys:?}");
     }

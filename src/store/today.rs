@@ -11,7 +11,7 @@ use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
 use kam_rules::abc::scorecard;
 use kam_rules::alliance::alliance_status;
 use kam_rules::cadence::{cadence, Cadence};
-use kam_rules::plan_check::{check_plan, PlanContact, PlanDescription, PlanKind, PlanParticipant};
+use kam_rules::plan_check::{check_plan, PlanContact, PlanDescription, PlanKind, PlanParticipant, PlanWarning};
 use kam_rules::tier::{decide_tier, TierOverride};
 use kam_rules::today::{birthday_keys, days_to_birthday};
 use kam_rules::{AbcClass, Behaviour, BuyingRole, Money, Rules, Tier};
@@ -104,8 +104,7 @@ pub struct PlanWarnings {
     pub account_id: Id,
     pub account: String,
     pub date: Option<NaiveDate>,
-    /// The warnings' stable keys (`kam_rules::plan_check::PlanWarning::key`).
-    pub keys: Vec<&'static str>,
+    pub warnings: Vec<PlanWarning>,
 }
 
 /// One month of the pictures: order volume and collections.
@@ -688,7 +687,7 @@ impl Store {
                 account_id: id_of(table, &p.account_id)?,
                 id: id_of(table, &p.id)?,
                 account: p.account,
-                keys: warnings.iter().map(kam_rules::plan_check::PlanWarning::key).collect(),
+                warnings,
             });
         }
         Ok(out)
@@ -778,7 +777,7 @@ impl Store {
     }
 
     /// Notes that an export was made at `at` (for "changed since the last export").
-    pub fn set_last_export(&mut self, at: DateTime<Utc>) -> Result<(), StoreError> {
+    pub fn set_last_export(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
         self.conn
             .execute(
                 "INSERT INTO meta (key, value) VALUES ('last_export', ?1) \
@@ -851,6 +850,20 @@ impl Store {
             weeks[week] += count(n);
         }
         Ok(weeks)
+    }
+
+    /// The targets record of `rep` for exactly `period`, if one was entered.
+    pub fn target_of(&self, rep: &str, period: &str) -> Result<Option<crate::model::Target>, StoreError> {
+        let id: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT id FROM targets WHERE rep = ?1 AND period = ?2 AND deleted_at IS NULL",
+                params![rep, period],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err("reading a targets record", e))?;
+        id.map(|i| id_of("targets", &i).and_then(|id| self.get(&id))).transpose()
     }
 
     /// Ticks commitment `pos` of call plan `plan` done (a change logged like

@@ -139,6 +139,8 @@ pub enum Editing {
     /// The discount calculator: nothing is saved.
     Quote(Tier),
     Settings,
+    /// A rep's targets for a period (the evaluation view's `t`).
+    Targets(Box<crate::model::Target>),
 }
 
 /// An open form: the fields, what it edits, and the duplicate guard's findings.
@@ -404,6 +406,9 @@ impl App {
         let i = (c as usize).saturating_sub('1' as usize);
         if let Some(t) = Tab::ALL.get(i) {
             self.tab = *t;
+            if self.tab == Tab::Today {
+                self.load_today();
+            }
         }
     }
 
@@ -952,6 +957,7 @@ impl App {
             }
             Editing::Quote(_) => return None,
             Editing::Archive { .. } => return self.save_archive(f),
+            Editing::Targets(_) => return self.save_targets(f),
             Editing::Visit(v) => {
                 let mut v = (**v).clone();
                 v.date = f.form.date("date", self.today).unwrap_or(self.today);

@@ -70,7 +70,7 @@ fn seeded(lang: Lang) -> (TempDir, App) {
     (dir, app)
 }
 
-fn press(app: &mut App, code: KeyCode) {
+pub(super) fn press(app: &mut App, code: KeyCode) {
     app.update(Action::Key(KeyEvent {
         code,
         modifiers: KeyModifiers::NONE,
@@ -79,7 +79,7 @@ fn press(app: &mut App, code: KeyCode) {
     }));
 }
 
-fn ctrl(app: &mut App, c: char) {
+pub(super) fn ctrl(app: &mut App, c: char) {
     app.update(Action::Key(KeyEvent {
         code: KeyCode::Char(c),
         modifiers: KeyModifiers::CONTROL,
@@ -94,18 +94,18 @@ fn typed(app: &mut App, s: &str) {
     }
 }
 
-fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+pub(super) fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
     t.draw(|f| screens::draw(app, f)).expect("draw");
     t
 }
 
-fn buffer(app: &App, w: u16, h: u16) -> Buffer {
+pub(super) fn buffer(app: &App, w: u16, h: u16) -> Buffer {
     draw(app, w, h).backend().buffer().clone()
 }
 
 /// Where `needle` starts on screen (column counted in cells).
-fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
+pub(super) fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
     let first = needle.chars().next()?.to_string();
     for y in 0..buf.area.height {
         for x in 0..buf.area.width {
@@ -326,7 +326,7 @@ fn tabs_help_and_other_tabs_say_what_comes() {
         press(&mut app, KeyCode::Esc);
         press(&mut app, KeyCode::Char('5'));
         assert_eq!(app.tab, Tab::Today);
-        snap("today_not_built", &mut app);
+        snap("today_empty", &mut app);
         press(&mut app, KeyCode::Char('1'));
         assert_eq!(app.tab, Tab::Accounts);
         press(&mut app, KeyCode::Char('q'));

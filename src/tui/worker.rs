@@ -10,12 +10,13 @@
 use std::collections::VecDeque;
 use std::sync::mpsc::{channel, Receiver, Sender};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use kam_rules::Rules;
 
+use crate::exchange::export::{export_with_progress, ExportOptions, Manifest};
 use crate::finder::SearchIndex;
 use crate::model::Id;
-use crate::store::{AccountRow, Store, StoreError};
+use crate::store::{AccountRow, Store, StoreError, TodayData};
 
 /// A read to do.
 #[derive(Debug)]
@@ -28,6 +29,10 @@ pub enum Job {
     Sort { generation: u64, ids: Vec<Id> },
     /// The whole-file check and the day's backup into this folder, once per start.
     Check { backups: std::path::PathBuf },
+    /// Every section of the Today tab; `start`..`end` is today in UTC.
+    Today { generation: u64, start: DateTime<Utc>, end: DateTime<Utc> },
+    /// The day-end export (what `kam export --day` writes).
+    Export(Box<ExportOptions>),
 }
 
 /// A read done.
@@ -44,6 +49,15 @@ pub enum Done {
     },
     /// The check passed and the backup (when one was due) was written.
     Checked(Result<Option<std::path::PathBuf>, StoreError>),
+    Today {
+        generation: u64,
+        data: Result<Box<TodayData>, StoreError>,
+        ms: f64,
+    },
+    Exported {
+        opts: Box<ExportOptions>,
+        manifest: Result<Manifest, String>,
+    },
 }
 
 /// Runs one job on `store`.
@@ -57,6 +71,15 @@ pub fn run_job(store: &Store, rules: &Rules, today: NaiveDate, job: Job) -> Done
         Job::Lines(ids) => Done::Lines(store.account_rows(rules, &ids, today)),
         Job::Sort { generation, ids } => Done::Sorted { generation, rows: store.account_rows(rules, &ids, today) },
         Job::Check { backups } => Done::Checked(store.quick_check().and_then(|()| store.daily_backup(&backups, today))),
+        Job::Today { generation, start, end } => {
+            let started = std::time::Instant::now();
+            let data = store.today(rules, today, start, end).map(Box::new);
+            Done::Today { generation, data, ms: started.elapsed().as_secs_f64() * 1000.0 }
+        }
+        Job::Export(opts) => {
+            let manifest = export_with_progress(store, &opts, &mut |_, _| {}).map_err(|e| e.to_string());
+            Done::Exported { opts, manifest }
+        }
     }
 }
 
