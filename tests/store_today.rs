@@ -312,3 +312,18 @@ fn whole_today_read_and_plan_warnings() {
     assert_eq!(t.tiers.iter().sum::<u64>(), 1);
     assert_eq!(t.changed_since_export, 3);
 }
+
+#[test]
+fn an_export_up_to_now_is_noted_an_earlier_range_is_not() {
+    use kam::commands::export::{day_end_options, day_span, note_export};
+    let dir = tempfile::tempdir().expect("tmp");
+    let s = open(&dir);
+    let now = Utc::now();
+    let mut past = day_end_options(&s, kam_rules::Lang::En, d("2026-01-05"), dir.path().join("x"), now);
+    note_export(&s, &past).expect("note");
+    assert_eq!(s.last_export().expect("read"), None, "an export of an earlier day leaves today unexported");
+    past.span = day_span(now.with_timezone(&chrono::Local).date_naive());
+    note_export(&s, &past).expect("note");
+    let noted = s.last_export().expect("read").expect("noted");
+    assert!((noted - now).num_milliseconds().abs() <= 1);
+}

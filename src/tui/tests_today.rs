@@ -362,3 +362,23 @@ fn evaluation_view_snapshots_and_targets_form() {
     assert!(app.day.eval.is_none());
     assert_eq!(app.tab, Tab::Today);
 }
+
+#[test]
+fn the_selected_row_is_shown_reversed_and_moves_with_the_keys() {
+    let (_dir, mut app, _) = today_tab(Lang::Zh, Role::Rep);
+    let reversed = |app: &App, needle: &str| {
+        let buf = buffer(app, 120, 40);
+        let (x, y) = find(&buf, needle).expect("on screen");
+        buf[(x, y)].modifier.contains(ratatui::style::Modifier::REVERSED)
+    };
+    assert!(reversed(&app, "257 天无经理拜访"));
+    assert!(!reversed(&app, "53 天无经理拜访"));
+    press(&mut app, KeyCode::Down);
+    assert!(reversed(&app, "53 天无经理拜访"));
+    press(&mut app, KeyCode::End);
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.day.selected, rows(&app).len() - 1, "stays on the last row");
+    press(&mut app, KeyCode::Char('?'));
+    assert!(matches!(app.popup, Some(Popup::Help)));
+    assert!(find(&buffer(&app, 120, 40), "勾选承诺已完成").is_some(), "the tab's keys under ?");
+}
