@@ -148,6 +148,13 @@ pub const BIRTHDAY_DAYS: u32 = 7;
 /// Plans dated this many days back or later (or undated) are checked.
 pub const CHECKED_PLAN_DAYS: i64 = 30;
 
+/// Which figure of a month a query adds to.
+#[derive(Clone, Copy)]
+enum Figure {
+    Orders,
+    Collected,
+}
+
 /// A current plan, reduced to what the plan checks read.
 struct CheckedPlan {
     kind: PlanType,
@@ -488,8 +495,11 @@ impl Store {
             let mut stmt = self
                 .conn
                 .prepare_cached(
-                    "SELECT account_id, sum(amount) FROM orders WHERE deleted_at IS NULL AND date > ?1 AND date <= ?2 \
-                     GROUP BY account_id",
+                    // A year of orders is most of the table: one pass over it
+                    // beats a lookup per row through the date index (1.1 s
+                    // against 6.6 s at 2,000,000 orders).
+                    "SELECT account_id, sum(amount) FROM orders NOT INDEXED WHERE deleted_at IS NULL \
+                     AND date > ?1 AND date <= ?2 GROUP BY account_id",
                 )
                 .map_err(|e| self.err(ctx, e))?;
             let mut rows = stmt.query([since.to_value(), today.to_value()]).map_err(|e| self.err(ctx, e))?;
@@ -798,7 +808,7 @@ impl Store {
             .filter_map(|i| first.checked_add_months(Months::new(i)))
             .map(|d| MonthFigures { month: d.format("%Y-%m").to_string(), ..MonthFigures::default() })
             .collect();
-        let mut add = |sql: &str, orders: bool| -> Result<(), StoreError> {
+        let mut add = |sql: &str, figure: Figure| -> Result<(), StoreError> {
             let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(ctx, e))?;
             let rows = stmt
                 .query_map([first.to_value(), today.to_value()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
@@ -806,24 +816,32 @@ impl Store {
             for row in rows {
                 let (month, fen) = row.map_err(|e| self.err(ctx, e))?;
                 if let Some(m) = out.iter_mut().find(|m| m.month == month) {
-                    if orders {
-                        m.orders = Money::from_fen(fen);
-                    } else {
-                        m.collected = Money::from_fen(fen);
+                    match figure {
+                        Figure::Orders => m.orders += Money::from_fen(fen),
+                        Figure::Collected => m.collected += Money::from_fen(fen),
                     }
                 }
             }
             Ok(())
         };
+        // A year is most of each table: whole passes, not a lookup per row
+        // through an index (at 2,000,000 orders 0.8 s against 5.3 s, and
+        // collections without a join per row 2.8 s against 9.3 s).
         add(
-            "SELECT substr(date, 1, 7), sum(amount) FROM orders WHERE deleted_at IS NULL AND date >= ?1 AND date <= ?2 \
-             GROUP BY 1",
-            true,
+            "SELECT substr(date, 1, 7), sum(amount) FROM orders NOT INDEXED \
+             WHERE deleted_at IS NULL AND date >= ?1 AND date <= ?2 GROUP BY 1",
+            Figure::Orders,
         )?;
         add(
-            "SELECT substr(c.date, 1, 7), sum(c.amount) FROM order_collections c JOIN orders o ON o.id = c.parent_id \
-             WHERE o.deleted_at IS NULL AND c.date >= ?1 AND c.date <= ?2 GROUP BY 1",
-            false,
+            "SELECT substr(date, 1, 7), sum(amount) FROM order_collections WHERE date >= ?1 AND date <= ?2 GROUP BY 1",
+            Figure::Collected,
+        )?;
+        // Less what was collected on orders now in the trash.
+        add(
+            "SELECT substr(c.date, 1, 7), -sum(c.amount) FROM orders o NOT INDEXED \
+             JOIN order_collections c ON c.parent_id = o.id \
+             WHERE o.deleted_at IS NOT NULL AND c.date >= ?1 AND c.date <= ?2 GROUP BY 1",
+            Figure::Collected,
         )?;
         Ok(out)
     }
@@ -835,7 +853,9 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT date, count(*) FROM visits WHERE deleted_at IS NULL AND kind = 'visit' \
+                // Twelve weeks of a log kept for years: still one pass
+                // reads faster than a lookup per row (0.4 s against 2.1 s).
+                "SELECT date, count(*) FROM visits NOT INDEXED WHERE deleted_at IS NULL AND kind = 'visit' \
                  AND date >= ?1 AND date <= ?2 GROUP BY date",
             )
             .map_err(|e| self.err(ctx, e))?;
