@@ -331,7 +331,7 @@ fn evaluation_view_snapshots_and_targets_form() {
     }
     let (_dir, mut app, _) = today_tab(Lang::En, Role::Manager);
     press(&mut app, KeyCode::Char('v'));
-    let before = app.day.eval.as_ref().and_then(|v| v.eval.score);
+    let before = app.day.eval.as_ref().and_then(|v| v.eval.as_ref()).and_then(|e| e.score);
     press(&mut app, KeyCode::Char('t'));
     assert!(matches!(app.popup, Some(Popup::Form(_))));
     // To the attitude field: a score over 100 keeps the form open.
@@ -348,8 +348,9 @@ fn evaluation_view_snapshots_and_targets_form() {
     super::tests::ctrl(&mut app, 's');
     assert!(app.popup.is_none(), "saved");
     let v = app.day.eval.as_ref().expect("still open");
-    assert_eq!(v.eval.attitude, Some(90));
-    assert_ne!(v.eval.score, before);
+    let e = v.eval.as_ref().expect("read again");
+    assert_eq!(e.attitude, Some(90));
+    assert_ne!(e.score, before);
     let stored = app.store.target_of("王芳", "2026-09").expect("read").expect("record");
     assert_eq!(stored.attitude, Some(90));
     assert_eq!(stored.ability, Some(85));
@@ -381,4 +382,24 @@ fn the_selected_row_is_shown_reversed_and_moves_with_the_keys() {
     press(&mut app, KeyCode::Char('?'));
     assert!(matches!(app.popup, Some(Popup::Help)));
     assert!(find(&buffer(&app, 120, 40), "勾选承诺已完成").is_some(), "the tab's keys under ?");
+}
+
+#[test]
+fn with_a_worker_thread_the_read_and_the_evaluation_arrive_on_ticks() {
+    let (_dir, mut app, _) = app_on(Lang::En, d(DAY), Role::Rep);
+    app.start_worker();
+    press(&mut app, KeyCode::Char('5'));
+    let wait = |app: &mut App, done: &dyn Fn(&App) -> bool| {
+        let started = std::time::Instant::now();
+        while !done(app) && started.elapsed() < std::time::Duration::from_secs(30) {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            app.update(Action::Tick);
+        }
+    };
+    wait(&mut app, &|a| !a.day.loading);
+    assert_eq!(app.day.data.as_deref().map(|d| d.overdue.len()), Some(2));
+    press(&mut app, KeyCode::Char('v'));
+    wait(&mut app, &|a| a.day.eval.as_ref().is_some_and(|v| v.eval.is_some()));
+    let v = app.day.eval.as_ref().expect("open");
+    assert_eq!(v.input.as_ref().map(|i| i.ability), Some(Some(85)));
 }

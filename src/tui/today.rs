@@ -32,6 +32,8 @@ pub struct TodayTab {
     pub data: Option<Box<TodayData>>,
     /// A read is on the worker.
     pub loading: bool,
+    /// Something changed while a read was running: read again when it is done.
+    stale: bool,
     generation: u64,
     /// The selected row among the rows that open something.
     pub selected: usize,
@@ -58,8 +60,10 @@ pub struct EvalView {
     pub reps: Vec<String>,
     pub rep: usize,
     pub period: Period,
-    pub input: EvaluationInput,
-    pub eval: Evaluation,
+    /// The inputs and the evaluation once read (`None` while reading).
+    pub input: Option<EvaluationInput>,
+    pub eval: Option<Evaluation>,
+    generation: u64,
 }
 
 impl EvalView {
@@ -308,13 +312,19 @@ impl App {
         }
     }
 
-    /// Reads every section again, on the worker.
+    /// Reads every section again, on a thread of its own (one read at a
+    /// time: asked again meanwhile, it reads once more when that is done).
     pub(super) fn load_today(&mut self) {
+        if self.day.loading {
+            self.day.stale = true;
+            return;
+        }
         self.day.generation += 1;
         self.day.loading = true;
+        self.day.stale = false;
         let next = self.today.succ_opt().unwrap_or(self.today);
         let job = Job::Today { generation: self.day.generation, start: start_of(self.today), end: start_of(next) };
-        self.worker.submit(job, &self.store, &self.rules, self.today);
+        self.worker.submit_own(job, &self.store, &self.rules, self.today);
     }
 
     /// Applies what the worker did for this tab.
@@ -328,6 +338,20 @@ impl App {
                         self.day.data = Some(d);
                         let n = targets(&lines(self)).len();
                         self.day.selected = self.day.selected.min(n.saturating_sub(1));
+                    }
+                    Err(e) => self.fail(&e),
+                }
+                if self.day.stale {
+                    self.load_today();
+                }
+            }
+            Done::Evaluation { generation, input } => {
+                let lang = self.lang;
+                let Some(v) = self.day.eval.as_mut().filter(|v| v.generation == generation) else { return };
+                match input {
+                    Ok(input) => {
+                        v.eval = Some(evaluate(&self.rules, &input, lang));
+                        v.input = Some(*input);
                     }
                     Err(e) => self.fail(&e),
                 }
@@ -386,7 +410,7 @@ impl App {
         let opts = day_end_options(&self.store, self.lang, self.today, default_dir(&base, self.today), Utc::now());
         self.day.exporting = true;
         self.message = Some(T::TodayExporting.get(self.lang).to_string());
-        self.worker.submit(Job::Export(Box::new(opts)), &self.store, &self.rules, self.today);
+        self.worker.submit_own(Job::Export(Box::new(opts)), &self.store, &self.rules, self.today);
     }
 
     // ---- the evaluation view ------------------------------------------------
@@ -403,31 +427,20 @@ impl App {
         }
         let rep = reps.iter().position(|r| *r == me).unwrap_or(0);
         let period = Period::month_of(self.today);
-        match self.evaluation(&reps[rep], period) {
-            Ok((input, eval)) => self.day.eval = Some(EvalView { reps, rep, period, input, eval }),
-            Err(e) => self.fail(&e),
-        }
+        self.day.eval = Some(EvalView { reps, rep, period, input: None, eval: None, generation: 0 });
+        self.refresh_evaluation();
     }
 
-    /// The inputs and the evaluation, as `kam report` computes them.
-    fn evaluation(&self, rep: &str, period: Period) -> Result<(EvaluationInput, Evaluation), StoreError> {
-        let input = self.store.evaluation_input(rep, period)?;
-        let eval = evaluate(&self.rules, &input, self.lang);
-        Ok((input, eval))
-    }
-
+    /// Reads the evaluation's inputs again, as `kam report` does, on a
+    /// thread of its own (the sums over a rep's ledger take a few hundred
+    /// milliseconds at 100,000 accounts); the rules score them on arrival.
     fn refresh_evaluation(&mut self) {
-        let Some(v) = self.day.eval.as_ref() else { return };
-        let (rep, period) = (v.rep().to_string(), v.period);
-        match self.evaluation(&rep, period) {
-            Ok((input, eval)) => {
-                if let Some(v) = self.day.eval.as_mut() {
-                    v.input = input;
-                    v.eval = eval;
-                }
-            }
-            Err(e) => self.fail(&e),
-        }
+        let Some(v) = self.day.eval.as_mut() else { return };
+        v.generation += 1;
+        v.input = None;
+        v.eval = None;
+        let job = Job::Evaluation { generation: v.generation, rep: v.rep().to_string(), period: v.period };
+        self.worker.submit_own(job, &self.store, &self.rules, self.today);
     }
 
     fn eval_key(&mut self, key: KeyEvent) {

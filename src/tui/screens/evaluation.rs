@@ -16,11 +16,14 @@ use crate::tui::today::{kpi_value, missing_text, money_text, score_text};
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let Some(v) = app.day.eval.as_ref() else { return };
     let l = app.lang;
-    let e = &v.eval;
     let title = T::EvalTitle.fill(l, &[("rep", v.rep()), ("period", &v.period.to_string())]);
     let block = Block::default().borders(Borders::ALL).title(format!(" {title} "));
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    let (Some(e), Some(input)) = (v.eval.as_ref(), v.input.as_ref()) else {
+        frame.render_widget(Paragraph::new(app.t(T::TodayLoading)), inner);
+        return;
+    };
     let rows_h = u16::try_from(e.kpis.len() + 1).unwrap_or(u16::MAX);
     let [table_area, text_area] = Layout::vertical([Constraint::Length(rows_h), Constraint::Min(0)]).areas(inner);
 
@@ -47,10 +50,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let targets = T::EvalTargets.fill(
         l,
         &[
-            ("sales", &money_text(v.input.planned_sales, l)),
-            ("collection", &money_text(v.input.planned_collection, l)),
-            ("actual", &money_text(v.input.expense_actual, l)),
-            ("budget", &money_text(v.input.expense_budget, l)),
+            ("sales", &money_text(input.planned_sales, l)),
+            ("collection", &money_text(input.planned_collection, l)),
+            ("actual", &money_text(input.expense_actual, l)),
+            ("budget", &money_text(input.expense_budget, l)),
         ],
     );
     let total = match (e.score, e.grade) {
