@@ -104,7 +104,7 @@ fn main() {
         }),
     );
     report(
-        "open the evaluation view (v) and draw it",
+        "evaluation: inputs read (its own thread in the app), drawn",
         time(5, || {
             app.update(key(KeyCode::Char('v')));
             term.draw(|f| screens::draw(&app, f)).unwrap_or_else(|e| panic!("{e}"));

@@ -220,25 +220,38 @@ impl Store {
     /// the longest overdue first, then by name.
     pub fn overdue_accounts(&self, rules: &Rules, today: NaiveDate) -> Result<Vec<OverdueAccount>, StoreError> {
         let ctx = "finding accounts past the cadence";
+        // The last visits of every account in one pass over the log, then
+        // the accounts: at 1,000,000 visits about 1 s, where two indexed
+        // lookups per account took 2 to 8 s.
+        let mut last: HashMap<String, (Value, Value)> = HashMap::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare_cached(
+                    "SELECT account_id, max(CASE WHEN by_manager = 1 THEN date END), max(date) \
+                     FROM visits NOT INDEXED WHERE deleted_at IS NULL AND date <= ?1 GROUP BY account_id",
+                )
+                .map_err(|e| self.err(ctx, e))?;
+            let mut rows = stmt.query([today.to_value()]).map_err(|e| self.err(ctx, e))?;
+            while let Some(r) = rows.next().map_err(|e| self.err(ctx, e))? {
+                let g = |e| self.err(ctx, e);
+                last.insert(r.get(0).map_err(g)?, (r.get(1).map_err(g)?, r.get(2).map_err(g)?));
+            }
+        }
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT a.id, a.name, a.created_at, \
-                 (SELECT max(v.date) FROM visits v WHERE v.account_id = a.id AND v.deleted_at IS NULL \
-                  AND v.by_manager = 1 AND v.date <= ?1), \
-                 (SELECT max(v.date) FROM visits v WHERE v.account_id = a.id AND v.deleted_at IS NULL AND v.date <= ?1) \
-                 FROM accounts a WHERE a.deleted_at IS NULL",
-            )
+            .prepare_cached("SELECT id, name, created_at FROM accounts WHERE deleted_at IS NULL")
             .map_err(|e| self.err(ctx, e))?;
-        let mut rows = stmt.query([today.to_value()]).map_err(|e| self.err(ctx, e))?;
+        let mut rows = stmt.query([]).map_err(|e| self.err(ctx, e))?;
         let mut out = Vec::new();
         while let Some(r) = rows.next().map_err(|e| self.err(ctx, e))? {
             let id: String = r.get(0).map_err(|e| self.err(ctx, e))?;
             let created: String = r.get(2).map_err(|e| self.err(ctx, e))?;
             let opened = created.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).unwrap_or(today);
-            let manager = opt_day("visits", "date", &id, r.get(3).map_err(|e| self.err(ctx, e))?)?;
-            let last = opt_day("visits", "date", &id, r.get(4).map_err(|e| self.err(ctx, e))?)?;
-            let c = cadence(rules, manager, last, opened, today);
+            let (manager, any) = last.remove(&id).unwrap_or((Value::Null, Value::Null));
+            let manager = opt_day("visits", "date", &id, manager)?;
+            let any = opt_day("visits", "date", &id, any)?;
+            let c = cadence(rules, manager, any, opened, today);
             if c.is_overdue() {
                 let name: String = r.get(1).map_err(|e| self.err(ctx, e))?;
                 out.push(OverdueAccount { id: id_of("accounts", &id)?, name, cadence: c });
