@@ -1,8 +1,9 @@
 //! `kam export [--day D | --since D --until D | --all] [--dir DIR] [--no-bom] [--xlsx] [--unmask]`
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use chrono::{Local, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
+use kam_rules::Lang;
 
 use super::{Ctx, Failure};
 use crate::cli::ExportArgs;
@@ -10,7 +11,7 @@ use crate::config::{Config, Role};
 use crate::exchange::export::{export_with_progress, write_workbook, ExportOptions};
 use crate::exchange::progress::TermProgress;
 use crate::i18n::T;
-use crate::store::{Span, Store};
+use crate::store::{Span, Store, StoreError};
 
 fn day_arg(ctx: &Ctx, flag: &str, text: &str) -> Result<NaiveDate, Failure> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
@@ -18,7 +19,7 @@ fn day_arg(ctx: &Ctx, flag: &str, text: &str) -> Result<NaiveDate, Failure> {
 }
 
 /// The start of a local day, in UTC.
-fn start_of(day: NaiveDate) -> chrono::DateTime<Utc> {
+pub fn start_of(day: NaiveDate) -> chrono::DateTime<Utc> {
     let naive = day.and_hms_opt(0, 0, 0).unwrap_or_default();
     Local.from_local_datetime(&naive).earliest().map_or_else(|| naive.and_utc(), |t| t.with_timezone(&Utc))
 }
@@ -37,8 +38,44 @@ pub fn span_of(ctx: &Ctx, args: &ExportArgs, today: NaiveDate) -> Result<(Span, 
         return Ok((Span::Changed { from: start_of(from), to: start_of(end) }, format!("{from}..={to}"), to));
     }
     let day = args.day.as_deref().map_or(Ok(today), |d| day_arg(ctx, "day", d))?;
+    Ok((day_span(day), format!("day {day}"), day))
+}
+
+/// What changed on one local day.
+pub fn day_span(day: NaiveDate) -> Span {
     let next = day.succ_opt().unwrap_or(day);
-    Ok((Span::Changed { from: start_of(day), to: start_of(next) }, format!("day {day}"), day))
+    Span::Changed { from: start_of(day), to: start_of(next) }
+}
+
+/// The folder an export dated `day` goes to when none is given: `kam-export-DAY` in `base`.
+pub fn default_dir(base: &Path, day: NaiveDate) -> PathBuf {
+    base.join(format!("kam-export-{day}"))
+}
+
+/// The day-end export of `day` into `dir`: what `kam export --day DAY --dir DIR`
+/// writes (masked, with a BOM). The workbench's `x` key runs this.
+pub fn day_end_options(store: &Store, lang: Lang, day: NaiveDate, dir: PathBuf, now: DateTime<Utc>) -> ExportOptions {
+    ExportOptions {
+        span: day_span(day),
+        range: format!("day {day}"),
+        dir,
+        bom: true,
+        lang,
+        unmask: false,
+        who: store.user().to_string(),
+        now,
+    }
+}
+
+/// Notes a finished export in the file, for the Today tab's "changed since
+/// the last export", when it reached up to the time it ran (an export of an
+/// earlier range leaves later changes unexported).
+pub fn note_export(store: &Store, opts: &ExportOptions) -> Result<(), StoreError> {
+    match opts.span {
+        Span::All => store.set_last_export(opts.now),
+        Span::Changed { to, .. } if to >= opts.now => store.set_last_export(opts.now),
+        Span::Changed { .. } => Ok(()),
+    }
 }
 
 pub fn run(ctx: &Ctx, store: &Store, config: &Config, args: &ExportArgs) -> Result<(), Failure> {
@@ -48,7 +85,7 @@ pub fn run(ctx: &Ctx, store: &Store, config: &Config, args: &ExportArgs) -> Resu
     }
     let today = Local::now().date_naive();
     let (span, range, dated) = span_of(ctx, args, today)?;
-    let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from(format!("kam-export-{dated}")));
+    let dir = args.dir.clone().unwrap_or_else(|| default_dir(Path::new(""), dated));
     let opts = ExportOptions {
         span,
         range,
@@ -63,6 +100,7 @@ pub fn run(ctx: &Ctx, store: &Store, config: &Config, args: &ExportArgs) -> Resu
     let manifest = export_with_progress(store, &opts, &mut |what, n| progress.update(what, n))
         .map_err(|e| Failure::failed(e.to_string()))?;
     progress.finish();
+    note_export(store, &opts).map_err(|e| Failure::failed(e.to_string()))?;
     if args.xlsx {
         let book = write_workbook(store, &opts).map_err(|e| Failure::failed(e.to_string()))?;
         crate::say!("{}", book.display());

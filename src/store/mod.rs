@@ -30,6 +30,7 @@ mod record;
 mod report;
 mod schema;
 mod search;
+mod today;
 mod vip;
 
 use std::fs;
@@ -55,6 +56,10 @@ pub use plans::{PlanRow, PlanTable};
 pub use record::{AnyRecord, ChildLayout, Conflict, Record, RecordKind, Saving};
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use search::{readings, Query};
+pub use today::{
+    Birthday, Downgrade, MonthFigures, OpenCommitment, OverdueAccount, PlanDue, PlanType, PlanWarnings, TodayData,
+    VipDue, BIRTHDAY_DAYS,
+};
 pub use vip::{FabUse, ObjectionCount, VipQuery};
 
 use crate::model::ModelError;

@@ -254,6 +254,7 @@ impl App {
     pub(super) fn apply_worker(&mut self) {
         for done in self.worker.poll() {
             match done {
+                done @ (Done::Today { .. } | Done::Exported { .. } | Done::Evaluation { .. }) => self.today_done(done),
                 Done::Index { index, ms } => {
                     self.list.loading = false;
                     match index {

@@ -143,6 +143,8 @@ pub enum Editing {
     VipCard(Box<crate::model::VipCard>),
     /// Handing a VIP card to another staff member.
     VipHandover(Box<crate::model::VipCard>),
+    /// A rep's targets for a period (the evaluation view's `t`).
+    Targets(Box<crate::model::Target>),
 }
 
 /// An open form: the fields, what it edits, and the duplicate guard's findings.
@@ -429,6 +431,9 @@ impl App {
             self.ensure_plans(*t);
             if self.tab == Tab::Vip {
                 self.vip_reload(None);
+            }
+            if self.tab == Tab::Today {
+                self.load_today();
             }
         }
     }
@@ -993,6 +998,7 @@ impl App {
             Editing::Quote(_) => return None,
             Editing::Archive { .. } => return self.save_archive(f),
             Editing::VipCard(_) | Editing::VipHandover(_) => return self.save_vip_form(f),
+            Editing::Targets(_) => return self.save_targets(f),
             Editing::Visit(v) => {
                 let mut v = (**v).clone();
                 v.date = f.form.date("date", self.today).unwrap_or(self.today);

@@ -84,7 +84,7 @@ impl App {
             Editing::Order(o) => DraftForm::Order(o.clone()),
             Editing::Archive { account, index } => DraftForm::Archive { account: account.clone(), index: *index },
             Editing::VipCard(c) => DraftForm::VipCard(c.clone()),
-            Editing::Quote(_) | Editing::Settings | Editing::VipHandover(_) => return None,
+            Editing::Quote(_) | Editing::Settings | Editing::VipHandover(_) | Editing::Targets(_) => return None,
         };
         Some(Self::draft_of(self.t(f.form.title), form, &f.form))
     }

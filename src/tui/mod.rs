@@ -22,4 +22,6 @@ mod tests_plans;
 #[cfg(test)]
 mod tests_safety;
 #[cfg(test)]
+mod tests_today;
+#[cfg(test)]
 mod tests_vip;

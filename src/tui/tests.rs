@@ -326,7 +326,7 @@ fn tabs_help_and_other_tabs_say_what_comes() {
         press(&mut app, KeyCode::Esc);
         press(&mut app, KeyCode::Char('5'));
         assert_eq!(app.tab, Tab::Today);
-        snap("today_not_built", &mut app);
+        snap("today_empty", &mut app);
         press(&mut app, KeyCode::Char('1'));
         assert_eq!(app.tab, Tab::Accounts);
         press(&mut app, KeyCode::Char('q'));

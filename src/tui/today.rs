@@ -1,13 +1,51 @@
-//! Tab 5: what needs doing now (DESIGN §2.5).
-//! State and keys; drawing is in `screens/`.
+//! Tab 5: what needs doing now (DESIGN §2.5), and the evaluation view
+//! (§4.9) opened from it with `v`. State and keys; drawing is in `screens/`.
+//!
+//! The sections are read by one worker job ([`Job::Today`]) so that a file
+//! of 100,000 accounts never holds up a keystroke; the tab shows the last
+//! read (or "Reading…") meanwhile.
 
-use crossterm::event::KeyEvent;
+use std::path::PathBuf;
 
-use super::app::App;
+use chrono::{Duration, Utc};
+use crossterm::event::{KeyCode, KeyEvent};
+use kam_rules::evaluation::{evaluate, Evaluation, EvaluationInput, Period};
+use kam_rules::today::{evaluation_deadlines, DeadlineKind};
+use kam_rules::{Labeled, Lang, Money};
+
+use super::app::{App, Editing, FormState, Popup, Section, Tab};
+use super::widgets::form::{Field, Form};
+use super::worker::{Done, Job};
+use crate::commands::export::{day_end_options, default_dir, note_export, start_of};
+use crate::config::Role;
+use crate::i18n::T;
+use crate::model::{Id, Target as Targets};
+use crate::store::{PlanType, StoreError, TodayData};
+
+/// Rows a section lists at most; the rest are counted on a last line.
+pub const SECTION_ROWS: usize = 100;
 
 /// The tab's state.
 #[derive(Debug, Default)]
-pub struct TodayTab {}
+pub struct TodayTab {
+    /// The last read of every section.
+    pub data: Option<Box<TodayData>>,
+    /// A read is on the worker.
+    pub loading: bool,
+    /// Something changed while a read was running: read again when it is done.
+    stale: bool,
+    generation: u64,
+    /// The selected row among the rows that open something.
+    pub selected: usize,
+    /// The day-end export is running.
+    pub exporting: bool,
+    /// The last export of this session: the folder and the rows per file.
+    pub exported: Option<(PathBuf, Vec<(String, u64)>)>,
+    /// The evaluation view, when open.
+    pub eval: Option<EvalView>,
+    /// How long the last read took, in milliseconds.
+    pub last_ms: f64,
+}
 
 impl TodayTab {
     /// Whether the tab is taking text (a filter), so shared keys are text.
@@ -16,8 +54,515 @@ impl TodayTab {
     }
 }
 
+/// The evaluation of one rep for one period, with what it was computed from.
+#[derive(Debug)]
+pub struct EvalView {
+    pub reps: Vec<String>,
+    pub rep: usize,
+    pub period: Period,
+    /// The inputs and the evaluation once read (`None` while reading).
+    pub input: Option<EvaluationInput>,
+    pub eval: Option<Evaluation>,
+    generation: u64,
+}
+
+impl EvalView {
+    pub fn rep(&self) -> &str {
+        self.reps.get(self.rep).map_or("", String::as_str)
+    }
+}
+
+/// What a row of the tab opens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// An account's detail at a section.
+    Account(Id, Section),
+    /// A contact in its account's detail.
+    Contact { account: Id, contact: Id },
+    /// A call plan or presentation: its account (the plan tabs open no record yet).
+    Plan { account: Id },
+    /// A VIP card: its account when it has one.
+    Vip { account: Option<Id> },
+    /// A commitment of a done call (Space ticks it done).
+    Commitment { plan: Id, pos: usize, account: Id, what: String },
+}
+
+/// One row of the tab.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TodayLine {
+    Header { title: T, count: usize },
+    Item { text: String, target: Option<Target> },
+}
+
+impl TodayLine {
+    pub fn target(&self) -> Option<&Target> {
+        match self {
+            Self::Item { target, .. } => target.as_ref(),
+            Self::Header { .. } => None,
+        }
+    }
+}
+
+/// The rows of the tab from the last read: sections with their counts, the
+/// most urgent first, at most [`SECTION_ROWS`] rows each.
+pub fn lines(app: &App) -> Vec<TodayLine> {
+    let Some(d) = app.day.data.as_deref() else { return Vec::new() };
+    let l = app.lang;
+    let mut out = Vec::new();
+    let mut section = |title: T, items: Vec<(String, Option<Target>)>, total: usize| {
+        out.push(TodayLine::Header { title, count: total });
+        for (text, target) in items {
+            out.push(TodayLine::Item { text, target });
+        }
+        if total > SECTION_ROWS {
+            let n = (total - SECTION_ROWS).to_string();
+            out.push(TodayLine::Item { text: T::TodayMore.fill(l, &[("n", &n)]), target: None });
+        }
+    };
+    let take = |n: usize| n.min(SECTION_ROWS);
+
+    let items = d.overdue[..take(d.overdue.len())]
+        .iter()
+        .map(|o| {
+            let mut why = Vec::new();
+            if o.cadence.visit_overdue_by.is_some() {
+                why.push(T::TodayVisitOverdue.fill(l, &[("days", &o.cadence.days_since_manager_visit.to_string())]));
+            }
+            if o.cadence.contact_overdue_by.is_some() {
+                why.push(T::TodayContactOverdue.fill(l, &[("days", &o.cadence.days_since_contact.to_string())]));
+            }
+            (format!("{} · {}", why.join(" · "), o.name), Some(Target::Account(o.id.clone(), Section::Visits)))
+        })
+        .collect();
+    section(T::TodaySecOverdue, items, d.overdue.len());
+
+    let items = d.plans_due[..take(d.plans_due.len())]
+        .iter()
+        .map(|p| {
+            let kind = if p.kind == PlanType::Call { T::TodayCall } else { T::TodayPresentation };
+            let text = format!("{} {} {} · {}", p.date, kind.get(l), p.account, super::screens::one_line(&p.objective));
+            (text, Some(Target::Plan { account: p.account_id.clone() }))
+        })
+        .collect();
+    section(T::TodaySecPlans, items, d.plans_due.len());
+
+    let items = d.commitments[..take(d.commitments.len())]
+        .iter()
+        .map(|c| {
+            let by = c
+                .by
+                .map_or_else(|| T::TodayNoDate.get(l).to_string(), |b| T::TodayBy.fill(l, &[("by", &b.to_string())]));
+            let text = format!("[ ] {} {} · {} · {}", c.who, c.what, by, c.account);
+            let target = Target::Commitment {
+                plan: c.plan_id.clone(),
+                pos: c.pos,
+                account: c.account_id.clone(),
+                what: c.what.clone(),
+            };
+            (text, Some(target))
+        })
+        .collect();
+    section(T::TodaySecCommitments, items, d.commitments.len());
+
+    let items = d.vip_due[..take(d.vip_due.len())]
+        .iter()
+        .map(|v| {
+            let when = T::TodayContactOn.fill(l, &[("date", &v.next_contact.to_string())]);
+            (format!("{} · {} · {when}", v.salutation, v.store), Some(Target::Vip { account: v.account_id.clone() }))
+        })
+        .collect();
+    section(T::TodaySecVip, items, d.vip_due.len());
+
+    let items = d.birthdays[..take(d.birthdays.len())]
+        .iter()
+        .map(|b| {
+            let when = if b.in_days == 0 {
+                T::TodayBirthdayToday.get(l).to_string()
+            } else {
+                T::TodayBirthdayIn.fill(l, &[("n", &b.in_days.to_string())])
+            };
+            let text = format!("{} {when} {} · {}", b.on.format("%m-%d"), b.name, b.account);
+            (text, Some(Target::Contact { account: b.account_id.clone(), contact: b.contact_id.clone() }))
+        })
+        .collect();
+    section(T::TodaySecBirthdays, items, d.birthdays.len());
+
+    let items = d.downgrades[..take(d.downgrades.len())]
+        .iter()
+        .map(|x| {
+            let days = T::TodayOverdueDays.fill(l, &[("days", &x.days_overdue.to_string())]);
+            let amount = T::TodayYuan.fill(l, &[("amount", &x.amount.grouped())]);
+            let text = format!("{days} · {amount} · {} → {} · {}", x.from.label(l), x.to.label(l), x.name);
+            (text, Some(Target::Account(x.id.clone(), Section::Orders)))
+        })
+        .collect();
+    section(T::TodaySecDowngrades, items, d.downgrades.len());
+
+    let total: usize = d.warnings.iter().map(|w| w.warnings.len()).sum();
+    let items = d.warnings[..take(d.warnings.len())]
+        .iter()
+        .map(|w| {
+            let kind = if w.kind == PlanType::Call { T::TodayCall } else { T::TodayPresentation };
+            let date = w.date.map_or_else(|| "—".to_string(), |d| d.to_string());
+            let first = w.warnings.first().map(|x| x.message(l)).unwrap_or_default();
+            let n = T::TodayWarningCount.fill(l, &[("n", &w.warnings.len().to_string())]);
+            let text = format!("{date} {} {} · {n} · {first}", kind.get(l), w.account);
+            (text, Some(Target::Plan { account: w.account_id.clone() }))
+        })
+        .collect();
+    section(T::TodaySecWarnings, items, total);
+
+    if app.config.role == Role::Manager {
+        let items: Vec<(String, Option<Target>)> = evaluation_deadlines(app.today)
+            .into_iter()
+            .map(|dl| {
+                let what = match dl.kind {
+                    DeadlineKind::Month => T::TodayDeadlineMonth,
+                    DeadlineKind::Quarter => T::TodayDeadlineQuarter,
+                    DeadlineKind::Year => T::TodayDeadlineYear,
+                };
+                let due = T::TodayDue.fill(l, &[("due", &dl.due.to_string())]);
+                (format!("{} {} · {due}", what.get(l), dl.period), None)
+            })
+            .collect();
+        let n = items.len();
+        section(T::TodaySecDeadlines, items, n);
+    }
+    out
+}
+
+/// The rows that open something, by their position among all rows.
+fn targets(lines: &[TodayLine]) -> Vec<usize> {
+    lines.iter().enumerate().filter(|(_, l)| l.target().is_some()).map(|(i, _)| i).collect()
+}
+
+/// A kind of record in the change log, in the catalogue's words (`None`
+/// for a line that is not about one kind, such as a demo fill).
+pub fn kind_label(kind: &str) -> Option<T> {
+    Some(match kind {
+        "account" => T::KindAccount,
+        "contact" => T::KindContact,
+        "order" => T::KindOrder,
+        "visit" => T::KindVisit,
+        "change_event" => T::KindChangeEvent,
+        "feedback" => T::KindFeedback,
+        "call_plan" => T::KindCallPlan,
+        "presentation" => T::KindPresentation,
+        "vip_card" => T::KindVipCard,
+        "target" => T::KindTarget,
+        _ => return None,
+    })
+}
+
+/// A KPI's value as a person reads it: a percentage, a count or a mean.
+pub fn kpi_value(kpi: kam_rules::Kpi, v: Option<f64>) -> String {
+    use kam_rules::Kpi;
+    match (kpi, v) {
+        (_, None) => "—".into(),
+        (Kpi::NewAccounts | Kpi::Complaints, Some(v)) => format!("{v:.0}"),
+        (Kpi::Satisfaction, Some(v)) => format!("{v:.1}"),
+        (_, Some(v)) => format!("{:.1}%", v * 100.0),
+    }
+}
+
 impl App {
     pub(super) fn today_key(&mut self, key: KeyEvent) {
-        self.shared_key(key);
+        if self.day.eval.is_some() {
+            self.eval_key(key);
+            return;
+        }
+        let lines = lines(self);
+        let rows = targets(&lines);
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => self.day.selected = self.day.selected.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.day.selected = (self.day.selected + 1).min(rows.len().saturating_sub(1));
+            }
+            KeyCode::PageUp => self.day.selected = self.day.selected.saturating_sub(self.page_rows.max(1)),
+            KeyCode::PageDown => {
+                self.day.selected = (self.day.selected + self.page_rows.max(1)).min(rows.len().saturating_sub(1));
+            }
+            KeyCode::Home => self.day.selected = 0,
+            KeyCode::End => self.day.selected = rows.len().saturating_sub(1),
+            KeyCode::Enter => {
+                if let Some(t) = rows.get(self.day.selected).and_then(|i| lines[*i].target()).cloned() {
+                    self.open_target(t);
+                }
+            }
+            KeyCode::Char(' ') => {
+                if let Some(Target::Commitment { plan, pos, what, .. }) =
+                    rows.get(self.day.selected).and_then(|i| lines[*i].target()).cloned()
+                {
+                    match self.store.tick_commitment(&plan, pos) {
+                        Ok(()) => {
+                            self.changes += 1;
+                            self.message = Some(T::TodayTicked.fill(self.lang, &[("what", &what)]));
+                            self.load_today();
+                        }
+                        Err(e) => self.fail(&e),
+                    }
+                }
+            }
+            KeyCode::Char('x') => self.day_end_export(),
+            KeyCode::Char('v') => self.open_evaluation(),
+            KeyCode::Char('r') => self.load_today(),
+            _ => {
+                self.shared_key(key);
+            }
+        }
     }
+
+    /// Reads every section again, on a thread of its own (one read at a
+    /// time: asked again meanwhile, it reads once more when that is done).
+    pub(super) fn load_today(&mut self) {
+        if self.day.loading {
+            self.day.stale = true;
+            return;
+        }
+        self.day.generation += 1;
+        self.day.loading = true;
+        self.day.stale = false;
+        let next = self.today.succ_opt().unwrap_or(self.today);
+        let job = Job::Today { generation: self.day.generation, start: start_of(self.today), end: start_of(next) };
+        self.worker.submit_own(job, &self.store, &self.rules, self.today);
+    }
+
+    /// Applies what the worker did for this tab.
+    pub(super) fn today_done(&mut self, done: Done) {
+        match done {
+            Done::Today { generation, data, ms } if generation == self.day.generation => {
+                self.day.loading = false;
+                self.day.last_ms = ms;
+                match data {
+                    Ok(d) => {
+                        self.day.data = Some(d);
+                        let n = targets(&lines(self)).len();
+                        self.day.selected = self.day.selected.min(n.saturating_sub(1));
+                    }
+                    Err(e) => self.fail(&e),
+                }
+                if self.day.stale {
+                    self.load_today();
+                }
+            }
+            Done::Evaluation { generation, input } => {
+                let lang = self.lang;
+                let Some(v) = self.day.eval.as_mut().filter(|v| v.generation == generation) else { return };
+                match input {
+                    Ok(input) => {
+                        v.eval = Some(evaluate(&self.rules, &input, lang));
+                        v.input = Some(*input);
+                    }
+                    Err(e) => self.fail(&e),
+                }
+            }
+            Done::Exported { opts, manifest } => {
+                self.day.exporting = false;
+                match manifest {
+                    Ok(m) => {
+                        if let Err(e) = note_export(&self.store, &opts) {
+                            self.fail(&e);
+                        }
+                        let total: u64 = m.files.values().sum();
+                        let files = m.files.into_iter().filter(|(_, n)| *n > 0).collect();
+                        self.message = Some(T::TodayExported.fill(
+                            self.lang,
+                            &[("dir", &opts.dir.display().to_string()), ("rows", &total.to_string())],
+                        ));
+                        self.day.exported = Some((opts.dir.clone(), files));
+                        self.changes = 0;
+                        self.load_today();
+                    }
+                    Err(e) => self.message = Some(format!("{}: {e}", T::ErrorPrefix.get(self.lang))),
+                }
+            }
+            Done::Today { .. } | Done::Index { .. } | Done::Lines(_) | Done::Sorted { .. } | Done::Checked(_) => {}
+        }
+    }
+
+    fn open_target(&mut self, t: Target) {
+        let (account, section, contact) = match t {
+            Target::Account(id, section) => (id, section, None),
+            Target::Contact { account, contact } => (account, Section::Contacts, Some(contact)),
+            Target::Plan { account } | Target::Commitment { account, .. } | Target::Vip { account: Some(account) } => {
+                (account, Section::Company, None)
+            }
+            Target::Vip { account: None } => {
+                self.tab = Tab::Vip;
+                self.message = Some(T::TodayCardWithoutAccount.get(self.lang).to_string());
+                return;
+            }
+        };
+        self.tab = Tab::Accounts;
+        self.open_detail(&account, section);
+        if let (Some(d), Some(c)) = (self.detail.as_mut(), contact) {
+            d.contact_sel = d.contacts.iter().position(|x| x.meta.id == c).unwrap_or(0);
+        }
+    }
+
+    /// `x`: the day-end export of today into the default folder beside the
+    /// database, on the worker.
+    fn day_end_export(&mut self) {
+        if self.day.exporting {
+            return;
+        }
+        let base = self.paths.db.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+        let opts = day_end_options(&self.store, self.lang, self.today, default_dir(&base, self.today), Utc::now());
+        self.day.exporting = true;
+        self.message = Some(T::TodayExporting.get(self.lang).to_string());
+        self.worker.submit_own(Job::Export(Box::new(opts)), &self.store, &self.rules, self.today);
+    }
+
+    // ---- the evaluation view ------------------------------------------------
+
+    /// `v`: the evaluation of the current rep for the current month.
+    fn open_evaluation(&mut self) {
+        let me = self.user_name();
+        let mut reps = match self.store.reps() {
+            Ok(r) => r,
+            Err(e) => return self.fail(&e),
+        };
+        if !reps.contains(&me) {
+            reps.insert(0, me.clone());
+        }
+        let rep = reps.iter().position(|r| *r == me).unwrap_or(0);
+        let period = Period::month_of(self.today);
+        self.day.eval = Some(EvalView { reps, rep, period, input: None, eval: None, generation: 0 });
+        self.refresh_evaluation();
+    }
+
+    /// Reads the evaluation's inputs again, as `kam report` does, on a
+    /// thread of its own (the sums over a rep's ledger take a few hundred
+    /// milliseconds at 100,000 accounts); the rules score them on arrival.
+    fn refresh_evaluation(&mut self) {
+        let Some(v) = self.day.eval.as_mut() else { return };
+        v.generation += 1;
+        v.input = None;
+        v.eval = None;
+        let job = Job::Evaluation { generation: v.generation, rep: v.rep().to_string(), period: v.period };
+        self.worker.submit_own(job, &self.store, &self.rules, self.today);
+    }
+
+    fn eval_key(&mut self, key: KeyEvent) {
+        let Some(v) = self.day.eval.as_mut() else { return };
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') => {
+                self.day.eval = None;
+                return;
+            }
+            KeyCode::Left | KeyCode::Char('h') => v.rep = (v.rep + v.reps.len().max(1) - 1) % v.reps.len().max(1),
+            KeyCode::Right | KeyCode::Char('l') => v.rep = (v.rep + 1) % v.reps.len().max(1),
+            KeyCode::Char('[') => v.period = v.period.previous(),
+            KeyCode::Char(']') => {
+                let next = Period::month_of(v.period.end() + Duration::days(1));
+                v.period = next;
+            }
+            KeyCode::Char('t') => {
+                self.open_targets_form();
+                return;
+            }
+            _ => {
+                if key.code != KeyCode::Char('q') {
+                    self.shared_key(key);
+                }
+                return;
+            }
+        }
+        self.refresh_evaluation();
+    }
+
+    fn open_targets_form(&mut self) {
+        let Some(v) = self.day.eval.as_ref() else { return };
+        let (rep, period) = (v.rep().to_string(), v.period.to_string());
+        let t = match self.store.target_of(&rep, &period) {
+            Ok(Some(t)) => t,
+            Ok(None) => Targets { rep, period, ..Targets::default() },
+            Err(e) => return self.fail(&e),
+        };
+        let score = |s: Option<u8>| s.map(|s| s.to_string()).unwrap_or_default();
+        let fields = vec![
+            Field::amount("planned_sales", T::FPlannedSales, t.planned_sales),
+            Field::amount("planned_collection", T::FPlannedCollection, t.planned_collection),
+            Field::amount("expense_budget", T::FExpenseBudget, t.expense_budget),
+            Field::amount("expense_actual", T::FExpenseActual, t.expense_actual),
+            Field::text("ability", T::FAbility, &score(t.ability)),
+            Field::text("attitude", T::FAttitude, &score(t.attitude)),
+        ];
+        self.open_form(Form::new(T::TargetsTitle, fields), Editing::Targets(Box::new(t)));
+    }
+
+    /// Saves the targets form; a score outside 0–100 keeps the form open
+    /// with the message beside the field.
+    pub(super) fn save_targets(&mut self, mut f: Box<FormState>) -> Option<Popup> {
+        let Editing::Targets(t) = &f.editing else { return Some(Popup::Form(f)) };
+        let mut t = (**t).clone();
+        let lang = self.lang;
+        let money = |s: String| if s.trim().is_empty() { None } else { Money::parse(&s).ok() };
+        t.planned_sales = money(f.form.text("planned_sales"));
+        t.planned_collection = money(f.form.text("planned_collection"));
+        t.expense_budget = money(f.form.text("expense_budget"));
+        t.expense_actual = money(f.form.text("expense_actual"));
+        let mut bad = false;
+        for key in ["ability", "attitude"] {
+            let s = f.form.text(key);
+            let v = s.trim();
+            let score =
+                if v.is_empty() { Ok(None) } else { v.parse::<u8>().ok().filter(|n| *n <= 100).map(Some).ok_or(()) };
+            match score {
+                Ok(s) if key == "ability" => t.ability = s,
+                Ok(s) => t.attitude = s,
+                Err(()) => {
+                    f.form.set_error(key, T::BadScore.get(lang));
+                    bad = true;
+                }
+            }
+        }
+        if bad {
+            f.form.focus = f.form.first_error().unwrap_or(0);
+            f.error = Some(T::FixErrors.get(lang).to_string());
+            return Some(Popup::Form(f));
+        }
+        match self.store.save(&mut t, "") {
+            Ok(()) => {
+                self.changes += 1;
+                self.message = Some(T::Saved.get(lang).to_string());
+                self.refresh_evaluation();
+                None
+            }
+            Err(StoreError::Invalid { error, .. }) => {
+                f.form.set_error(&error.field, &error.message);
+                f.error = Some(error.to_string());
+                Some(Popup::Form(f))
+            }
+            Err(e) => {
+                f.error = Some(e.to_string());
+                Some(Popup::Form(f))
+            }
+        }
+    }
+}
+
+/// What could not be scored, in the language's words.
+pub fn missing_text(keys: &[String], lang: Lang) -> String {
+    keys.iter()
+        .map(|k| match k.as_str() {
+            "ability" => T::EvalAbility.get(lang).to_string(),
+            "attitude" => T::EvalAttitude.get(lang).to_string(),
+            other => kam_rules::Kpi::ALL
+                .iter()
+                .find(|x| x.key() == other)
+                .map_or_else(|| other.to_string(), |x| x.label(lang).to_string()),
+        })
+        .collect::<Vec<_>>()
+        .join(lang.pick("、", ", "))
+}
+
+/// A supervisor's score, or a dash when not entered.
+pub fn score_text(v: Option<u8>) -> String {
+    v.map_or_else(|| "—".to_string(), |s| s.to_string())
+}
+
+/// An amount for the evaluation view, or a dash when not entered.
+pub fn money_text(m: Option<Money>, lang: Lang) -> String {
+    m.map_or_else(|| "—".to_string(), |m| T::TodayYuan.fill(lang, &[("amount", &m.grouped())]))
 }

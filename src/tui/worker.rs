@@ -10,12 +10,14 @@
 use std::collections::VecDeque;
 use std::sync::mpsc::{channel, Receiver, Sender};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+use kam_rules::evaluation::{EvaluationInput, Period};
 use kam_rules::Rules;
 
+use crate::exchange::export::{export_with_progress, ExportOptions, Manifest};
 use crate::finder::SearchIndex;
 use crate::model::Id;
-use crate::store::{AccountRow, Store, StoreError};
+use crate::store::{AccountRow, Store, StoreError, TodayData};
 
 /// A read to do.
 #[derive(Debug)]
@@ -29,6 +31,12 @@ pub enum Job {
     /// The whole-file check and the day's backup into this folder, once per start.
     /// `backups` is `None` for a read-only file: checked, not backed up.
     Check { backups: Option<std::path::PathBuf> },
+    /// Every section of the Today tab; `start`..`end` is today in UTC.
+    Today { generation: u64, start: DateTime<Utc>, end: DateTime<Utc> },
+    /// The day-end export (what `kam export --day` writes).
+    Export(Box<ExportOptions>),
+    /// What a rep's evaluation for a period is computed from.
+    Evaluation { generation: u64, rep: String, period: Period },
 }
 
 /// A read done.
@@ -45,6 +53,19 @@ pub enum Done {
     },
     /// The check passed and the backup (when one was due) was written.
     Checked(Result<Option<std::path::PathBuf>, StoreError>),
+    Today {
+        generation: u64,
+        data: Result<Box<TodayData>, StoreError>,
+        ms: f64,
+    },
+    Exported {
+        opts: Box<ExportOptions>,
+        manifest: Result<Manifest, String>,
+    },
+    Evaluation {
+        generation: u64,
+        input: Result<Box<EvaluationInput>, StoreError>,
+    },
 }
 
 /// Runs one job on `store`.
@@ -60,6 +81,18 @@ pub fn run_job(store: &Store, rules: &Rules, today: NaiveDate, job: Job) -> Done
         Job::Check { backups } => Done::Checked(
             store.quick_check().and_then(|()| backups.map_or(Ok(None), |b| store.daily_backup(&b, today))),
         ),
+        Job::Today { generation, start, end } => {
+            let started = std::time::Instant::now();
+            let data = store.today(rules, today, start, end).map(Box::new);
+            Done::Today { generation, data, ms: started.elapsed().as_secs_f64() * 1000.0 }
+        }
+        Job::Evaluation { generation, rep, period } => {
+            Done::Evaluation { generation, input: store.evaluation_input(&rep, period).map(Box::new) }
+        }
+        Job::Export(opts) => {
+            let manifest = export_with_progress(store, &opts, &mut |_, _| {}).map_err(|e| e.to_string());
+            Done::Exported { opts, manifest }
+        }
     }
 }
 
@@ -129,6 +162,22 @@ impl Worker {
                     t.pending += 1;
                 }
             }
+        }
+    }
+
+    /// Runs a job on a thread of its own with a new reader of `store`, so
+    /// that a long read (the Today tab's, seconds at 100,000 accounts) does
+    /// not hold up the list lines queued on the worker; inline, it runs now
+    /// with `rules` and `today`. When no reader can be opened it is queued.
+    pub fn submit_own(&mut self, job: Job, store: &Store, rules: &Rules, today: NaiveDate) {
+        let Self::Thread(t) = self else { return self.submit(job, store, rules, today) };
+        let Ok(reader) = store.open_reader() else { return self.submit(job, store, rules, today) };
+        let (outbox, rules) = (t.outbox.clone(), rules.clone());
+        let spawned = std::thread::Builder::new().name("kam-today".into()).spawn(move || {
+            let _ = outbox.send(run_job(&reader, &rules, today, job));
+        });
+        if spawned.is_ok() {
+            t.pending += 1;
         }
     }
 

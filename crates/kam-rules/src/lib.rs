@@ -17,6 +17,7 @@ pub mod privacy;
 pub mod roles;
 pub mod rules;
 pub mod tier;
+pub mod today;
 
 pub use abc::AbcClass;
 pub use alliance::{AllianceStatus, Behaviour};

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod call_plans;
+pub mod evaluation;
 pub mod popups;
 pub mod today;
 pub mod vip_cards;
