@@ -8,6 +8,7 @@
 
 mod account;
 mod activity;
+mod limits;
 mod plans;
 mod vip;
 
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 pub use account::{Account, ArchiveCategory, ArchiveEntry, Contact, ObservedBehaviour, Responsibility, Score};
 pub use activity::{ChangeEvent, Collection, Feedback, Order, Target, Visit, VisitContact, VisitKind};
+pub use limits::{check_length, TextKind, LINE_MAX, NAME_MAX, NOTES_MAX};
 pub use plans::{
     plan_contacts, ActionStep, CallPlan, Commitment, CustomerParticipant, Influence, IntroQuestion, OurParticipant,
     PlanStatus, Presentation, PresentationParticipant,

@@ -257,7 +257,23 @@ macro_rules! record {
             }
 
             fn validate(&self) -> Result<(), $crate::model::ModelError> {
-                $ty::validate(self)
+                $ty::validate(self)?;
+                $(
+                    if let rusqlite::types::Value::Text(s) = $crate::store::col::Col::to_value(&self.$f) {
+                        $crate::model::check_length(stringify!($f), stringify!($f), &s)?;
+                    }
+                )*
+                $(
+                    for (i, x) in self.$c.iter().enumerate() {
+                        $(
+                            if let rusqlite::types::Value::Text(s) = $crate::store::col::Col::to_value(&x.$cf) {
+                                let field = format!("{}[{i}].{}", stringify!($c), stringify!($cf));
+                                $crate::model::check_length(&field, stringify!($cf), &s)?;
+                            }
+                        )*
+                    }
+                )*
+                Ok(())
             }
 
             fn label(&self) -> String {
