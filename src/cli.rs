@@ -47,6 +47,15 @@ pub enum Command {
     /// Call plans and presentation plans
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// Put a backup in place of a damaged database; the damaged file is kept as <name>.damaged-<time>
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup to restore (default: the newest one in the backups folder that passes the check)
+    #[arg(long, value_name = "BACKUP")]
+    pub from: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

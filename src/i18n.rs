@@ -47,6 +47,16 @@ catalogue! {
     PercentOff => "减 {pct}%", "{pct}% off";
     Yuan => "元", "yuan";
     RulesOk => "{path}:规则文件有效", "{path}: the rules file is valid";
+    // Faults (issue #10): damaged files, kam restore, the crash harness.
+    RestoreHint => "最新的完好备份是 {backup};恢复它:{command}(损坏的文件会改名保留在旁边,不会被删除)", "the newest good backup is {backup}; to put it back: {command} (the damaged file is renamed and kept beside it, never deleted)";
+    RestoreNoGoodBackup => "{dir} 中没有完好的备份;请不要删除 {path},先复制一份再找人帮忙修复", "there is no good backup in {dir}; do not delete {path}: copy it somewhere safe and ask for help repairing it";
+    EmptyWithBackups => "{path} 是空文件(0 字节),但它曾有备份;文件未被改动", "{path} is empty (0 bytes) but it had backups; the file was left untouched";
+    RestoreDone => "已用备份 {backup} 恢复 {path}", "{path} restored from {backup}";
+    RestoreAside => "原来的文件保留为 {aside}", "the file that was there is kept as {aside}";
+    RestoreChecked => "检查通过:{accounts} 个客户", "check passed: {accounts} accounts";
+    RestoreNoBackup => "{dir} 中没有可以恢复的完好备份", "there is no good backup to restore in {dir}";
+    RestoreBadBackup => "{path} 不能用来恢复:{detail}", "{path} cannot be restored from: {detail}";
+    RestoreListHint => "用 --from 指定一个备份文件;{dir} 中的备份:{list}", "name a backup file with --from; backups in {dir}: {list}";
     RulesInForce => "# 当前生效的规则({source})", "# Rules in force ({source})";
     RulesBuiltIn => "内置默认值", "built-in defaults";
     RulesUserFile => "{path} 覆盖内置默认值", "{path} over the built-in defaults";

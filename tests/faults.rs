@@ -49,3 +49,168 @@ fn text_limits_accept_the_limit_and_refuse_one_more_naming_the_field() {
     plan.our_participants.pop();
     store.insert(&mut plan).expect("the row at its limit is saved");
 }
+
+/// Runs the kam binary on `dir/kam.db` in English.
+fn kam(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_kam"))
+        .args(["--lang", "en"])
+        .args(args)
+        .env("KAM_CONFIG_DIR", dir)
+        .env("KAM_DB", dir.join("kam.db"))
+        .env_remove("LC_ALL")
+        .output()
+        .expect("run kam")
+}
+
+/// A database of 300 accounts with a backup from 2026-11-01 holding the
+/// first 200 (and an older, damaged backup that must never be named).
+fn with_backups(dir: &tempfile::TempDir) -> (std::path::PathBuf, std::path::PathBuf) {
+    let path = db(dir);
+    let backups = dir.path().join("backups");
+    let mut store = Store::open(&path).expect("open");
+    for i in 0..300 {
+        if i == 200 {
+            let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("day");
+            store.daily_backup(&backups, day).expect("backup");
+        }
+        let mut a = Account::named(format!("{i} 号测试公司,名字要长一些才能占满更多的页面"));
+        store.insert(&mut a).expect("insert");
+    }
+    drop(store);
+    std::fs::write(backups.join("kam-2026-10-31.db"), b"SQLite format 3\0 but not really").expect("bad backup");
+    (path, backups.join("kam-2026-11-01.db"))
+}
+
+fn damage(path: &std::path::Path, how: &str) {
+    let mut bytes = std::fs::read(path).expect("read");
+    match how {
+        "header overwritten" => bytes[..100].fill(0),
+        "bytes flipped in the middle" => {
+            let pages = bytes.len() / 4096;
+            for p in (pages / 3..2 * pages / 3).step_by(2) {
+                for b in &mut bytes[p * 4096..(p + 1) * 4096] {
+                    *b ^= 0x5a;
+                }
+            }
+        }
+        "truncated" => bytes.truncate(bytes.len() / 2),
+        "empty" => bytes.clear(),
+        "a PNG renamed to .db" => {
+            bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0".to_vec();
+            bytes.extend(std::iter::repeat_n(0x42, 3000));
+        }
+        other => panic!("no such damage: {other}"),
+    }
+    std::fs::write(path, bytes).expect("write");
+}
+
+#[test]
+fn damaged_files_are_refused_untouched_naming_the_backup_and_kam_restore_puts_it_back() {
+    for how in ["header overwritten", "bytes flipped in the middle", "truncated", "empty", "a PNG renamed to .db"] {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (path, good) = with_backups(&dir);
+        damage(&path, how);
+        let damaged = std::fs::read(&path).expect("read");
+        for args in [&["check"][..], &["export", "--all", "--dir", "out"], &["report"]] {
+            let o = kam(dir.path(), args);
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(!o.status.success(), "{how}, {args:?}: opened");
+            assert!(!err.contains("panicked"), "{how}: {err}");
+            let command = format!("kam --db {} restore --from {}", path.display(), good.display());
+            assert!(err.contains(&command), "{how}, {args:?}: the message names the backup and the command: {err}");
+            assert!(!err.contains("2026-10-31"), "{how}: a damaged backup is never offered: {err}");
+            assert_eq!(std::fs::read(&path).expect("read"), damaged, "{how}: the file was changed");
+        }
+
+        let o = kam(dir.path(), &["restore"]);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(o.status.success(), "{how}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(out.contains("200 accounts"), "{how}: {out}");
+        let aside: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("kam.db.damaged-")))
+            .filter(|p| !p.to_string_lossy().ends_with("-wal") && !p.to_string_lossy().ends_with("-shm"))
+            .collect();
+        assert_eq!(aside.len(), 1, "{how}: {aside:?}");
+        assert!(out.contains(&aside[0].display().to_string()), "{how}: {out}");
+        assert_eq!(std::fs::read(&aside[0]).expect("read"), damaged, "{how}: the damaged file is kept as it was");
+        let store = Store::open(&path).expect("the restored file opens");
+        assert_eq!(store.list::<Account>(1000, 0).expect("list").len(), 200, "{how}");
+        assert!(kam(dir.path(), &["check"]).status.success(), "{how}");
+    }
+}
+
+#[test]
+fn restore_refuses_a_bad_backup_and_says_when_there_is_none() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (path, _) = with_backups(&dir);
+    let bad = dir.path().join("backups").join("kam-2026-10-31.db");
+    let before = std::fs::read(&path).expect("read");
+    let o = kam(dir.path(), &["restore", "--from", &bad.display().to_string()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains("kam-2026-10-31.db") && err.contains("cannot be restored"), "{err}");
+    assert_eq!(std::fs::read(&path).expect("read"), before, "nothing was moved");
+
+    let empty = tempfile::tempdir().expect("tmp");
+    drop(Store::open(&db(&empty)).expect("create"));
+    let o = kam(empty.path(), &["restore"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains("no good backup"), "{err}");
+    assert!(db(&empty).exists());
+}
+
+#[test]
+fn a_zero_byte_file_without_backups_is_a_new_database() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(db(&dir), b"").expect("touch");
+    let o = kam(dir.path(), &["check"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn a_garbage_or_stale_wal_beside_a_good_file_never_panics_or_damages_it() {
+    // Garbage: SQLite ignores a -wal whose header does not check out.
+    let dir = tempfile::tempdir().expect("tmp");
+    let (path, _) = with_backups(&dir);
+    let wal = dir.path().join("kam.db-wal");
+    let garbage: Vec<u8> = (0u32..20_000).map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8).collect();
+    std::fs::write(&wal, &garbage).expect("wal");
+    let o = kam(dir.path(), &["check"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(Store::open(&path).expect("open").list::<Account>(1000, 0).expect("list").len(), 300);
+
+    // Stale: the -wal of an earlier moment of the same file. It is valid
+    // as a WAL, so SQLite reads it: either the mix checks out and the file
+    // opens sound, or it is refused and both files are left as they were.
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = db(&dir);
+    let mut store = Store::open(&path).expect("open");
+    store
+        .daily_backup(&dir.path().join("backups"), chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("d"))
+        .expect("b");
+    for i in 0..50 {
+        store.insert(&mut Account::named(format!("早期公司{i}"))).expect("insert");
+    }
+    let stale = std::fs::read(dir.path().join("kam.db-wal")).expect("the wal while open");
+    drop(store);
+    let mut store = Store::open(&path).expect("open");
+    for i in 0..400 {
+        store.insert(&mut Account::named(format!("后来的公司{i}"))).expect("insert");
+    }
+    drop(store);
+    std::fs::write(dir.path().join("kam.db-wal"), &stale).expect("stale wal");
+    let main = std::fs::read(&path).expect("read");
+    let o = kam(dir.path(), &["check"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    if o.status.success() {
+        let store = Store::open(&path).expect("open");
+        assert!(store.check(&dir.path().join("backups")).expect("check").is_sound());
+    } else {
+        assert!(err.contains("restore --from"), "{err}");
+        assert_eq!(std::fs::read(&path).expect("read"), main, "the file was changed");
+        assert_eq!(std::fs::read(dir.path().join("kam.db-wal")).expect("read"), stale, "the -wal was changed");
+    }
+}

@@ -28,6 +28,7 @@ mod index;
 mod plans;
 mod record;
 mod report;
+mod restore;
 mod schema;
 mod search;
 mod vip;
@@ -53,6 +54,7 @@ pub use history::{ChangeLine, TrashEntry, TRASH_DAYS};
 pub use index::{IndexAccount, IndexContact};
 pub use plans::{PlanRow, PlanTable};
 pub use record::{AnyRecord, ChildLayout, Conflict, Record, RecordKind};
+pub use restore::{backups_of, check_backup, newest_good_backup, restore_from, Restored};
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use search::{readings, Query};
 
@@ -67,11 +69,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub enum StoreError {
     #[error("{path}: cannot open: {detail}")]
     Open { path: String, detail: String },
-    #[error("{path} is not a kam database ({detail}); choose another file with --db, or restore a copy from the backups folder")]
+    #[error("{path} is not a kam database ({detail}); choose another file with --db, or put back a copy from the backups folder with kam restore")]
     NotADatabase { path: String, detail: String },
-    #[error(
-        "{path} is damaged ({detail}); restore the latest copy from the backups folder (kam check shows where it is)"
-    )]
+    #[error("{path} is damaged ({detail}); kam restore puts back the newest good copy from the backups folder")]
     Corrupt { path: String, detail: String },
     #[error("{path} was written by a newer kam (schema version {found}, this kam knows {supported}); update kam to open it — the file was left untouched")]
     TooNew { path: String, found: u32, supported: u32 },
@@ -154,8 +154,14 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
+        // A file refused below must be left as it was, with its `-wal`: no
+        // checkpoint when the refused connection closes. Set back once open.
+        let no_ckpt = rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE;
+        conn.set_db_config(no_ckpt, true)
+            .map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
         let mut store = Self { conn, path: path.to_path_buf(), user: default_user() };
         store.prepare(check)?;
+        store.conn.set_db_config(no_ckpt, false).map_err(|e| store.err("no_ckpt_on_close", e))?;
         store.purge_trash_with(now, check)?;
         Ok(store)
     }
