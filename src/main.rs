@@ -69,6 +69,7 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
             commands::plan::print(&ctx, &store, a)
         }
         Some(Command::Restore(a)) => commands::restore::run(&ctx, paths, a),
+        Some(Command::SelftestWriter(a)) => commands::selftest::run(paths, a),
         Some(Command::Report(a)) => {
             let store = commands::open_store(&ctx, paths, config.user.as_deref(), false)?;
             commands::report::run(&ctx, &store, a)

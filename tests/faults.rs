@@ -214,3 +214,73 @@ fn a_garbage_or_stale_wal_beside_a_good_file_never_panics_or_damages_it() {
         assert_eq!(std::fs::read(dir.path().join("kam.db-wal")).expect("read"), stale, "the -wal was changed");
     }
 }
+
+#[test]
+fn two_editors_never_see_a_lock_error_lose_an_edit_or_overwrite_silently() {
+    use kam::commands::selftest::SHARED_ACCOUNT;
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = db(&dir);
+    let mut store = Store::open(&path).expect("open");
+    let mut shared = Account::named(SHARED_ACCOUNT);
+    store.insert(&mut shared).expect("shared account");
+    drop(store);
+    let editors: Vec<_> = ["A", "B"]
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_kam"))
+                .args(["--db", &path.display().to_string(), "selftest-writer", "--mode", "editor", "--secs", "3"])
+                .args(["--writer", w, "--seed", &(i + 1).to_string()])
+                .args(["--ack", &dir.path().join(format!("ack-{w}")).display().to_string()])
+                .env("KAM_CONFIG_DIR", dir.path())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn an editor")
+        })
+        .collect();
+    for e in editors {
+        let out = e.wait_with_output().expect("editor");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success() && err.is_empty(), "an editor failed: {err}");
+    }
+    let (mut versions, mut conflicts, mut last) = (Vec::new(), 0, (0, String::new()));
+    for w in ["A", "B"] {
+        let text = std::fs::read_to_string(dir.path().join(format!("ack-{w}"))).expect("acks");
+        for line in text.lines() {
+            let words: Vec<&str> = line.split(' ').collect();
+            let on_shared = words.get(2) == Some(&shared.meta.id.as_str());
+            match words.as_slice() {
+                ["update", "account", _, v, notes] if on_shared => {
+                    let v: i64 = v.parse().expect("version");
+                    versions.push(v);
+                    if v > last.0 {
+                        last = (v, (*notes).to_string());
+                    }
+                }
+                ["conflict", "account", _, expected, current] => {
+                    assert!(on_shared, "a conflict on a writer's own account: {line}");
+                    let (e, c): (i64, i64) = (expected.parse().expect("v"), current.parse().expect("v"));
+                    assert!(e < c, "{line}");
+                    conflicts += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    let n = versions.len();
+    eprintln!("two editors for 3 s: {n} saves of the shared account, {conflicts} conflicts refused");
+    versions.sort_unstable();
+    let expected: Vec<i64> = (2..=1 + i64::try_from(n).expect("n")).collect();
+    assert_eq!(versions, expected, "each version of the shared account was saved by exactly one editor");
+    assert!(n > 10 && conflicts > 0, "{n} saves and {conflicts} conflicts: the editors did not overlap");
+    let store = Store::open(&path).expect("open");
+    let now: Account = store.get(&shared.meta.id).expect("shared");
+    assert_eq!((now.meta.version, now.notes), last, "the last acknowledged save is what the file holds");
+    let logged = store
+        .history(&shared.meta.id)
+        .expect("history")
+        .iter()
+        .filter(|l| l.action == "update" && l.field.as_deref() == Some("notes"))
+        .count();
+    assert_eq!(logged, n, "one change-log line per acknowledged save");
+}

@@ -9,6 +9,7 @@ pub mod plan;
 pub mod report;
 pub mod restore;
 pub mod rules;
+pub mod selftest;
 pub mod tier;
 
 use kam_rules::{Lang, Money};

@@ -50,6 +50,7 @@ pub use exchange::{
     attach_children, export_layouts, overlay_cells, record_from_cells, CellError, Datum, ImportOp, MergeOutcome,
     RowsError, Span, TableLayout, META_COLUMNS,
 };
+pub use faults::create_v1_file;
 pub use history::{ChangeLine, TrashEntry, TRASH_DAYS};
 pub use index::{IndexAccount, IndexContact};
 pub use plans::{PlanRow, PlanTable};
