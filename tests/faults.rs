@@ -284,3 +284,115 @@ fn two_editors_never_see_a_lock_error_lose_an_edit_or_overwrite_silently() {
         .count();
     assert_eq!(logged, n, "one change-log line per acknowledged save");
 }
+
+/// Inserts big accounts until the disk is full; returns how many were
+/// saved, the refused account and the error.
+fn fill_until_full(store: &mut Store, prefix: &str) -> (usize, Account, StoreError) {
+    let mut saved = 0;
+    loop {
+        let mut big = Account { notes: "长".repeat(3000), ..Account::named(format!("{prefix}{saved}号公司")) };
+        match store.insert(&mut big) {
+            Ok(()) => saved += 1,
+            Err(e) => return (saved, big, e),
+        }
+        assert!(saved < 2000, "the disk never filled up");
+    }
+}
+
+#[test]
+fn a_full_disk_names_the_change_not_saved_keeps_the_wal_and_saving_works_once_space_is_freed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = db(&dir);
+    let mut store = Store::open(&path).expect("open");
+    let mut first = Account::named("宝丰实业有限公司");
+    store.insert(&mut first).expect("insert");
+    store.limit_growth(3).expect("cap");
+    let (saved, mut refused, err) = fill_until_full(&mut store, "满盘");
+    assert!(matches!(err, StoreError::DiskFull { .. }), "{err}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("account") && msg.contains(&refused.name) && msg.contains(refused.meta.id.as_str()),
+        "the message names the change: {msg}"
+    );
+    assert_eq!(refused.meta.version, 0, "the refused record is still unsaved");
+    for suffix in ["-wal", "-shm"] {
+        assert!(dir.path().join(format!("kam.db{suffix}")).exists(), "kam.db{suffix} was removed");
+    }
+    assert_eq!(store.get::<Account>(&first.meta.id).expect("earlier data").name, "宝丰实业有限公司");
+
+    // A pair names both records.
+    let mut plan = CallPlan {
+        account_id: first.meta.id.clone(),
+        status: kam::model::PlanStatus::Done,
+        what_happened: "长".repeat(3000),
+        ..CallPlan::default()
+    };
+    let mut visit = kam::model::Visit { account_id: first.meta.id.clone(), by: "王芳".into(), ..Default::default() };
+    let err = store.save_pair(&mut plan, "", &mut visit).unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, StoreError::DiskFull { .. }), "{err}");
+    assert!(msg.contains(plan.meta.id.as_str()) && msg.contains(visit.meta.id.as_str()), "{msg}");
+
+    // Space freed: the same save goes through on the same connection.
+    store.limit_growth(10_000).expect("room again");
+    store.insert(&mut refused).expect("saving works again");
+    store.save_pair(&mut plan, "", &mut visit).expect("the pair too");
+    drop(store);
+    let store = Store::open(&path).expect("reopen");
+    let report = store.check(&dir.path().join("backups")).expect("check");
+    assert!(report.is_sound(), "{report:?}");
+    assert_eq!(report.counts[0].live, 2 + saved as u64);
+}
+
+/// A tiny tmpfs mounted for a test, unmounted when dropped.
+struct TinyDisk(std::path::PathBuf);
+
+impl TinyDisk {
+    fn mount(dir: &std::path::Path) -> Option<Self> {
+        let mnt = dir.join("tiny");
+        std::fs::create_dir_all(&mnt).ok()?;
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=1M", "tmpfs"])
+            .arg(&mnt)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(Self(mnt))
+    }
+}
+
+impl Drop for TinyDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_real_full_disk_on_a_tiny_tmpfs() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let Some(disk) = TinyDisk::mount(dir.path()) else {
+        eprintln!("note: skipped the tmpfs full-disk test: cannot mount a tmpfs here (needs root)");
+        return;
+    };
+    let path = disk.0.join("kam.db");
+    let filler = disk.0.join("filler");
+    std::fs::write(&filler, vec![0u8; 256 * 1024]).expect("filler");
+    let mut store = Store::open(&path).expect("open");
+    let mut first = Account::named("宝丰实业有限公司");
+    store.insert(&mut first).expect("insert");
+    let (saved, mut refused, err) = fill_until_full(&mut store, "真满");
+    let msg = err.to_string();
+    assert!(matches!(err, StoreError::DiskFull { .. }), "{err}");
+    assert!(msg.contains(&refused.name) && msg.contains(refused.meta.id.as_str()), "{msg}");
+    assert!(disk.0.join("kam.db-wal").exists(), "the -wal was removed");
+    assert_eq!(store.get::<Account>(&first.meta.id).expect("earlier data").name, "宝丰实业有限公司");
+    std::fs::remove_file(&filler).expect("free space");
+    store.insert(&mut refused).expect("saving works again once space is freed");
+    drop(store);
+    let store = Store::open(&path).expect("reopen");
+    let report = store.check(&disk.0.join("backups")).expect("check");
+    assert!(report.is_sound(), "{report:?}");
+    assert_eq!(report.counts[0].live, 2 + saved as u64);
+    drop(store);
+    drop(disk);
+}

@@ -76,8 +76,10 @@ pub enum StoreError {
     Corrupt { path: String, detail: String },
     #[error("{path} was written by a newer kam (schema version {found}, this kam knows {supported}); update kam to open it — the file was left untouched")]
     TooNew { path: String, found: u32, supported: u32 },
-    #[error("{path}: the disk is full; nothing was saved and the file is as before — free some space and save again")]
-    DiskFull { path: String },
+    #[error(
+        "{path}: the disk is full; {change} was not saved and the file is as before — free some space and save again"
+    )]
+    DiskFull { path: String, change: String },
     #[error("{path}: another program kept the file locked for {secs} s; try again", secs = BUSY_TIMEOUT.as_secs())]
     Busy { path: String },
     #[error("{path}: {source}")]
@@ -94,6 +96,17 @@ pub enum StoreError {
     BadValue { table: &'static str, column: String, id: String, detail: String },
     #[error("{context}: {detail}")]
     Sql { context: String, detail: String },
+}
+
+impl StoreError {
+    /// A full disk met while saving a record names the record: its kind,
+    /// label and id, so the person knows which change to make again.
+    pub(crate) fn naming(self, change: impl FnOnce() -> String) -> Self {
+        match self {
+            Self::DiskFull { path, .. } => Self::DiskFull { path, change: change() },
+            other => other,
+        }
+    }
 }
 
 /// An open kam database.
@@ -287,7 +300,7 @@ impl Store {
 fn sql_error(path: &Path, context: &str, e: &rusqlite::Error) -> StoreError {
     let shown = path.display().to_string();
     match e.sqlite_error_code() {
-        Some(ErrorCode::DiskFull) => StoreError::DiskFull { path: shown },
+        Some(ErrorCode::DiskFull) => StoreError::DiskFull { path: shown, change: context.to_string() },
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy { path: shown },
         Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt { path: shown, detail: e.to_string() },
         Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path: shown, detail: e.to_string() },

@@ -684,9 +684,14 @@ impl Store {
     pub fn save<R: Record>(&mut self, record: &mut R, reason: &str) -> Result<(), StoreError> {
         check_valid(record)?;
         let (path, who, at) = (self.path.clone(), self.user.clone(), now());
-        let tx = self.write_tx()?;
-        let written = write_one(&tx, &path, &who, at, record, reason)?;
-        tx.commit().map_err(|e| sql_error(&path, "committing", &e))?;
+        let written = self
+            .write_tx()
+            .and_then(|tx| {
+                let written = write_one(&tx, &path, &who, at, record, reason)?;
+                tx.commit().map_err(|e| sql_error(&path, "committing", &e))?;
+                Ok(written)
+            })
+            .map_err(|e| e.naming(|| describe(record)))?;
         written.apply(record);
         Ok(())
     }
@@ -697,10 +702,15 @@ impl Store {
         check_valid(a)?;
         check_valid(b)?;
         let (path, who, at) = (self.path.clone(), self.user.clone(), now());
-        let tx = self.write_tx()?;
-        let wa = write_one(&tx, &path, &who, at, a, reason)?;
-        let wb = write_one(&tx, &path, &who, at, b, reason)?;
-        tx.commit().map_err(|e| sql_error(&path, "committing", &e))?;
+        let (wa, wb) = self
+            .write_tx()
+            .and_then(|tx| {
+                let wa = write_one(&tx, &path, &who, at, a, reason)?;
+                let wb = write_one(&tx, &path, &who, at, b, reason)?;
+                tx.commit().map_err(|e| sql_error(&path, "committing", &e))?;
+                Ok((wa, wb))
+            })
+            .map_err(|e| e.naming(|| format!("{} with {}", describe(a), describe(b))))?;
         wa.apply(a);
         wb.apply(b);
         Ok(())
@@ -828,6 +838,16 @@ fn write_one<R: Record>(
         Ok(Written::Updated { version, at, by: who.to_string() })
     } else {
         Ok(Written::Unchanged)
+    }
+}
+
+/// A record as a message names it: `account 恒信贸易有限公司 (id 0190…)`.
+fn describe<R: Record>(r: &R) -> String {
+    let label = r.label();
+    if label.trim().is_empty() {
+        format!("{} {}", R::KIND, r.meta().id)
+    } else {
+        format!("{} {label} (id {})", R::KIND, r.meta().id)
     }
 }
 
