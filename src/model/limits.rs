@@ -80,9 +80,65 @@ pub fn check_length(field: &str, column: &str, value: &str) -> Result<(), ModelE
     }
 }
 
+/// Every check of a text column before it is written: its length, and for
+/// phone and fax columns that it reads as a number.
+pub fn check_text(field: &str, column: &str, value: &str) -> Result<(), ModelError> {
+    check_length(field, column, value)?;
+    if column == "phone" || column == "fax" || column.ends_with("_phone") {
+        check_phone(field, value)?;
+    }
+    Ok(())
+}
+
+/// A phone or fax number: digits (full-width too) with the spaces and
+/// marks people write around them, an extension (`转 123`, `ext 12`), or
+/// the `*` of a masked export. Empty is fine; words are not.
+pub fn check_phone(field: &str, value: &str) -> Result<(), ModelError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(());
+    }
+    let mut rest = v.to_lowercase();
+    for word in ["分机", "转", "ext.", "ext", "x"] {
+        rest = rest.replace(word, " ");
+    }
+    let digits = rest.chars().filter(|c| c.is_ascii_digit() || ('０'..='９').contains(c)).count();
+    let marks_only = rest.chars().all(|c| {
+        c.is_ascii_digit() || ('０'..='９').contains(&c) || c.is_whitespace() || "+-()（）－./*#,;、".contains(c)
+    });
+    if marks_only && digits >= 3 {
+        Ok(())
+    } else {
+        Err(ModelError::new(
+            field,
+            format!("'{v}' is not a phone number: expected digits with spaces or + - ( ), such as 138 0013 8000 or 021-6234 5678 转 123"),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phones() {
+        for ok in [
+            "13800138000",
+            "138 0013 8000",
+            "+86 (21) 6234-5678",
+            "021-6234 5678 转 123",
+            "138****8000",
+            "１３８００１３８０００",
+            "010-1234 ext. 5",
+        ] {
+            assert!(check_phone("phone", ok).is_ok(), "{ok}");
+        }
+        for bad in ["n/a", "王经理", "12", "call me"] {
+            let e = check_phone("phone", bad).unwrap_err();
+            assert_eq!(e.field, "phone");
+            assert!(e.message.contains("expected digits"), "{e}");
+        }
+    }
 
     #[test]
     fn kinds_by_field_name() {

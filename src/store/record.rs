@@ -260,7 +260,7 @@ macro_rules! record {
                 $ty::validate(self)?;
                 $(
                     if let rusqlite::types::Value::Text(s) = $crate::store::col::Col::to_value(&self.$f) {
-                        $crate::model::check_length(stringify!($f), stringify!($f), &s)?;
+                        $crate::model::check_text(stringify!($f), stringify!($f), &s)?;
                     }
                 )*
                 $(
@@ -268,7 +268,7 @@ macro_rules! record {
                         $(
                             if let rusqlite::types::Value::Text(s) = $crate::store::col::Col::to_value(&x.$cf) {
                                 let field = format!("{}[{i}].{}", stringify!($c), stringify!($cf));
-                                $crate::model::check_length(&field, stringify!($cf), &s)?;
+                                $crate::model::check_text(&field, stringify!($cf), &s)?;
                             }
                         )*
                     }
