@@ -47,6 +47,55 @@ pub enum Command {
     /// Call plans and presentation plans
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// Put a backup in place of a damaged database; the damaged file is kept as <name>.damaged-<time>
+    Restore(RestoreArgs),
+    /// Fault harness for tests: write through the store, acknowledging each committed change
+    #[command(hide = true)]
+    SelftestWriter(SelftestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SelftestArgs {
+    /// Append one synced line per committed change to this file
+    #[arg(long, value_name = "FILE")]
+    pub ack: PathBuf,
+    /// What to write
+    #[arg(long, value_enum)]
+    pub mode: SelftestMode,
+    /// Varies the work; the same seed does the same work
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Stop after this many seconds (default: run until killed)
+    #[arg(long, value_name = "S")]
+    pub secs: Option<f64>,
+    /// This writer's name (editor mode)
+    #[arg(long, default_value = "w")]
+    pub writer: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SelftestMode {
+    /// Inserts, updates and deletes of records with child rows, and save_pair
+    Edits,
+    /// Imports of generated spreadsheets
+    Import,
+    /// Merges of day-end exports of another file
+    Merge,
+    /// Full exports
+    Export,
+    /// Version 1 files created and migrated
+    Migrate,
+    /// Daily backups
+    Backup,
+    /// One of two editors of the same account
+    Editor,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup to restore (default: the newest one in the backups folder that passes the check)
+    #[arg(long, value_name = "BACKUP")]
+    pub from: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -47,6 +47,16 @@ catalogue! {
     PercentOff => "减 {pct}%", "{pct}% off";
     Yuan => "元", "yuan";
     RulesOk => "{path}:规则文件有效", "{path}: the rules file is valid";
+    // Faults (issue #10): damaged files, kam restore, the crash harness.
+    RestoreHint => "最新的完好备份是 {backup};恢复它:{command}(损坏的文件会改名保留在旁边,不会被删除)", "the newest good backup is {backup}; to put it back: {command} (the damaged file is renamed and kept beside it, never deleted)";
+    RestoreNoGoodBackup => "{dir} 中没有完好的备份;请不要删除 {path},先复制一份再找人帮忙修复", "there is no good backup in {dir}; do not delete {path}: copy it somewhere safe and ask for help repairing it";
+    EmptyWithBackups => "{path} 是空文件(0 字节),但它曾有备份;文件未被改动", "{path} is empty (0 bytes) but it had backups; the file was left untouched";
+    RestoreDone => "已用备份 {backup} 恢复 {path}", "{path} restored from {backup}";
+    RestoreAside => "原来的文件保留为 {aside}", "the file that was there is kept as {aside}";
+    RestoreChecked => "检查通过:{accounts} 个客户", "check passed: {accounts} accounts";
+    RestoreNoBackup => "{dir} 中没有可以恢复的完好备份", "there is no good backup to restore in {dir}";
+    RestoreBadBackup => "{path} 不能用来恢复:{detail}", "{path} cannot be restored from: {detail}";
+    RestoreListHint => "用 --from 指定一个备份文件;{dir} 中的备份:{list}", "name a backup file with --from; backups in {dir}: {list}";
     RulesInForce => "# 当前生效的规则({source})", "# Rules in force ({source})";
     RulesBuiltIn => "内置默认值", "built-in defaults";
     RulesUserFile => "{path} 覆盖内置默认值", "{path} over the built-in defaults";
@@ -582,7 +592,7 @@ catalogue! {
     DraftKeys => "Enter 恢复并继续编辑 · d 丢弃 · Esc 稍后再说", "Enter restores it to go on · d discards it · Esc decides later";
     StatusReadOnly => "只读:可以查看,不能保存", "READ-ONLY: view only, nothing can be saved";
     SaveReadOnly => "没有保存:{path} 是只读的(文件、文件夹或磁盘)。表单里的内容还在;把文件复制到可写的文件夹后再编辑。", "Not saved: {path} is read-only (the file, its folder or its disk). The form keeps what you typed; copy the file to a writable folder to edit.";
-    SaveDiskFull => "没有保存:磁盘已满({path})。表单里的内容还在,文件保持原样;腾出空间后再按 Ctrl-S。", "Not saved: the disk is full ({path}). The form keeps what you typed and the file is as before; free some space and press Ctrl-S again.";
+    SaveDiskFull => "没有保存 {change}:磁盘已满({path})。表单里的内容还在,文件保持原样;腾出空间后再按 Ctrl-S。", "Not saved: {change}: the disk is full ({path}). The form keeps what you typed and the file is as before; free some space and press Ctrl-S again.";
     SaveBusy => "没有保存:另一个程序一直锁着 {path}。表单里的内容还在;稍后再按 Ctrl-S。", "Not saved: another program kept {path} locked. The form keeps what you typed; press Ctrl-S again in a moment.";
     InternalStop => "kam 因内部错误停止(没有打开的表单需要保存)", "kam stopped on an internal error (no open form to keep)";
     DraftKept => "kam 因内部错误停止;打开的表单已保存为草稿 {path},下次启动时可恢复", "kam stopped on an internal error; the open form is kept as a draft in {path} and offered at the next start";

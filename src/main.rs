@@ -48,37 +48,39 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
         Some(Command::Discount(a)) => commands::discount::run(&ctx, a),
         Some(Command::Rules(a)) => commands::rules::run(&ctx, paths, a),
         Some(Command::Demo(a)) => {
-            let mut store = commands::open_store(paths, config.user.as_deref(), false)?;
+            let mut store = commands::open_store(&ctx, paths, config.user.as_deref(), false)?;
             commands::require_writable(&store)?;
             commands::demo::run(&ctx, &mut store, a)
         }
         Some(Command::Check) => {
-            let store = commands::open_store(paths, config.user.as_deref(), true)?;
+            let store = commands::open_store(&ctx, paths, config.user.as_deref(), true)?;
             commands::check::run(&ctx, &store, paths)
         }
         Some(Command::Export(a)) => {
             // Export only reads: a damaged page surfaces as an error on the
             // row that meets it, so the whole-file check is not paid first.
-            let store = commands::open_store_for_workbench(paths, config.user.as_deref())?;
+            let store = commands::open_store_for_workbench(&ctx, paths, config.user.as_deref())?;
             commands::export::run(&ctx, &store, config, a)
         }
         Some(Command::Import(a)) => {
-            let mut store = commands::open_store(paths, config.user.as_deref(), true)?;
+            let mut store = commands::open_store(&ctx, paths, config.user.as_deref(), true)?;
             commands::require_writable(&store)?;
             commands::import::run(&ctx, &mut store, a)
         }
         Some(Command::Plan(kam::cli::PlanCommand::Print(a))) => {
-            let store = commands::open_store_for_workbench(paths, config.user.as_deref())?;
+            let store = commands::open_store_for_workbench(&ctx, paths, config.user.as_deref())?;
             commands::plan::print(&ctx, &store, a)
         }
+        Some(Command::Restore(a)) => commands::restore::run(&ctx, paths, a),
+        Some(Command::SelftestWriter(a)) => commands::selftest::run(paths, a),
         Some(Command::Report(a)) => {
-            let store = commands::open_store(paths, config.user.as_deref(), false)?;
+            let store = commands::open_store(&ctx, paths, config.user.as_deref(), false)?;
             commands::report::run(&ctx, &store, a)
         }
         None => {
             // The integrity check and the daily backup run on the worker
             // thread once the first frame is drawn.
-            let store = commands::open_store_for_workbench(paths, config.user.as_deref())?;
+            let store = commands::open_store_for_workbench(&ctx, paths, config.user.as_deref())?;
             let today = chrono::Local::now().date_naive();
             let config_exists = paths.config_file().exists();
             let mut app = kam::tui::app::App::new(store, paths.clone(), config.clone(), ctx.rules, lang, today);

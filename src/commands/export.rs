@@ -8,7 +8,7 @@ use kam_rules::Lang;
 use super::{Ctx, Failure};
 use crate::cli::ExportArgs;
 use crate::config::{Config, Role};
-use crate::exchange::export::{export_with_progress, write_workbook, ExportOptions};
+use crate::exchange::export::{export_with_progress, write_workbook, ExportError, ExportOptions};
 use crate::exchange::progress::TermProgress;
 use crate::i18n::T;
 use crate::store::{Span, Store, StoreError};
@@ -97,12 +97,15 @@ pub fn run(ctx: &Ctx, store: &Store, config: &Config, args: &ExportArgs) -> Resu
         now: Utc::now(),
     };
     let mut progress = TermProgress::new();
-    let manifest = export_with_progress(store, &opts, &mut |what, n| progress.update(what, n))
-        .map_err(|e| Failure::failed(e.to_string()))?;
+    let failure = |e: ExportError| match e {
+        ExportError::Store(s) => super::restore::store_failure(l, store.path(), &s),
+        other => Failure::failed(other.to_string()),
+    };
+    let manifest = export_with_progress(store, &opts, &mut |what, n| progress.update(what, n)).map_err(failure)?;
     progress.finish();
     note_export(store, &opts).map_err(|e| Failure::failed(e.to_string()))?;
     if args.xlsx {
-        let book = write_workbook(store, &opts).map_err(|e| Failure::failed(e.to_string()))?;
+        let book = write_workbook(store, &opts).map_err(failure)?;
         crate::say!("{}", book.display());
     }
     let total: u64 = manifest.files.values().sum();

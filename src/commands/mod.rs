@@ -7,7 +7,9 @@ pub mod export;
 pub mod import;
 pub mod plan;
 pub mod report;
+pub mod restore;
 pub mod rules;
+pub mod selftest;
 pub mod tier;
 
 use kam_rules::{Lang, Money};
@@ -82,21 +84,26 @@ pub fn print_json<S: serde::Serialize>(value: &S) -> Result<(), Failure> {
 /// Opens the database for a command: the config's user is written as
 /// `updated_by`; with `backup`, the daily backup is taken first thing.
 pub fn open_store(
+    ctx: &Ctx,
     paths: &crate::paths::Paths,
     user: Option<&str>,
     backup: bool,
 ) -> Result<crate::store::Store, Failure> {
-    let store = crate::store::Store::open(&paths.db).map_err(|e| Failure::failed(e.to_string()))?;
+    restore::refuse_emptied(ctx.lang, paths)?;
+    let store = crate::store::Store::open(&paths.db).map_err(|e| restore::open_failure(ctx.lang, paths, &e))?;
     with_user(store, paths, user, backup)
 }
 
 /// Opens the database for the workbench: without the whole-file check and
 /// the daily backup, which its worker thread runs after the first frame.
 pub fn open_store_for_workbench(
+    ctx: &Ctx,
     paths: &crate::paths::Paths,
     user: Option<&str>,
 ) -> Result<crate::store::Store, Failure> {
-    let store = crate::store::Store::open_unchecked(&paths.db).map_err(|e| Failure::failed(e.to_string()))?;
+    restore::refuse_emptied(ctx.lang, paths)?;
+    let store =
+        crate::store::Store::open_unchecked(&paths.db).map_err(|e| restore::open_failure(ctx.lang, paths, &e))?;
     with_user(store, paths, user, false)
 }
 

@@ -8,6 +8,8 @@
 
 mod account;
 mod activity;
+mod dates;
+mod limits;
 mod plans;
 mod vip;
 
@@ -18,6 +20,8 @@ use serde::{Deserialize, Serialize};
 
 pub use account::{Account, ArchiveCategory, ArchiveEntry, Contact, ObservedBehaviour, Responsibility, Score};
 pub use activity::{ChangeEvent, Collection, Feedback, Order, Target, Visit, VisitContact, VisitKind};
+pub use dates::{parse_day, parse_day_or_serial, DATE_EXPECTED};
+pub use limits::{check_length, check_phone, check_text, TextKind, LINE_MAX, NAME_MAX, NOTES_MAX};
 pub use plans::{
     plan_contacts, ActionStep, CallPlan, Commitment, CustomerParticipant, Influence, IntroQuestion, OurParticipant,
     PlanStatus, Presentation, PresentationParticipant,

@@ -18,30 +18,12 @@ impl Store {
     }
 
     fn backup_stem(&self) -> String {
-        self.path.file_stem().map_or_else(|| "kam".to_string(), |s| s.to_string_lossy().into_owned())
+        stem(&self.path)
     }
 
     /// This file's backups in `dir`, oldest first.
     pub fn backups(&self, dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
-        let io = |source| StoreError::Io { path: dir.display().to_string(), source };
-        let entries = match fs::read_dir(dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(io(e)),
-        };
-        let prefix = format!("{}-", self.backup_stem());
-        let mut found = Vec::new();
-        for entry in entries {
-            let path = entry.map_err(io)?.path();
-            let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
-            let Some(day) = name.strip_prefix(&prefix).and_then(|r| r.strip_suffix(".db")) else { continue };
-            if NaiveDate::parse_from_str(day, "%Y-%m-%d").is_ok() {
-                found.push(path);
-            }
-        }
-        // The names end in the ISO date, so sorting by name sorts by day.
-        found.sort();
-        Ok(found)
+        super::restore::backups_of(&self.path, dir)
     }
 
     /// Backs the file up into `dir` unless a backup for `today` exists, then
@@ -75,4 +57,14 @@ impl Store {
         }
         Ok(Some(target))
     }
+}
+
+/// The stem backups of `db` are named after: `kam` for `kam.db`.
+fn stem(db: &Path) -> String {
+    db.file_stem().map_or_else(|| "kam".to_string(), |s| s.to_string_lossy().into_owned())
+}
+
+/// What the names of `db`'s backups start with: `kam-` for `kam.db`.
+pub(super) fn backup_prefix(db: &Path) -> String {
+    format!("{}-", stem(db))
 }

@@ -118,7 +118,9 @@ impl Col for NaiveDate {
     }
     fn from_value(v: Value) -> Result<Self, String> {
         let s = String::from_value(v)?;
-        NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| format!("'{s}' is not a YYYY-MM-DD date"))
+        // As written, YYYY-MM-DD; from a spreadsheet, the forms people type
+        // and Excel's day numbers.
+        NaiveDate::parse_from_str(&s, "%Y-%m-%d").or_else(|_| crate::model::parse_day_or_serial(&s))
     }
 }
 

@@ -28,6 +28,7 @@ mod index;
 mod plans;
 mod record;
 mod report;
+mod restore;
 mod schema;
 mod search;
 mod today;
@@ -50,10 +51,12 @@ pub use exchange::{
     attach_children, export_layouts, overlay_cells, record_from_cells, CellError, Datum, ImportOp, MergeOutcome,
     RowsError, Span, TableLayout, META_COLUMNS,
 };
+pub use faults::create_v1_file;
 pub use history::{ChangeLine, TrashEntry, TRASH_DAYS};
 pub use index::{IndexAccount, IndexContact};
 pub use plans::{PlanRow, PlanTable};
 pub use record::{AnyRecord, ChildLayout, Conflict, Record, RecordKind, Saving};
+pub use restore::{backups_of, check_backup, newest_good_backup, restore_from, Restored};
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use search::{readings, Query};
 pub use today::{
@@ -73,16 +76,16 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub enum StoreError {
     #[error("{path}: cannot open: {detail}")]
     Open { path: String, detail: String },
-    #[error("{path} is not a kam database ({detail}); choose another file with --db, or restore a copy from the backups folder")]
+    #[error("{path} is not a kam database ({detail}); choose another file with --db, or put back a copy from the backups folder with kam restore")]
     NotADatabase { path: String, detail: String },
-    #[error(
-        "{path} is damaged ({detail}); restore the latest copy from the backups folder (kam check shows where it is)"
-    )]
+    #[error("{path} is damaged ({detail}); kam restore puts back the newest good copy from the backups folder")]
     Corrupt { path: String, detail: String },
     #[error("{path} was written by a newer kam (schema version {found}, this kam knows {supported}); update kam to open it — the file was left untouched")]
     TooNew { path: String, found: u32, supported: u32 },
-    #[error("{path}: the disk is full; nothing was saved and the file is as before — free some space and save again")]
-    DiskFull { path: String },
+    #[error(
+        "{path}: the disk is full; {change} was not saved and the file is as before — free some space and save again"
+    )]
+    DiskFull { path: String, change: String },
     #[error("{path}: another program kept the file locked for {secs} s; try again", secs = BUSY_TIMEOUT.as_secs())]
     Busy { path: String },
     #[error("{path}: {source}")]
@@ -103,6 +106,17 @@ pub enum StoreError {
     ReadOnly { path: String },
     #[error("{path} is read-only and was written by an older kam (schema version {found}); it cannot be upgraded where it is: copy it to a writable folder")]
     ReadOnlyOld { path: String, found: u32 },
+}
+
+impl StoreError {
+    /// A full disk met while saving a record names the record: its kind,
+    /// label and id, so the person knows which change to make again.
+    pub(crate) fn naming(self, change: impl FnOnce() -> String) -> Self {
+        match self {
+            Self::DiskFull { path, .. } => Self::DiskFull { path, change: change() },
+            other => other,
+        }
+    }
 }
 
 /// An open kam database.
@@ -167,6 +181,11 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
+        // A file refused below must be left as it was, with its `-wal`: no
+        // checkpoint when the refused connection closes. Set back once open.
+        let no_ckpt = rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE;
+        conn.set_db_config(no_ckpt, true)
+            .map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
         // SQLite opens a write-protected file for reading only, silently.
         if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
             drop(conn);
@@ -181,6 +200,7 @@ impl Store {
             }
             r => r?,
         }
+        store.conn.set_db_config(no_ckpt, false).map_err(|e| store.err("no_ckpt_on_close", e))?;
         store.purge_trash_with(now, check)?;
         Ok(store)
     }
@@ -338,7 +358,7 @@ impl Store {
 fn sql_error(path: &Path, context: &str, e: &rusqlite::Error) -> StoreError {
     let shown = path.display().to_string();
     match e.sqlite_error_code() {
-        Some(ErrorCode::DiskFull) => StoreError::DiskFull { path: shown },
+        Some(ErrorCode::DiskFull) => StoreError::DiskFull { path: shown, change: context.to_string() },
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy { path: shown },
         Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt { path: shown, detail: e.to_string() },
         Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path: shown, detail: e.to_string() },

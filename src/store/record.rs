@@ -257,7 +257,23 @@ macro_rules! record {
             }
 
             fn validate(&self) -> Result<(), $crate::model::ModelError> {
-                $ty::validate(self)
+                $ty::validate(self)?;
+                $(
+                    if let rusqlite::types::Value::Text(s) = $crate::store::col::Col::to_value(&self.$f) {
+                        $crate::model::check_text(stringify!($f), stringify!($f), &s)?;
+                    }
+                )*
+                $(
+                    for (i, x) in self.$c.iter().enumerate() {
+                        $(
+                            if let rusqlite::types::Value::Text(s) = $crate::store::col::Col::to_value(&x.$cf) {
+                                let field = format!("{}[{i}].{}", stringify!($c), stringify!($cf));
+                                $crate::model::check_text(&field, stringify!($cf), &s)?;
+                            }
+                        )*
+                    }
+                )*
+                Ok(())
             }
 
             fn label(&self) -> String {
@@ -671,9 +687,14 @@ impl Store {
     pub fn save<R: Record>(&mut self, record: &mut R, reason: &str) -> Result<(), StoreError> {
         check_valid(record)?;
         let (path, who, at) = (self.path.clone(), self.user.clone(), now());
-        let tx = self.write_tx()?;
-        let written = write_one(&tx, &path, &who, at, record, reason)?;
-        tx.commit().map_err(|e| sql_error(&path, "committing", &e))?;
+        let written = self
+            .write_tx()
+            .and_then(|tx| {
+                let written = write_one(&tx, &path, &who, at, record, reason)?;
+                tx.commit().map_err(|e| sql_error(&path, "committing", &e))?;
+                Ok(written)
+            })
+            .map_err(|e| e.naming(|| describe(record)))?;
         written.apply(record);
         Ok(())
     }
@@ -696,12 +717,17 @@ impl Store {
             r.check()?;
         }
         let (path, who, at) = (self.path.clone(), self.user.clone(), now());
-        let tx = self.write_tx()?;
-        let mut written = Vec::with_capacity(records.len());
-        for r in records.iter() {
-            written.push(r.write(&tx, &path, &who, at, reason)?);
-        }
-        tx.commit().map_err(|e| sql_error(&path, "committing", &e))?;
+        let written = self
+            .write_tx()
+            .and_then(|tx| {
+                let mut written = Vec::with_capacity(records.len());
+                for r in records.iter() {
+                    written.push(r.write(&tx, &path, &who, at, reason)?);
+                }
+                tx.commit().map_err(|e| sql_error(&path, "committing", &e))?;
+                Ok(written)
+            })
+            .map_err(|e| e.naming(|| records.iter().map(|r| r.describe()).collect::<Vec<_>>().join(" with ")))?;
         for (r, w) in records.iter_mut().zip(written) {
             r.apply(w);
         }
@@ -757,6 +783,9 @@ impl Store {
 pub trait Saving {
     #[doc(hidden)]
     fn check(&self) -> Result<(), StoreError>;
+    /// Kind, label and id, for messages.
+    #[doc(hidden)]
+    fn describe(&self) -> String;
     #[doc(hidden)]
     fn write(
         &self,
@@ -773,6 +802,10 @@ pub trait Saving {
 impl<R: Record + 'static> Saving for R {
     fn check(&self) -> Result<(), StoreError> {
         check_valid(self)
+    }
+
+    fn describe(&self) -> String {
+        describe(self)
     }
 
     fn write(
@@ -870,6 +903,16 @@ fn write_one<R: Record>(
         Ok(Written::Updated { version, at, by: who.to_string() })
     } else {
         Ok(Written::Unchanged)
+    }
+}
+
+/// A record as a message names it: `account 恒信贸易有限公司 (id 0190…)`.
+fn describe<R: Record>(r: &R) -> String {
+    let label = r.label();
+    if label.trim().is_empty() {
+        format!("{} {}", R::KIND, r.meta().id)
+    } else {
+        format!("{} {label} (id {})", R::KIND, r.meta().id)
     }
 }
 

@@ -1220,13 +1220,13 @@ impl App {
     /// A store error as the user reads it: the cases a user can act on in
     /// their language (the form keeps what was typed), the rest as the store says.
     pub(super) fn error_text(&self, e: &StoreError) -> String {
-        let (t, path) = match e {
-            StoreError::ReadOnly { path } => (T::SaveReadOnly, path),
-            StoreError::DiskFull { path } => (T::SaveDiskFull, path),
-            StoreError::Busy { path } => (T::SaveBusy, path),
+        let (t, path, change) = match e {
+            StoreError::ReadOnly { path } => (T::SaveReadOnly, path, ""),
+            StoreError::DiskFull { path, change } => (T::SaveDiskFull, path, change.as_str()),
+            StoreError::Busy { path } => (T::SaveBusy, path, ""),
             _ => return e.to_string(),
         };
-        t.fill(self.lang, &[("path", path)])
+        t.fill(self.lang, &[("path", path), ("change", change)])
     }
 }
 

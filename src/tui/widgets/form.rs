@@ -397,7 +397,7 @@ pub fn parse_date(s: &str, today: NaiveDate) -> Option<NaiveDate> {
             return n.parse::<u64>().ok().and_then(|n| today.checked_sub_days(Days::new(n)));
         }
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    crate::model::parse_day(s).ok()
 }
 
 #[cfg(test)]
