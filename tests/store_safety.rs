@@ -113,7 +113,7 @@ fn a_newer_file_is_refused_and_left_untouched() {
     }
     let before = fs::read(&path).expect("read");
     let err = Store::open(&path).unwrap_err();
-    assert!(matches!(err, StoreError::TooNew { found: 99, supported: 2, .. }), "{err}");
+    assert!(matches!(err, StoreError::TooNew { found: 99, supported: kam::store::SCHEMA_VERSION, .. }), "{err}");
     let msg = err.to_string();
     assert!(msg.contains(&path.display().to_string()) && msg.contains("newer"), "{msg}");
     assert_eq!(fs::read(&path).expect("read"), before);

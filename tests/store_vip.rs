@@ -97,3 +97,39 @@ fn learning_from_cards() {
     let fabs = store.vip_fab_lines(None, 10).expect("fab");
     assert_eq!(fabs, [FabUse { item: "钻戒".into(), fab: "GIA证书, 保值".into(), cards: 2 }], "only VIP cards");
 }
+
+#[test]
+fn the_list_finds_ids_in_order_and_reads_lines_for_any_slice() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut store = Store::open(&dir.path().join("kam.db")).expect("open");
+    for i in 0..150u32 {
+        let day = NaiveDate::from_ymd_opt(2026, 1, 1).expect("day") + chrono::Days::new(u64::from(i));
+        let mut c = card(&format!("客人{i:03}"), &format!("1380000{i:04}"), &day.to_string());
+        c.vehicle = if i % 2 == 0 { "BMW X5".into() } else { "Tesla".into() };
+        if i == 149 {
+            c.handovers = vec![Handover { from: "李娜".into(), to: "张伟".into(), date: day, note: String::new() }];
+        }
+        store.save(&mut c, "").expect("save");
+    }
+    let all = store.vip_find(&VipQuery { limit: 1000, ..q("") }).expect("find");
+    assert_eq!(all.len(), 150);
+    let limited = store.vip_find(&q("")).expect("find");
+    assert_eq!(limited.len(), 100, "at most the limit");
+    // The newest first; a slice of lines comes back in the order asked.
+    let rows = store.vip_rows(&all[..3]).expect("rows");
+    let shown: Vec<(&str, &str)> = rows.iter().map(|(c, h)| (c.salutation.as_str(), h.as_str())).collect();
+    assert_eq!(shown, [("客人149", "张伟"), ("客人148", "李娜"), ("客人147", "李娜")]);
+    assert!(rows[0].0.handovers.is_empty(), "list lines carry no child rows");
+    let tail = store.vip_rows(&all[140..]).expect("rows");
+    assert_eq!(tail.last().map(|(c, _)| c.salutation.as_str()), Some("客人000"));
+    // Text is matched without regard to case, across the searched columns only.
+    assert_eq!(store.vip_find(&VipQuery { limit: 1000, ..q("bmw") }).expect("find").len(), 75);
+    assert_eq!(store.vip_find(&VipQuery { limit: 1000, ..q("BMW x5") }).expect("find").len(), 75);
+    assert!(store.vip_find(&q("x5客")).expect("find").is_empty(), "no match across two columns");
+    // A card deleted is not read.
+    let gone: VipCard = store.get(&all[1]).expect("card");
+    store.delete::<VipCard>(&gone.meta.id, "test").expect("delete");
+    let left: Vec<String> =
+        store.vip_rows(&all[..3]).expect("rows").iter().map(|(c, _)| c.salutation.clone()).collect();
+    assert_eq!(left, ["客人149", "客人147"], "a card deleted meanwhile leaves the list");
+}

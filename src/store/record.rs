@@ -400,13 +400,24 @@ fn quoted(cols: &[&str]) -> String {
     cols.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
 }
 
+/// A record's meta and field columns qualified by `alias`, in the order
+/// [`read_row`] reads them.
+pub(super) fn columns_of<R: Record>(alias: &str) -> String {
+    META_COLUMNS
+        .split(", ")
+        .chain(R::COLUMNS.iter().copied())
+        .map(|c| format!("{alias}.\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `SELECT` of a record's meta and fields.
 fn select_sql<R: Record>() -> String {
     format!("SELECT {META_COLUMNS}, {} FROM {}", quoted(R::COLUMNS), R::KIND.table())
 }
 
 /// Reads a record (without its child rows) from a row of [`select_sql`].
-fn read_row<R: Record>(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<R, StoreError>> {
+pub(super) fn read_row<R: Record>(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<R, StoreError>> {
     let n = 6 + R::COLUMNS.len();
     let mut values = Vec::with_capacity(n);
     for i in 0..n {

@@ -6,7 +6,7 @@ use kam_rules::ObjectionType;
 use rusqlite::params_from_iter;
 use rusqlite::types::Value;
 
-use super::record::record;
+use super::record::{columns_of, load_children, read_row, record, Record};
 use super::search::{like_escape, pinyin, Query};
 use super::{Store, StoreError};
 use crate::model::{FabItem, Handover, Id, Objection, Resolution, VipCard};
@@ -72,13 +72,23 @@ const HOLDER_SQL: &str = "COALESCE((SELECT h.\"to\" FROM vip_handovers h WHERE h
      ORDER BY h.pos DESC LIMIT 1), v.received_by)";
 
 impl Store {
-    /// Live cards matching `q`, newest visit first.
+    /// Live cards matching `q`, newest visit first, with their child rows.
     pub fn vip_cards(&self, q: &VipQuery) -> Result<Vec<VipCard>, StoreError> {
-        let mut sql = String::from("SELECT v.id FROM vip_cards v WHERE v.deleted_at IS NULL");
+        let ids = self.vip_find(q)?;
+        let mut cards = Vec::new();
+        for (mut card, _) in self.vip_rows(&ids)? {
+            load_children(&self.conn, &self.path, &mut card)?;
+            cards.push(card);
+        }
+        Ok(cards)
+    }
+
+    /// The ids of the live cards matching `q`, newest visit first, at most
+    /// `q.limit`. Reads only the narrow `vip_cards_find` index (the phone
+    /// digits and the searched texts), so it is quick however wide the cards.
+    pub fn vip_find(&self, q: &VipQuery) -> Result<Vec<Id>, StoreError> {
+        let mut sql = String::from("SELECT v.id FROM vip_cards v INDEXED BY vip_cards_find WHERE v.deleted_at IS NULL");
         let mut params: Vec<Value> = Vec::new();
-        let like = |s: &str| Value::Text(format!("%{}%", like_escape(s)));
-        let text_columns = "v.salutation LIKE ?1 ESCAPE '\\' OR v.vehicle LIKE ?1 ESCAPE '\\' \
-             OR v.accessories LIKE ?1 ESCAPE '\\' OR v.industry LIKE ?1 ESCAPE '\\'";
         match Query::parse(&q.filter) {
             Query::Nothing => {}
             Query::Digits(d) => {
@@ -86,17 +96,10 @@ impl Store {
                 params.push(Value::Text(format!("%{}", like_escape(&d))));
                 sql.push_str(" AND v.phone_digits LIKE ?1 ESCAPE '\\'");
             }
-            Query::Pinyin(p) => {
-                params.push(like(&p));
-                sql.push_str(" AND (v.py_initials LIKE ?1 ESCAPE '\\' OR v.py_full LIKE ?1 ESCAPE '\\' OR ");
-                sql.push_str(text_columns);
-                sql.push(')');
-            }
-            Query::Text(t) => {
-                params.push(like(t.trim()));
-                sql.push_str(" AND (");
-                sql.push_str(text_columns);
-                sql.push(')');
+            // Pinyin is matched against the readings and the texts alike.
+            Query::Pinyin(t) | Query::Text(t) => {
+                params.push(Value::Text(t.trim().to_lowercase()));
+                sql.push_str(" AND instr(v.find_text, ?1) > 0");
             }
         }
         if let Some(h) = &q.holder {
@@ -105,7 +108,7 @@ impl Store {
         }
         params.push(Value::Integer(i64::from(q.limit)));
         let _ = write!(sql, " ORDER BY v.visit_date DESC, v.visit_time DESC, v.id LIMIT ?{}", params.len());
-        let ctx = "listing VIP cards";
+        let ctx = "finding VIP cards";
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(ctx, e))?;
         let ids = stmt
             .query_map(params_from_iter(params), |r| r.get::<_, String>(0))
@@ -114,15 +117,53 @@ impl Store {
             .map_err(|e| self.err(ctx, e))?;
         ids.into_iter()
             .map(|id| {
-                let id = Id::parse(&id).map_err(|e| StoreError::BadValue {
+                Id::parse(&id).map_err(|e| StoreError::BadValue {
                     table: "vip_cards",
                     column: "id".into(),
                     id: id.clone(),
                     detail: e.message,
-                })?;
-                self.get(&id)
+                })
             })
             .collect()
+    }
+
+    /// The cards of `ids` in that order, without their child rows, each
+    /// with who holds it now (what a list line shows). Ids not found or
+    /// in the trash (a card deleted meanwhile) are left out. [`Store::get`] reads a whole card.
+    pub fn vip_rows(&self, ids: &[Id]) -> Result<Vec<(VipCard, String)>, StoreError> {
+        let ctx = "reading VIP cards";
+        let mut found = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(200) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let sql = format!(
+                "SELECT {}, {HOLDER_SQL} FROM vip_cards v WHERE v.deleted_at IS NULL AND v.id IN ({marks})",
+                columns_of::<VipCard>("v")
+            );
+            let holder_at = 6 + <VipCard as Record>::COLUMNS.len();
+            let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(ctx, e))?;
+            let rows = stmt
+                .query_map(params_from_iter(chunk.iter().map(Id::as_str)), |r| {
+                    Ok((read_row::<VipCard>(r)?, r.get::<_, String>(holder_at)?))
+                })
+                .map_err(|e| self.err(ctx, e))?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| self.err(ctx, e))?;
+            for (card, holder) in rows {
+                let card = card?;
+                found.insert(card.meta.id.clone(), (card, holder));
+            }
+        }
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    }
+
+    /// The name of the account a card was made into (trashed ones too:
+    /// the card keeps the link).
+    pub fn account_name(&self, id: &Id) -> Result<String, StoreError> {
+        let ctx = "reading an account's name";
+        self.conn
+            .prepare_cached("SELECT name FROM accounts WHERE id = ?1")
+            .and_then(|mut s| s.query_row([id.as_str()], |r| r.get(0)))
+            .map_err(|e| self.err(ctx, e))
     }
 
     /// The objections on the live cards of `store` (every store when

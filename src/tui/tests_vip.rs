@@ -394,3 +394,36 @@ fn status_moves_on_and_the_photo_opens_without_waiting() {
     press(&mut app, KeyCode::Char('o'));
     assert!(app.message.as_deref().unwrap_or("").starts_with("Opening"), "{:?}", app.message);
 }
+
+#[test]
+fn a_long_list_reads_lines_as_the_selection_moves_and_end_shows_the_oldest_whole() {
+    let (_dir, mut app) = vip_app(Lang::Zh);
+    for i in 0..300u32 {
+        let mut c = VipCard {
+            store: "西湖店".into(),
+            received_by: "李娜".into(),
+            visit_date: d("2025-01-01") + chrono::Days::new(u64::from(i)),
+            salutation: format!("客人{i:03}"),
+            phone: format!("1380000{i:04}"),
+            ..VipCard::default()
+        };
+        if i == 0 {
+            c.objections = vec![Objection { kind: None, text: "最早那位的顾虑".into() }];
+        }
+        app.store.save(&mut c, "").expect("save");
+    }
+    app.vip_reload(None);
+    assert_eq!(app.vip.ids.len(), 300);
+    assert!(app.vip.cards.len() < 300, "only the lines near the selection are read: {}", app.vip.cards.len());
+    assert!(find(&buffer(&app, 120, 40), "300").is_some(), "the count is of every card found");
+    press(&mut app, KeyCode::End);
+    assert_eq!(app.vip.current().map(|c| c.salutation.as_str()), Some("客人000"));
+    assert!(find(&buffer(&app, 120, 40), "最早那位的顾虑").is_some(), "the selected card is read whole");
+    press(&mut app, KeyCode::Home);
+    assert_eq!(app.vip.current().map(|c| c.salutation.as_str()), Some("客人299"));
+    // Filtering by the last digits finds one among the three hundred.
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "0007");
+    assert_eq!(app.vip.ids.len(), 1);
+    assert_eq!(app.vip.current().map(|c| c.salutation.as_str()), Some("客人007"));
+}

@@ -18,6 +18,8 @@ use crate::store::{FabUse, ObjectionCount, StoreError, VipQuery};
 
 /// Most cards the list reads at once (a store's cards of several years).
 const LIST_LIMIT: u32 = 1000;
+/// List lines read at a time beyond the selected one.
+const ROWS_READ: usize = 60;
 
 /// Keys of the three recommended items: item, image path, FAB line.
 const REC: [(&str, &str, &str); 3] = [
@@ -87,9 +89,16 @@ pub struct ConvertChoice {
 /// The tab's state.
 #[derive(Debug)]
 pub struct VipTab {
-    /// The cards the list shows, newest visit first.
+    /// The cards the list finds, newest visit first (at most 1,000).
+    pub ids: Vec<Id>,
+    /// The first of them as list lines, without their child rows, read as
+    /// the selection moves down (the selected one is read whole into `full`).
     pub cards: Vec<VipCard>,
+    /// Who holds each card of `cards` now.
+    pub holders: Vec<String>,
     pub selected: usize,
+    /// The selected card with its child rows.
+    pub full: Option<VipCard>,
     pub filter: TextInput,
     pub filtering: bool,
     /// Only the cards the current user holds.
@@ -107,8 +116,11 @@ pub struct VipTab {
 impl Default for VipTab {
     fn default() -> Self {
         Self {
+            ids: Vec::new(),
             cards: Vec::new(),
+            holders: Vec::new(),
             selected: 0,
+            full: None,
             filter: TextInput::default(),
             filtering: false,
             mine: false,
@@ -137,8 +149,10 @@ impl VipTab {
         self.filtering || self.convert.is_some()
     }
 
+    /// The selected card, whole when it has been read.
     pub fn current(&self) -> Option<&VipCard> {
-        self.cards.get(self.selected)
+        let shown = self.cards.get(self.selected)?;
+        Some(self.full.as_ref().filter(|f| f.meta.id == shown.meta.id).unwrap_or(shown))
     }
 }
 
@@ -210,8 +224,8 @@ impl App {
             KeyCode::Down | KeyCode::Char('j') => self.vip_move(1),
             KeyCode::PageUp => self.vip_move(-(self.page_rows as isize)),
             KeyCode::PageDown => self.vip_move(self.page_rows as isize),
-            KeyCode::Home => self.vip.selected = 0,
-            KeyCode::End => self.vip.selected = self.vip.cards.len().saturating_sub(1),
+            KeyCode::Home => self.vip_move(isize::MIN / 2),
+            KeyCode::End => self.vip_move(isize::MAX / 2),
             KeyCode::Char('n') => self.open_new_vip_card(),
             KeyCode::Enter | KeyCode::Char('e') => {
                 if let Some(c) = self.vip.current().cloned() {
@@ -260,12 +274,38 @@ impl App {
     }
 
     fn vip_move(&mut self, by: isize) {
-        let n = self.vip.cards.len();
+        let n = self.vip.ids.len();
         if n == 0 {
             return;
         }
-        let to = (self.vip.selected as isize + by).clamp(0, n as isize - 1);
+        let to = (self.vip.selected as isize).saturating_add(by).clamp(0, n as isize - 1);
         self.vip.selected = to as usize;
+        self.vip_read_selected();
+    }
+
+    /// Reads the selected card whole (its items, objections, handovers).
+    fn vip_read_selected(&mut self) {
+        self.vip_read_rows();
+        self.vip.selected = self.vip.selected.min(self.vip.cards.len().saturating_sub(1));
+        let Some(id) = self.vip.cards.get(self.vip.selected).map(|c| c.meta.id.clone()) else {
+            self.vip.full = None;
+            return;
+        };
+        if self.vip.full.as_ref().is_some_and(|f| f.meta.id == id) {
+            return;
+        }
+        match self.store.get::<VipCard>(&id) {
+            Ok(c) => {
+                // The summary names the account the card was made into.
+                if let Some(account) = c.account_id.as_ref().filter(|a| !self.vip.accounts.contains_key(*a)) {
+                    if let Ok(name) = self.store.account_name(account) {
+                        self.vip.accounts.insert(account.clone(), name);
+                    }
+                }
+                self.vip.full = Some(c);
+            }
+            Err(e) => self.fail(&e),
+        }
     }
 
     /// Reads the list again, keeping the selection on `keep` (or the selected card).
@@ -276,25 +316,49 @@ impl App {
             holder: self.vip.mine.then(|| self.user_name()),
             limit: LIST_LIMIT,
         };
-        let cards = match self.store.vip_cards(&q) {
-            Ok(c) => c,
+        let ids = match self.store.vip_find(&q) {
+            Ok(ids) => ids,
             Err(e) => {
                 self.fail(&e);
                 return;
             }
         };
-        for id in cards.iter().filter_map(|c| c.account_id.as_ref()) {
-            if !self.vip.accounts.contains_key(id) {
-                if let Ok(a) = self.store.get::<Account>(id) {
-                    self.vip.accounts.insert(id.clone(), a.name);
-                }
-            }
-        }
         self.vip.selected = keep
-            .and_then(|k| cards.iter().position(|c| c.meta.id == k))
+            .and_then(|k| ids.iter().position(|id| *id == k))
             .unwrap_or(self.vip.selected)
-            .min(cards.len().saturating_sub(1));
-        self.vip.cards = cards;
+            .min(ids.len().saturating_sub(1));
+        self.vip.ids = ids;
+        self.vip.cards.clear();
+        self.vip.holders.clear();
+        // A card saved meanwhile is read again.
+        self.vip.full = None;
+        self.vip_read_selected();
+    }
+
+    /// Reads the list lines up to the selected one and a page beyond.
+    fn vip_read_rows(&mut self) {
+        let want = (self.vip.selected + 1 + self.page_rows.max(ROWS_READ)).min(self.vip.ids.len());
+        let have = self.vip.cards.len();
+        if have >= want {
+            return;
+        }
+        match self.store.vip_rows(&self.vip.ids[have..want]) {
+            Ok(rows) => {
+                let (cards, holders): (Vec<VipCard>, Vec<String>) = rows.into_iter().unzip();
+                if cards.len() < want - have {
+                    // A card went meanwhile: it leaves the list.
+                    let gone: Vec<Id> = self.vip.ids[have..want]
+                        .iter()
+                        .filter(|id| !cards.iter().any(|c| c.meta.id == **id))
+                        .cloned()
+                        .collect();
+                    self.vip.ids.retain(|id| !gone.contains(id));
+                }
+                self.vip.cards.extend(cards);
+                self.vip.holders.extend(holders);
+            }
+            Err(e) => self.fail(&e),
+        }
     }
 
     // ---- the card form ---------------------------------------------------------

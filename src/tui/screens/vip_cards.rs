@@ -72,7 +72,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
 fn draw_filter(app: &App, frame: &mut Frame, bar: Rect) {
     let v = &app.vip;
     let label = format!("/ {} ", app.t(T::Filter));
-    let tail = format!(" {}", T::VipCount.fill(app.lang, &[("n", &v.cards.len().to_string())]));
+    let tail = format!(" {}", T::VipCount.fill(app.lang, &[("n", &v.ids.len().to_string())]));
     let lw = label.width() as u16;
     let tw = (tail.width() as u16).min(bar.width.saturating_sub(lw));
     let [label_area, input_area, count_area] =
@@ -152,7 +152,7 @@ fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
             if show_store {
                 rest += &fit(&c.store, W_STORE);
             }
-            let h = holder(c);
+            let h = v.holders.get(i).map_or(c.received_by.as_str(), String::as_str);
             let who = if h == c.received_by { h.to_string() } else { format!("{}→{h}", c.received_by) };
             rest += &fit(&who, W_HOLDER);
             rest += &fit(c.status.label(app.lang), W_STATUS);
