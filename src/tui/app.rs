@@ -182,6 +182,8 @@ pub enum ReasonFor {
     DeleteArchive(Id, usize, String),
     /// A call plan or presentation: its table, id and a label.
     DeletePlan(crate::store::PlanTable, Id, String),
+    /// A VIP card: its id and a label.
+    DeleteVip(Id, String),
 }
 
 /// Popups over the screen, at most one at a time.
@@ -1136,8 +1138,12 @@ impl App {
             self.delete_plan(*table, id, reason);
             return;
         }
+        if let ReasonFor::DeleteVip(id, _) = what {
+            self.delete_vip_card(id, reason);
+            return;
+        }
         let result = match what {
-            ReasonFor::DeleteArchive(..) | ReasonFor::DeletePlan(..) => return,
+            ReasonFor::DeleteArchive(..) | ReasonFor::DeletePlan(..) | ReasonFor::DeleteVip(..) => return,
             ReasonFor::DeleteAccount(id, _) => self.store.delete::<Account>(id, reason).map(|()| (id.clone(), None)),
             ReasonFor::DeleteContact(id, _) => self.store.delete::<Contact>(id, reason).map(|()| {
                 let account = self.detail.as_ref().map(|d| d.account.meta.id.clone());

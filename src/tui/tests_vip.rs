@@ -427,3 +427,31 @@ fn a_long_list_reads_lines_as_the_selection_moves_and_end_shows_the_oldest_whole
     assert_eq!(app.vip.ids.len(), 1);
     assert_eq!(app.vip.current().map(|c| c.salutation.as_str()), Some("客人007"));
 }
+
+#[test]
+fn d_moves_a_card_to_the_trash_with_a_reason_and_the_trash_gives_it_back() {
+    let (_dir, mut app) = seeded(Lang::En);
+    let n = app.vip.ids.len();
+    let before = app.vip.current().cloned().expect("a card");
+    let first = before.meta.id.clone();
+    press(&mut app, KeyCode::Char('d'));
+    assert!(matches!(app.popup, Some(Popup::Reason { .. })), "asks for a reason");
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.popup, Some(Popup::Reason { error: true, .. })), "a reason is required");
+    typed(&mut app, "duplicate card");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.popup.is_none());
+    assert_eq!(app.vip.ids.len(), n - 1);
+    let trash = app.store.trash().expect("trash");
+    let entry = trash.iter().find(|e| e.id == first).expect("in the trash");
+    assert_eq!(entry.reason, "duplicate card");
+    app.store.restore(&first).expect("restore");
+    app.vip_reload(None);
+    assert_eq!(app.vip.ids.len(), n);
+    let back: VipCard = app.store.get(&first).expect("back");
+    assert_eq!(
+        (back.salutation, back.recommended, back.objections, back.handovers),
+        (before.salutation, before.recommended, before.objections, before.handovers),
+        "the card comes back with its rows"
+    );
+}

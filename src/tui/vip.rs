@@ -9,7 +9,7 @@ use chrono::{NaiveDate, NaiveTime, Timelike};
 use crossterm::event::{KeyCode, KeyEvent};
 use kam_rules::{Labeled, Lang, ObjectionType};
 
-use super::app::{App, Editing, FormState, Popup};
+use super::app::{App, Editing, FormState, Popup, ReasonFor};
 use super::widgets::form::{Field, Form};
 use super::widgets::input::TextInput;
 use crate::i18n::T;
@@ -241,6 +241,12 @@ impl App {
                 self.vip_reload(None);
             }
             KeyCode::Char('l') => self.vip_learn(),
+            KeyCode::Char('d') => {
+                if let Some(c) = self.vip.current() {
+                    let label = format!("{} {} {}", c.visit_date, c.salutation, masked_phone(&c.phone));
+                    self.ask_reason(ReasonFor::DeleteVip(c.meta.id.clone(), label));
+                }
+            }
             _ => {
                 self.shared_key(key);
             }
@@ -281,6 +287,19 @@ impl App {
         let to = (self.vip.selected as isize).saturating_add(by).clamp(0, n as isize - 1);
         self.vip.selected = to as usize;
         self.vip_read_selected();
+    }
+
+    /// `d` confirmed with a reason: the card goes to the trash (restored
+    /// from there with its items, objections and handovers).
+    pub(super) fn delete_vip_card(&mut self, id: &Id, reason: &str) {
+        match self.store.delete::<VipCard>(id, reason) {
+            Ok(()) => {
+                self.changes += 1;
+                self.message = Some(T::MovedToTrash.get(self.lang).to_string());
+                self.vip_reload(None);
+            }
+            Err(e) => self.fail(&e),
+        }
     }
 
     /// Reads the selected card whole (its items, objections, handovers).

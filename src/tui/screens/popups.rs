@@ -27,7 +27,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 ReasonFor::DeleteAccount(_, n)
                 | ReasonFor::DeleteContact(_, n)
                 | ReasonFor::DeleteArchive(_, _, n)
-                | ReasonFor::DeletePlan(_, _, n) => n.as_str(),
+                | ReasonFor::DeletePlan(_, _, n)
+                | ReasonFor::DeleteVip(_, n) => n.as_str(),
             };
             let block = Block::default().borders(Borders::ALL).title(app.t(T::DeleteTitle));
             let inner = block.inner(r);

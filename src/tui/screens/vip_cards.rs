@@ -354,6 +354,7 @@ pub fn help_keys(_app: &App) -> Vec<(&'static str, T)> {
         ("s", T::KVipStatus),
         ("m", T::KVipMine),
         ("l", T::KVipLearn),
+        ("d", T::KDelete),
         ("1–5", T::KTabs),
         (",", T::KSettings),
         ("?", T::KHelp),
