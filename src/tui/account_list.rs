@@ -255,6 +255,7 @@ impl App {
         for done in self.worker.poll() {
             match done {
                 done @ (Done::Today { .. } | Done::Exported { .. } | Done::Evaluation { .. }) => self.today_done(done),
+                Done::Plans { table, rows } => self.plans_done(table, rows),
                 Done::Index { index, ms } => {
                     self.list.loading = false;
                     match index {

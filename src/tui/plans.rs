@@ -19,6 +19,7 @@ use kam_rules::{BuyingRole, Labeled, Lang};
 use super::app::{App, ReasonFor, Tab};
 use super::widgets::form::{parse_time, Field, Form, RowTag};
 use super::widgets::input::TextInput;
+use super::worker::Job;
 use crate::finder::SearchIndex;
 use crate::i18n::T;
 use crate::model::{
@@ -91,9 +92,27 @@ pub struct PlanList {
     pub filter: TextInput,
     pub filtering: bool,
     pub loaded: bool,
+    /// A read of the rows is under way on the worker.
+    pub loading: bool,
+    /// The plan to select once the rows are read (the one just saved).
+    pub select_after: Option<Id>,
     /// Plan-check warnings of the rows drawn so far, by plan.
     pub warnings: HashMap<Id, usize>,
     pub editor: Option<Box<PlanEditor>>,
+}
+
+/// The finder over plan rows: the account's name and the opportunity.
+pub fn plan_index(rows: &[PlanRow]) -> SearchIndex {
+    let entries: Vec<IndexAccount> = rows
+        .iter()
+        .map(|r| IndexAccount {
+            id: r.id.clone(),
+            name: r.account.clone(),
+            short_name: r.opportunity.clone(),
+            phone_digits: String::new(),
+        })
+        .collect();
+    SearchIndex::build(&entries, &[])
 }
 
 impl PlanList {
@@ -101,20 +120,12 @@ impl PlanList {
         self.shown.get(self.selected).and_then(|&i| self.rows.get(i))
     }
 
-    fn set_rows(&mut self, rows: Vec<PlanRow>) {
-        let entries: Vec<IndexAccount> = rows
-            .iter()
-            .map(|r| IndexAccount {
-                id: r.id.clone(),
-                name: r.account.clone(),
-                short_name: r.opportunity.clone(),
-                phone_digits: String::new(),
-            })
-            .collect();
-        self.index = SearchIndex::build(&entries, &[]);
+    fn set_rows(&mut self, rows: Vec<PlanRow>, index: SearchIndex) {
+        self.index = index;
         self.rows = rows;
         self.warnings.clear();
         self.loaded = true;
+        self.loading = false;
     }
 
     /// Recomputes the rows shown, keeping the selected plan selected.
@@ -736,22 +747,42 @@ impl App {
         self.fill_plan_warnings(tab);
     }
 
-    /// Reads a tab's plans the first time it is shown (and after a save).
+    /// Reads a tab's plans the first time it is shown (and after a save),
+    /// on the worker: the list says it is reading until the rows arrive.
     pub(super) fn ensure_plans(&mut self, tab: Tab) {
-        let today = self.today;
-        let Some(list) = self.plans.list(tab) else { return };
-        if list.loaded {
+        let Some(list) = self.plans.list_mut(tab) else { return };
+        if list.loaded || list.loading {
             return;
         }
-        match self.store.plan_rows(table_of(tab)) {
-            Ok(rows) => {
-                if let Some(list) = self.plans.list_mut(tab) {
-                    list.set_rows(rows);
-                    list.reshow(today);
+        list.loading = true;
+        let job = Job::Plans(table_of(tab));
+        self.worker.submit_own(job, &self.store, &self.rules, self.today);
+        // Without a worker thread (tests, a failed spawn) it is read already.
+        self.apply_worker();
+    }
+
+    /// The rows of a plan tab read by the worker.
+    pub(super) fn plans_done(&mut self, table: PlanTable, rows: Result<(Vec<PlanRow>, SearchIndex), StoreError>) {
+        let today = self.today;
+        let page = self.page_rows;
+        let tab = if table == PlanTable::Calls { Tab::CallPlans } else { Tab::Presentations };
+        let Some(list) = self.plans.list_mut(tab) else { return };
+        match rows {
+            Ok((rows, index)) => {
+                list.set_rows(rows, index);
+                list.reshow(today);
+                if let Some(id) = list.select_after.take() {
+                    if let Some(pos) = list.shown.iter().position(|&i| list.rows[i].id == id) {
+                        list.selected = pos;
+                    }
+                    list.keep_visible(page);
                 }
                 self.fill_plan_warnings(tab);
             }
-            Err(e) => self.fail(&e),
+            Err(e) => {
+                list.loading = false;
+                self.fail(&e);
+            }
         }
     }
 
@@ -948,14 +979,9 @@ impl App {
                 if let Some(list) = self.plans.list_mut(tab) {
                     list.editor = None;
                     list.loaded = false;
+                    list.select_after = Some(id);
                 }
                 self.ensure_plans(tab);
-                if let Some(list) = self.plans.list_mut(tab) {
-                    if let Some(pos) = list.shown.iter().position(|&i| list.rows[i].id == id) {
-                        list.selected = pos;
-                    }
-                    list.keep_visible(self.page_rows);
-                }
                 if logged.is_some() {
                     self.refresh_account(&account);
                     if self.detail.as_ref().is_some_and(|d| d.account.meta.id == account) {

@@ -196,3 +196,34 @@ fn a_presentation_with_steps_worked_back() {
     assert!(text.contains("| 1 | 确认场地 |  | 2") || text.contains("确认场地"), "{text}");
     assert!(text.contains("☑"));
 }
+
+#[test]
+fn a_plan_tab_is_read_on_the_worker_and_says_so_until_the_rows_arrive() {
+    let (_dir, mut app) = seeded(Lang::En);
+    let account = open_account(&mut app, "杭州西湖精密机械有限公司");
+    for i in 0..3 {
+        let mut p = CallPlan {
+            account_id: account.meta.id.clone(),
+            opportunity: format!("opportunity {i}"),
+            ..CallPlan::default()
+        };
+        app.store.save(&mut p, "").expect("save");
+    }
+    app.detail = None;
+    app.start_worker();
+    press(&mut app, KeyCode::Char('2'));
+    assert_eq!(app.tab, Tab::CallPlans);
+    let list = app.plans.list(Tab::CallPlans).expect("list");
+    if !list.loaded {
+        assert!(list.loading, "the read is under way");
+        assert!(find(&buffer(&app, 80, 24), "Reading").is_some(), "the list says it is reading");
+    }
+    let started = std::time::Instant::now();
+    while !app.plans.list(Tab::CallPlans).is_some_and(|l| l.loaded) {
+        assert!(started.elapsed().as_secs() < 20, "the worker never answered");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        app.update(Action::Tick);
+    }
+    assert_eq!(app.plans.list(Tab::CallPlans).map(|l| l.shown.len()), Some(3));
+    assert!(find(&buffer(&app, 80, 24), "opportunity 1").is_some());
+}

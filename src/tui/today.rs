@@ -376,7 +376,12 @@ impl App {
                     Err(e) => self.message = Some(format!("{}: {e}", T::ErrorPrefix.get(self.lang))),
                 }
             }
-            Done::Today { .. } | Done::Index { .. } | Done::Lines(_) | Done::Sorted { .. } | Done::Checked(_) => {}
+            Done::Today { .. }
+            | Done::Index { .. }
+            | Done::Lines(_)
+            | Done::Sorted { .. }
+            | Done::Checked(_)
+            | Done::Plans { .. } => {}
         }
     }
 

@@ -17,7 +17,7 @@ use kam_rules::Rules;
 use crate::exchange::export::{export_with_progress, ExportOptions, Manifest};
 use crate::finder::SearchIndex;
 use crate::model::Id;
-use crate::store::{AccountRow, Store, StoreError, TodayData};
+use crate::store::{AccountRow, PlanRow, PlanTable, Store, StoreError, TodayData};
 
 /// A read to do.
 #[derive(Debug)]
@@ -37,6 +37,8 @@ pub enum Job {
     Export(Box<ExportOptions>),
     /// What a rep's evaluation for a period is computed from.
     Evaluation { generation: u64, rep: String, period: Period },
+    /// The rows of a plan tab with their search index.
+    Plans(PlanTable),
 }
 
 /// A read done.
@@ -66,6 +68,10 @@ pub enum Done {
         generation: u64,
         input: Result<Box<EvaluationInput>, StoreError>,
     },
+    Plans {
+        table: PlanTable,
+        rows: Result<(Vec<PlanRow>, SearchIndex), StoreError>,
+    },
 }
 
 /// Runs one job on `store`.
@@ -89,6 +95,13 @@ pub fn run_job(store: &Store, rules: &Rules, today: NaiveDate, job: Job) -> Done
         Job::Evaluation { generation, rep, period } => {
             Done::Evaluation { generation, input: store.evaluation_input(&rep, period).map(Box::new) }
         }
+        Job::Plans(table) => Done::Plans {
+            table,
+            rows: store.plan_rows(table).map(|rows| {
+                let index = super::plans::plan_index(&rows);
+                (rows, index)
+            }),
+        },
         Job::Export(opts) => {
             let manifest = export_with_progress(store, &opts, &mut |_, _| {}).map_err(|e| e.to_string());
             Done::Exported { opts, manifest }

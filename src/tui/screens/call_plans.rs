@@ -75,7 +75,8 @@ fn draw_list(app: &App, l: &PlanList, frame: &mut Frame, area: Rect) {
         head,
     );
     if l.shown.is_empty() {
-        frame.render_widget(Paragraph::new(app.t(T::PlansEmpty)).wrap(Wrap { trim: false }), rows);
+        let t = if l.loading { T::TodayLoading } else { T::PlansEmpty };
+        frame.render_widget(Paragraph::new(app.t(t)).wrap(Wrap { trim: false }), rows);
         return;
     }
     let filter = l.filter.value().trim();
