@@ -60,12 +60,11 @@ proptest! {
     #[test]
     fn impossible_days_are_refused_with_the_month_length(y in 1000i32..=9999, m in 1u32..=12, d in 29u32..=40) {
         let s = format!("{y}-{m:02}-{d:02}");
-        match NaiveDate::from_ymd_opt(y, m, d) {
-            Some(day) => prop_assert_eq!(parse_day(&s), Ok(day)),
-            None => {
-                let e = parse_day(&s).expect_err("refused");
-                prop_assert!(e.contains("no such day") && e.contains("days"), "{e}");
-            }
+        if let Some(day) = NaiveDate::from_ymd_opt(y, m, d) {
+            prop_assert_eq!(parse_day(&s), Ok(day));
+        } else {
+            let e = parse_day(&s).expect_err("refused");
+            prop_assert!(e.contains("no such day") && e.contains("days"), "{e}");
         }
     }
 
