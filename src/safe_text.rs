@@ -29,6 +29,13 @@ fn unsafe_char(c: char, keep_lines: bool) -> bool {
     c.is_control() || is_bidi_or_invisible(c)
 }
 
+/// Whether `c` may go into a field as typed or pasted text: no control
+/// characters (the caller turns line breaks and tabs into what the field
+/// holds first) and no bidi overrides or invisible marks.
+pub fn enterable(c: char) -> bool {
+    !unsafe_char(c, false)
+}
+
 /// `s` with every control character (line breaks too) and bidi override
 /// replaced by a visible stand-in; borrowed when nothing needed replacing.
 pub fn one_line(s: &str) -> Cow<'_, str> {

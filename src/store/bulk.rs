@@ -35,15 +35,21 @@ impl Store {
     /// For the load the file leaves WAL for a rollback journal (pages beyond
     /// the file's old end need no journal, so a fresh file is written once
     /// instead of twice) and uses a large page cache; both are put back
-    /// afterwards. No other connection may have the file open.
+    /// afterwards. When another connection has the file open (the
+    /// workbench filling an empty file) it stays in WAL.
     pub fn bulk_load<F>(&mut self, note: &str, fill: F) -> Result<u64, StoreError>
     where
         F: FnOnce(&mut Bulk<'_>) -> Result<(), StoreError>,
     {
-        let mode: String = self
-            .conn
-            .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
-            .map_err(|e| self.err("journal_mode", e))?;
+        // Leaving WAL fails (busy) or is refused (still "wal") while
+        // another connection has the file open.
+        let mode = match self.conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0)) {
+            Ok(mode) => mode,
+            Err(e) => match self.err("journal_mode", e) {
+                StoreError::Busy { .. } => "wal".to_string(),
+                other => return Err(other),
+            },
+        };
         let result = if mode.eq_ignore_ascii_case("delete") {
             self.conn.pragma_update(None, "cache_size", -1_500_000).map_err(|e| self.err("cache_size", e)).and_then(
                 |()| {
@@ -55,7 +61,13 @@ impl Store {
                 },
             )
         } else {
-            Err(StoreError::Busy { path: self.shown() })
+            // Another connection has the file open (the workbench's
+            // reader): the journal stays WAL and the indexes stay, slower
+            // but the same records, in one transaction all the same.
+            self.bulk().and_then(|mut bulk| {
+                fill(&mut bulk)?;
+                bulk.finish(note)
+            })
         };
         let restored = self
             .conn

@@ -35,9 +35,18 @@ pub fn readings(text: &str) -> Vec<(usize, Vec<String>)> {
             Some(m) => {
                 let mut r: Vec<String> = Vec::with_capacity(m.count());
                 for p in m {
-                    let s = p.plain().to_string();
-                    if !r.contains(&s) {
-                        r.push(s);
+                    let s = p.plain();
+                    // ü as input methods type it (女 nv) and as people
+                    // write it without the dots (nu).
+                    let typed: Vec<String> = if s.contains('ü') {
+                        vec![s.replace('ü', "v"), s.replace('ü', "u")]
+                    } else {
+                        vec![s.to_string()]
+                    };
+                    for s in typed {
+                        if !r.contains(&s) {
+                            r.push(s);
+                        }
                     }
                 }
                 if !r.is_empty() {
@@ -150,6 +159,16 @@ mod tests {
         assert!(p.full.split(' ').any(|v| v == "shantianfang"), "{p:?}");
         let p = pinyin("张三");
         assert_eq!((p.initials.as_str(), p.first.as_str()), ("zs", "zhangsan"));
+    }
+
+    #[test]
+    fn u_with_dots_is_found_as_v_and_as_u() {
+        for typed in ["linvshi", "linushi", "lns"] {
+            let p = pinyin("李女士");
+            assert!(p.full.split(' ').chain(p.initials.split(' ')).any(|v| v == typed), "{typed} finds 李女士: {p:?}");
+        }
+        assert!(pinyin("绿").full.split(' ').any(|v| v == "lv"));
+        assert!(!pinyin("李女士").full.contains('ü'), "what is typed is stored");
     }
 
     #[test]

@@ -97,9 +97,11 @@ impl Store {
                 sql.push_str(" AND v.phone_digits LIKE ?1 ESCAPE '\\'");
             }
             // Pinyin is matched against the readings and the texts alike.
+            // Cards written before ü was also read as v and u hold `nü`:
+            // a v typed for it finds them too.
             Query::Pinyin(t) | Query::Text(t) => {
                 params.push(Value::Text(t.trim().to_lowercase()));
-                sql.push_str(" AND instr(v.find_text, ?1) > 0");
+                sql.push_str(" AND (instr(v.find_text, ?1) > 0 OR instr(v.find_text, replace(?1, 'v', 'ü')) > 0)");
             }
         }
         if let Some(h) = &q.holder {

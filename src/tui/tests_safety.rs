@@ -66,3 +66,19 @@ fn a_form_open_at_a_crash_comes_back_at_the_next_start() {
     assert!(!path.exists(), "the draft file is gone once restored");
     drop(dir);
 }
+
+/// The welcome's demo offer on an empty file while the worker's readers
+/// have it open (as in the workbench): it fills, it is not "locked".
+#[test]
+fn the_demo_offer_fills_an_open_file() {
+    let (_dir, mut app) = app(Lang::En);
+    app.start_worker();
+    app.popup = Some(super::app::Popup::Welcome);
+    super::tests::press(&mut app, crossterm::event::KeyCode::Char('d'));
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(msg.contains("200"), "{msg}");
+    assert!(app.store.list::<Account>(1000, 0).expect("list").len() >= 200);
+    let raw = rusqlite::Connection::open(&app.paths.db).expect("raw");
+    let mode: String = raw.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
+    assert_eq!(mode, "wal", "the file stays in WAL");
+}

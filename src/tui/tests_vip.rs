@@ -455,3 +455,35 @@ fn d_moves_a_card_to_the_trash_with_a_reason_and_the_trash_gives_it_back() {
         "the card comes back with its rows"
     );
 }
+
+#[test]
+fn a_card_whose_photo_went_missing_can_still_be_edited_and_a_new_path_is_checked() {
+    let (dir, mut app) = vip_app(Lang::En);
+    let photo = png(&dir, "moved.png");
+    let mut c = VipCard {
+        store: "西湖店".into(),
+        received_by: "王芳".into(),
+        visit_date: d("2026-11-20"),
+        salutation: "周先生".into(),
+        photo_path: photo.clone(),
+        ..VipCard::default()
+    };
+    app.store.save(&mut c, "").expect("save");
+    std::fs::remove_file(&photo).expect("the photo is moved away");
+    app.vip_reload(None);
+    press(&mut app, KeyCode::Char('e'));
+    let Some(Popup::Form(f)) = app.popup.as_mut() else { panic!("form") };
+    f.form.focus = f.form.fields.iter().position(|x| x.key == "salutation").expect("field");
+    typed(&mut app, "（老客户）");
+    ctrl(&mut app, 's');
+    assert!(app.popup.is_none(), "saved: {:?}", app.message);
+    let saved: VipCard = app.store.get(&c.meta.id).expect("card");
+    assert_eq!((saved.salutation.as_str(), saved.photo_path.as_str()), ("周先生（老客户）", photo.as_str()));
+    // A path typed anew is checked.
+    press(&mut app, KeyCode::Char('e'));
+    let Some(Popup::Form(f)) = app.popup.as_mut() else { panic!("form") };
+    f.form.focus = f.form.fields.iter().position(|x| x.key == "photo_path").expect("field");
+    typed(&mut app, "x");
+    ctrl(&mut app, 's');
+    assert!(matches!(app.popup, Some(Popup::Form(_))), "a new path that is no file is refused");
+}

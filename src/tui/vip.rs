@@ -99,6 +99,8 @@ pub struct VipTab {
     pub selected: usize,
     /// The selected card with its child rows.
     pub full: Option<VipCard>,
+    /// Lines of the selected card's summary scrolled past (`J` / `K`).
+    pub summary_scroll: u16,
     pub filter: TextInput,
     pub filtering: bool,
     /// Only the cards the current user holds.
@@ -121,6 +123,7 @@ impl Default for VipTab {
             holders: Vec::new(),
             selected: 0,
             full: None,
+            summary_scroll: 0,
             filter: TextInput::default(),
             filtering: false,
             mine: false,
@@ -241,6 +244,8 @@ impl App {
                 self.vip_reload(None);
             }
             KeyCode::Char('l') => self.vip_learn(),
+            KeyCode::Char('J') => self.vip.summary_scroll = self.vip.summary_scroll.saturating_add(3),
+            KeyCode::Char('K') => self.vip.summary_scroll = self.vip.summary_scroll.saturating_sub(3),
             KeyCode::Char('d') => {
                 if let Some(c) = self.vip.current() {
                     let label = format!("{} {} {}", c.visit_date, c.salutation, masked_phone(&c.phone));
@@ -322,6 +327,7 @@ impl App {
                     }
                 }
                 self.vip.full = Some(c);
+                self.vip.summary_scroll = 0;
             }
             Err(e) => self.fail(&e),
         }
@@ -743,7 +749,10 @@ fn apply_vip_card(f: &mut Form, c: &mut VipCard, today: NaiveDate, lang: Lang) -
     };
     for key in std::iter::once("photo_path").chain(REC.iter().chain(RE.iter()).map(|r| r.1)) {
         let path = f.text(key);
-        if !path.trim().is_empty() {
+        // A path checked when it was entered is not checked again: a photo
+        // moved or on another laptop does not lock the card from edits.
+        let unchanged = f.fields.iter().find(|x| x.key == key).is_some_and(|x| x.value() == x.initial);
+        if !path.trim().is_empty() && !unchanged {
             if let Err(e) = check_image(&path, lang) {
                 f.set_error(key, &e);
             }

@@ -141,6 +141,18 @@ pub fn one_line(s: &str) -> String {
 }
 
 /// Pads or cuts `s` to exactly `w` display cells (wide characters never split).
+/// `s` in at most `w` cells: whole when it fits, else cut with `…` as
+/// its last cell (not padded).
+pub fn fit_ellipsis(s: &str, w: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    if s.width() <= w {
+        return s.to_string();
+    }
+    let mut out = fit(s, w.saturating_sub(1)).trim_end_matches(' ').to_string();
+    out.push('…');
+    out
+}
+
 pub fn fit(s: &str, w: usize) -> String {
     use unicode_width::UnicodeWidthChar;
     let mut out = String::new();

@@ -280,7 +280,8 @@ pub fn draw_fields(
     }
     let label_w: u16 = 16.min(area.width / 3);
     let rest = area.width.saturating_sub(label_w);
-    let value_w = if rest > 40 { rest * 3 / 5 } else { rest };
+    // The value takes what the hint or error beside it does not need.
+    let value_w = if rest > 40 { rest - (rest * 3 / 10).min(30) } else { rest };
     // The first field shown: as early as possible with the focused one whole.
     let mut first = form.focus;
     let mut used = form.fields.get(form.focus).map_or(1, Field::height);

@@ -62,7 +62,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             .title(Span::styled(app.t(T::VipSummary), Style::default().fg(Color::Cyan)));
         let inner = block.inner(summary);
         frame.render_widget(block, summary);
-        frame.render_widget(Paragraph::new(summary_lines(app, c)).wrap(Wrap { trim: false }), inner);
+        frame.render_widget(
+            Paragraph::new(summary_lines(app, c)).wrap(Wrap { trim: false }).scroll((v.summary_scroll, 0)),
+            inner,
+        );
     }
     if let Some(ch) = &v.convert {
         draw_convert(app, ch, frame, area);
@@ -214,6 +217,30 @@ pub fn summary_lines(app: &App, c: &VipCard) -> Vec<Line<'static>> {
         label(app, T::VipHolder),
         Span::raw(holder(c).to_string()),
     ]));
+    let next = c.next_contact.map_or_else(|| app.t(T::NotSet).to_string(), |d| d.to_string());
+    let account = c.account_id.as_ref().map_or_else(
+        || app.t(T::VipNotLinked).to_string(),
+        |id| app.vip.accounts.get(id).cloned().unwrap_or_else(|| id.to_string()),
+    );
+    out.push(Line::from(vec![
+        label(app, T::VipFNextContact),
+        Span::raw(next),
+        Span::raw(" · "),
+        label(app, T::VipAccount),
+        Span::raw(account),
+    ]));
+    let consent = match c.consent_date {
+        Some(d) if c.consent => format!("{} ({d})", app.t(T::Yes)),
+        _ => app.t(T::No).to_string(),
+    };
+    out.push(Line::from(vec![label(app, T::FConsent), Span::raw(consent)]));
+    if !c.handovers.is_empty() {
+        out.push(heading(app, T::VipHandovers));
+        for h in &c.handovers {
+            let note = if h.note.is_empty() { String::new() } else { format!(": {}", one_line(&h.note)) };
+            out.push(Line::from(format!("  {} {} → {}{note}", h.date, h.from, h.to)));
+        }
+    }
     let looks = joined(&[&c.age, &c.industry, &c.position, &c.vehicle, &c.accessories]);
     if !looks.is_empty() {
         out.push(Line::from(vec![label(app, T::VipLooks), Span::raw(looks)]));
@@ -250,30 +277,6 @@ pub fn summary_lines(app: &App, c: &VipCard) -> Vec<Line<'static>> {
     if c.re_recommended.iter().any(|r| !r.item.is_empty() || !r.fab.is_empty()) {
         out.push(heading(app, T::VipReRecommended));
         out.extend(fab_lines(&c.re_recommended));
-    }
-    let next = c.next_contact.map_or_else(|| app.t(T::NotSet).to_string(), |d| d.to_string());
-    let account = c.account_id.as_ref().map_or_else(
-        || app.t(T::VipNotLinked).to_string(),
-        |id| app.vip.accounts.get(id).cloned().unwrap_or_else(|| id.to_string()),
-    );
-    out.push(Line::from(vec![
-        label(app, T::VipFNextContact),
-        Span::raw(next),
-        Span::raw(" · "),
-        label(app, T::VipAccount),
-        Span::raw(account),
-    ]));
-    let consent = match c.consent_date {
-        Some(d) if c.consent => format!("{} ({d})", app.t(T::Yes)),
-        _ => app.t(T::No).to_string(),
-    };
-    out.push(Line::from(vec![label(app, T::FConsent), Span::raw(consent)]));
-    if !c.handovers.is_empty() {
-        out.push(heading(app, T::VipHandovers));
-        for h in &c.handovers {
-            let note = if h.note.is_empty() { String::new() } else { format!(": {}", one_line(&h.note)) };
-            out.push(Line::from(format!("  {} {} → {}{note}", h.date, h.from, h.to)));
-        }
     }
     out
 }
@@ -354,6 +357,7 @@ pub fn help_keys(_app: &App) -> Vec<(&'static str, T)> {
         ("s", T::KVipStatus),
         ("m", T::KVipMine),
         ("l", T::KVipLearn),
+        ("J K", T::KVipScroll),
         ("d", T::KDelete),
         ("1–5", T::KTabs),
         (",", T::KSettings),

@@ -29,11 +29,15 @@ impl TextInput {
         self.inner.reset();
     }
 
-    /// Inserts pasted text at the cursor (line breaks become spaces).
+    /// Inserts pasted text at the cursor (line breaks become spaces;
+    /// control characters, escape sequences' ESC and bidi overrides are
+    /// left out, so a field never stores them).
     pub fn paste(&mut self, text: &str) {
         for c in text.chars() {
             let c = if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c };
-            self.inner.handle(InputRequest::InsertChar(c));
+            if crate::safe_text::enterable(c) {
+                self.inner.handle(InputRequest::InsertChar(c));
+            }
         }
     }
 
@@ -47,6 +51,7 @@ impl TextInput {
             KeyCode::Char('k') if ctrl => InputRequest::DeleteTillEnd,
             KeyCode::Char('w') if ctrl => InputRequest::DeletePrevWord,
             KeyCode::Char(_) if ctrl => return false,
+            KeyCode::Char(c) if !crate::safe_text::enterable(c) => return false,
             KeyCode::Char(c) => InputRequest::InsertChar(c),
             KeyCode::Backspace => InputRequest::DeletePrevChar,
             KeyCode::Delete => InputRequest::DeleteNextChar,
@@ -70,13 +75,18 @@ impl TextInput {
     }
 
     /// Draws the text in `area` (one line) and, when `focused`, places the
-    /// terminal cursor on the cell after the last character typed.
+    /// terminal cursor on the cell after the last character typed. Not
+    /// focused, it shows the start of the text, ending in `…` when cut.
     pub fn render(&self, frame: &mut Frame, area: Rect, style: Style, focused: bool) {
         if area.width == 0 || area.height == 0 {
             return;
         }
         let (col, scroll) = self.cursor_cell(area.width);
-        let shown = skip_cells(self.value(), scroll);
+        let shown = if focused {
+            skip_cells(self.value(), scroll)
+        } else {
+            crate::tui::screens::fit_ellipsis(self.value(), usize::from(area.width))
+        };
         frame.render_widget(Paragraph::new(Line::from(Span::styled(shown, style))), area);
         if focused {
             let x = area.x.saturating_add(col.min(area.width.saturating_sub(1)));
@@ -111,6 +121,16 @@ mod tests {
             kind: KeyEventKind::Press,
             state: crossterm::event::KeyEventState::NONE,
         }
+    }
+
+    #[test]
+    fn controls_and_bidi_overrides_never_get_in() {
+        let mut i = TextInput::default();
+        i.paste("ABC\x01\x07\x1b[31mRED\x1b[0m\u{202E}evil\u{7f}\tend");
+        assert_eq!(i.value(), "ABC[31mRED[0mevil end");
+        assert!(!i.handle_key(key(KeyCode::Char('\x1b'))));
+        assert!(!i.handle_key(key(KeyCode::Char('\u{202E}'))));
+        assert_eq!(i.value(), "ABC[31mRED[0mevil end");
     }
 
     #[test]

@@ -60,7 +60,7 @@ impl TextLines {
             .filter_map(|c| match c {
                 '\t' => Some(' '),
                 '\n' => Some('\n'),
-                c if c.is_control() => None,
+                c if !crate::safe_text::enterable(c) => None,
                 c => Some(c),
             })
             .collect();

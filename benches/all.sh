@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Every benchmark in one run on one file, for BENCHMARKS.md: the
+# whole-process rows against their peers (benches/whole.sh), then the
+# in-process benches (search, account_list, tabs, today) on the same file.
+#
+#   benches/all.sh [DB]     (default target/bench-100000.db, built when missing)
+#
+# Prints everything and keeps a copy in target/bench-results.txt, with the
+# machine it ran on. Nothing is asserted.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DB=${1:-target/bench-100000.db}
+out=target/bench-results.txt
+{
+    echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(awk '/MemTotal/ {print int($2/1024/1024)}' /proc/meminfo) GB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+    echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    benches/whole.sh "$DB"
+    for b in search account_list tabs today; do
+        echo "== cargo bench --bench $b"
+        KAM_BENCH_DB=$DB cargo bench --quiet --bench "$b" 2>/dev/null
+    done
+} 2>&1 | tee "$out"
