@@ -141,6 +141,32 @@ pub fn one_line(s: &str) -> String {
 }
 
 /// Pads or cuts `s` to exactly `w` display cells (wide characters never split).
+/// Clears `area` for a popup, and the cells beside it that would let a
+/// wide (Chinese) character underneath reach into its border: one ending
+/// on the left edge, one starting on the right edge.
+pub fn clear_popup(frame: &mut Frame, area: Rect) {
+    use unicode_width::UnicodeWidthStr;
+    frame.render_widget(ratatui::widgets::Clear, area);
+    let whole = frame.area();
+    let buf = frame.buffer_mut();
+    for y in area.top()..area.bottom() {
+        if area.x > whole.x {
+            if let Some(cell) = buf.cell_mut((area.x - 1, y)) {
+                if cell.symbol().width() > 1 {
+                    cell.set_symbol(" ");
+                }
+            }
+        }
+        if area.right() < whole.right() {
+            if let Some(cell) = buf.cell_mut((area.right(), y)) {
+                if cell.symbol().is_empty() || cell.symbol().width() == 0 {
+                    cell.set_symbol(" ");
+                }
+            }
+        }
+    }
+}
+
 /// `s` in at most `w` cells: whole when it fits, else cut with `…` as
 /// its last cell (not padded).
 pub fn fit_ellipsis(s: &str, w: usize) -> String {
@@ -167,4 +193,35 @@ pub fn fit(s: &str, w: usize) -> String {
     }
     out.extend(std::iter::repeat_n(' ', w - used));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::backend::TestBackend;
+    use ratatui::layout::Rect;
+    use ratatui::widgets::Paragraph;
+    use ratatui::Terminal;
+
+    /// A wide character ending on a popup's left edge would hide its
+    /// border (the terminal draws the character over it, and the diff
+    /// never sends the cell it covers): it is blanked.
+    #[test]
+    fn a_popup_over_chinese_text_keeps_its_borders() {
+        let mut t = Terminal::new(TestBackend::new(12, 2)).expect("terminal");
+        t.draw(|f| {
+            f.render_widget(Paragraph::new("中文中文中文\n中文中文中文"), f.area());
+            let r = Rect::new(3, 0, 6, 2);
+            super::clear_popup(f, r);
+            f.render_widget(ratatui::widgets::Block::bordered(), r);
+        })
+        .expect("draw");
+        let buf = t.backend().buffer();
+        for y in 0..2 {
+            assert_eq!(buf[(2, y)].symbol(), " ", "the wide character under the left edge is blanked");
+            assert_ne!(buf[(3, y)].symbol(), " ", "the border is there");
+            assert_eq!(buf[(0, y)].symbol(), "中", "what is not under the edge stays");
+        }
+        assert_eq!(super::fit_ellipsis("中文中文", 5), "中文…");
+        assert_eq!(super::fit_ellipsis("abc", 5), "abc");
+    }
 }

@@ -3,7 +3,7 @@
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{centered, fit};
@@ -22,7 +22,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         Popup::Form(f) => draw_form(app, f, frame, area),
         Popup::Reason { what, input, error } => {
             let r = centered(area, 60, 6);
-            frame.render_widget(Clear, r);
+            super::clear_popup(frame, r);
             let name = match what {
                 ReasonFor::DeleteAccount(_, n)
                 | ReasonFor::DeleteContact(_, n)
@@ -51,7 +51,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         }
         Popup::Trash { entries, selected } => {
             let r = centered(area, 90, 16);
-            frame.render_widget(Clear, r);
+            super::clear_popup(frame, r);
             let block = Block::default().borders(Borders::ALL).title(app.t(T::TrashTitle));
             let mut lines: Vec<Line> = entries
                 .iter()
@@ -79,7 +79,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         }
         Popup::Alliance { contact, cursor, confirm_drop } => {
             let r = centered(area, 96, 21);
-            frame.render_widget(Clear, r);
+            super::clear_popup(frame, r);
             let title = format!(" {} · {} ", app.t(T::AllianceTitle), contact.name);
             let block = Block::default().borders(Borders::ALL).title(title);
             let mut lines = vec![Line::from(vec![
@@ -102,7 +102,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         }
         Popup::Draft(d) => {
             let r = centered(area, 72, 8);
-            frame.render_widget(Clear, r);
+            super::clear_popup(frame, r);
             let block = Block::default().borders(Borders::ALL).title(app.t(T::DraftTitle));
             let text = vec![
                 Line::from(T::DraftBody.fill(app.lang, &[("form", &d.title), ("at", &d.at)])),
@@ -113,7 +113,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         }
         Popup::Welcome => {
             let r = centered(area, 64, 9);
-            frame.render_widget(Clear, r);
+            super::clear_popup(frame, r);
             let block = Block::default().borders(Borders::ALL).title(app.t(T::WelcomeTitle));
             let text = vec![
                 Line::from(app.t(T::WelcomeEmpty)),
@@ -184,7 +184,7 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
     let keys = help_keys(app);
     let h = u16::try_from(keys.len() + 2).unwrap_or(u16::MAX);
     let r = centered(area, 72, h);
-    frame.render_widget(Clear, r);
+    super::clear_popup(frame, r);
     let title = format!(" {} · {} ", app.t(T::HelpTitle), app.t(T::HelpClose));
     let block = Block::default().borders(Borders::ALL).title(title);
     let lines: Vec<Line> = keys
@@ -208,7 +208,7 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
     let field_rows: u16 = form.fields.iter().map(Field::height).sum();
     let h = field_rows.saturating_add(u16::try_from(extra + 2).unwrap_or(u16::MAX));
     let r = centered(area, 100, h);
-    frame.render_widget(Clear, r);
+    super::clear_popup(frame, r);
     let block = Block::default().borders(Borders::ALL).title(format!(" {} ", app.t(form.title)));
     let inner = block.inner(r);
     frame.render_widget(block, r);

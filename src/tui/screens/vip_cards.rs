@@ -5,7 +5,7 @@ use kam_rules::Labeled;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
@@ -324,7 +324,7 @@ fn draw_convert(app: &App, ch: &ConvertChoice, frame: &mut Frame, area: Rect) {
     let w = area.width.saturating_sub(4).min(70);
     let h = u16::try_from(ch.candidates.len()).unwrap_or(u16::MAX).saturating_add(6).min(area.height);
     let r = centered(area, w, h);
-    frame.render_widget(Clear, r);
+    super::clear_popup(frame, r);
     let block = Block::default().borders(Borders::ALL).title(app.t(T::VipConvertTitle));
     let inner = block.inner(r);
     frame.render_widget(block, r);
