@@ -8,6 +8,7 @@ use kam_rules::{AllianceStatus, Behaviour, BuyingRole, Money, SocialStyle, Tier}
 use serde::{Deserialize, Serialize};
 
 use super::{in_range, not_negative, record_enum, require, Id, Meta, ModelError};
+use crate::i18n::T;
 
 /// An account (客户 / 目标帐目): the company data, its owner, the manual tier
 /// with its reason, scorecard scores, credit terms and the categorised archive.
@@ -109,10 +110,7 @@ impl Account {
         }
         for (i, e) in self.archive.iter().enumerate() {
             if e.title.trim().is_empty() && e.content.trim().is_empty() {
-                return Err(ModelError::new(
-                    format!("archive[{i}].title"),
-                    "an archive entry needs a title or content",
-                ));
+                return Err(ModelError::says(format!("archive[{i}].title"), T::VArchiveEmpty, &[]));
             }
             if let Some(m) = e.amount {
                 not_negative(&format!("archive[{i}].amount"), m)?;
@@ -197,17 +195,17 @@ impl Contact {
     pub fn validate(&self) -> Result<(), ModelError> {
         require("name", &self.name)?;
         if self.reports_to.as_ref() == Some(&self.meta.id) {
-            return Err(ModelError::new("reports_to", "a person cannot report to themselves"));
+            return Err(ModelError::says("reports_to", T::VReportsToSelf, &[]));
         }
         if self.consent && self.consent_date.is_none() {
-            return Err(ModelError::new("consent_date", "consent needs the date it was given"));
+            return Err(ModelError::says("consent_date", T::VConsentDate, &[]));
         }
         for (i, r) in self.responsibilities.iter().enumerate() {
             require(&format!("responsibilities[{i}].text"), &r.text)?;
         }
         for (i, b) in self.behaviours.iter().enumerate() {
             if self.behaviours[..i].iter().any(|o| o.behaviour == b.behaviour) {
-                return Err(ModelError::new(format!("behaviours[{i}]"), "this behaviour is already recorded"));
+                return Err(ModelError::says(format!("behaviours[{i}]"), T::VBehaviourTwice, &[]));
             }
         }
         Ok(())

@@ -6,6 +6,7 @@ use kam_rules::{Money, Payment, Period, Rate};
 use serde::{Deserialize, Serialize};
 
 use super::{in_range, not_negative, record_enum, require, Id, Meta, ModelError};
+use crate::i18n::T;
 
 /// A line of the sales ledger (大客户销售台帐) with its collections.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,18 +72,18 @@ impl Order {
         not_negative("amount", self.amount)?;
         not_negative("net_amount", self.net_amount)?;
         if self.net_amount > self.amount {
-            return Err(ModelError::new("net_amount", "the net amount cannot exceed the order amount"));
+            return Err(ModelError::says("net_amount", T::VNetOverAmount, &[]));
         }
         if let Some(due) = self.due_date {
             if due < self.date {
-                return Err(ModelError::new("due_date", "the due date is before the order date"));
+                return Err(ModelError::says("due_date", T::VDueBeforeOrder, &[]));
             }
         }
         for (i, c) in self.collections.iter().enumerate() {
             not_negative(&format!("collections[{i}].amount"), c.amount)?;
         }
         if self.collected() > self.net_amount {
-            return Err(ModelError::new("collections", "more collected than the net amount"));
+            return Err(ModelError::says("collections", T::VOverCollected, &[]));
         }
         Ok(())
     }
@@ -129,7 +130,7 @@ impl Visit {
         require("by", &self.by)?;
         if let Some(next) = self.next_date {
             if next < self.date {
-                return Err(ModelError::new("next_date", "the next step's date is before the visit"));
+                return Err(ModelError::says("next_date", T::VNextBeforeVisit, &[]));
             }
         }
         Ok(())

@@ -7,6 +7,7 @@
 //! is one), not bytes.
 
 use super::ModelError;
+use crate::i18n::T;
 
 /// Names and titles: a company's registered name, a person, a plan's title.
 pub const NAME_MAX: usize = 200;
@@ -74,7 +75,7 @@ pub fn check_length(field: &str, column: &str, value: &str) -> Result<(), ModelE
     // Counting stops past the limit: a 100 MB cell costs no more than a long one.
     let n = value.chars().take(max + 1).count();
     if n > max {
-        Err(ModelError::new(field, format!("too long: more than {max} characters (at most {max})")))
+        Err(ModelError::says(field, T::VTooLong, &[("max", &max.to_string())]))
     } else {
         Ok(())
     }
@@ -109,10 +110,7 @@ pub fn check_phone(field: &str, value: &str) -> Result<(), ModelError> {
     if marks_only && digits >= 3 {
         Ok(())
     } else {
-        Err(ModelError::new(
-            field,
-            format!("'{v}' is not a phone number: expected digits with spaces or + - ( ), such as 138 0013 8000 or 021-6234 5678 转 123"),
-        ))
+        Err(ModelError::says(field, T::VNotAPhone, &[("v", v)]))
     }
 }
 

@@ -18,6 +18,8 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::T;
+
 pub use account::{Account, ArchiveCategory, ArchiveEntry, Contact, ObservedBehaviour, Responsibility, Score};
 pub use activity::{ChangeEvent, Collection, Feedback, Order, Target, Visit, VisitContact, VisitKind};
 pub use dates::{parse_day, parse_day_or_serial, DATE_EXPECTED};
@@ -49,7 +51,7 @@ impl Id {
     pub fn parse(text: &str) -> Result<Self, ModelError> {
         uuid::Uuid::parse_str(text.trim())
             .map(|u| Self(u.to_string()))
-            .map_err(|_| ModelError::new("id", format!("'{text}' is not a record id (UUID)")))
+            .map_err(|_| ModelError::says("id", T::VNotAnId, &[("text", text)]))
     }
 
     pub fn as_str(&self) -> &str {
@@ -111,19 +113,39 @@ impl Meta {
 pub struct ModelError {
     /// The field's name as in the record struct (`name`, `birth_date`, `participants[2].name` …).
     pub field: String,
+    /// In English (logs, the command line in English, tests).
     pub message: String,
+    /// In Chinese, for the workbench and the command line in Chinese.
+    pub message_zh: String,
 }
 
 impl ModelError {
+    /// A message that has no entry in the catalogue (from another crate):
+    /// the same text in both languages.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        let message = message.into();
+        Self { field: field.into(), message_zh: message.clone(), message }
+    }
+
+    /// A message from the catalogue, its `{slots}` filled.
+    pub fn says(field: impl Into<String>, t: crate::i18n::T, args: &[(&str, &str)]) -> Self {
+        Self {
+            field: field.into(),
+            message: t.fill(kam_rules::Lang::En, args),
+            message_zh: t.fill(kam_rules::Lang::Zh, args),
+        }
+    }
+
+    /// The message in `lang`.
+    pub fn message_in(&self, lang: kam_rules::Lang) -> &str {
+        lang.pick(&self.message_zh, &self.message)
     }
 }
 
 /// Validation shared by the records.
 pub(crate) fn require(field: &str, value: &str) -> Result<(), ModelError> {
     if value.trim().is_empty() {
-        Err(ModelError::new(field, "required"))
+        Err(ModelError::says(field, T::VRequired, &[]))
     } else {
         Ok(())
     }
@@ -131,14 +153,18 @@ pub(crate) fn require(field: &str, value: &str) -> Result<(), ModelError> {
 
 pub(crate) fn in_range(field: &str, value: Option<u8>, lo: u8, hi: u8) -> Result<(), ModelError> {
     match value {
-        Some(v) if !(lo..=hi).contains(&v) => Err(ModelError::new(field, format!("{v} is outside {lo}–{hi}"))),
+        Some(v) if !(lo..=hi).contains(&v) => Err(ModelError::says(
+            field,
+            T::VOutside,
+            &[("v", &v.to_string()), ("lo", &lo.to_string()), ("hi", &hi.to_string())],
+        )),
         _ => Ok(()),
     }
 }
 
 pub(crate) fn not_negative(field: &str, value: kam_rules::Money) -> Result<(), ModelError> {
     if value.is_negative() {
-        Err(ModelError::new(field, "must be zero or more"))
+        Err(ModelError::says(field, T::VNotNegative, &[]))
     } else {
         Ok(())
     }

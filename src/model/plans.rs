@@ -6,6 +6,7 @@ use kam_rules::BuyingRole;
 use serde::{Deserialize, Serialize};
 
 use super::{record_enum, require, Contact, Id, Meta, ModelError};
+use crate::i18n::T;
 
 record_enum! {
     /// A call plan is planned until the call is done and summarised.
@@ -111,7 +112,7 @@ pub struct Commitment {
 impl CallPlan {
     pub fn validate(&self) -> Result<(), ModelError> {
         if self.status == PlanStatus::Done && self.what_happened.trim().is_empty() {
-            return Err(ModelError::new("what_happened", "a done call needs a summary of what happened"));
+            return Err(ModelError::says("what_happened", T::VDoneNeedsSummary, &[]));
         }
         for (i, p) in self.customer_participants.iter().enumerate() {
             if p.contact_id.is_none() {

@@ -5,6 +5,7 @@ use kam_rules::ObjectionType;
 use serde::{Deserialize, Serialize};
 
 use super::{record_enum, require, Id, Meta, ModelError};
+use crate::i18n::T;
 
 record_enum! {
     /// Where a visitor stands.
@@ -100,7 +101,7 @@ impl VipCard {
     pub fn validate(&self) -> Result<(), ModelError> {
         require("received_by", &self.received_by)?;
         if self.salutation.trim().is_empty() && self.phone.trim().is_empty() {
-            return Err(ModelError::new("salutation", "give a salutation or a phone number to recognise the visitor"));
+            return Err(ModelError::says("salutation", T::VSalutationOrPhone, &[]));
         }
         for (field, n) in [
             ("recommended", self.recommended.len()),
@@ -109,14 +110,14 @@ impl VipCard {
             ("resolutions", self.resolutions.len()),
         ] {
             if n > ROWS_PER_TABLE {
-                return Err(ModelError::new(field, format!("at most {ROWS_PER_TABLE} rows")));
+                return Err(ModelError::says(field, T::VAtMostRows, &[("n", &ROWS_PER_TABLE.to_string())]));
             }
         }
         for (i, h) in self.handovers.iter().enumerate() {
             require(&format!("handovers[{i}].to"), &h.to)?;
         }
         if self.consent && self.consent_date.is_none() {
-            return Err(ModelError::new("consent_date", "consent needs the date it was given"));
+            return Err(ModelError::says("consent_date", T::VConsentDate, &[]));
         }
         Ok(())
     }

@@ -1094,8 +1094,7 @@ impl App {
                 Some(Popup::Form(f))
             }
             Err(StoreError::Invalid { error, .. }) => {
-                f.form.set_error(&error.field, &error.message);
-                f.error = Some(error.to_string());
+                f.error = Some(f.form.invalid(&error.field, &error, self.lang));
                 Some(Popup::Form(f))
             }
             Err(e) => {

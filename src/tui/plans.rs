@@ -990,11 +990,10 @@ impl App {
                 }
             }
             Err(StoreError::Invalid { error, .. }) => {
-                ed.form.set_error(&error.field, &error.message);
+                ed.error = Some(ed.form.invalid(&error.field, &error, self.lang));
                 if let Some(i) = ed.form.fields.iter().position(|f| f.key == error.field) {
                     ed.form.focus = i;
                 }
-                ed.error = Some(error.to_string());
             }
             Err(StoreError::Conflict(c)) => {
                 // Ctrl-S again keeps what was typed, over the stored version.

@@ -487,3 +487,16 @@ fn a_card_whose_photo_went_missing_can_still_be_edited_and_a_new_path_is_checked
     ctrl(&mut app, 's');
     assert!(matches!(app.popup, Some(Popup::Form(_))), "a new path that is no file is refused");
 }
+
+#[test]
+fn a_refused_card_says_why_in_chinese_naming_the_field_by_its_label() {
+    let (_dir, mut app) = vip_app(Lang::Zh);
+    press(&mut app, KeyCode::Char('n'));
+    ctrl(&mut app, 's');
+    let Some(Popup::Form(f)) = &app.popup else { panic!("a refused save keeps the form") };
+    let err = f.error.clone().unwrap_or_default();
+    assert!(err.contains("请填称呼或电话"), "{err}");
+    assert!(!err.contains("salutation"), "the label, not the field's key: {err}");
+    let at = f.form.fields.iter().find(|x| x.key == "salutation").and_then(|x| x.error.clone());
+    assert_eq!(at.as_deref(), Some("请填称呼或电话,以便认出这位来客"));
+}

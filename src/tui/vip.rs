@@ -538,10 +538,9 @@ impl App {
                     k if k.starts_with("handovers") => "to",
                     k => k,
                 };
-                f.form.set_error(key, &error.message);
+                f.error = Some(f.form.invalid(key, &error, self.lang));
                 let at = f.form.fields.iter().position(|x| x.key == key);
                 f.form.focus = at.unwrap_or(f.form.focus);
-                f.error = Some(error.to_string());
                 Some(f)
             }
             Err(e) => {

@@ -376,6 +376,15 @@ impl Form {
             f.error = Some(message.to_string());
         }
     }
+
+    /// A record's validation error shown at the field `key` in `lang`;
+    /// the line for the form's foot, naming the field by its label.
+    pub fn invalid(&mut self, key: &str, e: &crate::model::ModelError, lang: kam_rules::Lang) -> String {
+        let message = e.message_in(lang);
+        self.set_error(key, message);
+        let name = self.fields.iter().find(|f| f.key == key).map_or(e.field.as_str(), |f| f.label.get(lang));
+        format!("{name}: {message}")
+    }
 }
 
 /// Reads a time of day: `14:30`, `9:05`.
