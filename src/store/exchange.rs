@@ -416,6 +416,15 @@ impl Store {
     /// end, so rows may come in any order. `source` names the file in the
     /// change log. Returns what each operation did, in order.
     pub fn apply_import(&mut self, ops: Vec<ImportOp>, source: &str) -> Result<Vec<MergeOutcome>, StoreError> {
+        // A page cache big enough that a large import is not spilled to
+        // the WAL before it commits (the default is 2 MB); put back after.
+        self.conn.pragma_update(None, "cache_size", -65_536).map_err(|e| self.err("cache_size", e))?;
+        let result = self.apply_import_in_one(ops, source);
+        self.conn.pragma_update(None, "cache_size", -2_000).map_err(|e| self.err("cache_size", e))?;
+        result
+    }
+
+    fn apply_import_in_one(&mut self, ops: Vec<ImportOp>, source: &str) -> Result<Vec<MergeOutcome>, StoreError> {
         let path = self.path.clone();
         let who = self.user.clone();
         let tx = self.write_tx()?;

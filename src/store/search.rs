@@ -63,20 +63,37 @@ pub fn readings(text: &str) -> Vec<(usize, Vec<String>)> {
 /// Computes the pinyin columns of a name.
 pub(crate) fn pinyin(text: &str) -> Pinyin {
     let chars: Vec<Vec<String>> = readings(text).into_iter().map(|(_, r)| r).collect();
-    let mut full: Vec<String> = vec![String::new()];
-    let mut initials: Vec<String> = vec![String::new()];
+    // How many readings of each character are combined: all of them while
+    // the combinations stay within the cap, then the first only.
+    let mut takes = Vec::with_capacity(chars.len());
+    let mut combos = 1usize;
     for r in &chars {
-        let take = if full.len() * r.len() <= MAX_VARIANTS { r.len() } else { 1 };
-        let mut next_full = Vec::with_capacity(full.len() * take);
-        let mut next_init = Vec::with_capacity(initials.len() * take);
-        for (f, i) in full.iter().zip(&initials) {
-            for reading in r.iter().take(take) {
-                next_full.push(format!("{f}{reading}"));
-                next_init.push(format!("{i}{}", reading.chars().next().unwrap_or_default()));
-            }
+        let take = if combos * r.len() <= MAX_VARIANTS { r.len() } else { 1 };
+        combos *= take;
+        takes.push(take);
+    }
+    // Each combination built once, the last character's readings varying
+    // fastest (the first variant is every character's first reading).
+    let width: usize = chars.iter().map(|r| r.first().map_or(0, String::len)).sum();
+    let mut full = Vec::with_capacity(combos);
+    let mut initials = Vec::with_capacity(combos);
+    let mut pick = vec![0usize; chars.len()];
+    for _ in 0..combos {
+        let mut f = String::with_capacity(width + 8);
+        let mut i = String::with_capacity(chars.len());
+        for (r, &k) in chars.iter().zip(&pick) {
+            f.push_str(&r[k]);
+            i.push(r[k].chars().next().unwrap_or_default());
         }
-        full = next_full;
-        initials = next_init;
+        full.push(f);
+        initials.push(i);
+        for k in (0..pick.len()).rev() {
+            pick[k] += 1;
+            if pick[k] < takes[k] {
+                break;
+            }
+            pick[k] = 0;
+        }
     }
     let first = full.first().cloned().unwrap_or_default();
     dedup(&mut initials);
@@ -159,6 +176,37 @@ mod tests {
         assert!(p.full.split(' ').any(|v| v == "shantianfang"), "{p:?}");
         let p = pinyin("张三");
         assert_eq!((p.initials.as_str(), p.first.as_str()), ("zs", "zhangsan"));
+    }
+
+    /// The variants as the first version built them, prefix by prefix.
+    fn pinyin_by_prefixes(text: &str) -> Pinyin {
+        let chars: Vec<Vec<String>> = readings(text).into_iter().map(|(_, r)| r).collect();
+        let mut full: Vec<String> = vec![String::new()];
+        let mut initials: Vec<String> = vec![String::new()];
+        for r in &chars {
+            let take = if full.len() * r.len() <= MAX_VARIANTS { r.len() } else { 1 };
+            let mut next_full = Vec::new();
+            let mut next_init = Vec::new();
+            for (f, i) in full.iter().zip(&initials) {
+                for reading in r.iter().take(take) {
+                    next_full.push(format!("{f}{reading}"));
+                    next_init.push(format!("{i}{}", reading.chars().next().unwrap_or_default()));
+                }
+            }
+            full = next_full;
+            initials = next_init;
+        }
+        let first = full.first().cloned().unwrap_or_default();
+        dedup(&mut initials);
+        dedup(&mut full);
+        Pinyin { initials: initials.join(" "), full: full.join(" "), first }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn variants_are_those_of_the_first_version(text in "[长重行乐单曾朝还女绿张三李王的了和科技有限公司A-Z0-9 ]{0,16}") {
+            proptest::prop_assert_eq!(pinyin(&text), pinyin_by_prefixes(&text));
+        }
     }
 
     #[test]
