@@ -261,7 +261,7 @@ catalogue! {
     ComingToday => "这里将是今天的工作:逾期未拜访和未联系的客户、到期的电话与演讲、7 天内生日的联系人、计划检查提醒、今日改动、触发降级的应收款、等级与 A/B/C 分布,以及日终导出。", "Here will be the rep's day: overdue visits and contacts, calls and presentations due, birthdays in the next 7 days, plan-check warnings, today's changes, receivables that trigger a downgrade, tier and A/B/C distribution, and the day-end export.";
     ComingKeys => "按 1 回到客户档案,? 查看按键,q 退出。", "Press 1 for the accounts, ? for the keys, q to quit.";
     StatusUser => "用户", "user";
-    StatusUnexported => "本次未导出的改动 {n}", "unexported changes {n}";
+    StatusUnexported => "本次打开后的改动 {n}", "changes this session {n}";
     StatusHelp => "? 按键", "? keys";
     Filter => "筛选", "filter";
     FilterHint => "按 / 输入名称、拼音首字母、全拼或电话号码", "press / and type a name, pinyin initials, full pinyin or phone digits";
