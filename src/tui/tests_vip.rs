@@ -500,3 +500,22 @@ fn a_refused_card_says_why_in_chinese_naming_the_field_by_its_label() {
     let at = f.form.fields.iter().find(|x| x.key == "salutation").and_then(|x| x.error.clone());
     assert_eq!(at.as_deref(), Some("请填称呼或电话,以便认出这位来客"));
 }
+
+#[test]
+fn a_new_card_with_a_known_phone_shows_the_visitors_cards_first() {
+    let (_dir, mut app) = seeded(Lang::Zh);
+    let before = app.vip.ids.len();
+    press(&mut app, KeyCode::Char('n'));
+    let Some(Popup::Form(f)) = app.popup.as_mut() else { panic!("form") };
+    f.form.focus = f.form.fields.iter().position(|x| x.key == "phone").expect("phone");
+    typed(&mut app, "13912341234");
+    ctrl(&mut app, 's');
+    let Some(Popup::Form(f)) = &app.popup else { panic!("held for a look") };
+    let d = f.duplicates.clone().expect("the cards with this phone");
+    assert_eq!(d.len(), 1);
+    assert!(d[0].contains("陈先生") && d[0].contains("****1234") && d[0].contains("王芳"), "{d:?}");
+    assert!(find(&buffer(&app, 120, 40), "可能重复").is_some());
+    ctrl(&mut app, 's');
+    assert!(app.popup.is_none(), "a second Ctrl-S saves the new card");
+    assert_eq!(app.vip.ids.len(), before + 1);
+}

@@ -294,6 +294,23 @@ impl App {
         self.vip_read_selected();
     }
 
+    /// The cards already holding this phone number (seven digits or more),
+    /// as lines for the duplicate guard.
+    fn cards_with_phone(&self, phone: &str) -> Result<Vec<String>, StoreError> {
+        let digits = kam_rules::dedupe::phone_digits(phone);
+        if digits.len() < 7 {
+            return Ok(Vec::new());
+        }
+        let q = VipQuery { filter: digits.clone(), holder: None, limit: 5 };
+        let ids = self.store.vip_find(&q)?;
+        let rows = self.store.vip_rows(&ids)?;
+        Ok(rows
+            .into_iter()
+            .filter(|(c, _)| kam_rules::dedupe::phone_digits(&c.phone) == digits)
+            .map(|(c, holder)| format!("{} {} {} · {holder}", c.visit_date, c.salutation, masked_phone(&c.phone)))
+            .collect())
+    }
+
     /// `d` confirmed with a reason: the card goes to the trash (restored
     /// from there with its items, objections and handovers).
     pub(super) fn delete_vip_card(&mut self, id: &Id, reason: &str) {
@@ -496,6 +513,21 @@ impl App {
                 let mut c = (**c).clone();
                 if !apply_vip_card(&mut f.form, &mut c, self.today, lang) {
                     return Some(self.refuse(f));
+                }
+                // A returning visitor: a new card with a phone already on a
+                // card is shown those cards first (Ctrl-S again saves it).
+                if c.meta.version == 0 && f.duplicates.is_none() {
+                    match self.cards_with_phone(&c.phone) {
+                        Ok(d) if !d.is_empty() => {
+                            f.duplicates = Some(d);
+                            return Some(Popup::Form(f));
+                        }
+                        Ok(_) => {}
+                        Err(e) => {
+                            f.error = Some(self.error_text(&e));
+                            return Some(Popup::Form(f));
+                        }
+                    }
                 }
                 self.store.save(&mut c, "").map(|()| (c, None))
             }
