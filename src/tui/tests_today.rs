@@ -36,6 +36,12 @@ fn meta() -> Meta {
 struct Ids {
     xihu: Id,
     done_call: Id,
+    planned_call: Id,
+    presentation: Id,
+    /// The VIP card of 李女士, linked to 北京燕莎商城.
+    linked_card: Id,
+    /// The VIP card of 王先生, linked to no account.
+    free_card: Id,
 }
 
 /// Three accounts, two contacts, calls, a presentation, VIP cards and a
@@ -146,6 +152,7 @@ fn fill(store: &mut Store) -> Ids {
         ..Presentation::default()
     };
     bulk.add(&mut show).expect("presentation");
+    let mut cards = Vec::new();
     for (who, next, account) in [("王先生", "2026-09-14", None), ("李女士", DAY, Some(yansha.meta.id.clone()))] {
         let mut c = VipCard {
             meta: meta(),
@@ -159,6 +166,7 @@ fn fill(store: &mut Store) -> Ids {
             ..VipCard::default()
         };
         bulk.add(&mut c).expect("card");
+        cards.push(c.meta.id);
     }
     let mut t = Target {
         meta: meta(),
@@ -173,7 +181,14 @@ fn fill(store: &mut Store) -> Ids {
     };
     bulk.add(&mut t).expect("target");
     bulk.finish("test data").expect("finish");
-    Ids { xihu: xihu.meta.id, done_call: done.meta.id }
+    Ids {
+        xihu: xihu.meta.id,
+        done_call: done.meta.id,
+        planned_call: planned.meta.id,
+        presentation: show.meta.id,
+        free_card: cards[0].clone(),
+        linked_card: cards[1].clone(),
+    }
 }
 
 fn app_on(lang: Lang, today: NaiveDate, role: Role) -> (TempDir, App, Ids) {
@@ -273,6 +288,84 @@ fn enter_on_a_birthday_opens_the_contact() {
     let detail = app.detail.as_ref().expect("opened");
     assert_eq!(detail.section, Section::Contacts);
     assert_eq!(detail.contacts[detail.contact_sel].name, "曾志伟");
+}
+
+/// Moves the selection to the first row holding `needle` and presses Enter.
+fn enter_on(app: &mut App, needle: &str) {
+    press(app, KeyCode::Home);
+    let at = rows(app).iter().position(|r| r.contains(needle)).unwrap_or_else(|| panic!("a row with {needle}"));
+    for _ in 0..at {
+        press(app, KeyCode::Down);
+    }
+    press(app, KeyCode::Enter);
+}
+
+#[test]
+fn enter_on_a_vip_card_selects_that_card_on_the_vip_tab() {
+    for (who, card) in [("李女士", "linked"), ("王先生", "free")] {
+        let (_dir, mut app, ids) = today_tab(Lang::Zh, Role::Rep);
+        let card = if card == "linked" { ids.linked_card } else { ids.free_card };
+        // A filter and "my cards" that hide every card: Enter drops them.
+        app.vip.filter.paste("没有这个人");
+        app.vip.mine = true;
+        app.vip.filtering = true;
+        app.vip_reload(None);
+        assert!(app.vip.ids.is_empty());
+        enter_on(&mut app, who);
+        assert_eq!(app.tab, Tab::Vip, "{who}");
+        assert!(app.detail.is_none(), "no account opened for {who}");
+        assert_eq!(app.vip.filter.value(), "");
+        assert!(!app.vip.mine && !app.vip.filtering);
+        let shown = app.vip.current().expect("a card selected");
+        assert_eq!((shown.meta.id.clone(), shown.salutation.as_str()), (card, who));
+        let buf = buffer(&app, 120, 40);
+        assert!(find(&buf, who).is_some(), "{who} on screen");
+    }
+}
+
+#[test]
+fn enter_on_a_plan_row_opens_that_plan_in_its_editor() {
+    let editing = |app: &App, tab: Tab| {
+        let list = app.plans.list(tab).expect("a plan tab");
+        list.editor.as_ref().map(|e| e.plan.id().clone())
+    };
+    // A call due today, in the plans section.
+    let (_dir, mut app, ids) = today_tab(Lang::En, Role::Rep);
+    enter_on(&mut app, "年度合同续签");
+    assert_eq!(app.tab, Tab::CallPlans);
+    assert_eq!(editing(&app, Tab::CallPlans), Some(ids.planned_call.clone()));
+    assert!(app.detail.is_none(), "the plan, not its account");
+    // A presentation with a step not done.
+    let (_dir, mut app, ids) = today_tab(Lang::En, Role::Rep);
+    enter_on(&mut app, "新品演示");
+    assert_eq!(app.tab, Tab::Presentations);
+    assert_eq!(editing(&app, Tab::Presentations), Some(ids.presentation.clone()));
+    // An open commitment opens the call it was made in.
+    let (_dir, mut app, ids) = today_tab(Lang::En, Role::Rep);
+    enter_on(&mut app, "安排样品");
+    assert_eq!(app.tab, Tab::CallPlans);
+    assert_eq!(editing(&app, Tab::CallPlans), Some(ids.done_call.clone()));
+    // A plan-check warning row opens the plan warned about.
+    let (_dir, mut app, _) = today_tab(Lang::En, Role::Rep);
+    let first = app.day.data.as_deref().and_then(|d| d.warnings.first().cloned()).expect("a warning");
+    let lines = super::today::lines(&app);
+    // The warnings come after the plans due: the last row opening that plan.
+    let row = lines
+        .iter()
+        .filter(|l| l.target().is_some())
+        .enumerate()
+        .filter(|(_, l)| matches!(l.target(), Some(super::today::Target::Plan { id, .. }) if *id == first.id))
+        .map(|(i, _)| i)
+        .last()
+        .expect("the warning row");
+    press(&mut app, KeyCode::Home);
+    for _ in 0..row {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    let tab = if first.kind == crate::store::PlanType::Call { Tab::CallPlans } else { Tab::Presentations };
+    assert_eq!(app.tab, tab);
+    assert_eq!(editing(&app, tab), Some(first.id));
 }
 
 #[test]

@@ -79,12 +79,12 @@ pub enum Target {
     Account(Id, Section),
     /// A contact in its account's detail.
     Contact { account: Id, contact: Id },
-    /// A call plan or presentation: its account (the plan tabs open no record yet).
-    Plan { account: Id },
-    /// A VIP card: its account when it has one.
-    Vip { account: Option<Id> },
-    /// A commitment of a done call (Space ticks it done).
-    Commitment { plan: Id, pos: usize, account: Id, what: String },
+    /// A call plan or presentation, opened in its tab's editor.
+    Plan { tab: Tab, id: Id },
+    /// A VIP card, selected on the VIP tab.
+    Vip(Id),
+    /// A commitment of a done call: Enter opens the call, Space ticks it done.
+    Commitment { plan: Id, pos: usize, what: String },
 }
 
 /// One row of the tab.
@@ -141,7 +141,7 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
         .map(|p| {
             let kind = if p.kind == PlanType::Call { T::TodayCall } else { T::TodayPresentation };
             let text = format!("{} {} {} · {}", p.date, kind.get(l), p.account, super::screens::one_line(&p.objective));
-            (text, Some(Target::Plan { account: p.account_id.clone() }))
+            (text, Some(Target::Plan { tab: plan_tab(p.kind), id: p.id.clone() }))
         })
         .collect();
     section(T::TodaySecPlans, items, d.plans_due.len());
@@ -153,12 +153,7 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
                 .by
                 .map_or_else(|| T::TodayNoDate.get(l).to_string(), |b| T::TodayBy.fill(l, &[("by", &b.to_string())]));
             let text = format!("[ ] {} {} · {} · {}", c.who, c.what, by, c.account);
-            let target = Target::Commitment {
-                plan: c.plan_id.clone(),
-                pos: c.pos,
-                account: c.account_id.clone(),
-                what: c.what.clone(),
-            };
+            let target = Target::Commitment { plan: c.plan_id.clone(), pos: c.pos, what: c.what.clone() };
             (text, Some(target))
         })
         .collect();
@@ -168,7 +163,7 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
         .iter()
         .map(|v| {
             let when = T::TodayContactOn.fill(l, &[("date", &v.next_contact.to_string())]);
-            (format!("{} · {} · {when}", v.salutation, v.store), Some(Target::Vip { account: v.account_id.clone() }))
+            (format!("{} · {} · {when}", v.salutation, v.store), Some(Target::Vip(v.id.clone())))
         })
         .collect();
     section(T::TodaySecVip, items, d.vip_due.len());
@@ -207,7 +202,7 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
             let first = w.warnings.first().map(|x| x.message(l)).unwrap_or_default();
             let n = T::TodayWarningCount.fill(l, &[("n", &w.warnings.len().to_string())]);
             let text = format!("{date} {} {} · {n} · {first}", kind.get(l), w.account);
-            (text, Some(Target::Plan { account: w.account_id.clone() }))
+            (text, Some(Target::Plan { tab: plan_tab(w.kind), id: w.id.clone() }))
         })
         .collect();
     section(T::TodaySecWarnings, items, total);
@@ -229,6 +224,14 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
         section(T::TodaySecDeadlines, items, n);
     }
     out
+}
+
+/// The tab whose editor opens a plan of this kind.
+fn plan_tab(kind: PlanType) -> Tab {
+    match kind {
+        PlanType::Call => Tab::CallPlans,
+        PlanType::Presentation => Tab::Presentations,
+    }
 }
 
 /// The rows that open something, by their position among all rows.
@@ -389,20 +392,25 @@ impl App {
         let (account, section, contact) = match t {
             Target::Account(id, section) => (id, section, None),
             Target::Contact { account, contact } => (account, Section::Contacts, Some(contact)),
-            Target::Plan { account } | Target::Commitment { account, .. } | Target::Vip { account: Some(account) } => {
-                (account, Section::Company, None)
-            }
-            Target::Vip { account: None } => {
-                self.tab = Tab::Vip;
-                self.message = Some(T::TodayCardWithoutAccount.get(self.lang).to_string());
-                return;
-            }
+            Target::Plan { tab, id } => return self.open_plan(tab, &id),
+            Target::Commitment { plan, .. } => return self.open_plan(Tab::CallPlans, &plan),
+            Target::Vip(id) => return self.show_vip_card(&id),
         };
         self.tab = Tab::Accounts;
         self.open_detail(&account, section);
         if let (Some(d), Some(c)) = (self.detail.as_mut(), contact) {
             d.contact_sel = d.contacts.iter().position(|x| x.meta.id == c).unwrap_or(0);
         }
+    }
+
+    /// The VIP tab with this card selected: the filter and "my cards" are
+    /// dropped first, or a card they hide could not be selected.
+    fn show_vip_card(&mut self, id: &Id) {
+        self.vip.filter.clear();
+        self.vip.filtering = false;
+        self.vip.mine = false;
+        self.tab = Tab::Vip;
+        self.vip_reload(Some(id));
     }
 
     /// `x`: the day-end export of today into the default folder beside the
