@@ -216,6 +216,8 @@ fn today_tab(lang: Lang, role: Role) -> (TempDir, App, Ids) {
 fn snap(name: &str, app: &mut App) {
     app.day.last_ms = 0.0;
     for (w, h) in [(80, 24), (120, 40)] {
+        // As the event loop does: the rows a list shows follow the height.
+        app.update(Action::Resize(super::screens::accounts::list_rows(h - 2)));
         let t = draw(app, w, h);
         insta::assert_snapshot!(format!("{name}_{}_{w}x{h}", app.lang.key()), t.backend());
     }
@@ -366,6 +368,83 @@ fn enter_on_a_plan_row_opens_that_plan_in_its_editor() {
     let tab = if first.kind == crate::store::PlanType::Call { Tab::CallPlans } else { Tab::Presentations };
     assert_eq!(app.tab, tab);
     assert_eq!(editing(&app, tab), Some(first.id));
+}
+
+/// `n` more accounts never visited, all past the cadence on [`DAY`].
+fn add_overdue(app: &mut App, n: usize) {
+    let mut bulk = app.store.bulk().expect("bulk");
+    for i in 0..n {
+        let mut a =
+            Account {
+                meta: meta(), name: format!("久未拜访客户{i:02}"), owner: "王芳".into(), ..Account::default()
+            };
+        bulk.add(&mut a).expect("account");
+    }
+    bulk.finish("test data").expect("finish");
+    app.load_today();
+}
+
+/// The overdue section's lines: its header, its rows and its last line.
+fn overdue_lines(app: &App) -> Vec<super::today::TodayLine> {
+    let all = super::today::lines(app);
+    let end = all
+        .iter()
+        .skip(1)
+        .position(|l| matches!(l, super::today::TodayLine::Header { .. }))
+        .map_or(all.len(), |p| p + 1);
+    all[..end].to_vec()
+}
+
+#[test]
+fn a_long_section_shows_a_few_rows_and_a_more_line_that_expands_it() {
+    use super::today::{Target as Tgt, TodayLine};
+    for lang in [Lang::En, Lang::Zh] {
+        let (_dir, mut app, _) = today_tab(lang, Role::Rep);
+        add_overdue(&mut app, 12);
+        snap("today_long", &mut app);
+    }
+    let (_dir, mut app, _) = today_tab(Lang::En, Role::Rep);
+    add_overdue(&mut app, 12);
+    app.update(Action::Resize(super::screens::accounts::list_rows(22))); // 80×24
+    assert_eq!(super::today::short_rows(app.page_rows), 5);
+    let sec = overdue_lines(&app);
+    assert!(matches!(sec[0], TodayLine::Header { count: 14, .. }), "the count stays the full count: {:?}", sec[0]);
+    assert_eq!(sec.len(), 1 + 5 + 1);
+    assert!(
+        matches!(&sec[6], TodayLine::Item { text, target: Some(Tgt::More(_)) } if text == "… and 9 more (Enter shows them)"),
+        "{:?}",
+        sec[6]
+    );
+    // The other sections still start on the first screen.
+    let buf = buffer(&app, 80, 24);
+    assert!(find(&buf, "Calls and presentations due (2)").is_some());
+    // Enter on the "more" line shows the section whole; the selection is on
+    // the first row that was hidden.
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.tab, Tab::Today);
+    let sec = overdue_lines(&app);
+    assert_eq!(sec.len(), 1 + 14, "whole, no more line");
+    assert_eq!(app.day.selected, 5);
+    assert!(rows(&app)[5].contains("久未拜访客户"));
+    // `+` shows it short again and selects its first row.
+    press(&mut app, KeyCode::Char('+'));
+    assert_eq!(overdue_lines(&app).len(), 7);
+    assert_eq!(app.day.selected, 0);
+    // `+` on a short section's row shows it whole too.
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char('+'));
+    assert_eq!(overdue_lines(&app).len(), 15);
+    // Taller, more rows before the more line.
+    let (_dir, mut app, _) = today_tab(Lang::Zh, Role::Rep);
+    add_overdue(&mut app, 12);
+    app.update(Action::Resize(super::screens::accounts::list_rows(38))); // 120×40
+    assert_eq!(super::today::short_rows(app.page_rows), 8);
+    let sec = overdue_lines(&app);
+    assert_eq!(sec.len(), 1 + 8 + 1);
+    assert!(matches!(&sec[9], TodayLine::Item { text, .. } if text == "…… 另有 6 条(Enter 展开)"));
 }
 
 #[test]

@@ -22,8 +22,16 @@ use crate::i18n::T;
 use crate::model::{Id, Target as Targets};
 use crate::store::{PlanType, StoreError, TodayData};
 
-/// Rows a section lists at most; the rest are counted on a last line.
+/// Rows an expanded section lists at most; the rest are counted on a last line.
 pub const SECTION_ROWS: usize = 100;
+
+/// Rows a section lists before it is expanded: a quarter of the list's
+/// height, at least 5 (5 at 80×24, 8 at 120×40), so that one long section
+/// cannot push the others off the screen. The rest are counted on a "… and
+/// k more" line; Enter on that line or `+` on the section shows them.
+pub fn short_rows(page_rows: usize) -> usize {
+    (page_rows / 4).max(5)
+}
 
 /// The tab's state.
 #[derive(Debug, Default)]
@@ -43,6 +51,8 @@ pub struct TodayTab {
     pub exported: Option<(PathBuf, Vec<(String, u64)>)>,
     /// The evaluation view, when open.
     pub eval: Option<EvalView>,
+    /// The sections shown whole (up to [`SECTION_ROWS`]), by their titles.
+    pub expanded: Vec<T>,
     /// How long the last read took, in milliseconds.
     pub last_ms: f64,
 }
@@ -85,6 +95,8 @@ pub enum Target {
     Vip(Id),
     /// A commitment of a done call: Enter opens the call, Space ticks it done.
     Commitment { plan: Id, pos: usize, what: String },
+    /// The "… and k more" line of a section: Enter shows the section whole.
+    More(T),
 }
 
 /// One row of the tab.
@@ -103,20 +115,32 @@ impl TodayLine {
     }
 }
 
-/// The rows of the tab from the last read: sections with their counts, the
-/// most urgent first, at most [`SECTION_ROWS`] rows each.
+/// The rows of the tab from the last read: sections with their full
+/// counts, the most urgent first, at most [`short_rows`] rows each (at most
+/// [`SECTION_ROWS`] when expanded), then a line counting the rest.
 pub fn lines(app: &App) -> Vec<TodayLine> {
     let Some(d) = app.day.data.as_deref() else { return Vec::new() };
     let l = app.lang;
+    let short = short_rows(app.page_rows);
     let mut out = Vec::new();
-    let mut section = |title: T, items: Vec<(String, Option<Target>)>, total: usize| {
-        out.push(TodayLine::Header { title, count: total });
+    // `count` is the header's figure; `rows` how many rows the section has.
+    let mut section = |title: T, mut items: Vec<(String, Option<Target>)>, count: usize, rows: usize| {
+        out.push(TodayLine::Header { title, count });
+        let expanded = app.day.expanded.contains(&title);
+        let cap = if expanded { SECTION_ROWS } else { short };
+        items.truncate(cap);
+        let shown = items.len();
         for (text, target) in items {
             out.push(TodayLine::Item { text, target });
         }
-        if total > SECTION_ROWS {
-            let n = (total - SECTION_ROWS).to_string();
-            out.push(TodayLine::Item { text: T::TodayMore.fill(l, &[("n", &n)]), target: None });
+        if rows > shown {
+            let n = (rows - shown).to_string();
+            let line = if expanded {
+                TodayLine::Item { text: T::TodayMore.fill(l, &[("n", &n)]), target: None }
+            } else {
+                TodayLine::Item { text: T::TodayMoreExpand.fill(l, &[("n", &n)]), target: Some(Target::More(title)) }
+            };
+            out.push(line);
         }
     };
     let take = |n: usize| n.min(SECTION_ROWS);
@@ -134,7 +158,7 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
             (format!("{} · {}", why.join(" · "), o.name), Some(Target::Account(o.id.clone(), Section::Visits)))
         })
         .collect();
-    section(T::TodaySecOverdue, items, d.overdue.len());
+    section(T::TodaySecOverdue, items, d.overdue.len(), d.overdue.len());
 
     let items = d.plans_due[..take(d.plans_due.len())]
         .iter()
@@ -144,7 +168,7 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
             (text, Some(Target::Plan { tab: plan_tab(p.kind), id: p.id.clone() }))
         })
         .collect();
-    section(T::TodaySecPlans, items, d.plans_due.len());
+    section(T::TodaySecPlans, items, d.plans_due.len(), d.plans_due.len());
 
     let items = d.commitments[..take(d.commitments.len())]
         .iter()
@@ -157,7 +181,7 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
             (text, Some(target))
         })
         .collect();
-    section(T::TodaySecCommitments, items, d.commitments.len());
+    section(T::TodaySecCommitments, items, d.commitments.len(), d.commitments.len());
 
     let items = d.vip_due[..take(d.vip_due.len())]
         .iter()
@@ -166,7 +190,7 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
             (format!("{} · {} · {when}", v.salutation, v.store), Some(Target::Vip(v.id.clone())))
         })
         .collect();
-    section(T::TodaySecVip, items, d.vip_due.len());
+    section(T::TodaySecVip, items, d.vip_due.len(), d.vip_due.len());
 
     let items = d.birthdays[..take(d.birthdays.len())]
         .iter()
@@ -180,7 +204,7 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
             (text, Some(Target::Contact { account: b.account_id.clone(), contact: b.contact_id.clone() }))
         })
         .collect();
-    section(T::TodaySecBirthdays, items, d.birthdays.len());
+    section(T::TodaySecBirthdays, items, d.birthdays.len(), d.birthdays.len());
 
     let items = d.downgrades[..take(d.downgrades.len())]
         .iter()
@@ -191,7 +215,7 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
             (text, Some(Target::Account(x.id.clone(), Section::Orders)))
         })
         .collect();
-    section(T::TodaySecDowngrades, items, d.downgrades.len());
+    section(T::TodaySecDowngrades, items, d.downgrades.len(), d.downgrades.len());
 
     let total: usize = d.warnings.iter().map(|w| w.warnings.len()).sum();
     let items = d.warnings[..take(d.warnings.len())]
@@ -205,7 +229,7 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
             (text, Some(Target::Plan { tab: plan_tab(w.kind), id: w.id.clone() }))
         })
         .collect();
-    section(T::TodaySecWarnings, items, total);
+    section(T::TodaySecWarnings, items, total, d.warnings.len());
 
     if app.config.role == Role::Manager {
         let items: Vec<(String, Option<Target>)> = evaluation_deadlines(app.today)
@@ -221,7 +245,7 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
             })
             .collect();
         let n = items.len();
-        section(T::TodaySecDeadlines, items, n);
+        section(T::TodaySecDeadlines, items, n, n);
     }
     out
 }
@@ -304,6 +328,11 @@ impl App {
                         }
                         Err(e) => self.fail(&e),
                     }
+                }
+            }
+            KeyCode::Char('+') => {
+                if let Some(at) = rows.get(self.day.selected) {
+                    self.toggle_section(&lines, *at);
                 }
             }
             KeyCode::Char('x') => self.day_end_export(),
@@ -395,11 +424,34 @@ impl App {
             Target::Plan { tab, id } => return self.open_plan(tab, &id),
             Target::Commitment { plan, .. } => return self.open_plan(Tab::CallPlans, &plan),
             Target::Vip(id) => return self.show_vip_card(&id),
+            Target::More(title) => {
+                // The selection stays put: on the first row that was hidden.
+                self.day.expanded.push(title);
+                return;
+            }
         };
         self.tab = Tab::Accounts;
         self.open_detail(&account, section);
         if let (Some(d), Some(c)) = (self.detail.as_mut(), contact) {
             d.contact_sel = d.contacts.iter().position(|x| x.meta.id == c).unwrap_or(0);
+        }
+    }
+
+    /// `+`: shows the section holding the row at `line` whole, or short
+    /// again; shortened, the selection goes to the section's first row so
+    /// that it is not left on a row now hidden.
+    fn toggle_section(&mut self, lines: &[TodayLine], line: usize) {
+        let header = lines[..=line].iter().enumerate().rev().find_map(|(i, l)| match l {
+            TodayLine::Header { title, .. } => Some((i, *title)),
+            TodayLine::Item { .. } => None,
+        });
+        let Some((at, title)) = header else { return };
+        if let Some(pos) = self.day.expanded.iter().position(|t| *t == title) {
+            self.day.expanded.remove(pos);
+            // The first row of the section is the first target after its header.
+            self.day.selected = lines[..at].iter().filter(|l| l.target().is_some()).count();
+        } else {
+            self.day.expanded.push(title);
         }
     }
 
