@@ -99,3 +99,24 @@ fn every_kpi_from_fixed_data() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("2026-Q4"));
 }
+
+#[test]
+fn a_rep_nobody_knows_is_refused_naming_the_known_reps() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut s = Store::open(&tmp.path().join("kam.db")).expect("open");
+    for (name, owner) in [("甲公司", "李雷"), ("乙公司", "韩梅梅")] {
+        let mut a = Account::named(name);
+        a.owner = owner.into();
+        s.insert(&mut a).expect("account");
+    }
+    drop(s);
+    let o = kam(tmp.path(), &["report", "--period", "2026-11", "--rep", "王小明"]);
+    assert_eq!(o.status.code(), Some(2), "refused");
+    assert!(o.stdout.is_empty(), "no report for nobody");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("王小明"), "{err}");
+    assert!(err.contains("李雷") && err.contains("韩梅梅"), "the known reps: {err}");
+    // A known rep with no data for the period is reported, not refused.
+    let o = kam(tmp.path(), &["report", "--period", "2026-11", "--rep", "韩梅梅", "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}

@@ -334,3 +334,18 @@ fn an_export_up_to_now_is_noted_an_earlier_range_is_not() {
     let noted = s.last_export().expect("read").expect("noted");
     assert!((noted - now).num_milliseconds().abs() <= 1);
 }
+
+#[test]
+fn a_rep_is_an_owner_a_target_or_a_visitor() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut s = open(&dir);
+    let a = account(&mut s, "华联"); // owned by 王芳
+    let mut v =
+        Visit { account_id: a, date: d(TODAY), kind: VisitKind::Visit, by: "张三".into(), ..Visit::default() };
+    s.insert(&mut v).expect("visit");
+    let mut t = kam::model::Target { rep: "李雷".into(), period: "2030-06".into(), ..kam::model::Target::default() };
+    s.insert(&mut t).expect("target");
+    for (name, known) in [("王芳", true), ("张三", true), ("李雷", true), ("王小明", false), ("", false)] {
+        assert_eq!(s.is_rep(name).expect("read"), known, "{name}");
+    }
+}

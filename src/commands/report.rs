@@ -44,7 +44,14 @@ pub fn run(ctx: &Ctx, store: &Store, args: &ReportArgs) -> Result<(), Failure> {
         None => Period::month_of(Local::now().date_naive()),
     };
     let reps = match &args.rep {
-        Some(r) => vec![r.clone()],
+        Some(r) => {
+            if !store.is_rep(r).map_err(|e| Failure::failed(e.to_string()))? {
+                let known = store.reps().map_err(|e| Failure::failed(e.to_string()))?;
+                let known = if known.is_empty() { "—".to_string() } else { known.join(l.pick("、", ", ")) };
+                return Err(Failure::usage(T::ReportUnknownRep.fill(l, &[("rep", r), ("known", &known)])));
+            }
+            vec![r.clone()]
+        }
         None => store.reps().map_err(|e| Failure::failed(e.to_string()))?,
     };
     if reps.is_empty() {

@@ -915,6 +915,24 @@ impl Store {
         c.done = true;
         self.update(&mut p, "")
     }
+
+    /// Whether `name` is someone the evaluation knows (§4.9): the owner of
+    /// an account, someone with a targets record, or who logged a visit.
+    /// `kam report --rep` refuses anyone else rather than score nobody.
+    pub fn is_rep(&self, name: &str) -> Result<bool, StoreError> {
+        if name.trim().is_empty() {
+            return Ok(false);
+        }
+        self.conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM accounts WHERE deleted_at IS NULL AND owner = ?1) \
+                 OR EXISTS (SELECT 1 FROM targets WHERE deleted_at IS NULL AND rep = ?1) \
+                 OR EXISTS (SELECT 1 FROM visits WHERE deleted_at IS NULL AND \"by\" = ?1)",
+                [name],
+                |r| r.get::<_, bool>(0),
+            )
+            .map_err(|e| self.err("finding a rep", e))
+    }
 }
 
 fn tier_override(id: &str, over: Option<String>, reason: String) -> Result<Option<TierOverride>, StoreError> {
