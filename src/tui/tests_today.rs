@@ -575,3 +575,18 @@ fn with_a_worker_thread_the_read_and_the_evaluation_arrive_on_ticks() {
     let v = app.day.eval.as_ref().expect("open");
     assert_eq!(v.input.as_ref().map(|i| i.ability), Some(Some(85)));
 }
+
+#[test]
+fn evaluation_of_a_rep_with_little_data_shows_a_partial_score_without_a_grade() {
+    let (_dir, mut app, _) = today_tab(Lang::En, Role::Manager);
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Right);
+    let v = app.day.eval.as_ref().expect("open");
+    assert_eq!(v.rep(), "李雷");
+    let e = v.eval.as_ref().expect("read");
+    assert!(e.scored_weight * 2 < e.total_weight, "{e:?}");
+    assert!(e.score.is_some() && e.grade.is_none(), "no grade on under half the weight");
+    let buf = buffer(&app, 120, 40);
+    assert!(find(&buf, "no grade").is_some(), "said so on screen");
+    assert!(find(&buf, &format!("on {} of 100 weight points", e.scored_weight)).is_some());
+}

@@ -17,6 +17,8 @@ use super::app::{App, Editing, FormState, Popup, Section, Tab};
 use super::widgets::form::{Field, Form};
 use super::worker::{Done, Job};
 use crate::commands::export::{day_end_options, default_dir, note_export, start_of};
+/// Shared with `kam report`, so the view and the command read the same.
+pub use crate::commands::report::{kpi_value, missing_text};
 use crate::config::Role;
 use crate::i18n::T;
 use crate::model::{Id, Target as Targets};
@@ -279,17 +281,6 @@ pub fn kind_label(kind: &str) -> Option<T> {
         "target" => T::KindTarget,
         _ => return None,
     })
-}
-
-/// A KPI's value as a person reads it: a percentage, a count or a mean.
-pub fn kpi_value(kpi: kam_rules::Kpi, v: Option<f64>) -> String {
-    use kam_rules::Kpi;
-    match (kpi, v) {
-        (_, None) => "—".into(),
-        (Kpi::NewAccounts | Kpi::Complaints, Some(v)) => format!("{v:.0}"),
-        (Kpi::Satisfaction, Some(v)) => format!("{v:.1}"),
-        (_, Some(v)) => format!("{:.1}%", v * 100.0),
-    }
 }
 
 impl App {
@@ -605,21 +596,6 @@ impl App {
             }
         }
     }
-}
-
-/// What could not be scored, in the language's words.
-pub fn missing_text(keys: &[String], lang: Lang) -> String {
-    keys.iter()
-        .map(|k| match k.as_str() {
-            "ability" => T::EvalAbility.get(lang).to_string(),
-            "attitude" => T::EvalAttitude.get(lang).to_string(),
-            other => kam_rules::Kpi::ALL
-                .iter()
-                .find(|x| x.key() == other)
-                .map_or_else(|| other.to_string(), |x| x.label(lang).to_string()),
-        })
-        .collect::<Vec<_>>()
-        .join(lang.pick("、", ", "))
 }
 
 /// A supervisor's score, or a dash when not entered.
