@@ -615,6 +615,11 @@ catalogue! {
     InternalStop => "kam 因内部错误停止(没有打开的表单需要保存)", "kam stopped on an internal error (no open form to keep)";
     DraftKept => "kam 因内部错误停止;打开的表单已保存为草稿 {path},下次启动时可恢复", "kam stopped on an internal error; the open form is kept as a draft in {path} and offered at the next start";
     PlanNotFound => "没有 ID 为 {id} 的电话计划或演讲计划(或已在回收站中)", "No call plan or presentation with id {id} (or it is in the trash)";
+    TodayMoreExpand => "…… 另有 {n} 条(Enter 展开)", "… and {n} more (Enter shows them)";
+    KTodayExpand => "展开/收起所在的一节", "show all / fewer rows of the section";
+    ReportUnknownRep => "没有名为“{rep}”的大客户专员:不是任何客户的负责人,没有考核目标,也没有拜访记录。已知的专员:{known}", "no rep named '{rep}': owner of no account, no targets and no visits by them. Known reps: {known}";
+    ReportNoGrade => "不评等级", "no grade";
+    EvalScoreNoGrade => "得分 {score}(仅按 {scored}/{total} 的权重)· 有输入的权重不足一半,不评等级", "Score {score} (on {scored} of {total} weight points) · under half the weight has its inputs: no grade";
 }
 
 impl T {

@@ -214,7 +214,7 @@ fn order(s: &mut Store, account: &Id, date: &str, yuan: i64, due: &str, paid: i6
 }
 
 #[test]
-fn receivables_past_90_days_downgrade_longest_first() {
+fn receivables_past_90_days_downgrade_longest_first_and_silver_is_not_listed() {
     let dir = tempfile::tempdir().expect("tmp");
     let mut s = open(&dir);
     let rules = Rules::default();
@@ -222,6 +222,11 @@ fn receivables_past_90_days_downgrade_longest_first() {
     order(&mut s, &gold, "2030-01-10", 1_500_000, "2030-03-16", 500_000); // 91 days overdue
     let ninety = account(&mut s, "九十天");
     order(&mut s, &ninety, "2030-01-10", 100_000, "2030-03-17", 0); // exactly 90: not yet
+    let gold90 = account(&mut s, "金牌九十天");
+    order(&mut s, &gold90, "2030-01-10", 1_500_000, "2030-03-17", 0); // gold, exactly 90: not yet
+    let platinum = account(&mut s, "白金");
+    order(&mut s, &platinum, "2030-01-05", 3_500_000, "2030-02-01", 3_000_000); // 134 days
+                                                                                // Silver stays silver (§4.4): 165 days overdue, but no tier to lose, so not listed.
     let silver = account(&mut s, "银牌");
     order(&mut s, &silver, "2029-12-01", 50_000, "2030-01-01", 0);
     order(&mut s, &silver, "2029-12-02", 30_000, "2030-06-01", 0); // overdue, but not past the limit
@@ -233,13 +238,15 @@ fn receivables_past_90_days_downgrade_longest_first() {
     assert_eq!(
         got,
         [
-            ("银牌", 165, Money::from_yuan(50_000), Tier::Silver, Tier::Silver),
+            ("白金", 134, Money::from_yuan(500_000), Tier::Platinum, Tier::Gold),
             ("金牌", 91, Money::from_yuan(1_000_000), Tier::Gold, Tier::Silver),
-        ]
+        ],
+        "only accounts whose tier goes down"
     );
+    assert!(down.iter().all(|x| x.from != x.to));
     let (tiers, abc) = s.distribution(&rules, d(TODAY)).expect("distribution");
-    assert_eq!(tiers, [4, 0, 0], "the gold account is downgraded to silver");
-    assert_eq!(abc, [0, 0, 0, 4]);
+    assert_eq!(tiers, [4, 2, 0], "gold and platinum each one tier down; gold at 90 days keeps its tier");
+    assert_eq!(abc, [0, 0, 0, 6]);
 }
 
 #[test]
@@ -326,4 +333,19 @@ fn an_export_up_to_now_is_noted_an_earlier_range_is_not() {
     note_export(&s, &past).expect("note");
     let noted = s.last_export().expect("read").expect("noted");
     assert!((noted - now).num_milliseconds().abs() <= 1);
+}
+
+#[test]
+fn a_rep_is_an_owner_a_target_or_a_visitor() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut s = open(&dir);
+    let a = account(&mut s, "华联"); // owned by 王芳
+    let mut v =
+        Visit { account_id: a, date: d(TODAY), kind: VisitKind::Visit, by: "张三".into(), ..Visit::default() };
+    s.insert(&mut v).expect("visit");
+    let mut t = kam::model::Target { rep: "李雷".into(), period: "2030-06".into(), ..kam::model::Target::default() };
+    s.insert(&mut t).expect("target");
+    for (name, known) in [("王芳", true), ("张三", true), ("李雷", true), ("王小明", false), ("", false)] {
+        assert_eq!(s.is_rep(name).expect("read"), known, "{name}");
+    }
 }

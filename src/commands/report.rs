@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use chrono::Local;
-use kam_rules::evaluation::{evaluate, Evaluation, Grade, Period};
-use kam_rules::Labeled;
+use kam_rules::evaluation::{evaluate, Evaluation, Grade, Kpi, Period};
+use kam_rules::{Labeled, Lang};
 use serde::Serialize;
 
 use super::{print_json, Ctx, Failure};
@@ -44,7 +44,14 @@ pub fn run(ctx: &Ctx, store: &Store, args: &ReportArgs) -> Result<(), Failure> {
         None => Period::month_of(Local::now().date_naive()),
     };
     let reps = match &args.rep {
-        Some(r) => vec![r.clone()],
+        Some(r) => {
+            if !store.is_rep(r).map_err(|e| Failure::failed(e.to_string()))? {
+                let known = store.reps().map_err(|e| Failure::failed(e.to_string()))?;
+                let known = if known.is_empty() { "—".to_string() } else { known.join(l.pick("、", ", ")) };
+                return Err(Failure::usage(T::ReportUnknownRep.fill(l, &[("rep", r), ("known", &known)])));
+            }
+            vec![r.clone()]
+        }
         None => store.reps().map_err(|e| Failure::failed(e.to_string()))?,
     };
     if reps.is_empty() {
@@ -61,14 +68,15 @@ pub fn run(ctx: &Ctx, store: &Store, args: &ReportArgs) -> Result<(), Failure> {
     }
     for (rep, e) in &out {
         let total = e.score.map_or_else(|| "—".to_string(), |s| format!("{s:.1}"));
-        let grade = e.grade.map_or("—", |g| g.label(l));
+        // Under half the weight scored there is no grade (§4.9, kam-rules' `gradable`).
+        let grade = e.grade.map_or_else(|| T::ReportNoGrade.get(l), |g| g.label(l));
         crate::say!(
             "{}",
             T::ReportHeader
                 .fill(l, &[("rep", rep), ("period", &period.to_string()), ("score", &total), ("grade", grade)])
         );
         for k in &e.kpis {
-            let value = k.value.map_or_else(|| "—".to_string(), |v| format!("{v:.4}"));
+            let value = kpi_value(k.kpi, k.value);
             let points = k.points.map_or_else(|| "—".to_string(), |p| format!("{p:.1}"));
             let why = k.missing.clone().unwrap_or_else(|| k.inputs.clone());
             crate::say!("  {} {value:>10}  {points:>5}/{:<3} {why}", pad(k.kpi.label(l), 18), k.weight);
@@ -86,7 +94,7 @@ pub fn run(ctx: &Ctx, store: &Store, args: &ReportArgs) -> Result<(), Failure> {
                     &[
                         ("scored", &e.scored_weight.to_string()),
                         ("total", &e.total_weight.to_string()),
-                        ("missing", &e.missing.join(", "))
+                        ("missing", &missing_text(&e.missing, l))
                     ]
                 )
             );
@@ -94,6 +102,35 @@ pub fn run(ctx: &Ctx, store: &Store, args: &ReportArgs) -> Result<(), Failure> {
         crate::say!("  {}", T::ReportDue.fill(l, &[("due", &period.due().to_string())]));
     }
     Ok(())
+}
+
+/// A KPI's value as a person reads it, in the report and the evaluation
+/// view alike: a rate as a percentage (79.9%), a count as a whole number,
+/// satisfaction as a mean of one decimal; a dash when missing. `--json`
+/// keeps the raw ratio.
+pub fn kpi_value(kpi: Kpi, v: Option<f64>) -> String {
+    match (kpi, v) {
+        (_, None) => "—".into(),
+        (Kpi::NewAccounts | Kpi::Complaints, Some(v)) => format!("{v:.0}"),
+        (Kpi::Satisfaction, Some(v)) => format!("{v:.1}"),
+        (_, Some(v)) => format!("{:.1}%", v * 100.0),
+    }
+}
+
+/// What could not be scored, by the catalogue's and the rules' names in the
+/// language (never the internal keys such as `expense_saving`).
+pub fn missing_text(keys: &[String], lang: Lang) -> String {
+    keys.iter()
+        .map(|k| match k.as_str() {
+            "ability" => T::EvalAbility.get(lang).to_string(),
+            "attitude" => T::EvalAttitude.get(lang).to_string(),
+            other => Kpi::ALL
+                .iter()
+                .find(|x| x.key() == other)
+                .map_or_else(|| other.to_string(), |x| x.label(lang).to_string()),
+        })
+        .collect::<Vec<_>>()
+        .join(lang.pick("、", ", "))
 }
 
 /// `s` padded with spaces to `width` display columns (Chinese counts two).

@@ -91,7 +91,8 @@ pub struct Downgrade {
     /// Outstanding on the receivables past the limit.
     pub amount: Money,
     pub days_overdue: i64,
-    /// The tier before and after the downgrade (equal when silver already).
+    /// The tier before and after the downgrade (`to` is always one lower:
+    /// a silver account has no tier to lose and is not listed).
     pub from: Tier,
     pub to: Tier,
 }
@@ -435,9 +436,11 @@ impl Store {
         Ok(out)
     }
 
-    /// Accounts with a receivable unpaid more than the rules' days past due
-    /// (§4.4), with what is owed on those and the tier change; the longest
-    /// overdue first.
+    /// Accounts that a receivable unpaid more than the rules' days past due
+    /// moves to a lower tier (§4.4), with what is owed on those and the tier
+    /// change; the longest overdue first. Which accounts go down is the
+    /// rules' decision ([`decide_tier`]'s `downgraded`): a silver account
+    /// (by volume or by override) stays silver and is left out.
     pub fn downgrades(&self, rules: &Rules, today: NaiveDate) -> Result<Vec<Downgrade>, StoreError> {
         let ctx = "finding receivables that downgrade";
         let cutoff = today - Duration::days(i64::from(rules.downgrade.overdue_days));
@@ -471,6 +474,9 @@ impl Store {
             let annual = self.annual_of(rules, &id, today)?;
             let overridden = tier_override(&id, over, reason)?;
             let decision = decide_tier(rules, annual, u32::try_from(days).unwrap_or(u32::MAX), overridden.clone());
+            if !decision.downgraded {
+                continue;
+            }
             let from = overridden.map_or(decision.by_volume, |o| o.tier);
             out.push(Downgrade {
                 id: id_of("accounts", &id)?,
@@ -908,6 +914,24 @@ impl Store {
         };
         c.done = true;
         self.update(&mut p, "")
+    }
+
+    /// Whether `name` is someone the evaluation knows (§4.9): the owner of
+    /// an account, someone with a targets record, or who logged a visit.
+    /// `kam report --rep` refuses anyone else rather than score nobody.
+    pub fn is_rep(&self, name: &str) -> Result<bool, StoreError> {
+        if name.trim().is_empty() {
+            return Ok(false);
+        }
+        self.conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM accounts WHERE deleted_at IS NULL AND owner = ?1) \
+                 OR EXISTS (SELECT 1 FROM targets WHERE deleted_at IS NULL AND rep = ?1) \
+                 OR EXISTS (SELECT 1 FROM visits WHERE deleted_at IS NULL AND \"by\" = ?1)",
+                [name],
+                |r| r.get::<_, bool>(0),
+            )
+            .map_err(|e| self.err("finding a rep", e))
     }
 }
 

@@ -36,6 +36,12 @@ fn meta() -> Meta {
 struct Ids {
     xihu: Id,
     done_call: Id,
+    planned_call: Id,
+    presentation: Id,
+    /// The VIP card of 李女士, linked to 北京燕莎商城.
+    linked_card: Id,
+    /// The VIP card of 王先生, linked to no account.
+    free_card: Id,
 }
 
 /// Three accounts, two contacts, calls, a presentation, VIP cards and a
@@ -146,6 +152,7 @@ fn fill(store: &mut Store) -> Ids {
         ..Presentation::default()
     };
     bulk.add(&mut show).expect("presentation");
+    let mut cards = Vec::new();
     for (who, next, account) in [("王先生", "2026-09-14", None), ("李女士", DAY, Some(yansha.meta.id.clone()))] {
         let mut c = VipCard {
             meta: meta(),
@@ -159,6 +166,7 @@ fn fill(store: &mut Store) -> Ids {
             ..VipCard::default()
         };
         bulk.add(&mut c).expect("card");
+        cards.push(c.meta.id);
     }
     let mut t = Target {
         meta: meta(),
@@ -173,7 +181,14 @@ fn fill(store: &mut Store) -> Ids {
     };
     bulk.add(&mut t).expect("target");
     bulk.finish("test data").expect("finish");
-    Ids { xihu: xihu.meta.id, done_call: done.meta.id }
+    Ids {
+        xihu: xihu.meta.id,
+        done_call: done.meta.id,
+        planned_call: planned.meta.id,
+        presentation: show.meta.id,
+        free_card: cards[0].clone(),
+        linked_card: cards[1].clone(),
+    }
 }
 
 fn app_on(lang: Lang, today: NaiveDate, role: Role) -> (TempDir, App, Ids) {
@@ -201,6 +216,8 @@ fn today_tab(lang: Lang, role: Role) -> (TempDir, App, Ids) {
 fn snap(name: &str, app: &mut App) {
     app.day.last_ms = 0.0;
     for (w, h) in [(80, 24), (120, 40)] {
+        // As the event loop does: the rows a list shows follow the height.
+        app.update(Action::Resize(super::screens::accounts::list_rows(h - 2)));
         let t = draw(app, w, h);
         insta::assert_snapshot!(format!("{name}_{}_{w}x{h}", app.lang.key()), t.backend());
     }
@@ -273,6 +290,161 @@ fn enter_on_a_birthday_opens_the_contact() {
     let detail = app.detail.as_ref().expect("opened");
     assert_eq!(detail.section, Section::Contacts);
     assert_eq!(detail.contacts[detail.contact_sel].name, "曾志伟");
+}
+
+/// Moves the selection to the first row holding `needle` and presses Enter.
+fn enter_on(app: &mut App, needle: &str) {
+    press(app, KeyCode::Home);
+    let at = rows(app).iter().position(|r| r.contains(needle)).unwrap_or_else(|| panic!("a row with {needle}"));
+    for _ in 0..at {
+        press(app, KeyCode::Down);
+    }
+    press(app, KeyCode::Enter);
+}
+
+#[test]
+fn enter_on_a_vip_card_selects_that_card_on_the_vip_tab() {
+    for (who, card) in [("李女士", "linked"), ("王先生", "free")] {
+        let (_dir, mut app, ids) = today_tab(Lang::Zh, Role::Rep);
+        let card = if card == "linked" { ids.linked_card } else { ids.free_card };
+        // A filter and "my cards" that hide every card: Enter drops them.
+        app.vip.filter.paste("没有这个人");
+        app.vip.mine = true;
+        app.vip.filtering = true;
+        app.vip_reload(None);
+        assert!(app.vip.ids.is_empty());
+        enter_on(&mut app, who);
+        assert_eq!(app.tab, Tab::Vip, "{who}");
+        assert!(app.detail.is_none(), "no account opened for {who}");
+        assert_eq!(app.vip.filter.value(), "");
+        assert!(!app.vip.mine && !app.vip.filtering);
+        let shown = app.vip.current().expect("a card selected");
+        assert_eq!((shown.meta.id.clone(), shown.salutation.as_str()), (card, who));
+        let buf = buffer(&app, 120, 40);
+        assert!(find(&buf, who).is_some(), "{who} on screen");
+    }
+}
+
+#[test]
+fn enter_on_a_plan_row_opens_that_plan_in_its_editor() {
+    let editing = |app: &App, tab: Tab| {
+        let list = app.plans.list(tab).expect("a plan tab");
+        list.editor.as_ref().map(|e| e.plan.id().clone())
+    };
+    // A call due today, in the plans section.
+    let (_dir, mut app, ids) = today_tab(Lang::En, Role::Rep);
+    enter_on(&mut app, "年度合同续签");
+    assert_eq!(app.tab, Tab::CallPlans);
+    assert_eq!(editing(&app, Tab::CallPlans), Some(ids.planned_call.clone()));
+    assert!(app.detail.is_none(), "the plan, not its account");
+    // A presentation with a step not done.
+    let (_dir, mut app, ids) = today_tab(Lang::En, Role::Rep);
+    enter_on(&mut app, "新品演示");
+    assert_eq!(app.tab, Tab::Presentations);
+    assert_eq!(editing(&app, Tab::Presentations), Some(ids.presentation.clone()));
+    // An open commitment opens the call it was made in.
+    let (_dir, mut app, ids) = today_tab(Lang::En, Role::Rep);
+    enter_on(&mut app, "安排样品");
+    assert_eq!(app.tab, Tab::CallPlans);
+    assert_eq!(editing(&app, Tab::CallPlans), Some(ids.done_call.clone()));
+    // A plan-check warning row opens the plan warned about.
+    let (_dir, mut app, _) = today_tab(Lang::En, Role::Rep);
+    let first = app.day.data.as_deref().and_then(|d| d.warnings.first().cloned()).expect("a warning");
+    let lines = super::today::lines(&app);
+    // The warnings come after the plans due: the last row opening that plan.
+    let row = lines
+        .iter()
+        .filter(|l| l.target().is_some())
+        .enumerate()
+        .filter(|(_, l)| matches!(l.target(), Some(super::today::Target::Plan { id, .. }) if *id == first.id))
+        .map(|(i, _)| i)
+        .last()
+        .expect("the warning row");
+    press(&mut app, KeyCode::Home);
+    for _ in 0..row {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    let tab = if first.kind == crate::store::PlanType::Call { Tab::CallPlans } else { Tab::Presentations };
+    assert_eq!(app.tab, tab);
+    assert_eq!(editing(&app, tab), Some(first.id));
+}
+
+/// `n` more accounts never visited, all past the cadence on [`DAY`].
+fn add_overdue(app: &mut App, n: usize) {
+    let mut bulk = app.store.bulk().expect("bulk");
+    for i in 0..n {
+        let mut a =
+            Account {
+                meta: meta(), name: format!("久未拜访客户{i:02}"), owner: "王芳".into(), ..Account::default()
+            };
+        bulk.add(&mut a).expect("account");
+    }
+    bulk.finish("test data").expect("finish");
+    app.load_today();
+}
+
+/// The overdue section's lines: its header, its rows and its last line.
+fn overdue_lines(app: &App) -> Vec<super::today::TodayLine> {
+    let all = super::today::lines(app);
+    let end = all
+        .iter()
+        .skip(1)
+        .position(|l| matches!(l, super::today::TodayLine::Header { .. }))
+        .map_or(all.len(), |p| p + 1);
+    all[..end].to_vec()
+}
+
+#[test]
+fn a_long_section_shows_a_few_rows_and_a_more_line_that_expands_it() {
+    use super::today::{Target as Tgt, TodayLine};
+    for lang in [Lang::En, Lang::Zh] {
+        let (_dir, mut app, _) = today_tab(lang, Role::Rep);
+        add_overdue(&mut app, 12);
+        snap("today_long", &mut app);
+    }
+    let (_dir, mut app, _) = today_tab(Lang::En, Role::Rep);
+    add_overdue(&mut app, 12);
+    app.update(Action::Resize(super::screens::accounts::list_rows(22))); // 80×24
+    assert_eq!(super::today::short_rows(app.page_rows), 5);
+    let sec = overdue_lines(&app);
+    assert!(matches!(sec[0], TodayLine::Header { count: 14, .. }), "the count stays the full count: {:?}", sec[0]);
+    assert_eq!(sec.len(), 1 + 5 + 1);
+    assert!(
+        matches!(&sec[6], TodayLine::Item { text, target: Some(Tgt::More(_)) } if text == "… and 9 more (Enter shows them)"),
+        "{:?}",
+        sec[6]
+    );
+    // The other sections still start on the first screen.
+    let buf = buffer(&app, 80, 24);
+    assert!(find(&buf, "Calls and presentations due (2)").is_some());
+    // Enter on the "more" line shows the section whole; the selection is on
+    // the first row that was hidden.
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.tab, Tab::Today);
+    let sec = overdue_lines(&app);
+    assert_eq!(sec.len(), 1 + 14, "whole, no more line");
+    assert_eq!(app.day.selected, 5);
+    assert!(rows(&app)[5].contains("久未拜访客户"));
+    // `+` shows it short again and selects its first row.
+    press(&mut app, KeyCode::Char('+'));
+    assert_eq!(overdue_lines(&app).len(), 7);
+    assert_eq!(app.day.selected, 0);
+    // `+` on a short section's row shows it whole too.
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char('+'));
+    assert_eq!(overdue_lines(&app).len(), 15);
+    // Taller, more rows before the more line.
+    let (_dir, mut app, _) = today_tab(Lang::Zh, Role::Rep);
+    add_overdue(&mut app, 12);
+    app.update(Action::Resize(super::screens::accounts::list_rows(38))); // 120×40
+    assert_eq!(super::today::short_rows(app.page_rows), 8);
+    let sec = overdue_lines(&app);
+    assert_eq!(sec.len(), 1 + 8 + 1);
+    assert!(matches!(&sec[9], TodayLine::Item { text, .. } if text == "…… 另有 6 条(Enter 展开)"));
 }
 
 #[test]
@@ -402,4 +574,19 @@ fn with_a_worker_thread_the_read_and_the_evaluation_arrive_on_ticks() {
     wait(&mut app, &|a| a.day.eval.as_ref().is_some_and(|v| v.eval.is_some()));
     let v = app.day.eval.as_ref().expect("open");
     assert_eq!(v.input.as_ref().map(|i| i.ability), Some(Some(85)));
+}
+
+#[test]
+fn evaluation_of_a_rep_with_little_data_shows_a_partial_score_without_a_grade() {
+    let (_dir, mut app, _) = today_tab(Lang::En, Role::Manager);
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Right);
+    let v = app.day.eval.as_ref().expect("open");
+    assert_eq!(v.rep(), "李雷");
+    let e = v.eval.as_ref().expect("read");
+    assert!(e.scored_weight * 2 < e.total_weight, "{e:?}");
+    assert!(e.score.is_some() && e.grade.is_none(), "no grade on under half the weight");
+    let buf = buffer(&app, 120, 40);
+    assert!(find(&buf, "no grade").is_some(), "said so on screen");
+    assert!(find(&buf, &format!("on {} of 100 weight points", e.scored_weight)).is_some());
 }

@@ -17,13 +17,23 @@ use super::app::{App, Editing, FormState, Popup, Section, Tab};
 use super::widgets::form::{Field, Form};
 use super::worker::{Done, Job};
 use crate::commands::export::{day_end_options, default_dir, note_export, start_of};
+/// Shared with `kam report`, so the view and the command read the same.
+pub use crate::commands::report::{kpi_value, missing_text};
 use crate::config::Role;
 use crate::i18n::T;
 use crate::model::{Id, Target as Targets};
 use crate::store::{PlanType, StoreError, TodayData};
 
-/// Rows a section lists at most; the rest are counted on a last line.
+/// Rows an expanded section lists at most; the rest are counted on a last line.
 pub const SECTION_ROWS: usize = 100;
+
+/// Rows a section lists before it is expanded: a quarter of the list's
+/// height, at least 5 (5 at 80×24, 8 at 120×40), so that one long section
+/// cannot push the others off the screen. The rest are counted on a "… and
+/// k more" line; Enter on that line or `+` on the section shows them.
+pub fn short_rows(page_rows: usize) -> usize {
+    (page_rows / 4).max(5)
+}
 
 /// The tab's state.
 #[derive(Debug, Default)]
@@ -43,6 +53,8 @@ pub struct TodayTab {
     pub exported: Option<(PathBuf, Vec<(String, u64)>)>,
     /// The evaluation view, when open.
     pub eval: Option<EvalView>,
+    /// The sections shown whole (up to [`SECTION_ROWS`]), by their titles.
+    pub expanded: Vec<T>,
     /// How long the last read took, in milliseconds.
     pub last_ms: f64,
 }
@@ -79,12 +91,14 @@ pub enum Target {
     Account(Id, Section),
     /// A contact in its account's detail.
     Contact { account: Id, contact: Id },
-    /// A call plan or presentation: its account (the plan tabs open no record yet).
-    Plan { account: Id },
-    /// A VIP card: its account when it has one.
-    Vip { account: Option<Id> },
-    /// A commitment of a done call (Space ticks it done).
-    Commitment { plan: Id, pos: usize, account: Id, what: String },
+    /// A call plan or presentation, opened in its tab's editor.
+    Plan { tab: Tab, id: Id },
+    /// A VIP card, selected on the VIP tab.
+    Vip(Id),
+    /// A commitment of a done call: Enter opens the call, Space ticks it done.
+    Commitment { plan: Id, pos: usize, what: String },
+    /// The "… and k more" line of a section: Enter shows the section whole.
+    More(T),
 }
 
 /// One row of the tab.
@@ -103,20 +117,32 @@ impl TodayLine {
     }
 }
 
-/// The rows of the tab from the last read: sections with their counts, the
-/// most urgent first, at most [`SECTION_ROWS`] rows each.
+/// The rows of the tab from the last read: sections with their full
+/// counts, the most urgent first, at most [`short_rows`] rows each (at most
+/// [`SECTION_ROWS`] when expanded), then a line counting the rest.
 pub fn lines(app: &App) -> Vec<TodayLine> {
     let Some(d) = app.day.data.as_deref() else { return Vec::new() };
     let l = app.lang;
+    let short = short_rows(app.page_rows);
     let mut out = Vec::new();
-    let mut section = |title: T, items: Vec<(String, Option<Target>)>, total: usize| {
-        out.push(TodayLine::Header { title, count: total });
+    // `count` is the header's figure; `rows` how many rows the section has.
+    let mut section = |title: T, mut items: Vec<(String, Option<Target>)>, count: usize, rows: usize| {
+        out.push(TodayLine::Header { title, count });
+        let expanded = app.day.expanded.contains(&title);
+        let cap = if expanded { SECTION_ROWS } else { short };
+        items.truncate(cap);
+        let shown = items.len();
         for (text, target) in items {
             out.push(TodayLine::Item { text, target });
         }
-        if total > SECTION_ROWS {
-            let n = (total - SECTION_ROWS).to_string();
-            out.push(TodayLine::Item { text: T::TodayMore.fill(l, &[("n", &n)]), target: None });
+        if rows > shown {
+            let n = (rows - shown).to_string();
+            let line = if expanded {
+                TodayLine::Item { text: T::TodayMore.fill(l, &[("n", &n)]), target: None }
+            } else {
+                TodayLine::Item { text: T::TodayMoreExpand.fill(l, &[("n", &n)]), target: Some(Target::More(title)) }
+            };
+            out.push(line);
         }
     };
     let take = |n: usize| n.min(SECTION_ROWS);
@@ -134,17 +160,17 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
             (format!("{} · {}", why.join(" · "), o.name), Some(Target::Account(o.id.clone(), Section::Visits)))
         })
         .collect();
-    section(T::TodaySecOverdue, items, d.overdue.len());
+    section(T::TodaySecOverdue, items, d.overdue.len(), d.overdue.len());
 
     let items = d.plans_due[..take(d.plans_due.len())]
         .iter()
         .map(|p| {
             let kind = if p.kind == PlanType::Call { T::TodayCall } else { T::TodayPresentation };
             let text = format!("{} {} {} · {}", p.date, kind.get(l), p.account, super::screens::one_line(&p.objective));
-            (text, Some(Target::Plan { account: p.account_id.clone() }))
+            (text, Some(Target::Plan { tab: plan_tab(p.kind), id: p.id.clone() }))
         })
         .collect();
-    section(T::TodaySecPlans, items, d.plans_due.len());
+    section(T::TodaySecPlans, items, d.plans_due.len(), d.plans_due.len());
 
     let items = d.commitments[..take(d.commitments.len())]
         .iter()
@@ -153,25 +179,20 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
                 .by
                 .map_or_else(|| T::TodayNoDate.get(l).to_string(), |b| T::TodayBy.fill(l, &[("by", &b.to_string())]));
             let text = format!("[ ] {} {} · {} · {}", c.who, c.what, by, c.account);
-            let target = Target::Commitment {
-                plan: c.plan_id.clone(),
-                pos: c.pos,
-                account: c.account_id.clone(),
-                what: c.what.clone(),
-            };
+            let target = Target::Commitment { plan: c.plan_id.clone(), pos: c.pos, what: c.what.clone() };
             (text, Some(target))
         })
         .collect();
-    section(T::TodaySecCommitments, items, d.commitments.len());
+    section(T::TodaySecCommitments, items, d.commitments.len(), d.commitments.len());
 
     let items = d.vip_due[..take(d.vip_due.len())]
         .iter()
         .map(|v| {
             let when = T::TodayContactOn.fill(l, &[("date", &v.next_contact.to_string())]);
-            (format!("{} · {} · {when}", v.salutation, v.store), Some(Target::Vip { account: v.account_id.clone() }))
+            (format!("{} · {} · {when}", v.salutation, v.store), Some(Target::Vip(v.id.clone())))
         })
         .collect();
-    section(T::TodaySecVip, items, d.vip_due.len());
+    section(T::TodaySecVip, items, d.vip_due.len(), d.vip_due.len());
 
     let items = d.birthdays[..take(d.birthdays.len())]
         .iter()
@@ -185,7 +206,7 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
             (text, Some(Target::Contact { account: b.account_id.clone(), contact: b.contact_id.clone() }))
         })
         .collect();
-    section(T::TodaySecBirthdays, items, d.birthdays.len());
+    section(T::TodaySecBirthdays, items, d.birthdays.len(), d.birthdays.len());
 
     let items = d.downgrades[..take(d.downgrades.len())]
         .iter()
@@ -196,7 +217,7 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
             (text, Some(Target::Account(x.id.clone(), Section::Orders)))
         })
         .collect();
-    section(T::TodaySecDowngrades, items, d.downgrades.len());
+    section(T::TodaySecDowngrades, items, d.downgrades.len(), d.downgrades.len());
 
     let total: usize = d.warnings.iter().map(|w| w.warnings.len()).sum();
     let items = d.warnings[..take(d.warnings.len())]
@@ -207,10 +228,10 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
             let first = w.warnings.first().map(|x| x.message(l)).unwrap_or_default();
             let n = T::TodayWarningCount.fill(l, &[("n", &w.warnings.len().to_string())]);
             let text = format!("{date} {} {} · {n} · {first}", kind.get(l), w.account);
-            (text, Some(Target::Plan { account: w.account_id.clone() }))
+            (text, Some(Target::Plan { tab: plan_tab(w.kind), id: w.id.clone() }))
         })
         .collect();
-    section(T::TodaySecWarnings, items, total);
+    section(T::TodaySecWarnings, items, total, d.warnings.len());
 
     if app.config.role == Role::Manager {
         let items: Vec<(String, Option<Target>)> = evaluation_deadlines(app.today)
@@ -226,9 +247,17 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
             })
             .collect();
         let n = items.len();
-        section(T::TodaySecDeadlines, items, n);
+        section(T::TodaySecDeadlines, items, n, n);
     }
     out
+}
+
+/// The tab whose editor opens a plan of this kind.
+fn plan_tab(kind: PlanType) -> Tab {
+    match kind {
+        PlanType::Call => Tab::CallPlans,
+        PlanType::Presentation => Tab::Presentations,
+    }
 }
 
 /// The rows that open something, by their position among all rows.
@@ -252,17 +281,6 @@ pub fn kind_label(kind: &str) -> Option<T> {
         "target" => T::KindTarget,
         _ => return None,
     })
-}
-
-/// A KPI's value as a person reads it: a percentage, a count or a mean.
-pub fn kpi_value(kpi: kam_rules::Kpi, v: Option<f64>) -> String {
-    use kam_rules::Kpi;
-    match (kpi, v) {
-        (_, None) => "—".into(),
-        (Kpi::NewAccounts | Kpi::Complaints, Some(v)) => format!("{v:.0}"),
-        (Kpi::Satisfaction, Some(v)) => format!("{v:.1}"),
-        (_, Some(v)) => format!("{:.1}%", v * 100.0),
-    }
 }
 
 impl App {
@@ -301,6 +319,11 @@ impl App {
                         }
                         Err(e) => self.fail(&e),
                     }
+                }
+            }
+            KeyCode::Char('+') => {
+                if let Some(at) = rows.get(self.day.selected) {
+                    self.toggle_section(&lines, *at);
                 }
             }
             KeyCode::Char('x') => self.day_end_export(),
@@ -389,12 +412,12 @@ impl App {
         let (account, section, contact) = match t {
             Target::Account(id, section) => (id, section, None),
             Target::Contact { account, contact } => (account, Section::Contacts, Some(contact)),
-            Target::Plan { account } | Target::Commitment { account, .. } | Target::Vip { account: Some(account) } => {
-                (account, Section::Company, None)
-            }
-            Target::Vip { account: None } => {
-                self.tab = Tab::Vip;
-                self.message = Some(T::TodayCardWithoutAccount.get(self.lang).to_string());
+            Target::Plan { tab, id } => return self.open_plan(tab, &id),
+            Target::Commitment { plan, .. } => return self.open_plan(Tab::CallPlans, &plan),
+            Target::Vip(id) => return self.show_vip_card(&id),
+            Target::More(title) => {
+                // The selection stays put: on the first row that was hidden.
+                self.day.expanded.push(title);
                 return;
             }
         };
@@ -403,6 +426,34 @@ impl App {
         if let (Some(d), Some(c)) = (self.detail.as_mut(), contact) {
             d.contact_sel = d.contacts.iter().position(|x| x.meta.id == c).unwrap_or(0);
         }
+    }
+
+    /// `+`: shows the section holding the row at `line` whole, or short
+    /// again; shortened, the selection goes to the section's first row so
+    /// that it is not left on a row now hidden.
+    fn toggle_section(&mut self, lines: &[TodayLine], line: usize) {
+        let header = lines[..=line].iter().enumerate().rev().find_map(|(i, l)| match l {
+            TodayLine::Header { title, .. } => Some((i, *title)),
+            TodayLine::Item { .. } => None,
+        });
+        let Some((at, title)) = header else { return };
+        if let Some(pos) = self.day.expanded.iter().position(|t| *t == title) {
+            self.day.expanded.remove(pos);
+            // The first row of the section is the first target after its header.
+            self.day.selected = lines[..at].iter().filter(|l| l.target().is_some()).count();
+        } else {
+            self.day.expanded.push(title);
+        }
+    }
+
+    /// The VIP tab with this card selected: the filter and "my cards" are
+    /// dropped first, or a card they hide could not be selected.
+    fn show_vip_card(&mut self, id: &Id) {
+        self.vip.filter.clear();
+        self.vip.filtering = false;
+        self.vip.mine = false;
+        self.tab = Tab::Vip;
+        self.vip_reload(Some(id));
     }
 
     /// `x`: the day-end export of today into the default folder beside the
@@ -545,21 +596,6 @@ impl App {
             }
         }
     }
-}
-
-/// What could not be scored, in the language's words.
-pub fn missing_text(keys: &[String], lang: Lang) -> String {
-    keys.iter()
-        .map(|k| match k.as_str() {
-            "ability" => T::EvalAbility.get(lang).to_string(),
-            "attitude" => T::EvalAttitude.get(lang).to_string(),
-            other => kam_rules::Kpi::ALL
-                .iter()
-                .find(|x| x.key() == other)
-                .map_or_else(|| other.to_string(), |x| x.label(lang).to_string()),
-        })
-        .collect::<Vec<_>>()
-        .join(lang.pick("、", ", "))
 }
 
 /// A supervisor's score, or a dash when not entered.

@@ -5,6 +5,13 @@
 //! 良好 80–89, 中等 70–79, 及格 60–69, 差 below 60. A KPI whose input is
 //! missing is reported missing, never scored as zero: the total is then taken
 //! over the weights that could be scored, and says which were not.
+//!
+//! §4.9 grades a weighted total of *all* the weights. A score over a small
+//! part of them is not that total (a rep with no data at all still has
+//! "0 new accounts" and "0 complaints", 10 of 100 weight points, which scored
+//! alone give 50.0 and "poor"). So the grade is given only when at least
+//! half the weight ([`GRADED_SHARE`]) has its inputs; under that the score
+//! is still shown, over the weight it was scored on, without a grade.
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::Serialize;
@@ -37,6 +44,16 @@ labeled_enum! {
         Pass => ("pass", "及格", "Pass"),
         Poor => ("poor", "差", "Poor"),
     }
+}
+
+/// The share of the whole weight that must have its inputs for the score
+/// to be graded (see the module's docs): at least half.
+pub const GRADED_SHARE: (u32, u32) = (1, 2);
+
+/// Whether a score over `scored` of `total` weight points may be graded.
+pub fn gradable(scored: u32, total: u32) -> bool {
+    let (num, den) = GRADED_SHARE;
+    scored > 0 && u64::from(scored) * u64::from(den) >= u64::from(total) * u64::from(num)
 }
 
 /// The grade of a score out of 100.
@@ -101,6 +118,7 @@ pub struct Evaluation {
     pub attitude: Option<u8>,
     /// Weighted total out of 100, over the parts that could be scored.
     pub score: Option<f64>,
+    /// The grade of `score`; `None` when under half the weight was scored.
     pub grade: Option<Grade>,
     /// Weight that could be scored out of the whole.
     pub scored_weight: u32,
@@ -230,7 +248,7 @@ pub fn evaluate(rules: &Rules, input: &EvaluationInput, lang: Lang) -> Evaluatio
         kpis,
         ability: input.ability,
         attitude: input.attitude,
-        grade: score.map(|s| grade(rules, s)),
+        grade: score.filter(|_| gradable(scored_weight, total_weight)).map(|s| grade(rules, s)),
         score,
         scored_weight,
         total_weight,
@@ -439,6 +457,34 @@ mod tests {
         assert_eq!(e.score, Some(100.0), "the rest is perfect: a missing input is not a zero");
         let none = evaluate(&r, &EvaluationInput::default(), Lang::Zh);
         assert!(none.kpi(Kpi::Growth).and_then(|k| k.missing.clone()).is_some());
+    }
+
+    #[test]
+    fn no_grade_when_under_half_the_weight_is_scored() {
+        let r = Rules::default();
+        // No data at all: only the two counts (0 new accounts, 0 complaints).
+        let none = evaluate(&r, &EvaluationInput::default(), Lang::Zh);
+        assert_eq!((none.scored_weight, none.total_weight), (10, 100));
+        assert_eq!(none.score, Some(50.0), "the score over what was scored is still shown");
+        assert_eq!(none.grade, None, "10 of 100 weight points is not graded");
+        // Exactly half the weight: graded.
+        let half = EvaluationInput {
+            actual_sales: Money::from_yuan(100),
+            planned_sales: Some(Money::from_yuan(100)),
+            accounts_at_start: 1,
+            accounts_at_end: 1,
+            ability: Some(100),
+            ..EvaluationInput::default()
+        };
+        let e = evaluate(&r, &half, Lang::En);
+        assert_eq!(e.scored_weight, 50);
+        assert_eq!(e.grade, Some(Grade::Excellent), "{e:?}");
+        // One KPI less (churn, 5 points): 45 of 100, no grade.
+        let under = EvaluationInput { accounts_at_start: 0, accounts_at_end: 0, ..half };
+        let e = evaluate(&r, &under, Lang::En);
+        assert_eq!((e.scored_weight, e.grade), (45, None));
+        assert!(e.score.is_some());
+        assert!(!gradable(0, 0));
     }
 
     #[test]

@@ -58,7 +58,16 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     );
     let total = match (e.score, e.grade) {
         (Some(s), Some(g)) => T::EvalTotal.fill(l, &[("score", &format!("{s:.1}")), ("grade", g.label(l))]),
-        _ => app.t(T::EvalNoScore).to_string(),
+        // Under half the weight scored: the score, said to be partial, no grade (§4.9).
+        (Some(s), None) => T::EvalScoreNoGrade.fill(
+            l,
+            &[
+                ("score", &format!("{s:.1}")),
+                ("scored", &e.scored_weight.to_string()),
+                ("total", &e.total_weight.to_string()),
+            ],
+        ),
+        (None, _) => app.t(T::EvalNoScore).to_string(),
     };
     let mut text = vec![
         Line::from(""),

@@ -13,7 +13,7 @@ use ratatui::Frame;
 use super::fit;
 use crate::i18n::T;
 use crate::tui::app::App;
-use crate::tui::today::{kind_label, lines, TodayLine};
+use crate::tui::today::{kind_label, lines, Target, TodayLine};
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     if app.day.eval.is_some() {
@@ -60,7 +60,7 @@ fn draw_sections(app: &App, frame: &mut Frame, area: Rect) {
             TodayLine::Item { text, target } => {
                 let style = if Some(i) == selected_line {
                     Style::default().add_modifier(Modifier::REVERSED)
-                } else if target.is_none() {
+                } else if matches!(target, None | Some(Target::More(_))) {
                     Style::default().fg(Color::DarkGray)
                 } else {
                     Style::default()
@@ -190,6 +190,7 @@ pub fn help_keys(app: &App) -> Vec<(&'static str, T)> {
         ("↑/↓", T::KMove),
         ("Enter", T::KTodayOpen),
         ("Space", T::KTodayTick),
+        ("+", T::KTodayExpand),
         ("x", T::KTodayExport),
         ("v", T::KTodayEval),
         ("r", T::KTodayReload),
