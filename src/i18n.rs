@@ -436,7 +436,6 @@ catalogue! {
     TodayChartVisits => "每周拜访", "Visits per week";
     TodayWan => "{n} 万", "{n}万";
     TodayTicked => "已完成:{what}", "Done: {what}";
-    TodayCardWithoutAccount => "这张卡没有关联客户:到 VIP 来客卡查看", "This card has no account: see it on the VIP cards tab";
     KindAccount => "客户", "accounts";
     KindContact => "联系人", "contacts";
     KindOrder => "订单", "orders";

@@ -157,7 +157,8 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
             if o.cadence.contact_overdue_by.is_some() {
                 why.push(T::TodayContactOverdue.fill(l, &[("days", &o.cadence.days_since_contact.to_string())]));
             }
-            (format!("{} · {}", why.join(" · "), o.name), Some(Target::Account(o.id.clone(), Section::Visits)))
+            // The name first: a narrow screen cuts the reasons, not who.
+            (format!("{} · {}", o.name, why.join(" · ")), Some(Target::Account(o.id.clone(), Section::Visits)))
         })
         .collect();
     section(T::TodaySecOverdue, items, d.overdue.len(), d.overdue.len());
@@ -586,8 +587,7 @@ impl App {
                 None
             }
             Err(StoreError::Invalid { error, .. }) => {
-                f.form.set_error(&error.field, &error.message);
-                f.error = Some(error.to_string());
+                f.error = Some(f.form.invalid(&error.field, &error, self.lang));
                 Some(Popup::Form(f))
             }
             Err(e) => {
