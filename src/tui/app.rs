@@ -225,6 +225,9 @@ pub struct App {
     pub tab: Tab,
     pub list: super::account_list::AccountList,
     pub detail: Option<Detail>,
+    /// Where Esc goes back to once the record opened from it is closed
+    /// (the Today tab opens accounts and plans on other tabs).
+    pub back_to: Option<Tab>,
     /// Tabs 2 and 3: call plans and presentation plans.
     pub plans: super::plans::PlansTab,
     /// Tab 4: VIP visitor cards.
@@ -273,6 +276,7 @@ impl App {
             worker: super::worker::Worker::default(),
             checking: false,
             detail: None,
+            back_to: None,
             plans: super::plans::PlansTab::default(),
             vip: super::vip::VipTab::default(),
             day: super::today::TodayTab::default(),
@@ -430,6 +434,7 @@ impl App {
         let i = (c as usize).saturating_sub('1' as usize);
         if let Some(t) = Tab::ALL.get(i) {
             self.tab = *t;
+            self.back_to = None;
             self.ensure_plans(*t);
             if self.tab == Tab::Vip {
                 self.vip_reload(None);
@@ -450,6 +455,9 @@ impl App {
                 let id = d.account.meta.id.clone();
                 self.detail = None;
                 self.reselect(&id);
+                if let Some(tab) = self.back_to.take() {
+                    self.tab = tab;
+                }
             }
             KeyCode::Tab | KeyCode::Right | KeyCode::Char('l') => {
                 d.section = d.section.step(1);

@@ -938,6 +938,9 @@ impl App {
         if let Some(list) = self.plans.list_mut(tab) {
             list.editor = None;
         }
+        if let Some(back) = self.back_to.take() {
+            self.tab = back;
+        }
     }
 
     /// Ctrl-S: the plan saved; a call marked done for the first time logs
@@ -981,6 +984,8 @@ impl App {
                     list.loaded = false;
                     list.select_after = Some(id);
                 }
+                // Saved: the plan's list stays in view.
+                self.back_to = None;
                 self.ensure_plans(tab);
                 if logged.is_some() {
                     self.refresh_account(&account);

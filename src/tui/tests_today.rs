@@ -277,6 +277,10 @@ fn enter_on_an_overdue_account_opens_it() {
     assert_eq!(detail.section, Section::Visits);
     let buf = buffer(&app, 120, 40);
     assert!(find(&buf, "杭州西湖精密机械有限公司").is_some());
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.tab, Tab::Today, "Esc comes back to Today");
+    assert!(app.detail.is_none());
+    assert_eq!(app.back_to, None);
 }
 
 #[test]
@@ -342,6 +346,9 @@ fn enter_on_a_plan_row_opens_that_plan_in_its_editor() {
     enter_on(&mut app, "新品演示");
     assert_eq!(app.tab, Tab::Presentations);
     assert_eq!(editing(&app, Tab::Presentations), Some(ids.presentation.clone()));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(editing(&app, Tab::Presentations), None, "Esc closes the unchanged plan");
+    assert_eq!(app.tab, Tab::Today, "and comes back to Today");
     // An open commitment opens the call it was made in.
     let (_dir, mut app, ids) = today_tab(Lang::En, Role::Rep);
     enter_on(&mut app, "安排样品");

@@ -410,6 +410,10 @@ impl App {
     }
 
     fn open_target(&mut self, t: Target) {
+        // Esc on what opens comes back here.
+        if !matches!(t, Target::More(_) | Target::Vip(_)) {
+            self.back_to = Some(Tab::Today);
+        }
         let (account, section, contact) = match t {
             Target::Account(id, section) => (id, section, None),
             Target::Contact { account, contact } => (account, Section::Contacts, Some(contact)),
