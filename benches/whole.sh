@@ -34,7 +34,7 @@ if [ ! -f "$DB" ]; then
     row "demo generation, 100,000 accounts" "$(( $(now_ms) - t0 )) ms" ""
 fi
 accounts=$(sqlite3 "$DB" "select count(*) from accounts where deleted_at is null")
-echo "file: $DB ($accounts accounts, $(du -h "$DB" | cut -f1))"
+echo "file: $DB ($accounts accounts, $(du -hL "$DB" | cut -f1))"
 
 # Start to first frame: the tab bar drawn in a real terminal (tmux),
 # against sqlite3 opening the file and counting the accounts.
@@ -80,6 +80,7 @@ row "export peak memory" "$(( mem / 1024 )) MB" ""
 # sqlite3 .import of the same file into an empty table.
 sed '1s/^\xEF\xBB\xBF//' "$WORK/x/accounts.csv" > "$WORK/accounts.csv"
 rm -f "$WORK/imp.db"*
-t0=$(now_ms); "$KAM" --db "$WORK/imp.db" import "$WORK/accounts.csv" >/dev/null 2>&1; ours=$(( $(now_ms) - t0 ))
+t0=$(now_ms); /usr/bin/time -f '%M' -o "$WORK/imem" "$KAM" --db "$WORK/imp.db" import "$WORK/accounts.csv" >/dev/null 2>&1; ours=$(( $(now_ms) - t0 ))
 t0=$(now_ms); sqlite3 "$WORK/peer.db" ".import --csv $WORK/accounts.csv accounts"; peer=$(( $(now_ms) - t0 ))
 row "import accounts.csv ($(( $(wc -l < "$WORK/accounts.csv") - 1 )) rows)" "$ours ms" "sqlite3 .import: $peer ms, ratio $(awk -v a="$ours" -v b="$peer" 'BEGIN {printf "%.1f", a / b}')"
+row "import peak memory" "$(( $(tail -1 "$WORK/imem") / 1024 )) MB" ""
