@@ -221,7 +221,7 @@ catalogue! {
     VipConverted => "已建客户档案 {name} 并关联", "Account {name} created and linked";
     VipLinked => "已关联客户档案 {name}", "Linked to account {name}";
     VipAlreadyLinked => "这张卡已关联客户档案 {name}", "This card is already linked to account {name}";
-    VipCardNote => "来自 VIP 来客卡({date},{store})", "From a VIP visitor card ({date}, {store})";
+    VipCardNote => "来自 VIP 来客卡({date})", "From a VIP visitor card ({date})";
     VipLearnTitle => "从来客卡学习:{store}", "Learning from cards: {store}";
     VipAllStores => "所有门店", "all stores";
     VipObjByType => "异议按类型统计", "Objections by type";

@@ -57,11 +57,33 @@ fn clean(s: &str, keep_lines: bool) -> Cow<'_, str> {
 
 /// Makes every cell of a drawn frame safe, whatever code drew it: the
 /// workbench runs this over the buffer before it is written to the terminal.
+///
+/// Also a wide (Chinese) character whose second cell holds something
+/// else — a border drawn after it, or the screen's edge — is blanked: the
+/// terminal would draw it over that cell, and the next frames' diffs would
+/// never repair it (ratatui's wrapping can end a line with a wide
+/// character in the last cell of an area).
 pub fn buffer(buf: &mut ratatui::buffer::Buffer) {
+    use unicode_width::UnicodeWidthStr;
     for cell in &mut buf.content {
         if cell.symbol().chars().any(|c| unsafe_char(c, false)) {
             let safe = one_line(cell.symbol()).into_owned();
             cell.set_symbol(&safe);
+        }
+    }
+    let width = usize::from(buf.area.width);
+    if width == 0 {
+        return;
+    }
+    for row in buf.content.chunks_mut(width) {
+        for x in 0..row.len() {
+            if row[x].symbol().width() < 2 {
+                continue;
+            }
+            let next_taken = row.get(x + 1).is_none_or(|n| !matches!(n.symbol(), "" | " "));
+            if next_taken {
+                row[x].set_symbol(" ");
+            }
         }
     }
 }
@@ -70,6 +92,32 @@ pub fn buffer(buf: &mut ratatui::buffer::Buffer) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_wide_character_never_covers_a_border_or_leaves_the_screen() {
+        use ratatui::widgets::{Block, Paragraph, Wrap};
+        // ratatui's wrapping ends the third line with 质 in the last cell
+        // of this 44-cell area, its second half on the border.
+        let text = "  2. 玫瑰金钻石项链 — F:18K玫瑰金;A:温柔色调衬肤色;B:日常佩戴显气质\n  1. 经典六爪铂金钻戒1克拉 — F:六爪镶嵌,铂金950材质;A:最大程度展现钻石火彩,稳固不易脱落;B:让您在纪念日时光彩照人,象征十年如一日的坚定爱情,值得传承给下一代";
+        let area = ratatui::layout::Rect::new(0, 0, 46, 8);
+        let mut buf = ratatui::buffer::Buffer::empty(area);
+        let block = Block::bordered();
+        let inner = block.inner(area);
+        ratatui::widgets::Widget::render(block, area, &mut buf);
+        ratatui::widgets::Widget::render(Paragraph::new(text).wrap(Wrap { trim: false }), inner, &mut buf);
+        buffer(&mut buf);
+        for y in 1..7 {
+            assert_eq!(buf[(45, y)].symbol(), "│", "row {y}: the right border is whole");
+            let last = buf[(44, y)].symbol();
+            assert!(unicode_width::UnicodeWidthStr::width(last) < 2, "row {y}: {last:?} would cover the border");
+        }
+        let mut edge = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, 4, 1));
+        edge.set_string(0, 0, "a中", ratatui::style::Style::default());
+        edge[(3, 0)].set_symbol("文");
+        buffer(&mut edge);
+        assert_eq!(edge[(3, 0)].symbol(), " ", "no wide character in the screen's last column");
+        assert_eq!(edge[(1, 0)].symbol(), "中", "a wide character with room stays");
+    }
 
     #[test]
     fn escapes_controls_and_bidi_are_shown_not_sent() {

@@ -244,7 +244,12 @@ impl App {
                 self.vip_reload(None);
             }
             KeyCode::Char('l') => self.vip_learn(),
-            KeyCode::Char('J') => self.vip.summary_scroll = self.vip.summary_scroll.saturating_add(3),
+            KeyCode::Char('J') => {
+                // Not past the summary's last line.
+                let n = self.vip.current().map_or(0, |c| super::screens::vip_cards::summary_lines(self, c).len());
+                let last = u16::try_from(n.saturating_sub(1)).unwrap_or(u16::MAX);
+                self.vip.summary_scroll = self.vip.summary_scroll.saturating_add(3).min(last);
+            }
             KeyCode::Char('K') => self.vip.summary_scroll = self.vip.summary_scroll.saturating_sub(3),
             KeyCode::Char('d') => {
                 if let Some(c) = self.vip.current() {
@@ -704,7 +709,12 @@ impl App {
                 a.phone.clone_from(&c.phone);
                 a.industry.clone_from(&c.industry);
                 a.owner = self.user_name();
-                a.notes = T::VipCardNote.fill(lang, &[("date", &c.visit_date.to_string()), ("store", &c.store)]);
+                let place = if c.store.trim().is_empty() {
+                    c.visit_date.to_string()
+                } else {
+                    format!("{}, {}", c.visit_date, c.store.trim())
+                };
+                a.notes = T::VipCardNote.fill(lang, &[("date", &place)]);
                 let found = (a.meta.id.clone(), a.name.clone());
                 new_account = Some(a);
                 found

@@ -10,6 +10,7 @@ const SUFFIXES: &[&str] = &[
     "集团公司",
     "分公司",
     "公司",
+    "(集团)",
     "集团",
     "corporation",
     "limited",
@@ -122,6 +123,12 @@ mod tests {
         assert_eq!(normalize_company("上海华联(中国)有限公司"), "上海华联");
         assert_eq!(normalize_company("上海华联(中国)股份有限公司"), "上海华联");
         assert_eq!(normalize_company("上海华联集团"), "上海华联");
+        assert_eq!(
+            normalize_company("成都华美教育（集团）股份有限公司"),
+            "成都华美教育",
+            "a group mark before the suffix"
+        );
+        assert_eq!(normalize_company("成都华美教育(集团)有限公司"), normalize_company("成都华美教育有限公司"));
         assert_eq!(normalize_company("ＡＢＣ 科技有限公司"), "abc科技");
         assert_eq!(normalize_company("Acme Co., Ltd."), "acme");
         assert_eq!(normalize_company("有限公司"), "有限");

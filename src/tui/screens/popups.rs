@@ -62,7 +62,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                         format!(
                             "{} {} · {} · {} · {}",
                             e.deleted_at.format("%Y-%m-%d"),
-                            e.kind,
+                            crate::tui::today::kind_label(e.kind.key())
+                                .map_or_else(|| e.kind.to_string(), |t| app.t(t).to_string()),
                             e.label,
                             e.deleted_by,
                             e.reason

@@ -92,6 +92,29 @@ impl TextLines {
         if area.width == 0 || area.height == 0 {
             return;
         }
+        if !focused {
+            // Not being edited: the text from its start, each line cut
+            // with … and a last … when lines are left below.
+            let width = usize::from(area.width);
+            let all = self.area.lines();
+            let shown = usize::from(area.height).min(all.len());
+            let lines: Vec<ratatui::text::Line> = all[..shown]
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let more = i + 1 == shown && all.len() > shown;
+                    let text = if more {
+                        let cut = crate::tui::screens::fit_ellipsis(l, width.saturating_sub(1));
+                        format!("{}…", cut.trim_end_matches('…'))
+                    } else {
+                        crate::tui::screens::fit_ellipsis(l, width)
+                    };
+                    ratatui::text::Line::from(ratatui::text::Span::styled(text, style))
+                })
+                .collect();
+            frame.render_widget(ratatui::widgets::Paragraph::new(lines).style(style), area);
+            return;
+        }
         let mut view = self.area.clone();
         view.set_style(style);
         view.set_cursor_style(if focused { style.add_modifier(Modifier::REVERSED) } else { style });
@@ -114,6 +137,18 @@ mod tests {
     use crossterm::event::{KeyEventKind, KeyEventState};
     use ratatui::backend::TestBackend;
     use ratatui::Terminal;
+
+    #[test]
+    fn not_focused_it_shows_its_start_and_says_when_there_is_more() {
+        let mut t = TextLines::new("第一行 first line that is long\n第二行\n第三行\n第四行");
+        t.handle_key(key(KeyCode::End));
+        let mut term = Terminal::new(TestBackend::new(12, 2)).expect("terminal");
+        term.draw(|f| t.render(f, f.area(), Style::default(), false)).expect("draw");
+        let rows: Vec<String> = (0..2)
+            .map(|y| (0..12).map(|x| term.backend().buffer()[(x, y)].symbol().replace(' ', "")).collect::<String>())
+            .collect();
+        assert_eq!(rows, ["第一行firs…", "第二行…"], "the start, not the cursor's end");
+    }
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent { code, modifiers: KeyModifiers::NONE, kind: KeyEventKind::Press, state: KeyEventState::NONE }
