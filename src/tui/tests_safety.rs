@@ -82,3 +82,35 @@ fn the_demo_offer_fills_an_open_file() {
     let mode: String = raw.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
     assert_eq!(mode, "wal", "the file stays in WAL");
 }
+
+/// A full disk while a form is saved: the form stays open with every
+/// character typed, the message says in the user's language that the disk
+/// is full and which change was not saved, and once space is freed the
+/// same Ctrl-S saves it.
+#[test]
+fn a_full_disk_keeps_the_form_and_saving_works_once_space_is_freed() {
+    use crossterm::event::KeyCode;
+    let (_dir, mut app) = app(Lang::Zh);
+    app.store.limit_growth(2).expect("cap");
+    // Fill the little room left.
+    for i in 0..2000 {
+        let mut a = Account { notes: "长".repeat(3000), ..Account::named(format!("占位{i}号公司")) };
+        if app.store.insert(&mut a).is_err() {
+            break;
+        }
+    }
+    super::tests::press(&mut app, KeyCode::Char('n'));
+    super::tests::typed(&mut app, "满盘测试有限公司");
+    let Some(super::app::Popup::Form(f)) = app.popup.as_mut() else { panic!("form") };
+    f.form.set_value("notes", &"备注".repeat(2000));
+    super::tests::ctrl(&mut app, 's');
+    let Some(super::app::Popup::Form(f)) = &app.popup else { panic!("the form stays open") };
+    assert_eq!(f.form.text("name"), "满盘测试有限公司", "every character typed is kept");
+    let err = f.error.clone().unwrap_or_default();
+    assert!(err.contains("磁盘已满") && err.contains("满盘测试有限公司"), "{err}");
+    app.store.limit_growth(100_000).expect("room again");
+    super::tests::ctrl(&mut app, 's');
+    assert!(app.popup.is_none(), "saved once space is freed: {:?}", app.message);
+    let n = app.store.list::<Account>(10_000, 0).expect("list").iter().filter(|a| a.name == "满盘测试有限公司").count();
+    assert_eq!(n, 1);
+}
