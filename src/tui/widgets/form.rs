@@ -175,6 +175,14 @@ impl Field {
             }
             FieldKind::Amount if !v.is_empty() => Money::parse(&v).err().map(|e| e.message(lang)),
             FieldKind::Time if !v.is_empty() && parse_time(&v).is_none() => Some(T::BadTime.get(lang).to_string()),
+            // The checks a save makes (length, a phone that reads as a
+            // number), shown as the text is typed.
+            FieldKind::Lines(_) if !v.is_empty() => {
+                crate::model::check_length(self.key, "notes", &v).err().map(|e| e.message_in(lang).to_string())
+            }
+            FieldKind::Text if !v.is_empty() => {
+                crate::model::check_text(self.key, self.key, &v).err().map(|e| e.message_in(lang).to_string())
+            }
             _ => None,
         };
     }
@@ -473,5 +481,18 @@ mod tests {
         assert_eq!(f.first_error(), Some(1));
         assert!(f.fields[2].error.is_none(), "5万 is an amount");
         assert!(f.changed());
+        // A phone that is no number and a name past its limit, as typed.
+        let mut f = Form::new(
+            T::NewAccount,
+            vec![Field::text("phone", T::FPhone, ""), Field::text("name", T::FName, &"长".repeat(201))],
+        );
+        f.fields[0].input.paste("n/a");
+        f.validate_all(Lang::Zh, today);
+        assert!(f.fields[0].error.as_deref().is_some_and(|e| e.contains("不是电话号码")), "{:?}", f.fields[0].error);
+        assert!(f.fields[1].error.as_deref().is_some_and(|e| e.contains("200")), "{:?}", f.fields[1].error);
+        f.fields[0].input.clear();
+        f.fields[0].input.paste("138 0013 8000");
+        f.validate_all(Lang::Zh, today);
+        assert!(f.fields[0].error.is_none());
     }
 }
