@@ -338,7 +338,7 @@ fn draw_archive(app: &App, d: &Detail, frame: &mut Frame, area: Rect) {
     let h = usize::from(area.height);
     let scroll = selected_line.saturating_sub(h.saturating_sub(1) / 2).min(lines.len().saturating_sub(h));
     let scroll = u16::try_from(scroll).unwrap_or(0);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)), area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)), super::wrap_room(area));
 }
 
 fn status_of(c: &Contact) -> AllianceStatus {

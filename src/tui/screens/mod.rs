@@ -167,6 +167,13 @@ pub fn clear_popup(frame: &mut Frame, area: Rect) {
     }
 }
 
+/// `area` for a wrapped paragraph beside a border: one cell narrower, so
+/// that a Chinese character ratatui's wrapping leaves in the last cell has
+/// room for its second half instead of being blanked over the border.
+pub fn wrap_room(area: Rect) -> Rect {
+    Rect { width: area.width.saturating_sub(1).max(1), ..area }
+}
+
 /// `s` in at most `w` cells: whole when it fits, else cut with `…` as
 /// its last cell (not padded).
 pub fn fit_ellipsis(s: &str, w: usize) -> String {

@@ -64,7 +64,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(block, summary);
         frame.render_widget(
             Paragraph::new(summary_lines(app, c)).wrap(Wrap { trim: false }).scroll((v.summary_scroll, 0)),
-            inner,
+            super::wrap_room(inner),
         );
     }
     if let Some(ch) = &v.convert {
