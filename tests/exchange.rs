@@ -330,3 +330,30 @@ fn no_bom_and_xlsx_keeps_long_digits_as_text() {
     assert_eq!(at("credit_limit"), &Data::Float(1234.56));
     assert_eq!(at("name"), &Data::String("身份证测试有限公司".into()));
 }
+
+/// An import indexes its names for the full-text search in one go after
+/// the inserts; the search finds them, and the triggers are back for the
+/// records saved afterwards.
+#[test]
+fn imported_names_are_found_by_the_full_text_search_and_later_saves_too() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut s = store(tmp.path(), "a.db");
+    let mut before = Account::named("宁波港口物流有限公司");
+    s.save(&mut before, "").expect("save");
+    let p = sheet(tmp.path(), "accounts.csv", "名称\n杭州新锐科技有限公司\n温州眼镜制造厂\n");
+    let r = import_sheet(&mut s, &p, SheetKind::Accounts, ImportOptions::default(), &mut |_, _| {}).expect("import");
+    assert_eq!((r.new, r.written), (2, true));
+    let today = Utc::now().date_naive();
+    let names = |s: &Store, q: &str| -> Vec<String> {
+        let q = kam::store::AccountListQuery { filter: q.into(), ..kam::store::AccountListQuery::first(today) };
+        s.account_page(&kam_rules::Rules::default(), &q).expect("page").rows.into_iter().map(|r| r.name).collect()
+    };
+    assert_eq!(names(&s, "新锐科技"), ["杭州新锐科技有限公司"]);
+    assert_eq!(names(&s, "眼镜制造"), ["温州眼镜制造厂"]);
+    assert_eq!(names(&s, "港口物流"), ["宁波港口物流有限公司"], "what was there is still found");
+    let mut after = Account::named("嘉兴纺织印染有限公司");
+    s.save(&mut after, "").expect("save");
+    assert_eq!(names(&s, "纺织印染"), ["嘉兴纺织印染有限公司"], "the insert trigger is back");
+    let report = s.check(&tmp.path().join("backups")).expect("check");
+    assert!(report.is_sound(), "{report:?}");
+}
