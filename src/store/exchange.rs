@@ -609,56 +609,6 @@ fn update_would_change<R: Record>(a: &R, b: &R) -> bool {
     a.values() != b.values() || a.child_sets().iter().zip(b.child_sets()).any(|(x, y)| x.rows != y.rows)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cells_read_back() {
-        assert_eq!(read_cell("5万", Shown::Fen, &Value::Integer(0)), Ok(Value::Integer(5_000_000)));
-        assert_eq!(read_cell("45000.00", Shown::Fen, &Value::Integer(0)), Ok(Value::Integer(4_500_000)));
-        assert_eq!(read_cell("0.95", Shown::Bp, &Value::Null), Ok(Value::Integer(9500)));
-        assert_eq!(read_cell("是", Shown::Bool, &Value::Integer(0)), Ok(Value::Integer(1)));
-        assert_eq!(read_cell("", Shown::Text, &Value::Null), Ok(Value::Null));
-        assert_eq!(read_cell("", Shown::Text, &Value::Text("x".into())), Ok(Value::Text(String::new())));
-        assert_eq!(read_cell("'=1+1", Shown::Text, &Value::Null), Ok(Value::Text("=1+1".into())));
-        assert_eq!(read_cell("2026/11/3", Shown::Text, &Value::Null), Ok(Value::Text("2026-11-03".into())));
-        assert_eq!(read_cell("2026-1-5", Shown::Text, &Value::Null), Ok(Value::Text("2026-01-05".into())));
-        assert_eq!(read_cell("2026-11-23", Shown::Text, &Value::Null), Ok(Value::Text("2026-11-23".into())));
-        assert!(read_cell("abc", Shown::Fen, &Value::Integer(0)).is_err());
-        assert!(read_cell("maybe", Shown::Bool, &Value::Integer(0)).is_err());
-    }
-
-    #[test]
-    fn every_kind_has_layouts_with_shapes() {
-        let all = export_layouts();
-        for k in RecordKind::ALL {
-            assert!(all.iter().any(|l| l.kind == k && l.child.is_none()), "{k}");
-        }
-        for l in &all {
-            assert_eq!(l.columns.len(), l.shown.len(), "{}", l.table);
-        }
-        let orders = all.iter().find(|l| l.table == "orders").expect("orders");
-        let amount = orders.columns.iter().position(|c| *c == "amount").expect("amount");
-        assert_eq!(orders.shown[amount], Shown::Fen);
-    }
-
-    #[test]
-    fn a_record_from_cells_names_every_bad_cell() {
-        let ok: Account =
-            record_from_cells(&[("name", "上海华联"), ("credit_limit", "5万"), ("listed", "是")]).expect("ok");
-        assert_eq!(ok.name, "上海华联");
-        assert_eq!(ok.credit_limit, Some(Money::from_yuan(50_000)));
-        assert!(ok.listed);
-        let e = record_from_cells::<Account>(&[("name", "x"), ("credit_limit", "lots"), ("tier_override", "diamond")])
-            .expect_err("bad");
-        let cols: Vec<&str> = e.iter().map(|c| c.column.as_str()).collect();
-        assert_eq!(cols, vec!["credit_limit", "tier_override"]);
-        let e = record_from_cells::<Account>(&[("name", " ")]).expect_err("name required");
-        assert_eq!(e[0].column, "name");
-    }
-}
-
 /// The full-text rows of the accounts and contacts an import adds, written
 /// in one statement per table after the inserts instead of by the insert
 /// triggers: FTS5 flushes its pending rows at every statement that fires
@@ -709,5 +659,55 @@ impl FtsLater {
             tx.execute_batch(&sql).map_err(|e| sql_error(path, ctx, &e))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_read_back() {
+        assert_eq!(read_cell("5万", Shown::Fen, &Value::Integer(0)), Ok(Value::Integer(5_000_000)));
+        assert_eq!(read_cell("45000.00", Shown::Fen, &Value::Integer(0)), Ok(Value::Integer(4_500_000)));
+        assert_eq!(read_cell("0.95", Shown::Bp, &Value::Null), Ok(Value::Integer(9500)));
+        assert_eq!(read_cell("是", Shown::Bool, &Value::Integer(0)), Ok(Value::Integer(1)));
+        assert_eq!(read_cell("", Shown::Text, &Value::Null), Ok(Value::Null));
+        assert_eq!(read_cell("", Shown::Text, &Value::Text("x".into())), Ok(Value::Text(String::new())));
+        assert_eq!(read_cell("'=1+1", Shown::Text, &Value::Null), Ok(Value::Text("=1+1".into())));
+        assert_eq!(read_cell("2026/11/3", Shown::Text, &Value::Null), Ok(Value::Text("2026-11-03".into())));
+        assert_eq!(read_cell("2026-1-5", Shown::Text, &Value::Null), Ok(Value::Text("2026-01-05".into())));
+        assert_eq!(read_cell("2026-11-23", Shown::Text, &Value::Null), Ok(Value::Text("2026-11-23".into())));
+        assert!(read_cell("abc", Shown::Fen, &Value::Integer(0)).is_err());
+        assert!(read_cell("maybe", Shown::Bool, &Value::Integer(0)).is_err());
+    }
+
+    #[test]
+    fn every_kind_has_layouts_with_shapes() {
+        let all = export_layouts();
+        for k in RecordKind::ALL {
+            assert!(all.iter().any(|l| l.kind == k && l.child.is_none()), "{k}");
+        }
+        for l in &all {
+            assert_eq!(l.columns.len(), l.shown.len(), "{}", l.table);
+        }
+        let orders = all.iter().find(|l| l.table == "orders").expect("orders");
+        let amount = orders.columns.iter().position(|c| *c == "amount").expect("amount");
+        assert_eq!(orders.shown[amount], Shown::Fen);
+    }
+
+    #[test]
+    fn a_record_from_cells_names_every_bad_cell() {
+        let ok: Account =
+            record_from_cells(&[("name", "上海华联"), ("credit_limit", "5万"), ("listed", "是")]).expect("ok");
+        assert_eq!(ok.name, "上海华联");
+        assert_eq!(ok.credit_limit, Some(Money::from_yuan(50_000)));
+        assert!(ok.listed);
+        let e = record_from_cells::<Account>(&[("name", "x"), ("credit_limit", "lots"), ("tier_override", "diamond")])
+            .expect_err("bad");
+        let cols: Vec<&str> = e.iter().map(|c| c.column.as_str()).collect();
+        assert_eq!(cols, vec!["credit_limit", "tier_override"]);
+        let e = record_from_cells::<Account>(&[("name", " ")]).expect_err("name required");
+        assert_eq!(e[0].column, "name");
     }
 }
