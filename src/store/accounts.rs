@@ -396,14 +396,9 @@ impl Store {
         params.push(Value::Integer(i64::from(limit)));
         sql.push_str(&format!(" ORDER BY c.name, c.id LIMIT ?{}", params.len()));
         let ctx = "finding contacts";
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(ctx, e))?;
-        let raw = stmt
-            .query_map(params_from_iter(params), |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })
-            .map_err(|e| self.err(ctx, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(ctx, e))?;
+        let raw = self.rows(ctx, &sql, params_from_iter(params), |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?;
         raw.into_iter()
             .map(|(id, account, name, title, phone)| {
                 let bad = |column: &str, detail: String| StoreError::BadValue {
@@ -430,18 +425,13 @@ impl Store {
         let norm = kam_rules::dedupe::normalize_company(name);
         let digits = kam_rules::dedupe::phone_digits(phone);
         let ctx = "looking for duplicates";
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT id, name FROM accounts WHERE deleted_at IS NULL AND \
+        let raw = self.rows(
+            ctx,
+            "SELECT id, name FROM accounts WHERE deleted_at IS NULL AND \
                  ((?1 <> '' AND name_norm = ?1) OR (length(?2) >= 7 AND phone_digits = ?2)) ORDER BY sort_key LIMIT 20",
-            )
-            .map_err(|e| self.err(ctx, e))?;
-        let raw = stmt
-            .query_map([norm, digits], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-            .map_err(|e| self.err(ctx, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(ctx, e))?;
+            [norm, digits],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+        )?;
         raw.into_iter()
             .map(|(id, name)| {
                 Id::parse(&id).map(|i| (i, name)).map_err(|e| StoreError::BadValue {

@@ -478,12 +478,7 @@ impl Store {
 
     fn ids(&self, sql: &str, params: &[String]) -> Result<Vec<Id>, StoreError> {
         let ctx = "looking for duplicates";
-        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(ctx, e))?;
-        let raw = stmt
-            .query_map(params_from_iter(params), |r| r.get::<_, String>(0))
-            .map_err(|e| self.err(ctx, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(ctx, e))?;
+        let raw = self.rows(ctx, sql, params_from_iter(params), |r| r.get::<_, String>(0))?;
         raw.into_iter()
             .map(|id| {
                 Id::parse(&id).map_err(|e| StoreError::BadValue {

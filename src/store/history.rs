@@ -287,27 +287,22 @@ impl Store {
     fn log_lines(&self, tail: &str, params: &[Value]) -> Result<Vec<ChangeLine>, StoreError> {
         let ctx = "reading the change log";
         let sql = format!("SELECT at, who, kind, record_id, action, field, old, new, reason FROM change_log {tail}");
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(ctx, e))?;
-        let raw = stmt
-            .query_map(rusqlite::params_from_iter(params.iter()), |r| {
-                Ok((
-                    r.get::<_, Value>(0)?,
-                    ChangeLine {
-                        at: DateTime::<Utc>::MIN_UTC,
-                        who: r.get(1)?,
-                        kind: r.get(2)?,
-                        record_id: r.get(3)?,
-                        action: r.get(4)?,
-                        field: r.get(5)?,
-                        old: r.get(6)?,
-                        new: r.get(7)?,
-                        reason: r.get(8)?,
-                    },
-                ))
-            })
-            .map_err(|e| self.err(ctx, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(ctx, e))?;
+        let raw = self.rows(ctx, &sql, rusqlite::params_from_iter(params.iter()), |r| {
+            Ok((
+                r.get::<_, Value>(0)?,
+                ChangeLine {
+                    at: DateTime::<Utc>::MIN_UTC,
+                    who: r.get(1)?,
+                    kind: r.get(2)?,
+                    record_id: r.get(3)?,
+                    action: r.get(4)?,
+                    field: r.get(5)?,
+                    old: r.get(6)?,
+                    new: r.get(7)?,
+                    reason: r.get(8)?,
+                },
+            ))
+        })?;
         raw.into_iter()
             .map(|(at, mut line)| {
                 line.at = DateTime::<Utc>::from_value(at).map_err(|detail| StoreError::BadValue {

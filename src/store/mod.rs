@@ -352,6 +352,19 @@ impl Store {
     fn err(&self, context: &str, e: rusqlite::Error) -> StoreError {
         sql_error(&self.path, context, &e)
     }
+
+    /// Every row of a cached statement, read by `row`; an error names `context`.
+    fn rows<T, P: rusqlite::Params>(
+        &self,
+        context: &str,
+        sql: &str,
+        params: P,
+        row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(context, e))?;
+        let rows = stmt.query_map(params, row).map_err(|e| self.err(context, e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(context, e))
+    }
 }
 
 /// Maps an SQLite error to a [`StoreError`], naming what was being done.

@@ -83,22 +83,17 @@ impl Store {
             }
         };
         let ctx = "listing plans";
-        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(ctx, e))?;
-        let raw = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, bool>(6)?,
-                ))
-            })
-            .map_err(|e| self.err(ctx, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(ctx, e))?;
+        let raw = self.rows(ctx, sql, [], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, bool>(6)?,
+            ))
+        })?;
         let bad = |column: &str, id: &str, detail: String| StoreError::BadValue {
             table: match table {
                 PlanTable::Calls => "call_plans",

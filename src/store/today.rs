@@ -266,10 +266,9 @@ impl Store {
     /// today, or earlier with an action step not done; the oldest first.
     pub fn plans_due(&self, today: NaiveDate) -> Result<Vec<PlanDue>, StoreError> {
         let ctx = "finding plans due";
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT 'call', p.id, p.account_id, a.name, p.call_date, p.objective FROM call_plans p \
+        let raw = self.rows(
+            ctx,
+            "SELECT 'call', p.id, p.account_id, a.name, p.call_date, p.objective FROM call_plans p \
                  JOIN accounts a ON a.id = p.account_id \
                  WHERE p.deleted_at IS NULL AND p.status = 'planned' AND p.call_date <= ?1 \
                  UNION ALL \
@@ -278,10 +277,8 @@ impl Store {
                  WHERE p.deleted_at IS NULL AND (p.date = ?1 OR (p.date < ?1 AND EXISTS \
                  (SELECT 1 FROM presentation_steps s WHERE s.parent_id = p.id AND s.done = 0))) \
                  ORDER BY 5, 4, 2",
-            )
-            .map_err(|e| self.err(ctx, e))?;
-        let raw = stmt
-            .query_map([today.to_value()], |r| {
+            [today.to_value()],
+            |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
@@ -290,10 +287,8 @@ impl Store {
                     r.get::<_, Value>(4)?,
                     r.get::<_, String>(5)?,
                 ))
-            })
-            .map_err(|e| self.err(ctx, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(ctx, e))?;
+            },
+        )?;
         raw.into_iter()
             .map(|(kind, id, account_id, account, date, objective)| {
                 let (kind, table) = if kind == "call" {
@@ -317,18 +312,15 @@ impl Store {
     /// (undated last).
     pub fn open_commitments(&self) -> Result<Vec<OpenCommitment>, StoreError> {
         let ctx = "finding open commitments";
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT c.parent_id, c.pos, p.account_id, a.name, c.who, c.what, c.\"by\" \
+        let raw = self.rows(
+            ctx,
+            "SELECT c.parent_id, c.pos, p.account_id, a.name, c.who, c.what, c.\"by\" \
                  FROM call_plan_commitments c JOIN call_plans p ON p.id = c.parent_id \
                  JOIN accounts a ON a.id = p.account_id \
                  WHERE p.deleted_at IS NULL AND p.status = 'done' AND c.done = 0 \
                  ORDER BY c.\"by\" IS NULL, c.\"by\", p.call_date, c.parent_id, c.pos",
-            )
-            .map_err(|e| self.err(ctx, e))?;
-        let raw = stmt
-            .query_map([], |r| {
+            [],
+            |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, i64>(1)?,
@@ -338,10 +330,8 @@ impl Store {
                     r.get::<_, String>(5)?,
                     r.get::<_, Value>(6)?,
                 ))
-            })
-            .map_err(|e| self.err(ctx, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(ctx, e))?;
+            },
+        )?;
         raw.into_iter()
             .map(|(plan, pos, account_id, account, who, what, by)| {
                 Ok(OpenCommitment {
@@ -360,16 +350,13 @@ impl Store {
     /// VIP cards not closed whose next contact is today or past, oldest first.
     pub fn vip_due(&self, today: NaiveDate) -> Result<Vec<VipDue>, StoreError> {
         let ctx = "finding VIP cards to contact";
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT id, account_id, salutation, store, next_contact FROM vip_cards \
+        let raw = self.rows(
+            ctx,
+            "SELECT id, account_id, salutation, store, next_contact FROM vip_cards \
                  WHERE deleted_at IS NULL AND next_contact IS NOT NULL AND next_contact <= ?1 \
                  AND status <> 'closed' ORDER BY next_contact, salutation, id",
-            )
-            .map_err(|e| self.err(ctx, e))?;
-        let raw = stmt
-            .query_map([today.to_value()], |r| {
+            [today.to_value()],
+            |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, Option<String>>(1)?,
@@ -377,10 +364,8 @@ impl Store {
                     r.get::<_, String>(3)?,
                     r.get::<_, Value>(4)?,
                 ))
-            })
-            .map_err(|e| self.err(ctx, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(ctx, e))?;
+            },
+        )?;
         raw.into_iter()
             .map(|(id, account, salutation, store, next)| {
                 Ok(VipDue {
@@ -405,20 +390,15 @@ impl Store {
              JOIN accounts a ON a.id = c.account_id AND a.deleted_at IS NULL \
              WHERE c.deleted_at IS NULL AND substr(c.birth_date, 6) IN ({marks})"
         );
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(ctx, e))?;
-        let raw = stmt
-            .query_map(params_from_iter(keys.iter()), |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, Value>(4)?,
-                ))
-            })
-            .map_err(|e| self.err(ctx, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(ctx, e))?;
+        let raw = self.rows(ctx, &sql, params_from_iter(keys.iter()), |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Value>(4)?,
+            ))
+        })?;
         let mut out = Vec::new();
         for (id, account_id, name, account, birth) in raw {
             let birth = day_of("contacts", "birth_date", &id, birth)?;
@@ -444,17 +424,14 @@ impl Store {
     pub fn downgrades(&self, rules: &Rules, today: NaiveDate) -> Result<Vec<Downgrade>, StoreError> {
         let ctx = "finding receivables that downgrade";
         let cutoff = today - Duration::days(i64::from(rules.downgrade.overdue_days));
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT o.account_id, a.name, a.tier_override, a.tier_override_reason, min(o.due_date), \
+        let raw = self.rows(
+            ctx,
+            "SELECT o.account_id, a.name, a.tier_override, a.tier_override_reason, min(o.due_date), \
                  sum(o.outstanding) FROM orders o JOIN accounts a ON a.id = o.account_id AND a.deleted_at IS NULL \
                  WHERE o.deleted_at IS NULL AND o.outstanding > 0 AND o.due_date IS NOT NULL AND o.due_date < ?1 \
                  GROUP BY o.account_id",
-            )
-            .map_err(|e| self.err(ctx, e))?;
-        let raw = stmt
-            .query_map([cutoff.to_value()], |r| {
+            [cutoff.to_value()],
+            |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
@@ -463,10 +440,8 @@ impl Store {
                     r.get::<_, Value>(4)?,
                     r.get::<_, i64>(5)?,
                 ))
-            })
-            .map_err(|e| self.err(ctx, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(ctx, e))?;
+            },
+        )?;
         let mut out = Vec::with_capacity(raw.len());
         for (id, name, over, reason, due, fen) in raw {
             let due = day_of("orders", "due_date", &id, due)?;

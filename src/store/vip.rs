@@ -111,12 +111,7 @@ impl Store {
         params.push(Value::Integer(i64::from(q.limit)));
         let _ = write!(sql, " ORDER BY v.visit_date DESC, v.visit_time DESC, v.id LIMIT ?{}", params.len());
         let ctx = "finding VIP cards";
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(ctx, e))?;
-        let ids = stmt
-            .query_map(params_from_iter(params), |r| r.get::<_, String>(0))
-            .map_err(|e| self.err(ctx, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(ctx, e))?;
+        let ids = self.rows(ctx, &sql, params_from_iter(params), |r| r.get::<_, String>(0))?;
         ids.into_iter()
             .map(|id| {
                 Id::parse(&id).map_err(|e| StoreError::BadValue {
@@ -142,14 +137,9 @@ impl Store {
                 columns_of::<VipCard>("v")
             );
             let holder_at = 6 + <VipCard as Record>::COLUMNS.len();
-            let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(ctx, e))?;
-            let rows = stmt
-                .query_map(params_from_iter(chunk.iter().map(Id::as_str)), |r| {
-                    Ok((read_row::<VipCard>(r)?, r.get::<_, String>(holder_at)?))
-                })
-                .map_err(|e| self.err(ctx, e))?
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| self.err(ctx, e))?;
+            let rows = self.rows(ctx, &sql, params_from_iter(chunk.iter().map(Id::as_str)), |r| {
+                Ok((read_row::<VipCard>(r)?, r.get::<_, String>(holder_at)?))
+            })?;
             for (card, holder) in rows {
                 let card = card?;
                 found.insert(card.meta.id.clone(), (card, holder));
@@ -172,20 +162,15 @@ impl Store {
     /// `None`) counted by type, most frequent first.
     pub fn vip_objection_counts(&self, store: Option<&str>) -> Result<Vec<ObjectionCount>, StoreError> {
         let ctx = "counting objections";
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT o.kind, count(*) FROM vip_objections o JOIN vip_cards v ON v.id = o.parent_id \
+        let raw = self.rows(
+            ctx,
+            "SELECT o.kind, count(*) FROM vip_objections o JOIN vip_cards v ON v.id = o.parent_id \
                  WHERE v.deleted_at IS NULL AND (?1 IS NULL OR v.store = ?1) \
                  AND (o.kind IS NOT NULL OR o.text <> '') \
                  GROUP BY o.kind ORDER BY count(*) DESC, o.kind IS NULL, o.kind",
-            )
-            .map_err(|e| self.err(ctx, e))?;
-        let raw = stmt
-            .query_map([store], |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, u32>(1)?)))
-            .map_err(|e| self.err(ctx, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(ctx, e))?;
+            [store],
+            |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, u32>(1)?)),
+        )?;
         raw.into_iter()
             .map(|(kind, count)| {
                 let kind = match kind {
@@ -206,24 +191,17 @@ impl Store {
     /// `store` whose visitor became a VIP, most used first.
     pub fn vip_fab_lines(&self, store: Option<&str>, limit: u32) -> Result<Vec<FabUse>, StoreError> {
         let ctx = "reading FAB lines";
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT item, fab, count(DISTINCT parent_id) FROM ( \
+        let rows = self.rows(
+            ctx,
+            "SELECT item, fab, count(DISTINCT parent_id) FROM ( \
                    SELECT parent_id, item, fab FROM vip_recommended \
                    UNION ALL SELECT parent_id, item, fab FROM vip_re_recommended \
                  ) f JOIN vip_cards v ON v.id = f.parent_id \
                  WHERE v.deleted_at IS NULL AND v.status = 'vip' AND (?1 IS NULL OR v.store = ?1) AND f.fab <> '' \
                  GROUP BY item, fab ORDER BY count(DISTINCT parent_id) DESC, item, fab LIMIT ?2",
-            )
-            .map_err(|e| self.err(ctx, e))?;
-        let rows = stmt
-            .query_map(rusqlite::params![store, limit], |r| {
-                Ok(FabUse { item: r.get(0)?, fab: r.get(1)?, cards: r.get(2)? })
-            })
-            .map_err(|e| self.err(ctx, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(ctx, e))?;
+            rusqlite::params![store, limit],
+            |r| Ok(FabUse { item: r.get(0)?, fab: r.get(1)?, cards: r.get(2)? }),
+        )?;
         Ok(rows)
     }
 }
