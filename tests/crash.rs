@@ -15,25 +15,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use kam::commands::demo::Rng;
 use kam::commands::selftest::{export_options, IMPORT_ROWS, MERGE_ROWS, V1_CARDS};
 use kam::exchange::export::export;
 use kam::model::{Account, CallPlan, Contact, Id, Order, PlanStatus, VipCard, Visit};
 use kam::store::{check_backup, Store, StoreError};
 
 const MODES: [&str; 6] = ["edits", "import", "merge", "export", "migrate", "backup"];
-
-/// splitmix64, as the harness uses: the schedule is a function of the seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
 
 fn spawn(dir: &Path, mode: &str, seed: u64) -> Child {
     Command::new(env!("CARGO_BIN_EXE_kam"))
@@ -294,7 +282,7 @@ fn killed_writers_never_lose_acknowledged_changes_or_leave_half_work() {
             // in the middle of the work; a merge round (build a file,
             // export it, merge it) takes longer than the others.
             let longest = if mode == "merge" { 600 } else { 250 };
-            let delay = Duration::from_millis(rng.next() % longest);
+            let delay = Duration::from_millis(rng.next_u64() % longest);
             let run_seed = round * 10 + 1;
             let mut child = spawn(&dir, mode, run_seed);
             std::thread::sleep(delay);

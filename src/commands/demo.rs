@@ -89,11 +89,12 @@ pub struct Counts {
 
 /// SplitMix64: a tiny, fast generator whose sequence never changes between
 /// versions, so a seed gives the same file forever (a library generator
-/// does not promise that).
-struct Rng(u64);
+/// does not promise that). The crash harness draws its work and its kill
+/// schedule from it too.
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -102,8 +103,8 @@ impl Rng {
     }
 
     /// A number in `0..n` (n > 0).
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
     }
 
     /// A number in `lo..=hi`.
@@ -123,8 +124,8 @@ impl Rng {
     /// A UUID v7 for a record created at `at`, random bits from the seed.
     fn id(&mut self, at: chrono::DateTime<Utc>) -> Id {
         let mut bytes = [0u8; 10];
-        bytes[..8].copy_from_slice(&self.next().to_le_bytes());
-        bytes[8..].copy_from_slice(&self.next().to_le_bytes()[..2]);
+        bytes[..8].copy_from_slice(&self.next_u64().to_le_bytes());
+        bytes[8..].copy_from_slice(&self.next_u64().to_le_bytes()[..2]);
         let millis = u64::try_from(at.timestamp_millis()).unwrap_or(0);
         Id::from_uuid(uuid::Builder::from_unix_timestamp_millis(millis, &bytes).into_uuid())
     }

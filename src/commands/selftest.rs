@@ -25,6 +25,7 @@ use std::time::{Duration, Instant};
 use chrono::{NaiveDate, Utc};
 use kam_rules::{Lang, Money};
 
+use super::demo::Rng;
 use super::Failure;
 use crate::cli::{SelftestArgs, SelftestMode};
 use crate::exchange::export::{export, ExportOptions};
@@ -86,24 +87,6 @@ impl Ack {
     }
 }
 
-/// splitmix64: a small deterministic generator, enough to vary the work.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n`.
-    fn below(&mut self, n: usize) -> usize {
-        usize::try_from(self.next() % n.max(1) as u64).unwrap_or(0)
-    }
-}
-
 struct Harness {
     store: Store,
     ack: Ack,
@@ -143,7 +126,7 @@ impl Harness {
                 accounts.push(self.insert_account(format!("编辑{}-{n}", self.seed))?);
                 continue;
             }
-            let account = accounts[self.rng.below(accounts.len())].clone();
+            let account = accounts[self.rng.below(accounts.len() as u64) as usize].clone();
             match self.rng.below(7) {
                 0 => accounts.push(self.insert_account(format!("编辑{}-{n}", self.seed))?),
                 1 => {
@@ -319,7 +302,7 @@ impl Harness {
             i += 1;
             let id = if self.rng.below(10) < 7 { shared.clone() } else { own.clone() };
             let mut a: Account = self.store.get(&id).map_err(fail)?;
-            std::thread::sleep(Duration::from_micros(self.rng.below(3000) as u64));
+            std::thread::sleep(Duration::from_micros(self.rng.below(3000)));
             a.notes = format!("{writer}-{i}");
             match self.store.update(&mut a, "selftest") {
                 Ok(()) => self.ack.line(&format!("update account {id} {} {}", a.meta.version, a.notes))?,
