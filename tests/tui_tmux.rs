@@ -18,6 +18,16 @@ impl Drop for Session {
 }
 
 impl Session {
+    /// Runs `cmd` in a new 120×40 tmux session named `name`.
+    fn start(name: String, cmd: &str) -> Self {
+        let ok = Command::new("tmux")
+            .args(["new-session", "-d", "-s", &name, "-x", "120", "-y", "40", cmd])
+            .status()
+            .expect("tmux new-session");
+        assert!(ok.success());
+        Self(name)
+    }
+
     fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", &self.0];
         args.extend_from_slice(keys);
@@ -54,11 +64,13 @@ impl Session {
     }
 }
 
-#[test]
-fn create_find_and_add_a_contact_in_the_real_binary() {
+/// A folder with a config naming the user 王芳, and the command that runs
+/// the binary on its `kam.db` in English with `env` set; `None` (with a
+/// note) when tmux is not installed.
+fn setup(env: &str) -> Option<(tempfile::TempDir, std::path::PathBuf, String)> {
     if Command::new("tmux").arg("-V").output().is_err() {
         eprintln!("tmux not installed: skipping the terminal test");
-        return;
+        return None;
     }
     let dir = tempfile::tempdir().expect("tmp");
     let db = dir.path().join("kam.db");
@@ -66,19 +78,19 @@ fn create_find_and_add_a_contact_in_the_real_binary() {
     std::fs::create_dir_all(cfg.join("kam")).expect("cfg");
     std::fs::write(cfg.join("kam").join("config.toml"), "user = \"王芳\"\n").expect("config");
     let bin = env!("CARGO_BIN_EXE_kam");
-    let name = format!("kamtest{}", std::process::id());
-    let cmd = format!(
-        "env XDG_CONFIG_HOME={} HOME={} {bin} --db {} --lang en; echo EXITED; sleep 30",
+    let run = format!(
+        "env XDG_CONFIG_HOME={} HOME={} {env} {bin} --db {} --lang en",
         cfg.display(),
         dir.path().display(),
         db.display()
     );
-    let ok = Command::new("tmux")
-        .args(["new-session", "-d", "-s", &name, "-x", "120", "-y", "40", &cmd])
-        .status()
-        .expect("tmux new-session");
-    assert!(ok.success());
-    let s = Session(name);
+    Some((dir, db, run))
+}
+
+#[test]
+fn create_find_and_add_a_contact_in_the_real_binary() {
+    let Some((_dir, db, run)) = setup("") else { return };
+    let s = Session::start(format!("kamtest{}", std::process::id()), &format!("{run}; echo EXITED; sleep 30"));
     s.wait_for("Welcome to kam");
     s.keys(&["b"]);
     s.keys(&["n"]);
@@ -118,30 +130,9 @@ fn create_find_and_add_a_contact_in_the_real_binary() {
 /// offers the form again with what was typed.
 #[test]
 fn a_crash_keeps_the_open_form_as_a_draft() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("tmux not installed: skipping the terminal test");
-        return;
-    }
-    let dir = tempfile::tempdir().expect("tmp");
-    let db = dir.path().join("kam.db");
-    let cfg = dir.path().join("cfg");
-    std::fs::create_dir_all(cfg.join("kam")).expect("cfg");
-    std::fs::write(cfg.join("kam").join("config.toml"), "user = \"王芳\"\n").expect("config");
-    let bin = env!("CARGO_BIN_EXE_kam");
-    let name = format!("kamcrash{}", std::process::id());
-    let run = format!(
-        "env XDG_CONFIG_HOME={} HOME={} KAM_FAULT_PANIC_KEY=F12 {bin} --db {} --lang en",
-        cfg.display(),
-        dir.path().display(),
-        db.display()
-    );
+    let Some((dir, _db, run)) = setup("KAM_FAULT_PANIC_KEY=F12") else { return };
     let cmd = format!("{run}; echo EXITED $?; sleep 30");
-    let ok = Command::new("tmux")
-        .args(["new-session", "-d", "-s", &name, "-x", "120", "-y", "40", &cmd])
-        .status()
-        .expect("tmux new-session");
-    assert!(ok.success());
-    let s = Session(name.clone());
+    let s = Session::start(format!("kamcrash{}", std::process::id()), &cmd);
     s.wait_for("Welcome to kam");
     s.keys(&["b"]);
     s.keys(&["n"]);
@@ -153,13 +144,7 @@ fn a_crash_keeps_the_open_form_as_a_draft() {
     assert!(!screen.contains("New account"), "the terminal was restored:\n{screen}");
     drop(s);
 
-    let name = format!("kamcrash2{}", std::process::id());
-    let ok = Command::new("tmux")
-        .args(["new-session", "-d", "-s", &name, "-x", "120", "-y", "40", &format!("{run}; echo EXITED $?; sleep 30")])
-        .status()
-        .expect("tmux new-session");
-    assert!(ok.success());
-    let s = Session(name);
+    let s = Session::start(format!("kamcrash2{}", std::process::id()), &cmd);
     s.wait_for("A form kept from last time");
     s.keys(&["Enter"]);
     let screen = s.wait_for("宁波海天塑机集团");

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Local};
 use rusqlite::{Connection, OpenFlags};
 
-use super::{backup::backup_prefix, schema, sql_error, Store, StoreError, SQLITE_HEADER};
+use super::{backup::backup_prefix, schema, sql_error, uri_path, Store, StoreError, SQLITE_HEADER};
 
 /// What [`restore_from`] did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -150,18 +150,4 @@ pub fn restore_from(db: &Path, backup: &Path, now: DateTime<Local>) -> Result<Re
         .query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))
         .map_err(|e| store.err("counting accounts", e))?;
     Ok(Restored { backup: backup.to_path_buf(), aside, accounts })
-}
-
-/// A path for an SQLite `file:` URI: `?` and `#` (and `%`) escaped.
-fn uri_path(path: &Path) -> String {
-    let mut out = String::new();
-    for c in path.display().to_string().chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '?' => out.push_str("%3f"),
-            '#' => out.push_str("%23"),
-            c => out.push(c),
-        }
-    }
-    out
 }
