@@ -5,10 +5,12 @@
 //! run (a few minutes) and reuses it; `KAM_BENCH_DB=path` measures another
 //! file. Prints the median and p99 of each measurement; nothing is asserted.
 
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+mod common;
+use common::{report, time, today};
 
-use chrono::NaiveDate;
+use std::path::PathBuf;
+use std::time::Instant;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use kam::config::Config;
 use kam::paths::Paths;
@@ -18,31 +20,6 @@ use kam::tui::screens;
 use kam_rules::{Lang, Rules};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default()
-}
-
-fn report(name: &str, mut samples: Vec<Duration>) {
-    samples.sort_unstable();
-    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
-    println!(
-        "{name:<44} median {:>9.3} ms   p99 {:>9.3} ms   (n={})",
-        at(0.5).as_secs_f64() * 1e3,
-        at(0.99).as_secs_f64() * 1e3,
-        samples.len()
-    );
-}
-
-fn time<F: FnMut()>(n: usize, mut f: F) -> Vec<Duration> {
-    (0..n)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .collect()
-}
 
 fn main() {
     let accounts: u32 = std::env::var("KAM_BENCH_ACCOUNTS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);

@@ -5,23 +5,15 @@
 //! account names to `target/bench-names.txt` so `fzf --filter` can be run
 //! on the same list side by side (see BENCHMARKS.md). Nothing is asserted.
 
+mod common;
+use common::report;
+
 use std::io::Write;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use kam::finder::SearchIndex;
 use kam::store::Store;
-
-fn report(name: &str, mut samples: Vec<Duration>) {
-    samples.sort_unstable();
-    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
-    println!(
-        "{name:<52} median {:>9.3} ms   p99 {:>9.3} ms   (n={})",
-        at(0.5).as_secs_f64() * 1e3,
-        at(0.99).as_secs_f64() * 1e3,
-        samples.len()
-    );
-}
 
 fn main() {
     let path = std::env::var_os("KAM_BENCH_DB").map_or_else(|| PathBuf::from("target/bench-100000.db"), PathBuf::from);

@@ -8,11 +8,13 @@
 //! `target/bench-100000.db` (built by the account_list bench). Prints median
 //! and p99; nothing is asserted.
 
+mod common;
+use common::{key, stats, today};
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::KeyCode;
 use kam::config::Config;
 use kam::paths::Paths;
 use kam::store::Store;
@@ -21,20 +23,6 @@ use kam::tui::screens;
 use kam_rules::{Lang, Rules};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default()
-}
-
-fn stats(mut samples: Vec<Duration>) -> (f64, f64) {
-    samples.sort_unstable();
-    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize].as_secs_f64() * 1e3;
-    (at(0.5), at(0.99))
-}
-
-fn key(c: KeyCode) -> Action {
-    Action::Key(KeyEvent::new_with_kind(c, KeyModifiers::NONE, KeyEventKind::Press))
-}
 
 /// Per tab: switch ms (the UI thread), until its data is there (ms, read
 /// on the worker), frame median, frame p99.

@@ -5,45 +5,22 @@
 //! `KAM_BENCH_TODAY` (default: today, the day `kam demo` builds around).
 //! Prints the median and p99 of each measurement; nothing is asserted.
 
+mod common;
+use common::{key, report, time};
+
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
 use chrono::{Local, NaiveDate};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::KeyCode;
 use kam::commands::export::start_of;
 use kam::config::Config;
 use kam::paths::Paths;
 use kam::store::Store;
-use kam::tui::app::{Action, App};
+use kam::tui::app::App;
 use kam::tui::screens;
 use kam_rules::{Lang, Rules};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-
-fn report(name: &str, mut samples: Vec<Duration>) {
-    samples.sort_unstable();
-    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
-    println!(
-        "{name:<44} median {:>9.3} ms   p99 {:>9.3} ms   (n={})",
-        at(0.5).as_secs_f64() * 1e3,
-        at(0.99).as_secs_f64() * 1e3,
-        samples.len()
-    );
-}
-
-fn time<F: FnMut()>(n: usize, mut f: F) -> Vec<Duration> {
-    (0..n)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .collect()
-}
-
-fn key(code: KeyCode) -> Action {
-    Action::Key(KeyEvent::new_with_kind(code, KeyModifiers::NONE, KeyEventKind::Press))
-}
 
 fn main() {
     let today = std::env::var("KAM_BENCH_TODAY")
