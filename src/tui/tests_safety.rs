@@ -114,3 +114,20 @@ fn a_full_disk_keeps_the_form_and_saving_works_once_space_is_freed() {
     let n = app.store.list::<Account>(10_000, 0).expect("list").iter().filter(|a| a.name == "满盘测试有限公司").count();
     assert_eq!(n, 1);
 }
+
+/// A message beside a field longer than the room left is cut with …, not
+/// mid-word with nothing to say it goes on.
+#[test]
+fn a_long_message_beside_a_field_ends_in_an_ellipsis() {
+    use crossterm::event::KeyCode;
+    let (_dir, mut app) = app(Lang::Zh);
+    super::tests::press(&mut app, KeyCode::Char('n'));
+    for _ in 0..2 {
+        super::tests::press(&mut app, KeyCode::Tab);
+    }
+    super::tests::typed(&mut app, "n/a");
+    let buf = buffer(&app, 120, 40);
+    let (_, y) = super::tests::find(&buf, "不是电话号码").expect("the message beside the phone");
+    let row: String = (0..120).map(|x| buf[(x, y)].symbol().to_string()).collect();
+    assert!(row.contains('…'), "{row}");
+}

@@ -330,7 +330,9 @@ pub fn draw_fields(
         }
         let side_area = Rect::new(area.x + label_w + value_w, y, area.width.saturating_sub(label_w + value_w), 1);
         if let Some(e) = &field.error {
-            frame.render_widget(Paragraph::new(Span::styled(e.clone(), ERROR)), side_area);
+            // Cut with …: the whole message is at the form's foot on save.
+            let shown = super::fit_ellipsis(e, usize::from(side_area.width));
+            frame.render_widget(Paragraph::new(Span::styled(shown, ERROR)), side_area);
         } else if let Some(note) = side(field) {
             frame.render_widget(Paragraph::new(note), side_area);
         }
