@@ -17,7 +17,7 @@
 //! helix editor) ranked by score: `西湖机械` finds 杭州西湖精密机械有限公司
 //! and `hzjx` its initials.
 
-use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::model::Id;
 use crate::store::{readings, IndexAccount, IndexContact, Query};
@@ -26,6 +26,13 @@ use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 /// Accounts above this count are searched on two threads.
 const PARALLEL_ABOVE: usize = 20_000;
+/// Room made in the text for an account and for a contact: their names,
+/// readings and phones take about 160 and 36 bytes in the demo data; room
+/// not used costs address space only.
+const TEXT_PER_ACCOUNT: usize = 200;
+const TEXT_PER_CONTACT: usize = 48;
+/// How many accounts a thread takes at a time.
+const CHUNK: usize = 4_096;
 /// Contacts a search reports (the list shows them under the accounts).
 pub const CONTACT_HITS: usize = 5;
 
@@ -66,6 +73,19 @@ struct AccountEntry {
     letters: u32,
     /// The same over the account's contacts' names.
     contact_letters: u32,
+    /// What a match needs of the name and short name, as a [`Keys`]
+    /// signature: their characters and the letter pairs a pinyin match
+    /// can start with.
+    keys: Keys,
+    /// The same over the account's contacts' names.
+    contact_keys: Keys,
+    /// The letters of the initials a fuzzy pinyin match runs over, as
+    /// the matcher folds them (case, accents).
+    initial_letters: u32,
+    /// The digits and pairs of adjacent digits of the phone, the name and
+    /// the contacts' phones, as bits (see [`digit_keys`]): one set for
+    /// both, as a query of digits is mostly found through either.
+    digits: u128,
 }
 
 #[derive(Clone, Debug)]
@@ -76,15 +96,49 @@ struct ContactEntry {
     lens: [u16; 4],
 }
 
-/// How an account was found, best first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum HitKind {
-    /// Its name, short name, pinyin or phone.
-    Exact,
-    /// One of its contacts.
-    Contact,
-    /// A fuzzy match of the name or its initials.
-    Fuzzy,
+/// What a scan found, each kind in list order: accounts found by
+/// themselves (name, short name, pinyin, phone), through a contact, and
+/// fuzzily with their scores; and the first contacts that matched.
+#[derive(Debug, Default)]
+struct Hits {
+    exact: Vec<u32>,
+    via: Vec<u32>,
+    fuzzy: Vec<(u32, u32)>,
+    contacts: Vec<u32>,
+}
+
+impl Hits {
+    /// Adds what a scan of the slots after these found.
+    fn append(&mut self, mut next: Hits) {
+        self.exact.append(&mut next.exact);
+        self.via.append(&mut next.via);
+        self.fuzzy.append(&mut next.fuzzy);
+        let room = CONTACT_HITS.saturating_sub(self.contacts.len());
+        self.contacts.extend(next.contacts.into_iter().take(room));
+    }
+
+    /// Best first: exact, then through a contact, then fuzzy by score
+    /// (ties in list order).
+    fn found(mut self) -> Found {
+        self.fuzzy.sort_by_key(|f| std::cmp::Reverse(f.0));
+        let mut accounts = self.exact;
+        accounts.reserve(self.via.len() + self.fuzzy.len());
+        accounts.append(&mut self.via);
+        accounts.extend(self.fuzzy.into_iter().map(|(_, slot)| slot));
+        Found { accounts, contacts: self.contacts }
+    }
+}
+
+/// The fuzzy matcher and its buffer, one per thread of a search.
+struct Scanner {
+    matcher: Matcher,
+    buf: Vec<char>,
+}
+
+impl Scanner {
+    fn new() -> Self {
+        Self { matcher: Matcher::new(Config::DEFAULT), buf: Vec::new() }
+    }
 }
 
 /// What a search found.
@@ -113,7 +167,11 @@ pub struct SearchIndex {
     contacts: Vec<ContactEntry>,
     /// Live account slots in list order (the store's pinyin order).
     order: Vec<u32>,
-    slot_of: HashMap<u128, u32>,
+    /// Live account slots ordered by id, to find an account by id (a tenth
+    /// of a hash map's memory). [`SearchIndex::add_account`] appends to it
+    /// unsorted; adding a contact, [`SearchIndex::finish`] or an upsert sorts it.
+    by_id: Vec<u32>,
+    ids_unsorted: bool,
 }
 
 fn uuid_of(id: &Id) -> u128 {
@@ -136,6 +194,87 @@ fn letters(groups: &str) -> u32 {
         .filter_map(|r| r.bytes().next())
         .filter_map(|b| letter_bit(b.to_ascii_lowercase()))
         .fold(0, |m, b| m | b)
+}
+
+/// A 128-bit signature of what a name holds (a Bloom filter with one hash):
+/// its characters as the matcher folds them, and the letter pairs a pinyin
+/// match can start with. A query needs certain keys; an entry whose
+/// signature lacks one cannot match and is skipped without reading its
+/// text, which is what keeps a keystroke within a frame at 100,000
+/// accounts. A signature can only say "maybe": the text is still matched.
+type Keys = u128;
+
+/// The bit of a key.
+fn key_bit(k: u32) -> Keys {
+    1 << (k.wrapping_mul(0x9E37_79B1) >> 25)
+}
+
+/// Keys of characters are the characters; of letter pairs, above them.
+fn pair_key(a: u8, b: u8) -> u32 {
+    0x11_0000 + (u32::from(a) << 8) + u32::from(b)
+}
+
+/// A character the way the fuzzy matcher compares it (lower case, accents
+/// folded), in both orders of the two steps.
+fn folded(c: char) -> [char; 2] {
+    use nucleo_matcher::chars::{normalize, to_lower_case};
+    [to_lower_case(normalize(c)), normalize(to_lower_case(c))]
+}
+
+/// The keys of a text: each character as it is and as the matcher folds it.
+fn char_keys(text: &str) -> Keys {
+    let mut keys = 0;
+    for c in text.chars() {
+        let [x, y] = folded(c);
+        keys |= key_bit(c as u32) | key_bit(x as u32) | key_bit(y as u32);
+    }
+    keys
+}
+
+/// The keys of a groups string (`zeng,ceng zhi wei`): for every reading,
+/// its first two letters, and its first letter with the first letter of
+/// each reading of the next character. A pinyin query of two or more
+/// letters starts with one of these pairs (see [`consume`]).
+fn pair_keys(groups: &str) -> Keys {
+    let mut keys = 0;
+    let mut chars = groups.split(' ').filter(|g| !g.is_empty()).peekable();
+    while let Some(g) = chars.next() {
+        let next = chars.peek().copied().unwrap_or("");
+        for r in g.split(',').map(str::as_bytes) {
+            let Some(&first) = r.first() else { continue };
+            if let Some(&second) = r.get(1) {
+                keys |= key_bit(pair_key(first, second));
+            }
+            for n in next.split(',').filter_map(|n| n.bytes().next()) {
+                keys |= key_bit(pair_key(first, n));
+            }
+        }
+    }
+    keys
+}
+
+/// The digits of a text (bits 0–9) and its pairs of adjacent digits (bit
+/// 10 + 10 × first + second): a phone or name that contains a run of
+/// digits holds each of its digits and pairs.
+fn digit_keys(text: &str) -> u128 {
+    let mut keys = 0;
+    let mut last: Option<u32> = None;
+    for c in text.chars() {
+        let d = c.to_digit(10).filter(|_| c.is_ascii_digit());
+        if let Some(d) = d {
+            keys |= 1 << d;
+            if let Some(l) = last {
+                keys |= 1 << (10 + 10 * l + d);
+            }
+        }
+        last = d;
+    }
+    keys
+}
+
+/// The letter bits of a text's characters as the matcher folds them.
+fn folded_letters(text: &str) -> u32 {
+    text.chars().flat_map(folded).filter_map(|c| u8::try_from(c).ok()).filter_map(letter_bit).fold(0, |m, b| m | b)
 }
 
 /// Where a match can start in a groups string: see [`AccountEntry::py_starts`].
@@ -224,6 +363,19 @@ fn pinyin_match_from(g: &str, starts: &str, q: &[u8]) -> Option<(usize, usize)> 
     None
 }
 
+/// `hay` contains the run of digits `digits`: `str::contains` without its
+/// searcher's set-up, which costs more than the search itself in a phone
+/// number (the digits query reads 400,000 of them).
+fn has_run(hay: &str, digits: &str) -> bool {
+    let (h, d) = (hay.as_bytes(), digits.as_bytes());
+    let Some((&first, rest)) = d.split_first() else { return true };
+    h.len() >= d.len()
+        && h[..=h.len() - d.len()]
+            .iter()
+            .enumerate()
+            .any(|(i, &b)| b == first && h.get(i + 1..i + d.len()) == Some(rest))
+}
+
 /// `hay` contains `needle`, ignoring ASCII case.
 fn contains_folded(hay: &str, needle: &str) -> bool {
     if needle.is_empty() {
@@ -251,6 +403,15 @@ struct Prepared {
     first_bit: Option<u32>,
     /// The query is one letter: the letter bits answer it.
     one_letter: bool,
+    /// Keys an exact or contact match needs every one of (see [`Keys`]).
+    needs: Keys,
+    /// Keys of which a match needs at least one each: a character whose
+    /// two foldings differ (rare).
+    needs_any: Vec<Keys>,
+    /// For a fuzzy pinyin match, the letters the initials must hold.
+    fuzzy_letters: u32,
+    /// For digits, the digits and pairs a phone or name must hold.
+    needs_digits: u128,
 }
 
 impl Prepared {
@@ -266,8 +427,65 @@ impl Prepared {
             Query::Pinyin(q) => (q.bytes().next().and_then(letter_bit), q.len() == 1),
             _ => (None, false),
         };
-        Self { query, fuzzy, first_bit, one_letter }
+        let (mut needs, mut needs_any, mut fuzzy_letters) = (0, Vec::new(), 0);
+        match &query {
+            Query::Pinyin(q) => {
+                if let [a, b, ..] = q.as_bytes() {
+                    needs = key_bit(pair_key(*a, *b));
+                }
+                fuzzy_letters = q.bytes().filter_map(letter_bit).fold(0, |m, b| m | b);
+            }
+            // Every character the text match or the fuzzy matcher compares
+            // (the first of each grapheme), spaces aside, as both fold it.
+            Query::Text(t) => {
+                for c in nucleo_matcher::chars::graphemes(t.trim()).filter(|c| !c.is_whitespace() && *c != '\\') {
+                    let [x, y] = folded(c);
+                    if x == y {
+                        needs |= key_bit(x as u32);
+                    } else {
+                        needs_any.push(key_bit(x as u32) | key_bit(y as u32));
+                    }
+                }
+            }
+            Query::Nothing | Query::Digits(_) => {}
+        }
+        let needs_digits = match &query {
+            Query::Digits(d) => digit_keys(d),
+            _ => 0,
+        };
+        Self { query, fuzzy, first_bit, one_letter, needs, needs_any, fuzzy_letters, needs_digits }
     }
+
+    /// A name with signature `keys` may match (exactly or fuzzily).
+    fn may(&self, keys: Keys) -> bool {
+        keys & self.needs == self.needs && self.needs_any.iter().all(|k| keys & k != 0)
+    }
+
+    /// A phone (or name) with digit keys `digits` may hold the query's digits.
+    fn may_digits(&self, digits: u128) -> bool {
+        digits & self.needs_digits == self.needs_digits
+    }
+
+    /// An account may match fuzzily.
+    fn may_fuzzy(&self, a: &AccountEntry) -> bool {
+        match self.query {
+            Query::Pinyin(_) => a.initial_letters & self.fuzzy_letters == self.fuzzy_letters,
+            _ => self.may(a.keys),
+        }
+    }
+}
+
+/// Whether `filter` finds only what `previous` found, so that it may be
+/// searched within that result: it extends it, is read the same way
+/// (letters, digits or text), and both match fuzzily or neither does (`hz`
+/// finds adjacent initials only, `hzx` any in order, so `hzx` is searched
+/// afresh).
+pub fn can_narrow(previous: &str, filter: &str) -> bool {
+    if previous.trim().is_empty() || filter == previous || !filter.starts_with(previous) {
+        return false;
+    }
+    let (a, b) = (Prepared::new(previous), Prepared::new(filter));
+    std::mem::discriminant(&a.query) == std::mem::discriminant(&b.query) && a.fuzzy.is_some() == b.fuzzy.is_some()
 }
 
 impl SearchIndex {
@@ -283,22 +501,54 @@ impl SearchIndex {
         for c in contacts {
             index.add_contact(c);
         }
+        index.finish();
         index
+    }
+
+    /// An empty index with room for about this many accounts and contacts,
+    /// so that building it never copies what it holds to a larger block
+    /// (each copy held both blocks at once: megabytes at 100,000 accounts).
+    pub fn with_capacity(accounts: usize, contacts: usize) -> Self {
+        Self {
+            text: String::with_capacity(accounts * TEXT_PER_ACCOUNT + contacts * TEXT_PER_CONTACT),
+            accounts: Vec::with_capacity(accounts),
+            contacts: Vec::with_capacity(contacts),
+            order: Vec::with_capacity(accounts),
+            by_id: Vec::with_capacity(accounts),
+            ids_unsorted: false,
+        }
     }
 
     /// Adds an account after the others (the store reads them in list order).
     pub fn add_account(&mut self, a: &IndexAccount) {
         let slot = self.push_account(a);
         self.order.push(slot);
+        self.by_id.push(slot);
+        self.ids_unsorted = true;
     }
 
     /// Adds a contact of an account already added (others are skipped).
     /// An account's contacts must come one after the other (the store
     /// reads them ordered by account), so that they lie together.
     pub fn add_contact(&mut self, c: &IndexContact) {
-        if let Some(slot) = self.slot_of.get(&uuid_of(&c.account_id)).copied() {
+        self.finish();
+        if let Some(slot) = self.slot(&c.account_id) {
             self.push_contact(slot, c);
         }
+    }
+
+    /// Makes finding an account by id fast once every account is added.
+    pub fn finish(&mut self) {
+        if self.ids_unsorted {
+            let accounts = &self.accounts;
+            self.by_id.sort_unstable_by_key(|s| accounts.get(*s as usize).map_or(0, |a| a.id));
+            self.ids_unsorted = false;
+        }
+    }
+
+    /// Where `key` is or would go in `by_id` (sorted).
+    fn id_at(&self, key: u128) -> Result<usize, usize> {
+        self.by_id.binary_search_by_key(&key, |s| self.accounts.get(*s as usize).map_or(0, |a| a.id))
     }
 
     /// Appends `fields` to the arena; returns where they start and their
@@ -353,9 +603,12 @@ impl SearchIndex {
             contact_count: 0,
             letters: letters(&py) | letters(&short_py),
             contact_letters: 0,
+            keys: char_keys(&a.name) | char_keys(&a.short_name) | pair_keys(&py) | pair_keys(&short_py),
+            contact_keys: 0,
+            initial_letters: folded_letters(&initials),
+            digits: digit_keys(&a.phone_digits) | digit_keys(&a.name),
         };
         let slot = u32::try_from(self.accounts.len()).unwrap_or(u32::MAX);
-        self.slot_of.insert(entry.id, slot);
         self.accounts.push(entry);
         slot
     }
@@ -378,7 +631,32 @@ impl SearchIndex {
             }
             a.contact_count += 1;
             a.contact_letters |= letters(&py);
+            a.contact_keys |= char_keys(&c.name) | pair_keys(&py);
+            a.digits |= digit_keys(&c.phone_digits);
         }
+    }
+
+    /// What the index holds, for the benchmarks: its bytes (text, entries,
+    /// list order and id lookup) and how full its signatures are (the
+    /// share of their bits set: the fuller, the less they skip).
+    pub fn describe(&self) -> String {
+        use std::mem::size_of;
+        let mb = |n: usize| n as f64 / 1e6;
+        let fill = |f: &dyn Fn(&AccountEntry) -> u32, bits: f64| {
+            let set: u64 = self.accounts.iter().map(|a| u64::from(f(a))).sum();
+            100.0 * set as f64 / bits / self.accounts.len().max(1) as f64
+        };
+        format!(
+            "text {:.1} MB, accounts {:.1} MB, contacts {:.1} MB, order and ids {:.1} MB; \
+             signatures filled: names {:.0} %, contacts {:.0} %, digits {:.0} %",
+            mb(self.text.len()),
+            mb(self.accounts.len() * size_of::<AccountEntry>()),
+            mb(self.contacts.len() * size_of::<ContactEntry>()),
+            mb((self.order.len() + self.by_id.len()) * 4),
+            fill(&|a| a.keys.count_ones(), 128.0),
+            fill(&|a| a.contact_keys.count_ones(), 128.0),
+            fill(&|a| a.digits.count_ones(), 110.0),
+        )
     }
 
     /// Live accounts.
@@ -407,7 +685,12 @@ impl SearchIndex {
 
     /// The slot of a live account.
     pub fn slot(&self, id: &Id) -> Option<u32> {
-        self.slot_of.get(&uuid_of(id)).copied()
+        let key = uuid_of(id);
+        if self.ids_unsorted {
+            // Between adding accounts and `finish`: rare, and still right.
+            return self.by_id.iter().copied().find(|s| self.accounts.get(*s as usize).is_some_and(|a| a.id == key));
+        }
+        self.id_at(key).ok().and_then(|i| self.by_id.get(i).copied())
     }
 
     /// A contact found by [`SearchIndex::find`].
@@ -431,8 +714,10 @@ impl SearchIndex {
     /// Replaces an account after it was saved (or adds it), with its
     /// contacts; `None` removes it (deleted).
     pub fn upsert(&mut self, id: &Id, fresh: Option<(IndexAccount, Vec<IndexContact>)>) {
+        self.finish();
         let key = uuid_of(id);
-        if let Some(old) = self.slot_of.remove(&key) {
+        if let Ok(i) = self.id_at(key) {
+            let old = self.by_id.remove(i);
             self.order.retain(|s| *s != old);
         }
         let Some((a, contacts)) = fresh else { return };
@@ -440,15 +725,21 @@ impl SearchIndex {
         for c in &contacts {
             self.push_contact(slot, c);
         }
+        if let Err(i) = self.id_at(key) {
+            self.by_id.insert(i, slot);
+        }
         let key = self.sort_key(slot);
         let at = self.order.partition_point(|s| self.sort_key(*s) < key);
         self.order.insert(at, slot);
     }
 
     /// Searches the accounts of `within` (every live account when `None`;
-    /// pass the previous result when the query only grew, as fzf does).
+    /// pass the previous result when [`can_narrow`] allows, as fzf does).
     pub fn find(&self, filter: &str, within: Option<&[u32]>) -> Found {
-        let p = Prepared::new(filter);
+        self.find_prepared(&Prepared::new(filter), within)
+    }
+
+    fn find_prepared(&self, p: &Prepared, within: Option<&[u32]>) -> Found {
         if p.query == Query::Nothing {
             return Found {
                 accounts: within.map_or_else(|| self.order.clone(), <[u32]>::to_vec),
@@ -470,41 +761,60 @@ impl SearchIndex {
                 &narrowed
             }
         };
-        let mut hits: Vec<(HitKind, u32, u32, Option<u32>)> = if slots.len() > PARALLEL_ABOVE {
-            let (a, b) = slots.split_at(slots.len() / 2);
-            std::thread::scope(|s| {
-                let other = s.spawn(|| self.scan(&p, b));
-                let mut mine = self.scan(&p, a);
+        let hits = if slots.len() > PARALLEL_ABOVE {
+            // Two threads take chunks in turn, so that one slowed by other
+            // work (the worker reading lines, another program) holds up
+            // the search by a chunk at most, not by half of it.
+            let chunks: Vec<&[u32]> = slots.chunks(CHUNK).collect();
+            let next = AtomicUsize::new(0);
+            let work = || {
+                let mut scanner = Scanner::new();
+                let mut done = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(c) = chunks.get(i) else { break };
+                    done.push((i, self.scan(p, c, &mut scanner)));
+                }
+                done
+            };
+            let mut parts = std::thread::scope(|s| {
+                let other = s.spawn(work);
+                let mut mine = work();
                 mine.extend(other.join().unwrap_or_default());
                 mine
-            })
+            });
+            parts.sort_unstable_by_key(|(at, _)| *at);
+            let mut all = Hits::default();
+            for (_, h) in parts {
+                all.append(h);
+            }
+            all
         } else {
-            self.scan(&p, slots)
+            self.scan(p, slots, &mut Scanner::new())
         };
-        let contacts: Vec<u32> = hits.iter().filter_map(|h| h.3).take(CONTACT_HITS).collect();
-        // Stable: within a kind, list order (the scan keeps it); fuzzy by score.
-        hits.sort_by(|x, y| {
-            x.0.cmp(&y.0).then_with(|| if x.0 == HitKind::Fuzzy { y.2.cmp(&x.2) } else { std::cmp::Ordering::Equal })
-        });
-        Found { accounts: hits.into_iter().map(|h| h.1).collect(), contacts }
+        hits.found()
     }
 
-    /// Matches each slot: (kind, slot, fuzzy score, first matching contact).
-    fn scan(&self, p: &Prepared, slots: &[u32]) -> Vec<(HitKind, u32, u32, Option<u32>)> {
-        let mut matcher = Matcher::new(Config::DEFAULT);
-        let mut buf = Vec::new();
-        let mut out = Vec::new();
+    /// Matches each slot of `slots`, in their order.
+    fn scan(&self, p: &Prepared, slots: &[u32], scanner: &mut Scanner) -> Hits {
+        let Scanner { matcher, buf } = scanner;
+        let mut out = Hits::default();
         let mut contacts_found = 0;
         for &slot in slots {
             let Some(a) = self.accounts.get(slot as usize) else { continue };
+            if !p.may_digits(a.digits) {
+                continue;
+            }
             // A pinyin match starts at a reading that starts with the
             // query's first letter: without one, no need to look further.
             let exact = match p.first_bit {
                 Some(b) if a.letters & b == 0 => false,
                 Some(_) if p.one_letter => true,
-                _ => self.exact(p, a),
+                _ => p.may(a.keys) && self.exact(p, a),
             };
-            let may_contact = a.contact_count > 0 && p.first_bit.is_none_or(|b| a.contact_letters & b != 0);
+            let may_contact = a.contact_count > 0
+                && p.first_bit.is_none_or(|b| a.contact_letters & b != 0)
+                && (p.one_letter || p.may(a.contact_keys));
             // Only the first few contact hits are shown: an account found
             // by itself needs its contacts looked at only until then, and
             // for one letter the bits say whether a contact matches.
@@ -516,21 +826,23 @@ impl SearchIndex {
                 let c = self.matching_contact(p, a);
                 (c, c.is_some())
             };
-            if contact.is_some() {
+            if let Some(c) = contact {
                 contacts_found += 1;
+                if out.contacts.len() < CONTACT_HITS {
+                    out.contacts.push(c);
+                }
             }
             if exact {
-                out.push((HitKind::Exact, slot, 0, contact));
+                out.exact.push(slot);
             } else if via_contact {
-                out.push((HitKind::Contact, slot, 0, contact));
-            } else if let Some(pattern) = &p.fuzzy {
+                out.via.push(slot);
+            } else if let Some(pattern) = p.fuzzy.as_ref().filter(|_| p.may_fuzzy(a)) {
                 let hay = match &p.query {
                     Query::Pinyin(_) => self.af(a, A_INITIALS),
                     _ => self.af(a, A_NAME),
                 };
-                let score = pattern.score(Utf32Str::new(hay, &mut buf), &mut matcher);
-                if let Some(s) = score {
-                    out.push((HitKind::Fuzzy, slot, s, None));
+                if let Some(score) = pattern.score(Utf32Str::new(hay, buf), matcher) {
+                    out.fuzzy.push((score, slot));
                 }
             }
         }
@@ -544,7 +856,7 @@ impl SearchIndex {
                 pinyin_match_from(self.af(a, A_PY), self.af(a, A_PY_STARTS), q.as_bytes()).is_some()
                     || pinyin_match_from(self.af(a, A_SHORT_PY), self.af(a, A_SHORT_STARTS), q.as_bytes()).is_some()
             }
-            Query::Digits(d) => self.af(a, A_PHONE).contains(d.as_str()) || self.af(a, A_NAME).contains(d.as_str()),
+            Query::Digits(d) => has_run(self.af(a, A_PHONE), d) || has_run(self.af(a, A_NAME), d),
             Query::Text(t) => {
                 let t = t.trim();
                 text_match(self.af(a, A_NAME), t) || text_match(self.af(a, A_SHORT), t)
@@ -558,7 +870,7 @@ impl SearchIndex {
             match &p.query {
                 Query::Nothing => false,
                 Query::Pinyin(q) => pinyin_match_from(self.cf(c, C_PY), self.cf(c, C_STARTS), q.as_bytes()).is_some(),
-                Query::Digits(d) => self.cf(c, C_PHONE).contains(d.as_str()),
+                Query::Digits(d) => has_run(self.cf(c, C_PHONE), d),
                 Query::Text(t) => text_match(self.cf(c, C_NAME), t.trim()),
             }
         })
@@ -666,6 +978,103 @@ mod tests {
         assert!(!ix.find("c", None).accounts.is_empty() && !ix.find("z", None).accounts.is_empty());
     }
 
+    /// The signatures only skip what could not match: with them and
+    /// without, every query finds the same, in the same order.
+    mod signatures {
+        use super::*;
+        use proptest::prelude::*;
+
+        const POOL: &[&str] = &[
+            "曾", "志", "伟", "重", "庆", "长", "安", "杭", "州", "西", "湖", "精", "机", "械", "女", "绿", "行", "乐",
+            "单", "A", "b", "É", "é", "x", "Z", "1", "8", " ", "-", "（", "ｈ", "公", "司", "e\u{301}", "Ü", "ß",
+        ];
+        const QUERY_POOL: &[&str] = &[
+            "z",
+            "h",
+            "c",
+            "zh",
+            "ch",
+            "zz",
+            "zzw",
+            "hzxh",
+            "hz",
+            "xihu",
+            "nv",
+            "lv",
+            "lu",
+            "ab",
+            "e",
+            "ee",
+            "abe",
+            "曾",
+            "志伟",
+            "杭州 机械",
+            "é",
+            "E",
+            "e\u{301}",
+            "18",
+            "8",
+            "A b",
+            "ss",
+            "ü",
+            "（",
+            "h\\ z",
+            "公司",
+            "1",
+            "0",
+            "00",
+            "138",
+            "9",
+            "18",
+        ];
+
+        fn text(max: usize) -> impl Strategy<Value = String> {
+            prop::collection::vec(prop::sample::select(POOL), 0..max).prop_map(|v| v.concat())
+        }
+
+        /// A phone made of a name's length and characters (digits only).
+        fn phone(name: &str) -> String {
+            name.chars().map(|c| char::from(b'0' + (c as u32 % 10) as u8)).collect()
+        }
+
+        fn unfiltered(ix: &SearchIndex, q: &str, within: Option<&[u32]>) -> Found {
+            let mut p = Prepared::new(q);
+            (p.needs, p.fuzzy_letters, p.needs_digits) = (0, 0, 0);
+            p.needs_any.clear();
+            ix.find_prepared(&p, within)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(1000))]
+            #[test]
+            fn the_same_hits_with_and_without(
+                names in prop::collection::vec((text(8), text(3), prop::collection::vec(text(4), 0..4)), 1..30),
+                q in prop_oneof![prop::sample::select(QUERY_POOL).prop_map(str::to_string), text(4)],
+            ) {
+                let accounts: Vec<IndexAccount> =
+                    names.iter().map(|(n, s, _)| account(n, s, &phone(n))).collect();
+                let contacts: Vec<IndexContact> = accounts
+                    .iter()
+                    .zip(&names)
+                    .flat_map(|(a, (_, _, cs))| cs.iter().map(|c| contact(a, c, &phone(c))).collect::<Vec<_>>())
+                    .collect();
+                let ix = SearchIndex::build(&accounts, &contacts);
+                let fast = ix.find(&q, None);
+                let slow = unfiltered(&ix, &q, None);
+                prop_assert_eq!(&fast.accounts, &slow.accounts);
+                prop_assert_eq!(&fast.contacts, &slow.contacts);
+                // Narrowing within an earlier query's result, where
+                // allowed, finds the same as searching everything.
+                for (at, _) in q.char_indices().skip(1) {
+                    if can_narrow(&q[..at], &q) {
+                        let before = ix.find(&q[..at], None);
+                        prop_assert_eq!(&ix.find(&q, Some(&before.accounts)).accounts, &slow.accounts, "from {:?}", &q[..at]);
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn pinyin_initials_full_and_mixed() {
         let ix = sample();
@@ -685,6 +1094,14 @@ mod tests {
             assert_eq!(ix.name(f.accounts[0]), "上海华联超市股份有限公司", "{q}");
             assert_eq!(ix.contact(f.contacts[0]).map(|c| c.name), Some("曾志伟".to_string()), "{q}");
         }
+    }
+
+    #[test]
+    fn a_run_of_digits_is_found_where_str_contains_finds_it() {
+        for (hay, d) in [("13800138000", "138"), ("13800138000", "8000"), ("138", "1380"), ("", "1"), ("1", "")] {
+            assert_eq!(has_run(hay, d), hay.contains(d), "{hay} {d}");
+        }
+        assert!(has_run("杭州8000有限", "8000"), "in a name among Chinese");
     }
 
     #[test]
@@ -727,6 +1144,52 @@ mod tests {
         ix.upsert(&id, None);
         assert_eq!(ix.len(), 3);
         assert!(ix.slot(&id).is_none());
+    }
+
+    /// Above `PARALLEL_ABOVE` accounts the scan runs in chunks on two
+    /// threads: it finds the same, in the same order, as one scan.
+    #[test]
+    fn a_search_in_chunks_finds_what_one_scan_finds() {
+        let syllables = ["杭", "州", "西", "湖", "精", "机", "上", "海", "华", "联", "曾", "重", "长", "公", "司"];
+        let name =
+            |i: usize| -> String { (0..6).map(|k| syllables[(i * 7 + k * i / 3 + k) % syllables.len()]).collect() };
+        let accounts: Vec<IndexAccount> =
+            (0..PARALLEL_ABOVE + 5_000).map(|i| account(&name(i), "", &format!("138{i:08}"))).collect();
+        let contacts: Vec<IndexContact> =
+            accounts.iter().step_by(7).map(|a| contact(a, "曾志伟", "13912345678")).collect();
+        let ix = SearchIndex::build(&accounts, &contacts);
+        for q in ["h", "hz", "hzx", "zzw", "杭州", "州西湖", "1380000", "5678", "cz"] {
+            let p = Prepared::new(q);
+            let one = ix.scan(&p, &ix.order, &mut Scanner::new()).found();
+            let chunked = ix.find(q, None);
+            assert!(!one.accounts.is_empty(), "{q} finds something");
+            assert_eq!(chunked.accounts, one.accounts, "{q}");
+            assert_eq!(chunked.contacts, one.contacts, "{q}");
+        }
+    }
+
+    #[test]
+    fn accounts_are_found_by_id_before_and_after_finishing() {
+        let accounts: Vec<IndexAccount> = (0..50).map(|i| account(&format!("公司{i}"), "", "")).collect();
+        let mut ix = SearchIndex::default();
+        for a in &accounts {
+            ix.add_account(a);
+        }
+        assert_eq!(ix.slot(&accounts[7].id), Some(7), "before finish");
+        ix.add_contact(&contact(&accounts[3], "曾志伟", ""));
+        for (i, a) in accounts.iter().enumerate() {
+            assert_eq!(ix.slot(&a.id), u32::try_from(i).ok());
+        }
+        let moved = account("公司7改", "", "");
+        let id = accounts[7].id.clone();
+        ix.upsert(&id, Some((IndexAccount { id: id.clone(), ..moved }, Vec::new())));
+        assert_eq!(ix.slot(&id), Some(50), "the saved account's new slot");
+        assert_eq!(ix.name(50), "公司7改");
+        assert_eq!(ix.slot(&accounts[8].id), Some(8));
+        ix.upsert(&accounts[3].id, None);
+        assert_eq!(ix.slot(&accounts[3].id), None);
+        assert_eq!(ix.len(), 49);
+        assert_eq!(names(&ix, "zzw"), Vec::<String>::new(), "its contact went with it");
     }
 
     #[test]

@@ -83,6 +83,20 @@ impl Store {
         Err(last.unwrap_or(StoreError::ReadOnly { path: shown }))
     }
 
+    /// How many live accounts and contacts there are, for the search index
+    /// to make room for them once.
+    pub fn index_sizes(&self) -> Result<(usize, usize), StoreError> {
+        let count = |table: &str| -> Result<usize, StoreError> {
+            let sql = format!("SELECT count(*) FROM {table} WHERE deleted_at IS NULL");
+            let n: i64 = self
+                .conn
+                .query_row(&sql, [], |r| r.get(0))
+                .map_err(|e| self.err("counting for the search index", e))?;
+            Ok(usize::try_from(n).unwrap_or(0))
+        };
+        Ok((count("accounts")?, count("contacts")?))
+    }
+
     /// Every live account's searchable columns, in list order, to `each`.
     pub fn index_accounts(&self, mut each: impl FnMut(IndexAccount)) -> Result<(), StoreError> {
         let ctx = "reading accounts for the search index";

@@ -19,6 +19,9 @@ use crate::store::AccountRow;
 const LINES_KEPT: usize = 20_000;
 /// Filter results kept for Backspace.
 const RECENT_KEPT: usize = 16;
+/// Larger results are not kept (they come from a letter or two, found again
+/// in a few milliseconds), so that the kept ones stay within 1.3 MB.
+const RECENT_LARGEST: usize = 20_000;
 
 /// The account list: what the filter found, in the order shown, the lines
 /// read for it, the selection and the filter.
@@ -183,14 +186,14 @@ impl App {
         let started = std::time::Instant::now();
         let filter = self.list.filter.value().trim().to_string();
         let last = &self.list.found_for;
-        let narrow = !last.is_empty() && filter.starts_with(last.as_str()) && filter != *last;
+        let narrow = crate::finder::can_narrow(last, &filter);
         let found = if let Some((_, f)) = self.list.recent.iter().find(|(q, _)| *q == filter) {
             f.clone()
         } else {
-            let previous = self.list.recent.iter().find(|(q, _)| q == last).map(|(_, f)| f.accounts.as_slice());
-            let within = if narrow { previous } else { None };
+            // What is shown is what `last` found (perhaps sorted otherwise).
+            let within = narrow.then_some(self.list.shown.as_slice());
             let f = index.find(&filter, within);
-            if !filter.is_empty() {
+            if !filter.is_empty() && f.accounts.len() <= RECENT_LARGEST {
                 if self.list.recent.len() >= RECENT_KEPT {
                     self.list.recent.remove(0);
                 }

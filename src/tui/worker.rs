@@ -110,9 +110,11 @@ pub fn run_job(store: &Store, rules: &Rules, today: NaiveDate, job: Job) -> Done
 }
 
 fn read_index(store: &Store) -> Result<SearchIndex, StoreError> {
-    let mut index = SearchIndex::default();
+    let (accounts, contacts) = store.index_sizes()?;
+    let mut index = SearchIndex::with_capacity(accounts, contacts);
     store.index_accounts(|a| index.add_account(&a))?;
     store.index_contacts(|c| index.add_contact(&c))?;
+    index.finish();
     Ok(index)
 }
 
