@@ -1,5 +1,6 @@
 //! Every tab's frame time at 100 and at 100,000 accounts (windowed drawing
-//! should make them the same), what switching to a tab costs on the UI
+//! should make them the same; the plan tabs on their "all" view, which the
+//! 100-account demo's plans fill, as its VIP cards fill theirs), what switching to a tab costs on the UI
 //! thread and how long until its data is read (on the worker, as the app
 //! runs), and a filter keystroke on the plan and VIP lists.
 //!
@@ -57,6 +58,13 @@ fn measure(path: &Path) -> (TabTimes, FilterTimes) {
             app.update(Action::Tick);
         }
         let ready = s.elapsed().as_secs_f64() * 1e3;
+        // The plan tabs open on upcoming plans: a 100-account file has
+        // too few to fill the list, so both files are measured on all.
+        if matches!(t, '2' | '3') {
+            for _ in 0..3 {
+                app.update(key(KeyCode::Tab));
+            }
+        }
         let frames: Vec<Duration> = (0..100)
             .map(|_| {
                 let s = Instant::now();

@@ -210,11 +210,12 @@ pub fn generate(store: &mut Store, rules: &Rules, o: &Options) -> Result<Counts,
     let reps = unique((o.accounts / 250).clamp(3, 400) as usize, &mut rng);
     let managers = unique((reps.len() / 8).max(1), &mut rng);
     let note = format!("kam demo --accounts {} --seed {} ({})", o.accounts, o.seed, today);
+    let mix = Mix::for_accounts(o.accounts);
     let records = store.bulk_load(&note, |bulk| {
         for _ in 0..o.accounts {
-            account(bulk, &mut rng, &w, rules, &reps, &managers, today)?;
+            account(bulk, &mut rng, &w, rules, &reps, &managers, mix, today)?;
         }
-        for i in 0..(o.accounts / 10).max(10) {
+        for i in 0..(o.accounts / 10).max(FILLS_A_SCREEN) {
             vip_card(bulk, &mut rng, &w, today, i)?;
         }
         for rep in &reps {
@@ -261,6 +262,25 @@ fn meta(rng: &mut Rng, created: chrono::DateTime<Utc>, by: &str) -> Meta {
     }
 }
 
+/// The share of accounts, in percent, with a call plan and with a
+/// presentation: 10 and 5 in a large file; more in a small one, so that
+/// its plan lists hold about 40 each and fill a screen as a large file's do.
+#[derive(Clone, Copy, Debug)]
+struct Mix {
+    call_plans: u64,
+    presentations: u64,
+}
+
+/// Plans, presentations and VIP cards a small demo has at least.
+const FILLS_A_SCREEN: u32 = 40;
+
+impl Mix {
+    fn for_accounts(accounts: u32) -> Self {
+        let share = |base: u64| (u64::from(FILLS_A_SCREEN) * 100 / u64::from(accounts.max(1))).clamp(base, 60);
+        Self { call_plans: share(10), presentations: share(5) }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn account(
     bulk: &mut Bulk<'_>,
@@ -269,6 +289,7 @@ fn account(
     rules: &Rules,
     reps: &[String],
     managers: &[String],
+    mix: Mix,
     today: NaiveDate,
 ) -> Result<(), StoreError> {
     let opened = today - Duration::days(rng.range(400, 800));
@@ -524,10 +545,10 @@ fn account(
         };
         bulk.add(&mut f)?;
     }
-    if rng.chance(10) {
+    if rng.chance(mix.call_plans) {
         call_plan(bulk, rng, w, &account_id, &contacts, &owner, managers, today)?;
     }
-    if rng.chance(5) {
+    if rng.chance(mix.presentations) {
         presentation(bulk, rng, &account_id, &contacts, &owner, today)?;
     }
     Ok(())

@@ -145,9 +145,11 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
             out.push(line);
         }
     };
-    let take = |n: usize| n.min(SECTION_ROWS);
+    // Only the rows a section shows are written out (a frame's work must
+    // not grow with the file).
+    let take = |title: T, n: usize| n.min(if app.day.expanded.contains(&title) { SECTION_ROWS } else { short });
 
-    let items = d.overdue[..take(d.overdue.len())]
+    let items = d.overdue[..take(T::TodaySecOverdue, d.overdue.len())]
         .iter()
         .map(|o| {
             let mut why = Vec::new();
@@ -163,7 +165,7 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
         .collect();
     section(T::TodaySecOverdue, items, d.overdue.len(), d.overdue.len());
 
-    let items = d.plans_due[..take(d.plans_due.len())]
+    let items = d.plans_due[..take(T::TodaySecPlans, d.plans_due.len())]
         .iter()
         .map(|p| {
             let kind = if p.kind == PlanType::Call { T::TodayCall } else { T::TodayPresentation };
@@ -173,7 +175,7 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
         .collect();
     section(T::TodaySecPlans, items, d.plans_due.len(), d.plans_due.len());
 
-    let items = d.commitments[..take(d.commitments.len())]
+    let items = d.commitments[..take(T::TodaySecCommitments, d.commitments.len())]
         .iter()
         .map(|c| {
             let by = c
@@ -186,7 +188,7 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
         .collect();
     section(T::TodaySecCommitments, items, d.commitments.len(), d.commitments.len());
 
-    let items = d.vip_due[..take(d.vip_due.len())]
+    let items = d.vip_due[..take(T::TodaySecVip, d.vip_due.len())]
         .iter()
         .map(|v| {
             let when = T::TodayContactOn.fill(l, &[("date", &v.next_contact.to_string())]);
@@ -195,7 +197,7 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
         .collect();
     section(T::TodaySecVip, items, d.vip_due.len(), d.vip_due.len());
 
-    let items = d.birthdays[..take(d.birthdays.len())]
+    let items = d.birthdays[..take(T::TodaySecBirthdays, d.birthdays.len())]
         .iter()
         .map(|b| {
             let when = if b.in_days == 0 {
@@ -209,7 +211,7 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
         .collect();
     section(T::TodaySecBirthdays, items, d.birthdays.len(), d.birthdays.len());
 
-    let items = d.downgrades[..take(d.downgrades.len())]
+    let items = d.downgrades[..take(T::TodaySecDowngrades, d.downgrades.len())]
         .iter()
         .map(|x| {
             let days = T::TodayOverdueDays.fill(l, &[("days", &x.days_overdue.to_string())]);
@@ -221,7 +223,7 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
     section(T::TodaySecDowngrades, items, d.downgrades.len(), d.downgrades.len());
 
     let total: usize = d.warnings.iter().map(|w| w.warnings.len()).sum();
-    let items = d.warnings[..take(d.warnings.len())]
+    let items = d.warnings[..take(T::TodaySecWarnings, d.warnings.len())]
         .iter()
         .map(|w| {
             let kind = if w.kind == PlanType::Call { T::TodayCall } else { T::TodayPresentation };
