@@ -36,7 +36,6 @@ fn main() {
     for a in &accounts {
         index.add_account(a);
     }
-    contacts.sort_by(|x, y| x.account_id.as_str().cmp(y.account_id.as_str()));
     for c in &contacts {
         index.add_contact(c);
     }
@@ -54,7 +53,9 @@ fn main() {
             let _ = writeln!(f, "{n}");
         }
     }
-    for q in ["h", "hz", "hzx", "hzxh", "hangzhou", "zzw", "8000", "13800", "杭州", "西湖机械", "hzjx"] {
+    for q in
+        ["h", "hz", "hzx", "hzxh", "shz", "hangzhou", "zzw", "1", "13", "8000", "13800", "杭州", "西湖机械", "hzjx"]
+    {
         let n = index.find(q, None).accounts.len();
         let samples = (0..30)
             .map(|_| {

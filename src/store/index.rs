@@ -111,10 +111,18 @@ impl Store {
         Ok(())
     }
 
-    /// Every live contact's searchable columns, an account's one after the other, to `each`.
+    /// Every live contact of a live account, its searchable columns, to
+    /// `each`: an account's one after the other, the accounts in list order,
+    /// so that a search reads the index from start to end (in the order of
+    /// the accounts' ids it took three times as long at 100,000 accounts,
+    /// waiting on memory).
     pub fn index_contacts(&self, mut each: impl FnMut(IndexContact)) -> Result<(), StoreError> {
         let ctx = "reading contacts for the search index";
-        let sql = format!("SELECT {CONTACT_COLUMNS} FROM contacts WHERE deleted_at IS NULL ORDER BY account_id");
+        let columns = CONTACT_COLUMNS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT {columns} FROM accounts a JOIN contacts c ON c.account_id = a.id \
+             WHERE a.deleted_at IS NULL AND c.deleted_at IS NULL ORDER BY a.sort_key, a.id"
+        );
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(ctx, e))?;
         let rows = stmt.query_map([], contact_from_row).map_err(|e| self.err(ctx, e))?;
         for row in rows {
