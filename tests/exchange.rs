@@ -357,3 +357,58 @@ fn imported_names_are_found_by_the_full_text_search_and_later_saves_too() {
     let report = s.check(&tmp.path().join("backups")).expect("check");
     assert!(report.is_sound(), "{report:?}");
 }
+
+/// A sheet of more than a thousand rows takes the import's other paths:
+/// rows checked on every core, the file's keys read at once for the
+/// duplicate guard, search columns computed beside the writes.
+#[test]
+fn a_large_sheet_is_guarded_indexed_and_logged_like_a_small_one() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut s = store(tmp.path(), "a.db");
+    let (acc, _) = fill(&mut s);
+    let mut text = String::from("名称,电话,信用额度\n");
+    for i in 0..1_500 {
+        let row = match i {
+            700 => "测试贸易5号有限公司,,\n".to_string(),
+            900 => "上海华联有限公司,,\n".to_string(),
+            1_100 => "杭州另一家公司,021-62345678,\n".to_string(),
+            1_200 => "坏公司,,lots\n".to_string(),
+            1_400 => "曾志伟贸易有限公司,,5万\n".to_string(),
+            _ => format!("测试贸易{i}号有限公司,0571-8{i:06},\n"),
+        };
+        text.push_str(&row);
+    }
+    let p = sheet(tmp.path(), "accounts.csv", &text);
+    let opts = ImportOptions { skip_bad: true, ..ImportOptions::default() };
+    let r = import_sheet(&mut s, &p, SheetKind::Accounts, opts, &mut |_, _| {}).expect("import");
+    assert_eq!((r.rows, r.new, r.duplicate, r.rejected, r.written), (1_500, 1_496, 3, 1, true));
+    assert_eq!(r.rejects[0].row, 1_202);
+    assert_eq!(r.rejects[0].problems[0].column, "credit_limit");
+    let dups: Vec<(usize, &str)> = r.duplicates.iter().map(|d| (d.row, d.matched.as_str())).collect();
+    assert_eq!(dups[0], (702, "row 7 of this file (测试贸易5号有限公司)"));
+    assert_eq!((dups[1].0, dups[2].0), (902, 1_102));
+    assert!(dups[1].1.contains(&acc.meta.id.to_string()) && dups[2].1.contains(&acc.meta.id.to_string()), "{dups:?}");
+
+    let today = Utc::now().date_naive();
+    let page = |q: &str| {
+        let q = kam::store::AccountListQuery { filter: q.into(), ..kam::store::AccountListQuery::first(today) };
+        s.account_page(&kam_rules::Rules::default(), &q).expect("page").rows
+    };
+    let found = page("zzwmy");
+    assert_eq!(
+        found.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+        ["曾志伟贸易有限公司"],
+        "pinyin, every reading"
+    );
+    assert_eq!(page("czwmy").len(), 1);
+    assert_eq!(page("测试贸易1499号")[0].name, "测试贸易1499号有限公司", "full text");
+    let id = found[0].id.clone();
+    let a: Account = s.get(&id).expect("get");
+    assert_eq!((a.credit_limit, a.meta.version), (Some(Money::from_yuan(50_000)), 1));
+    let log = s.history(&id).expect("history");
+    assert_eq!(log.len(), 1);
+    assert_eq!((log[0].action.as_str(), log[0].new.as_deref()), ("insert", Some("曾志伟贸易有限公司")));
+    assert_eq!((log[0].who.as_str(), log[0].reason.as_str()), ("测试员", "import accounts.csv"));
+    let report = s.check(&tmp.path().join("backups")).expect("check");
+    assert!(report.is_sound(), "{report:?}");
+}

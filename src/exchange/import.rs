@@ -21,8 +21,8 @@ use crate::model::{
     Account, CallPlan, ChangeEvent, Contact, Feedback, Id, Order, Presentation, Target, VipCard, Visit,
 };
 use crate::store::{
-    attach_children, export_layouts, overlay_cells, record_from_cells, CellError, ImportOp, MergeOutcome, Record,
-    RecordKind, Store, StoreError, TableLayout,
+    attach_children, export_layouts, overlay_cells, record_from_cells, AccountKeys, CellError, ImportOp, MergeOutcome,
+    Record, RecordKind, Store, StoreError, TableLayout,
 };
 
 /// The kinds a spreadsheet can hold.
@@ -247,6 +247,22 @@ pub fn import_sheet(
     let mut writes = Vec::new();
     let mut bad_rows = Vec::new();
     let mut seen_names: HashMap<String, usize> = HashMap::new();
+    on("checking", 0);
+    // An account is read and validated without the store: every row on
+    // every core first, then the duplicate guard row by row in order.
+    let mut accounts: Vec<Option<Result<Account, Vec<CellError>>>> = match kind {
+        SheetKind::Accounts => {
+            par_map(&sheet.rows, |raw| (!raw.is_empty()).then(|| record_from_cells(&row_cells(&sheet.columns, raw).0)))
+        }
+        SheetKind::Contacts => Vec::new(),
+    };
+    // With many rows, the live accounts' keys are read once and a row is
+    // looked up only when one of its keys is taken.
+    let keys = if kind == SheetKind::Accounts && sheet.rows.len() >= MANY_ROWS {
+        Some(store.account_dedupe_keys()?)
+    } else {
+        None
+    };
     for (i, raw) in sheet.rows.iter().enumerate() {
         let row_no = i + 2;
         if raw.is_empty() {
@@ -256,19 +272,12 @@ pub fn import_sheet(
             on("checking", i as u64);
         }
         report.rows += 1;
-        let mut cells: Vec<(&str, &str)> = Vec::new();
-        let mut link = None;
-        for (col, text) in sheet.columns.iter().zip(raw) {
-            match col.as_deref() {
-                Some(c) if c.starts_with('@') => link = Some(text.as_str()),
-                Some(c) => cells.push((c, text.as_str())),
-                None => {}
-            }
-        }
-        // A spreadsheet row is a new record: ids and times are kam's.
-        cells.retain(|(c, _)| !crate::store::META_COLUMNS.contains(c));
+        let (cells, link) = row_cells(&sheet.columns, raw);
         let outcome = match kind {
-            SheetKind::Accounts => account_row(store, &cells, opts, &mut seen_names, row_no)?,
+            SheetKind::Accounts => {
+                let built = accounts.get_mut(i).and_then(Option::take).unwrap_or_else(|| record_from_cells(&cells));
+                account_row(store, keys.as_ref(), built, &cells, opts, &mut seen_names, row_no)?
+            }
             SheetKind::Contacts => contact_row(store, &cells, link, opts, &mut seen_names, row_no)?,
         };
         match outcome {
@@ -309,6 +318,43 @@ pub fn import_sheet(
     Ok(report)
 }
 
+/// Rows from which a sheet's work is split over the cores and the
+/// duplicate guard reads the live accounts' keys at once.
+const MANY_ROWS: usize = 1_000;
+
+/// The cells of a row that give a column of the record (not its id and
+/// times: a spreadsheet row is a new record, they are kam's), and the cell
+/// naming a contact's account.
+fn row_cells<'a>(columns: &'a [Option<String>], raw: &'a [String]) -> (Vec<(&'a str, &'a str)>, Option<&'a str>) {
+    let mut cells = Vec::with_capacity(raw.len());
+    let mut link = None;
+    for (col, text) in columns.iter().zip(raw) {
+        match col.as_deref() {
+            Some(c) if c.starts_with('@') => link = Some(text.as_str()),
+            Some(c) if !crate::store::META_COLUMNS.contains(&c) => cells.push((c, text.as_str())),
+            Some(_) | None => {}
+        }
+    }
+    (cells, link)
+}
+
+/// `f` of each item, in order, the items split over the machine's cores
+/// when there are many.
+fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
+    if threads == 1 || items.len() < MANY_ROWS {
+        return items.iter().map(f).collect();
+    }
+    let f = &f;
+    std::thread::scope(|s| {
+        let parts: Vec<_> = items
+            .chunks(items.len().div_ceil(threads))
+            .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<U>>()))
+            .collect();
+        parts.into_iter().flat_map(|p| p.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    })
+}
+
 enum Row {
     Op(ImportOp),
     Updated(ImportOp, String),
@@ -316,14 +362,19 @@ enum Row {
     Bad(Vec<Problem>),
 }
 
+/// An account row, built from `cells` (as `built`), against the rows
+/// before it and the file's live accounts (all of whose keys are `keys`
+/// when given).
 fn account_row(
     store: &Store,
+    keys: Option<&AccountKeys>,
+    built: Result<Account, Vec<CellError>>,
     cells: &[(&str, &str)],
     opts: ImportOptions,
     seen: &mut HashMap<String, usize>,
     row_no: usize,
 ) -> Result<Row, ImportError> {
-    let account: Account = match record_from_cells(cells) {
+    let account = match built {
         Ok(a) => a,
         Err(e) => return Ok(Row::Bad(problems(e))),
     };
@@ -332,7 +383,11 @@ fn account_row(
         return Ok(Row::Duplicate(format!("row {first} of this file ({})", account.name)));
     }
     seen.insert(norm, row_no);
-    let matches = store.similar_accounts(&account.name, &account.phone)?;
+    let matches = if keys.is_none_or(|k| k.may_match(&account.name, &account.phone)) {
+        store.similar_accounts(&account.name, &account.phone)?
+    } else {
+        Vec::new()
+    };
     match (matches.as_slice(), opts.update) {
         ([], _) => Ok(Row::Op(ImportOp::Insert(account.into_any()))),
         ([(id, name)], true) => {

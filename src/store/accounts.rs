@@ -70,6 +70,24 @@ record! {
     }
 }
 
+/// The keys the duplicate guard matches accounts on (§4.12), from
+/// [`Store::account_dedupe_keys`].
+#[derive(Clone, Debug, Default)]
+pub struct AccountKeys {
+    names: std::collections::HashSet<String>,
+    phones: std::collections::HashSet<String>,
+}
+
+impl AccountKeys {
+    /// Whether an account with this name and phone could match a live
+    /// account: when false, [`Store::similar_accounts`] finds none.
+    pub fn may_match(&self, name: &str, phone: &str) -> bool {
+        let norm = kam_rules::dedupe::normalize_company(name);
+        let digits = kam_rules::dedupe::phone_digits(phone);
+        (!norm.is_empty() && self.names.contains(&norm)) || (digits.len() >= 7 && self.phones.contains(&digits))
+    }
+}
+
 /// Where a page of the account list starts: after the row it was taken
 /// from. Opaque; take it from [`AccountRow::cursor`] or [`AccountPage::next`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -416,6 +434,28 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// The normalised names and the phone digits (seven or more) of the
+    /// live accounts: what [`Store::similar_accounts`] matches on, read in
+    /// one query so that an import of many rows asks about a row only when
+    /// one of its keys is taken.
+    pub fn account_dedupe_keys(&self) -> Result<AccountKeys, StoreError> {
+        let ctx = "looking for duplicates";
+        let mut keys = AccountKeys::default();
+        let rows =
+            self.rows(ctx, "SELECT name_norm, phone_digits FROM accounts WHERE deleted_at IS NULL", [], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?;
+        for (norm, digits) in rows {
+            if !norm.is_empty() {
+                keys.names.insert(norm);
+            }
+            if digits.len() >= 7 {
+                keys.phones.insert(digits);
+            }
+        }
+        Ok(keys)
     }
 
     /// Live accounts that look like the same company (§4.12), for the

@@ -32,17 +32,47 @@ impl Store {
     /// committed; an error from `fill` writes nothing. Returns the number of
     /// records added.
     ///
-    /// For the load the file leaves WAL for a rollback journal (pages beyond
-    /// the file's old end need no journal, so a fresh file is written once
-    /// instead of twice) and uses a large page cache; both are put back
-    /// afterwards. When another connection has the file open (the
-    /// workbench filling an empty file) it stays in WAL.
+    /// The load runs in a rollback journal with a large page cache (see
+    /// [`Store::in_rollback_journal`]) and, there, with the indexes dropped
+    /// and built again at the end. When another connection has the file
+    /// open (the workbench filling an empty file) it stays in WAL and the
+    /// indexes stay: slower but the same records, in one transaction all
+    /// the same.
     pub fn bulk_load<F>(&mut self, note: &str, fill: F) -> Result<u64, StoreError>
     where
         F: FnOnce(&mut Bulk<'_>) -> Result<(), StoreError>,
     {
-        // Leaving WAL fails (busy) or is refused (still "wal") while
-        // another connection has the file open.
+        self.in_rollback_journal(-1_500_000, |store, rollback| {
+            let mut bulk = store.bulk()?;
+            if rollback {
+                let indexes = bulk.drop_indexes()?;
+                fill(&mut bulk)?;
+                bulk.create_indexes(&indexes)?;
+            } else {
+                fill(&mut bulk)?;
+            }
+            bulk.finish(note)
+        })
+    }
+
+    /// Runs `f`, a large write in one transaction, with the file in
+    /// rollback-journal mode and a page cache of `cache_kib` (negative:
+    /// KiB, as `PRAGMA cache_size` takes it); both are put back afterwards.
+    /// `f` is told whether the journal could be switched (the cache is set
+    /// only then).
+    ///
+    /// In a rollback journal the pages a write adds past the file's old end
+    /// need no journal, so a file that grows is written once instead of
+    /// twice (to the WAL, then at the checkpoint). A write killed half-way
+    /// leaves a hot journal that the next open rolls back, with
+    /// `synchronous=FULL` as in WAL. Leaving WAL fails (busy) or is refused
+    /// while another connection has the file open; the write then runs in
+    /// WAL, the same transaction.
+    pub(crate) fn in_rollback_journal<T>(
+        &mut self,
+        cache_kib: i64,
+        f: impl FnOnce(&mut Self, bool) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let mode = match self.conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0)) {
             Ok(mode) => mode,
             Err(e) => match self.err("journal_mode", e) {
@@ -50,33 +80,21 @@ impl Store {
                 other => return Err(other),
             },
         };
-        let result = if mode.eq_ignore_ascii_case("delete") {
-            self.conn.pragma_update(None, "cache_size", -1_500_000).map_err(|e| self.err("cache_size", e)).and_then(
-                |()| {
-                    let mut bulk = self.bulk()?;
-                    let indexes = bulk.drop_indexes()?;
-                    fill(&mut bulk)?;
-                    bulk.create_indexes(&indexes)?;
-                    bulk.finish(note)
-                },
-            )
+        let rollback = mode.eq_ignore_ascii_case("delete");
+        let result = if rollback {
+            self.conn.pragma_update(None, "cache_size", cache_kib).map_err(|e| self.err("cache_size", e))
         } else {
-            // Another connection has the file open (the workbench's
-            // reader): the journal stays WAL and the indexes stay, slower
-            // but the same records, in one transaction all the same.
-            self.bulk().and_then(|mut bulk| {
-                fill(&mut bulk)?;
-                bulk.finish(note)
-            })
-        };
+            Ok(())
+        }
+        .and_then(|()| f(self, rollback));
         let restored = self
             .conn
             .pragma_update(None, "cache_size", -2_000)
             .and_then(|()| self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)))
             .map_err(|e| self.err("journal_mode", e));
-        let count = result?;
+        let out = result?;
         restored?;
-        Ok(count)
+        Ok(out)
     }
 
     /// Whether the file holds any record (live or in the trash).

@@ -10,7 +10,7 @@ use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params_from_iter, Connection, OptionalExtension};
 
 use super::col::{timestamp, Col, Shown};
-use super::record::{insert_rows, load, update_rows, write_log, AnyRecord, Live, LogLine, Record, RecordKind, Stamp};
+use super::record::{insert_rows, insert_rows_derived, load, update_rows, AnyRecord, Live, Record, RecordKind, Stamp};
 use super::{now, sql_error, Store, StoreError};
 use crate::model::{
     Account, CallPlan, ChangeEvent, Contact, Feedback, Id, Meta, Order, Presentation, Target, VipCard, Visit,
@@ -415,13 +415,20 @@ impl Store {
     /// of it or, on any error, none of it. Foreign keys are checked at the
     /// end, so rows may come in any order. `source` names the file in the
     /// change log. Returns what each operation did, in order.
+    ///
+    /// When nobody else has the file open it is written with a rollback
+    /// journal (see [`Store::in_rollback_journal`]): the pages an import adds
+    /// past the file's end are written once, not to the WAL and again at
+    /// the checkpoint. The page cache is large enough that a large import is
+    /// not spilled before it commits (the default is 2 MB).
     pub fn apply_import(&mut self, ops: Vec<ImportOp>, source: &str) -> Result<Vec<MergeOutcome>, StoreError> {
-        // A page cache big enough that a large import is not spilled to
-        // the WAL before it commits (the default is 2 MB); put back after.
-        self.conn.pragma_update(None, "cache_size", -65_536).map_err(|e| self.err("cache_size", e))?;
-        let result = self.apply_import_in_one(ops, source);
-        self.conn.pragma_update(None, "cache_size", -2_000).map_err(|e| self.err("cache_size", e))?;
-        result
+        const CACHE_KIB: i64 = -65_536;
+        self.in_rollback_journal(CACHE_KIB, |store, rollback| {
+            if !rollback {
+                store.conn.pragma_update(None, "cache_size", CACHE_KIB).map_err(|e| store.err("cache_size", e))?;
+            }
+            store.apply_import_in_one(ops, source)
+        })
     }
 
     fn apply_import_in_one(&mut self, ops: Vec<ImportOp>, source: &str) -> Result<Vec<MergeOutcome>, StoreError> {
@@ -431,15 +438,44 @@ impl Store {
         tx.pragma_update(None, "defer_foreign_keys", true).map_err(|e| sql_error(&path, "importing", &e))?;
         let fts = FtsLater::begin(&tx, &path)?;
         let at = now();
+        let mut log = LogBatch::new(timestamp(at), &who, source);
         let mut out = Vec::with_capacity(ops.len());
-        for op in ops {
+        let mut apply = |op: ImportOp, derived: Option<Derived>| {
             let outcome = match op {
-                ImportOp::Insert(r) => any_apply(&tx, &path, r, Mode::Insert, at, &who, source)?,
-                ImportOp::Update(r) => any_apply(&tx, &path, r, Mode::Update, at, &who, source)?,
-                ImportOp::Merge(r, keep) => any_apply(&tx, &path, r, Mode::Merge(&keep), at, &who, source)?,
+                ImportOp::Insert(r) => any_apply(&tx, &path, r, Mode::Insert(derived), at, &mut log)?,
+                ImportOp::Update(r) => any_apply(&tx, &path, r, Mode::Update, at, &mut log)?,
+                ImportOp::Merge(r, keep) => any_apply(&tx, &path, r, Mode::Merge(&keep), at, &mut log)?,
             };
             out.push(outcome);
+            Ok::<_, StoreError>(())
+        };
+        // The search columns of a new record (the pinyin of every reading)
+        // need no connection: a second thread computes them while this
+        // one writes the records before. The channel is bounded, so the
+        // computed columns wait in memory for a few thousand rows at most.
+        if ops.len() < 1_000 || std::thread::available_parallelism().map_or(1, std::num::NonZero::get) < 2 {
+            for op in ops {
+                apply(op, None)?;
+            }
+        } else {
+            std::thread::scope(|s| {
+                let (send, receive) = std::sync::mpsc::sync_channel(4_096);
+                s.spawn(move || {
+                    for op in ops {
+                        let derived = match &op {
+                            ImportOp::Insert(r) => Some(any_derived(r)),
+                            ImportOp::Update(_) | ImportOp::Merge(..) => None,
+                        };
+                        // The writer stopped (an error): nothing more to do.
+                        if send.send((op, derived)).is_err() {
+                            break;
+                        }
+                    }
+                });
+                receive.into_iter().try_for_each(|(op, derived)| apply(op, derived))
+            })?;
         }
+        log.flush(&tx, &path)?;
         fts.finish(&tx, &path)?;
         tx.commit().map_err(|e| sql_error(&path, "committing the import", &e))?;
         Ok(out)
@@ -492,12 +528,30 @@ impl Store {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode<'a> {
-    Insert,
+    /// With the record's derived columns when computed beforehand.
+    Insert(Option<Derived>),
     Update,
     /// With the columns that keep our values.
     Merge(&'a [&'static str]),
+}
+
+/// A record's derived columns ([`Record::derived`]).
+type Derived = Vec<(&'static str, Value)>;
+
+fn any_derived(r: &AnyRecord) -> Derived {
+    match r {
+        AnyRecord::Account(r) => r.derived(),
+        AnyRecord::Contact(r) => r.derived(),
+        AnyRecord::Order(r) => r.derived(),
+        AnyRecord::Visit(r) => r.derived(),
+        AnyRecord::ChangeEvent(r) => r.derived(),
+        AnyRecord::Feedback(r) => r.derived(),
+        AnyRecord::CallPlan(r) => r.derived(),
+        AnyRecord::Presentation(r) => r.derived(),
+        AnyRecord::VipCard(r) => r.derived(),
+        AnyRecord::Target(r) => r.derived(),
+    }
 }
 
 fn any_apply(
@@ -506,20 +560,19 @@ fn any_apply(
     r: AnyRecord,
     mode: Mode<'_>,
     at: DateTime<Utc>,
-    who: &str,
-    source: &str,
+    log: &mut LogBatch<'_>,
 ) -> Result<MergeOutcome, StoreError> {
     match r {
-        AnyRecord::Account(r) => apply_one(tx, path, *r, mode, at, who, source),
-        AnyRecord::Contact(r) => apply_one(tx, path, *r, mode, at, who, source),
-        AnyRecord::Order(r) => apply_one(tx, path, *r, mode, at, who, source),
-        AnyRecord::Visit(r) => apply_one(tx, path, *r, mode, at, who, source),
-        AnyRecord::ChangeEvent(r) => apply_one(tx, path, *r, mode, at, who, source),
-        AnyRecord::Feedback(r) => apply_one(tx, path, *r, mode, at, who, source),
-        AnyRecord::CallPlan(r) => apply_one(tx, path, *r, mode, at, who, source),
-        AnyRecord::Presentation(r) => apply_one(tx, path, *r, mode, at, who, source),
-        AnyRecord::VipCard(r) => apply_one(tx, path, *r, mode, at, who, source),
-        AnyRecord::Target(r) => apply_one(tx, path, *r, mode, at, who, source),
+        AnyRecord::Account(r) => apply_one(tx, path, *r, mode, at, log),
+        AnyRecord::Contact(r) => apply_one(tx, path, *r, mode, at, log),
+        AnyRecord::Order(r) => apply_one(tx, path, *r, mode, at, log),
+        AnyRecord::Visit(r) => apply_one(tx, path, *r, mode, at, log),
+        AnyRecord::ChangeEvent(r) => apply_one(tx, path, *r, mode, at, log),
+        AnyRecord::Feedback(r) => apply_one(tx, path, *r, mode, at, log),
+        AnyRecord::CallPlan(r) => apply_one(tx, path, *r, mode, at, log),
+        AnyRecord::Presentation(r) => apply_one(tx, path, *r, mode, at, log),
+        AnyRecord::VipCard(r) => apply_one(tx, path, *r, mode, at, log),
+        AnyRecord::Target(r) => apply_one(tx, path, *r, mode, at, log),
     }
 }
 
@@ -529,41 +582,49 @@ fn apply_one<R: Record>(
     mut r: R,
     mode: Mode<'_>,
     at: DateTime<Utc>,
-    who: &str,
-    source: &str,
+    log: &mut LogBatch<'_>,
 ) -> Result<MergeOutcome, StoreError> {
     r.validate().map_err(|error| StoreError::Invalid { kind: R::KIND, id: r.meta().id.to_string(), error })?;
     let id = r.meta().id.clone();
-    let current: Option<R> = load(tx, path, &id, Live::Any)?;
-    let log = |action: &'static str, note: &str| {
-        let line =
-            LogLine { kind: R::KIND, record_id: &id, action, field: None, old: None, new: Some(note.to_string()) };
-        write_log(tx, path, &timestamp(at), who, source, &line)
-    };
-    match (mode, current) {
-        (Mode::Insert | Mode::Merge(_), None) | (Mode::Insert, Some(_)) => {
+    let (who, source) = (log.who, log.source);
+    match mode {
+        // A new record from a spreadsheet has a new id: there is nothing
+        // to read first (were the id taken, the insert fails on it).
+        Mode::Insert(derived) => {
             {
                 let m = r.meta_mut();
-                if mode == Mode::Insert {
-                    m.version = 1;
-                    m.created_at = at;
-                    m.updated_at = at;
-                    m.updated_by = who.to_string();
-                }
+                m.version = 1;
+                m.created_at = at;
+                m.updated_at = at;
+                m.updated_by = who.to_string();
                 m.deleted_at = None;
-                m.version = m.version.max(1);
             }
-            insert_rows(tx, path, &r)?;
-            log("insert", &r.label())?;
+            let derived = derived.unwrap_or_else(|| r.derived());
+            insert_rows_derived(tx, path, &r, derived)?;
+            log.insert(tx, path, R::KIND, id, r.label())?;
             Ok(MergeOutcome::Inserted)
         }
-        (Mode::Update, None) => Err(StoreError::NotFound { kind: R::KIND, id: id.to_string() }),
-        (Mode::Update, Some(cur)) => {
+        Mode::Update => {
+            let Some(cur) = load::<R>(tx, path, &id, Live::Any)? else {
+                return Err(StoreError::NotFound { kind: R::KIND, id: id.to_string() });
+            };
+            // The log lines in the order of the writes.
+            log.flush(tx, path)?;
             let stamp = Stamp { version: cur.meta().version + 1, at, by: who };
             let changed = update_rows(tx, path, &cur, &r, &stamp, source)?;
             Ok(if changed { MergeOutcome::Updated } else { MergeOutcome::Same })
         }
-        (Mode::Merge(keep), Some(cur)) => {
+        Mode::Merge(keep) => {
+            let Some(cur) = load::<R>(tx, path, &id, Live::Any)? else {
+                {
+                    let m = r.meta_mut();
+                    m.deleted_at = None;
+                    m.version = m.version.max(1);
+                }
+                insert_rows(tx, path, &r)?;
+                log.insert(tx, path, R::KIND, id, r.label())?;
+                return Ok(MergeOutcome::Inserted);
+            };
             if !keep.is_empty() {
                 r = keep_ours(&cur, &r, keep)?;
             }
@@ -572,6 +633,7 @@ fn apply_one<R: Record>(
                 let same = !update_would_change(&cur, &r);
                 return Ok(if same { MergeOutcome::Same } else { MergeOutcome::KeptOurs { ours, theirs } });
             }
+            log.flush(tx, path)?;
             let stamp = Stamp { version: cur.meta().version + 1, at: theirs, by: &r.meta().updated_by };
             let changed = update_rows(tx, path, &cur, &r, &stamp, source)?;
             if cur.meta().deleted_at.is_some() {
@@ -580,6 +642,59 @@ fn apply_one<R: Record>(
             }
             Ok(if changed { MergeOutcome::Updated } else { MergeOutcome::Same })
         }
+    }
+}
+
+/// The `insert` lines of the change log, written a batch of rows per
+/// statement instead of one statement each.
+struct LogBatch<'a> {
+    at: String,
+    who: &'a str,
+    source: &'a str,
+    /// Kind, record id and label of each line not yet written.
+    lines: Vec<(RecordKind, Id, String)>,
+}
+
+impl<'a> LogBatch<'a> {
+    const ROWS: usize = 100;
+
+    fn new(at: String, who: &'a str, source: &'a str) -> Self {
+        Self { at, who, source, lines: Vec::with_capacity(Self::ROWS) }
+    }
+
+    fn insert(
+        &mut self,
+        tx: &Connection,
+        path: &std::path::Path,
+        kind: RecordKind,
+        id: Id,
+        label: String,
+    ) -> Result<(), StoreError> {
+        self.lines.push((kind, id, label));
+        if self.lines.len() == Self::ROWS {
+            self.flush(tx, path)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the lines held back, in order.
+    fn flush(&mut self, tx: &Connection, path: &std::path::Path) -> Result<(), StoreError> {
+        if self.lines.is_empty() {
+            return Ok(());
+        }
+        let rows = (0..self.lines.len())
+            .map(|i| format!("(?1, ?2, ?{}, ?{}, 'insert', NULL, NULL, ?{}, ?3)", 4 + 3 * i, 5 + 3 * i, 6 + 3 * i))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql =
+            format!("INSERT INTO change_log (at, who, kind, record_id, action, field, old, new, reason) VALUES {rows}");
+        let head = [self.at.as_str(), self.who, self.source];
+        let lines = self.lines.iter().flat_map(|(kind, id, label)| [kind.key(), id.as_str(), label.as_str()]);
+        tx.prepare_cached(&sql)
+            .and_then(|mut s| s.execute(params_from_iter(head.into_iter().chain(lines))))
+            .map_err(|e| sql_error(path, "writing the change log", &e))?;
+        self.lines.clear();
+        Ok(())
     }
 }
 

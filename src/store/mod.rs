@@ -42,7 +42,7 @@ use std::time::Duration;
 use chrono::{DateTime, SubsecRound, Utc};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-pub use accounts::{AccountCursor, AccountListQuery, AccountPage, AccountRow, ContactRow};
+pub use accounts::{AccountCursor, AccountKeys, AccountListQuery, AccountPage, AccountRow, ContactRow};
 pub use backup::BACKUPS_KEPT;
 pub use bulk::Bulk;
 pub use check::{CheckReport, KindCount};

@@ -506,7 +506,17 @@ pub(crate) fn load_children<R: Record>(
 
 /// Writes a new record and its child rows (no log).
 pub(crate) fn insert_rows<R: Record>(conn: &Connection, path: &std::path::Path, r: &R) -> Result<(), StoreError> {
-    let derived = r.derived();
+    insert_rows_derived(conn, path, r, r.derived())
+}
+
+/// [`insert_rows`] with the record's derived columns computed beforehand
+/// (an import computes them on every core).
+pub(crate) fn insert_rows_derived<R: Record>(
+    conn: &Connection,
+    path: &std::path::Path,
+    r: &R,
+    derived: Vec<(&'static str, Value)>,
+) -> Result<(), StoreError> {
     let mut cols: Vec<&str> = R::COLUMNS.to_vec();
     cols.extend(derived.iter().map(|(c, _)| *c));
     let marks = (1..=6 + cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");

@@ -8,6 +8,8 @@
 //! characters keep only their first reading, which bounds the column for
 //! long company names full of heteronyms.
 
+use std::borrow::Cow;
+
 use pinyin::ToPinyinMulti;
 
 /// Most reading combinations kept per name.
@@ -29,31 +31,44 @@ pub(crate) struct Pinyin {
 /// heteronym; letters and digits: themselves in lower case), with the
 /// character's position. Spaces and punctuation have none.
 pub fn readings(text: &str) -> Vec<(usize, Vec<String>)> {
+    readings_borrowed(text).into_iter().map(|(i, r)| (i, r.into_iter().map(Cow::into_owned).collect())).collect()
+}
+
+/// [`readings`] borrowing the pinyin table's syllables: a name's search
+/// columns are built for every record written, and copying each syllable
+/// was most of that.
+fn readings_borrowed(text: &str) -> Vec<(usize, Vec<Cow<'static, str>>)> {
+    const ASCII: &str = "0123456789abcdefghijklmnopqrstuvwxyz";
     let mut out = Vec::new();
     for (i, (c, multi)) in text.chars().zip(text.to_pinyin_multi()).enumerate() {
         match multi {
             Some(m) => {
-                let mut r: Vec<String> = Vec::with_capacity(m.count());
+                let mut r: Vec<Cow<'static, str>> = Vec::with_capacity(m.count());
                 for p in m {
                     let s = p.plain();
                     // ü as input methods type it (女 nv) and as people
                     // write it without the dots (nu).
-                    let typed: Vec<String> = if s.contains('ü') {
-                        vec![s.replace('ü', "v"), s.replace('ü', "u")]
-                    } else {
-                        vec![s.to_string()]
-                    };
-                    for s in typed {
+                    let mut add = |s: Cow<'static, str>| {
                         if !r.contains(&s) {
                             r.push(s);
                         }
+                    };
+                    if s.contains('ü') {
+                        add(Cow::Owned(s.replace('ü', "v")));
+                        add(Cow::Owned(s.replace('ü', "u")));
+                    } else {
+                        add(Cow::Borrowed(s));
                     }
                 }
                 if !r.is_empty() {
                     out.push((i, r));
                 }
             }
-            None if c.is_alphanumeric() => out.push((i, vec![c.to_lowercase().collect()])),
+            None if c.is_ascii_alphanumeric() => {
+                let at = ASCII.find(c.to_ascii_lowercase()).unwrap_or_default();
+                out.push((i, vec![Cow::Borrowed(&ASCII[at..=at])]));
+            }
+            None if c.is_alphanumeric() => out.push((i, vec![Cow::Owned(c.to_lowercase().collect())])),
             None => {}
         }
     }
@@ -62,7 +77,7 @@ pub fn readings(text: &str) -> Vec<(usize, Vec<String>)> {
 
 /// Computes the pinyin columns of a name.
 pub(crate) fn pinyin(text: &str) -> Pinyin {
-    let chars: Vec<Vec<String>> = readings(text).into_iter().map(|(_, r)| r).collect();
+    let chars: Vec<Vec<Cow<'static, str>>> = readings_borrowed(text).into_iter().map(|(_, r)| r).collect();
     // How many readings of each character are combined: all of them while
     // the combinations stay within the cap, then the first only.
     let mut takes = Vec::with_capacity(chars.len());
@@ -73,20 +88,22 @@ pub(crate) fn pinyin(text: &str) -> Pinyin {
         takes.push(take);
     }
     // Each combination built once, the last character's readings varying
-    // fastest (the first variant is every character's first reading).
-    let width: usize = chars.iter().map(|r| r.first().map_or(0, String::len)).sum();
-    let mut full = Vec::with_capacity(combos);
-    let mut initials = Vec::with_capacity(combos);
+    // fastest (the first variant is every character's first reading),
+    // straight into the columns' text; a variant already there is taken
+    // out again.
+    let width: usize = chars.iter().map(|r| r.first().map_or(0, |s| s.len())).sum();
+    let mut full = Variants::with_capacity(combos, width);
+    let mut initials = Variants::with_capacity(combos, chars.len());
     let mut pick = vec![0usize; chars.len()];
     for _ in 0..combos {
-        let mut f = String::with_capacity(width + 8);
-        let mut i = String::with_capacity(chars.len());
+        full.start();
+        initials.start();
         for (r, &k) in chars.iter().zip(&pick) {
-            f.push_str(&r[k]);
-            i.push(r[k].chars().next().unwrap_or_default());
+            full.text.push_str(&r[k]);
+            initials.text.push(r[k].chars().next().unwrap_or_default());
         }
-        full.push(f);
-        initials.push(i);
+        full.end();
+        initials.end();
         for k in (0..pick.len()).rev() {
             pick[k] += 1;
             if pick[k] < takes[k] {
@@ -95,15 +112,44 @@ pub(crate) fn pinyin(text: &str) -> Pinyin {
             pick[k] = 0;
         }
     }
-    let first = full.first().cloned().unwrap_or_default();
-    dedup(&mut initials);
-    dedup(&mut full);
-    Pinyin { initials: initials.join(" "), full: full.join(" "), first }
+    let first = full.spans.first().map(|&(a, b)| full.text[a..b].to_string()).unwrap_or_default();
+    Pinyin { initials: initials.text, full: full.text, first }
 }
 
-fn dedup(v: &mut Vec<String>) {
-    let mut seen = std::collections::HashSet::new();
-    v.retain(|s| seen.insert(s.clone()));
+/// Distinct variants separated by spaces, in their first order, as they
+/// are built: [`Variants::start`], the text pushed, [`Variants::end`].
+struct Variants {
+    text: String,
+    /// Where each variant kept lies in `text`.
+    spans: Vec<(usize, usize)>,
+    /// Where the variant being built starts, and its separator.
+    at: (usize, usize),
+}
+
+impl Variants {
+    fn with_capacity(variants: usize, width: usize) -> Self {
+        Self { text: String::with_capacity(variants * (width + 1)), spans: Vec::with_capacity(variants), at: (0, 0) }
+    }
+
+    fn start(&mut self) {
+        let sep = self.text.len();
+        if !self.spans.is_empty() {
+            self.text.push(' ');
+        }
+        self.at = (sep, self.text.len());
+    }
+
+    /// Keeps the variant unless it is there already (at most
+    /// [`MAX_VARIANTS`]: a look back beats hashing).
+    fn end(&mut self) {
+        let (sep, start) = self.at;
+        let new = &self.text[start..];
+        if self.spans.iter().any(|&(a, b)| &self.text[a..b] == new) {
+            self.text.truncate(sep);
+        } else {
+            self.spans.push((start, self.text.len()));
+        }
+    }
 }
 
 /// The sort key of a name: its first-reading pinyin, then the name itself
@@ -197,6 +243,10 @@ mod tests {
             initials = next_init;
         }
         let first = full.first().cloned().unwrap_or_default();
+        let dedup = |v: &mut Vec<String>| {
+            let mut seen = std::collections::HashSet::new();
+            v.retain(|s| seen.insert(s.clone()));
+        };
         dedup(&mut initials);
         dedup(&mut full);
         Pinyin { initials: initials.join(" "), full: full.join(" "), first }
