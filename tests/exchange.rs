@@ -1,5 +1,6 @@
 //! Export, spreadsheet import and merge on real files (DESIGN §5, §6).
 
+use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
@@ -409,6 +410,35 @@ fn a_large_sheet_is_guarded_indexed_and_logged_like_a_small_one() {
     assert_eq!(log.len(), 1);
     assert_eq!((log[0].action.as_str(), log[0].new.as_deref()), ("insert", Some("曾志伟贸易有限公司")));
     assert_eq!((log[0].who.as_str(), log[0].reason.as_str()), ("测试员", "import accounts.csv"));
+    let report = s.check(&tmp.path().join("backups")).expect("check");
+    assert!(report.is_sound(), "{report:?}");
+}
+
+/// A large sheet into an empty file builds the accounts' and the change
+/// log's indexes once at the end: afterwards every index is back, the
+/// lookups that use them answer, and the file checks sound.
+#[test]
+fn a_large_sheet_into_an_empty_file_leaves_every_index_in_place() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let path = tmp.path().join("empty.db");
+    let mut s = store(tmp.path(), "empty.db");
+    let indexes = || -> Vec<String> {
+        let c = rusqlite::Connection::open(&path).expect("open");
+        let mut st = c.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' ORDER BY name").expect("prepare");
+        st.query_map([], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("rows")
+    };
+    let before = indexes();
+    assert!(before.iter().any(|n| n == "accounts_name_norm") && before.iter().any(|n| n == "change_log_at"));
+    let mut text = String::from("名称,电话\n");
+    for i in 0..1_200 {
+        let _ = writeln!(text, "空白测试{i}号有限公司,0571-8{i:06}");
+    }
+    let p = sheet(tmp.path(), "accounts.csv", &text);
+    let r = import_sheet(&mut s, &p, SheetKind::Accounts, ImportOptions::default(), &mut |_, _| {}).expect("import");
+    assert_eq!((r.new, r.written), (1_200, true));
+    assert_eq!(indexes(), before);
+    let found = s.accounts_named("空白测试1199号有限公司").expect("by name");
+    assert_eq!(found.len(), 1, "the name index answers");
     let report = s.check(&tmp.path().join("backups")).expect("check");
     assert!(report.is_sound(), "{report:?}");
 }
