@@ -10,6 +10,7 @@ pub mod exchange;
 pub mod finder;
 pub mod i18n;
 pub mod model;
+pub mod par;
 pub mod paths;
 pub mod safe_text;
 pub mod store;

@@ -251,9 +251,9 @@ pub fn import_sheet(
     // An account is read and validated without the store: every row on
     // every core first, then the duplicate guard row by row in order.
     let mut accounts: Vec<Option<Result<Account, Vec<CellError>>>> = match kind {
-        SheetKind::Accounts => {
-            par_map(&sheet.rows, |raw| (!raw.is_empty()).then(|| record_from_cells(&row_cells(&sheet.columns, raw).0)))
-        }
+        SheetKind::Accounts => crate::par::map(&sheet.rows, MANY_ROWS, |raw| {
+            (!raw.is_empty()).then(|| record_from_cells(&row_cells(&sheet.columns, raw).0))
+        }),
         SheetKind::Contacts => Vec::new(),
     };
     // With many rows, the live accounts' keys are read once and a row is
@@ -336,23 +336,6 @@ fn row_cells<'a>(columns: &'a [Option<String>], raw: &'a [String]) -> (Vec<(&'a 
         }
     }
     (cells, link)
-}
-
-/// `f` of each item, in order, the items split over the machine's cores
-/// when there are many.
-fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
-    if threads == 1 || items.len() < MANY_ROWS {
-        return items.iter().map(f).collect();
-    }
-    let f = &f;
-    std::thread::scope(|s| {
-        let parts: Vec<_> = items
-            .chunks(items.len().div_ceil(threads))
-            .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<U>>()))
-            .collect();
-        parts.into_iter().flat_map(|p| p.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
-    })
 }
 
 enum Row {

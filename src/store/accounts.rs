@@ -82,9 +82,9 @@ impl AccountKeys {
     /// Whether an account with this name and phone could match a live
     /// account: when false, [`Store::similar_accounts`] finds none.
     pub fn may_match(&self, name: &str, phone: &str) -> bool {
-        let norm = kam_rules::dedupe::normalize_company(name);
-        let digits = kam_rules::dedupe::phone_digits(phone);
-        (!norm.is_empty() && self.names.contains(&norm)) || (digits.len() >= 7 && self.phones.contains(&digits))
+        use kam_rules::dedupe::{company_key, phone_key};
+        company_key(name).is_some_and(|k| self.names.contains(&k))
+            || phone_key(phone).is_some_and(|k| self.phones.contains(&k))
     }
 }
 
@@ -451,7 +451,7 @@ impl Store {
             if !norm.is_empty() {
                 keys.names.insert(norm);
             }
-            if digits.len() >= 7 {
+            if digits.len() >= kam_rules::dedupe::PHONE_MIN_DIGITS {
                 keys.phones.insert(digits);
             }
         }

@@ -2,7 +2,9 @@
 //! written with their search and derived columns but without per-field log
 //! lines; a single log line says what filled the file.
 
-use rusqlite::Transaction;
+use std::path::Path;
+
+use rusqlite::{Connection, Transaction};
 
 use super::col::timestamp;
 use super::record::{insert_rows, write_log, LogLine, Record, RecordKind};
@@ -45,9 +47,10 @@ impl Store {
         self.in_rollback_journal(-1_500_000, |store, rollback| {
             let mut bulk = store.bulk()?;
             if rollback {
-                let indexes = bulk.drop_indexes()?;
+                let mut indexes = IndexesAside::default();
+                indexes.set_aside(&bulk.tx, &bulk.path, None)?;
                 fill(&mut bulk)?;
-                bulk.create_indexes(&indexes)?;
+                indexes.put_back(&bulk.tx, &bulk.path)?;
             } else {
                 fill(&mut bulk)?;
             }
@@ -146,34 +149,6 @@ impl Bulk<'_> {
         Ok(())
     }
 
-    /// Drops the secondary indexes for the load (inside its transaction)
-    /// and returns their definitions: building an index once from sorted
-    /// data is far cheaper than a random insert into it per row.
-    fn drop_indexes(&mut self) -> Result<Vec<(String, String)>, StoreError> {
-        let ctx = "setting indexes aside for the load";
-        let mut stmt = self
-            .tx
-            .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL")
-            .map_err(|e| sql_error(&self.path, ctx, &e))?;
-        let indexes = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-            .map_err(|e| sql_error(&self.path, ctx, &e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| sql_error(&self.path, ctx, &e))?;
-        drop(stmt);
-        for (name, _) in &indexes {
-            self.tx.execute(&format!("DROP INDEX \"{name}\""), []).map_err(|e| sql_error(&self.path, ctx, &e))?;
-        }
-        Ok(indexes)
-    }
-
-    fn create_indexes(&mut self, indexes: &[(String, String)]) -> Result<(), StoreError> {
-        for (name, sql) in indexes {
-            self.tx.execute(sql, []).map_err(|e| sql_error(&self.path, &format!("rebuilding index {name}"), &e))?;
-        }
-        Ok(())
-    }
-
     /// Records added so far.
     pub fn count(&self) -> u64 {
         self.count
@@ -194,5 +169,45 @@ impl Bulk<'_> {
         write_log(&self.tx, &self.path, &at, &self.user, note, &line)?;
         self.tx.commit().map_err(|e| sql_error(&self.path, "committing", &e))?;
         Ok(self.count)
+    }
+}
+
+/// Secondary indexes dropped for a bulk write, inside its transaction, and
+/// built again from all their rows at the end: building an index once is
+/// far cheaper than a random insert into it per row. A failed or
+/// interrupted write rolls back with them as they were.
+#[derive(Debug, Default)]
+pub(super) struct IndexesAside {
+    /// Name and SQL of each index set aside.
+    indexes: Vec<(String, String)>,
+}
+
+impl IndexesAside {
+    /// Drops the secondary indexes of `table` (of every table when `None`).
+    pub(super) fn set_aside(&mut self, tx: &Connection, path: &Path, table: Option<&str>) -> Result<(), StoreError> {
+        let ctx = "setting indexes aside";
+        let mut stmt = tx
+            .prepare(
+                "SELECT name, sql FROM sqlite_schema \
+                 WHERE type = 'index' AND sql IS NOT NULL AND (?1 IS NULL OR tbl_name = ?1)",
+            )
+            .map_err(|e| sql_error(path, ctx, &e))?;
+        let found = stmt
+            .query_map([table], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .and_then(Iterator::collect::<Result<Vec<_>, _>>)
+            .map_err(|e| sql_error(path, ctx, &e))?;
+        for (name, _) in &found {
+            tx.execute_batch(&format!("DROP INDEX \"{name}\"")).map_err(|e| sql_error(path, ctx, &e))?;
+        }
+        self.indexes.extend(found);
+        Ok(())
+    }
+
+    /// Builds every index set aside again.
+    pub(super) fn put_back(self, tx: &Connection, path: &Path) -> Result<(), StoreError> {
+        for (name, sql) in self.indexes {
+            tx.execute_batch(&sql).map_err(|e| sql_error(path, &format!("building index {name}"), &e))?;
+        }
+        Ok(())
     }
 }

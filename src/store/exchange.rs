@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params_from_iter, Connection, OptionalExtension};
 
+use super::bulk::IndexesAside;
 use super::col::{timestamp, Col, Shown};
 use super::record::{insert_rows, insert_rows_derived, load, update_rows, AnyRecord, Live, Record, RecordKind, Stamp};
 use super::{now, sql_error, Store, StoreError};
@@ -437,7 +438,7 @@ impl Store {
         let tx = self.write_tx()?;
         tx.pragma_update(None, "defer_foreign_keys", true).map_err(|e| sql_error(&path, "importing", &e))?;
         let fts = FtsLater::begin(&tx, &path)?;
-        let indexes = IndexesLater::begin(&tx, &path, ops.len())?;
+        let indexes = indexes_aside_for(&tx, &path, ops.len())?;
         let at = now();
         let mut log = LogBatch::new(timestamp(at), &who, source);
         let mut out = Vec::with_capacity(ops.len());
@@ -469,7 +470,7 @@ impl Store {
             }
         }
         log.flush(&tx, &path)?;
-        indexes.finish(&tx, &path)?;
+        indexes.put_back(&tx, &path)?;
         fts.finish(&tx, &path)?;
         tx.commit().map_err(|e| sql_error(&path, "committing the import", &e))?;
         Ok(out)
@@ -537,21 +538,11 @@ type Derived = Vec<(&'static str, Value)>;
 const DERIVE_BATCH: usize = 8_192;
 
 /// The derived columns of each new record of `ops` (`None` for updates and
-/// merges), split over two threads when there are many.
+/// merges), on every core when there are many.
 fn derive_all(ops: &[ImportOp]) -> Vec<Option<Derived>> {
-    let one = |op: &ImportOp| match op {
+    crate::par::map(ops, 1_000, |op| match op {
         ImportOp::Insert(r) => Some(any_derived(r)),
         ImportOp::Update(_) | ImportOp::Merge(..) => None,
-    };
-    if ops.len() < 1_000 || std::thread::available_parallelism().map_or(1, std::num::NonZero::get) < 2 {
-        return ops.iter().map(one).collect();
-    }
-    let (a, b) = ops.split_at(ops.len() / 2);
-    std::thread::scope(|s| {
-        let other = s.spawn(|| b.iter().map(one).collect::<Vec<_>>());
-        let mut mine: Vec<_> = a.iter().map(one).collect();
-        mine.extend(other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        mine
     })
 }
 
@@ -788,60 +779,28 @@ impl FtsLater {
     }
 }
 
-/// The secondary indexes of the tables a large import fills from empty,
-/// set aside and built once at the end: building an index from all its
-/// rows at once is far cheaper than a random insert into it per row (the
-/// import of a 100,000-row sheet spent a fifth of its time there). Inside
-/// the import's transaction, so a failed or interrupted import leaves them
-/// as they were. A table that has rows keeps its indexes: the lookups of an
-/// import into it and a small import into a large table need them.
-struct IndexesLater {
-    /// Name and SQL of each index set aside.
-    indexes: Vec<(String, String)>,
-}
-
-impl IndexesLater {
-    const TABLES: [&'static str; 3] = ["accounts", "contacts", "change_log"];
+/// Sets aside the secondary indexes of the tables a large import fills from
+/// empty (see [`IndexesAside`]): the import of a 100,000-row sheet spent a
+/// fifth of its time inserting into them row by row. A table that has rows
+/// keeps its indexes: the lookups of an import into it and a small import
+/// into a large table need them.
+fn indexes_aside_for(tx: &Connection, path: &std::path::Path, records: usize) -> Result<IndexesAside, StoreError> {
+    const TABLES: [&str; 3] = ["accounts", "contacts", "change_log"];
     /// Below this many records the indexes are kept.
     const FROM_RECORDS: usize = 1_000;
-
-    fn begin(tx: &Connection, path: &std::path::Path, records: usize) -> Result<Self, StoreError> {
-        let ctx = "setting indexes aside for the import";
-        let mut indexes = Vec::new();
-        if records < Self::FROM_RECORDS {
-            return Ok(Self { indexes });
-        }
-        for table in Self::TABLES {
-            let empty: bool = tx
-                .query_row(&format!("SELECT NOT EXISTS (SELECT 1 FROM {table})"), [], |r| r.get(0))
-                .map_err(|e| sql_error(path, ctx, &e))?;
-            if !empty {
-                continue;
-            }
-            let mut stmt = tx
-                .prepare(
-                    "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL",
-                )
-                .map_err(|e| sql_error(path, ctx, &e))?;
-            let found = stmt
-                .query_map([table], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-                .and_then(Iterator::collect::<Result<Vec<_>, _>>)
-                .map_err(|e| sql_error(path, ctx, &e))?;
-            for (name, _) in &found {
-                tx.execute_batch(&format!("DROP INDEX \"{name}\"")).map_err(|e| sql_error(path, ctx, &e))?;
-            }
-            indexes.extend(found);
-        }
-        Ok(Self { indexes })
+    let mut aside = IndexesAside::default();
+    if records < FROM_RECORDS {
+        return Ok(aside);
     }
-
-    fn finish(self, tx: &Connection, path: &std::path::Path) -> Result<(), StoreError> {
-        for (name, sql) in self.indexes {
-            tx.execute_batch(&sql)
-                .map_err(|e| sql_error(path, &format!("building index {name} after the import"), &e))?;
+    for table in TABLES {
+        let empty: bool = tx
+            .query_row(&format!("SELECT NOT EXISTS (SELECT 1 FROM {table})"), [], |r| r.get(0))
+            .map_err(|e| sql_error(path, "setting indexes aside for the import", &e))?;
+        if empty {
+            aside.set_aside(tx, path, Some(table))?;
         }
-        Ok(())
     }
+    Ok(aside)
 }
 
 #[cfg(test)]

@@ -147,26 +147,17 @@ impl Store {
     /// What is in the trash, most recently deleted first.
     pub fn trash(&self) -> Result<Vec<TrashEntry>, StoreError> {
         let ctx = "reading the trash";
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT kind, record_id, label, deleted_at, deleted_by, reason FROM trash ORDER BY deleted_at DESC",
-            )
-            .map_err(|e| self.err(ctx, e))?;
-        let raw = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Value>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Value>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                ))
-            })
-            .map_err(|e| self.err(ctx, e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(ctx, e))?;
+        let sql = "SELECT kind, record_id, label, deleted_at, deleted_by, reason FROM trash ORDER BY deleted_at DESC";
+        let raw = self.rows(ctx, sql, [], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Value>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Value>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?;
         let mut out = Vec::with_capacity(raw.len());
         for (kind, id, label, at, by, reason) in raw {
             let bad = |column: &str, detail: String| StoreError::BadValue {

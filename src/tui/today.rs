@@ -125,12 +125,15 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
     let l = app.lang;
     let short = short_rows(app.page_rows);
     let mut out = Vec::new();
+    // How many rows a section shows: only those are written out (a frame's
+    // work must not grow with the file).
+    let cap = |title: T| if app.day.expanded.contains(&title) { SECTION_ROWS } else { short };
+    let take = |title: T, n: usize| n.min(cap(title));
     // `count` is the header's figure; `rows` how many rows the section has.
     let mut section = |title: T, mut items: Vec<(String, Option<Target>)>, count: usize, rows: usize| {
         out.push(TodayLine::Header { title, count });
         let expanded = app.day.expanded.contains(&title);
-        let cap = if expanded { SECTION_ROWS } else { short };
-        items.truncate(cap);
+        items.truncate(cap(title));
         let shown = items.len();
         for (text, target) in items {
             out.push(TodayLine::Item { text, target });
@@ -145,9 +148,6 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
             out.push(line);
         }
     };
-    // Only the rows a section shows are written out (a frame's work must
-    // not grow with the file).
-    let take = |title: T, n: usize| n.min(if app.day.expanded.contains(&title) { SECTION_ROWS } else { short });
 
     let items = d.overdue[..take(T::TodaySecOverdue, d.overdue.len())]
         .iter()

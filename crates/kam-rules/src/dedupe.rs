@@ -92,16 +92,27 @@ pub fn normalize_person(name: &str) -> String {
     s
 }
 
+/// Fewer digits than this are not a phone number to match on.
+pub const PHONE_MIN_DIGITS: usize = 7;
+
+/// What a company is matched on: its normalised name, when anything is left.
+pub fn company_key(name: &str) -> Option<String> {
+    Some(normalize_company(name)).filter(|k| !k.is_empty())
+}
+
+/// What a phone is matched on: its digits, when there are enough.
+pub fn phone_key(phone: &str) -> Option<String> {
+    Some(phone_digits(phone)).filter(|k| k.len() >= PHONE_MIN_DIGITS)
+}
+
 /// Whether two company names are likely the same company.
 pub fn same_company(a: &str, b: &str) -> bool {
-    let (a, b) = (normalize_company(a), normalize_company(b));
-    !a.is_empty() && a == b
+    company_key(a).is_some_and(|k| company_key(b) == Some(k))
 }
 
 /// Whether two phone numbers are the same number (at least 7 digits).
 pub fn same_phone(a: &str, b: &str) -> bool {
-    let (a, b) = (phone_digits(a), phone_digits(b));
-    a.len() >= 7 && a == b
+    phone_key(a).is_some_and(|k| phone_key(b) == Some(k))
 }
 
 /// Whether two people are likely the same: same name and either the same
