@@ -27,13 +27,13 @@ fn main() {
         .map_or_else(|| PathBuf::from(format!("target/bench-{accounts}.db")), PathBuf::from);
     if !path.exists() {
         println!("building {} with {accounts} demo accounts …", path.display());
-        let mut s = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let mut s = Store::open(&path, common::clock()).unwrap_or_else(|e| panic!("{e}"));
         let t = Instant::now();
         let o = kam::commands::demo::Options { accounts, seed: 1, today: today() };
         kam::commands::demo::generate(&mut s, &Rules::default(), &o).unwrap_or_else(|e| panic!("{e}"));
         println!("demo generated in {:.1} s", t.elapsed().as_secs_f64());
     }
-    let store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+    let store = Store::open(&path, common::clock()).unwrap_or_else(|e| panic!("{e}"));
     let rules = Rules::default();
     let page = |filter: &str| {
         let q = AccountListQuery { filter: filter.to_string(), after: None, limit: 50, today: today() };
@@ -56,9 +56,9 @@ fn main() {
     }
     drop(store);
 
-    let store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+    let store = Store::open(&path, common::clock()).unwrap_or_else(|e| panic!("{e}"));
     let paths = Paths::for_db(path.clone(), std::env::temp_dir().join("kam-bench-config"));
-    let mut app = App::new(store, paths, Config::default(), rules, Lang::Zh, today());
+    let mut app = App::new(store, paths, Config::default(), rules, Lang::Zh);
     let t = Instant::now();
     app.reload_list(None);
     report("search index read (inline, once at start)", vec![t.elapsed()]);
@@ -138,7 +138,7 @@ fn open_big_account() {
     let dir = std::env::temp_dir().join(format!("kam-bench-open-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let path = dir.join("big-account.db");
-    let mut store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+    let mut store = Store::open(&path, common::clock()).unwrap_or_else(|e| panic!("{e}"));
     let mut a = Account::named("杭州西湖精密机械有限公司");
     let id = a.meta.id.clone();
     store
@@ -161,7 +161,7 @@ fn open_big_account() {
         })
         .unwrap_or_else(|e| panic!("{e}"));
     let paths = Paths::for_db(path, dir.join("config"));
-    let mut app = App::new(store, paths, Config::default(), Rules::default(), Lang::Zh, today());
+    let mut app = App::new(store, paths, Config::default(), Rules::default(), Lang::Zh);
     app.reload_list(None);
     app.update(Action::Resize(screens::accounts::list_rows(38)));
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap_or_else(|e| panic!("{e}"));

@@ -33,7 +33,7 @@ fn main() {
         assert!(status.success(), "kam demo failed");
         eprintln!("built in {:.1} s", started.elapsed().as_secs_f64());
     }
-    let store = Store::open(&path).expect("the bench file opens");
+    let store = Store::open(&path, kam::clock::Clock::starting_on_day(today)).expect("the bench file opens");
     let rules = Rules::default();
     let cases = [
         ("first page (50 rows, no filter)", String::new()),

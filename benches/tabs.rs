@@ -34,9 +34,9 @@ const FRAMES: usize = 200;
 
 /// The app on a file as it runs: worker thread started, every read done.
 fn open(path: &Path) -> App {
-    let store = Store::open(path).unwrap_or_else(|e| panic!("{e}"));
+    let store = Store::open(path, common::clock()).unwrap_or_else(|e| panic!("{e}"));
     let paths = Paths::for_db(path.to_path_buf(), std::env::temp_dir().join("kam-bench-config"));
-    let mut app = App::new(store, paths, Config::default(), Rules::default(), Lang::Zh, today());
+    let mut app = App::new(store, paths, Config::default(), Rules::default(), Lang::Zh);
     app.start_worker();
     app.update(Action::Resize(screens::accounts::list_rows(38)));
     settle(&mut app, Instant::now());
@@ -120,7 +120,7 @@ fn main() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let small_path = dir.path().join("small.db");
     {
-        let mut s = Store::open(&small_path).unwrap_or_else(|e| panic!("{e}"));
+        let mut s = Store::open(&small_path, common::clock()).unwrap_or_else(|e| panic!("{e}"));
         let o = kam::commands::demo::Options { accounts: 100, seed: 1, today: today() };
         kam::commands::demo::generate(&mut s, &Rules::default(), &o).unwrap_or_else(|e| panic!("{e}"));
     }

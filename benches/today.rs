@@ -30,11 +30,12 @@ fn main() {
     let path = std::env::var_os("KAM_BENCH_DB").map_or_else(|| PathBuf::from("target/bench-100000.db"), PathBuf::from);
     if !path.exists() {
         println!("building {} with 100000 demo accounts …", path.display());
-        let mut s = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let mut s = Store::open(&path, kam::clock::Clock::starting_on_day(today)).unwrap_or_else(|e| panic!("{e}"));
         let o = kam::commands::demo::Options { accounts: 100_000, seed: 1, today };
         kam::commands::demo::generate(&mut s, &Rules::default(), &o).unwrap_or_else(|e| panic!("{e}"));
     }
-    let store = Store::open_unchecked(&path).unwrap_or_else(|e| panic!("{e}"));
+    let store =
+        Store::open_unchecked(&path, kam::clock::Clock::starting_on_day(today)).unwrap_or_else(|e| panic!("{e}"));
     let rules = Rules::default();
     let next = today.succ_opt().unwrap_or(today);
     let (start, end) = (start_of(today), start_of(next));
@@ -70,7 +71,7 @@ fn main() {
     // The tab in the workbench: the read runs inline here (tests' worker),
     // then a keystroke and a frame are what the UI thread pays.
     let paths = Paths::for_db(path.clone(), std::env::temp_dir());
-    let mut app = App::new(store, paths, Config::default(), rules, Lang::Zh, today);
+    let mut app = App::new(store, paths, Config::default(), rules, Lang::Zh);
     app.update(key(KeyCode::Char('5')));
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap_or_else(|e| panic!("{e}"));
     report(

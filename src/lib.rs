@@ -4,6 +4,7 @@
 //! Arrows point one way: tui → store → model → kam-rules.
 
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod exchange;

@@ -42,7 +42,8 @@ fn main() -> ExitCode {
 fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Failure> {
     let rules =
         config::load_rules(paths).map_err(|e| Failure::failed(e.to_string()).with_hint(T::FixRulesHint.get(lang)))?;
-    let ctx = Ctx { lang, rules };
+    let clock = kam::clock::Clock::from_env().map_err(Failure::usage)?;
+    let ctx = Ctx { lang, rules, clock };
     match &cli.command {
         Some(Command::Tier(a)) => commands::tier::run(&ctx, a),
         Some(Command::Discount(a)) => commands::discount::run(&ctx, a),
@@ -72,7 +73,7 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
             commands::plan::print(&ctx, &store, a)
         }
         Some(Command::Restore(a)) => commands::restore::run(&ctx, paths, a),
-        Some(Command::SelftestWriter(a)) => commands::selftest::run(paths, a),
+        Some(Command::SelftestWriter(a)) => commands::selftest::run(paths, a, ctx.clock),
         Some(Command::Report(a)) => {
             let store = commands::open_store(&ctx, paths, config.user.as_deref(), false)?;
             commands::report::run(&ctx, &store, a)
@@ -81,9 +82,8 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
             // The integrity check and the daily backup run on the worker
             // thread once the first frame is drawn.
             let store = commands::open_store_for_workbench(&ctx, paths, config.user.as_deref())?;
-            let today = chrono::Local::now().date_naive();
             let config_exists = paths.config_file().exists();
-            let mut app = kam::tui::app::App::new(store, paths.clone(), config.clone(), ctx.rules, lang, today);
+            let mut app = kam::tui::app::App::new(store, paths.clone(), config.clone(), ctx.rules, lang);
             app.first_start(config_exists);
             kam::tui::run::run(app).map_err(|e| Failure::failed(e.to_string()))
         }

@@ -1,5 +1,7 @@
 //! `kam plan print`: a plan as Markdown, to a file or standard output.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -23,7 +25,7 @@ fn print_a_call_plan_and_a_presentation() {
     let dir = tempfile::tempdir().expect("tmp");
     let o = kam(dir.path(), &["demo", "--accounts", "20", "--today", "2026-11-23"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let store = Store::open(&dir.path().join("kam.db")).expect("open");
+    let store = Store::open(&dir.path().join("kam.db"), common::clock()).expect("open");
     let call = store.list::<CallPlan>(1, 0).expect("plans").remove(0);
     let pres = store.list::<Presentation>(1, 0).expect("presentations").remove(0);
     drop(store);

@@ -9,6 +9,8 @@
 //! `KAM_CRASH_SEED=N cargo test --test crash`. `KAM_CRASH_ROUNDS` sets the
 //! kills per mode (default 40: 240 kills).
 
+mod common;
+
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -60,7 +62,7 @@ fn name(p: &Path) -> String {
 /// Opens the file (recovering the WAL, migrating), runs the integrity
 /// and foreign key checks.
 fn sound(db: &Path) -> Result<Store, String> {
-    let store = Store::open(db).map_err(|e| format!("{} does not open: {e}", db.display()))?;
+    let store = Store::open(db, common::clock()).map_err(|e| format!("{} does not open: {e}", db.display()))?;
     let report = store.check(&db.with_file_name("no-backups")).map_err(|e| e.to_string())?;
     if report.is_sound() {
         Ok(store)
@@ -242,7 +244,7 @@ fn check_backups(dir: &Path, acks: &[Vec<String>]) -> Result<(), String> {
 
 /// Data for the export mode: accounts with contacts, orders and plans.
 fn fill_for_export(db: &Path) {
-    let mut store = Store::open(db).expect("open");
+    let mut store = Store::open(db, common::clock()).expect("open");
     for i in 0..40 {
         let mut a = Account {
             notes: format!("=第{i}行\n第二行"), ..Account::named(format!("出口测试{i}有限公司"))
@@ -268,8 +270,11 @@ fn killed_writers_never_lose_acknowledged_changes_or_leave_half_work() {
     let export_dir = root.path().join("export");
     fill_for_export(&export_dir.join("kam.db"));
     let reference = export_dir.join("reference");
-    export(&Store::open(&export_dir.join("kam.db")).expect("open"), &export_options(reference.clone()))
-        .expect("reference export");
+    export(
+        &Store::open(&export_dir.join("kam.db"), common::clock()).expect("open"),
+        &export_options(reference.clone(), common::clock().now()),
+    )
+    .expect("reference export");
 
     let started = Instant::now();
     let mut kills = 0u64;

@@ -1,10 +1,12 @@
 //! Export, spreadsheet import and merge on real files (DESIGN §5, §6).
 
+mod common;
+
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use kam::exchange::export::{export, ExportOptions};
 use kam::exchange::import::{import_sheet, merge_dir, ImportOptions, SheetKind};
 use kam::exchange::text::encode_gbk;
@@ -13,7 +15,7 @@ use kam::store::{Span, Store};
 use kam_rules::{Lang, Money};
 
 fn store(dir: &Path, name: &str) -> Store {
-    let mut s = Store::open(&dir.join(name)).expect("open");
+    let mut s = Store::open(&dir.join(name), common::clock()).expect("open");
     s.set_user("测试员");
     s
 }
@@ -27,7 +29,7 @@ fn options(dir: &Path, span: Span, lang: Lang, unmask: bool) -> ExportOptions {
         lang,
         unmask,
         who: "测试员".into(),
-        now: Utc::now(),
+        now: common::clock().now(),
     }
 }
 
@@ -89,7 +91,7 @@ fn chinese_headers_and_day_span() {
     let mut s = store(tmp.path(), "a.db");
     fill(&mut s);
     let out = tmp.path().join("zh");
-    let now = Utc::now();
+    let now = s.now();
     let today = Span::Changed { from: now - Duration::hours(1), to: now + Duration::hours(1) };
     export(&s, &options(&out, today, Lang::Zh, true)).expect("export");
     let text = fs::read_to_string(out.join("accounts.csv")).expect("read");
@@ -127,7 +129,9 @@ fn merge_round_trips_and_lists_conflicts() {
     assert_eq!(b.get::<Account>(&acc.meta.id).expect("b").notes, "改过");
     let mut ours: Account = b.get(&acc.meta.id).expect("b");
     ours.notes = "本机更新".into();
-    std::thread::sleep(std::time::Duration::from_millis(5));
+    let mut later = b.clock();
+    later.advance(Duration::seconds(1));
+    b.set_clock(later);
     b.update(&mut ours, "").expect("update");
     let r = merge_dir(&mut b, &out2, false, &mut |_, _| {}).expect("merge");
     assert_eq!(r.kinds["account"], [0, 0, 0, 1]);
@@ -344,7 +348,7 @@ fn imported_names_are_found_by_the_full_text_search_and_later_saves_too() {
     let p = sheet(tmp.path(), "accounts.csv", "名称\n杭州新锐科技有限公司\n温州眼镜制造厂\n");
     let r = import_sheet(&mut s, &p, SheetKind::Accounts, ImportOptions::default(), &mut |_, _| {}).expect("import");
     assert_eq!((r.new, r.written), (2, true));
-    let today = Utc::now().date_naive();
+    let today = common::today();
     let names = |s: &Store, q: &str| -> Vec<String> {
         let q = kam::store::AccountListQuery { filter: q.into(), ..kam::store::AccountListQuery::first(today) };
         s.account_page(&kam_rules::Rules::default(), &q).expect("page").rows.into_iter().map(|r| r.name).collect()
@@ -390,7 +394,7 @@ fn a_large_sheet_is_guarded_indexed_and_logged_like_a_small_one() {
     assert_eq!((dups[1].0, dups[2].0), (902, 1_102));
     assert!(dups[1].1.contains(&acc.meta.id.to_string()) && dups[2].1.contains(&acc.meta.id.to_string()), "{dups:?}");
 
-    let today = Utc::now().date_naive();
+    let today = common::today();
     let page = |q: &str| {
         let q = kam::store::AccountListQuery { filter: q.into(), ..kam::store::AccountListQuery::first(today) };
         s.account_page(&kam_rules::Rules::default(), &q).expect("page").rows

@@ -1,6 +1,8 @@
 //! Faults of issue #10 on real files: text limits at their boundary, a full
 //! disk, damaged and foreign files and `kam restore`.
 
+mod common;
+
 use kam::model::{Account, CallPlan, OurParticipant, NAME_MAX, NOTES_MAX};
 use kam::store::{RecordKind, Store, StoreError};
 
@@ -19,7 +21,7 @@ fn invalid_field(err: StoreError) -> (RecordKind, String) {
 #[test]
 fn text_limits_accept_the_limit_and_refuse_one_more_naming_the_field() {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut store = Store::open(&db(&dir)).expect("open");
+    let mut store = Store::open(&db(&dir), common::clock()).expect("open");
 
     let mut a = Account::named("字".repeat(NAME_MAX));
     a.notes = "记".repeat(NOTES_MAX);
@@ -67,7 +69,7 @@ fn kam(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
 fn with_backups(dir: &tempfile::TempDir) -> (std::path::PathBuf, std::path::PathBuf) {
     let path = db(dir);
     let backups = dir.path().join("backups");
-    let mut store = Store::open(&path).expect("open");
+    let mut store = Store::open(&path, common::clock()).expect("open");
     for i in 0..300 {
         if i == 200 {
             let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("day");
@@ -136,7 +138,7 @@ fn damaged_files_are_refused_untouched_naming_the_backup_and_kam_restore_puts_it
         assert_eq!(aside.len(), 1, "{how}: {aside:?}");
         assert!(out.contains(&aside[0].display().to_string()), "{how}: {out}");
         assert_eq!(std::fs::read(&aside[0]).expect("read"), damaged, "{how}: the damaged file is kept as it was");
-        let store = Store::open(&path).expect("the restored file opens");
+        let store = Store::open(&path, common::clock()).expect("the restored file opens");
         assert_eq!(store.list::<Account>(1000, 0).expect("list").len(), 200, "{how}");
         assert!(kam(dir.path(), &["check"]).status.success(), "{how}");
     }
@@ -154,7 +156,7 @@ fn restore_refuses_a_bad_backup_and_says_when_there_is_none() {
     assert_eq!(std::fs::read(&path).expect("read"), before, "nothing was moved");
 
     let empty = tempfile::tempdir().expect("tmp");
-    drop(Store::open(&db(&empty)).expect("create"));
+    drop(Store::open(&db(&empty), common::clock()).expect("create"));
     let o = kam(empty.path(), &["restore"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success() && err.contains("no good backup"), "{err}");
@@ -179,14 +181,14 @@ fn a_garbage_or_stale_wal_beside_a_good_file_never_panics_or_damages_it() {
     std::fs::write(&wal, &garbage).expect("wal");
     let o = kam(dir.path(), &["check"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(Store::open(&path).expect("open").list::<Account>(1000, 0).expect("list").len(), 300);
+    assert_eq!(Store::open(&path, common::clock()).expect("open").list::<Account>(1000, 0).expect("list").len(), 300);
 
     // Stale: the -wal of an earlier moment of the same file. It is valid
     // as a WAL, so SQLite reads it: either the mix checks out and the file
     // opens sound, or it is refused and both files are left as they were.
     let dir = tempfile::tempdir().expect("tmp");
     let path = db(&dir);
-    let mut store = Store::open(&path).expect("open");
+    let mut store = Store::open(&path, common::clock()).expect("open");
     store
         .daily_backup(&dir.path().join("backups"), chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("d"))
         .expect("b");
@@ -195,7 +197,7 @@ fn a_garbage_or_stale_wal_beside_a_good_file_never_panics_or_damages_it() {
     }
     let stale = std::fs::read(dir.path().join("kam.db-wal")).expect("the wal while open");
     drop(store);
-    let mut store = Store::open(&path).expect("open");
+    let mut store = Store::open(&path, common::clock()).expect("open");
     for i in 0..400 {
         store.insert(&mut Account::named(format!("后来的公司{i}"))).expect("insert");
     }
@@ -206,7 +208,7 @@ fn a_garbage_or_stale_wal_beside_a_good_file_never_panics_or_damages_it() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!err.contains("panicked"), "{err}");
     if o.status.success() {
-        let store = Store::open(&path).expect("open");
+        let store = Store::open(&path, common::clock()).expect("open");
         assert!(store.check(&dir.path().join("backups")).expect("check").is_sound());
     } else {
         assert!(err.contains("restore --from"), "{err}");
@@ -220,7 +222,7 @@ fn two_editors_never_see_a_lock_error_lose_an_edit_or_overwrite_silently() {
     use kam::commands::selftest::SHARED_ACCOUNT;
     let dir = tempfile::tempdir().expect("tmp");
     let path = db(&dir);
-    let mut store = Store::open(&path).expect("open");
+    let mut store = Store::open(&path, common::clock()).expect("open");
     let mut shared = Account::named(SHARED_ACCOUNT);
     store.insert(&mut shared).expect("shared account");
     drop(store);
@@ -273,7 +275,7 @@ fn two_editors_never_see_a_lock_error_lose_an_edit_or_overwrite_silently() {
     let expected: Vec<i64> = (2..=1 + i64::try_from(n).expect("n")).collect();
     assert_eq!(versions, expected, "each version of the shared account was saved by exactly one editor");
     assert!(n > 10 && conflicts > 0, "{n} saves and {conflicts} conflicts: the editors did not overlap");
-    let store = Store::open(&path).expect("open");
+    let store = Store::open(&path, common::clock()).expect("open");
     let now: Account = store.get(&shared.meta.id).expect("shared");
     assert_eq!((now.meta.version, now.notes), last, "the last acknowledged save is what the file holds");
     let logged = store
@@ -303,7 +305,7 @@ fn fill_until_full(store: &mut Store, prefix: &str) -> (usize, Account, StoreErr
 fn a_full_disk_names_the_change_not_saved_keeps_the_wal_and_saving_works_once_space_is_freed() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = db(&dir);
-    let mut store = Store::open(&path).expect("open");
+    let mut store = Store::open(&path, common::clock()).expect("open");
     let mut first = Account::named("宝丰实业有限公司");
     store.insert(&mut first).expect("insert");
     store.limit_growth(3).expect("cap");
@@ -338,7 +340,7 @@ fn a_full_disk_names_the_change_not_saved_keeps_the_wal_and_saving_works_once_sp
     store.insert(&mut refused).expect("saving works again");
     store.save_pair(&mut plan, "", &mut visit).expect("the pair too");
     drop(store);
-    let store = Store::open(&path).expect("reopen");
+    let store = Store::open(&path, common::clock()).expect("reopen");
     let report = store.check(&dir.path().join("backups")).expect("check");
     assert!(report.is_sound(), "{report:?}");
     assert_eq!(report.counts[0].live, 2 + saved as u64);
@@ -377,7 +379,7 @@ fn a_real_full_disk_on_a_tiny_tmpfs() {
     let path = disk.0.join("kam.db");
     let filler = disk.0.join("filler");
     std::fs::write(&filler, vec![0u8; 256 * 1024]).expect("filler");
-    let mut store = Store::open(&path).expect("open");
+    let mut store = Store::open(&path, common::clock()).expect("open");
     let mut first = Account::named("宝丰实业有限公司");
     store.insert(&mut first).expect("insert");
     let (saved, mut refused, err) = fill_until_full(&mut store, "真满");
@@ -389,7 +391,7 @@ fn a_real_full_disk_on_a_tiny_tmpfs() {
     std::fs::remove_file(&filler).expect("free space");
     store.insert(&mut refused).expect("saving works again once space is freed");
     drop(store);
-    let store = Store::open(&path).expect("reopen");
+    let store = Store::open(&path, common::clock()).expect("reopen");
     let report = store.check(&disk.0.join("backups")).expect("check");
     assert!(report.is_sound(), "{report:?}");
     assert_eq!(report.counts[0].live, 2 + saved as u64);

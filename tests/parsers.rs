@@ -4,6 +4,8 @@
 //! Dates, amounts, periods, phones, and spreadsheet imports of random bytes,
 //! other encodings, huge fields and embedded newlines.
 
+mod common;
+
 use chrono::{Datelike, NaiveDate};
 use kam::exchange::import::{import_sheet, ImportError, ImportOptions, SheetKind};
 use kam::model::{check_phone, parse_day, parse_day_or_serial, Account, LINE_MAX, NAME_MAX};
@@ -119,7 +121,7 @@ fn import_bytes(
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("accounts.csv");
     std::fs::write(&path, bytes).expect("write");
-    let mut store = Store::open(&dir.path().join("kam.db")).expect("open");
+    let mut store = Store::open(&dir.path().join("kam.db"), common::clock()).expect("open");
     let r = import_sheet(&mut store, &path, SheetKind::Accounts, opts, &mut |_, _| {});
     let n = store.list::<Account>(10_000, 0).expect("list").len();
     (r, n)
@@ -199,7 +201,7 @@ fn embedded_newlines_and_quotes_survive_an_import() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("accounts.csv");
     std::fs::write(&path, text).expect("write");
-    let mut store = Store::open(&dir.path().join("kam.db")).expect("open");
+    let mut store = Store::open(&dir.path().join("kam.db"), common::clock()).expect("open");
     import_sheet(&mut store, &path, SheetKind::Accounts, ImportOptions::default(), &mut |_, _| {}).expect("import");
     let a = store.list::<Account>(10, 0).expect("list").pop().expect("one");
     assert_eq!(a.notes, "第一行\n第二行, 有逗号 \"引号\"");

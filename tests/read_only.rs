@@ -2,6 +2,8 @@
 //! user: root ignores file modes) and a read-only disk. They open, show
 //! everything and refuse every save with a message.
 
+mod common;
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -45,7 +47,7 @@ fn a_write_protected_file_in_a_write_protected_folder_opens_read_only() {
     std::fs::create_dir_all(dir.join("cfg")).expect("dir");
     let db = dir.join("kam.db");
     {
-        let mut s = Store::open(&db).expect("create");
+        let mut s = Store::open(&db, common::clock()).expect("create");
         s.save(&mut Account { owner: "王芳".into(), ..Account::named("只读测试有限公司") }, "").expect("save");
     }
     let csv = dir.join("accounts.csv");
@@ -68,8 +70,13 @@ fn a_write_protected_file_in_a_write_protected_folder_opens_read_only() {
     assert!(err.contains("read-only"), "the refusal says why: {err}");
     // Put the modes back so the temp dir can be removed.
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    let names: Vec<String> =
-        Store::open(&db).expect("open").list::<Account>(10, 0).expect("list").into_iter().map(|a| a.name).collect();
+    let names: Vec<String> = Store::open(&db, common::clock())
+        .expect("open")
+        .list::<Account>(10, 0)
+        .expect("list")
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
     assert_eq!(names, ["只读测试有限公司"], "nothing was written");
 }
 
@@ -99,11 +106,11 @@ fn a_read_only_disk_opens_immutable_and_refuses_saves() {
     let _guard = Unmount(mnt.clone());
     let db = mnt.join("kam.db");
     {
-        let mut s = Store::open(&db).expect("create");
+        let mut s = Store::open(&db, common::clock()).expect("create");
         s.save(&mut Account::named("光盘上的客户有限公司"), "").expect("save");
     }
     assert!(mount(&["-o", "remount,ro", mnt.to_str().expect("mnt")]), "remount read-only");
-    let mut s = Store::open(&db).expect("a read-only disk opens");
+    let mut s = Store::open(&db, common::clock()).expect("a read-only disk opens");
     assert!(s.read_only());
     let names: Vec<String> = s.list::<Account>(10, 0).expect("list").into_iter().map(|a| a.name).collect();
     assert_eq!(names, ["光盘上的客户有限公司"]);

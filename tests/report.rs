@@ -1,5 +1,7 @@
 //! `kam report` on fixed data: each KPI from the ledger, feedback and targets.
 
+mod common;
+
 use std::process::Command;
 
 use chrono::NaiveDate;
@@ -37,7 +39,7 @@ fn order(s: &mut Store, account: &Account, date: &str, yuan: i64, collected: &[(
 #[test]
 fn every_kpi_from_fixed_data() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let mut s = Store::open(&tmp.path().join("kam.db")).expect("open");
+    let mut s = Store::open(&tmp.path().join("kam.db"), common::clock()).expect("open");
     let mut a = Account::named("甲公司");
     a.owner = "李雷".into();
     s.insert(&mut a).expect("a");
@@ -103,7 +105,7 @@ fn every_kpi_from_fixed_data() {
 #[test]
 fn a_rep_nobody_knows_is_refused_naming_the_known_reps() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let mut s = Store::open(&tmp.path().join("kam.db")).expect("open");
+    let mut s = Store::open(&tmp.path().join("kam.db"), common::clock()).expect("open");
     for (name, owner) in [("甲公司", "李雷"), ("乙公司", "韩梅梅")] {
         let mut a = Account::named(name);
         a.owner = owner.into();
@@ -124,7 +126,7 @@ fn a_rep_nobody_knows_is_refused_naming_the_known_reps() {
 #[test]
 fn text_report_reads_like_the_app_and_grades_only_half_scored_totals() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let mut s = Store::open(&tmp.path().join("kam.db")).expect("open");
+    let mut s = Store::open(&tmp.path().join("kam.db"), common::clock()).expect("open");
     let mut a = Account::named("甲公司");
     a.owner = "李雷".into();
     s.insert(&mut a).expect("a");

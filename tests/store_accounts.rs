@@ -1,5 +1,7 @@
 //! The store on real files: accounts, contacts and the account list.
 
+mod common;
+
 use chrono::NaiveDate;
 use kam::model::{
     Account, ArchiveCategory, ArchiveEntry, Contact, ObservedBehaviour, Order, Responsibility, Score, Visit, VisitKind,
@@ -12,7 +14,7 @@ fn d(s: &str) -> NaiveDate {
 }
 
 fn open(dir: &tempfile::TempDir) -> Store {
-    Store::open(&dir.path().join("kam.db")).expect("open")
+    Store::open(&dir.path().join("kam.db"), common::clock()).expect("open")
 }
 
 fn full_account() -> Account {
@@ -192,7 +194,7 @@ fn overdue_receivables_downgrade_and_visits_drive_cadence() {
     let mut store = open(&dir);
     let rules = Rules::default();
     // The account is opened now; look at it 60 days later.
-    let opened = chrono::Utc::now().date_naive();
+    let opened = store.clock().today();
     let today = opened + chrono::Duration::days(60);
     let mut a = Account::named("逾期客户");
     store.insert(&mut a).expect("insert");

@@ -1,5 +1,7 @@
 //! `kam demo` and `kam check` end to end on real files.
 
+mod common;
+
 use std::process::Command;
 
 use chrono::NaiveDate;
@@ -18,7 +20,7 @@ fn demo(path: &std::path::Path, extra: &[&str]) -> std::process::Output {
 }
 
 fn names_and_tiers(path: &std::path::Path) -> Vec<(String, Tier, bool)> {
-    let store = Store::open(path).expect("open");
+    let store = Store::open(path, common::clock()).expect("open");
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).expect("d");
     let q = AccountListQuery { limit: 500, ..AccountListQuery::first(today) };
     store

@@ -1,6 +1,8 @@
 //! Every record kind round-trips through a real file with every field and
 //! every repeated row.
 
+mod common;
+
 use chrono::{NaiveDate, NaiveTime};
 use kam::model::{
     Account, ActionStep, CallPlan, ChangeEvent, Collection, Commitment, Contact, CustomerParticipant, FabItem,
@@ -24,7 +26,7 @@ fn round_trip<R: Record + PartialEq + std::fmt::Debug>(store: &mut Store, mut r:
 #[test]
 fn every_record_kind_round_trips_with_every_field() {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut store = Store::open(&dir.path().join("kam.db")).expect("open");
+    let mut store = Store::open(&dir.path().join("kam.db"), common::clock()).expect("open");
     let mut a = Account::named("天元电子有限公司");
     store.insert(&mut a).expect("account");
     let mut c = Contact::of(a.meta.id.clone(), "曾志伟");
@@ -242,7 +244,7 @@ fn every_record_kind_round_trips_with_every_field() {
 #[test]
 fn invalid_records_are_refused_naming_the_field() {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut store = Store::open(&dir.path().join("kam.db")).expect("open");
+    let mut store = Store::open(&dir.path().join("kam.db"), common::clock()).expect("open");
     let mut a = Account::named("  ");
     let e = store.insert(&mut a).unwrap_err();
     assert!(e.to_string().contains("name: required"), "{e}");
@@ -254,7 +256,7 @@ fn invalid_records_are_refused_naming_the_field() {
 #[test]
 fn records_saved_together_land_together_or_not_at_all() {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut store = Store::open(&dir.path().join("kam.db")).expect("open");
+    let mut store = Store::open(&dir.path().join("kam.db"), common::clock()).expect("open");
     let mut a = Account::named("一起保存有限公司");
     let mut c = Contact::of(a.meta.id.clone(), "王先生");
     // A visit with no account id: refused, so the account and contact are not written either.

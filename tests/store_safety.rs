@@ -1,9 +1,11 @@
 //! The store on real files: lost updates, trash and purge, refused files,
 //! a full disk, two writers, backups.
 
+mod common;
+
 use std::fs;
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use kam::model::{Account, Contact, Order, Responsibility};
 use kam::store::{RecordKind, Store, StoreError};
 use kam_rules::Money;
@@ -21,7 +23,7 @@ fn account(store: &mut Store, name: &str) -> Account {
 #[test]
 fn a_stale_save_is_refused_with_the_current_record_and_writes_nothing() {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut store = Store::open(&db(&dir)).expect("open");
+    let mut store = Store::open(&db(&dir), common::clock()).expect("open");
     let a = account(&mut store, "恒信贸易有限公司");
     let mut mine = a.clone();
     let mut theirs = a.clone();
@@ -48,7 +50,7 @@ fn a_stale_save_is_refused_with_the_current_record_and_writes_nothing() {
 fn delete_trash_restore_brings_child_rows_back_and_purge_keeps_the_log() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = db(&dir);
-    let mut store = Store::open(&path).expect("open");
+    let mut store = Store::open(&path, common::clock()).expect("open");
     let a = account(&mut store, "瑞丰食品有限公司");
     let mut c = Contact {
         responsibilities: vec![Responsibility { text: "采购".into() }, Responsibility { text: "质检".into() }],
@@ -86,10 +88,20 @@ fn delete_trash_restore_brings_child_rows_back_and_purge_keeps_the_log() {
     store.delete::<Contact>(&c.meta.id, "离职").expect("delete contact");
     store.delete::<Account>(&a.meta.id, "客户注销").expect("delete");
     drop(store);
-    let store = Store::open_at(&path, Utc::now() + Duration::days(29)).expect("reopen");
+    let store = Store::open(&path, {
+        let mut c = common::clock();
+        c.advance(Duration::days(29));
+        c
+    })
+    .expect("reopen");
     assert!(store.get_any::<Account>(&a.meta.id).is_ok(), "still restorable on day 29");
     drop(store);
-    let store = Store::open_at(&path, Utc::now() + Duration::days(31)).expect("reopen");
+    let store = Store::open(&path, {
+        let mut c = common::clock();
+        c.advance(Duration::days(31));
+        c
+    })
+    .expect("reopen");
     assert!(matches!(store.get_any::<Account>(&a.meta.id), Err(StoreError::NotFound { .. })));
     assert!(matches!(store.get_any::<Contact>(&c.meta.id), Err(StoreError::NotFound { .. })));
     assert!(store.trash().expect("trash").is_empty());
@@ -106,13 +118,13 @@ fn delete_trash_restore_brings_child_rows_back_and_purge_keeps_the_log() {
 fn a_newer_file_is_refused_and_left_untouched() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = db(&dir);
-    drop(Store::open(&path).expect("create"));
+    drop(Store::open(&path, common::clock()).expect("create"));
     {
         let conn = rusqlite::Connection::open(&path).expect("raw");
         conn.pragma_update(None, "user_version", 99).expect("bump");
     }
     let before = fs::read(&path).expect("read");
-    let err = Store::open(&path).unwrap_err();
+    let err = Store::open(&path, common::clock()).unwrap_err();
     assert!(matches!(err, StoreError::TooNew { found: 99, supported: kam::store::SCHEMA_VERSION, .. }), "{err}");
     let msg = err.to_string();
     assert!(msg.contains(&path.display().to_string()) && msg.contains("newer"), "{msg}");
@@ -125,13 +137,13 @@ fn random_bytes_and_a_truncated_file_get_clear_errors() {
     let junk = dir.path().join("junk.db");
     let bytes: Vec<u8> = (0u32..8192).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
     fs::write(&junk, &bytes).expect("write");
-    let err = Store::open(&junk).unwrap_err();
+    let err = Store::open(&junk, common::clock()).unwrap_err();
     assert!(matches!(err, StoreError::NotADatabase { .. }), "{err}");
     assert!(err.to_string().contains("junk.db") && err.to_string().contains("backups"), "{err}");
     assert_eq!(fs::read(&junk).expect("read"), bytes, "never replaced by an empty database");
 
     let path = db(&dir);
-    let mut store = Store::open(&path).expect("open");
+    let mut store = Store::open(&path, common::clock()).expect("open");
     for i in 0..300 {
         account(&mut store, &format!("{i} 号测试公司,名字要长一些才能占满更多的页面"));
     }
@@ -140,7 +152,7 @@ fn random_bytes_and_a_truncated_file_get_clear_errors() {
     let f = fs::OpenOptions::new().write(true).open(&path).expect("open rw");
     f.set_len(len / 2).expect("truncate");
     drop(f);
-    let err = Store::open(&path).unwrap_err();
+    let err = Store::open(&path, common::clock()).unwrap_err();
     assert!(matches!(err, StoreError::Corrupt { .. } | StoreError::NotADatabase { .. }), "{err}");
     assert!(err.to_string().contains("kam.db") && err.to_string().contains("backups"), "{err}");
 }
@@ -149,7 +161,7 @@ fn random_bytes_and_a_truncated_file_get_clear_errors() {
 fn a_full_disk_leaves_the_file_sound_and_the_data_intact() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = db(&dir);
-    let mut store = Store::open(&path).expect("open");
+    let mut store = Store::open(&path, common::clock()).expect("open");
     let a = account(&mut store, "宝丰实业有限公司");
     store.limit_growth(2).expect("cap");
     let mut saved = 0;
@@ -163,7 +175,7 @@ fn a_full_disk_leaves_the_file_sound_and_the_data_intact() {
     };
     assert!(matches!(err, StoreError::DiskFull { .. }), "{err}");
     drop(store);
-    let store = Store::open(&path).expect("reopen");
+    let store = Store::open(&path, common::clock()).expect("reopen");
     assert_eq!(store.get::<Account>(&a.meta.id).expect("intact").name, "宝丰实业有限公司");
     let report = store.check(&dir.path().join("backups")).expect("check");
     assert!(report.is_sound(), "{report:?}");
@@ -174,12 +186,12 @@ fn a_full_disk_leaves_the_file_sound_and_the_data_intact() {
 fn two_connections_writing_at_once_both_land() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = db(&dir);
-    drop(Store::open(&path).expect("create"));
+    drop(Store::open(&path, common::clock()).expect("create"));
     let writers: Vec<_> = (0..2)
         .map(|w| {
             let path = path.clone();
             std::thread::spawn(move || {
-                let mut store = Store::open(&path).expect("open");
+                let mut store = Store::open(&path, common::clock()).expect("open");
                 for i in 0..40 {
                     let mut a = Account::named(format!("写入者{w}的客户{i}"));
                     store.insert(&mut a).expect("insert");
@@ -192,7 +204,7 @@ fn two_connections_writing_at_once_both_land() {
     for w in writers {
         w.join().expect("writer");
     }
-    let store = Store::open(&path).expect("open");
+    let store = Store::open(&path, common::clock()).expect("open");
     let report = store.check(&dir.path().join("backups")).expect("check");
     assert_eq!(report.counts[0].live, 80);
 }
@@ -201,7 +213,7 @@ fn two_connections_writing_at_once_both_land() {
 fn new_files_are_private_and_backups_are_daily_and_kept_seven() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("sub").join("kam.db");
-    let mut store = Store::open(&path).expect("open");
+    let mut store = Store::open(&path, common::clock()).expect("open");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -218,6 +230,6 @@ fn new_files_are_private_and_backups_are_daily_and_kept_seven() {
     let kept = store.backups(&backups).expect("list");
     assert_eq!(kept.len(), 7);
     assert!(kept[0].ends_with("kam-2026-11-04.db"), "{kept:?}");
-    let copy = Store::open(kept.last().expect("one")).expect("a backup opens");
+    let copy = Store::open(kept.last().expect("one"), common::clock()).expect("a backup opens");
     assert_eq!(copy.check(&backups).expect("check").counts[0].live, 1);
 }

@@ -1,6 +1,8 @@
 //! The Today tab's reads on a real file with a fixed day: each section's
 //! membership, order and boundaries.
 
+mod common;
+
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use kam::model::{
     Account, ActionStep, CallPlan, Collection, Commitment, Contact, Id, Order, PlanStatus, Presentation, VipCard,
@@ -18,7 +20,7 @@ fn d(s: &str) -> NaiveDate {
 const TODAY: &str = "2030-06-15";
 
 fn open(dir: &tempfile::TempDir) -> Store {
-    Store::open(&dir.path().join("kam.db")).expect("open")
+    Store::open(&dir.path().join("kam.db"), common::clock()).expect("open")
 }
 
 fn account(s: &mut Store, name: &str) -> Id {
@@ -253,8 +255,8 @@ fn receivables_past_90_days_downgrade_longest_first_and_silver_is_not_listed() {
 fn changes_today_and_since_the_last_export() {
     let dir = tempfile::tempdir().expect("tmp");
     let mut s = open(&dir);
-    let start = Utc::now() - Duration::hours(1);
-    let end = Utc::now() + Duration::hours(1);
+    let start = s.now() - Duration::hours(1);
+    let end = s.now() + Duration::hours(1);
     let a = account(&mut s, "华联");
     contact(&mut s, &a, "张三", "1980-01-01");
     contact(&mut s, &a, "李四", "1980-01-02");
@@ -263,10 +265,12 @@ fn changes_today_and_since_the_last_export() {
     assert_eq!(today.get("contact"), Some(&2));
     assert_eq!(s.changed_since(None).expect("all"), 3);
     assert_eq!(s.last_export().expect("none"), None);
-    let at = Utc::now();
+    let at = s.now();
     s.set_last_export(at).expect("noted");
     assert_eq!(s.changed_since(s.last_export().expect("read")).expect("since"), 0);
-    std::thread::sleep(std::time::Duration::from_millis(5));
+    let mut later = s.clock();
+    later.advance(Duration::seconds(1));
+    s.set_clock(later);
     contact(&mut s, &a, "王五", "1980-01-03");
     assert_eq!(s.changed_since(s.last_export().expect("read")).expect("since"), 1);
     let past = Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).single().expect("t");
@@ -308,7 +312,7 @@ fn whole_today_read_and_plan_warnings() {
     let a = account(&mut s, "华联");
     call(&mut s, &a, "2030-06-20", PlanStatus::Planned, vec![commitment("报价", None, false)]);
     call(&mut s, &a, "2030-01-01", PlanStatus::Planned, vec![]); // too old to be checked
-    let t = s.today(&rules, d(TODAY), Utc::now() - Duration::hours(1), Utc::now() + Duration::hours(1)).expect("today");
+    let t = s.today(&rules, d(TODAY), s.now() - Duration::hours(1), s.now() + Duration::hours(1)).expect("today");
     assert_eq!(t.warnings.len(), 1);
     let keys: Vec<&str> = t.warnings[0].warnings.iter().map(kam_rules::plan_check::PlanWarning::key).collect();
     for k in ["no_decision_maker", "no_ally", "no_question", "commitment_incomplete"] {
@@ -325,7 +329,7 @@ fn an_export_up_to_now_is_noted_an_earlier_range_is_not() {
     use kam::commands::export::{day_end_options, day_span, note_export};
     let dir = tempfile::tempdir().expect("tmp");
     let s = open(&dir);
-    let now = Utc::now();
+    let now = s.now();
     let mut past = day_end_options(&s, kam_rules::Lang::En, d("2026-01-05"), dir.path().join("x"), now);
     note_export(&s, &past).expect("note");
     assert_eq!(s.last_export().expect("read"), None, "an export of an earlier day leaves today unexported");

@@ -1,6 +1,8 @@
 //! VIP card queries on a real file: the list filter, "my cards", and what
 //! the store learns from its cards.
 
+mod common;
+
 use chrono::NaiveDate;
 use kam::model::{FabItem, Handover, Objection, VipCard, VipStatus};
 use kam::store::{FabUse, ObjectionCount, Store, VipQuery};
@@ -32,7 +34,7 @@ fn names(cards: &[VipCard]) -> Vec<&str> {
 #[test]
 fn list_filters_and_holders() {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut store = Store::open(&dir.path().join("kam.db")).expect("open");
+    let mut store = Store::open(&dir.path().join("kam.db"), common::clock()).expect("open");
     let mut wang = card("王女士", "138-0013-5678", "2026-11-20");
     wang.vehicle = "宝马X5".into();
     wang.industry = "金融".into();
@@ -64,7 +66,7 @@ fn list_filters_and_holders() {
 #[test]
 fn learning_from_cards() {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut store = Store::open(&dir.path().join("kam.db")).expect("open");
+    let mut store = Store::open(&dir.path().join("kam.db"), common::clock()).expect("open");
     let fab = |item: &str, fab: &str| FabItem { item: item.into(), image_path: String::new(), fab: fab.into() };
     let obj = |k: ObjectionType| Objection { kind: Some(k), text: "太贵".into() };
     let mut a = card("王女士", "13800135678", "2026-11-20");
@@ -101,7 +103,7 @@ fn learning_from_cards() {
 #[test]
 fn the_list_finds_ids_in_order_and_reads_lines_for_any_slice() {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut store = Store::open(&dir.path().join("kam.db")).expect("open");
+    let mut store = Store::open(&dir.path().join("kam.db"), common::clock()).expect("open");
     for i in 0..150u32 {
         let day = NaiveDate::from_ymd_opt(2026, 1, 1).expect("day") + chrono::Days::new(u64::from(i));
         let mut c = card(&format!("客人{i:03}"), &format!("1380000{i:04}"), &day.to_string());

@@ -43,3 +43,8 @@ pub fn time<F: FnMut()>(n: usize, mut f: F) -> Vec<Duration> {
 pub fn key(code: KeyCode) -> Action {
     Action::Key(KeyEvent::new_with_kind(code, KeyModifiers::NONE, KeyEventKind::Press))
 }
+
+/// A clock on [`today`], for the stores the benches open.
+pub fn clock() -> kam::clock::Clock {
+    kam::clock::Clock::starting_on_day(today())
+}

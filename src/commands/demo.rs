@@ -39,7 +39,7 @@ pub fn run(ctx: &Ctx, store: &mut Store, args: &DemoArgs) -> Result<(), Failure>
     let today = match &args.today {
         Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d")
             .map_err(|_| Failure::usage(T::DemoBadToday.fill(l, &[("given", t)])))?,
-        None => Utc::now().date_naive(),
+        None => store.clock().today(),
     };
     let empty = store.is_empty().map_err(store_failure)?;
     if !empty {

@@ -83,7 +83,7 @@ pub fn run(ctx: &Ctx, store: &Store, config: &Config, args: &ExportArgs) -> Resu
     if args.unmask && config.role != Role::Manager {
         return Err(Failure::usage(T::UnmaskManagerOnly.get(l)));
     }
-    let today = Local::now().date_naive();
+    let today = store.clock().today();
     let (span, range, dated) = span_of(ctx, args, today)?;
     let dir = args.dir.clone().unwrap_or_else(|| default_dir(Path::new(""), dated));
     let opts = ExportOptions {
@@ -94,7 +94,7 @@ pub fn run(ctx: &Ctx, store: &Store, config: &Config, args: &ExportArgs) -> Resu
         lang: l,
         unmask: args.unmask,
         who: store.user().to_string(),
-        now: Utc::now(),
+        now: store.now(),
     };
     let mut progress = TermProgress::new();
     let failure = |e: ExportError| match e {

@@ -66,6 +66,8 @@ impl Failure {
 pub struct Ctx {
     pub lang: Lang,
     pub rules: kam_rules::Rules,
+    /// Where every "now" and "today" of the command comes from.
+    pub clock: crate::clock::Clock,
 }
 
 /// Parses an amount flag, naming the flag in the error.
@@ -90,7 +92,8 @@ pub fn open_store(
     backup: bool,
 ) -> Result<crate::store::Store, Failure> {
     restore::refuse_emptied(ctx.lang, paths)?;
-    let store = crate::store::Store::open(&paths.db).map_err(|e| restore::open_failure(ctx.lang, paths, &e))?;
+    let store =
+        crate::store::Store::open(&paths.db, ctx.clock).map_err(|e| restore::open_failure(ctx.lang, paths, &e))?;
     with_user(store, paths, user, backup)
 }
 
@@ -102,8 +105,8 @@ pub fn open_store_for_workbench(
     user: Option<&str>,
 ) -> Result<crate::store::Store, Failure> {
     restore::refuse_emptied(ctx.lang, paths)?;
-    let store =
-        crate::store::Store::open_unchecked(&paths.db).map_err(|e| restore::open_failure(ctx.lang, paths, &e))?;
+    let store = crate::store::Store::open_unchecked(&paths.db, ctx.clock)
+        .map_err(|e| restore::open_failure(ctx.lang, paths, &e))?;
     with_user(store, paths, user, false)
 }
 
@@ -129,9 +132,7 @@ fn with_user(
     }
     // A read-only file is not backed up: nothing will change it.
     if backup && !store.read_only() {
-        store
-            .daily_backup(&paths.backups, chrono::Local::now().date_naive())
-            .map_err(|e| Failure::failed(e.to_string()))?;
+        store.daily_backup(&paths.backups, store.clock().today()).map_err(|e| Failure::failed(e.to_string()))?;
     }
     Ok(store)
 }

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Local;
 use kam_rules::evaluation::{evaluate, Evaluation, Grade, Kpi, Period};
 use kam_rules::{Labeled, Lang};
 use serde::Serialize;
@@ -41,7 +40,7 @@ pub fn run(ctx: &Ctx, store: &Store, args: &ReportArgs) -> Result<(), Failure> {
     let l = ctx.lang;
     let period = match &args.period {
         Some(p) => Period::parse(p).map_err(|e| Failure::usage(format!("--period: {e}")))?,
-        None => Period::month_of(Local::now().date_naive()),
+        None => Period::month_of(store.clock().today()),
     };
     let reps = match &args.rep {
         Some(r) => {

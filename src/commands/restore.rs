@@ -36,7 +36,7 @@ pub fn run(ctx: &Ctx, paths: &Paths, args: &RestoreArgs) -> Result<(), Failure> 
             }
         })?,
     };
-    let r = restore_from(&paths.db, &backup, chrono::Local::now()).map_err(|e| Failure::failed(e.to_string()))?;
+    let r = restore_from(&paths.db, &backup, ctx.clock).map_err(|e| Failure::failed(e.to_string()))?;
     crate::say!("{}", T::RestoreDone.fill(l, &[("path", &show(&paths.db)), ("backup", &show(&r.backup))]));
     if let Some(aside) = &r.aside {
         crate::say!("{}", T::RestoreAside.fill(l, &[("aside", &show(aside))]));

@@ -22,7 +22,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use kam_rules::{Lang, Money};
 
 use super::demo::Rng;
@@ -45,9 +45,9 @@ pub const MERGE_ROWS: usize = 10;
 /// VIP cards in each version 1 file of the migration mode.
 pub const V1_CARDS: u32 = 20;
 
-pub fn run(paths: &Paths, args: &SelftestArgs) -> Result<(), Failure> {
+pub fn run(paths: &Paths, args: &SelftestArgs, clock: crate::clock::Clock) -> Result<(), Failure> {
     let mut h = Harness {
-        store: Store::open(&paths.db).map_err(fail)?,
+        store: Store::open(&paths.db, clock).map_err(fail)?,
         ack: Ack::open(&args.ack)?,
         rng: Rng(args.seed ^ 0x9e37_79b9_7f4a_7c15),
         seed: args.seed,
@@ -225,14 +225,14 @@ impl Harness {
             let tag = format!("mrg{}x{i}", self.seed);
             let out = dir.join(&tag);
             {
-                let mut other = Store::open(&dir.join(format!("{tag}.db"))).map_err(fail)?;
+                let mut other = Store::open(&dir.join(format!("{tag}.db")), self.store.clock()).map_err(fail)?;
                 for k in 0..MERGE_ROWS {
                     let mut a = Account::named(format!("{tag}-{}号店", char_name(k)));
                     other.insert(&mut a).map_err(fail)?;
                     let mut c = Contact::of(a.meta.id.clone(), format!("{tag}-联系人{k}"));
                     other.insert(&mut c).map_err(fail)?;
                 }
-                export(&other, &export_options(out.clone())).map_err(fail)?;
+                export(&other, &export_options(out.clone(), other.now())).map_err(fail)?;
             }
             merge_dir(&mut self.store, &out, false, &mut |_, _| {}).map_err(fail)?;
             self.ack.line(&format!("merge {tag} {MERGE_ROWS}"))?;
@@ -246,7 +246,8 @@ impl Harness {
         while self.going() {
             i += 1;
             let name = format!("{}x{i}", self.seed);
-            export(&self.store, &export_options(self.work.join("exports").join(&name))).map_err(fail)?;
+            export(&self.store, &export_options(self.work.join("exports").join(&name), self.store.now()))
+                .map_err(fail)?;
             self.ack.line(&format!("export {name}"))?;
         }
         Ok(())
@@ -261,7 +262,7 @@ impl Harness {
             i += 1;
             let name = format!("m{}x{i}.db", self.seed);
             create_v1_file(&dir.join(&name), V1_CARDS).map_err(fail)?;
-            drop(Store::open(&dir.join(&name)).map_err(fail)?);
+            drop(Store::open(&dir.join(&name), self.store.clock()).map_err(fail)?);
             self.ack.line(&format!("migrate {name}"))?;
         }
         Ok(())
@@ -353,7 +354,7 @@ fn char_name(n: usize) -> String {
 
 /// The options every harness export uses, so two exports of the same data
 /// are the same bytes (the manifest's time aside).
-pub fn export_options(dir: PathBuf) -> ExportOptions {
+pub fn export_options(dir: PathBuf, now: chrono::DateTime<chrono::Utc>) -> ExportOptions {
     ExportOptions {
         span: Span::All,
         range: "all".into(),
@@ -362,6 +363,6 @@ pub fn export_options(dir: PathBuf) -> ExportOptions {
         lang: Lang::En,
         unmask: false,
         who: "selftest".into(),
-        now: Utc::now(),
+        now,
     }
 }

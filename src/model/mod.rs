@@ -87,7 +87,8 @@ pub struct Meta {
 
 impl Default for Meta {
     fn default() -> Self {
-        let now = Utc::now();
+        // Stamped from the store's clock when first saved.
+        let now = DateTime::<Utc>::UNIX_EPOCH;
         Self {
             id: Id::new(),
             version: 0,

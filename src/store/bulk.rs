@@ -8,7 +8,7 @@ use rusqlite::{Connection, Transaction};
 
 use super::col::timestamp;
 use super::record::{insert_rows, write_log, LogLine, Record, RecordKind};
-use super::{now, sql_error, Store, StoreError};
+use super::{sql_error, Store, StoreError};
 use crate::model::Id;
 
 /// A bulk load in progress; nothing is visible to others until
@@ -17,6 +17,7 @@ pub struct Bulk<'a> {
     tx: Transaction<'a>,
     path: std::path::PathBuf,
     user: String,
+    clock: crate::clock::Clock,
     count: u64,
 }
 
@@ -25,8 +26,9 @@ impl Store {
     pub fn bulk(&mut self) -> Result<Bulk<'_>, StoreError> {
         let path = self.path.clone();
         let user = self.user.clone();
+        let clock = self.clock;
         let tx = self.write_tx()?;
-        Ok(Bulk { tx, path, user, count: 0 })
+        Ok(Bulk { tx, path, user, clock, count: 0 })
     }
 
     /// Fills the file in one transaction: `fill` adds records to the
@@ -156,7 +158,7 @@ impl Bulk<'_> {
 
     /// Commits, with one change-log line saying what filled the file.
     pub fn finish(self, note: &str) -> Result<u64, StoreError> {
-        let at = timestamp(now());
+        let at = timestamp(self.clock.now());
         let id = Id::new();
         let line = LogLine {
             kind: RecordKind::Account,

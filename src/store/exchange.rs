@@ -12,7 +12,7 @@ use rusqlite::{params_from_iter, Connection, OptionalExtension};
 use super::bulk::IndexesAside;
 use super::col::{timestamp, Col, Shown};
 use super::record::{insert_rows, insert_rows_derived, load, update_rows, AnyRecord, Live, Record, RecordKind, Stamp};
-use super::{now, sql_error, Store, StoreError};
+use super::{sql_error, Store, StoreError};
 use crate::model::{
     Account, CallPlan, ChangeEvent, Contact, Feedback, Id, Meta, Order, Presentation, Target, VipCard, Visit,
 };
@@ -435,11 +435,12 @@ impl Store {
     fn apply_import_in_one(&mut self, ops: Vec<ImportOp>, source: &str) -> Result<Vec<MergeOutcome>, StoreError> {
         let path = self.path.clone();
         let who = self.user.clone();
+        let clock = self.clock;
         let tx = self.write_tx()?;
         tx.pragma_update(None, "defer_foreign_keys", true).map_err(|e| sql_error(&path, "importing", &e))?;
         let fts = FtsLater::begin(&tx, &path)?;
         let indexes = indexes_aside_for(&tx, &path, ops.len())?;
-        let at = now();
+        let at = clock.now();
         let mut log = LogBatch::new(timestamp(at), &who, source);
         let mut out = Vec::with_capacity(ops.len());
         let mut apply = |op: ImportOp, derived: Option<Derived>| {

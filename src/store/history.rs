@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::col::{log_text, timestamp, Col};
 use super::record::{load, write_log, Live, LogLine, Record, RecordKind};
-use super::{now, sql_error, Store, StoreError};
+use super::{sql_error, Store, StoreError};
 use crate::model::{CallPlan, ChangeEvent, Contact, Feedback, Id, Order, Presentation, Visit};
 
 /// Days a deleted record stays restorable.
@@ -49,10 +49,11 @@ impl Store {
     pub fn delete<R: Record>(&mut self, id: &Id, reason: &str) -> Result<(), StoreError> {
         let path = self.path.clone();
         let who = self.user.clone();
+        let clock = self.clock;
         let tx = self.write_tx()?;
         let record: R = load(&tx, &path, id, Live::Only)?
             .ok_or_else(|| StoreError::NotFound { kind: R::KIND, id: id.to_string() })?;
-        let at = timestamp(now());
+        let at = timestamp(clock.now());
         trash_one(&tx, &path, &record, &at, &who, reason, None)?;
         if R::KIND == RecordKind::Account {
             trash_dependents::<Contact>(&tx, &path, id, &at, &who, reason)?;
@@ -77,6 +78,7 @@ impl Store {
     pub fn restore(&mut self, id: &Id) -> Result<RecordKind, StoreError> {
         let path = self.path.clone();
         let who = self.user.clone();
+        let clock = self.clock;
         let tx = self.write_tx()?;
         let kind_key: Option<String> = tx
             .query_row("SELECT kind FROM trash WHERE record_id = ?1", [id.as_str()], |r| r.get(0))
@@ -102,7 +104,7 @@ impl Store {
                 return Err(StoreError::ParentInTrash { kind, id: id.to_string(), account });
             }
         }
-        let at = timestamp(now());
+        let at = timestamp(clock.now());
         let mut ids = vec![(kind, id.clone())];
         if kind == RecordKind::Account {
             for k in RecordKind::ALL.into_iter().filter(|k| k.of_account()) {
@@ -228,8 +230,9 @@ impl Store {
         if !any_due {
             return Ok(0);
         }
+        let clock = self.clock;
         let tx = self.write_tx()?;
-        let at = timestamp(super::now());
+        let at = timestamp(clock.now());
         let mut purged = 0u32;
         // Children of an account first, then the accounts (foreign keys).
         let order = [

@@ -39,7 +39,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 pub use accounts::{AccountCursor, AccountKeys, AccountListQuery, AccountPage, AccountRow, ContactRow};
@@ -65,6 +65,7 @@ pub use today::{
 };
 pub use vip::{FabUse, ObjectionCount, VipQuery};
 
+use crate::clock::Clock;
 use crate::model::ModelError;
 
 /// How long a writer waits for another writer before giving up.
@@ -127,6 +128,8 @@ pub struct Store {
     /// The file, its folder or its medium cannot be written: everything
     /// reads, every write is refused with [`StoreError::ReadOnly`].
     read_only: bool,
+    /// Where every timestamp the store writes comes from.
+    clock: Clock,
 }
 
 impl std::fmt::Debug for Store {
@@ -141,24 +144,20 @@ const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 impl Store {
     /// Opens the kam database at `path`, creating it (and its folders) when
     /// missing. See the module documentation for what is checked.
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
-        Self::open_at(path, Utc::now())
+    /// Every timestamp it writes, and the trash's 30 days, read `clock`.
+    pub fn open(path: &Path, clock: Clock) -> Result<Self, StoreError> {
+        Self::open_inner(path, clock, true)
     }
 
     /// [`Store::open`] without `quick_check`, which reads the whole file
     /// (18 s at 100,000 accounts): the workbench opens this way and runs the
     /// check on its worker thread after the first frame. The header, version
     /// and schema checks still run, so a foreign or newer file is refused.
-    pub fn open_unchecked(path: &Path) -> Result<Self, StoreError> {
-        Self::open_inner(path, Utc::now(), false)
+    pub fn open_unchecked(path: &Path, clock: Clock) -> Result<Self, StoreError> {
+        Self::open_inner(path, clock, false)
     }
 
-    /// [`Store::open`] with the clock given, so tests can open "31 days later".
-    pub fn open_at(path: &Path, now: DateTime<Utc>) -> Result<Self, StoreError> {
-        Self::open_inner(path, now, true)
-    }
-
-    fn open_inner(path: &Path, now: DateTime<Utc>, check: bool) -> Result<Self, StoreError> {
+    fn open_inner(path: &Path, clock: Clock, check: bool) -> Result<Self, StoreError> {
         let shown = path.display().to_string();
         let io_err = |source| StoreError::Io { path: shown.clone(), source };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -189,26 +188,26 @@ impl Store {
         // SQLite opens a write-protected file for reading only, silently.
         if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
             drop(conn);
-            return Self::open_read_only(path, check);
+            return Self::open_read_only(path, clock, check);
         }
-        let mut store = Self { conn, path: path.to_path_buf(), user: default_user(), read_only: false };
+        let mut store = Self { conn, path: path.to_path_buf(), user: default_user(), read_only: false, clock };
         match store.prepare(check) {
             // The folder refuses the -wal and -shm files: read it as it is.
             Err(StoreError::ReadOnly { .. }) => {
                 drop(store);
-                return Self::open_read_only(path, check);
+                return Self::open_read_only(path, clock, check);
             }
             r => r?,
         }
         store.conn.set_db_config(no_ckpt, false).map_err(|e| store.err("no_ckpt_on_close", e))?;
-        store.purge_trash_with(now, check)?;
+        store.purge_trash_with(clock.now(), check)?;
         Ok(store)
     }
 
     /// Opens a file that cannot be written: read-only, or immutable when
     /// not even the WAL index can be created (a read-only disk). Nothing is
     /// written, the schema is not migrated, the trash is not purged.
-    fn open_read_only(path: &Path, check: bool) -> Result<Self, StoreError> {
+    fn open_read_only(path: &Path, clock: Clock, check: bool) -> Result<Self, StoreError> {
         let shown = path.display().to_string();
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
         let mut last = StoreError::ReadOnly { path: shown.clone() };
@@ -216,7 +215,7 @@ impl Store {
             let uri = format!("file:{}?{how}", uri_path(path));
             let conn = Connection::open_with_flags(&uri, flags)
                 .map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
-            let mut store = Self { conn, path: path.to_path_buf(), user: default_user(), read_only: true };
+            let mut store = Self { conn, path: path.to_path_buf(), user: default_user(), read_only: true, clock };
             match store.prepare(check) {
                 Ok(()) => return Ok(store),
                 Err(e @ StoreError::ReadOnly { .. }) => last = e,
@@ -420,7 +419,19 @@ fn default_user() -> String {
         .unwrap_or_else(|| "kam".to_string())
 }
 
-/// Now, to the millisecond (what a timestamp column keeps).
-fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(3)
+impl Store {
+    /// The clock this store stamps its writes with.
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
+    /// Now, to the millisecond (what a timestamp column keeps).
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Replaces the clock (a test's "the next day").
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
 }

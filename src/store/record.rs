@@ -9,7 +9,7 @@ use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::col::{json, log_text, timestamp, Col};
-use super::{now, sql_error, Store, StoreError};
+use super::{sql_error, Store, StoreError};
 use crate::model::{
     Account, CallPlan, ChangeEvent, Contact, Feedback, Id, Meta, ModelError, Order, Presentation, Target, VipCard,
     Visit,
@@ -707,7 +707,7 @@ impl Store {
     /// Inserts a new record (version 0) or updates a saved one.
     pub fn save<R: Record>(&mut self, record: &mut R, reason: &str) -> Result<(), StoreError> {
         check_valid(record)?;
-        let (path, who, at) = (self.path.clone(), self.user.clone(), now());
+        let (path, who, at) = (self.path.clone(), self.user.clone(), self.now());
         let written = self
             .write_tx()
             .and_then(|tx| {
@@ -737,7 +737,7 @@ impl Store {
         for r in records.iter() {
             r.check()?;
         }
-        let (path, who, at) = (self.path.clone(), self.user.clone(), now());
+        let (path, who, at) = (self.path.clone(), self.user.clone(), self.now());
         let written = self
             .write_tx()
             .and_then(|tx| {

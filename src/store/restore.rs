@@ -6,7 +6,6 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Local};
 use rusqlite::{Connection, OpenFlags};
 
 use super::{backup::backup_prefix, schema, sql_error, uri_path, Store, StoreError, SQLITE_HEADER};
@@ -105,7 +104,8 @@ pub fn newest_good_backup(db: &Path, dir: &Path) -> Option<PathBuf> {
 /// `-wal` and `-shm`) is moved aside to `<name>.damaged-<timestamp>`; then
 /// the copy is renamed into place and opened (migrations, `quick_check`).
 /// A crash at any point leaves the damaged file and the backup as they were.
-pub fn restore_from(db: &Path, backup: &Path, now: DateTime<Local>) -> Result<Restored, StoreError> {
+pub fn restore_from(db: &Path, backup: &Path, clock: crate::clock::Clock) -> Result<Restored, StoreError> {
+    let now = clock.local_now();
     check_backup(backup)?;
     let io = |p: &Path| {
         let shown = p.display().to_string();
@@ -144,7 +144,7 @@ pub fn restore_from(db: &Path, backup: &Path, now: DateTime<Local>) -> Result<Re
         // Make the renames durable; a folder that cannot be synced is no error.
         let _ = d.sync_all();
     }
-    let store = Store::open(db)?;
+    let store = Store::open(db, clock)?;
     let accounts: i64 = store
         .conn
         .query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))

@@ -262,7 +262,8 @@ pub enum Action {
 
 impl App {
     /// A workbench over `store`. `first_run` opens the settings popup.
-    pub fn new(store: Store, paths: Paths, config: Config, rules: Rules, lang: Lang, today: NaiveDate) -> Self {
+    pub fn new(store: Store, paths: Paths, config: Config, rules: Rules, lang: Lang) -> Self {
+        let today = store.clock().today();
         Self {
             db_label: store.path().display().to_string(),
             lang,

@@ -66,7 +66,7 @@ impl App {
                 Plan::Call(p) => DraftForm::CallPlan(p),
                 Plan::Presentation(p) => DraftForm::Presentation(p),
             };
-            return Some(Self::draft_of(self.t(ed.form.title), form, &ed.form));
+            return Some(Self::draft_of(self.t(ed.form.title), form, &ed.form, self.store.clock()));
         }
         let Some(Popup::Form(f)) = &self.popup else { return None };
         let form = match &f.editing {
@@ -86,15 +86,15 @@ impl App {
             Editing::VipCard(c) => DraftForm::VipCard(c.clone()),
             Editing::Quote(_) | Editing::Settings | Editing::VipHandover(_) | Editing::Targets(_) => return None,
         };
-        Some(Self::draft_of(self.t(f.form.title), form, &f.form))
+        Some(Self::draft_of(self.t(f.form.title), form, &f.form, self.store.clock()))
     }
 
-    fn draft_of(title: &str, form: DraftForm, f: &super::widgets::form::Form) -> Draft {
+    fn draft_of(title: &str, form: DraftForm, f: &super::widgets::form::Form, clock: crate::clock::Clock) -> Draft {
         Draft {
             title: title.to_string(),
             form,
             values: f.fields.iter().filter(|x| x.row.is_none()).map(|x| (x.key.to_string(), x.value())).collect(),
-            at: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
+            at: clock.local_now().format("%Y-%m-%d %H:%M").to_string(),
         }
     }
 

@@ -24,11 +24,11 @@ pub(super) fn today() -> NaiveDate {
 pub(super) fn app(lang: Lang) -> (TempDir, App) {
     let dir = tempfile::tempdir().expect("tmp");
     let db = dir.path().join("kam.db");
-    let mut store = Store::open(&db).expect("open");
+    let mut store = Store::open(&db, crate::clock::Clock::starting_on_day(today())).expect("open");
     store.set_user("王芳");
     let paths = Paths::for_db(db, dir.path().to_path_buf());
     let config = Config { user: Some("王芳".into()), ..Config::default() };
-    let mut app = App::new(store, paths, config, Rules::default(), lang, today());
+    let mut app = App::new(store, paths, config, Rules::default(), lang);
     app.db_label = "kam.db".into();
     app.reload_list(None);
     app.update(Action::Resize(screens::accounts::list_rows(38)));

@@ -53,9 +53,10 @@ fn a_form_open_at_a_crash_comes_back_at_the_next_start() {
     drop(app);
 
     // The next start offers it; Enter reopens the form with the text typed.
-    let store = crate::store::Store::open(&paths.db).expect("open");
+    let store = crate::store::Store::open(&paths.db, crate::clock::Clock::starting_on_day(super::tests::today()))
+        .expect("open");
     let config = crate::config::Config { user: Some("王芳".into()), ..crate::config::Config::default() };
-    let mut next = App::new(store, paths, config, kam_rules::Rules::default(), Lang::Zh, super::tests::today());
+    let mut next = App::new(store, paths, config, kam_rules::Rules::default(), Lang::Zh);
     next.reload_list(None);
     next.first_start(true);
     assert!(matches!(next.popup, Some(Popup::Draft(_))), "offered at the start");

@@ -194,12 +194,12 @@ fn fill(store: &mut Store) -> Ids {
 fn app_on(lang: Lang, today: NaiveDate, role: Role) -> (TempDir, App, Ids) {
     let dir = tempfile::tempdir().expect("tmp");
     let db = dir.path().join("kam.db");
-    let mut store = Store::open(&db).expect("open");
+    let mut store = Store::open(&db, crate::clock::Clock::starting_on_day(today)).expect("open");
     store.set_user("王芳");
     let ids = fill(&mut store);
     let paths = Paths::for_db(db, dir.path().to_path_buf());
     let config = Config { user: Some("王芳".into()), role, ..Config::default() };
-    let mut app = App::new(store, paths, config, Rules::default(), lang, today);
+    let mut app = App::new(store, paths, config, Rules::default(), lang);
     app.db_label = "kam.db".into();
     app.reload_list(None);
     (dir, app, ids)
@@ -476,8 +476,7 @@ fn space_ticks_a_commitment_done_and_it_leaves_the_list() {
 
 #[test]
 fn x_writes_the_day_end_export_beside_the_database_and_shows_counts() {
-    // Today's changes are what the export takes: the real day, here.
-    let today = chrono::Local::now().date_naive();
+    let today = super::tests::today();
     let (dir, mut app, ids) = app_on(Lang::En, today, Role::Rep);
     let mut a: Account = app.store.get(&ids.xihu).expect("account");
     a.notes = "今天改的".into();

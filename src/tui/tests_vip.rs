@@ -18,7 +18,7 @@ fn at_half_past_two() -> NaiveTime {
 /// An app on tab 4 with a fixed clock.
 fn vip_app(lang: Lang) -> (TempDir, App) {
     let (dir, mut app) = app(lang);
-    app.vip.clock = at_half_past_two;
+    app.store.set_clock(crate::clock::Clock::at_local(today(), at_half_past_two()));
     press(&mut app, KeyCode::Char('4'));
     assert_eq!(app.tab, Tab::Vip);
     (dir, app)

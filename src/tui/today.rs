@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use crossterm::event::{KeyCode, KeyEvent};
 use kam_rules::evaluation::{evaluate, Evaluation, EvaluationInput, Period};
 use kam_rules::today::{evaluation_deadlines, DeadlineKind};
@@ -470,7 +470,8 @@ impl App {
             return;
         }
         let base = self.paths.db.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
-        let opts = day_end_options(&self.store, self.lang, self.today, default_dir(&base, self.today), Utc::now());
+        let opts =
+            day_end_options(&self.store, self.lang, self.today, default_dir(&base, self.today), self.store.now());
         self.day.exporting = true;
         self.message = Some(T::TodayExporting.get(self.lang).to_string());
         self.worker.submit_own(Job::Export(Box::new(opts)), &self.store, &self.rules, self.today);

@@ -111,8 +111,6 @@ pub struct VipTab {
     pub accounts: HashMap<Id, String>,
     /// The program that opens a photo.
     pub viewer: String,
-    /// The time a new card is prefilled with.
-    pub clock: fn() -> NaiveTime,
 }
 
 impl Default for VipTab {
@@ -131,7 +129,6 @@ impl Default for VipTab {
             convert: None,
             accounts: HashMap::new(),
             viewer: default_viewer().to_string(),
-            clock: || chrono::Local::now().time(),
         }
     }
 }
@@ -411,7 +408,7 @@ impl App {
     // ---- the card form ---------------------------------------------------------
 
     pub(super) fn open_new_vip_card(&mut self) {
-        let now = (self.vip.clock)();
+        let now = self.store.clock().local_now().time();
         let store = self
             .config
             .store

@@ -166,7 +166,7 @@ impl Worker {
         match self {
             Self::Inline(queue) => {
                 let rules = Rules::default();
-                queue.push_back(run_job(store, &rules, chrono::Local::now().date_naive(), job));
+                queue.push_back(run_job(store, &rules, store.clock().today(), job));
             }
             Self::Thread(t) => {
                 let (outbox, rules, today) = (t.outbox.clone(), t.rules.clone(), t.today);
