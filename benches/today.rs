@@ -2,7 +2,7 @@
 //! worker runs, then a keystroke and a frame of the tab with the sections
 //! filled, on a demo file (`KAM_BENCH_DB`, default `target/bench-100000.db`,
 //! built like the `account_list` bench when missing). The day is
-//! `KAM_BENCH_TODAY` (default: today, the day `kam demo` builds around).
+//! `KAM_BENCH_TODAY` (default: the benches' fixed day, 2026-11-23).
 //! Prints the median and p99 of each measurement; nothing is asserted.
 
 mod common;
@@ -10,7 +10,7 @@ use common::{key, report, time};
 
 use std::path::PathBuf;
 
-use chrono::{Local, NaiveDate};
+use chrono::NaiveDate;
 use crossterm::event::KeyCode;
 use kam::commands::export::start_of;
 use kam::config::Config;
@@ -26,7 +26,7 @@ fn main() {
     let today = std::env::var("KAM_BENCH_TODAY")
         .ok()
         .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
-        .unwrap_or_else(|| Local::now().date_naive());
+        .unwrap_or_else(common::today);
     let path = std::env::var_os("KAM_BENCH_DB").map_or_else(|| PathBuf::from("target/bench-100000.db"), PathBuf::from);
     if !path.exists() {
         println!("building {} with 100000 demo accounts …", path.display());
