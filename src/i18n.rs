@@ -61,7 +61,7 @@ catalogue! {
     RulesBuiltIn => "内置默认值", "built-in defaults";
     RulesUserFile => "{path} 覆盖内置默认值", "{path} over the built-in defaults";
     BadAmount => "--{flag}:{detail}", "--{flag}: {detail}";
-    BadTier => "--tier:未知等级“{given}”,可用:silver 银牌、gold 金牌、platinum 白金", "--tier: unknown tier '{given}': use silver, gold or platinum (银牌, 金牌, 白金)";
+    BadTier => "--tier:未知等级“{given}”,可用:silver 银牌、gold 金牌、platinum 白金(钻石)", "--tier: unknown tier '{given}': use silver, gold or platinum (银牌, 金牌, 白金; diamond 钻石 is platinum)";
     FixRulesHint => "修改该文件,或删除它以使用内置规则;`kam rules` 打印完整的规则供参考", "fix the file, or remove it to use the built-in rules; `kam rules` prints the complete rules to start from";
     BadDay => "--{flag}:“{given}”不是日期,请写成 2026-11-23", "--{flag}: '{given}' is not a date: write it as 2026-11-23";
     BadRange => "--since {since} 晚于 --until {until}", "--since {since} is after --until {until}";

@@ -45,6 +45,16 @@ fn discount_silver_5wan_json() {
 }
 
 #[test]
+fn discount_takes_the_seeds_name_for_the_top_tier() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for typed in ["钻石", "diamond"] {
+        let o = kam(dir.path(), &["discount", "--tier", typed, "--amount", "5万", "--json"]);
+        assert!(o.status.success(), "{typed}: {}", stderr(&o));
+        assert_eq!(json(&o)["tier"], "platinum", "{typed}");
+    }
+}
+
+#[test]
 fn discount_credit_and_promo_pay_full_price() {
     let dir = tempfile::tempdir().expect("tmp");
     let o = kam(dir.path(), &["discount", "--tier", "gold", "--amount", "200,000.00", "--payment", "credit", "--json"]);
@@ -86,7 +96,7 @@ fn bad_input_says_what_to_type() {
         (vec!["discount", "--tier", "silver", "--amount", "abc"], "--amount: 'abc' is not an amount"),
         (vec!["discount", "--tier", "silver", "--amount", "-5"], "negative"),
         (vec!["discount", "--tier", "silver", "--amount", "1.234"], "more than two decimals"),
-        (vec!["discount", "--tier", "diamond", "--amount", "1"], "use silver, gold or platinum"),
+        (vec!["discount", "--tier", "bronze", "--amount", "1"], "use silver, gold or platinum"),
         (vec!["tier", "--annual", "lots"], "--annual"),
     ] {
         let o = kam(dir.path(), &args);

@@ -64,17 +64,25 @@ pub trait Labeled: Sized + Copy + 'static {
     fn zh(self) -> &'static str;
     /// English label.
     fn en(self) -> &'static str;
+    /// Other names people type for the same value (seed 000 calls the top
+    /// tier 钻石 where kam shows 白金); accepted by `parse`, never shown.
+    fn aliases(self) -> &'static [&'static str] {
+        &[]
+    }
     /// The label in `lang`.
     fn label(self, lang: Lang) -> &'static str {
         lang.pick(self.zh(), self.en())
     }
-    /// Accepts the key, the Chinese or the English label (case-insensitive).
+    /// Accepts the key, the Chinese or the English label, or an alias
+    /// (case-insensitive).
     fn parse(s: &str) -> Option<Self> {
         let t = s.trim();
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|v| v.key().eq_ignore_ascii_case(t) || v.zh() == t || v.en().eq_ignore_ascii_case(t))
+        Self::ALL.iter().copied().find(|v| {
+            v.key().eq_ignore_ascii_case(t)
+                || v.zh() == t
+                || v.en().eq_ignore_ascii_case(t)
+                || v.aliases().iter().any(|a| a.eq_ignore_ascii_case(t))
+        })
     }
     /// The accepted keys, for error messages ("one of silver, gold, platinum").
     fn keys_list() -> String {
@@ -99,7 +107,7 @@ macro_rules! labeled_enum {
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident : $what:literal {
-            $( $(#[$vmeta:meta])* $variant:ident => ($key:literal, $zh:literal, $en:literal) ),+ $(,)?
+            $( $(#[$vmeta:meta])* $variant:ident => ($key:literal, $zh:literal, $en:literal $(, also [$($alias:literal),* $(,)?])?) ),+ $(,)?
         }
     ) => {
         $(#[$meta])*
@@ -118,6 +126,9 @@ macro_rules! labeled_enum {
             }
             fn en(self) -> &'static str {
                 match self { $(Self::$variant => $en),+ }
+            }
+            fn aliases(self) -> &'static [&'static str] {
+                match self { $(Self::$variant => &[$($($alias),*)?]),+ }
             }
         }
 

@@ -622,9 +622,9 @@ mod tests {
 
     #[test]
     fn unknown_tier_is_refused() {
-        let e = Rules::from_toml("[discount.rates]\ndiamond = [0.9, 0.9, 0.9]\n").unwrap_err();
+        let e = Rules::from_toml("[discount.rates]\nbronze = [0.9, 0.9, 0.9]\n").unwrap_err();
         assert_eq!(e.line, Some(2));
-        assert!(e.message.contains("diamond"), "{e}");
+        assert!(e.message.contains("bronze"), "{e}");
     }
 
     #[test]

@@ -18,7 +18,8 @@ labeled_enum! {
     pub enum Tier: "tier" {
         Silver => ("silver", "银牌", "Silver"),
         Gold => ("gold", "金牌", "Gold"),
-        Platinum => ("platinum", "白金", "Platinum"),
+        // Seed 000's discount scheme names the top tier 钻石 (diamond).
+        Platinum => ("platinum", "白金", "Platinum", also ["钻石", "diamond"]),
     }
 }
 
@@ -185,6 +186,17 @@ mod tests {
 
     fn tier(fen: i64) -> Tier {
         tier_for_volume(&r(), Money::from_fen(fen))
+    }
+
+    #[test]
+    fn the_seeds_name_for_the_top_tier_is_accepted_and_shown_as_platinum() {
+        for typed in ["钻石", "diamond", "Diamond", " 钻石 ", "白金", "platinum"] {
+            assert_eq!(Tier::parse(typed), Some(Tier::Platinum), "{typed}");
+        }
+        assert_eq!("钻石".parse::<Tier>(), Ok(Tier::Platinum));
+        assert_eq!(Tier::Platinum.label(Lang::Zh), "白金");
+        assert_eq!(Tier::parse("钻"), None);
+        assert_eq!(Tier::Gold.aliases(), &[] as &[&str]);
     }
 
     #[test]
