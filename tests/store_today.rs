@@ -64,6 +64,33 @@ fn cadence_limits_at_30_days_and_oldest_first() {
     assert_eq!(overdue[2].cadence.contact_overdue_by, None);
 }
 
+#[test]
+fn a_managers_phone_call_does_not_clear_the_monthly_visit() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut s = open(&dir);
+    let rules = Rules::default();
+    // Both: a manager's visit 31 days ago, then a manager's contact 29 days ago.
+    let called = account(&mut s, "电话");
+    visit(&mut s, &called, 31, VisitKind::Visit, true);
+    visit(&mut s, &called, 29, VisitKind::Phone, true);
+    let met = account(&mut s, "会议");
+    visit(&mut s, &met, 31, VisitKind::Visit, true);
+    visit(&mut s, &met, 29, VisitKind::Meeting, true);
+    // Both called by the rep yesterday: within the 15-day contact limit.
+    visit(&mut s, &called, 1, VisitKind::Phone, false);
+    visit(&mut s, &met, 1, VisitKind::Phone, false);
+    let overdue = s.overdue_accounts(&rules, d(TODAY)).expect("overdue");
+    let names: Vec<&str> = overdue.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(names, ["电话"], "the call is a contact, not a visit; the meeting is a visit");
+    assert_eq!(overdue[0].cadence.visit_overdue_by, Some(1));
+    assert_eq!(overdue[0].cadence.contact_overdue_by, None);
+    // The account list's row reads the same rule.
+    let q = kam::store::AccountListQuery { filter: "电话".into(), ..kam::store::AccountListQuery::first(d(TODAY)) };
+    let rows = s.account_page(&rules, &q).expect("page").rows;
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].id.clone(), rows[0].cadence.visit_overdue_by), (called, Some(1)));
+}
+
 fn contact(s: &mut Store, account: &Id, name: &str, birth: &str) -> Id {
     let mut c =
         Contact { account_id: account.clone(), name: name.into(), birth_date: Some(d(birth)), ..Contact::default() };

@@ -341,13 +341,15 @@ impl Store {
             })?;
             receivables.push(Receivable { due, outstanding: Money::from_fen(fen) });
         }
-        let mut visits = self
-            .conn
-            .prepare_cached(
-                "SELECT max(CASE WHEN kind = 'visit' THEN date END), max(CASE WHEN by_manager = 1 THEN date END), \
-                 max(date) FROM visits WHERE account_id = ?1 AND deleted_at IS NULL AND date <= ?2",
+        static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let sql = SQL.get_or_init(|| {
+            format!(
+                "SELECT max(CASE WHEN kind = 'visit' THEN date END), {}, max(date) \
+                 FROM visits WHERE account_id = ?1 AND deleted_at IS NULL AND date <= ?2",
+                super::activity::last_manager_visit_sql()
             )
-            .map_err(err)?;
+        });
+        let mut visits = self.conn.prepare_cached(sql).map_err(err)?;
         let (v, m, c): (Option<Value>, Option<Value>, Option<Value>) = visits
             .query_row(rusqlite::params![id.as_str(), today.to_value()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .map_err(err)?;

@@ -52,3 +52,15 @@ record! {
     fields { rep, period, planned_sales, planned_collection, expense_budget, expense_actual, ability, attitude },
     children {}
 }
+
+/// The SQL for the last contact that clears the monthly manager visit
+/// ([`kam_rules::cadence::clears_manager_visit`]: a manager's visit or
+/// meeting, not a phone call), over the `visits` table's rows.
+pub(crate) fn last_manager_visit_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let kinds: Vec<String> =
+            kam_rules::cadence::MANAGER_VISIT_KINDS.iter().map(|k| format!("'{}'", k.replace('\'', "''"))).collect();
+        format!("max(CASE WHEN by_manager = 1 AND kind IN ({}) THEN date END)", kinds.join(", "))
+    })
+}

@@ -226,13 +226,15 @@ impl Store {
         // lookups per account took 2 to 8 s.
         let mut last: HashMap<String, (Value, Value)> = HashMap::new();
         {
-            let mut stmt = self
-                .conn
-                .prepare_cached(
-                    "SELECT account_id, max(CASE WHEN by_manager = 1 THEN date END), max(date) \
-                     FROM visits NOT INDEXED WHERE deleted_at IS NULL AND date <= ?1 GROUP BY account_id",
+            static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+            let sql = SQL.get_or_init(|| {
+                format!(
+                    "SELECT account_id, {}, max(date) FROM visits NOT INDEXED \
+                     WHERE deleted_at IS NULL AND date <= ?1 GROUP BY account_id",
+                    super::activity::last_manager_visit_sql()
                 )
-                .map_err(|e| self.err(ctx, e))?;
+            });
+            let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(ctx, e))?;
             let mut rows = stmt.query([today.to_value()]).map_err(|e| self.err(ctx, e))?;
             while let Some(r) = rows.next().map_err(|e| self.err(ctx, e))? {
                 let g = |e| self.err(ctx, e);

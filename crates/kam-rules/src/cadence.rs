@@ -6,6 +6,18 @@ use chrono::NaiveDate;
 
 use crate::rules::Rules;
 
+/// The contact kinds (their keys) that meet the monthly manager requirement
+/// when a manager-level person made them. Seed 004's 拜访制度 asks for a
+/// *visit*; a meeting with the customer is one, a manager's phone call or
+/// e-mail is a contact but not a visit.
+pub const MANAGER_VISIT_KINDS: [&str; 2] = ["visit", "meeting"];
+
+/// Whether a logged contact of kind `kind` (a key such as `visit` or
+/// `phone`) clears the manager-visit requirement.
+pub fn clears_manager_visit(kind: &str, by_manager: bool) -> bool {
+    by_manager && MANAGER_VISIT_KINDS.contains(&kind)
+}
+
 /// Where an account stands against the cadence on a given day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cadence {
@@ -74,6 +86,16 @@ mod tests {
         let c = cadence(&r, Some(d("2026-10-23")), Some(d("2026-11-07")), opened, today);
         assert_eq!((c.visit_overdue_by, c.contact_overdue_by), (Some(1), Some(1)));
         assert_eq!(c.overdue_by(), 1);
+    }
+
+    #[test]
+    fn only_a_managers_visit_or_meeting_clears_the_visit() {
+        assert!(clears_manager_visit("visit", true));
+        assert!(clears_manager_visit("meeting", true));
+        for kind in ["phone", "email", "other"] {
+            assert!(!clears_manager_visit(kind, true), "{kind}");
+        }
+        assert!(!clears_manager_visit("visit", false), "a rep's own visit is not a manager's");
     }
 
     #[test]
