@@ -341,15 +341,7 @@ impl Store {
             })?;
             receivables.push(Receivable { due, outstanding: Money::from_fen(fen) });
         }
-        static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        let sql = SQL.get_or_init(|| {
-            format!(
-                "SELECT max(CASE WHEN kind = 'visit' THEN date END), {}, max(date) \
-                 FROM visits WHERE account_id = ?1 AND deleted_at IS NULL AND date <= ?2",
-                super::activity::last_manager_visit_sql()
-            )
-        });
-        let mut visits = self.conn.prepare_cached(sql).map_err(err)?;
+        let mut visits = self.conn.prepare_cached(account_visits_sql()).map_err(err)?;
         let (v, m, c): (Option<Value>, Option<Value>, Option<Value>) = visits
             .query_row(rusqlite::params![id.as_str(), today.to_value()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .map_err(err)?;
@@ -528,4 +520,16 @@ struct Derived {
     last_manager_visit: Option<NaiveDate>,
     last_contact: Option<NaiveDate>,
     scores: std::collections::BTreeMap<String, u8>,
+}
+
+/// An account's last visit, last manager visit and last contact up to a day.
+fn account_visits_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        format!(
+            "SELECT max(CASE WHEN kind = 'visit' THEN date END), {}, max(date) \
+             FROM visits WHERE account_id = ?1 AND deleted_at IS NULL AND date <= ?2",
+            super::activity::last_manager_visit_sql()
+        )
+    })
 }
