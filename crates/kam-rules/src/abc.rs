@@ -118,11 +118,43 @@ mod tests {
         assert_eq!(scorecard(&r, &scores(&[("market_leader", 4)])).expect("s").class, AbcClass::B);
         assert_eq!(scorecard(&r, &scores(&[("market_leader", 3)])).expect("s").class, AbcClass::C);
         // weights 8 and 10: (8·7 + 10·7)/180 = 70 % → A; (8·6+10·7)/180 = 65.6 % → B
-        let mixed = scorecard(&r, &scores(&[("market_leader", 6), ("globalization", 7)])).expect("s");
+        let mixed = scorecard(&r, &scores(&[("market_leader", 6), ("financial_health", 7)])).expect("s");
         assert_eq!(mixed.class, AbcClass::B);
         assert!((mixed.percent() - 65.555).abs() < 0.01);
         assert!(scorecard(&r, &BTreeMap::new()).is_none());
         assert!(scorecard(&r, &scores(&[("unknown", 9)])).is_none());
+    }
+
+    #[test]
+    fn the_shipped_weights_are_seed_002s_row_in_its_order() {
+        let r = Rules::default();
+        let weights: Vec<(&str, u8)> = r.abc.criteria.iter().map(|c| (c.key.as_str(), c.weight)).collect();
+        assert_eq!(
+            weights,
+            [
+                ("market_leader", 8),
+                ("technical_leader", 8),
+                ("market_reputation", 8),
+                ("new_market_potential", 8),
+                ("globalization", 6),
+                ("revenue_potential", 10),
+                ("value_contributor", 10),
+                ("payment_record", 10),
+                ("financial_health", 10),
+                ("brand_value", 8),
+                ("upgrade_our_performance", 8),
+                ("cultural_fit", 8),
+                ("long_term_partnership", 6),
+                ("executive_relationships", 6),
+                ("platform_potential", 6),
+                ("innovation", 6),
+                ("competitive_effect", 6),
+                ("corporate_alignment", 8),
+            ]
+        );
+        // The seed's weight row, 11 + 7 numbers, in that order.
+        let row: Vec<u8> = weights.iter().map(|w| w.1).collect();
+        assert_eq!(row, [8, 8, 8, 8, 6, 10, 10, 10, 10, 8, 8, 8, 6, 6, 6, 6, 6, 8]);
     }
 
     #[test]
