@@ -245,6 +245,7 @@ catalogue! {
     VRequired => "必填", "required";
     VOutside => "{v} 不在 {lo}–{hi} 之间", "{v} is outside {lo}–{hi}";
     VNotNegative => "不能是负数", "must be zero or more";
+    VTooLarge => "超过上限 {max} 元", "is more than the largest amount, {max} yuan";
     VSalutationOrPhone => "请填称呼或电话,以便认出这位来客", "give a salutation or a phone number to recognise the visitor";
     VAtMostRows => "最多 {n} 行", "at most {n} rows";
     VConsentDate => "同意存档需要填同意日期", "consent needs the date it was given";

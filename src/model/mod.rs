@@ -163,9 +163,13 @@ pub(crate) fn in_range(field: &str, value: Option<u8>, lo: u8, hi: u8) -> Result
     }
 }
 
+/// An amount a record may hold: zero or more, and at most [`kam_rules::Money::MAX`]
+/// (checked before every write, so no later sum can overflow on it).
 pub(crate) fn not_negative(field: &str, value: kam_rules::Money) -> Result<(), ModelError> {
     if value.is_negative() {
         Err(ModelError::says(field, T::VNotNegative, &[]))
+    } else if !value.in_range() {
+        Err(ModelError::says(field, T::VTooLarge, &[("max", &kam_rules::Money::MAX.grouped())]))
     } else {
         Ok(())
     }

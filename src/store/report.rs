@@ -9,6 +9,22 @@ use rusqlite::params;
 
 use super::{Store, StoreError};
 
+/// An SQL expression summing the fen of `expr` over a group without ever
+/// failing: SQLite's `sum()` stops with "integer overflow" past `i64`, and
+/// `total()` is a float that drops fen. Every amount is at most
+/// [`Money::MAX`] when written, but a file from an older version may hold
+/// one near `i64::MAX` (issue #17: Today and every report failed for ever
+/// after). The amounts are summed exactly in two parts, millions of fen and
+/// the rest, each of which a billion rows cannot overflow; the millions are
+/// capped at ±9.2e12 before they are joined, so the result saturates
+/// near ±9.2e18 fen instead of failing. Zero over no rows.
+pub(super) fn sum_fen(expr: &str) -> String {
+    format!(
+        "(min(max(coalesce(sum(({expr}) / 1000000), 0), -9200000000000), 9200000000000) * 1000000 \
+         + coalesce(sum(({expr}) % 1000000), 0))"
+    )
+}
+
 impl Store {
     /// Everyone who owns an account or has a targets record, sorted.
     pub fn reps(&self) -> Result<Vec<String>, StoreError> {
@@ -42,16 +58,22 @@ impl Store {
                 .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
                 .map_err(|e| self.err(ctx, e))
         };
-        let sales_sql = "SELECT coalesce(sum(o.amount), 0) FROM orders o JOIN accounts a ON a.id = o.account_id \
-                         WHERE a.owner = ?1 AND o.deleted_at IS NULL AND o.date BETWEEN ?2 AND ?3";
+        let sales_sql = &format!(
+            "SELECT {} FROM orders o JOIN accounts a ON a.id = o.account_id \
+             WHERE a.owner = ?1 AND o.deleted_at IS NULL AND o.date BETWEEN ?2 AND ?3",
+            sum_fen("o.amount")
+        );
         let prev = period.previous();
         let mut input = EvaluationInput {
             actual_sales: money(sales_sql, &start, &end)?,
             last_period_sales: money(sales_sql, &prev.start().to_string(), &prev.end().to_string())?,
             collected: money(
-                "SELECT coalesce(sum(c.amount), 0) FROM order_collections c JOIN orders o ON o.id = c.parent_id \
-                 JOIN accounts a ON a.id = o.account_id \
-                 WHERE a.owner = ?1 AND o.deleted_at IS NULL AND c.date BETWEEN ?2 AND ?3",
+                &format!(
+                    "SELECT {} FROM order_collections c JOIN orders o ON o.id = c.parent_id \
+                     JOIN accounts a ON a.id = o.account_id \
+                     WHERE a.owner = ?1 AND o.deleted_at IS NULL AND c.date BETWEEN ?2 AND ?3",
+                    sum_fen("c.amount")
+                ),
                 &start,
                 &end,
             )?,
@@ -149,7 +171,9 @@ impl Store {
         }
         let sum =
             |f: fn(&(Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>)) -> Option<i64>| {
-                rows.iter().map(f).sum::<Option<i64>>()
+                // Saturating: targets are written within bounds, but a
+                // file from an older version may hold any figure.
+                rows.iter().map(f).try_fold(0i64, |acc, v| v.map(|v| acc.saturating_add(v)))
             };
         let mean = |total: Option<i64>| total.map(|t| t / rows.len().max(1) as i64);
         Ok(Some((

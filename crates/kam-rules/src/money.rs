@@ -16,6 +16,14 @@ pub struct Money(i64);
 
 impl Money {
     pub const ZERO: Self = Self(0);
+    /// The largest amount kam takes: 1,000,000,000,000.00 yuan (10^14 fen).
+    ///
+    /// Far beyond any order a key account places, and small enough that
+    /// 92,233 of them still sum inside an `i64` of fen: one amount typed or
+    /// imported by mistake (`92233720368547758.07`) can no longer make every
+    /// later sum overflow. The parser refuses more, and so does every
+    /// record's validation before a write.
+    pub const MAX: Self = Self(100_000_000_000_000);
 
     pub const fn from_fen(fen: i64) -> Self {
         Self(fen)
@@ -45,6 +53,11 @@ impl Money {
         // Half up, away from zero for negative amounts (refunds).
         let rounded = if product >= 0 { (product + den / 2) / den } else { -((-product + den / 2) / den) };
         Self(i64::try_from(rounded).unwrap_or(i64::MAX))
+    }
+
+    /// Whether the amount is within `0..=MAX`, the range a record may hold.
+    pub const fn in_range(self) -> bool {
+        self.0 >= 0 && self.0 <= Self::MAX.0
     }
 
     pub fn checked_add(self, other: Self) -> Option<Self> {
@@ -145,9 +158,11 @@ impl<'de> Deserialize<'de> for Money {
             Text(String),
         }
         match Repr::deserialize(d)? {
-            Repr::Int(y) => {
-                y.checked_mul(100).map(Money).ok_or_else(|| serde::de::Error::custom(AmountError::TooLarge))
-            }
+            Repr::Int(y) => y
+                .checked_mul(100)
+                .map(Money)
+                .filter(|m| m.0.abs() <= Money::MAX.0)
+                .ok_or_else(|| serde::de::Error::custom(AmountError::TooLarge)),
             Repr::Float(y) => Money::from_yuan_f64(y).map_err(serde::de::Error::custom),
             Repr::Text(t) => Money::parse(&t).map_err(serde::de::Error::custom),
         }
@@ -160,7 +175,7 @@ impl Money {
         if !y.is_finite() {
             return Err(AmountError::NotANumber(y.to_string()));
         }
-        if y.abs() >= 1e15 {
+        if y.abs() > Self::MAX.yuan_f64() {
             return Err(AmountError::TooLarge);
         }
         let fen = (y * 100.0).round();
@@ -184,7 +199,7 @@ pub enum AmountError {
     TooManyDecimals(String),
     #[error("'{0}' has a misplaced thousands separator: write 50,000 or 50000")]
     BadGrouping(String),
-    #[error("amount too large")]
+    #[error("the amount is more than the largest kam takes, 1,000,000,000,000.00 yuan")]
     TooLarge,
 }
 
@@ -198,7 +213,7 @@ impl AmountError {
             (Self::Negative(s), _) => format!("“{s}”是负数:金额不能小于零"),
             (Self::TooManyDecimals(s), _) => format!("“{s}”的小数超过两位:金额精确到分(0.01 元)"),
             (Self::BadGrouping(s), _) => format!("“{s}”的千位分隔符位置不对:请写 50,000 或 50000"),
-            (Self::TooLarge, _) => "金额过大".into(),
+            (Self::TooLarge, _) => "金额超过 kam 所能记录的上限 1,000,000,000,000.00 元".into(),
         }
     }
 }
@@ -262,7 +277,10 @@ fn parse_amount(input: &str) -> Result<Money, AmountError> {
     }
     let pad = max_places - frac_digits.len();
     fen *= 10i128.pow(pad as u32);
-    i64::try_from(fen).map(Money).map_err(|_| AmountError::TooLarge)
+    match i64::try_from(fen) {
+        Ok(f) if f <= Money::MAX.0 => Ok(Money(f)),
+        _ => Err(AmountError::TooLarge),
+    }
 }
 
 /// Removes thousands separators, checking that groups are of three digits.
@@ -400,6 +418,16 @@ mod tests {
         assert!(matches!(p("1."), Err(AmountError::NotANumber(_))));
         assert!(matches!(p("1e5"), Err(AmountError::NotANumber(_))));
         assert!(matches!(p("99999999999999999999"), Err(AmountError::TooLarge)));
+        // The largest amount is taken; a fen more, or the amount that broke
+        // every sum (issue #17), is refused.
+        assert_eq!(p("1,000,000,000,000.00"), Ok(Money::MAX));
+        assert_eq!(p("1000000000000"), Ok(Money::MAX));
+        assert_eq!(p("100000000万"), Ok(Money::MAX));
+        assert!(matches!(p("1000000000000.01"), Err(AmountError::TooLarge)));
+        assert!(matches!(p("92233720368547758.07"), Err(AmountError::TooLarge)));
+        assert!(Money::MAX.in_range() && !Money::from_fen(Money::MAX.fen() + 1).in_range());
+        assert!(!Money::from_fen(-1).in_range());
+        assert!(Money::from_yuan_f64(1e12).is_ok() && Money::from_yuan_f64(1e12 + 1.0).is_err());
         let msg = p("abc").unwrap_err().to_string();
         assert!(msg.contains("abc") && msg.contains("5万"), "{msg}");
         let zh = p("abc").unwrap_err().message(crate::Lang::Zh);
