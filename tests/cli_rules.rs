@@ -122,6 +122,31 @@ fn rules_check_refuses_overlapping_bands_with_key_and_line() {
     assert!(e.contains("hint"), "{e}");
 }
 
+/// Numbers the program cannot work with (issue #17: a window of 100,000,000
+/// days crashed the workbench at start, a rate of 1e-11 printed as "0.")
+/// are refused by the check, and by every command reading the user's file.
+#[test]
+fn rules_check_refuses_numbers_outside_their_range() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("mine.toml");
+    for (text, key) in [
+        ("[tier]\nannual_window_days = 100000000\n", "line 2, key tier.annual_window_days"),
+        ("[downgrade]\noverdue_days = 100000000\n", "line 2, key downgrade.overdue_days"),
+        ("[discount.rates]\nsilver = [0.95, 0.90, 1e-11]\n", "line 2, key discount.rates.silver[2]"),
+    ] {
+        std::fs::write(&file, text).expect("write");
+        let o = kam(dir.path(), &["rules", "--check", file.to_str().expect("utf-8 path")]);
+        assert_eq!(o.status.code(), Some(1), "{text}");
+        let e = stderr(&o);
+        assert!(e.contains(key) && e.contains("outside the allowed range"), "{e}");
+        std::fs::write(dir.path().join("rules.toml"), text).expect("write");
+        let o = kam(dir.path(), &["discount", "--tier", "silver", "--amount", "200000"]);
+        assert_eq!(o.status.code(), Some(1), "{text}");
+        assert!(stderr(&o).contains(key), "{}", stderr(&o));
+        std::fs::remove_file(dir.path().join("rules.toml")).expect("remove");
+    }
+}
+
 #[test]
 fn rules_prints_a_file_that_checks_and_user_rules_apply() {
     let dir = tempfile::tempdir().expect("tmp");

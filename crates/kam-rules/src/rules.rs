@@ -23,6 +23,42 @@ use crate::tier::Tier;
 /// The default rules file, as shipped.
 pub const DEFAULT_RULES_TOML: &str = include_str!("../../../assets/rules.toml");
 
+/// The longest span of days any rule may give (about ten years): a window
+/// or limit past it would only reach dates no record has, and date
+/// arithmetic on it stays far from the calendar's ends.
+pub const MAX_DAYS: u32 = 3_660;
+/// The lowest discount rate a tier may get: 0.10 (1折). A rate near zero
+/// would print as 0 and give the goods away.
+pub const MIN_DISCOUNT_RATE: Rate = Rate::from_bp(1_000);
+/// The lowest A/B/C threshold or share: 0.01.
+pub const MIN_SHARE: Rate = Rate::from_bp(100);
+/// The largest amount a band bound may name: 100,000,000,000.00 yuan.
+pub const MAX_BOUND: Money = Money::from_yuan(100_000_000_000);
+/// The largest weight of a KPI, of ability or of attitude.
+pub const MAX_WEIGHT: u32 = 100;
+/// How far from zero a KPI's `zero` and `full` may be.
+pub const MAX_KPI_VALUE: f64 = 1_000_000.0;
+/// The most scorecard criteria, and the longest criterion key and label.
+pub const MAX_CRITERIA: usize = 50;
+pub const MAX_CRITERION_TEXT: usize = 200;
+/// The most discount bands.
+pub const MAX_DISCOUNT_BANDS: usize = 20;
+
+/// `Err` naming `key` when `v` lies outside `lo..=hi`.
+fn within<V: PartialOrd + fmt::Display + Copy>(
+    key: &str,
+    v: V,
+    lo: V,
+    hi: V,
+    unit: &str,
+) -> Result<(), (String, String)> {
+    if v < lo || v > hi {
+        Err((key.to_string(), format!("{v}{unit} is outside the allowed range {lo}–{hi}{unit}")))
+    } else {
+        Ok(())
+    }
+}
+
 /// All the rules in force.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -129,6 +165,21 @@ impl Range {
     /// Whether `self` ends exactly where `next` starts, leaving no gap.
     fn meets(&self, next: &Self) -> bool {
         matches!((self.max, next.min), (Some(hi), Some(lo)) if hi == lo && self.max_inclusive != next.min_inclusive)
+    }
+
+    /// Both bounds within 0..=[`MAX_BOUND`].
+    fn check_bounds(&self, key: &str) -> Result<(), (String, String)> {
+        for (what, v) in [("min", self.min), ("max", self.max)] {
+            if let Some(v) = v {
+                if v < Money::ZERO || v > MAX_BOUND {
+                    return Err((
+                        key.to_string(),
+                        format!("{what} {} is outside the allowed range 0–{}", v.grouped(), MAX_BOUND.grouped()),
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     fn is_empty(&self) -> bool {
@@ -346,20 +397,15 @@ impl Rules {
         self.validate_discount()?;
         self.validate_abc()?;
         self.validate_evaluation()?;
-        if self.cadence.manager_visit_days == 0 {
-            return Err(("cadence.manager_visit_days".into(), "must be at least 1 day".into()));
-        }
-        if self.cadence.contact_days == 0 {
-            return Err(("cadence.contact_days".into(), "must be at least 1 day".into()));
-        }
+        within("downgrade.overdue_days", self.downgrade.overdue_days, 0, MAX_DAYS, " days")?;
+        within("cadence.manager_visit_days", self.cadence.manager_visit_days, 1, MAX_DAYS, " days")?;
+        within("cadence.contact_days", self.cadence.contact_days, 1, MAX_DAYS, " days")?;
         Ok(())
     }
 
     fn validate_tiers(&self) -> Result<(), (String, String)> {
         let t = &self.tier;
-        if t.annual_window_days == 0 {
-            return Err(("tier.annual_window_days".into(), "must be at least 1 day".into()));
-        }
+        within("tier.annual_window_days", t.annual_window_days, 1, MAX_DAYS, " days")?;
         if t.bands.is_empty() {
             return Err(("tier.bands".into(), "no tier bands given".into()));
         }
@@ -370,6 +416,7 @@ impl Rules {
                 return Err((key, format!("tier '{}' is given twice", b.tier)));
             }
             seen.push(b.tier);
+            b.range.check_bounds(&key)?;
             if b.range.is_empty() {
                 return Err((key, format!("band {} holds no amount", b.range.describe("V"))));
             }
@@ -408,6 +455,12 @@ impl Rules {
 
     fn validate_discount(&self) -> Result<(), (String, String)> {
         let d = &self.discount;
+        if d.bands.len() > MAX_DISCOUNT_BANDS {
+            return Err((
+                "discount.bands".into(),
+                format!("{} bands given: at most {MAX_DISCOUNT_BANDS}", d.bands.len()),
+            ));
+        }
         for (i, b) in d.bands.iter().enumerate() {
             let key = format!("discount.bands[{i}]");
             if usize::from(b.band) != i + 1 {
@@ -416,6 +469,7 @@ impl Rules {
                     format!("band numbers must run 1, 2, 3 … in order; found {} at position {}", b.band, i + 1),
                 ));
             }
+            b.range.check_bounds(&key)?;
             if b.range.is_empty() {
                 return Err((key, format!("band {} holds no amount", b.range.describe("A"))));
             }
@@ -445,6 +499,9 @@ impl Rules {
                     format!("{} rates given for {} bands: give one rate per band", rates.len(), d.bands.len()),
                 ));
             }
+            for (j, r) in rates.iter().enumerate() {
+                within(&format!("{key}[{j}]"), *r, MIN_DISCOUNT_RATE, Rate::FULL, "")?;
+            }
             if rates.windows(2).any(|w| w[1] > w[0]) {
                 return Err((
                     key,
@@ -465,6 +522,16 @@ impl Rules {
 
     fn validate_abc(&self) -> Result<(), (String, String)> {
         let a = &self.abc;
+        within("abc.scorecard_a", a.scorecard_a, MIN_SHARE, Rate::FULL, "")?;
+        within("abc.scorecard_b", a.scorecard_b, MIN_SHARE, Rate::FULL, "")?;
+        within("abc.pareto_a", a.pareto_a, MIN_SHARE, Rate::FULL, "")?;
+        within("abc.pareto_b", a.pareto_b, MIN_SHARE, Rate::FULL, "")?;
+        if a.criteria.len() > MAX_CRITERIA {
+            return Err((
+                "abc.criteria".into(),
+                format!("{} criteria given: at most {MAX_CRITERIA}", a.criteria.len()),
+            ));
+        }
         if a.scorecard_b > a.scorecard_a {
             return Err(("abc.scorecard_b".into(), "must not be above abc.scorecard_a".into()));
         }
@@ -480,6 +547,14 @@ impl Rules {
             if c.key.trim().is_empty() {
                 return Err((key, "criterion key is empty".into()));
             }
+            for (what, text) in [("key", &c.key), ("zh", &c.zh), ("en", &c.en)] {
+                if text.chars().count() > MAX_CRITERION_TEXT {
+                    return Err((key, format!("{what} is longer than {MAX_CRITERION_TEXT} characters")));
+                }
+                if text.chars().any(char::is_control) {
+                    return Err((key, format!("{what} holds a control character")));
+                }
+            }
             if keys.contains(&c.key.as_str()) {
                 return Err((key, format!("criterion '{}' is given twice", c.key)));
             }
@@ -492,10 +567,16 @@ impl Rules {
         let e = &self.evaluation;
         for (kpi, s) in &e.kpis {
             let key = format!("evaluation.kpis.{kpi}");
-            if s.weight == 0 {
-                return Err((key, "weight must be positive".into()));
+            within(&key, s.weight, 1, MAX_WEIGHT, "")?;
+            for (what, v) in [("zero", s.zero), ("full", s.full)] {
+                if !v.is_finite() || v.abs() > MAX_KPI_VALUE {
+                    return Err((
+                        format!("{key}.{what}"),
+                        format!("{v} is outside the allowed range -{MAX_KPI_VALUE}–{MAX_KPI_VALUE}"),
+                    ));
+                }
             }
-            if !s.zero.is_finite() || !s.full.is_finite() || (s.zero - s.full).abs() < f64::EPSILON {
+            if (s.zero - s.full).abs() < 1e-9 {
                 return Err((key, "zero and full must be different numbers".into()));
             }
         }
@@ -504,12 +585,8 @@ impl Rules {
                 return Err(("evaluation.kpis".into(), format!("no scale for KPI '{kpi}'")));
             }
         }
-        if e.ability_weight == 0 {
-            return Err(("evaluation.ability_weight".into(), "weight must be positive".into()));
-        }
-        if e.attitude_weight == 0 {
-            return Err(("evaluation.attitude_weight".into(), "weight must be positive".into()));
-        }
+        within("evaluation.ability_weight", e.ability_weight, 1, MAX_WEIGHT, "")?;
+        within("evaluation.attitude_weight", e.attitude_weight, 1, MAX_WEIGHT, "")?;
         let g = e.grades;
         let ordered =
             g.excellent > g.good && g.good > g.fair && g.fair > g.pass && g.pass > 0.0 && g.excellent <= 100.0;
@@ -658,6 +735,29 @@ mod tests {
         let e = Rules::from_toml("[evaluation.grades]\nexcellent = 90\ngood = 95\nfair = 70\npass = 60\n").unwrap_err();
         assert_eq!(e.key.as_deref(), Some("evaluation.grades"));
         assert_eq!(e.line, Some(1));
+    }
+
+    #[test]
+    fn numbers_outside_their_range_are_refused_with_key_and_line() {
+        for (text, key, line) in [
+            ("[tier]\nannual_window_days = 100000000\n", "tier.annual_window_days", 2),
+            ("[downgrade]\noverdue_days = 100000000\n", "downgrade.overdue_days", 2),
+            ("[cadence]\ncontact_days = 3661\n", "cadence.contact_days", 2),
+            ("[discount.rates]\nsilver = [0.95, 0.90, 1e-11]\n", "discount.rates.silver[2]", 2),
+            ("[discount.rates]\nsilver = [0.95, 0.90, 0.05]\n", "discount.rates.silver[2]", 2),
+            ("[abc]\npareto_a = 0.0001\n", "abc.pareto_a", 2),
+            ("[evaluation]\nability_weight = 1000\n", "evaluation.ability_weight", 2),
+            ("[evaluation.kpis]\ngrowth = { weight = 10, zero = -1e300, full = 0.1 }\n", "evaluation.kpis.growth.zero", 2),
+            ("[tier]\nbands = [\n { tier = \"silver\", max = 1000000 },\n { tier = \"gold\", min = 1000000, max = 300000000000 },\n { tier = \"platinum\", min = 300000000000 },\n]\n", "tier.bands[1]", 4),
+        ] {
+            let e = Rules::from_toml(text).expect_err(text);
+            assert_eq!(e.key.as_deref(), Some(key), "{text}: {e}");
+            assert_eq!(e.line, Some(line), "{text}: {e}");
+            assert!(e.message.contains("outside the allowed range"), "{e}");
+        }
+        // The edges themselves are allowed.
+        let r = Rules::from_toml("[tier]\nannual_window_days = 3660\n[downgrade]\noverdue_days = 0\n").expect("edges");
+        assert_eq!(r.tier.annual_window_days, MAX_DAYS);
     }
 
     #[test]

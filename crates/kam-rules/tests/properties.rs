@@ -30,9 +30,9 @@ fn any_rules() -> impl Strategy<Value = Rules> {
     (
         (1i64..5_000_000, 1i64..5_000_000, any::<bool>()),
         prop::collection::vec(1i64..200_000, 1..5),
-        prop::collection::vec(1u32..=10_000, 15),
+        prop::collection::vec(1_000u32..=10_000, 15),
         (1u32..400, 1u32..100, 1u32..100, 1u32..3650),
-        (1u32..=10_000, 1u32..=10_000, 1u32..=10_000, 1u32..=10_000),
+        (100u32..=10_000, 100u32..=10_000, 100u32..=10_000, 100u32..=10_000),
         prop::collection::vec(1u32..50, 10),
     )
         .prop_map(|((a, b, incl), mut mins, rates, days, abc, weights)| {
@@ -76,6 +76,86 @@ fn any_rules() -> impl Strategy<Value = Rules> {
             r.evaluation.ability_weight = weights[8];
             r.evaluation.attitude_weight = weights[9];
             r
+        })
+}
+
+/// A day count: mostly ordinary, sometimes anywhere in u32.
+fn any_days() -> impl Strategy<Value = u32> {
+    prop_oneof![
+        8 => 1u32..400,
+        1 => any::<u32>(),
+        1 => prop::sample::select(vec![0, 1, 3_660, 3_661, 100_000_000, u32::MAX]),
+    ]
+}
+
+/// A fraction as a rules file may give it: mostly ordinary, sometimes tiny,
+/// huge, negative or past four decimals.
+fn any_fraction() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        8 => (1_000u32..=10_000).prop_map(|bp| f64::from(bp) / 10_000.0),
+        1 => any::<f64>(),
+        1 => prop::sample::select(vec![1e-11, 1e-5, 0.0001, 0.05, 0.0999, 1.0, 1e300, -1e-11, 5e-324]),
+    ]
+}
+
+/// The KPI scales a file giving `[evaluation.kpis]` needs besides growth.
+const OTHER_KPIS: &str = "plan_completion = { weight = 25, zero = 0.5, full = 1.0 }
+collection_rate = { weight = 20, zero = 0.5, full = 1.0 }
+churn = { weight = 5, zero = 0.2, full = 0.0 }
+new_accounts = { weight = 5, zero = 0.0, full = 3.0 }
+complaints = { weight = 5, zero = 5.0, full = 0.0 }
+satisfaction = { weight = 5, zero = 3.0, full = 5.0 }
+expense_saving = { weight = 5, zero = -0.1, full = 0.1 }
+";
+
+/// A rules file whose numbers are mostly ordinary and sometimes anything
+/// TOML can hold.
+fn any_rules_text() -> impl Strategy<Value = String> {
+    (
+        (any_days(), any_days(), any_days(), any_days()),
+        prop::collection::vec(any_fraction(), 9),
+        prop::collection::vec(any_fraction(), 4),
+        (prop_oneof![8 => 1u32..100, 1 => any::<u32>()], prop_oneof![8 => 1u32..100, 1 => any::<u32>()]),
+        (any_fraction(), any_fraction()),
+        (1i64..1_000_000, prop_oneof![8 => 1i64..10_000_000, 1 => 0i64..20_000_000_000_000]),
+    )
+        .prop_map(|(days, mut rates, mut abc, weights, kpi, (step, lo))| {
+            let f = |x: f64| format!("{x:?}");
+            for tier in rates.chunks_mut(3) {
+                tier.sort_by(|a, b| b.total_cmp(a));
+            }
+            if abc[0] < abc[1] {
+                abc.swap(0, 1);
+            }
+            if abc[3] < abc[2] {
+                abc.swap(2, 3);
+            }
+            let r = |i: usize| format!("[{}, {}, {}]", f(rates[i * 3]), f(rates[i * 3 + 1]), f(rates[i * 3 + 2]));
+            let hi = lo.saturating_add(step);
+            format!(
+                "[tier]\nannual_window_days = {}\nbands = [\n {{ tier = \"silver\", max = {lo} }},\n {{ tier = \"gold\", min = {lo}, max = {hi} }},\n {{ tier = \"platinum\", min = {hi} }},\n]\n\
+                 [downgrade]\noverdue_days = {}\n[cadence]\nmanager_visit_days = {}\ncontact_days = {}\n\
+                 [discount.rates]\nsilver = {}\ngold = {}\nplatinum = {}\n\
+                 [abc]\nscorecard_a = {}\nscorecard_b = {}\npareto_a = {}\npareto_b = {}\n\
+                 [evaluation]\nability_weight = {}\nattitude_weight = {}\n\
+                 [evaluation.kpis]\ngrowth = {{ weight = 10, zero = {}, full = {} }}\n{}",
+                days.0,
+                days.1,
+                days.2,
+                days.3,
+                r(0),
+                r(1),
+                r(2),
+                f(abc[0]),
+                f(abc[1]),
+                f(abc[2]),
+                f(abc[3]),
+                weights.0,
+                weights.1,
+                f(-kpi.0),
+                f(kpi.1),
+                OTHER_KPIS,
+            )
         })
 }
 
@@ -123,6 +203,19 @@ proptest! {
         let text = rules.to_toml();
         let back = Rules::from_toml(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         prop_assert_eq!(back, rules);
+    }
+
+    /// Whatever `kam rules --check` accepts, `kam rules` prints back in a
+    /// form that passes the check and reads as the same rules.
+    #[test]
+    fn accepted_rules_print_back_to_the_same_rules(text in any_rules_text()) {
+        let accepted = Rules::from_toml(&text);
+        if let Ok(rules) = accepted {
+            let printed = rules.to_toml();
+            let back = Rules::from_toml(&printed)
+                .map_err(|e| TestCaseError::fail(format!("{e}\nfrom:\n{text}\nprinted:\n{printed}")))?;
+            prop_assert_eq!(back, rules);
+        }
     }
 
     #[test]
