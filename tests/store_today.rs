@@ -380,3 +380,26 @@ fn a_rep_is_an_owner_a_target_or_a_visitor() {
         assert_eq!(s.is_rep(name).expect("read"), known, "{name}");
     }
 }
+
+#[test]
+fn the_annual_window_is_the_rules_choice_everywhere_the_store_sums_it() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut s = open(&dir);
+    let a = account(&mut s, "年度");
+    // TODAY is 2030-06-15: 2,000,000 last December, 500,000 this year, all paid.
+    order(&mut s, &a, "2029-12-31", 2_000_000, "2029-12-31", 2_000_000);
+    order(&mut s, &a, "2030-01-02", 500_000, "2030-01-02", 500_000);
+    let page = |s: &Store, rules: &Rules| {
+        let q =
+            kam::store::AccountListQuery { filter: "年度".into(), ..kam::store::AccountListQuery::first(d(TODAY)) };
+        let row = s.account_page(rules, &q).expect("page").rows.remove(0);
+        (row.annual, row.tier.tier, s.distribution(rules, d(TODAY)).expect("distribution").0)
+    };
+    let rolling = Rules::default();
+    assert_eq!(page(&s, &rolling), (Money::from_yuan(2_500_000), kam_rules::Tier::Gold, [0, 1, 0]));
+    let mut calendar = Rules::default();
+    calendar.tier.annual_window = kam_rules::rules::AnnualWindow::CalendarYear;
+    assert_eq!(page(&s, &calendar), (Money::from_yuan(500_000), kam_rules::Tier::Silver, [1, 0, 0]));
+    let text = "[tier]\nannual_window = \"calendar_year\"\n";
+    assert_eq!(Rules::from_toml(text).expect("rules").tier.annual_window, calendar.tier.annual_window);
+}

@@ -294,8 +294,7 @@ impl Store {
     fn account_derived(&self, rules: &Rules, id: &Id, today: NaiveDate) -> Result<Derived, StoreError> {
         let ctx = "reading an account's orders and visits";
         let err = |e: rusqlite::Error| self.err(ctx, e);
-        let window = i64::from(rules.tier.annual_window_days);
-        let since = today - chrono::Duration::days(window);
+        let (since, _) = kam_rules::tier::annual_window(rules, today);
         let mut orders = self
             .conn
             .prepare_cached(

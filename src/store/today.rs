@@ -474,7 +474,7 @@ impl Store {
 
     /// An account's order volume in the annual window up to `today`.
     fn annual_of(&self, rules: &Rules, id: &str, today: NaiveDate) -> Result<Money, StoreError> {
-        let since = today - Duration::days(i64::from(rules.tier.annual_window_days));
+        let (since, _) = kam_rules::tier::annual_window(rules, today);
         self.conn
             .prepare_cached(&format!(
                 "SELECT {} FROM orders WHERE account_id = ?1 AND deleted_at IS NULL AND date > ?2 AND date <= ?3",
@@ -489,7 +489,7 @@ impl Store {
     /// class (A, B, C, none), as of `today`.
     pub fn distribution(&self, rules: &Rules, today: NaiveDate) -> Result<([u64; 3], [u64; 4]), StoreError> {
         let ctx = "counting tiers and classes";
-        let since = today - Duration::days(i64::from(rules.tier.annual_window_days));
+        let (since, _) = kam_rules::tier::annual_window(rules, today);
         let mut volumes: HashMap<String, i64> = HashMap::new();
         {
             let mut stmt = self

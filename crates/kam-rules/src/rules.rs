@@ -81,11 +81,28 @@ pub struct Rules {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TierRules {
-    /// Annual volume is the sum of order amounts in this many days up to the day asked.
+    /// Which year the annual volume covers (see [`AnnualWindow`]).
+    #[serde(default = "d_tier_window_kind")]
+    pub annual_window: AnnualWindow,
+    /// With the rolling window: the sum of order amounts in this many days
+    /// up to the day asked.
     #[serde(default = "d_tier_window")]
     pub annual_window_days: u32,
     #[serde(default = "d_tier_bands")]
     pub bands: Vec<TierBand>,
+}
+
+/// Which year of orders the annual volume sums. Seed 000 says 年度 (a
+/// year's volume) without saying which year: the last 365 days up to the day
+/// asked (`rolling`, the default, so a tier never jumps on 1 January and an
+/// account's figure means the same in December as in March), or the calendar
+/// year so far (`calendar_year`, as some companies book their schemes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnnualWindow {
+    #[default]
+    Rolling,
+    CalendarYear,
 }
 
 /// One tier's range of annual volume.
@@ -354,6 +371,7 @@ builtin_defaults! {
     d_abc: AbcRules = abc;
     d_evaluation: EvaluationRules = evaluation;
     d_tier_window: u32 = tier.annual_window_days;
+    d_tier_window_kind: AnnualWindow = tier.annual_window;
     d_tier_bands: Vec<TierBand> = tier.bands;
     d_cash_only: bool = discount.cash_only;
     d_no_stacking: bool = discount.no_stacking;

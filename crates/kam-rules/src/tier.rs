@@ -5,13 +5,13 @@
 //! seed 002) over 3,000,000. Seed 002 (改善后 2) drops an account whose
 //! receivables stay unpaid too long by one tier until it pays.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
 
 use crate::label::{Labeled, Lang};
 use crate::labeled_enum;
 use crate::money::Money;
-use crate::rules::Rules;
+use crate::rules::{AnnualWindow, Rules};
 
 labeled_enum! {
     /// Account tier, lowest first.
@@ -42,21 +42,30 @@ pub fn tier_for_volume(rules: &Rules, annual: Money) -> Tier {
     bands.iter().find(|b| b.range.contains(annual)).or_else(|| bands.first()).map_or(Tier::Silver, |b| b.tier)
 }
 
-/// Annual volume: the sum of order amounts dated in the rules' window (365
-/// days) up to and including `today`. Orders after `today` do not count.
+/// The orders the annual volume sums on `today`: those dated after the
+/// first day returned and up to and including `today`. With the rolling
+/// window that is the rules' number of days (365: today and the 364 before);
+/// with the calendar year, 1 January of `today`'s year on. The store reads
+/// its orders between these two days.
+pub fn annual_window(rules: &Rules, today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let after = match rules.tier.annual_window {
+        AnnualWindow::Rolling => today.checked_sub_days(Days::new(u64::from(rules.tier.annual_window_days))),
+        AnnualWindow::CalendarYear => {
+            NaiveDate::from_ymd_opt(today.year(), 1, 1).and_then(|jan1| jan1.checked_sub_days(Days::new(1)))
+        }
+    };
+    (after.unwrap_or(NaiveDate::MIN), today)
+}
+
+/// Annual volume: the sum of order amounts dated in the rules' window (see
+/// [`annual_window`]) up to and including `today`. Orders after `today` do
+/// not count.
 pub fn annual_volume<I>(rules: &Rules, orders: I, today: NaiveDate) -> Money
 where
     I: IntoIterator<Item = (NaiveDate, Money)>,
 {
-    let window = i64::from(rules.tier.annual_window_days);
-    orders
-        .into_iter()
-        .filter(|(d, _)| {
-            let age = (today - *d).num_days();
-            (0..window).contains(&age)
-        })
-        .map(|(_, m)| m)
-        .sum()
+    let (after, last) = annual_window(rules, today);
+    orders.into_iter().filter(|(d, _)| *d > after && *d <= last).map(|(_, m)| m).sum()
 }
 
 /// An unpaid receivable: what is still owed and when it was due.
@@ -264,5 +273,24 @@ mod tests {
         let y = |d: i64, m: i64| (today - chrono::Duration::days(d), Money::from_yuan(m));
         let v = annual_volume(&rules, [y(0, 1), y(364, 10), y(365, 100), y(-1, 1000)], today);
         assert_eq!(v, Money::from_yuan(11));
+    }
+
+    #[test]
+    fn the_calendar_year_window_starts_on_1_january() {
+        let mut rules = r();
+        rules.tier.annual_window = AnnualWindow::CalendarYear;
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        let orders =
+            |pairs: &[(&str, i64)]| pairs.iter().map(|(s, y)| (d(s), Money::from_yuan(*y))).collect::<Vec<_>>();
+        let year = orders(&[("2025-12-31", 100), ("2026-01-01", 1), ("2026-11-23", 10), ("2026-11-24", 1000)]);
+        assert_eq!(annual_volume(&rules, year.clone(), d("2026-11-23")), Money::from_yuan(11));
+        // On 1 January only that day's orders count; on 31 December the whole year.
+        assert_eq!(annual_volume(&rules, year.clone(), d("2026-01-01")), Money::from_yuan(1));
+        assert_eq!(annual_window(&rules, d("2026-12-31")), (d("2025-12-31"), d("2026-12-31")));
+        // A leap year's 29 February is inside its year.
+        let leap = orders(&[("2028-02-29", 7), ("2027-12-31", 100)]);
+        assert_eq!(annual_volume(&rules, leap, d("2028-03-01")), Money::from_yuan(7));
+        // The rolling window is unchanged by the choice's existence.
+        assert_eq!(annual_window(&r(), d("2026-11-23")), (d("2025-11-23"), d("2026-11-23")));
     }
 }
