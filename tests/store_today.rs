@@ -403,3 +403,32 @@ fn the_annual_window_is_the_rules_choice_everywhere_the_store_sums_it() {
     let text = "[tier]\nannual_window = \"calendar_year\"\n";
     assert_eq!(Rules::from_toml(text).expect("rules").tier.annual_window, calendar.tier.annual_window);
 }
+
+#[test]
+fn a_residue_within_the_rules_threshold_neither_downgrades_nor_lists() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut s = open(&dir);
+    let a = account(&mut s, "尾款");
+    // Gold by volume; 5.00 yuan left on an order due 120 days before TODAY.
+    order(&mut s, &a, "2030-01-01", 2_000_000, "2030-02-15", 0);
+    let id = a.clone();
+    let mut o: Vec<Order> = s.list_for_account(&id).expect("orders");
+    o[0].collections = vec![Collection { date: d("2030-02-15"), amount: Money::from_fen(2_000_000_00 - 5_00) }];
+    s.update(&mut o[0], "").expect("collect");
+    let seen = |s: &Store, rules: &Rules| {
+        let q =
+            kam::store::AccountListQuery { filter: "尾款".into(), ..kam::store::AccountListQuery::first(d(TODAY)) };
+        let row = s.account_page(rules, &q).expect("page").rows.remove(0);
+        (
+            row.tier.tier,
+            s.downgrades(rules, d(TODAY)).expect("downgrades").len(),
+            s.distribution(rules, d(TODAY)).expect("d").0,
+        )
+    };
+    assert_eq!(seen(&s, &Rules::default()), (kam_rules::Tier::Silver, 1, [1, 0, 0]), "the seeds' rule: 5 yuan counts");
+    let ignored = Rules::from_toml("[downgrade]\nresidue = 5\n").expect("rules");
+    assert_eq!(seen(&s, &ignored), (kam_rules::Tier::Gold, 0, [0, 1, 0]), "5.00 at the threshold is ignored");
+    let counted = Rules::from_toml("[downgrade]\nresidue = 4.99\n").expect("rules");
+    assert_eq!(seen(&s, &counted).1, 1);
+    assert!(Rules::from_toml("[downgrade]\nresidue = 100001\n").is_err(), "past the documented range");
+}

@@ -266,7 +266,7 @@ impl Store {
         let opened =
             h.created_at.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).unwrap_or(today);
         let derived = self.account_derived(rules, &id, today)?;
-        let overdue_days = max_overdue_days(derived.receivables, today);
+        let overdue_days = max_overdue_days(rules, derived.receivables, today);
         let tier = kam_rules::decide_tier(rules, derived.annual, overdue_days, tier_override);
         let abc = kam_rules::abc::scorecard(rules, &derived.scores).map(|s| s.class);
         let cadence =
@@ -323,11 +323,14 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT due_date, outstanding FROM orders WHERE account_id = ?1 AND deleted_at IS NULL \
-                 AND outstanding > 0 AND due_date IS NOT NULL AND due_date < ?2 ORDER BY due_date LIMIT 1",
+                 AND outstanding > 0 AND outstanding > ?3 AND due_date IS NOT NULL AND due_date < ?2 \
+                 ORDER BY due_date LIMIT 1",
             )
             .map_err(err)?;
         let oldest: Option<(Value, i64)> = recv
-            .query_row(rusqlite::params![id.as_str(), today.to_value()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(rusqlite::params![id.as_str(), today.to_value(), rules.downgrade.residue.fen()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()
             .map_err(err)?;
         let mut receivables = Vec::new();

@@ -432,11 +432,11 @@ impl Store {
             &format!(
                 "SELECT o.account_id, a.name, a.tier_override, a.tier_override_reason, min(o.due_date), \
                  {} FROM orders o JOIN accounts a ON a.id = o.account_id AND a.deleted_at IS NULL \
-                 WHERE o.deleted_at IS NULL AND o.outstanding > 0 AND o.due_date IS NOT NULL AND o.due_date < ?1 \
-                 GROUP BY o.account_id",
+                 WHERE o.deleted_at IS NULL AND o.outstanding > 0 AND o.outstanding > ?2 \
+                 AND o.due_date IS NOT NULL AND o.due_date < ?1 GROUP BY o.account_id",
                 sum_fen("o.outstanding")
             ),
-            [cutoff.to_value()],
+            params![cutoff.to_value(), rules.downgrade.residue.fen()],
             |r| {
                 Ok((
                     r.get::<_, String>(0)?,
@@ -516,10 +516,11 @@ impl Store {
                 .conn
                 .prepare_cached(
                     "SELECT account_id, min(due_date) FROM orders WHERE deleted_at IS NULL AND outstanding > 0 \
-                     AND due_date IS NOT NULL AND due_date < ?1 GROUP BY account_id",
+                     AND outstanding > ?2 AND due_date IS NOT NULL AND due_date < ?1 GROUP BY account_id",
                 )
                 .map_err(|e| self.err(ctx, e))?;
-            let mut rows = stmt.query([today.to_value()]).map_err(|e| self.err(ctx, e))?;
+            let mut rows =
+                stmt.query(params![today.to_value(), rules.downgrade.residue.fen()]).map_err(|e| self.err(ctx, e))?;
             while let Some(r) = rows.next().map_err(|e| self.err(ctx, e))? {
                 oldest_due.insert(r.get(0).map_err(|e| self.err(ctx, e))?, r.get(1).map_err(|e| self.err(ctx, e))?);
             }

@@ -559,6 +559,7 @@ impl App {
         history.reverse();
         let annual = annual_volume(&self.rules, orders.iter().map(|o| (o.date, o.amount)), self.today);
         let overdue = max_overdue_days(
+            &self.rules,
             orders.iter().filter_map(|o| o.due_date.map(|due| Receivable { due, outstanding: outstanding(o) })),
             self.today,
         );

@@ -240,7 +240,15 @@ pub struct DowngradeRules {
     /// More than this many days past due drops one tier.
     #[serde(default = "d_overdue_days")]
     pub overdue_days: u32,
+    /// An order with no more than this left unpaid does not count as an
+    /// unpaid receivable (a few yuan of rounding left on an order should
+    /// not drop an account). 0, the seeds' rule, counts every fen.
+    #[serde(default = "d_residue")]
+    pub residue: Money,
 }
+
+/// The largest residue a rules file may ignore: 100,000.00 yuan.
+pub const MAX_RESIDUE: Money = Money::from_yuan(100_000);
 
 /// §4.7: visit and contact cadence.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -378,6 +386,7 @@ builtin_defaults! {
     d_discount_bands: Vec<DiscountBand> = discount.bands;
     d_rates: BTreeMap<Tier, Vec<Rate>> = discount.rates;
     d_overdue_days: u32 = downgrade.overdue_days;
+    d_residue: Money = downgrade.residue;
     d_manager_visit_days: u32 = cadence.manager_visit_days;
     d_contact_days: u32 = cadence.contact_days;
     d_scorecard_a: Rate = abc.scorecard_a;
@@ -416,6 +425,7 @@ impl Rules {
         self.validate_abc()?;
         self.validate_evaluation()?;
         within("downgrade.overdue_days", self.downgrade.overdue_days, 0, MAX_DAYS, " days")?;
+        within("downgrade.residue", self.downgrade.residue, Money::ZERO, MAX_RESIDUE, " yuan")?;
         within("cadence.manager_visit_days", self.cadence.manager_visit_days, 1, MAX_DAYS, " days")?;
         within("cadence.contact_days", self.cadence.contact_days, 1, MAX_DAYS, " days")?;
         Ok(())

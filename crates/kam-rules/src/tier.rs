@@ -75,15 +75,22 @@ pub struct Receivable {
     pub outstanding: Money,
 }
 
+/// Whether an order with `outstanding` left unpaid is an unpaid receivable
+/// for the downgrade: more than the rules' residue (0: any fen) is owed.
+pub fn counts_as_unpaid(rules: &Rules, outstanding: Money) -> bool {
+    outstanding > rules.downgrade.residue.max(Money::ZERO)
+}
+
 /// Days the oldest unpaid receivable is past its due date on `today`
-/// (0 when nothing is overdue). Paid ones (outstanding ≤ 0) do not count.
-pub fn max_overdue_days<I>(receivables: I, today: NaiveDate) -> u32
+/// (0 when nothing is overdue). Paid ones, and those with no more than the
+/// rules' residue left ([`counts_as_unpaid`]), do not count.
+pub fn max_overdue_days<I>(rules: &Rules, receivables: I, today: NaiveDate) -> u32
 where
     I: IntoIterator<Item = Receivable>,
 {
     receivables
         .into_iter()
-        .filter(|r| r.outstanding > Money::ZERO)
+        .filter(|r| counts_as_unpaid(rules, r.outstanding))
         .map(|r| (today - r.due).num_days().max(0))
         .max()
         .map_or(0, |d| u32::try_from(d).unwrap_or(u32::MAX))
@@ -262,8 +269,24 @@ mod tests {
             Receivable { due: due("2026-01-01"), outstanding: Money::ZERO },         // paid
             Receivable { due: due("2026-12-01"), outstanding: Money::from_yuan(5) }, // not due
         ];
-        assert_eq!(max_overdue_days(rs, today), 90);
-        assert_eq!(max_overdue_days([], today), 0);
+        assert_eq!(max_overdue_days(&r(), rs, today), 90);
+        assert_eq!(max_overdue_days(&r(), [], today), 0);
+    }
+
+    #[test]
+    fn a_residue_at_or_below_the_rules_threshold_does_not_downgrade() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
+        let due = NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
+        let left = |fen: i64| [Receivable { due, outstanding: Money::from_fen(fen) }];
+        // The seeds' rule: a single fen unpaid counts.
+        assert_eq!(max_overdue_days(&r(), left(1), today), 326);
+        let mut rules = r();
+        rules.downgrade.residue = Money::from_yuan(10);
+        assert_eq!(max_overdue_days(&rules, left(10_00), today), 0, "10.00 left: at the threshold, ignored");
+        assert_eq!(max_overdue_days(&rules, left(10_01), today), 326, "10.01 left: counts");
+        assert!(!counts_as_unpaid(&rules, Money::ZERO));
+        let gold = Money::from_yuan(2_000_000);
+        assert!(!decide_tier(&rules, gold, max_overdue_days(&rules, left(10_00), today), None).downgraded);
     }
 
     #[test]
