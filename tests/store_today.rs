@@ -432,3 +432,29 @@ fn a_residue_within_the_rules_threshold_neither_downgrades_nor_lists() {
     assert_eq!(seen(&s, &counted).1, 1);
     assert!(Rules::from_toml("[downgrade]\nresidue = 100001\n").is_err(), "past the documented range");
 }
+
+#[test]
+fn a_tier_with_its_own_cadence_is_held_to_it_on_today_and_in_the_list() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut s = open(&dir);
+    let mut top = Account { name: "白金客户".into(), owner: "王芳".into(), ..Account::default() };
+    top.tier_override = Some(Tier::Platinum);
+    top.tier_override_reason = "战略客户".into();
+    s.insert(&mut top).expect("account");
+    let plain = account(&mut s, "普通客户");
+    for id in [&top.meta.id, &plain] {
+        visit(&mut s, id, 20, VisitKind::Visit, true);
+        visit(&mut s, id, 1, VisitKind::Phone, false);
+    }
+    let shared = Rules::default();
+    assert!(s.overdue_accounts(&shared, d(TODAY)).expect("overdue").is_empty(), "20 days is within 30 for all");
+    let rules = Rules::from_toml("[cadence.tiers.platinum]\nmanager_visit_days = 14\n").expect("rules");
+    let overdue = s.overdue_accounts(&rules, d(TODAY)).expect("overdue");
+    let names: Vec<&str> = overdue.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(names, ["白金客户"]);
+    assert_eq!(overdue[0].cadence.visit_overdue_by, Some(6));
+    let q = kam::store::AccountListQuery { filter: "客户".into(), ..kam::store::AccountListQuery::first(d(TODAY)) };
+    let rows = s.account_page(&rules, &q).expect("page").rows;
+    let flags: Vec<(&str, Option<i64>)> = rows.iter().map(|r| (r.name.as_str(), r.cadence.visit_overdue_by)).collect();
+    assert!(flags.contains(&("白金客户", Some(6))) && flags.contains(&("普通客户", None)), "{flags:?}");
+}

@@ -269,8 +269,14 @@ impl Store {
         let overdue_days = max_overdue_days(rules, derived.receivables, today);
         let tier = kam_rules::decide_tier(rules, derived.annual, overdue_days, tier_override);
         let abc = kam_rules::abc::scorecard(rules, &derived.scores).map(|s| s.class);
-        let cadence =
-            kam_rules::cadence::cadence(rules, derived.last_manager_visit, derived.last_contact, opened, today);
+        let cadence = kam_rules::cadence::cadence(
+            rules,
+            tier.tier,
+            derived.last_manager_visit,
+            derived.last_contact,
+            opened,
+            today,
+        );
         Ok(AccountRow {
             cursor: AccountCursor { sort_key: h.sort_key, id: h.id },
             id,

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::rules::Rules;
+use crate::tier::Tier;
 
 /// The contact kinds (their keys) that meet the monthly manager requirement
 /// when a manager-level person made them. Seed 004's 拜访制度 asks for a
@@ -43,11 +44,13 @@ impl Cadence {
     }
 }
 
-/// Computes the cadence. An account never visited or contacted counts from
-/// `opened`, the day it entered the file: a new account is not overdue on
-/// its first day, but is after the limit passes with no visit.
+/// Computes the cadence of an account of `tier` (the tier in force, whose
+/// limits the rules may set apart). An account never visited or contacted
+/// counts from `opened`, the day it entered the file: a new account is not
+/// overdue on its first day, but is after the limit passes with no visit.
 pub fn cadence(
     rules: &Rules,
+    tier: Tier,
     last_manager_visit: Option<NaiveDate>,
     last_contact: Option<NaiveDate>,
     opened: NaiveDate,
@@ -59,11 +62,12 @@ pub fn cadence(
     let v = since(last_manager_visit);
     let c = since(last_any);
     let over = |days: i64, limit: u32| (days > i64::from(limit)).then(|| days - i64::from(limit));
+    let (visit_limit, contact_limit) = rules.cadence.limits(tier);
     Cadence {
         days_since_manager_visit: v,
         days_since_contact: c,
-        visit_overdue_by: over(v, rules.cadence.manager_visit_days),
-        contact_overdue_by: over(c, rules.cadence.contact_days),
+        visit_overdue_by: over(v, visit_limit),
+        contact_overdue_by: over(c, contact_limit),
     }
 }
 
@@ -80,10 +84,10 @@ mod tests {
         let r = Rules::default();
         let today = d("2026-11-23");
         let opened = d("2020-01-01");
-        let c = cadence(&r, Some(d("2026-10-24")), Some(d("2026-11-08")), opened, today);
+        let c = cadence(&r, Tier::Gold, Some(d("2026-10-24")), Some(d("2026-11-08")), opened, today);
         assert_eq!((c.days_since_manager_visit, c.days_since_contact), (30, 15));
         assert!(!c.is_overdue(), "at the limit is not overdue");
-        let c = cadence(&r, Some(d("2026-10-23")), Some(d("2026-11-07")), opened, today);
+        let c = cadence(&r, Tier::Gold, Some(d("2026-10-23")), Some(d("2026-11-07")), opened, today);
         assert_eq!((c.visit_overdue_by, c.contact_overdue_by), (Some(1), Some(1)));
         assert_eq!(c.overdue_by(), 1);
     }
@@ -101,16 +105,32 @@ mod tests {
     #[test]
     fn a_manager_visit_is_also_a_contact() {
         let r = Rules::default();
-        let c = cadence(&r, Some(d("2026-11-20")), None, d("2020-01-01"), d("2026-11-23"));
+        let c = cadence(&r, Tier::Gold, Some(d("2026-11-20")), None, d("2020-01-01"), d("2026-11-23"));
         assert!(!c.is_overdue());
+    }
+
+    #[test]
+    fn a_tier_may_have_limits_of_its_own() {
+        let r = Rules::from_toml("[cadence.tiers.platinum]\nmanager_visit_days = 14\n").expect("rules");
+        let (today, opened) = (d("2026-11-23"), d("2020-01-01"));
+        // 15 days since the manager's visit: overdue for platinum only; the
+        // contact limit is the shared 15 days for every tier.
+        let last = Some(d("2026-11-08"));
+        let p = cadence(&r, Tier::Platinum, last, None, opened, today);
+        assert_eq!((p.visit_overdue_by, p.contact_overdue_by), (Some(1), None));
+        assert!(!cadence(&r, Tier::Gold, last, None, opened, today).is_overdue());
+        assert_eq!(r.cadence.limits(Tier::Silver), (30, 15));
+        assert!(r.cadence.by_tier() && !Rules::default().cadence.by_tier());
+        let e = Rules::from_toml("[cadence.tiers.gold]\ncontact_days = 0\n").expect_err("0 days");
+        assert!(e.to_string().contains("cadence.tiers.gold.contact_days"), "{e}");
     }
 
     #[test]
     fn never_visited_counts_from_opening() {
         let r = Rules::default();
         let today = d("2026-11-23");
-        assert!(!cadence(&r, None, None, today, today).is_overdue());
-        let c = cadence(&r, None, None, d("2026-10-01"), today);
+        assert!(!cadence(&r, Tier::Gold, None, None, today, today).is_overdue());
+        let c = cadence(&r, Tier::Gold, None, None, d("2026-10-01"), today);
         assert_eq!(c.visit_overdue_by, Some(23));
         assert_eq!(c.contact_overdue_by, Some(38));
     }

@@ -258,6 +258,37 @@ pub struct CadenceRules {
     pub manager_visit_days: u32,
     #[serde(default = "d_contact_days")]
     pub contact_days: u32,
+    /// Limits of their own for some tiers (`[cadence.tiers.platinum]`);
+    /// a tier not listed, or a limit left out, takes the two above. None
+    /// ship: the seeds ask the same of every tier.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tiers: BTreeMap<Tier, TierCadence>,
+}
+
+/// One tier's own cadence limits, each optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TierCadence {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manager_visit_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_days: Option<u32>,
+}
+
+impl CadenceRules {
+    /// The manager-visit and contact limits, in days, for an account of `tier`.
+    pub fn limits(&self, tier: Tier) -> (u32, u32) {
+        let own = self.tiers.get(&tier);
+        (
+            own.and_then(|t| t.manager_visit_days).unwrap_or(self.manager_visit_days),
+            own.and_then(|t| t.contact_days).unwrap_or(self.contact_days),
+        )
+    }
+
+    /// Whether any tier has limits of its own (so a reader must know tiers).
+    pub fn by_tier(&self) -> bool {
+        self.tiers.values().any(|t| t.manager_visit_days.is_some() || t.contact_days.is_some())
+    }
 }
 
 /// §4.3: A/B/C thresholds and scorecard criteria.
@@ -428,6 +459,14 @@ impl Rules {
         within("downgrade.residue", self.downgrade.residue, Money::ZERO, MAX_RESIDUE, " yuan")?;
         within("cadence.manager_visit_days", self.cadence.manager_visit_days, 1, MAX_DAYS, " days")?;
         within("cadence.contact_days", self.cadence.contact_days, 1, MAX_DAYS, " days")?;
+        for (tier, t) in &self.cadence.tiers {
+            if let Some(v) = t.manager_visit_days {
+                within(&format!("cadence.tiers.{tier}.manager_visit_days"), v, 1, MAX_DAYS, " days")?;
+            }
+            if let Some(v) = t.contact_days {
+                within(&format!("cadence.tiers.{tier}.contact_days"), v, 1, MAX_DAYS, " days")?;
+            }
+        }
         Ok(())
     }
 
