@@ -680,6 +680,7 @@ pub fn column_zh(column: &str) -> Option<&'static str> {
         "done" => "已完成",
         "due" => "期限",
         "due_date" => "到期日",
+        "customer_since" => "交往时间",
         "education" => "教育程度",
         "email" => "电子邮件",
         "employer" => "雇主",

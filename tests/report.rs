@@ -19,6 +19,7 @@ fn kam(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
         .env("KAM_CONFIG_DIR", dir)
         .env("KAM_DB", dir.join("kam.db"))
         .env("LANG", "en_US.UTF-8")
+        .env("KAM_NOW", common::kam_now())
         .output()
         .expect("run")
 }
@@ -84,9 +85,13 @@ fn every_kpi_from_fixed_data() {
     assert_eq!(k["complaints"], 1.0);
     assert_eq!(k["satisfaction"], 4.5);
     assert_eq!(k["expense_saving"], 0.1);
-    assert_eq!(k["new_accounts"], 1.0, "the account was created this month");
-    assert!(k["churn"].is_null(), "no accounts at the start: churn is missing, not zero");
-    assert_eq!(v["missing"], serde_json::json!(["churn"]));
+    // Accounts count by their orders, not by when the record was made (it
+    // was entered on 2026-11-23): it bought on 2026-10-10, so it was active
+    // on 31 October (1 at the start), is not new in November (0 new) and is
+    // active on 30 November (1 at the end): churn (1 + 0 − 1) / 1 = 0.
+    assert_eq!(k["new_accounts"], 0.0, "a customer since October is not new in November");
+    assert_eq!(k["churn"], 0.0, "active at both ends");
+    assert_eq!(v["missing"], serde_json::json!([]));
     assert!(v["score"].as_f64().is_some());
     assert!(["excellent", "good", "fair", "pass", "poor"].contains(&v["grade"].as_str().expect("grade")));
 
@@ -150,6 +155,7 @@ fn text_report_reads_like_the_app_and_grades_only_half_scored_totals() {
             .env("KAM_CONFIG_DIR", tmp.path())
             .env("KAM_DB", tmp.path().join("kam.db"))
             .env("LANG", "zh_CN.UTF-8")
+            .env("KAM_NOW", common::kam_now())
             .output()
             .expect("run");
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -179,4 +185,43 @@ fn text_report_reads_like_the_app_and_grades_only_half_scored_totals() {
         String::from_utf8(kam(tmp.path(), &["report", "--period", "2026-09", "--rep", "韩梅梅"]).stdout).expect("utf8");
     assert!(en.contains("no grade") && en.contains("scored on 10 of 100"), "{en}");
     assert!(en.contains("Expense saving") && !en.contains("expense_saving"), "{en}");
+}
+
+#[test]
+fn sales_are_the_net_amounts_credited_to_the_orders_rep() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut s = Store::open(&tmp.path().join("kam.db"), common::clock()).expect("open");
+    let mut a = Account::named("甲公司");
+    a.owner = "李雷".into();
+    s.insert(&mut a).expect("a");
+    // Booked by 韩梅梅 while she owned the account: 100,000 listed, 90,000 net.
+    let mut o = Order { date: d("2026-11-05"), amount: Money::from_yuan(100_000), ..Order::for_account(&a) };
+    o.rep = "韩梅梅".into();
+    o.net_amount = Money::from_yuan(90_000);
+    o.collections = vec![Collection { date: d("2026-11-20"), amount: Money::from_yuan(30_000) }];
+    s.insert(&mut o).expect("order");
+    // An order from an older file, with no rep: the owner's (李雷), net 8,000 of 10,000.
+    let mut old = Order { date: d("2026-11-06"), amount: Money::from_yuan(10_000), ..Order::for_account(&a) };
+    old.rep = String::new();
+    old.net_amount = Money::from_yuan(8_000);
+    s.insert(&mut old).expect("order");
+    let rules = kam_rules::Rules::default();
+    let period = kam_rules::evaluation::Period::parse("2026-11").expect("period");
+    let han = s.evaluation_input(&rules, "韩梅梅", period, d("2026-12-04")).expect("han");
+    assert_eq!((han.actual_sales, han.collected), (Money::from_yuan(90_000), Money::from_yuan(30_000)));
+    let li = s.evaluation_input(&rules, "李雷", period, d("2026-12-04")).expect("li");
+    assert_eq!((li.actual_sales, li.collected), (Money::from_yuan(8_000), Money::ZERO));
+    // The account is 李雷's: his to count, new in November by its first order.
+    assert_eq!((li.accounts_at_start, li.new_accounts, li.accounts_at_end), (0, 1, 1));
+    assert_eq!((han.accounts_at_start, han.new_accounts, han.accounts_at_end), (0, 0, 0));
+    // An imported old customer is not new, though its record and first order are.
+    let mut b = Account::named("乙公司");
+    b.owner = "李雷".into();
+    b.customer_since = Some(d("2015-06-01"));
+    s.insert(&mut b).expect("b");
+    let mut first = Order { date: d("2026-11-20"), amount: Money::from_yuan(1), ..Order::for_account(&b) };
+    first.net_amount = first.amount;
+    s.insert(&mut first).expect("order");
+    let li = s.evaluation_input(&rules, "李雷", period, d("2026-12-04")).expect("li");
+    assert_eq!(li.new_accounts, 1, "乙公司 has been a customer since 2015");
 }

@@ -337,6 +337,7 @@ fn account(
         scores,
         credit_limit: Some(Money::from_yuan(rng.range(1, 50) * 50_000)),
         payment_terms: rng.pick(&["现款现货", "月结30天", "月结60天", "季度结算"]).to_string(),
+        customer_since: None,
         archive: Vec::new(),
     };
     let entries = rng.below(3);
@@ -479,6 +480,7 @@ fn account(
             discount_rate: (quote.rate != kam_rules::Rate::FULL).then_some(quote.rate),
             net_amount: net,
             due_date: Some(due),
+            rep: owner.clone(),
             collections,
         };
         bulk.add(&mut order)?;

@@ -58,7 +58,9 @@ pub fn run(ctx: &Ctx, store: &Store, args: &ReportArgs) -> Result<(), Failure> {
     }
     let mut out = Vec::new();
     for rep in &reps {
-        let input = store.evaluation_input(rep, period).map_err(|e| Failure::failed(e.to_string()))?;
+        let input = store
+            .evaluation_input(&ctx.rules, rep, period, store.clock().today())
+            .map_err(|e| Failure::failed(e.to_string()))?;
         out.push((rep, evaluate(&ctx.rules, &input, l)));
     }
     if args.json {

@@ -36,6 +36,10 @@ pub struct Account {
     pub scores: Vec<Score>,
     pub credit_limit: Option<Money>,
     pub payment_terms: String,
+    /// Since when the customer has bought from us (seed 003's 交往时间),
+    /// when it predates the file: an old customer entered today is not a
+    /// new account in the evaluation.
+    pub customer_since: Option<NaiveDate>,
     /// The archive of seed 003, each entry tagged with its category.
     pub archive: Vec<ArchiveEntry>,
 }

@@ -24,6 +24,10 @@ pub struct Order {
     /// What the customer owes after the discount.
     pub net_amount: Money,
     pub due_date: Option<NaiveDate>,
+    /// The rep credited with the sale in the evaluation: the account's owner
+    /// when it was booked ([`Order::for_account`]). Empty (an order from an
+    /// older file or sheet) credits the account's owner of the day.
+    pub rep: String,
     /// Payments received, in date order.
     pub collections: Vec<Collection>,
 }
@@ -47,12 +51,18 @@ impl Default for Order {
             discount_rate: None,
             net_amount: Money::ZERO,
             due_date: None,
+            rep: String::new(),
             collections: Vec::new(),
         }
     }
 }
 
 impl Order {
+    /// A new order of `account`, credited to its owner as it is booked.
+    pub fn for_account(account: &crate::model::Account) -> Self {
+        Self { account_id: account.meta.id.clone(), rep: account.owner.clone(), ..Self::default() }
+    }
+
     /// Sum of the collections.
     pub fn collected(&self) -> Money {
         self.collections.iter().map(|c| c.amount).sum()

@@ -36,7 +36,7 @@ record! {
     },
     fields {
         name, short_name, industry, region, address, phone, website, company_size, registered_capital, listed,
-        owner, tier_override, tier_override_reason, notes, credit_limit, payment_terms,
+        owner, tier_override, tier_override_reason, notes, credit_limit, payment_terms, customer_since,
     },
     children {
         scores: Score in "account_scores" { criterion, score },

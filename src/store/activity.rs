@@ -13,7 +13,7 @@ record! {
         ("collected", Value::Integer(o.collected().fen())),
         ("outstanding", Value::Integer(o.outstanding().fen())),
     ],
-    fields { account_id, date, amount, payment, promotion, discount_rate, net_amount, due_date },
+    fields { account_id, date, amount, payment, promotion, discount_rate, net_amount, due_date, rep },
     children { collections: Collection in "order_collections" { date, amount } }
 }
 

@@ -3,8 +3,10 @@
 //! accounts in a period, and the supervisor's targets record.
 
 use chrono::{Datelike, NaiveDate};
-use kam_rules::evaluation::{EvaluationInput, Period};
-use kam_rules::Money;
+use std::collections::HashMap;
+
+use kam_rules::evaluation::{AccountHistory, EvaluationInput, Period};
+use kam_rules::{Money, Rules};
 use rusqlite::params;
 
 use super::{Store, StoreError};
@@ -25,6 +27,10 @@ pub(super) fn sum_fen(expr: &str) -> String {
     )
 }
 
+/// Whom an order (`o`, of account `a`) is credited to: its rep, else the
+/// account's owner (an order from before orders had a rep).
+const CREDITED: &str = "coalesce(nullif(o.rep, ''), a.owner)";
+
 impl Store {
     /// Everyone who owns an account or has a targets record, sorted.
     pub fn reps(&self) -> Result<Vec<String>, StoreError> {
@@ -40,10 +46,22 @@ impl Store {
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(ctx, e))
     }
 
-    /// The inputs of a rep's evaluation for a period. Sales and collections
-    /// count the accounts the rep owns; a target missing for the period is
-    /// made of the months' targets when every month has one, else missing.
-    pub fn evaluation_input(&self, rep: &str, period: Period) -> Result<EvaluationInput, StoreError> {
+    /// The inputs of a rep's evaluation for a period, as seed 000 means
+    /// them. Sales and collections are the net amounts of the orders
+    /// credited to the rep (an order's rep; an order without one, its
+    /// account's owner). Accounts at the start and end of the period and new
+    /// in it are the rep's accounts counted by their orders
+    /// ([`kam_rules::evaluation::account_counts`]), not by when their records
+    /// were created. A period still running is read up to `today`. A target
+    /// missing for the period is made of the months' targets when every month
+    /// has one, else missing.
+    pub fn evaluation_input(
+        &self,
+        rules: &Rules,
+        rep: &str,
+        period: Period,
+        today: NaiveDate,
+    ) -> Result<EvaluationInput, StoreError> {
         let (start, end) = (period.start().to_string(), period.end().to_string());
         let ctx = "reading the evaluation's inputs";
         let money = |sql: &str, a: &str, b: &str| -> Result<Money, StoreError> {
@@ -60,10 +78,12 @@ impl Store {
         };
         let sales_sql = &format!(
             "SELECT {} FROM orders o JOIN accounts a ON a.id = o.account_id \
-             WHERE a.owner = ?1 AND o.deleted_at IS NULL AND o.date BETWEEN ?2 AND ?3",
-            sum_fen("o.amount")
+             WHERE {CREDITED} = ?1 AND o.deleted_at IS NULL AND o.date BETWEEN ?2 AND ?3",
+            sum_fen("o.net_amount")
         );
         let prev = period.previous();
+        let (accounts_at_start, new_accounts, accounts_at_end) =
+            kam_rules::evaluation::account_counts(rules, period, today, &self.account_histories(rep)?);
         let mut input = EvaluationInput {
             actual_sales: money(sales_sql, &start, &end)?,
             last_period_sales: money(sales_sql, &prev.start().to_string(), &prev.end().to_string())?,
@@ -71,23 +91,15 @@ impl Store {
                 &format!(
                     "SELECT {} FROM order_collections c JOIN orders o ON o.id = c.parent_id \
                      JOIN accounts a ON a.id = o.account_id \
-                     WHERE a.owner = ?1 AND o.deleted_at IS NULL AND c.date BETWEEN ?2 AND ?3",
+                     WHERE {CREDITED} = ?1 AND o.deleted_at IS NULL AND c.date BETWEEN ?2 AND ?3",
                     sum_fen("c.amount")
                 ),
                 &start,
                 &end,
             )?,
-            accounts_at_start: count(
-                "SELECT count(*) FROM accounts WHERE owner = ?1 AND substr(created_at, 1, 10) < ?2 \
-                 AND (deleted_at IS NULL OR substr(deleted_at, 1, 10) >= ?2) AND ?3 = ?3",
-            )?,
-            new_accounts: count(
-                "SELECT count(*) FROM accounts WHERE owner = ?1 AND substr(created_at, 1, 10) BETWEEN ?2 AND ?3",
-            )?,
-            accounts_at_end: count(
-                "SELECT count(*) FROM accounts WHERE owner = ?1 AND substr(created_at, 1, 10) <= ?3 \
-                 AND (deleted_at IS NULL OR substr(deleted_at, 1, 10) > ?3) AND ?2 = ?2",
-            )?,
+            accounts_at_start,
+            new_accounts,
+            accounts_at_end,
             complaints: count(
                 "SELECT count(*) FROM feedback f JOIN accounts a ON a.id = f.account_id WHERE a.owner = ?1 \
                  AND f.deleted_at IS NULL AND f.complaint = 1 AND f.date BETWEEN ?2 AND ?3",
@@ -115,6 +127,42 @@ impl Store {
             input.attitude = t.5;
         }
         Ok(input)
+    }
+
+    /// Every account the rep owns, or owned until it was deleted, with its
+    /// customer-since date and the dates of its orders (those deleted with
+    /// the account count: the account bought then).
+    fn account_histories(&self, rep: &str) -> Result<Vec<AccountHistory>, StoreError> {
+        let ctx = "reading the rep's accounts and orders";
+        let mut by_id: HashMap<String, AccountHistory> = HashMap::new();
+        let day =
+            |v: Option<String>| v.and_then(|t| t.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()));
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, customer_since, deleted_at FROM accounts WHERE owner = ?1")
+            .map_err(|e| self.err(ctx, e))?;
+        let mut rows = stmt.query([rep]).map_err(|e| self.err(ctx, e))?;
+        while let Some(r) = rows.next().map_err(|e| self.err(ctx, e))? {
+            let id: String = r.get(0).map_err(|e| self.err(ctx, e))?;
+            let since = day(r.get(1).map_err(|e| self.err(ctx, e))?);
+            let gone = day(r.get(2).map_err(|e| self.err(ctx, e))?);
+            by_id.insert(id, AccountHistory { customer_since: since, order_dates: Vec::new(), gone });
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT o.account_id, o.date FROM orders o JOIN accounts a ON a.id = o.account_id \
+                 WHERE a.owner = ?1 AND (o.deleted_at IS NULL OR o.deleted_with IS NOT NULL)",
+            )
+            .map_err(|e| self.err(ctx, e))?;
+        let mut rows = stmt.query([rep]).map_err(|e| self.err(ctx, e))?;
+        while let Some(r) = rows.next().map_err(|e| self.err(ctx, e))? {
+            let id: String = r.get(0).map_err(|e| self.err(ctx, e))?;
+            if let (Some(h), Some(d)) = (by_id.get_mut(&id), day(r.get(1).map_err(|e| self.err(ctx, e))?)) {
+                h.order_dates.push(d);
+            }
+        }
+        Ok(by_id.into_values().collect())
     }
 
     /// The targets of a period: its own record, else the sum (scores: the

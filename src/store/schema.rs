@@ -541,13 +541,24 @@ CREATE INDEX vip_cards_find ON vip_cards (visit_date DESC, visit_time DESC, id, 
     WHERE deleted_at IS NULL;
 ";
 
+/// The evaluation's true inputs: the rep an order is credited to (filled
+/// with each account's owner for the orders already booked), and since when
+/// a customer has bought from us.
+const V4: &str = r"
+ALTER TABLE orders ADD COLUMN rep TEXT NOT NULL DEFAULT '';
+UPDATE orders SET rep = coalesce((SELECT a.owner FROM accounts a WHERE a.id = orders.account_id), '');
+CREATE INDEX orders_rep_date ON orders (rep, date) WHERE deleted_at IS NULL;
+ALTER TABLE accounts ADD COLUMN customer_since TEXT
+    CHECK (customer_since IS NULL OR date(customer_since) IS customer_since);
+";
+
 /// The migrations, oldest first. Append; never edit a published one.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
 }
 
 /// The schema version this program writes.
-pub const LATEST: u32 = 3;
+pub const LATEST: u32 = 4;
 
 /// Every table a kam file has, to tell a kam file from another SQLite file.
 pub const KAM_TABLE: &str = "accounts";

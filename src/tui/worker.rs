@@ -93,7 +93,7 @@ pub fn run_job(store: &Store, rules: &Rules, today: NaiveDate, job: Job) -> Done
             Done::Today { generation, data, ms: started.elapsed().as_secs_f64() * 1000.0 }
         }
         Job::Evaluation { generation, rep, period } => {
-            Done::Evaluation { generation, input: store.evaluation_input(&rep, period).map(Box::new) }
+            Done::Evaluation { generation, input: store.evaluation_input(rules, &rep, period, today).map(Box::new) }
         }
         Job::Plans(table) => Done::Plans {
             table,

@@ -366,9 +366,108 @@ impl std::fmt::Display for Period {
     }
 }
 
+/// What the evaluation needs of one of a rep's accounts to count it at the
+/// start and end of a period and as new in it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AccountHistory {
+    /// Since when the customer has bought from us, when it predates the file
+    /// (seed 003's 交往时间).
+    pub customer_since: Option<NaiveDate>,
+    /// The dates of its orders, in any order.
+    pub order_dates: Vec<NaiveDate>,
+    /// The day it left the file (deleted), if it did.
+    pub gone: Option<NaiveDate>,
+}
+
+impl AccountHistory {
+    /// Its first day as a customer: the customer-since date, else its first
+    /// order. An account with neither has not become a customer yet.
+    pub fn customer_from(&self) -> Option<NaiveDate> {
+        self.customer_since.or_else(|| self.order_dates.iter().min().copied())
+    }
+
+    /// Whether it is an active key account on `day`: still in the file and
+    /// buying, with an order in the annual window up to `day` (the window
+    /// that makes its tier, so an account that has not ordered for a year is
+    /// lost).
+    pub fn active_on(&self, rules: &Rules, day: NaiveDate) -> bool {
+        if self.gone.is_some_and(|g| g <= day) {
+            return false;
+        }
+        let (after, last) = crate::tier::annual_window(rules, day);
+        self.order_dates.iter().any(|d| *d > after && *d <= last)
+    }
+}
+
+/// Seed 000's counts for churn (流失率 = (期初 + 期内新增 − 期末) / 期初) and new
+/// accounts (大客户新开发数): accounts active the day before the period
+/// starts, accounts that became customers in the period (by their first order
+/// or customer-since date: an old customer entered today is not new), and
+/// accounts active on its last day (or on `today`, while it runs).
+pub fn account_counts(rules: &Rules, period: Period, today: NaiveDate, accounts: &[AccountHistory]) -> (u32, u32, u32) {
+    let before = period.start().pred_opt().unwrap_or(NaiveDate::MIN);
+    let end = period.end().min(today.max(period.start()));
+    let count = |f: &dyn Fn(&AccountHistory) -> bool| {
+        u32::try_from(accounts.iter().filter(|a| f(a)).count()).unwrap_or(u32::MAX)
+    };
+    (
+        count(&|a| a.active_on(rules, before)),
+        count(&|a| a.customer_from().is_some_and(|d| d >= period.start() && d <= end)),
+        count(&|a| a.active_on(rules, end)),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn churn_and_new_accounts_follow_orders_not_records() {
+        let r = Rules::default();
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        let period = Period::parse("2026-11").expect("period");
+        let today = d("2026-12-04");
+        let h = |since: Option<&str>, orders: &[&str], gone: Option<&str>| AccountHistory {
+            customer_since: since.map(d),
+            order_dates: orders.iter().map(|o| d(o)).collect(),
+            gone: gone.map(d),
+        };
+        let accounts = [
+            // Buying all along: active at both ends.
+            h(None, &["2026-03-01", "2026-11-10"], None),
+            // Last order 2025-11-15: active on 31 October (within 365 days), not on 30 November: churned.
+            h(None, &["2025-11-15"], None),
+            // An old customer imported this month with its first order here: not new.
+            h(Some("2015-06-01"), &["2026-11-20"], None),
+            // A new customer: first order in the period.
+            h(None, &["2026-11-03"], None),
+            // Deleted in the period after buying in the spring: lost.
+            h(None, &["2026-04-01"], Some("2026-11-15")),
+            // Entered but never ordered: neither counted nor new.
+            h(None, &[], None),
+        ];
+        let (start, new, end) = account_counts(&r, period, today, &accounts);
+        assert_eq!((start, new, end), (3, 1, 3));
+        // Seed 000: (3 + 1 − 3) / 3 lost.
+        let e = evaluate(
+            &r,
+            &EvaluationInput {
+                accounts_at_start: start,
+                new_accounts: new,
+                accounts_at_end: end,
+                ..EvaluationInput::default()
+            },
+            Lang::En,
+        );
+        let churn = e.kpi(Kpi::Churn).and_then(|k| k.value).expect("churn");
+        assert!((churn - 1.0 / 3.0).abs() < 1e-9, "{churn}");
+        // A first order on the period's last day is new; one on the next day is not.
+        let edge = [h(None, &["2026-11-30"], None), h(None, &["2026-12-01"], None)];
+        assert_eq!(account_counts(&r, period, d("2026-12-31"), &edge).1, 1);
+        // While the month runs, its end is today: an order tomorrow is not yet counted.
+        let running = [h(None, &["2026-11-05"], None)];
+        assert_eq!(account_counts(&r, period, d("2026-11-04"), &running), (0, 0, 0));
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
