@@ -2,12 +2,19 @@
 //! `update`, repeat. Keystrokes search the in-memory index; reads that take
 //! longer (the index itself, the lines on screen, a sort) run on the
 //! worker thread, whose results a `Tick` applies.
+//!
+//! Leaving never loses typing: a panic on any thread, SIGTERM, SIGHUP
+//! (the terminal closed), SIGINT and a terminal that fails all keep the open
+//! form as a draft and restore the terminal before kam stops.
 
 use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{self, Event};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
 use super::app::{Action, App};
 use super::screens;
@@ -15,45 +22,136 @@ use super::terminal;
 use crate::i18n::T;
 
 /// Runs the workbench until the user quits. The terminal is restored on
-/// return, on error and on panic.
+/// return, on error, on panic and on a signal.
 pub fn run(mut app: App) -> io::Result<()> {
+    let signals = Signals::register()?;
     let mut guard = terminal::init()?;
     let size = guard.terminal.size()?;
     app.update(Action::Resize(screens::accounts::list_rows(size.height.saturating_sub(2))));
     app.start_worker();
     while !app.quit {
+        if let Some(name) = signals.caught() {
+            drop(guard);
+            return Err(on_signal(&app, name));
+        }
+        // A worker thread panicked: the hook has switched the terminal back,
+        // so kam stops rather than run on in line mode.
+        if app.stopped.is_some() || !terminal::is_active() {
+            drop(guard);
+            return Err(stopped(&app));
+        }
         // A panic in drawing or in an update stops kam, but the open form
         // is kept as a draft first (the panic hook has restored the terminal).
         let drawn = catch_unwind(AssertUnwindSafe(|| guard.terminal.draw(|f| screens::draw(&app, f)).map(|_| ())));
         match drawn {
-            Ok(r) => r?,
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                drop(guard);
+                return Err(lost_terminal(&app, &e));
+            }
             Err(_) => return Err(stopped(&app)),
         }
         let wait = if app.worker.busy() { 15 } else { 500 };
-        let action = if event::poll(Duration::from_millis(wait))? {
-            match event::read()? {
-                Event::Key(k) => Action::Key(k),
-                Event::Paste(s) => Action::Paste(s),
-                Event::Resize(_, h) => Action::Resize(screens::accounts::list_rows(h.saturating_sub(2))),
-                _ => continue,
+        let action = match next_action(wait) {
+            Ok(Some(a)) => a,
+            Ok(None) => continue,
+            Err(e) => {
+                drop(guard);
+                return Err(lost_terminal(&app, &e));
             }
-        } else {
-            Action::Tick
         };
         if catch_unwind(AssertUnwindSafe(|| app.update(action))).is_err() {
             return Err(stopped(&app));
         }
     }
     drop(guard);
+    if let Some(note) = &app.exit_note {
+        eprintln!("{}", crate::safe_text::lines(note));
+    }
     Ok(())
 }
 
-/// After a panic: the open form written as a draft, and the error that
-/// says where.
-fn stopped(app: &App) -> io::Error {
+/// The next event as an action: a `Tick` after `wait` ms without one,
+/// `None` for events kam does not use.
+fn next_action(wait: u64) -> io::Result<Option<Action>> {
+    if !event::poll(Duration::from_millis(wait))? {
+        return Ok(Some(Action::Tick));
+    }
+    Ok(match event::read()? {
+        Event::Key(k) => Some(Action::Key(k)),
+        Event::Paste(s) => Some(Action::Paste(s)),
+        Event::Resize(_, h) => Some(Action::Resize(screens::accounts::list_rows(h.saturating_sub(2)))),
+        _ => None,
+    })
+}
+
+/// SIGTERM, SIGHUP and SIGINT, noted by a handler that only stores the
+/// signal's number; the event loop reads it between events.
+struct Signals {
+    caught: Arc<AtomicUsize>,
+    ids: Vec<signal_hook::SigId>,
+}
+
+impl Signals {
+    fn register() -> io::Result<Self> {
+        let caught = Arc::new(AtomicUsize::new(0));
+        let mut ids = Vec::new();
+        for sig in [SIGTERM, SIGHUP, SIGINT] {
+            ids.push(signal_hook::flag::register_usize(sig, Arc::clone(&caught), sig as usize)?);
+        }
+        Ok(Self { caught, ids })
+    }
+
+    /// The name of the signal caught, if any.
+    fn caught(&self) -> Option<&'static str> {
+        match i32::try_from(self.caught.load(Ordering::SeqCst)).unwrap_or(0) {
+            0 => None,
+            SIGTERM => Some("SIGTERM"),
+            SIGHUP => Some("SIGHUP"),
+            SIGINT => Some("SIGINT"),
+            _ => Some("signal"),
+        }
+    }
+}
+
+impl Drop for Signals {
+    fn drop(&mut self) {
+        for id in self.ids.drain(..) {
+            signal_hook::low_level::unregister(id);
+        }
+    }
+}
+
+/// After a signal: the open form written as a draft, and the error that says so.
+fn on_signal(app: &App, name: &str) -> io::Error {
     let msg = match app.keep_draft() {
+        Some(path) => T::SignalDraftKept.fill(app.lang, &[("signal", name), ("path", &path.display().to_string())]),
+        None => T::SignalStop.fill(app.lang, &[("signal", name)]),
+    };
+    io::Error::other(msg)
+}
+
+/// The terminal failed (closed under kam): the open form kept, and the error.
+fn lost_terminal(app: &App, e: &io::Error) -> io::Error {
+    match app.keep_draft() {
+        Some(path) => io::Error::other(format!(
+            "{e}; {}",
+            T::QuitDraftKept.fill(app.lang, &[("path", &path.display().to_string())])
+        )),
+        None => io::Error::new(e.kind(), e.to_string()),
+    }
+}
+
+/// After a panic (on this thread or the worker's): the open form written as
+/// a draft, and the error that says where.
+fn stopped(app: &App) -> io::Error {
+    let mut msg = match app.keep_draft() {
         Some(path) => T::DraftKept.fill(app.lang, &[("path", &path.display().to_string())]),
         None => T::InternalStop.get(app.lang).to_string(),
     };
+    if let Some(why) = &app.stopped {
+        msg.push('\n');
+        msg.push_str(&T::WorkerStop.fill(app.lang, &[("error", why)]));
+    }
     io::Error::other(msg)
 }

@@ -127,6 +127,23 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     }
 }
 
+/// Ctrl-C on a form with changes: quit (keeping the form as a draft) or go back.
+pub fn draw_quit(app: &App, frame: &mut Frame, area: Rect) {
+    let r = centered(area, 72, 7);
+    super::clear_popup(frame, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(app.t(T::QuitTitle))
+        .border_style(Style::default().fg(Color::Yellow));
+    let form = app.draft().map(|d| d.title).unwrap_or_default();
+    let text = vec![
+        Line::from(T::QuitBody.fill(app.lang, &[("form", &form)])),
+        Line::from(""),
+        Line::from(Span::styled(app.t(T::QuitKeys), Style::default().fg(Color::Yellow))),
+    ];
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(block), r);
+}
+
 fn help_keys(app: &App) -> Vec<(&'static str, T)> {
     let mut keys = Vec::new();
     match app.tab {
