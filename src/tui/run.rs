@@ -9,14 +9,15 @@
 
 use std::io;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crossterm::event::{self, Event};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
 use super::app::{Action, App};
+use super::draft::Draft;
 use super::screens;
 use super::terminal;
 use crate::i18n::T;
@@ -24,7 +25,7 @@ use crate::i18n::T;
 /// Runs the workbench until the user quits. The terminal is restored on
 /// return, on error, on panic and on a signal.
 pub fn run(mut app: App) -> io::Result<()> {
-    let signals = Signals::register()?;
+    let signals = Signals::register(&app)?;
     let mut guard = terminal::init()?;
     let size = guard.terminal.size()?;
     app.update(Action::Resize(screens::accounts::list_rows(size.height.saturating_sub(2))));
@@ -63,6 +64,7 @@ pub fn run(mut app: App) -> io::Result<()> {
         if catch_unwind(AssertUnwindSafe(|| app.update(action))).is_err() {
             return Err(stopped(&app));
         }
+        signals.note(&app);
     }
     drop(guard);
     if let Some(note) = &app.exit_note {
@@ -85,50 +87,92 @@ fn next_action(wait: u64) -> io::Result<Option<Action>> {
     })
 }
 
-/// SIGTERM, SIGHUP and SIGINT, noted by a handler that only stores the
-/// signal's number; the event loop reads it between events.
+/// SIGTERM, SIGHUP and SIGINT. signal-hook's thread notes the signal in an
+/// atomic that the event loop reads between events, which then keeps the
+/// draft and restores the terminal on its normal way out. When the loop
+/// does not get there in time (a closed terminal can hold it inside the
+/// terminal read), the same thread keeps the last snapshot of the open form
+/// itself, restores the terminal and exits.
 struct Signals {
     caught: Arc<AtomicUsize>,
-    ids: Vec<signal_hook::SigId>,
+    /// The open form as of the last event, for the thread's way out.
+    snapshot: Arc<Mutex<Option<Draft>>>,
+    /// Set once the event loop has left: the thread then stands down.
+    finished: Arc<AtomicBool>,
+    handle: signal_hook::iterator::Handle,
 }
 
+/// How long the event loop has to answer a signal before the signal thread
+/// keeps the draft itself.
+const ANSWER_WITHIN: Duration = Duration::from_millis(1_500);
+
 impl Signals {
-    fn register() -> io::Result<Self> {
+    fn register(app: &App) -> io::Result<Self> {
         let caught = Arc::new(AtomicUsize::new(0));
-        let mut ids = Vec::new();
-        for sig in [SIGTERM, SIGHUP, SIGINT] {
-            ids.push(signal_hook::flag::register_usize(sig, Arc::clone(&caught), sig as usize)?);
-        }
-        Ok(Self { caught, ids })
+        let snapshot = Arc::new(Mutex::new(None));
+        let finished = Arc::new(AtomicBool::new(false));
+        let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+        let handle = signals.handle();
+        let (db, lang) = (app.paths.db.clone(), app.lang);
+        let (c, snap, fin) = (Arc::clone(&caught), Arc::clone(&snapshot), Arc::clone(&finished));
+        std::thread::Builder::new().name("kam-signals".into()).spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                c.store(usize::try_from(sig).unwrap_or(usize::MAX), Ordering::SeqCst);
+                std::thread::sleep(ANSWER_WITHIN);
+                if !fin.load(Ordering::SeqCst) {
+                    let draft = snap.lock().ok().and_then(|d| d.clone());
+                    let kept = draft.and_then(|d| super::draft::keep(&db, &d));
+                    terminal::restore();
+                    eprintln!("{}", signal_message(lang, name_of(sig), kept.as_deref()));
+                    std::process::exit(128 + sig);
+                }
+            }
+        })?;
+        Ok(Self { caught, snapshot, finished, handle })
     }
 
     /// The name of the signal caught, if any.
     fn caught(&self) -> Option<&'static str> {
         match i32::try_from(self.caught.load(Ordering::SeqCst)).unwrap_or(0) {
             0 => None,
-            SIGTERM => Some("SIGTERM"),
-            SIGHUP => Some("SIGHUP"),
-            SIGINT => Some("SIGINT"),
-            _ => Some("signal"),
+            sig => Some(name_of(sig)),
+        }
+    }
+
+    /// Notes the open form, for the signal thread's way out.
+    fn note(&self, app: &App) {
+        if let Ok(mut s) = self.snapshot.lock() {
+            *s = app.draft();
         }
     }
 }
 
 impl Drop for Signals {
     fn drop(&mut self) {
-        for id in self.ids.drain(..) {
-            signal_hook::low_level::unregister(id);
-        }
+        self.finished.store(true, Ordering::SeqCst);
+        self.handle.close();
+    }
+}
+
+fn name_of(sig: i32) -> &'static str {
+    match sig {
+        SIGTERM => "SIGTERM",
+        SIGHUP => "SIGHUP",
+        SIGINT => "SIGINT",
+        _ => "signal",
+    }
+}
+
+fn signal_message(lang: kam_rules::Lang, name: &str, kept: Option<&std::path::Path>) -> String {
+    match kept {
+        Some(path) => T::SignalDraftKept.fill(lang, &[("signal", name), ("path", &path.display().to_string())]),
+        None => T::SignalStop.fill(lang, &[("signal", name)]),
     }
 }
 
 /// After a signal: the open form written as a draft, and the error that says so.
 fn on_signal(app: &App, name: &str) -> io::Error {
-    let msg = match app.keep_draft() {
-        Some(path) => T::SignalDraftKept.fill(app.lang, &[("signal", name), ("path", &path.display().to_string())]),
-        None => T::SignalStop.fill(app.lang, &[("signal", name)]),
-    };
-    io::Error::other(msg)
+    io::Error::other(signal_message(app.lang, name, app.keep_draft().as_deref()))
 }
 
 /// The terminal failed (closed under kam): the open form kept, and the error.
