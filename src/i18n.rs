@@ -504,6 +504,7 @@ catalogue! {
     KSettings => "设置:姓名、角色、语言", "settings: name, role, language";
     KHelp => "本屏按键", "keys of this screen";
     KQuit => "退出", "quit";
+    KQuitForm => "退出(表单有改动时先询问,存为草稿)", "quit (a changed form asks, kept as a draft)";
     KSections => "切换分区", "switch section";
     KMoveDetail => "选择联系人 / 滚动", "select a contact / scroll";
     KEditAccount => "编辑客户(在联系人分区编辑联系人)", "edit the account (the contact in Contacts)";

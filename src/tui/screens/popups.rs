@@ -194,6 +194,7 @@ fn help_keys(app: &App) -> Vec<(&'static str, T)> {
         ("← → Space", T::KChoice),
         ("Ctrl-S", T::KSave),
         ("Esc", T::KFormEsc),
+        ("Ctrl-C", T::KQuitForm),
     ]);
     keys
 }
