@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use crossterm::event::{KeyCode, KeyEvent};
 use kam_rules::Tier;
 
-use super::app::{App, Section, SortBy};
+use super::app::{App, Section, SortBy, Tab};
 use super::widgets::input::TextInput;
 use super::worker::{Done, Job};
 use crate::finder::{ContactHit, Found, SearchIndex};
@@ -254,6 +254,22 @@ impl App {
                 self.list.loading = true;
                 self.worker.submit(Job::Index, &self.store, &self.rules, self.today);
                 self.message = Some(self.t(T::LiveRefreshed).to_string());
+                // The other tabs read again too: the plan lists when next
+                // shown (now, for the one in view without an open editor),
+                // the day's sections and the cards in view.
+                for tab in [Tab::CallPlans, Tab::Presentations] {
+                    if let Some(list) = self.plans.list_mut(tab) {
+                        if !list.loading && list.editor.is_none() {
+                            list.loaded = false;
+                        }
+                    }
+                }
+                match self.tab {
+                    Tab::CallPlans | Tab::Presentations => self.ensure_plans(self.tab),
+                    Tab::Today => self.load_today(),
+                    Tab::Vip if self.popup.is_none() => self.vip_reload(None),
+                    Tab::Accounts | Tab::Vip => {}
+                }
             }
             _ => {}
         }

@@ -620,7 +620,7 @@ impl PlansTab {
         }
     }
 
-    fn list_mut(&mut self, tab: Tab) -> Option<&mut PlanList> {
+    pub(super) fn list_mut(&mut self, tab: Tab) -> Option<&mut PlanList> {
         match tab {
             Tab::CallPlans => Some(&mut self.calls),
             Tab::Presentations => Some(&mut self.presentations),

@@ -156,3 +156,19 @@ fn the_list_sees_rows_another_program_wrote() {
     app.update(Action::Tick);
     assert_eq!(app.live_version, before);
 }
+
+#[test]
+fn the_plan_list_in_view_sees_plans_another_program_wrote() {
+    let (_d, mut app) = seeded(Lang::En);
+    press(&mut app, KeyCode::Char('2'));
+    let shown = |app: &super::app::App| app.plans.list(super::app::Tab::CallPlans).map_or(0, |l| l.rows.len());
+    assert_eq!(shown(&app), 0);
+    let account = app.list.row(0).expect("an account").0;
+    let mut other = Store::open(&app.paths.db, app.store.clock()).expect("second connection");
+    let mut p =
+        crate::model::CallPlan { account_id: account, opportunity: "机床改造".into(), ..Default::default() };
+    other.save(&mut p, "").expect("save");
+    drop(other);
+    app.update(Action::Tick);
+    assert_eq!(shown(&app), 1, "the call plan written elsewhere is listed");
+}
