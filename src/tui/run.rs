@@ -7,7 +7,7 @@
 //! (the terminal closed), SIGINT and a terminal that fails all keep the open
 //! form as a draft and restore the terminal before kam stops.
 
-use std::io;
+use std::io::{self, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -68,7 +68,7 @@ pub fn run(mut app: App) -> io::Result<()> {
     }
     drop(guard);
     if let Some(note) = &app.exit_note {
-        eprintln!("{}", crate::safe_text::lines(note));
+        let _ = writeln!(io::stderr(), "{}", crate::safe_text::lines(note));
     }
     Ok(())
 }
@@ -123,7 +123,9 @@ impl Signals {
                     let draft = snap.lock().ok().and_then(|d| d.clone());
                     let kept = draft.and_then(|d| super::draft::keep(&db, &d));
                     terminal::restore();
-                    eprintln!("{}", signal_message(lang, name_of(sig), kept.as_deref()));
+                    // The terminal may be gone (SIGHUP): a failed write is no reason to stop here.
+                    let msg = signal_message(lang, name_of(sig), kept.as_deref());
+                    let _ = writeln!(io::stderr(), "{}", crate::safe_text::lines(&msg));
                     std::process::exit(128 + sig);
                 }
             }
