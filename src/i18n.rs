@@ -618,6 +618,7 @@ catalogue! {
     QuitTitle => "退出 kam?", "Quit kam?";
     QuitBody => "表单「{form}」有未保存的修改。", "The form \"{form}\" has unsaved changes.";
     QuitKeys => "Ctrl-C 或 Enter 退出(表单保存为草稿,下次启动时可恢复)· 其他键 继续编辑", "Ctrl-C or Enter quits (the form is kept as a draft, offered at the next start) · any other key goes back to the form";
+    QuitKeysDrop => "Ctrl-C 或 Enter 退出(这张表单不能存为草稿,修改会丢失)· 其他键 继续编辑", "Ctrl-C or Enter quits (this form cannot be kept as a draft: the changes are lost) · any other key goes back to it";
     QuitDraftKept => "打开的表单已保存为草稿 {path},下次启动时可恢复", "the open form is kept as a draft in {path} and offered at the next start";
     QuitDraftFailed => "没有退出:表单无法保存为草稿({path}),内容还在;先按 Ctrl-S 保存或按 Esc 放弃", "Not quitting: the form could not be kept as a draft ({path}) and is still open; save it with Ctrl-S or drop it with Esc first";
     SignalStop => "kam 收到 {signal} 而停止", "kam stopped on {signal}";

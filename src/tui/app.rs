@@ -469,12 +469,19 @@ impl App {
     }
 
     /// Whether a form that would be kept as a draft is open with changes.
+    /// Whether a form is open with changes (the calculator saves nothing,
+    /// so it never counts); the alliance ticks count too.
     pub fn form_changed(&self) -> bool {
         if let Some(ed) = self.plans.list(self.tab).and_then(|l| l.editor.as_deref()) {
             return ed.form.changed();
         }
         match &self.popup {
-            Some(Popup::Form(f)) => self.draft().is_some() && f.form.changed(),
+            Some(Popup::Form(f)) => !matches!(f.editing, Editing::Quote(_)) && f.form.changed(),
+            Some(Popup::Alliance { contact, .. }) => self
+                .detail
+                .as_ref()
+                .and_then(|d| d.contacts.iter().find(|x| x.meta.id == contact.meta.id))
+                .is_some_and(|orig| orig.behaviours != contact.behaviours),
             _ => false,
         }
     }

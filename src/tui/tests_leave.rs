@@ -172,3 +172,37 @@ fn the_plan_list_in_view_sees_plans_another_program_wrote() {
     app.update(Action::Tick);
     assert_eq!(shown(&app), 1, "the call plan written elsewhere is listed");
 }
+
+#[test]
+fn ctrl_c_asks_on_forms_that_cannot_be_kept_as_drafts_too() {
+    // Settings: asked, and the question says the changes are lost.
+    let (_d, mut app) = app(Lang::En);
+    press(&mut app, KeyCode::Char(','));
+    typed(&mut app, "X");
+    ctrl(&mut app, 'c');
+    assert!(app.confirm_quit && !app.quit);
+    assert!(find(&buffer(&app, 120, 30), "cannot be kept").is_some());
+    press(&mut app, KeyCode::Enter);
+    assert!(app.quit);
+    assert!(!path_for(&app.paths.db).exists(), "no draft for settings");
+    // The alliance ticks of a contact.
+    let (_d, mut app) = seeded(Lang::Zh);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Char('a'));
+    assert!(matches!(app.popup, Some(Popup::Alliance { .. })), "{:?}", app.popup.is_some());
+    press(&mut app, KeyCode::Char(' '));
+    ctrl(&mut app, 'c');
+    assert!(app.confirm_quit && !app.quit, "ticks not saved: asked first");
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.popup, Some(Popup::Alliance { .. })), "back to the ticks");
+    // The discount calculator saves nothing: no question.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.popup.is_none(), "the ticks dropped");
+    press(&mut app, KeyCode::Char('='));
+    assert!(matches!(app.popup, Some(Popup::Form(_))), "calculator open");
+    typed(&mut app, "50000");
+    ctrl(&mut app, 'c');
+    assert!(app.quit);
+}

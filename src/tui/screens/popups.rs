@@ -135,11 +135,19 @@ pub fn draw_quit(app: &App, frame: &mut Frame, area: Rect) {
         .borders(Borders::ALL)
         .title(app.t(T::QuitTitle))
         .border_style(Style::default().fg(Color::Yellow));
-    let form = app.draft().map(|d| d.title).unwrap_or_default();
+    // Forms that cannot be kept as a draft (settings, targets, a handover,
+    // the alliance ticks) say that quitting drops the changes.
+    let draft = app.draft();
+    let keys = if draft.is_some() { T::QuitKeys } else { T::QuitKeysDrop };
+    let form = draft.map(|d| d.title).or_else(|| match &app.popup {
+        Some(Popup::Form(f)) => Some(app.t(f.form.title).to_string()),
+        Some(Popup::Alliance { .. }) => Some(app.t(T::AllianceTitle).to_string()),
+        _ => None,
+    });
     let text = vec![
-        Line::from(T::QuitBody.fill(app.lang, &[("form", &form)])),
+        Line::from(T::QuitBody.fill(app.lang, &[("form", &form.unwrap_or_default())])),
         Line::from(""),
-        Line::from(Span::styled(app.t(T::QuitKeys), Style::default().fg(Color::Yellow))),
+        Line::from(Span::styled(app.t(keys), Style::default().fg(Color::Yellow))),
     ];
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(block), r);
 }
