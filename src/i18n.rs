@@ -505,6 +505,7 @@ catalogue! {
     KSettings => "设置:姓名、角色、语言", "settings: name, role, language";
     KHelp => "本屏按键", "keys of this screen";
     KQuit => "退出", "quit";
+    KQuitForm => "退出(表单有改动时先询问,存为草稿)", "quit (a changed form asks, kept as a draft)";
     KSections => "切换分区", "switch section";
     KMoveDetail => "选择联系人 / 滚动", "select a contact / scroll";
     KEditAccount => "编辑客户(在联系人分区编辑联系人)", "edit the account (the contact in Contacts)";
@@ -606,7 +607,7 @@ catalogue! {
     KPhoneLog => "记录电话", "log a call";
     BadTime => "时间格式应为 HH:MM", "Time must be HH:MM";
     DraftTitle => "上次未保存的表单", "A form kept from last time";
-    DraftBody => "kam 上次因内部错误停止时,表单「{form}」还没有保存({at})。", "kam stopped on an internal error while the form \"{form}\" was open and unsaved ({at}).";
+    DraftBody => "kam 上次停止时,表单「{form}」还没有保存({at})。", "kam stopped while the form \"{form}\" was open and unsaved ({at}).";
     DraftKeys => "Enter 恢复并继续编辑 · d 丢弃 · Esc 稍后再说", "Enter restores it to go on · d discards it · Esc decides later";
     StatusReadOnly => "只读:可以查看,不能保存", "READ-ONLY: view only, nothing can be saved";
     SaveReadOnly => "没有保存:{path} 是只读的(文件、文件夹或磁盘)。表单里的内容还在;把文件复制到可写的文件夹后再编辑。", "Not saved: {path} is read-only (the file, its folder or its disk). The form keeps what you typed; copy the file to a writable folder to edit.";
@@ -614,6 +615,17 @@ catalogue! {
     SaveBusy => "没有保存:另一个程序一直锁着 {path}。表单里的内容还在;稍后再按 Ctrl-S。", "Not saved: another program kept {path} locked. The form keeps what you typed; press Ctrl-S again in a moment.";
     InternalStop => "kam 因内部错误停止(没有打开的表单需要保存)", "kam stopped on an internal error (no open form to keep)";
     DraftKept => "kam 因内部错误停止;打开的表单已保存为草稿 {path},下次启动时可恢复", "kam stopped on an internal error; the open form is kept as a draft in {path} and offered at the next start";
+    PasteTooLong => "没有粘贴:这一栏最多 {max} 个字,粘贴的文字会超出;原来的内容不变", "paste refused: this field holds at most {max} characters and the pasted text would pass that; the field is as it was";
+    QuitTitle => "退出 kam?", "Quit kam?";
+    QuitBody => "表单「{form}」有未保存的修改。", "The form \"{form}\" has unsaved changes.";
+    QuitKeys => "Ctrl-C 或 Enter 退出(表单保存为草稿,下次启动时可恢复)· 其他键 继续编辑", "Ctrl-C or Enter quits (the form is kept as a draft, offered at the next start) · any other key goes back to the form";
+    QuitKeysDrop => "Ctrl-C 或 Enter 退出(这张表单不能存为草稿,修改会丢失)· 其他键 继续编辑", "Ctrl-C or Enter quits (this form cannot be kept as a draft: the changes are lost) · any other key goes back to it";
+    QuitDraftKept => "打开的表单已保存为草稿 {path},下次启动时可恢复", "the open form is kept as a draft in {path} and offered at the next start";
+    QuitDraftFailed => "没有退出:表单无法保存为草稿({path}),内容还在;先按 Ctrl-S 保存或按 Esc 放弃", "Not quitting: the form could not be kept as a draft ({path}) and is still open; save it with Ctrl-S or drop it with Esc first";
+    SignalStop => "kam 收到 {signal} 而停止", "kam stopped on {signal}";
+    SignalDraftKept => "kam 收到 {signal} 而停止;打开的表单已保存为草稿 {path},下次启动时可恢复", "kam stopped on {signal}; the open form is kept as a draft in {path} and offered at the next start";
+    WorkerStop => "kam 因读取数据的后台线程出错而停止:{error}", "kam stopped: the thread reading the file failed: {error}";
+    LiveRefreshed => "文件已被其他程序修改:列表已重新读取", "the file was changed by another program: the list is read again";
     PlanNotFound => "没有 ID 为 {id} 的电话计划或演讲计划(或已在回收站中)", "No call plan or presentation with id {id} (or it is in the trash)";
     TodayMoreExpand => "…… 另有 {n} 条(Enter 展开)", "… and {n} more (Enter shows them)";
     KTodayExpand => "展开/收起所在的一节", "show all / fewer rows of the section";

@@ -156,3 +156,49 @@ fn a_crash_keeps_the_open_form_as_a_draft() {
     s.wait_for("EXITED 0");
     assert!(!dir.path().join("kam.db.draft.json").exists());
 }
+
+/// SIGTERM, a closed terminal (SIGHUP) and a panic on the worker thread
+/// (injected with KAM_FAULT_PANIC_KEY=F11) with a form half filled: each
+/// keeps the form as a draft, and the first and last give the terminal back
+/// with a message naming it (issue #17: killed with no draft, the terminal
+/// left on the alternate screen or in line mode).
+#[test]
+fn a_signal_or_a_failed_worker_keeps_the_open_form_as_a_draft() {
+    let Some((dir, _db, run)) = setup("KAM_FAULT_PANIC_KEY=F11") else { return };
+    let pid_file = dir.path().join("kam.pid");
+    let draft = dir.path().join("kam.db.draft.json");
+    let cmd = format!("sh -c 'echo $$ > {}; exec {run}'; echo EXITED $?; sleep 30", pid_file.display());
+    for (i, how) in ["SIGTERM", "SIGHUP", "F11"].into_iter().enumerate() {
+        let _ = std::fs::remove_file(&draft);
+        let s = Session::start(format!("kamstop{i}{}", std::process::id()), &cmd);
+        // The file stays empty (nothing is saved), so each start welcomes.
+        s.wait_for("Welcome to kam");
+        s.keys(&["b"]);
+        s.wait_for("0 rows");
+        s.keys(&["n"]);
+        s.wait_for("New account");
+        let name = format!("宁波海天塑机集团{i}");
+        s.text(&name);
+        s.wait_for(&name);
+        match how {
+            "F11" => s.keys(&["F11"]),
+            "SIGHUP" => drop(s),
+            _ => {
+                let pid = std::fs::read_to_string(&pid_file).expect("pid");
+                let ok = Command::new("kill").args(["-TERM", pid.trim()]).status().expect("kill");
+                assert!(ok.success());
+            }
+        }
+        let start = Instant::now();
+        while !std::fs::read_to_string(&draft).is_ok_and(|d| d.contains(&name)) {
+            assert!(start.elapsed() < Duration::from_secs(10), "{how}: no draft with the name typed");
+            sleep(Duration::from_millis(100));
+        }
+        if how != "SIGHUP" {
+            let s = Session(format!("kamstop{i}{}", std::process::id()));
+            let screen = s.wait_for("EXITED 1");
+            assert!(screen.contains("kam.db.draft.json"), "{how}:\n{screen}");
+            assert!(!screen.contains("New account"), "{how}: the terminal was restored:\n{screen}");
+        }
+    }
+}

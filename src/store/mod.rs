@@ -25,6 +25,7 @@ mod exchange;
 mod faults;
 mod history;
 mod index;
+mod live;
 mod plans;
 mod record;
 mod report;

@@ -8,10 +8,11 @@ use std::collections::{HashMap, HashSet};
 use crossterm::event::{KeyCode, KeyEvent};
 use kam_rules::Tier;
 
-use super::app::{App, Section, SortBy};
+use super::app::{App, Section, SortBy, Tab};
 use super::widgets::input::TextInput;
 use super::worker::{Done, Job};
 use crate::finder::{ContactHit, Found, SearchIndex};
+use crate::i18n::T;
 use crate::model::Id;
 use crate::store::AccountRow;
 
@@ -58,6 +59,9 @@ pub struct AccountList {
     generation: u64,
     /// The account to select once the index is read.
     keep: Option<Id>,
+    /// Another program changed the file: the lines read so far are dropped
+    /// when the index read after the change arrives.
+    pub stale: bool,
 }
 
 impl AccountList {
@@ -228,10 +232,47 @@ impl App {
         self.list.requested.clear();
         self.list.loading = true;
         self.list.keep = keep.cloned().or_else(|| self.selected_id());
+        self.live_version = self.store.data_version().ok();
         self.worker.submit(Job::Index, &self.store, &self.rules, self.today);
         self.apply_worker();
         self.request_lines();
         self.apply_worker();
+    }
+
+    /// On an idle tick: when another program has committed to the file
+    /// since the list was read, the index and the lines are read again on
+    /// the worker (the list on screen stays until they arrive).
+    pub(super) fn check_live(&mut self) {
+        if self.worker.busy() || self.list.loading {
+            return;
+        }
+        let Ok(version) = self.store.data_version() else { return };
+        match self.live_version.replace(version) {
+            Some(seen) if seen != version => {
+                self.list.keep = self.selected_id();
+                self.list.stale = true;
+                self.list.loading = true;
+                self.worker.submit(Job::Index, &self.store, &self.rules, self.today);
+                self.message = Some(self.t(T::LiveRefreshed).to_string());
+                // The other tabs read again too: the plan lists when next
+                // shown (now, for the one in view without an open editor),
+                // the day's sections and the cards in view.
+                for tab in [Tab::CallPlans, Tab::Presentations] {
+                    if let Some(list) = self.plans.list_mut(tab) {
+                        if !list.loading && list.editor.is_none() {
+                            list.loaded = false;
+                        }
+                    }
+                }
+                match self.tab {
+                    Tab::CallPlans | Tab::Presentations => self.ensure_plans(self.tab),
+                    Tab::Today => self.load_today(),
+                    Tab::Vip if self.popup.is_none() => self.vip_reload(None),
+                    Tab::Accounts | Tab::Vip => {}
+                }
+            }
+            _ => {}
+        }
     }
 
     /// One account was saved or deleted (or one of its contacts, orders,
@@ -259,10 +300,15 @@ impl App {
             match done {
                 done @ (Done::Today { .. } | Done::Exported { .. } | Done::Evaluation { .. }) => self.today_done(done),
                 Done::Plans { table, rows } => self.plans_done(table, rows),
+                Done::Panicked(msg) => self.stopped = Some(msg),
                 Done::Index { index, ms } => {
                     self.list.loading = false;
                     match index {
                         Ok(index) => {
+                            if std::mem::take(&mut self.list.stale) {
+                                self.list.lines.clear();
+                                self.list.requested.clear();
+                            }
                             self.list.index = Some(index);
                             self.list.recent.clear();
                             self.list.found_for.clear();

@@ -17,7 +17,7 @@ use crate::paths::Paths;
 use crate::store::{ChangeLine, Store, StoreError, TrashEntry};
 
 use super::widgets::form::{Field, Form};
-use super::widgets::input::TextInput;
+use super::widgets::input::{TextInput, FILTER_MAX};
 
 /// The tabs across the top, in key order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -246,6 +246,17 @@ pub struct App {
     pub worker: super::worker::Worker,
     /// The whole-file check and the day's backup are running on the worker.
     pub checking: bool,
+    /// Ctrl-C was pressed on a form with changes: asked before quitting.
+    pub confirm_quit: bool,
+    /// A line printed once the terminal is restored (where a draft was kept).
+    pub exit_note: Option<String>,
+    /// A worker thread failed (it panicked): the event loop stops, keeping
+    /// the open form as a draft, since the panic hook has already switched
+    /// the terminal back.
+    pub stopped: Option<String>,
+    /// The file's `data_version` when the list was last read: another
+    /// program's commit changes it, and the list is read again.
+    pub live_version: Option<i64>,
 }
 
 /// The one vocabulary of what can happen to the workbench.
@@ -276,6 +287,10 @@ impl App {
             list: super::account_list::AccountList::default(),
             worker: super::worker::Worker::default(),
             checking: false,
+            confirm_quit: false,
+            exit_note: None,
+            stopped: None,
+            live_version: None,
             detail: None,
             back_to: None,
             plans: super::plans::PlansTab::default(),
@@ -332,7 +347,7 @@ impl App {
     pub fn update(&mut self, action: Action) {
         match action {
             Action::Quit => self.quit = true,
-            Action::Tick => {}
+            Action::Tick => self.check_live(),
             Action::Resize(rows) => {
                 self.page_rows = rows.max(1);
                 self.keep_selection_visible();
@@ -350,22 +365,35 @@ impl App {
         self.apply_worker();
     }
 
+    /// A bracketed paste: inserted in one step into the field taking text,
+    /// or refused whole when it would pass the field's limit (the message
+    /// beside the field, or on the status line for a filter).
     pub(super) fn paste(&mut self, text: &str) {
-        match &mut self.popup {
+        let lang = self.lang;
+        let refused = match &mut self.popup {
             Some(Popup::Form(f)) => {
-                f.form.paste(text);
-                f.duplicates = None;
+                if f.form.paste(text, lang) {
+                    f.duplicates = None;
+                }
+                None
             }
-            Some(Popup::Reason { input, .. }) => input.paste(text),
+            Some(Popup::Reason { input, .. }) => input.paste(text, FILTER_MAX).err(),
             None if matches!(self.tab, Tab::CallPlans | Tab::Presentations) => {
                 self.plan_paste(text);
+                None
             }
             None if self.tab == Tab::Vip && self.vip.filtering => self.vip_paste(text),
-            None if self.list.filtering => {
-                self.list.filter.paste(text);
-                self.filter_changed();
-            }
-            Some(_) | None => {}
+            None if self.list.filtering && self.detail.is_none() => match self.list.filter.paste(text, FILTER_MAX) {
+                Ok(()) => {
+                    self.filter_changed();
+                    None
+                }
+                Err(e) => Some(e),
+            },
+            Some(_) | None => None,
+        };
+        if let Some(e) = refused {
+            self.message = Some(e.message(lang));
         }
     }
 
@@ -376,8 +404,28 @@ impl App {
             !(key.code == KeyCode::F(12) && std::env::var("KAM_FAULT_PANIC_KEY").is_ok_and(|v| v == "F12")),
             "fault injected by KAM_FAULT_PANIC_KEY"
         );
-        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
-            self.quit = true;
+        // The same on the worker thread: with KAM_FAULT_PANIC_KEY=F11, F11
+        // hands the worker a job that panics.
+        if key.code == KeyCode::F(11) && std::env::var("KAM_FAULT_PANIC_KEY").is_ok_and(|v| v == "F11") {
+            self.worker.submit(super::worker::Job::Fault, &self.store, &self.rules, self.today);
+            return;
+        }
+        let ctrl_c = key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c');
+        if self.confirm_quit {
+            self.confirm_quit = false;
+            if ctrl_c || matches!(key.code, KeyCode::Enter | KeyCode::Char('y')) {
+                self.quit_keeping_draft();
+            }
+            return;
+        }
+        if ctrl_c {
+            // Typing is never lost on the way out: a form with changes asks
+            // first, and is kept as a draft when the answer is to quit.
+            if self.form_changed() {
+                self.confirm_quit = true;
+            } else {
+                self.quit = true;
+            }
             return;
         }
         if self.popup.is_some() {
@@ -417,6 +465,40 @@ impl App {
             Tab::CallPlans | Tab::Presentations => self.plans_key(key),
             Tab::Vip => self.vip_key(key),
             Tab::Today => self.today_key(key),
+        }
+    }
+
+    /// Whether a form that would be kept as a draft is open with changes.
+    /// Whether a form is open with changes (the calculator saves nothing,
+    /// so it never counts); the alliance ticks count too.
+    pub fn form_changed(&self) -> bool {
+        if let Some(ed) = self.plans.list(self.tab).and_then(|l| l.editor.as_deref()) {
+            return ed.form.changed();
+        }
+        match &self.popup {
+            Some(Popup::Form(f)) => !matches!(f.editing, Editing::Quote(_)) && f.form.changed(),
+            Some(Popup::Alliance { contact, .. }) => self
+                .detail
+                .as_ref()
+                .and_then(|d| d.contacts.iter().find(|x| x.meta.id == contact.meta.id))
+                .is_some_and(|orig| orig.behaviours != contact.behaviours),
+            _ => false,
+        }
+    }
+
+    /// Quits, keeping the open form as a draft; when it cannot be written
+    /// kam stays open with the form as it was.
+    fn quit_keeping_draft(&mut self) {
+        if self.draft().is_none() {
+            self.quit = true;
+            return;
+        }
+        if let Some(path) = self.keep_draft() {
+            self.exit_note = Some(T::QuitDraftKept.fill(self.lang, &[("path", &path.display().to_string())]));
+            self.quit = true;
+        } else {
+            let path = super::draft::path_for(&self.paths.db).display().to_string();
+            self.message = Some(T::QuitDraftFailed.fill(self.lang, &[("path", &path)]));
         }
     }
 
@@ -681,7 +763,7 @@ impl App {
         };
         let langs = vec![("zh".to_string(), "中文".to_string()), ("en".to_string(), "English".to_string())];
         let fields = vec![
-            Field::text("user", T::FUserName, &self.user_name()).required(),
+            Field::text("user_name", T::FUserName, &self.user_name()).required(),
             Field::choice("role", T::FRole, roles, Some(role.to_string())),
             Field::choice("language", T::FLanguage, langs, Some(lang.key().to_string())),
         ];
@@ -973,7 +1055,7 @@ impl App {
         let reason = String::new();
         let result = match &f.editing {
             Editing::Settings => {
-                self.config.user = Some(f.form.text("user"));
+                self.config.user = Some(f.form.text("user_name").trim().to_string());
                 self.config.role = match f.form.text("role").as_str() {
                     "manager" => Role::Manager,
                     "staff" => Role::Staff,

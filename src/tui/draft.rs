@@ -47,6 +47,14 @@ pub fn path_for(db: &Path) -> PathBuf {
     db.with_file_name(name)
 }
 
+/// Writes `draft` beside the database `db`; the path when it was written.
+/// Also called from the signal thread when the event loop cannot answer.
+pub fn keep(db: &Path, draft: &Draft) -> Option<PathBuf> {
+    let path = path_for(db);
+    let text = serde_json::to_string_pretty(draft).ok()?;
+    write_private(&path, &text).ok().map(|()| path)
+}
+
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
@@ -100,10 +108,7 @@ impl App {
 
     /// Writes the open form beside the database; the path when one was written.
     pub fn keep_draft(&self) -> Option<PathBuf> {
-        let draft = self.draft()?;
-        let path = path_for(&self.paths.db);
-        let text = serde_json::to_string_pretty(&draft).ok()?;
-        write_private(&path, &text).ok().map(|()| path)
+        keep(&self.paths.db, &self.draft()?)
     }
 
     /// On start: a draft kept by an earlier run is offered back.

@@ -18,6 +18,8 @@ pub mod worker;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_leave;
+#[cfg(test)]
 mod tests_plans;
 #[cfg(test)]
 mod tests_safety;

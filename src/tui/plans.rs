@@ -620,7 +620,7 @@ impl PlansTab {
         }
     }
 
-    fn list_mut(&mut self, tab: Tab) -> Option<&mut PlanList> {
+    pub(super) fn list_mut(&mut self, tab: Tab) -> Option<&mut PlanList> {
         match tab {
             Tab::CallPlans => Some(&mut self.calls),
             Tab::Presentations => Some(&mut self.presentations),
@@ -922,13 +922,16 @@ impl App {
         let (lang, today, tab) = (self.lang, self.today, self.tab);
         let Some(list) = self.plans.list_mut(tab) else { return false };
         if let Some(ed) = list.editor.as_mut() {
-            ed.form.paste(text);
-            ed.refresh(lang, today);
+            if ed.form.paste(text, lang) {
+                ed.refresh(lang, today);
+            }
             return true;
         }
         if list.filtering {
-            list.filter.paste(text);
-            list.reshow(today);
+            match list.filter.paste(text, super::widgets::input::FILTER_MAX) {
+                Ok(()) => list.reshow(today),
+                Err(e) => self.message = Some(e.message(lang)),
+            }
             return true;
         }
         false

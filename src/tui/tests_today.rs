@@ -312,7 +312,7 @@ fn enter_on_a_vip_card_selects_that_card_on_the_vip_tab() {
         let (_dir, mut app, ids) = today_tab(Lang::Zh, Role::Rep);
         let card = if card == "linked" { ids.linked_card } else { ids.free_card };
         // A filter and "my cards" that hide every card: Enter drops them.
-        app.vip.filter.paste("没有这个人");
+        app.vip.filter.paste("没有这个人", 100).expect("fits");
         app.vip.mine = true;
         app.vip.filtering = true;
         app.vip_reload(None);

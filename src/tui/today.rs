@@ -407,7 +407,8 @@ impl App {
             | Done::Lines(_)
             | Done::Sorted { .. }
             | Done::Checked(_)
-            | Done::Plans { .. } => {}
+            | Done::Plans { .. }
+            | Done::Panicked(_) => {}
         }
     }
 

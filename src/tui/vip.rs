@@ -280,10 +280,14 @@ impl App {
     }
 
     /// Text pasted while the filter takes keys.
-    pub(super) fn vip_paste(&mut self, text: &str) {
-        self.vip.filter.paste(text);
+    /// A paste into the filter; the refusal when it is too long.
+    pub(super) fn vip_paste(&mut self, text: &str) -> Option<super::widgets::input::TooLong> {
+        if let Err(e) = self.vip.filter.paste(text, super::widgets::input::FILTER_MAX) {
+            return Some(e);
+        }
         self.vip.selected = 0;
         self.vip_reload(None);
+        None
     }
 
     fn vip_move(&mut self, by: isize) {

@@ -39,6 +39,9 @@ pub enum Job {
     Evaluation { generation: u64, rep: String, period: Period },
     /// The rows of a plan tab with their search index.
     Plans(PlanTable),
+    /// Panics on the worker, as a bug in a read would: fault injection for
+    /// the tests of the stop path (F11 with `KAM_FAULT_PANIC_KEY=F11`).
+    Fault,
 }
 
 /// A read done.
@@ -72,6 +75,22 @@ pub enum Done {
         table: PlanTable,
         rows: Result<(Vec<PlanRow>, SearchIndex), StoreError>,
     },
+    /// The job panicked (the message says where). The panic hook has
+    /// already switched the terminal back, so the workbench stops.
+    Panicked(String),
+}
+
+/// Runs one job, turning a panic into [`Done::Panicked`] so that the UI
+/// hears of it instead of waiting for an answer that never comes.
+pub fn run_caught(store: &Store, rules: &Rules, today: NaiveDate, job: Job) -> Done {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_job(store, rules, today, job))).unwrap_or_else(|p| {
+        let msg = p
+            .downcast_ref::<&str>()
+            .map(ToString::to_string)
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Done::Panicked(msg)
+    })
 }
 
 /// Runs one job on `store`.
@@ -102,6 +121,7 @@ pub fn run_job(store: &Store, rules: &Rules, today: NaiveDate, job: Job) -> Done
                 (rows, index)
             }),
         },
+        Job::Fault => panic!("fault injected by KAM_FAULT_PANIC_KEY on the worker"),
         Job::Export(opts) => {
             let manifest = export_with_progress(store, &opts, &mut |_, _| {}).map_err(|e| e.to_string());
             Done::Exported { opts, manifest }
@@ -152,7 +172,7 @@ impl Worker {
         let (thread_rules, thread_outbox) = (rules.clone(), outbox.clone());
         std::thread::Builder::new().name("kam-reader".into()).spawn(move || {
             for job in inbox {
-                if thread_outbox.send(run_job(&reader, &thread_rules, today, job)).is_err() {
+                if thread_outbox.send(run_caught(&reader, &thread_rules, today, job)).is_err() {
                     break;
                 }
             }
@@ -166,12 +186,12 @@ impl Worker {
         match self {
             Self::Inline(queue) => {
                 let rules = Rules::default();
-                queue.push_back(run_job(store, &rules, store.clock().today(), job));
+                queue.push_back(run_caught(store, &rules, store.clock().today(), job));
             }
             Self::Thread(t) => {
                 let (outbox, rules, today) = (t.outbox.clone(), t.rules.clone(), t.today);
                 let spawned = std::thread::Builder::new().name("kam-check".into()).spawn(move || {
-                    let _ = outbox.send(run_job(&reader, &rules, today, job));
+                    let _ = outbox.send(run_caught(&reader, &rules, today, job));
                 });
                 if spawned.is_ok() {
                     t.pending += 1;
@@ -189,7 +209,7 @@ impl Worker {
         let Ok(reader) = store.open_reader() else { return self.submit(job, store, rules, today) };
         let (outbox, rules) = (t.outbox.clone(), rules.clone());
         let spawned = std::thread::Builder::new().name("kam-today".into()).spawn(move || {
-            let _ = outbox.send(run_job(&reader, &rules, today, job));
+            let _ = outbox.send(run_caught(&reader, &rules, today, job));
         });
         if spawned.is_ok() {
             t.pending += 1;
@@ -199,13 +219,13 @@ impl Worker {
     /// Hands over a job; inline, it runs now on `store`.
     pub fn submit(&mut self, job: Job, store: &Store, rules: &Rules, today: NaiveDate) {
         match self {
-            Self::Inline(queue) => queue.push_back(run_job(store, rules, today, job)),
+            Self::Inline(queue) => queue.push_back(run_caught(store, rules, today, job)),
             Self::Thread(t) => match t.jobs.send(job) {
                 Ok(()) => t.pending += 1,
                 // The thread is gone (it panicked): run here rather than lose the job.
                 Err(e) => {
                     let job = e.0;
-                    *self = Self::Inline(VecDeque::from([run_job(store, rules, today, job)]));
+                    *self = Self::Inline(VecDeque::from([run_caught(store, rules, today, job)]));
                 }
             },
         }

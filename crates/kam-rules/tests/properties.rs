@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use kam_rules::rules::{DiscountBand, Range, TierBand};
 use kam_rules::tier::tier_for_volume;
-use kam_rules::{discount, Labeled, Money, Payment, Rate, Rules, Tier};
+use kam_rules::{decide_tier, discount, Labeled, Money, Payment, Rate, Rules, Tier};
 use proptest::prelude::*;
 
 fn any_tier() -> impl Strategy<Value = Tier> {
@@ -232,5 +232,29 @@ proptest! {
         let exact = i128::from(fen) * i128::from(bp);
         let diff = i128::from(net) * 10_000 - exact;
         prop_assert!((-5000..=5000).contains(&diff) && diff != -5000, "diff {}", diff);
+    }
+}
+
+/// Any day chrono can hold, weighted toward the calendar's two ends.
+fn any_day() -> impl Strategy<Value = chrono::NaiveDate> {
+    use chrono::Datelike;
+    let (lo, hi) = (chrono::NaiveDate::MIN.num_days_from_ce(), chrono::NaiveDate::MAX.num_days_from_ce());
+    prop_oneof![lo..=hi, lo..lo + 4_000, hi - 4_000..=hi, 738_000..740_000]
+        .prop_map(|d| chrono::NaiveDate::from_num_days_from_ce_opt(d).unwrap_or(chrono::NaiveDate::MIN))
+}
+
+proptest! {
+    /// The date rules never panic, whatever the day and the rules in force:
+    /// every step near the calendar's ends is a checked one.
+    #[test]
+    fn date_rules_never_panic_at_the_calendar_ends(rules in any_rules(), today in any_day(), a in any_day(), b in any_day()) {
+        let _ = kam_rules::tier::annual_volume(&rules, [(a, Money::from_yuan(1)), (b, Money::from_yuan(2))], today);
+        let due = kam_rules::tier::Receivable { due: a, outstanding: Money::from_yuan(1) };
+        let overdue = kam_rules::tier::max_overdue_days([due], today);
+        let _ = decide_tier(&rules, Money::from_yuan(1), overdue, None).reason(&rules, kam_rules::Lang::En);
+        let _ = kam_rules::cadence::cadence(&rules, Some(a), Some(b), a.min(b), today);
+        let _ = kam_rules::today::days_to_birthday(a, today);
+        let _ = kam_rules::today::birthday_keys(today, 7);
+        let _ = kam_rules::today::evaluation_deadlines(today);
     }
 }

@@ -37,6 +37,9 @@ pub fn draw(app: &App, frame: &mut Frame) {
     }
     draw_status(app, frame, status);
     popups::draw(app, frame, area);
+    if app.confirm_quit {
+        popups::draw_quit(app, frame, area);
+    }
     // Whatever a field holds, no escape sequence or bidi override reaches the terminal.
     crate::safe_text::buffer(frame.buffer_mut());
 }

@@ -127,6 +127,31 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     }
 }
 
+/// Ctrl-C on a form with changes: quit (keeping the form as a draft) or go back.
+pub fn draw_quit(app: &App, frame: &mut Frame, area: Rect) {
+    let r = centered(area, 72, 7);
+    super::clear_popup(frame, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(app.t(T::QuitTitle))
+        .border_style(Style::default().fg(Color::Yellow));
+    // Forms that cannot be kept as a draft (settings, targets, a handover,
+    // the alliance ticks) say that quitting drops the changes.
+    let draft = app.draft();
+    let keys = if draft.is_some() { T::QuitKeys } else { T::QuitKeysDrop };
+    let form = draft.map(|d| d.title).or_else(|| match &app.popup {
+        Some(Popup::Form(f)) => Some(app.t(f.form.title).to_string()),
+        Some(Popup::Alliance { .. }) => Some(app.t(T::AllianceTitle).to_string()),
+        _ => None,
+    });
+    let text = vec![
+        Line::from(T::QuitBody.fill(app.lang, &[("form", &form.unwrap_or_default())])),
+        Line::from(""),
+        Line::from(Span::styled(app.t(keys), Style::default().fg(Color::Yellow))),
+    ];
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(block), r);
+}
+
 fn help_keys(app: &App) -> Vec<(&'static str, T)> {
     let mut keys = Vec::new();
     match app.tab {
@@ -177,6 +202,7 @@ fn help_keys(app: &App) -> Vec<(&'static str, T)> {
         ("← → Space", T::KChoice),
         ("Ctrl-S", T::KSave),
         ("Esc", T::KFormEsc),
+        ("Ctrl-C", T::KQuitForm),
     ]);
     keys
 }

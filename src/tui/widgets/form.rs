@@ -5,7 +5,7 @@ use chrono::{Days, NaiveDate, NaiveTime};
 use crossterm::event::{KeyCode, KeyEvent};
 use kam_rules::{Lang, Money};
 
-use super::input::TextInput;
+use super::input::{TextInput, TooLong};
 use super::lines::{LinesKey, TextLines};
 use crate::i18n::T;
 
@@ -155,12 +155,23 @@ impl Field {
         }
     }
 
-    /// Types `text` into the field at its cursor (a choice ignores it).
-    pub fn paste(&mut self, text: &str) {
+    /// The most characters the field holds: what a save accepts for its key.
+    pub fn max_chars(&self) -> usize {
+        match &self.kind {
+            FieldKind::Lines(_) => crate::model::NOTES_MAX,
+            _ => crate::model::TextKind::of(self.key).max_chars(),
+        }
+    }
+
+    /// Types `text` into the field at its cursor in one step (a choice
+    /// ignores it); refused whole, the field as it was, when the field
+    /// would hold more than [`Field::max_chars`].
+    pub fn paste(&mut self, text: &str) -> Result<(), TooLong> {
+        let max = self.max_chars();
         match &mut self.kind {
-            FieldKind::Choice { .. } => {}
-            FieldKind::Lines(t) => t.paste(text),
-            _ => self.input.paste(text),
+            FieldKind::Choice { .. } => Ok(()),
+            FieldKind::Lines(t) => t.paste(text, max),
+            _ => self.input.paste(text, max),
         }
     }
 
@@ -254,9 +265,16 @@ impl Form {
         }
     }
 
-    pub fn paste(&mut self, text: &str) {
-        if let Some(f) = self.fields.get_mut(self.focus) {
-            f.paste(text);
+    /// Pastes into the focused field; a paste refused for its length puts
+    /// the message beside the field. `true` when the text went in.
+    pub fn paste(&mut self, text: &str, lang: Lang) -> bool {
+        let Some(f) = self.fields.get_mut(self.focus) else { return false };
+        match f.paste(text) {
+            Ok(()) => true,
+            Err(e) => {
+                f.error = Some(e.message(lang));
+                false
+            }
         }
     }
 
@@ -474,9 +492,9 @@ mod tests {
         );
         f.validate_all(Lang::En, today);
         assert_eq!(f.first_error(), Some(0));
-        f.fields[0].input.paste("杭州");
-        f.fields[1].input.paste("2026-02-30");
-        f.fields[2].input.paste("5万");
+        f.fields[0].input.paste("杭州", 200).expect("fits");
+        f.fields[1].input.paste("2026-02-30", 200).expect("fits");
+        f.fields[2].input.paste("5万", 200).expect("fits");
         f.validate_all(Lang::En, today);
         assert_eq!(f.first_error(), Some(1));
         assert!(f.fields[2].error.is_none(), "5万 is an amount");
@@ -486,12 +504,12 @@ mod tests {
             T::NewAccount,
             vec![Field::text("phone", T::FPhone, ""), Field::text("name", T::FName, &"长".repeat(201))],
         );
-        f.fields[0].input.paste("n/a");
+        f.fields[0].input.paste("n/a", 200).expect("fits");
         f.validate_all(Lang::Zh, today);
         assert!(f.fields[0].error.as_deref().is_some_and(|e| e.contains("不是电话号码")), "{:?}", f.fields[0].error);
         assert!(f.fields[1].error.as_deref().is_some_and(|e| e.contains("200")), "{:?}", f.fields[1].error);
         f.fields[0].input.clear();
-        f.fields[0].input.paste("138 0013 8000");
+        f.fields[0].input.paste("138 0013 8000", 200).expect("fits");
         f.validate_all(Lang::Zh, today);
         assert!(f.fields[0].error.is_none());
     }

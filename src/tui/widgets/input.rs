@@ -10,6 +10,22 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use tui_input::{Input, InputRequest};
 
+/// A paste refused: the field would hold more than `max` characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TooLong {
+    pub max: usize,
+}
+
+impl TooLong {
+    /// The message shown beside the field (or on the status line).
+    pub fn message(self, lang: kam_rules::Lang) -> String {
+        crate::i18n::T::PasteTooLong.fill(lang, &[("max", &self.max.to_string())])
+    }
+}
+
+/// The longest text a filter or a reason takes from one paste.
+pub const FILTER_MAX: usize = crate::model::LINE_MAX;
+
 /// An editable line of text.
 #[derive(Clone, Debug, Default)]
 pub struct TextInput {
@@ -29,16 +45,32 @@ impl TextInput {
         self.inner.reset();
     }
 
-    /// Inserts pasted text at the cursor (line breaks become spaces;
-    /// control characters, escape sequences' ESC and bidi overrides are
-    /// left out, so a field never stores them).
-    pub fn paste(&mut self, text: &str) {
-        for c in text.chars() {
-            let c = if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c };
-            if crate::safe_text::enterable(c) {
-                self.inner.handle(InputRequest::InsertChar(c));
-            }
+    /// Inserts pasted text at the cursor in one step, in time linear in its
+    /// length (line breaks and tabs become spaces; control characters,
+    /// escape sequences' ESC and bidi overrides are left out, so a field
+    /// never stores them). Text that would make the field longer than
+    /// `max` characters is refused before anything is copied, and the field
+    /// keeps its text.
+    pub fn paste(&mut self, text: &str, max: usize) -> Result<(), TooLong> {
+        let room = max.saturating_sub(self.inner.value().chars().count());
+        let clean = || {
+            text.chars()
+                .map(|c| if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c })
+                .filter(|c| crate::safe_text::enterable(*c))
+        };
+        let added = clean().take(room.saturating_add(1)).count();
+        if added > room {
+            return Err(TooLong { max });
         }
+        let cursor = self.inner.cursor();
+        let value = self.inner.value();
+        let at = value.char_indices().nth(cursor).map_or(value.len(), |(b, _)| b);
+        let mut joined = String::with_capacity(value.len() + text.len());
+        joined.push_str(&value[..at]);
+        joined.extend(clean());
+        joined.push_str(&value[at..]);
+        self.inner = Input::new(joined).with_cursor(cursor + added);
+        Ok(())
     }
 
     /// Applies an editing key; `true` when the key was an editing key.
@@ -126,11 +158,36 @@ mod tests {
     #[test]
     fn controls_and_bidi_overrides_never_get_in() {
         let mut i = TextInput::default();
-        i.paste("ABC\x01\x07\x1b[31mRED\x1b[0m\u{202E}evil\u{7f}\tend");
+        i.paste("ABC\x01\x07\x1b[31mRED\x1b[0m\u{202E}evil\u{7f}\tend", 100).expect("fits");
         assert_eq!(i.value(), "ABC[31mRED[0mevil end");
         assert!(!i.handle_key(key(KeyCode::Char('\x1b'))));
         assert!(!i.handle_key(key(KeyCode::Char('\u{202E}'))));
         assert_eq!(i.value(), "ABC[31mRED[0mevil end");
+    }
+
+    #[test]
+    fn a_paste_goes_in_at_the_cursor_in_one_step_or_not_at_all() {
+        let mut i = TextInput::new("杭州公司");
+        i.handle_key(key(KeyCode::Left));
+        i.handle_key(key(KeyCode::Left));
+        i.paste("西湖\r\n精密", 100).expect("fits");
+        assert_eq!(i.value(), "杭州西湖  精密公司");
+        assert_eq!(i.cursor_cell(80).0, 14, "cursor after the pasted text");
+        // Past the limit: refused whole, the text kept.
+        assert_eq!(i.paste(&"x".repeat(93), 100), Err(TooLong { max: 100 }));
+        assert_eq!(i.value(), "杭州西湖  精密公司");
+        // Exactly up to the limit goes in.
+        i.paste(&"x".repeat(90), 100).expect("fits exactly");
+        assert_eq!(i.value().chars().count(), 100);
+        // 240,000 characters (issue #17: 40 s at full CPU, one insert per
+        // character) are refused at once.
+        let mut j = TextInput::default();
+        let started = std::time::Instant::now();
+        assert!(j.paste(&"长".repeat(240_000), 1_000).is_err());
+        let big = "a".repeat(200_000);
+        j.paste(&big, 1_000_000).expect("fits");
+        assert_eq!(j.value().len(), 200_000);
+        assert!(started.elapsed().as_secs() < 5, "linear: {:?}", started.elapsed());
     }
 
     #[test]
@@ -142,7 +199,7 @@ mod tests {
         assert_eq!(i.cursor_cell(40).0, 5, "two wide chars and one narrow");
         i.handle_key(key(KeyCode::Left));
         assert_eq!(i.cursor_cell(40).0, 4);
-        i.paste("🤦🏼");
+        i.paste("🤦🏼", 100).expect("fits");
         assert_eq!(i.value(), "漢字🤦🏼a");
         i.handle_key(key(KeyCode::Backspace));
         assert_eq!(i.value(), "漢字a", "backspace removes the whole grapheme");

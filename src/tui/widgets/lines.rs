@@ -50,21 +50,32 @@ impl TextLines {
         self.area.lines().join("\n")
     }
 
-    /// Inserts pasted text at the cursor; `\r\n` and `\r` become line breaks,
-    /// tabs become spaces and other control characters are dropped.
-    pub fn paste(&mut self, text: &str) {
-        let clean: String = text
-            .replace("\r\n", "\n")
-            .replace('\r', "\n")
-            .chars()
-            .filter_map(|c| match c {
-                '\t' => Some(' '),
-                '\n' => Some('\n'),
-                c if !crate::safe_text::enterable(c) => None,
-                c => Some(c),
+    /// Inserts pasted text at the cursor in one step; `\r\n` and `\r`
+    /// become line breaks, tabs become spaces and other control characters
+    /// are dropped. Text that would make the field longer than `max`
+    /// characters is refused before anything is copied.
+    pub fn paste(&mut self, text: &str, max: usize) -> Result<(), super::input::TooLong> {
+        let have: usize = self.area.lines().iter().map(|l| l.chars().count()).sum::<usize>()
+            + self.area.lines().len().saturating_sub(1);
+        let room = max.saturating_sub(have);
+        let clean = || {
+            let mut after_cr = false;
+            text.chars().filter_map(move |c| {
+                let was_cr = std::mem::replace(&mut after_cr, c == '\r');
+                match c {
+                    '\n' if was_cr => None,
+                    '\r' | '\n' => Some('\n'),
+                    '\t' => Some(' '),
+                    c if !crate::safe_text::enterable(c) => None,
+                    c => Some(c),
+                }
             })
-            .collect();
-        self.area.insert_str(clean);
+        };
+        if clean().take(room.saturating_add(1)).count() > room {
+            return Err(super::input::TooLong { max });
+        }
+        self.area.insert_str(clean().collect::<String>());
+        Ok(())
     }
 
     /// Applies a key. ↑/↓ leave the field at its first/last line; control
@@ -161,7 +172,7 @@ mod tests {
             assert_eq!(t.handle_key(key(KeyCode::Char(c))), LinesKey::Edited);
         }
         t.handle_key(key(KeyCode::Enter));
-        t.paste("second\r\nthird\tend\u{1b}[31m");
+        t.paste("second\r\nthird\tend\u{1b}[31m", 10_000).expect("fits");
         assert_eq!(t.value(), "第一行\nsecond\nthird end[31m", "escape dropped, tab a space");
         assert_eq!(t.handle_key(key(KeyCode::Down)), LinesKey::Leave(1));
         assert_eq!(t.handle_key(key(KeyCode::Up)), LinesKey::Edited);
