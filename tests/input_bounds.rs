@@ -107,3 +107,43 @@ fn huge_amounts_from_an_older_version_do_not_break_today_or_report() {
         assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
     }
 }
+
+#[test]
+fn demo_data_is_never_in_the_future() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let db = tmp.path().join("kam.db");
+    let o = Command::new(env!("CARGO_BIN_EXE_kam"))
+        .args(["--lang", "en", "--db", db.to_str().expect("utf-8")])
+        .args(["demo", "--accounts", "60", "--seed", "7", "--today", "2026-11-23"])
+        .env("KAM_NOW", common::kam_now())
+        .output()
+        .expect("demo");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let conn = rusqlite::Connection::open(&db).expect("raw");
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_table_list WHERE type = 'table' AND name NOT LIKE 'sqlite%'")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .expect("tables");
+    let mut checked = 0;
+    for t in tables {
+        let has = conn
+            .query_row(&format!("SELECT count(*) FROM pragma_table_info('{t}') WHERE name = 'updated_at'"), [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .expect("columns");
+        if has == 0 {
+            continue;
+        }
+        let latest: Option<String> = conn
+            .query_row(&format!("SELECT max(max(updated_at), max(created_at)) FROM \"{t}\""), [], |r| r.get(0))
+            .expect("max");
+        if let Some(latest) = latest {
+            checked += 1;
+            assert!(
+                latest.as_str() <= "2026-11-23T00:00:00.000Z",
+                "{t}: a record stamped {latest}, after the demo's today"
+            );
+        }
+    }
+    assert!(checked >= 5, "every kind was looked at");
+}
