@@ -285,3 +285,32 @@ fn huge_fields_headers_and_amounts_are_refused_with_short_messages() {
     assert!(err.contains("row 2, column credit_limit") && err.contains("largest"), "{err}");
     assert!(account_names(d).is_empty());
 }
+
+#[test]
+fn a_merged_record_from_the_future_or_with_control_characters_is_refused() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    std::fs::create_dir(d.join("day")).expect("dir");
+    let id = "01936f6e-8a4b-7cc2-9d5e-3f1a2b4c5d6e";
+    let merge = |row: &str| {
+        std::fs::write(d.join("day/accounts.csv"), format!("id,version,created_at,updated_at,updated_by,name\n{row}\n"))
+            .expect("write");
+        kam_within(d, &["import", "day"], 60)
+    };
+    // Stamped in the year 9999, it would win every later merge.
+    let o = merge(&format!("{id},1,2026-11-01T09:00:00.000Z,9999-01-01T00:00:00.000Z,李雷,未来公司"));
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
+    let err = text(&o.stderr);
+    assert!(err.contains("accounts.csv: row 2, column updated_at") && err.contains("future"), "{err}");
+    assert!(account_names(d).is_empty());
+    // A day ahead of the clock is a laptop's clock a little fast: taken.
+    let o = merge(&format!("{id},1,2026-11-23T09:00:00.000Z,2026-11-24T09:00:00.000Z,李雷,快钟公司"));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // Escape sequences in a merged cell are refused, and never printed raw.
+    let other = "01936f6e-8a4b-7cc2-9d5e-3f1a2b4c5d6f";
+    let o = merge(&format!("{other},1,2026-11-01T09:00:00.000Z,2026-11-01T09:00:00.000Z,李雷,坏\u{1b}]0;x\u{7}公司"));
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(err.contains("row 2, column name") && !err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    assert_eq!(account_names(d), ["快钟公司"]);
+}
