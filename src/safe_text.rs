@@ -82,6 +82,16 @@ pub fn first_refused(s: &str) -> Option<char> {
     s.chars().find(|c| refused_in_field(*c))
 }
 
+/// `s` with every character [`refused_in_field`] shown by its stand-in,
+/// line breaks and tabs kept: what an export writes of a field an older
+/// version stored with an escape sequence in it (borrowed when clean).
+pub fn stored(s: &str) -> Cow<'_, str> {
+    if first_refused(s).is_none() {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().map(|c| if refused_in_field(c) { stand_in(c) } else { c }).collect())
+}
+
 /// The visible stand-in of a refused character, for a message naming it
 /// (`␛` for ESC).
 pub fn shown_char(c: char) -> char {
@@ -177,6 +187,8 @@ mod tests {
         assert_eq!(first_refused("a\tb\nc"), None);
         assert_eq!(first_refused("a\u{8}b"), Some('\u{8}'));
         assert_eq!(shown_char('\u{1b}'), '␛');
+        assert_eq!(stored("a\u{1b}[2J\r\n\tb\u{8}"), "a␛[2J\r\n\tb␈");
+        assert!(matches!(stored("一\n二"), Cow::Borrowed(_)));
     }
 
     proptest! {

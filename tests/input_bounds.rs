@@ -293,8 +293,11 @@ fn a_merged_record_from_the_future_or_with_control_characters_is_refused() {
     std::fs::create_dir(d.join("day")).expect("dir");
     let id = "01936f6e-8a4b-7cc2-9d5e-3f1a2b4c5d6e";
     let merge = |row: &str| {
-        std::fs::write(d.join("day/accounts.csv"), format!("id,version,created_at,updated_at,updated_by,name\n{row}\n"))
-            .expect("write");
+        std::fs::write(
+            d.join("day/accounts.csv"),
+            format!("id,version,created_at,updated_at,updated_by,name\n{row}\n"),
+        )
+        .expect("write");
         kam_within(d, &["import", "day"], 60)
     };
     // Stamped in the year 9999, it would win every later merge.
@@ -313,4 +316,23 @@ fn a_merged_record_from_the_future_or_with_control_characters_is_refused() {
     let err = text(&o.stderr);
     assert!(err.contains("row 2, column name") && !err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
     assert_eq!(account_names(d), ["快钟公司"]);
+}
+
+#[test]
+fn an_export_never_writes_control_characters_an_older_version_stored() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    let mut s = Store::open(&d.join("kam.db"), common::clock()).expect("open");
+    let mut a = Account::named("甲公司");
+    a.address = "一号\n二楼".into();
+    s.insert(&mut a).expect("a");
+    drop(s);
+    let conn = rusqlite::Connection::open(d.join("kam.db")).expect("raw");
+    conn.execute("UPDATE accounts SET name = '甲' || char(27) || ']0;x' || char(7) || '公司'", []).expect("raw");
+    drop(conn);
+    let o = kam_within(d, &["export", "--all", "--dir", "out", "--xlsx"], 60);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let csv = std::fs::read_to_string(d.join("out/accounts.csv")).expect("csv");
+    assert!(csv.contains("甲␛]0;x␇公司") && csv.contains("一号\n二楼"), "{csv}");
+    assert!(!csv.contains('\u{1b}') && !csv.contains('\u{7}'));
 }
