@@ -92,6 +92,16 @@ pub fn stored(s: &str) -> Cow<'_, str> {
     Cow::Owned(s.chars().map(|c| if refused_in_field(c) { stand_in(c) } else { c }).collect())
 }
 
+/// `s` without the characters [`refused_in_field`], as pasting into a
+/// field leaves them out (line breaks and tabs kept for the field to
+/// treat as it does when pasted): what a restored draft puts back.
+pub fn without_refused(s: &str) -> Cow<'_, str> {
+    if first_refused(s).is_none() {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().filter(|c| !refused_in_field(*c)).collect())
+}
+
 /// The visible stand-in of a refused character, for a message naming it
 /// (`␛` for ESC).
 pub fn shown_char(c: char) -> char {
