@@ -1,6 +1,5 @@
 //! The user's settings (`config.toml`) and rules (`rules.toml`) from the config folder.
 
-use std::fs;
 use std::io;
 use std::path::Path;
 
@@ -50,11 +49,30 @@ impl Config {
         };
         let config: Self = toml::from_str(&text)
             .map_err(|e| ConfigError::Invalid { path: show(&path), message: toml_message(&text, &e) })?;
+        // The user's name is written as `updated_by` on every change and
+        // the store's on every VIP card: a control character (ESC, BEL …)
+        // there would be stored and exported, as typing cannot enter it.
+        for (key, value) in [("user", &config.user), ("store", &config.store), ("language", &config.language)] {
+            if let Some(c) = value.as_deref().and_then(|v| v.chars().find(|c| !crate::safe_text::enterable(*c))) {
+                return Err(ConfigError::Invalid {
+                    path: show(&path),
+                    message: format!(
+                        "key {key}: a control character ({} U+{:04X}) in '{}': write plain text",
+                        crate::safe_text::shown_char(c),
+                        u32::from(c),
+                        crate::safe_text::cell(value.as_deref().unwrap_or_default())
+                    ),
+                });
+            }
+        }
         if let Some(l) = &config.language {
             if Lang::parse(l).is_none() {
                 return Err(ConfigError::Invalid {
                     path: show(&path),
-                    message: format!("key language: '{l}' is not a language: write \"zh\" or \"en\""),
+                    message: format!(
+                        "key language: '{}' is not a language: write \"zh\" or \"en\"",
+                        crate::safe_text::cell(l)
+                    ),
                 });
             }
         }
@@ -86,7 +104,8 @@ pub fn load_rules(paths: &Paths) -> Result<Rules, ConfigError> {
 
 /// Reads and validates a rules file.
 pub fn check_rules_file(path: &Path) -> Result<Rules, ConfigError> {
-    let text = fs::read_to_string(path).map_err(|source| ConfigError::Read { path: show(path), source })?;
+    let text =
+        crate::files::read_regular_to_string(path).map_err(|source| ConfigError::Read { path: show(path), source })?;
     check_rules_text(path, &text)
 }
 
@@ -95,7 +114,7 @@ fn check_rules_text(path: &Path, text: &str) -> Result<Rules, ConfigError> {
 }
 
 fn read_optional(path: &Path) -> Result<Option<String>, ConfigError> {
-    match fs::read_to_string(path) {
+    match crate::files::read_regular_to_string(path) {
         Ok(t) => Ok(Some(t)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(ConfigError::Read { path: show(path), source }),
@@ -113,9 +132,26 @@ fn toml_message(text: &str, e: &toml::de::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     fn paths_in(dir: &Path) -> Paths {
         Paths::for_db(dir.join("kam.db"), dir.to_path_buf())
+    }
+
+    #[test]
+    fn control_characters_in_the_config_are_refused_naming_the_key() {
+        let dir = tempfile::tempdir().expect("tmp");
+        fs::write(dir.path().join("config.toml"), "user = \"李\\u001b[2J雷\"\n").expect("write");
+        let e = Config::load(&paths_in(dir.path())).expect_err("control");
+        let m = e.to_string();
+        assert!(m.contains("key user") && m.contains("␛[2J") && !m.contains('\u{1b}'), "{m}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rules_file_that_is_a_device_is_refused() {
+        let e = check_rules_file(Path::new("/dev/zero")).expect_err("device");
+        assert!(e.to_string().contains("device"), "{e}");
     }
 
     #[test]

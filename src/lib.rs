@@ -8,6 +8,7 @@ pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod exchange;
+pub mod files;
 pub mod finder;
 pub mod i18n;
 pub mod model;

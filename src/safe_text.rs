@@ -48,6 +48,66 @@ pub fn lines(s: &str) -> Cow<'_, str> {
     clean(s, true)
 }
 
+/// How many characters of a cell, header or file name a message quotes.
+pub const QUOTED_CHARS: usize = 80;
+
+/// `s` as a message quotes it: [`one_line`], and cut to `max` characters
+/// with `…` when longer, so that a 100 MB cell or a header of a million
+/// columns makes a short message, not a line of megabytes.
+pub fn quoted(s: &str, max: usize) -> Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => one_line(s),
+        Some((cut, _)) => {
+            let head = one_line(&s[..cut]).into_owned();
+            Cow::Owned(format!("{head}…"))
+        }
+    }
+}
+
+/// [`quoted`] at [`QUOTED_CHARS`].
+pub fn cell(s: &str) -> Cow<'_, str> {
+    quoted(s, QUOTED_CHARS)
+}
+
+/// Whether `c` is refused in a stored field coming from a file (an
+/// imported or merged cell, a restored draft, the config): a control
+/// character other than a line break or a tab, or a bidi override or
+/// invisible mark — what typing cannot enter ([`enterable`]).
+pub fn refused_in_field(c: char) -> bool {
+    !matches!(c, '\n' | '\t' | '\r') && !enterable(c)
+}
+
+/// The first character of `s` that [`refused_in_field`], if any.
+pub fn first_refused(s: &str) -> Option<char> {
+    s.chars().find(|c| refused_in_field(*c))
+}
+
+/// `s` with every character [`refused_in_field`] shown by its stand-in,
+/// line breaks and tabs kept: what an export writes of a field an older
+/// version stored with an escape sequence in it (borrowed when clean).
+pub fn stored(s: &str) -> Cow<'_, str> {
+    if first_refused(s).is_none() {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().map(|c| if refused_in_field(c) { stand_in(c) } else { c }).collect())
+}
+
+/// `s` without the characters [`refused_in_field`], as pasting into a
+/// field leaves them out (line breaks and tabs kept for the field to
+/// treat as it does when pasted): what a restored draft puts back.
+pub fn without_refused(s: &str) -> Cow<'_, str> {
+    if first_refused(s).is_none() {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().filter(|c| !refused_in_field(*c)).collect())
+}
+
+/// The visible stand-in of a refused character, for a message naming it
+/// (`␛` for ESC).
+pub fn shown_char(c: char) -> char {
+    stand_in(c)
+}
+
 fn clean(s: &str, keep_lines: bool) -> Cow<'_, str> {
     if !s.chars().any(|c| unsafe_char(c, keep_lines)) {
         return Cow::Borrowed(s);
@@ -126,6 +186,19 @@ mod tests {
         assert_eq!(one_line("line\nnext\r"), "line␊next␍");
         assert_eq!(lines("line\nnext\t\u{7}"), "line\nnext\t␇");
         assert!(matches!(one_line("普通文本 plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn quoting_is_bounded_and_neutralised() {
+        assert_eq!(quoted("abc", 3), "abc");
+        assert_eq!(quoted("abcd", 3), "abc…");
+        assert_eq!(quoted("\u{1b}]0;title\u{7}", 80), "␛]0;title␇");
+        assert_eq!(cell(&"汉".repeat(1_000_000)).chars().count(), QUOTED_CHARS + 1);
+        assert_eq!(first_refused("a\tb\nc"), None);
+        assert_eq!(first_refused("a\u{8}b"), Some('\u{8}'));
+        assert_eq!(shown_char('\u{1b}'), '␛');
+        assert_eq!(stored("a\u{1b}[2J\r\n\tb\u{8}"), "a␛[2J\r\n\tb␈");
+        assert!(matches!(stored("一\n二"), Cow::Borrowed(_)));
     }
 
     proptest! {

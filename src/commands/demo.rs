@@ -225,7 +225,7 @@ pub fn generate(store: &mut Store, rules: &Rules, o: &Options) -> Result<Counts,
                 let budget = Money::from_yuan(rng.range(20_000, 60_000));
                 let created = day_at(month, 9);
                 let mut t = Target {
-                    meta: meta(&mut rng, created, rep),
+                    meta: meta(&mut rng, created, rep, today),
                     rep: rep.clone(),
                     period: month.format("%Y-%m").to_string(),
                     planned_sales: Some(planned),
@@ -251,7 +251,12 @@ fn months_back(today: NaiveDate, back: u32) -> NaiveDate {
 
 use chrono::Datelike;
 
-fn meta(rng: &mut Rng, created: chrono::DateTime<Utc>, by: &str) -> Meta {
+/// A demo record's meta, created at `created` but never after the start of
+/// `today`: plans and presentations are dated up to 45 days ahead, and
+/// their records were stamped weeks in the future, where a merge would
+/// let them win every later change (issue #17).
+fn meta(rng: &mut Rng, created: chrono::DateTime<Utc>, by: &str, today: NaiveDate) -> Meta {
+    let created = created.min(day_at(today, 0));
     Meta {
         id: rng.id(created),
         version: 0,
@@ -319,7 +324,7 @@ fn account(
     };
     let override_tier = rng.chance(2);
     let mut a = Account {
-        meta: meta(rng, created, &owner),
+        meta: meta(rng, created, &owner, today),
         name,
         short_name: format!("{core}{}", &trade.chars().take(2).collect::<String>()),
         industry: rng.pick(&w.industries).to_string(),
@@ -385,7 +390,7 @@ fn account(
             }
         }
         let mut c = Contact {
-            meta: meta(rng, created + Duration::minutes(i + 1), &owner),
+            meta: meta(rng, created + Duration::minutes(i + 1), &owner, today),
             account_id: account_id.clone(),
             name: cname.clone(),
             company: a.short_name.clone(),
@@ -471,7 +476,7 @@ fn account(
             }
         }
         let mut order = Order {
-            meta: meta(rng, day_at(date, 11), &owner),
+            meta: meta(rng, day_at(date, 11), &owner, today),
             account_id: account_id.clone(),
             date,
             amount,
@@ -500,7 +505,7 @@ fn account(
         let by_manager = kind == VisitKind::Visit && rng.chance(35);
         let (cid, _) = &contacts[rng.below(contacts.len() as u64) as usize];
         let mut v = Visit {
-            meta: meta(rng, day_at(date, 15), &owner),
+            meta: meta(rng, day_at(date, 15), &owner, today),
             account_id: account_id.clone(),
             contacts: vec![VisitContact { contact_id: cid.clone() }],
             date,
@@ -518,7 +523,7 @@ fn account(
     if rng.chance(10) {
         let date = today - Duration::days(rng.range(1, 200));
         let mut e = ChangeEvent {
-            meta: meta(rng, day_at(date, 16), &owner),
+            meta: meta(rng, day_at(date, 16), &owner, today),
             account_id: account_id.clone(),
             date,
             kind: EVENT_KINDS[rng.below(EVENT_KINDS.len() as u64) as usize].to_string(),
@@ -531,7 +536,7 @@ fn account(
         let date = today - Duration::days(rng.range(1, 300));
         let complaint = rng.chance(30);
         let mut f = Feedback {
-            meta: meta(rng, day_at(date, 17), &owner),
+            meta: meta(rng, day_at(date, 17), &owner, today),
             account_id: account_id.clone(),
             date,
             from_whom: contacts[0].1.clone(),
@@ -570,7 +575,7 @@ fn call_plan(
     let done = rng.chance(50);
     let date = if done { today - Duration::days(rng.range(1, 60)) } else { today + Duration::days(rng.range(0, 30)) };
     let mut p = CallPlan {
-        meta: meta(rng, day_at(date - Duration::days(7), 9), owner),
+        meta: meta(rng, day_at(date - Duration::days(7), 9), owner, today),
         account_id: account_id.clone(),
         opportunity: "明年年度集采".into(),
         account_executive: w.person(rng),
@@ -645,7 +650,7 @@ fn presentation(
 ) -> Result<(), StoreError> {
     let date = today + Duration::days(rng.range(-30, 45));
     let mut p = Presentation {
-        meta: meta(rng, day_at(date - Duration::days(20), 9), owner),
+        meta: meta(rng, day_at(date - Duration::days(20), 9), owner, today),
         account_id: account_id.clone(),
         opportunity: "仓储自动化改造".into(),
         date: Some(date),
@@ -701,7 +706,7 @@ fn vip_card(bulk: &mut Bulk<'_>, rng: &mut Rng, w: &Words, today: NaiveDate, i: 
         }
     };
     let mut card = VipCard {
-        meta: meta(rng, day_at(date, 14), &staff),
+        meta: meta(rng, day_at(date, 14), &staff, today),
         store: rng.pick(&w.stores).to_string(),
         received_by: staff.clone(),
         visit_date: date,

@@ -16,8 +16,11 @@ pub fn run(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failur
     let kind = match args.kind {
         Some(ImportKind::Accounts) => SheetKind::Accounts,
         Some(ImportKind::Contacts) => SheetKind::Contacts,
-        None => SheetKind::from_file_name(path)
-            .ok_or_else(|| Failure::usage(T::ImportKindUnknown.fill(l, &[("path", &path.display().to_string())])))?,
+        None => SheetKind::from_file_name(path).ok_or_else(|| {
+            Failure::usage(
+                T::ImportKindUnknown.fill(l, &[("path", &crate::safe_text::cell(&path.display().to_string()))]),
+            )
+        })?,
     };
     let opts = ImportOptions { dry_run: args.dry_run, skip_bad: args.skip_bad, update: args.update };
     let mut progress = TermProgress::new();
@@ -32,7 +35,7 @@ pub fn run(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failur
         );
     }
     if !r.ignored_columns.is_empty() {
-        crate::say!("{}", T::ImportIgnored.fill(l, &[("columns", &r.ignored_columns.join(", "))]));
+        crate::say!("{}", T::ImportIgnored.fill(l, &[("columns", &listed(&r.ignored_columns))]));
     }
     let counts = T::ImportCounts.fill(
         l,
@@ -55,7 +58,10 @@ pub fn run(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failur
     if r.written {
         crate::say!("{counts} ({})", r.encoding);
         if let Some(f) = &r.rejects_file {
-            crate::say!("{}", T::ImportRejectsWritten.fill(l, &[("path", &f.display().to_string())]));
+            crate::say!(
+                "{}",
+                T::ImportRejectsWritten.fill(l, &[("path", &crate::safe_text::cell(&f.display().to_string()))])
+            );
         }
         Ok(())
     } else if args.dry_run {
@@ -66,6 +72,19 @@ pub fn run(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failur
             .with_hint(T::ImportRefusedHint.get(l)))
     }
 }
+
+/// Names in a message, at most [`LISTED`] of them (each already bounded
+/// and neutralised by the import): a header of a million columns printed
+/// a line of 3 MB.
+fn listed(names: &[String]) -> String {
+    let mut out = names.iter().take(LISTED).map(String::as_str).collect::<Vec<_>>().join(", ");
+    if names.len() > LISTED {
+        out = format!("{out}, … (+{})", names.len() - LISTED);
+    }
+    out
+}
+
+const LISTED: usize = 20;
 
 fn merge(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failure> {
     let l = ctx.lang;

@@ -36,12 +36,15 @@ impl Cell {
 }
 
 /// A text cell that a spreadsheet would run as a formula gets a leading `'`:
-/// cells starting with `=`, `+`, `-`, `@`, tab or carriage return.
+/// cells starting with `=`, `+`, `-`, `@`, tab or carriage return. A
+/// control character (ESC, BEL, backspace…) an older version stored is
+/// written as its visible stand-in ([`crate::safe_text::stored`]), never raw.
 pub fn neutralise(s: &str) -> Cow<'_, str> {
+    let s = crate::safe_text::stored(s);
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         Cow::Owned(format!("'{s}"))
     } else {
-        Cow::Borrowed(s)
+        s
     }
 }
 

@@ -81,7 +81,7 @@ fn cell(d: &Datum<'_>, mask: bool) -> Cell {
     match d {
         Datum::Null => Cell::Empty,
         Datum::Text(s) if mask => Cell::Text(mask_text(s)),
-        Datum::Text(s) => Cell::Text(s.to_string()),
+        Datum::Text(s) => Cell::Text(crate::safe_text::stored(s).into_owned()),
         Datum::Int(i) => Cell::Int(*i),
         Datum::Money(m) => Cell::Money(*m),
         Datum::Rate(r) => Cell::Text(r.to_string()),

@@ -6,4 +6,5 @@ pub mod export;
 pub mod import;
 pub mod markdown;
 pub mod progress;
+pub mod scan;
 pub mod text;

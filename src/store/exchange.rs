@@ -234,16 +234,21 @@ fn read_cell(text: &str, shown: Shown, default: &Value) -> Result<Value, String>
             (d, _) => d.clone(),
         });
     }
+    // A message quotes the cell bounded and neutralised: a 100 MB cell
+    // made a 100 MB message, an escape sequence reached the terminal.
+    let q = || crate::safe_text::cell(t);
     match shown {
         Shown::Text => Ok(Value::Text(iso_date(t).unwrap_or_else(|| t.to_string()))),
-        Shown::Integer => t.parse::<i64>().map(Value::Integer).map_err(|_| format!("'{t}' is not a whole number")),
-        Shown::Fen => Money::parse(t).map(|m| Value::Integer(m.fen())).map_err(|e| e.to_string()),
+        Shown::Integer => t.parse::<i64>().map(Value::Integer).map_err(|_| format!("'{}' is not a whole number", q())),
+        Shown::Fen => Money::parse(t).map(|m| Value::Integer(m.fen())).map_err(|e| e.to_string().replace(t, &q())),
         Shown::Bp => t
             .parse::<f64>()
-            .map_err(|_| format!("'{t}' is not a rate such as 0.95"))
+            .map_err(|_| format!("'{}' is not a rate such as 0.95", q()))
             .and_then(|x| Rate::from_f64(x).map_err(|e| e.to_string()))
             .map(|r| Value::Integer(i64::from(r.bp()))),
-        Shown::Bool => flag(t).map(|b| Value::Integer(i64::from(b))).ok_or_else(|| format!("'{t}' is not yes or no")),
+        Shown::Bool => {
+            flag(t).map(|b| Value::Integer(i64::from(b))).ok_or_else(|| format!("'{}' is not yes or no", q()))
+        }
     }
 }
 
@@ -423,26 +428,44 @@ impl Store {
     /// the checkpoint. The page cache is large enough that a large import is
     /// not spilled before it commits (the default is 2 MB).
     pub fn apply_import(&mut self, ops: Vec<ImportOp>, source: &str) -> Result<Vec<MergeOutcome>, StoreError> {
+        self.apply_import_stream(ops.len(), ops.into_iter().map(Ok), source)
+    }
+
+    /// As [`Store::apply_import`], over operations produced as they are
+    /// written (`count` of them, about): an import builds its new records
+    /// a chunk at a time from the file instead of holding them all. An
+    /// error from `ops` rolls the whole import back.
+    pub fn apply_import_stream(
+        &mut self,
+        count: usize,
+        ops: impl Iterator<Item = Result<ImportOp, StoreError>>,
+        source: &str,
+    ) -> Result<Vec<MergeOutcome>, StoreError> {
         const CACHE_KIB: i64 = -65_536;
         self.in_rollback_journal(CACHE_KIB, |store, rollback| {
             if !rollback {
                 store.conn.pragma_update(None, "cache_size", CACHE_KIB).map_err(|e| store.err("cache_size", e))?;
             }
-            store.apply_import_in_one(ops, source)
+            store.apply_import_in_one(count, ops, source)
         })
     }
 
-    fn apply_import_in_one(&mut self, ops: Vec<ImportOp>, source: &str) -> Result<Vec<MergeOutcome>, StoreError> {
+    fn apply_import_in_one(
+        &mut self,
+        count: usize,
+        mut ops: impl Iterator<Item = Result<ImportOp, StoreError>>,
+        source: &str,
+    ) -> Result<Vec<MergeOutcome>, StoreError> {
         let path = self.path.clone();
         let who = self.user.clone();
         let clock = self.clock;
         let tx = self.write_tx()?;
         tx.pragma_update(None, "defer_foreign_keys", true).map_err(|e| sql_error(&path, "importing", &e))?;
         let fts = FtsLater::begin(&tx, &path)?;
-        let indexes = indexes_aside_for(&tx, &path, ops.len())?;
+        let indexes = indexes_aside_for(&tx, &path, count)?;
         let at = clock.now();
         let mut log = LogBatch::new(timestamp(at), &who, source);
-        let mut out = Vec::with_capacity(ops.len());
+        let mut out = Vec::with_capacity(count);
         let mut apply = |op: ImportOp, derived: Option<Derived>| {
             let outcome = match op {
                 ImportOp::Insert(r) => any_apply(&tx, &path, r, Mode::Insert(derived), at, &mut log)?,
@@ -459,9 +482,8 @@ impl Store {
         // allocator's lock: 9 % of the import's samples were futex wake-ups.)
         // In batches, so that the computed columns of a few thousand
         // records are held at a time.
-        let mut ops = ops.into_iter();
         loop {
-            let batch: Vec<ImportOp> = ops.by_ref().take(DERIVE_BATCH).collect();
+            let batch: Vec<ImportOp> = ops.by_ref().take(DERIVE_BATCH).collect::<Result<_, _>>()?;
             if batch.is_empty() {
                 break;
             }

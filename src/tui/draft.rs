@@ -116,7 +116,8 @@ impl App {
         let path = path_for(&self.paths.db);
         let Ok(text) = std::fs::read_to_string(&path) else { return false };
         match serde_json::from_str::<Draft>(&text) {
-            Ok(d) => {
+            Ok(mut d) => {
+                clean_draft_text(&mut d.title, &mut d.values);
                 self.popup = Some(Popup::Draft(Box::new(d)));
                 true
             }
@@ -191,5 +192,36 @@ impl App {
                 f.form.set_value(k, v);
             }
         }
+    }
+}
+
+/// A draft's title and values without the control characters (ESC, BEL,
+/// backspace…) and bidi overrides that typing and pasting never enter: the
+/// draft file is text anyone can edit, and its values went into the form
+/// and on to the store and exports as they were.
+fn clean_draft_text(title: &mut String, values: &mut [(String, String)]) {
+    let clean = |s: &mut String| {
+        if let std::borrow::Cow::Owned(c) = crate::safe_text::without_refused(s) {
+            *s = c;
+        }
+    };
+    clean(title);
+    for (k, v) in values {
+        clean(k);
+        clean(v);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_restored_drafts_text_has_no_control_characters() {
+        let mut title = "新客户\u{1b}]0;x\u{7}".to_string();
+        let mut values =
+            vec![("name".to_string(), "甲\u{1b}[2J公司\u{8}".to_string()), ("notes".into(), "一\n二\t三".into())];
+        super::clean_draft_text(&mut title, &mut values);
+        assert_eq!(title, "新客户]0;x");
+        assert_eq!(values[0].1, "甲[2J公司");
+        assert_eq!(values[1].1, "一\n二\t三", "line breaks and tabs are text");
     }
 }
