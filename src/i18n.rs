@@ -57,6 +57,12 @@ catalogue! {
     RestoreNoBackup => "{dir} 中没有可以恢复的完好备份", "there is no good backup to restore in {dir}";
     RestoreBadBackup => "{path} 不能用来恢复:{detail}", "{path} cannot be restored from: {detail}";
     RestoreListHint => "用 --from 指定一个备份文件;{dir} 中的备份:{list}", "name a backup file with --from; backups in {dir}: {list}";
+    RestoreInUse => "{path} 正被另一个程序打开(工作台或另一个 kam 命令);请先关闭它再恢复,什么都没有改动", "{path} is open in another program (the workbench or another kam command); close it and run restore again — nothing was changed";
+    RestoreSound => "{path} 完好({accounts} 个客户),无需恢复,什么都没有改动;确实要用备份替换它请加 --force(它会改名保留在旁边)", "{path} is sound ({accounts} accounts): there is nothing to restore and nothing was changed; to replace it with a backup anyway add --force (it is kept beside, renamed)";
+    RestoreWalAside => "{path} 本身完好,有问题的是旁边的 -wal 文件(损坏或属于别的文件):它已改名保留为 {aside},文件本身未动,无需用备份", "{path} itself is sound; the -wal beside it was damaged or belonged to another file: it is kept as {aside}, the file itself was left as it was and no backup was needed";
+    ReadMissing => "{path} 不存在;这个命令只读取,不会新建文件或文件夹(用 --db 指定文件)", "{path} does not exist; this command only reads and creates nothing, no file and no folder (name the file with --db)";
+    NeedsTerminal => "工作台需要在终端里运行(标准输入和标准输出都必须是终端);不需要终端的命令:kam check、report、export、import、plan print、restore、tier、discount、rules(kam --help 列出全部)", "the workbench needs a terminal (standard input and standard output must both be a terminal); commands that work without one: kam check, report, export, import, plan print, restore, tier, discount, rules (kam --help lists them all)";
+    CheckSchemaObjects => "表和索引", "Tables and indexes";
     RulesInForce => "# 当前生效的规则({source})", "# Rules in force ({source})";
     RulesBuiltIn => "内置默认值", "built-in defaults";
     RulesUserFile => "{path} 覆盖内置默认值", "{path} over the built-in defaults";

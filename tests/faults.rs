@@ -157,6 +157,7 @@ fn restore_refuses_a_bad_backup_and_says_when_there_is_none() {
 
     let empty = tempfile::tempdir().expect("tmp");
     drop(Store::open(&db(&empty), common::clock()).expect("create"));
+    damage(&db(&empty), "header overwritten");
     let o = kam(empty.path(), &["restore"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success() && err.contains("no good backup"), "{err}");
@@ -395,6 +396,44 @@ fn a_real_full_disk_on_a_tiny_tmpfs() {
     let report = store.check(&disk.0.join("backups")).expect("check");
     assert!(report.is_sound(), "{report:?}");
     assert_eq!(report.counts[0].live, 2 + saved as u64);
+    drop(store);
+    drop(disk);
+}
+
+#[test]
+fn a_full_disk_leaves_no_partial_backup_and_check_still_checks() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let Some(disk) = TinyDisk::mount(dir.path()) else {
+        eprintln!("note: skipped the tmpfs full-disk test: cannot mount a tmpfs here (needs root)");
+        return;
+    };
+    let path = disk.0.join("kam.db");
+    let mut store = Store::open(&path, common::clock()).expect("open");
+    for i in 0..5 {
+        store.insert(&mut Account::named(format!("{i} 号公司"))).expect("insert");
+    }
+    // Fill what is left of the disk (the -wal and -shm exist: kam has the file open).
+    let filler = disk.0.join("filler");
+    let free = std::fs::File::create(&filler).expect("filler");
+    let chunk = vec![0u8; 4096];
+    let mut w = std::io::BufWriter::new(free);
+    while std::io::Write::write_all(&mut w, &chunk).is_ok() {}
+    drop(w);
+    let backups = disk.0.join("backups");
+    assert!(store.daily_backup(&backups, common::today()).is_err(), "a backup fitted on a full disk");
+    let left: Vec<_> =
+        std::fs::read_dir(&backups).map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    let _ = std::fs::remove_dir(&backups);
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_kam"))
+        .args(["--lang", "en", "--db", &path.display().to_string(), "check"])
+        .env("KAM_CONFIG_DIR", dir.path())
+        .output()
+        .expect("kam check");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.contains("Integrity check: ok"), "{out}");
+    assert!(!backups.exists(), "kam check made a backups folder");
     drop(store);
     drop(disk);
 }

@@ -97,6 +97,32 @@ pub fn open_store(
     with_user(store, paths, user, backup)
 }
 
+/// Opens the database for a command that only reads (`check`, `report`,
+/// `export`, `plan print`): a missing file is refused naming the path, and
+/// nothing is created — no folder, no database, no backups folder. `check`
+/// runs `quick_check` while opening; the others do not pay it (a damaged
+/// page surfaces on the row that meets it). No backup is taken: a command
+/// that only reads changes nothing a backup would protect, and `kam check`
+/// on a copied file must leave the folder it is in as it was.
+pub fn open_store_to_read(
+    ctx: &Ctx,
+    paths: &crate::paths::Paths,
+    user: Option<&str>,
+    check: bool,
+) -> Result<crate::store::Store, Failure> {
+    if std::fs::symlink_metadata(&paths.db).is_err() {
+        return Err(Failure::failed(T::ReadMissing.fill(ctx.lang, &[("path", &crate::paths::show(&paths.db))])));
+    }
+    restore::refuse_emptied(ctx.lang, paths)?;
+    let opened = if check {
+        crate::store::Store::open(&paths.db, ctx.clock)
+    } else {
+        crate::store::Store::open_unchecked(&paths.db, ctx.clock)
+    };
+    let store = opened.map_err(|e| restore::open_failure(ctx.lang, paths, &e))?;
+    with_user(store, paths, user, false)
+}
+
 /// Opens the database for the workbench: without the whole-file check and
 /// the daily backup, which its worker thread runs after the first frame.
 pub fn open_store_for_workbench(
