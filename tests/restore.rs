@@ -142,7 +142,9 @@ fn a_foreign_wal_beside_a_sound_file_is_set_aside_and_the_file_kept() {
     std::fs::write(&wal, &foreign).expect("foreign wal");
     let main = std::fs::read(&path).expect("read");
     let o = kam(dir.path(), &["check"]);
+    let (_, err) = text(&o);
     assert!(!o.status.success(), "the mix of the file and the foreign -wal passed the check");
+    assert!(err.contains("kam.db-wal") && err.contains("sets only the -wal aside"), "the hint: {err}");
 
     let o = kam(dir.path(), &["restore"]);
     let (out, err) = text(&o);

@@ -77,10 +77,19 @@ pub fn refuse_emptied(lang: Lang, paths: &Paths) -> Result<(), Failure> {
 }
 
 fn restore_hint(lang: Lang, paths: &Paths) -> String {
-    match newest_good_backup(&paths.db, &paths.backups) {
+    let hint = match newest_good_backup(&paths.db, &paths.backups) {
         Some(b) => T::RestoreHint.fill(lang, &[("backup", &show(&b)), ("command", &restore_command(&paths.db, &b))]),
         None => T::RestoreNoGoodBackup.fill(lang, &[("dir", &show(&paths.backups)), ("path", &show(&paths.db))]),
+    };
+    // A foreign or damaged -wal beside a sound file: restore tells them apart.
+    let mut wal = paths.db.clone().into_os_string();
+    wal.push("-wal");
+    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        let command = format!("kam --db {} restore", shell_word(&show(&paths.db)));
+        let wal = std::path::PathBuf::from(wal);
+        return format!("{hint}; {}", T::RestoreWalHint.fill(lang, &[("wal", &show(&wal)), ("command", &command)]));
     }
+    hint
 }
 
 /// The command that restores `backup` over `db`, ready to paste.
