@@ -63,6 +63,7 @@ catalogue! {
     ReadMissing => "{path} 不存在;这个命令只读取,不会新建文件或文件夹(用 --db 指定文件)", "{path} does not exist; this command only reads and creates nothing, no file and no folder (name the file with --db)";
     NeedsTerminal => "工作台需要在终端里运行(标准输入和标准输出都必须是终端);不需要终端的命令:kam check、report、export、import、plan print、restore、tier、discount、rules(kam --help 列出全部)", "the workbench needs a terminal (standard input and standard output must both be a terminal); commands that work without one: kam check, report, export, import, plan print, restore, tier, discount, rules (kam --help lists them all)";
     CheckSchemaObjects => "表和索引", "Tables and indexes";
+    BackupNotWritten => "今天的备份没有写成(已有的备份保持不变):{detail}", "today's backup was not written (the backups already there are kept): {detail}";
     RestoreWalHint => "也可能只是旁边的 {wal} 有问题:{command} 会先检查,文件本身完好时只把 -wal 改名放在一旁,文件保留不动", "it may be only {wal} beside it that is wrong: {command} checks first and, when the file itself is sound, sets only the -wal aside and keeps the file";
     RulesInForce => "# 当前生效的规则({source})", "# Rules in force ({source})";
     RulesBuiltIn => "内置默认值", "built-in defaults";

@@ -50,7 +50,7 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
         Some(Command::Discount(a)) => commands::discount::run(&ctx, a),
         Some(Command::Rules(a)) => commands::rules::run(&ctx, paths, a),
         Some(Command::Demo(a)) => {
-            let mut store = commands::open_store(&ctx, paths, config.user.as_deref(), false)?;
+            let mut store = commands::open_store(&ctx, paths, config.user.as_deref())?;
             commands::require_writable(&store)?;
             commands::demo::run(&ctx, &mut store, a)
         }
@@ -65,9 +65,12 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
             commands::export::run(&ctx, &store, config, a)
         }
         Some(Command::Import(a)) => {
-            let mut store = commands::open_store(&ctx, paths, config.user.as_deref(), true)?;
+            let mut store = commands::open_store(&ctx, paths, config.user.as_deref())?;
             commands::require_writable(&store)?;
-            commands::import::run(&ctx, &mut store, a)
+            let backup = commands::start_backup(&ctx, &store, paths);
+            let done = commands::import::run(&ctx, &mut store, a);
+            commands::finish_backup(lang, backup);
+            done
         }
         Some(Command::Plan(kam::cli::PlanCommand::Print(a))) => {
             let store = commands::open_store_to_read(&ctx, paths, config.user.as_deref(), false)?;

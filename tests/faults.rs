@@ -437,3 +437,52 @@ fn a_full_disk_leaves_no_partial_backup_and_check_still_checks() {
     drop(store);
     drop(disk);
 }
+
+#[test]
+fn two_imports_started_together_on_a_day_not_yet_backed_up_both_land_and_one_backup_is_written() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = db(&dir);
+    drop(Store::open(&path, common::clock()).expect("create"));
+    for w in ["a", "b"] {
+        std::fs::write(dir.path().join(format!("{w}.csv")), format!("name\n导入{w}公司\n")).expect("csv");
+    }
+    for round in 0..5_i64 {
+        let day = common::today() + chrono::Duration::days(round);
+        let runs: Vec<_> = ["a", "b"]
+            .iter()
+            .map(|w| {
+                std::process::Command::new(env!("CARGO_BIN_EXE_kam"))
+                    .args(["--lang", "en", "import", "--kind", "accounts", "--update"])
+                    .arg(dir.path().join(format!("{w}.csv")))
+                    .env("KAM_CONFIG_DIR", dir.path())
+                    .env("KAM_DB", &path)
+                    .env("KAM_NOW", day.format("%Y-%m-%d").to_string())
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .expect("spawn an import")
+            })
+            .collect();
+        for r in runs {
+            let o = r.wait_with_output().expect("import");
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(o.status.success() && !err.contains("backup"), "round {round}: {err}");
+        }
+        assert!(dir.path().join("backups").join(format!("kam-{day}.db")).exists(), "round {round}");
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path().join("backups"))
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().contains(".partial"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    let names: Vec<String> = Store::open(&path, common::clock())
+        .expect("open")
+        .list::<Account>(10, 0)
+        .expect("list")
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}

@@ -73,7 +73,7 @@ impl Store {
             claim.discard();
             return Ok(None);
         }
-        let written = self.full_check().and_then(|()| self.copy_into(&partial)).and_then(|()| {
+        let written = self.pinned(|| self.full_check().and_then(|()| self.copy_into(&partial))).and_then(|()| {
             super::restore::check_backup(&partial).map_err(|e| match e {
                 StoreError::Corrupt { detail, .. } => StoreError::Corrupt {
                     path: partial.display().to_string(),
@@ -101,6 +101,34 @@ impl Store {
         Ok(Some(target))
     }
 
+    /// Runs `work` inside one read transaction, so the check and the copy
+    /// see the same moment of the file: what was checked is what is copied,
+    /// whatever other connections commit meanwhile.
+    fn pinned(&self, work: impl FnOnce() -> Result<(), StoreError>) -> Result<(), StoreError> {
+        let ctx = "starting the backup";
+        self.conn.execute_batch("BEGIN").map_err(|e| self.err(ctx, e))?;
+        let result = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))
+            .map_err(|e| self.err(ctx, e))
+            .and_then(|()| work());
+        let _ = self.conn.execute_batch("COMMIT");
+        result
+    }
+
+    /// Starts [`Store::daily_backup`] on a thread through a reader of its
+    /// own, so a command does not wait for the whole-file check before it
+    /// starts its work. [`BackgroundBackup::finish`] waits for it.
+    pub fn backup_in_background(&self, dir: &Path, today: NaiveDate) -> Result<BackgroundBackup, StoreError> {
+        let reader = self.open_reader()?;
+        let dir = dir.to_path_buf();
+        std::thread::Builder::new()
+            .name("kam-backup".into())
+            .spawn(move || reader.daily_backup(&dir, today))
+            .map(BackgroundBackup)
+            .map_err(|source| StoreError::Io { path: self.shown(), source })
+    }
+
     /// Copies the file into the empty file `dest` through SQLite's backup
     /// API in one step: one read transaction, so the copy is one moment of
     /// the file however many writers commit meanwhile.
@@ -123,6 +151,19 @@ impl Store {
         fs::File::open(dest)
             .and_then(|f| f.sync_all())
             .map_err(|source| StoreError::Io { path: dest.display().to_string(), source })
+    }
+}
+
+/// A daily backup running on its own thread (see [`Store::backup_in_background`]).
+#[derive(Debug)]
+pub struct BackgroundBackup(std::thread::JoinHandle<Result<Option<PathBuf>, StoreError>>);
+
+impl BackgroundBackup {
+    /// Waits for the backup: its path, `None` when there was nothing to do.
+    pub fn finish(self) -> Result<Option<PathBuf>, StoreError> {
+        self.0.join().unwrap_or_else(|_| {
+            Err(StoreError::Sql { context: "writing the backup".into(), detail: "the backup thread stopped".into() })
+        })
     }
 }
 

@@ -43,7 +43,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 pub use accounts::{AccountCursor, AccountKeys, AccountListQuery, AccountPage, AccountRow, ContactRow};
-pub use backup::BACKUPS_KEPT;
+pub use backup::{BackgroundBackup, BACKUPS_KEPT};
 pub use bulk::Bulk;
 pub use check::{CheckReport, KindCount};
 pub use col::Shown;
