@@ -197,6 +197,11 @@ impl Claim {
         if !super::same_file(&file, partial) {
             return Ok(None);
         }
+        // A copy a crash cut short may have left SQLite's journal beside
+        // it, which would be played back into the new copy: ours to remove.
+        for suffix in ["-journal", "-wal", "-shm"] {
+            let _ = fs::remove_file(format!("{}{suffix}", partial.display()));
+        }
         file.set_len(0).map_err(io)?;
         Ok(Some(Self { path: partial.to_path_buf(), _file: file }))
     }

@@ -112,8 +112,6 @@ pub enum StoreError {
     ReadOnly { path: String },
     #[error("{path} is read-only and was written by an older kam (schema version {found}); it cannot be upgraded where it is: copy it to a writable folder")]
     ReadOnlyOld { path: String, found: u32 },
-    #[error("{path} does not exist")]
-    Missing { path: String },
     #[error("{path} is open in another program (the workbench or another kam command); close it and try again")]
     InUse { path: String },
 }
