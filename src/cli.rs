@@ -96,6 +96,9 @@ pub struct RestoreArgs {
     /// The backup to restore (default: the newest one in the backups folder that passes the check)
     #[arg(long, value_name = "BACKUP")]
     pub from: Option<PathBuf>,
+    /// Replace the file even when it passes every check (it is kept beside, renamed)
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Subcommand)]

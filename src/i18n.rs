@@ -57,6 +57,14 @@ catalogue! {
     RestoreNoBackup => "{dir} 中没有可以恢复的完好备份", "there is no good backup to restore in {dir}";
     RestoreBadBackup => "{path} 不能用来恢复:{detail}", "{path} cannot be restored from: {detail}";
     RestoreListHint => "用 --from 指定一个备份文件;{dir} 中的备份:{list}", "name a backup file with --from; backups in {dir}: {list}";
+    RestoreInUse => "{path} 正被另一个程序打开(工作台或另一个 kam 命令);请先关闭它再恢复,什么都没有改动", "{path} is open in another program (the workbench or another kam command); close it and run restore again — nothing was changed";
+    RestoreSound => "{path} 完好({accounts} 个客户),无需恢复,什么都没有改动;确实要用备份替换它请加 --force(它会改名保留在旁边)", "{path} is sound ({accounts} accounts): there is nothing to restore and nothing was changed; to replace it with a backup anyway add --force (it is kept beside, renamed)";
+    RestoreWalAside => "{path} 本身完好,有问题的是旁边的 -wal 文件(损坏或属于别的文件):它已改名保留为 {aside},文件本身未动,无需用备份", "{path} itself is sound; the -wal beside it was damaged or belonged to another file: it is kept as {aside}, the file itself was left as it was and no backup was needed";
+    ReadMissing => "{path} 不存在;这个命令只读取,不会新建文件或文件夹(用 --db 指定文件)", "{path} does not exist; this command only reads and creates nothing, no file and no folder (name the file with --db)";
+    NeedsTerminal => "工作台需要在终端里运行(标准输入和标准输出都必须是终端);不需要终端的命令:kam check、report、export、import、plan print、restore、tier、discount、rules(kam --help 列出全部)", "the workbench needs a terminal (standard input and standard output must both be a terminal); commands that work without one: kam check, report, export, import, plan print, restore, tier, discount, rules (kam --help lists them all)";
+    CheckSchemaObjects => "表和索引", "Tables and indexes";
+    BackupNotWritten => "今天的备份没有写成(已有的备份保持不变):{detail}", "today's backup was not written (the backups already there are kept): {detail}";
+    RestoreWalHint => "也可能只是旁边的 {wal} 有问题:{command} 会先检查,文件本身完好时只把 -wal 改名放在一旁,文件保留不动", "it may be only {wal} beside it that is wrong: {command} checks first and, when the file itself is sound, sets only the -wal aside and keeps the file";
     RulesInForce => "# 当前生效的规则({source})", "# Rules in force ({source})";
     RulesBuiltIn => "内置默认值", "built-in defaults";
     RulesUserFile => "{path} 覆盖内置默认值", "{path} over the built-in defaults";

@@ -1,5 +1,6 @@
 //! kam: parse the command line, dispatch, map errors to exit codes.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -49,36 +50,44 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
         Some(Command::Discount(a)) => commands::discount::run(&ctx, a),
         Some(Command::Rules(a)) => commands::rules::run(&ctx, paths, a),
         Some(Command::Demo(a)) => {
-            let mut store = commands::open_store(&ctx, paths, config.user.as_deref(), false)?;
+            let mut store = commands::open_store(&ctx, paths, config.user.as_deref())?;
             commands::require_writable(&store)?;
             commands::demo::run(&ctx, &mut store, a)
         }
         Some(Command::Check) => {
-            let store = commands::open_store(&ctx, paths, config.user.as_deref(), true)?;
+            let store = commands::open_store_to_read(&ctx, paths, config.user.as_deref(), true)?;
             commands::check::run(&ctx, &store, paths)
         }
         Some(Command::Export(a)) => {
             // Export only reads: a damaged page surfaces as an error on the
             // row that meets it, so the whole-file check is not paid first.
-            let store = commands::open_store_for_workbench(&ctx, paths, config.user.as_deref())?;
+            let store = commands::open_store_to_read(&ctx, paths, config.user.as_deref(), false)?;
             commands::export::run(&ctx, &store, config, a)
         }
         Some(Command::Import(a)) => {
-            let mut store = commands::open_store(&ctx, paths, config.user.as_deref(), true)?;
+            let mut store = commands::open_store(&ctx, paths, config.user.as_deref())?;
             commands::require_writable(&store)?;
-            commands::import::run(&ctx, &mut store, a)
+            let backup = commands::start_backup(&ctx, &store, paths);
+            let done = commands::import::run(&ctx, &mut store, a);
+            commands::finish_backup(lang, backup);
+            done
         }
         Some(Command::Plan(kam::cli::PlanCommand::Print(a))) => {
-            let store = commands::open_store_for_workbench(&ctx, paths, config.user.as_deref())?;
+            let store = commands::open_store_to_read(&ctx, paths, config.user.as_deref(), false)?;
             commands::plan::print(&ctx, &store, a)
         }
         Some(Command::Restore(a)) => commands::restore::run(&ctx, paths, a),
         Some(Command::SelftestWriter(a)) => commands::selftest::run(paths, a, ctx.clock),
         Some(Command::Report(a)) => {
-            let store = commands::open_store(&ctx, paths, config.user.as_deref(), false)?;
+            let store = commands::open_store_to_read(&ctx, paths, config.user.as_deref(), true)?;
             commands::report::run(&ctx, &store, a)
         }
         None => {
+            // Without a terminal the workbench cannot read keys or draw: say
+            // so before anything is opened, and never draw into a file.
+            if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+                return Err(Failure::failed(T::NeedsTerminal.get(lang)));
+            }
             // The integrity check and the daily backup run on the worker
             // thread once the first frame is drawn.
             let store = commands::open_store_for_workbench(&ctx, paths, config.user.as_deref())?;

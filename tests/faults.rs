@@ -157,6 +157,7 @@ fn restore_refuses_a_bad_backup_and_says_when_there_is_none() {
 
     let empty = tempfile::tempdir().expect("tmp");
     drop(Store::open(&db(&empty), common::clock()).expect("create"));
+    damage(&db(&empty), "header overwritten");
     let o = kam(empty.path(), &["restore"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success() && err.contains("no good backup"), "{err}");
@@ -397,4 +398,91 @@ fn a_real_full_disk_on_a_tiny_tmpfs() {
     assert_eq!(report.counts[0].live, 2 + saved as u64);
     drop(store);
     drop(disk);
+}
+
+#[test]
+fn a_full_disk_leaves_no_partial_backup_and_check_still_checks() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let Some(disk) = TinyDisk::mount(dir.path()) else {
+        eprintln!("note: skipped the tmpfs full-disk test: cannot mount a tmpfs here (needs root)");
+        return;
+    };
+    let path = disk.0.join("kam.db");
+    let mut store = Store::open(&path, common::clock()).expect("open");
+    for i in 0..5 {
+        store.insert(&mut Account::named(format!("{i} 号公司"))).expect("insert");
+    }
+    // Fill what is left of the disk (the -wal and -shm exist: kam has the file open).
+    let filler = disk.0.join("filler");
+    let free = std::fs::File::create(&filler).expect("filler");
+    let chunk = vec![0u8; 4096];
+    let mut w = std::io::BufWriter::new(free);
+    while std::io::Write::write_all(&mut w, &chunk).is_ok() {}
+    drop(w);
+    let backups = disk.0.join("backups");
+    assert!(store.daily_backup(&backups, common::today()).is_err(), "a backup fitted on a full disk");
+    let left: Vec<_> =
+        std::fs::read_dir(&backups).map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    let _ = std::fs::remove_dir(&backups);
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_kam"))
+        .args(["--lang", "en", "--db", &path.display().to_string(), "check"])
+        .env("KAM_CONFIG_DIR", dir.path())
+        .output()
+        .expect("kam check");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.contains("Integrity check: ok"), "{out}");
+    assert!(!backups.exists(), "kam check made a backups folder");
+    drop(store);
+    drop(disk);
+}
+
+#[test]
+fn two_imports_started_together_on_a_day_not_yet_backed_up_both_land_and_one_backup_is_written() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = db(&dir);
+    drop(Store::open(&path, common::clock()).expect("create"));
+    for w in ["a", "b"] {
+        std::fs::write(dir.path().join(format!("{w}.csv")), format!("name\n导入{w}公司\n")).expect("csv");
+    }
+    for round in 0..5_i64 {
+        let day = common::today() + chrono::Duration::days(round);
+        let runs: Vec<_> = ["a", "b"]
+            .iter()
+            .map(|w| {
+                std::process::Command::new(env!("CARGO_BIN_EXE_kam"))
+                    .args(["--lang", "en", "import", "--kind", "accounts", "--update"])
+                    .arg(dir.path().join(format!("{w}.csv")))
+                    .env("KAM_CONFIG_DIR", dir.path())
+                    .env("KAM_DB", &path)
+                    .env("KAM_NOW", day.format("%Y-%m-%d").to_string())
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .expect("spawn an import")
+            })
+            .collect();
+        for r in runs {
+            let o = r.wait_with_output().expect("import");
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(o.status.success() && !err.contains("backup"), "round {round}: {err}");
+        }
+        assert!(dir.path().join("backups").join(format!("kam-{day}.db")).exists(), "round {round}");
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path().join("backups"))
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().contains(".partial"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    let names: Vec<String> = Store::open(&path, common::clock())
+        .expect("open")
+        .list::<Account>(10, 0)
+        .expect("list")
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
 }

@@ -233,3 +233,121 @@ fn new_files_are_private_and_backups_are_daily_and_kept_seven() {
     let copy = Store::open(kept.last().expect("one"), common::clock()).expect("a backup opens");
     assert_eq!(copy.check(&backups).expect("check").counts[0].live, 1);
 }
+
+#[test]
+fn the_file_alone_holds_every_change_once_the_writer_closes_even_with_a_reader_still_open() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = db(&dir);
+    let mut store = Store::open(&path, common::clock()).expect("open");
+    // The workbench's worker reads through a second connection that
+    // outlives the writer when the workbench quits.
+    let reader = store.open_reader().expect("reader");
+    for i in 0..20 {
+        account(&mut store, &format!("今天的客户{i}"));
+    }
+    drop(store);
+    let wal = dir.path().join("kam.db-wal");
+    assert!(!wal.exists() || fs::metadata(&wal).expect("meta").len() == 0, "the -wal still holds changes");
+    // Only kam.db is copied to the other laptop.
+    let other = tempfile::tempdir().expect("tmp");
+    fs::copy(&path, other.path().join("kam.db")).expect("copy");
+    let copy = Store::open(&other.path().join("kam.db"), common::clock()).expect("the copy opens");
+    assert_eq!(copy.list::<Account>(100, 0).expect("list").len(), 20, "the day's work is in kam.db");
+    drop(reader);
+}
+
+/// Flips the last byte of the first page of `index` in the closed file at
+/// `path`: the page stays well formed, the index no longer matches.
+fn flip_index_leaf(path: &std::path::Path, index: &str) {
+    let (root, page_size): (i64, i64) = {
+        let conn = rusqlite::Connection::open(path).expect("raw");
+        let root = conn
+            .query_row("SELECT rootpage FROM sqlite_schema WHERE name = ?1", [index], |r| r.get(0))
+            .expect("root page");
+        (root, conn.query_row("PRAGMA page_size", [], |r| r.get(0)).expect("page size"))
+    };
+    let mut bytes = fs::read(path).expect("read");
+    bytes[usize::try_from(root * page_size - 1).expect("offset")] ^= 0x01;
+    fs::write(path, bytes).expect("write");
+}
+
+#[test]
+fn a_damaged_index_that_passes_quick_check_is_never_backed_up_and_the_good_copies_stay() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = db(&dir);
+    let backups = dir.path().join("backups");
+    let mut store = Store::open(&path, common::clock()).expect("open");
+    for i in 0..20 {
+        account(&mut store, &format!("{i} 号公司"));
+    }
+    let day = NaiveDate::from_ymd_opt(2026, 11, 1).expect("d");
+    for i in 0..7 {
+        store.daily_backup(&backups, day + Duration::days(i)).expect("good backup");
+    }
+    drop(store);
+    let good = store_backups(&backups);
+    flip_index_leaf(&path, "accounts_name_norm");
+    let store = Store::open(&path, common::clock()).expect("quick_check passes: the workbench opens it");
+    let err = store.daily_backup(&backups, day + Duration::days(7)).unwrap_err();
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+    assert!(err.to_string().contains("kam.db"), "{err}");
+    let err = store.check_and_backup(Some(&backups), day + Duration::days(8)).unwrap_err();
+    assert!(matches!(err, StoreError::Corrupt { .. }), "the workbench's check: {err}");
+    assert_eq!(store_backups(&backups), good, "a good copy was pushed out or a bad one added");
+}
+
+/// The files in the backups folder, sorted, with their bytes.
+fn store_backups(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut all: Vec<_> = fs::read_dir(dir)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| {
+            let p = e.path();
+            let bytes = fs::read(&p).expect("read");
+            (p, bytes)
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn a_backup_being_written_by_another_program_is_left_to_it_and_no_one_fails() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = db(&dir);
+    let backups = dir.path().join("backups");
+    let mut store = Store::open(&path, common::clock()).expect("open");
+    account(&mut store, "备份测试公司");
+    fs::create_dir_all(&backups).expect("dir");
+    // Another program holds today's .partial while it writes the backup.
+    let partial = backups.join("kam-2026-11-23.db.partial");
+    let theirs = fs::File::create(&partial).expect("their partial");
+    theirs.lock().expect("their lock");
+    fs::write(&partial, b"half a backup").expect("their bytes");
+    assert!(store.daily_backup(&backups, common::today()).expect("goes on").is_none());
+    assert_eq!(fs::read(&partial).expect("read"), b"half a backup", "their copy was touched");
+    drop(theirs);
+    // Their program died: the .partial is taken over.
+    assert!(store.daily_backup(&backups, common::today()).expect("backup").is_some());
+    assert!(!partial.exists());
+
+    // Two programs starting together on a day not yet backed up.
+    let day = NaiveDate::from_ymd_opt(2026, 12, 1).expect("d");
+    for round in 0..10 {
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let runs: Vec<_> = (0..2)
+            .map(|_| {
+                let (path, backups, barrier) = (path.clone(), backups.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    let store = Store::open(&path, common::clock()).expect("open");
+                    barrier.wait();
+                    store.daily_backup(&backups, day + Duration::days(round))
+                })
+            })
+            .collect();
+        let made: Vec<_> = runs.into_iter().map(|r| r.join().expect("thread").expect("no one fails")).collect();
+        assert!(made.iter().filter(|m| m.is_some()).count() <= 1, "{made:?}");
+        assert!(backups.join(format!("kam-{}.db", day + Duration::days(round))).exists());
+    }
+    assert!(fs::read_dir(&backups).expect("dir").all(|e| !e.expect("e").path().to_string_lossy().contains(".partial")));
+}

@@ -28,6 +28,7 @@ pub fn run(ctx: &Ctx, store: &Store, paths: &Paths) -> Result<(), Failure> {
     crate::say!("{}: {}", T::CheckQuick.get(l), ok(&r.quick_check));
     crate::say!("{}: {}", T::CheckIntegrity.get(l), ok(&r.integrity_check));
     crate::say!("{}: {}", T::CheckForeignKeys.get(l), ok(&r.foreign_keys));
+    crate::say!("{}: {}", T::CheckSchemaObjects.get(l), ok(&r.schema_objects));
     crate::say!("{}:", T::CheckCounts.get(l));
     for c in &r.counts {
         crate::say!(

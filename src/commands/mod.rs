@@ -15,6 +15,7 @@ pub mod tier;
 use kam_rules::{Lang, Money};
 
 use crate::i18n::T;
+use crate::store::BackgroundBackup;
 
 /// Prints a line on stdout; when the reader has gone (`kam report | head`),
 /// exits quietly instead of failing on the broken pipe.
@@ -84,17 +85,66 @@ pub fn print_json<S: serde::Serialize>(value: &S) -> Result<(), Failure> {
 }
 
 /// Opens the database for a command: the config's user is written as
-/// `updated_by`; with `backup`, the daily backup is taken first thing.
-pub fn open_store(
-    ctx: &Ctx,
-    paths: &crate::paths::Paths,
-    user: Option<&str>,
-    backup: bool,
-) -> Result<crate::store::Store, Failure> {
+/// `updated_by`.
+pub fn open_store(ctx: &Ctx, paths: &crate::paths::Paths, user: Option<&str>) -> Result<crate::store::Store, Failure> {
     restore::refuse_emptied(ctx.lang, paths)?;
     let store =
         crate::store::Store::open(&paths.db, ctx.clock).map_err(|e| restore::open_failure(ctx.lang, paths, &e))?;
-    with_user(store, paths, user, backup)
+    Ok(with_user(store, user))
+}
+
+/// Starts the daily backup for a command that writes, on its own thread
+/// (the whole-file check it needs reads every page; the command does not
+/// wait for it). A read-only file is not backed up: nothing will change it.
+pub fn start_backup(ctx: &Ctx, store: &crate::store::Store, paths: &crate::paths::Paths) -> Option<BackgroundBackup> {
+    if store.read_only() {
+        return None;
+    }
+    match store.backup_in_background(&paths.backups, ctx.clock.today()) {
+        Ok(b) => Some(b),
+        Err(e) => {
+            warn_backup(ctx.lang, &e);
+            None
+        }
+    }
+}
+
+/// Waits for [`start_backup`]'s backup; one that failed (a damaged file, a
+/// full disk) is told on stderr: the command's own work stands.
+pub fn finish_backup(lang: Lang, backup: Option<BackgroundBackup>) {
+    if let Some(Err(e)) = backup.map(BackgroundBackup::finish) {
+        warn_backup(lang, &e);
+    }
+}
+
+fn warn_backup(lang: Lang, e: &crate::store::StoreError) {
+    eprintln!("kam: {}", crate::safe_text::lines(&T::BackupNotWritten.fill(lang, &[("detail", &e.to_string())])));
+}
+
+/// Opens the database for a command that only reads (`check`, `report`,
+/// `export`, `plan print`): a missing file is refused naming the path, and
+/// nothing is created — no folder, no database, no backups folder. `check`
+/// runs `quick_check` while opening; the others do not pay it (a damaged
+/// page surfaces on the row that meets it). No backup is taken: a command
+/// that only reads changes nothing a backup would protect, and `kam check`
+/// on a copied file must leave the folder it is in as it was.
+pub fn open_store_to_read(
+    ctx: &Ctx,
+    paths: &crate::paths::Paths,
+    user: Option<&str>,
+    check: bool,
+) -> Result<crate::store::Store, Failure> {
+    if std::fs::symlink_metadata(&paths.db).is_err() {
+        return Err(Failure::failed(T::ReadMissing.fill(ctx.lang, &[("path", &crate::paths::show(&paths.db))])));
+    }
+    restore::refuse_emptied(ctx.lang, paths)?;
+    let opened = if check {
+        crate::store::Store::open(&paths.db, ctx.clock)
+    } else {
+        crate::store::Store::open_unchecked(&paths.db, ctx.clock)
+    };
+    let store = opened.map_err(|e| restore::open_failure(ctx.lang, paths, &e))?;
+    Ok(with_user(store, user))
 }
 
 /// Opens the database for the workbench: without the whole-file check and
@@ -107,7 +157,7 @@ pub fn open_store_for_workbench(
     restore::refuse_emptied(ctx.lang, paths)?;
     let store = crate::store::Store::open_unchecked(&paths.db, ctx.clock)
         .map_err(|e| restore::open_failure(ctx.lang, paths, &e))?;
-    with_user(store, paths, user, false)
+    Ok(with_user(store, user))
 }
 
 /// For a command that writes: a read-only file is refused up front, with why.
@@ -119,20 +169,11 @@ pub fn require_writable(store: &crate::store::Store) -> Result<(), Failure> {
     Ok(())
 }
 
-fn with_user(
-    mut store: crate::store::Store,
-    paths: &crate::paths::Paths,
-    user: Option<&str>,
-    backup: bool,
-) -> Result<crate::store::Store, Failure> {
+fn with_user(mut store: crate::store::Store, user: Option<&str>) -> crate::store::Store {
     // The user's name from config.toml, else the login name.
     let login = || std::env::var("USER").or_else(|_| std::env::var("USERNAME")).ok().filter(|u| !u.is_empty());
     if let Some(u) = user.map(str::to_string).filter(|u| !u.trim().is_empty()).or_else(login) {
         store.set_user(u);
     }
-    // A read-only file is not backed up: nothing will change it.
-    if backup && !store.read_only() {
-        store.daily_backup(&paths.backups, store.clock().today()).map_err(|e| Failure::failed(e.to_string()))?;
-    }
-    Ok(store)
+    store
 }

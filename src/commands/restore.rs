@@ -10,34 +10,36 @@ use super::{Ctx, Failure};
 use crate::cli::RestoreArgs;
 use crate::i18n::T;
 use crate::paths::{show, Paths};
-use crate::store::{backups_of, check_backup, newest_good_backup, restore_from, StoreError};
+use crate::store::{backups_of, newest_good_backup, restore, RestoreError, StoreError};
 
 pub fn run(ctx: &Ctx, paths: &Paths, args: &RestoreArgs) -> Result<(), Failure> {
     let l = ctx.lang;
-    let backup = match &args.from {
-        Some(b) => {
-            check_backup(b).map_err(|e| {
-                Failure::failed(T::RestoreBadBackup.fill(l, &[("path", &show(b)), ("detail", &e.to_string())]))
-            })?;
-            b.clone()
+    let r = restore(&paths.db, &paths.backups, args.from.as_deref(), args.force, ctx.clock).map_err(|e| match e {
+        RestoreError::InUse { path } => Failure::failed(T::RestoreInUse.fill(l, &[("path", &show(&path))])),
+        RestoreError::Sound { path, accounts } => {
+            Failure::failed(T::RestoreSound.fill(l, &[("path", &show(&path)), ("accounts", &accounts.to_string())]))
         }
-        None => newest_good_backup(&paths.db, &paths.backups).ok_or_else(|| {
-            let list = backups_of(&paths.db, &paths.backups)
-                .unwrap_or_default()
-                .iter()
-                .map(|p| show(p))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let f = Failure::failed(T::RestoreNoBackup.fill(l, &[("dir", &show(&paths.backups))]));
+        RestoreError::NoBackup { dir } => {
+            let f = Failure::failed(T::RestoreNoBackup.fill(l, &[("dir", &show(&dir))]));
+            let list =
+                backups_of(&paths.db, &dir).unwrap_or_default().iter().map(|p| show(p)).collect::<Vec<_>>().join(", ");
             if list.is_empty() {
                 f
             } else {
-                f.with_hint(T::RestoreListHint.fill(l, &[("dir", &show(&paths.backups)), ("list", &list)]))
+                f.with_hint(T::RestoreListHint.fill(l, &[("dir", &show(&dir)), ("list", &list)]))
             }
-        })?,
-    };
-    let r = restore_from(&paths.db, &backup, ctx.clock).map_err(|e| Failure::failed(e.to_string()))?;
-    crate::say!("{}", T::RestoreDone.fill(l, &[("path", &show(&paths.db)), ("backup", &show(&r.backup))]));
+        }
+        RestoreError::BadBackup { path, error } => {
+            Failure::failed(T::RestoreBadBackup.fill(l, &[("path", &show(&path)), ("detail", &error.to_string())]))
+        }
+        RestoreError::Store(e) => Failure::failed(e.to_string()),
+    })?;
+    if let Some(wal) = &r.wal_aside {
+        crate::say!("{}", T::RestoreWalAside.fill(l, &[("path", &show(&paths.db)), ("aside", &show(wal))]));
+    }
+    if let Some(backup) = &r.backup {
+        crate::say!("{}", T::RestoreDone.fill(l, &[("path", &show(&paths.db)), ("backup", &show(backup))]));
+    }
     if let Some(aside) = &r.aside {
         crate::say!("{}", T::RestoreAside.fill(l, &[("aside", &show(aside))]));
     }
@@ -75,10 +77,19 @@ pub fn refuse_emptied(lang: Lang, paths: &Paths) -> Result<(), Failure> {
 }
 
 fn restore_hint(lang: Lang, paths: &Paths) -> String {
-    match newest_good_backup(&paths.db, &paths.backups) {
+    let hint = match newest_good_backup(&paths.db, &paths.backups) {
         Some(b) => T::RestoreHint.fill(lang, &[("backup", &show(&b)), ("command", &restore_command(&paths.db, &b))]),
         None => T::RestoreNoGoodBackup.fill(lang, &[("dir", &show(&paths.backups)), ("path", &show(&paths.db))]),
+    };
+    // A foreign or damaged -wal beside a sound file: restore tells them apart.
+    let mut wal = paths.db.clone().into_os_string();
+    wal.push("-wal");
+    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        let command = format!("kam --db {} restore", shell_word(&show(&paths.db)));
+        let wal = std::path::PathBuf::from(wal);
+        return format!("{hint}; {}", T::RestoreWalHint.fill(lang, &[("wal", &show(&wal)), ("command", &command)]));
     }
+    hint
 }
 
 /// The command that restores `backup` over `db`, ready to paste.

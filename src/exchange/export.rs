@@ -217,7 +217,7 @@ fn write_table(
                 write_datum(&mut w, &mut buf, d, *m)?;
             }
             done += 1;
-            if done % 4096 == 0 {
+            if done.is_multiple_of(4096) {
                 on(layout.table, done);
             }
             w.write_record(None::<&[u8]>)

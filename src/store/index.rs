@@ -72,8 +72,15 @@ impl Store {
             let uri = format!("file:{}?{how}", super::uri_path(&self.path));
             let conn = rusqlite::Connection::open_with_flags(&uri, flags)
                 .map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
-            let reader =
-                Self { conn, path: self.path.clone(), user: default_user(), read_only: true, clock: self.clock };
+            let reader = Self {
+                conn,
+                path: self.path.clone(),
+                user: default_user(),
+                read_only: true,
+                clock: self.clock,
+                lock: self.lock.clone_handle(&self.path)?,
+                whole_on_close: false,
+            };
             reader.conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| reader.err("busy_timeout", e))?;
             reader.conn.pragma_update(None, "query_only", "ON").map_err(|e| reader.err("query_only", e))?;
             match reader.conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0)) {

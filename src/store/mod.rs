@@ -44,7 +44,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 pub use accounts::{AccountCursor, AccountKeys, AccountListQuery, AccountPage, AccountRow, ContactRow};
-pub use backup::BACKUPS_KEPT;
+pub use backup::{BackgroundBackup, BACKUPS_KEPT};
 pub use bulk::Bulk;
 pub use check::{CheckReport, KindCount};
 pub use col::Shown;
@@ -57,7 +57,7 @@ pub use history::{ChangeLine, TrashEntry, TRASH_DAYS};
 pub use index::{IndexAccount, IndexContact};
 pub use plans::{PlanRow, PlanTable};
 pub use record::{AnyRecord, ChildLayout, Conflict, Record, RecordKind, Saving};
-pub use restore::{backups_of, check_backup, newest_good_backup, restore_from, Restored};
+pub use restore::{backups_of, check_backup, newest_good_backup, restore, RestoreError, Restored};
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use search::{readings, Query};
 pub use today::{
@@ -71,6 +71,11 @@ use crate::model::ModelError;
 
 /// How long a writer waits for another writer before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long closing waits for other programs' readers to let the `-wal` be
+/// truncated; past it the `-wal` stays (still sound) and the next close
+/// truncates it.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// What went wrong in the store. Each variant names the file, record or
 /// field concerned so the message can be acted on.
@@ -108,6 +113,8 @@ pub enum StoreError {
     ReadOnly { path: String },
     #[error("{path} is read-only and was written by an older kam (schema version {found}); it cannot be upgraded where it is: copy it to a writable folder")]
     ReadOnlyOld { path: String, found: u32 },
+    #[error("{path} is open in another program (the workbench or another kam command); close it and try again")]
+    InUse { path: String },
 }
 
 impl StoreError {
@@ -131,6 +138,24 @@ pub struct Store {
     read_only: bool,
     /// Where every timestamp the store writes comes from.
     clock: Clock,
+    /// The shared lock every kam program holds on the file while it has it
+    /// open; `kam restore` needs the exclusive one (see [`FileLock`]).
+    lock: FileLock,
+    /// Whether closing checkpoints the `-wal` into the file (an open writer);
+    /// never for a refused file, a read-only file or a reader.
+    whole_on_close: bool,
+}
+
+impl Drop for Store {
+    /// A writer leaves the file whole: everything in the `-wal` is copied
+    /// into the file and the `-wal` truncated, so the file alone holds every
+    /// change even when a reader (the workbench's worker) outlives it and
+    /// SQLite's own checkpoint on close does not run.
+    fn drop(&mut self) {
+        if self.whole_on_close {
+            let _ = self.checkpoint();
+        }
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -178,6 +203,7 @@ impl Store {
             Err(e) if e.kind() == io::ErrorKind::NotFound => create_private(path).map_err(io_err)?,
             Err(e) => return Err(io_err(e)),
         }
+        let lock = FileLock::shared(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
@@ -189,18 +215,27 @@ impl Store {
         // SQLite opens a write-protected file for reading only, silently.
         if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
             drop(conn);
-            return Self::open_read_only(path, clock, check);
+            return Self::open_read_only(path, clock, check, &lock);
         }
-        let mut store = Self { conn, path: path.to_path_buf(), user: default_user(), read_only: false, clock };
+        let mut store = Self {
+            conn,
+            path: path.to_path_buf(),
+            user: default_user(),
+            read_only: false,
+            clock,
+            lock: lock.clone_handle(path)?,
+            whole_on_close: false,
+        };
         match store.prepare(check) {
             // The folder refuses the -wal and -shm files: read it as it is.
             Err(StoreError::ReadOnly { .. }) => {
                 drop(store);
-                return Self::open_read_only(path, clock, check);
+                return Self::open_read_only(path, clock, check, &lock);
             }
             r => r?,
         }
         store.conn.set_db_config(no_ckpt, false).map_err(|e| store.err("no_ckpt_on_close", e))?;
+        store.whole_on_close = true;
         store.purge_trash_with(clock.now(), check)?;
         Ok(store)
     }
@@ -208,7 +243,7 @@ impl Store {
     /// Opens a file that cannot be written: read-only, or immutable when
     /// not even the WAL index can be created (a read-only disk). Nothing is
     /// written, the schema is not migrated, the trash is not purged.
-    fn open_read_only(path: &Path, clock: Clock, check: bool) -> Result<Self, StoreError> {
+    fn open_read_only(path: &Path, clock: Clock, check: bool, lock: &FileLock) -> Result<Self, StoreError> {
         let shown = path.display().to_string();
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
         let mut last = StoreError::ReadOnly { path: shown.clone() };
@@ -216,7 +251,16 @@ impl Store {
             let uri = format!("file:{}?{how}", uri_path(path));
             let conn = Connection::open_with_flags(&uri, flags)
                 .map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
-            let mut store = Self { conn, path: path.to_path_buf(), user: default_user(), read_only: true, clock };
+            let lock = lock.clone_handle(path)?;
+            let mut store = Self {
+                conn,
+                path: path.to_path_buf(),
+                user: default_user(),
+                read_only: true,
+                clock,
+                lock,
+                whole_on_close: false,
+            };
             match store.prepare(check) {
                 Ok(()) => return Ok(store),
                 Err(e @ StoreError::ReadOnly { .. }) => last = e,
@@ -224,6 +268,35 @@ impl Store {
             }
         }
         Err(last)
+    }
+
+    /// Closes the file, leaving it whole: the `-wal` checkpointed into it
+    /// and truncated (what dropping does, with the error reported). For the
+    /// workbench's quit and the commands' end; a reader or read-only store
+    /// only closes.
+    pub fn close(mut self) -> Result<(), StoreError> {
+        let whole = std::mem::take(&mut self.whole_on_close);
+        if whole {
+            self.checkpoint()?;
+        }
+        Ok(())
+    }
+
+    /// `PRAGMA wal_checkpoint(TRUNCATE)`, waiting at most [`CLOSE_TIMEOUT`]
+    /// for other connections' readers. A checkpoint that could not finish
+    /// (busy) is an error: the `-wal` still holds changes.
+    fn checkpoint(&self) -> Result<(), StoreError> {
+        self.conn.busy_timeout(CLOSE_TIMEOUT).map_err(|e| self.err("busy_timeout", e))?;
+        let busy: i64 = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
+            .map_err(|e| self.err("writing the -wal into the file", e))?;
+        let _ = self.conn.busy_timeout(BUSY_TIMEOUT);
+        if busy == 0 {
+            Ok(())
+        } else {
+            Err(StoreError::Busy { path: self.shown() })
+        }
     }
 
     /// Whether the file can only be read (see [`StoreError::ReadOnly`]).
@@ -392,6 +465,79 @@ pub(crate) fn uri_path(path: &Path) -> String {
         }
     }
     out
+}
+
+/// A lock on a database file, held by every kam program that has the file
+/// open (shared) and by `kam restore` while it moves files (exclusive), so
+/// restore never moves a file a workbench is still writing into. It is an
+/// advisory `flock` on the file itself, independent of SQLite's own locks,
+/// so it needs no extra file and works on a read-only file too.
+#[derive(Debug)]
+pub(crate) struct FileLock(Option<fs::File>);
+
+impl FileLock {
+    /// Waits for a shared lock on `path` (a restore holds the exclusive one
+    /// for a moment). A file renamed away while waiting (restored) is
+    /// let go and the file now at `path` locked instead. A missing file
+    /// (an immutable disk image, a test's in-memory path) holds no lock.
+    fn shared(path: &Path) -> Result<Self, StoreError> {
+        let io_err = |source| StoreError::Io { path: path.display().to_string(), source };
+        loop {
+            let f = match fs::File::open(path) {
+                Ok(f) => f,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Self(None)),
+                Err(e) => return Err(io_err(e)),
+            };
+            f.lock_shared().map_err(io_err)?;
+            if same_file(&f, path) {
+                return Ok(Self(Some(f)));
+            }
+        }
+    }
+
+    /// The exclusive lock, without waiting: `Ok(None)` for a missing file,
+    /// [`StoreError::InUse`] while any program has the file open.
+    pub(crate) fn exclusive(path: &Path) -> Result<Option<Self>, StoreError> {
+        let shown = path.display().to_string();
+        let f = match fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(StoreError::Io { path: shown, source }),
+        };
+        match f.try_lock() {
+            Ok(()) => Ok(Some(Self(Some(f)))),
+            Err(fs::TryLockError::WouldBlock) => Err(StoreError::InUse { path: shown }),
+            Err(fs::TryLockError::Error(source)) => Err(StoreError::Io { path: shown, source }),
+        }
+    }
+
+    /// Another handle on the same lock (the lock lasts while any is open).
+    fn clone_handle(&self, path: &Path) -> Result<Self, StoreError> {
+        match &self.0 {
+            Some(f) => f
+                .try_clone()
+                .map(|f| Self(Some(f)))
+                .map_err(|source| StoreError::Io { path: path.display().to_string(), source }),
+            None => Ok(Self(None)),
+        }
+    }
+}
+
+/// Whether the open file `f` is the file at `path` now (not renamed away).
+fn same_file(f: &fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (f.metadata(), fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (f, path);
+        true
+    }
 }
 
 /// Creates an empty file readable by its owner only (DESIGN §6: mode 0600).

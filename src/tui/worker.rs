@@ -103,9 +103,7 @@ pub fn run_job(store: &Store, rules: &Rules, today: NaiveDate, job: Job) -> Done
         }
         Job::Lines(ids) => Done::Lines(store.account_rows(rules, &ids, today)),
         Job::Sort { generation, ids } => Done::Sorted { generation, rows: store.account_rows(rules, &ids, today) },
-        Job::Check { backups } => Done::Checked(
-            store.quick_check().and_then(|()| backups.map_or(Ok(None), |b| store.daily_backup(&b, today))),
-        ),
+        Job::Check { backups } => Done::Checked(store.check_and_backup(backups.as_deref(), today)),
         Job::Today { generation, start, end } => {
             let started = std::time::Instant::now();
             let data = store.today(rules, today, start, end).map(Box::new);
