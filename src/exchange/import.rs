@@ -426,7 +426,7 @@ pub fn import_sheet(
             if raw.is_empty() {
                 continue;
             }
-            if report.rows % 4096 == 0 {
+            if report.rows.is_multiple_of(4096) {
                 on("checking", report.rows as u64);
             }
             report.rows += 1;

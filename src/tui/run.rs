@@ -70,6 +70,12 @@ pub fn run(mut app: App) -> io::Result<()> {
     if let Some(note) = &app.exit_note {
         let _ = writeln!(io::stderr(), "{}", crate::safe_text::lines(note));
     }
+    // The worker's readers go first, so nothing holds the -wal open while
+    // the file is made whole (checkpointed, the -wal truncated).
+    app.worker = super::worker::Worker::default();
+    if let Err(e) = app.store.close() {
+        let _ = writeln!(io::stderr(), "kam: {}", crate::safe_text::lines(&e.to_string()));
+    }
     Ok(())
 }
 

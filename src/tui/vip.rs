@@ -176,7 +176,12 @@ pub fn masked_phone(phone: &str) -> String {
 pub fn check_image(path: &str, lang: Lang) -> Result<(), String> {
     let p = Path::new(path.trim());
     let mut head = [0u8; 12];
-    let n = std::fs::File::open(p)
+    // A FIFO, device or folder is no photo: refused at once, never read
+    // (a FIFO would block the workbench for ever).
+    if p.exists() && crate::files::check_regular(p).is_err() {
+        return Err(T::VipNotImage.fill(lang, &[("path", path.trim())]));
+    }
+    let n = crate::files::open_regular(p)
         .and_then(|mut f| f.read(&mut head))
         .map_err(|_| T::VipNoFile.fill(lang, &[("path", path.trim())]))?;
     if is_image(&head[..n]) {
@@ -859,6 +864,18 @@ fn trim_rows<R>(mut rows: Vec<R>, empty: impl Fn(&R) -> bool) -> Vec<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fifo_or_a_folder_as_a_photo_is_refused_at_once() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let fifo = dir.path().join("photo.jpg");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+        assert!(made.success());
+        // Before the check this open blocked for ever (no writer on the FIFO).
+        let e = check_image(&fifo.display().to_string(), Lang::En).expect_err("a FIFO is no photo");
+        assert!(e.contains("photo.jpg"), "{e}");
+        assert!(check_image(&dir.path().display().to_string(), Lang::En).is_err(), "a folder");
+    }
 
     #[test]
     fn images_by_their_first_bytes() {

@@ -250,9 +250,10 @@ proptest! {
     fn date_rules_never_panic_at_the_calendar_ends(rules in any_rules(), today in any_day(), a in any_day(), b in any_day()) {
         let _ = kam_rules::tier::annual_volume(&rules, [(a, Money::from_yuan(1)), (b, Money::from_yuan(2))], today);
         let due = kam_rules::tier::Receivable { due: a, outstanding: Money::from_yuan(1) };
-        let overdue = kam_rules::tier::max_overdue_days([due], today);
+        let overdue = kam_rules::tier::max_overdue_days(&rules, [due], today);
         let _ = decide_tier(&rules, Money::from_yuan(1), overdue, None).reason(&rules, kam_rules::Lang::En);
-        let _ = kam_rules::cadence::cadence(&rules, Some(a), Some(b), a.min(b), today);
+        let _ = kam_rules::cadence::cadence(&rules, kam_rules::Tier::Platinum, Some(a), Some(b), a.min(b), today);
+        let _ = kam_rules::tier::annual_window(&rules, today);
         let _ = kam_rules::today::days_to_birthday(a, today);
         let _ = kam_rules::today::birthday_keys(today, 7);
         let _ = kam_rules::today::evaluation_deadlines(today);
