@@ -356,7 +356,13 @@ impl fmt::Display for Rate {
             return f.write_str("1.00");
         }
         let s = format!("{}.{:04}", self.0 / Self::SCALE, self.0 % Self::SCALE);
-        f.write_str(s.trim_end_matches('0'))
+        let t = s.trim_end_matches('0');
+        // A whole number keeps one decimal: "0.0", never "0.".
+        if t.ends_with('.') {
+            write!(f, "{t}0")
+        } else {
+            f.write_str(t)
+        }
     }
 }
 
@@ -463,6 +469,7 @@ mod tests {
         assert_eq!(Rate::from_bp(9000).to_string(), "0.9");
         assert_eq!(Rate::from_bp(9850).to_string(), "0.985");
         assert_eq!(Rate::FULL.to_string(), "1.00");
+        assert_eq!(Rate::from_bp(0).to_string(), "0.0", "never \"0.\"");
         assert_eq!(Rate::from_bp(9500).zhe(), "9.5折");
         assert_eq!(Rate::from_bp(9000).zhe(), "9折");
     }
