@@ -358,6 +358,8 @@ catalogue! {
     FTierReason => "手动等级原因", "Override reason";
     FCreditLimit => "信用额度", "Credit limit";
     FPaymentTerms => "付款条件", "Payment terms";
+    FCustomerSince => "交往时间", "Customer since";
+    FRep => "大客户专员", "Rep";
     FNotes => "备注", "Notes";
     FPersonName => "姓名", "Name";
     FTitle => "职务", "Title";

@@ -691,6 +691,7 @@ impl App {
             Field::text("tier_override_reason", T::FTierReason, &a.tier_override_reason),
             Field::amount("credit_limit", T::FCreditLimit, a.credit_limit),
             Field::text("payment_terms", T::FPaymentTerms, &a.payment_terms),
+            Field::date("customer_since", T::FCustomerSince, a.customer_since),
             Field::lines("notes", T::FNotes, &a.notes),
         ];
         let title = if a.meta.version == 0 { T::NewAccount } else { T::EditAccount };
@@ -970,7 +971,9 @@ impl App {
             self.open_form(Form::new(T::Calculator, fields), Editing::Quote(tier));
         } else {
             fields.push(Field::date("due_date", T::FDueDate, None));
-            let o = Order { account_id: d.account.meta.id.clone(), date: self.today, ..Order::default() };
+            // Credited to the account's owner as it is booked; another rep may be named.
+            fields.push(Field::text("rep", T::FRep, &d.account.owner));
+            let o = Order { date: self.today, ..Order::for_account(&d.account) };
             self.open_form(Form::new(T::RecordOrder, fields), Editing::Order(Box::new(o)));
         }
     }
@@ -1073,7 +1076,7 @@ impl App {
             }
             Editing::Account(a) => {
                 let mut a = (**a).clone();
-                apply_account(&f.form, &mut a);
+                apply_account(&f.form, &mut a, self.today);
                 if a.meta.version == 0 && f.duplicates.is_none() {
                     match self.store.similar_accounts(&a.name, &a.phone) {
                         Ok(d) if !d.is_empty() => {
@@ -1120,6 +1123,7 @@ impl App {
                 o.discount_rate = Some(q.rate);
                 o.net_amount = q.net;
                 o.due_date = f.form.date("due_date", self.today);
+                o.rep = f.form.text("rep").trim().to_string();
                 let account = o.account_id.clone();
                 self.store.save(&mut o, &reason).map(|()| (account, None))
             }
@@ -1344,7 +1348,7 @@ pub fn outstanding(o: &Order) -> Money {
     o.net_amount - paid
 }
 
-pub(super) fn apply_account(f: &Form, a: &mut Account) {
+pub(super) fn apply_account(f: &Form, a: &mut Account, today: NaiveDate) {
     a.name = f.text("name").trim().to_string();
     a.short_name = f.text("short_name");
     a.phone = f.text("phone");
@@ -1361,6 +1365,7 @@ pub(super) fn apply_account(f: &Form, a: &mut Account) {
         Money::parse(&f.text("registered_capital")).ok().filter(|_| !f.text("registered_capital").trim().is_empty());
     a.listed = f.text("listed") == "yes";
     a.payment_terms = f.text("payment_terms");
+    a.customer_since = f.date("customer_since", today);
     a.notes = f.text("notes");
 }
 

@@ -80,7 +80,7 @@ impl App {
         let form = match &f.editing {
             Editing::Account(a) => {
                 let mut a = (**a).clone();
-                super::app::apply_account(&f.form, &mut a);
+                super::app::apply_account(&f.form, &mut a, self.today);
                 DraftForm::Account(Box::new(a))
             }
             Editing::Contact(c) => {

@@ -417,6 +417,23 @@ fn quick_entries_order_with_discount_visit_and_calculator() {
     assert_eq!(d.section, Section::Orders);
     assert_eq!(d.orders.len(), 1);
     assert_eq!(d.orders[0].net_amount, Money::parse("102000").expect("m"), "silver band 3: 0.85");
+    assert_eq!(d.orders[0].rep, d.account.owner, "credited to the account's owner as it is booked");
+    // Another rep booked the next one: the rep field is the last, after the due date.
+    let owner_chars = d.account.owner.chars().count();
+    press(&mut app, KeyCode::Char('o'));
+    press(&mut app, KeyCode::Tab);
+    typed(&mut app, "1000");
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Tab);
+    }
+    for _ in 0..owner_chars {
+        press(&mut app, KeyCode::Backspace);
+    }
+    typed(&mut app, "韩梅梅");
+    ctrl(&mut app, 's');
+    assert!(app.popup.is_none(), "second order saved");
+    let d = app.detail.as_ref().expect("detail");
+    assert!(d.orders.iter().any(|o| o.rep == "韩梅梅"), "{:?}", d.orders.iter().map(|o| &o.rep).collect::<Vec<_>>());
     press(&mut app, KeyCode::Char('t'));
     typed(&mut app, "x");
     // The date field holds today; typing after it makes it invalid, and the save is refused.
