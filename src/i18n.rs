@@ -94,6 +94,8 @@ catalogue! {
     ReportSupervisor => "工作能力 {ability} · 工作态度 {attitude}(主管评分,0–100)", "ability {ability} · attitude {attitude} (supervisor's scores, 0–100)";
     ReportPartial => "仅按 {scored}/{total} 的权重计分;缺少:{missing}", "scored on {scored} of {total} weight; missing: {missing}";
     ReportDue => "考核截止日期:{due}", "evaluation due by {due}";
+    ReportInProgress => "进行中:第 {day} 天 / 共 {days} 天,数字截至今天,得分与等级尚未最终", "in progress (day {day} of {days}): the figures are so far, the score and grade not final";
+    ReportScale => "{zero} 得 0 分,{full} 得满分", "0 points at {zero}, full at {full}";
     DemoBadToday => "--today:“{given}”不是 YYYY-MM-DD 格式的日期", "--today: '{given}' is not a YYYY-MM-DD date";
     DemoNotEmpty => "{path} 中已有记录,演示数据不会覆盖它", "{path} already holds records; the demo will not overwrite them";
     DemoForceHint => "加 --force 清空该文件并填入演示数据,或用 --db 指定一个新文件", "add --force to empty the file and fill it with demo data, or name a new file with --db";

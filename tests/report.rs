@@ -92,6 +92,14 @@ fn every_kpi_from_fixed_data() {
     assert_eq!(k["new_accounts"], 0.0, "a customer since October is not new in November");
     assert_eq!(k["churn"], 0.0, "active at both ends");
     assert_eq!(v["missing"], serde_json::json!([]));
+    // The clock reads 2026-11-23: November is still running.
+    assert_eq!(v["in_progress"], serde_json::json!({"day": 23, "days": 30}));
+    // Points by the rules' scales: 50 % completion is the scale's zero (0);
+    // growth of 25 % is past the full mark of 10 % (10 of 10); one complaint
+    // on a scale from 5 (zero) to 0 (full) scores 4 of 5.
+    assert_eq!(v["points"]["plan_completion"], 0.0);
+    assert_eq!(v["points"]["growth"], 10.0);
+    assert_eq!(v["points"]["complaints"], 4.0);
     assert!(v["score"].as_f64().is_some());
     assert!(["excellent", "good", "fair", "pass", "poor"].contains(&v["grade"].as_str().expect("grade")));
 
@@ -163,6 +171,8 @@ fn text_report_reads_like_the_app_and_grades_only_half_scored_totals() {
     };
     let out = zh(&["report", "--period", "2026-11", "--rep", "李雷"]);
     assert!(out.contains("79.9%"), "a rate as a percentage: {out}");
+    assert!(out.contains("进行中:第 23 天 / 共 30 天"), "a running month says so: {out}");
+    assert!(out.contains("50.0% 得 0 分,100.0% 得满分"), "each KPI shows its scale: {out}");
     assert!(out.contains("50.0%"), "{out}");
     assert!(!out.contains("0.7990") && !out.contains("0.5000"), "no raw ratios: {out}");
     assert!(out.lines().any(|l| l.contains("大客户投诉次数") && l.contains(" 0 ")), "a count as an integer: {out}");

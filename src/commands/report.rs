@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use kam_rules::evaluation::{evaluate, Evaluation, Grade, Kpi, Period};
 use kam_rules::{Labeled, Lang};
 use serde::Serialize;
@@ -22,9 +23,13 @@ struct ReportJson {
     grade: Option<Grade>,
     missing: Vec<String>,
     inputs: BTreeMap<&'static str, String>,
+    /// `{"day": 4, "days": 31}` while the period runs, else null.
+    in_progress: Option<BTreeMap<&'static str, u32>>,
+    /// Each KPI's points out of its weight.
+    points: BTreeMap<&'static str, Option<f64>>,
 }
 
-fn json_of(period: Period, rep: &str, e: &Evaluation) -> ReportJson {
+fn json_of(period: Period, today: NaiveDate, rep: &str, e: &Evaluation) -> ReportJson {
     ReportJson {
         period: period.to_string(),
         rep: rep.to_string(),
@@ -33,6 +38,8 @@ fn json_of(period: Period, rep: &str, e: &Evaluation) -> ReportJson {
         grade: e.grade,
         missing: e.missing.clone(),
         inputs: e.kpis.iter().filter(|k| !k.inputs.is_empty()).map(|k| (k.kpi.key(), k.inputs.clone())).collect(),
+        in_progress: period.progress(today).map(|(day, days)| BTreeMap::from([("day", day), ("days", days)])),
+        points: e.kpis.iter().map(|k| (k.kpi.key(), k.points.map(|p| (p * 100.0).round() / 100.0))).collect(),
     }
 }
 
@@ -64,7 +71,8 @@ pub fn run(ctx: &Ctx, store: &Store, args: &ReportArgs) -> Result<(), Failure> {
         out.push((rep, evaluate(&ctx.rules, &input, l)));
     }
     if args.json {
-        let all: Vec<ReportJson> = out.iter().map(|(r, e)| json_of(period, r, e)).collect();
+        let today = store.clock().today();
+        let all: Vec<ReportJson> = out.iter().map(|(r, e)| json_of(period, today, r, e)).collect();
         return if args.rep.is_some() { print_json(&all[0]) } else { print_json(&all) };
     }
     for (rep, e) in &out {
@@ -76,11 +84,19 @@ pub fn run(ctx: &Ctx, store: &Store, args: &ReportArgs) -> Result<(), Failure> {
             T::ReportHeader
                 .fill(l, &[("rep", rep), ("period", &period.to_string()), ("score", &total), ("grade", grade)])
         );
+        if let Some((day, days)) = period.progress(store.clock().today()) {
+            crate::say!("  {}", T::ReportInProgress.fill(l, &[("day", &day.to_string()), ("days", &days.to_string())]));
+        }
         for k in &e.kpis {
             let value = kpi_value(k.kpi, k.value);
             let points = k.points.map_or_else(|| "—".to_string(), |p| format!("{p:.1}"));
             let why = k.missing.clone().unwrap_or_else(|| k.inputs.clone());
-            crate::say!("  {} {value:>10}  {points:>5}/{:<3} {why}", pad(k.kpi.label(l), 18), k.weight);
+            // How the value became points: the rules' scale for this KPI.
+            let scale = ctx.rules.evaluation.kpis.get(&k.kpi).map_or_else(String::new, |s| {
+                let at = |v: f64| kpi_value(k.kpi, Some(v));
+                format!(" ({})", T::ReportScale.fill(l, &[("zero", &at(s.zero)), ("full", &at(s.full))]))
+            });
+            crate::say!("  {} {value:>10}  {points:>5}/{:<3} {why}{scale}", pad(k.kpi.label(l), 18), k.weight);
         }
         let sup = |v: Option<u8>| v.map_or_else(|| "—".to_string(), |s| s.to_string());
         crate::say!(

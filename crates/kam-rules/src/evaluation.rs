@@ -354,6 +354,18 @@ impl Period {
     pub fn contains(self, day: NaiveDate) -> bool {
         (self.start()..=self.end()).contains(&day)
     }
+
+    /// While the period runs on `today` (its last day not yet over): which
+    /// day of how many it is, so a grade is read as "so far". `None` once
+    /// the period has ended or before it starts.
+    pub fn progress(self, today: NaiveDate) -> Option<(u32, u32)> {
+        if !self.contains(today) || today == self.end() {
+            return None;
+        }
+        let day = (today - self.start()).num_days() + 1;
+        let days = (self.end() - self.start()).num_days() + 1;
+        Some((u32::try_from(day).unwrap_or(u32::MAX), u32::try_from(days).unwrap_or(u32::MAX)))
+    }
 }
 
 impl std::fmt::Display for Period {
@@ -420,6 +432,21 @@ pub fn account_counts(rules: &Rules, period: Period, today: NaiveDate, accounts:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_running_period_says_which_day_it_is() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        let dec = Period::parse("2026-12").expect("period");
+        assert_eq!(dec.progress(d("2026-12-04")), Some((4, 31)));
+        assert_eq!(dec.progress(d("2026-12-01")), Some((1, 31)));
+        assert_eq!(dec.progress(d("2026-12-31")), None, "the last day: the period is whole");
+        assert_eq!(dec.progress(d("2027-01-01")), None);
+        assert_eq!(dec.progress(d("2026-11-30")), None);
+        let feb = Period::parse("2028-02").expect("period");
+        assert_eq!(feb.progress(d("2028-02-28")), Some((28, 29)), "a leap February");
+        let q = Period::parse("2026-Q4").expect("quarter");
+        assert_eq!(q.progress(d("2026-12-04")), Some((65, 92)));
+    }
 
     #[test]
     fn churn_and_new_accounts_follow_orders_not_records() {
