@@ -75,6 +75,13 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         Line::from(targets),
         Line::from(Span::styled(total, Style::default().add_modifier(Modifier::BOLD))),
     ];
+    // A running period is graded so far, and says so.
+    if let Some((day, days)) = v.period.progress(app.today) {
+        text.push(Line::from(Span::styled(
+            T::ReportInProgress.fill(l, &[("day", &day.to_string()), ("days", &days.to_string())]),
+            Style::default().fg(Color::Yellow),
+        )));
+    }
     if e.scored_weight < e.total_weight {
         text.push(Line::from(Span::styled(
             T::ReportPartial.fill(
