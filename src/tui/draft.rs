@@ -115,9 +115,12 @@ impl App {
     pub fn offer_draft(&mut self) -> bool {
         let path = path_for(&self.paths.db);
         let Ok(text) = std::fs::read_to_string(&path) else { return false };
-        match serde_json::from_str::<Draft>(&text) {
-            Ok(mut d) => {
-                clean_draft_text(&mut d.title, &mut d.values);
+        let read = serde_json::from_str::<serde_json::Value>(&text).and_then(|mut v| {
+            clean_draft_text(&mut v);
+            serde_json::from_value::<Draft>(v)
+        });
+        match read {
+            Ok(d) => {
                 self.popup = Some(Popup::Draft(Box::new(d)));
                 true
             }
@@ -195,20 +198,21 @@ impl App {
     }
 }
 
-/// A draft's title and values without the control characters (ESC, BEL,
+/// Every text of a draft (its title, the typed values and the records it
+/// holds, child rows included) without the control characters (ESC, BEL,
 /// backspace…) and bidi overrides that typing and pasting never enter: the
-/// draft file is text anyone can edit, and its values went into the form
-/// and on to the store and exports as they were.
-fn clean_draft_text(title: &mut String, values: &mut [(String, String)]) {
-    let clean = |s: &mut String| {
-        if let std::borrow::Cow::Owned(c) = crate::safe_text::without_refused(s) {
-            *s = c;
+/// draft file is text anyone can edit, and its texts went into the form and
+/// on to the store and exports as they were.
+fn clean_draft_text(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) => {
+            if let std::borrow::Cow::Owned(c) = crate::safe_text::without_refused(s) {
+                *s = c;
+            }
         }
-    };
-    clean(title);
-    for (k, v) in values {
-        clean(k);
-        clean(v);
+        serde_json::Value::Array(items) => items.iter_mut().for_each(clean_draft_text),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(clean_draft_text),
+        _ => {}
     }
 }
 
@@ -216,12 +220,17 @@ fn clean_draft_text(title: &mut String, values: &mut [(String, String)]) {
 mod tests {
     #[test]
     fn a_restored_drafts_text_has_no_control_characters() {
-        let mut title = "新客户\u{1b}]0;x\u{7}".to_string();
-        let mut values =
-            vec![("name".to_string(), "甲\u{1b}[2J公司\u{8}".to_string()), ("notes".into(), "一\n二\t三".into())];
-        super::clean_draft_text(&mut title, &mut values);
-        assert_eq!(title, "新客户]0;x");
-        assert_eq!(values[0].1, "甲[2J公司");
-        assert_eq!(values[1].1, "一\n二\t三", "line breaks and tabs are text");
+        let mut v = serde_json::json!({
+            "title": "新客户\u{1b}]0;x\u{7}",
+            "values": [["name", "甲\u{1b}[2J公司\u{8}"], ["notes", "一\n二\t三"]],
+            // A record's child rows, as a call plan's influence rows are kept.
+            "form": {"CallPlan": {"influence": [{"view": "价格\u{1b}[31m", "weight": 3}]}},
+        });
+        super::clean_draft_text(&mut v);
+        assert_eq!(v["title"], "新客户]0;x");
+        assert_eq!(v["values"][0][1], "甲[2J公司");
+        assert_eq!(v["values"][1][1], "一\n二\t三", "line breaks and tabs are text");
+        assert_eq!(v["form"]["CallPlan"]["influence"][0]["view"], "价格[31m", "child rows too");
+        assert_eq!(v["form"]["CallPlan"]["influence"][0]["weight"], 3);
     }
 }
