@@ -806,8 +806,12 @@ pub fn merge_dir(store: &mut Store, dir: &Path, dry_run: bool, on: OnProgress<'_
     }
     let source = format!("merge {}", dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
     on("writing", ops.len() as u64);
-    let outcomes = store.apply_import(ops.clone(), &source)?;
-    for ((kind, outcome), op) in kinds.iter().zip(outcomes).zip(&ops) {
+    // Only the ids are kept for the conflict list, not a second copy of
+    // every record the merge writes.
+    let ids: Vec<Option<String>> =
+        ops.iter().map(|op| if let ImportOp::Merge(r, _) = op { Some(any_id(r)) } else { None }).collect();
+    let outcomes = store.apply_import(ops, &source)?;
+    for ((kind, outcome), id) in kinds.iter().zip(outcomes).zip(ids) {
         let counts = report.kinds.entry(kind.key().to_string()).or_insert([0; 4]);
         match outcome {
             MergeOutcome::Inserted => counts[0] += 1,
@@ -815,8 +819,8 @@ pub fn merge_dir(store: &mut Store, dir: &Path, dry_run: bool, on: OnProgress<'_
             MergeOutcome::Same => counts[2] += 1,
             MergeOutcome::KeptOurs { ours, theirs } => {
                 counts[3] += 1;
-                let ImportOp::Merge(r, _) = op else { continue };
-                report.conflicts.push(MergeConflict { kind: kind.key().to_string(), id: any_id(r), ours, theirs });
+                let Some(id) = id else { continue };
+                report.conflicts.push(MergeConflict { kind: kind.key().to_string(), id, ours, theirs });
             }
         }
     }
