@@ -234,4 +234,7 @@ fn sales_are_the_net_amounts_credited_to_the_orders_rep() {
     s.insert(&mut first).expect("order");
     let li = s.evaluation_input(&rules, "李雷", period, d("2026-12-04")).expect("li");
     assert_eq!(li.new_accounts, 1, "乙公司 has been a customer since 2015");
+    // A rep credited with an order but owning no account is a rep to report on.
+    assert!(s.is_rep("韩梅梅").expect("is_rep"));
+    assert!(s.reps().expect("reps").contains(&"韩梅梅".to_string()));
 }

@@ -58,6 +58,17 @@ impl Default for Order {
 }
 
 impl Order {
+    /// Whom the order is credited to: its rep, else (an order from before
+    /// orders named one) the account's `owner`. The store's evaluation
+    /// query reads the same rule.
+    pub fn credited_to<'a>(&'a self, owner: &'a str) -> &'a str {
+        if self.rep.trim().is_empty() {
+            owner
+        } else {
+            &self.rep
+        }
+    }
+
     /// A new order of `account`, credited to its owner as it is booked.
     pub fn for_account(account: &crate::model::Account) -> Self {
         Self { account_id: account.meta.id.clone(), rep: account.owner.clone(), ..Self::default() }

@@ -32,14 +32,16 @@ pub(super) fn sum_fen(expr: &str) -> String {
 const CREDITED: &str = "coalesce(nullif(o.rep, ''), a.owner)";
 
 impl Store {
-    /// Everyone who owns an account or has a targets record, sorted.
+    /// Everyone who owns an account, has a targets record or is credited
+    /// with an order, sorted.
     pub fn reps(&self) -> Result<Vec<String>, StoreError> {
         let ctx = "listing reps";
         let mut stmt = self
             .conn
             .prepare(
                 "SELECT owner FROM accounts WHERE deleted_at IS NULL AND trim(owner) <> '' \
-                 UNION SELECT rep FROM targets WHERE deleted_at IS NULL ORDER BY 1",
+                 UNION SELECT rep FROM targets WHERE deleted_at IS NULL \
+                 UNION SELECT rep FROM orders WHERE deleted_at IS NULL AND trim(rep) <> '' ORDER BY 1",
             )
             .map_err(|e| self.err(ctx, e))?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(|e| self.err(ctx, e))?;

@@ -938,7 +938,8 @@ impl Store {
             .query_row(
                 "SELECT EXISTS (SELECT 1 FROM accounts WHERE deleted_at IS NULL AND owner = ?1) \
                  OR EXISTS (SELECT 1 FROM targets WHERE deleted_at IS NULL AND rep = ?1) \
-                 OR EXISTS (SELECT 1 FROM visits WHERE deleted_at IS NULL AND \"by\" = ?1)",
+                 OR EXISTS (SELECT 1 FROM visits WHERE deleted_at IS NULL AND \"by\" = ?1) \
+                 OR EXISTS (SELECT 1 FROM orders WHERE deleted_at IS NULL AND rep = ?1)",
                 [name],
                 |r| r.get::<_, bool>(0),
             )

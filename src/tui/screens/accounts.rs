@@ -279,6 +279,7 @@ fn draw_company(app: &App, d: &Detail, frame: &mut Frame, area: Rect) {
         kv(app.t(T::FOwner), a.owner.clone()),
         kv(app.t(T::FCreditLimit), money(a.credit_limit)),
         kv(app.t(T::FPaymentTerms), a.payment_terms.clone()),
+        kv(app.t(T::FCustomerSince), a.customer_since.map(|d| d.to_string()).unwrap_or_default()),
     ];
     let mut lines = lines;
     lines.extend(kv_lines(app.t(T::FNotes), &a.notes));
@@ -467,14 +468,15 @@ fn section_lines(app: &App, d: &Detail, section: Section) -> Vec<Line<'static>> 
                 let overdue = o.due_date.is_some_and(|due| due < app.today) && owed > kam_rules::Money::ZERO;
                 let rate = o.discount_rate.map_or_else(|| "1.00".to_string(), |r| format!("{:.2}", r.as_f64()));
                 let text = format!(
-                    "{}  {:>14}  {:<6} {}  {:>14}  {}  {:>12}",
+                    "{}  {:>14}  {:<6} {}  {:>14}  {}  {:>12}  {}",
                     o.date,
                     o.amount.grouped(),
                     o.payment.label(lang),
                     rate,
                     o.net_amount.grouped(),
                     o.due_date.map_or_else(|| "-".repeat(10), |x| x.to_string()),
-                    owed.grouped()
+                    owed.grouped(),
+                    o.credited_to(&d.account.owner)
                 );
                 Line::from(Span::styled(text, if overdue { ALERT } else { Style::default() }))
             }));
