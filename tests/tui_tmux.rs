@@ -72,7 +72,7 @@ impl Session {
 }
 
 /// A folder with a config naming the user 王芳, and the command that runs
-/// the binary on its `kam.db` in English with `env` set; `None` (with a
+/// the binary on its `kam.db` in English on the tests' day with `env` set; `None` (with a
 /// note) when tmux is not installed.
 fn setup(env: &str) -> Option<(tempfile::TempDir, std::path::PathBuf, String)> {
     if Command::new("tmux").arg("-V").output().is_err() {
@@ -86,9 +86,10 @@ fn setup(env: &str) -> Option<(tempfile::TempDir, std::path::PathBuf, String)> {
     std::fs::write(cfg.join("kam").join("config.toml"), "user = \"王芳\"\n").expect("config");
     let bin = env!("CARGO_BIN_EXE_kam");
     let run = format!(
-        "env XDG_CONFIG_HOME={} HOME={} {env} {bin} --db {} --lang en",
+        "env XDG_CONFIG_HOME={} HOME={} KAM_NOW={} {env} {bin} --db {} --lang en",
         cfg.display(),
         dir.path().display(),
+        common::kam_now(),
         db.display()
     );
     Some((dir, db, run))
@@ -212,23 +213,7 @@ fn a_signal_or_a_failed_worker_keeps_the_open_form_as_a_draft() {
 
 #[test]
 fn after_a_clean_quit_the_file_alone_holds_the_work_and_a_redirected_workbench_draws_nothing() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("tmux not installed: skipping the terminal test");
-        return;
-    }
-    let dir = tempfile::tempdir().expect("tmp");
-    let db = dir.path().join("kam.db");
-    let cfg = dir.path().join("cfg");
-    std::fs::create_dir_all(cfg.join("kam")).expect("cfg");
-    std::fs::write(cfg.join("kam").join("config.toml"), "user = \"王芳\"\n").expect("config");
-    let run = format!(
-        "env XDG_CONFIG_HOME={} HOME={} KAM_NOW={} {} --db {} --lang en",
-        cfg.display(),
-        dir.path().display(),
-        common::kam_now(),
-        env!("CARGO_BIN_EXE_kam"),
-        db.display()
-    );
+    let Some((dir, db, run)) = setup("") else { return };
     let s = Session::start(format!("kamquit{}", std::process::id()), &format!("{run}; echo EXITED $?; sleep 30"));
     s.wait_for("Welcome to kam");
     s.keys(&["b"]);
