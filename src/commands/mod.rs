@@ -123,9 +123,10 @@ fn warn_backup(lang: Lang, e: &crate::store::StoreError) {
 
 /// Opens the database for a command that only reads (`check`, `report`,
 /// `export`, `plan print`): a missing file is refused naming the path, and
-/// nothing is created — no folder, no database, no backups folder. `check`
-/// runs `quick_check` while opening; the others do not pay it (a damaged
-/// page surfaces on the row that meets it). No backup is taken: a command
+/// nothing is created — no folder, no database, no backups folder. With
+/// `check` (`kam check`, and `kam report`, whose figures span the whole
+/// file) `quick_check` runs while opening; `export` and `plan print` do not
+/// pay it (a damaged page surfaces on the row that meets it). No backup is taken: a command
 /// that only reads changes nothing a backup would protect, and `kam check`
 /// on a copied file must leave the folder it is in as it was.
 pub fn open_store_to_read(

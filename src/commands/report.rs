@@ -45,9 +45,11 @@ fn json_of(period: Period, today: NaiveDate, rep: &str, e: &Evaluation) -> Repor
 
 pub fn run(ctx: &Ctx, store: &Store, args: &ReportArgs) -> Result<(), Failure> {
     let l = ctx.lang;
+    // Read once: a clock that moves on could cross midnight between reads.
+    let today = store.clock().today();
     let period = match &args.period {
         Some(p) => Period::parse(p).map_err(|e| Failure::usage(format!("--period: {e}")))?,
-        None => Period::month_of(store.clock().today()),
+        None => Period::month_of(today),
     };
     let reps = match &args.rep {
         Some(r) => {
@@ -65,13 +67,11 @@ pub fn run(ctx: &Ctx, store: &Store, args: &ReportArgs) -> Result<(), Failure> {
     }
     let mut out = Vec::new();
     for rep in &reps {
-        let input = store
-            .evaluation_input(&ctx.rules, rep, period, store.clock().today())
-            .map_err(|e| Failure::failed(e.to_string()))?;
+        let input =
+            store.evaluation_input(&ctx.rules, rep, period, today).map_err(|e| Failure::failed(e.to_string()))?;
         out.push((rep, evaluate(&ctx.rules, &input, l)));
     }
     if args.json {
-        let today = store.clock().today();
         let all: Vec<ReportJson> = out.iter().map(|(r, e)| json_of(period, today, r, e)).collect();
         return if args.rep.is_some() { print_json(&all[0]) } else { print_json(&all) };
     }
@@ -84,7 +84,7 @@ pub fn run(ctx: &Ctx, store: &Store, args: &ReportArgs) -> Result<(), Failure> {
             T::ReportHeader
                 .fill(l, &[("rep", rep), ("period", &period.to_string()), ("score", &total), ("grade", grade)])
         );
-        if let Some((day, days)) = period.progress(store.clock().today()) {
+        if let Some((day, days)) = period.progress(today) {
             crate::say!("  {}", T::ReportInProgress.fill(l, &[("day", &day.to_string()), ("days", &days.to_string())]));
         }
         for k in &e.kpis {

@@ -29,7 +29,7 @@ pub(super) fn sum_fen(expr: &str) -> String {
 
 /// Whom an order (`o`, of account `a`) is credited to: its rep, else the
 /// account's owner (an order from before orders had a rep).
-const CREDITED: &str = "coalesce(nullif(o.rep, ''), a.owner)";
+const CREDITED: &str = "coalesce(nullif(trim(o.rep), ''), a.owner)";
 
 impl Store {
     /// Everyone who owns an account, has a targets record or is credited

@@ -939,7 +939,7 @@ impl Store {
                 "SELECT EXISTS (SELECT 1 FROM accounts WHERE deleted_at IS NULL AND owner = ?1) \
                  OR EXISTS (SELECT 1 FROM targets WHERE deleted_at IS NULL AND rep = ?1) \
                  OR EXISTS (SELECT 1 FROM visits WHERE deleted_at IS NULL AND \"by\" = ?1) \
-                 OR EXISTS (SELECT 1 FROM orders WHERE deleted_at IS NULL AND rep = ?1)",
+                 OR EXISTS (SELECT 1 FROM orders WHERE deleted_at IS NULL AND rep = ?1 AND trim(rep) <> '')",
                 [name],
                 |r| r.get::<_, bool>(0),
             )

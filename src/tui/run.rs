@@ -61,10 +61,14 @@ pub fn run(mut app: App) -> io::Result<()> {
                 return Err(lost_terminal(&app, &e));
             }
         };
+        // The signal thread's copy of the form changes only with what is typed.
+        let typed = matches!(action, Action::Key(_) | Action::Paste(_));
         if catch_unwind(AssertUnwindSafe(|| app.update(action))).is_err() {
             return Err(stopped(&app));
         }
-        signals.note(&app);
+        if typed {
+            signals.note(&app);
+        }
     }
     drop(guard);
     if let Some(note) = &app.exit_note {
