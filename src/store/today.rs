@@ -197,11 +197,14 @@ impl Store {
         day_start: DateTime<Utc>,
         day_end: DateTime<Utc>,
     ) -> Result<TodayData, StoreError> {
-        let (tiers, abc) = self.distribution(rules, today)?;
+        // Every account's tier: read once, for the counts and (when some
+        // tier has cadence limits of its own) the overdue list.
+        let in_force = self.tiers_in_force(rules, today)?;
+        let (tiers, abc) = self.count_distribution(rules, &in_force)?;
         let last_export = self.last_export()?;
         Ok(TodayData {
             day: Some(today),
-            overdue: self.overdue_accounts(rules, today)?,
+            overdue: self.overdue_given(rules, today, Some(&in_force))?,
             plans_due: self.plans_due(today)?,
             commitments: self.open_commitments()?,
             vip_due: self.vip_due(today)?,
@@ -222,10 +225,29 @@ impl Store {
     /// (or their tier's own limits, when the rules set some), the longest
     /// overdue first, then by name.
     pub fn overdue_accounts(&self, rules: &Rules, today: NaiveDate) -> Result<Vec<OverdueAccount>, StoreError> {
+        self.overdue_given(rules, today, None)
+    }
+
+    /// [`Store::overdue_accounts`] with every account's tier when the caller
+    /// has read it already.
+    fn overdue_given(
+        &self,
+        rules: &Rules,
+        today: NaiveDate,
+        known: Option<&HashMap<String, Tier>>,
+    ) -> Result<Vec<OverdueAccount>, StoreError> {
         let ctx = "finding accounts past the cadence";
         // Every account's tier costs a pass over a year of orders: read only
-        // when some tier has limits of its own.
-        let tiers = if rules.cadence.by_tier() { Some(self.tiers_in_force(rules, today)?) } else { None };
+        // when some tier has limits of its own, and only when not known.
+        let read;
+        let tiers = match (rules.cadence.by_tier(), known) {
+            (false, _) => None,
+            (true, Some(t)) => Some(t),
+            (true, None) => {
+                read = self.tiers_in_force(rules, today)?;
+                Some(&read)
+            }
+        };
         // The last visits of every account in one pass over the log, then
         // the accounts: at 1,000,000 visits about 1 s, where two indexed
         // lookups per account took 2 to 8 s.
@@ -259,7 +281,7 @@ impl Store {
             let (manager, any) = last.remove(&id).unwrap_or((Value::Null, Value::Null));
             let manager = opt_day("visits", "date", &id, manager)?;
             let any = opt_day("visits", "date", &id, any)?;
-            let tier = tiers.as_ref().and_then(|t| t.get(&id).copied()).unwrap_or(Tier::Silver);
+            let tier = tiers.and_then(|t| t.get(&id).copied()).unwrap_or(Tier::Silver);
             let c = cadence(rules, tier, manager, any, opened, today);
             if c.is_overdue() {
                 let name: String = r.get(1).map_err(|e| self.err(ctx, e))?;
@@ -554,8 +576,16 @@ impl Store {
     /// Live accounts per tier in force (silver, gold, platinum) and per A/B/C
     /// class (A, B, C, none), as of `today`.
     pub fn distribution(&self, rules: &Rules, today: NaiveDate) -> Result<([u64; 3], [u64; 4]), StoreError> {
+        self.count_distribution(rules, &self.tiers_in_force(rules, today)?)
+    }
+
+    /// [`Store::distribution`] over tiers already read.
+    fn count_distribution(
+        &self,
+        rules: &Rules,
+        in_force: &HashMap<String, Tier>,
+    ) -> Result<([u64; 3], [u64; 4]), StoreError> {
         let ctx = "counting tiers and classes";
-        let in_force = self.tiers_in_force(rules, today)?;
         let mut scores: HashMap<String, BTreeMap<String, u8>> = HashMap::new();
         {
             let mut stmt = self
@@ -572,7 +602,7 @@ impl Store {
         }
         let mut tiers = [0u64; 3];
         let mut abc = [0u64; 4];
-        for (id, tier) in &in_force {
+        for (id, tier) in in_force {
             tiers[match tier {
                 Tier::Silver => 0,
                 Tier::Gold => 1,
