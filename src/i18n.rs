@@ -320,7 +320,7 @@ catalogue! {
     SecContacts => "联系人", "Contacts";
     SecOrders => "订单与应收", "Orders & receivables";
     SecVisits => "拜访记录", "Visits";
-    SecEvents => "重大异动与反馈", "Changes & feedback";
+    SecEvents => "重大异动", "Major changes";
     SecHistory => "变更历史", "History";
     SecArchive => "档案", "Archive";
     FArchiveCategory => "类别", "Category";
@@ -519,8 +519,8 @@ catalogue! {
     KQuit => "退出", "quit";
     KQuitForm => "退出(表单有改动时先询问,存为草稿)", "quit (a changed form asks, kept as a draft)";
     KSections => "切换分区", "switch section";
-    KMoveDetail => "选择联系人 / 滚动", "select a contact / scroll";
-    KEditAccount => "编辑客户(在联系人分区编辑联系人)", "edit the account (the contact in Contacts)";
+    KMoveDetail => "选择 / 滚动", "select / scroll";
+    KEditAccount => "编辑客户信息", "edit the account";
     KEditContact => "打开联系人的个人档案", "open the contact's profile";
     KNewContact => "新建联系人", "new contact";
     KBack => "返回列表", "back to the list";
@@ -644,6 +644,41 @@ catalogue! {
     ReportUnknownRep => "没有名为“{rep}”的大客户专员:不是任何客户的负责人,没有考核目标,也没有拜访记录。已知的专员:{known}", "no rep named '{rep}': owner of no account, no targets and no visits by them. Known reps: {known}";
     ReportNoGrade => "不评等级", "no grade";
     EvalScoreNoGrade => "得分 {score}(仅按 {scored}/{total} 的权重)· 有输入的权重不足一半,不评等级", "Score {score} (on {scored} of {total} weight points) · under half the weight has its inputs: no grade";
+    // ---- the ledger, visits, major changes and feedback (#18) ----
+    SecFeedback => "意见反馈", "Feedback";
+    RowCollection => "回款", "Paid";
+    RowVisitContact => "联系人", "Contact";
+    FCollectionAmount => "金额", "Amount";
+    EditOrder => "修改订单", "Edit the order";
+    EditVisit => "修改拜访/联系记录", "Edit the visit or contact";
+    NewEvent => "记录重大异动", "Record a major change";
+    EditEvent => "修改重大异动", "Edit the major change";
+    NewFeedback => "记录意见反馈", "Record feedback";
+    EditFeedback => "修改意见反馈", "Edit the feedback";
+    FVisitBy => "拜访人", "By whom";
+    FEventKind => "异动类型", "Kind of change";
+    FEventDescription => "异动情况", "What changed";
+    FFollowUp => "跟进措施", "Follow-up";
+    FFromWhom => "反馈人", "From whom";
+    FSatisfaction => "满意度(1–5)", "Satisfaction (1–5)";
+    FComplaint => "是否投诉", "Complaint";
+    FFeedbackContent => "反馈内容", "What they said";
+    FHandling => "处理情况", "Handling";
+    FClosed => "已处理完毕", "Closed";
+    CollectionOverOwed => "超过应收:此笔最多 {left}", "more than is owed: at most {left} on this row";
+    CollectionNeedsBoth => "回款需要日期和金额", "a collection needs a date and an amount";
+    OrderCollected => "已收 {collected} · 未收 {owed}", "collected {collected} · owed {owed}";
+    OrderNoCollections => "尚无回款", "nothing collected yet";
+    VisitNext => "下一步:{step}({date})", "next: {step} ({date})";
+    VisitWith => "联系人:{names}", "with: {names}";
+    NextStepLabel => "下一步", "Next step";
+    RowsFull => "此表最多 {max} 行", "this table holds at most {max} rows";
+    KSectionNew => "在本分区新建一条记录", "new record in this section";
+    KSectionEdit => "编辑所选记录", "edit the selected record";
+    KSectionDelete => "把所选记录删到回收站(需填原因)", "move the selected record to the trash (asks a reason)";
+    KSectionMove => "选择记录", "select a record";
+    KDeleteAccount => "删除客户到回收站(需填原因)", "delete the account to the trash (asks a reason)";
+    KRows => "表单:Ctrl-N 加一行 · Ctrl-D 删除该行", "form: Ctrl-N adds a row · Ctrl-D removes it";
 }
 
 impl T {

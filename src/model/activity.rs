@@ -81,12 +81,7 @@ impl Order {
 
     /// What is still owed: net amount less collections (never below zero).
     pub fn outstanding(&self) -> Money {
-        let left = self.net_amount - self.collected();
-        if left.is_negative() {
-            Money::ZERO
-        } else {
-            left
-        }
+        kam_rules::tier::outstanding(self.net_amount, self.collected())
     }
 
     pub fn validate(&self) -> Result<(), ModelError> {
@@ -100,6 +95,7 @@ impl Order {
                 return Err(ModelError::says("due_date", T::VDueBeforeOrder, &[]));
             }
         }
+        rows_at_most("collections", self.collections.len())?;
         for (i, c) in self.collections.iter().enumerate() {
             not_negative(&format!("collections[{i}].amount"), c.amount)?;
         }
@@ -148,6 +144,7 @@ pub struct VisitContact {
 
 impl Visit {
     pub fn validate(&self) -> Result<(), ModelError> {
+        rows_at_most("contacts", self.contacts.len())?;
         require("by", &self.by)?;
         if let Some(next) = self.next_date {
             if next < self.date {
@@ -236,6 +233,14 @@ impl Target {
         in_range("ability", self.ability, 0, 100)?;
         in_range("attitude", self.attitude, 0, 100)
     }
+}
+
+/// A record's table of `n` rows, refused past [`TABLE_ROWS_MAX`].
+pub fn rows_at_most(field: &str, n: usize) -> Result<(), ModelError> {
+    if n > crate::model::TABLE_ROWS_MAX {
+        return Err(ModelError::says(field, T::RowsFull, &[("max", &crate::model::TABLE_ROWS_MAX.to_string())]));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

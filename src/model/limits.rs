@@ -16,11 +16,19 @@ pub const LINE_MAX: usize = 1_000;
 /// Multi-line texts: notes, summaries, agendas, archive content, profiles.
 pub const NOTES_MAX: usize = 10_000;
 
+/// Rows a table of one record may hold (an order's collections, a visit's
+/// contacts, a plan's tables): the forms stop adding rows there, and a
+/// record with more is refused on save, import and merge.
+pub const TABLE_ROWS_MAX: usize = 500;
+
 /// The multi-line fields (those the forms edit as several lines).
 const NOTES_FIELDS: &[&str] = &[
     "agenda",
     "background",
     "content",
+    "description",
+    "follow_up",
+    "handling",
     "criteria_business",
     "criteria_technical",
     "expected_result",

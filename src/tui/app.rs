@@ -10,9 +10,7 @@ use kam_rules::{Behaviour, BuyingRole, Labeled, Lang, Money, Rules, SocialStyle,
 
 use crate::config::{Config, Role};
 use crate::i18n::T;
-use crate::model::{
-    Account, ChangeEvent, Contact, Feedback, Id, ObservedBehaviour, Order, Visit, VisitContact, VisitKind,
-};
+use crate::model::{Account, ChangeEvent, Contact, Feedback, Id, ObservedBehaviour, Order, Visit, VisitKind};
 use crate::paths::Paths;
 use crate::store::{ChangeLine, Store, StoreError, TrashEntry};
 
@@ -51,17 +49,19 @@ pub enum Section {
     Orders,
     Visits,
     Events,
+    Feedback,
     Archive,
     History,
 }
 
 impl Section {
-    pub const ALL: [Section; 7] = [
+    pub const ALL: [Section; 8] = [
         Section::Company,
         Section::Contacts,
         Section::Orders,
         Section::Visits,
         Section::Events,
+        Section::Feedback,
         Section::Archive,
         Section::History,
     ];
@@ -73,6 +73,7 @@ impl Section {
             Section::Orders => T::SecOrders,
             Section::Visits => T::SecVisits,
             Section::Events => T::SecEvents,
+            Section::Feedback => T::SecFeedback,
             Section::Archive => T::SecArchive,
             Section::History => T::SecHistory,
         }
@@ -121,7 +122,24 @@ pub struct Detail {
     pub contact_sel: usize,
     /// The selected archive entry, in the order the section shows them.
     pub archive_sel: usize,
+    /// The selected record of the Orders, Visits, Events or Feedback
+    /// section (back to the first when the section changes).
+    pub row_sel: usize,
     pub scroll: u16,
+}
+
+impl Detail {
+    /// Records the section lists, for the selection.
+    pub fn rows_in(&self, section: Section) -> usize {
+        match section {
+            Section::Orders => self.orders.len(),
+            Section::Visits => self.visits.len(),
+            Section::Events => self.events.len(),
+            Section::Feedback => self.feedback.len(),
+            Section::Contacts => self.contacts.len(),
+            Section::Company | Section::Archive | Section::History => 0,
+        }
+    }
 }
 
 /// What a form edits.
@@ -131,6 +149,8 @@ pub enum Editing {
     Contact(Box<Contact>),
     Visit(Box<Visit>),
     Order(Box<Order>),
+    ChangeEvent(Box<ChangeEvent>),
+    Feedback(Box<Feedback>),
     /// An archive entry of the account: new (`index` `None`) or an edit.
     Archive {
         account: Box<Account>,
@@ -184,6 +204,8 @@ pub enum ReasonFor {
     DeletePlan(crate::store::PlanTable, Id, String),
     /// A VIP card: its id and a label.
     DeleteVip(Id, String),
+    /// An order, visit, change event or feedback of the open account.
+    DeleteActivity(super::records::Activity, Id, String),
 }
 
 /// Popups over the screen, at most one at a time.
@@ -533,6 +555,9 @@ impl App {
             return;
         }
         let Some(d) = self.detail.as_mut() else { return };
+        let section = d.section;
+        let activity = super::records::Activity::of(section);
+        let rows = d.rows_in(section);
         match key.code {
             KeyCode::Esc | KeyCode::Char('q') => {
                 let id = d.account.meta.id.clone();
@@ -545,70 +570,79 @@ impl App {
             KeyCode::Tab | KeyCode::Right | KeyCode::Char('l') => {
                 d.section = d.section.step(1);
                 d.scroll = 0;
+                d.row_sel = 0;
             }
             KeyCode::BackTab | KeyCode::Left | KeyCode::Char('h') => {
                 d.section = d.section.step(-1);
                 d.scroll = 0;
+                d.row_sel = 0;
             }
-            KeyCode::Up | KeyCode::Char('k') => {
-                if d.section == Section::Contacts {
-                    d.contact_sel = d.contact_sel.saturating_sub(1);
-                } else {
-                    d.scroll = d.scroll.saturating_sub(1);
-                }
-            }
-            KeyCode::Down | KeyCode::Char('j') => {
-                if d.section == Section::Contacts {
-                    d.contact_sel = (d.contact_sel + 1).min(d.contacts.len().saturating_sub(1));
-                } else {
-                    d.scroll = d.scroll.saturating_add(1);
-                }
-            }
+            KeyCode::Up | KeyCode::Char('k') => match section {
+                Section::Contacts => d.contact_sel = d.contact_sel.saturating_sub(1),
+                _ if activity.is_some() => d.row_sel = d.row_sel.saturating_sub(1),
+                _ => d.scroll = d.scroll.saturating_sub(1),
+            },
+            KeyCode::Down | KeyCode::Char('j') => match section {
+                Section::Contacts => d.contact_sel = (d.contact_sel + 1).min(rows.saturating_sub(1)),
+                _ if activity.is_some() => d.row_sel = (d.row_sel + 1).min(rows.saturating_sub(1)),
+                _ => d.scroll = d.scroll.saturating_add(1),
+            },
             KeyCode::Home => {
                 d.contact_sel = 0;
+                d.row_sel = 0;
                 d.scroll = 0;
             }
-            KeyCode::Char('e') => {
-                if d.section == Section::Contacts {
+            KeyCode::End => {
+                d.contact_sel = d.contacts.len().saturating_sub(1);
+                d.row_sel = rows.saturating_sub(1);
+            }
+            // A section's keys act on its own records only: never on the account.
+            KeyCode::Char('e') | KeyCode::Enter => match (section, activity) {
+                (Section::Contacts, _) => {
                     if let Some(c) = d.contacts.get(d.contact_sel).cloned() {
                         self.open_contact_form(c);
                     }
-                } else {
+                }
+                (_, Some(a)) => self.edit_activity(a),
+                (Section::Company, _) if key.code == KeyCode::Char('e') => {
                     let a = d.account.clone();
                     self.open_account_form(a);
                 }
-            }
-            KeyCode::Enter if d.section == Section::Contacts => {
-                if let Some(c) = d.contacts.get(d.contact_sel).cloned() {
-                    self.open_contact_form(c);
-                }
-            }
-            KeyCode::Char('a') if d.section == Section::Contacts => {
+                _ => {}
+            },
+            KeyCode::Char('a') if section == Section::Contacts => {
                 if let Some(c) = d.contacts.get(d.contact_sel).cloned() {
                     self.popup = Some(Popup::Alliance { contact: Box::new(c), cursor: 0, confirm_drop: false });
                 }
             }
+            KeyCode::Char('n') => match (section, activity) {
+                (Section::Contacts, _) => {
+                    let c = Contact::of(d.account.meta.id.clone(), "");
+                    self.open_contact_form(c);
+                }
+                (_, Some(a)) => self.new_activity(a),
+                _ => {}
+            },
+            KeyCode::Char('d') => match (section, activity) {
+                (Section::Contacts, _) => {
+                    if let Some(c) = d.contacts.get(d.contact_sel) {
+                        let what = ReasonFor::DeleteContact(c.meta.id.clone(), c.name.clone());
+                        self.ask_reason(what);
+                    }
+                }
+                (_, Some(a)) => self.delete_activity(a),
+                (Section::Company, _) => {
+                    let what = ReasonFor::DeleteAccount(d.account.meta.id.clone(), d.account.name.clone());
+                    self.ask_reason(what);
+                }
+                _ => {}
+            },
             KeyCode::Char('v') => self.open_visit_form(VisitKind::Visit),
             KeyCode::Char('t') => self.open_visit_form(VisitKind::Phone),
             KeyCode::Char('o') => self.open_order_form(false),
             KeyCode::Char('=') => self.open_order_form(true),
             KeyCode::Char('c') => self.start_plan(crate::store::PlanTable::Calls),
             KeyCode::Char('p') => self.start_plan(crate::store::PlanTable::Presentations),
-            KeyCode::Char('n') => {
-                d.section = Section::Contacts;
-                let c = Contact::of(d.account.meta.id.clone(), "");
-                self.open_contact_form(c);
-            }
-            KeyCode::Char('d') => {
-                let what = if d.section == Section::Contacts {
-                    d.contacts.get(d.contact_sel).map(|c| ReasonFor::DeleteContact(c.meta.id.clone(), c.name.clone()))
-                } else {
-                    Some(ReasonFor::DeleteAccount(d.account.meta.id.clone(), d.account.name.clone()))
-                };
-                if let Some(w) = what {
-                    self.ask_reason(w);
-                }
-            }
             _ => {}
         }
     }
@@ -642,7 +676,7 @@ impl App {
         let annual = annual_volume(&self.rules, orders.iter().map(|o| (o.date, o.amount)), self.today);
         let overdue = max_overdue_days(
             &self.rules,
-            orders.iter().filter_map(|o| o.due_date.map(|due| Receivable { due, outstanding: outstanding(o) })),
+            orders.iter().filter_map(|o| o.due_date.map(|due| Receivable { due, outstanding: o.outstanding() })),
             self.today,
         );
         let tier = decide_tier(&self.rules, annual, overdue, account.tier_override());
@@ -660,6 +694,7 @@ impl App {
             section: Section::Company,
             contact_sel: 0,
             archive_sel: 0,
+            row_sel: 0,
             scroll: 0,
         })
     }
@@ -771,9 +806,7 @@ impl App {
         self.open_form(Form::new(T::Settings, fields), Editing::Settings);
     }
 
-    pub(super) fn open_form(&mut self, mut form: Form, editing: Editing) {
-        form.validate_all(self.lang, self.today);
-        cross_check(&mut form, self.lang);
+    pub(super) fn open_form(&mut self, form: Form, editing: Editing) {
         self.popup = Some(Popup::Form(Box::new(FormState {
             form,
             editing,
@@ -783,9 +816,8 @@ impl App {
             note: Vec::new(),
             conflict: None,
         })));
-        if let Some(Popup::Form(f)) = self.popup.take() {
-            let mut f = f;
-            self.refresh_note(&mut f);
+        if let Some(Popup::Form(mut f)) = self.popup.take() {
+            self.recheck_form(&mut f);
             self.popup = Some(Popup::Form(f));
         }
     }
@@ -870,6 +902,10 @@ impl App {
                     match &mut f.editing {
                         Editing::Account(a) => a.meta.version = c.version,
                         Editing::Contact(x) => x.meta.version = c.version,
+                        Editing::Order(x) => x.meta.version = c.version,
+                        Editing::Visit(x) => x.meta.version = c.version,
+                        Editing::ChangeEvent(x) => x.meta.version = c.version,
+                        Editing::Feedback(x) => x.meta.version = c.version,
                         _ => {}
                     }
                 }
@@ -877,14 +913,13 @@ impl App {
             }
             KeyCode::Char('r') if ctrl && f.conflict.is_some() => {
                 // Take the stored one: the form reopens on it.
-                let stored = f.conflict.take().map(|c| c.stored);
-                match stored {
-                    Some(Editing::Account(a)) => self.open_account_form(*a),
-                    Some(Editing::Contact(c)) => self.open_contact_form(*c),
-                    _ => {}
+                if let Some(c) = f.conflict.take() {
+                    self.reopen_stored(c.stored);
                 }
                 return self.popup.take();
             }
+            KeyCode::Char('n') if ctrl => self.form_insert_row(&mut f),
+            KeyCode::Char('d') if ctrl => self.form_remove_row(&mut f),
             KeyCode::Tab => f.form.focus_step(1),
             KeyCode::BackTab => f.form.focus_step(-1),
             KeyCode::Down | KeyCode::Enter if !f.form.focus_is_lines() => f.form.focus_step(1),
@@ -896,9 +931,7 @@ impl App {
                 }
             }
         }
-        f.form.validate_all(self.lang, self.today);
-        cross_check(&mut f.form, self.lang);
-        self.refresh_note(&mut f);
+        self.recheck_form(&mut f);
         Some(Popup::Form(f))
     }
 
@@ -925,57 +958,6 @@ impl App {
             ],
         ));
         f.note.push(q.reason_text(lang));
-    }
-
-    pub(super) fn open_visit_form(&mut self, kind: VisitKind) {
-        let Some(d) = &self.detail else { return };
-        let lang = self.lang;
-        let mut v = Visit {
-            account_id: d.account.meta.id.clone(),
-            date: self.today,
-            kind,
-            by: self.user_name(),
-            ..Visit::default()
-        };
-        v.kind = kind;
-        let kinds = VisitKind::ALL.iter().map(|k| (k.key().to_string(), k.label(lang).to_string())).collect();
-        let contacts = std::iter::once((String::new(), T::NotSet.get(lang).to_string()))
-            .chain(d.contacts.iter().map(|c| (c.meta.id.to_string(), format!("{} {}", c.name, c.title))))
-            .collect();
-        let fields = vec![
-            Field::date("date", T::FDate, Some(self.today)).required(),
-            Field::choice("kind", T::FVisitKind, kinds, Some(kind.key().to_string())),
-            Field::choice("contact", T::FContact, contacts, None),
-            Field::choice("by_manager", T::FByManager, yes_no(lang), Some("no".into())),
-            Field::text("purpose", T::FPurpose, ""),
-            Field::lines("summary", T::FSummary, ""),
-            Field::text("next_step", T::FNextStep, ""),
-            Field::date("next_date", T::FNextDate, None),
-        ];
-        self.open_form(Form::new(T::LogVisit, fields), Editing::Visit(Box::new(v)));
-    }
-
-    pub(super) fn open_order_form(&mut self, quote_only: bool) {
-        let Some(d) = &self.detail else { return };
-        let lang = self.lang;
-        let payments = Payment::ALL.iter().map(|p| (p.key().to_string(), p.label(lang).to_string())).collect();
-        let mut fields = Vec::new();
-        if !quote_only {
-            fields.push(Field::date("date", T::FDate, Some(self.today)).required());
-        }
-        fields.push(Field::amount("amount", T::FListAmount, None).required());
-        fields.push(Field::choice("payment", T::PaymentLabel, payments, Some("cash".into())));
-        fields.push(Field::choice("promotion", T::FPromotion, yes_no(lang), Some("no".into())));
-        if quote_only {
-            let tier = d.tier.tier;
-            self.open_form(Form::new(T::Calculator, fields), Editing::Quote(tier));
-        } else {
-            fields.push(Field::date("due_date", T::FDueDate, None));
-            // Credited to the account's owner as it is booked; another rep may be named.
-            fields.push(Field::text("rep", T::FRep, &d.account.owner));
-            let o = Order { date: self.today, ..Order::for_account(&d.account) };
-            self.open_form(Form::new(T::RecordOrder, fields), Editing::Order(Box::new(o)));
-        }
     }
 
     pub(super) fn alliance_key(
@@ -1048,8 +1030,7 @@ impl App {
 
     pub(super) fn save_form(&mut self, mut f: Box<FormState>) -> Option<Popup> {
         let lang = self.lang;
-        f.form.validate_all(lang, self.today);
-        cross_check(&mut f.form, lang);
+        self.recheck_form(&mut f);
         if let Some(i) = f.form.first_error() {
             f.form.focus = i;
             f.error = Some(T::FixErrors.get(lang).to_string());
@@ -1096,36 +1077,8 @@ impl App {
             Editing::Archive { .. } => return self.save_archive(f),
             Editing::VipCard(_) | Editing::VipHandover(_) => return self.save_vip_form(f),
             Editing::Targets(_) => return self.save_targets(f),
-            Editing::Visit(v) => {
-                let mut v = (**v).clone();
-                v.date = f.form.date("date", self.today).unwrap_or(self.today);
-                v.kind = VisitKind::parse(&f.form.text("kind")).unwrap_or(v.kind);
-                v.contacts = Id::parse(&f.form.text("contact"))
-                    .ok()
-                    .map(|contact_id| vec![VisitContact { contact_id }])
-                    .unwrap_or_default();
-                v.by_manager = f.form.text("by_manager") == "yes";
-                v.purpose = f.form.text("purpose");
-                v.summary = f.form.text("summary");
-                v.next_step = f.form.text("next_step");
-                v.next_date = f.form.date("next_date", self.today);
-                let account = v.account_id.clone();
-                self.store.save(&mut v, &reason).map(|()| (account, None))
-            }
-            Editing::Order(o) => {
-                let mut o = (**o).clone();
-                o.date = f.form.date("date", self.today).unwrap_or(self.today);
-                o.amount = Money::parse(&f.form.text("amount")).unwrap_or(Money::ZERO);
-                o.payment = Payment::parse(&f.form.text("payment")).unwrap_or(Payment::Cash);
-                o.promotion = f.form.text("promotion") == "yes";
-                let tier = self.detail.as_ref().map_or(Tier::Silver, |d| d.tier.tier);
-                let q = discount(&self.rules, tier, o.amount, o.payment, o.promotion);
-                o.discount_rate = Some(q.rate);
-                o.net_amount = q.net;
-                o.due_date = f.form.date("due_date", self.today);
-                o.rep = f.form.text("rep").trim().to_string();
-                let account = o.account_id.clone();
-                self.store.save(&mut o, &reason).map(|()| (account, None))
+            Editing::Visit(_) | Editing::Order(_) | Editing::ChangeEvent(_) | Editing::Feedback(_) => {
+                return self.save_activity(f);
             }
             Editing::Contact(c) => {
                 let mut c = (**c).clone();
@@ -1237,8 +1190,15 @@ impl App {
             self.delete_vip_card(id, reason);
             return;
         }
+        if let ReasonFor::DeleteActivity(kind, id, _) = what {
+            self.delete_activity_now(*kind, id, reason);
+            return;
+        }
         let result = match what {
-            ReasonFor::DeleteArchive(..) | ReasonFor::DeletePlan(..) | ReasonFor::DeleteVip(..) => return,
+            ReasonFor::DeleteArchive(..)
+            | ReasonFor::DeletePlan(..)
+            | ReasonFor::DeleteVip(..)
+            | ReasonFor::DeleteActivity(..) => return,
             ReasonFor::DeleteAccount(id, _) => self.store.delete::<Account>(id, reason).map(|()| (id.clone(), None)),
             ReasonFor::DeleteContact(id, _) => self.store.delete::<Contact>(id, reason).map(|()| {
                 let account = self.detail.as_ref().map(|d| d.account.meta.id.clone());
@@ -1340,12 +1300,6 @@ fn choices<E: Labeled>(none: T, lang: Lang) -> Vec<(String, String)> {
 
 fn yes_no(lang: Lang) -> Vec<(String, String)> {
     vec![("no".into(), T::No.get(lang).to_string()), ("yes".into(), T::Yes.get(lang).to_string())]
-}
-
-/// What is still owed on an order.
-pub fn outstanding(o: &Order) -> Money {
-    let paid: Money = o.collections.iter().map(|c| c.amount).sum();
-    o.net_amount - paid
 }
 
 pub(super) fn apply_account(f: &Form, a: &mut Account, today: NaiveDate) {

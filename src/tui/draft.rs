@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::app::{App, Editing, Popup, Section, Tab};
 use super::plans::Plan;
 use crate::i18n::T;
-use crate::model::{Account, CallPlan, Contact, Order, Presentation, VipCard, Visit};
+use crate::model::{Account, CallPlan, ChangeEvent, Contact, Feedback, Order, Presentation, VipCard, Visit};
 
 /// What the draft was a form of, with the record as typed so far.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -18,6 +18,8 @@ pub enum DraftForm {
     Contact(Box<Contact>),
     Visit(Box<Visit>),
     Order(Box<Order>),
+    ChangeEvent(Box<ChangeEvent>),
+    Feedback(Box<Feedback>),
     Archive {
         account: Box<Account>,
         index: Option<usize>,
@@ -90,6 +92,8 @@ impl App {
             }
             Editing::Visit(v) => DraftForm::Visit(v.clone()),
             Editing::Order(o) => DraftForm::Order(o.clone()),
+            Editing::ChangeEvent(e) => DraftForm::ChangeEvent(e.clone()),
+            Editing::Feedback(x) => DraftForm::Feedback(x.clone()),
             Editing::Archive { account, index } => DraftForm::Archive { account: account.clone(), index: *index },
             Editing::VipCard(c) => DraftForm::VipCard(c.clone()),
             Editing::Quote(_) | Editing::Settings | Editing::VipHandover(_) | Editing::Targets(_) => return None,
@@ -101,7 +105,7 @@ impl App {
         Draft {
             title: title.to_string(),
             form,
-            values: f.fields.iter().filter(|x| x.row.is_none()).map(|x| (x.key.to_string(), x.value())).collect(),
+            values: draft_values(f),
             at: clock.local_now().format("%Y-%m-%d %H:%M").to_string(),
         }
     }
@@ -158,14 +162,46 @@ impl App {
                 self.open_contact_form(base);
                 self.fill_draft_values(&d.values);
             }
+            // The form reopens on the stored record (a new one: blank) and
+            // takes every typed value back, rows included.
             DraftForm::Visit(v) => {
                 self.open_detail(&v.account_id, Section::Visits);
-                self.open_visit_form(v.kind);
+                let base = if v.meta.is_new() {
+                    Visit { meta: v.meta.clone(), account_id: v.account_id.clone(), ..Visit::default() }
+                } else {
+                    self.store.get::<Visit>(&v.meta.id).unwrap_or(*v)
+                };
+                self.edit_visit(base);
                 self.fill_draft_values(&d.values);
             }
             DraftForm::Order(o) => {
                 self.open_detail(&o.account_id, Section::Orders);
-                self.open_order_form(false);
+                let base = if o.meta.is_new() {
+                    Order { meta: o.meta.clone(), account_id: o.account_id.clone(), ..Order::default() }
+                } else {
+                    self.store.get::<Order>(&o.meta.id).unwrap_or(*o)
+                };
+                self.edit_order(base);
+                self.fill_draft_values(&d.values);
+            }
+            DraftForm::ChangeEvent(e) => {
+                self.open_detail(&e.account_id, Section::Events);
+                let base = if e.meta.is_new() {
+                    ChangeEvent { meta: e.meta.clone(), account_id: e.account_id.clone(), ..ChangeEvent::default() }
+                } else {
+                    self.store.get::<ChangeEvent>(&e.meta.id).unwrap_or(*e)
+                };
+                self.edit_event(base);
+                self.fill_draft_values(&d.values);
+            }
+            DraftForm::Feedback(x) => {
+                self.open_detail(&x.account_id, Section::Feedback);
+                let base = if x.meta.is_new() {
+                    Feedback { meta: x.meta.clone(), account_id: x.account_id.clone(), ..Feedback::default() }
+                } else {
+                    self.store.get::<Feedback>(&x.meta.id).unwrap_or(*x)
+                };
+                self.edit_feedback(base);
                 self.fill_draft_values(&d.values);
             }
             DraftForm::Archive { account, index } => {
@@ -189,13 +225,42 @@ impl App {
         let _ = std::fs::remove_file(path_for(&self.paths.db));
     }
 
+    /// Puts a draft's typed values back into the open form: a table first
+    /// takes the draft's number of rows, then each cell its text.
     fn fill_draft_values(&mut self, values: &[(String, String)]) {
-        if let Some(Popup::Form(f)) = &mut self.popup {
-            for (k, v) in values {
+        let Some(Popup::Form(mut f)) = self.popup.take() else { return };
+        for (k, v) in values {
+            if let Some(table) = k.strip_prefix("rows@").and_then(|t| t.parse::<u8>().ok()) {
+                let n = v.parse::<usize>().unwrap_or(0).min(crate::model::TABLE_ROWS_MAX);
+                self.resize_table(&mut f, table, n);
+            } else if let Some((key, at)) = k.split_once('@') {
+                let mut parts = at.split('.');
+                let table = parts.next().and_then(|t| t.parse::<u8>().ok());
+                let row = parts.next().and_then(|r| r.parse::<usize>().ok());
+                if let (Some(table), Some(row)) = (table, row) {
+                    f.form.set_cell(table, row, key, v);
+                }
+            } else {
                 f.form.set_value(k, v);
             }
         }
+        self.recheck_form(&mut f);
+        self.popup = Some(Popup::Form(f));
     }
+}
+
+/// A form's typed values for its draft: each field by key, and each table
+/// as its number of rows (`rows@T`) then its cells (`key@T.R`).
+fn draft_values(f: &super::widgets::form::Form) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> =
+        f.fields.iter().filter(|x| x.row.is_none()).map(|x| (x.key.to_string(), x.value())).collect();
+    let mut tables: Vec<u8> = f.fields.iter().filter_map(|x| x.row.map(|t| t.table)).collect();
+    tables.dedup();
+    for t in tables {
+        out.push((format!("rows@{t}"), f.row_count(t).to_string()));
+    }
+    out.extend(f.fields.iter().filter_map(|x| x.row.map(|t| (format!("{}@{}.{}", x.key, t.table, t.row), x.value()))));
+    out
 }
 
 /// Every text of a draft (its title, the typed values and the records it

@@ -7,6 +7,7 @@ pub mod app;
 pub mod archive;
 pub mod draft;
 pub mod plans;
+pub mod records;
 pub mod run;
 pub mod screens;
 pub mod terminal;

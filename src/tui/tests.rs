@@ -288,6 +288,7 @@ fn detail_contacts_profile_and_political_map() {
 fn new_contact_found_by_pinyin() {
     let (_d, mut app) = seeded(Lang::Zh);
     press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Right); // the Contacts section: `n` there is a new contact
     press(&mut app, KeyCode::Char('n'));
     typed(&mut app, "刘德华");
     for _ in 0..5 {
@@ -546,7 +547,7 @@ fn archive_entries_by_category_edit_and_delete_ask_why() {
     for lang in [Lang::Zh, Lang::En] {
         let (_d, mut app) = seeded(lang);
         press(&mut app, KeyCode::Enter);
-        for _ in 0..5 {
+        for _ in 0..6 {
             press(&mut app, KeyCode::Right);
         }
         assert_eq!(app.detail.as_ref().map(|d| d.section), Some(Section::Archive));

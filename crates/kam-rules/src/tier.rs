@@ -75,6 +75,25 @@ pub struct Receivable {
     pub outstanding: Money,
 }
 
+/// What is still owed on an order: its net amount less what was collected,
+/// never below zero (an overpayment owes nothing). The one formula the
+/// ledger, Today, the export and the report all read.
+pub fn outstanding(net: Money, collected: Money) -> Money {
+    let left = Money::from_fen(net.fen().saturating_sub(collected.fen()));
+    if left.is_negative() {
+        Money::ZERO
+    } else {
+        left
+    }
+}
+
+/// What more may be collected on an order: the amount a new collection may
+/// not pass (`None` when the collections already pass the net amount).
+pub fn collectable(net: Money, collected: Money) -> Option<Money> {
+    let left = net.fen().checked_sub(collected.fen())?;
+    (left >= 0).then_some(Money::from_fen(left))
+}
+
 /// Whether an order with `outstanding` left unpaid is an unpaid receivable
 /// for the downgrade: more than the rules' residue (0: any fen) is owed.
 pub fn counts_as_unpaid(rules: &Rules, outstanding: Money) -> bool {
@@ -202,6 +221,18 @@ mod tests {
 
     fn tier(fen: i64) -> Tier {
         tier_for_volume(&r(), Money::from_fen(fen))
+    }
+
+    #[test]
+    fn outstanding_is_net_less_collected_and_never_below_zero() {
+        let m = Money::from_fen;
+        assert_eq!(outstanding(m(100_00), m(0)), m(100_00));
+        assert_eq!(outstanding(m(100_00), m(99_99)), m(1));
+        assert_eq!(outstanding(m(100_00), m(100_00)), Money::ZERO);
+        assert_eq!(outstanding(m(100_00), m(100_01)), Money::ZERO, "overpaid owes nothing");
+        assert_eq!(collectable(m(100_00), m(40_00)), Some(m(60_00)));
+        assert_eq!(collectable(m(100_00), m(100_00)), Some(Money::ZERO));
+        assert_eq!(collectable(m(100_00), m(100_01)), None);
     }
 
     #[test]

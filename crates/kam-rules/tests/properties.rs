@@ -259,3 +259,25 @@ proptest! {
         let _ = kam_rules::today::evaluation_deadlines(today);
     }
 }
+
+proptest! {
+    /// Outstanding plus collected gives back the net amount while nothing is
+    /// overpaid; it is never negative, and collectable says what is left.
+    #[test]
+    fn outstanding_and_collectable_agree(net in 0i64..1_000_000_00, paid in 0i64..1_200_000_00) {
+        use kam_rules::tier::{collectable, outstanding};
+        let (net, paid) = (Money::from_fen(net), Money::from_fen(paid));
+        let owed = outstanding(net, paid);
+        prop_assert!(!owed.is_negative());
+        match collectable(net, paid) {
+            Some(left) => {
+                prop_assert_eq!(left, owed);
+                prop_assert_eq!(owed.fen() + paid.fen(), net.fen());
+            }
+            None => {
+                prop_assert!(paid > net);
+                prop_assert_eq!(owed, Money::ZERO);
+            }
+        }
+    }
+}

@@ -12,7 +12,8 @@ use super::{fit, one_line};
 use crate::i18n::T;
 use crate::model::Contact;
 use crate::store::AccountRow;
-use crate::tui::app::{outstanding, App, Detail, Section, SortBy};
+use crate::tui::app::{App, Detail, Section, SortBy};
+use crate::tui::records::Activity;
 
 /// The style of a matched character in a filtered name.
 pub const MATCH: Style = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD.union(Modifier::UNDERLINED));
@@ -240,8 +241,13 @@ pub fn draw_detail(app: &App, d: &Detail, frame: &mut Frame, area: Rect) {
         Section::Company => draw_company(app, d, frame, body),
         Section::Contacts => draw_contacts(app, d, frame, body),
         Section::Archive => draw_archive(app, d, frame, body),
+        section if Activity::of(section).is_some() => {
+            if let Some(what) = Activity::of(section) {
+                draw_records(app, d, what, frame, body);
+            }
+        }
         section => {
-            let lines = section_lines(app, d, section);
+            let lines = if section == Section::History { history_lines(d) } else { Vec::new() };
             let text = if lines.is_empty() { vec![Line::from(app.t(T::NothingYet))] } else { lines };
             frame.render_widget(Paragraph::new(text).scroll((d.scroll, 0)), body);
         }
@@ -455,88 +461,192 @@ fn draw_profile(app: &App, c: &Contact, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
 }
 
-fn section_lines(app: &App, d: &Detail, section: Section) -> Vec<Line<'static>> {
+/// A section of records (orders, visits, major changes, feedback): one
+/// line each with the selected one marked and kept on screen, and the
+/// selected record in full below.
+fn draw_records(app: &App, d: &Detail, what: Activity, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
-    match section {
-        Section::Orders => {
-            let mut v = vec![Line::from(Span::styled(
+    let selected = Style::default().bg(Color::DarkGray).add_modifier(Modifier::BOLD);
+    let (header, rows): (Option<Line<'static>>, Vec<Line<'static>>) = match what {
+        Activity::Order => (
+            Some(Line::from(Span::styled(
                 app.t(T::OrdersHeader).to_string(),
                 Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
-            ))];
-            v.extend(d.orders.iter().map(|o| {
-                let owed = outstanding(o);
-                let overdue = o.due_date.is_some_and(|due| due < app.today) && owed > kam_rules::Money::ZERO;
-                let rate = o.discount_rate.map_or_else(|| "1.00".to_string(), |r| format!("{:.2}", r.as_f64()));
-                let text = format!(
-                    "{}  {:>14}  {:<6} {}  {:>14}  {}  {:>12}  {}",
-                    o.date,
-                    o.amount.grouped(),
-                    o.payment.label(lang),
-                    rate,
-                    o.net_amount.grouped(),
-                    o.due_date.map_or_else(|| "-".repeat(10), |x| x.to_string()),
-                    owed.grouped(),
-                    o.credited_to(&d.account.owner)
-                );
-                Line::from(Span::styled(text, if overdue { ALERT } else { Style::default() }))
-            }));
-            v
-        }
-        Section::Visits => d
-            .visits
-            .iter()
-            .map(|x| {
-                let mgr = if x.by_manager { app.t(T::ManagerMark) } else { "" };
-                Line::from(format!(
-                    "{} {} {}{mgr} · {} · {}",
-                    x.date,
-                    x.kind.label(lang),
-                    x.by,
-                    one_line(&x.purpose),
-                    one_line(&x.summary)
-                ))
-            })
-            .collect(),
-        Section::Events => {
-            let mut v: Vec<Line<'static>> = d
-                .events
+            ))),
+            d.orders
                 .iter()
-                .map(|e| Line::from(format!("{} [{}] {} · {}", e.date, e.kind, e.description, e.follow_up)))
-                .collect();
-            if !d.feedback.is_empty() {
-                v.push(Line::from(Span::styled(
-                    app.t(T::FeedbackHeader).to_string(),
-                    Style::default().add_modifier(Modifier::BOLD),
-                )));
-            }
-            v.extend(d.feedback.iter().map(|f| {
-                let sat = f.satisfaction.map_or_else(|| "-".to_string(), |s| s.to_string());
-                let complaint = if f.complaint { app.t(T::ComplaintMark) } else { "" };
-                Line::from(format!(
-                    "{} {} {sat}/5 {complaint} {} · {}",
-                    f.date,
-                    f.from_whom,
-                    one_line(&f.content),
-                    one_line(&f.handling)
-                ))
-            }));
-            v
-        }
-        Section::History => d
-            .history
-            .iter()
-            .map(|h| {
-                let field = h.field.clone().unwrap_or_default();
-                let change = match (&h.old, &h.new) {
-                    (Some(o), Some(n)) => format!("{o} → {n}"),
-                    (None, Some(n)) => n.clone(),
-                    (Some(o), None) => o.clone(),
-                    (None, None) => String::new(),
-                };
-                let reason = if h.reason.is_empty() { String::new() } else { format!(" ({})", h.reason) };
-                Line::from(format!("{} {} {} {field} {change}{reason}", h.at.format("%Y-%m-%d %H:%M"), h.who, h.action))
-            })
-            .collect(),
-        Section::Company | Section::Contacts | Section::Archive => Vec::new(),
+                .map(|o| {
+                    let owed = o.outstanding();
+                    let overdue = o.due_date.is_some_and(|due| due < app.today) && owed > kam_rules::Money::ZERO;
+                    let rate = o.discount_rate.map_or_else(|| "1.00".to_string(), |r| format!("{:.2}", r.as_f64()));
+                    let text = format!(
+                        "{}  {:>14}  {:<6} {}  {:>14}  {}  {:>12}  {}",
+                        o.date,
+                        o.amount.grouped(),
+                        o.payment.label(lang),
+                        rate,
+                        o.net_amount.grouped(),
+                        o.due_date.map_or_else(|| "-".repeat(10), |x| x.to_string()),
+                        owed.grouped(),
+                        o.credited_to(&d.account.owner)
+                    );
+                    Line::from(Span::styled(text, if overdue { ALERT } else { Style::default() }))
+                })
+                .collect(),
+        ),
+        Activity::Visit => (
+            None,
+            d.visits
+                .iter()
+                .map(|x| {
+                    let mgr = if x.by_manager { app.t(T::ManagerMark) } else { "" };
+                    let next = x.next_date.map_or_else(String::new, |n| format!(" → {n} {}", one_line(&x.next_step)));
+                    Line::from(format!(
+                        "{} {} {}{mgr} · {} · {}{next}",
+                        x.date,
+                        x.kind.label(lang),
+                        x.by,
+                        one_line(&x.purpose),
+                        one_line(&x.summary)
+                    ))
+                })
+                .collect(),
+        ),
+        Activity::Event => (
+            None,
+            d.events
+                .iter()
+                .map(|e| {
+                    Line::from(format!(
+                        "{} [{}] {} · {}",
+                        e.date,
+                        e.kind,
+                        one_line(&e.description),
+                        one_line(&e.follow_up)
+                    ))
+                })
+                .collect(),
+        ),
+        Activity::Feedback => (
+            None,
+            d.feedback
+                .iter()
+                .map(|f| {
+                    let sat = f.satisfaction.map_or_else(|| "-".to_string(), |s| s.to_string());
+                    let complaint = if f.complaint { app.t(T::ComplaintMark) } else { "" };
+                    let closed = if f.closed { format!(" ✓{}", app.t(T::FClosed)) } else { String::new() };
+                    let line = format!(
+                        "{} {} {sat}/5 {complaint}{closed} {} · {}",
+                        f.date,
+                        f.from_whom,
+                        one_line(&f.content),
+                        one_line(&f.handling)
+                    );
+                    let open_complaint = f.complaint && !f.closed;
+                    Line::from(Span::styled(line, if open_complaint { ALERT } else { Style::default() }))
+                })
+                .collect(),
+        ),
+    };
+    if rows.is_empty() {
+        let mut lines: Vec<Line> = header.into_iter().collect();
+        lines.push(Line::from(app.t(T::NothingYet)));
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
     }
+    let pane_h = (area.height / 2).min(9);
+    let [list, pane] = Layout::vertical([Constraint::Min(1), Constraint::Length(pane_h)]).areas(area);
+    let [head, list] =
+        Layout::vertical([Constraint::Length(u16::from(header.is_some())), Constraint::Min(0)]).areas(list);
+    if let Some(h) = header {
+        frame.render_widget(Paragraph::new(h), head);
+    }
+    let h = usize::from(list.height).max(1);
+    let sel = d.row_sel.min(rows.len() - 1);
+    let start = sel.saturating_sub(h - 1);
+    let shown: Vec<Line> = rows
+        .into_iter()
+        .enumerate()
+        .skip(start)
+        .take(h)
+        .map(|(i, l)| if i == sel { l.patch_style(selected) } else { l })
+        .collect();
+    frame.render_widget(Paragraph::new(shown), list);
+    let detail = record_lines(app, d, what, sel);
+    let block = Block::default().borders(Borders::TOP);
+    frame.render_widget(Paragraph::new(detail).wrap(Wrap { trim: false }).block(block), pane);
+}
+
+/// The selected record of a section in full.
+fn record_lines(app: &App, d: &Detail, what: Activity, i: usize) -> Vec<Line<'static>> {
+    let lang = app.lang;
+    let mut out = Vec::new();
+    match what {
+        Activity::Order => {
+            let Some(o) = d.orders.get(i) else { return out };
+            out.push(Line::from(
+                T::OrderCollected
+                    .fill(lang, &[("collected", &o.collected().grouped()), ("owed", &o.outstanding().grouped())]),
+            ));
+            if o.collections.is_empty() {
+                out.push(Line::from(app.t(T::OrderNoCollections).to_string()));
+            }
+            out.extend(
+                o.collections.iter().map(|c| {
+                    Line::from(format!("  {} {} {:>14}", app.t(T::RowCollection), c.date, c.amount.grouped()))
+                }),
+            );
+        }
+        Activity::Visit => {
+            let Some(v) = d.visits.get(i) else { return out };
+            let names: Vec<String> = v
+                .contacts
+                .iter()
+                .map(|vc| {
+                    d.contacts
+                        .iter()
+                        .find(|c| c.meta.id == vc.contact_id)
+                        .map_or_else(|| "?".to_string(), |c| c.name.clone())
+                })
+                .collect();
+            if !names.is_empty() {
+                out.push(Line::from(T::VisitWith.fill(lang, &[("names", &names.join("、"))])));
+            }
+            out.extend(kv_lines(app.t(T::FPurpose), &v.purpose));
+            out.extend(kv_lines(app.t(T::FSummary), &v.summary));
+            if !v.next_step.is_empty() || v.next_date.is_some() {
+                let date = v.next_date.map_or_else(|| "-".to_string(), |x| x.to_string());
+                out.push(Line::from(T::VisitNext.fill(lang, &[("step", &v.next_step), ("date", &date)])));
+            }
+        }
+        Activity::Event => {
+            let Some(e) = d.events.get(i) else { return out };
+            out.extend(kv_lines(app.t(T::FEventDescription), &e.description));
+            out.extend(kv_lines(app.t(T::FFollowUp), &e.follow_up));
+        }
+        Activity::Feedback => {
+            let Some(f) = d.feedback.get(i) else { return out };
+            out.extend(kv_lines(app.t(T::FFeedbackContent), &f.content));
+            out.extend(kv_lines(app.t(T::FHandling), &f.handling));
+        }
+    }
+    out
+}
+
+/// The account's change history, newest first.
+fn history_lines(d: &Detail) -> Vec<Line<'static>> {
+    d.history
+        .iter()
+        .map(|h| {
+            let field = h.field.clone().unwrap_or_default();
+            let change = match (&h.old, &h.new) {
+                (Some(o), Some(n)) => format!("{o} → {n}"),
+                (None, Some(n)) => n.clone(),
+                (Some(o), None) => o.clone(),
+                (None, None) => String::new(),
+            };
+            let reason = if h.reason.is_empty() { String::new() } else { format!(" ({})", h.reason) };
+            Line::from(format!("{} {} {} {field} {change}{reason}", h.at.format("%Y-%m-%d %H:%M"), h.who, h.action))
+        })
+        .collect()
 }

@@ -28,7 +28,8 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 | ReasonFor::DeleteContact(_, n)
                 | ReasonFor::DeleteArchive(_, _, n)
                 | ReasonFor::DeletePlan(_, _, n)
-                | ReasonFor::DeleteVip(_, n) => n.as_str(),
+                | ReasonFor::DeleteVip(_, n)
+                | ReasonFor::DeleteActivity(_, _, n) => n.as_str(),
             };
             let block = Block::default().borders(Borders::ALL).title(app.t(T::DeleteTitle));
             let inner = block.inner(r);
@@ -177,16 +178,29 @@ fn help_keys(app: &App) -> Vec<(&'static str, T)> {
             ("q", T::KQuit),
         ]),
         Some(d) => {
-            keys.extend([("← → Tab", T::KSections), ("↑↓", T::KMoveDetail), ("e", T::KEditAccount), ("d", T::KDelete)]);
-            if d.section == Section::Contacts {
-                keys.push(("Enter", T::KEditContact));
-                keys.push(("a", T::KAlliance));
-            }
-            if d.section == Section::Archive {
-                keys.push(("↑↓ n Enter e d", T::KArchive));
+            keys.push(("← → Tab", T::KSections));
+            // A section's keys act on its own records only.
+            match d.section {
+                Section::Company => {
+                    keys.extend([("↑↓", T::KMoveDetail), ("e", T::KEditAccount), ("d", T::KDeleteAccount)])
+                }
+                Section::Contacts => keys.extend([
+                    ("↑↓", T::KMoveDetail),
+                    ("n", T::KNewContact),
+                    ("Enter / e", T::KEditContact),
+                    ("a", T::KAlliance),
+                    ("d", T::KDelete),
+                ]),
+                Section::Archive => keys.push(("↑↓ n Enter e d", T::KArchive)),
+                Section::History => keys.push(("↑↓", T::KMoveDetail)),
+                Section::Orders | Section::Visits | Section::Events | Section::Feedback => keys.extend([
+                    ("↑↓ Home End", T::KSectionMove),
+                    ("n", T::KSectionNew),
+                    ("Enter / e", T::KSectionEdit),
+                    ("d", T::KSectionDelete),
+                ]),
             }
             keys.extend([
-                ("n", T::KNewContact),
                 ("v / t", T::KVisit),
                 ("o", T::KOrder),
                 ("=", T::KCalculator),
@@ -200,6 +214,7 @@ fn help_keys(app: &App) -> Vec<(&'static str, T)> {
     keys.extend([
         ("Tab / Shift-Tab", T::KFormFields),
         ("← → Space", T::KChoice),
+        ("Ctrl-N / Ctrl-D", T::KRows),
         ("Ctrl-S", T::KSave),
         ("Esc", T::KFormEsc),
         ("Ctrl-C", T::KQuitForm),
@@ -253,6 +268,14 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
     if let Some(e) = &f.error {
         tail.push(Line::from(Span::styled(e.clone(), ERROR)));
     }
+    // The focused field's message in full when it does not fit beside it.
+    if let Some((field, e)) = form.fields.get(form.focus).and_then(|x| x.error.as_ref().map(|e| (x, e))) {
+        let (label_w, value_w) = field_widths(inner.width);
+        let side = usize::from(inner.width.saturating_sub(label_w + value_w));
+        if unicode_width::UnicodeWidthStr::width(e.as_str()) > side && f.error.as_deref() != Some(e.as_str()) {
+            tail.push(Line::from(Span::styled(format!("{}: {e}", app.t(field.label)), ERROR)));
+        }
+    }
     if let Some(c) = &f.conflict {
         tail.push(Line::from(Span::styled(app.t(T::ConflictHeader), Style::default().add_modifier(Modifier::BOLD))));
         for (label, mine, theirs) in &c.lines {
@@ -292,6 +315,16 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
     }
 }
 
+/// The widths of a form's labels and values in `width` cells; the message
+/// beside a field has the rest.
+fn field_widths(width: u16) -> (u16, u16) {
+    let label_w: u16 = 16.min(width / 3);
+    let rest = width.saturating_sub(label_w);
+    // The value takes what the hint or error beside it does not need.
+    let value_w = if rest > 40 { rest - (rest * 3 / 10).min(30) } else { rest };
+    (label_w, value_w)
+}
+
 /// Draws a form's fields in `area`, scrolled so the focused one is whole:
 /// label, value (the terminal cursor in the focused one) and to the right
 /// the field's error, else what `side` says about it. Returns the rows used.
@@ -305,10 +338,7 @@ pub fn draw_fields(
     if area.height == 0 || area.width < 8 {
         return 0;
     }
-    let label_w: u16 = 16.min(area.width / 3);
-    let rest = area.width.saturating_sub(label_w);
-    // The value takes what the hint or error beside it does not need.
-    let value_w = if rest > 40 { rest - (rest * 3 / 10).min(30) } else { rest };
+    let (label_w, value_w) = field_widths(area.width);
     // The first field shown: as early as possible with the focused one whole.
     let mut first = form.focus;
     let mut used = form.fields.get(form.focus).map_or(1, Field::height);

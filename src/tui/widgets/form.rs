@@ -208,11 +208,13 @@ pub struct Form {
     pub title: T,
     pub fields: Vec<Field>,
     pub focus: usize,
+    /// A row was removed or added by hand: a change no field shows.
+    pub rows_changed: bool,
 }
 
 impl Form {
     pub fn new(title: T, fields: Vec<Field>) -> Self {
-        Self { title, fields, focus: 0 }
+        Self { title, fields, focus: 0, rows_changed: false }
     }
 
     pub fn has(&self, key: &str) -> bool {
@@ -230,7 +232,7 @@ impl Form {
     }
 
     pub fn changed(&self) -> bool {
-        self.fields.iter().any(|f| f.value() != f.initial)
+        self.rows_changed || self.fields.iter().any(|f| f.value() != f.initial)
     }
 
     pub fn focus_step(&mut self, by: isize) {
@@ -370,6 +372,21 @@ impl Form {
     /// option with that key); the field still counts as changed.
     pub fn set_value(&mut self, key: &str, value: &str) {
         let Some(f) = self.fields.iter_mut().find(|f| f.key == key && f.row.is_none()) else { return };
+        match &mut f.kind {
+            FieldKind::Choice { options, index } => {
+                if let Some(i) = options.iter().position(|(k, _)| k == value) {
+                    *index = i;
+                }
+            }
+            FieldKind::Lines(t) => **t = TextLines::new(value),
+            _ => f.input = TextInput::new(value),
+        }
+    }
+
+    /// Puts `value` in column `key` of a row, as [`Form::set_value`] does.
+    pub fn set_cell(&mut self, table: u8, row: usize, key: &str, value: &str) {
+        let Some(span) = self.row_span(table, row) else { return };
+        let Some(f) = self.fields[span].iter_mut().find(|f| f.key == key) else { return };
         match &mut f.kind {
             FieldKind::Choice { options, index } => {
                 if let Some(i) = options.iter().position(|(k, _)| k == value) {
