@@ -660,7 +660,7 @@ catalogue! {
     FEventDescription => "异动情况", "What changed";
     FFollowUp => "跟进措施", "Follow-up";
     FFromWhom => "反馈人", "From whom";
-    FSatisfaction => "满意度(1–5)", "Satisfaction (1–5)";
+    FSatisfaction => "满意度", "Satisfaction";
     FComplaint => "是否投诉", "Complaint";
     FFeedbackContent => "反馈内容", "What they said";
     FHandling => "处理情况", "Handling";

@@ -168,7 +168,7 @@ impl App {
         o.amount = Money::parse(&form.text("amount")).unwrap_or(Money::ZERO);
         o.payment = Payment::parse(&form.text("payment")).unwrap_or(o.payment);
         o.promotion = yes(form, "promotion");
-        if o.meta.version == 0 || before != (o.amount, o.payment, o.promotion) || o.discount_rate.is_none() {
+        if o.meta.version == 0 || before != (o.amount, o.payment, o.promotion) {
             let q = discount(&self.rules, self.detail_tier(), o.amount, o.payment, o.promotion);
             o.discount_rate = Some(q.rate);
             o.net_amount = q.net;
@@ -209,7 +209,7 @@ impl App {
                 self.detail
                     .iter()
                     .flat_map(|d| d.contacts.iter())
-                    .map(|c| (c.meta.id.to_string(), format!("{} {}", c.name, c.title))),
+                    .map(|c| (c.meta.id.to_string(), format!("{} {}", c.name, c.title).trim_end().to_string())),
             )
             .collect()
     }
@@ -270,7 +270,7 @@ impl App {
         let fields = vec![
             Field::date("date", T::FDate, Some(e.date)).required(),
             Field::text("kind", T::FEventKind, &e.kind).required(),
-            Field::lines("description", T::FEventDescription, &e.description),
+            Field::lines("description", T::FEventDescription, &e.description).required(),
             Field::lines("follow_up", T::FFollowUp, &e.follow_up),
         ];
         let title = if e.meta.version == 0 { T::NewEvent } else { T::EditEvent };
@@ -302,7 +302,7 @@ impl App {
             Field::text("from_whom", T::FFromWhom, &x.from_whom),
             Field::choice("satisfaction", T::FSatisfaction, scores, x.satisfaction.map(|s| s.to_string())),
             Field::choice("complaint", T::FComplaint, yes_no(lang), Some(yes_key(x.complaint))),
-            Field::lines("content", T::FFeedbackContent, &x.content),
+            Field::lines("content", T::FFeedbackContent, &x.content).required(),
             Field::lines("handling", T::FHandling, &x.handling),
             Field::choice("closed", T::FClosed, yes_no(lang), Some(yes_key(x.closed))),
         ];

@@ -500,15 +500,13 @@ fn draw_records(app: &App, d: &Detail, what: Activity, frame: &mut Frame, area: 
                 .iter()
                 .map(|x| {
                     let mgr = if x.by_manager { app.t(T::ManagerMark) } else { "" };
-                    let next = x.next_date.map_or_else(String::new, |n| format!(" → {n} {}", one_line(&x.next_step)));
-                    Line::from(format!(
-                        "{} {} {}{mgr} · {} · {}{next}",
-                        x.date,
-                        x.kind.label(lang),
-                        x.by,
-                        one_line(&x.purpose),
-                        one_line(&x.summary)
-                    ))
+                    let mut parts = vec![format!("{} {} {}{mgr}", x.date, x.kind.label(lang), x.by)];
+                    parts.extend([one_line(&x.purpose), one_line(&x.summary)].into_iter().filter(|p| !p.is_empty()));
+                    if x.next_date.is_some() || !x.next_step.is_empty() {
+                        let date = x.next_date.map_or_else(String::new, |n| n.to_string());
+                        parts.push(format!("→ {date} {}", one_line(&x.next_step)).trim_end().to_string());
+                    }
+                    Line::from(parts.join(" · "))
                 })
                 .collect(),
         ),
@@ -516,15 +514,7 @@ fn draw_records(app: &App, d: &Detail, what: Activity, frame: &mut Frame, area: 
             None,
             d.events
                 .iter()
-                .map(|e| {
-                    Line::from(format!(
-                        "{} [{}] {} · {}",
-                        e.date,
-                        e.kind,
-                        one_line(&e.description),
-                        one_line(&e.follow_up)
-                    ))
-                })
+                .map(|e| Line::from(joined(format!("{} [{}]", e.date, e.kind), &[&e.description, &e.follow_up])))
                 .collect(),
         ),
         Activity::Feedback => (
@@ -535,13 +525,8 @@ fn draw_records(app: &App, d: &Detail, what: Activity, frame: &mut Frame, area: 
                     let sat = f.satisfaction.map_or_else(|| "-".to_string(), |s| s.to_string());
                     let complaint = if f.complaint { app.t(T::ComplaintMark) } else { "" };
                     let closed = if f.closed { format!(" ✓{}", app.t(T::FClosed)) } else { String::new() };
-                    let line = format!(
-                        "{} {} {sat}/5 {complaint}{closed} {} · {}",
-                        f.date,
-                        f.from_whom,
-                        one_line(&f.content),
-                        one_line(&f.handling)
-                    );
+                    let head = format!("{} {} {sat}/5 {complaint}{closed}", f.date, f.from_whom);
+                    let line = joined(head.trim_end().to_string(), &[&f.content, &f.handling]);
                     let open_complaint = f.complaint && !f.closed;
                     Line::from(Span::styled(line, if open_complaint { ALERT } else { Style::default() }))
                 })
@@ -575,6 +560,13 @@ fn draw_records(app: &App, d: &Detail, what: Activity, frame: &mut Frame, area: 
     let detail = record_lines(app, d, what, sel);
     let block = Block::default().borders(Borders::TOP);
     frame.render_widget(Paragraph::new(detail).wrap(Wrap { trim: false }).block(block), pane);
+}
+
+/// `head` and the texts that are not blank, each on one line, joined by " · ".
+fn joined(head: String, texts: &[&str]) -> String {
+    let mut parts = vec![head];
+    parts.extend(texts.iter().map(|t| one_line(t)).filter(|t| !t.is_empty()));
+    parts.join(" · ")
 }
 
 /// The selected record of a section in full.

@@ -182,7 +182,7 @@ fn help_keys(app: &App) -> Vec<(&'static str, T)> {
             // A section's keys act on its own records only.
             match d.section {
                 Section::Company => {
-                    keys.extend([("↑↓", T::KMoveDetail), ("e", T::KEditAccount), ("d", T::KDeleteAccount)])
+                    keys.extend([("↑↓", T::KMoveDetail), ("e", T::KEditAccount), ("d", T::KDeleteAccount)]);
                 }
                 Section::Contacts => keys.extend([
                     ("↑↓", T::KMoveDetail),
@@ -293,6 +293,9 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
     } else {
         let keys = if matches!(f.editing, Editing::Settings) { T::SettingsKeys } else { T::FormKeys };
         tail.push(Line::from(Span::styled(app.t(keys), Style::default().fg(Color::DarkGray))));
+        if form.fields.iter().any(|x| x.row.is_some()) {
+            tail.push(Line::from(Span::styled(app.t(T::KRows), Style::default().fg(Color::DarkGray))));
+        }
     }
     let bottom = inner.y + inner.height;
     // A form taller than the screen scrolls so the focused field is always
