@@ -21,6 +21,8 @@ mod tests;
 #[cfg(test)]
 mod tests_leave;
 #[cfg(test)]
+mod tests_keys;
+#[cfg(test)]
 mod tests_ledger;
 #[cfg(test)]
 mod tests_plans;

@@ -153,7 +153,7 @@ pub fn draw_quit(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(block), r);
 }
 
-fn help_keys(app: &App) -> Vec<(&'static str, T)> {
+pub fn help_keys(app: &App) -> Vec<(&'static str, T)> {
     let mut keys = Vec::new();
     match app.tab {
         Tab::Accounts => {}

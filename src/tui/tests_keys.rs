@@ -1,0 +1,54 @@
+//! `docs/keys.md` is generated from the tables the workbench's `?` shows,
+//! so the documented keys cannot drift from the handlers' help. Run with
+//! `KAM_WRITE_DOCS=1` to write the file after changing a screen's keys.
+
+use kam_rules::Lang;
+
+use super::app::{Section, Tab};
+use super::screens::popups::help_keys;
+use super::tests::seeded;
+use crate::i18n::T;
+
+fn table(out: &mut String, title: &str, keys: &[(&'static str, T)]) {
+    out.push_str(&format!("\n## {title}\n\n| Key | What it does | 作用 |\n|---|---|---|\n"));
+    for (k, t) in keys {
+        out.push_str(&format!("| `{}` | {} | {} |\n", k.replace('|', "\\|"), t.en(), t.zh()));
+    }
+}
+
+fn keys_doc() -> String {
+    let (_dir, mut app) = seeded(Lang::En);
+    let mut out = String::from(
+        "# Keys of the workbench\n\nEvery screen's keys, as `?` lists them on that screen. This file is generated from\nthe workbench's own key tables by a test (`KAM_WRITE_DOCS=1 cargo test --lib keys_doc`\nwrites it again), so it always says what the keys do.\n",
+    );
+    table(&mut out, "Accounts (1): the list", &help_keys(&app));
+    let id = app.list.row(0).map(|r| r.0.clone()).expect("an account");
+    for s in Section::ALL {
+        app.open_detail(&id, s);
+        let title = format!("Accounts (1): an account, section {} / {}", s.title().en(), s.title().zh());
+        table(&mut out, &title, &help_keys(&app));
+    }
+    app.detail = None;
+    for (tab, title) in [
+        (Tab::CallPlans, "Call plans (2)"),
+        (Tab::Presentations, "Presentations (3)"),
+        (Tab::Vip, "VIP cards (4)"),
+        (Tab::Today, "Today (5)"),
+    ] {
+        app.tab = tab;
+        table(&mut out, title, &help_keys(&app));
+    }
+    out
+}
+
+#[test]
+fn keys_doc_is_generated_from_the_help_tables() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/keys.md");
+    let doc = keys_doc();
+    if std::env::var_os("KAM_WRITE_DOCS").is_some() {
+        std::fs::create_dir_all(path.parent().expect("docs")).expect("docs folder");
+        std::fs::write(&path, &doc).expect("write docs/keys.md");
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(on_disk == doc, "docs/keys.md is not what the help says: run KAM_WRITE_DOCS=1 cargo test --lib keys_doc");
+}
