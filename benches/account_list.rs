@@ -29,8 +29,8 @@ fn main() {
         println!("building {} with {accounts} demo accounts …", path.display());
         let mut s = Store::open(&path, common::clock()).unwrap_or_else(|e| panic!("{e}"));
         let t = Instant::now();
-        let o = kam::commands::demo::Options { accounts, seed: 1, today: today() };
-        kam::commands::demo::generate(&mut s, &Rules::default(), &o).unwrap_or_else(|e| panic!("{e}"));
+        let o = kam::demo::Options { accounts, seed: 1, today: today() };
+        kam::demo::generate(&mut s, &Rules::default(), &o).unwrap_or_else(|e| panic!("{e}"));
         println!("demo generated in {:.1} s", t.elapsed().as_secs_f64());
     }
     let store = Store::open(&path, common::clock()).unwrap_or_else(|e| panic!("{e}"));

@@ -121,8 +121,8 @@ fn main() {
     let small_path = dir.path().join("small.db");
     {
         let mut s = Store::open(&small_path, common::clock()).unwrap_or_else(|e| panic!("{e}"));
-        let o = kam::commands::demo::Options { accounts: 100, seed: 1, today: today() };
-        kam::commands::demo::generate(&mut s, &Rules::default(), &o).unwrap_or_else(|e| panic!("{e}"));
+        let o = kam::demo::Options { accounts: 100, seed: 1, today: today() };
+        kam::demo::generate(&mut s, &Rules::default(), &o).unwrap_or_else(|e| panic!("{e}"));
     }
     let mut small = Screen::new(&small_path);
     let mut large = Screen::new(&big);

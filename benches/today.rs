@@ -12,8 +12,8 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use crossterm::event::KeyCode;
-use kam::commands::export::start_of;
 use kam::config::Config;
+use kam::exchange::day_end::start_of;
 use kam::paths::Paths;
 use kam::store::Store;
 use kam::tui::app::App;
@@ -31,8 +31,8 @@ fn main() {
     if !path.exists() {
         println!("building {} with 100000 demo accounts …", path.display());
         let mut s = Store::open(&path, kam::clock::Clock::starting_on_day(today)).unwrap_or_else(|e| panic!("{e}"));
-        let o = kam::commands::demo::Options { accounts: 100_000, seed: 1, today };
-        kam::commands::demo::generate(&mut s, &Rules::default(), &o).unwrap_or_else(|e| panic!("{e}"));
+        let o = kam::demo::Options { accounts: 100_000, seed: 1, today };
+        kam::demo::generate(&mut s, &Rules::default(), &o).unwrap_or_else(|e| panic!("{e}"));
     }
     let store =
         Store::open_unchecked(&path, kam::clock::Clock::starting_on_day(today)).unwrap_or_else(|e| panic!("{e}"));

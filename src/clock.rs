@@ -63,8 +63,7 @@ impl Clock {
 
     /// A clock that stands still at `time` on `day`, on the local wall clock.
     pub fn at_local(day: NaiveDate, time: chrono::NaiveTime) -> Self {
-        let t = day.and_time(time);
-        Self::fixed(Local.from_local_datetime(&t).earliest().map_or_else(|| t.and_utc(), |t| t.with_timezone(&Utc)))
+        Self::fixed(local_to_utc(day.and_time(time)))
     }
 
     /// A clock that reads local noon of `day` now and moves on with real time.
@@ -113,8 +112,18 @@ impl Clock {
 }
 
 fn local_noon(day: NaiveDate) -> DateTime<Utc> {
-    let noon = day.and_hms_opt(12, 0, 0).unwrap_or_default();
-    Local.from_local_datetime(&noon).earliest().map_or_else(|| noon.and_utc(), |t| t.with_timezone(&Utc))
+    local_to_utc(day.and_hms_opt(12, 0, 0).unwrap_or_default())
+}
+
+/// A time on the local wall clock as an instant: the earlier one when the
+/// clock is set back, the time read as UTC when it does not exist locally.
+pub fn local_to_utc(t: chrono::NaiveDateTime) -> DateTime<Utc> {
+    Local.from_local_datetime(&t).earliest().map_or_else(|| t.and_utc(), |x| x.with_timezone(&Utc))
+}
+
+/// The start of a local day, as an instant.
+pub fn start_of_day(day: NaiveDate) -> DateTime<Utc> {
+    local_to_utc(day.and_hms_opt(0, 0, 0).unwrap_or_default())
 }
 
 fn parse_start(v: &str) -> Result<DateTime<Utc>, String> {
@@ -122,11 +131,7 @@ fn parse_start(v: &str) -> Result<DateTime<Utc>, String> {
         return Ok(t.with_timezone(&Utc));
     }
     if let Ok(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-        let midnight = d.and_hms_opt(0, 0, 0).unwrap_or_default();
-        return Ok(Local
-            .from_local_datetime(&midnight)
-            .earliest()
-            .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc)));
+        return Ok(start_of_day(d));
     }
     Err(format!("{ENV}: '{v}' is neither an RFC 3339 instant (2026-12-04T09:30:00+08:00) nor a date (2026-12-04)"))
 }

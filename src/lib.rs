@@ -7,6 +7,8 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod config;
+pub mod demo;
+pub mod evaluation_text;
 pub mod exchange;
 pub mod files;
 pub mod finder;

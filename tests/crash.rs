@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use kam::commands::demo::Rng;
 use kam::commands::selftest::{export_options, IMPORT_ROWS, MERGE_ROWS, V1_CARDS};
+use kam::demo::Rng;
 use kam::exchange::export::export;
 use kam::model::{Account, CallPlan, Contact, Id, Order, PlanStatus, VipCard, Visit};
 use kam::store::{check_backup, Store, StoreError};

@@ -276,12 +276,12 @@ fn read_dir_texts(dir: &Path) -> std::collections::BTreeMap<String, String> {
 fn demo_export_import_export_is_identical() {
     let tmp = tempfile::tempdir().expect("tmp");
     let mut a = store(tmp.path(), "a.db");
-    let opts = kam::commands::demo::Options {
+    let opts = kam::demo::Options {
         accounts: 80,
         seed: 11,
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
     };
-    kam::commands::demo::generate(&mut a, &kam_rules::Rules::default(), &opts).expect("demo");
+    kam::demo::generate(&mut a, &kam_rules::Rules::default(), &opts).expect("demo");
     let first = tmp.path().join("first");
     let m1 = export(&a, &options(&first, Span::All, Lang::En, true)).expect("export");
     assert_eq!(m1.files["accounts.csv"], 80);

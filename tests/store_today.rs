@@ -353,7 +353,7 @@ fn whole_today_read_and_plan_warnings() {
 
 #[test]
 fn an_export_up_to_now_is_noted_an_earlier_range_is_not() {
-    use kam::commands::export::{day_end_options, day_span, note_export};
+    use kam::exchange::day_end::{day_end_options, day_span, note_export};
     let dir = tempfile::tempdir().expect("tmp");
     let s = open(&dir);
     let now = s.now();

@@ -1,27 +1,21 @@
 //! `kam export [--day D | --since D --until D | --all] [--dir DIR] [--no-bom] [--xlsx] [--unmask]`
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
-use kam_rules::Lang;
+use chrono::NaiveDate;
 
 use super::{Ctx, Failure};
 use crate::cli::ExportArgs;
 use crate::config::{Config, Role};
+use crate::exchange::day_end::{day_span, default_dir, note_export, start_of};
 use crate::exchange::export::{export_with_progress, write_workbook, ExportError, ExportOptions};
 use crate::exchange::progress::TermProgress;
 use crate::i18n::T;
-use crate::store::{Span, Store, StoreError};
+use crate::store::{Span, Store};
 
 fn day_arg(ctx: &Ctx, flag: &str, text: &str) -> Result<NaiveDate, Failure> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map_err(|_| Failure::usage(T::BadDay.fill(ctx.lang, &[("flag", flag), ("given", text)])))
-}
-
-/// The start of a local day, in UTC.
-pub fn start_of(day: NaiveDate) -> chrono::DateTime<Utc> {
-    let naive = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    Local.from_local_datetime(&naive).earliest().map_or_else(|| naive.and_utc(), |t| t.with_timezone(&Utc))
 }
 
 /// The span and its words for the manifest and the default folder's date.
@@ -39,43 +33,6 @@ pub fn span_of(ctx: &Ctx, args: &ExportArgs, today: NaiveDate) -> Result<(Span, 
     }
     let day = args.day.as_deref().map_or(Ok(today), |d| day_arg(ctx, "day", d))?;
     Ok((day_span(day), format!("day {day}"), day))
-}
-
-/// What changed on one local day.
-pub fn day_span(day: NaiveDate) -> Span {
-    let next = day.succ_opt().unwrap_or(day);
-    Span::Changed { from: start_of(day), to: start_of(next) }
-}
-
-/// The folder an export dated `day` goes to when none is given: `kam-export-DAY` in `base`.
-pub fn default_dir(base: &Path, day: NaiveDate) -> PathBuf {
-    base.join(format!("kam-export-{day}"))
-}
-
-/// The day-end export of `day` into `dir`: what `kam export --day DAY --dir DIR`
-/// writes (masked, with a BOM). The workbench's `x` key runs this.
-pub fn day_end_options(store: &Store, lang: Lang, day: NaiveDate, dir: PathBuf, now: DateTime<Utc>) -> ExportOptions {
-    ExportOptions {
-        span: day_span(day),
-        range: format!("day {day}"),
-        dir,
-        bom: true,
-        lang,
-        unmask: false,
-        who: store.user().to_string(),
-        now,
-    }
-}
-
-/// Notes a finished export in the file, for the Today tab's "changed since
-/// the last export", when it reached up to the time it ran (an export of an
-/// earlier range leaves later changes unexported).
-pub fn note_export(store: &Store, opts: &ExportOptions) -> Result<(), StoreError> {
-    match opts.span {
-        Span::All => store.set_last_export(opts.now),
-        Span::Changed { to, .. } if to >= opts.now => store.set_last_export(opts.now),
-        Span::Changed { .. } => Ok(()),
-    }
 }
 
 pub fn run(ctx: &Ctx, store: &Store, config: &Config, args: &ExportArgs) -> Result<(), Failure> {

@@ -3,12 +3,13 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use kam_rules::evaluation::{evaluate, Evaluation, Grade, Kpi, Period};
-use kam_rules::{Labeled, Lang};
+use kam_rules::evaluation::{evaluate, Evaluation, Grade, Period};
+use kam_rules::Labeled;
 use serde::Serialize;
 
 use super::{print_json, Ctx, Failure};
 use crate::cli::ReportArgs;
+use crate::evaluation_text::{kpi_value, missing_text};
 use crate::i18n::T;
 use crate::store::Store;
 
@@ -119,35 +120,6 @@ pub fn run(ctx: &Ctx, store: &Store, args: &ReportArgs) -> Result<(), Failure> {
         crate::say!("  {}", T::ReportDue.fill(l, &[("due", &period.due().to_string())]));
     }
     Ok(())
-}
-
-/// A KPI's value as a person reads it, in the report and the evaluation
-/// view alike: a rate as a percentage (79.9%), a count as a whole number,
-/// satisfaction as a mean of one decimal; a dash when missing. `--json`
-/// keeps the raw ratio.
-pub fn kpi_value(kpi: Kpi, v: Option<f64>) -> String {
-    match (kpi, v) {
-        (_, None) => "—".into(),
-        (Kpi::NewAccounts | Kpi::Complaints, Some(v)) => format!("{v:.0}"),
-        (Kpi::Satisfaction, Some(v)) => format!("{v:.1}"),
-        (_, Some(v)) => format!("{:.1}%", v * 100.0),
-    }
-}
-
-/// What could not be scored, by the catalogue's and the rules' names in the
-/// language (never the internal keys such as `expense_saving`).
-pub fn missing_text(keys: &[String], lang: Lang) -> String {
-    keys.iter()
-        .map(|k| match k.as_str() {
-            "ability" => T::EvalAbility.get(lang).to_string(),
-            "attitude" => T::EvalAttitude.get(lang).to_string(),
-            other => Kpi::ALL
-                .iter()
-                .find(|x| x.key() == other)
-                .map_or_else(|| other.to_string(), |x| x.label(lang).to_string()),
-        })
-        .collect::<Vec<_>>()
-        .join(lang.pick("、", ", "))
 }
 
 /// `s` padded with spaces to `width` display columns (Chinese counts two).

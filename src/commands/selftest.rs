@@ -25,9 +25,9 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use kam_rules::{Lang, Money};
 
-use super::demo::Rng;
 use super::Failure;
 use crate::cli::{SelftestArgs, SelftestMode};
+use crate::demo::Rng;
 use crate::exchange::export::{export, ExportOptions};
 use crate::exchange::import::{import_sheet, merge_dir, ImportOptions, SheetKind};
 use crate::model::{

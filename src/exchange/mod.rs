@@ -2,6 +2,7 @@
 //! plans printed as Markdown.
 
 pub mod csv_out;
+pub mod day_end;
 pub mod export;
 pub mod import;
 pub mod markdown;

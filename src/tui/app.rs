@@ -1264,8 +1264,8 @@ impl App {
     }
 
     pub(super) fn fill_demo(&mut self) {
-        let o = crate::commands::demo::Options { accounts: 200, seed: 1, today: self.today };
-        match crate::commands::demo::generate(&mut self.store, &self.rules, &o) {
+        let o = crate::demo::Options { accounts: 200, seed: 1, today: self.today };
+        match crate::demo::generate(&mut self.store, &self.rules, &o) {
             Ok(c) => {
                 self.message = Some(T::DemoFilled.fill(self.lang, &[("accounts", &c.accounts.to_string())]));
                 self.reload_list(None);

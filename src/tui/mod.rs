@@ -19,9 +19,9 @@ pub mod worker;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
-mod tests_leave;
-#[cfg(test)]
 mod tests_keys;
+#[cfg(test)]
+mod tests_leave;
 #[cfg(test)]
 mod tests_ledger;
 #[cfg(test)]

@@ -10,9 +10,10 @@ use super::tests::seeded;
 use crate::i18n::T;
 
 fn table(out: &mut String, title: &str, keys: &[(&'static str, T)]) {
-    out.push_str(&format!("\n## {title}\n\n| Key | What it does | 作用 |\n|---|---|---|\n"));
+    use std::fmt::Write as _;
+    let _ = write!(out, "\n## {title}\n\n| Key | What it does | 作用 |\n|---|---|---|\n");
     for (k, t) in keys {
-        out.push_str(&format!("| `{}` | {} | {} |\n", k.replace('|', "\\|"), t.en(), t.zh()));
+        let _ = writeln!(out, "| `{}` | {} | {} |", k.replace('|', "\\|"), t.en(), t.zh());
     }
 }
 
@@ -51,4 +52,29 @@ fn keys_doc_is_generated_from_the_help_tables() {
     }
     let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(on_disk == doc, "docs/keys.md is not what the help says: run KAM_WRITE_DOCS=1 cargo test --lib keys_doc");
+}
+
+/// The workbench calls the library the commands call (store, exchange,
+/// demo, evaluation text), never `src/commands` itself.
+#[test]
+fn the_workbench_never_calls_the_commands() {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).expect("dir").map(|e| e.expect("entry").path()) {
+            if e.is_dir() {
+                walk(&e, out);
+            } else if e.extension().is_some_and(|x| x == "rs") {
+                out.push(e);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tui"), &mut files);
+    assert!(files.len() > 10);
+    let offenders: Vec<String> = files
+        .iter()
+        .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("tests")))
+        .filter(|p| std::fs::read_to_string(p).expect("read").contains("commands::"))
+        .map(|p| p.display().to_string())
+        .collect();
+    assert!(offenders.is_empty(), "the workbench reaches into src/commands: {offenders:?}");
 }

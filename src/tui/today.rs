@@ -16,10 +16,10 @@ use kam_rules::{Labeled, Lang, Money};
 use super::app::{App, Editing, FormState, Popup, Section, Tab};
 use super::widgets::form::{Field, Form};
 use super::worker::{Done, Job};
-use crate::commands::export::{day_end_options, default_dir, note_export, start_of};
-/// Shared with `kam report`, so the view and the command read the same.
-pub use crate::commands::report::{kpi_value, missing_text};
 use crate::config::Role;
+/// Shared with `kam report`, so the view and the command read the same.
+pub use crate::evaluation_text::{kpi_value, missing_text};
+use crate::exchange::day_end::{day_end_options, default_dir, note_export, start_of};
 use crate::i18n::T;
 use crate::model::{Id, Target as Targets};
 use crate::store::{PlanType, StoreError, TodayData};
