@@ -616,7 +616,10 @@ impl App {
                 }
             }
             KeyCode::Char('n') => match (section, activity) {
-                (Section::Contacts, _) => {
+                // On the company page `n` is the first thing a new account
+                // needs: a contact, in the Contacts section.
+                (Section::Contacts | Section::Company, _) => {
+                    d.section = Section::Contacts;
                     let c = Contact::of(d.account.meta.id.clone(), "");
                     self.open_contact_form(c);
                 }

@@ -98,7 +98,8 @@ impl App {
             Some(slot) => *slot = entry.clone(),
             None => a.archive.push(entry.clone()),
         }
-        let reason = f.form.text("change_reason");
+        // Only an edit asks why the entry changed.
+        let reason = if f.form.has("change_reason") { f.form.text("change_reason") } else { String::new() };
         match self.store.save(&mut a, &reason) {
             Ok(()) => {
                 self.changes += 1;

@@ -182,7 +182,12 @@ pub fn help_keys(app: &App) -> Vec<(&'static str, T)> {
             // A section's keys act on its own records only.
             match d.section {
                 Section::Company => {
-                    keys.extend([("↑↓", T::KMoveDetail), ("e", T::KEditAccount), ("d", T::KDeleteAccount)]);
+                    keys.extend([
+                        ("↑↓", T::KMoveDetail),
+                        ("e", T::KEditAccount),
+                        ("n", T::KNewContact),
+                        ("d", T::KDeleteAccount),
+                    ]);
                 }
                 Section::Contacts => keys.extend([
                     ("↑↓", T::KMoveDetail),
