@@ -269,15 +269,12 @@ proptest! {
         let (net, paid) = (Money::from_fen(net), Money::from_fen(paid));
         let owed = outstanding(net, paid);
         prop_assert!(!owed.is_negative());
-        match collectable(net, paid) {
-            Some(left) => {
-                prop_assert_eq!(left, owed);
-                prop_assert_eq!(owed.fen() + paid.fen(), net.fen());
-            }
-            None => {
-                prop_assert!(paid > net);
-                prop_assert_eq!(owed, Money::ZERO);
-            }
+        if let Some(left) = collectable(net, paid) {
+            prop_assert_eq!(left, owed);
+            prop_assert_eq!(owed.fen() + paid.fen(), net.fen());
+        } else {
+            prop_assert!(paid > net);
+            prop_assert_eq!(owed, Money::ZERO);
         }
     }
 }
