@@ -671,7 +671,9 @@ catalogue! {
     OrderNoCollections => "尚无回款", "nothing collected yet";
     VisitNext => "下一步:{step}({date})", "next: {step} ({date})";
     VisitWith => "联系人:{names}", "with: {names}";
-    NextStepLabel => "下一步", "Next step";
+    TodaySecNextSteps => "到期的下一步", "Next steps due";
+    TodaySecComplaints => "未处理完的投诉", "Open complaints";
+    TodayDueToday => "今天", "today";
     RowsFull => "此表最多 {max} 行", "this table holds at most {max} rows";
     KSectionNew => "在本分区新建一条记录", "new record in this section";
     KSectionEdit => "编辑所选记录", "edit the selected record";

@@ -458,3 +458,62 @@ fn a_tier_with_its_own_cadence_is_held_to_it_on_today_and_in_the_list() {
     let flags: Vec<(&str, Option<i64>)> = rows.iter().map(|r| (r.name.as_str(), r.cadence.visit_overdue_by)).collect();
     assert!(flags.contains(&("白金客户", Some(6))) && flags.contains(&("普通客户", None)), "{flags:?}");
 }
+
+#[test]
+fn next_steps_due_today_or_past_and_only_the_newest_visits() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut s = open(&tmp);
+    let today = d(TODAY);
+    let step = |s: &mut Store, account: &Id, visited: i64, next: i64, what: &str| {
+        let mut v = Visit {
+            account_id: account.clone(),
+            date: today - Duration::days(visited),
+            next_date: Some(today + Duration::days(next)),
+            next_step: what.into(),
+            by: "王芳".into(),
+            ..Visit::default()
+        };
+        s.insert(&mut v).expect("visit");
+    };
+    let (due, late, tomorrow, superseded) = (
+        account(&mut s, "今天到期"),
+        account(&mut s, "逾期三天"),
+        account(&mut s, "明天到期"),
+        account(&mut s, "已被取代"),
+    );
+    step(&mut s, &due, 5, 0, "送样品");
+    step(&mut s, &late, 10, -3, "报价");
+    step(&mut s, &tomorrow, 1, 1, "回访");
+    // An old visit's step, superseded by a newer visit with none.
+    step(&mut s, &superseded, 20, -10, "旧的下一步");
+    visit(&mut s, &superseded, 2, VisitKind::Visit, false);
+    let found = s.next_steps_due(today).expect("read");
+    let names: Vec<(&str, &str)> = found.iter().map(|x| (x.account.as_str(), x.step.as_str())).collect();
+    assert_eq!(names, vec![("逾期三天", "报价"), ("今天到期", "送样品")], "the longest due first; tomorrow's waits");
+    assert_eq!(found[1].due, today, "due today is listed");
+}
+
+#[test]
+fn open_complaints_are_complaints_not_closed() {
+    use kam::model::Feedback;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut s = open(&tmp);
+    let a = account(&mut s, "华联");
+    let fb = |s: &mut Store, complaint: bool, closed: bool, what: &str| {
+        let mut f = Feedback {
+            account_id: a.clone(),
+            date: d(TODAY),
+            complaint,
+            closed,
+            content: what.into(),
+            ..Feedback::default()
+        };
+        s.insert(&mut f).expect("feedback");
+        f.meta.id
+    };
+    fb(&mut s, true, false, "交货晚");
+    fb(&mut s, true, true, "已处理的投诉");
+    fb(&mut s, false, false, "表扬");
+    let open = s.open_complaints().expect("read");
+    assert_eq!(open.iter().map(|c| c.content.as_str()).collect::<Vec<_>>(), vec!["交货晚"]);
+}

@@ -84,6 +84,27 @@ pub struct Birthday {
     pub in_days: i64,
 }
 
+/// The next step of an account's newest visit, due today or past.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NextStepDue {
+    pub visit_id: Id,
+    pub account_id: Id,
+    pub account: String,
+    pub step: String,
+    pub due: NaiveDate,
+}
+
+/// A complaint (feedback marked complaint) not yet closed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenComplaint {
+    pub id: Id,
+    pub account_id: Id,
+    pub account: String,
+    pub date: NaiveDate,
+    pub from_whom: String,
+    pub content: String,
+}
+
 /// An account whose receivables are overdue past the downgrade limit (§4.4).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Downgrade {
@@ -128,6 +149,8 @@ pub struct TodayData {
     pub vip_due: Vec<VipDue>,
     pub birthdays: Vec<Birthday>,
     pub downgrades: Vec<Downgrade>,
+    pub next_steps: Vec<NextStepDue>,
+    pub complaints: Vec<OpenComplaint>,
     pub warnings: Vec<PlanWarnings>,
     /// Records changed today, by kind (`account`, `contact` …).
     pub changed_today: BTreeMap<String, u64>,
@@ -210,6 +233,8 @@ impl Store {
             vip_due: self.vip_due(today)?,
             birthdays: self.birthdays(today, BIRTHDAY_DAYS)?,
             downgrades: self.downgrades(rules, today)?,
+            next_steps: self.next_steps_due(today)?,
+            complaints: self.open_complaints()?,
             warnings: self.plan_warnings(today)?,
             changed_today: self.changed_between(day_start, day_end)?,
             changed_since_export: self.changed_since(last_export)?,
@@ -404,6 +429,77 @@ impl Store {
                     id: id_of("vip_cards", &id)?,
                     salutation,
                     store,
+                })
+            })
+            .collect()
+    }
+
+    /// The next steps due on or before `today`: of each account only its
+    /// newest visit's (a later visit supersedes what an earlier one said to
+    /// do next), the longest due first.
+    pub fn next_steps_due(&self, today: NaiveDate) -> Result<Vec<NextStepDue>, StoreError> {
+        let ctx = "finding next steps due";
+        let raw = self.rows(
+            ctx,
+            "SELECT v.id, v.account_id, a.name, v.next_step, v.next_date FROM visits v \
+             JOIN accounts a ON a.id = v.account_id AND a.deleted_at IS NULL \
+             WHERE v.deleted_at IS NULL AND v.next_date IS NOT NULL AND v.next_date <= ?1 \
+             AND NOT EXISTS (SELECT 1 FROM visits w WHERE w.account_id = v.account_id AND w.deleted_at IS NULL \
+                 AND (w.date > v.date OR (w.date = v.date AND (w.created_at, w.id) > (v.created_at, v.id)))) \
+             ORDER BY v.next_date, a.name",
+            [today.to_string()],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Value>(4)?,
+                ))
+            },
+        )?;
+        raw.into_iter()
+            .map(|(id, account_id, account, step, due)| {
+                Ok(NextStepDue {
+                    due: day_of("visits", "next_date", &id, due)?,
+                    account_id: id_of("visits", &account_id)?,
+                    visit_id: id_of("visits", &id)?,
+                    account,
+                    step,
+                })
+            })
+            .collect()
+    }
+
+    /// Complaints not closed, the oldest first.
+    pub fn open_complaints(&self) -> Result<Vec<OpenComplaint>, StoreError> {
+        let ctx = "finding open complaints";
+        let raw = self.rows(
+            ctx,
+            "SELECT f.id, f.account_id, a.name, f.date, f.from_whom, f.content FROM feedback f \
+             JOIN accounts a ON a.id = f.account_id AND a.deleted_at IS NULL \
+             WHERE f.deleted_at IS NULL AND f.complaint = 1 AND f.closed = 0 ORDER BY f.date, a.name",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Value>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            },
+        )?;
+        raw.into_iter()
+            .map(|(id, account_id, account, date, from_whom, content)| {
+                Ok(OpenComplaint {
+                    date: day_of("feedback", "date", &id, date)?,
+                    account_id: id_of("feedback", &account_id)?,
+                    id: id_of("feedback", &id)?,
+                    account,
+                    from_whom,
+                    content,
                 })
             })
             .collect()

@@ -188,6 +188,19 @@ fn a_reps_first_month_on_a_blank_file_through_the_keys() {
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.list.len(), 1);
 
+    // Today lists the next step due and the open complaint.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('5'));
+    let items: Vec<String> = super::today::lines(&app)
+        .into_iter()
+        .filter_map(|l| if let super::today::TodayLine::Item { text, .. } = l { Some(text) } else { None })
+        .collect();
+    assert!(items.iter().any(|t| t.contains("送样品") && t.contains("西湖")), "{items:?}");
+    assert!(items.iter().any(|t| t.contains("交货晚了两周")), "{items:?}");
+    snap("today_next_steps_and_complaints", &mut app);
+    press(&mut app, KeyCode::Char('1'));
+    press(&mut app, KeyCode::Enter);
+
     // The month's evaluation reads exactly those records.
     let period = Period::month_of(today);
     let rules = Rules::default();

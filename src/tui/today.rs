@@ -222,6 +222,30 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
         .collect();
     section(T::TodaySecDowngrades, items, d.downgrades.len(), d.downgrades.len());
 
+    let items = d.next_steps[..take(T::TodaySecNextSteps, d.next_steps.len())]
+        .iter()
+        .map(|x| {
+            let late = (app.today - x.due).num_days();
+            let when = if late == 0 {
+                T::TodayDueToday.get(l).to_string()
+            } else {
+                T::TodayOverdueDays.fill(l, &[("days", &late.to_string())])
+            };
+            let text = format!("{} {when} · {} · {}", x.due, x.account, super::screens::one_line(&x.step));
+            (text, Some(Target::Account(x.account_id.clone(), Section::Visits)))
+        })
+        .collect();
+    section(T::TodaySecNextSteps, items, d.next_steps.len(), d.next_steps.len());
+
+    let items = d.complaints[..take(T::TodaySecComplaints, d.complaints.len())]
+        .iter()
+        .map(|x| {
+            let text = format!("{} {} · {} · {}", x.date, x.from_whom, x.account, super::screens::one_line(&x.content));
+            (text, Some(Target::Account(x.account_id.clone(), Section::Feedback)))
+        })
+        .collect();
+    section(T::TodaySecComplaints, items, d.complaints.len(), d.complaints.len());
+
     let total: usize = d.warnings.iter().map(|w| w.warnings.len()).sum();
     let items = d.warnings[..take(T::TodaySecWarnings, d.warnings.len())]
         .iter()
