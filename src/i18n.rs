@@ -281,7 +281,7 @@ catalogue! {
     ListSorting => "正在排序…", "sorting…";
     ColName => "客户名称", "Name";
     ColTier => "等级", "Tier";
-    ColAbc => "ABC", "ABC";
+    ColAbc => "评分", "Card";
     ColAnnual => "年度订货量", "Annual";
     ColOwner => "负责人", "Owner";
     ColLast => "最近联系", "Contacted";
@@ -671,6 +671,18 @@ catalogue! {
     OrderNoCollections => "尚无回款", "nothing collected yet";
     VisitNext => "下一步:{step}({date})", "next: {step} ({date})";
     VisitWith => "联系人:{names}", "with: {names}";
+    ScorecardTitle => "客户评分卡", "Scorecard";
+    ScorecardHeader => "评选标准                        权重  得分", "Criterion                       weight score";
+    ScorecardResult => "得分率 {pct}%({points}/{possible})· {class}", "{pct}% ({points} of {possible}) · class {class}";
+    ScorecardNone => "尚未评分:至少给一项打分(1–10)", "no scores yet: score at least one criterion (1–10)";
+    ScorecardKeys => "↑↓ 选择 · 1–9 打分(0 为 10)· ←→ 减/加 · 空格 清除 · Ctrl-S 保存 · Esc 关闭", "↑↓ select · 1–9 score (0 is 10) · ←→ down/up · Space clears · Ctrl-S save · Esc close";
+    FClass => "A/B/C 分类", "A/B/C class";
+    ClassScorecard => "评分卡 {class}({pct}%)", "scorecard {class} ({pct}%)";
+    ClassNoScores => "评分卡:未评分(按 s 评分)", "scorecard: not scored (s scores it)";
+    ClassPareto => "二八法则 {class}", "Pareto {class}";
+    TodayParetoBar => "二八 {class}", "80/20 {class}";
+    TodayCardBar => "评分 {class}", "card {class}";
+    KScorecard => "客户评分卡(A/B/C)", "the account's scorecard (A/B/C)";
     TodaySecNextSteps => "到期的下一步", "Next steps due";
     TodaySecComplaints => "未处理完的投诉", "Open complaints";
     TodayDueToday => "今天", "today";

@@ -161,12 +161,17 @@ pub struct TodayData {
     pub tiers: [u64; 3],
     /// Live accounts per A/B/C class, then those without a scorecard.
     pub abc: [u64; 4],
+    /// Live accounts per Pareto class (A, B, C) by annual volume (§4.3).
+    pub pareto: [u64; 3],
     /// The last 12 months, oldest first.
     pub months: Vec<MonthFigures>,
     /// Visits in person per week over the last 12 weeks, oldest first
     /// (the last week ends today).
     pub weekly_visits: Vec<u64>,
 }
+
+/// Every live account's tier in force and annual volume, by id.
+type InForce = HashMap<String, (Tier, Money)>;
 
 /// How many days ahead birthdays are listed.
 pub const BIRTHDAY_DAYS: u32 = 7;
@@ -224,6 +229,8 @@ impl Store {
         // tier has cadence limits of its own) the overdue list.
         let in_force = self.tiers_in_force(rules, today)?;
         let (tiers, abc) = self.count_distribution(rules, &in_force)?;
+        let volumes: Vec<Money> = in_force.values().map(|(_, v)| *v).collect();
+        let pareto = kam_rules::abc::pareto_counts(rules, &volumes);
         let last_export = self.last_export()?;
         Ok(TodayData {
             day: Some(today),
@@ -241,6 +248,7 @@ impl Store {
             last_export,
             tiers,
             abc,
+            pareto,
             months: self.months(today)?,
             weekly_visits: self.weekly_visits(today)?,
         })
@@ -259,7 +267,7 @@ impl Store {
         &self,
         rules: &Rules,
         today: NaiveDate,
-        known: Option<&HashMap<String, Tier>>,
+        known: Option<&InForce>,
     ) -> Result<Vec<OverdueAccount>, StoreError> {
         let ctx = "finding accounts past the cadence";
         // Every account's tier costs a pass over a year of orders: read only
@@ -306,7 +314,7 @@ impl Store {
             let (manager, any) = last.remove(&id).unwrap_or((Value::Null, Value::Null));
             let manager = opt_day("visits", "date", &id, manager)?;
             let any = opt_day("visits", "date", &id, any)?;
-            let tier = tiers.and_then(|t| t.get(&id).copied()).unwrap_or(Tier::Silver);
+            let tier = tiers.and_then(|t| t.get(&id).map(|(t, _)| *t)).unwrap_or(Tier::Silver);
             let c = cadence(rules, tier, manager, any, opened, today);
             if c.is_overdue() {
                 let name: String = r.get(1).map_err(|e| self.err(ctx, e))?;
@@ -610,29 +618,45 @@ impl Store {
 
     /// The tier in force of every live account on `today`, by id: the
     /// volume's tier, or the override, then the downgrade.
-    fn tiers_in_force(&self, rules: &Rules, today: NaiveDate) -> Result<HashMap<String, Tier>, StoreError> {
-        let ctx = "deciding every account's tier";
+    /// Every account's order volume in the annual window up to `today`
+    /// (§4.1), by account id; accounts without orders are not in the map.
+    fn annual_volumes(&self, rules: &Rules, today: NaiveDate) -> Result<HashMap<String, i64>, StoreError> {
+        let ctx = "adding up annual volumes";
         let (since, _) = kam_rules::tier::annual_window(rules, today);
         let mut volumes: HashMap<String, i64> = HashMap::new();
-        {
-            let mut stmt = self
-                .conn
-                .prepare_cached(
-                    // A year of orders is most of the table: one pass over it
-                    // beats a lookup per row through the date index (1.1 s
-                    // against 6.6 s at 2,000,000 orders).
-                    &format!(
-                        "SELECT account_id, {} FROM orders NOT INDEXED WHERE deleted_at IS NULL \
-                         AND date > ?1 AND date <= ?2 GROUP BY account_id",
-                        sum_fen("amount")
-                    ),
-                )
-                .map_err(|e| self.err(ctx, e))?;
-            let mut rows = stmt.query([since.to_value(), today.to_value()]).map_err(|e| self.err(ctx, e))?;
-            while let Some(r) = rows.next().map_err(|e| self.err(ctx, e))? {
-                volumes.insert(r.get(0).map_err(|e| self.err(ctx, e))?, r.get(1).map_err(|e| self.err(ctx, e))?);
-            }
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                // A year of orders is most of the table: one pass over it
+                // beats a lookup per row through the date index (1.1 s
+                // against 6.6 s at 2,000,000 orders).
+                &format!(
+                    "SELECT account_id, {} FROM orders NOT INDEXED WHERE deleted_at IS NULL \
+                     AND date > ?1 AND date <= ?2 GROUP BY account_id",
+                    sum_fen("amount")
+                ),
+            )
+            .map_err(|e| self.err(ctx, e))?;
+        let mut rows = stmt.query([since.to_value(), today.to_value()]).map_err(|e| self.err(ctx, e))?;
+        while let Some(r) = rows.next().map_err(|e| self.err(ctx, e))? {
+            volumes.insert(r.get(0).map_err(|e| self.err(ctx, e))?, r.get(1).map_err(|e| self.err(ctx, e))?);
         }
+        Ok(volumes)
+    }
+
+    /// The Pareto class (§4.3) of one account among every live account, as
+    /// of `today`.
+    pub fn pareto_class(&self, rules: &Rules, today: NaiveDate, id: &Id) -> Result<AbcClass, StoreError> {
+        let in_force = self.tiers_in_force(rules, today)?;
+        let volume = in_force.get(&id.to_string()).map_or(Money::ZERO, |(_, v)| *v);
+        let all: Vec<Money> = in_force.values().map(|(_, v)| *v).collect();
+        Ok(kam_rules::abc::pareto_of(rules, volume, &all))
+    }
+
+    /// Every live account's tier in force and annual volume.
+    fn tiers_in_force(&self, rules: &Rules, today: NaiveDate) -> Result<InForce, StoreError> {
+        let ctx = "deciding every account's tier";
+        let volumes = self.annual_volumes(rules, today)?;
         let mut oldest_due: HashMap<String, Value> = HashMap::new();
         {
             let mut stmt = self
@@ -664,7 +688,7 @@ impl Store {
                 None => 0,
             };
             let t = decide_tier(rules, annual, u32::try_from(overdue.max(0)).unwrap_or(u32::MAX), over);
-            tiers.insert(id, t.tier);
+            tiers.insert(id, (t.tier, annual));
         }
         Ok(tiers)
     }
@@ -676,11 +700,7 @@ impl Store {
     }
 
     /// [`Store::distribution`] over tiers already read.
-    fn count_distribution(
-        &self,
-        rules: &Rules,
-        in_force: &HashMap<String, Tier>,
-    ) -> Result<([u64; 3], [u64; 4]), StoreError> {
+    fn count_distribution(&self, rules: &Rules, in_force: &InForce) -> Result<([u64; 3], [u64; 4]), StoreError> {
         let ctx = "counting tiers and classes";
         let mut scores: HashMap<String, BTreeMap<String, u8>> = HashMap::new();
         {
@@ -698,7 +718,7 @@ impl Store {
         }
         let mut tiers = [0u64; 3];
         let mut abc = [0u64; 4];
-        for (id, tier) in in_force {
+        for (id, (tier, _)) in in_force {
             tiers[match tier {
                 Tier::Silver => 0,
                 Tier::Gold => 1,

@@ -300,6 +300,14 @@ impl App {
             match done {
                 done @ (Done::Today { .. } | Done::Exported { .. } | Done::Evaluation { .. }) => self.today_done(done),
                 Done::Plans { table, rows } => self.plans_done(table, rows),
+                Done::Pareto(id, class) => match class {
+                    Ok(class) => {
+                        if let Some(d) = self.detail.as_mut().filter(|d| d.account.meta.id == id) {
+                            d.pareto = Some(class);
+                        }
+                    }
+                    Err(e) => self.fail(&e),
+                },
                 Done::Panicked(msg) => self.stopped = Some(msg),
                 Done::Index { index, ms } => {
                     self.list.loading = false;

@@ -118,6 +118,9 @@ pub struct Detail {
     pub events: Vec<ChangeEvent>,
     pub feedback: Vec<Feedback>,
     pub history: Vec<ChangeLine>,
+    /// The account's Pareto class among all accounts (§4.3): read on the
+    /// worker after the detail opens, `None` until then.
+    pub pareto: Option<kam_rules::AbcClass>,
     pub section: Section,
     pub contact_sel: usize,
     /// The selected archive entry, in the order the section shows them.
@@ -226,6 +229,8 @@ pub enum Popup {
     Welcome,
     /// A form kept when kam stopped on an internal error, offered back.
     Draft(Box<super::draft::Draft>),
+    /// The account's scorecard (§4.3).
+    Scores(Box<super::scorecard::ScoresEdit>),
     /// The fifteen alliance behaviours of a contact, ticked with the day observed.
     Alliance {
         contact: Box<Contact>,
@@ -499,6 +504,7 @@ impl App {
         }
         match &self.popup {
             Some(Popup::Form(f)) => !matches!(f.editing, Editing::Quote(_)) && f.form.changed(),
+            Some(Popup::Scores(e)) => e.changed(),
             Some(Popup::Alliance { contact, .. }) => self
                 .detail
                 .as_ref()
@@ -610,6 +616,7 @@ impl App {
                 }
                 _ => {}
             },
+            KeyCode::Char('s') if section == Section::Company => self.open_scorecard(),
             KeyCode::Char('a') if section == Section::Contacts => {
                 if let Some(c) = d.contacts.get(d.contact_sel).cloned() {
                     self.popup = Some(Popup::Alliance { contact: Box::new(c), cursor: 0, confirm_drop: false });
@@ -656,7 +663,9 @@ impl App {
         match self.read_detail(id) {
             Ok(mut d) => {
                 d.section = section;
+                let job = super::worker::Job::Pareto(d.account.meta.id.clone());
                 self.detail = Some(d);
+                self.worker.submit(job, &self.store, &self.rules, self.today);
             }
             Err(e) => self.fail(&e),
         }
@@ -694,6 +703,7 @@ impl App {
             events,
             feedback,
             history,
+            pareto: None,
             section: Section::Company,
             contact_sel: 0,
             archive_sel: 0,
@@ -879,6 +889,7 @@ impl App {
             },
             Popup::Form(f) => self.form_key(key, f),
             Popup::Alliance { contact, cursor, confirm_drop } => self.alliance_key(key, contact, cursor, confirm_drop),
+            Popup::Scores(e) => self.scores_key(key, e),
         };
     }
 

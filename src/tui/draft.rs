@@ -20,6 +20,8 @@ pub enum DraftForm {
     Order(Box<Order>),
     ChangeEvent(Box<ChangeEvent>),
     Feedback(Box<Feedback>),
+    /// An account with the scores typed into its scorecard.
+    Scores(Box<Account>),
     Archive {
         account: Box<Account>,
         index: Option<usize>,
@@ -77,6 +79,14 @@ impl App {
                 Plan::Presentation(p) => DraftForm::Presentation(p),
             };
             return Some(Self::draft_of(self.t(ed.form.title), form, &ed.form, self.store.clock()));
+        }
+        if let Some(Popup::Scores(e)) = &self.popup {
+            return Some(Draft {
+                title: self.t(T::ScorecardTitle).to_string(),
+                form: DraftForm::Scores(Box::new(e.applied(&self.rules))),
+                values: Vec::new(),
+                at: self.store.clock().local_now().format("%Y-%m-%d %H:%M").to_string(),
+            });
         }
         let Some(Popup::Form(f)) = &self.popup else { return None };
         let form = match &f.editing {
@@ -183,6 +193,13 @@ impl App {
                 };
                 self.edit_order(base);
                 self.fill_draft_values(&d.values);
+            }
+            DraftForm::Scores(a) => {
+                self.open_detail(&a.meta.id, Section::Company);
+                let stored = self.store.get::<Account>(&a.meta.id).unwrap_or_else(|_| (*a).clone());
+                let mut e = super::scorecard::ScoresEdit::of(stored);
+                e.scores = a.score_map();
+                self.popup = Some(Popup::Scores(Box::new(e)));
             }
             DraftForm::ChangeEvent(e) => {
                 self.open_detail(&e.account_id, Section::Events);

@@ -9,6 +9,7 @@ pub mod draft;
 pub mod plans;
 pub mod records;
 pub mod run;
+pub mod scorecard;
 pub mod screens;
 pub mod terminal;
 pub mod today;

@@ -159,6 +159,29 @@ fn a_reps_first_month_on_a_blank_file_through_the_keys() {
     assert!(app.popup.is_none(), "change saved");
     assert_eq!(app.detail.as_ref().map(|d| d.events[0].kind.as_str()), Some("人事变动"));
 
+    // Scores: one criterion at 7 is exactly 70 %, class A; 6 is B.
+    go(&mut app, Section::Company);
+    press(&mut app, KeyCode::Char('s'));
+    let class = |app: &App| {
+        let Some(Popup::Scores(e)) = &app.popup else { panic!("the scorecard is open") };
+        e.result(&app.rules).map(|s| (s.class, s.percent()))
+    };
+    assert_eq!(class(&app), None, "nothing scored yet");
+    press(&mut app, KeyCode::Char('6'));
+    assert_eq!(class(&app), Some((kam_rules::AbcClass::B, 60.0)));
+    press(&mut app, KeyCode::Char('7'));
+    assert_eq!(class(&app), Some((kam_rules::AbcClass::A, 70.0)), "70 % is A, at the boundary");
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char('0')); // 10 on the second criterion
+    snap("scorecard", &mut app);
+    ctrl(&mut app, 's');
+    assert!(app.popup.is_none(), "scores saved");
+    let d = app.detail.as_ref().expect("detail");
+    let card = kam_rules::abc::scorecard(&app.rules, &d.account.score_map()).expect("scored");
+    assert_eq!(card.class, kam_rules::AbcClass::A);
+    assert_eq!(d.account.scores.len(), 2);
+    assert_eq!(d.pareto, Some(kam_rules::AbcClass::A), "the only account with orders is Pareto A");
+
     // A visit with both contacts and a next step due today.
     go(&mut app, Section::Visits);
     press(&mut app, KeyCode::Char('n'));
@@ -303,6 +326,20 @@ fn the_editors_and_sections_in_english() {
     snap("feedback_section", &mut app);
     press(&mut app, KeyCode::Char('?'));
     snap("help_records_section", &mut app);
+    press(&mut app, KeyCode::Esc);
+    go(&mut app, Section::Company);
+    press(&mut app, KeyCode::Char('s'));
+    press(&mut app, KeyCode::Char('8'));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Right);
+    snap("scorecard", &mut app);
+    // Kept as a draft if kam stops, and offered back whole.
+    let draft = app.draft().expect("a scorecard draft");
+    app.popup = None;
+    app.restore_draft(draft);
+    let Some(Popup::Scores(e)) = &app.popup else { panic!("scorecard restored") };
+    assert_eq!(e.scores.values().copied().collect::<Vec<_>>(), vec![8, 1], "{:?}", e.scores);
+    assert!(app.form_changed(), "restored scores are changes: Esc asks");
 }
 
 /// Fills every field of the open form with a value of its kind (the last

@@ -432,6 +432,7 @@ impl App {
             | Done::Sorted { .. }
             | Done::Checked(_)
             | Done::Plans { .. }
+            | Done::Pareto(..)
             | Done::Panicked(_) => {}
         }
     }

@@ -39,6 +39,9 @@ pub enum Job {
     Evaluation { generation: u64, rep: String, period: Period },
     /// The rows of a plan tab with their search index.
     Plans(PlanTable),
+    /// An account's Pareto class among every live account (a pass over a
+    /// year of orders).
+    Pareto(Id),
     /// Panics on the worker, as a bug in a read would: fault injection for
     /// the tests of the stop path (F11 with `KAM_FAULT_PANIC_KEY=F11`).
     Fault,
@@ -75,6 +78,7 @@ pub enum Done {
         table: PlanTable,
         rows: Result<(Vec<PlanRow>, SearchIndex), StoreError>,
     },
+    Pareto(Id, Result<kam_rules::AbcClass, StoreError>),
     /// The job panicked (the message says where). The panic hook has
     /// already switched the terminal back, so the workbench stops.
     Panicked(String),
@@ -111,6 +115,10 @@ pub fn run_job(store: &Store, rules: &Rules, today: NaiveDate, job: Job) -> Done
         }
         Job::Evaluation { generation, rep, period } => {
             Done::Evaluation { generation, input: store.evaluation_input(rules, &rep, period, today).map(Box::new) }
+        }
+        Job::Pareto(id) => {
+            let class = store.pareto_class(rules, today, &id);
+            Done::Pareto(id, class)
         }
         Job::Plans(table) => Done::Plans {
             table,

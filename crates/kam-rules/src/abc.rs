@@ -62,6 +62,43 @@ pub fn scorecard(rules: &Rules, scores: &BTreeMap<String, u8>) -> Option<Scoreca
     Some(Scorecard { points, possible, class })
 }
 
+/// The Pareto class of one account whose annual volume is `volume`, among
+/// every account's `volumes` (its own included): what [`pareto`] gives it,
+/// without ranking them all. Accounts with the same volume share the
+/// class of the first of them.
+pub fn pareto_of(rules: &Rules, volume: Money, volumes: &[Money]) -> AbcClass {
+    if volume <= Money::ZERO {
+        return AbcClass::C;
+    }
+    let total: i128 = volumes.iter().map(|m| i128::from(m.fen().max(0))).sum();
+    let above: i128 = volumes.iter().filter(|m| **m > volume).map(|m| i128::from(m.fen())).sum();
+    if above == 0 {
+        return AbcClass::A;
+    }
+    let cumulative = above + i128::from(volume.fen());
+    let within = |t: Rate| cumulative * i128::from(Rate::SCALE) <= i128::from(t.bp()) * total;
+    if within(rules.abc.pareto_a) {
+        AbcClass::A
+    } else if within(rules.abc.pareto_b) {
+        AbcClass::B
+    } else {
+        AbcClass::C
+    }
+}
+
+/// How many of `volumes` fall in each Pareto class: A, B, C.
+pub fn pareto_counts(rules: &Rules, volumes: &[Money]) -> [u64; 3] {
+    let mut out = [0u64; 3];
+    for c in pareto(rules, volumes) {
+        out[match c {
+            AbcClass::A => 0,
+            AbcClass::B => 1,
+            AbcClass::C => 2,
+        }] += 1;
+    }
+    out
+}
+
 /// Classes by Pareto: accounts ranked by annual volume, biggest first; an
 /// account is A while the cumulative share (its own volume included) is at
 /// most `pareto_a`, B up to `pareto_b`, C after. Two refinements a user

@@ -278,3 +278,22 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// One account's Pareto class read alone is the class the whole ranking
+    /// gives it, ties and zero volumes included.
+    #[test]
+    fn pareto_of_one_account_agrees_with_the_ranking(
+        volumes in prop::collection::vec(prop_oneof![Just(0i64), 0i64..1_000, Just(500)], 0..40)
+    ) {
+        use kam_rules::abc::{pareto, pareto_counts, pareto_of};
+        let rules = Rules::default();
+        let volumes: Vec<Money> = volumes.into_iter().map(Money::from_yuan).collect();
+        let all = pareto(&rules, &volumes);
+        for (i, v) in volumes.iter().enumerate() {
+            prop_assert_eq!(pareto_of(&rules, *v, &volumes), all[i], "account {} of {:?}", i, volumes);
+        }
+        let counts = pareto_counts(&rules, &volumes);
+        prop_assert_eq!(counts.iter().sum::<u64>(), volumes.len() as u64);
+    }
+}

@@ -20,8 +20,8 @@ pub const MATCH: Style = Style::new().fg(Color::Yellow).add_modifier(Modifier::B
 /// The style of a downgraded tier and of overdue flags.
 pub const ALERT: Style = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
 
-const W_TIER: usize = 10;
-const W_ABC: usize = 4;
+const W_TIER: usize = 9;
+const W_ABC: usize = 5;
 const W_ANNUAL: usize = 14;
 const W_OWNER: usize = 8;
 const W_LAST: usize = 11;
@@ -286,6 +286,7 @@ fn draw_company(app: &App, d: &Detail, frame: &mut Frame, area: Rect) {
         kv(app.t(T::FCreditLimit), money(a.credit_limit)),
         kv(app.t(T::FPaymentTerms), a.payment_terms.clone()),
         kv(app.t(T::FCustomerSince), a.customer_since.map(|d| d.to_string()).unwrap_or_default()),
+        kv(app.t(T::FClass), class_text(app, d)),
     ];
     let mut lines = lines;
     lines.extend(kv_lines(app.t(T::FNotes), &a.notes));
@@ -641,4 +642,18 @@ fn history_lines(d: &Detail) -> Vec<Line<'static>> {
             Line::from(format!("{} {} {} {field} {change}{reason}", h.at.format("%Y-%m-%d %H:%M"), h.who, h.action))
         })
         .collect()
+}
+
+/// The account's class by both methods of §4.3: its scorecard (with the
+/// percentage) and its Pareto rank among all accounts.
+fn class_text(app: &App, d: &Detail) -> String {
+    let l = app.lang;
+    let card = kam_rules::abc::scorecard(&app.rules, &d.account.score_map()).map_or_else(
+        || app.t(T::ClassNoScores).to_string(),
+        |s| T::ClassScorecard.fill(l, &[("class", s.class.label(l)), ("pct", &format!("{:.1}", s.percent()))]),
+    );
+    match d.pareto {
+        Some(p) => format!("{card} · {}", T::ClassPareto.fill(l, &[("class", p.label(l))])),
+        None => card,
+    }
 }

@@ -102,6 +102,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             lines.push(Line::from(Span::styled(app.t(keys), Style::default().fg(Color::DarkGray))));
             frame.render_widget(Paragraph::new(lines).block(block), r);
         }
+        Popup::Scores(e) => draw_scores(app, e, frame, area),
         Popup::Draft(d) => {
             let r = centered(area, 72, 8);
             super::clear_popup(frame, r);
@@ -128,6 +129,51 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     }
 }
 
+/// The scorecard: each criterion with its weight and score, the cursor's
+/// row marked, and the percentage and class live below.
+fn draw_scores(app: &App, e: &crate::tui::scorecard::ScoresEdit, frame: &mut Frame, area: Rect) {
+    let criteria = &app.rules.abc.criteria;
+    let h = u16::try_from(criteria.len() + 6).unwrap_or(u16::MAX);
+    let r = centered(area, 72, h);
+    super::clear_popup(frame, r);
+    let title = format!(" {} · {} ", app.t(T::ScorecardTitle), e.account.name);
+    let block = Block::default().borders(Borders::ALL).title(title);
+    let mut lines = vec![Line::from(Span::styled(
+        app.t(T::ScorecardHeader).to_string(),
+        Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+    ))];
+    for (i, c) in criteria.iter().enumerate() {
+        let label = if app.lang == kam_rules::Lang::Zh { &c.zh } else { &c.en };
+        let score = e.scores.get(&c.key).map_or_else(|| "-".to_string(), ToString::to_string);
+        let bar = e.scores.get(&c.key).map_or_else(String::new, |s| "■".repeat(usize::from(*s)));
+        let st = if i == e.cursor {
+            Style::default().bg(Color::DarkGray).add_modifier(Modifier::BOLD)
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(Span::styled(format!("{} {:>4}  {score:>3}  {bar}", fit(label, 28), c.weight), st)));
+    }
+    let result = match e.result(&app.rules) {
+        Some(s) => T::ScorecardResult.fill(
+            app.lang,
+            &[
+                ("pct", &format!("{:.1}", s.percent())),
+                ("points", &s.points.to_string()),
+                ("possible", &s.possible.to_string()),
+                ("class", s.class.label(app.lang)),
+            ],
+        ),
+        None => app.t(T::ScorecardNone).to_string(),
+    };
+    lines.push(Line::from(Span::styled(result, Style::default().fg(Color::Green).add_modifier(Modifier::BOLD))));
+    if let Some(err) = &e.error {
+        lines.push(Line::from(Span::styled(err.clone(), ERROR)));
+    }
+    let keys = if e.confirm_drop { T::ConfirmDrop } else { T::ScorecardKeys };
+    lines.push(Line::from(Span::styled(app.t(keys), Style::default().fg(Color::DarkGray))));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), r);
+}
+
 /// Ctrl-C on a form with changes: quit (keeping the form as a draft) or go back.
 pub fn draw_quit(app: &App, frame: &mut Frame, area: Rect) {
     let r = centered(area, 72, 7);
@@ -143,6 +189,7 @@ pub fn draw_quit(app: &App, frame: &mut Frame, area: Rect) {
     let form = draft.map(|d| d.title).or_else(|| match &app.popup {
         Some(Popup::Form(f)) => Some(app.t(f.form.title).to_string()),
         Some(Popup::Alliance { .. }) => Some(app.t(T::AllianceTitle).to_string()),
+        Some(Popup::Scores(_)) => Some(app.t(T::ScorecardTitle).to_string()),
         _ => None,
     });
     let text = vec![
@@ -185,6 +232,7 @@ pub fn help_keys(app: &App) -> Vec<(&'static str, T)> {
                     keys.extend([
                         ("↑↓", T::KMoveDetail),
                         ("e", T::KEditAccount),
+                        ("s", T::KScorecard),
                         ("n", T::KNewContact),
                         ("d", T::KDeleteAccount),
                     ]);

@@ -73,8 +73,13 @@ fn draw_sections(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn draw_pictures(app: &App, frame: &mut Frame, area: Rect) {
+    // Tiers, scorecard classes (and the unscored) and Pareto classes; a
+    // short screen drops the unscored bar and the gaps to keep the day's
+    // changes and the export key in view.
+    let roomy = area.height >= 26;
+    let bars_h = if roomy { 14 } else { 11 };
     let [bars, trends, changes] =
-        Layout::vertical([Constraint::Length(10), Constraint::Length(5), Constraint::Min(3)]).areas(area);
+        Layout::vertical([Constraint::Length(bars_h), Constraint::Length(5), Constraint::Min(3)]).areas(area);
     let Some(d) = app.day.data.as_deref() else {
         draw_changes(app, frame, changes);
         return;
@@ -88,17 +93,24 @@ fn draw_pictures(app: &App, frame: &mut Frame, area: Rect) {
         .zip(d.tiers)
         .map(|(t, n)| bar(t.label(l), n, Color::Yellow))
         .collect();
-    let abc: Vec<Bar> = [AbcClass::A.label(l), AbcClass::B.label(l), AbcClass::C.label(l), app.t(T::TodayNothing)]
+    let abc: Vec<Bar> = [AbcClass::A, AbcClass::B, AbcClass::C]
         .iter()
+        .map(|c| T::TodayCardBar.fill(l, &[("class", c.label(l))]))
+        .chain(roomy.then(|| app.t(T::TodayNothing).to_string()))
         .zip(d.abc)
-        .map(|(label, n)| bar(label, n, Color::Green))
+        .map(|(label, n)| bar(&label, n, Color::Green))
         .collect();
-    let chart = BarChart::grouped([BarGroup::new(tiers), BarGroup::new(abc)])
+    let pareto: Vec<Bar> = [AbcClass::A, AbcClass::B, AbcClass::C]
+        .iter()
+        .zip(d.pareto)
+        .map(|(c, n)| bar(&T::TodayParetoBar.fill(l, &[("class", c.label(l))]), n, Color::Cyan))
+        .collect();
+    let chart = BarChart::grouped([BarGroup::new(tiers), BarGroup::new(abc), BarGroup::new(pareto)])
         .block(Block::default().borders(Borders::ALL).title(format!(" {} ", app.t(T::TodayChartTiers))))
         .direction(Direction::Horizontal)
         .bar_width(1)
         .bar_gap(0)
-        .group_gap(1)
+        .group_gap(u16::from(roomy))
         .value_style(Style::default().fg(Color::Black).bg(Color::Gray));
     frame.render_widget(chart, bars);
 
