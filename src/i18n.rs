@@ -595,7 +595,6 @@ catalogue! {
     PlanDoneLogs => "完成后自动记录一次{kind}", "When done, a {kind} is logged on the account";
     PlanVisitLogged => "已保存;已在客户上记录{kind}({date})", "Saved; a {kind} on {date} is logged on the account";
     PlanPrinted => "已写入 {path}", "Written to {path}";
-    PlanNoAccount => "请先在客户档案中打开一个客户,按 c 新建电话计划,按 p 新建演讲计划", "Open an account on the Accounts tab first: c starts a call plan, p a presentation";
     PlanNoSuchAccount => "该计划的客户已不存在或在回收站中", "This plan's account is gone or in the trash";
     ViewUpcoming => "即将进行", "Upcoming";
     ViewPastDue => "已过期", "Past due";
@@ -612,7 +611,7 @@ catalogue! {
     KPlanViews => "切换视图:即将进行 / 已过期 / 已完成 / 全部", "switch view: upcoming / past due / done / all";
     KPlanOpen => "打开所选计划", "open the selected plan";
     KPlanPrint => "打印为 Markdown 文件", "print to a Markdown file";
-    KPlanNew => "新建计划(在客户详情中按 c / p)", "new plan (c / p on an account's detail)";
+    KPlanNew => "新建计划:先选择客户(客户详情中按 c / p 亦可)", "new plan: pick its account (or c / p on an account)";
     KPlanRows => "表单:插入 / 删除 / 移动一行", "form: insert / delete / move a row";
     KStartCall => "为该客户新建电话计划", "start a call plan for this account";
     KStartPresentation => "为该客户新建演讲计划", "start a presentation for this account";
@@ -682,6 +681,14 @@ catalogue! {
     ClassPareto => "二八法则 {class}", "Pareto {class}";
     TodayParetoBar => "二八 {class}", "80/20 {class}";
     TodayCardBar => "评分 {class}", "card {class}";
+    PickerTitleCall => "新建电话计划:选择客户", "New call plan: pick the account";
+    PickerTitlePresentation => "新建演讲计划:选择客户", "New presentation: pick the account";
+    PickerFilter => "筛选", "Filter";
+    PickerNothing => "没有符合的客户", "no account matches";
+    PickerNoAccounts => "还没有客户:先在客户档案(1)按 n 新建", "no accounts yet: press n on the Accounts tab (1) to add one";
+    PickerMore => "共 {n} 个,继续输入以缩小", "{n} found, type more to narrow";
+    PickerKeys => "输入筛选 · ↑↓ 选择 · Enter 确定 · Esc 取消", "type to filter · ↑↓ pick · Enter confirm · Esc cancel";
+    PickerFailed => "未能打开新计划", "the new plan could not be opened";
     KScorecard => "客户评分卡(A/B/C)", "the account's scorecard (A/B/C)";
     TodaySecNextSteps => "到期的下一步", "Next steps due";
     TodaySecComplaints => "未处理完的投诉", "Open complaints";

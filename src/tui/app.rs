@@ -229,6 +229,8 @@ pub enum Popup {
     Welcome,
     /// A form kept when kam stopped on an internal error, offered back.
     Draft(Box<super::draft::Draft>),
+    /// Picking the account a new plan is for (tabs 2 and 3).
+    Picker(Box<super::picker::Picker>),
     /// The account's scorecard (§4.3).
     Scores(Box<super::scorecard::ScoresEdit>),
     /// The fifteen alliance behaviours of a contact, ticked with the day observed.
@@ -405,6 +407,12 @@ impl App {
                 None
             }
             Some(Popup::Reason { input, .. }) => input.paste(text, FILTER_MAX).err(),
+            Some(Popup::Picker(_)) => {
+                let Some(Popup::Picker(mut p)) = self.popup.take() else { return };
+                let refused = self.picker_paste(&mut p, text);
+                self.popup = Some(Popup::Picker(p));
+                refused
+            }
             None if matches!(self.tab, Tab::CallPlans | Tab::Presentations) => {
                 self.plan_paste(text);
                 None
@@ -890,6 +898,7 @@ impl App {
             Popup::Form(f) => self.form_key(key, f),
             Popup::Alliance { contact, cursor, confirm_drop } => self.alliance_key(key, contact, cursor, confirm_drop),
             Popup::Scores(e) => self.scores_key(key, e),
+            Popup::Picker(p) => self.picker_key(key, p),
         };
     }
 

@@ -6,6 +6,7 @@ pub mod account_list;
 pub mod app;
 pub mod archive;
 pub mod draft;
+pub mod picker;
 pub mod plans;
 pub mod records;
 pub mod run;

@@ -739,7 +739,7 @@ impl App {
                     self.ask_reason(what);
                 }
             }
-            KeyCode::Char('n') => self.message = Some(T::PlanNoAccount.get(self.lang).to_string()),
+            KeyCode::Char('n') => self.open_picker(table_of(tab)),
             _ => {
                 self.shared_key(key);
             }

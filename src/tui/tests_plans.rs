@@ -227,3 +227,47 @@ fn a_plan_tab_is_read_on_the_worker_and_says_so_until_the_rows_arrive() {
     assert_eq!(app.plans.list(Tab::CallPlans).map(|l| l.shown.len()), Some(3));
     assert!(find(&buffer(&app, 80, 24), "opportunity 1").is_some());
 }
+
+/// `n` on the call plan tab of a blank file: the picker finds the account
+/// typed a moment ago by its pinyin initials and opens the new plan for it.
+#[test]
+fn n_on_the_plan_tabs_picks_the_account_as_you_type() {
+    let (_d, mut app) = super::tests::app(Lang::Zh);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('n'));
+    assert!(matches!(app.popup, Some(super::app::Popup::Picker(_))), "n opens the picker");
+    snap("picker_empty", &mut app);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.popup.is_none());
+    // Two accounts, entered through the keys.
+    press(&mut app, KeyCode::Char('1'));
+    for name in ["杭州西湖精密机械有限公司", "上海华联超市股份有限公司"] {
+        press(&mut app, KeyCode::Char('n'));
+        typed(&mut app, name);
+        ctrl(&mut app, 's');
+        press(&mut app, KeyCode::Esc);
+    }
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('n'));
+    let Some(super::app::Popup::Picker(p)) = &app.popup else { panic!("picker") };
+    assert_eq!(p.found.len(), 2, "every account before typing");
+    typed(&mut app, "xhjm");
+    let Some(super::app::Popup::Picker(p)) = &app.popup else { panic!("picker") };
+    assert_eq!(p.found.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>(), vec!["杭州西湖精密机械有限公司"]);
+    snap_both("picker_found", &mut app);
+    press(&mut app, KeyCode::Enter);
+    assert!(app.popup.is_none());
+    assert_eq!(app.tab, Tab::Presentations, "the plan opens on the tab n was pressed on");
+    let ed = editor(&app);
+    let Some(account) =
+        app.store.list::<Account>(10, 0).expect("accounts").into_iter().find(|a| a.name.starts_with("杭州"))
+    else {
+        panic!("account")
+    };
+    let p = ed.collect(app.today);
+    assert!(
+        matches!(&p, super::plans::Plan::Presentation(x) if x.account_id == account.meta.id),
+        "for the picked account"
+    );
+    assert!(app.detail.is_none(), "the Accounts tab is left as it was");
+}

@@ -103,6 +103,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             frame.render_widget(Paragraph::new(lines).block(block), r);
         }
         Popup::Scores(e) => draw_scores(app, e, frame, area),
+        Popup::Picker(p) => draw_picker(app, p, frame, area),
         Popup::Draft(d) => {
             let r = centered(area, 72, 8);
             super::clear_popup(frame, r);
@@ -127,6 +128,58 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(block), r);
         }
     }
+}
+
+/// The account picker: the filter, the accounts found with the selected
+/// one marked, and the keys.
+fn draw_picker(app: &App, p: &crate::tui::picker::Picker, frame: &mut Frame, area: Rect) {
+    let r = centered(area, 72, area.height.saturating_sub(4).clamp(8, 24));
+    super::clear_popup(frame, r);
+    let title = match p.table {
+        crate::store::PlanTable::Calls => T::PickerTitleCall,
+        crate::store::PlanTable::Presentations => T::PickerTitlePresentation,
+    };
+    let block = Block::default().borders(Borders::ALL).title(format!(" {} ", app.t(title)));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    if inner.height < 4 || inner.width < 10 {
+        return;
+    }
+    let [filter, list, foot] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let label = format!("{} ", app.t(T::PickerFilter));
+    let lw = u16::try_from(unicode_width::UnicodeWidthStr::width(label.as_str())).unwrap_or(0).min(filter.width / 2);
+    frame.render_widget(Paragraph::new(Span::styled(label, Style::default().fg(Color::Cyan))), filter);
+    let input_area = Rect::new(filter.x + lw, filter.y, filter.width.saturating_sub(lw), 1);
+    p.input.render(frame, input_area, Style::default().add_modifier(Modifier::UNDERLINED), true);
+    let h = usize::from(list.height);
+    let lines: Vec<Line> = if p.found.is_empty() {
+        let t =
+            if app.list.index.as_ref().is_some_and(|i| !i.is_empty()) { T::PickerNothing } else { T::PickerNoAccounts };
+        vec![Line::from(app.t(t).to_string())]
+    } else {
+        let start = p.selected.saturating_sub(h.saturating_sub(1));
+        p.found
+            .iter()
+            .enumerate()
+            .skip(start)
+            .take(h)
+            .map(|(i, (_, name))| {
+                let st = if i == p.selected {
+                    Style::default().bg(Color::DarkGray).add_modifier(Modifier::BOLD)
+                } else {
+                    Style::default()
+                };
+                Line::from(Span::styled(name.clone(), st))
+            })
+            .collect()
+    };
+    frame.render_widget(Paragraph::new(lines), list);
+    let mut keys = app.t(T::PickerKeys).to_string();
+    if p.total > p.found.len() {
+        keys = format!("{} · {keys}", T::PickerMore.fill(app.lang, &[("n", &p.total.to_string())]));
+    }
+    frame.render_widget(Paragraph::new(Span::styled(keys, Style::default().fg(Color::DarkGray))), foot);
 }
 
 /// The scorecard: each criterion with its weight and score, the cursor's
