@@ -188,6 +188,9 @@ pub fn generate(store: &mut Store, rules: &Rules, o: &Options) -> Result<Counts,
                     expense_actual: (back > 0).then(|| Money::from_fen(budget.fen() / 100 * rng.range(70, 120))),
                     ability: (back > 0).then(|| rng.range(60, 98) as u8),
                     attitude: (back > 0).then(|| rng.range(65, 100) as u8),
+                    // The supervisor scored each month gone by on the next month's first day.
+                    scored_by: if back > 0 { managers.first().cloned().unwrap_or_default() } else { String::new() },
+                    scored_on: (back > 0).then(|| months_back(today, back - 1)),
                 };
                 bulk.add(&mut t)?;
             }

@@ -5,6 +5,18 @@ use kam_rules::evaluation::Kpi;
 use kam_rules::{Labeled, Lang};
 
 use crate::i18n::T;
+use crate::model::Target;
+
+/// Who entered a rep's ability and attitude scores, and when; a rep's own
+/// entry is said to be a self-assessment. `None` when nobody scored.
+pub fn scorer_text(t: &Target, lang: Lang) -> Option<String> {
+    if t.scored_by.trim().is_empty() {
+        return None;
+    }
+    let date = t.scored_on.map_or_else(|| "—".to_string(), |d| d.to_string());
+    let which = if t.self_assessed() { T::SelfAssessed } else { T::ScoredBy };
+    Some(which.fill(lang, &[("who", &t.scored_by), ("date", &date)]))
+}
 
 /// A KPI's value as a person reads it, in the report and the evaluation
 /// view alike: a rate as a percentage (79.9%), a count as a whole number,

@@ -689,6 +689,8 @@ catalogue! {
     PickerMore => "共 {n} 个,继续输入以缩小", "{n} found, type more to narrow";
     PickerKeys => "输入筛选 · ↑↓ 选择 · Enter 确定 · Esc 取消", "type to filter · ↑↓ pick · Enter confirm · Esc cancel";
     PickerFailed => "未能打开新计划", "the new plan could not be opened";
+    ScoredBy => "能力与态度评分由 {who} 于 {date} 录入", "ability and attitude scored by {who} on {date}";
+    SelfAssessed => "能力与态度为 {who} 的自评(不是主管评分),{date} 录入", "ability and attitude are {who}'s self-assessment (not the supervisor's), entered {date}";
     KScorecard => "客户评分卡(A/B/C)", "the account's scorecard (A/B/C)";
     TodaySecNextSteps => "到期的下一步", "Next steps due";
     TodaySecComplaints => "未处理完的投诉", "Open complaints";
@@ -808,6 +810,8 @@ pub fn column_zh(column: &str) -> Option<&'static str> {
         "photo_path" => "照片路径",
         "planned_collection" => "计划回款额",
         "planned_sales" => "计划销售额",
+        "scored_by" => "评分录入人",
+        "scored_on" => "评分录入日期",
         "political_arguments" => "政治论点",
         "political_strategy" => "政治策略",
         "political_value" => "政治/个人价值",

@@ -234,6 +234,8 @@ fn every_record_kind_round_trips_with_every_field() {
             expense_actual: Some(Money::from_fen(2_812_345)),
             ability: Some(88),
             attitude: Some(95),
+            scored_by: "张经理".into(),
+            scored_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 1),
             ..Target::default()
         },
     );

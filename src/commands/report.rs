@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::{print_json, Ctx, Failure};
 use crate::cli::ReportArgs;
-use crate::evaluation_text::{kpi_value, missing_text};
+use crate::evaluation_text::{kpi_value, missing_text, scorer_text};
 use crate::i18n::T;
 use crate::store::Store;
 
@@ -104,6 +104,10 @@ pub fn run(ctx: &Ctx, store: &Store, args: &ReportArgs) -> Result<(), Failure> {
             "  {}",
             T::ReportSupervisor.fill(l, &[("ability", &sup(e.ability)), ("attitude", &sup(e.attitude))])
         );
+        let target = store.target_of(&rep, &period.to_string()).map_err(|e| Failure::failed(e.to_string()))?;
+        if let Some(who) = target.as_ref().and_then(|t| scorer_text(t, l)) {
+            crate::say!("  {who}");
+        }
         if e.scored_weight < e.total_weight {
             crate::say!(
                 "  {}",

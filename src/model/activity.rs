@@ -210,9 +210,32 @@ pub struct Target {
     /// Supervisor's scores, 0–100.
     pub ability: Option<u8>,
     pub attitude: Option<u8>,
+    /// Who last entered the ability and attitude scores, and on which day
+    /// (seed 000: the supervisor scores, the manager approves).
+    pub scored_by: String,
+    pub scored_on: Option<NaiveDate>,
 }
 
 impl Target {
+    /// The scores were entered by the rep being scored: a self-assessment,
+    /// not the supervisor's scores.
+    pub fn self_assessed(&self) -> bool {
+        let by = self.scored_by.trim();
+        !by.is_empty() && by == self.rep.trim()
+    }
+
+    /// Records that `who` entered the scores on `day` when they differ from
+    /// `before`'s (no scores left: nobody scored).
+    pub fn note_scorer(&mut self, before: &Target, who: &str, day: NaiveDate) {
+        if self.ability.is_none() && self.attitude.is_none() {
+            self.scored_by.clear();
+            self.scored_on = None;
+        } else if (self.ability, self.attitude) != (before.ability, before.attitude) {
+            self.scored_by = who.trim().to_string();
+            self.scored_on = Some(day);
+        }
+    }
+
     pub fn period(&self) -> Result<Period, ModelError> {
         Period::parse(&self.period).map_err(|e| ModelError::new("period", e.to_string()))
     }
@@ -277,6 +300,22 @@ mod tests {
         let t = Target { rep: "王芳".into(), period: "2026-13".into(), ..Target::default() };
         assert_eq!(t.validate().unwrap_err().field, "period");
         let t = Target { rep: "王芳".into(), period: "2026-Q4".into(), ability: Some(90), ..Target::default() };
+        assert!(t.validate().is_ok());
+        // Who scored: noted when the scores change, cleared with them.
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).expect("day");
+        let mut again = t.clone();
+        again.note_scorer(&t, "张经理", day);
+        assert_eq!(again.scored_by, "", "unchanged scores keep who scored them");
+        again.attitude = Some(80);
+        again.note_scorer(&t, "王芳", day);
+        assert_eq!((again.scored_by.as_str(), again.scored_on, again.self_assessed()), ("王芳", Some(day), true));
+        again.note_scorer(&t, "张经理", day);
+        assert!(!again.self_assessed());
+        let mut cleared = again.clone();
+        cleared.ability = None;
+        cleared.attitude = None;
+        cleared.note_scorer(&again, "张经理", day);
+        assert_eq!((cleared.scored_by.as_str(), cleared.scored_on), ("", None));
         assert!(t.validate().is_ok());
     }
 }

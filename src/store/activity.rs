@@ -49,7 +49,10 @@ record! {
     label |t| format!("{} {}", t.rep, t.period),
     account |_t| None,
     derived |_t| Vec::new(),
-    fields { rep, period, planned_sales, planned_collection, expense_budget, expense_actual, ability, attitude },
+    fields {
+        rep, period, planned_sales, planned_collection, expense_budget, expense_actual, ability, attitude,
+        scored_by, scored_on
+    },
     children {}
 }
 

@@ -552,13 +552,20 @@ ALTER TABLE accounts ADD COLUMN customer_since TEXT
     CHECK (customer_since IS NULL OR date(customer_since) IS customer_since);
 ";
 
+/// Version 5: who entered a rep's ability and attitude scores, and when
+/// (a rep scoring themselves is a self-assessment, not the supervisor's).
+const V5: &str = r"
+ALTER TABLE targets ADD COLUMN scored_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE targets ADD COLUMN scored_on TEXT CHECK (scored_on IS NULL OR date(scored_on) IS scored_on);
+";
+
 /// The migrations, oldest first. Append; never edit a published one.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)])
 }
 
 /// The schema version this program writes.
-pub const LATEST: u32 = 4;
+pub const LATEST: u32 = 5;
 
 /// Every table a kam file has, to tell a kam file from another SQLite file.
 pub const KAM_TABLE: &str = "accounts";

@@ -178,6 +178,8 @@ fn fill(store: &mut Store) -> Ids {
         expense_actual: Some(Money::from_yuan(40_000)),
         ability: Some(85),
         attitude: None,
+        scored_by: String::new(),
+        scored_on: None,
     };
     bulk.add(&mut t).expect("target");
     bulk.finish("test data").expect("finish");
@@ -532,6 +534,24 @@ fn evaluation_view_snapshots_and_targets_form() {
     let stored = app.store.target_of("王芳", "2026-09").expect("read").expect("record");
     assert_eq!(stored.attitude, Some(90));
     assert_eq!(stored.ability, Some(85));
+    // Who scored is recorded; 王芳 scoring herself is a self-assessment.
+    assert_eq!((stored.scored_by.as_str(), stored.scored_on), (app.user_name().as_str(), Some(app.today)));
+    assert_eq!(stored.self_assessed(), app.user_name() == "王芳");
+    let scorer = app.day.eval.as_ref().and_then(|v| v.scorer.clone()).expect("shown in the view");
+    assert!(scorer.contains(&app.user_name()), "{scorer}");
+    // A supervisor's later entry is theirs, not a self-assessment.
+    app.config.user = Some("张经理".into());
+    press(&mut app, KeyCode::Char('t'));
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Tab);
+    }
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    app.update(Action::Paste("70".into()));
+    super::tests::ctrl(&mut app, 's');
+    let stored = app.store.target_of("王芳", "2026-09").expect("read").expect("record");
+    assert_eq!((stored.ability, stored.scored_by.as_str(), stored.self_assessed()), (Some(70), "张经理", false));
     // Another rep and the month before.
     press(&mut app, KeyCode::Right);
     press(&mut app, KeyCode::Char('['));

@@ -74,6 +74,8 @@ pub struct EvalView {
     pub period: Period,
     /// The inputs and the evaluation once read (`None` while reading).
     pub input: Option<EvaluationInput>,
+    /// Who entered the ability and attitude scores (read with the input).
+    pub scorer: Option<String>,
     pub eval: Option<Evaluation>,
     generation: u64,
 }
@@ -402,6 +404,16 @@ impl App {
                     Ok(input) => {
                         v.eval = Some(evaluate(&self.rules, &input, lang));
                         v.input = Some(*input);
+                        let period = v.period.to_string();
+                        let rep = v.rep().to_string();
+                        match self.store.target_of(&rep, &period) {
+                            Ok(t) => {
+                                if let Some(v) = self.day.eval.as_mut() {
+                                    v.scorer = t.as_ref().and_then(|t| crate::evaluation_text::scorer_text(t, lang));
+                                }
+                            }
+                            Err(e) => self.fail(&e),
+                        }
                     }
                     Err(e) => self.fail(&e),
                 }
@@ -517,7 +529,7 @@ impl App {
         }
         let rep = reps.iter().position(|r| *r == me).unwrap_or(0);
         let period = Period::month_of(self.today);
-        self.day.eval = Some(EvalView { reps, rep, period, input: None, eval: None, generation: 0 });
+        self.day.eval = Some(EvalView { reps, rep, period, input: None, scorer: None, eval: None, generation: 0 });
         self.refresh_evaluation();
     }
 
@@ -528,6 +540,7 @@ impl App {
         let Some(v) = self.day.eval.as_mut() else { return };
         v.generation += 1;
         v.input = None;
+        v.scorer = None;
         v.eval = None;
         let job = Job::Evaluation { generation: v.generation, rep: v.rep().to_string(), period: v.period };
         self.worker.submit_own(job, &self.store, &self.rules, self.today);
@@ -578,14 +591,19 @@ impl App {
             Field::text("ability", T::FAbility, &score(t.ability)),
             Field::text("attitude", T::FAttitude, &score(t.attitude)),
         ];
+        let scorer = crate::evaluation_text::scorer_text(&t, self.lang);
         self.open_form(Form::new(T::TargetsTitle, fields), Editing::Targets(Box::new(t)));
+        if let (Some(Popup::Form(f)), Some(line)) = (self.popup.as_mut(), scorer) {
+            f.note = vec![line];
+        }
     }
 
     /// Saves the targets form; a score outside 0–100 keeps the form open
     /// with the message beside the field.
     pub(super) fn save_targets(&mut self, mut f: Box<FormState>) -> Option<Popup> {
         let Editing::Targets(t) = &f.editing else { return Some(Popup::Form(f)) };
-        let mut t = (**t).clone();
+        let before = (**t).clone();
+        let mut t = before.clone();
         let lang = self.lang;
         let money = |s: String| if s.trim().is_empty() { None } else { Money::parse(&s).ok() };
         t.planned_sales = money(f.form.text("planned_sales"));
@@ -607,6 +625,7 @@ impl App {
                 }
             }
         }
+        t.note_scorer(&before, &self.user_name(), self.today);
         if bad {
             f.form.focus = f.form.first_error().unwrap_or(0);
             f.error = Some(T::FixErrors.get(lang).to_string());

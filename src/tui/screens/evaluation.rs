@@ -45,8 +45,11 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let widths = [Constraint::Length(16), Constraint::Length(8), Constraint::Length(8), Constraint::Min(10)];
     frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), table_area);
 
-    let sup =
+    let mut sup =
         T::ReportSupervisor.fill(l, &[("ability", &score_text(e.ability)), ("attitude", &score_text(e.attitude))]);
+    if let Some(who) = &v.scorer {
+        sup = format!("{sup} · {who}");
+    }
     let targets = T::EvalTargets.fill(
         l,
         &[
