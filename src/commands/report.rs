@@ -104,7 +104,7 @@ pub fn run(ctx: &Ctx, store: &Store, args: &ReportArgs) -> Result<(), Failure> {
             "  {}",
             T::ReportSupervisor.fill(l, &[("ability", &sup(e.ability)), ("attitude", &sup(e.attitude))])
         );
-        let target = store.target_of(&rep, &period.to_string()).map_err(|e| Failure::failed(e.to_string()))?;
+        let target = store.target_of(rep, &period.to_string()).map_err(|e| Failure::failed(e.to_string()))?;
         if let Some(who) = target.as_ref().and_then(|t| scorer_text(t, l)) {
             crate::say!("  {who}");
         }
