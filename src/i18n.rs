@@ -401,7 +401,8 @@ catalogue! {
     EditContact => "编辑联系人", "Edit contact";
     Settings => "设置(姓名、角色、语言)", "Settings (name, role, language)";
     Required => "必填", "required";
-    BadDate => "日期写成 2026-11-22、today 或 +3d", "write the date as 2026-11-22, today or +3d";
+    BadDate => "日期写成 2026-11-22、今天、明天、3天后或下周一", "write the date as 2026-11-22, today, tomorrow, in 3 days or next monday";
+    BadDayOfMonth => "{month} 没有 {day} 日", "{month} has no day {day}";
     OverrideNeedsReason => "手动等级需要填写原因", "an override needs a reason";
     FixErrors => "请先改正标红的字段", "fix the fields marked in red first";
     DuplicatesFound => "可能重复:已有以下记录。再按 Ctrl-S 仍然保存,Esc 取消。", "Likely duplicates already saved: press Ctrl-S again to save anyway, Esc to cancel.";
@@ -691,6 +692,13 @@ catalogue! {
     PickerFailed => "未能打开新计划", "the new plan could not be opened";
     ScoredBy => "能力与态度评分由 {who} 于 {date} 录入", "ability and attitude scored by {who} on {date}";
     SelfAssessed => "能力与态度为 {who} 的自评(不是主管评分),{date} 录入", "ability and attitude are {who}'s self-assessment (not the supervisor's), entered {date}";
+    HistInsert => "新建", "created";
+    HistUpdate => "修改", "changed";
+    HistDelete => "删除", "deleted";
+    HistRestore => "恢复", "restored";
+    HistPurge => "永久删除", "purged";
+    HistErase => "抹去个人信息", "erased";
+    HistDemo => "填入演示数据", "filled with demo data";
     KScorecard => "客户评分卡(A/B/C)", "the account's scorecard (A/B/C)";
     TodaySecNextSteps => "到期的下一步", "Next steps due";
     TodaySecComplaints => "未处理完的投诉", "Open complaints";

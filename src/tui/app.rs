@@ -891,7 +891,10 @@ impl App {
                     }
                 }
                 _ => {
+                    // The "a reason is required" message goes once one is typed.
+                    let error = error && input.value().trim().is_empty();
                     input.handle_key(key);
+                    let error = error && input.value().trim().is_empty();
                     Some(Popup::Reason { what, input, error })
                 }
             },

@@ -482,3 +482,24 @@ fn every_field_of_every_record_editor_survives_save_reopen_export_and_merge() {
         assert!(a[file].lines().count() >= 2, "{file} holds the records typed: {}", a[file]);
     }
 }
+
+/// The change history in words: the field's label, money in yuan, the
+/// action in the user's language (not `update registered_capital 3000000000`).
+#[test]
+fn history_speaks_the_users_words() {
+    let (_dir, mut app) = app(Lang::Zh);
+    press(&mut app, KeyCode::Char('n'));
+    typed(&mut app, "西湖精机");
+    ctrl(&mut app, 's');
+    press(&mut app, KeyCode::Char('e'));
+    tabs(&mut app, 8); // to 注册资本
+    typed(&mut app, "3000万");
+    ctrl(&mut app, 's');
+    assert!(app.popup.is_none(), "saved");
+    go(&mut app, Section::History);
+    let buf = super::tests::buffer(&app, 120, 40);
+    let text: String = buf.content.iter().map(ratatui::buffer::Cell::symbol).collect();
+    assert!(super::tests::find(&buf, "修改 注册资金").is_some(), "{text}");
+    assert!(super::tests::find(&buf, "30,000,000.00").is_some(), "money in yuan");
+    assert!(!text.contains("3000000000") && !text.contains("registered_capital"), "no raw fen or key");
+}

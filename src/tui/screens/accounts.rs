@@ -247,7 +247,7 @@ pub fn draw_detail(app: &App, d: &Detail, frame: &mut Frame, area: Rect) {
             }
         }
         section => {
-            let lines = if section == Section::History { history_lines(d) } else { Vec::new() };
+            let lines = if section == Section::History { history_lines(app, d) } else { Vec::new() };
             let text = if lines.is_empty() { vec![Line::from(app.t(T::NothingYet))] } else { lines };
             frame.render_widget(Paragraph::new(text).scroll((d.scroll, 0)), body);
         }
@@ -626,22 +626,70 @@ fn record_lines(app: &App, d: &Detail, what: Activity, i: usize) -> Vec<Line<'st
     out
 }
 
-/// The account's change history, newest first.
-fn history_lines(d: &Detail) -> Vec<Line<'static>> {
+/// The account's change history, newest first, in words: the field's
+/// label, money in yuan and the action in the user's language.
+fn history_lines(app: &App, d: &Detail) -> Vec<Line<'static>> {
+    let l = app.lang;
     d.history
         .iter()
         .map(|h| {
-            let field = h.field.clone().unwrap_or_default();
+            let field = h.field.as_deref().map_or_else(String::new, |f| field_label(f, l));
+            let shown = |v: &str| h.field.as_deref().map_or_else(|| v.to_string(), |f| value_text(f, v));
             let change = match (&h.old, &h.new) {
-                (Some(o), Some(n)) => format!("{o} → {n}"),
-                (None, Some(n)) => n.clone(),
-                (Some(o), None) => o.clone(),
+                (Some(o), Some(n)) => format!("{} → {}", shown(o), shown(n)),
+                (None, Some(n)) => shown(n),
+                (Some(o), None) => shown(o),
                 (None, None) => String::new(),
             };
             let reason = if h.reason.is_empty() { String::new() } else { format!(" ({})", h.reason) };
-            Line::from(format!("{} {} {} {field} {change}{reason}", h.at.format("%Y-%m-%d %H:%M"), h.who, h.action))
+            let at = h.at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M");
+            Line::from(format!("{at} {} {} {field} {change}{reason}", h.who, action_label(&h.action, l)))
         })
         .collect()
+}
+
+/// A field of the change log by its label: the export's Chinese header,
+/// or the key in words in English.
+fn field_label(field: &str, lang: kam_rules::Lang) -> String {
+    match (lang, crate::i18n::column_zh(field)) {
+        (kam_rules::Lang::Zh, Some(zh)) => zh.to_string(),
+        _ => field.replace('_', " "),
+    }
+}
+
+/// Columns the change log holds in fen.
+const MONEY_FIELDS: &[&str] = &[
+    "amount",
+    "net_amount",
+    "credit_limit",
+    "registered_capital",
+    "planned_sales",
+    "planned_collection",
+    "expense_budget",
+    "expense_actual",
+];
+
+/// A logged value as the user typed it: money in yuan, the rest as stored.
+fn value_text(field: &str, v: &str) -> String {
+    match v.parse::<i64>() {
+        Ok(fen) if MONEY_FIELDS.contains(&field) => kam_rules::Money::from_fen(fen).grouped(),
+        _ => v.to_string(),
+    }
+}
+
+/// What the log's action word says in the user's language.
+fn action_label(action: &str, lang: kam_rules::Lang) -> String {
+    let t = match action {
+        "insert" => T::HistInsert,
+        "update" => T::HistUpdate,
+        "delete" => T::HistDelete,
+        "restore" => T::HistRestore,
+        "purge" => T::HistPurge,
+        "erase" => T::HistErase,
+        "demo" => T::HistDemo,
+        _ => return action.to_string(),
+    };
+    t.get(lang).to_string()
 }
 
 /// The account's class by both methods of §4.3: its scorecard (with the

@@ -181,9 +181,7 @@ impl Field {
             FieldKind::Text | FieldKind::Lines(_) if self.required && v.is_empty() => {
                 Some(T::Required.get(lang).to_string())
             }
-            FieldKind::Date if !v.is_empty() && parse_date(&v, today).is_none() => {
-                Some(T::BadDate.get(lang).to_string())
-            }
+            FieldKind::Date if !v.is_empty() && parse_date(&v, today).is_none() => Some(bad_date_text(&v, lang)),
             FieldKind::Amount if !v.is_empty() => Money::parse(&v).err().map(|e| e.message(lang)),
             FieldKind::Time if !v.is_empty() && parse_time(&v).is_none() => Some(T::BadTime.get(lang).to_string()),
             // The checks a save makes (length, a phone that reads as a
@@ -442,8 +440,15 @@ pub fn parse_time(s: &str) -> Option<NaiveTime> {
 /// Reads a date as people type it: ISO, `today`/`今天`, `+3d`/`-2d`.
 pub fn parse_date(s: &str, today: NaiveDate) -> Option<NaiveDate> {
     let s = s.trim();
-    if s.eq_ignore_ascii_case("today") || s == "今天" {
-        return Some(today);
+    let lower = s.to_lowercase();
+    let days = |n: i64| today.checked_add_signed(chrono::Duration::days(n));
+    match lower.as_str() {
+        "today" | "今天" | "今日" => return Some(today),
+        "tomorrow" | "明天" | "明日" => return days(1),
+        "后天" => return days(2),
+        "yesterday" | "昨天" | "昨日" => return days(-1),
+        "前天" => return days(-2),
+        _ => {}
     }
     if let Some(rest) = s.strip_suffix('d').or_else(|| s.strip_suffix('天')) {
         if let Some(n) = rest.strip_prefix('+') {
@@ -453,7 +458,69 @@ pub fn parse_date(s: &str, today: NaiveDate) -> Option<NaiveDate> {
             return n.parse::<u64>().ok().and_then(|n| today.checked_sub_days(Days::new(n)));
         }
     }
+    // 3天后 / 3天前, in 3 days / 3 days ago.
+    for (suffix, sign) in
+        [("天后", 1), ("天以后", 1), ("天前", -1), ("天以前", -1), (" days ago", -1), (" day ago", -1)]
+    {
+        if let Some(n) = lower.strip_suffix(suffix).and_then(|n| n.trim().parse::<i64>().ok()) {
+            return days(sign * n);
+        }
+    }
+    if let Some(n) = lower.strip_prefix("in ").and_then(|r| r.strip_suffix(" days").or_else(|| r.strip_suffix(" day")))
+    {
+        return n.trim().parse::<i64>().ok().and_then(days);
+    }
+    // 下周一, 周五 / 星期五 (this week's), next monday, friday.
+    if let Some(d) = weekday_phrase(&lower, today) {
+        return Some(d);
+    }
     crate::model::parse_day(s).ok()
+}
+
+/// Why a date does not read: a day the month does not have, said so
+/// (`2026-02-30`), else the ways a date can be written.
+fn bad_date_text(v: &str, lang: Lang) -> String {
+    let parts: Vec<&str> = v.trim().split(['-', '/', '.']).collect();
+    if let [y, m, d] = parts[..] {
+        if let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) {
+            if (1..=12).contains(&m) && (1..=31).contains(&d) && NaiveDate::from_ymd_opt(y, m, d).is_none() {
+                let month = format!("{y}-{m:02}");
+                return T::BadDayOfMonth.fill(lang, &[("month", &month), ("day", &d.to_string())]);
+            }
+        }
+    }
+    T::BadDate.get(lang).to_string()
+}
+
+/// A day of a week as people say it: `周五`/`星期五`/`friday` this week,
+/// `下周一`/`next monday` the week after (weeks start on Monday).
+fn weekday_phrase(s: &str, today: NaiveDate) -> Option<NaiveDate> {
+    use chrono::{Datelike, Weekday};
+    let (next, day) = if let Some(r) = s.strip_prefix("下周").or_else(|| s.strip_prefix("下星期")) {
+        (true, r)
+    } else if let Some(r) = s.strip_prefix("next ") {
+        (true, r)
+    } else if let Some(r) = s.strip_prefix("本周").or_else(|| s.strip_prefix("这周")).or_else(|| s.strip_prefix("周"))
+    {
+        (false, r)
+    } else if let Some(r) = s.strip_prefix("星期").or_else(|| s.strip_prefix("this ")) {
+        (false, r)
+    } else {
+        (false, s)
+    };
+    let wd = match day.trim() {
+        "一" | "monday" | "mon" => Weekday::Mon,
+        "二" | "tuesday" | "tue" => Weekday::Tue,
+        "三" | "wednesday" | "wed" => Weekday::Wed,
+        "四" | "thursday" | "thu" => Weekday::Thu,
+        "五" | "friday" | "fri" => Weekday::Fri,
+        "六" | "saturday" | "sat" => Weekday::Sat,
+        "日" | "天" | "sunday" | "sun" => Weekday::Sun,
+        _ => return None,
+    };
+    let monday = today - chrono::Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let week = if next { monday + chrono::Duration::days(7) } else { monday };
+    Some(week + chrono::Duration::days(i64::from(wd.num_days_from_monday())))
 }
 
 #[cfg(test)]
@@ -468,6 +535,29 @@ mod tests {
         assert_eq!(parse_date("+3d", today), NaiveDate::from_ymd_opt(2026, 11, 26));
         assert_eq!(parse_date("-23d", today), NaiveDate::from_ymd_opt(2026, 10, 31));
         assert_eq!(parse_date("2026-13-01", today), None);
+        // As people say them (2026-11-23 is a Monday).
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        for (said, day) in [
+            ("明天", "2026-11-24"),
+            ("tomorrow", "2026-11-24"),
+            ("后天", "2026-11-25"),
+            ("昨天", "2026-11-22"),
+            ("3天后", "2026-11-26"),
+            ("3 天前", "2026-11-20"),
+            ("in 10 days", "2026-12-03"),
+            ("2 days ago", "2026-11-21"),
+            ("下周一", "2026-11-30"),
+            ("下星期日", "2026-12-06"),
+            ("next Friday", "2026-12-04"),
+            ("周五", "2026-11-27"),
+            ("星期一", "2026-11-23"),
+            ("friday", "2026-11-27"),
+        ] {
+            assert_eq!(parse_date(said, today), Some(d(day)), "{said}");
+        }
+        assert_eq!(parse_date("下周八", today), None);
+        assert_eq!(bad_date_text("2026-02-30", Lang::Zh), "2026-02 没有 30 日");
+        assert!(bad_date_text("soon", Lang::En).contains("tomorrow"));
         assert_eq!(parse_date("soon", today), None);
     }
 
