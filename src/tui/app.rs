@@ -16,6 +16,7 @@ use crate::store::{ChangeLine, Store, StoreError, TrashEntry};
 
 use super::widgets::form::{Field, Form};
 use super::widgets::input::{TextInput, FILTER_MAX};
+use super::widgets::keys::F;
 
 /// The tabs across the top, in key order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -732,23 +733,23 @@ impl App {
         let tiers = choices::<Tier>(T::ByVolume, lang);
         let owner = if a.meta.version == 0 && a.owner.is_empty() { self.user_name() } else { a.owner.clone() };
         let fields = vec![
-            Field::text("name", T::FName, &a.name).required(),
-            Field::text("short_name", T::FShortName, &a.short_name),
-            Field::text("phone", T::FPhone, &a.phone),
-            Field::text("industry", T::FIndustry, &a.industry),
-            Field::text("region", T::FRegion, &a.region),
-            Field::text("address", T::FAddress, &a.address),
-            Field::text("website", T::FWebsite, &a.website),
-            Field::text("company_size", T::FSize, &a.company_size),
-            Field::amount("registered_capital", T::FCapital, a.registered_capital),
-            Field::choice("listed", T::FListed, yes_no(lang), Some(if a.listed { "yes" } else { "no" }.into())),
-            Field::text("owner", T::FOwner, &owner),
-            Field::choice("tier_override", T::FTierOverride, tiers, a.tier_override.map(|t| t.key().to_string())),
-            Field::text("tier_override_reason", T::FTierReason, &a.tier_override_reason),
-            Field::amount("credit_limit", T::FCreditLimit, a.credit_limit),
-            Field::text("payment_terms", T::FPaymentTerms, &a.payment_terms),
-            Field::date("customer_since", T::FCustomerSince, a.customer_since),
-            Field::lines("notes", T::FNotes, &a.notes),
+            Field::text(F::Name, T::FName, &a.name).required(),
+            Field::text(F::ShortName, T::FShortName, &a.short_name),
+            Field::text(F::Phone, T::FPhone, &a.phone),
+            Field::text(F::Industry, T::FIndustry, &a.industry),
+            Field::text(F::Region, T::FRegion, &a.region),
+            Field::text(F::Address, T::FAddress, &a.address),
+            Field::text(F::Website, T::FWebsite, &a.website),
+            Field::text(F::CompanySize, T::FSize, &a.company_size),
+            Field::amount(F::RegisteredCapital, T::FCapital, a.registered_capital),
+            Field::choice(F::Listed, T::FListed, yes_no(lang), Some(if a.listed { "yes" } else { "no" }.into())),
+            Field::text(F::Owner, T::FOwner, &owner),
+            Field::choice(F::TierOverride, T::FTierOverride, tiers, a.tier_override.map(|t| t.key().to_string())),
+            Field::text(F::TierOverrideReason, T::FTierReason, &a.tier_override_reason),
+            Field::amount(F::CreditLimit, T::FCreditLimit, a.credit_limit),
+            Field::text(F::PaymentTerms, T::FPaymentTerms, &a.payment_terms),
+            Field::date(F::CustomerSince, T::FCustomerSince, a.customer_since),
+            Field::lines(F::Notes, T::FNotes, &a.notes),
         ];
         let title = if a.meta.version == 0 { T::NewAccount } else { T::EditAccount };
         Form::new(title, fields)
@@ -776,31 +777,31 @@ impl App {
         let consent = if c.consent { "yes" } else { "no" };
         // Every field of the personal profile (DESIGN §3.2), in the paper form's order.
         let fields = vec![
-            Field::text("name", T::FPersonName, &c.name).required(),
-            Field::text("company", T::FCompany, &c.company),
-            Field::text("title", T::FTitle, &c.title),
-            Field::text("phone", T::FPhone, &c.phone),
-            Field::text("fax", T::FFax, &c.fax),
-            Field::text("email", T::FEmail, &c.email),
-            Field::text("education", T::FEducation, &c.education),
-            Field::date("birth_date", T::FBirthDate, c.birth_date),
-            Field::text("address", T::FAddress, &c.address),
-            Field::text("spouse", T::FSpouse, &c.spouse),
-            Field::text("secretary", T::FSecretary, &c.secretary),
-            Field::text("employer", T::FEmployer, &c.employer),
-            Field::choice("reports_to", T::FReportsTo, others, c.reports_to.as_ref().map(ToString::to_string)),
-            Field::lines("background", T::FBackground, &c.background),
-            Field::lines("personality", T::FPersonality, &c.personality),
-            Field::choice("social_style", T::FSocialStyle, styles, c.social_style.map(|s| s.key().to_string())),
-            Field::lines("recent", T::FRecent, &c.recent),
-            Field::lines("responsibilities", T::FResponsibilities, &duties.join("; ")),
-            Field::lines("criteria_technical", T::FCriteriaTechnical, &c.criteria_technical),
-            Field::lines("criteria_business", T::FCriteriaBusiness, &c.criteria_business),
-            Field::choice("buying_role", T::FBuyingRole, roles, c.buying_role.map(|s| s.key().to_string())),
-            Field::lines("personal_agenda", T::FAgenda, &c.personal_agenda),
-            Field::lines("political_strategy", T::FStrategy, &c.political_strategy),
-            Field::choice("consent", T::FConsent, yes_no(lang), Some(consent.into())),
-            Field::date("consent_date", T::FConsentDate, c.consent_date),
+            Field::text(F::Name, T::FPersonName, &c.name).required(),
+            Field::text(F::Company, T::FCompany, &c.company),
+            Field::text(F::Title, T::FTitle, &c.title),
+            Field::text(F::Phone, T::FPhone, &c.phone),
+            Field::text(F::Fax, T::FFax, &c.fax),
+            Field::text(F::Email, T::FEmail, &c.email),
+            Field::text(F::Education, T::FEducation, &c.education),
+            Field::date(F::BirthDate, T::FBirthDate, c.birth_date),
+            Field::text(F::Address, T::FAddress, &c.address),
+            Field::text(F::Spouse, T::FSpouse, &c.spouse),
+            Field::text(F::Secretary, T::FSecretary, &c.secretary),
+            Field::text(F::Employer, T::FEmployer, &c.employer),
+            Field::choice(F::ReportsTo, T::FReportsTo, others, c.reports_to.as_ref().map(ToString::to_string)),
+            Field::lines(F::Background, T::FBackground, &c.background),
+            Field::lines(F::Personality, T::FPersonality, &c.personality),
+            Field::choice(F::SocialStyle, T::FSocialStyle, styles, c.social_style.map(|s| s.key().to_string())),
+            Field::lines(F::Recent, T::FRecent, &c.recent),
+            Field::lines(F::Responsibilities, T::FResponsibilities, &duties.join("; ")),
+            Field::lines(F::CriteriaTechnical, T::FCriteriaTechnical, &c.criteria_technical),
+            Field::lines(F::CriteriaBusiness, T::FCriteriaBusiness, &c.criteria_business),
+            Field::choice(F::BuyingRole, T::FBuyingRole, roles, c.buying_role.map(|s| s.key().to_string())),
+            Field::lines(F::PersonalAgenda, T::FAgenda, &c.personal_agenda),
+            Field::lines(F::PoliticalStrategy, T::FStrategy, &c.political_strategy),
+            Field::choice(F::Consent, T::FConsent, yes_no(lang), Some(consent.into())),
+            Field::date(F::ConsentDate, T::FConsentDate, c.consent_date),
         ];
         let title = if c.meta.version == 0 { T::NewContact } else { T::EditContact };
         Form::new(title, fields)
@@ -820,9 +821,9 @@ impl App {
         };
         let langs = vec![("zh".to_string(), "中文".to_string()), ("en".to_string(), "English".to_string())];
         let fields = vec![
-            Field::text("user_name", T::FUserName, &self.user_name()).required(),
-            Field::choice("role", T::FRole, roles, Some(role.to_string())),
-            Field::choice("language", T::FLanguage, langs, Some(lang.key().to_string())),
+            Field::text(F::UserName, T::FUserName, &self.user_name()).required(),
+            Field::choice(F::Role, T::FRole, roles, Some(role.to_string())),
+            Field::choice(F::Language, T::FLanguage, langs, Some(lang.key().to_string())),
         ];
         self.open_form(Form::new(T::Settings, fields), Editing::Settings);
     }
@@ -970,9 +971,9 @@ impl App {
         };
         let lang = self.lang;
         f.note.clear();
-        let Ok(amount) = Money::parse(&f.form.text("amount")) else { return };
-        let payment = Payment::parse(&f.form.text("payment")).unwrap_or(Payment::Cash);
-        let promo = f.form.text("promotion") == "yes";
+        let Ok(amount) = Money::parse(&f.form.text(F::Amount)) else { return };
+        let payment = Payment::parse(&f.form.text(F::Payment)).unwrap_or(Payment::Cash);
+        let promo = f.form.text(F::Promotion) == "yes";
         let q = discount(&self.rules, tier, amount, payment, promo);
         f.note.push(T::QuoteLine.fill(
             lang,
@@ -1065,13 +1066,13 @@ impl App {
         let reason = String::new();
         let result = match &f.editing {
             Editing::Settings => {
-                self.config.user = Some(f.form.text("user_name").trim().to_string());
-                self.config.role = match f.form.text("role").as_str() {
+                self.config.user = Some(f.form.text(F::UserName).trim().to_string());
+                self.config.role = match f.form.text(F::Role).as_str() {
                     "manager" => Role::Manager,
                     "staff" => Role::Staff,
                     _ => Role::Rep,
                 };
-                let l = f.form.text("language");
+                let l = f.form.text(F::Language);
                 self.config.language = Some(l.clone());
                 if let Some(l) = Lang::parse(&l) {
                     self.lang = l;
@@ -1329,65 +1330,65 @@ fn yes_no(lang: Lang) -> Vec<(String, String)> {
 }
 
 pub(super) fn apply_account(f: &Form, a: &mut Account, today: NaiveDate) {
-    a.name = f.text("name").trim().to_string();
-    a.short_name = f.text("short_name");
-    a.phone = f.text("phone");
-    a.industry = f.text("industry");
-    a.region = f.text("region");
-    a.address = f.text("address");
-    a.owner = f.text("owner");
-    a.tier_override = Tier::parse(&f.text("tier_override"));
-    a.tier_override_reason = f.text("tier_override_reason");
-    a.credit_limit = Money::parse(&f.text("credit_limit")).ok().filter(|_| !f.text("credit_limit").trim().is_empty());
-    a.website = f.text("website");
-    a.company_size = f.text("company_size");
+    a.name = f.text(F::Name).trim().to_string();
+    a.short_name = f.text(F::ShortName);
+    a.phone = f.text(F::Phone);
+    a.industry = f.text(F::Industry);
+    a.region = f.text(F::Region);
+    a.address = f.text(F::Address);
+    a.owner = f.text(F::Owner);
+    a.tier_override = Tier::parse(&f.text(F::TierOverride));
+    a.tier_override_reason = f.text(F::TierOverrideReason);
+    a.credit_limit = Money::parse(&f.text(F::CreditLimit)).ok().filter(|_| !f.text(F::CreditLimit).trim().is_empty());
+    a.website = f.text(F::Website);
+    a.company_size = f.text(F::CompanySize);
     a.registered_capital =
-        Money::parse(&f.text("registered_capital")).ok().filter(|_| !f.text("registered_capital").trim().is_empty());
-    a.listed = f.text("listed") == "yes";
-    a.payment_terms = f.text("payment_terms");
-    a.customer_since = f.date("customer_since", today);
-    a.notes = f.text("notes");
+        Money::parse(&f.text(F::RegisteredCapital)).ok().filter(|_| !f.text(F::RegisteredCapital).trim().is_empty());
+    a.listed = f.text(F::Listed) == "yes";
+    a.payment_terms = f.text(F::PaymentTerms);
+    a.customer_since = f.date(F::CustomerSince, today);
+    a.notes = f.text(F::Notes);
 }
 
 pub(super) fn apply_contact(f: &Form, c: &mut Contact, today: NaiveDate) {
-    c.name = f.text("name").trim().to_string();
-    c.company = f.text("company");
-    c.title = f.text("title");
-    c.phone = f.text("phone");
-    c.fax = f.text("fax");
-    c.email = f.text("email");
-    c.education = f.text("education");
-    c.birth_date = f.date("birth_date", today);
-    c.address = f.text("address");
-    c.spouse = f.text("spouse");
-    c.secretary = f.text("secretary");
-    c.employer = f.text("employer");
-    c.background = f.text("background");
-    c.recent = f.text("recent");
+    c.name = f.text(F::Name).trim().to_string();
+    c.company = f.text(F::Company);
+    c.title = f.text(F::Title);
+    c.phone = f.text(F::Phone);
+    c.fax = f.text(F::Fax);
+    c.email = f.text(F::Email);
+    c.education = f.text(F::Education);
+    c.birth_date = f.date(F::BirthDate, today);
+    c.address = f.text(F::Address);
+    c.spouse = f.text(F::Spouse);
+    c.secretary = f.text(F::Secretary);
+    c.employer = f.text(F::Employer);
+    c.background = f.text(F::Background);
+    c.recent = f.text(F::Recent);
     // Ranked responsibilities, most important first, separated by ; or ；
     c.responsibilities = f
-        .text("responsibilities")
+        .text(F::Responsibilities)
         .split([';', '；'])
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(|t| crate::model::Responsibility { text: t.to_string() })
         .collect();
-    c.criteria_technical = f.text("criteria_technical");
-    c.criteria_business = f.text("criteria_business");
-    c.consent = f.text("consent") == "yes";
-    c.consent_date = f.date("consent_date", today).or(if c.consent { Some(today) } else { None });
-    c.social_style = SocialStyle::parse(&f.text("social_style"));
-    c.buying_role = BuyingRole::parse(&f.text("buying_role"));
-    c.reports_to = Id::parse(&f.text("reports_to")).ok();
-    c.personality = f.text("personality");
-    c.personal_agenda = f.text("personal_agenda");
-    c.political_strategy = f.text("political_strategy");
+    c.criteria_technical = f.text(F::CriteriaTechnical);
+    c.criteria_business = f.text(F::CriteriaBusiness);
+    c.consent = f.text(F::Consent) == "yes";
+    c.consent_date = f.date(F::ConsentDate, today).or(if c.consent { Some(today) } else { None });
+    c.social_style = SocialStyle::parse(&f.text(F::SocialStyle));
+    c.buying_role = BuyingRole::parse(&f.text(F::BuyingRole));
+    c.reports_to = Id::parse(&f.text(F::ReportsTo)).ok();
+    c.personality = f.text(F::Personality);
+    c.personal_agenda = f.text(F::PersonalAgenda);
+    c.political_strategy = f.text(F::PoliticalStrategy);
 }
 
 /// Cross-field checks the form cannot make alone.
 pub fn cross_check(f: &mut Form, lang: Lang) {
-    if f.has("tier_override") && !f.text("tier_override").is_empty() && f.text("tier_override_reason").trim().is_empty()
+    if f.has(F::TierOverride) && !f.text(F::TierOverride).is_empty() && f.text(F::TierOverrideReason).trim().is_empty()
     {
-        f.set_error("tier_override_reason", T::OverrideNeedsReason.get(lang));
+        f.set_error(F::TierOverrideReason, T::OverrideNeedsReason.get(lang));
     }
 }

@@ -10,6 +10,7 @@ use kam_rules::{Labeled, Lang, Money, Tier};
 
 use super::app::{App, Editing, ReasonFor, Section};
 use super::widgets::form::{parse_date, Field, Form, RowTag};
+use super::widgets::keys::F;
 use crate::i18n::T;
 use crate::model::{ChangeEvent, Collection, Feedback, Id, Order, Visit, VisitContact, VisitKind, TABLE_ROWS_MAX};
 use crate::store::StoreError;
@@ -70,15 +71,15 @@ fn yes_key(b: bool) -> String {
 pub fn collection_row(row: usize, c: Option<&Collection>) -> Vec<Field> {
     let tag = RowTag { table: COLLECTIONS, row, title: T::RowCollection };
     vec![
-        Field::date("collection_date", T::FDate, c.map(|c| c.date)).in_row(tag),
-        Field::amount("collection_amount", T::FCollectionAmount, c.map(|c| c.amount)).in_row(tag),
+        Field::date(F::CollectionDate, T::FDate, c.map(|c| c.date)).in_row(tag),
+        Field::amount(F::CollectionAmount, T::FCollectionAmount, c.map(|c| c.amount)).in_row(tag),
     ]
 }
 
 /// A contact row of the visit form: one of the account's contacts.
 pub fn visit_contact_row(row: usize, options: &[(String, String)], id: Option<&Id>) -> Vec<Field> {
     let tag = RowTag { table: VISIT_CONTACTS, row, title: T::RowVisitContact };
-    vec![Field::choice("visit_contact", T::FPersonName, options.to_vec(), id.map(ToString::to_string)).in_row(tag)]
+    vec![Field::choice(F::VisitContact, T::FPersonName, options.to_vec(), id.map(ToString::to_string)).in_row(tag)]
 }
 
 /// After an edit: a table whose last row got text gains a blank row (up
@@ -100,8 +101,8 @@ fn filled_rows(form: &Form, table: u8) -> impl Iterator<Item = usize> + '_ {
 pub fn form_collections(form: &Form, today: NaiveDate) -> Vec<Collection> {
     filled_rows(form, COLLECTIONS)
         .filter_map(|r| {
-            let date = parse_date(&form.cell(COLLECTIONS, r, "collection_date"), today)?;
-            let amount = Money::parse(&form.cell(COLLECTIONS, r, "collection_amount")).ok()?;
+            let date = parse_date(&form.cell(COLLECTIONS, r, F::CollectionDate), today)?;
+            let amount = Money::parse(&form.cell(COLLECTIONS, r, F::CollectionAmount)).ok()?;
             Some(Collection { date, amount })
         })
         .collect()
@@ -118,9 +119,9 @@ impl App {
             let lang = self.lang;
             let payments = Payment::ALL.iter().map(|p| (p.key().to_string(), p.label(lang).to_string())).collect();
             let fields = vec![
-                Field::amount("amount", T::FListAmount, None).required(),
-                Field::choice("payment", T::PaymentLabel, payments, Some("cash".into())),
-                Field::choice("promotion", T::FPromotion, yes_no(lang), Some("no".into())),
+                Field::amount(F::Amount, T::FListAmount, None).required(),
+                Field::choice(F::Payment, T::PaymentLabel, payments, Some("cash".into())),
+                Field::choice(F::Promotion, T::FPromotion, yes_no(lang), Some("no".into())),
             ];
             let tier = d.tier.tier;
             self.open_form(Form::new(T::Calculator, fields), Editing::Quote(tier));
@@ -141,13 +142,13 @@ impl App {
         let payments = Payment::ALL.iter().map(|p| (p.key().to_string(), p.label(lang).to_string())).collect();
         let new = o.meta.version == 0;
         let mut fields = vec![
-            Field::date("date", T::FDate, Some(o.date)).required(),
-            Field::amount("amount", T::FListAmount, (!new).then_some(o.amount)).required(),
-            Field::choice("payment", T::PaymentLabel, payments, Some(o.payment.key().to_string())),
-            Field::choice("promotion", T::FPromotion, yes_no(lang), Some(yes_key(o.promotion))),
-            Field::date("due_date", T::FDueDate, o.due_date),
+            Field::date(F::Date, T::FDate, Some(o.date)).required(),
+            Field::amount(F::Amount, T::FListAmount, (!new).then_some(o.amount)).required(),
+            Field::choice(F::Payment, T::PaymentLabel, payments, Some(o.payment.key().to_string())),
+            Field::choice(F::Promotion, T::FPromotion, yes_no(lang), Some(yes_key(o.promotion))),
+            Field::date(F::DueDate, T::FDueDate, o.due_date),
             // Credited to the account's owner as it is booked; another rep may be named.
-            Field::text("rep", T::FRep, &o.rep),
+            Field::text(F::Rep, T::FRep, &o.rep),
         ];
         for (i, c) in o.collections.iter().enumerate() {
             fields.extend(collection_row(i, Some(c)));
@@ -164,17 +165,17 @@ impl App {
     pub(super) fn apply_order(&self, form: &Form, o: &mut Order) {
         let today = self.today;
         let before = (o.amount, o.payment, o.promotion);
-        o.date = form.date("date", today).unwrap_or(o.date);
-        o.amount = Money::parse(&form.text("amount")).unwrap_or(Money::ZERO);
-        o.payment = Payment::parse(&form.text("payment")).unwrap_or(o.payment);
+        o.date = form.date(F::Date, today).unwrap_or(o.date);
+        o.amount = Money::parse(&form.text(F::Amount)).unwrap_or(Money::ZERO);
+        o.payment = Payment::parse(&form.text(F::Payment)).unwrap_or(o.payment);
         o.promotion = yes(form, "promotion");
         if o.meta.version == 0 || before != (o.amount, o.payment, o.promotion) {
             let q = discount(&self.rules, self.detail_tier(), o.amount, o.payment, o.promotion);
             o.discount_rate = Some(q.rate);
             o.net_amount = q.net;
         }
-        o.due_date = form.date("due_date", today);
-        o.rep = form.text("rep").trim().to_string();
+        o.due_date = form.date(F::DueDate, today);
+        o.rep = form.text(F::Rep).trim().to_string();
         o.collections = form_collections(form, today);
     }
 
@@ -218,14 +219,14 @@ impl App {
         let lang = self.lang;
         let kinds = VisitKind::ALL.iter().map(|k| (k.key().to_string(), k.label(lang).to_string())).collect();
         let mut fields = vec![
-            Field::date("date", T::FDate, Some(v.date)).required(),
-            Field::choice("kind", T::FVisitKind, kinds, Some(v.kind.key().to_string())),
-            Field::text("by", T::FVisitBy, &v.by),
-            Field::choice("by_manager", T::FByManager, yes_no(lang), Some(yes_key(v.by_manager))),
-            Field::text("purpose", T::FPurpose, &v.purpose),
-            Field::lines("summary", T::FSummary, &v.summary),
-            Field::text("next_step", T::FNextStep, &v.next_step),
-            Field::date("next_date", T::FNextDate, v.next_date),
+            Field::date(F::Date, T::FDate, Some(v.date)).required(),
+            Field::choice(F::Kind, T::FVisitKind, kinds, Some(v.kind.key().to_string())),
+            Field::text(F::By, T::FVisitBy, &v.by),
+            Field::choice(F::ByManager, T::FByManager, yes_no(lang), Some(yes_key(v.by_manager))),
+            Field::text(F::Purpose, T::FPurpose, &v.purpose),
+            Field::lines(F::Summary, T::FSummary, &v.summary),
+            Field::text(F::NextStep, T::FNextStep, &v.next_step),
+            Field::date(F::NextDate, T::FNextDate, v.next_date),
         ];
         let options = self.contact_options();
         for (i, c) in v.contacts.iter().enumerate() {
@@ -238,17 +239,17 @@ impl App {
 
     pub(super) fn apply_visit(&self, form: &Form, v: &mut Visit) {
         let today = self.today;
-        v.date = form.date("date", today).unwrap_or(v.date);
-        v.kind = VisitKind::parse(&form.text("kind")).unwrap_or(v.kind);
-        v.by = form.text("by").trim().to_string();
+        v.date = form.date(F::Date, today).unwrap_or(v.date);
+        v.kind = VisitKind::parse(&form.text(F::Kind)).unwrap_or(v.kind);
+        v.by = form.text(F::By).trim().to_string();
         v.by_manager = yes(form, "by_manager");
-        v.purpose = form.text("purpose");
-        v.summary = form.text("summary");
-        v.next_step = form.text("next_step");
-        v.next_date = form.date("next_date", today);
+        v.purpose = form.text(F::Purpose);
+        v.summary = form.text(F::Summary);
+        v.next_step = form.text(F::NextStep);
+        v.next_date = form.date(F::NextDate, today);
         let mut contacts: Vec<VisitContact> = Vec::new();
         for r in filled_rows(form, VISIT_CONTACTS) {
-            if let Ok(contact_id) = Id::parse(&form.cell(VISIT_CONTACTS, r, "visit_contact")) {
+            if let Ok(contact_id) = Id::parse(&form.cell(VISIT_CONTACTS, r, F::VisitContact)) {
                 // The same person picked twice counts once.
                 if !contacts.iter().any(|c| c.contact_id == contact_id) {
                     contacts.push(VisitContact { contact_id });
@@ -268,20 +269,20 @@ impl App {
 
     pub(super) fn edit_event(&mut self, e: ChangeEvent) {
         let fields = vec![
-            Field::date("date", T::FDate, Some(e.date)).required(),
-            Field::text("kind", T::FEventKind, &e.kind).required(),
-            Field::lines("description", T::FEventDescription, &e.description).required(),
-            Field::lines("follow_up", T::FFollowUp, &e.follow_up),
+            Field::date(F::Date, T::FDate, Some(e.date)).required(),
+            Field::text(F::Kind, T::FEventKind, &e.kind).required(),
+            Field::lines(F::Description, T::FEventDescription, &e.description).required(),
+            Field::lines(F::FollowUp, T::FFollowUp, &e.follow_up),
         ];
         let title = if e.meta.version == 0 { T::NewEvent } else { T::EditEvent };
         self.open_form(Form::new(title, fields), Editing::ChangeEvent(Box::new(e)));
     }
 
     pub(super) fn apply_event(&self, form: &Form, e: &mut ChangeEvent) {
-        e.date = form.date("date", self.today).unwrap_or(e.date);
-        e.kind = form.text("kind").trim().to_string();
-        e.description = form.text("description");
-        e.follow_up = form.text("follow_up");
+        e.date = form.date(F::Date, self.today).unwrap_or(e.date);
+        e.kind = form.text(F::Kind).trim().to_string();
+        e.description = form.text(F::Description);
+        e.follow_up = form.text(F::FollowUp);
     }
 
     // ---- feedback --------------------------------------------------------------
@@ -298,25 +299,25 @@ impl App {
             .chain((1..=5u8).map(|n| (n.to_string(), format!("{n} {}", "★".repeat(usize::from(n))))))
             .collect();
         let fields = vec![
-            Field::date("date", T::FDate, Some(x.date)).required(),
-            Field::text("from_whom", T::FFromWhom, &x.from_whom),
-            Field::choice("satisfaction", T::FSatisfaction, scores, x.satisfaction.map(|s| s.to_string())),
-            Field::choice("complaint", T::FComplaint, yes_no(lang), Some(yes_key(x.complaint))),
-            Field::lines("content", T::FFeedbackContent, &x.content).required(),
-            Field::lines("handling", T::FHandling, &x.handling),
-            Field::choice("closed", T::FClosed, yes_no(lang), Some(yes_key(x.closed))),
+            Field::date(F::Date, T::FDate, Some(x.date)).required(),
+            Field::text(F::FromWhom, T::FFromWhom, &x.from_whom),
+            Field::choice(F::Satisfaction, T::FSatisfaction, scores, x.satisfaction.map(|s| s.to_string())),
+            Field::choice(F::Complaint, T::FComplaint, yes_no(lang), Some(yes_key(x.complaint))),
+            Field::lines(F::Content, T::FFeedbackContent, &x.content).required(),
+            Field::lines(F::Handling, T::FHandling, &x.handling),
+            Field::choice(F::Closed, T::FClosed, yes_no(lang), Some(yes_key(x.closed))),
         ];
         let title = if x.meta.version == 0 { T::NewFeedback } else { T::EditFeedback };
         self.open_form(Form::new(title, fields), Editing::Feedback(Box::new(x)));
     }
 
     pub(super) fn apply_feedback(&self, form: &Form, x: &mut Feedback) {
-        x.date = form.date("date", self.today).unwrap_or(x.date);
-        x.from_whom = form.text("from_whom").trim().to_string();
-        x.satisfaction = form.text("satisfaction").parse().ok();
+        x.date = form.date(F::Date, self.today).unwrap_or(x.date);
+        x.from_whom = form.text(F::FromWhom).trim().to_string();
+        x.satisfaction = form.text(F::Satisfaction).parse().ok();
         x.complaint = yes(form, "complaint");
-        x.content = form.text("content");
-        x.handling = form.text("handling");
+        x.content = form.text(F::Content);
+        x.handling = form.text(F::Handling);
         x.closed = yes(form, "closed");
     }
 
@@ -416,8 +417,8 @@ pub fn check_order_form(form: &mut Form, net: Option<Money>, lang: Lang) {
     let rows: Vec<usize> = filled_rows(form, COLLECTIONS).collect();
     let mut collected = Money::ZERO;
     for r in rows {
-        let date = form.cell(COLLECTIONS, r, "collection_date");
-        let amount = form.cell(COLLECTIONS, r, "collection_amount");
+        let date = form.cell(COLLECTIONS, r, F::CollectionDate);
+        let amount = form.cell(COLLECTIONS, r, F::CollectionAmount);
         let Some(span) = form.row_span(COLLECTIONS, r) else { continue };
         let message = if date.trim().is_empty() || amount.trim().is_empty() {
             let blank = if date.trim().is_empty() { "collection_date" } else { "collection_amount" };
@@ -575,7 +576,7 @@ impl App {
         f.form.validate_all(lang, self.today);
         super::app::cross_check(&mut f.form, lang);
         if let Editing::Order(o) = &f.editing {
-            let net = Money::parse(&f.form.text("amount")).ok().map(|_| {
+            let net = Money::parse(&f.form.text(F::Amount)).ok().map(|_| {
                 let mut o = (**o).clone();
                 self.apply_order(&f.form, &mut o);
                 o.net_amount

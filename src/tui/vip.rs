@@ -487,26 +487,26 @@ impl App {
         let empty_fab = FabItem::default();
         for (i, ((k_item, k_image, k_fab), (t_item, t_image, t_fab))) in REC.iter().zip(REC_T).enumerate() {
             let r = c.recommended.get(i).unwrap_or(&empty_fab);
-            fields.push(Field::text(k_item, t_item, &r.item));
-            fields.push(Field::text(k_image, t_image, &r.image_path));
-            fields.push(Field::text(k_fab, t_fab, &r.fab));
+            fields.push(Field::text(*k_item, t_item, &r.item));
+            fields.push(Field::text(*k_image, t_image, &r.image_path));
+            fields.push(Field::text(*k_fab, t_fab, &r.fab));
         }
         let empty_obj = Objection::default();
         for (i, ((k_kind, k_text), (t_kind, t_text))) in OBJ.iter().zip(OBJ_T).enumerate() {
             let o = c.objections.get(i).unwrap_or(&empty_obj);
-            fields.push(Field::choice(k_kind, t_kind, kinds.clone(), o.kind.map(|k| k.key().to_string())));
-            fields.push(Field::text(k_text, t_text, &o.text));
+            fields.push(Field::choice(*k_kind, t_kind, kinds.clone(), o.kind.map(|k| k.key().to_string())));
+            fields.push(Field::text(*k_text, t_text, &o.text));
         }
         fields.push(Field::lines("reception_summary", T::VipFReception, &c.reception_summary));
         fields.push(Field::lines("team_suggestions", T::VipFTeam, &c.team_suggestions));
         for (i, ((k_item, k_image, k_fab), (t_item, t_image, t_fab))) in RE.iter().zip(RE_T).enumerate() {
             let r = c.re_recommended.get(i).unwrap_or(&empty_fab);
-            fields.push(Field::text(k_item, t_item, &r.item));
-            fields.push(Field::text(k_image, t_image, &r.image_path));
-            fields.push(Field::text(k_fab, t_fab, &r.fab));
+            fields.push(Field::text(*k_item, t_item, &r.item));
+            fields.push(Field::text(*k_image, t_image, &r.image_path));
+            fields.push(Field::text(*k_fab, t_fab, &r.fab));
         }
         for (i, (k, t)) in RES.iter().zip(RES_T).enumerate() {
-            fields.push(Field::text(k, t, c.resolutions.get(i).map_or("", |r| r.text.as_str())));
+            fields.push(Field::text(*k, t, c.resolutions.get(i).map_or("", |r| r.text.as_str())));
         }
         fields.push(Field::choice("status", T::VipFStatus, statuses, Some(c.status.key().to_string())));
         fields.push(Field::date("next_contact", T::VipFNextContact, c.next_contact));

@@ -52,9 +52,9 @@ pub struct Field {
 }
 
 impl Field {
-    pub fn text(key: &'static str, label: T, value: &str) -> Self {
+    pub fn text(key: impl Into<&'static str>, label: T, value: &str) -> Self {
         Self {
-            key,
+            key: key.into(),
             label,
             kind: FieldKind::Text,
             row: None,
@@ -66,7 +66,7 @@ impl Field {
     }
 
     /// A multi-line text field.
-    pub fn lines(key: &'static str, label: T, value: &str) -> Self {
+    pub fn lines(key: impl Into<&'static str>, label: T, value: &str) -> Self {
         Self { kind: FieldKind::Lines(Box::new(TextLines::new(value))), ..Self::text(key, label, value) }
     }
 
@@ -79,18 +79,18 @@ impl Field {
         }
     }
 
-    pub fn date(key: &'static str, label: T, value: Option<NaiveDate>) -> Self {
+    pub fn date(key: impl Into<&'static str>, label: T, value: Option<NaiveDate>) -> Self {
         let v = value.map(|d| d.to_string()).unwrap_or_default();
         Self { kind: FieldKind::Date, ..Self::text(key, label, &v) }
     }
 
-    pub fn time(key: &'static str, label: T, value: Option<NaiveTime>) -> Self {
+    pub fn time(key: impl Into<&'static str>, label: T, value: Option<NaiveTime>) -> Self {
         let v = value.map(|t| t.format("%H:%M").to_string()).unwrap_or_default();
         Self { kind: FieldKind::Time, ..Self::text(key, label, &v) }
     }
 
     /// A tick box: ☐ / ☑, toggled with Space or ←/→.
-    pub fn check(key: &'static str, label: T, value: bool, lang: Lang) -> Self {
+    pub fn check(key: impl Into<&'static str>, label: T, value: bool, lang: Lang) -> Self {
         let options = vec![
             ("0".to_string(), T::Unticked.get(lang).to_string()),
             ("1".to_string(), T::Ticked.get(lang).to_string()),
@@ -98,16 +98,21 @@ impl Field {
         Self::choice(key, label, options, Some(if value { "1" } else { "0" }.to_string()))
     }
 
-    pub fn amount(key: &'static str, label: T, value: Option<Money>) -> Self {
+    pub fn amount(key: impl Into<&'static str>, label: T, value: Option<Money>) -> Self {
         let v = value.map(|m| m.to_string()).unwrap_or_default();
         Self { kind: FieldKind::Amount, ..Self::text(key, label, &v) }
     }
 
-    pub fn choice(key: &'static str, label: T, options: Vec<(String, String)>, selected: Option<String>) -> Self {
+    pub fn choice(
+        key: impl Into<&'static str>,
+        label: T,
+        options: Vec<(String, String)>,
+        selected: Option<String>,
+    ) -> Self {
         let index = selected.and_then(|s| options.iter().position(|(k, _)| *k == s)).unwrap_or(0);
         let initial = options.get(index).map(|(k, _)| k.clone()).unwrap_or_default();
         Self {
-            key,
+            key: key.into(),
             label,
             kind: FieldKind::Choice { options, index },
             row: None,
@@ -215,21 +220,23 @@ impl Form {
         Self { title, fields, focus: 0, rows_changed: false }
     }
 
-    pub fn has(&self, key: &str) -> bool {
+    pub fn has(&self, key: impl AsRef<str>) -> bool {
+        let key = key.as_ref();
         self.fields.iter().any(|f| f.key == key)
     }
 
     /// A field's value. Asking for a field the form does not have is a bug
     /// (a misspelt key would blank the record's field on save): it fails
     /// every test that goes through the form, and reads "" in a release.
-    pub fn text(&self, key: &str) -> String {
+    pub fn text(&self, key: impl AsRef<str>) -> String {
+        let key = key.as_ref();
         let found = self.fields.iter().find(|f| f.key == key && f.row.is_none());
         debug_assert!(found.is_some(), "form {:?} has no field {key:?}", self.title);
         found.map(Field::value).unwrap_or_default()
     }
 
     /// A date field's value, parsed (`today` and `+3d` relative to `today`).
-    pub fn date(&self, key: &str, today: NaiveDate) -> Option<NaiveDate> {
+    pub fn date(&self, key: impl AsRef<str>, today: NaiveDate) -> Option<NaiveDate> {
         parse_date(self.text(key).trim(), today)
     }
 
@@ -301,7 +308,8 @@ impl Form {
     }
 
     /// The value of column `key` in a row ("" when there is none).
-    pub fn cell(&self, table: u8, row: usize, key: &str) -> String {
+    pub fn cell(&self, table: u8, row: usize, key: impl AsRef<str>) -> String {
+        let key = key.as_ref();
         self.row_span(table, row)
             .and_then(|r| self.fields[r].iter().find(|f| f.key == key).map(Field::value))
             .unwrap_or_default()
@@ -372,7 +380,8 @@ impl Form {
 
     /// Puts `value` in the field `key` as if typed (a choice takes the
     /// option with that key); the field still counts as changed.
-    pub fn set_value(&mut self, key: &str, value: &str) {
+    pub fn set_value(&mut self, key: impl AsRef<str>, value: &str) {
+        let key = key.as_ref();
         let Some(f) = self.fields.iter_mut().find(|f| f.key == key && f.row.is_none()) else { return };
         match &mut f.kind {
             FieldKind::Choice { options, index } => {
@@ -416,7 +425,8 @@ impl Form {
     }
 
     /// Puts a message next to a field (by key; the store's field names match).
-    pub fn set_error(&mut self, key: &str, message: &str) {
+    pub fn set_error(&mut self, key: impl AsRef<str>, message: &str) {
+        let key = key.as_ref();
         if let Some(f) = self.fields.iter_mut().find(|f| f.key == key) {
             f.error = Some(message.to_string());
         }

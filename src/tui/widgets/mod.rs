@@ -2,4 +2,5 @@
 
 pub mod form;
 pub mod input;
+pub mod keys;
 pub mod lines;
