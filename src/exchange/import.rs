@@ -845,7 +845,8 @@ pub fn merge_dir_chunked(
             let main_file = file_of(&plan.main);
             let bad: HashSet<usize> =
                 report.rejects[before..].iter().filter(|r| r.file == main_file).map(|r| r.row).collect();
-            let ids = raw.iter().filter(|(n, r)| !r.is_empty() && !bad.contains(n)).filter_map(|(_, r)| row_id(&sheet, r));
+            let ids =
+                raw.iter().filter(|(n, r)| !r.is_empty() && !bad.contains(n)).filter_map(|(_, r)| row_id(&sheet, r));
             scratch.add_parents(plan.main.table, ids)?;
         }
         for (child, _) in &plan.children {
@@ -855,14 +856,19 @@ pub fn merge_dir_chunked(
                     row: line,
                     problems: vec![Problem {
                         column: "parent_id".into(),
-                        message: format!("'{}' is not a record of {}.csv", crate::safe_text::cell(&parent), plan.main.table),
+                        message: format!(
+                            "'{}' is not a record of {}.csv",
+                            crate::safe_text::cell(&parent),
+                            plan.main.table
+                        ),
                     }],
                 });
             }
         }
         // The main file's rejects first, then each child file's, each by row.
         let main_file = file_of(&plan.main);
-        report.rejects[first..].sort_by(|a, b| (a.file != main_file, &a.file, a.row).cmp(&(b.file != main_file, &b.file, b.row)));
+        report.rejects[first..]
+            .sort_by(|a, b| (a.file != main_file, &a.file, a.row).cmp(&(b.file != main_file, &b.file, b.row)));
     }
     for r in &mut report.rejects {
         r.problems = r.problems.iter().map(bounded).collect();
@@ -898,7 +904,13 @@ fn file_of(layout: &TableLayout) -> String {
 
 /// The id cell of a main file's row, when it has one.
 fn row_id<'a>(sheet: &Sheet, row: &'a [String]) -> Option<&'a str> {
-    sheet.columns.iter().zip(row).find(|(c, _)| c.as_deref() == Some("id")).map(|(_, t)| t.trim()).filter(|t| !t.is_empty())
+    sheet
+        .columns
+        .iter()
+        .zip(row)
+        .find(|(c, _)| c.as_deref() == Some("id"))
+        .map(|(_, t)| t.trim())
+        .filter(|t| !t.is_empty())
 }
 
 /// Reads each child file of `plan` a chunk at a time into the scratch
@@ -1035,7 +1047,10 @@ fn main_record<R: Record + Default>(sheet: &Sheet, row: &[String], ctx: &MergeCt
         cells.retain(|(c, _)| !PERSONAL.contains(c));
     }
     if !cells.iter().any(|(c, t)| *c == "id" && !t.trim().is_empty()) {
-        return Err(vec![Problem { column: "id".into(), message: "no id: only kam's own exports can be merged".into() }]);
+        return Err(vec![Problem {
+            column: "id".into(),
+            message: "no id: only kam's own exports can be merged".into(),
+        }]);
     }
     let r = record_from_cells::<R>(&cells).map_err(problems)?;
     let future = future_times(r.meta(), ctx.latest);

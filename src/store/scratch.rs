@@ -42,7 +42,9 @@ impl MergeScratch {
     pub fn add_parents<'a>(&self, table: &str, ids: impl IntoIterator<Item = &'a str>) -> Result<(), StoreError> {
         let tx = self.conn.unchecked_transaction().map_err(|e| err("adding ids", &e))?;
         {
-            let mut s = tx.prepare_cached("INSERT INTO parents (tbl, id) VALUES (?1, ?2)").map_err(|e| err("adding ids", &e))?;
+            let mut s = tx
+                .prepare_cached("INSERT INTO parents (tbl, id) VALUES (?1, ?2)")
+                .map_err(|e| err("adding ids", &e))?;
             for id in ids {
                 s.execute(params![table, id]).map_err(|e| err("adding ids", &e))?;
             }
@@ -68,8 +70,10 @@ impl MergeScratch {
                 .prepare_cached("INSERT INTO children (tbl, parent, pos, line, cells) VALUES (?1, ?2, ?3, ?4, ?5)")
                 .map_err(|e| err("keeping child rows", &e))?;
             for (parent, pos, line, cells) in rows {
-                let cells = serde_json::to_string(cells)
-                    .map_err(|e| StoreError::Sql { context: "merge scratch: keeping child rows".into(), detail: e.to_string() })?;
+                let cells = serde_json::to_string(cells).map_err(|e| StoreError::Sql {
+                    context: "merge scratch: keeping child rows".into(),
+                    detail: e.to_string(),
+                })?;
                 s.execute(params![table, parent, *pos as i64, *line as i64, cells])
                     .map_err(|e| err("keeping child rows", &e))?;
             }
@@ -102,7 +106,9 @@ impl MergeScratch {
             .prepare_cached("SELECT pos, line, cells FROM children WHERE tbl = ?1 AND parent = ?2 ORDER BY pos, line")
             .map_err(|e| err(ctx, &e))?;
         let rows = s
-            .query_map(params![table, parent], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)))
+            .query_map(params![table, parent], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+            })
             .map_err(|e| err(ctx, &e))?;
         let mut out = Vec::new();
         for row in rows {
