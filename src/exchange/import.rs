@@ -23,7 +23,7 @@ use crate::model::{
 };
 use crate::store::{
     attach_children, export_layouts, overlay_cells, record_from_cells, AccountKeys, CellError, ImportOp, MergeOutcome,
-    MergeScratch, Record, RecordKind, Store, StoreError, TableLayout,
+    MergeScratch, NewChild, Record, RecordKind, Store, StoreError, TableLayout,
 };
 
 /// The kinds a spreadsheet can hold.
@@ -928,7 +928,7 @@ fn keep_children(
             if rows.is_empty() {
                 break;
             }
-            let mut kept: Vec<(&str, usize, usize, Vec<(&str, &str)>)> = Vec::with_capacity(rows.len());
+            let mut kept: Vec<NewChild<'_>> = Vec::with_capacity(rows.len());
             for (row_no, row) in &rows {
                 let row_no = *row_no;
                 if row.is_empty() {
@@ -948,8 +948,6 @@ fn keep_children(
                     .unwrap_or(row_no);
                 kept.push((parent, pos, row_no, cells));
             }
-            let kept: Vec<(&str, usize, usize, &[(&str, &str)])> =
-                kept.iter().map(|(p, pos, line, cells)| (*p, *pos, *line, cells.as_slice())).collect();
             scratch.add_children(child.table, &kept)?;
         }
     }
@@ -1073,7 +1071,7 @@ struct MergeOps<'a> {
 }
 
 impl MergeOps<'_> {
-    fn changed(shown: &str, what: String) -> StoreError {
+    fn changed(shown: &str, what: &str) -> StoreError {
         StoreError::Io {
             path: shown.to_string(),
             source: io::Error::other(format!("{what} since it was checked: the file changed; merge the folder again")),
@@ -1102,7 +1100,7 @@ impl MergeOps<'_> {
             let mut rejects = Vec::new();
             let built = build_chunk(plan, sheet, &raw, self.ctx, &mut rejects).map_err(as_store)?;
             if let Some(r) = rejects.first() {
-                return Err(Self::changed(&sheet.shown, format!("{} row {} does not read as it did", r.file, r.row)));
+                return Err(Self::changed(&sheet.shown, &format!("{} row {} does not read as it did", r.file, r.row)));
             }
             if !built.is_empty() {
                 self.ready = built.into_iter();

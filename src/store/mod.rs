@@ -60,7 +60,7 @@ pub use plans::{PlanRow, PlanTable};
 pub use record::{AnyRecord, ChildLayout, Conflict, Record, RecordKind, Saving};
 pub use restore::{backups_of, check_backup, newest_good_backup, restore, RestoreError, Restored};
 pub use schema::LATEST as SCHEMA_VERSION;
-pub use scratch::{MergeScratch, ScratchChild};
+pub use scratch::{MergeScratch, NewChild, ScratchChild};
 pub use search::{readings, Query};
 pub use today::{
     Birthday, Downgrade, MonthFigures, OpenCommitment, OverdueAccount, PlanDue, PlanType, PlanWarnings, TodayData,

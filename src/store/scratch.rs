@@ -11,6 +11,10 @@ use super::StoreError;
 /// A child row as kept: its position, line in its file and named cells.
 pub type ScratchChild = (usize, usize, Vec<(String, String)>);
 
+/// A child row to keep: its parent's id, position, line in its file and
+/// named cells.
+pub type NewChild<'a> = (&'a str, usize, usize, Vec<(&'a str, &'a str)>);
+
 pub struct MergeScratch {
     conn: Connection,
 }
@@ -63,7 +67,7 @@ impl MergeScratch {
 
     /// Keeps child rows of `table` (a chunk of them): parent id, position,
     /// line in the file and named cells.
-    pub fn add_children(&self, table: &str, rows: &[(&str, usize, usize, &[(&str, &str)])]) -> Result<(), StoreError> {
+    pub fn add_children(&self, table: &str, rows: &[NewChild<'_>]) -> Result<(), StoreError> {
         let tx = self.conn.unchecked_transaction().map_err(|e| err("keeping child rows", &e))?;
         {
             let mut s = tx
@@ -132,9 +136,9 @@ mod tests {
         assert!(s.has_parent("orders", "a").unwrap());
         assert!(!s.has_parent("orders", "c").unwrap());
         assert!(!s.has_parent("visits", "a").unwrap());
-        let c1: &[(&str, &str)] = &[("sku", "x")];
-        let c2: &[(&str, &str)] = &[("sku", "y")];
-        s.add_children("order_lines", &[("a", 2, 5, c1), ("a", 1, 9, c2), ("b", 1, 3, c1)]).unwrap();
+        let c1 = vec![("sku", "x")];
+        let c2 = vec![("sku", "y")];
+        s.add_children("order_lines", &[("a", 2, 5, c1.clone()), ("a", 1, 9, c2), ("b", 1, 3, c1.clone())]).unwrap();
         let got = s.children_of("order_lines", "a").unwrap();
         assert_eq!(got.iter().map(|(p, l, _)| (*p, *l)).collect::<Vec<_>>(), vec![(1, 9), (2, 5)]);
         assert_eq!(got[0].2, vec![("sku".to_string(), "y".to_string())]);
