@@ -23,7 +23,7 @@ use crate::model::{
 };
 use crate::store::{
     attach_children, export_layouts, overlay_cells, record_from_cells, AccountKeys, CellError, ImportOp, MergeOutcome,
-    Record, RecordKind, Store, StoreError, TableLayout,
+    MergeScratch, NewChild, Record, RecordKind, Store, StoreError, TableLayout,
 };
 
 /// The kinds a spreadsheet can hold.
@@ -746,10 +746,48 @@ pub struct MergeReject {
 /// Personal columns an export masks; a masked export never overwrites them.
 const PERSONAL: &[&str] = &["phone", "birth_date", "spouse", "vehicle"];
 
+/// Rows of a file a merge reads, checks and builds at a time.
+pub const MERGE_CHUNK: usize = 8_192;
+
 /// Merges a day-end export folder: by id, the newer `updated_at` wins, a
 /// record changed here later is kept and listed as a conflict. Any bad row
 /// refuses the whole folder. `dry_run` reports and writes nothing.
 pub fn merge_dir(store: &mut Store, dir: &Path, dry_run: bool, on: OnProgress<'_>) -> Result<MergeReport, ImportError> {
+    merge_dir_chunked(store, dir, dry_run, MERGE_CHUNK, on)
+}
+
+/// A main file of an export folder with the child files present beside it.
+struct MergePlan {
+    main: TableLayout,
+    file: PathBuf,
+    children: Vec<(TableLayout, PathBuf)>,
+}
+
+/// What every chunk of a merge needs to read a row.
+struct MergeCtx<'a> {
+    masked: bool,
+    latest: DateTime<Utc>,
+    scratch: &'a MergeScratch,
+}
+
+/// As [`merge_dir`], reading `chunk` rows of a file at a time.
+///
+/// In bounded memory, whatever the folder's size: child rows are kept in a
+/// temporary file ([`MergeScratch`]) until their parents are read; a first
+/// pass checks every row of every file (a chunk of parents and their child
+/// rows at a time) and writes nothing; a second reads the parent files
+/// again and writes the records a chunk at a time as they are built, all
+/// in the one transaction of [`Store::apply_import_each`] (a failure leaves
+/// the file as it was). Holding every record of a 20,000-account folder
+/// took 991 MB.
+pub fn merge_dir_chunked(
+    store: &mut Store,
+    dir: &Path,
+    dry_run: bool,
+    chunk: usize,
+    on: OnProgress<'_>,
+) -> Result<MergeReport, ImportError> {
+    let chunk = chunk.max(1);
     let mut report = MergeReport::default();
     let manifest = dir.join("manifest.json");
     if manifest.exists() {
@@ -761,42 +799,76 @@ pub fn merge_dir(store: &mut Store, dir: &Path, dry_run: bool, on: OnProgress<'_
     }
     let latest = store.now() + chrono::Duration::days(1);
     let layouts = export_layouts();
-    let mut ops = Vec::new();
-    let mut kinds = Vec::new();
-    let mut found_any = false;
-    for main in layouts.iter().filter(|l| l.child.is_none()) {
-        let file = dir.join(format!("{}.csv", main.table));
-        if !file.exists() {
-            continue;
-        }
-        found_any = true;
-        on(main.table, ops.len() as u64);
-        let children: Vec<&TableLayout> = layouts.iter().filter(|l| l.kind == main.kind && l.child.is_some()).collect();
-        let before = ops.len();
-        macro_rules! merge_kind {
-            ($ty:ty) => {
-                merge_table::<$ty>(dir, &file, main, &children, report.masked, latest, &mut ops, &mut report.rejects)?
-            };
-        }
-        match main.kind {
-            RecordKind::Account => merge_kind!(Account),
-            RecordKind::Contact => merge_kind!(Contact),
-            RecordKind::Order => merge_kind!(Order),
-            RecordKind::Visit => merge_kind!(Visit),
-            RecordKind::ChangeEvent => merge_kind!(ChangeEvent),
-            RecordKind::Feedback => merge_kind!(Feedback),
-            RecordKind::CallPlan => merge_kind!(CallPlan),
-            RecordKind::Presentation => merge_kind!(Presentation),
-            RecordKind::VipCard => merge_kind!(VipCard),
-            RecordKind::Target => merge_kind!(Target),
-        }
-        kinds.extend(std::iter::repeat_n(main.kind, ops.len() - before));
-    }
-    if !found_any {
+    let plans: Vec<MergePlan> = layouts
+        .iter()
+        .filter(|l| l.child.is_none())
+        .filter_map(|main| {
+            let file = dir.join(format!("{}.csv", main.table));
+            file.exists().then(|| MergePlan {
+                main: main.clone(),
+                file,
+                children: layouts
+                    .iter()
+                    .filter(|l| l.kind == main.kind && l.child.is_some())
+                    .map(|l| (l.clone(), dir.join(format!("{}.csv", l.table))))
+                    .filter(|(_, p)| p.exists())
+                    .collect(),
+            })
+        })
+        .collect();
+    if plans.is_empty() {
         return Err(format_error(
             &shown_path(dir),
             "no export files here: a day-end export folder holds accounts.csv, contacts.csv, …",
         ));
+    }
+    let scratch = MergeScratch::new()?;
+    let mut records = 0usize;
+    for plan in &plans {
+        on(plan.main.table, records as u64);
+        let first = report.rejects.len();
+        keep_children(&scratch, plan, chunk, &mut report.rejects)?;
+        let ctx = MergeCtx { masked: report.masked, latest, scratch: &scratch };
+        let (sheet, mut rows) = open_sheet(&plan.file, &plan.main, &[])?;
+        loop {
+            let raw = rows.chunk(chunk)?;
+            if raw.is_empty() {
+                break;
+            }
+            let before = report.rejects.len();
+            let built = build_chunk(plan, &sheet, &raw, &ctx, &mut report.rejects)?;
+            records += built.len();
+            on(plan.main.table, records as u64);
+            drop(built);
+            // The rows that read (even with a bad child row) are the
+            // parents a child row may name.
+            let main_file = file_of(&plan.main);
+            let bad: HashSet<usize> =
+                report.rejects[before..].iter().filter(|r| r.file == main_file).map(|r| r.row).collect();
+            let ids =
+                raw.iter().filter(|(n, r)| !r.is_empty() && !bad.contains(n)).filter_map(|(_, r)| row_id(&sheet, r));
+            scratch.add_parents(plan.main.table, ids)?;
+        }
+        for (child, _) in &plan.children {
+            for (line, parent) in scratch.orphans(child.table, plan.main.table)? {
+                report.rejects.push(MergeReject {
+                    file: file_of(child),
+                    row: line,
+                    problems: vec![Problem {
+                        column: "parent_id".into(),
+                        message: format!(
+                            "'{}' is not a record of {}.csv",
+                            crate::safe_text::cell(&parent),
+                            plan.main.table
+                        ),
+                    }],
+                });
+            }
+        }
+        // The main file's rejects first, then each child file's, each by row.
+        let main_file = file_of(&plan.main);
+        report.rejects[first..]
+            .sort_by(|a, b| (a.file != main_file, &a.file, a.row).cmp(&(b.file != main_file, &b.file, b.row)));
     }
     for r in &mut report.rejects {
         r.problems = r.problems.iter().map(bounded).collect();
@@ -805,51 +877,257 @@ pub fn merge_dir(store: &mut Store, dir: &Path, dry_run: bool, on: OnProgress<'_
         return Ok(report);
     }
     let source = format!("merge {}", dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
-    on("writing", ops.len() as u64);
-    // Only the ids are kept for the conflict list, not a second copy of
-    // every record the merge writes.
-    let ids: Vec<Option<String>> =
-        ops.iter().map(|op| if let ImportOp::Merge(r, _) = op { Some(any_id(r)) } else { None }).collect();
-    let outcomes = store.apply_import(ops, &source)?;
-    for ((kind, outcome), id) in kinds.iter().zip(outcomes).zip(ids) {
-        let counts = report.kinds.entry(kind.key().to_string()).or_insert([0; 4]);
+    on("writing", records as u64);
+    let ctx = MergeCtx { masked: report.masked, latest, scratch: &scratch };
+    let ops = MergeOps { plans: &plans, ctx: &ctx, chunk, next_plan: 0, current: None, ready: Vec::new().into_iter() };
+    let kinds = &mut report.kinds;
+    let conflicts = &mut report.conflicts;
+    store.apply_import_each(records, ops, &source, &mut |kind, id, outcome| {
+        let counts = kinds.entry(kind.key().to_string()).or_insert([0; 4]);
         match outcome {
             MergeOutcome::Inserted => counts[0] += 1,
             MergeOutcome::Updated => counts[1] += 1,
             MergeOutcome::Same => counts[2] += 1,
             MergeOutcome::KeptOurs { ours, theirs } => {
                 counts[3] += 1;
-                let Some(id) = id else { continue };
-                report.conflicts.push(MergeConflict { kind: kind.key().to_string(), id, ours, theirs });
+                conflicts.push(MergeConflict { kind: kind.key().to_string(), id: id.to_string(), ours, theirs });
             }
         }
-    }
+    })?;
     report.written = true;
     Ok(report)
 }
 
-fn any_id(r: &crate::store::AnyRecord) -> String {
-    use crate::store::AnyRecord as A;
-    match r {
-        A::Account(x) => x.meta.id.to_string(),
-        A::Contact(x) => x.meta.id.to_string(),
-        A::Order(x) => x.meta.id.to_string(),
-        A::Visit(x) => x.meta.id.to_string(),
-        A::ChangeEvent(x) => x.meta.id.to_string(),
-        A::Feedback(x) => x.meta.id.to_string(),
-        A::CallPlan(x) => x.meta.id.to_string(),
-        A::Presentation(x) => x.meta.id.to_string(),
-        A::VipCard(x) => x.meta.id.to_string(),
-        A::Target(x) => x.meta.id.to_string(),
+fn file_of(layout: &TableLayout) -> String {
+    format!("{}.csv", layout.table)
+}
+
+/// The id cell of a main file's row, when it has one.
+fn row_id<'a>(sheet: &Sheet, row: &'a [String]) -> Option<&'a str> {
+    sheet
+        .columns
+        .iter()
+        .zip(row)
+        .find(|(c, _)| c.as_deref() == Some("id"))
+        .map(|(_, t)| t.trim())
+        .filter(|t| !t.is_empty())
+}
+
+/// Reads each child file of `plan` a chunk at a time into the scratch
+/// file; a row with a refused character is a reject.
+fn keep_children(
+    scratch: &MergeScratch,
+    plan: &MergePlan,
+    chunk: usize,
+    rejects: &mut Vec<MergeReject>,
+) -> Result<(), ImportError> {
+    for (child, path) in &plan.children {
+        let (sheet, mut reader) = open_sheet(path, child, &[])?;
+        loop {
+            let rows = reader.chunk(chunk)?;
+            if rows.is_empty() {
+                break;
+            }
+            let mut kept: Vec<NewChild<'_>> = Vec::with_capacity(rows.len());
+            for (row_no, row) in &rows {
+                let row_no = *row_no;
+                if row.is_empty() {
+                    continue;
+                }
+                let refused = refused_cells(&sheet.columns, row);
+                if !refused.is_empty() {
+                    rejects.push(MergeReject { file: file_of(child), row: row_no, problems: refused });
+                    continue;
+                }
+                let cells = named_cells(&sheet, row);
+                let parent = cells.iter().find(|(c, _)| *c == "parent_id").map(|(_, t)| t.trim()).unwrap_or_default();
+                let pos = cells
+                    .iter()
+                    .find(|(c, _)| *c == "pos")
+                    .and_then(|(_, t)| t.trim().parse::<usize>().ok())
+                    .unwrap_or(row_no);
+                kept.push((parent, pos, row_no, cells));
+            }
+            scratch.add_children(child.table, &kept)?;
+        }
+    }
+    Ok(())
+}
+
+/// The records of a chunk of a main file's rows, each with its child rows
+/// from the scratch file. A row or child row that does not read is a
+/// reject (and its record left out).
+fn build_chunk(
+    plan: &MergePlan,
+    sheet: &Sheet,
+    rows: &[RawRow],
+    ctx: &MergeCtx<'_>,
+    rejects: &mut Vec<MergeReject>,
+) -> Result<Vec<ImportOp>, ImportError> {
+    macro_rules! build {
+        ($ty:ty) => {
+            build_chunk_of::<$ty>(plan, sheet, rows, ctx, rejects)
+        };
+    }
+    match plan.main.kind {
+        RecordKind::Account => build!(Account),
+        RecordKind::Contact => build!(Contact),
+        RecordKind::Order => build!(Order),
+        RecordKind::Visit => build!(Visit),
+        RecordKind::ChangeEvent => build!(ChangeEvent),
+        RecordKind::Feedback => build!(Feedback),
+        RecordKind::CallPlan => build!(CallPlan),
+        RecordKind::Presentation => build!(Presentation),
+        RecordKind::VipCard => build!(VipCard),
+        RecordKind::Target => build!(Target),
+    }
+}
+
+fn build_chunk_of<R: Record + Default>(
+    plan: &MergePlan,
+    sheet: &Sheet,
+    rows: &[RawRow],
+    ctx: &MergeCtx<'_>,
+    rejects: &mut Vec<MergeReject>,
+) -> Result<Vec<ImportOp>, ImportError> {
+    let file_name = file_of(&plan.main);
+    let keep: Vec<&'static str> = if ctx.masked { PERSONAL.to_vec() } else { Vec::new() };
+    let mut out = Vec::with_capacity(rows.len());
+    for (row_no, row) in rows {
+        let row_no = *row_no;
+        if row.is_empty() {
+            continue;
+        }
+        let mut record = match main_record::<R>(sheet, row, ctx) {
+            Ok(r) => r,
+            Err(problems) => {
+                rejects.push(MergeReject { file: file_name.clone(), row: row_no, problems });
+                continue;
+            }
+        };
+        let id = record.meta().id.to_string();
+        let mut ok = true;
+        for (child, _) in &plan.children {
+            let kept = ctx.scratch.children_of(child.table, &id)?;
+            if kept.is_empty() {
+                continue;
+            }
+            let lines: Vec<usize> = kept.iter().map(|(_, line, _)| *line).collect();
+            let cells: Vec<Vec<(&str, &str)>> =
+                kept.iter().map(|(_, _, c)| c.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect()).collect();
+            if let Err(errors) = attach_children(&mut record, child.child.unwrap_or_default(), &cells) {
+                ok = false;
+                for (i, e) in errors {
+                    rejects.push(MergeReject {
+                        file: file_of(child),
+                        row: lines.get(i).copied().unwrap_or(0),
+                        problems: problems(vec![e]),
+                    });
+                }
+            }
+        }
+        if ok {
+            out.push(ImportOp::Merge(record.into_any(), keep.clone()));
+        }
+    }
+    Ok(out)
+}
+
+/// A main file's row as a record: refused characters, a missing id, cells
+/// that do not read and future times are its problems.
+fn main_record<R: Record + Default>(sheet: &Sheet, row: &[String], ctx: &MergeCtx<'_>) -> Result<R, Vec<Problem>> {
+    let refused = refused_cells(&sheet.columns, row);
+    if !refused.is_empty() {
+        return Err(refused);
+    }
+    let mut cells = named_cells(sheet, row);
+    if ctx.masked {
+        cells.retain(|(c, _)| !PERSONAL.contains(c));
+    }
+    if !cells.iter().any(|(c, t)| *c == "id" && !t.trim().is_empty()) {
+        return Err(vec![Problem {
+            column: "id".into(),
+            message: "no id: only kam's own exports can be merged".into(),
+        }]);
+    }
+    let r = record_from_cells::<R>(&cells).map_err(problems)?;
+    let future = future_times(r.meta(), ctx.latest);
+    if future.is_empty() {
+        Ok(r)
+    } else {
+        Err(future)
+    }
+}
+
+/// The second pass of a merge: each main file read again, a chunk of
+/// records built (with their child rows) at a time as the writer takes them.
+struct MergeOps<'a> {
+    plans: &'a [MergePlan],
+    ctx: &'a MergeCtx<'a>,
+    chunk: usize,
+    next_plan: usize,
+    current: Option<(&'a MergePlan, Sheet, SheetRows)>,
+    ready: std::vec::IntoIter<ImportOp>,
+}
+
+impl MergeOps<'_> {
+    fn changed(shown: &str, what: &str) -> StoreError {
+        StoreError::Io {
+            path: shown.to_string(),
+            source: io::Error::other(format!("{what} since it was checked: the file changed; merge the folder again")),
+        }
+    }
+
+    /// The next chunk's records, or none when every file is read.
+    fn fill(&mut self) -> Result<bool, StoreError> {
+        let as_store = |e: ImportError| match e {
+            ImportError::Store(e) => e,
+            other => StoreError::Io { path: String::new(), source: io::Error::other(other.to_string()) },
+        };
+        loop {
+            if self.current.is_none() {
+                let Some(plan) = self.plans.get(self.next_plan) else { return Ok(false) };
+                self.next_plan += 1;
+                let (sheet, rows) = open_sheet(&plan.file, &plan.main, &[]).map_err(as_store)?;
+                self.current = Some((plan, sheet, rows));
+            }
+            let Some((plan, sheet, rows)) = self.current.as_mut() else { return Ok(false) };
+            let raw = rows.chunk(self.chunk).map_err(as_store)?;
+            if raw.is_empty() {
+                self.current = None;
+                continue;
+            }
+            let mut rejects = Vec::new();
+            let built = build_chunk(plan, sheet, &raw, self.ctx, &mut rejects).map_err(as_store)?;
+            if let Some(r) = rejects.first() {
+                return Err(Self::changed(&sheet.shown, &format!("{} row {} does not read as it did", r.file, r.row)));
+            }
+            if !built.is_empty() {
+                self.ready = built.into_iter();
+                return Ok(true);
+            }
+        }
+    }
+}
+
+impl Iterator for MergeOps<'_> {
+    type Item = Result<ImportOp, StoreError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(op) = self.ready.next() {
+            return Some(Ok(op));
+        }
+        match self.fill() {
+            Ok(true) => self.ready.next().map(Ok),
+            Ok(false) => None,
+            Err(e) => Some(Err(e)),
+        }
     }
 }
 
 fn named_cells<'a>(sheet: &'a Sheet, row: &'a [String]) -> Vec<(&'a str, &'a str)> {
     sheet.columns.iter().zip(row).filter_map(|(c, t)| c.as_deref().map(|c| (c, t.as_str()))).collect()
 }
-
-/// A child row waiting for its parent: position, line in the file, cells.
-type ChildRow<'a> = (usize, usize, Vec<(&'a str, &'a str)>);
 
 /// A merged record's times more than a day after `latest` (the store's
 /// now and a day): a record stamped in the year 9999 would win every later
@@ -867,119 +1145,4 @@ fn future_times(meta: &crate::model::Meta, latest: DateTime<Utc>) -> Vec<Problem
             ),
         })
         .collect()
-}
-
-#[allow(clippy::too_many_arguments)]
-fn merge_table<R: Record + Default>(
-    dir: &Path,
-    file: &Path,
-    main: &TableLayout,
-    children: &[&TableLayout],
-    masked: bool,
-    latest: DateTime<Utc>,
-    ops: &mut Vec<ImportOp>,
-    rejects: &mut Vec<MergeReject>,
-) -> Result<(), ImportError> {
-    let (sheet, mut reader) = open_sheet(file, main, &[])?;
-    let rows = reader.chunk(usize::MAX)?;
-    drop(reader);
-    let file_name = format!("{}.csv", main.table);
-    let mut records: Vec<R> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    for (row_no, row) in &rows {
-        let row_no = *row_no;
-        if row.is_empty() {
-            continue;
-        }
-        let refused = refused_cells(&sheet.columns, row);
-        if !refused.is_empty() {
-            rejects.push(MergeReject { file: file_name.clone(), row: row_no, problems: refused });
-            continue;
-        }
-        let mut cells = named_cells(&sheet, row);
-        if masked {
-            cells.retain(|(c, _)| !PERSONAL.contains(c));
-        }
-        if !cells.iter().any(|(c, t)| *c == "id" && !t.trim().is_empty()) {
-            rejects.push(MergeReject {
-                file: file_name.clone(),
-                row: row_no,
-                problems: vec![Problem {
-                    column: "id".into(),
-                    message: "no id: only kam's own exports can be merged".into(),
-                }],
-            });
-            continue;
-        }
-        match record_from_cells::<R>(&cells) {
-            Ok(r) => {
-                let future = future_times(r.meta(), latest);
-                if !future.is_empty() {
-                    rejects.push(MergeReject { file: file_name.clone(), row: row_no, problems: future });
-                    continue;
-                }
-                index.insert(r.meta().id.to_string(), records.len());
-                records.push(r);
-            }
-            Err(e) => rejects.push(MergeReject { file: file_name.clone(), row: row_no, problems: problems(e) }),
-        }
-    }
-    for child in children {
-        let path = dir.join(format!("{}.csv", child.table));
-        if !path.exists() {
-            continue;
-        }
-        let child_name = child.child.unwrap_or_default();
-        let (sheet, mut reader) = open_sheet(&path, child, &[])?;
-        let rows = reader.chunk(usize::MAX)?;
-        drop(reader);
-        // Per parent record: its child rows as (pos, line in the file, cells).
-        let mut groups: BTreeMap<usize, Vec<ChildRow<'_>>> = BTreeMap::new();
-        for (row_no, row) in &rows {
-            let row_no = *row_no;
-            if row.is_empty() {
-                continue;
-            }
-            let refused = refused_cells(&sheet.columns, row);
-            if !refused.is_empty() {
-                rejects.push(MergeReject { file: format!("{}.csv", child.table), row: row_no, problems: refused });
-                continue;
-            }
-            let cells = named_cells(&sheet, row);
-            let parent = cells.iter().find(|(c, _)| *c == "parent_id").map(|(_, t)| t.trim()).unwrap_or_default();
-            let pos = cells
-                .iter()
-                .find(|(c, _)| *c == "pos")
-                .and_then(|(_, t)| t.trim().parse::<usize>().ok())
-                .unwrap_or(row_no);
-            match index.get(parent) {
-                Some(&r) => groups.entry(r).or_default().push((pos, row_no, cells)),
-                None => rejects.push(MergeReject {
-                    file: format!("{}.csv", child.table),
-                    row: row_no,
-                    problems: vec![Problem {
-                        column: "parent_id".into(),
-                        message: format!("'{}' is not a record of {}.csv", crate::safe_text::cell(parent), main.table),
-                    }],
-                }),
-            }
-        }
-        for (r, mut rows) in groups {
-            rows.sort_by_key(|(pos, _, _)| *pos);
-            let lines: Vec<usize> = rows.iter().map(|(_, line, _)| *line).collect();
-            let rows: Vec<Vec<(&str, &str)>> = rows.into_iter().map(|(_, _, c)| c).collect();
-            if let Err(errors) = attach_children(&mut records[r], child_name, &rows) {
-                for (i, e) in errors {
-                    rejects.push(MergeReject {
-                        file: format!("{}.csv", child.table),
-                        row: lines.get(i).copied().unwrap_or(0),
-                        problems: problems(vec![e]),
-                    });
-                }
-            }
-        }
-    }
-    let keep: Vec<&'static str> = if masked { PERSONAL.to_vec() } else { Vec::new() };
-    ops.extend(records.into_iter().map(|r| ImportOp::Merge(r.into_any(), keep.clone())));
-    Ok(())
 }

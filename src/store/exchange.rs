@@ -441,12 +441,27 @@ impl Store {
         ops: impl Iterator<Item = Result<ImportOp, StoreError>>,
         source: &str,
     ) -> Result<Vec<MergeOutcome>, StoreError> {
+        let mut out = Vec::with_capacity(count);
+        self.apply_import_each(count, ops, source, &mut |_, _, outcome| out.push(outcome))?;
+        Ok(out)
+    }
+
+    /// As [`Store::apply_import_stream`], handing each operation's kind, id
+    /// and outcome to `each` as it is written instead of collecting them: a
+    /// merge of any size holds only what it counts.
+    pub fn apply_import_each(
+        &mut self,
+        count: usize,
+        ops: impl Iterator<Item = Result<ImportOp, StoreError>>,
+        source: &str,
+        each: &mut dyn FnMut(RecordKind, &Id, MergeOutcome),
+    ) -> Result<(), StoreError> {
         const CACHE_KIB: i64 = -65_536;
         self.in_rollback_journal(CACHE_KIB, |store, rollback| {
             if !rollback {
                 store.conn.pragma_update(None, "cache_size", CACHE_KIB).map_err(|e| store.err("cache_size", e))?;
             }
-            store.apply_import_in_one(count, ops, source)
+            store.apply_import_in_one(count, ops, source, each)
         })
     }
 
@@ -455,7 +470,8 @@ impl Store {
         count: usize,
         mut ops: impl Iterator<Item = Result<ImportOp, StoreError>>,
         source: &str,
-    ) -> Result<Vec<MergeOutcome>, StoreError> {
+        each: &mut dyn FnMut(RecordKind, &Id, MergeOutcome),
+    ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let who = self.user.clone();
         let clock = self.clock;
@@ -465,14 +481,16 @@ impl Store {
         let indexes = indexes_aside_for(&tx, &path, count)?;
         let at = clock.now();
         let mut log = LogBatch::new(timestamp(at), &who, source);
-        let mut out = Vec::with_capacity(count);
         let mut apply = |op: ImportOp, derived: Option<Derived>| {
+            let (kind, id) = match &op {
+                ImportOp::Insert(r) | ImportOp::Update(r) | ImportOp::Merge(r, _) => any_key(r),
+            };
             let outcome = match op {
                 ImportOp::Insert(r) => any_apply(&tx, &path, r, Mode::Insert(derived), at, &mut log)?,
                 ImportOp::Update(r) => any_apply(&tx, &path, r, Mode::Update, at, &mut log)?,
                 ImportOp::Merge(r, keep) => any_apply(&tx, &path, r, Mode::Merge(&keep), at, &mut log)?,
             };
-            out.push(outcome);
+            each(kind, &id, outcome);
             Ok::<_, StoreError>(())
         };
         // The search columns of the new records (the pinyin of every
@@ -496,7 +514,7 @@ impl Store {
         indexes.put_back(&tx, &path)?;
         fts.finish(&tx, &path)?;
         tx.commit().map_err(|e| sql_error(&path, "committing the import", &e))?;
-        Ok(out)
+        Ok(())
     }
 
     /// Whether a live record of the kind has this id.
@@ -567,6 +585,22 @@ fn derive_all(ops: &[ImportOp]) -> Vec<Option<Derived>> {
         ImportOp::Insert(r) => Some(any_derived(r)),
         ImportOp::Update(_) | ImportOp::Merge(..) => None,
     })
+}
+
+/// A record's kind and id.
+fn any_key(r: &AnyRecord) -> (RecordKind, Id) {
+    match r {
+        AnyRecord::Account(r) => (RecordKind::Account, r.meta().id.clone()),
+        AnyRecord::Contact(r) => (RecordKind::Contact, r.meta().id.clone()),
+        AnyRecord::Order(r) => (RecordKind::Order, r.meta().id.clone()),
+        AnyRecord::Visit(r) => (RecordKind::Visit, r.meta().id.clone()),
+        AnyRecord::ChangeEvent(r) => (RecordKind::ChangeEvent, r.meta().id.clone()),
+        AnyRecord::Feedback(r) => (RecordKind::Feedback, r.meta().id.clone()),
+        AnyRecord::CallPlan(r) => (RecordKind::CallPlan, r.meta().id.clone()),
+        AnyRecord::Presentation(r) => (RecordKind::Presentation, r.meta().id.clone()),
+        AnyRecord::VipCard(r) => (RecordKind::VipCard, r.meta().id.clone()),
+        AnyRecord::Target(r) => (RecordKind::Target, r.meta().id.clone()),
+    }
 }
 
 fn any_derived(r: &AnyRecord) -> Derived {

@@ -31,6 +31,7 @@ mod record;
 mod report;
 mod restore;
 mod schema;
+mod scratch;
 mod search;
 mod today;
 mod vip;
@@ -59,6 +60,7 @@ pub use plans::{PlanRow, PlanTable};
 pub use record::{AnyRecord, ChildLayout, Conflict, Record, RecordKind, Saving};
 pub use restore::{backups_of, check_backup, newest_good_backup, restore, RestoreError, Restored};
 pub use schema::LATEST as SCHEMA_VERSION;
+pub use scratch::{MergeScratch, NewChild, ScratchChild};
 pub use search::{readings, Query};
 pub use today::{
     Birthday, Downgrade, MonthFigures, OpenCommitment, OverdueAccount, PlanDue, PlanType, PlanWarnings, TodayData,

@@ -1,0 +1,149 @@
+//! A merge's scratch space: the ids of the records a day-end export folder
+//! holds and its child rows waiting for their parents, kept in a private
+//! temporary SQLite file (deleted when closed) instead of in memory, so a
+//! merge holds a chunk of rows at a time whatever the folder's size
+//! (issue #17).
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::StoreError;
+
+/// A child row as kept: its position, line in its file and named cells.
+pub type ScratchChild = (usize, usize, Vec<(String, String)>);
+
+/// A child row to keep: its parent's id, position, line in its file and
+/// named cells.
+pub type NewChild<'a> = (&'a str, usize, usize, Vec<(&'a str, &'a str)>);
+
+pub struct MergeScratch {
+    conn: Connection,
+}
+
+fn err(context: &str, e: &rusqlite::Error) -> StoreError {
+    StoreError::Sql { context: format!("merge scratch: {context}"), detail: e.to_string() }
+}
+
+impl MergeScratch {
+    /// A new, empty scratch file. SQLite keeps a little of it in its page
+    /// cache and the rest on disk.
+    pub fn new() -> Result<Self, StoreError> {
+        // An empty file name is a private temporary file, deleted on close.
+        let conn = Connection::open("").map_err(|e| err("opening", &e))?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = OFF;
+             PRAGMA synchronous = OFF;
+             CREATE TABLE parents (tbl TEXT NOT NULL, id TEXT NOT NULL);
+             CREATE INDEX parents_id ON parents (tbl, id);
+             CREATE TABLE children (tbl TEXT NOT NULL, parent TEXT NOT NULL, pos INTEGER NOT NULL,
+                                    line INTEGER NOT NULL, cells TEXT NOT NULL);
+             CREATE INDEX children_parent ON children (tbl, parent, pos, line);",
+        )
+        .map_err(|e| err("creating its tables", &e))?;
+        Ok(Self { conn })
+    }
+
+    /// Notes the ids of records of `table` (a chunk of them).
+    pub fn add_parents<'a>(&self, table: &str, ids: impl IntoIterator<Item = &'a str>) -> Result<(), StoreError> {
+        let tx = self.conn.unchecked_transaction().map_err(|e| err("adding ids", &e))?;
+        {
+            let mut s = tx
+                .prepare_cached("INSERT INTO parents (tbl, id) VALUES (?1, ?2)")
+                .map_err(|e| err("adding ids", &e))?;
+            for id in ids {
+                s.execute(params![table, id]).map_err(|e| err("adding ids", &e))?;
+            }
+        }
+        tx.commit().map_err(|e| err("adding ids", &e))
+    }
+
+    /// Whether `id` was noted as a record of `table`.
+    pub fn has_parent(&self, table: &str, id: &str) -> Result<bool, StoreError> {
+        self.conn
+            .prepare_cached("SELECT 1 FROM parents WHERE tbl = ?1 AND id = ?2 LIMIT 1")
+            .and_then(|mut s| s.query_row(params![table, id], |_| Ok(())).optional())
+            .map(|o| o.is_some())
+            .map_err(|e| err("looking up an id", &e))
+    }
+
+    /// Keeps child rows of `table` (a chunk of them): parent id, position,
+    /// line in the file and named cells.
+    pub fn add_children(&self, table: &str, rows: &[NewChild<'_>]) -> Result<(), StoreError> {
+        let tx = self.conn.unchecked_transaction().map_err(|e| err("keeping child rows", &e))?;
+        {
+            let mut s = tx
+                .prepare_cached("INSERT INTO children (tbl, parent, pos, line, cells) VALUES (?1, ?2, ?3, ?4, ?5)")
+                .map_err(|e| err("keeping child rows", &e))?;
+            for (parent, pos, line, cells) in rows {
+                let cells = serde_json::to_string(cells).map_err(|e| StoreError::Sql {
+                    context: "merge scratch: keeping child rows".into(),
+                    detail: e.to_string(),
+                })?;
+                s.execute(params![table, parent, *pos as i64, *line as i64, cells])
+                    .map_err(|e| err("keeping child rows", &e))?;
+            }
+        }
+        tx.commit().map_err(|e| err("keeping child rows", &e))
+    }
+
+    /// The child rows of `table` whose parent is not a record of `parents`:
+    /// line in the file and parent id, by line.
+    pub fn orphans(&self, table: &str, parents: &str) -> Result<Vec<(usize, String)>, StoreError> {
+        let ctx = "looking for child rows without a parent";
+        let mut s = self
+            .conn
+            .prepare_cached(
+                "SELECT line, parent FROM children c WHERE tbl = ?1 \
+                 AND NOT EXISTS (SELECT 1 FROM parents p WHERE p.tbl = ?2 AND p.id = c.parent) ORDER BY line",
+            )
+            .map_err(|e| err(ctx, &e))?;
+        let rows = s
+            .query_map(params![table, parents], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| err(ctx, &e))?;
+        rows.map(|r| r.map(|(line, p)| (usize::try_from(line).unwrap_or(0), p)).map_err(|e| err(ctx, &e))).collect()
+    }
+
+    /// The child rows of `table` kept for `parent`, by position then line.
+    pub fn children_of(&self, table: &str, parent: &str) -> Result<Vec<ScratchChild>, StoreError> {
+        let ctx = "reading child rows";
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT pos, line, cells FROM children WHERE tbl = ?1 AND parent = ?2 ORDER BY pos, line")
+            .map_err(|e| err(ctx, &e))?;
+        let rows = s
+            .query_map(params![table, parent], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+            })
+            .map_err(|e| err(ctx, &e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (pos, line, cells) = row.map_err(|e| err(ctx, &e))?;
+            let cells: Vec<(String, String)> = serde_json::from_str(&cells)
+                .map_err(|e| StoreError::Sql { context: format!("merge scratch: {ctx}"), detail: e.to_string() })?;
+            out.push((usize::try_from(pos).unwrap_or(0), usize::try_from(line).unwrap_or(0), cells));
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scratch_keeps_children_in_order_and_knows_parents() {
+        let s = MergeScratch::new().unwrap();
+        s.add_parents("orders", ["a", "b"]).unwrap();
+        assert!(s.has_parent("orders", "a").unwrap());
+        assert!(!s.has_parent("orders", "c").unwrap());
+        assert!(!s.has_parent("visits", "a").unwrap());
+        let c1 = vec![("sku", "x")];
+        let c2 = vec![("sku", "y")];
+        s.add_children("order_lines", &[("a", 2, 5, c1.clone()), ("a", 1, 9, c2), ("b", 1, 3, c1.clone())]).unwrap();
+        let got = s.children_of("order_lines", "a").unwrap();
+        assert_eq!(got.iter().map(|(p, l, _)| (*p, *l)).collect::<Vec<_>>(), vec![(1, 9), (2, 5)]);
+        assert_eq!(got[0].2, vec![("sku".to_string(), "y".to_string())]);
+        assert!(s.children_of("order_lines", "c").unwrap().is_empty());
+        s.add_children("order_lines", &[("c", 1, 12, c1)]).unwrap();
+        assert_eq!(s.orphans("order_lines", "orders").unwrap(), vec![(12, "c".to_string())]);
+    }
+}
