@@ -350,6 +350,9 @@ fn push_rows<R>(fields: &mut Vec<Field>, rows: &[R], make: impl Fn(usize, &R) ->
     for (i, r) in rows.iter().enumerate() {
         fields.extend(make(i, r));
     }
+    if rows.len() >= crate::model::TABLE_ROWS_MAX {
+        return;
+    }
     fields.extend(blank.into_iter().map(|mut f| {
         if let Some(t) = f.row.as_mut() {
             t.row = rows.len();
@@ -555,7 +558,7 @@ impl PlanEditor {
     pub fn refresh(&mut self, lang: Lang, today: NaiveDate) {
         for &t in tables(&self.plan) {
             let n = self.form.row_count(t);
-            if n == 0 || !self.form.is_blank_row(t, n - 1) {
+            if (n == 0 || !self.form.is_blank_row(t, n - 1)) && n < crate::model::TABLE_ROWS_MAX {
                 let blank = blank_row(&self.plan, t, n, &self.contacts, lang);
                 self.form.insert_row(t, n, self.form.fields.len(), blank);
             }
@@ -572,6 +575,11 @@ impl PlanEditor {
     /// Ctrl-N: a blank row inserted below the focused one, the focus on it.
     fn insert_row(&mut self, lang: Lang) {
         let Some(t) = self.focused_row() else { return };
+        if self.form.row_count(t.table) >= crate::model::TABLE_ROWS_MAX {
+            let max = crate::model::TABLE_ROWS_MAX.to_string();
+            self.error = Some(T::RowsFull.fill(lang, &[("max", &max)]));
+            return;
+        }
         let blank = blank_row(&self.plan, t.table, t.row + 1, &self.contacts, lang);
         self.form.insert_row(t.table, t.row + 1, self.form.fields.len(), blank);
         if let Some(r) = self.form.row_span(t.table, t.row + 1) {
@@ -1098,6 +1106,24 @@ mod tests {
             time: None,
             done,
         }
+    }
+
+    #[test]
+    fn the_editor_stops_adding_rows_at_the_maximum() {
+        let max = crate::model::TABLE_ROWS_MAX;
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
+        let p = CallPlan { influence: vec![Influence::default(); max - 1], ..CallPlan::default() };
+        let mut ed = PlanEditor::new(Plan::Call(Box::new(p)), "a".into(), Vec::new(), Lang::En);
+        assert_eq!(ed.form.row_count(INFLUENCE), max, "the rows and one blank row");
+        ed.form.focus = ed.form.row_span(INFLUENCE, 0).expect("row").start;
+        ed.insert_row(Lang::En);
+        assert_eq!(ed.form.row_count(INFLUENCE), max, "no row past the maximum");
+        assert!(ed.error.as_deref().is_some_and(|e| e.contains(&max.to_string())), "{:?}", ed.error);
+        ed.refresh(Lang::En, today);
+        assert_eq!(ed.form.row_count(INFLUENCE), max, "no blank row past the maximum either");
+        let full = CallPlan { influence: vec![Influence::default(); max], ..CallPlan::default() };
+        let ed = PlanEditor::new(Plan::Call(Box::new(full)), "a".into(), Vec::new(), Lang::En);
+        assert_eq!(ed.form.row_count(INFLUENCE), max);
     }
 
     #[test]
