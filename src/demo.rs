@@ -466,6 +466,7 @@ fn account(
             account_id: account_id.clone(),
             contacts: vec![VisitContact { contact_id: cid.clone() }],
             date,
+            time: None,
             kind,
             by: if by_manager { managers[rng.below(managers.len() as u64) as usize].clone() } else { owner.clone() },
             by_manager,

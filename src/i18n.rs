@@ -765,6 +765,7 @@ pub fn column_zh(column: &str) -> Option<&'static str> {
         "criteria_technical" => "决策标准(产品和技术)",
         "criterion" => "评估项",
         "date" => "日期",
+        "time" => "时间",
         "description" => "描述",
         "discount_rate" => "折扣率",
         "done" => "已完成",

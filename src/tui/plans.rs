@@ -666,6 +666,8 @@ pub fn visit_for(p: &CallPlan, today: NaiveDate, user: &str) -> Visit {
             .collect(),
         // A call marked done before its planned day happened today.
         date: p.call_date.map_or(today, |d| d.min(today)),
+        // At the plan's own time when it happened on the planned day.
+        time: p.call_date.filter(|d| *d <= today).and(p.call_time),
         kind,
         by: if p.sales_rep.trim().is_empty() { user.to_string() } else { p.sales_rep.clone() },
         by_manager: !p.manager.trim().is_empty() && p.our_participants.iter().any(|o| o.name == p.manager),
@@ -1146,6 +1148,7 @@ mod tests {
         let p = CallPlan {
             account_id: Id::new(),
             call_date: NaiveDate::from_ymd_opt(2026, 11, 20),
+            call_time: chrono::NaiveTime::from_hms_opt(14, 30, 0),
             location: "客户总部".into(),
             objective: "确认方案".into(),
             what_happened: "同意试点".into(),
@@ -1171,6 +1174,7 @@ mod tests {
         };
         let v = visit_for(&p, today, "rep");
         assert_eq!((v.kind, v.date, v.by.as_str()), (VisitKind::Visit, p.call_date.expect("d"), "rep"));
+        assert_eq!(v.time, chrono::NaiveTime::from_hms_opt(14, 30, 0), "at the call's own time");
         assert_eq!(v.summary, "同意试点");
         assert_eq!(v.contacts, vec![VisitContact { contact_id: contact }]);
         assert_eq!((v.next_step.as_str(), v.next_date), ("内部评审", NaiveDate::from_ymd_opt(2026, 11, 28)));
@@ -1178,5 +1182,6 @@ mod tests {
         assert_eq!(phone.kind, VisitKind::Phone, "no location: it was a call");
         let early = visit_for(&CallPlan { call_date: NaiveDate::from_ymd_opt(2026, 11, 30), ..p }, today, "rep");
         assert_eq!(early.date, today, "done before the planned day: it happened today");
+        assert_eq!(early.time, None, "at a time the plan does not know");
     }
 }
