@@ -568,6 +568,11 @@ fn call_plan(
         prep_evidence: rng.chance(70),
         prep_proposal: rng.chance(70),
         prep_why_answer: rng.chance(50),
+        prep_state: true,
+        prep_appearance: true,
+        prep_notebook: true,
+        prep_value_answer: false,
+        prep_different_answer: false,
         influence: vec![Influence {
             view: "认为我们价格偏高".into(),
             how: "展示总拥有成本对比".into(),

@@ -52,6 +52,13 @@ pub struct CallPlan {
     pub prep_proposal: bool,
     /// An answer ready to "why should I spend time with you?"
     pub prep_why_answer: bool,
+    /// The rest of seed 002's checklist: in good form, dressed for it, a
+    /// notebook, and answers to the customer's other two questions.
+    pub prep_state: bool,
+    pub prep_appearance: bool,
+    pub prep_notebook: bool,
+    pub prep_value_answer: bool,
+    pub prep_different_answer: bool,
     pub influence: Vec<Influence>,
     pub introduction: Vec<IntroQuestion>,
     // Summary

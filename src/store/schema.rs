@@ -564,6 +564,11 @@ ALTER TABLE targets ADD COLUMN scored_on TEXT CHECK (scored_on IS NULL OR date(s
 const V6: &str = r"
 ALTER TABLE visits ADD COLUMN time TEXT
     CHECK (time IS NULL OR (length(time) = 5 AND time(time || ':00') IS time || ':00'));
+ALTER TABLE call_plans ADD COLUMN prep_state INTEGER NOT NULL DEFAULT 0 CHECK (prep_state IN (0, 1));
+ALTER TABLE call_plans ADD COLUMN prep_appearance INTEGER NOT NULL DEFAULT 0 CHECK (prep_appearance IN (0, 1));
+ALTER TABLE call_plans ADD COLUMN prep_notebook INTEGER NOT NULL DEFAULT 0 CHECK (prep_notebook IN (0, 1));
+ALTER TABLE call_plans ADD COLUMN prep_value_answer INTEGER NOT NULL DEFAULT 0 CHECK (prep_value_answer IN (0, 1));
+ALTER TABLE call_plans ADD COLUMN prep_different_answer INTEGER NOT NULL DEFAULT 0 CHECK (prep_different_answer IN (0, 1));
 ";
 
 /// The migrations, oldest first. Append; never edit a published one.

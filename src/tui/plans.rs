@@ -393,6 +393,11 @@ fn call_form(p: &CallPlan, contacts: &[Contact], lang: Lang) -> Form {
         Field::check("prep_evidence", T::FPrepEvidence, p.prep_evidence, lang),
         Field::check("prep_proposal", T::FPrepProposal, p.prep_proposal, lang),
         Field::check("prep_why_answer", T::FPrepWhy, p.prep_why_answer, lang),
+        Field::check("prep_state", T::FPrepState, p.prep_state, lang),
+        Field::check("prep_appearance", T::FPrepAppearance, p.prep_appearance, lang),
+        Field::check("prep_notebook", T::FPrepNotebook, p.prep_notebook, lang),
+        Field::check("prep_value_answer", T::FPrepValue, p.prep_value_answer, lang),
+        Field::check("prep_different_answer", T::FPrepDifferent, p.prep_different_answer, lang),
     ]);
     push_rows(&mut f, &p.influence, influence_row, blank_row(&blank, INFLUENCE, 0, contacts, lang));
     push_rows(&mut f, &p.introduction, intro_row, blank_row(&blank, INTRO, 0, contacts, lang));
@@ -479,6 +484,11 @@ impl PlanEditor {
                 p.prep_evidence = f.text("prep_evidence") == "1";
                 p.prep_proposal = f.text("prep_proposal") == "1";
                 p.prep_why_answer = f.text("prep_why_answer") == "1";
+                p.prep_state = f.text("prep_state") == "1";
+                p.prep_appearance = f.text("prep_appearance") == "1";
+                p.prep_notebook = f.text("prep_notebook") == "1";
+                p.prep_value_answer = f.text("prep_value_answer") == "1";
+                p.prep_different_answer = f.text("prep_different_answer") == "1";
                 p.status =
                     if f.text("status") == PlanStatus::Done.key() { PlanStatus::Done } else { PlanStatus::Planned };
                 p.what_happened = f.text("what_happened");
