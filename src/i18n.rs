@@ -710,6 +710,12 @@ catalogue! {
     KSectionMove => "选择记录", "select a record";
     KDeleteAccount => "删除客户到回收站(需填原因)", "delete the account to the trash (asks a reason)";
     KRows => "表单:Ctrl-N 加一行 · Ctrl-D 删除该行", "form: Ctrl-N adds a row · Ctrl-D removes it";
+    // ---- call plans: the full pre-visit checklist (#19) ----
+    FPrepState => "准备:状态", "Prep: in good form";
+    FPrepAppearance => "准备:仪表", "Prep: appearance";
+    FPrepNotebook => "准备:记录本", "Prep: notebook";
+    FPrepValue => "准备:能提供什么价值", "Prep: what value we offer";
+    FPrepDifferent => "准备:与他人有何不同", "Prep: how we differ";
 }
 
 impl T {
@@ -765,6 +771,7 @@ pub fn column_zh(column: &str) -> Option<&'static str> {
         "criteria_technical" => "决策标准(产品和技术)",
         "criterion" => "评估项",
         "date" => "日期",
+        "time" => "时间",
         "description" => "描述",
         "discount_rate" => "折扣率",
         "done" => "已完成",
@@ -879,6 +886,11 @@ pub fn column_zh(column: &str) -> Option<&'static str> {
         "what_happened" => "实际发生的通话事件",
         "who" => "谁",
         "why" => "为什么",
+        "prep_state" => "准备:状态",
+        "prep_appearance" => "准备:仪表",
+        "prep_notebook" => "准备:记录用的本子",
+        "prep_value_answer" => "准备:“你能提供什么对我有价值的服务?”",
+        "prep_different_answer" => "准备:“你和我见过的其他人有什么不同?”",
         _ => return None,
     })
 }

@@ -446,3 +446,22 @@ fn a_large_sheet_into_an_empty_file_leaves_every_index_in_place() {
     let report = s.check(&tmp.path().join("backups")).expect("check");
     assert!(report.is_sound(), "{report:?}");
 }
+
+#[test]
+fn a_visit_time_survives_save_reopen_export_and_merge() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (acc, _) = fill(&mut store(tmp.path(), "a.db"));
+    let at = chrono::NaiveTime::from_hms_opt(14, 30, 0);
+    let mut v =
+        kam::model::Visit { account_id: acc.meta.id.clone(), date: common::today(), time: at, ..Default::default() };
+    v.purpose = "年度集采".into();
+    v.by = "王芳".into();
+    store(tmp.path(), "a.db").insert(&mut v).expect("visit");
+    let a = store(tmp.path(), "a.db");
+    assert_eq!(a.get::<kam::model::Visit>(&v.meta.id).expect("reopened").time, at);
+    let out = tmp.path().join("day");
+    export(&a, &options(&out, Span::All, Lang::Zh, true)).expect("export");
+    let mut b = store(tmp.path(), "b.db");
+    merge_dir(&mut b, &out, false, &mut |_, _| {}).expect("merge");
+    assert_eq!(b.get::<kam::model::Visit>(&v.meta.id).expect("merged").time, at);
+}

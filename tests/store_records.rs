@@ -131,6 +131,8 @@ fn every_record_kind_round_trips_with_every_field() {
             prep_evidence: true,
             prep_proposal: false,
             prep_why_answer: true,
+            prep_notebook: true,
+            prep_different_answer: true,
             influence: vec![Influence {
                 view: "价格高".into(),
                 how: "总成本".into(),

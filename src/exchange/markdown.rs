@@ -101,6 +101,11 @@ pub fn call_plan(p: &CallPlan, account: &str, contacts: &[Contact], lang: Lang) 
         (T::FPrepEvidence, p.prep_evidence),
         (T::FPrepProposal, p.prep_proposal),
         (T::FPrepWhy, p.prep_why_answer),
+        (T::FPrepState, p.prep_state),
+        (T::FPrepAppearance, p.prep_appearance),
+        (T::FPrepNotebook, p.prep_notebook),
+        (T::FPrepValue, p.prep_value_answer),
+        (T::FPrepDifferent, p.prep_different_answer),
     ] {
         let _ = writeln!(out, "- {} {}", tick(b), label.get(lang));
     }

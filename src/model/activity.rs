@@ -1,7 +1,7 @@
 //! §3.3 orders with their collections, §3.4 visits, §3.5 major-change events
 //! and feedback, and the per-rep targets the evaluation (§4.9) needs.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use kam_rules::{Money, Payment, Period, Rate};
 use serde::{Deserialize, Serialize};
 
@@ -125,6 +125,8 @@ pub struct Visit {
     /// The account's contacts met or called.
     pub contacts: Vec<VisitContact>,
     pub date: NaiveDate,
+    /// The time of day, when known (a call plan's time for a done call).
+    pub time: Option<NaiveTime>,
     pub kind: VisitKind,
     /// Who visited or called.
     pub by: String,

@@ -5,6 +5,7 @@ use kam_rules::plan_check::{self, PlanContact, PlanDescription, PlanKind, PlanPa
 use kam_rules::BuyingRole;
 use serde::{Deserialize, Serialize};
 
+use super::activity::rows_at_most;
 use super::{record_enum, require, Contact, Id, Meta, ModelError};
 use crate::i18n::T;
 
@@ -51,6 +52,13 @@ pub struct CallPlan {
     pub prep_proposal: bool,
     /// An answer ready to "why should I spend time with you?"
     pub prep_why_answer: bool,
+    /// The rest of seed 002's checklist: in good form, dressed for it, a
+    /// notebook, and answers to the customer's other two questions.
+    pub prep_state: bool,
+    pub prep_appearance: bool,
+    pub prep_notebook: bool,
+    pub prep_value_answer: bool,
+    pub prep_different_answer: bool,
     pub influence: Vec<Influence>,
     pub introduction: Vec<IntroQuestion>,
     // Summary
@@ -114,6 +122,11 @@ impl CallPlan {
         if self.status == PlanStatus::Done && self.what_happened.trim().is_empty() {
             return Err(ModelError::says("what_happened", T::VDoneNeedsSummary, &[]));
         }
+        rows_at_most("customer_participants", self.customer_participants.len())?;
+        rows_at_most("our_participants", self.our_participants.len())?;
+        rows_at_most("influence", self.influence.len())?;
+        rows_at_most("introduction", self.introduction.len())?;
+        rows_at_most("commitments", self.commitments.len())?;
         for (i, p) in self.customer_participants.iter().enumerate() {
             if p.contact_id.is_none() {
                 require(&format!("customer_participants[{i}].name"), &p.name)?;
@@ -247,6 +260,8 @@ impl Presentation {
 
     pub fn validate(&self) -> Result<(), ModelError> {
         require("objective", &self.objective)?;
+        rows_at_most("participants", self.participants.len())?;
+        rows_at_most("steps", self.steps.len())?;
         for (i, p) in self.participants.iter().enumerate() {
             if p.contact_id.is_none() {
                 require(&format!("participants[{i}].name_title"), &p.name_title)?;
@@ -271,5 +286,17 @@ mod tests {
         assert!(p.validate().is_ok());
         p.our_participants.push(OurParticipant::default());
         assert_eq!(p.validate().unwrap_err().field, "our_participants[0].name");
+    }
+
+    #[test]
+    fn tables_are_bounded() {
+        let max = crate::model::TABLE_ROWS_MAX;
+        let mut p = CallPlan { influence: vec![Influence::default(); max], ..CallPlan::default() };
+        assert!(p.validate().is_ok());
+        p.influence.push(Influence::default());
+        assert_eq!(p.validate().unwrap_err().field, "influence");
+        let mut pr = Presentation { objective: "演示".into(), ..Presentation::default() };
+        pr.steps = (0..=max).map(|_| ActionStep { step: "x".into(), ..ActionStep::default() }).collect();
+        assert_eq!(pr.validate().unwrap_err().field, "steps");
     }
 }

@@ -22,7 +22,7 @@ record! {
     label |v| format!("{} {}", v.date, v.purpose),
     account |v| Some(&v.account_id),
     derived |_v| Vec::new(),
-    fields { account_id, date, kind, by, by_manager, purpose, summary, next_step, next_date },
+    fields { account_id, date, time, kind, by, by_manager, purpose, summary, next_step, next_date },
     children { contacts: VisitContact in "visit_contacts" { contact_id } }
 }
 

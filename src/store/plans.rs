@@ -17,7 +17,7 @@ record! {
     fields {
         account_id, opportunity, account_executive, phone, location, assistant, call_date, call_time, sales_rep,
         manager, objective, expected_result, agenda, obstacles, resources, prep_business_cards, prep_materials,
-        prep_evidence, prep_proposal, prep_why_answer, what_happened, supporter_assessment, manager_assessment,
+        prep_evidence, prep_proposal, prep_why_answer, prep_state, prep_appearance, prep_notebook, prep_value_answer, prep_different_answer, what_happened, supporter_assessment, manager_assessment,
         status,
     },
     children {

@@ -559,13 +559,25 @@ ALTER TABLE targets ADD COLUMN scored_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE targets ADD COLUMN scored_on TEXT CHECK (scored_on IS NULL OR date(scored_on) IS scored_on);
 ";
 
+/// Version 6: a visit's time of day (a done call's visit is logged at the
+/// call plan's own date and time).
+const V6: &str = r"
+ALTER TABLE visits ADD COLUMN time TEXT
+    CHECK (time IS NULL OR (length(time) = 5 AND time(time || ':00') IS time || ':00'));
+ALTER TABLE call_plans ADD COLUMN prep_state INTEGER NOT NULL DEFAULT 0 CHECK (prep_state IN (0, 1));
+ALTER TABLE call_plans ADD COLUMN prep_appearance INTEGER NOT NULL DEFAULT 0 CHECK (prep_appearance IN (0, 1));
+ALTER TABLE call_plans ADD COLUMN prep_notebook INTEGER NOT NULL DEFAULT 0 CHECK (prep_notebook IN (0, 1));
+ALTER TABLE call_plans ADD COLUMN prep_value_answer INTEGER NOT NULL DEFAULT 0 CHECK (prep_value_answer IN (0, 1));
+ALTER TABLE call_plans ADD COLUMN prep_different_answer INTEGER NOT NULL DEFAULT 0 CHECK (prep_different_answer IN (0, 1));
+";
+
 /// The migrations, oldest first. Append; never edit a published one.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6)])
 }
 
 /// The schema version this program writes.
-pub const LATEST: u32 = 5;
+pub const LATEST: u32 = 6;
 
 /// Every table a kam file has, to tell a kam file from another SQLite file.
 pub const KAM_TABLE: &str = "accounts";
@@ -594,6 +606,7 @@ mod tests {
         assert_eq!(version, LATEST);
         conn.execute_batch("SELECT done FROM call_plan_commitments; SELECT next_contact FROM vip_cards;")
             .expect("columns");
+        conn.execute_batch("SELECT time FROM visits;").expect("the v6 visit time");
         let find: String = conn.query_row("SELECT find_text FROM vip_cards", [], |r| r.get(0)).expect("v3 column");
         assert!(find.contains("王先生"), "the v1 card is found at once: {find:?}");
         let bad = conn.execute("UPDATE vip_cards SET next_contact = '2026-02-30'", []);

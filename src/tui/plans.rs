@@ -350,6 +350,9 @@ fn push_rows<R>(fields: &mut Vec<Field>, rows: &[R], make: impl Fn(usize, &R) ->
     for (i, r) in rows.iter().enumerate() {
         fields.extend(make(i, r));
     }
+    if rows.len() >= crate::model::TABLE_ROWS_MAX {
+        return;
+    }
     fields.extend(blank.into_iter().map(|mut f| {
         if let Some(t) = f.row.as_mut() {
             t.row = rows.len();
@@ -390,6 +393,11 @@ fn call_form(p: &CallPlan, contacts: &[Contact], lang: Lang) -> Form {
         Field::check("prep_evidence", T::FPrepEvidence, p.prep_evidence, lang),
         Field::check("prep_proposal", T::FPrepProposal, p.prep_proposal, lang),
         Field::check("prep_why_answer", T::FPrepWhy, p.prep_why_answer, lang),
+        Field::check("prep_state", T::FPrepState, p.prep_state, lang),
+        Field::check("prep_appearance", T::FPrepAppearance, p.prep_appearance, lang),
+        Field::check("prep_notebook", T::FPrepNotebook, p.prep_notebook, lang),
+        Field::check("prep_value_answer", T::FPrepValue, p.prep_value_answer, lang),
+        Field::check("prep_different_answer", T::FPrepDifferent, p.prep_different_answer, lang),
     ]);
     push_rows(&mut f, &p.influence, influence_row, blank_row(&blank, INFLUENCE, 0, contacts, lang));
     push_rows(&mut f, &p.introduction, intro_row, blank_row(&blank, INTRO, 0, contacts, lang));
@@ -476,6 +484,11 @@ impl PlanEditor {
                 p.prep_evidence = f.text("prep_evidence") == "1";
                 p.prep_proposal = f.text("prep_proposal") == "1";
                 p.prep_why_answer = f.text("prep_why_answer") == "1";
+                p.prep_state = f.text("prep_state") == "1";
+                p.prep_appearance = f.text("prep_appearance") == "1";
+                p.prep_notebook = f.text("prep_notebook") == "1";
+                p.prep_value_answer = f.text("prep_value_answer") == "1";
+                p.prep_different_answer = f.text("prep_different_answer") == "1";
                 p.status =
                     if f.text("status") == PlanStatus::Done.key() { PlanStatus::Done } else { PlanStatus::Planned };
                 p.what_happened = f.text("what_happened");
@@ -555,7 +568,7 @@ impl PlanEditor {
     pub fn refresh(&mut self, lang: Lang, today: NaiveDate) {
         for &t in tables(&self.plan) {
             let n = self.form.row_count(t);
-            if n == 0 || !self.form.is_blank_row(t, n - 1) {
+            if (n == 0 || !self.form.is_blank_row(t, n - 1)) && n < crate::model::TABLE_ROWS_MAX {
                 let blank = blank_row(&self.plan, t, n, &self.contacts, lang);
                 self.form.insert_row(t, n, self.form.fields.len(), blank);
             }
@@ -572,6 +585,11 @@ impl PlanEditor {
     /// Ctrl-N: a blank row inserted below the focused one, the focus on it.
     fn insert_row(&mut self, lang: Lang) {
         let Some(t) = self.focused_row() else { return };
+        if self.form.row_count(t.table) >= crate::model::TABLE_ROWS_MAX {
+            let max = crate::model::TABLE_ROWS_MAX.to_string();
+            self.error = Some(T::RowsFull.fill(lang, &[("max", &max)]));
+            return;
+        }
         let blank = blank_row(&self.plan, t.table, t.row + 1, &self.contacts, lang);
         self.form.insert_row(t.table, t.row + 1, self.form.fields.len(), blank);
         if let Some(r) = self.form.row_span(t.table, t.row + 1) {
@@ -658,6 +676,8 @@ pub fn visit_for(p: &CallPlan, today: NaiveDate, user: &str) -> Visit {
             .collect(),
         // A call marked done before its planned day happened today.
         date: p.call_date.map_or(today, |d| d.min(today)),
+        // At the plan's own time when it happened on the planned day.
+        time: p.call_date.filter(|d| *d <= today).and(p.call_time),
         kind,
         by: if p.sales_rep.trim().is_empty() { user.to_string() } else { p.sales_rep.clone() },
         by_manager: !p.manager.trim().is_empty() && p.our_participants.iter().any(|o| o.name == p.manager),
@@ -1101,6 +1121,24 @@ mod tests {
     }
 
     #[test]
+    fn the_editor_stops_adding_rows_at_the_maximum() {
+        let max = crate::model::TABLE_ROWS_MAX;
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
+        let p = CallPlan { influence: vec![Influence::default(); max - 1], ..CallPlan::default() };
+        let mut ed = PlanEditor::new(Plan::Call(Box::new(p)), "a".into(), Vec::new(), Lang::En);
+        assert_eq!(ed.form.row_count(INFLUENCE), max, "the rows and one blank row");
+        ed.form.focus = ed.form.row_span(INFLUENCE, 0).expect("row").start;
+        ed.insert_row(Lang::En);
+        assert_eq!(ed.form.row_count(INFLUENCE), max, "no row past the maximum");
+        assert!(ed.error.as_deref().is_some_and(|e| e.contains(&max.to_string())), "{:?}", ed.error);
+        ed.refresh(Lang::En, today);
+        assert_eq!(ed.form.row_count(INFLUENCE), max, "no blank row past the maximum either");
+        let full = CallPlan { influence: vec![Influence::default(); max], ..CallPlan::default() };
+        let ed = PlanEditor::new(Plan::Call(Box::new(full)), "a".into(), Vec::new(), Lang::En);
+        assert_eq!(ed.form.row_count(INFLUENCE), max);
+    }
+
+    #[test]
     fn views_split_at_today() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
         let yesterday = today.pred_opt();
@@ -1120,6 +1158,7 @@ mod tests {
         let p = CallPlan {
             account_id: Id::new(),
             call_date: NaiveDate::from_ymd_opt(2026, 11, 20),
+            call_time: chrono::NaiveTime::from_hms_opt(14, 30, 0),
             location: "客户总部".into(),
             objective: "确认方案".into(),
             what_happened: "同意试点".into(),
@@ -1145,6 +1184,7 @@ mod tests {
         };
         let v = visit_for(&p, today, "rep");
         assert_eq!((v.kind, v.date, v.by.as_str()), (VisitKind::Visit, p.call_date.expect("d"), "rep"));
+        assert_eq!(v.time, chrono::NaiveTime::from_hms_opt(14, 30, 0), "at the call's own time");
         assert_eq!(v.summary, "同意试点");
         assert_eq!(v.contacts, vec![VisitContact { contact_id: contact }]);
         assert_eq!((v.next_step.as_str(), v.next_date), ("内部评审", NaiveDate::from_ymd_opt(2026, 11, 28)));
@@ -1152,5 +1192,6 @@ mod tests {
         assert_eq!(phone.kind, VisitKind::Phone, "no location: it was a call");
         let early = visit_for(&CallPlan { call_date: NaiveDate::from_ymd_opt(2026, 11, 30), ..p }, today, "rep");
         assert_eq!(early.date, today, "done before the planned day: it happened today");
+        assert_eq!(early.time, None, "at a time the plan does not know");
     }
 }

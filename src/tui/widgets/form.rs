@@ -213,11 +213,69 @@ pub struct Form {
     pub focus: usize,
     /// A row was removed or added by hand: a change no field shows.
     pub rows_changed: bool,
+    /// Where each table's rows sit, built in one pass on first use and
+    /// dropped when rows are inserted, removed or moved, so per-row loops
+    /// stay linear in the rows.
+    rows: std::sync::OnceLock<RowIndex>,
+}
+
+/// The field range of every (table, row), and the row count of each table,
+/// for a form of `len` fields.
+#[derive(Clone, Debug, Default)]
+struct RowIndex {
+    len: usize,
+    spans: std::collections::HashMap<(u8, usize), std::ops::Range<usize>>,
+    counts: std::collections::HashMap<u8, usize>,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Fields visited looking for rows (the linearity tests count them).
+    pub static ROW_SCANS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn scanned(n: usize) {
+    #[cfg(test)]
+    ROW_SCANS.with(|c| c.set(c.get() + n));
+    let _ = n;
+}
+
+impl RowIndex {
+    fn build(fields: &[Field]) -> Self {
+        scanned(fields.len());
+        let mut ix = Self { len: fields.len(), ..Self::default() };
+        for (i, f) in fields.iter().enumerate() {
+            let Some(t) = f.row else { continue };
+            // The first contiguous run of a row is its span.
+            match ix.spans.get_mut(&(t.table, t.row)) {
+                Some(r) if r.end == i => r.end = i + 1,
+                Some(_) => {}
+                None => {
+                    ix.spans.insert((t.table, t.row), i..i + 1);
+                }
+            }
+            let c = ix.counts.entry(t.table).or_default();
+            *c = (*c).max(t.row + 1);
+        }
+        ix
+    }
 }
 
 impl Form {
     pub fn new(title: T, fields: Vec<Field>) -> Self {
-        Self { title, fields, focus: 0, rows_changed: false }
+        Self { title, fields, focus: 0, rows_changed: false, rows: std::sync::OnceLock::new() }
+    }
+
+    /// The row index, when it still describes `fields` (code that changes
+    /// the fields by hand rather than through the row methods changes their
+    /// number, and the index is then not used).
+    fn row_index(&self) -> Option<&RowIndex> {
+        let ix = self.rows.get_or_init(|| RowIndex::build(&self.fields));
+        (ix.len == self.fields.len()).then_some(ix)
+    }
+
+    fn rows_moved(&mut self) {
+        self.rows = std::sync::OnceLock::new();
     }
 
     pub fn has(&self, key: impl AsRef<str>) -> bool {
@@ -291,6 +349,10 @@ impl Form {
 
     /// The fields of row `row` of table `table`: a contiguous run.
     pub fn row_span(&self, table: u8, row: usize) -> Option<std::ops::Range<usize>> {
+        if let Some(ix) = self.row_index() {
+            return ix.spans.get(&(table, row)).cloned();
+        }
+        scanned(self.fields.len());
         let at = |f: &Field| f.row.is_some_and(|t| t.table == table && t.row == row);
         let start = self.fields.iter().position(at)?;
         let len = self.fields[start..].iter().take_while(|f| at(f)).count();
@@ -299,6 +361,10 @@ impl Form {
 
     /// Rows table `table` has in the form.
     pub fn row_count(&self, table: u8) -> usize {
+        if let Some(ix) = self.row_index() {
+            return ix.counts.get(&table).copied().unwrap_or(0);
+        }
+        scanned(self.fields.len());
         self.fields.iter().filter_map(|f| f.row).filter(|t| t.table == table).map(|t| t.row + 1).max().unwrap_or(0)
     }
 
@@ -331,6 +397,7 @@ impl Form {
         }
         let n = fields.len();
         self.fields.splice(pos..pos, fields);
+        self.rows_moved();
         if self.focus >= pos {
             self.focus += n;
         }
@@ -343,6 +410,7 @@ impl Form {
         let n = span.len();
         let start = span.start;
         self.fields.drain(span);
+        self.rows_moved();
         for f in &mut self.fields {
             if let Some(t) = f.row.as_mut().filter(|t| t.table == table && t.row > row) {
                 t.row -= 1;
@@ -372,6 +440,7 @@ impl Form {
             }
         }
         self.fields.splice(first.start..first.start, merged);
+        self.rows_moved();
         if let (Some(o), Some(moved)) = (offset, self.row_span(table, other)) {
             self.focus = moved.start + o;
         }
@@ -536,6 +605,40 @@ fn weekday_phrase(s: &str, today: NaiveDate) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Fields visited reading every row of a table of `n` rows the way the
+    /// plan editor's collect and refresh do, then adding and removing a row.
+    fn scans_for(n: usize) -> usize {
+        let mut fields = vec![Field::text("title", T::FPersonName, "x")];
+        for row in 0..n {
+            let tag = RowTag { table: 1, row, title: T::FPersonName };
+            fields.push(Field::text("a", T::FPersonName, &row.to_string()).in_row(tag));
+            fields.push(Field::text("b", T::FPersonName, "").in_row(tag));
+        }
+        let mut form = Form::new(T::FPersonName, fields);
+        ROW_SCANS.with(|c| c.set(0));
+        let rows = form.row_count(1);
+        assert_eq!(rows, n);
+        for r in 0..rows {
+            assert_eq!(form.cell(1, r, "a"), r.to_string());
+            assert!(!form.is_blank_row(1, r));
+        }
+        let tag = RowTag { table: 1, row: n, title: T::FPersonName };
+        form.insert_row(1, n, form.fields.len(), vec![Field::text("a", T::FPersonName, "").in_row(tag)]);
+        assert!(form.is_blank_row(1, n));
+        assert_eq!(form.row_count(1), n + 1);
+        form.remove_row(1, 0);
+        assert_eq!(form.cell(1, 0, "a"), "1");
+        ROW_SCANS.with(std::cell::Cell::get)
+    }
+
+    #[test]
+    fn reading_and_changing_rows_is_linear_in_the_rows() {
+        let (small, large) = (scans_for(200), scans_for(800));
+        // Linear: about 4 times the fields for 4 times the rows; a scan per
+        // row (quadratic) would be 16 times.
+        assert!(large <= 5 * small, "200 rows: {small} fields scanned, 800 rows: {large}");
+    }
 
     #[test]
     fn dates_as_people_type_them() {
