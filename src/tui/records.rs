@@ -9,7 +9,7 @@ use kam_rules::discount::{discount, Payment};
 use kam_rules::{Labeled, Lang, Money, Tier};
 
 use super::app::{App, Editing, ReasonFor, Section};
-use super::widgets::form::{parse_date, Field, Form, RowTag};
+use super::widgets::form::{parse_date, parse_time, Field, Form, RowTag};
 use super::widgets::keys::F;
 use crate::i18n::T;
 use crate::model::{ChangeEvent, Collection, Feedback, Id, Order, Visit, VisitContact, VisitKind, TABLE_ROWS_MAX};
@@ -220,6 +220,7 @@ impl App {
         let kinds = VisitKind::ALL.iter().map(|k| (k.key().to_string(), k.label(lang).to_string())).collect();
         let mut fields = vec![
             Field::date(F::Date, T::FDate, Some(v.date)).required(),
+            Field::time(F::Time, T::FCallTime, v.time),
             Field::choice(F::Kind, T::FVisitKind, kinds, Some(v.kind.key().to_string())),
             Field::text(F::By, T::FVisitBy, &v.by),
             Field::choice(F::ByManager, T::FByManager, yes_no(lang), Some(yes_key(v.by_manager))),
@@ -240,6 +241,7 @@ impl App {
     pub(super) fn apply_visit(&self, form: &Form, v: &mut Visit) {
         let today = self.today;
         v.date = form.date(F::Date, today).unwrap_or(v.date);
+        v.time = parse_time(&form.text(F::Time));
         v.kind = VisitKind::parse(&form.text(F::Kind)).unwrap_or(v.kind);
         v.by = form.text(F::By).trim().to_string();
         v.by_manager = yes(form, "by_manager");

@@ -441,7 +441,7 @@ fn quick_entries_order_with_discount_visit_and_calculator() {
     ctrl(&mut app, 's');
     assert!(matches!(app.popup, Some(Popup::Form(_))), "a bad date keeps the form");
     press(&mut app, KeyCode::Backspace);
-    for _ in 0..4 {
+    for _ in 0..5 {
         press(&mut app, KeyCode::Tab);
     }
     typed(&mut app, "询价");

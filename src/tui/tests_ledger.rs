@@ -185,6 +185,8 @@ fn a_reps_first_month_on_a_blank_file_through_the_keys() {
     // A visit with both contacts and a next step due today.
     go(&mut app, Section::Visits);
     press(&mut app, KeyCode::Char('n'));
+    tabs(&mut app, 1);
+    typed(&mut app, "14:30");
     tabs(&mut app, 4);
     typed(&mut app, "年度框架协议");
     tabs(&mut app, 2);
@@ -201,6 +203,7 @@ fn a_reps_first_month_on_a_blank_file_through_the_keys() {
     assert!(app.popup.is_none(), "visit saved");
     let d = app.detail.as_ref().expect("detail");
     assert_eq!(d.visits[0].contacts.len(), 2, "a visit with two contacts");
+    assert_eq!(d.visits[0].time, chrono::NaiveTime::from_hms_opt(14, 30, 0), "the visit's time of day");
     assert_eq!((d.visits[0].next_step.as_str(), d.visits[0].next_date), ("送样品", Some(today)));
     snap("visits_section", &mut app);
 

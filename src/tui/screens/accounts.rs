@@ -501,7 +501,9 @@ fn draw_records(app: &App, d: &Detail, what: Activity, frame: &mut Frame, area: 
                 .iter()
                 .map(|x| {
                     let mgr = if x.by_manager { app.t(T::ManagerMark) } else { "" };
-                    let mut parts = vec![format!("{} {} {}{mgr}", x.date, x.kind.label(lang), x.by)];
+                    let when =
+                        x.time.map_or_else(|| x.date.to_string(), |t| format!("{} {}", x.date, t.format("%H:%M")));
+                    let mut parts = vec![format!("{when} {} {}{mgr}", x.kind.label(lang), x.by)];
                     parts.extend([one_line(&x.purpose), one_line(&x.summary)].into_iter().filter(|p| !p.is_empty()));
                     if x.next_date.is_some() || !x.next_step.is_empty() {
                         let date = x.next_date.map_or_else(String::new, |n| n.to_string());

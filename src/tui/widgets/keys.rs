@@ -87,6 +87,7 @@ field_keys! {
     Summary = "summary",
     TierOverride = "tier_override",
     TierOverrideReason = "tier_override_reason",
+    Time = "time",
     Title = "title",
     UserName = "user_name",
     VisitContact = "visit_contact",
