@@ -103,13 +103,15 @@ pub struct RestoreArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum PlanCommand {
+    /// List the call plans and presentation plans with their short ids, newest first
+    List,
     /// Write a call plan or presentation plan as Markdown, laid out like the paper form
     Print(PlanPrintArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct PlanPrintArgs {
-    /// The plan's id (the list shows it in the Markdown file name; kam export lists them all)
+    /// The plan's id, or any unique beginning of it (kam plan list and the workbench show 8 characters)
     pub id: String,
     /// Write to this file instead of standard output
     #[arg(long, value_name = "FILE")]

@@ -638,6 +638,15 @@ catalogue! {
     SignalDraftKept => "kam 收到 {signal} 而停止;打开的表单已保存为草稿 {path},下次启动时可恢复", "kam stopped on {signal}; the open form is kept as a draft in {path} and offered at the next start";
     WorkerStop => "kam 因读取数据的后台线程出错而停止:{error}", "kam stopped: the thread reading the file failed: {error}";
     LiveRefreshed => "文件已被其他程序修改:列表已重新读取", "the file was changed by another program: the list is read again";
+    PlanIdBad => "{id} 不是计划 ID:请输入 kam plan list 或工作台显示的 ID(末 8 位,或任意至少 4 位的开头或结尾)", "{id} is not a plan id: type the id kam plan list or the workbench shows (its last 8 characters, or any beginning or end of 4 or more)";
+    PlanIdAmbiguous => "有多个计划的 ID 以 {id} 开头或结尾({ids}),请多输入几位", "more than one plan's id begins or ends with {id} ({ids}); type a few more characters";
+    PlanListEmpty => "还没有电话计划或演讲计划;在工作台的第 2、3 页按 n 新建", "No call plans or presentations yet; press n on tab 2 or 3 of the workbench to make one";
+    PlanListId => "ID", "Id";
+    PlanListKind => "类型", "Kind";
+    PlanListCall => "电话计划", "Call plan";
+    PlanListPresentation => "演讲计划", "Presentation";
+    PlanListAccount => "客户", "Account";
+    PlanListWhat => "机会 / 目标", "Opportunity / objective";
     PlanNotFound => "没有 ID 为 {id} 的电话计划或演讲计划(或已在回收站中)", "No call plan or presentation with id {id} (or it is in the trash)";
     TodayMoreExpand => "…… 另有 {n} 条(Enter 展开)", "… and {n} more (Enter shows them)";
     KTodayExpand => "展开/收起所在的一节", "show all / fewer rows of the section";

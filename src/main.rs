@@ -72,6 +72,10 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
             commands::finish_backup(lang, backup);
             done
         }
+        Some(Command::Plan(kam::cli::PlanCommand::List)) => {
+            let store = commands::open_store_to_read(&ctx, paths, config.user.as_deref(), false)?;
+            commands::plan::list(&ctx, &store)
+        }
         Some(Command::Plan(kam::cli::PlanCommand::Print(a))) => {
             let store = commands::open_store_to_read(&ctx, paths, config.user.as_deref(), false)?;
             commands::plan::print(&ctx, &store, a)

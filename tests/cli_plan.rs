@@ -1,4 +1,6 @@
-//! `kam plan print`: a plan as Markdown, to a file or standard output.
+//! `kam plan list` and `kam plan print`: the plans with their short ids, and
+//! a plan as Markdown, to a file or standard output, by any unique part of
+//! its id.
 
 mod common;
 
@@ -47,9 +49,51 @@ fn print_a_call_plan_and_a_presentation() {
     let md = String::from_utf8_lossy(&o.stdout);
     assert!(md.starts_with("# Presentation plan · ") && md.contains("| # | step | owner | due | done |"), "{md}");
 
-    let o = kam(dir.path(), &["plan", "print", "0193"]);
+    let o = kam(dir.path(), &["plan", "print", "计划"]);
     assert_eq!(o.status.code(), Some(2), "not an id");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("kam plan list"), "says where ids are shown");
+    let o = kam(dir.path(), &["plan", "print", "ffff0000"]);
+    assert_eq!(o.status.code(), Some(1), "a well-formed part that names no plan");
     let o = kam(dir.path(), &["plan", "print", "01937a00-0000-7000-8000-000000000000"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("01937a00"), "the id is named");
+}
+
+#[test]
+fn list_shows_short_ids_that_print_takes_back() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let o = kam(dir.path(), &["demo", "--accounts", "0", "--today", "2026-11-23"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = kam(dir.path(), &["plan", "list"]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("还没有电话计划"), "an empty file says how to make one");
+
+    let dir = tempfile::tempdir().expect("tmp");
+    let o = kam(dir.path(), &["demo", "--accounts", "20", "--today", "2026-11-23"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let store = Store::open(&dir.path().join("kam.db"), common::clock()).expect("open");
+    let calls = store.list::<CallPlan>(u32::MAX, 0).expect("plans");
+    let presentations = store.list::<Presentation>(u32::MAX, 0).expect("presentations");
+    drop(store);
+    // The demo makes its plans within one second: their ids share the first
+    // characters (the time), so the short id must be the random end.
+    let firsts: std::collections::BTreeSet<_> = calls.iter().map(|p| &p.meta.id.as_str()[..8]).collect();
+    assert!(firsts.len() < calls.len(), "ids made together share a beginning");
+
+    let o = kam(dir.path(), &["plan", "list"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("ID") && lines[0].contains("客户"), "a header: {}", lines[0]);
+    assert_eq!(lines.len(), 1 + calls.len() + presentations.len(), "one line per plan");
+    let call = &calls[0];
+    let line = lines.iter().find(|l| l.starts_with(call.meta.id.short())).expect("the call plan is listed");
+    assert!(line.contains("电话计划"), "{line}");
+
+    let o = kam(dir.path(), &["--lang", "en", "plan", "print", call.meta.id.short()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("# Executive call plan"), "the short id prints the plan");
+    let o = kam(dir.path(), &["plan", "print", &call.meta.id.as_str()[..4]]);
+    assert_eq!(o.status.code(), Some(2), "a beginning every plan shares is ambiguous");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("多输入几位"), "{}", String::from_utf8_lossy(&o.stderr));
 }

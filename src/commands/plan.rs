@@ -1,17 +1,23 @@
-//! `kam plan print ID [--out FILE]`: a plan as Markdown, for a phone or paper.
+//! `kam plan list`: the plans with their short ids; `kam plan print ID
+//! [--out FILE]`: a plan as Markdown, for a phone or paper, found by its id
+//! or any unique beginning of it.
 
-use super::{Ctx, Failure};
+use std::collections::HashMap;
+
+use super::{pad, Ctx, Failure};
 use crate::cli::PlanPrintArgs;
 use crate::exchange::markdown;
 use crate::i18n::T;
 use crate::model::{Account, CallPlan, Contact, Id, Presentation};
+use crate::safe_text::one_line;
 use crate::store::{Store, StoreError};
+use kam_rules::Lang;
 
 pub fn print(ctx: &Ctx, store: &Store, args: &PlanPrintArgs) -> Result<(), Failure> {
     let lang = ctx.lang;
-    let id = Id::parse(args.id.trim()).map_err(|e| Failure::usage(format!("{}: {}", args.id, e.message)))?;
-    let not_found = || Failure::failed(T::PlanNotFound.fill(lang, &[("id", &args.id)]));
     let fail = |e: StoreError| Failure::failed(e.to_string());
+    let id = plan_id(lang, store, args.id.trim())?;
+    let not_found = || Failure::failed(T::PlanNotFound.fill(lang, &[("id", &args.id)]));
     let account_of = |account: &Id| -> Result<(String, Vec<Contact>), Failure> {
         let name = store.get_any::<Account>(account).map(|a| a.name).map_err(fail)?;
         Ok((name, store.list_for_account::<Contact>(account).map_err(fail)?))
@@ -37,6 +43,127 @@ pub fn print(ctx: &Ctx, store: &Store, args: &PlanPrintArgs) -> Result<(), Failu
             crate::say!("{}", T::PlanPrinted.fill(lang, &[("path", &path.display().to_string())]));
         }
         None => crate::say!("{}", text.trim_end()),
+    }
+    Ok(())
+}
+
+/// The plan a typed id names: a whole UUID, or its beginning or end (at
+/// least four characters; `kam plan list` and the workbench show the last
+/// eight) that only one live call plan or presentation has.
+fn plan_id(lang: Lang, store: &Store, typed: &str) -> Result<Id, Failure> {
+    if let Ok(id) = Id::parse(typed) {
+        return Ok(id);
+    }
+    let hex = typed.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    if typed.chars().filter(char::is_ascii_hexdigit).count() < 4 || !hex {
+        return Err(Failure::usage(T::PlanIdBad.fill(lang, &[("id", typed)])));
+    }
+    let fail = |e: StoreError| Failure::failed(e.to_string());
+    let mut ids = store.ids_by_part::<CallPlan>(typed, 2).map_err(fail)?;
+    ids.extend(store.ids_by_part::<Presentation>(typed, 2).map_err(fail)?);
+    match ids.as_slice() {
+        [] => Err(Failure::failed(T::PlanNotFound.fill(lang, &[("id", typed)]))),
+        [one] => Ok(one.clone()),
+        many => {
+            let list = many.iter().map(Id::as_str).collect::<Vec<_>>().join(", ");
+            Err(Failure::usage(T::PlanIdAmbiguous.fill(lang, &[("id", typed), ("ids", &list)])))
+        }
+    }
+}
+
+/// `s` cut to `width` display columns at a grapheme boundary, with `…` when cut.
+fn clip(s: &str, width: usize) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    if unicode_width::UnicodeWidthStr::width(s) <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 1; // the ellipsis
+    for g in s.graphemes(true) {
+        let w = unicode_width::UnicodeWidthStr::width(g);
+        if used + w > width {
+            break;
+        }
+        used += w;
+        out.push_str(g);
+    }
+    out.push('…');
+    out
+}
+
+/// One line of `kam plan list`.
+struct Row {
+    date: Option<chrono::NaiveDate>,
+    id: String,
+    kind: &'static str,
+    account: Id,
+    what: String,
+}
+
+pub fn list(ctx: &Ctx, store: &Store) -> Result<(), Failure> {
+    let lang = ctx.lang;
+    let fail = |e: StoreError| Failure::failed(e.to_string());
+    let mut rows = Vec::new();
+    let short = |id: &Id| id.short().to_string();
+    let what = |a: &str, b: &str| if a.trim().is_empty() { b.trim().to_string() } else { a.trim().to_string() };
+    for p in store.list::<CallPlan>(u32::MAX, 0).map_err(fail)? {
+        let kind = T::PlanListCall.get(lang);
+        rows.push(Row {
+            date: p.call_date,
+            id: short(&p.meta.id),
+            kind,
+            account: p.account_id,
+            what: what(&p.opportunity, &p.objective),
+        });
+    }
+    for p in store.list::<Presentation>(u32::MAX, 0).map_err(fail)? {
+        let kind = T::PlanListPresentation.get(lang);
+        rows.push(Row {
+            date: p.date,
+            id: short(&p.meta.id),
+            kind,
+            account: p.account_id,
+            what: what(&p.opportunity, &p.objective),
+        });
+    }
+    if rows.is_empty() {
+        crate::say!("{}", T::PlanListEmpty.get(lang));
+        return Ok(());
+    }
+    // Newest first; plans without a date last.
+    rows.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+    let mut names: HashMap<Id, String> = HashMap::new();
+    for r in &rows {
+        if !names.contains_key(&r.account) {
+            let name = store.get_any::<Account>(&r.account).map(|a| a.name).map_err(fail)?;
+            names.insert(r.account.clone(), name);
+        }
+    }
+    let width = |f: &dyn Fn(&Row) -> usize, head: &str| {
+        rows.iter().map(f).chain([unicode_width::UnicodeWidthStr::width(head)]).max().unwrap_or(0)
+    };
+    let heads = [T::PlanListId.get(lang), T::PlanListKind.get(lang), T::FDate.get(lang), T::PlanListAccount.get(lang)];
+    let w_kind = width(&|r| unicode_width::UnicodeWidthStr::width(r.kind), heads[1]);
+    let w_account = width(&|r| unicode_width::UnicodeWidthStr::width(names[&r.account].as_str()), heads[3]).min(30);
+    crate::say!(
+        "{}  {}  {}  {}  {}",
+        pad(heads[0], Id::SHORT_LEN),
+        pad(heads[1], w_kind),
+        pad(heads[2], 10),
+        pad(heads[3], w_account),
+        T::PlanListWhat.get(lang)
+    );
+    for r in &rows {
+        let date = r.date.map_or_else(|| "-".to_string(), |d| d.to_string());
+        let account = clip(&one_line(&names[&r.account]), w_account);
+        crate::say!(
+            "{}  {}  {}  {}  {}",
+            r.id,
+            pad(r.kind, w_kind),
+            pad(&date, 10),
+            pad(&account, w_account),
+            one_line(&r.what)
+        );
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ use kam_rules::evaluation::{evaluate, Evaluation, Grade, Period};
 use kam_rules::Labeled;
 use serde::Serialize;
 
+use super::pad;
 use super::{print_json, Ctx, Failure};
 use crate::cli::ReportArgs;
 use crate::evaluation_text::{kpi_value, missing_text, scorer_text};
@@ -124,10 +125,4 @@ pub fn run(ctx: &Ctx, store: &Store, args: &ReportArgs) -> Result<(), Failure> {
         crate::say!("  {}", T::ReportDue.fill(l, &[("due", &period.due().to_string())]));
     }
     Ok(())
-}
-
-/// `s` padded with spaces to `width` display columns (Chinese counts two).
-fn pad(s: &str, width: usize) -> String {
-    let w = unicode_width::UnicodeWidthStr::width(s);
-    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }

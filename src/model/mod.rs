@@ -57,6 +57,17 @@ impl Id {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// How many characters [`Id::short`] shows.
+    pub const SHORT_LEN: usize = 8;
+
+    /// The last 8 characters, random in a UUID v7 (its first characters are
+    /// the creation time, shared by records made in the same minute): what
+    /// people see and type back, e.g. to `kam plan print`.
+    pub fn short(&self) -> &str {
+        let cut = self.0.len().saturating_sub(Self::SHORT_LEN);
+        self.0.get(cut..).unwrap_or(&self.0)
+    }
 }
 
 impl Default for Id {

@@ -776,6 +776,45 @@ impl Store {
         self.read_list(&sql, &[Value::Text(account.to_string())])
     }
 
+    /// The ids of live records of a kind that begin or end with `part`, at
+    /// most `limit`, in id order: one id means the part names a record, two
+    /// that it is ambiguous. Ids are UUIDv7, whose first characters are the
+    /// time of creation (shared by records made in the same minute), so the
+    /// short id kam shows is the last 8 characters; a beginning is accepted
+    /// too. The part is compared as lowercase text; callers check it is hex.
+    pub fn ids_by_part<R: Record>(&self, part: &str, limit: u32) -> Result<Vec<Id>, StoreError> {
+        let low = part.to_ascii_lowercase();
+        // '~' sorts after every character of a UUID, so the range is the prefix's.
+        let high = format!("{low}~");
+        let sql = format!(
+            "SELECT id FROM {} WHERE deleted_at IS NULL AND ((id >= ?1 AND id < ?2) OR substr(id, -?4) = ?1)
+             ORDER BY id LIMIT ?3",
+            R::KIND.table()
+        );
+        let ctx = format!("finding {} by id", R::KIND);
+        let len = i64::try_from(low.chars().count()).unwrap_or(i64::MAX);
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(&ctx, e))?;
+        let ids = stmt
+            .query_map(
+                params_from_iter([
+                    Value::Text(low),
+                    Value::Text(high),
+                    Value::Integer(i64::from(limit)),
+                    Value::Integer(len),
+                ]),
+                |r| r.get::<_, String>(0),
+            )
+            .map_err(|e| self.err(&ctx, e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(&ctx, e))?;
+        ids.iter()
+            .map(|s| {
+                Id::parse(s)
+                    .map_err(|e| StoreError::Corrupt { path: self.shown(), detail: format!("{ctx}: {}", e.message) })
+            })
+            .collect()
+    }
+
     /// Live records of a kind, in the kind's order, `limit` from `offset`.
     pub fn list<R: Record>(&self, limit: u32, offset: u32) -> Result<Vec<R>, StoreError> {
         let sql = format!("{} WHERE deleted_at IS NULL ORDER BY {} LIMIT ?1 OFFSET ?2", select_sql::<R>(), R::ORDER);

@@ -1089,8 +1089,9 @@ impl App {
     }
 }
 
-/// `call-2026-11-24-杭州西湖精密机械有限公司-0193a1b2.md`: date, account and
-/// the id's first characters; characters a file name cannot hold replaced.
+/// `call-2026-11-24-杭州西湖精密机械有限公司-7c3e9a1f.md`: date, account and
+/// the short id (`kam plan print` takes it back); characters a file name
+/// cannot hold replaced.
 pub fn plan_file_name(plan: &Plan, account: &str) -> String {
     let (kind, date) = match plan {
         Plan::Call(p) => ("call", p.call_date),
@@ -1098,8 +1099,7 @@ pub fn plan_file_name(plan: &Plan, account: &str) -> String {
     };
     let account: String =
         account.chars().map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' }).take(40).collect();
-    let id = plan.id().to_string();
-    let short = id.get(..8).unwrap_or(&id);
+    let short = plan.id().short();
     let date = date.map_or_else(|| "undated".into(), |d| d.to_string());
     format!("{kind}-{date}-{account}-{short}.md")
 }
