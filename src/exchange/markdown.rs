@@ -14,16 +14,30 @@ fn cell(s: &str) -> String {
     s.trim().replace('|', "\\|").replace('\n', "<br>")
 }
 
+fn contact_of<'a>(id: Option<&Id>, contacts: &'a [Contact]) -> Option<&'a Contact> {
+    id.and_then(|id| contacts.iter().find(|c| c.meta.id == *id))
+}
+
 fn contact_name(id: Option<&Id>, typed: &str, contacts: &[Contact]) -> String {
     if !typed.trim().is_empty() {
         return typed.to_string();
     }
-    id.and_then(|id| contacts.iter().find(|c| c.meta.id == *id)).map(|c| c.name.clone()).unwrap_or_default()
+    contact_of(id, contacts).map(|c| c.name.clone()).unwrap_or_default()
+}
+
+/// What the plan says, else what the account's contact record says.
+fn or_contact(typed: &str, id: Option<&Id>, contacts: &[Contact], of: fn(&Contact) -> &str) -> String {
+    if typed.trim().is_empty() {
+        contact_of(id, contacts).map(|c| of(c).to_string()).unwrap_or_default()
+    } else {
+        typed.to_string()
+    }
 }
 
 fn field(out: &mut String, lang: Lang, label: T, value: &str) {
     if value.contains('\n') {
-        let _ = writeln!(out, "**{}**\n\n{}\n", label.get(lang), value.trim());
+        // A blank line first, or Markdown runs the heading into the bullet above.
+        let _ = writeln!(out, "\n**{}**\n\n{}\n", label.get(lang), value.trim());
     } else {
         let _ = writeln!(out, "- **{}**: {}", label.get(lang), value.trim());
     }
@@ -83,7 +97,8 @@ pub fn call_plan(p: &CallPlan, account: &str, contacts: &[Contact], lang: Lang) 
                 })
                 .map(|r| r.label(lang).to_string())
                 .unwrap_or_default();
-            vec![contact_name(c.contact_id.as_ref(), &c.name, contacts), c.title.clone(), role]
+            let title = or_contact(&c.title, c.contact_id.as_ref(), contacts, |x| &x.title);
+            vec![contact_name(c.contact_id.as_ref(), &c.name, contacts), title, role]
         })
         .collect();
     table(&mut out, lang, T::RowCustomer, &[T::CName, T::CTitle, T::CRole], &rows);
@@ -159,12 +174,14 @@ pub fn presentation(p: &Presentation, account: &str, contacts: &[Contact], lang:
                 })
                 .map(|r| r.label(lang).to_string())
                 .unwrap_or_default();
-            vec![
-                contact_name(x.contact_id.as_ref(), &x.name_title, contacts),
-                role,
-                x.business_arguments.clone(),
-                x.political_arguments.clone(),
-            ]
+            let name_title = if x.name_title.trim().is_empty() {
+                contact_of(x.contact_id.as_ref(), contacts)
+                    .map(|c| format!("{} {}", c.name, c.title).trim_end().to_string())
+                    .unwrap_or_default()
+            } else {
+                x.name_title.clone()
+            };
+            vec![name_title, role, x.business_arguments.clone(), x.political_arguments.clone()]
         })
         .collect();
     table(&mut out, lang, T::RowParticipant, &[T::CNameTitle, T::CRole, T::CBusinessArgs, T::CPoliticalArgs], &rows);
@@ -187,5 +204,45 @@ fn checks(out: &mut String, lang: Lang, warnings: &[kam_rules::plan_check::PlanW
     }
     for w in warnings {
         let _ = writeln!(out, "- ⚠ {}", w.message(lang));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{CustomerParticipant, PresentationParticipant};
+
+    #[test]
+    fn participants_show_their_contacts_title_and_headings_stand_apart() {
+        let account = Id::new();
+        let mut wang = Contact::of(account.clone(), "王总");
+        wang.title = "采购总监".into();
+        let contacts = vec![wang.clone()];
+        let plan = CallPlan {
+            account_id: account.clone(),
+            sales_rep: "李雷".into(),
+            agenda: "一、开场\n二、方案".into(),
+            customer_participants: vec![CustomerParticipant {
+                contact_id: Some(wang.meta.id.clone()),
+                ..Default::default()
+            }],
+            ..CallPlan::default()
+        };
+        let md = call_plan(&plan, "杭州西湖", &contacts, Lang::Zh);
+        assert!(md.contains("| 1 | 王总 | 采购总监 |"), "the contact's title fills the empty cell: {md}");
+        let heading = format!("**{}**", T::FPlanAgenda.get(Lang::Zh));
+        let at = md.find(&heading).expect("the agenda heading");
+        assert!(md[..at].ends_with("\n\n"), "a blank line before a heading after a bullet: {md}");
+
+        let p = Presentation {
+            account_id: account,
+            participants: vec![PresentationParticipant {
+                contact_id: Some(wang.meta.id.clone()),
+                ..Default::default()
+            }],
+            ..Presentation::default()
+        };
+        let md = presentation(&p, "杭州西湖", &contacts, Lang::Zh);
+        assert!(md.contains("| 1 | 王总 采购总监 |"), "name and title: {md}");
     }
 }
