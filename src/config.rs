@@ -65,6 +65,18 @@ impl Config {
                 });
             }
         }
+        // The name is stamped on every record's owner and history: limited
+        // like every other name.
+        for (key, value, max) in
+            [("user", &config.user, crate::model::NAME_MAX), ("store", &config.store, crate::model::LINE_MAX)]
+        {
+            if value.as_deref().is_some_and(|v| v.chars().take(max + 1).count() > max) {
+                return Err(ConfigError::Invalid {
+                    path: show(&path),
+                    message: format!("key {key}: more than {max} characters; write a shorter name"),
+                });
+            }
+        }
         if let Some(l) = &config.language {
             if Lang::parse(l).is_none() {
                 return Err(ConfigError::Invalid {
@@ -174,6 +186,17 @@ mod tests {
         fs::write(dir.path().join("config.toml"), "language = \"fr\"\n").expect("write");
         let e = Config::load(&paths_in(dir.path())).unwrap_err().to_string();
         assert!(e.contains("language") && e.contains("zh"), "{e}");
+    }
+
+    #[test]
+    fn a_name_longer_than_names_may_be_is_refused() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = paths_in(dir.path());
+        fs::write(dir.path().join("config.toml"), format!("user = \"{}\"\n", "王".repeat(201))).expect("write");
+        let m = Config::load(&p).expect_err("too long").to_string();
+        assert!(m.contains("key user") && m.contains("200"), "{m}");
+        fs::write(dir.path().join("config.toml"), format!("user = \"{}\"\n", "王".repeat(200))).expect("write");
+        assert_eq!(Config::load(&p).expect("at the limit").user.map(|u| u.chars().count()), Some(200));
     }
 
     #[test]

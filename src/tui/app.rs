@@ -354,6 +354,10 @@ impl App {
             }
             Err(e) => self.fail(&e),
         }
+        // Store staff work on the VIP cards: the workbench opens there for them.
+        if self.config.role == Role::Staff && self.tab == Tab::Accounts && self.detail.is_none() {
+            self.switch_tab('4');
+        }
     }
 
     /// On the first start: the settings popup (name, role, language), and on
@@ -823,6 +827,7 @@ impl App {
         let fields = vec![
             Field::text(F::UserName, T::FUserName, &self.user_name()).required(),
             Field::choice(F::Role, T::FRole, roles, Some(role.to_string())),
+            Field::text(F::Store, T::VipFStore, self.config.store.as_deref().unwrap_or_default()),
             Field::choice(F::Language, T::FLanguage, langs, Some(lang.key().to_string())),
         ];
         self.open_form(Form::new(T::Settings, fields), Editing::Settings);
@@ -1072,6 +1077,8 @@ impl App {
                     "staff" => Role::Staff,
                     _ => Role::Rep,
                 };
+                let store = f.form.text(F::Store).trim().to_string();
+                self.config.store = (!store.is_empty()).then_some(store);
                 let l = f.form.text(F::Language);
                 self.config.language = Some(l.clone());
                 if let Some(l) = Lang::parse(&l) {

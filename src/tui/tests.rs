@@ -382,13 +382,25 @@ fn settings_popup_writes_config() {
     ctrl(&mut app, 'u');
     typed(&mut app, "张三");
     press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Right); // rep -> store staff
+    press(&mut app, KeyCode::Tab);
+    typed(&mut app, "西湖店");
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Right); // en -> zh
     snap("settings", &mut app);
     ctrl(&mut app, 's');
     assert_eq!(app.lang, Lang::Zh);
     let text = std::fs::read_to_string(dir.path().join("config.toml")).expect("written");
-    assert!(text.contains("张三") && text.contains("zh"), "{text}");
+    assert!(text.contains("张三") && text.contains("zh") && text.contains("西湖店"), "{text}");
+    assert!(text.contains("staff"), "{text}");
+
+    // Store staff work on the VIP cards: the workbench opens there.
+    let config = crate::config::Config::load(&app.paths).expect("reads back");
+    assert_eq!(config.store.as_deref(), Some("西湖店"));
+    let store = Store::open(&dir.path().join("kam.db"), crate::clock::Clock::starting_on_day(today())).expect("open");
+    let mut next = App::new(store, app.paths.clone(), config, Rules::default(), Lang::Zh);
+    next.start_worker();
+    assert_eq!(next.tab, Tab::Vip, "staff start on the VIP cards");
 }
 
 #[test]

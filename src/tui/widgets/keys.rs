@@ -84,6 +84,7 @@ field_keys! {
     ShortName = "short_name",
     SocialStyle = "social_style",
     Spouse = "spouse",
+    Store = "store",
     Summary = "summary",
     TierOverride = "tier_override",
     TierOverrideReason = "tier_override_reason",
