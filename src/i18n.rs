@@ -506,7 +506,7 @@ catalogue! {
     HelpTitle => "按键", "Keys";
     HelpClose => "任意键关闭", "any key closes";
     KTabs => "切换标签页", "switch tab";
-    KFilter => "边输入边筛选(名称、拼音、电话)", "filter as you type (name, pinyin, phone)";
+    KFilter => "边输入边筛选(名称、拼音、电话),Enter 打开所选", "filter as you type (name, pinyin, phone); Enter opens the selected";
     KClearFilter => "清除筛选 / 返回", "clear the filter / go back";
     KMove => "在列表中移动", "move in the list";
     KOpen => "打开所选客户", "open the selected account";

@@ -157,7 +157,14 @@ impl App {
                 self.list.filter.clear();
                 self.run_filter();
             }
-            KeyCode::Enter => self.list.filtering = false,
+            KeyCode::Enter => {
+                // The filter found what the user looked for: Enter opens it
+                // (an empty filter only closes the prompt).
+                self.list.filtering = false;
+                if !self.list.filter.value().trim().is_empty() {
+                    self.open_selected();
+                }
+            }
             KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => self.move_key(key),
             _ => {
                 let before = self.list.filter.value().to_string();

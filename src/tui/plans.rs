@@ -707,7 +707,16 @@ impl App {
                     list.filtering = false;
                     list.reshow(today);
                 }
-                KeyCode::Enter => list.filtering = false,
+                KeyCode::Enter => {
+                    // As on the account list: Enter opens what the filter found.
+                    list.filtering = false;
+                    let found = list.selected_row().filter(|_| !list.filter.value().trim().is_empty());
+                    if let Some(id) = found.map(|r| r.id.clone()) {
+                        self.fill_plan_warnings(tab);
+                        self.open_plan(tab, &id);
+                        return;
+                    }
+                }
                 KeyCode::Up => list.step(-1, page),
                 KeyCode::Down => list.step(1, page),
                 _ => {

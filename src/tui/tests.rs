@@ -268,7 +268,6 @@ fn detail_contacts_profile_and_political_map() {
         press(&mut app, KeyCode::Char('/'));
         typed(&mut app, "xhjm");
         press(&mut app, KeyCode::Enter);
-        press(&mut app, KeyCode::Enter);
         let d = app.detail.as_ref().expect("detail");
         assert!(d.tier.downgraded, "120 days overdue downgrades");
         snap("detail_company", &mut app);
@@ -644,4 +643,21 @@ fn notes_take_several_lines_and_keep_them() {
     let (x1, y1) = find(&buf, "第一行 first").expect("first line shown");
     let (x2, y2) = find(&buf, "second line").expect("second line shown");
     assert_eq!((x2, y2), (x1, y1 + 1), "the second line under the first");
+}
+
+#[test]
+fn enter_in_the_filter_opens_the_account_found() {
+    let (_d, mut app) = seeded(Lang::Zh);
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "xhjm");
+    press(&mut app, KeyCode::Enter);
+    let d = app.detail.as_ref().expect("one Enter opens the account the filter found");
+    assert_eq!(d.account.name, "杭州西湖精密机械有限公司");
+    assert!(!app.list.filtering);
+
+    press(&mut app, KeyCode::Esc); // back to the list
+    press(&mut app, KeyCode::Esc); // the filter cleared
+    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Enter);
+    assert!(app.detail.is_none() && !app.list.filtering, "an empty filter only closes the prompt");
 }

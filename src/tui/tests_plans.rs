@@ -226,6 +226,15 @@ fn a_plan_tab_is_read_on_the_worker_and_says_so_until_the_rows_arrive() {
     }
     assert_eq!(app.plans.list(Tab::CallPlans).map(|l| l.shown.len()), Some(3));
     assert!(find(&buffer(&app, 80, 24), "opportunity 1").is_some());
+
+    // One Enter in the filter opens the plan it found.
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "opportunity 1");
+    assert_eq!(app.plans.list(Tab::CallPlans).map(|l| l.shown.len()), Some(1), "filtered");
+    press(&mut app, KeyCode::Enter);
+    let list = app.plans.list(Tab::CallPlans).expect("list");
+    assert!(!list.filtering && list.editor.is_some(), "the plan found is open");
+    assert_eq!(editor(&app).form.text("opportunity"), "opportunity 1");
 }
 
 /// `n` on the call plan tab of a blank file: the picker finds the account
