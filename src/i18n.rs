@@ -489,7 +489,7 @@ catalogue! {
     FAbility => "工作能力(0–100)", "Ability (0–100)";
     FAttitude => "工作态度(0–100)", "Attitude (0–100)";
     BadScore => "请填 0 到 100 的整数", "a whole number from 0 to 100";
-    MovedToTrash => "已移入回收站(30 天内可恢复,按 t)", "Moved to the trash (restorable for 30 days: press t)";
+    MovedToTrash => "已移入回收站(30 天内可恢复:在客户列表按 t)", "Moved to the trash (restorable for 30 days: t on the account list)";
     Restored => "已恢复", "Restored";
     DeleteTitle => "删除到回收站", "Delete to the trash";
     DeleteAsk => "删除“{name}”?请填写原因:", "Delete '{name}'? Give a reason:";
