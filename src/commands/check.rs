@@ -30,11 +30,19 @@ pub fn run(ctx: &Ctx, store: &Store, paths: &Paths) -> Result<(), Failure> {
     crate::say!("{}: {}", T::CheckForeignKeys.get(l), ok(&r.foreign_keys));
     crate::say!("{}: {}", T::CheckSchemaObjects.get(l), ok(&r.schema_objects));
     crate::say!("{}:", T::CheckCounts.get(l));
+    // Columns by display width: a Chinese label is twice as wide as its characters.
+    let label_w =
+        r.counts.iter().map(|c| unicode_width::UnicodeWidthStr::width(kind_label(c.kind, l))).max().unwrap_or(0);
+    let live_w = r.counts.iter().map(|c| c.live.to_string().len()).max().unwrap_or(0);
+    let trash_w = r.counts.iter().map(|c| c.trashed.to_string().len()).max().unwrap_or(0);
     for c in &r.counts {
         crate::say!(
-            "  {:<14} {}",
-            kind_label(c.kind, l),
-            T::CheckCountValue.fill(l, &[("live", &c.live.to_string()), ("trashed", &c.trashed.to_string())])
+            "  {}  {}",
+            super::pad(kind_label(c.kind, l), label_w),
+            T::CheckCountValue.fill(
+                l,
+                &[("live", &format!("{:>live_w$}", c.live)), ("trashed", &format!("{:>trash_w$}", c.trashed))]
+            )
         );
     }
     crate::say!("{}: {}", T::CheckTrash.get(l), r.trash_entries);
