@@ -448,7 +448,7 @@ catalogue! {
     TodayOrders => "订货", "Orders";
     TodayCollected => "回款", "Collected";
     TodayChartVisits => "每周拜访", "Visits per week";
-    TodayWan => "{n} 万", "{n}万";
+    TodayWan => "{n} 万", "{n}k";
     TodayTicked => "已完成:{what}", "Done: {what}";
     KindAccount => "客户", "accounts";
     KindContact => "联系人", "contacts";

@@ -117,7 +117,12 @@ fn draw_pictures(app: &App, frame: &mut Frame, area: Rect) {
     let block = Block::default().borders(Borders::ALL).title(format!(" {} ", app.t(T::TodayChartMonths)));
     let inner = block.inner(trends);
     frame.render_widget(block, trends);
-    let wan = |fen: i64| T::TodayWan.fill(l, &[("n", &format!("{:.0}", fen as f64 / 1_000_000.0))]);
+    // Chinese counts money in 万 (10,000 yuan), English in thousands.
+    let unit = match l {
+        kam_rules::Lang::Zh => 1_000_000.0,
+        kam_rules::Lang::En => 100_000.0,
+    };
+    let wan = |fen: i64| T::TodayWan.fill(l, &[("n", &format!("{:.0}", fen as f64 / unit))]);
     let orders: Vec<u64> = d.months.iter().map(|m| u64::try_from(m.orders.fen()).unwrap_or(0)).collect();
     let collected: Vec<u64> = d.months.iter().map(|m| u64::try_from(m.collected.fen()).unwrap_or(0)).collect();
     let last = d.months.last();
@@ -127,6 +132,7 @@ fn draw_pictures(app: &App, frame: &mut Frame, area: Rect) {
         (T::TodayChartVisits, d.weekly_visits.clone(), d.weekly_visits.last().map_or_else(String::new, u64::to_string)),
     ];
     let label_w = rows.iter().map(|(t, _, _)| unicode_width::UnicodeWidthStr::width(app.t(*t))).max().unwrap_or(0);
+    let value_w = rows.iter().map(|(_, _, v)| unicode_width::UnicodeWidthStr::width(v.as_str())).max().unwrap_or(0);
     for (i, (label, values, latest)) in rows.into_iter().enumerate() {
         let y = inner.y + u16::try_from(i).unwrap_or(0);
         if y >= inner.bottom() {
@@ -134,8 +140,11 @@ fn draw_pictures(app: &App, frame: &mut Frame, area: Rect) {
         }
         let row = Rect { y, height: 1, ..inner };
         let lw = u16::try_from(label_w + 1).unwrap_or(0);
+        // The figure is never cut: the sparkline gives way on a narrow panel.
+        let vw = u16::try_from(value_w + 1).unwrap_or(u16::MAX);
+        let sw = row.width.saturating_sub(lw).saturating_sub(vw).min(12);
         let [name, spark, value] =
-            Layout::horizontal([Constraint::Length(lw), Constraint::Length(12), Constraint::Min(0)]).areas(row);
+            Layout::horizontal([Constraint::Length(lw), Constraint::Length(sw), Constraint::Min(0)]).areas(row);
         frame.render_widget(Paragraph::new(fit(app.t(label), label_w)), name);
         frame.render_widget(Sparkline::default().data(&values).style(Style::default().fg(Color::Cyan)), spark);
         frame.render_widget(Paragraph::new(format!(" {latest}")), value);
