@@ -328,6 +328,9 @@ fn enter_on_a_vip_card_selects_that_card_on_the_vip_tab() {
         assert_eq!((shown.meta.id.clone(), shown.salutation.as_str()), (card, who));
         let buf = buffer(&app, 120, 40);
         assert!(find(&buf, who).is_some(), "{who} on screen");
+        press(&mut app, KeyCode::Esc);
+        assert_eq!(app.tab, Tab::Today, "Esc comes back to Today from {who}'s card");
+        assert_eq!(app.back_to, None);
     }
 }
 

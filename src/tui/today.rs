@@ -451,7 +451,7 @@ impl App {
 
     fn open_target(&mut self, t: Target) {
         // Esc on what opens comes back here.
-        if !matches!(t, Target::More(_) | Target::Vip(_)) {
+        if !matches!(t, Target::More(_)) {
             self.back_to = Some(Tab::Today);
         }
         let (account, section, contact) = match t {

@@ -9,7 +9,7 @@ use chrono::{NaiveDate, NaiveTime, Timelike};
 use crossterm::event::{KeyCode, KeyEvent};
 use kam_rules::{Labeled, Lang, ObjectionType};
 
-use super::app::{App, Editing, FormState, Popup, ReasonFor};
+use super::app::{App, Editing, FormState, Popup, ReasonFor, Tab};
 use super::widgets::form::{Field, Form};
 use super::widgets::input::TextInput;
 use crate::i18n::T;
@@ -225,6 +225,8 @@ impl App {
                 self.vip.filter.clear();
                 self.vip_reload(None);
             }
+            // A card opened from Today: Esc goes back there.
+            KeyCode::Esc if self.back_to == Some(Tab::Today) => self.switch_tab('5'),
             KeyCode::Up | KeyCode::Char('k') => self.vip_move(-1),
             KeyCode::Down | KeyCode::Char('j') => self.vip_move(1),
             KeyCode::PageUp => self.vip_move(-(self.page_rows as isize)),
