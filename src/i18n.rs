@@ -247,7 +247,8 @@ catalogue! {
     KVipHandover => "交给其他同事", "hand the card over";
     KVipAccount => "转为客户档案", "make it an account";
     KVipPhoto => "用系统看图程序打开照片", "open the photo in the system viewer";
-    KVipStatus => "状态:准VIP → VIP → 已关闭", "status: prospect → VIP → closed";
+    KVipStatus => "改状态(准VIP / VIP / 已关闭,Ctrl-S 确认)", "change the status (prospect / VIP / closed; Ctrl-S confirms)";
+    VipStatusTitle => "来客卡状态", "Card status";
     KVipMine => "只看我的卡 / 全部", "my cards / all cards";
     KVipLearn => "异议统计与成功的 FAB", "objections by type and FAB lines that worked";
     KVipScroll => "摘要向下 / 向上翻", "scroll the summary down / up";

@@ -167,6 +167,8 @@ pub enum Editing {
     VipCard(Box<crate::model::VipCard>),
     /// Handing a VIP card to another staff member.
     VipHandover(Box<crate::model::VipCard>),
+    /// `s` on a VIP card: its status, chosen and confirmed.
+    VipStatus(Box<crate::model::VipCard>),
     /// A rep's targets for a period (the evaluation view's `t`).
     Targets(Box<crate::model::Target>),
 }
@@ -1109,7 +1111,7 @@ impl App {
             }
             Editing::Quote(_) => return None,
             Editing::Archive { .. } => return self.save_archive(f),
-            Editing::VipCard(_) | Editing::VipHandover(_) => return self.save_vip_form(f),
+            Editing::VipCard(_) | Editing::VipHandover(_) | Editing::VipStatus(_) => return self.save_vip_form(f),
             Editing::Targets(_) => return self.save_targets(f),
             Editing::Visit(_) | Editing::Order(_) | Editing::ChangeEvent(_) | Editing::Feedback(_) => {
                 return self.save_activity(f);

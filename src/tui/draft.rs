@@ -106,7 +106,11 @@ impl App {
             Editing::Feedback(x) => DraftForm::Feedback(x.clone()),
             Editing::Archive { account, index } => DraftForm::Archive { account: account.clone(), index: *index },
             Editing::VipCard(c) => DraftForm::VipCard(c.clone()),
-            Editing::Quote(_) | Editing::Settings | Editing::VipHandover(_) | Editing::Targets(_) => return None,
+            Editing::Quote(_)
+            | Editing::Settings
+            | Editing::VipHandover(_)
+            | Editing::VipStatus(_)
+            | Editing::Targets(_) => return None,
         };
         Some(Self::draft_of(self.t(f.form.title), form, &f.form, self.store.clock()))
     }

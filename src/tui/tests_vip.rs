@@ -379,8 +379,19 @@ fn status_moves_on_and_the_photo_opens_without_waiting() {
     press(&mut app, KeyCode::Char('?'));
     assert!(find(&buffer(&app, 120, 40), "hand the card over").is_some(), "the tab's keys under ?");
     press(&mut app, KeyCode::Esc);
+    // s asks: the next status is offered, nothing changes until Ctrl-S,
+    // and Esc leaves the card as it was.
     press(&mut app, KeyCode::Char('s'));
+    assert!(matches!(app.popup, Some(Popup::Form(_))), "s opens the status choice");
+    assert_eq!(app.vip.cards[0].status, VipStatus::Prospect, "not saved yet");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.popup.is_none());
+    assert_eq!(app.vip.cards[0].status, VipStatus::Prospect, "Esc keeps the status");
+    press(&mut app, KeyCode::Char('s'));
+    ctrl(&mut app, 's');
+    assert!(app.popup.is_none());
     assert_eq!(app.vip.cards[0].status, VipStatus::Vip);
+    assert_eq!(app.message.as_deref(), Some("Status: VIP"));
     press(&mut app, KeyCode::Char('o'));
     assert_eq!(app.message.as_deref(), Some("This card has no photo"));
     let mut c = app.vip.cards[0].clone();

@@ -242,7 +242,7 @@ impl App {
             KeyCode::Char('h') => self.open_vip_handover(),
             KeyCode::Char('a') => self.vip_make_account(),
             KeyCode::Char('o') => self.vip_open_photo(),
-            KeyCode::Char('s') => self.vip_next_status(),
+            KeyCode::Char('s') => self.vip_choose_status(),
             KeyCode::Char('m') => {
                 self.vip.mine = !self.vip.mine;
                 self.vip_reload(None);
@@ -559,6 +559,12 @@ impl App {
                 });
                 self.store.save(&mut c, "").map(|()| (c, Some(T::VipHandedOver.fill(lang, &[("to", &to)]))))
             }
+            Editing::VipStatus(c) => {
+                let mut c = (**c).clone();
+                c.status = VipStatus::parse(&f.form.text("status")).unwrap_or(c.status);
+                let status = c.status.label(lang);
+                self.store.save(&mut c, "").map(|()| (c, Some(T::VipStatusNow.fill(lang, &[("status", status)]))))
+            }
             _ => return Some(Popup::Form(f)),
         };
         match result {
@@ -616,19 +622,17 @@ impl App {
         self.open_form(Form::new(T::VipHandoverTitle, fields), Editing::VipHandover(Box::new(c)));
     }
 
-    /// Moves the selected card on: prospect → VIP → closed → prospect.
-    fn vip_next_status(&mut self) {
-        let Some(mut c) = self.vip.current().cloned() else { return };
+    /// `s`: the selected card's status, in a small form that starts on the
+    /// next one (prospect → VIP → closed) and saves only on Ctrl-S, so a
+    /// key pressed twice never moves a VIP to closed.
+    fn vip_choose_status(&mut self) {
+        let Some(c) = self.vip.current().cloned() else { return };
+        let lang = self.lang;
+        let statuses = VipStatus::ALL.iter().map(|s| (s.key().to_string(), s.label(lang).to_string())).collect();
         let i = VipStatus::ALL.iter().position(|s| *s == c.status).unwrap_or(0);
-        c.status = VipStatus::ALL[(i + 1) % VipStatus::ALL.len()];
-        match self.store.save(&mut c, "") {
-            Ok(()) => {
-                self.changes += 1;
-                self.message = Some(T::VipStatusNow.fill(self.lang, &[("status", c.status.label(self.lang))]));
-                self.vip_reload(Some(&c.meta.id));
-            }
-            Err(e) => self.fail(&e),
-        }
+        let next = VipStatus::ALL[(i + 1) % VipStatus::ALL.len()];
+        let fields = vec![Field::choice("status", T::VipFStatus, statuses, Some(next.key().to_string()))];
+        self.open_form(Form::new(T::VipStatusTitle, fields), Editing::VipStatus(Box::new(c)));
     }
 
     /// Opens the selected card's photo with the system viewer, without waiting for it.
