@@ -248,6 +248,7 @@ catalogue! {
     KVipAccount => "转为客户档案", "make it an account";
     KVipPhoto => "用系统看图程序打开照片", "open the photo in the system viewer";
     KVipStatus => "改状态(准VIP / VIP / 已关闭,Ctrl-S 确认)", "change the status (prospect / VIP / closed; Ctrl-S confirms)";
+    VipPhoneWithoutConsent => "留了电话,但访客尚未同意保存个人信息:请询问并把“同意”改为是;再按 Ctrl-S 则照样保存", "A phone is kept but the visitor has not consented to their details being stored: ask, and set Consent to yes; Ctrl-S again saves as it is";
     VipStatusTitle => "来客卡状态", "Card status";
     KVipMine => "只看我的卡 / 全部", "my cards / all cards";
     KVipLearn => "异议统计与成功的 FAB", "objections by type and FAB lines that worked";

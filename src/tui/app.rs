@@ -188,6 +188,9 @@ pub struct FormState {
     pub note: Vec<String>,
     /// The record was saved elsewhere since the form opened.
     pub conflict: Option<ConflictView>,
+    /// A warning (a phone kept without consent) was shown on the first
+    /// Ctrl-S; a second Ctrl-S saves anyway.
+    pub warned: bool,
 }
 
 /// A stale-version conflict: the fields that differ (yours | stored) and
@@ -844,6 +847,7 @@ impl App {
             error: None,
             note: Vec::new(),
             conflict: None,
+            warned: false,
         })));
         if let Some(Popup::Form(mut f)) = self.popup.take() {
             self.recheck_form(&mut f);

@@ -527,6 +527,11 @@ fn a_new_card_with_a_known_phone_shows_the_visitors_cards_first() {
     assert!(d[0].contains("陈先生") && d[0].contains("****1234") && d[0].contains("王芳"), "{d:?}");
     assert!(find(&buffer(&app, 120, 40), "可能重复").is_some());
     ctrl(&mut app, 's');
-    assert!(app.popup.is_none(), "a second Ctrl-S saves the new card");
+    // A phone without the visitor's consent is said once, the cursor on consent.
+    let Some(Popup::Form(f)) = &app.popup else { panic!("held for consent") };
+    assert!(f.error.as_deref().unwrap_or_default().contains("尚未同意"), "{:?}", f.error);
+    assert_eq!(f.form.fields[f.form.focus].key, "consent");
+    ctrl(&mut app, 's');
+    assert!(app.popup.is_none(), "Ctrl-S again saves the new card");
     assert_eq!(app.vip.ids.len(), before + 1);
 }

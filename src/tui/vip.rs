@@ -542,6 +542,16 @@ impl App {
                         }
                     }
                 }
+                // PIPL: a phone kept without the visitor's consent is said
+                // once, beside the consent field; Ctrl-S again saves.
+                if !c.phone.trim().is_empty() && !c.consent && !f.warned {
+                    f.warned = true;
+                    f.error = Some(T::VipPhoneWithoutConsent.get(lang).to_string());
+                    if let Some(i) = f.form.fields.iter().position(|x| x.key == "consent") {
+                        f.form.focus = i;
+                    }
+                    return Some(Popup::Form(f));
+                }
                 self.store.save(&mut c, "").map(|()| (c, None))
             }
             Editing::VipHandover(c) => {
