@@ -189,20 +189,38 @@ pub fn fit_ellipsis(s: &str, w: usize) -> String {
     out
 }
 
+/// `s` in exactly `w` display cells: cut at a grapheme cluster (a flag or
+/// a joined emoji is never split), padded with spaces.
 pub fn fit(s: &str, w: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
+    use unicode_segmentation::UnicodeSegmentation;
+    use unicode_width::UnicodeWidthStr;
     let mut out = String::new();
     let mut used = 0;
-    for c in s.chars() {
-        let cw = c.width().unwrap_or(0);
+    for g in s.graphemes(true) {
+        let cw = g.width();
         if used + cw > w {
             break;
         }
-        out.push(c);
+        out.push_str(g);
         used += cw;
     }
     out.extend(std::iter::repeat_n(' ', w - used));
     out
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::{fit, fit_ellipsis};
+
+    #[test]
+    fn text_is_cut_between_grapheme_clusters() {
+        assert_eq!(fit("a🇨🇳b", 2), "a ", "half a flag is never drawn");
+        assert_eq!(fit("a🇨🇳b", 3), "a🇨🇳");
+        let family = "👨\u{200d}👩\u{200d}👧";
+        assert_eq!(fit(&format!("{family}x"), 3), format!("{family}x"), "a joined emoji is two cells");
+        assert_eq!(fit("e\u{301}x", 1), "e\u{301}", "a combining mark stays on its letter");
+        assert_eq!(fit_ellipsis("王🇨🇳王", 4), "王…");
+    }
 }
 
 #[cfg(test)]

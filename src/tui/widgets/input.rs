@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use tui_input::{Input, InputRequest};
+use unicode_segmentation::UnicodeSegmentation;
 
 /// A paste refused: the field would hold more than `max` characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,15 +128,15 @@ impl TextInput {
     }
 }
 
-/// The text after its first `cells` display cells.
+/// The text after its first `cells` display cells, whole grapheme clusters.
 fn skip_cells(s: &str, cells: usize) -> String {
     let mut used = 0;
     let mut out = String::new();
-    for c in s.chars() {
+    for g in s.graphemes(true) {
         if used >= cells {
-            out.push(c);
+            out.push_str(g);
         } else {
-            used += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            used += unicode_width::UnicodeWidthStr::width(g);
         }
     }
     out
@@ -203,6 +204,22 @@ mod tests {
         assert_eq!(i.value(), "漢字🤦🏼a");
         i.handle_key(key(KeyCode::Backspace));
         assert_eq!(i.value(), "漢字a", "backspace removes the whole grapheme");
+    }
+
+    #[test]
+    fn a_flag_typed_as_two_chars_goes_whole() {
+        let mut i = TextInput::default();
+        for c in "a🇨🇳".chars() {
+            i.handle_key(key(KeyCode::Char(c)));
+        }
+        assert_eq!(i.cursor_cell(40).0, 3, "the flag takes two cells");
+        i.handle_key(key(KeyCode::Backspace));
+        assert_eq!(i.value(), "a", "no half flag left");
+        i.paste("🇨🇳👨\u{200d}👩\u{200d}👧b", 100).expect("fits");
+        // Scrolled past the flag, no regional indicator is drawn alone.
+        let shown = skip_cells(i.value(), 2);
+        assert!(shown.starts_with("👨"), "{shown:?}");
+        assert_eq!(skip_cells("🇨🇳x", 1), "x", "a cluster is skipped whole");
     }
 
     #[test]
