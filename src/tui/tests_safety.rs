@@ -16,7 +16,11 @@ fn escape_sequences_and_bidi_overrides_in_a_name_are_shown_not_sent() {
         let buf = buffer(&app, w, h);
         let text: String = buf.content.iter().map(ratatui::buffer::Cell::symbol).collect();
         assert!(!text.chars().any(|c| c.is_control() || ('\u{202A}'..='\u{202E}').contains(&c)), "{w}x{h}");
-        assert!(text.replace(' ', "").contains("公司"), "the name is still shown, made safe");
+        assert!(
+            text.replace(' ', "").contains("公司"),
+            "the name is still shown, made safe: {}",
+            text.replace(' ', "")
+        );
     }
     app.open_detail(&a.meta.id, super::app::Section::Company);
     let buf = buffer(&app, 120, 40);

@@ -189,15 +189,24 @@ pub fn fit_ellipsis(s: &str, w: usize) -> String {
     out
 }
 
+/// The cells a grapheme cluster takes on screen: a control character none
+/// (ratatui leaves it out), else its display width.
+pub fn cells(g: &str) -> usize {
+    if g.chars().all(char::is_control) {
+        0
+    } else {
+        unicode_width::UnicodeWidthStr::width(g)
+    }
+}
+
 /// `s` in exactly `w` display cells: cut at a grapheme cluster (a flag or
 /// a joined emoji is never split), padded with spaces.
 pub fn fit(s: &str, w: usize) -> String {
     use unicode_segmentation::UnicodeSegmentation;
-    use unicode_width::UnicodeWidthStr;
     let mut out = String::new();
     let mut used = 0;
     for g in s.graphemes(true) {
-        let cw = g.width();
+        let cw = cells(g);
         if used + cw > w {
             break;
         }

@@ -136,7 +136,7 @@ fn skip_cells(s: &str, cells: usize) -> String {
         if used >= cells {
             out.push_str(g);
         } else {
-            used += unicode_width::UnicodeWidthStr::width(g);
+            used += crate::tui::screens::cells(g);
         }
     }
     out
