@@ -60,6 +60,8 @@ fn kam(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
         .env("KAM_CONFIG_DIR", dir)
         .env("KAM_DB", dir.join("kam.db"))
         .env_remove("LC_ALL")
+        // Relative paths (`--dir out`) land in the test's folder, not the repository.
+        .current_dir(dir)
         .output()
         .expect("run kam")
 }
@@ -122,6 +124,11 @@ fn damaged_files_are_refused_untouched_naming_the_backup_and_kam_restore_puts_it
             assert!(err.contains(&command), "{how}, {args:?}: the message names the backup and the command: {err}");
             assert!(!err.contains("2026-10-31"), "{how}: a damaged backup is never offered: {err}");
             assert_eq!(std::fs::read(&path).expect("read"), damaged, "{how}: the file was changed");
+            if args[0] == "export" {
+                let left: Vec<_> = std::fs::read_dir(dir.path().join("out"))
+                    .map_or_else(|_| Vec::new(), |d| d.filter_map(Result::ok).map(|e| e.file_name()).collect());
+                assert!(left.is_empty(), "{how}: a failed export leaves no files behind: {left:?}");
+            }
         }
 
         let o = kam(dir.path(), &["restore"]);

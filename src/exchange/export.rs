@@ -131,8 +131,31 @@ pub fn export(store: &Store, opts: &ExportOptions) -> Result<Manifest, ExportErr
     export_with_progress(store, opts, &mut |_, _| {})
 }
 
-/// [`export`], reporting each table's rows as they are written.
+/// [`export`], reporting each table's rows as they are written. A failed
+/// export (a damaged page met half way, a full disk) takes back the files
+/// it wrote, and the folder when it made it: nothing is left that looks
+/// like an export.
 pub fn export_with_progress(store: &Store, opts: &ExportOptions, on: OnProgress<'_>) -> Result<Manifest, ExportError> {
+    let made_dir = !opts.dir.exists();
+    let written = std::sync::Mutex::new(Vec::new());
+    let result = export_into(store, opts, on, &written);
+    if result.is_err() {
+        for path in written.into_inner().unwrap_or_default() {
+            let _ = fs::remove_file(path);
+        }
+        if made_dir {
+            let _ = fs::remove_dir(&opts.dir);
+        }
+    }
+    result
+}
+
+fn export_into(
+    store: &Store,
+    opts: &ExportOptions,
+    on: OnProgress<'_>,
+    committed: &std::sync::Mutex<Vec<PathBuf>>,
+) -> Result<Manifest, ExportError> {
     fs::create_dir_all(&opts.dir).map_err(io_err(&opts.dir))?;
     // Two writers, each with its own connection, take the tables largest
     // first: a day-end export is small, a full one of a large file is
@@ -151,7 +174,11 @@ pub fn export_with_progress(store: &Store, opts: &ExportOptions, on: OnProgress<
         while let Some(layout) = next() {
             let name = format!("{}.csv", layout.table);
             let path = opts.dir.join(&name);
-            written.push((name, write_table(store, &layout, opts, &path, on)?));
+            let rows = write_table(store, &layout, opts, &path, on)?;
+            if let Ok(mut c) = committed.lock() {
+                c.push(path);
+            }
+            written.push((name, rows));
         }
         Ok(written)
     };
