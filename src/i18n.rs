@@ -401,7 +401,7 @@ catalogue! {
     EditAccount => "编辑客户", "Edit account";
     NewContact => "新建联系人", "New contact";
     EditContact => "编辑联系人", "Edit contact";
-    Settings => "设置(姓名、角色、语言)", "Settings (name, role, language)";
+    Settings => "设置(姓名、角色、门店、语言)", "Settings (name, role, store, language)";
     Required => "必填", "required";
     BadDate => "日期写成 2026-11-22、今天、明天、3天后或下周一", "write the date as 2026-11-22, today, tomorrow, in 3 days or next monday";
     BadDayOfMonth => "{month} 没有 {day} 日", "{month} has no day {day}";

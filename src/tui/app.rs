@@ -591,6 +591,14 @@ impl App {
                     self.tab = tab;
                 }
             }
+            // The tab bar's numbers work from an account's page too: it
+            // closes, as Esc would, and the tab opens.
+            KeyCode::Char(c @ '2'..='5') => {
+                let id = d.account.meta.id.clone();
+                self.detail = None;
+                self.reselect(&id);
+                self.switch_tab(c);
+            }
             KeyCode::Tab | KeyCode::Right | KeyCode::Char('l') => {
                 d.section = d.section.step(1);
                 d.scroll = 0;

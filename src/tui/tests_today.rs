@@ -283,6 +283,12 @@ fn enter_on_an_overdue_account_opens_it() {
     assert_eq!(app.tab, Tab::Today, "Esc comes back to Today");
     assert!(app.detail.is_none());
     assert_eq!(app.back_to, None);
+    // The tab bar's 5 works from the account's page too.
+    press(&mut app, KeyCode::Enter);
+    assert!(app.detail.is_some());
+    press(&mut app, KeyCode::Char('5'));
+    assert_eq!(app.tab, Tab::Today);
+    assert!(app.detail.is_none(), "the page closed");
 }
 
 #[test]
