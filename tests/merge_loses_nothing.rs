@@ -394,3 +394,30 @@ fn a_manifest_whose_counts_or_schema_do_not_match_is_refused() {
     set_manifest(&day, &good);
     assert!(merge(&mut b, &day).written);
 }
+
+#[test]
+fn a_conflict_names_the_record_its_account_and_the_fields() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (mut a, mut b, f) = twins(tmp.path());
+    let mut theirs: Contact = a.get(&f.contact.meta.id).expect("contact");
+    theirs.title = "采购总监".into();
+    a.update(&mut theirs, "").expect("update");
+    let day = tmp.path().join("day");
+    export(&a, &options(&day, Span::All, true)).expect("export");
+    later(&mut b, Duration::minutes(10));
+    let mut ours: Contact = b.get(&f.contact.meta.id).expect("contact");
+    ours.title = "总经理".into();
+    ours.email = "zeng@example.com".into();
+    b.update(&mut ours, "").expect("update");
+    let r = merge(&mut b, &day);
+    assert_eq!(r.kinds["contact"], [0, 0, 0, 1]);
+    let c = &r.conflicts[0];
+    assert_eq!((c.kind.as_str(), c.label.as_str(), c.account.as_str()), ("contact", "曾志伟", "上海华联有限公司"));
+    assert_eq!(c.fields, ["title", "email"]);
+    assert_eq!(c.fields_shown(Lang::Zh), "头衔、电子邮件");
+    assert_eq!(c.kind_shown(Lang::Zh), "联系人");
+    let dest = tmp.path().join("conflicts.csv");
+    kam::exchange::import::write_conflicts(&dest, Lang::Zh, &r.conflicts).expect("write");
+    let text = fs::read_to_string(&dest).expect("read");
+    assert!(text.contains("联系人,曾志伟,上海华联有限公司,头衔、电子邮件,"), "{text}");
+}

@@ -728,12 +728,63 @@ pub struct MergeReport {
     pub written: bool,
 }
 
+/// A record changed here later than in the folder: ours kept.
 #[derive(Clone, Debug, Serialize)]
 pub struct MergeConflict {
+    /// The kind's key (`account`, `contact` …).
     pub kind: String,
     pub id: String,
+    /// The record as the trash list names it.
+    pub label: String,
+    /// The account's name (the record's own for an account); empty for a
+    /// record of no account.
+    pub account: String,
+    /// The columns and child sets that differ (kam's names).
+    pub fields: Vec<String>,
     pub ours: DateTime<Utc>,
     pub theirs: DateTime<Utc>,
+}
+
+impl MergeConflict {
+    /// The differing fields in the user's language.
+    pub fn fields_shown(&self, lang: kam_rules::Lang) -> String {
+        let sep = lang.pick("、", ", ");
+        self.fields
+            .iter()
+            .map(|f| match lang {
+                kam_rules::Lang::Zh => column_zh(f).unwrap_or(f.as_str()),
+                kam_rules::Lang::En => f.as_str(),
+            })
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+
+    /// The kind in the user's language.
+    pub fn kind_shown(&self, lang: kam_rules::Lang) -> String {
+        crate::tui::today::kind_label(&self.kind).map_or_else(|| self.kind.clone(), |t| t.get(lang).to_string())
+    }
+}
+
+/// Writes a merge's conflicts to `dest` (`conflicts.csv` beside the
+/// database), readable by its owner only: the record, its account, the
+/// fields and both times on the user's wall clock.
+pub fn write_conflicts(dest: &Path, lang: kam_rules::Lang, conflicts: &[MergeConflict]) -> io::Result<PathBuf> {
+    let header = crate::i18n::T::MergeConflictsHeader.get(lang);
+    let headers: Vec<&str> = header.split(',').collect();
+    let rows = conflicts.iter().map(|c| {
+        vec![
+            Cell::Text(c.kind_shown(lang)),
+            Cell::Text(c.label.clone()),
+            Cell::Text(c.account.clone()),
+            Cell::Text(c.fields_shown(lang)),
+            Cell::Text(crate::clock::local_text(c.ours)),
+            Cell::Text(crate::clock::local_text(c.theirs)),
+            Cell::Text(c.id.clone()),
+        ]
+    });
+    let mut f = AtomicFile::create_private(dest)?;
+    write_csv(f.writer()?, true, &headers, rows)?;
+    f.commit()
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -919,9 +970,17 @@ pub fn merge_dir_chunked(
             MergeOutcome::Inserted => counts[0] += 1,
             MergeOutcome::Updated => counts[1] += 1,
             MergeOutcome::Same => counts[2] += 1,
-            MergeOutcome::KeptOurs { ours, theirs } => {
+            MergeOutcome::KeptOurs { ours, theirs, fields, label, account } => {
                 counts[3] += 1;
-                conflicts.push(MergeConflict { kind: kind.key().to_string(), id: id.to_string(), ours, theirs });
+                conflicts.push(MergeConflict {
+                    kind: kind.key().to_string(),
+                    id: id.to_string(),
+                    label,
+                    account,
+                    fields: fields.into_iter().map(str::to_string).collect(),
+                    ours,
+                    theirs,
+                });
             }
         }
     })?;

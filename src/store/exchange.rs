@@ -438,6 +438,13 @@ pub enum MergeOutcome {
     KeptOurs {
         ours: DateTime<Utc>,
         theirs: DateTime<Utc>,
+        /// The columns and child sets whose values differ.
+        fields: Vec<&'static str>,
+        /// The record as the trash list names it.
+        label: String,
+        /// The name of the account it is (or belongs to); empty for a
+        /// record of no account.
+        account: String,
     },
 }
 
@@ -768,8 +775,20 @@ fn apply_one<R: Record>(
             }
             let (ours, theirs) = (cur.meta().updated_at, r.meta().updated_at);
             if theirs <= ours {
-                let same = !update_would_change(&cur, &r);
-                return Ok(if same { MergeOutcome::Same } else { MergeOutcome::KeptOurs { ours, theirs } });
+                let fields = fields_differing(&cur, &r);
+                if fields.is_empty() {
+                    return Ok(MergeOutcome::Same);
+                }
+                let account = match (R::KIND, cur.account_id()) {
+                    (RecordKind::Account, _) => cur.label(),
+                    (_, Some(account)) => tx
+                        .prepare_cached("SELECT name FROM accounts WHERE id = ?1")
+                        .and_then(|mut s| s.query_row([account.as_str()], |row| row.get(0)).optional())
+                        .map_err(|e| sql_error(path, "naming a conflict's account", &e))?
+                        .unwrap_or_default(),
+                    (_, None) => String::new(),
+                };
+                return Ok(MergeOutcome::KeptOurs { ours, theirs, fields, label: cur.label(), account });
             }
             log.flush(tx, path)?;
             let stamp = Stamp { version: cur.meta().version + 1, at: theirs, by: &r.meta().updated_by };
@@ -858,9 +877,12 @@ fn keep_ours<R: Record>(ours: &R, theirs: &R, keep: &Unsent) -> Result<R, StoreE
     Ok(kept)
 }
 
-/// Whether two versions of a record differ in any field or child row.
-fn update_would_change<R: Record>(a: &R, b: &R) -> bool {
-    a.values() != b.values() || a.child_sets().iter().zip(b.child_sets()).any(|(x, y)| x.rows != y.rows)
+/// The columns and child sets in which two versions of a record differ.
+fn fields_differing<R: Record>(a: &R, b: &R) -> Vec<&'static str> {
+    let (va, vb) = (a.values(), b.values());
+    let columns = R::COLUMNS.iter().zip(va.iter().zip(&vb)).filter(|(_, (x, y))| x != y).map(|(c, _)| *c);
+    let sets = a.child_sets().into_iter().zip(b.child_sets()).filter(|(x, y)| x.rows != y.rows).map(|(x, _)| x.name);
+    columns.chain(sets).collect()
 }
 
 /// The full-text rows of the accounts and contacts an import adds, written
