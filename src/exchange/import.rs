@@ -955,7 +955,9 @@ pub fn merge_dir_chunked(
     for r in &mut report.rejects {
         r.problems = r.problems.iter().map(bounded).collect();
     }
-    if !report.rejects.is_empty() {
+    // A dry run counts by making the writes and rolling them back, which a
+    // file opened read-only cannot: it is checked only.
+    if !report.rejects.is_empty() || dry_run && store.read_only() {
         return Ok(report);
     }
     let source = format!("merge {}", dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
