@@ -12,8 +12,8 @@ use std::path::Path;
 use chrono::Duration;
 use kam::exchange::export::{export, ExportOptions};
 use kam::exchange::import::{import_sheet, merge_dir, ImportError, ImportOptions, MergeReport, SheetKind};
-use kam::model::Score;
 use kam::model::{Account, Collection, Contact, Order, Visit, VisitContact};
+use kam::model::{ArchiveEntry, Score};
 use kam::store::{Span, Store};
 use kam_rules::{Lang, Money};
 
@@ -420,4 +420,44 @@ fn a_conflict_names_the_record_its_account_and_the_fields() {
     kam::exchange::import::write_conflicts(&dest, Lang::Zh, &r.conflicts).expect("write");
     let text = fs::read_to_string(&dest).expect("read");
     assert!(text.contains("联系人,曾志伟,上海华联有限公司,头衔、电子邮件,"), "{text}");
+}
+
+#[test]
+fn a_child_file_without_some_columns_keeps_ours_for_them() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut a = store(tmp.path(), "a.db");
+    let f = fill(&mut a);
+    let mut acc: Account = a.get(&f.account.meta.id).expect("account");
+    let entry = |title: &str| ArchiveEntry {
+        title: title.into(),
+        content: "折价 5%,经理批准".into(),
+        approval: "李总".into(),
+        ..ArchiveEntry::default()
+    };
+    acc.archive = vec![entry("折价审批"), entry("延期还款")];
+    a.update(&mut acc, "").expect("update");
+    let full = tmp.path().join("full");
+    export(&a, &options(&full, Span::All, true)).expect("export");
+    let mut b = store(tmp.path(), "b.db");
+    merge(&mut b, &full);
+    later(&mut a, Duration::minutes(5));
+    let mut acc: Account = a.get(&f.account.meta.id).expect("account");
+    acc.archive[0].title = "折价审批(已批)".into();
+    a.update(&mut acc, "").expect("update");
+    let day = tmp.path().join("day");
+    export(&a, &options(&day, Span::All, true)).expect("export");
+    // The archive file without its content and approval columns.
+    let path = day.join("account_archive.csv");
+    let drop: Vec<&str> = ["content", "approval"].iter().map(|c| kam::i18n::column_zh(c).expect("zh")).collect();
+    let all = rows(&path);
+    let keep: Vec<usize> = (0..all[0].len()).filter(|i| !drop.contains(&all[0][*i].as_str())).collect();
+    let cut: Vec<Vec<String>> = all.iter().map(|r| keep.iter().map(|i| r[*i].clone()).collect()).collect();
+    write_rows(&path, &cut);
+    assert!(merge(&mut b, &day).written);
+    let got: Account = b.get(&f.account.meta.id).expect("account");
+    assert_eq!(got.archive.len(), 2);
+    assert_eq!(got.archive[0].title, "折价审批(已批)", "the sent column came through");
+    for e in &got.archive {
+        assert_eq!((e.content.as_str(), e.approval.as_str()), ("折价 5%,经理批准", "李总"), "absent columns kept");
+    }
 }

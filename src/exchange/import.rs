@@ -817,6 +817,9 @@ struct MergePlan {
     children: Vec<(TableLayout, PathBuf)>,
     /// The child sets whose file is not in the folder: not sent, ours kept.
     unsent_children: Vec<&'static str>,
+    /// The child sets whose file lacks some of their columns, with those
+    /// columns (known once the files are read).
+    child_columns: Vec<(&'static str, Vec<&'static str>)>,
     /// The references the main file's rows make: column and table named.
     refs: Vec<(String, String)>,
 }
@@ -868,6 +871,7 @@ pub fn merge_dir_chunked(
             file,
             children,
             unsent_children: unsent.iter().filter_map(|(l, _)| l.child).collect(),
+            child_columns: Vec::new(),
             refs: store.references(main.table)?,
         });
     }
@@ -881,10 +885,11 @@ pub fn merge_dir_chunked(
     let mut records = 0usize;
     // Rows per file, as the manifest counts them.
     let mut counted: BTreeMap<String, u64> = BTreeMap::new();
-    for plan in &plans {
+    for plan in &mut plans {
         on(plan.main.table, records as u64);
         let first = report.rejects.len();
-        keep_children(store, &scratch, plan, chunk, &mut report.rejects, &mut counted)?;
+        plan.child_columns = keep_children(store, &scratch, plan, chunk, &mut report.rejects, &mut counted)?;
+        let plan = &*plan;
         let ctx = MergeCtx { masked: report.masked, latest, scratch: &scratch };
         let (sheet, mut rows) = open_sheet(&plan.file, &plan.main, &[])?;
         let main_file = file_of(&plan.main);
@@ -1133,7 +1138,8 @@ fn row_id<'a>(sheet: &Sheet, row: &'a [String]) -> Option<&'a str> {
 }
 
 /// Reads each child file of `plan` a chunk at a time into the scratch
-/// file; a row with a refused character is a reject.
+/// file; a row with a refused character is a reject. Returns the child
+/// sets whose file lacks some of their columns, with those columns.
 fn keep_children(
     store: &Store,
     scratch: &MergeScratch,
@@ -1141,9 +1147,19 @@ fn keep_children(
     chunk: usize,
     rejects: &mut Vec<MergeReject>,
     counted: &mut BTreeMap<String, u64>,
-) -> Result<(), ImportError> {
+) -> Result<Vec<(&'static str, Vec<&'static str>)>, ImportError> {
+    let mut missing = Vec::new();
     for (child, path) in &plan.children {
         let (sheet, mut reader) = open_sheet(path, child, &[])?;
+        let lacks: Vec<&'static str> = child
+            .columns
+            .iter()
+            .copied()
+            .filter(|c| !["parent_id", "pos"].contains(c) && !sheet.columns.iter().any(|s| s.as_deref() == Some(*c)))
+            .collect();
+        if let (Some(name), false) = (child.child, lacks.is_empty()) {
+            missing.push((name, lacks));
+        }
         let refs = store.references(child.table)?;
         let file = file_of(child);
         loop {
@@ -1178,7 +1194,7 @@ fn keep_children(
             scratch.add_refs(&named)?;
         }
     }
-    Ok(())
+    Ok(missing)
 }
 
 /// The records of a chunk of a main file's rows, each with its child rows
@@ -1228,6 +1244,7 @@ fn build_chunk_of<R: Record + Default>(
             .filter(|c| masked.contains(c) || !sheet.columns.iter().any(|s| s.as_deref() == Some(*c)))
             .collect(),
         children: plan.unsent_children.clone(),
+        child_columns: plan.child_columns.clone(),
     };
     let mut out = Vec::with_capacity(rows.len());
     for (row_no, row) in rows {

@@ -419,11 +419,14 @@ pub struct Unsent {
     pub columns: Vec<&'static str>,
     /// Child sets by name ([`crate::store::ChildLayout::name`]).
     pub children: Vec<&'static str>,
+    /// Child sets whose file was sent without some of their columns, with
+    /// those columns: a row keeps our values of them at the same place.
+    pub child_columns: Vec<(&'static str, Vec<&'static str>)>,
 }
 
 impl Unsent {
     pub fn is_empty(&self) -> bool {
-        self.columns.is_empty() && self.children.is_empty()
+        self.columns.is_empty() && self.children.is_empty() && self.child_columns.is_empty()
     }
 }
 
@@ -868,9 +871,30 @@ fn keep_ours<R: Record>(ours: &R, theirs: &R, keep: &Unsent) -> Result<R, StoreE
     let mut kept = R::from_values(theirs.meta().clone(), values)?;
     let our_sets = ours.child_sets();
     for set in theirs.child_sets() {
-        let rows = match our_sets.iter().find(|o| o.name == set.name && keep.children.contains(&o.name)) {
-            Some(o) => o.rows.clone(),
-            None => set.rows,
+        let Some(o) = our_sets.iter().find(|o| o.name == set.name) else {
+            kept.set_child_rows(set.name, set.rows)?;
+            continue;
+        };
+        let rows = if keep.children.contains(&o.name) {
+            o.rows.clone()
+        } else {
+            let missing = keep.child_columns.iter().find(|(name, _)| *name == set.name).map(|(_, c)| c.as_slice());
+            let at: Vec<usize> = set
+                .columns
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| missing.is_some_and(|m| m.contains(c)))
+                .map(|(i, _)| i)
+                .collect();
+            let mut rows = set.rows;
+            for (row, ours) in rows.iter_mut().zip(&o.rows) {
+                for &i in &at {
+                    if let (Some(cell), Some(our)) = (row.get_mut(i), ours.get(i)) {
+                        cell.clone_from(our);
+                    }
+                }
+            }
+            rows
         };
         kept.set_child_rows(set.name, rows)?;
     }
