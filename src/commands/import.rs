@@ -111,12 +111,17 @@ fn merge(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failure>
         crate::say!("{}", T::DryRun.get(l));
     }
     for (kind, [ins, upd, same, kept]) in &r.kinds {
+        // The kind's key reads as English; in Chinese, the catalogue's word.
+        let shown = match l {
+            kam_rules::Lang::Zh => crate::tui::today::kind_label(kind).map_or(kind.as_str(), |t| t.get(l)),
+            kam_rules::Lang::En => kind.as_str(),
+        };
         crate::say!(
             "{}",
             T::MergeCounts.fill(
                 l,
                 &[
-                    ("kind", kind),
+                    ("kind", shown),
                     ("inserted", &ins.to_string()),
                     ("updated", &upd.to_string()),
                     ("same", &same.to_string()),
