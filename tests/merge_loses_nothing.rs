@@ -331,6 +331,8 @@ fn a_dry_run_counts_what_the_real_run_does_and_writes_nothing() {
     assert_eq!(dry.kinds["account"], [1, 1, 0, 0]);
     assert_eq!(b.list::<Account>(10, 0).expect("list").len(), 1, "nothing written");
     assert_eq!(b.get::<Account>(&f.account.meta.id).expect("account").notes, "");
+    let check = b.check(&tmp.path().join("backups")).expect("check");
+    assert!(check.is_sound(), "the rolled-back writes left the file sound: {check:?}");
     let real = merge(&mut b, &day);
     assert_eq!(dry.kinds, real.kinds);
 }
