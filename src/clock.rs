@@ -121,6 +121,11 @@ pub fn local_to_utc(t: chrono::NaiveDateTime) -> DateTime<Utc> {
     Local.from_local_datetime(&t).earliest().map_or_else(|| t.and_utc(), |x| x.with_timezone(&Utc))
 }
 
+/// An instant as the user's wall clock shows it: `2026-12-04 23:11:55`.
+pub fn local_text(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
 /// The start of a local day, as an instant.
 pub fn start_of_day(day: NaiveDate) -> DateTime<Utc> {
     local_to_utc(day.and_hms_opt(0, 0, 0).unwrap_or_default())

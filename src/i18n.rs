@@ -87,8 +87,10 @@ catalogue! {
     DryRun => "试运行,未做任何改动:", "Dry run, nothing changed:";
     MergeRefused => "{n} 行有误,未合并任何内容", "rows with errors: {n}; nothing was merged";
     MergeCounts => "{kind}:新增 {inserted},更新 {updated},相同 {same},保留本机较新 {kept}", "{kind}: inserted {inserted}, updated {updated}, same {same}, kept ours (newer) {kept}";
-    MergeConflict => "冲突:{kind} {id} 本机 {ours} 较新,保留本机版本(对方 {theirs})", "conflict: {kind} {id} changed here at {ours}, later than theirs at {theirs}: ours kept";
-    MergeMasked => "该导出已遮盖个人信息:电话、出生日期、配偶和座驾保留本机数据", "the export was masked: phones, birth dates, spouses and vehicles were left as they are here";
+    MergeConflict => "冲突({kind}):{account}「{label}」的 {fields} 本机于 {ours} 修改,晚于对方的 {theirs},保留本机版本", "conflict in {kind}: {fields} of {account} '{label}' changed here at {ours}, later than theirs at {theirs}: ours kept";
+    MergeConflictsHeader => "类型,记录,客户,字段,本机修改时间,对方修改时间,ID", "kind,record,account,fields,changed here,changed there,id";
+    MergeConflictsWritten => "冲突清单已写入 {path}", "the conflicts are listed in {path}";
+    MergeMasked => "该导出已遮盖个人信息:联系人和来客卡的电话、出生日期、配偶和座驾保留本机数据(客户的公司电话照常合并)", "the export was masked: the phones, birth dates, spouses and vehicles of contacts and VIP cards were left as they are here (accounts' company phones were merged)";
     ReportNoReps => "没有大客户专员:没有客户的负责人,也没有考核目标记录", "no reps: no account has an owner and there is no targets record";
     ReportHeader => "{rep} · {period} · 得分 {score} · {grade}", "{rep} · {period} · score {score} · {grade}";
     ReportSupervisor => "工作能力 {ability} · 工作态度 {attitude}(主管评分,0–100)", "ability {ability} · attitude {attitude} (supervisor's scores, 0–100)";

@@ -59,3 +59,54 @@ fn demo_export_merge_and_refusals() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("--kind"));
 }
+
+/// `kam import --dry-run DIR` prints the counts the real merge prints
+/// (issue #20), and a conflict names the record, its account, the fields
+/// and local times, and is listed in conflicts.csv beside the file (0600).
+#[test]
+fn merge_dry_run_counts_and_conflicts_listed() {
+    use kam::model::Account;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    let o = kam(d, &["demo", "--accounts", "6", "--seed", "3"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = kam(d, &["export", "--all", "--dir", "out"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = kam(d, &["--db", "other.db", "import", "--dry-run", "out"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let dry = text(&o.stdout);
+    assert!(dry.contains("Dry run") && dry.contains("account: inserted 6, updated 0"), "{dry}");
+    let o = kam(d, &["--db", "other.db", "import", "out"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let real = text(&o.stdout);
+    assert!(real.contains("account: inserted 6, updated 0"), "{real}");
+    for line in real.lines().filter(|l| l.contains(": inserted")) {
+        assert!(dry.contains(line), "the dry run printed {line:?} too: {dry}");
+    }
+    assert!(!d.join("conflicts.csv").exists());
+
+    // The account changed here after the export: a conflict.
+    let later = kam::clock::Clock::starting_at(chrono::Utc::now() + chrono::Duration::minutes(5));
+    let mut s = kam::store::Store::open(&d.join("other.db"), later).expect("open");
+    let mut a = s.list::<Account>(1, 0).expect("list").remove(0);
+    a.notes = "本机改过".into();
+    s.update(&mut a, "").expect("update");
+    drop(s);
+    let o = kam(d, &["--db", "other.db", "import", "out"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("conflict in accounts: notes of ") && out.contains(&a.name), "{out}");
+    assert!(!out.contains(&a.meta.id.to_string()) && !out.contains("+00:00"), "named, in local time: {out}");
+    let csv = d.join("conflicts.csv");
+    let listed = std::fs::read_to_string(&csv).expect("conflicts.csv");
+    assert!(
+        listed.contains(&a.name) && listed.contains("notes") && listed.contains(&a.meta.id.to_string()),
+        "{listed}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&csv).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "customer data: private");
+    }
+}

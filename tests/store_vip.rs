@@ -135,3 +135,23 @@ fn the_list_finds_ids_in_order_and_reads_lines_for_any_slice() {
         store.vip_rows(&all[..3]).expect("rows").iter().map(|(c, _)| c.salutation.clone()).collect();
     assert_eq!(left, ["客人149", "客人147"], "a card deleted meanwhile leaves the list");
 }
+
+/// A card made into an account (issue #20): the visitor's own mobile goes
+/// to the contact, whose phone exports mask, never into the account's
+/// company phone, which exports send as is.
+#[test]
+fn a_card_made_into_an_account_keeps_the_mobile_on_the_contact() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut store = Store::open(&dir.path().join("kam.db"), common::clock()).expect("open");
+    let mut c = card("王女士", "138-0013-5678", "2026-11-20");
+    c.industry = "房地产".into();
+    c.position = "总监".into();
+    let mut a = c.new_account("王芳".into(), "来客卡".into());
+    let mut p = c.new_contact(a.meta.id.clone());
+    store.insert(&mut a).expect("account");
+    store.insert(&mut p).expect("contact");
+    let a: kam::model::Account = store.get(&a.meta.id).expect("account");
+    assert_eq!((a.name.as_str(), a.phone.as_str(), a.industry.as_str()), ("王女士", "", "房地产"));
+    let p: kam::model::Contact = store.get(&p.meta.id).expect("contact");
+    assert_eq!((p.phone.as_str(), p.title.as_str()), ("138-0013-5678", "总监"));
+}

@@ -2,7 +2,7 @@
 
 use super::{Ctx, Failure};
 use crate::cli::{ImportArgs, ImportKind};
-use crate::exchange::import::{import_sheet, merge_dir, ImportOptions, SheetKind};
+use crate::exchange::import::{import_sheet, merge_dir, write_conflicts, ImportOptions, SheetKind};
 use crate::exchange::progress::TermProgress;
 use crate::i18n::T;
 use crate::store::Store;
@@ -105,17 +105,23 @@ fn merge(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failure>
     if !r.rejects.is_empty() {
         return Err(Failure::failed(T::MergeRefused.fill(l, &[("n", &r.rejects.len().to_string())])));
     }
+    // A dry run made every write and rolled it back: its counts and
+    // conflicts are the real run's.
     if !r.written {
         crate::say!("{}", T::DryRun.get(l));
-        return Ok(());
     }
     for (kind, [ins, upd, same, kept]) in &r.kinds {
+        // The kind's key reads as English; in Chinese, the catalogue's word.
+        let shown = match l {
+            kam_rules::Lang::Zh => crate::tui::today::kind_label(kind).map_or(kind.as_str(), |t| t.get(l)),
+            kam_rules::Lang::En => kind.as_str(),
+        };
         crate::say!(
             "{}",
             T::MergeCounts.fill(
                 l,
                 &[
-                    ("kind", kind),
+                    ("kind", shown),
                     ("inserted", &ins.to_string()),
                     ("updated", &upd.to_string()),
                     ("same", &same.to_string()),
@@ -129,9 +135,26 @@ fn merge(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failure>
             "{}",
             T::MergeConflict.fill(
                 l,
-                &[("kind", &c.kind), ("id", &c.id), ("ours", &c.ours.to_rfc3339()), ("theirs", &c.theirs.to_rfc3339())]
+                &[
+                    ("kind", &c.kind_shown(l)),
+                    ("account", &crate::safe_text::cell(&c.account)),
+                    ("label", &crate::safe_text::cell(&c.label)),
+                    ("fields", &c.fields_shown(l)),
+                    ("ours", &crate::clock::local_text(c.ours)),
+                    ("theirs", &crate::clock::local_text(c.theirs))
+                ]
             )
         );
+    }
+    if r.written && !r.conflicts.is_empty() {
+        let dest = store.path().with_file_name("conflicts.csv");
+        let shown = crate::safe_text::cell(&dest.display().to_string()).into_owned();
+        // The merge is written whatever becomes of the list: a failure to
+        // write it is told, not turned into a failed merge.
+        match write_conflicts(&dest, l, &r.conflicts) {
+            Ok(_) => crate::say!("{}", T::MergeConflictsWritten.fill(l, &[("path", &shown)])),
+            Err(e) => eprintln!("kam: {shown}: {}", crate::safe_text::cell(&e.to_string())),
+        }
     }
     if r.masked {
         crate::say!("{}", T::MergeMasked.get(l));

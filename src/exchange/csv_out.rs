@@ -86,6 +86,24 @@ impl AtomicFile {
         Ok(Self { tmp, dest: dest.to_path_buf(), file: Some(BufWriter::new(file)) })
     }
 
+    /// As [`AtomicFile::create`], the file readable and writable by its
+    /// owner only (0600): customer data.
+    pub fn create_private(dest: &Path) -> io::Result<Self> {
+        let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let tmp = dest.with_file_name(format!(".{name}.part"));
+        // A temporary left by a crash keeps its mode when opened: start anew.
+        match fs::remove_file(&tmp) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(&tmp)?;
+        Ok(Self { tmp, dest: dest.to_path_buf(), file: Some(BufWriter::new(file)) })
+    }
+
     pub fn writer(&mut self) -> io::Result<&mut BufWriter<File>> {
         self.file.as_mut().ok_or_else(|| io::Error::other("file already committed"))
     }

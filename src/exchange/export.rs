@@ -16,8 +16,9 @@ use super::progress::OnProgress;
 use crate::i18n::column_zh;
 use crate::store::{export_layouts, Datum, RowsError, Span, Store, StoreError, TableLayout, SCHEMA_VERSION};
 
-/// Personal fields masked unless a manager asks for `--unmask` (§4.13).
-const PERSONAL: &[(&str, &str)] = &[
+/// Personal fields masked unless a manager asks for `--unmask` (§4.13),
+/// by table; a merge of a masked export leaves them as they are.
+pub const PERSONAL: &[(&str, &str)] = &[
     ("contacts", "phone"),
     ("contacts", "birth_date"),
     ("contacts", "spouse"),

@@ -23,7 +23,7 @@ use crate::model::{
 };
 use crate::store::{
     attach_children, export_layouts, overlay_cells, record_from_cells, AccountKeys, CellError, ImportOp, MergeOutcome,
-    MergeScratch, NewChild, Record, RecordKind, Store, StoreError, TableLayout,
+    MergeScratch, NewChild, NewRef, Record, RecordKind, Store, StoreError, TableLayout, Unsent, SCHEMA_VERSION,
 };
 
 /// The kinds a spreadsheet can hold.
@@ -728,12 +728,63 @@ pub struct MergeReport {
     pub written: bool,
 }
 
+/// A record changed here later than in the folder: ours kept.
 #[derive(Clone, Debug, Serialize)]
 pub struct MergeConflict {
+    /// The kind's key (`account`, `contact` …).
     pub kind: String,
     pub id: String,
+    /// The record as the trash list names it.
+    pub label: String,
+    /// The account's name (the record's own for an account); empty for a
+    /// record of no account.
+    pub account: String,
+    /// The columns and child sets that differ (kam's names).
+    pub fields: Vec<String>,
     pub ours: DateTime<Utc>,
     pub theirs: DateTime<Utc>,
+}
+
+impl MergeConflict {
+    /// The differing fields in the user's language.
+    pub fn fields_shown(&self, lang: kam_rules::Lang) -> String {
+        let sep = lang.pick("、", ", ");
+        self.fields
+            .iter()
+            .map(|f| match lang {
+                kam_rules::Lang::Zh => column_zh(f).unwrap_or(f.as_str()),
+                kam_rules::Lang::En => f.as_str(),
+            })
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+
+    /// The kind in the user's language.
+    pub fn kind_shown(&self, lang: kam_rules::Lang) -> String {
+        crate::tui::today::kind_label(&self.kind).map_or_else(|| self.kind.clone(), |t| t.get(lang).to_string())
+    }
+}
+
+/// Writes a merge's conflicts to `dest` (`conflicts.csv` beside the
+/// database), readable by its owner only: the record, its account, the
+/// fields and both times on the user's wall clock.
+pub fn write_conflicts(dest: &Path, lang: kam_rules::Lang, conflicts: &[MergeConflict]) -> io::Result<PathBuf> {
+    let header = crate::i18n::T::MergeConflictsHeader.get(lang);
+    let headers: Vec<&str> = header.split(',').collect();
+    let rows = conflicts.iter().map(|c| {
+        vec![
+            Cell::Text(c.kind_shown(lang)),
+            Cell::Text(c.label.clone()),
+            Cell::Text(c.account.clone()),
+            Cell::Text(c.fields_shown(lang)),
+            Cell::Text(crate::clock::local_text(c.ours)),
+            Cell::Text(crate::clock::local_text(c.theirs)),
+            Cell::Text(c.id.clone()),
+        ]
+    });
+    let mut f = AtomicFile::create_private(dest)?;
+    write_csv(f.writer()?, true, &headers, rows)?;
+    f.commit()
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -743,8 +794,11 @@ pub struct MergeReject {
     pub problems: Vec<Problem>,
 }
 
-/// Personal columns an export masks; a masked export never overwrites them.
-const PERSONAL: &[&str] = &["phone", "birth_date", "spouse", "vehicle"];
+/// The columns of `table` a default export masks; a masked export never
+/// overwrites them (an account's phone is the company's, never masked).
+fn personal(table: &str) -> Vec<&'static str> {
+    super::export::PERSONAL.iter().filter(|(t, _)| *t == table).map(|(_, c)| *c).collect()
+}
 
 /// Rows of a file a merge reads, checks and builds at a time.
 pub const MERGE_CHUNK: usize = 8_192;
@@ -761,10 +815,18 @@ struct MergePlan {
     main: TableLayout,
     file: PathBuf,
     children: Vec<(TableLayout, PathBuf)>,
+    /// The child sets whose file is not in the folder: not sent, ours kept.
+    unsent_children: Vec<&'static str>,
+    /// The child sets whose file lacks some of their columns, with those
+    /// columns (known once the files are read).
+    child_columns: Vec<(&'static str, Vec<&'static str>)>,
+    /// The references the main file's rows make: column and table named.
+    refs: Vec<(String, String)>,
 }
 
 /// What every chunk of a merge needs to read a row.
 struct MergeCtx<'a> {
+    /// The manifest says the export was masked.
     masked: bool,
     latest: DateTime<Utc>,
     scratch: &'a MergeScratch,
@@ -789,33 +851,30 @@ pub fn merge_dir_chunked(
 ) -> Result<MergeReport, ImportError> {
     let chunk = chunk.max(1);
     let mut report = MergeReport::default();
-    let manifest = dir.join("manifest.json");
-    if manifest.exists() {
-        let text = crate::files::read_regular_to_string(&manifest)
-            .map_err(|source| ImportError::Read { path: shown_path(&manifest), source })?;
-        let v: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| format_error(&shown_path(&manifest), crate::safe_text::cell(&e.to_string())))?;
-        report.masked = v["masked"].as_bool().unwrap_or(false);
-    }
+    let manifest = read_manifest(dir)?;
+    report.masked = manifest.as_ref().is_some_and(|m| m.masked);
     let latest = store.now() + chrono::Duration::days(1);
     let layouts = export_layouts();
-    let plans: Vec<MergePlan> = layouts
-        .iter()
-        .filter(|l| l.child.is_none())
-        .filter_map(|main| {
-            let file = dir.join(format!("{}.csv", main.table));
-            file.exists().then(|| MergePlan {
-                main: main.clone(),
-                file,
-                children: layouts
-                    .iter()
-                    .filter(|l| l.kind == main.kind && l.child.is_some())
-                    .map(|l| (l.clone(), dir.join(format!("{}.csv", l.table))))
-                    .filter(|(_, p)| p.exists())
-                    .collect(),
-            })
-        })
-        .collect();
+    let mut plans: Vec<MergePlan> = Vec::new();
+    for main in layouts.iter().filter(|l| l.child.is_none()) {
+        let file = dir.join(format!("{}.csv", main.table));
+        if !file.exists() {
+            continue;
+        }
+        let (children, unsent): (Vec<_>, Vec<_>) = layouts
+            .iter()
+            .filter(|l| l.kind == main.kind && l.child.is_some())
+            .map(|l| (l.clone(), dir.join(format!("{}.csv", l.table))))
+            .partition(|(_, p)| p.exists());
+        plans.push(MergePlan {
+            main: main.clone(),
+            file,
+            children,
+            unsent_children: unsent.iter().filter_map(|(l, _)| l.child).collect(),
+            child_columns: Vec::new(),
+            refs: store.references(main.table)?,
+        });
+    }
     if plans.is_empty() {
         return Err(format_error(
             &shown_path(dir),
@@ -824,17 +883,22 @@ pub fn merge_dir_chunked(
     }
     let scratch = MergeScratch::new()?;
     let mut records = 0usize;
-    for plan in &plans {
+    // Rows per file, as the manifest counts them.
+    let mut counted: BTreeMap<String, u64> = BTreeMap::new();
+    for plan in &mut plans {
         on(plan.main.table, records as u64);
         let first = report.rejects.len();
-        keep_children(&scratch, plan, chunk, &mut report.rejects)?;
+        plan.child_columns = keep_children(store, &scratch, plan, chunk, &mut report.rejects, &mut counted)?;
+        let plan = &*plan;
         let ctx = MergeCtx { masked: report.masked, latest, scratch: &scratch };
         let (sheet, mut rows) = open_sheet(&plan.file, &plan.main, &[])?;
+        let main_file = file_of(&plan.main);
         loop {
             let raw = rows.chunk(chunk)?;
             if raw.is_empty() {
                 break;
             }
+            *counted.entry(main_file.clone()).or_default() += raw.iter().filter(|(_, r)| !r.is_empty()).count() as u64;
             let before = report.rejects.len();
             let built = build_chunk(plan, &sheet, &raw, &ctx, &mut report.rejects)?;
             records += built.len();
@@ -842,12 +906,13 @@ pub fn merge_dir_chunked(
             drop(built);
             // The rows that read (even with a bad child row) are the
             // parents a child row may name.
-            let main_file = file_of(&plan.main);
             let bad: HashSet<usize> =
                 report.rejects[before..].iter().filter(|r| r.file == main_file).map(|r| r.row).collect();
-            let ids =
-                raw.iter().filter(|(n, r)| !r.is_empty() && !bad.contains(n)).filter_map(|(_, r)| row_id(&sheet, r));
-            scratch.add_parents(plan.main.table, ids)?;
+            let good = || raw.iter().filter(|(n, r)| !r.is_empty() && !bad.contains(n));
+            scratch.add_parents(plan.main.table, good().filter_map(|(_, r)| row_id(&sheet, r)))?;
+            let refs: Vec<NewRef<'_>> =
+                good().flat_map(|(n, r)| row_refs(&sheet.columns, r, &plan.refs, &main_file, *n)).collect();
+            scratch.add_refs(&refs)?;
         }
         for (child, _) in &plan.children {
             for (line, parent) in scratch.orphans(child.table, plan.main.table)? {
@@ -866,14 +931,38 @@ pub fn merge_dir_chunked(
             }
         }
         // The main file's rejects first, then each child file's, each by row.
-        let main_file = file_of(&plan.main);
         report.rejects[first..]
             .sort_by(|a, b| (a.file != main_file, &a.file, a.row).cmp(&(b.file != main_file, &b.file, b.row)));
+    }
+    if let Some(m) = &manifest {
+        m.check_counts(dir, &counted)?;
+    }
+    // A reference to a record neither in the folder nor in this file (a
+    // day's contact whose account changed another day) cannot be merged:
+    // refused naming the row and the record it names.
+    for r in scratch.refs_outside()? {
+        if !store.has_row(&r.target, &r.id)? {
+            report.rejects.push(MergeReject {
+                file: r.file,
+                row: r.line,
+                problems: vec![Problem {
+                    column: r.column,
+                    message: format!(
+                        "'{}' names a record of {}.csv that is neither in this folder nor in this file: \
+                         merge the folder that holds it first, or a full export (kam export --all)",
+                        crate::safe_text::cell(&r.id),
+                        r.target
+                    ),
+                }],
+            });
+        }
     }
     for r in &mut report.rejects {
         r.problems = r.problems.iter().map(bounded).collect();
     }
-    if !report.rejects.is_empty() || dry_run {
+    // A dry run counts by making the writes and rolling them back, which a
+    // file opened read-only cannot: it is checked only.
+    if !report.rejects.is_empty() || dry_run && store.read_only() {
         return Ok(report);
     }
     let source = format!("merge {}", dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
@@ -882,20 +971,155 @@ pub fn merge_dir_chunked(
     let ops = MergeOps { plans: &plans, ctx: &ctx, chunk, next_plan: 0, current: None, ready: Vec::new().into_iter() };
     let kinds = &mut report.kinds;
     let conflicts = &mut report.conflicts;
-    store.apply_import_each(records, ops, &source, &mut |kind, id, outcome| {
+    store.apply_import_each(records, ops, &source, !dry_run, &mut |kind, id, outcome| {
         let counts = kinds.entry(kind.key().to_string()).or_insert([0; 4]);
         match outcome {
             MergeOutcome::Inserted => counts[0] += 1,
             MergeOutcome::Updated => counts[1] += 1,
             MergeOutcome::Same => counts[2] += 1,
-            MergeOutcome::KeptOurs { ours, theirs } => {
+            MergeOutcome::KeptOurs { ours, theirs, fields, label, account } => {
                 counts[3] += 1;
-                conflicts.push(MergeConflict { kind: kind.key().to_string(), id: id.to_string(), ours, theirs });
+                conflicts.push(MergeConflict {
+                    kind: kind.key().to_string(),
+                    id: id.to_string(),
+                    label,
+                    account,
+                    fields: fields.into_iter().map(str::to_string).collect(),
+                    ours,
+                    theirs,
+                });
             }
         }
     })?;
-    report.written = true;
+    report.written = !dry_run;
     Ok(report)
+}
+
+/// What a folder's manifest.json says, checked.
+struct ManifestFacts {
+    masked: bool,
+    /// Rows per file, as the export wrote them.
+    files: BTreeMap<String, u64>,
+}
+
+impl ManifestFacts {
+    /// Each file present whose rows are not as many as the manifest says
+    /// refuses the folder: it was cut short or changed after the export.
+    fn check_counts(&self, dir: &Path, counted: &BTreeMap<String, u64>) -> Result<(), ImportError> {
+        for (file, n) in counted {
+            if let Some(claimed) = self.files.get(file).filter(|c| *c != n) {
+                return Err(format_error(
+                    &shown_path(&dir.join("manifest.json")),
+                    format!(
+                        "it says {file} holds {claimed} rows, but {file} holds {n}: the folder is incomplete or \
+                         was changed after the export; copy it again from the export"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads and checks a folder's manifest.json, when there is one: its
+/// `masked` must say true or false (a masked export merged as real values
+/// would write `158****0194` over phones), its schema be one this kam
+/// reads, and its file counts whole numbers.
+fn read_manifest(dir: &Path) -> Result<Option<ManifestFacts>, ImportError> {
+    let path = dir.join("manifest.json");
+    if !path.exists() {
+        return Ok(None);
+    }
+    let shown = shown_path(&path);
+    let text = crate::files::read_regular_to_string(&path)
+        .map_err(|source| ImportError::Read { path: shown.clone(), source })?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format_error(&shown, crate::safe_text::cell(&e.to_string())))?;
+    let Some(obj) = v.as_object() else {
+        return Err(format_error(&shown, "not a kam export manifest: expected an object of named values"));
+    };
+    let quoted = |v: &serde_json::Value| crate::safe_text::cell(&v.to_string()).into_owned();
+    let masked = match obj.get("masked") {
+        Some(serde_json::Value::Bool(b)) => *b,
+        None => {
+            return Err(format_error(
+                &shown,
+                "no 'masked' value: kam cannot tell whether the phones and birth dates in this folder are real or \
+                 masked; export the folder again",
+            ))
+        }
+        Some(other) => {
+            return Err(format_error(
+                &shown,
+                format!(
+                    "'masked' is {}, not true or false: kam cannot tell whether the phones and birth dates in this \
+                     folder are real or masked; export the folder again",
+                    quoted(other)
+                ),
+            ))
+        }
+    };
+    if let Some(version) = obj.get("schema_version") {
+        match version.as_u64() {
+            Some(n) if n <= u64::from(SCHEMA_VERSION) => {}
+            Some(n) => {
+                return Err(format_error(
+                    &shown,
+                    format!(
+                        "the export was made by a newer kam (schema {n}; this kam reads up to {SCHEMA_VERSION}): \
+                         update kam before merging it"
+                    ),
+                ))
+            }
+            None => {
+                return Err(format_error(
+                    &shown,
+                    format!("'schema_version' is {}, not a whole number", quoted(version)),
+                ))
+            }
+        }
+    }
+    let mut files = BTreeMap::new();
+    match obj.get("files") {
+        None => {}
+        Some(serde_json::Value::Object(m)) => {
+            for (name, n) in m {
+                let Some(n) = n.as_u64() else {
+                    return Err(format_error(
+                        &shown,
+                        format!(
+                            "'files' gives {} rows for {}: not a whole number",
+                            quoted(n),
+                            crate::safe_text::cell(name)
+                        ),
+                    ));
+                };
+                files.insert(name.clone(), n);
+            }
+        }
+        Some(other) => {
+            return Err(format_error(&shown, format!("'files' is {}, not the rows of each file", quoted(other))))
+        }
+    }
+    Ok(Some(ManifestFacts { masked, files }))
+}
+
+/// The references a row makes (`refs`: column and table named), for the
+/// check that each names a record in the folder or in the file.
+fn row_refs<'a>(
+    columns: &'a [Option<String>],
+    row: &'a [String],
+    refs: &'a [(String, String)],
+    file: &'a str,
+    line: usize,
+) -> Vec<NewRef<'a>> {
+    refs.iter()
+        .filter_map(|(column, target)| {
+            let at = columns.iter().position(|c| c.as_deref() == Some(column.as_str()))?;
+            let id = row.get(at)?.trim();
+            (!id.is_empty()).then_some(NewRef { file, line, column, target, id })
+        })
+        .collect()
 }
 
 fn file_of(layout: &TableLayout) -> String {
@@ -914,21 +1138,38 @@ fn row_id<'a>(sheet: &Sheet, row: &'a [String]) -> Option<&'a str> {
 }
 
 /// Reads each child file of `plan` a chunk at a time into the scratch
-/// file; a row with a refused character is a reject.
+/// file; a row with a refused character is a reject. Returns the child
+/// sets whose file lacks some of their columns, with those columns.
 fn keep_children(
+    store: &Store,
     scratch: &MergeScratch,
     plan: &MergePlan,
     chunk: usize,
     rejects: &mut Vec<MergeReject>,
-) -> Result<(), ImportError> {
+    counted: &mut BTreeMap<String, u64>,
+) -> Result<Vec<(&'static str, Vec<&'static str>)>, ImportError> {
+    let mut missing = Vec::new();
     for (child, path) in &plan.children {
         let (sheet, mut reader) = open_sheet(path, child, &[])?;
+        let lacks: Vec<&'static str> = child
+            .columns
+            .iter()
+            .copied()
+            .filter(|c| !["parent_id", "pos"].contains(c) && !sheet.columns.iter().any(|s| s.as_deref() == Some(*c)))
+            .collect();
+        if let (Some(name), false) = (child.child, lacks.is_empty()) {
+            missing.push((name, lacks));
+        }
+        let refs = store.references(child.table)?;
+        let file = file_of(child);
         loop {
             let rows = reader.chunk(chunk)?;
             if rows.is_empty() {
                 break;
             }
+            *counted.entry(file.clone()).or_default() += rows.iter().filter(|(_, r)| !r.is_empty()).count() as u64;
             let mut kept: Vec<NewChild<'_>> = Vec::with_capacity(rows.len());
+            let mut named: Vec<NewRef<'_>> = Vec::new();
             for (row_no, row) in &rows {
                 let row_no = *row_no;
                 if row.is_empty() {
@@ -939,6 +1180,7 @@ fn keep_children(
                     rejects.push(MergeReject { file: file_of(child), row: row_no, problems: refused });
                     continue;
                 }
+                named.extend(row_refs(&sheet.columns, row, &refs, &file, row_no));
                 let cells = named_cells(&sheet, row);
                 let parent = cells.iter().find(|(c, _)| *c == "parent_id").map(|(_, t)| t.trim()).unwrap_or_default();
                 let pos = cells
@@ -949,9 +1191,10 @@ fn keep_children(
                 kept.push((parent, pos, row_no, cells));
             }
             scratch.add_children(child.table, &kept)?;
+            scratch.add_refs(&named)?;
         }
     }
-    Ok(())
+    Ok(missing)
 }
 
 /// The records of a chunk of a main file's rows, each with its child rows
@@ -991,14 +1234,25 @@ fn build_chunk_of<R: Record + Default>(
     rejects: &mut Vec<MergeReject>,
 ) -> Result<Vec<ImportOp>, ImportError> {
     let file_name = file_of(&plan.main);
-    let keep: Vec<&'static str> = if ctx.masked { PERSONAL.to_vec() } else { Vec::new() };
+    // What the folder did not send keeps our values: a column not in the
+    // file, a column the export masked, a child set whose file is absent.
+    let masked = if ctx.masked { personal(plan.main.table) } else { Vec::new() };
+    let keep = Unsent {
+        columns: R::COLUMNS
+            .iter()
+            .copied()
+            .filter(|c| masked.contains(c) || !sheet.columns.iter().any(|s| s.as_deref() == Some(*c)))
+            .collect(),
+        children: plan.unsent_children.clone(),
+        child_columns: plan.child_columns.clone(),
+    };
     let mut out = Vec::with_capacity(rows.len());
     for (row_no, row) in rows {
         let row_no = *row_no;
         if row.is_empty() {
             continue;
         }
-        let mut record = match main_record::<R>(sheet, row, ctx) {
+        let mut record = match main_record::<R>(plan.main.table, sheet, row, ctx) {
             Ok(r) => r,
             Err(problems) => {
                 rejects.push(MergeReject { file: file_name.clone(), row: row_no, problems });
@@ -1035,20 +1289,46 @@ fn build_chunk_of<R: Record + Default>(
 
 /// A main file's row as a record: refused characters, a missing id, cells
 /// that do not read and future times are its problems.
-fn main_record<R: Record + Default>(sheet: &Sheet, row: &[String], ctx: &MergeCtx<'_>) -> Result<R, Vec<Problem>> {
+fn main_record<R: Record + Default>(
+    table: &str,
+    sheet: &Sheet,
+    row: &[String],
+    ctx: &MergeCtx<'_>,
+) -> Result<R, Vec<Problem>> {
     let refused = refused_cells(&sheet.columns, row);
     if !refused.is_empty() {
         return Err(refused);
     }
     let mut cells = named_cells(sheet, row);
+    let personal = personal(table);
     if ctx.masked {
-        cells.retain(|(c, _)| !PERSONAL.contains(c));
+        cells.retain(|(c, _)| !personal.contains(c));
+    } else {
+        // Masked values in a folder that does not say it was masked (its
+        // manifest.json lost): merged, they would replace the real ones.
+        let looks: Vec<Problem> = cells
+            .iter()
+            .filter(|(c, t)| personal.contains(c) && kam_rules::privacy::looks_masked(t))
+            .map(|(c, t)| Problem {
+                column: (*c).to_string(),
+                message: format!(
+                    "'{}' looks masked, but no manifest.json says this export was masked: merge the folder \
+                     as exported, with its manifest.json",
+                    crate::safe_text::cell(t)
+                ),
+            })
+            .collect();
+        if !looks.is_empty() {
+            return Err(looks);
+        }
     }
-    if !cells.iter().any(|(c, t)| *c == "id" && !t.trim().is_empty()) {
-        return Err(vec![Problem {
-            column: "id".into(),
-            message: "no id: only kam's own exports can be merged".into(),
-        }]);
+    for column in ["id", "updated_at"] {
+        if !cells.iter().any(|(c, t)| *c == column && !t.trim().is_empty()) {
+            return Err(vec![Problem {
+                column: column.into(),
+                message: format!("no {column}: only kam's own exports can be merged"),
+            }]);
+        }
     }
     let r = record_from_cells::<R>(&cells).map_err(problems)?;
     let future = future_times(r.meta(), ctx.latest);

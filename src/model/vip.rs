@@ -98,6 +98,30 @@ pub struct Handover {
 pub const ROWS_PER_TABLE: usize = 3;
 
 impl VipCard {
+    /// The account a card becomes when no account like it is there: named
+    /// by the visitor's salutation, with the card's industry. The card's
+    /// phone is the visitor's own mobile, personal and masked on export:
+    /// it goes to the contact ([`VipCard::new_contact`]), never into the
+    /// account's company phone, which is exported as is.
+    pub fn new_account(&self, owner: String, notes: String) -> super::Account {
+        let mut a = super::Account::named(self.salutation.trim().to_string());
+        a.industry.clone_from(&self.industry);
+        a.owner = owner;
+        a.notes = notes;
+        a
+    }
+
+    /// The visitor as a contact of `account`: their phone, position and
+    /// consent.
+    pub fn new_contact(&self, account: Id) -> super::Contact {
+        let mut p = super::Contact::of(account, self.salutation.trim().to_string());
+        p.phone.clone_from(&self.phone);
+        p.title.clone_from(&self.position);
+        p.consent = self.consent;
+        p.consent_date = self.consent_date;
+        p
+    }
+
     pub fn validate(&self) -> Result<(), ModelError> {
         require("received_by", &self.received_by)?;
         if self.salutation.trim().is_empty() && self.phone.trim().is_empty() {

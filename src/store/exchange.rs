@@ -2,7 +2,7 @@
 //! its child tables streamed as typed cells; records built back from text
 //! cells; imports and merges written in one transaction.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use kam_rules::{Money, Rate};
 use std::borrow::Cow;
 
@@ -204,17 +204,6 @@ fn unneutralise(s: &str) -> &str {
     }
 }
 
-/// Dates as spreadsheets rewrite them (`2026/11/23`, `2026-1-5`) back to ISO.
-fn iso_date(s: &str) -> Option<String> {
-    let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
-    if parts.len() != 3 || parts[0].len() != 4 || !s.contains(['/', '.']) && parts.iter().all(|p| p.len() != 1) {
-        return None;
-    }
-    let n: Vec<u32> = parts.iter().map(|p| p.parse().ok()).collect::<Option<_>>()?;
-    let d = NaiveDate::from_ymd_opt(i32::try_from(n[0]).ok()?, n[1], n[2])?;
-    Some(d.format("%Y-%m-%d").to_string())
-}
-
 /// A yes/no cell in any of the ways people write it.
 fn flag(s: &str) -> Option<bool> {
     match s.trim().to_lowercase().as_str() {
@@ -238,7 +227,10 @@ fn read_cell(text: &str, shown: Shown, default: &Value) -> Result<Value, String>
     // made a 100 MB message, an escape sequence reached the terminal.
     let q = || crate::safe_text::cell(t);
     match shown {
-        Shown::Text => Ok(Value::Text(iso_date(t).unwrap_or_else(|| t.to_string()))),
+        // Text is kept as written: a company named `2026.1.5` stays so. A
+        // date column reads the forms spreadsheets write (`2026/1/5`) when
+        // the record is built from its values (`Col for NaiveDate`).
+        Shown::Text => Ok(Value::Text(t.to_string())),
         Shown::Integer => t.parse::<i64>().map(Value::Integer).map_err(|_| format!("'{}' is not a whole number", q())),
         Shown::Fen => Money::parse(t).map(|m| Value::Integer(m.fen())).map_err(|e| e.to_string().replace(t, &q())),
         Shown::Bp => t
@@ -251,6 +243,13 @@ fn read_cell(text: &str, shown: Shown, default: &Value) -> Result<Value, String>
         }
     }
 }
+
+/// The largest version a merged row may carry: a record saved a billion
+/// times is not a record, and `i64::MAX` would overflow at its next save.
+pub const MAX_VERSION: i64 = 1_000_000_000;
+
+/// The earliest time a merged row may carry (2000-01-01T00:00:00Z).
+const EARLIEST_TIME: i64 = 946_684_800;
 
 /// The meta of an imported row: kept from the cells when they carry an id
 /// (a merge), else a new record's.
@@ -269,15 +268,25 @@ fn meta_from_cells(cells: &[(&str, &str)], errors: &mut Vec<CellError>) -> Meta 
     }
     if let Some(v) = get("version") {
         match v.parse::<i64>() {
-            Ok(n) if n >= 1 => meta.version = n,
-            _ => bad("version", format!("'{v}' is not a version")),
+            Ok(n) if (1..=MAX_VERSION).contains(&n) => meta.version = n,
+            _ => bad(
+                "version",
+                format!(
+                    "'{}' is not a version: a record's version counts its saves, from 1 to {MAX_VERSION}",
+                    crate::safe_text::cell(v)
+                ),
+            ),
         }
     }
     for (column, slot) in [("created_at", &mut meta.created_at), ("updated_at", &mut meta.updated_at)] {
         if let Some(v) = get(column) {
             match DateTime::<Utc>::from_value(Value::Text(v.to_string())) {
-                Ok(t) => *slot = t,
-                Err(m) => bad(column, m),
+                Ok(t) if t.timestamp() >= EARLIEST_TIME => *slot = t,
+                Ok(_) => bad(
+                    column,
+                    format!("'{}' is before 2000: no record of kam's was changed then", crate::safe_text::cell(v)),
+                ),
+                Err(m) => bad(column, crate::safe_text::cell(&m).into_owned()),
             }
         }
     }
@@ -397,9 +406,28 @@ pub enum ImportOp {
     /// A record matched as a duplicate, updated with the spreadsheet's values.
     Update(AnyRecord),
     /// A record from another laptop's export, kept with its own id and times:
-    /// inserted when new here, written over ours when newer. The listed
-    /// columns keep our values (a masked export's personal fields).
-    Merge(AnyRecord, Vec<&'static str>),
+    /// inserted when new here, written over ours when newer. What the
+    /// export did not send keeps our values.
+    Merge(AnyRecord, Unsent),
+}
+
+/// What a merged row did not send: columns absent from its file or masked
+/// by the export, and child sets whose file is not in the folder. Ours are
+/// kept for them; a new record takes the defaults.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Unsent {
+    pub columns: Vec<&'static str>,
+    /// Child sets by name ([`crate::store::ChildLayout::name`]).
+    pub children: Vec<&'static str>,
+    /// Child sets whose file was sent without some of their columns, with
+    /// those columns: a row keeps our values of them at the same place.
+    pub child_columns: Vec<(&'static str, Vec<&'static str>)>,
+}
+
+impl Unsent {
+    pub fn is_empty(&self) -> bool {
+        self.columns.is_empty() && self.children.is_empty() && self.child_columns.is_empty()
+    }
 }
 
 /// What a merge did with one record.
@@ -413,6 +441,13 @@ pub enum MergeOutcome {
     KeptOurs {
         ours: DateTime<Utc>,
         theirs: DateTime<Utc>,
+        /// The columns and child sets whose values differ.
+        fields: Vec<&'static str>,
+        /// The record as the trash list names it.
+        label: String,
+        /// The name of the account it is (or belongs to); empty for a
+        /// record of no account.
+        account: String,
     },
 }
 
@@ -442,18 +477,21 @@ impl Store {
         source: &str,
     ) -> Result<Vec<MergeOutcome>, StoreError> {
         let mut out = Vec::with_capacity(count);
-        self.apply_import_each(count, ops, source, &mut |_, _, outcome| out.push(outcome))?;
+        self.apply_import_each(count, ops, source, true, &mut |_, _, outcome| out.push(outcome))?;
         Ok(out)
     }
 
     /// As [`Store::apply_import_stream`], handing each operation's kind, id
     /// and outcome to `each` as it is written instead of collecting them: a
-    /// merge of any size holds only what it counts.
+    /// merge of any size holds only what it counts. Without `commit` (a
+    /// dry run) every write is made and rolled back: the outcomes are the
+    /// ones a real run would have, and the file is left as it was.
     pub fn apply_import_each(
         &mut self,
         count: usize,
         ops: impl Iterator<Item = Result<ImportOp, StoreError>>,
         source: &str,
+        commit: bool,
         each: &mut dyn FnMut(RecordKind, &Id, MergeOutcome),
     ) -> Result<(), StoreError> {
         const CACHE_KIB: i64 = -65_536;
@@ -461,7 +499,7 @@ impl Store {
             if !rollback {
                 store.conn.pragma_update(None, "cache_size", CACHE_KIB).map_err(|e| store.err("cache_size", e))?;
             }
-            store.apply_import_in_one(count, ops, source, each)
+            store.apply_import_in_one(count, ops, source, commit, each)
         })
     }
 
@@ -470,6 +508,7 @@ impl Store {
         count: usize,
         mut ops: impl Iterator<Item = Result<ImportOp, StoreError>>,
         source: &str,
+        commit: bool,
         each: &mut dyn FnMut(RecordKind, &Id, MergeOutcome),
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
@@ -513,8 +552,49 @@ impl Store {
         log.flush(&tx, &path)?;
         indexes.put_back(&tx, &path)?;
         fts.finish(&tx, &path)?;
-        tx.commit().map_err(|e| sql_error(&path, "committing the import", &e))?;
+        if commit {
+            tx.commit().map_err(|e| sql_error(&path, "committing the import", &e))?;
+        } else {
+            tx.rollback().map_err(|e| sql_error(&path, "undoing the dry run", &e))?;
+        }
         Ok(())
+    }
+
+    /// The foreign keys of an exported table other than a child table's
+    /// `parent_id`: each column with the table it names.
+    pub fn references(&self, table: &str) -> Result<Vec<(String, String)>, StoreError> {
+        if !export_layouts().iter().any(|l| l.table == table) {
+            return Ok(Vec::new());
+        }
+        let ctx = format!("reading the references of {table}");
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT \"from\", \"table\" FROM pragma_foreign_key_list('{table}')"))
+            .map_err(|e| self.err(&ctx, e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| self.err(&ctx, e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (column, target) = row.map_err(|e| self.err(&ctx, e))?;
+            if column != "parent_id" {
+                out.push((column, target));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether the exported table `table` has a row with this id, live or
+    /// in the trash (either satisfies a reference).
+    pub fn has_row(&self, table: &str, id: &str) -> Result<bool, StoreError> {
+        if !export_layouts().iter().any(|l| l.table == table && l.child.is_none()) {
+            return Ok(false);
+        }
+        self.conn
+            .prepare_cached(&format!("SELECT 1 FROM \"{table}\" WHERE id = ?1"))
+            .and_then(|mut s| s.query_row([id], |_| Ok(())).optional())
+            .map(|o| o.is_some())
+            .map_err(|e| self.err("looking up a record", e))
     }
 
     /// Whether a live record of the kind has this id.
@@ -568,8 +648,8 @@ enum Mode<'a> {
     /// With the record's derived columns when computed beforehand.
     Insert(Option<Derived>),
     Update,
-    /// With the columns that keep our values.
-    Merge(&'a [&'static str]),
+    /// With what keeps our values.
+    Merge(&'a Unsent),
 }
 
 /// A record's derived columns ([`Record::derived`]).
@@ -684,6 +764,10 @@ fn apply_one<R: Record>(
                     let m = r.meta_mut();
                     m.deleted_at = None;
                     m.version = m.version.max(1);
+                    // A file without created_at: the record is as old as its change.
+                    if m.created_at == DateTime::<Utc>::UNIX_EPOCH {
+                        m.created_at = m.updated_at;
+                    }
                 }
                 insert_rows(tx, path, &r)?;
                 log.insert(tx, path, R::KIND, id, r.label())?;
@@ -694,8 +778,20 @@ fn apply_one<R: Record>(
             }
             let (ours, theirs) = (cur.meta().updated_at, r.meta().updated_at);
             if theirs <= ours {
-                let same = !update_would_change(&cur, &r);
-                return Ok(if same { MergeOutcome::Same } else { MergeOutcome::KeptOurs { ours, theirs } });
+                let fields = fields_differing(&cur, &r);
+                if fields.is_empty() {
+                    return Ok(MergeOutcome::Same);
+                }
+                let account = match (R::KIND, cur.account_id()) {
+                    (RecordKind::Account, _) => cur.label(),
+                    (_, Some(account)) => tx
+                        .prepare_cached("SELECT name FROM accounts WHERE id = ?1")
+                        .and_then(|mut s| s.query_row([account.as_str()], |row| row.get(0)).optional())
+                        .map_err(|e| sql_error(path, "naming a conflict's account", &e))?
+                        .unwrap_or_default(),
+                    (_, None) => String::new(),
+                };
+                return Ok(MergeOutcome::KeptOurs { ours, theirs, fields, label: cur.label(), account });
             }
             log.flush(tx, path)?;
             let stamp = Stamp { version: cur.meta().version + 1, at: theirs, by: &r.meta().updated_by };
@@ -762,25 +858,55 @@ impl<'a> LogBatch<'a> {
     }
 }
 
-/// `theirs` with the `keep` columns set to our values, children kept as theirs.
-fn keep_ours<R: Record>(ours: &R, theirs: &R, keep: &[&str]) -> Result<R, StoreError> {
+/// `theirs` with what they did not send set to our values: the unsent
+/// columns, and the child sets whose file was not in the folder.
+fn keep_ours<R: Record>(ours: &R, theirs: &R, keep: &Unsent) -> Result<R, StoreError> {
     let mut values = theirs.values();
     let our_values = ours.values();
     for (i, col) in R::COLUMNS.iter().enumerate() {
-        if keep.contains(col) {
+        if keep.columns.contains(col) {
             values[i] = our_values[i].clone();
         }
     }
     let mut kept = R::from_values(theirs.meta().clone(), values)?;
+    let our_sets = ours.child_sets();
     for set in theirs.child_sets() {
-        kept.set_child_rows(set.name, set.rows)?;
+        let Some(o) = our_sets.iter().find(|o| o.name == set.name) else {
+            kept.set_child_rows(set.name, set.rows)?;
+            continue;
+        };
+        let rows = if keep.children.contains(&o.name) {
+            o.rows.clone()
+        } else {
+            let missing = keep.child_columns.iter().find(|(name, _)| *name == set.name).map(|(_, c)| c.as_slice());
+            let at: Vec<usize> = set
+                .columns
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| missing.is_some_and(|m| m.contains(c)))
+                .map(|(i, _)| i)
+                .collect();
+            let mut rows = set.rows;
+            for (row, ours) in rows.iter_mut().zip(&o.rows) {
+                for &i in &at {
+                    if let (Some(cell), Some(our)) = (row.get_mut(i), ours.get(i)) {
+                        cell.clone_from(our);
+                    }
+                }
+            }
+            rows
+        };
+        kept.set_child_rows(set.name, rows)?;
     }
     Ok(kept)
 }
 
-/// Whether two versions of a record differ in any field or child row.
-fn update_would_change<R: Record>(a: &R, b: &R) -> bool {
-    a.values() != b.values() || a.child_sets().iter().zip(b.child_sets()).any(|(x, y)| x.rows != y.rows)
+/// The columns and child sets in which two versions of a record differ.
+fn fields_differing<R: Record>(a: &R, b: &R) -> Vec<&'static str> {
+    let (va, vb) = (a.values(), b.values());
+    let columns = R::COLUMNS.iter().zip(va.iter().zip(&vb)).filter(|(_, (x, y))| x != y).map(|(c, _)| *c);
+    let sets = a.child_sets().into_iter().zip(b.child_sets()).filter(|(x, y)| x.rows != y.rows).map(|(x, _)| x.name);
+    columns.chain(sets).collect()
 }
 
 /// The full-text rows of the accounts and contacts an import adds, written
@@ -873,8 +999,8 @@ mod tests {
         assert_eq!(read_cell("", Shown::Text, &Value::Null), Ok(Value::Null));
         assert_eq!(read_cell("", Shown::Text, &Value::Text("x".into())), Ok(Value::Text(String::new())));
         assert_eq!(read_cell("'=1+1", Shown::Text, &Value::Null), Ok(Value::Text("=1+1".into())));
-        assert_eq!(read_cell("2026/11/3", Shown::Text, &Value::Null), Ok(Value::Text("2026-11-03".into())));
-        assert_eq!(read_cell("2026-1-5", Shown::Text, &Value::Null), Ok(Value::Text("2026-01-05".into())));
+        assert_eq!(read_cell("2026/11/3", Shown::Text, &Value::Null), Ok(Value::Text("2026/11/3".into())));
+        assert_eq!(read_cell("2026.1.5", Shown::Text, &Value::Null), Ok(Value::Text("2026.1.5".into())));
         assert_eq!(read_cell("2026-11-23", Shown::Text, &Value::Null), Ok(Value::Text("2026-11-23".into())));
         assert!(read_cell("abc", Shown::Fen, &Value::Integer(0)).is_err());
         assert!(read_cell("maybe", Shown::Bool, &Value::Integer(0)).is_err());

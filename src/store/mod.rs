@@ -51,7 +51,7 @@ pub use check::{CheckReport, KindCount};
 pub use col::Shown;
 pub use exchange::{
     attach_children, export_layouts, overlay_cells, record_from_cells, CellError, Datum, ImportOp, MergeOutcome,
-    RowsError, Span, TableLayout, META_COLUMNS,
+    RowsError, Span, TableLayout, Unsent, MAX_VERSION, META_COLUMNS,
 };
 pub use faults::create_v1_file;
 pub use history::{ChangeLine, TrashEntry, TRASH_DAYS};
@@ -60,7 +60,7 @@ pub use plans::{PlanRow, PlanTable};
 pub use record::{AnyRecord, ChildLayout, Conflict, Record, RecordKind, Saving};
 pub use restore::{backups_of, check_backup, newest_good_backup, restore, RestoreError, Restored};
 pub use schema::LATEST as SCHEMA_VERSION;
-pub use scratch::{MergeScratch, NewChild, ScratchChild};
+pub use scratch::{MergeScratch, NewChild, NewRef, Ref, ScratchChild};
 pub use search::{readings, Query};
 pub use today::{
     Birthday, Downgrade, MonthFigures, OpenCommitment, OverdueAccount, PlanDue, PlanType, PlanWarnings, TodayData,

@@ -15,6 +15,26 @@ pub type ScratchChild = (usize, usize, Vec<(String, String)>);
 /// named cells.
 pub type NewChild<'a> = (&'a str, usize, usize, Vec<(&'a str, &'a str)>);
 
+/// A reference a row of a folder makes: its file, line and column, and
+/// the table and id of the record it names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ref {
+    pub file: String,
+    pub line: usize,
+    pub column: String,
+    pub target: String,
+    pub id: String,
+}
+
+/// A reference to note, borrowed from the row read.
+pub struct NewRef<'a> {
+    pub file: &'a str,
+    pub line: usize,
+    pub column: &'a str,
+    pub target: &'a str,
+    pub id: &'a str,
+}
+
 pub struct MergeScratch {
     conn: Connection,
 }
@@ -36,7 +56,9 @@ impl MergeScratch {
              CREATE INDEX parents_id ON parents (tbl, id);
              CREATE TABLE children (tbl TEXT NOT NULL, parent TEXT NOT NULL, pos INTEGER NOT NULL,
                                     line INTEGER NOT NULL, cells TEXT NOT NULL);
-             CREATE INDEX children_parent ON children (tbl, parent, pos, line);",
+             CREATE INDEX children_parent ON children (tbl, parent, pos, line);
+             CREATE TABLE refs (file TEXT NOT NULL, line INTEGER NOT NULL, col TEXT NOT NULL,
+                                target TEXT NOT NULL, id TEXT NOT NULL);",
         )
         .map_err(|e| err("creating its tables", &e))?;
         Ok(Self { conn })
@@ -100,6 +122,46 @@ impl MergeScratch {
             .query_map(params![table, parents], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
             .map_err(|e| err(ctx, &e))?;
         rows.map(|r| r.map(|(line, p)| (usize::try_from(line).unwrap_or(0), p)).map_err(|e| err(ctx, &e))).collect()
+    }
+
+    /// Notes references a folder's rows make (a chunk of them).
+    pub fn add_refs(&self, refs: &[NewRef<'_>]) -> Result<(), StoreError> {
+        let ctx = "keeping references";
+        let tx = self.conn.unchecked_transaction().map_err(|e| err(ctx, &e))?;
+        {
+            let mut s = tx
+                .prepare_cached("INSERT INTO refs (file, line, col, target, id) VALUES (?1, ?2, ?3, ?4, ?5)")
+                .map_err(|e| err(ctx, &e))?;
+            for r in refs {
+                s.execute(params![r.file, r.line as i64, r.column, r.target, r.id]).map_err(|e| err(ctx, &e))?;
+            }
+        }
+        tx.commit().map_err(|e| err(ctx, &e))
+    }
+
+    /// The references noted whose record is not among the parents noted,
+    /// by file and line.
+    pub fn refs_outside(&self) -> Result<Vec<Ref>, StoreError> {
+        let ctx = "looking for references outside the folder";
+        let mut s = self
+            .conn
+            .prepare_cached(
+                "SELECT file, line, col, target, id FROM refs r \
+                 WHERE NOT EXISTS (SELECT 1 FROM parents p WHERE p.tbl = r.target AND p.id = r.id) ORDER BY file, line",
+            )
+            .map_err(|e| err(ctx, &e))?;
+        let rows = s
+            .query_map([], |r| {
+                Ok(Ref {
+                    file: r.get(0)?,
+                    line: usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+                    column: r.get(2)?,
+                    target: r.get(3)?,
+                    id: r.get(4)?,
+                })
+            })
+            .map_err(|e| err(ctx, &e))?;
+        rows.map(|r| r.map_err(|e| err(ctx, &e))).collect()
     }
 
     /// The child rows of `table` kept for `parent`, by position then line.

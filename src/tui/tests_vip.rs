@@ -325,11 +325,12 @@ fn a_card_becomes_an_account_or_links_to_one() {
     let id = app.vip.cards[0].account_id.clone().expect("linked");
     let a: Account = app.store.get(&id).expect("account");
     assert_eq!(a.name, "王女士");
-    assert_eq!(a.phone, "138-0013-5678");
+    assert_eq!(a.phone, "", "the visitor's own mobile is not the company's phone (#20): exports never mask it");
     assert_eq!(a.industry, "房地产");
     let contacts = app.store.contacts_of(&id).expect("contacts");
     assert_eq!(contacts.len(), 1);
     assert_eq!((contacts[0].name.as_str(), contacts[0].title.as_str()), ("王女士", "总监"));
+    assert_eq!(contacts[0].phone, "138-0013-5678", "the mobile goes to the contact");
     assert!(contacts[0].consent, "consent goes with the person");
     assert_eq!(app.message.as_deref(), Some("Account 王女士 created and linked"));
     press(&mut app, KeyCode::Char('a'));

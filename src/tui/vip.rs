@@ -13,7 +13,7 @@ use super::app::{App, Editing, FormState, Popup, ReasonFor, Tab};
 use super::widgets::form::{Field, Form};
 use super::widgets::input::TextInput;
 use crate::i18n::T;
-use crate::model::{Account, Contact, FabItem, Handover, Id, Objection, Resolution, VipCard, VipStatus};
+use crate::model::{FabItem, Handover, Id, Objection, Resolution, VipCard, VipStatus};
 use crate::store::{FabUse, ObjectionCount, StoreError, VipQuery};
 
 /// Most cards the list reads at once (a store's cards of several years).
@@ -727,30 +727,20 @@ impl App {
             let (id, account_name) = if let Some(found) = target {
                 found
             } else {
-                let mut a = Account::named(name.clone());
-                a.phone.clone_from(&c.phone);
-                a.industry.clone_from(&c.industry);
-                a.owner = self.user_name();
                 let place = if c.store.trim().is_empty() {
                     c.visit_date.to_string()
                 } else {
                     format!("{}, {}", c.visit_date, c.store.trim())
                 };
-                a.notes = T::VipCardNote.fill(lang, &[("date", &place)]);
+                // The visitor's mobile goes to the contact, not the company phone.
+                let a = c.new_account(self.user_name(), T::VipCardNote.fill(lang, &[("date", &place)]));
                 let found = (a.meta.id.clone(), a.name.clone());
                 new_account = Some(a);
                 found
             };
             let known =
                 if new_account.is_some() { Vec::new() } else { self.store.similar_contacts(&name, &c.phone, &id)? };
-            let mut contact = known.is_empty().then(|| {
-                let mut p = Contact::of(id.clone(), name.clone());
-                p.phone.clone_from(&c.phone);
-                p.title.clone_from(&c.position);
-                p.consent = c.consent;
-                p.consent_date = c.consent_date;
-                p
-            });
+            let mut contact = known.is_empty().then(|| c.new_contact(id.clone()));
             c.account_id = Some(id.clone());
             let mut records: Vec<&mut dyn crate::store::Saving> = Vec::new();
             if let Some(a) = new_account.as_mut() {
