@@ -211,7 +211,7 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A spreadsheet (accounts.csv, contacts.csv, …) or a day-end export folder to merge
+    /// A spreadsheet (accounts.csv, contacts.csv, scores.csv, …) or a day-end export folder to merge
     #[arg(value_name = "FILE.csv|DIR")]
     pub path: PathBuf,
     /// The kind of records in the file when its name does not say
@@ -232,6 +232,8 @@ pub struct ImportArgs {
 pub enum ImportKind {
     Accounts,
     Contacts,
+    /// Scorecard scores: an account column and one column per criterion of the rules
+    Scores,
 }
 
 #[derive(Debug, Args)]

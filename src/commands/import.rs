@@ -2,7 +2,7 @@
 
 use super::{Ctx, Failure};
 use crate::cli::{ImportArgs, ImportKind};
-use crate::exchange::import::{import_sheet, merge_dir, write_conflicts, ImportOptions, SheetKind};
+use crate::exchange::import::{import_scores, import_sheet, merge_dir, write_conflicts, ImportOptions, SheetKind};
 use crate::exchange::progress::TermProgress;
 use crate::i18n::T;
 use crate::store::Store;
@@ -14,6 +14,8 @@ pub fn run(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failur
         return merge(ctx, store, args);
     }
     let kind = match args.kind {
+        Some(ImportKind::Scores) => return scores(ctx, store, args),
+        None if is_scores_file(path) => return scores(ctx, store, args),
         Some(ImportKind::Accounts) => SheetKind::Accounts,
         Some(ImportKind::Contacts) => SheetKind::Contacts,
         None => SheetKind::from_file_name(path).ok_or_else(|| {
@@ -158,6 +160,50 @@ fn merge(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failure>
     }
     if r.masked {
         crate::say!("{}", T::MergeMasked.get(l));
+    }
+    Ok(())
+}
+
+/// `scores.csv`, `scores-2026.csv`, `评分.csv`, `客户评分.csv`.
+fn is_scores_file(path: &std::path::Path) -> bool {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().to_lowercase())
+        .is_some_and(|s| s.starts_with("score") || s.contains("评分"))
+}
+
+/// A sheet of scorecard scores: every row checked, then all saved or none.
+fn scores(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failure> {
+    let l = ctx.lang;
+    let r = import_scores(store, &args.path, &ctx.rules.abc.criteria, l, args.dry_run)
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    if !r.ignored_columns.is_empty() {
+        crate::say!("{}", T::ImportIgnored.fill(l, &[("columns", &listed(&r.ignored_columns))]));
+    }
+    for rej in &r.rejects {
+        for p in &rej.problems {
+            eprintln!(
+                "{}",
+                T::ImportBadCell
+                    .fill(l, &[("row", &rej.row.to_string()), ("column", &p.column), ("message", &p.message)])
+            );
+        }
+    }
+    let counts = T::ScoresCounts.fill(
+        l,
+        &[
+            ("accounts", &r.accounts.to_string()),
+            ("scores", &r.scores.to_string()),
+            ("unchanged", &r.unchanged.to_string()),
+            ("criteria", &r.criteria.join(", ")),
+        ],
+    );
+    if !r.rejects.is_empty() {
+        return Err(Failure::failed(T::ScoresRefused.fill(l, &[("rejected", &r.rejects.len().to_string())])));
+    }
+    if args.dry_run {
+        crate::say!("{} {counts} ({})", T::DryRun.get(l), r.encoding);
+    } else {
+        crate::say!("{counts} ({})", r.encoding);
     }
     Ok(())
 }

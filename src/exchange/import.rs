@@ -238,23 +238,7 @@ fn csv_error(shown: &str, e: &csv::Error) -> ImportError {
 /// Opens a sheet's file (a regular file only), checks its structure and
 /// encoding in one streaming pass ([`scan`]), and reads its header.
 fn open_sheet(path: &Path, layout: &TableLayout, extra: &[&str]) -> Result<(Sheet, SheetRows), ImportError> {
-    let shown = shown_path(path);
-    let read_err = |source| ImportError::Read { path: shown.clone(), source };
-    let file = crate::files::open_regular(path).map_err(read_err)?;
-    let info = scan::scan(io::BufReader::new(file), scan::Limits::SHEET).map_err(|e| match e {
-        scan::ScanFailure::Read(source) => ImportError::Read { path: shown.clone(), source },
-        scan::ScanFailure::Bad(e) => format_error(&shown, e.to_string()),
-    })?;
-    let encoding = match (info.bom, info.not_utf8_at) {
-        (true, None) => Encoding::Utf8Bom,
-        (false, None) => Encoding::Utf8,
-        (true, Some(offset)) => {
-            return Err(ImportError::Decode { path: shown, source: DecodeError { offset: offset + 3 } })
-        }
-        (false, Some(_)) => Encoding::Gbk,
-    };
-    let mut rows = reopen_rows(path, &shown, encoding)?;
-    let headers = rows.reader.headers().map_err(|e| csv_error(&shown, &e))?.clone();
+    let (shown, encoding, records, mut rows, headers) = open_raw(path)?;
     let mut columns = Vec::new();
     let mut ignored = Vec::new();
     let mut seen = HashSet::new();
@@ -272,9 +256,34 @@ fn open_sheet(path: &Path, layout: &TableLayout, extra: &[&str]) -> Result<(Shee
     }
     rows.next = 2;
     let headers = headers.iter().map(|h| h.trim_start_matches('\u{feff}').to_string()).collect();
-    let sheet =
-        Sheet { path: path.to_path_buf(), shown, headers, columns, ignored, encoding, about_rows: info.records };
+    let sheet = Sheet { path: path.to_path_buf(), shown, headers, columns, ignored, encoding, about_rows: records };
     Ok((sheet, rows))
+}
+
+/// Opens a sheet's file (a regular file only), checks its structure and
+/// encoding in one streaming pass ([`scan`]), and reads its header: the
+/// path as messages show it, the encoding, the records counted, the rows
+/// (from the first after the header) and the header.
+fn open_raw(path: &Path) -> Result<(String, Encoding, usize, SheetRows, csv::StringRecord), ImportError> {
+    let shown = shown_path(path);
+    let read_err = |source| ImportError::Read { path: shown.clone(), source };
+    let file = crate::files::open_regular(path).map_err(read_err)?;
+    let info = scan::scan(io::BufReader::new(file), scan::Limits::SHEET).map_err(|e| match e {
+        scan::ScanFailure::Read(source) => ImportError::Read { path: shown.clone(), source },
+        scan::ScanFailure::Bad(e) => format_error(&shown, e.to_string()),
+    })?;
+    let encoding = match (info.bom, info.not_utf8_at) {
+        (true, None) => Encoding::Utf8Bom,
+        (false, None) => Encoding::Utf8,
+        (true, Some(offset)) => {
+            return Err(ImportError::Decode { path: shown, source: DecodeError { offset: offset + 3 } })
+        }
+        (false, Some(_)) => Encoding::Gbk,
+    };
+    let mut rows = reopen_rows(path, &shown, encoding)?;
+    let headers = rows.reader.headers().map_err(|e| csv_error(&shown, &e))?.clone();
+    rows.next = 2;
+    Ok((shown, encoding, info.records, rows, headers))
 }
 
 /// A fresh reader of a sheet's records, the header not yet read.
@@ -1425,4 +1434,183 @@ fn future_times(meta: &crate::model::Meta, latest: DateTime<Utc>) -> Vec<Problem
             ),
         })
         .collect()
+}
+
+// ---- scorecard scores from a spreadsheet ---------------------------------------
+
+/// Headers naming the account a row of scores is for (by id or by name).
+const SCORES_ACCOUNT: &[&str] =
+    &["account", "account_id", "account_name", "name", "客户", "客户ID", "客户名称", "名称", "公司名称", "企业名称"];
+
+/// What a sheet of scorecard scores did, or the rows that refused it.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ScoresReport {
+    pub encoding: String,
+    pub rows: usize,
+    /// Accounts whose scores the sheet changed.
+    pub accounts: usize,
+    /// Scores set or changed.
+    pub scores: usize,
+    /// Rows that changed nothing (every score as stored, or none given).
+    pub unchanged: usize,
+    /// The criteria the sheet's columns are, by key.
+    pub criteria: Vec<String>,
+    pub ignored_columns: Vec<String>,
+    pub rejects: Vec<Reject>,
+    pub written: bool,
+}
+
+/// A criterion a header names: its key, its Chinese or English label.
+fn criterion_of<'a>(header: &str, criteria: &'a [kam_rules::rules::Criterion]) -> Option<&'a str> {
+    let h = header.trim().trim_start_matches('\u{feff}');
+    criteria
+        .iter()
+        .find(|c| c.key.eq_ignore_ascii_case(h) || c.zh == h || c.en.eq_ignore_ascii_case(h))
+        .map(|c| c.key.as_str())
+}
+
+/// Imports scorecard scores (§4.3) from a sheet with a column naming the
+/// account (its id, or its name as the duplicate guard compares names) and
+/// one column per criterion of the rules (its key or its label, in either
+/// language), each 1–10; a blank cell leaves that score as it is. Every row
+/// is checked first: a row naming no account or more than one, a score that
+/// is not a whole number from 1 to 10, or an account named twice refuses the
+/// sheet, and nothing is written. The changed accounts are saved in one
+/// transaction, each with the scorecard's change in its history.
+pub fn import_scores(
+    store: &mut Store,
+    path: &Path,
+    criteria: &[kam_rules::rules::Criterion],
+    lang: kam_rules::Lang,
+    dry_run: bool,
+) -> Result<ScoresReport, ImportError> {
+    use crate::i18n::T;
+    let (shown, encoding, _, mut rows, headers) = open_raw(path)?;
+    let mut report = ScoresReport { encoding: encoding_name(encoding).into(), ..ScoresReport::default() };
+    let mut account_col = None;
+    let mut columns: Vec<(usize, &str)> = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        let bare = h.trim().trim_start_matches('\u{feff}');
+        if let Some(key) = criterion_of(bare, criteria) {
+            if columns.iter().any(|(_, k)| *k == key) {
+                return Err(format_error(
+                    &shown,
+                    T::ScoresColumnTwice.fill(lang, &[("column", &crate::safe_text::cell(bare))]),
+                ));
+            }
+            columns.push((i, key));
+        } else if account_col.is_none() && SCORES_ACCOUNT.iter().any(|a| a.eq_ignore_ascii_case(bare)) {
+            account_col = Some(i);
+        } else if !bare.is_empty() {
+            report.ignored_columns.push(crate::safe_text::cell(bare).into_owned());
+        }
+    }
+    let Some(account_col) = account_col else {
+        return Err(format_error(&shown, T::ScoresNoAccountColumn.get(lang)));
+    };
+    if columns.is_empty() {
+        let label = |c: &kam_rules::rules::Criterion| match lang {
+            kam_rules::Lang::Zh => c.zh.clone(),
+            kam_rules::Lang::En => c.en.clone(),
+        };
+        let names = criteria.iter().map(|c| format!("{} ({})", c.key, label(c))).collect::<Vec<_>>().join(", ");
+        return Err(format_error(&shown, T::ScoresNoCriterion.fill(lang, &[("criteria", &names)])));
+    }
+    report.criteria = columns.iter().map(|(_, k)| (*k).to_string()).collect();
+    let header_of = |i: usize| crate::safe_text::cell(headers.get(i).unwrap_or_default().trim()).into_owned();
+    let mut changed: Vec<Account> = Vec::new();
+    let mut seen: HashMap<Id, usize> = HashMap::new();
+    while let Some((row, raw)) = rows.next_row()? {
+        if raw.is_empty() {
+            continue;
+        }
+        report.rows += 1;
+        let mut problems = Vec::new();
+        let named = raw.get(account_col).map_or("", |c| c.trim());
+        let account = if named.is_empty() {
+            problems.push(Problem { column: header_of(account_col), message: T::ScoresNoAccount.get(lang).into() });
+            None
+        } else {
+            let mut found = Vec::new();
+            if let Ok(id) = Id::parse(named) {
+                match store.get::<Account>(&id) {
+                    Ok(a) => found.push(a),
+                    Err(StoreError::NotFound { .. }) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            } else {
+                for (id, _) in store.similar_accounts(named, "")? {
+                    found.push(store.get::<Account>(&id)?);
+                }
+            }
+            let quoted = crate::safe_text::quoted(named, MESSAGE_CHARS).into_owned();
+            match found.len() {
+                1 => found.pop(),
+                0 => {
+                    let message = T::ScoresAccountUnknown.fill(lang, &[("name", &quoted)]);
+                    problems.push(Problem { column: header_of(account_col), message });
+                    None
+                }
+                n => {
+                    let message = T::ScoresAccountAmbiguous.fill(lang, &[("name", &quoted), ("n", &n.to_string())]);
+                    problems.push(Problem { column: header_of(account_col), message });
+                    None
+                }
+            }
+        };
+        if let Some(a) = &account {
+            if let Some(first) = seen.insert(a.meta.id.clone(), row) {
+                let message = T::ScoresAccountTwice.fill(lang, &[("row", &first.to_string())]);
+                problems.push(Problem { column: header_of(account_col), message });
+            }
+        }
+        let mut scores = Vec::new();
+        for (i, key) in &columns {
+            let cell = raw.get(*i).map_or("", |c| c.trim());
+            if cell.is_empty() {
+                continue;
+            }
+            match cell.parse::<u8>() {
+                Ok(n @ 1..=10) => scores.push((*key, n)),
+                _ => problems.push(Problem {
+                    column: header_of(*i),
+                    message: T::ScoresBadScore.fill(lang, &[("value", &crate::safe_text::quoted(cell, MESSAGE_CHARS))]),
+                }),
+            }
+        }
+        match (account, problems.is_empty()) {
+            (Some(mut a), true) => {
+                let mut n = 0;
+                for (key, score) in scores {
+                    match a.scores.iter_mut().find(|s| s.criterion == key) {
+                        Some(s) if s.score == score => {}
+                        Some(s) => {
+                            s.score = score;
+                            n += 1;
+                        }
+                        None => {
+                            a.scores.push(crate::model::Score { criterion: key.to_string(), score });
+                            n += 1;
+                        }
+                    }
+                }
+                if n == 0 {
+                    report.unchanged += 1;
+                } else {
+                    report.scores += n;
+                    changed.push(a);
+                }
+            }
+            _ => report.rejects.push(Reject { row, problems: problems.iter().map(bounded).collect() }),
+        }
+    }
+    report.accounts = changed.len();
+    if report.rejects.is_empty() && !dry_run && !changed.is_empty() {
+        let reason = T::ScoresReason.fill(lang, &[("file", &shown)]);
+        let mut records: Vec<&mut dyn crate::store::Saving> =
+            changed.iter_mut().map(|a| a as &mut dyn crate::store::Saving).collect();
+        store.save_all(&mut records, &reason)?;
+        report.written = true;
+    }
+    Ok(report)
 }
