@@ -238,7 +238,15 @@ catalogue! {
     VipUntyped => "未分类", "no type";
     VipFabOfVips => "成为 VIP 的来客卡上用过的 FAB", "FAB lines on cards that became VIPs";
     VipNothingYet => "还没有记录", "nothing recorded yet";
-    VipLearnKeys => "Esc / l 返回列表", "Esc / l back to the list";
+    VipLearnKeys => "Tab/→ 下一位顾问 · ⇧Tab/← 上一位 · Esc / l 返回列表", "Tab/→ next advisor · ⇧Tab/← previous · Esc / l back to the list";
+    VipLearnWhole => "全店", "whole store";
+    VipLearnAdvisor => "顾问 {advisor}", "advisor {advisor}";
+    VipLearnCounts => "来客卡 {cards} 张 · 成为 VIP {vips} 张{vips_pct} · 写了 FAB 的 {fab} 张{fab_pct}", "Cards: {cards} · became VIPs: {vips}{vips_pct} · with a FAB line: {fab}{fab_pct}";
+    VipLearnAdvisors => "顾问(Tab 逐一查看):", "Advisors (Tab to see each): ";
+    VipLearnAdvisorCards => "{advisor} {cards} 张", "{advisor} ({cards})";
+    VipResolvedOf => "已化解 {resolved}/{count}", "{resolved}/{count} resolved";
+    VipWeakSpot => "短板:{kind}(还有 {open} 个未化解)", "Weak spot: {kind} ({open} left unresolved)";
+    VipResolutionsWorked => "成为 VIP 的来客卡上化解异议的办法", "Resolutions on cards that became VIPs";
     VipStatusNow => "状态:{status}", "Status: {status}";
     VipListKeys => "n 登记 · Enter 编辑 · h 交接 · a 转客户 · o 照片 · s 状态 · m 我的卡 · l 学习 · ? 帮助", "n new · Enter edit · h hand over · a account · o photo · s status · m mine · l learn · ? help";
     KVipFilter => "筛选(电话后几位、称呼、拼音、座驾、装饰、行业)", "filter (phone's last digits, salutation, pinyin, vehicle, accessories, industry)";
@@ -250,6 +258,7 @@ catalogue! {
     KVipStatus => "状态:准VIP → VIP → 已关闭", "status: prospect → VIP → closed";
     KVipMine => "只看我的卡 / 全部", "my cards / all cards";
     KVipLearn => "异议统计与成功的 FAB", "objections by type and FAB lines that worked";
+    KVipLearnAdvisor => "学习视图中:全店 / 每位顾问切换", "in the learning view: whole store / each advisor";
     KVipScroll => "摘要向下 / 向上翻", "scroll the summary down / up";
     VNotAnId => "'{text}' 不是记录编号(UUID)", "'{text}' is not a record id (UUID)";
     VRequired => "必填", "required";

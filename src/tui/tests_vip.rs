@@ -9,6 +9,7 @@ use tempfile::TempDir;
 
 use super::app::{App, Popup, Tab};
 use super::tests::{app, buffer, ctrl, draw, find, press, today, typed};
+use super::vip::Learned;
 use crate::model::{Account, FabItem, Handover, Objection, Resolution, VipCard, VipStatus};
 
 fn at_half_past_two() -> NaiveTime {
@@ -359,18 +360,81 @@ fn a_card_becomes_an_account_or_links_to_one() {
 
 #[test]
 fn learning_view_counts_objections_and_vip_fab_lines() {
-    let (_d, mut app) = seeded(Lang::En);
-    press(&mut app, KeyCode::Char('l'));
-    let l = app.vip.learned.as_ref().expect("learned");
-    assert_eq!(l.store.as_deref(), Some("西湖店"));
-    assert_eq!(l.objections.len(), 3);
-    assert_eq!(l.fabs.len(), 1, "only 陈先生 became a VIP");
-    let buf = buffer(&app, 80, 24);
-    assert!(find(&buf, "Objections by type").is_some());
-    assert!(find(&buf, "1× 手镯 — 足金古法, 可传家").is_some());
-    snap("vip_learn", &app);
-    press(&mut app, KeyCode::Esc);
-    assert!(app.vip.learned.is_none());
+    for lang in [Lang::En, Lang::Zh] {
+        let (_d, mut app) = seeded(lang);
+        press(&mut app, KeyCode::Char('l'));
+        let l = app.vip.learned.as_ref().expect("learned");
+        assert_eq!(l.store.as_deref(), Some("西湖店"));
+        assert_eq!(l.advisor, None, "the whole store first");
+        assert_eq!(l.objections.len(), 3);
+        assert_eq!(l.fabs.len(), 1, "only 陈先生 became a VIP");
+        if lang == Lang::En {
+            let buf = buffer(&app, 80, 24);
+            assert!(find(&buf, "Objections by type").is_some());
+            assert!(find(&buf, "1× 手镯 — 足金古法, 可传家").is_some());
+            assert!(find(&buf, "Cards: 2 · became VIPs: 1 (50%) · with a FAB line: 2 (100%)").is_some());
+            assert!(find(&buf, "Tab/→ next advisor").is_some(), "the view's hint names the key");
+        }
+        snap("vip_learn", &app);
+        press(&mut app, KeyCode::Esc);
+        assert!(app.vip.learned.is_none());
+    }
+}
+
+/// Tab walks the learning view from the whole store through each advisor
+/// (who received the visitor) and back; ⇧Tab goes the other way.
+#[test]
+fn learning_view_per_advisor_by_keys() {
+    for lang in [Lang::En, Lang::Zh] {
+        let (_d, mut app) = seeded(lang);
+        press(&mut app, KeyCode::Char('l'));
+        let advisors: Vec<(String, u32)> = app.vip.learned.as_ref().expect("learned").advisors.clone();
+        assert_eq!(advisors, [("李娜".to_string(), 1), ("王芳".to_string(), 1)]);
+
+        // 李娜 received 陈先生: a VIP, one capability objection resolved.
+        press(&mut app, KeyCode::Tab);
+        let l = app.vip.learned.as_ref().expect("learned");
+        assert_eq!(l.advisor_name(), Some("李娜"));
+        assert_eq!((l.counts.cards, l.counts.vips, l.counts.with_fab), (1, 1, 1));
+        assert_eq!(l.objections.len(), 1);
+        assert_eq!(
+            (l.objections[0].kind, l.objections[0].count, l.objections[0].resolved),
+            (Some(ObjectionType::Capability), 1, 1)
+        );
+        assert_eq!(l.resolutions.iter().map(|r| r.text.as_str()).collect::<Vec<_>>(), ["免费改圈"]);
+        assert_eq!(l.fabs.len(), 1);
+
+        // 王芳 received 王女士: a prospect, price resolved, hidden not: her weak spot.
+        press(&mut app, KeyCode::Tab);
+        let l = app.vip.learned.as_ref().expect("learned");
+        assert_eq!(l.advisor_name(), Some("王芳"));
+        assert_eq!((l.counts.cards, l.counts.vips, l.counts.with_fab), (1, 0, 1));
+        let counts: Vec<_> = l.objections.iter().map(|o| (o.kind, o.count, o.resolved)).collect();
+        assert_eq!(counts, [(Some(ObjectionType::Hidden), 1, 0), (Some(ObjectionType::Price), 1, 1)]);
+        assert!(l.resolutions.is_empty(), "her visitor has not become a VIP");
+        assert!(l.fabs.is_empty());
+        let buf = buffer(&app, 80, 24);
+        let weak = if lang == Lang::En {
+            "Weak spot: Hidden (1 left unresolved)"
+        } else {
+            "短板:隐藏异议(还有 1 个未化解)"
+        };
+        assert!(find(&buf, weak).is_some(), "{weak}");
+        snap("vip_learn_advisor", &app);
+
+        // Round to the whole store, and back with ⇧Tab and ←.
+        press(&mut app, KeyCode::Tab);
+        assert_eq!(app.vip.learned.as_ref().and_then(Learned::advisor_name), None);
+        assert_eq!(app.vip.learned.as_ref().map(|l| l.counts.cards), Some(2));
+        press(&mut app, KeyCode::BackTab);
+        assert_eq!(app.vip.learned.as_ref().and_then(Learned::advisor_name), Some("王芳"));
+        press(&mut app, KeyCode::Left);
+        assert_eq!(app.vip.learned.as_ref().and_then(Learned::advisor_name), Some("李娜"));
+        press(&mut app, KeyCode::Right);
+        assert_eq!(app.vip.learned.as_ref().and_then(Learned::advisor_name), Some("王芳"));
+        press(&mut app, KeyCode::Char('l'));
+        assert!(app.vip.learned.is_none(), "l goes back to the list");
+    }
 }
 
 #[test]
