@@ -341,6 +341,14 @@ fn pinyin_match(g: &str, q: &[u8]) -> Option<(usize, usize)> {
     pinyin_match_from(g, &starts(g), q)
 }
 
+/// Whether the letters `q` (lower case) match `text` by pinyin: split into
+/// runs, each a non-empty prefix of a reading of one character (its
+/// initial, `sh` of shi, part or all of the syllable), the characters
+/// consecutive: `wnsh`, `wangns` and `wns` all find 王女士, `wnx` does not.
+pub fn pinyin_hit(text: &str, q: &str) -> bool {
+    pinyin_match(&groups(text), q.as_bytes()).is_some()
+}
+
 /// [`pinyin_match`] with the groups' start bytes at hand: only the
 /// characters whose initial is the query's first letter are tried.
 fn pinyin_match_from(g: &str, starts: &str, q: &[u8]) -> Option<(usize, usize)> {
@@ -1071,6 +1079,84 @@ mod tests {
                         prop_assert_eq!(&ix.find(&q, Some(&before.accounts)).accounts, &slow.accounts, "from {:?}", &q[..at]);
                     }
                 }
+            }
+        }
+    }
+
+    /// Any mix of initials, syllable prefixes and whole syllables finds
+    /// the name; letters no run of consecutive characters reads do not.
+    #[test]
+    fn mixes_of_initials_and_syllables() {
+        for q in ["wnsh", "wangns", "wns", "wangnvshi", "wangnushi", "wnshi", "wangnsh", "wanv", "wangn", "nsh", "nvs"]
+        {
+            assert!(pinyin_hit("王女士", q), "{q} finds 王女士");
+        }
+        for q in ["wnx", "wnss", "wangx", "wsh", "ns h", "shn", "wangnvshix", "w n"] {
+            assert!(!pinyin_hit("王女士", q), "{q} does not find 王女士");
+        }
+        for q in ["lnsh", "linvsh", "lns", "lnushi"] {
+            assert!(pinyin_hit("李女士", q), "{q} finds 李女士");
+        }
+        // Heteronyms: each character may take any of its readings.
+        for q in ["zzhw", "cengzw", "czhiw", "zengzhiwei"] {
+            assert!(pinyin_hit("曾志伟", q), "{q} finds 曾志伟");
+        }
+        let ix = SearchIndex::build(&[account("王女士", "", ""), account("王先生", "", "")], &[]);
+        assert_eq!(names(&ix, "wnsh"), ["王女士"]);
+        assert_eq!(names(&ix, "wangns"), ["王女士"]);
+        assert_eq!(names(&ix, "wangx"), ["王先生"]);
+        assert!(names(&ix, "wnx").is_empty());
+        assert_eq!(highlight("王女士", "nsh"), [1, 2]);
+    }
+
+    /// The matcher against a plain reading of the rule: every way of
+    /// cutting the query into non-empty prefixes of the readings of
+    /// consecutive characters, from every character.
+    mod mixes {
+        use super::*;
+        use proptest::prelude::*;
+
+        const CHARS: &[&str] = &["王", "女", "士", "曾", "志", "伟", "长", "行", "重", "单", "绿", "安", "A", "x", "1"];
+
+        fn reference(text: &str, q: &str) -> bool {
+            fn from(chars: &[Vec<String>], q: &str) -> bool {
+                if q.is_empty() {
+                    return true;
+                }
+                let Some((first, rest)) = chars.split_first() else { return false };
+                first.iter().any(|r| (1..=r.len().min(q.len())).any(|k| q.starts_with(&r[..k]) && from(rest, &q[k..])))
+            }
+            let chars: Vec<Vec<String>> = readings(text).into_iter().map(|(_, r)| r).collect();
+            (0..chars.len()).any(|i| from(&chars[i..], q))
+        }
+
+        /// A query built by the rule from `text`: from character `start`,
+        /// `take` characters, each cut to some length of one reading.
+        fn built(text: &str, start: usize, cuts: &[(usize, usize)]) -> String {
+            let chars: Vec<Vec<String>> = readings(text).into_iter().map(|(_, r)| r).collect();
+            let mut q = String::new();
+            for (r, (pick, len)) in chars.iter().skip(start).zip(cuts) {
+                let reading = &r[pick % r.len()];
+                q.push_str(&reading[..=(len % reading.len())]);
+            }
+            q
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(500))]
+            #[test]
+            fn the_matcher_agrees_with_the_rule(
+                text in prop::collection::vec(prop::sample::select(CHARS), 1..6).prop_map(|v| v.concat()),
+                random in "[a-z]{1,8}",
+                start in 0usize..6,
+                cuts in prop::collection::vec((0usize..4, 0usize..6), 1..6),
+            ) {
+                let q = built(&text, start, &cuts);
+                if !q.is_empty() {
+                    prop_assert!(pinyin_hit(&text, &q), "{} from {}", q, text);
+                    prop_assert!(reference(&text, &q));
+                }
+                prop_assert_eq!(pinyin_hit(&text, &random), reference(&text, &random), "{} in {}", random, text);
             }
         }
     }

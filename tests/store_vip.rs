@@ -53,6 +53,13 @@ fn list_filters_and_holders() {
     assert!(store.vip_cards(&q("0013")).expect("middle").is_empty(), "only the last digits match");
     assert_eq!(names(&store.vip_cards(&q("wns")).expect("initials")), ["王女士"]);
     assert_eq!(names(&store.vip_cards(&q("chenxian")).expect("full")), ["陈先生"]);
+    for mixed in ["wnsh", "wangns", "wnshi", "wangnvsh"] {
+        assert_eq!(names(&store.vip_cards(&q(mixed)).expect("mixed")), ["王女士"], "{mixed}");
+    }
+    assert_eq!(names(&store.vip_cards(&q("chxsh")).expect("mixed")), ["陈先生"]);
+    assert!(store.vip_cards(&q("wnx")).expect("no such reading").is_empty());
+    let limited = VipQuery { limit: 1, ..q("sh") };
+    assert_eq!(store.vip_cards(&limited).expect("limit").len(), 1, "the limit holds for letters too");
     assert_eq!(names(&store.vip_cards(&q("宝马")).expect("vehicle")), ["王女士"]);
     assert_eq!(names(&store.vip_cards(&q("x5")).expect("latin vehicle")), ["王女士"]);
     assert_eq!(names(&store.vip_cards(&q("劳力士")).expect("accessories")), ["陈先生"]);
@@ -62,6 +69,11 @@ fn list_filters_and_holders() {
     let mine = |who: &str| VipQuery { holder: Some(who.into()), ..q("") };
     assert_eq!(names(&store.vip_cards(&mine("李娜")).expect("mine")), ["王女士"], "handed over: no longer hers");
     assert_eq!(names(&store.vip_cards(&mine("张伟")).expect("his")), ["陈先生"]);
+    assert_eq!(
+        names(&store.vip_cards(&VipQuery { holder: Some("张伟".into()), ..q("chxs") }).expect("his")),
+        ["陈先生"]
+    );
+    assert!(store.vip_cards(&VipQuery { holder: Some("张伟".into()), ..q("wnsh") }).expect("not his").is_empty());
 }
 
 #[test]

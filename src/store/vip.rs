@@ -42,7 +42,8 @@ record! {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct VipQuery {
     /// As typed after `/`: the last digits of the phone, the salutation
-    /// (characters, pinyin initials or full pinyin), vehicle, accessories
+    /// (characters, or pinyin: initials, syllables or any mix of them, as
+    /// `wnsh` or `wangns` for 王女士), vehicle, accessories
     /// or industry.
     pub filter: String,
     /// Only the cards this staff member holds now (the last handover's
@@ -119,33 +120,65 @@ impl Store {
 
     /// The ids of the live cards matching `q`, newest visit first, at most
     /// `q.limit`. Reads only the narrow `vip_cards_find` index (the phone
-    /// digits and the searched texts), so it is quick however wide the cards.
+    /// digits and the searched texts), so it is quick however wide the cards;
+    /// letters also read the salutation, to match its pinyin by any mix of
+    /// initials and syllables.
     pub fn vip_find(&self, q: &VipQuery) -> Result<Vec<Id>, StoreError> {
-        let mut sql = String::from("SELECT v.id FROM vip_cards v INDEXED BY vip_cards_find WHERE v.deleted_at IS NULL");
+        let mut sql = String::from("SELECT v.id");
         let mut params: Vec<Value> = Vec::new();
+        let mut condition = String::new();
+        // Letters that may mix initials and syllables (`wnsh`, `wangns`)
+        // are matched against the salutation's readings here, as the
+        // account list's finder does: the stored columns hold only whole
+        // initials and whole syllables.
+        let mut pinyin = None;
         match Query::parse(&q.filter) {
             Query::Nothing => {}
             Query::Digits(d) => {
                 // The phone's last digits: what the list shows of it.
                 params.push(Value::Text(format!("%{}", like_escape(&d))));
-                sql.push_str(" AND v.phone_digits LIKE ?1 ESCAPE '\\'");
+                condition.push_str(" AND v.phone_digits LIKE ?1 ESCAPE '\\'");
             }
             // Pinyin is matched against the readings and the texts alike.
             // Cards written before ü was also read as v and u hold `nü`:
             // a v typed for it finds them too.
-            Query::Pinyin(t) | Query::Text(t) => {
+            Query::Text(t) => {
                 params.push(Value::Text(t.trim().to_lowercase()));
-                sql.push_str(" AND (instr(v.find_text, ?1) > 0 OR instr(v.find_text, replace(?1, 'v', 'ü')) > 0)");
+                condition
+                    .push_str(" AND (instr(v.find_text, ?1) > 0 OR instr(v.find_text, replace(?1, 'v', 'ü')) > 0)");
+            }
+            Query::Pinyin(t) => {
+                params.push(Value::Text(t.clone()));
+                sql.push_str(
+                    ", (instr(v.find_text, ?1) > 0 OR instr(v.find_text, replace(?1, 'v', 'ü')) > 0), v.salutation",
+                );
+                pinyin = Some(t);
             }
         }
+        sql.push_str(" FROM vip_cards v INDEXED BY vip_cards_find WHERE v.deleted_at IS NULL");
+        sql.push_str(&condition);
         if let Some(h) = &q.holder {
             params.push(Value::Text(h.clone()));
             let _ = write!(sql, " AND {HOLDER_SQL} = ?{}", params.len());
         }
-        params.push(Value::Integer(i64::from(q.limit)));
-        let _ = write!(sql, " ORDER BY v.visit_date DESC, v.visit_time DESC, v.id LIMIT ?{}", params.len());
+        sql.push_str(" ORDER BY v.visit_date DESC, v.visit_time DESC, v.id");
+        if pinyin.is_none() {
+            params.push(Value::Integer(i64::from(q.limit)));
+            let _ = write!(sql, " LIMIT ?{}", params.len());
+        }
         let ctx = "finding VIP cards";
-        let ids = self.rows(ctx, &sql, params_from_iter(params), |r| r.get::<_, String>(0))?;
+        let ids = if let Some(p) = pinyin {
+            let rows = self.rows(ctx, &sql, params_from_iter(params), |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, String>(2)?))
+            })?;
+            rows.into_iter()
+                .filter(|(_, found, salutation)| *found || crate::finder::pinyin_hit(salutation, &p))
+                .map(|(id, _, _)| id)
+                .take(q.limit as usize)
+                .collect()
+        } else {
+            self.rows(ctx, &sql, params_from_iter(params), |r| r.get::<_, String>(0))?
+        };
         ids.into_iter()
             .map(|id| {
                 Id::parse(&id).map_err(|e| StoreError::BadValue {

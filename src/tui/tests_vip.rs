@@ -583,3 +583,17 @@ fn a_new_card_with_a_known_phone_shows_the_visitors_cards_first() {
     assert!(app.popup.is_none(), "a second Ctrl-S saves the new card");
     assert_eq!(app.vip.ids.len(), before + 1);
 }
+
+/// Pinyin typed as any mix of initials and syllables finds a card (#22).
+#[test]
+fn the_filter_takes_a_mix_of_initials_and_syllables() {
+    let (_dir, mut app) = seeded(Lang::En);
+    for (q, found) in [("wnsh", &["王女士"][..]), ("wangns", &["王女士"]), ("chxsh", &["陈先生"]), ("wnx", &[])]
+    {
+        press(&mut app, KeyCode::Char('/'));
+        typed(&mut app, q);
+        let names: Vec<&str> = app.vip.cards.iter().map(|c| c.salutation.as_str()).collect();
+        assert_eq!(names, found, "{q}");
+        press(&mut app, KeyCode::Esc);
+    }
+}
