@@ -324,6 +324,8 @@ catalogue! {
     ConflictKeys => "Ctrl-S 用你的版本覆盖 · Ctrl-R 采用已保存的版本", "Ctrl-S keeps yours (saves over it) · Ctrl-R takes the stored one";
     ConflictMsg => "打开后此记录已在别处保存(现为第 {v} 版)", "This record was saved elsewhere after you opened it (now version {v})";
     StatusChecking => "后台检查文件并备份…", "checking the file and backing up in the background…";
+    FoundViaContact => "联系人 {name}", "contact {name}";
+    FoundViaOwner => "负责人 {name}", "owner {name}";
     ContactsFound => "匹配的联系人(Enter 打开其所在客户的个人档案)", "Contacts found (Enter on their account opens the profile)";
     SecCompany => "公司资料", "Company";
     SecContacts => "联系人", "Contacts";
