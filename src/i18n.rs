@@ -238,7 +238,7 @@ catalogue! {
     VipUntyped => "未分类", "no type";
     VipFabOfVips => "成为 VIP 的来客卡上用过的 FAB", "FAB lines on cards that became VIPs";
     VipNothingYet => "还没有记录", "nothing recorded yet";
-    VipLearnKeys => "Tab/→ 下一位顾问 · ⇧Tab/← 上一位 · Esc / l 返回列表", "Tab/→ next advisor · ⇧Tab/← previous · Esc / l back to the list";
+    VipLearnKeys => "Tab/→ 下一位顾问 · ⇧Tab/← 上一位 · J K 翻页 · Esc / l 返回列表", "Tab/→ next advisor · ⇧Tab/← previous · J K scroll · Esc / l back";
     VipLearnWhole => "全店", "whole store";
     VipLearnAdvisor => "顾问 {advisor}", "advisor {advisor}";
     VipLearnCounts => "来客卡 {cards} 张 · 成为 VIP {vips} 张{vips_pct} · 写了 FAB 的 {fab} 张{fab_pct}", "Cards: {cards} · became VIPs: {vips}{vips_pct} · with a FAB line: {fab}{fab_pct}";
@@ -259,7 +259,7 @@ catalogue! {
     KVipMine => "只看我的卡 / 全部", "my cards / all cards";
     KVipLearn => "异议统计与成功的 FAB", "objections by type and FAB lines that worked";
     KVipLearnAdvisor => "学习视图中:全店 / 每位顾问切换", "in the learning view: whole store / each advisor";
-    KVipScroll => "摘要向下 / 向上翻", "scroll the summary down / up";
+    KVipScroll => "摘要(或学习视图)向下 / 向上翻", "scroll the summary (or the learning view) down / up";
     VNotAnId => "'{text}' 不是记录编号(UUID)", "'{text}' is not a record id (UUID)";
     VRequired => "必填", "required";
     VOutside => "{v} 不在 {lo}–{hi} 之间", "{v} is outside {lo}–{hi}";

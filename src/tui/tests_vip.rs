@@ -390,10 +390,22 @@ fn learning_view_per_advisor_by_keys() {
         press(&mut app, KeyCode::Char('l'));
         let advisors: Vec<(String, u32)> = app.vip.learned.as_ref().expect("learned").advisors.clone();
         assert_eq!(advisors, [("李娜".to_string(), 1), ("王芳".to_string(), 1)]);
+        // J / K scroll a view taller than the screen, never past its last line.
+        let scroll = |app: &App| app.vip.learned.as_ref().map_or(0, |l| l.scroll);
+        press(&mut app, KeyCode::Char('J'));
+        assert_eq!(scroll(&app), 3);
+        for _ in 0..20 {
+            press(&mut app, KeyCode::Char('J'));
+        }
+        let n = app.vip.learned.as_ref().map_or(0, |l| super::screens::vip_cards::learned_lines(&app, l, 80).len());
+        assert_eq!(usize::from(scroll(&app)), n - 1);
+        press(&mut app, KeyCode::Char('K'));
+        assert_eq!(usize::from(scroll(&app)), n - 4);
 
         // 李娜 received 陈先生: a VIP, one capability objection resolved.
         press(&mut app, KeyCode::Tab);
         let l = app.vip.learned.as_ref().expect("learned");
+        assert_eq!(l.scroll, 0, "another advisor starts at the top");
         assert_eq!(l.advisor_name(), Some("李娜"));
         assert_eq!((l.counts.cards, l.counts.vips, l.counts.with_fab), (1, 1, 1));
         assert_eq!(l.objections.len(), 1);

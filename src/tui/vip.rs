@@ -81,6 +81,8 @@ pub struct Learned {
     pub objections: Vec<ObjectionCount>,
     pub resolutions: Vec<ResolutionUse>,
     pub fabs: Vec<FabUse>,
+    /// Lines scrolled past (`J` / `K`) when the view is taller than the screen.
+    pub scroll: u16,
 }
 
 impl Learned {
@@ -225,6 +227,23 @@ impl App {
                 KeyCode::Esc | KeyCode::Char('l') => self.vip.learned = None,
                 KeyCode::Tab | KeyCode::Right => self.vip_learn_step(1),
                 KeyCode::BackTab | KeyCode::Left => self.vip_learn_step(-1),
+                KeyCode::Char('J') => {
+                    // Not past the last line.
+                    let n = self
+                        .vip
+                        .learned
+                        .as_ref()
+                        .map_or(0, |l| super::screens::vip_cards::learned_lines(self, l, 80).len());
+                    let last = u16::try_from(n.saturating_sub(1)).unwrap_or(u16::MAX);
+                    if let Some(l) = self.vip.learned.as_mut() {
+                        l.scroll = l.scroll.saturating_add(3).min(last);
+                    }
+                }
+                KeyCode::Char('K') => {
+                    if let Some(l) = self.vip.learned.as_mut() {
+                        l.scroll = l.scroll.saturating_sub(3);
+                    }
+                }
                 _ => {
                     self.shared_key(key);
                 }
@@ -803,6 +822,7 @@ impl App {
         let at = l.advisor.map_or(0, |i| i as isize + 1);
         let to = (at + by).rem_euclid(n);
         l.advisor = usize::try_from(to - 1).ok();
+        l.scroll = 0;
         self.vip_learn_read(l);
     }
 

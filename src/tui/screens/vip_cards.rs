@@ -287,6 +287,17 @@ fn share(part: u32, whole: u32) -> String {
 }
 
 fn draw_learned(app: &App, l: &Learned, frame: &mut Frame, area: Rect) {
+    let lines = learned_lines(app, l, area.width);
+    let [body, keys] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((l.scroll, 0)), body);
+    frame.render_widget(
+        Paragraph::new(Span::styled(app.t(T::VipLearnKeys), Style::default().fg(Color::DarkGray))),
+        keys,
+    );
+}
+
+/// The learning view's lines for a view `width` cells wide (the bars fit it).
+pub fn learned_lines(app: &App, l: &Learned, width: u16) -> Vec<Line<'static>> {
     let lang = app.lang;
     let store = l.store.clone().unwrap_or_else(|| app.t(T::VipAllStores).to_string());
     let who = l
@@ -324,7 +335,7 @@ fn draw_learned(app: &App, l: &Learned, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(format!("  {}", app.t(T::VipNothingYet))));
     }
     let most = l.objections.iter().map(|o| o.count).max().unwrap_or(1).max(1);
-    let bar_room = usize::from(area.width).saturating_sub(40).clamp(1, 40);
+    let bar_room = usize::from(width).saturating_sub(40).clamp(1, 40);
     let kind_name = |k: Option<kam_rules::ObjectionType>| {
         k.map_or_else(|| app.t(T::VipUntyped).to_string(), |k| k.label(lang).to_string())
     };
@@ -364,12 +375,7 @@ fn draw_learned(app: &App, l: &Learned, frame: &mut Frame, area: Rect) {
     for f in &l.fabs {
         lines.push(Line::from(format!("  {:>3}× {} — {}", f.cards, f.item, f.fab)));
     }
-    let [body, keys] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
-    frame.render_widget(
-        Paragraph::new(Span::styled(app.t(T::VipLearnKeys), Style::default().fg(Color::DarkGray))),
-        keys,
-    );
+    lines
 }
 
 fn draw_convert(app: &App, ch: &ConvertChoice, frame: &mut Frame, area: Rect) {
