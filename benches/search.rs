@@ -54,7 +54,26 @@ fn main() {
         }
     }
     for q in
-        ["h", "hz", "hzx", "hzxh", "shz", "hangzhou", "zzw", "1", "13", "8000", "13800", "杭州", "西湖机械", "hzjx"]
+        // `hzxih`, `hangzx`: initials and syllables mixed; `wf`: an owner's initials (王芳).
+        [
+            "h",
+            "hz",
+            "hzx",
+            "hzxh",
+            "shz",
+            "hangzhou",
+            "hzxih",
+            "hangzx",
+            "wf",
+            "zzw",
+            "1",
+            "13",
+            "8000",
+            "13800",
+            "杭州",
+            "西湖机械",
+            "hzjx",
+        ]
     {
         let n = index.find(q, None).accounts.len();
         let samples = (0..30)

@@ -12,11 +12,16 @@
 //! * digits match anywhere in the phone digits (the last four of a mobile);
 //! * other text matches anywhere in the name or short name.
 //!
+//! Letters and text also match the account owner's name the same way (`wf`
+//! finds the accounts 王芳 owns); the owners are few, so each is matched
+//! once a search and an account looks its owner's answer up.
+//!
 //! Accounts that match exactly come first in list order, then those found
-//! through a contact, then fuzzy matches (nucleo, the matcher behind the
+//! through a contact, then those found through their owner, then fuzzy matches (nucleo, the matcher behind the
 //! helix editor) ranked by score: `西湖机械` finds 杭州西湖精密机械有限公司
 //! and `hzjx` its initials.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::model::Id;
@@ -58,12 +63,25 @@ const C_PY: usize = 1;
 const C_STARTS: usize = 2;
 const C_PHONE: usize = 3;
 
+/// An account without an owner.
+const NO_OWNER: u32 = u32::MAX;
+
+/// An account owner's name and its readings, held once for all their accounts.
+#[derive(Clone, Debug)]
+struct OwnerEntry {
+    name: String,
+    py: String,
+    starts: String,
+}
+
 /// An account: its fields lie one after the other in the arena from `start`.
 #[derive(Clone, Debug)]
 struct AccountEntry {
     id: u128,
     start: u32,
     lens: [u16; 8],
+    /// Its owner in `SearchIndex::owners`, or [`NO_OWNER`].
+    owner: u32,
     /// This account's contacts: `contacts[first_contact..][..contact_count]`.
     first_contact: u32,
     contact_count: u32,
@@ -97,12 +115,14 @@ struct ContactEntry {
 }
 
 /// What a scan found, each kind in list order: accounts found by
-/// themselves (name, short name, pinyin, phone), through a contact, and
-/// fuzzily with their scores; and the first contacts that matched.
+/// themselves (name, short name, pinyin, phone), through a contact,
+/// through their owner, and fuzzily with their scores; and the first
+/// contacts that matched.
 #[derive(Debug, Default)]
 struct Hits {
     exact: Vec<u32>,
     via: Vec<u32>,
+    owned: Vec<u32>,
     fuzzy: Vec<(u32, u32)>,
     contacts: Vec<u32>,
 }
@@ -112,18 +132,20 @@ impl Hits {
     fn append(&mut self, mut next: Hits) {
         self.exact.append(&mut next.exact);
         self.via.append(&mut next.via);
+        self.owned.append(&mut next.owned);
         self.fuzzy.append(&mut next.fuzzy);
         let room = CONTACT_HITS.saturating_sub(self.contacts.len());
         self.contacts.extend(next.contacts.into_iter().take(room));
     }
 
-    /// Best first: exact, then through a contact, then fuzzy by score
-    /// (ties in list order).
+    /// Best first: exact, then through a contact, then through the owner,
+    /// then fuzzy by score (ties in list order).
     fn found(mut self) -> Found {
         self.fuzzy.sort_by_key(|f| std::cmp::Reverse(f.0));
         let mut accounts = self.exact;
-        accounts.reserve(self.via.len() + self.fuzzy.len());
+        accounts.reserve(self.via.len() + self.owned.len() + self.fuzzy.len());
         accounts.append(&mut self.via);
+        accounts.append(&mut self.owned);
         accounts.extend(self.fuzzy.into_iter().map(|(_, slot)| slot));
         Found { accounts, contacts: self.contacts }
     }
@@ -159,6 +181,14 @@ pub struct ContactHit {
     pub account_name: String,
 }
 
+/// Why an account that did not match by itself was found: the first of
+/// its contacts that matched, or its owner, by name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Through {
+    Contact(String),
+    Owner(String),
+}
+
 /// The index: see the module documentation.
 #[derive(Debug, Default)]
 pub struct SearchIndex {
@@ -172,6 +202,9 @@ pub struct SearchIndex {
     /// unsorted; adding a contact, [`SearchIndex::finish`] or an upsert sorts it.
     by_id: Vec<u32>,
     ids_unsorted: bool,
+    /// The accounts' owners, each once, and where each name is.
+    owners: Vec<OwnerEntry>,
+    owner_slots: HashMap<String, u32>,
 }
 
 fn uuid_of(id: &Id) -> u128 {
@@ -339,6 +372,14 @@ fn consume(g: &[u8], q: &[u8]) -> Option<usize> {
 /// the first character and how many characters it spans.
 fn pinyin_match(g: &str, q: &[u8]) -> Option<(usize, usize)> {
     pinyin_match_from(g, &starts(g), q)
+}
+
+/// Whether the letters `q` (lower case) match `text` by pinyin: split into
+/// runs, each a non-empty prefix of a reading of one character (its
+/// initial, `sh` of shi, part or all of the syllable), the characters
+/// consecutive: `wnsh`, `wangns` and `wns` all find 王女士, `wnx` does not.
+pub fn pinyin_hit(text: &str, q: &str) -> bool {
+    pinyin_match(&groups(text), q.as_bytes()).is_some()
 }
 
 /// [`pinyin_match`] with the groups' start bytes at hand: only the
@@ -516,6 +557,8 @@ impl SearchIndex {
             order: Vec::with_capacity(accounts),
             by_id: Vec::with_capacity(accounts),
             ids_unsorted: false,
+            owners: Vec::new(),
+            owner_slots: HashMap::new(),
         }
     }
 
@@ -595,10 +638,12 @@ impl SearchIndex {
             &initials,
             &a.phone_digits,
         ]);
+        let owner = self.owner_slot(a.owner.trim());
         let entry = AccountEntry {
             id: uuid_of(&a.id),
             start,
             lens,
+            owner,
             first_contact: 0,
             contact_count: 0,
             letters: letters(&py) | letters(&short_py),
@@ -611,6 +656,26 @@ impl SearchIndex {
         let slot = u32::try_from(self.accounts.len()).unwrap_or(u32::MAX);
         self.accounts.push(entry);
         slot
+    }
+
+    /// The owner `name` in `owners`, added when new; [`NO_OWNER`] for none.
+    fn owner_slot(&mut self, name: &str) -> u32 {
+        if name.is_empty() {
+            return NO_OWNER;
+        }
+        if let Some(&at) = self.owner_slots.get(name) {
+            return at;
+        }
+        let at = u32::try_from(self.owners.len()).unwrap_or(NO_OWNER);
+        let py = groups(name);
+        self.owners.push(OwnerEntry { name: name.to_string(), starts: starts(&py), py });
+        self.owner_slots.insert(name.to_string(), at);
+        at
+    }
+
+    /// Which owners the query matches, by their place in `owners`.
+    fn owners_matching(&self, p: &Prepared) -> Vec<bool> {
+        self.owners.iter().map(|o| owner_matches(p, o)).collect()
     }
 
     fn push_contact(&mut self, slot: u32, c: &IndexContact) {
@@ -761,6 +826,7 @@ impl SearchIndex {
                 &narrowed
             }
         };
+        let owners = self.owners_matching(p);
         let hits = if slots.len() > PARALLEL_ABOVE {
             // Two threads take chunks in turn, so that one slowed by other
             // work (the worker reading lines, another program) holds up
@@ -773,7 +839,7 @@ impl SearchIndex {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(c) = chunks.get(i) else { break };
-                    done.push((i, self.scan(p, c, &mut scanner)));
+                    done.push((i, self.scan(p, &owners, c, &mut scanner)));
                 }
                 done
             };
@@ -790,14 +856,15 @@ impl SearchIndex {
             }
             all
         } else {
-            self.scan(p, slots, &mut Scanner::new())
+            self.scan(p, &owners, slots, &mut Scanner::new())
         };
         hits.found()
     }
 
     /// Matches each slot of `slots`, in their order.
-    fn scan(&self, p: &Prepared, slots: &[u32], scanner: &mut Scanner) -> Hits {
+    fn scan(&self, p: &Prepared, owners: &[bool], slots: &[u32], scanner: &mut Scanner) -> Hits {
         let Scanner { matcher, buf } = scanner;
+        let any_owner = owners.contains(&true);
         let mut out = Hits::default();
         let mut contacts_found = 0;
         for &slot in slots {
@@ -836,6 +903,8 @@ impl SearchIndex {
                 out.exact.push(slot);
             } else if via_contact {
                 out.via.push(slot);
+            } else if any_owner && owners.get(a.owner as usize).copied().unwrap_or(false) {
+                out.owned.push(slot);
             } else if let Some(pattern) = p.fuzzy.as_ref().filter(|_| p.may_fuzzy(a)) {
                 let hay = match &p.query {
                     Query::Pinyin(_) => self.af(a, A_INITIALS),
@@ -864,6 +933,23 @@ impl SearchIndex {
         }
     }
 
+    /// Why `filter` found the account of `slot` when it did not match by
+    /// itself (name, short name, phone): through a contact or its owner.
+    /// `None` when it matched by itself, fuzzily, or not at all. The list
+    /// asks this of the rows on screen only.
+    pub fn through(&self, slot: u32, filter: &str) -> Option<Through> {
+        let p = Prepared::new(filter);
+        let a = self.accounts.get(slot as usize)?;
+        if p.query == Query::Nothing || self.exact(&p, a) {
+            return None;
+        }
+        if let Some(c) = self.matching_contact(&p, a).and_then(|i| self.contacts.get(i as usize)) {
+            return Some(Through::Contact(self.cf(c, C_NAME).to_string()));
+        }
+        let o = self.owners.get(a.owner as usize)?;
+        owner_matches(&p, o).then(|| Through::Owner(o.name.clone()))
+    }
+
     fn matching_contact(&self, p: &Prepared, a: &AccountEntry) -> Option<u32> {
         (a.first_contact..a.first_contact + a.contact_count).find(|&i| {
             let Some(c) = self.contacts.get(i as usize) else { return false };
@@ -874,6 +960,16 @@ impl SearchIndex {
                 Query::Text(t) => text_match(self.cf(c, C_NAME), t.trim()),
             }
         })
+    }
+}
+
+/// Whether a query matches an owner's name: letters by pinyin, text as a
+/// substring (digits never: a phone is the account's or a contact's).
+fn owner_matches(p: &Prepared, o: &OwnerEntry) -> bool {
+    match &p.query {
+        Query::Pinyin(q) => pinyin_match_from(&o.py, &o.starts, q.as_bytes()).is_some(),
+        Query::Text(t) => text_match(&o.name, t.trim()),
+        Query::Nothing | Query::Digits(_) => false,
     }
 }
 
@@ -931,7 +1027,13 @@ mod tests {
     use super::*;
 
     fn account(name: &str, short: &str, phone: &str) -> IndexAccount {
-        IndexAccount { id: Id::new(), name: name.into(), short_name: short.into(), phone_digits: phone.into() }
+        IndexAccount {
+            id: Id::new(),
+            name: name.into(),
+            short_name: short.into(),
+            phone_digits: phone.into(),
+            owner: String::new(),
+        }
     }
 
     fn contact(of: &IndexAccount, name: &str, phone: &str) -> IndexContact {
@@ -1051,8 +1153,13 @@ mod tests {
                 names in prop::collection::vec((text(8), text(3), prop::collection::vec(text(4), 0..4)), 1..30),
                 q in prop_oneof![prop::sample::select(QUERY_POOL).prop_map(str::to_string), text(4)],
             ) {
-                let accounts: Vec<IndexAccount> =
-                    names.iter().map(|(n, s, _)| account(n, s, &phone(n))).collect();
+                // Some accounts owned, by owners the queries may match.
+                let owners = ["", "王芳", "曾志伟", "Zhang Wei", "西湖"];
+                let accounts: Vec<IndexAccount> = names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (n, s, _))| IndexAccount { owner: owners[i % owners.len()].into(), ..account(n, s, &phone(n)) })
+                    .collect();
                 let contacts: Vec<IndexContact> = accounts
                     .iter()
                     .zip(&names)
@@ -1071,6 +1178,84 @@ mod tests {
                         prop_assert_eq!(&ix.find(&q, Some(&before.accounts)).accounts, &slow.accounts, "from {:?}", &q[..at]);
                     }
                 }
+            }
+        }
+    }
+
+    /// Any mix of initials, syllable prefixes and whole syllables finds
+    /// the name; letters no run of consecutive characters reads do not.
+    #[test]
+    fn mixes_of_initials_and_syllables() {
+        for q in ["wnsh", "wangns", "wns", "wangnvshi", "wangnushi", "wnshi", "wangnsh", "wanv", "wangn", "nsh", "nvs"]
+        {
+            assert!(pinyin_hit("王女士", q), "{q} finds 王女士");
+        }
+        for q in ["wnx", "wnss", "wangx", "wsh", "ns h", "shn", "wangnvshix", "w n"] {
+            assert!(!pinyin_hit("王女士", q), "{q} does not find 王女士");
+        }
+        for q in ["lnsh", "linvsh", "lns", "lnushi"] {
+            assert!(pinyin_hit("李女士", q), "{q} finds 李女士");
+        }
+        // Heteronyms: each character may take any of its readings.
+        for q in ["zzhw", "cengzw", "czhiw", "zengzhiwei"] {
+            assert!(pinyin_hit("曾志伟", q), "{q} finds 曾志伟");
+        }
+        let ix = SearchIndex::build(&[account("王女士", "", ""), account("王先生", "", "")], &[]);
+        assert_eq!(names(&ix, "wnsh"), ["王女士"]);
+        assert_eq!(names(&ix, "wangns"), ["王女士"]);
+        assert_eq!(names(&ix, "wangx"), ["王先生"]);
+        assert!(names(&ix, "wnx").is_empty());
+        assert_eq!(highlight("王女士", "nsh"), [1, 2]);
+    }
+
+    /// The matcher against a plain reading of the rule: every way of
+    /// cutting the query into non-empty prefixes of the readings of
+    /// consecutive characters, from every character.
+    mod mixes {
+        use super::*;
+        use proptest::prelude::*;
+
+        const CHARS: &[&str] = &["王", "女", "士", "曾", "志", "伟", "长", "行", "重", "单", "绿", "安", "A", "x", "1"];
+
+        fn reference(text: &str, q: &str) -> bool {
+            fn from(chars: &[Vec<String>], q: &str) -> bool {
+                if q.is_empty() {
+                    return true;
+                }
+                let Some((first, rest)) = chars.split_first() else { return false };
+                first.iter().any(|r| (1..=r.len().min(q.len())).any(|k| q.starts_with(&r[..k]) && from(rest, &q[k..])))
+            }
+            let chars: Vec<Vec<String>> = readings(text).into_iter().map(|(_, r)| r).collect();
+            (0..chars.len()).any(|i| from(&chars[i..], q))
+        }
+
+        /// A query built by the rule from `text`: from character `start`,
+        /// `take` characters, each cut to some length of one reading.
+        fn built(text: &str, start: usize, cuts: &[(usize, usize)]) -> String {
+            let chars: Vec<Vec<String>> = readings(text).into_iter().map(|(_, r)| r).collect();
+            let mut q = String::new();
+            for (r, (pick, len)) in chars.iter().skip(start).zip(cuts) {
+                let reading = &r[pick % r.len()];
+                q.push_str(&reading[..=(len % reading.len())]);
+            }
+            q
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(500))]
+            #[test]
+            fn the_matcher_agrees_with_the_rule(
+                text in prop::collection::vec(prop::sample::select(CHARS), 1..6).prop_map(|v| v.concat()),
+                random in "[a-z]{1,8}",
+                start in 0usize..6,
+                cuts in prop::collection::vec((0usize..4, 0usize..6), 1..6),
+            ) {
+                let q = built(&text, start, &cuts);
+                if !q.is_empty() {
+                    prop_assert!(pinyin_hit(&text, &q), "{} from {}", q, text);
+                    prop_assert!(reference(&text, &q));
+                }
+                prop_assert_eq!(pinyin_hit(&text, &random), reference(&text, &random), "{} in {}", random, text);
             }
         }
     }
@@ -1094,6 +1279,37 @@ mod tests {
             assert_eq!(ix.name(f.accounts[0]), "上海华联超市股份有限公司", "{q}");
             assert_eq!(ix.contact(f.contacts[0]).map(|c| c.name), Some("曾志伟".to_string()), "{q}");
         }
+    }
+
+    /// The owner's name finds their accounts, after those that match by
+    /// themselves or through a contact; the list can say why.
+    #[test]
+    fn the_owner_finds_their_accounts() {
+        let owned = |name: &str, owner: &str| IndexAccount { owner: owner.into(), ..account(name, "", "") };
+        let a = owned("杭州西湖精密机械有限公司", "王芳");
+        let b = owned("上海华联超市股份有限公司", "李娜");
+        let c = owned("万丰贸易", "李娜");
+        let d = owned("北京测试有限公司", "王芳");
+        let z = contact(&b, "魏风", "");
+        let ix = SearchIndex::build(&[a, b, c, d], &[z]);
+        assert_eq!(
+            names(&ix, "wf"),
+            ["万丰贸易", "上海华联超市股份有限公司", "杭州西湖精密机械有限公司", "北京测试有限公司"],
+            "by itself, through the contact 魏风, then 王芳's two in list order"
+        );
+        assert_eq!(names(&ix, "wangfang"), ["杭州西湖精密机械有限公司", "北京测试有限公司"]);
+        assert_eq!(names(&ix, "wangf"), ["杭州西湖精密机械有限公司", "北京测试有限公司"]);
+        assert_eq!(names(&ix, "王芳"), ["杭州西湖精密机械有限公司", "北京测试有限公司"]);
+        assert_eq!(names(&ix, "lna"), ["上海华联超市股份有限公司", "万丰贸易"]);
+        assert!(names(&ix, "wfx").is_empty());
+        let slot = |name: &str| ix.all().into_iter().find(|s| ix.name(*s) == name).expect("slot");
+        assert_eq!(ix.through(slot("万丰贸易"), "wf"), None, "it matched by itself");
+        assert_eq!(ix.through(slot("上海华联超市股份有限公司"), "wf"), Some(Through::Contact("魏风".into())));
+        assert_eq!(ix.through(slot("北京测试有限公司"), "wf"), Some(Through::Owner("王芳".into())));
+        assert_eq!(ix.through(slot("北京测试有限公司"), ""), None);
+        // Narrowing from a letter keeps the owner's accounts.
+        let first = ix.find("w", None);
+        assert_eq!(ix.find("wf", Some(&first.accounts)).accounts, ix.find("wf", None).accounts);
     }
 
     #[test]
@@ -1160,7 +1376,7 @@ mod tests {
         let ix = SearchIndex::build(&accounts, &contacts);
         for q in ["h", "hz", "hzx", "zzw", "杭州", "州西湖", "1380000", "5678", "cz"] {
             let p = Prepared::new(q);
-            let one = ix.scan(&p, &ix.order, &mut Scanner::new()).found();
+            let one = ix.scan(&p, &ix.owners_matching(&p), &ix.order, &mut Scanner::new()).found();
             let chunked = ix.find(q, None);
             assert!(!one.accounts.is_empty(), "{q} finds something");
             assert_eq!(chunked.accounts, one.accounts, "{q}");

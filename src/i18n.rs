@@ -251,7 +251,15 @@ catalogue! {
     VipUntyped => "未分类", "no type";
     VipFabOfVips => "成为 VIP 的来客卡上用过的 FAB", "FAB lines on cards that became VIPs";
     VipNothingYet => "还没有记录", "nothing recorded yet";
-    VipLearnKeys => "Esc / l 返回列表", "Esc / l back to the list";
+    VipLearnKeys => "Tab/→ 下一位顾问 · ⇧Tab/← 上一位 · J K 翻页 · Esc / l 返回列表", "Tab/→ next advisor · ⇧Tab/← previous · J K scroll · Esc / l back";
+    VipLearnWhole => "全店", "whole store";
+    VipLearnAdvisor => "顾问 {advisor}", "advisor {advisor}";
+    VipLearnCounts => "来客卡 {cards} 张 · 成为 VIP {vips} 张{vips_pct} · 写了 FAB 的 {fab} 张{fab_pct}", "Cards: {cards} · became VIPs: {vips}{vips_pct} · with a FAB line: {fab}{fab_pct}";
+    VipLearnAdvisors => "顾问(Tab 逐一查看):", "Advisors (Tab to see each): ";
+    VipLearnAdvisorCards => "{advisor} {cards} 张", "{advisor} ({cards})";
+    VipResolvedOf => "已化解 {resolved}/{count}", "{resolved}/{count} resolved";
+    VipWeakSpot => "短板:{kind}(还有 {open} 个未化解)", "Weak spot: {kind} ({open} left unresolved)";
+    VipResolutionsWorked => "成为 VIP 的来客卡上化解异议的办法", "Resolutions on cards that became VIPs";
     VipStatusNow => "状态:{status}", "Status: {status}";
     VipListKeys => "n 登记 · Enter 编辑 · h 交接 · a 转客户 · o 照片 · s 状态 · m 我的卡 · l 学习 · ? 帮助", "n new · Enter edit · h hand over · a account · o photo · s status · m mine · l learn · ? help";
     KVipFilter => "筛选(电话后几位、称呼、拼音、座驾、装饰、行业)", "filter (phone's last digits, salutation, pinyin, vehicle, accessories, industry)";
@@ -265,7 +273,8 @@ catalogue! {
     VipStatusTitle => "来客卡状态", "Card status";
     KVipMine => "只看我的卡 / 全部", "my cards / all cards";
     KVipLearn => "异议统计与成功的 FAB", "objections by type and FAB lines that worked";
-    KVipScroll => "摘要向下 / 向上翻", "scroll the summary down / up";
+    KVipLearnAdvisor => "学习视图中:全店 / 每位顾问切换", "in the learning view: whole store / each advisor";
+    KVipScroll => "摘要(或学习视图)向下 / 向上翻", "scroll the summary (or the learning view) down / up";
     VNotAnId => "'{text}' 不是记录编号(UUID)", "'{text}' is not a record id (UUID)";
     VRequired => "必填", "required";
     VOutside => "{v} 不在 {lo}–{hi} 之间", "{v} is outside {lo}–{hi}";
@@ -330,6 +339,8 @@ catalogue! {
     ConflictKeys => "Ctrl-S 用你的版本覆盖 · Ctrl-R 采用已保存的版本", "Ctrl-S keeps yours (saves over it) · Ctrl-R takes the stored one";
     ConflictMsg => "打开后此记录已在别处保存(现为第 {v} 版)", "This record was saved elsewhere after you opened it (now version {v})";
     StatusChecking => "后台检查文件并备份…", "checking the file and backing up in the background…";
+    FoundViaContact => "联系人 {name}", "contact {name}";
+    FoundViaOwner => "负责人 {name}", "owner {name}";
     ContactsFound => "匹配的联系人(Enter 打开其所在客户的个人档案)", "Contacts found (Enter on their account opens the profile)";
     SecCompany => "公司资料", "Company";
     SecContacts => "联系人", "Contacts";

@@ -4,8 +4,9 @@
 mod common;
 
 use chrono::NaiveDate;
+use kam::model::Resolution;
 use kam::model::{FabItem, Handover, Objection, VipCard, VipStatus};
-use kam::store::{FabUse, ObjectionCount, Store, VipQuery};
+use kam::store::{FabUse, ObjectionCount, ResolutionUse, Store, VipCardCounts, VipQuery, VipScope};
 use kam_rules::ObjectionType;
 
 fn d(s: &str) -> NaiveDate {
@@ -52,6 +53,13 @@ fn list_filters_and_holders() {
     assert!(store.vip_cards(&q("0013")).expect("middle").is_empty(), "only the last digits match");
     assert_eq!(names(&store.vip_cards(&q("wns")).expect("initials")), ["王女士"]);
     assert_eq!(names(&store.vip_cards(&q("chenxian")).expect("full")), ["陈先生"]);
+    for mixed in ["wnsh", "wangns", "wnshi", "wangnvsh"] {
+        assert_eq!(names(&store.vip_cards(&q(mixed)).expect("mixed")), ["王女士"], "{mixed}");
+    }
+    assert_eq!(names(&store.vip_cards(&q("chxsh")).expect("mixed")), ["陈先生"]);
+    assert!(store.vip_cards(&q("wnx")).expect("no such reading").is_empty());
+    let limited = VipQuery { limit: 1, ..q("sh") };
+    assert_eq!(store.vip_cards(&limited).expect("limit").len(), 1, "the limit holds for letters too");
     assert_eq!(names(&store.vip_cards(&q("宝马")).expect("vehicle")), ["王女士"]);
     assert_eq!(names(&store.vip_cards(&q("x5")).expect("latin vehicle")), ["王女士"]);
     assert_eq!(names(&store.vip_cards(&q("劳力士")).expect("accessories")), ["陈先生"]);
@@ -61,6 +69,11 @@ fn list_filters_and_holders() {
     let mine = |who: &str| VipQuery { holder: Some(who.into()), ..q("") };
     assert_eq!(names(&store.vip_cards(&mine("李娜")).expect("mine")), ["王女士"], "handed over: no longer hers");
     assert_eq!(names(&store.vip_cards(&mine("张伟")).expect("his")), ["陈先生"]);
+    assert_eq!(
+        names(&store.vip_cards(&VipQuery { holder: Some("张伟".into()), ..q("chxs") }).expect("his")),
+        ["陈先生"]
+    );
+    assert!(store.vip_cards(&VipQuery { holder: Some("张伟".into()), ..q("wnsh") }).expect("not his").is_empty());
 }
 
 #[test]
@@ -85,18 +98,19 @@ fn learning_from_cards() {
     c.objections = vec![obj(ObjectionType::Price), Objection { kind: None, text: "再看看".into() }];
     store.save(&mut c, "").expect("save");
 
-    let counts = store.vip_objection_counts(Some("西湖店")).expect("counts");
+    let west = VipScope { store: Some("西湖店"), advisor: None };
+    let counts = store.vip_objection_counts(west).expect("counts");
     assert_eq!(
         counts,
         [
-            ObjectionCount { kind: Some(ObjectionType::Price), count: 2 },
-            ObjectionCount { kind: Some(ObjectionType::Hidden), count: 1 }
+            ObjectionCount { kind: Some(ObjectionType::Price), count: 2, resolved: 0 },
+            ObjectionCount { kind: Some(ObjectionType::Hidden), count: 1, resolved: 0 }
         ]
     );
-    let all = store.vip_objection_counts(None).expect("all");
-    assert_eq!(all[0], ObjectionCount { kind: Some(ObjectionType::Price), count: 3 });
-    assert!(all.contains(&ObjectionCount { kind: None, count: 1 }));
-    let fabs = store.vip_fab_lines(None, 10).expect("fab");
+    let all = store.vip_objection_counts(VipScope::default()).expect("all");
+    assert_eq!(all[0], ObjectionCount { kind: Some(ObjectionType::Price), count: 3, resolved: 0 });
+    assert!(all.contains(&ObjectionCount { kind: None, count: 1, resolved: 0 }));
+    let fabs = store.vip_fab_lines(VipScope::default(), 10).expect("fab");
     assert_eq!(fabs, [FabUse { item: "钻戒".into(), fab: "GIA证书, 保值".into(), cards: 2 }], "only VIP cards");
 }
 
@@ -154,4 +168,124 @@ fn a_card_made_into_an_account_keeps_the_mobile_on_the_contact() {
     assert_eq!((a.name.as_str(), a.phone.as_str(), a.industry.as_str()), ("王女士", "", "房地产"));
     let p: kam::model::Contact = store.get(&p.meta.id).expect("contact");
     assert_eq!((p.phone.as_str(), p.title.as_str()), ("138-0013-5678", "总监"));
+}
+
+/// Two advisors' cards in one store, and one of another store: each
+/// advisor's figures as counted by hand.
+#[test]
+fn learning_per_advisor() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("kam.db");
+    let mut store = Store::open(&path, common::clock()).expect("open");
+    let fab = |item: &str, fab: &str| FabItem { item: item.into(), image_path: String::new(), fab: fab.into() };
+    let obj = |k: ObjectionType, t: &str| Objection { kind: Some(k), text: t.into() };
+    let res = |t: &str| Resolution { text: t.into() };
+    let by = |who: &str, salutation: &str, phone: &str, date: &str| {
+        let mut c = card(salutation, phone, date);
+        c.received_by = who.into();
+        c
+    };
+    // 李娜: three cards.
+    //   1 VIP: price (resolved: 送保养), hidden (resolved: 约家人同来); FAB 钻戒.
+    //   2 prospect: price (unresolved), capability (resolved: 免费改圈); FAB 手镯.
+    //   3 prospect: no objection, no FAB (an item without a FAB line).
+    let mut l1 = by("李娜", "王女士", "13800000001", "2026-11-01");
+    l1.status = VipStatus::Vip;
+    l1.recommended = vec![fab("钻戒", "GIA证书, 保值")];
+    l1.objections = vec![obj(ObjectionType::Price, "贵"), obj(ObjectionType::Hidden, "要商量")];
+    l1.resolutions = vec![res("送保养"), res("约家人同来")];
+    let mut l2 = by("李娜", "陈先生", "13800000002", "2026-11-02");
+    l2.recommended = vec![fab("手镯", "足金")];
+    l2.objections = vec![obj(ObjectionType::Price, "贵"), obj(ObjectionType::Capability, "尺寸")];
+    l2.resolutions = vec![Resolution::default(), res("免费改圈")];
+    let mut l3 = by("李娜", "赵女士", "13800000003", "2026-11-03");
+    l3.recommended = vec![fab("项链", "")];
+    // 王芳: two cards.
+    //   1 VIP: price (unresolved: the resolution row is blank), real (resolved: 送保养); FAB re-recommended 钻戒.
+    //   2 VIP: price (resolved: 送保养); FAB 钻戒 again.
+    let mut w1 = by("王芳", "孙女士", "13800000004", "2026-11-04");
+    w1.status = VipStatus::Vip;
+    w1.re_recommended = vec![fab("钻戒", "GIA证书, 保值")];
+    w1.objections = vec![obj(ObjectionType::Price, "贵"), obj(ObjectionType::Real, "预算")];
+    w1.resolutions = vec![res(""), res("送保养")];
+    let mut w2 = by("王芳", "周先生", "13800000005", "2026-11-05");
+    w2.status = VipStatus::Vip;
+    w2.recommended = vec![fab("钻戒", "GIA证书, 保值")];
+    w2.objections = vec![obj(ObjectionType::Price, "贵")];
+    w2.resolutions = vec![res("送保养")];
+    // 王芳 at another store: counted only for every store.
+    let mut other = by("王芳", "吴先生", "13800000006", "2026-11-06");
+    other.store = "湖滨店".into();
+    other.objections = vec![obj(ObjectionType::False, "随便看看")];
+    // A deleted card of 李娜 is not counted.
+    let mut gone = by("李娜", "郑先生", "13800000007", "2026-11-07");
+    gone.objections = vec![obj(ObjectionType::Price, "贵")];
+    for c in [&mut l1, &mut l2, &mut l3, &mut w1, &mut w2, &mut other, &mut gone] {
+        store.save(c, "").expect("save");
+    }
+    store.delete::<VipCard>(&gone.meta.id, "duplicate").expect("delete");
+    drop(store);
+    // Read back from the file.
+    let store = Store::open(&path, common::clock()).expect("reopen");
+
+    assert_eq!(
+        store.vip_advisors(Some("西湖店")).expect("advisors"),
+        [("李娜".to_string(), 3), ("王芳".to_string(), 2)],
+        "most cards first"
+    );
+    assert_eq!(store.vip_advisors(None).expect("all").len(), 2);
+
+    let li = VipScope { store: Some("西湖店"), advisor: Some("李娜") };
+    assert_eq!(store.vip_card_counts(li).expect("counts"), VipCardCounts { cards: 3, vips: 1, with_fab: 2 });
+    assert_eq!(
+        store.vip_objection_counts(li).expect("objections"),
+        [
+            ObjectionCount { kind: Some(ObjectionType::Price), count: 2, resolved: 1 },
+            ObjectionCount { kind: Some(ObjectionType::Capability), count: 1, resolved: 1 },
+            ObjectionCount { kind: Some(ObjectionType::Hidden), count: 1, resolved: 1 },
+        ]
+    );
+    assert_eq!(
+        store.vip_resolutions_that_worked(li, 10).expect("resolutions"),
+        [
+            ResolutionUse { kind: Some(ObjectionType::Hidden), text: "约家人同来".into(), cards: 1 },
+            ResolutionUse { kind: Some(ObjectionType::Price), text: "送保养".into(), cards: 1 },
+        ],
+        "ties by the stored type; 免费改圈 resolved an objection but the visitor did not become a VIP"
+    );
+    assert_eq!(
+        store.vip_fab_lines(li, 10).expect("fab"),
+        [FabUse { item: "钻戒".into(), fab: "GIA证书, 保值".into(), cards: 1 }]
+    );
+
+    let wang = VipScope { store: Some("西湖店"), advisor: Some("王芳") };
+    assert_eq!(store.vip_card_counts(wang).expect("counts"), VipCardCounts { cards: 2, vips: 2, with_fab: 2 });
+    assert_eq!(
+        store.vip_objection_counts(wang).expect("objections"),
+        [
+            ObjectionCount { kind: Some(ObjectionType::Price), count: 2, resolved: 1 },
+            ObjectionCount { kind: Some(ObjectionType::Real), count: 1, resolved: 1 },
+        ]
+    );
+    assert_eq!(
+        store.vip_resolutions_that_worked(wang, 10).expect("resolutions"),
+        [
+            ResolutionUse { kind: Some(ObjectionType::Price), text: "送保养".into(), cards: 1 },
+            ResolutionUse { kind: Some(ObjectionType::Real), text: "送保养".into(), cards: 1 },
+        ]
+    );
+    assert_eq!(
+        store.vip_fab_lines(wang, 10).expect("fab"),
+        [FabUse { item: "钻戒".into(), fab: "GIA证书, 保值".into(), cards: 2 }]
+    );
+
+    // The whole store adds the two up.
+    let west = VipScope { store: Some("西湖店"), advisor: None };
+    assert_eq!(store.vip_card_counts(west).expect("counts"), VipCardCounts { cards: 5, vips: 3, with_fab: 4 });
+    let objections = store.vip_objection_counts(west).expect("objections");
+    assert_eq!(objections[0], ObjectionCount { kind: Some(ObjectionType::Price), count: 4, resolved: 2 });
+    assert_eq!(objections.iter().map(|o| o.count).sum::<u32>(), 7);
+    assert_eq!(objections.iter().map(|o| o.resolved).sum::<u32>(), 5);
+    let every = VipScope { store: None, advisor: Some("王芳") };
+    assert_eq!(store.vip_card_counts(every).expect("counts").cards, 3, "her card at 湖滨店 too");
 }

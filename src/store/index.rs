@@ -22,6 +22,8 @@ pub struct IndexAccount {
     pub name: String,
     pub short_name: String,
     pub phone_digits: String,
+    /// The account owner (the sales rep): `wf` finds the accounts 王芳 owns.
+    pub owner: String,
 }
 
 /// The searchable columns of one live contact.
@@ -33,7 +35,7 @@ pub struct IndexContact {
     pub phone_digits: String,
 }
 
-const ACCOUNT_COLUMNS: &str = "id, name, short_name, phone_digits";
+const ACCOUNT_COLUMNS: &str = "id, name, short_name, phone_digits, owner";
 const CONTACT_COLUMNS: &str = "id, account_id, name, phone_digits";
 
 fn bad_id(table: &'static str, id: &str, detail: String) -> StoreError {
@@ -41,7 +43,16 @@ fn bad_id(table: &'static str, id: &str, detail: String) -> StoreError {
 }
 
 fn account_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, IndexAccount)> {
-    Ok((r.get(0)?, IndexAccount { id: Id::default(), name: r.get(1)?, short_name: r.get(2)?, phone_digits: r.get(3)? }))
+    Ok((
+        r.get(0)?,
+        IndexAccount {
+            id: Id::default(),
+            name: r.get(1)?,
+            short_name: r.get(2)?,
+            phone_digits: r.get(3)?,
+            owner: r.get(4)?,
+        },
+    ))
 }
 
 fn contact_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, IndexContact)> {

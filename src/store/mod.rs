@@ -66,7 +66,7 @@ pub use today::{
     Birthday, Downgrade, MonthFigures, OpenCommitment, OverdueAccount, PlanDue, PlanType, PlanWarnings, TodayData,
     VipDue, BIRTHDAY_DAYS,
 };
-pub use vip::{FabUse, ObjectionCount, VipQuery};
+pub use vip::{FabUse, ObjectionCount, ResolutionUse, VipCardCounts, VipQuery, VipScope};
 
 use crate::clock::Clock;
 use crate::model::ModelError;

@@ -11,7 +11,7 @@ use kam_rules::Tier;
 use super::app::{App, Section, SortBy, Tab};
 use super::widgets::input::TextInput;
 use super::worker::{Done, Job};
-use crate::finder::{ContactHit, Found, SearchIndex};
+use crate::finder::{ContactHit, Found, SearchIndex, Through};
 use crate::i18n::T;
 use crate::model::Id;
 use crate::store::AccountRow;
@@ -72,6 +72,13 @@ impl AccountList {
         let id = index.id(slot);
         let line = self.lines.get(&id);
         Some((id, index.name(slot), line))
+    }
+
+    /// Why the row at `i` was found when its account did not match the
+    /// filter itself: a contact or the owner (asked for rows on screen).
+    pub fn through(&self, i: usize) -> Option<Through> {
+        let index = self.index.as_ref()?;
+        index.through(*self.shown.get(i)?, self.filter.value().trim())
     }
 
     /// Rows shown.

@@ -110,6 +110,7 @@ pub fn plan_index(rows: &[PlanRow]) -> SearchIndex {
             name: r.account.clone(),
             short_name: r.opportunity.clone(),
             phone_digits: String::new(),
+            owner: String::new(),
         })
         .collect();
     SearchIndex::build(&entries, &[])

@@ -184,6 +184,47 @@ fn filter_by_pinyin_initials_highlights_the_match() {
     assert_eq!(names(&app)[0], "上海华联超市股份有限公司");
 }
 
+/// Typed key by key (each letter narrowing within the last result), a
+/// mix of initials and syllables finds a contact's account, and the
+/// owner's name finds the accounts they own; the row says which (#22).
+#[test]
+fn the_owner_and_mixed_pinyin_find_accounts_and_the_row_says_through_whom() {
+    for lang in [Lang::En, Lang::Zh] {
+        let (_d, mut app) = seeded(lang);
+        press(&mut app, KeyCode::Char('/'));
+        typed(&mut app, "wf");
+        assert_eq!(names(&app), ["杭州西湖精密机械有限公司"], "王芳 owns it");
+        let owner = if lang == Lang::En {
+            "杭州西湖精密机械有限公司 · owner 王芳"
+        } else {
+            "杭州西湖精密机械有限公司 · 负责人 王芳"
+        };
+        snap("owner_hit", &mut app);
+        // At 80 columns the name column has no room for it; the owner column shows 王芳.
+        assert!(find(&buffer(&app, 120, 40), owner).is_some(), "{owner}");
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Char('/'));
+        typed(&mut app, "lil");
+        assert_eq!(names(&app), ["上海华联超市股份有限公司"], "李雷 owns it");
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Char('/'));
+        typed(&mut app, "zzhw");
+        assert_eq!(names(&app), ["杭州西湖精密机械有限公司"]);
+        let contact = if lang == Lang::En { "· contact 曾志伟" } else { "· 联系人 曾志伟" };
+        assert!(find(&buffer(&app, 120, 40), contact).is_some(), "{contact}");
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Char('/'));
+        typed(&mut app, "hzxih");
+        let buf = buffer(&app, 120, 40);
+        assert_eq!(names(&app), ["杭州西湖精密机械有限公司"]);
+        assert!(find(&buf, "· owner").is_none() && find(&buf, "· 负责人").is_none(), "it matched by its own name");
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Char('/'));
+        typed(&mut app, "wfx");
+        assert!(names(&app).is_empty());
+    }
+}
+
 #[test]
 fn new_account_validation_save_duplicate_guard() {
     let (_d, mut app) = app(Lang::En);

@@ -9,6 +9,7 @@ use tempfile::TempDir;
 
 use super::app::{App, Popup, Tab};
 use super::tests::{app, buffer, ctrl, draw, find, press, today, typed};
+use super::vip::Learned;
 use crate::model::{Account, FabItem, Handover, Objection, Resolution, VipCard, VipStatus};
 
 fn at_half_past_two() -> NaiveTime {
@@ -360,18 +361,93 @@ fn a_card_becomes_an_account_or_links_to_one() {
 
 #[test]
 fn learning_view_counts_objections_and_vip_fab_lines() {
-    let (_d, mut app) = seeded(Lang::En);
-    press(&mut app, KeyCode::Char('l'));
-    let l = app.vip.learned.as_ref().expect("learned");
-    assert_eq!(l.store.as_deref(), Some("西湖店"));
-    assert_eq!(l.objections.len(), 3);
-    assert_eq!(l.fabs.len(), 1, "only 陈先生 became a VIP");
-    let buf = buffer(&app, 80, 24);
-    assert!(find(&buf, "Objections by type").is_some());
-    assert!(find(&buf, "1× 手镯 — 足金古法, 可传家").is_some());
-    snap("vip_learn", &app);
-    press(&mut app, KeyCode::Esc);
-    assert!(app.vip.learned.is_none());
+    for lang in [Lang::En, Lang::Zh] {
+        let (_d, mut app) = seeded(lang);
+        press(&mut app, KeyCode::Char('l'));
+        let l = app.vip.learned.as_ref().expect("learned");
+        assert_eq!(l.store.as_deref(), Some("西湖店"));
+        assert_eq!(l.advisor, None, "the whole store first");
+        assert_eq!(l.objections.len(), 3);
+        assert_eq!(l.fabs.len(), 1, "only 陈先生 became a VIP");
+        if lang == Lang::En {
+            let buf = buffer(&app, 80, 24);
+            assert!(find(&buf, "Objections by type").is_some());
+            assert!(find(&buf, "1× 手镯 — 足金古法, 可传家").is_some());
+            assert!(find(&buf, "Cards: 2 · became VIPs: 1 (50%) · with a FAB line: 2 (100%)").is_some());
+            assert!(find(&buf, "Tab/→ next advisor").is_some(), "the view's hint names the key");
+        }
+        snap("vip_learn", &app);
+        press(&mut app, KeyCode::Esc);
+        assert!(app.vip.learned.is_none());
+    }
+}
+
+/// Tab walks the learning view from the whole store through each advisor
+/// (who received the visitor) and back; ⇧Tab goes the other way.
+#[test]
+fn learning_view_per_advisor_by_keys() {
+    for lang in [Lang::En, Lang::Zh] {
+        let (_d, mut app) = seeded(lang);
+        press(&mut app, KeyCode::Char('l'));
+        let advisors: Vec<(String, u32)> = app.vip.learned.as_ref().expect("learned").advisors.clone();
+        assert_eq!(advisors, [("李娜".to_string(), 1), ("王芳".to_string(), 1)]);
+        // J / K scroll a view taller than the screen, never past its last line.
+        let scroll = |app: &App| app.vip.learned.as_ref().map_or(0, |l| l.scroll);
+        press(&mut app, KeyCode::Char('J'));
+        assert_eq!(scroll(&app), 3);
+        for _ in 0..20 {
+            press(&mut app, KeyCode::Char('J'));
+        }
+        let n = app.vip.learned.as_ref().map_or(0, |l| super::screens::vip_cards::learned_lines(&app, l, 80).len());
+        assert_eq!(usize::from(scroll(&app)), n - 1);
+        press(&mut app, KeyCode::Char('K'));
+        assert_eq!(usize::from(scroll(&app)), n - 4);
+
+        // 李娜 received 陈先生: a VIP, one capability objection resolved.
+        press(&mut app, KeyCode::Tab);
+        let l = app.vip.learned.as_ref().expect("learned");
+        assert_eq!(l.scroll, 0, "another advisor starts at the top");
+        assert_eq!(l.advisor_name(), Some("李娜"));
+        assert_eq!((l.counts.cards, l.counts.vips, l.counts.with_fab), (1, 1, 1));
+        assert_eq!(l.objections.len(), 1);
+        assert_eq!(
+            (l.objections[0].kind, l.objections[0].count, l.objections[0].resolved),
+            (Some(ObjectionType::Capability), 1, 1)
+        );
+        assert_eq!(l.resolutions.iter().map(|r| r.text.as_str()).collect::<Vec<_>>(), ["免费改圈"]);
+        assert_eq!(l.fabs.len(), 1);
+
+        // 王芳 received 王女士: a prospect, price resolved, hidden not: her weak spot.
+        press(&mut app, KeyCode::Tab);
+        let l = app.vip.learned.as_ref().expect("learned");
+        assert_eq!(l.advisor_name(), Some("王芳"));
+        assert_eq!((l.counts.cards, l.counts.vips, l.counts.with_fab), (1, 0, 1));
+        let counts: Vec<_> = l.objections.iter().map(|o| (o.kind, o.count, o.resolved)).collect();
+        assert_eq!(counts, [(Some(ObjectionType::Hidden), 1, 0), (Some(ObjectionType::Price), 1, 1)]);
+        assert!(l.resolutions.is_empty(), "her visitor has not become a VIP");
+        assert!(l.fabs.is_empty());
+        let buf = buffer(&app, 80, 24);
+        let weak = if lang == Lang::En {
+            "Weak spot: Hidden (1 left unresolved)"
+        } else {
+            "短板:隐藏异议(还有 1 个未化解)"
+        };
+        assert!(find(&buf, weak).is_some(), "{weak}");
+        snap("vip_learn_advisor", &app);
+
+        // Round to the whole store, and back with ⇧Tab and ←.
+        press(&mut app, KeyCode::Tab);
+        assert_eq!(app.vip.learned.as_ref().and_then(Learned::advisor_name), None);
+        assert_eq!(app.vip.learned.as_ref().map(|l| l.counts.cards), Some(2));
+        press(&mut app, KeyCode::BackTab);
+        assert_eq!(app.vip.learned.as_ref().and_then(Learned::advisor_name), Some("王芳"));
+        press(&mut app, KeyCode::Left);
+        assert_eq!(app.vip.learned.as_ref().and_then(Learned::advisor_name), Some("李娜"));
+        press(&mut app, KeyCode::Right);
+        assert_eq!(app.vip.learned.as_ref().and_then(Learned::advisor_name), Some("王芳"));
+        press(&mut app, KeyCode::Char('l'));
+        assert!(app.vip.learned.is_none(), "l goes back to the list");
+    }
 }
 
 #[test]
@@ -535,4 +611,18 @@ fn a_new_card_with_a_known_phone_shows_the_visitors_cards_first() {
     ctrl(&mut app, 's');
     assert!(app.popup.is_none(), "Ctrl-S again saves the new card");
     assert_eq!(app.vip.ids.len(), before + 1);
+}
+
+/// Pinyin typed as any mix of initials and syllables finds a card (#22).
+#[test]
+fn the_filter_takes_a_mix_of_initials_and_syllables() {
+    let (_dir, mut app) = seeded(Lang::En);
+    for (q, found) in [("wnsh", &["王女士"][..]), ("wangns", &["王女士"]), ("chxsh", &["陈先生"]), ("wnx", &[])]
+    {
+        press(&mut app, KeyCode::Char('/'));
+        typed(&mut app, q);
+        let names: Vec<&str> = app.vip.cards.iter().map(|c| c.salutation.as_str()).collect();
+        assert_eq!(names, found, "{q}");
+        press(&mut app, KeyCode::Esc);
+    }
 }

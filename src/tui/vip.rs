@@ -14,7 +14,7 @@ use super::widgets::form::{Field, Form};
 use super::widgets::input::TextInput;
 use crate::i18n::T;
 use crate::model::{FabItem, Handover, Id, Objection, Resolution, VipCard, VipStatus};
-use crate::store::{FabUse, ObjectionCount, StoreError, VipQuery};
+use crate::store::{FabUse, ObjectionCount, ResolutionUse, StoreError, VipCardCounts, VipQuery, VipScope};
 
 /// Most cards the list reads at once (a store's cards of several years).
 const LIST_LIMIT: u32 = 1000;
@@ -67,13 +67,29 @@ const INDUSTRIES: [(&str, T); 12] = [
     ("其他", T::VipIndOther),
 ];
 
-/// What the store learned from its cards (the `l` view).
+/// What the store learned from its cards (the `l` view), for the whole
+/// store or for one advisor (`Tab` / `⇧Tab` switch).
 #[derive(Debug, Default)]
 pub struct Learned {
     /// The store counted; `None`: every store.
     pub store: Option<String>,
+    /// Who received the visitors on the store's cards, with their cards.
+    pub advisors: Vec<(String, u32)>,
+    /// Whose cards are counted: `None` the whole store, else one of `advisors`.
+    pub advisor: Option<usize>,
+    pub counts: VipCardCounts,
     pub objections: Vec<ObjectionCount>,
+    pub resolutions: Vec<ResolutionUse>,
     pub fabs: Vec<FabUse>,
+    /// Lines scrolled past (`J` / `K`) when the view is taller than the screen.
+    pub scroll: u16,
+}
+
+impl Learned {
+    /// The advisor whose cards are counted; `None` for the whole store.
+    pub fn advisor_name(&self) -> Option<&str> {
+        self.advisor.and_then(|i| self.advisors.get(i)).map(|(n, _)| n.as_str())
+    }
 }
 
 /// Accounts the duplicate guard found for a card being made an account.
@@ -209,6 +225,25 @@ impl App {
         if self.vip.learned.is_some() {
             match key.code {
                 KeyCode::Esc | KeyCode::Char('l') => self.vip.learned = None,
+                KeyCode::Tab | KeyCode::Right => self.vip_learn_step(1),
+                KeyCode::BackTab | KeyCode::Left => self.vip_learn_step(-1),
+                KeyCode::Char('J') => {
+                    // Not past the last line.
+                    let n = self
+                        .vip
+                        .learned
+                        .as_ref()
+                        .map_or(0, |l| super::screens::vip_cards::learned_lines(self, l, 80).len());
+                    let last = u16::try_from(n.saturating_sub(1)).unwrap_or(u16::MAX);
+                    if let Some(l) = self.vip.learned.as_mut() {
+                        l.scroll = l.scroll.saturating_add(3).min(last);
+                    }
+                }
+                KeyCode::Char('K') => {
+                    if let Some(l) = self.vip.learned.as_mut() {
+                        l.scroll = l.scroll.saturating_sub(3);
+                    }
+                }
                 _ => {
                     self.shared_key(key);
                 }
@@ -769,7 +804,8 @@ impl App {
     // ---- learning ------------------------------------------------------------
 
     /// Counts the objections of the store of the selected card (or the
-    /// configured store) and the FAB lines of its cards that became VIPs.
+    /// configured store) and the FAB lines of its cards that became VIPs,
+    /// for the whole store.
     fn vip_learn(&mut self) {
         let store = self
             .config
@@ -777,12 +813,38 @@ impl App {
             .clone()
             .or_else(|| self.vip.current().map(|c| c.store.clone()))
             .filter(|s| !s.trim().is_empty());
-        let read = self
-            .store
-            .vip_objection_counts(store.as_deref())
-            .and_then(|o| self.store.vip_fab_lines(store.as_deref(), 20).map(|f| (o, f)));
+        match self.store.vip_advisors(store.as_deref()) {
+            Ok(advisors) => self.vip_learn_read(Learned { store, advisors, ..Learned::default() }),
+            Err(e) => self.fail(&e),
+        }
+    }
+
+    /// Moves the learning view to the next (`by` 1) or previous (`by` -1)
+    /// of: the whole store, then each advisor in turn.
+    fn vip_learn_step(&mut self, by: isize) {
+        let Some(mut l) = self.vip.learned.take() else { return };
+        // Positions 0 (the store) to n (the last advisor), going round.
+        let n = l.advisors.len() as isize + 1;
+        let at = l.advisor.map_or(0, |i| i as isize + 1);
+        let to = (at + by).rem_euclid(n);
+        l.advisor = usize::try_from(to - 1).ok();
+        l.scroll = 0;
+        self.vip_learn_read(l);
+    }
+
+    /// Reads the figures of `l`'s store and advisor into it and shows it.
+    fn vip_learn_read(&mut self, mut l: Learned) {
+        let (store, advisor) = (l.store.clone(), l.advisor_name().map(str::to_string));
+        let scope = VipScope { store: store.as_deref(), advisor: advisor.as_deref() };
+        let read = (|| {
+            l.counts = self.store.vip_card_counts(scope)?;
+            l.objections = self.store.vip_objection_counts(scope)?;
+            l.resolutions = self.store.vip_resolutions_that_worked(scope, 10)?;
+            l.fabs = self.store.vip_fab_lines(scope, 20)?;
+            Ok::<_, StoreError>(())
+        })();
         match read {
-            Ok((objections, fabs)) => self.vip.learned = Some(Learned { store, objections, fabs }),
+            Ok(()) => self.vip.learned = Some(l),
             Err(e) => self.fail(&e),
         }
     }

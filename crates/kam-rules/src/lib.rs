@@ -18,6 +18,7 @@ pub mod roles;
 pub mod rules;
 pub mod tier;
 pub mod today;
+pub mod vip_learning;
 
 pub use abc::AbcClass;
 pub use alliance::{AllianceStatus, Behaviour};

@@ -7,8 +7,10 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Tabs, Wrap};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 use super::{fit, one_line};
+use crate::finder::Through;
 use crate::i18n::T;
 use crate::model::Contact;
 use crate::store::AccountRow;
@@ -135,15 +137,18 @@ pub fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
     let lines: Vec<Line> = (offset..(offset + h).min(l.len()))
         .filter_map(|i| {
             let (_, name, line) = l.row(i)?;
-            Some(row_line(app, name, line, filter, name_w, show_all, i == l.selected))
+            let through = if filter.is_empty() { None } else { l.through(i) };
+            Some(row_line(app, name, through, line, filter, name_w, show_all, i == l.selected))
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), rows);
 }
 
+#[allow(clippy::too_many_arguments)]
 fn row_line(
     app: &App,
     name: &str,
+    through: Option<Through>,
     line: Option<&AccountRow>,
     filter: &str,
     name_w: usize,
@@ -152,7 +157,24 @@ fn row_line(
 ) -> Line<'static> {
     let base =
         if selected { Style::default().bg(Color::DarkGray).add_modifier(Modifier::BOLD) } else { Style::default() };
-    let mut spans = highlight(&fit(name, name_w.saturating_sub(1)), filter, base);
+    // Found through a contact or the owner: said after the name when there is room.
+    let tag = through.map(|t| match t {
+        Through::Contact(n) => format!(" · {}", T::FoundViaContact.fill(app.lang, &[("name", &n)])),
+        Through::Owner(n) => format!(" · {}", T::FoundViaOwner.fill(app.lang, &[("name", &n)])),
+    });
+    let room = name_w.saturating_sub(1);
+    let mut spans = match tag.filter(|t| t.width() + 8 <= room) {
+        Some(tag) => {
+            let fitted = fit(name, room - tag.width());
+            let shown = fitted.trim_end();
+            let mut spans = highlight(shown, filter, base);
+            let pad = room - tag.width() - shown.width();
+            spans.push(Span::styled(tag, base.fg(Color::Cyan)));
+            spans.push(Span::styled(" ".repeat(pad), base));
+            spans
+        }
+        None => highlight(&fit(name, room), filter, base),
+    };
     spans.push(Span::styled(" ", base));
     let Some(r) = line else {
         // Read on the worker; drawn on the next tick.

@@ -281,28 +281,91 @@ pub fn summary_lines(app: &App, c: &VipCard) -> Vec<Line<'static>> {
     out
 }
 
+/// ` (50%)`: a share after a count, or nothing when there is no whole.
+fn share(part: u32, whole: u32) -> String {
+    kam_rules::vip_learning::percent(part, whole).map(|p| format!(" ({p}%)")).unwrap_or_default()
+}
+
 fn draw_learned(app: &App, l: &Learned, frame: &mut Frame, area: Rect) {
+    let lines = learned_lines(app, l, area.width);
+    let [body, keys] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((l.scroll, 0)), body);
+    frame.render_widget(
+        Paragraph::new(Span::styled(app.t(T::VipLearnKeys), Style::default().fg(Color::DarkGray))),
+        keys,
+    );
+}
+
+/// The learning view's lines for a view `width` cells wide (the bars fit it).
+pub fn learned_lines(app: &App, l: &Learned, width: u16) -> Vec<Line<'static>> {
     let lang = app.lang;
     let store = l.store.clone().unwrap_or_else(|| app.t(T::VipAllStores).to_string());
+    let who = l
+        .advisor_name()
+        .map_or_else(|| app.t(T::VipLearnWhole).to_string(), |a| T::VipLearnAdvisor.fill(lang, &[("advisor", a)]));
     let bold = Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+    let c = &l.counts;
     let mut lines = vec![
-        Line::from(Span::styled(T::VipLearnTitle.fill(lang, &[("store", &store)]), bold)),
-        Line::from(""),
-        heading(app, T::VipObjByType),
+        Line::from(Span::styled(format!("{} · {who}", T::VipLearnTitle.fill(lang, &[("store", &store)])), bold)),
+        Line::from(T::VipLearnCounts.fill(
+            lang,
+            &[
+                ("cards", &c.cards.to_string()),
+                ("vips", &c.vips.to_string()),
+                ("vips_pct", &share(c.vips, c.cards)),
+                ("fab", &c.with_fab.to_string()),
+                ("fab_pct", &share(c.with_fab, c.cards)),
+            ],
+        )),
     ];
+    if l.advisor.is_none() && !l.advisors.is_empty() {
+        let names: Vec<String> = l
+            .advisors
+            .iter()
+            .map(|(a, n)| T::VipLearnAdvisorCards.fill(lang, &[("advisor", a), ("cards", &n.to_string())]))
+            .collect();
+        lines.push(Line::from(vec![
+            Span::styled(app.t(T::VipLearnAdvisors).to_string(), Style::default().fg(Color::DarkGray)),
+            Span::raw(names.join(" · ")),
+        ]));
+    }
+    lines.push(Line::from(""));
+    lines.push(heading(app, T::VipObjByType));
     if l.objections.is_empty() {
         lines.push(Line::from(format!("  {}", app.t(T::VipNothingYet))));
     }
     let most = l.objections.iter().map(|o| o.count).max().unwrap_or(1).max(1);
-    let bar_room = usize::from(area.width).saturating_sub(24).clamp(1, 40);
+    let bar_room = usize::from(width).saturating_sub(40).clamp(1, 40);
+    let kind_name = |k: Option<kam_rules::ObjectionType>| {
+        k.map_or_else(|| app.t(T::VipUntyped).to_string(), |k| k.label(lang).to_string())
+    };
     for o in &l.objections {
-        let name = o.kind.map_or_else(|| app.t(T::VipUntyped).to_string(), |k| k.label(lang).to_string());
         let n = (o.count as usize * bar_room).div_ceil(most as usize);
+        let resolved =
+            T::VipResolvedOf.fill(lang, &[("resolved", &o.resolved.to_string()), ("count", &o.count.to_string())]);
+        let colour = if o.resolved < o.count { Color::Red } else { Color::Green };
         lines.push(Line::from(vec![
-            Span::raw(format!("  {}", fit(&name, 12))),
+            Span::raw(format!("  {}", fit(&kind_name(o.kind), 12))),
             Span::styled("█".repeat(n), Style::default().fg(Color::Yellow)),
-            Span::raw(format!(" {}", o.count)),
+            Span::raw(format!(" {}  ", o.count)),
+            Span::styled(resolved, Style::default().fg(colour)),
         ]));
+    }
+    let typed: Vec<_> = l.objections.iter().filter_map(|o| o.kind.map(|k| (k, o.count, o.resolved))).collect();
+    if let Some(k) = kam_rules::vip_learning::weak_spot(&typed) {
+        let open = typed.iter().find(|t| t.0 == k).map_or(0, |t| t.1.saturating_sub(t.2));
+        lines.push(Line::from(Span::styled(
+            format!("  {}", T::VipWeakSpot.fill(lang, &[("kind", k.label(lang)), ("open", &open.to_string())])),
+            Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+        )));
+    }
+    lines.push(Line::from(""));
+    lines.push(heading(app, T::VipResolutionsWorked));
+    if l.resolutions.is_empty() {
+        lines.push(Line::from(format!("  {}", app.t(T::VipNothingYet))));
+    }
+    for r in &l.resolutions {
+        lines.push(Line::from(format!("  {:>3}× {}: {}", r.cards, kind_name(r.kind), r.text)));
     }
     lines.push(Line::from(""));
     lines.push(heading(app, T::VipFabOfVips));
@@ -312,12 +375,7 @@ fn draw_learned(app: &App, l: &Learned, frame: &mut Frame, area: Rect) {
     for f in &l.fabs {
         lines.push(Line::from(format!("  {:>3}× {} — {}", f.cards, f.item, f.fab)));
     }
-    let [body, keys] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
-    frame.render_widget(
-        Paragraph::new(Span::styled(app.t(T::VipLearnKeys), Style::default().fg(Color::DarkGray))),
-        keys,
-    );
+    lines
 }
 
 fn draw_convert(app: &App, ch: &ConvertChoice, frame: &mut Frame, area: Rect) {
@@ -357,6 +415,7 @@ pub fn help_keys(_app: &App) -> Vec<(&'static str, T)> {
         ("s", T::KVipStatus),
         ("m", T::KVipMine),
         ("l", T::KVipLearn),
+        ("Tab ⇧Tab", T::KVipLearnAdvisor),
         ("J K", T::KVipScroll),
         ("d", T::KDelete),
         ("1–5", T::KTabs),
