@@ -33,7 +33,7 @@ pub fn print(ctx: &Ctx, store: &Store, args: &PlanPrintArgs) -> Result<(), Failu
     };
     match &args.out {
         Some(path) => {
-            std::fs::write(path, text).map_err(|e| Failure::failed(format!("{}: {e}", path.display())))?;
+            crate::files::write_private(path, text).map_err(|e| Failure::failed(format!("{}: {e}", path.display())))?;
             crate::say!("{}", T::PlanPrinted.fill(lang, &[("path", &path.display().to_string())]));
         }
         None => crate::say!("{}", text.trim_end()),

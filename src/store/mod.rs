@@ -189,7 +189,7 @@ impl Store {
         let shown = path.display().to_string();
         let io_err = |source| StoreError::Io { path: shown.clone(), source };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir).map_err(io_err)?;
+            crate::files::create_private_dir(dir).map_err(io_err)?;
         }
         match fs::File::open(path) {
             Ok(mut f) => {

@@ -214,6 +214,7 @@ pub fn restore(
     let partial = dir.join(format!(".{name}.restoring"));
     remove_with_journals(&partial);
     fs::copy(&backup, &partial).map_err(io(&partial))?;
+    crate::files::tighten_path(&partial).map_err(io(&partial))?;
     let accounts = match check_copy(&partial, clock) {
         Ok(n) => n,
         Err(e) => {
@@ -342,7 +343,8 @@ impl WorkDir {
     fn new(path: &Path) -> Result<Self, StoreError> {
         // Left by a restore that crashed: ours, and only copies.
         let _ = fs::remove_dir_all(path);
-        fs::create_dir_all(path).map_err(|source| StoreError::Io { path: path.display().to_string(), source })?;
+        crate::files::private_dir(path)
+            .map_err(|source| StoreError::Io { path: path.display().to_string(), source })?;
         Ok(Self(path.to_path_buf()))
     }
 }
