@@ -73,7 +73,7 @@ catalogue! {
     FixRulesHint => "修改该文件,或删除它以使用内置规则;`kam rules` 打印完整的规则供参考", "fix the file, or remove it to use the built-in rules; `kam rules` prints the complete rules to start from";
     BadDay => "--{flag}:“{given}”不是日期,请写成 2026-11-23", "--{flag}: '{given}' is not a date: write it as 2026-11-23";
     BadRange => "--since {since} 晚于 --until {until}", "--since {since} is after --until {until}";
-    UnmaskManagerOnly => "--unmask 仅限经理角色:在 config.toml 中设置 role = \"manager\"", "--unmask is for the manager role: set role = \"manager\" in config.toml";
+    UnmaskManagerOnly => "--unmask 仅限经理角色;需要完整的个人信息请向经理索取", "--unmask is for the manager role; ask your manager if you need the personal fields in full";
     Exported => "已导出 {rows} 行到 {dir}", "Exported {rows} rows to {dir}";
     ExportMasked => "电话、出生日期、配偶和座驾已遮盖(经理可用 --unmask)", "Phones, birth dates, spouses and vehicles are masked (a manager may use --unmask)";
     ImportKindUnknown => "{path}:无法从文件名判断记录类型,请加 --kind accounts 或 --kind contacts", "{path}: cannot tell the kind of records from the file name: add --kind accounts or --kind contacts";
