@@ -61,7 +61,7 @@ catalogue! {
     RestoreSound => "{path} 完好({accounts} 个客户),无需恢复,什么都没有改动;确实要用备份替换它请加 --force(它会改名保留在旁边)", "{path} is sound ({accounts} accounts): there is nothing to restore and nothing was changed; to replace it with a backup anyway add --force (it is kept beside, renamed)";
     RestoreWalAside => "{path} 本身完好,有问题的是旁边的 -wal 文件(损坏或属于别的文件):它已改名保留为 {aside},文件本身未动,无需用备份", "{path} itself is sound; the -wal beside it was damaged or belonged to another file: it is kept as {aside}, the file itself was left as it was and no backup was needed";
     ReadMissing => "{path} 不存在;这个命令只读取,不会新建文件或文件夹(用 --db 指定文件)", "{path} does not exist; this command only reads and creates nothing, no file and no folder (name the file with --db)";
-    NeedsTerminal => "工作台需要在终端里运行(标准输入和标准输出都必须是终端);不需要终端的命令:kam check、report、export、import、plan print、restore、tier、discount、rules(kam --help 列出全部)", "the workbench needs a terminal (standard input and standard output must both be a terminal); commands that work without one: kam check, report, export, import, plan print, restore, tier, discount, rules (kam --help lists them all)";
+    NeedsTerminal => "工作台需要在终端里运行(标准输入和标准输出都必须是终端);不需要终端的命令:kam check、report、export、import、erase、plan print、restore、tier、discount、rules(kam --help 列出全部)", "the workbench needs a terminal (standard input and standard output must both be a terminal); commands that work without one: kam check, report, export, import, erase, plan print, restore, tier, discount, rules (kam --help lists them all)";
     CheckSchemaObjects => "表和索引", "Tables and indexes";
     BackupNotWritten => "今天的备份没有写成(已有的备份保持不变):{detail}", "today's backup was not written (the backups already there are kept): {detail}";
     RestoreWalHint => "也可能只是旁边的 {wal} 有问题:{command} 会先检查,文件本身完好时只把 -wal 改名放在一旁,文件保留不动", "it may be only {wal} beside it that is wrong: {command} checks first and, when the file itself is sound, sets only the -wal aside and keeps the file";
@@ -75,6 +75,13 @@ catalogue! {
     BadRange => "--since {since} 晚于 --until {until}", "--since {since} is after --until {until}";
     UnmaskManagerOnly => "--unmask 仅限经理角色;需要完整的个人信息请向经理索取", "--unmask is for the manager role; ask your manager if you need the personal fields in full";
     Exported => "已导出 {rows} 行到 {dir}", "Exported {rows} rows to {dir}";
+    EraseNeedsReason => "--reason:抹去一个人必须写明原因(例如“本人要求,2026-11-23 来电”)", "--reason: erasing a person needs a reason (for example \"asked by the person, call of 2026-11-23\")";
+    EraseNotFound => "没有编号以“{prefix}”开头的{kind}", "no {kind} has an id starting with '{prefix}'";
+    EraseAmbiguous => "编号以“{prefix}”开头的{kind}不止一个:请多写几位", "more than one {kind} has an id starting with '{prefix}': type more of it";
+    EraseKindContact => "联系人", "contact";
+    EraseKindVip => "VIP 来客卡", "VIP card";
+    Erased => "已彻底抹去 {n} 条{kind}:记录、变更日志中的个人信息和搜索索引;变更日志只记下抹去这件事(谁、何时、为何)", "Erased {n} {kind} record(s) for good: the record, its personal values in the change log and the search index; the change log keeps only that an erase happened (who, when, why)";
+    ErasedBackups => "今天之前的备份里仍有此人,直到 7 天后轮换掉;从这些备份恢复(kam restore)或合并旧的导出文件夹时会再次抹去", "Backups from before today still hold them until they rotate out after 7 days; a kam restore from one, or a merge of an older export folder, erases them again";
     ExportMasked => "电话、出生日期、配偶和座驾已遮盖(经理可用 --unmask)", "Phones, birth dates, spouses and vehicles are masked (a manager may use --unmask)";
     ImportKindUnknown => "{path}:无法从文件名判断记录类型,请加 --kind accounts 或 --kind contacts", "{path}: cannot tell the kind of records from the file name: add --kind accounts or --kind contacts";
     ImportDuplicateRow => "第 {row} 行与已有记录重复:{matched}({action})", "row {row} duplicates {matched} ({action})";

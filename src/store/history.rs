@@ -195,7 +195,9 @@ impl Store {
 
     /// Removes for good what has been in the trash more than 30 days before
     /// `now`, with its child rows. The change log keeps every field (written
-    /// at delete time) and gains one `purge` line per record. Runs on open.
+    /// at delete time) and gains one `purge` line per record, except a
+    /// person's (a contact, a VIP card): their values are cleared from the
+    /// log, which keeps who changed which field when. Runs on open.
     pub fn purge_trash(&mut self, now: DateTime<Utc>) -> Result<u32, StoreError> {
         self.purge_trash_with(now, true)
     }
@@ -250,6 +252,12 @@ impl Store {
         for k in order {
             let ids = ids_where(&tx, &path, k, &cutoff)?;
             for rid in &ids {
+                if matches!(k, RecordKind::Contact | RecordKind::VipCard) {
+                    // A person's values leave the log with them (#21): the
+                    // lines keep who changed which field when.
+                    tx.execute("UPDATE change_log SET old = NULL, new = NULL WHERE record_id = ?1", [rid.as_str()])
+                        .map_err(|e| sql_error(&path, "purging the trash", &e))?;
+                }
                 let line = LogLine { kind: k, record_id: rid, action: "purge", field: None, old: None, new: None };
                 write_log(&tx, &path, &at, &who, "", &line)?;
             }

@@ -21,6 +21,7 @@ mod backup;
 mod bulk;
 mod check;
 mod col;
+mod erase;
 mod exchange;
 mod faults;
 mod history;
@@ -49,6 +50,7 @@ pub use backup::{BackgroundBackup, BACKUPS_KEPT};
 pub use bulk::Bulk;
 pub use check::{CheckReport, KindCount};
 pub use col::Shown;
+pub use erase::ledger_path as erasures_path;
 pub use exchange::{
     attach_children, export_layouts, overlay_cells, record_from_cells, CellError, Datum, ImportOp, MergeOutcome,
     RowsError, Span, TableLayout, META_COLUMNS,
