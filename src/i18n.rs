@@ -520,6 +520,11 @@ catalogue! {
     KNewAccount => "新建客户", "new account";
     KEdit => "编辑所选记录", "edit the selected record";
     KDelete => "删除到回收站(需填原因)", "delete to the trash (asks for a reason)";
+    KErase => "应本人要求彻底抹去此人(不进回收站,不可恢复;需确认并填原因)", "erase this person for good at their request (no trash, no undo; asks to confirm and a reason)";
+    EraseTitle => "彻底抹去(不可恢复)", "Erase for good (no undo)";
+    EraseAsk => "彻底抹去“{name}”及其所有个人信息?原因:", "Erase '{name}' and every personal value for good? Reason:";
+    EraseKeys => "Enter 彻底抹去 · Esc 取消", "Enter erases for good · Esc cancels";
+    ErasedOne => "已彻底抹去;变更日志只记下抹去这件事", "Erased for good; the change log keeps only that an erase happened";
     KSort => "切换排序列 / 反向", "next sort column / reverse";
     KTrash => "回收站(恢复)", "the trash (restore)";
     KSettings => "设置:姓名、角色、语言", "settings: name, role, language";

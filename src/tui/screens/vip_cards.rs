@@ -359,6 +359,7 @@ pub fn help_keys(_app: &App) -> Vec<(&'static str, T)> {
         ("l", T::KVipLearn),
         ("J K", T::KVipScroll),
         ("d", T::KDelete),
+        ("X", T::KErase),
         ("1–5", T::KTabs),
         (",", T::KSettings),
         ("?", T::KHelp),
