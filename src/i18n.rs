@@ -467,6 +467,8 @@ catalogue! {
     KindPresentation => "演讲计划", "presentations";
     KindVipCard => "VIP 来客卡", "VIP cards";
     KindTarget => "考核目标", "targets";
+    KindExport => "导出", "exports";
+    KindPrint => "打印", "prints";
     KTodayOpen => "打开记录", "open the record";
     KTodayTick => "勾选承诺已完成", "tick a commitment done";
     KTodayExport => "日终导出", "day-end export";
@@ -711,6 +713,8 @@ catalogue! {
     HistPurge => "永久删除", "purged";
     HistErase => "抹去个人信息", "erased";
     HistDemo => "填入演示数据", "filled with demo data";
+    HistExport => "导出", "exported";
+    HistPrint => "打印", "printed";
     KScorecard => "客户评分卡(A/B/C)", "the account's scorecard (A/B/C)";
     TodaySecNextSteps => "到期的下一步", "Next steps due";
     TodaySecComplaints => "未处理完的投诉", "Open complaints";

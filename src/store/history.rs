@@ -422,3 +422,47 @@ fn ids_where(tx: &Connection, path: &std::path::Path, k: RecordKind, cutoff: &st
         })
         .collect()
 }
+
+/// What an export wrote, for its line in the change log (#21).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ExportTrace {
+    /// Rows per file written.
+    pub files: std::collections::BTreeMap<String, u64>,
+    /// Whether personal fields were masked.
+    pub masked: bool,
+    /// Where it was written (a folder, a file).
+    pub to: String,
+}
+
+impl Store {
+    /// Records in the change log that an export was made: who, when (the
+    /// line's own), which files with how many rows, masked or not, where.
+    /// The line is of kind `export` with an id of its own.
+    pub fn log_export(&self, trace: &ExportTrace) -> Result<(), StoreError> {
+        let new = serde_json::to_string(trace)
+            .map_err(|e| StoreError::Sql { context: "recording the export".into(), detail: e.to_string() })?;
+        self.log_trace("export", &Id::new(), "export", &new)
+    }
+
+    /// Records in the change log that a plan was printed, and where to
+    /// (a file, or `-` for standard output): a line of kind `print` under
+    /// the plan's id, so the plan's history shows it and Today counts it.
+    pub fn log_print(&self, plan: &Id, to: &str) -> Result<(), StoreError> {
+        self.log_trace("print", plan, "print", to)
+    }
+
+    fn log_trace(&self, kind: &str, id: &Id, action: &str, new: &str) -> Result<(), StoreError> {
+        if self.read_only {
+            // Nothing can be written; the export or print itself stands.
+            return Ok(());
+        }
+        self.conn
+            .execute(
+                "INSERT INTO change_log (at, who, kind, record_id, action, field, old, new, reason) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, NULL, NULL, ?6, '')",
+                rusqlite::params![timestamp(self.clock.now()), self.user, kind, id.as_str(), action, new],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err("recording the export in the change log", e))
+    }
+}

@@ -56,7 +56,7 @@ pub use exchange::{
     RowsError, Span, TableLayout, META_COLUMNS,
 };
 pub use faults::create_v1_file;
-pub use history::{ChangeLine, TrashEntry, TRASH_DAYS};
+pub use history::{ChangeLine, ExportTrace, TrashEntry, TRASH_DAYS};
 pub use index::{IndexAccount, IndexContact};
 pub use plans::{PlanRow, PlanTable};
 pub use record::{AnyRecord, ChildLayout, Conflict, Record, RecordKind, Saving};

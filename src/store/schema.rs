@@ -572,13 +572,33 @@ ALTER TABLE call_plans ADD COLUMN prep_different_answer INTEGER NOT NULL DEFAULT
 ";
 
 /// Version 7 (issue #21): the people erased (`kam erase`), ids only, so
-/// that a restored backup or a merged export folder erases them again.
+/// that a restored backup or a merged export folder erases them again; and
+/// the change log also records exports and prints (its CHECK of actions
+/// can only change by copying the table, with its rows and `seq` kept).
 const V7: &str = r"
 CREATE TABLE erasures (
     record_id TEXT PRIMARY KEY NOT NULL,
     kind TEXT NOT NULL CHECK (kind IN ('contact', 'vip_card')),
     erased_at TEXT NOT NULL CHECK (datetime(erased_at) IS NOT NULL)
 ) WITHOUT ROWID;
+CREATE TABLE change_log_v7 (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL CHECK (datetime(at) IS NOT NULL),
+    who TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete', 'restore', 'purge', 'erase', 'demo', 'export', 'print')),
+    field TEXT,
+    old TEXT,
+    new TEXT,
+    reason TEXT NOT NULL
+);
+INSERT INTO change_log_v7 (seq, at, who, kind, record_id, action, field, old, new, reason)
+    SELECT seq, at, who, kind, record_id, action, field, old, new, reason FROM change_log;
+DROP TABLE change_log;
+ALTER TABLE change_log_v7 RENAME TO change_log;
+CREATE INDEX change_log_record ON change_log (record_id, seq);
+CREATE INDEX change_log_at ON change_log (at);
 ";
 
 /// The migrations, oldest first. Append; never edit a published one.
