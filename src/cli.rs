@@ -49,6 +49,8 @@ pub enum Command {
     Plan(PlanCommand),
     /// Put a backup in place of a damaged database; the damaged file is kept as <name>.damaged-<time>
     Restore(RestoreArgs),
+    /// Erase a person for good at their request (PIPL): the record, its personal values in the change log, the search index
+    Erase(EraseArgs),
     /// Fault harness for tests: write through the store, acknowledging each committed change
     #[command(hide = true)]
     SelftestWriter(SelftestArgs),
@@ -89,6 +91,27 @@ pub enum SelftestMode {
     Backup,
     /// One of two editors of the same account
     Editor,
+}
+
+#[derive(Debug, Args)]
+pub struct EraseArgs {
+    /// What the person is on file as
+    #[arg(value_enum)]
+    pub what: EraseWhat,
+    /// The ids to erase; any unique beginning of an id will do
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
+    /// Why (kept in the change log, without the person's data)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EraseWhat {
+    /// A contact of an account
+    Contact,
+    /// A VIP visitor card
+    Vip,
 }
 
 #[derive(Debug, Args)]

@@ -6,10 +6,89 @@
 //! hung for ever and a photo path of a FIFO froze the workbench (issue
 //! #17). The path's metadata is read first (which never blocks), and
 //! anything but a regular file is refused at once with what it is.
+//!
+//! Writing files that hold customer data (an export folder, a rejects
+//! file, the draft, backups, a printed plan): owner-only, folders 0700 and
+//! files 0600 whatever the umask (issue #21). On other systems than Unix
+//! these write as usual.
 
 use std::fs::{self, File, FileType};
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::Path;
+
+/// The mode of a folder kam writes customer data into.
+pub const PRIVATE_DIR: u32 = 0o700;
+/// The mode of a file kam writes customer data into.
+pub const PRIVATE_FILE: u32 = 0o600;
+
+/// Creates `path` and any missing parents owner-only (0700). A folder that
+/// already exists is left as it is: see [`tighten_dir`].
+pub fn create_private_dir(path: &Path) -> io::Result<()> {
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, PRIVATE_DIR);
+    b.create(path)
+}
+
+/// Creates `path` owner-only, and makes it owner-only if it was not: for a
+/// folder that is kam's own (the backups, the printed plans, an export).
+pub fn private_dir(path: &Path) -> io::Result<()> {
+    create_private_dir(path)?;
+    tighten_dir(path)
+}
+
+/// Makes an existing folder owner-only (0700).
+pub fn tighten_dir(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if fs::metadata(path)?.permissions().mode() & 0o777 != PRIVATE_DIR {
+            fs::set_permissions(path, fs::Permissions::from_mode(PRIVATE_DIR))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// Makes an existing file owner-only (0600).
+pub fn tighten_file(f: &File) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if f.metadata()?.permissions().mode() & 0o777 != PRIVATE_FILE {
+            f.set_permissions(fs::Permissions::from_mode(PRIVATE_FILE))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = f;
+    Ok(())
+}
+
+/// Makes the existing file at `path` owner-only (0600).
+pub fn tighten_path(path: &Path) -> io::Result<()> {
+    tighten_file(&File::open(path)?)
+}
+
+/// Opens `path` for writing, emptied, owner-only (0600): created so, or
+/// made so when it already existed with a wider mode.
+pub fn create_private(path: &Path) -> io::Result<File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, PRIVATE_FILE);
+    let f = options.open(path)?;
+    tighten_file(&f)?;
+    Ok(f)
+}
+
+/// Writes `bytes` into `path` owner-only ([`create_private`]) and syncs it.
+pub fn write_private(path: &Path, bytes: impl AsRef<[u8]>) -> io::Result<()> {
+    let mut f = create_private(path)?;
+    f.write_all(bytes.as_ref())?;
+    f.sync_all()
+}
 
 /// What a file that is not a regular file is, in words.
 fn kind_of(t: FileType) -> &'static str {
@@ -72,6 +151,35 @@ pub fn read_regular_to_string(path: &Path) -> io::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    fn mode(p: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(p).expect("meta").permissions().mode() & 0o777
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn private_files_and_folders_are_owner_only_even_when_they_existed() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tmp");
+        let inner = dir.path().join("a/b");
+        private_dir(&inner).expect("dir");
+        assert_eq!(mode(&dir.path().join("a")), 0o700);
+        assert_eq!(mode(&inner), 0o700);
+        fs::set_permissions(&inner, fs::Permissions::from_mode(0o755)).expect("chmod");
+        private_dir(&inner).expect("again");
+        assert_eq!(mode(&inner), 0o700);
+        let file = inner.join("x.csv");
+        fs::write(&file, "old").expect("write");
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).expect("chmod");
+        write_private(&file, "new").expect("write private");
+        assert_eq!(mode(&file), 0o600);
+        assert_eq!(fs::read_to_string(&file).expect("read"), "new");
+        let fresh = inner.join("y.csv");
+        write_private(&fresh, "y").expect("write");
+        assert_eq!(mode(&fresh), 0o600);
+    }
 
     #[test]
     fn only_regular_files_are_opened() {

@@ -61,7 +61,7 @@ catalogue! {
     RestoreSound => "{path} 完好({accounts} 个客户),无需恢复,什么都没有改动;确实要用备份替换它请加 --force(它会改名保留在旁边)", "{path} is sound ({accounts} accounts): there is nothing to restore and nothing was changed; to replace it with a backup anyway add --force (it is kept beside, renamed)";
     RestoreWalAside => "{path} 本身完好,有问题的是旁边的 -wal 文件(损坏或属于别的文件):它已改名保留为 {aside},文件本身未动,无需用备份", "{path} itself is sound; the -wal beside it was damaged or belonged to another file: it is kept as {aside}, the file itself was left as it was and no backup was needed";
     ReadMissing => "{path} 不存在;这个命令只读取,不会新建文件或文件夹(用 --db 指定文件)", "{path} does not exist; this command only reads and creates nothing, no file and no folder (name the file with --db)";
-    NeedsTerminal => "工作台需要在终端里运行(标准输入和标准输出都必须是终端);不需要终端的命令:kam check、report、export、import、plan print、restore、tier、discount、rules(kam --help 列出全部)", "the workbench needs a terminal (standard input and standard output must both be a terminal); commands that work without one: kam check, report, export, import, plan print, restore, tier, discount, rules (kam --help lists them all)";
+    NeedsTerminal => "工作台需要在终端里运行(标准输入和标准输出都必须是终端);不需要终端的命令:kam check、report、export、import、erase、plan print、restore、tier、discount、rules(kam --help 列出全部)", "the workbench needs a terminal (standard input and standard output must both be a terminal); commands that work without one: kam check, report, export, import, erase, plan print, restore, tier, discount, rules (kam --help lists them all)";
     CheckSchemaObjects => "表和索引", "Tables and indexes";
     BackupNotWritten => "今天的备份没有写成(已有的备份保持不变):{detail}", "today's backup was not written (the backups already there are kept): {detail}";
     RestoreWalHint => "也可能只是旁边的 {wal} 有问题:{command} 会先检查,文件本身完好时只把 -wal 改名放在一旁,文件保留不动", "it may be only {wal} beside it that is wrong: {command} checks first and, when the file itself is sound, sets only the -wal aside and keeps the file";
@@ -73,8 +73,15 @@ catalogue! {
     FixRulesHint => "修改该文件,或删除它以使用内置规则;`kam rules` 打印完整的规则供参考", "fix the file, or remove it to use the built-in rules; `kam rules` prints the complete rules to start from";
     BadDay => "--{flag}:“{given}”不是日期,请写成 2026-11-23", "--{flag}: '{given}' is not a date: write it as 2026-11-23";
     BadRange => "--since {since} 晚于 --until {until}", "--since {since} is after --until {until}";
-    UnmaskManagerOnly => "--unmask 仅限经理角色:在 config.toml 中设置 role = \"manager\"", "--unmask is for the manager role: set role = \"manager\" in config.toml";
+    UnmaskManagerOnly => "--unmask 仅限经理角色;需要完整的个人信息请向经理索取", "--unmask is for the manager role; ask your manager if you need the personal fields in full";
     Exported => "已导出 {rows} 行到 {dir}", "Exported {rows} rows to {dir}";
+    EraseNeedsReason => "--reason:抹去一个人必须写明原因(例如“本人要求,2026-11-23 来电”)", "--reason: erasing a person needs a reason (for example \"asked by the person, call of 2026-11-23\")";
+    EraseNotFound => "没有编号以“{prefix}”开头的{kind}", "no {kind} has an id starting with '{prefix}'";
+    EraseAmbiguous => "编号以“{prefix}”开头的{kind}不止一个:请多写几位", "more than one {kind} has an id starting with '{prefix}': type more of it";
+    EraseKindContact => "联系人", "contact";
+    EraseKindVip => "VIP 来客卡", "VIP card";
+    Erased => "已彻底抹去 {n} 条{kind}:记录、变更日志中的个人信息和搜索索引;变更日志只记下抹去这件事(谁、何时、为何)", "Erased {n} {kind} record(s) for good: the record, its personal values in the change log and the search index; the change log keeps only that an erase happened (who, when, why)";
+    ErasedBackups => "今天之前的备份里仍有此人,直到 7 天后轮换掉;从这些备份恢复(kam restore)或合并旧的导出文件夹时会再次抹去", "Backups from before today still hold them until they rotate out after 7 days; a kam restore from one, or a merge of an older export folder, erases them again";
     ExportMasked => "电话、出生日期、配偶和座驾已遮盖(经理可用 --unmask)", "Phones, birth dates, spouses and vehicles are masked (a manager may use --unmask)";
     ImportKindUnknown => "{path}:无法从文件名判断记录类型,请加 --kind accounts、--kind contacts 或 --kind scores", "{path}: cannot tell the kind of records from the file name: add --kind accounts, --kind contacts or --kind scores";
     ImportDuplicateRow => "第 {row} 行与已有记录重复:{matched}({action})", "row {row} duplicates {matched} ({action})";
@@ -486,6 +493,8 @@ catalogue! {
     KindPresentation => "演讲计划", "presentations";
     KindVipCard => "VIP 来客卡", "VIP cards";
     KindTarget => "考核目标", "targets";
+    KindExport => "导出", "exports";
+    KindPrint => "打印", "prints";
     KTodayOpen => "打开记录", "open the record";
     KTodayTick => "勾选承诺已完成", "tick a commitment done";
     KTodayExport => "日终导出", "day-end export";
@@ -539,6 +548,11 @@ catalogue! {
     KNewAccount => "新建客户", "new account";
     KEdit => "编辑所选记录", "edit the selected record";
     KDelete => "删除到回收站(需填原因)", "delete to the trash (asks for a reason)";
+    KErase => "应本人要求彻底抹去此人(不进回收站,不可恢复;需确认并填原因)", "erase this person for good at their request (no trash, no undo; asks to confirm and a reason)";
+    EraseTitle => "彻底抹去(不可恢复)", "Erase for good (no undo)";
+    EraseAsk => "彻底抹去“{name}”及其所有个人信息?原因:", "Erase '{name}' and every personal value for good? Reason:";
+    EraseKeys => "Enter 彻底抹去 · Esc 取消", "Enter erases for good · Esc cancels";
+    ErasedOne => "已彻底抹去;变更日志只记下抹去这件事", "Erased for good; the change log keeps only that an erase happened";
     KSort => "切换排序列 / 反向", "next sort column / reverse";
     KTrash => "回收站(恢复)", "the trash (restore)";
     KSettings => "设置:姓名、角色、语言", "settings: name, role, language";
@@ -734,6 +748,8 @@ catalogue! {
     HistPurge => "永久删除", "purged";
     HistErase => "抹去个人信息", "erased";
     HistDemo => "填入演示数据", "filled with demo data";
+    HistExport => "导出", "exported";
+    HistPrint => "打印", "printed";
     KScorecard => "客户评分卡(A/B/C)", "the account's scorecard (A/B/C)";
     TodaySecNextSteps => "到期的下一步", "Next steps due";
     TodaySecComplaints => "未处理完的投诉", "Open complaints";

@@ -81,6 +81,13 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
             commands::plan::print(&ctx, &store, a)
         }
         Some(Command::Restore(a)) => commands::restore::run(&ctx, paths, a),
+        Some(Command::Erase(a)) => {
+            // No backup first: the point is that the person is gone; the
+            // next command's daily backup is taken without them.
+            let mut store = commands::open_store(&ctx, paths, config.user.as_deref())?;
+            commands::require_writable(&store)?;
+            commands::erase::run(&ctx, &mut store, a)
+        }
         Some(Command::SelftestWriter(a)) => commands::selftest::run(paths, a, ctx.clock),
         Some(Command::Report(a)) => {
             let store = commands::open_store_to_read(&ctx, paths, config.user.as_deref(), true)?;

@@ -36,6 +36,8 @@ fn demo_export_merge_and_refusals() {
     let o = kam(d, &["export", "--all", "--unmask"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("manager"), "{}", text(&o.stderr));
+    // The refusal does not explain how to become a manager (#21).
+    assert!(!text(&o.stderr).contains("config.toml") && !text(&o.stderr).contains("role ="), "{}", text(&o.stderr));
     let o = kam(d, &["export", "--day", "2026-13-01"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("--day"));

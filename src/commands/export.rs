@@ -11,7 +11,7 @@ use crate::exchange::day_end::{day_span, default_dir, note_export, start_of};
 use crate::exchange::export::{export_with_progress, write_workbook, ExportError, ExportOptions};
 use crate::exchange::progress::TermProgress;
 use crate::i18n::T;
-use crate::store::{Span, Store};
+use crate::store::{ExportTrace, Span, Store};
 
 fn day_arg(ctx: &Ctx, flag: &str, text: &str) -> Result<NaiveDate, Failure> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
@@ -66,6 +66,13 @@ pub fn run(ctx: &Ctx, store: &Store, config: &Config, args: &ExportArgs) -> Resu
         crate::say!("{}", book.display());
     }
     let total: u64 = manifest.files.values().sum();
+    // Every export leaves a trace in the change log (#21).
+    let mut files = manifest.files.clone();
+    if args.xlsx {
+        files.insert("kam-export.xlsx".into(), total);
+    }
+    let trace = ExportTrace { files, masked: !args.unmask, to: dir.display().to_string() };
+    store.log_export(&trace).map_err(|e| Failure::failed(e.to_string()))?;
     crate::say!("{}", T::Exported.fill(l, &[("rows", &total.to_string()), ("dir", &dir.display().to_string())]));
     for (file, n) in manifest.files.iter().filter(|(_, n)| **n > 0) {
         crate::say!("  {file:<32} {n:>8}");

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod demo;
 pub mod discount;
+pub mod erase;
 pub mod export;
 pub mod import;
 pub mod plan;

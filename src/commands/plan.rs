@@ -37,9 +37,13 @@ pub fn print(ctx: &Ctx, store: &Store, args: &PlanPrintArgs) -> Result<(), Failu
         },
         Err(e) => return Err(fail(e)),
     };
+    // The print leaves a trace in the plan's change log (#21): where it
+    // went, "-" for standard output.
+    let to = args.out.as_ref().map_or_else(|| "-".to_string(), |p| p.display().to_string());
+    store.log_print(&id, &to).map_err(fail)?;
     match &args.out {
         Some(path) => {
-            std::fs::write(path, text).map_err(|e| Failure::failed(format!("{}: {e}", path.display())))?;
+            crate::files::write_private(path, text).map_err(|e| Failure::failed(format!("{}: {e}", path.display())))?;
             crate::say!("{}", T::PlanPrinted.fill(lang, &[("path", &path.display().to_string())]));
         }
         None => crate::say!("{}", text.trim_end()),

@@ -82,7 +82,8 @@ impl AtomicFile {
     pub fn create(dest: &Path) -> io::Result<Self> {
         let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let tmp = dest.with_file_name(format!(".{name}.part"));
-        let file = File::create(&tmp)?;
+        // Owner-only whatever the umask: an export holds customer data (#21).
+        let file = crate::files::create_private(&tmp)?;
         Ok(Self { tmp, dest: dest.to_path_buf(), file: Some(BufWriter::new(file)) })
     }
 

@@ -127,6 +127,22 @@ fn write_datum<W: io::Write>(w: &mut csv::Writer<W>, buf: &mut String, d: &Datum
     }
 }
 
+/// Creates the export folder owner-only (0700, issue #21). A folder that
+/// already exists is made owner-only when it is empty or holds an earlier
+/// export (its `manifest.json`); a folder of the user's own (`--dir .`)
+/// keeps its mode, and the files written into it are owner-only anyway.
+pub fn export_dir(dir: &Path) -> io::Result<()> {
+    let ours = match fs::read_dir(dir) {
+        Ok(mut entries) => entries.next().is_none() || dir.join("manifest.json").exists(),
+        Err(_) => true,
+    };
+    crate::files::create_private_dir(dir)?;
+    if ours {
+        crate::files::tighten_dir(dir)?;
+    }
+    Ok(())
+}
+
 /// Writes every table of the span into `opts.dir` and the manifest last.
 pub fn export(store: &Store, opts: &ExportOptions) -> Result<Manifest, ExportError> {
     export_with_progress(store, opts, &mut |_, _| {})
@@ -157,7 +173,7 @@ fn export_into(
     on: OnProgress<'_>,
     committed: &std::sync::Mutex<Vec<PathBuf>>,
 ) -> Result<Manifest, ExportError> {
-    fs::create_dir_all(&opts.dir).map_err(io_err(&opts.dir))?;
+    export_dir(&opts.dir).map_err(io_err(&opts.dir))?;
     // Two writers, each with its own connection, take the tables largest
     // first: a day-end export is small, a full one of a large file is
     // bound by turning rows into CSV, which two cores halve.
@@ -321,7 +337,13 @@ pub fn write_workbook(store: &Store, opts: &ExportOptions) -> Result<PathBuf, Ex
             book.push_worksheet(s);
         }
     }
-    book.save(&tmp).map_err(xerr)?;
+    export_dir(&opts.dir).map_err(io_err(&opts.dir))?;
+    let file = crate::files::create_private(&tmp).map_err(io_err(&tmp))?;
+    if let Err(e) = book.save_to_writer(io::BufWriter::new(&file)) {
+        let _ = fs::remove_file(&tmp);
+        return Err(xerr(e));
+    }
+    file.sync_all().map_err(io_err(&tmp))?;
     fs::rename(&tmp, &dest).map_err(io_err(&dest))?;
     Ok(dest)
 }

@@ -65,7 +65,8 @@ impl Store {
             let shown = path.display().to_string();
             move |source| StoreError::Io { path: shown, source }
         };
-        fs::create_dir_all(dir).map_err(io(dir))?;
+        // Backups hold every customer: the folder is owner-only (#21).
+        crate::files::private_dir(dir).map_err(io(dir))?;
         let partial = dir.join(format!("{}.partial", self.backup_name(today)));
         let Some(claim) = Claim::take(&partial)? else { return Ok(None) };
         // Another program may have finished today's backup meanwhile.
@@ -93,6 +94,10 @@ impl Store {
         }
         drop(claim);
         let all = self.backups(dir)?;
+        for b in &all {
+            // A backup an older kam wrote under a wider umask.
+            let _ = crate::files::tighten_path(b);
+        }
         if all.len() > BACKUPS_KEPT {
             for old in &all[..all.len() - BACKUPS_KEPT] {
                 fs::remove_file(old).map_err(io(old))?;
@@ -187,6 +192,7 @@ impl Claim {
             options.mode(0o600);
         }
         let file = options.open(partial).map_err(io)?;
+        crate::files::tighten_file(&file).map_err(io)?;
         match file.try_lock() {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => return Ok(None),

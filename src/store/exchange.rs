@@ -524,6 +524,10 @@ impl Store {
             let (kind, id) = match &op {
                 ImportOp::Insert(r) | ImportOp::Update(r) | ImportOp::Merge(r, _) => any_key(r),
             };
+            // A person erased here does not come back with an older folder (#21).
+            if matches!(op, ImportOp::Merge(..)) && super::erase::is_erased(&tx, &path, &id)? {
+                return Ok(());
+            }
             let outcome = match op {
                 ImportOp::Insert(r) => any_apply(&tx, &path, r, Mode::Insert(derived), at, &mut log)?,
                 ImportOp::Update(r) => any_apply(&tx, &path, r, Mode::Update, at, &mut log)?,

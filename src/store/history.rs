@@ -195,7 +195,9 @@ impl Store {
 
     /// Removes for good what has been in the trash more than 30 days before
     /// `now`, with its child rows. The change log keeps every field (written
-    /// at delete time) and gains one `purge` line per record. Runs on open.
+    /// at delete time) and gains one `purge` line per record, except a
+    /// person's (a contact, a VIP card): their values are cleared from the
+    /// log, which keeps who changed which field when. Runs on open.
     pub fn purge_trash(&mut self, now: DateTime<Utc>) -> Result<u32, StoreError> {
         self.purge_trash_with(now, true)
     }
@@ -250,6 +252,12 @@ impl Store {
         for k in order {
             let ids = ids_where(&tx, &path, k, &cutoff)?;
             for rid in &ids {
+                if matches!(k, RecordKind::Contact | RecordKind::VipCard) {
+                    // A person's values leave the log with them (#21): the
+                    // lines keep who changed which field when.
+                    tx.execute("UPDATE change_log SET old = NULL, new = NULL WHERE record_id = ?1", [rid.as_str()])
+                        .map_err(|e| sql_error(&path, "purging the trash", &e))?;
+                }
                 let line = LogLine { kind: k, record_id: rid, action: "purge", field: None, old: None, new: None };
                 write_log(&tx, &path, &at, &who, "", &line)?;
             }
@@ -413,4 +421,48 @@ fn ids_where(tx: &Connection, path: &std::path::Path, k: RecordKind, cutoff: &st
             })
         })
         .collect()
+}
+
+/// What an export wrote, for its line in the change log (#21).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ExportTrace {
+    /// Rows per file written.
+    pub files: std::collections::BTreeMap<String, u64>,
+    /// Whether personal fields were masked.
+    pub masked: bool,
+    /// Where it was written (a folder, a file).
+    pub to: String,
+}
+
+impl Store {
+    /// Records in the change log that an export was made: who, when (the
+    /// line's own), which files with how many rows, masked or not, where.
+    /// The line is of kind `export` with an id of its own.
+    pub fn log_export(&self, trace: &ExportTrace) -> Result<(), StoreError> {
+        let new = serde_json::to_string(trace)
+            .map_err(|e| StoreError::Sql { context: "recording the export".into(), detail: e.to_string() })?;
+        self.log_trace("export", &Id::new(), "export", &new)
+    }
+
+    /// Records in the change log that a plan was printed, and where to
+    /// (a file, or `-` for standard output): a line of kind `print` under
+    /// the plan's id, so the plan's history shows it and Today counts it.
+    pub fn log_print(&self, plan: &Id, to: &str) -> Result<(), StoreError> {
+        self.log_trace("print", plan, "print", to)
+    }
+
+    fn log_trace(&self, kind: &str, id: &Id, action: &str, new: &str) -> Result<(), StoreError> {
+        if self.read_only {
+            // Nothing can be written; the export or print itself stands.
+            return Ok(());
+        }
+        self.conn
+            .execute(
+                "INSERT INTO change_log (at, who, kind, record_id, action, field, old, new, reason) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, NULL, NULL, ?6, '')",
+                rusqlite::params![timestamp(self.clock.now()), self.user, kind, id.as_str(), action, new],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err("recording the export in the change log", e))
+    }
 }

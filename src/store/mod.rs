@@ -21,6 +21,7 @@ mod backup;
 mod bulk;
 mod check;
 mod col;
+mod erase;
 mod exchange;
 mod faults;
 mod history;
@@ -49,12 +50,13 @@ pub use backup::{BackgroundBackup, BACKUPS_KEPT};
 pub use bulk::Bulk;
 pub use check::{CheckReport, KindCount};
 pub use col::Shown;
+pub use erase::ledger_path as erasures_path;
 pub use exchange::{
     attach_children, export_layouts, overlay_cells, record_from_cells, CellError, Datum, ImportOp, MergeOutcome,
     RowsError, Span, TableLayout, Unsent, MAX_VERSION, META_COLUMNS,
 };
 pub use faults::create_v1_file;
-pub use history::{ChangeLine, TrashEntry, TRASH_DAYS};
+pub use history::{ChangeLine, ExportTrace, TrashEntry, TRASH_DAYS};
 pub use index::{IndexAccount, IndexContact};
 pub use plans::{PlanRow, PlanTable};
 pub use record::{AnyRecord, ChildLayout, Conflict, Record, RecordKind, Saving};
@@ -189,7 +191,7 @@ impl Store {
         let shown = path.display().to_string();
         let io_err = |source| StoreError::Io { path: shown.clone(), source };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir).map_err(io_err)?;
+            crate::files::create_private_dir(dir).map_err(io_err)?;
         }
         match fs::File::open(path) {
             Ok(mut f) => {

@@ -160,6 +160,10 @@ pub fn newest_good_backup(db: &Path, dir: &Path) -> Option<PathBuf> {
 ///    `<name>.damaged-<timestamp>` (`.replaced-` when a sound file is
 ///    forced out) and renames the checked copy into place.
 ///
+/// Every person erased from the file (the `erasures` table of the file
+/// being replaced, as far as it reads, and `kam.db.erasures` beside it) is
+/// erased again from the copy before it is put in place (#21).
+///
 /// A crash at any point leaves either the old file or the checked copy in place.
 pub fn restore(
     db: &Path,
@@ -214,7 +218,8 @@ pub fn restore(
     let partial = dir.join(format!(".{name}.restoring"));
     remove_with_journals(&partial);
     fs::copy(&backup, &partial).map_err(io(&partial))?;
-    let accounts = match check_copy(&partial, clock) {
+    crate::files::tighten_path(&partial).map_err(io(&partial))?;
+    let accounts = match check_copy(&partial, clock).and_then(|n| erase_again(db, &partial, clock).map(|()| n)) {
         Ok(n) => n,
         Err(e) => {
             remove_with_journals(&partial);
@@ -299,6 +304,28 @@ fn check_copy(path: &Path, clock: Clock) -> Result<i64, StoreError> {
     Ok(accounts)
 }
 
+/// Erases from the copy at `copy` everyone erased from `db` (#21), and
+/// lists in the ledger file beside `db` those only its table knew.
+fn erase_again(db: &Path, copy: &Path, clock: Clock) -> Result<(), StoreError> {
+    let listed = super::erase::read_ledger_file(db);
+    let mut all = listed.clone();
+    for e in super::erase::read_ledger_table(db) {
+        if !all.contains(&e) {
+            all.push(e);
+        }
+    }
+    if all.is_empty() {
+        return Ok(());
+    }
+    let mut store = Store::open(copy, clock)?;
+    store.set_user(default_user());
+    store.reapply_erasures(&all)?;
+    store.close()?;
+    let missing: Vec<_> = all.into_iter().filter(|e| !listed.contains(e)).collect();
+    super::erase::append_ledger_file(db, &missing)
+        .map_err(|source| StoreError::Io { path: super::erase::ledger_path(db).display().to_string(), source })
+}
+
 /// The accounts in the file at `db`, opened as kam opens it.
 fn count_accounts(db: &Path, clock: Clock) -> Result<i64, StoreError> {
     let store = Store::open(db, clock)?;
@@ -342,7 +369,8 @@ impl WorkDir {
     fn new(path: &Path) -> Result<Self, StoreError> {
         // Left by a restore that crashed: ours, and only copies.
         let _ = fs::remove_dir_all(path);
-        fs::create_dir_all(path).map_err(|source| StoreError::Io { path: path.display().to_string(), source })?;
+        crate::files::private_dir(path)
+            .map_err(|source| StoreError::Io { path: path.display().to_string(), source })?;
         Ok(Self(path.to_path_buf()))
     }
 }

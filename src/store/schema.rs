@@ -571,13 +571,43 @@ ALTER TABLE call_plans ADD COLUMN prep_value_answer INTEGER NOT NULL DEFAULT 0 C
 ALTER TABLE call_plans ADD COLUMN prep_different_answer INTEGER NOT NULL DEFAULT 0 CHECK (prep_different_answer IN (0, 1));
 ";
 
+/// Version 7 (issue #21): the people erased (`kam erase`), ids only, so
+/// that a restored backup or a merged export folder erases them again; and
+/// the change log also records exports and prints (its CHECK of actions
+/// can only change by copying the table, with its rows and `seq` kept).
+const V7: &str = r"
+CREATE TABLE erasures (
+    record_id TEXT PRIMARY KEY NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('contact', 'vip_card')),
+    erased_at TEXT NOT NULL CHECK (datetime(erased_at) IS NOT NULL)
+) WITHOUT ROWID;
+CREATE TABLE change_log_v7 (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL CHECK (datetime(at) IS NOT NULL),
+    who TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete', 'restore', 'purge', 'erase', 'demo', 'export', 'print')),
+    field TEXT,
+    old TEXT,
+    new TEXT,
+    reason TEXT NOT NULL
+);
+INSERT INTO change_log_v7 (seq, at, who, kind, record_id, action, field, old, new, reason)
+    SELECT seq, at, who, kind, record_id, action, field, old, new, reason FROM change_log;
+DROP TABLE change_log;
+ALTER TABLE change_log_v7 RENAME TO change_log;
+CREATE INDEX change_log_record ON change_log (record_id, seq);
+CREATE INDEX change_log_at ON change_log (at);
+";
+
 /// The migrations, oldest first. Append; never edit a published one.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7)])
 }
 
 /// The schema version this program writes.
-pub const LATEST: u32 = 6;
+pub const LATEST: u32 = 7;
 
 /// Every table a kam file has, to tell a kam file from another SQLite file.
 pub const KAM_TABLE: &str = "accounts";
@@ -607,6 +637,7 @@ mod tests {
         conn.execute_batch("SELECT done FROM call_plan_commitments; SELECT next_contact FROM vip_cards;")
             .expect("columns");
         conn.execute_batch("SELECT time FROM visits;").expect("the v6 visit time");
+        conn.execute_batch("SELECT record_id, kind, erased_at FROM erasures;").expect("the v7 erasures");
         let find: String = conn.query_row("SELECT find_text FROM vip_cards", [], |r| r.get(0)).expect("v3 column");
         assert!(find.contains("王先生"), "the v1 card is found at once: {find:?}");
         let bad = conn.execute("UPDATE vip_cards SET next_contact = '2026-02-30'", []);

@@ -934,7 +934,9 @@ impl Store {
     pub fn changed_since(&self, since: Option<DateTime<Utc>>) -> Result<u64, StoreError> {
         let at = since.map_or_else(String::new, timestamp);
         self.conn
-            .prepare_cached("SELECT count(DISTINCT record_id) FROM change_log WHERE at > ?1")
+            .prepare_cached(
+                "SELECT count(DISTINCT record_id) FROM change_log WHERE at > ?1 AND action NOT IN ('export', 'print')",
+            )
             .and_then(|mut s| s.query_row([at], |r| r.get::<_, i64>(0)))
             .map(count)
             .map_err(|e| self.err("counting changes since the last export", e))

@@ -215,6 +215,31 @@ pub enum ReasonFor {
     DeleteVip(Id, String),
     /// An order, visit, change event or feedback of the open account.
     DeleteActivity(super::records::Activity, Id, String),
+    /// A contact erased for good at their request (#21): its id and name.
+    EraseContact(Id, String),
+    /// A VIP card erased for good: its id and a label.
+    EraseVip(Id, String),
+}
+
+impl ReasonFor {
+    /// What the popup names.
+    pub fn label(&self) -> &str {
+        match self {
+            Self::DeleteAccount(_, n)
+            | Self::DeleteContact(_, n)
+            | Self::DeleteArchive(_, _, n)
+            | Self::DeletePlan(_, _, n)
+            | Self::DeleteVip(_, n)
+            | Self::DeleteActivity(_, _, n)
+            | Self::EraseContact(_, n)
+            | Self::EraseVip(_, n) => n.as_str(),
+        }
+    }
+
+    /// An erase rather than a delete to the trash.
+    pub fn erases(&self) -> bool {
+        matches!(self, Self::EraseContact(..) | Self::EraseVip(..))
+    }
 }
 
 /// Popups over the screen, at most one at a time.
@@ -673,6 +698,12 @@ impl App {
                 }
                 _ => {}
             },
+            KeyCode::Char('X') if section == Section::Contacts => {
+                if let Some(c) = d.contacts.get(d.contact_sel) {
+                    let what = ReasonFor::EraseContact(c.meta.id.clone(), c.name.clone());
+                    self.ask_reason(what);
+                }
+            }
             KeyCode::Char('v') => self.open_visit_form(VisitKind::Visit),
             KeyCode::Char('t') => self.open_visit_form(VisitKind::Phone),
             KeyCode::Char('o') => self.open_order_form(false),
@@ -1242,11 +1273,21 @@ impl App {
             self.delete_activity_now(*kind, id, reason);
             return;
         }
+        if let ReasonFor::EraseVip(id, _) = what {
+            self.erase_vip_card(id, reason);
+            return;
+        }
+        if let ReasonFor::EraseContact(id, _) = what {
+            self.erase_contact(id, reason);
+            return;
+        }
         let result = match what {
             ReasonFor::DeleteArchive(..)
             | ReasonFor::DeletePlan(..)
             | ReasonFor::DeleteVip(..)
-            | ReasonFor::DeleteActivity(..) => return,
+            | ReasonFor::DeleteActivity(..)
+            | ReasonFor::EraseContact(..)
+            | ReasonFor::EraseVip(..) => return,
             ReasonFor::DeleteAccount(id, _) => self.store.delete::<Account>(id, reason).map(|()| (id.clone(), None)),
             ReasonFor::DeleteContact(id, _) => self.store.delete::<Contact>(id, reason).map(|()| {
                 let account = self.detail.as_ref().map(|d| d.account.meta.id.clone());
@@ -1268,6 +1309,21 @@ impl App {
                 if let Some(id) = reopen {
                     self.open_detail(&id, Section::Contacts);
                 }
+            }
+            Err(e) => self.fail(&e),
+        }
+    }
+
+    /// `X` on a contact, confirmed with a reason: erased for good (#21).
+    fn erase_contact(&mut self, id: &Id, reason: &str) {
+        let account = self.detail.as_ref().map(|d| d.account.meta.id.clone()).unwrap_or_default();
+        match self.store.erase(crate::store::RecordKind::Contact, std::slice::from_ref(id), reason) {
+            Ok(_) => {
+                self.changes += 1;
+                self.detail = None;
+                self.refresh_account(&account);
+                self.open_detail(&account, Section::Contacts);
+                self.message = Some(T::ErasedOne.get(self.lang).to_string());
             }
             Err(e) => self.fail(&e),
         }

@@ -56,17 +56,7 @@ pub fn path_for(db: &Path) -> PathBuf {
 pub fn keep(db: &Path, draft: &Draft) -> Option<PathBuf> {
     let path = path_for(db);
     let text = serde_json::to_string_pretty(draft).ok()?;
-    write_private(&path, &text).ok().map(|()| path)
-}
-
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut f = options.open(path)?;
-    std::io::Write::write_all(&mut f, text.as_bytes())?;
-    f.sync_all()
+    crate::files::write_private(&path, text).ok().map(|()| path)
 }
 
 impl App {

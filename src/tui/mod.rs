@@ -21,6 +21,8 @@ pub mod worker;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_erase;
+#[cfg(test)]
 mod tests_keys;
 #[cfg(test)]
 mod tests_leave;

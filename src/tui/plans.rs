@@ -1066,8 +1066,14 @@ impl App {
             Plan::Call(p) => crate::exchange::markdown::call_plan(p, account, contacts, self.lang),
             Plan::Presentation(p) => crate::exchange::markdown::presentation(p, account, contacts, self.lang),
         };
-        let written = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, text));
+        let written = crate::files::private_dir(&dir).and_then(|()| crate::files::write_private(&path, text));
         let shown = path.display().to_string();
+        if written.is_ok() {
+            // The print leaves a trace in the plan's change log (#21).
+            if let Err(e) = self.store.log_print(plan.id(), &shown) {
+                self.fail(&e);
+            }
+        }
         let msg = match written {
             Ok(()) => T::PlanPrinted.fill(self.lang, &[("path", &shown)]),
             Err(e) => format!("{}: {shown}: {e}", T::ErrorPrefix.get(self.lang)),

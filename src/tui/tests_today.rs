@@ -506,6 +506,12 @@ fn x_writes_the_day_end_export_beside_the_database_and_shows_counts() {
     assert!(d.last_export.is_some());
     let buf = buffer(&app, 120, 40);
     assert!(find(&buf, "Exported to").is_some());
+    // The export left its line in the change log, masked (#21).
+    let since = app.store.now() - chrono::Duration::hours(1);
+    let lines = app.store.changes_since(since).expect("log");
+    let trace = lines.iter().find(|l| l.action == "export").expect("the export's line");
+    let summary = trace.new.as_deref().expect("summary");
+    assert!(summary.contains("\"masked\":true") && summary.contains("kam-export-"), "{summary}");
 }
 
 #[test]

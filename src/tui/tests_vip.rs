@@ -30,7 +30,7 @@ fn d(s: &str) -> NaiveDate {
 }
 
 /// Two cards: 陈先生 handed over with a resolved objection, 王女士 newer.
-fn seeded(lang: Lang) -> (TempDir, App) {
+pub(super) fn seeded(lang: Lang) -> (TempDir, App) {
     let (dir, mut app) = vip_app(lang);
     let fab = |item: &str, fab: &str| FabItem { item: item.into(), image_path: String::new(), fab: fab.into() };
     let mut chen = VipCard {

@@ -308,6 +308,8 @@ pub fn kind_label(kind: &str) -> Option<T> {
         "presentation" => T::KindPresentation,
         "vip_card" => T::KindVipCard,
         "target" => T::KindTarget,
+        "export" => T::KindExport,
+        "print" => T::KindPrint,
         _ => return None,
     })
 }
@@ -423,6 +425,15 @@ impl App {
                 match manifest {
                     Ok(m) => {
                         if let Err(e) = note_export(&self.store, &opts) {
+                            self.fail(&e);
+                        }
+                        // Every export leaves a trace in the change log (#21).
+                        let trace = crate::store::ExportTrace {
+                            files: m.files.clone(),
+                            masked: !opts.unmask,
+                            to: opts.dir.display().to_string(),
+                        };
+                        if let Err(e) = self.store.log_export(&trace) {
                             self.fail(&e);
                         }
                         let total: u64 = m.files.values().sum();

@@ -296,6 +296,12 @@ impl App {
                     self.ask_reason(ReasonFor::DeleteVip(c.meta.id.clone(), label));
                 }
             }
+            KeyCode::Char('X') => {
+                if let Some(c) = self.vip.current() {
+                    let label = format!("{} {} {}", c.visit_date, c.salutation, masked_phone(&c.phone));
+                    self.ask_reason(ReasonFor::EraseVip(c.meta.id.clone(), label));
+                }
+            }
             _ => {
                 self.shared_key(key);
             }
@@ -361,6 +367,19 @@ impl App {
 
     /// `d` confirmed with a reason: the card goes to the trash (restored
     /// from there with its items, objections and handovers).
+    /// `X` on a card, confirmed with a reason: erased for good (#21).
+    pub(super) fn erase_vip_card(&mut self, id: &Id, reason: &str) {
+        match self.store.erase(crate::store::RecordKind::VipCard, std::slice::from_ref(id), reason) {
+            Ok(_) => {
+                self.changes += 1;
+                self.vip.full = None;
+                self.vip_reload(None);
+                self.message = Some(T::ErasedOne.get(self.lang).to_string());
+            }
+            Err(e) => self.fail(&e),
+        }
+    }
+
     pub(super) fn delete_vip_card(&mut self, id: &Id, reason: &str) {
         match self.store.delete::<VipCard>(id, reason) {
             Ok(()) => {

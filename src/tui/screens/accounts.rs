@@ -711,6 +711,8 @@ fn action_label(action: &str, lang: kam_rules::Lang) -> String {
         "purge" => T::HistPurge,
         "erase" => T::HistErase,
         "demo" => T::HistDemo,
+        "export" => T::HistExport,
+        "print" => T::HistPrint,
         _ => return action.to_string(),
     };
     t.get(lang).to_string()

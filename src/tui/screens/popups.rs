@@ -8,7 +8,7 @@ use ratatui::Frame;
 
 use super::{centered, fit};
 use crate::i18n::T;
-use crate::tui::app::{App, Editing, FormState, Popup, ReasonFor, Section, Tab};
+use crate::tui::app::{App, Editing, FormState, Popup, Section, Tab};
 use crate::tui::widgets::form::{Field, FieldKind, Form};
 use kam_rules::Labeled;
 
@@ -23,15 +23,13 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         Popup::Reason { what, input, error } => {
             let r = centered(area, 60, 6);
             super::clear_popup(frame, r);
-            let name = match what {
-                ReasonFor::DeleteAccount(_, n)
-                | ReasonFor::DeleteContact(_, n)
-                | ReasonFor::DeleteArchive(_, _, n)
-                | ReasonFor::DeletePlan(_, _, n)
-                | ReasonFor::DeleteVip(_, n)
-                | ReasonFor::DeleteActivity(_, _, n) => n.as_str(),
+            let name = what.label();
+            let (title, ask, keys) = if what.erases() {
+                (T::EraseTitle, T::EraseAsk, T::EraseKeys)
+            } else {
+                (T::DeleteTitle, T::DeleteAsk, T::ReasonKeys)
             };
-            let block = Block::default().borders(Borders::ALL).title(app.t(T::DeleteTitle));
+            let block = Block::default().borders(Borders::ALL).title(app.t(title));
             let inner = block.inner(r);
             frame.render_widget(block, r);
             if inner.height < 3 {
@@ -39,13 +37,13 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             }
             let [q, inp, err] =
                 Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Length(1)]).areas(inner);
-            frame.render_widget(Paragraph::new(T::DeleteAsk.fill(app.lang, &[("name", name)])), q);
+            frame.render_widget(Paragraph::new(ask.fill(app.lang, &[("name", name)])), q);
             input.render(frame, inp, Style::default().fg(Color::White).add_modifier(Modifier::UNDERLINED), true);
             if *error {
                 frame.render_widget(Paragraph::new(Span::styled(app.t(T::ReasonRequired), ERROR)), err);
             } else {
                 frame.render_widget(
-                    Paragraph::new(Span::styled(app.t(T::ReasonKeys), Style::default().fg(Color::DarkGray))),
+                    Paragraph::new(Span::styled(app.t(keys), Style::default().fg(Color::DarkGray))),
                     err,
                 );
             }
@@ -296,6 +294,7 @@ pub fn help_keys(app: &App) -> Vec<(&'static str, T)> {
                     ("Enter / e", T::KEditContact),
                     ("a", T::KAlliance),
                     ("d", T::KDelete),
+                    ("X", T::KErase),
                 ]),
                 Section::Archive => keys.push(("↑↓ n Enter e d", T::KArchive)),
                 Section::History => keys.push(("↑↓", T::KMoveDetail)),

@@ -418,6 +418,7 @@ pub fn help_keys(_app: &App) -> Vec<(&'static str, T)> {
         ("Tab ⇧Tab", T::KVipLearnAdvisor),
         ("J K", T::KVipScroll),
         ("d", T::KDelete),
+        ("X", T::KErase),
         ("1–5", T::KTabs),
         (",", T::KSettings),
         ("?", T::KHelp),
