@@ -7,7 +7,8 @@ use crate::i18n::T;
 use crate::model::Id;
 use crate::store::{RecordKind, Store};
 
-/// The one record of `kind` whose id starts with `prefix`.
+/// The one record of `kind` (live or in the trash) whose id begins or ends
+/// with `prefix` (the short id kam shows is the id's last 8 characters).
 pub fn resolve(ctx: &Ctx, store: &Store, kind: RecordKind, prefix: &str) -> Result<Id, Failure> {
     let l = ctx.lang;
     let what = if kind == RecordKind::Contact { T::EraseKindContact } else { T::EraseKindVip }.get(l);
@@ -15,7 +16,7 @@ pub fn resolve(ctx: &Ctx, store: &Store, kind: RecordKind, prefix: &str) -> Resu
     let found = if prefix.is_empty() {
         Vec::new()
     } else {
-        store.ids_with_prefix(kind, prefix, 2).map_err(|e| Failure::failed(e.to_string()))?
+        store.ids_by_part(kind, prefix, 2, false).map_err(|e| Failure::failed(e.to_string()))?
     };
     match found.as_slice() {
         [one] => Ok(one.clone()),

@@ -10,7 +10,7 @@ use crate::exchange::markdown;
 use crate::i18n::T;
 use crate::model::{Account, CallPlan, Contact, Id, Presentation};
 use crate::safe_text::one_line;
-use crate::store::{Store, StoreError};
+use crate::store::{RecordKind, Store, StoreError};
 use kam_rules::Lang;
 
 pub fn print(ctx: &Ctx, store: &Store, args: &PlanPrintArgs) -> Result<(), Failure> {
@@ -63,8 +63,8 @@ fn plan_id(lang: Lang, store: &Store, typed: &str) -> Result<Id, Failure> {
         return Err(Failure::usage(T::PlanIdBad.fill(lang, &[("id", typed)])));
     }
     let fail = |e: StoreError| Failure::failed(e.to_string());
-    let mut ids = store.ids_by_part::<CallPlan>(typed, 2).map_err(fail)?;
-    ids.extend(store.ids_by_part::<Presentation>(typed, 2).map_err(fail)?);
+    let mut ids = store.ids_by_part(RecordKind::CallPlan, typed, 2, true).map_err(fail)?;
+    ids.extend(store.ids_by_part(RecordKind::Presentation, typed, 2, true).map_err(fail)?);
     match ids.as_slice() {
         [] => Err(Failure::failed(T::PlanNotFound.fill(lang, &[("id", typed)]))),
         [one] => Ok(one.clone()),

@@ -149,16 +149,6 @@ pub(crate) fn read_ledger_table(db: &Path) -> Vec<(RecordKind, Id)> {
 }
 
 impl Store {
-    /// The contacts or VIP cards (live or in the trash) whose id starts
-    /// with `prefix`, at most `limit` of them.
-    pub fn ids_with_prefix(&self, kind: RecordKind, prefix: &str, limit: u32) -> Result<Vec<Id>, StoreError> {
-        let like = format!("{}%", super::search::like_escape(prefix.trim()));
-        let sql = format!("SELECT id FROM {} WHERE id LIKE ?1 ESCAPE '\\' ORDER BY id LIMIT ?2", kind.table());
-        let raw: Vec<String> =
-            self.rows("finding the record", &sql, rusqlite::params![like, limit], |r| r.get::<_, String>(0))?;
-        Ok(raw.into_iter().filter_map(|id| Id::parse(&id).ok()).collect())
-    }
-
     /// Erases the contacts or VIP cards `ids` (see the module
     /// documentation) in one transaction; returns how many were there.
     /// Only a contact or a VIP card is a person.

@@ -776,22 +776,29 @@ impl Store {
         self.read_list(&sql, &[Value::Text(account.to_string())])
     }
 
-    /// The ids of live records of a kind that begin or end with `part`, at
-    /// most `limit`, in id order: one id means the part names a record, two
-    /// that it is ambiguous. Ids are UUIDv7, whose first characters are the
-    /// time of creation (shared by records made in the same minute), so the
-    /// short id kam shows is the last 8 characters; a beginning is accepted
-    /// too. The part is compared as lowercase text; callers check it is hex.
-    pub fn ids_by_part<R: Record>(&self, part: &str, limit: u32) -> Result<Vec<Id>, StoreError> {
-        let low = part.to_ascii_lowercase();
+    /// The ids of records of `kind` that begin or end with `part`, at most
+    /// `limit`, in id order: one id means the part names a record, two that
+    /// it is ambiguous. `live_only` leaves out the trash (an erase reaches
+    /// into it). Ids are UUIDv7, whose first characters are the time of
+    /// creation (shared by records made in the same minute), so the short
+    /// id kam shows is the last 8 characters; a beginning is accepted too.
+    /// The part is compared as lowercase text; callers check it is hex.
+    pub fn ids_by_part(
+        &self,
+        kind: RecordKind,
+        part: &str,
+        limit: u32,
+        live_only: bool,
+    ) -> Result<Vec<Id>, StoreError> {
+        let low = part.trim().to_ascii_lowercase();
         // '~' sorts after every character of a UUID, so the range is the prefix's.
         let high = format!("{low}~");
+        let live = if live_only { "deleted_at IS NULL AND" } else { "" };
         let sql = format!(
-            "SELECT id FROM {} WHERE deleted_at IS NULL AND ((id >= ?1 AND id < ?2) OR substr(id, -?4) = ?1)
-             ORDER BY id LIMIT ?3",
-            R::KIND.table()
+            "SELECT id FROM {} WHERE {live} ((id >= ?1 AND id < ?2) OR substr(id, -?4) = ?1) ORDER BY id LIMIT ?3",
+            kind.table()
         );
-        let ctx = format!("finding {} by id", R::KIND);
+        let ctx = format!("finding {kind} by id");
         let len = i64::try_from(low.chars().count()).unwrap_or(i64::MAX);
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(&ctx, e))?;
         let ids = stmt
