@@ -87,6 +87,9 @@ catalogue! {
     ImportDuplicateRow => "第 {row} 行与已有记录重复:{matched}({action})", "row {row} duplicates {matched} ({action})";
     ImportIgnored => "未使用的列:{columns}", "columns not used: {columns}";
     ImportCounts => "新增 {new},更新 {updated},重复 {duplicate},拒绝 {rejected}", "new {new}, updated {updated}, duplicate {duplicate}, rejected {rejected}";
+    MergeHeldTwice => "同一家公司由不同负责人各建了一份({n} 组,撞单),请核对后删除多余的一份:", "The same company entered by different owners ({n} groups): check them and delete the extra one:";
+    MergeHeldBy => "{name}(负责人 {owner},{id})", "{name} (owner {owner}, {id})";
+    MergeNoOwner => "未填", "none";
     ScoresColumnTwice => "评分标准 {column} 出现了两次", "the criterion {column} is given twice";
     ScoresNoAccountColumn => "没有客户列:第一行须有一列“客户名称”(或“客户ID”、account)", "no account column: the first row must name one, as account, account_id or 客户名称";
     ScoresNoCriterion => "没有评分标准列:列名须是规则中的标准({criteria})", "no criterion column: name the columns after the rules' criteria ({criteria})";

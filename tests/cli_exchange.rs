@@ -112,3 +112,42 @@ fn merge_dry_run_counts_and_conflicts_listed() {
         assert_eq!(mode, 0o600, "customer data: private");
     }
 }
+
+/// Two reps each enter the same company on their laptops; head office
+/// merges both day-end folders and is told the company is held twice (撞单).
+#[test]
+fn a_company_two_reps_entered_is_listed_after_the_merge() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    for (db, owner, name, phone) in [
+        ("rep1.db", "李雷", "杭州西湖精密机械有限公司", "0571-88886666"),
+        ("rep2.db", "韩梅梅", "杭州西湖精密机械", "0571 8888 6666"),
+        ("rep3.db", "李雷", "宁波东方塑料有限公司", ""),
+    ] {
+        let mut s = kam::store::Store::open(
+            &d.join(db),
+            kam::clock::Clock::starting_on_day(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("day")),
+        )
+        .expect("open");
+        s.set_user(owner);
+        let mut a = kam::model::Account::named(name);
+        a.owner = owner.into();
+        a.phone = phone.into();
+        s.save(&mut a, "").expect("save");
+        drop(s);
+        let out = format!("out-{db}");
+        let o = kam(d, &["--db", db, "export", "--all", "--dir", &out]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let o = kam(d, &["--db", "office.db", "import", &out]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        if db == "rep1.db" {
+            assert!(!text(&o.stdout).contains("entered by different owners"), "one copy is no duplicate");
+        }
+    }
+    let o = kam(d, &["--db", "office.db", "--lang", "zh", "import", "out-rep3.db"]);
+    let out = text(&o.stdout);
+    assert!(out.contains("撞单") && out.contains("1 组"), "{out}");
+    let line = out.lines().find(|l| l.contains("韩梅梅")).expect("the group's line");
+    assert!(line.contains("李雷") && line.contains("杭州西湖精密机械有限公司"), "{line}");
+    assert!(!out.contains("宁波东方塑料"), "a company held once is not listed: {out}");
+}

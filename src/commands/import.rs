@@ -161,7 +161,44 @@ fn merge(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failure>
     if r.masked {
         crate::say!("{}", T::MergeMasked.get(l));
     }
+    if r.written {
+        held_twice(l, store);
+    }
     Ok(())
+}
+
+/// Most groups of one company held by different owners listed after a merge.
+const HELD_TWICE: u32 = 50;
+
+/// After a merge: the companies that different reps each entered (撞单),
+/// so that the manager sees them at once. Listing them never fails the
+/// merge, which is written.
+fn held_twice(l: kam_rules::Lang, store: &Store) {
+    let groups = match store.duplicates_across_owners(HELD_TWICE) {
+        Ok(g) => g,
+        Err(e) => return eprintln!("kam: {}", crate::safe_text::cell(&e.to_string())),
+    };
+    if groups.is_empty() {
+        return;
+    }
+    crate::say!("{}", T::MergeHeldTwice.fill(l, &[("n", &groups.len().to_string())]));
+    for g in &groups {
+        let held: Vec<String> = g
+            .iter()
+            .map(|(id, name, owner)| {
+                let owner = if owner.trim().is_empty() { T::MergeNoOwner.get(l) } else { owner.as_str() };
+                T::MergeHeldBy.fill(
+                    l,
+                    &[
+                        ("name", &crate::safe_text::cell(name)),
+                        ("owner", &crate::safe_text::cell(owner)),
+                        ("id", id.short()),
+                    ],
+                )
+            })
+            .collect();
+        crate::say!("  {}", held.join(" · "));
+    }
 }
 
 /// `scores.csv`, `scores-2026.csv`, `评分.csv`, `客户评分.csv`.

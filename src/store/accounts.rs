@@ -460,6 +460,53 @@ impl Store {
         Ok(keys)
     }
 
+    /// Companies held more than once by different owners (§4.12 on a
+    /// merged file, 撞单): live accounts sharing a normalised name or phone
+    /// digits, grouped, whose owners are not all the same; at most `limit`
+    /// groups, each account as (id, name, owner). For the manager after a
+    /// day-end merge, which brings in what each rep created.
+    pub fn duplicates_across_owners(&self, limit: u32) -> Result<Vec<Vec<(Id, String, String)>>, StoreError> {
+        let ctx = "looking for companies held twice";
+        let keys = self.rows(
+            ctx,
+            "SELECT 'n', name_norm FROM accounts WHERE deleted_at IS NULL AND name_norm <> ''
+               GROUP BY name_norm HAVING count(DISTINCT owner) > 1
+             UNION ALL
+             SELECT 'p', phone_digits FROM accounts WHERE deleted_at IS NULL AND length(phone_digits) >= 7
+               GROUP BY phone_digits HAVING count(DISTINCT owner) > 1
+             LIMIT ?1",
+            [i64::from(limit)],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+        )?;
+        let mut groups: Vec<Vec<(Id, String, String)>> = Vec::new();
+        for (by, key) in keys {
+            let sql = if by == "n" {
+                "SELECT id, name, owner FROM accounts WHERE deleted_at IS NULL AND name_norm = ?1 ORDER BY sort_key"
+            } else {
+                "SELECT id, name, owner FROM accounts WHERE deleted_at IS NULL AND phone_digits = ?1 ORDER BY sort_key"
+            };
+            let rows = self.rows(ctx, sql, [key], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            })?;
+            let mut group = Vec::with_capacity(rows.len());
+            for (id, name, owner) in rows {
+                let id = Id::parse(&id).map_err(|e| StoreError::BadValue {
+                    table: "accounts",
+                    column: "id".into(),
+                    id: id.clone(),
+                    detail: e.message,
+                })?;
+                group.push((id, name, owner));
+            }
+            // A company found by its name and by its phone is listed once.
+            let ids = |g: &Vec<(Id, String, String)>| g.iter().map(|(i, _, _)| i.clone()).collect::<Vec<_>>();
+            if !groups.iter().any(|g| ids(g) == ids(&group)) {
+                groups.push(group);
+            }
+        }
+        Ok(groups)
+    }
+
     /// Live accounts that look like the same company (§4.12), for the
     /// duplicate guard: the name compared after dropping suffixes and
     /// folding width, or the same phone digits.
