@@ -465,7 +465,7 @@ impl Store {
     /// digits, grouped, whose owners are not all the same; at most `limit`
     /// groups, each account as (id, name, owner). For the manager after a
     /// day-end merge, which brings in what each rep created.
-    pub fn duplicates_across_owners(&self, limit: u32) -> Result<Vec<Vec<(Id, String, String)>>, StoreError> {
+    pub fn duplicates_across_owners(&self, limit: u32) -> Result<Vec<Vec<HeldCopy>>, StoreError> {
         let ctx = "looking for companies held twice";
         let keys = self.rows(
             ctx,
@@ -478,7 +478,7 @@ impl Store {
             [i64::from(limit)],
             |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
         )?;
-        let mut groups: Vec<Vec<(Id, String, String)>> = Vec::new();
+        let mut groups: Vec<Vec<HeldCopy>> = Vec::new();
         for (by, key) in keys {
             let sql = if by == "n" {
                 "SELECT id, name, owner FROM accounts WHERE deleted_at IS NULL AND name_norm = ?1 ORDER BY sort_key"
@@ -499,7 +499,7 @@ impl Store {
                 group.push((id, name, owner));
             }
             // A company found by its name and by its phone is listed once.
-            let ids = |g: &Vec<(Id, String, String)>| g.iter().map(|(i, _, _)| i.clone()).collect::<Vec<_>>();
+            let ids = |g: &Vec<HeldCopy>| g.iter().map(|(i, _, _)| i.clone()).collect::<Vec<_>>();
             if !groups.iter().any(|g| ids(g) == ids(&group)) {
                 groups.push(group);
             }
@@ -533,6 +533,9 @@ impl Store {
             .collect()
     }
 }
+
+/// One copy of a company held by several owners: its id, name and owner.
+pub type HeldCopy = (Id, String, String);
 
 /// The columns of an account the list reads before deriving.
 pub(super) struct Head {
