@@ -787,6 +787,18 @@ impl T {
 /// The Chinese header of an exported column, by its snake_case name; the
 /// English header is the name itself. `None` for a column with no label
 /// (a test keeps every exported column labelled).
+/// A column's Chinese header in a given table: where one column name means
+/// different things in different tables (a commitment's `by` is its
+/// deadline, not who visited), the table's own word.
+pub fn column_zh_in(table: &str, column: &str) -> Option<&'static str> {
+    match (table, column) {
+        ("call_plan_commitments", "by") => Some("期限"),
+        ("vip_objections", "text") => Some("顾客异议"),
+        ("vip_resolutions", "text") => Some("解决方法"),
+        _ => column_zh(column),
+    }
+}
+
 pub fn column_zh(column: &str) -> Option<&'static str> {
     Some(match column {
         "ability" => "工作能力评分",

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::csv_out::{AtomicFile, Cell, BOM};
 use super::progress::OnProgress;
-use crate::i18n::column_zh;
+use crate::i18n::column_zh_in;
 use crate::store::{export_layouts, Datum, RowsError, Span, Store, StoreError, TableLayout, SCHEMA_VERSION};
 
 /// Personal fields masked unless a manager asks for `--unmask` (§4.13),
@@ -70,10 +70,10 @@ fn io_err(path: &Path) -> impl Fn(io::Error) -> ExportError + '_ {
     move |source| ExportError::Io { path: path.display().to_string(), source }
 }
 
-/// The header of a column in the chosen language.
-pub fn header(column: &str, lang: Lang) -> String {
+/// The header of a column of `table` in the chosen language.
+pub fn header(table: &str, column: &str, lang: Lang) -> String {
     match lang {
-        Lang::Zh => column_zh(column).map_or_else(|| column.to_string(), str::to_string),
+        Lang::Zh => column_zh_in(table, column).map_or_else(|| column.to_string(), str::to_string),
         Lang::En => column.to_string(),
     }
 }
@@ -252,7 +252,7 @@ fn write_table(
     }
     let mut w = csv::WriterBuilder::new().from_writer(out);
     let werr = |source| ExportError::Write { path: path.display().to_string(), source };
-    w.write_record(layout.columns.iter().map(|c| header(c, opts.lang))).map_err(werr)?;
+    w.write_record(layout.columns.iter().map(|c| header(layout.table, c, opts.lang))).map_err(werr)?;
     let mut buf = String::new();
     let mut done = 0u64;
     let n = store
@@ -296,7 +296,7 @@ pub fn write_workbook(store: &Store, opts: &ExportOptions) -> Result<PathBuf, Ex
         let mut done = Vec::new();
         let mut sheet = book.new_worksheet_with_constant_memory();
         sheet.set_name(layout.table).map_err(xerr)?;
-        let headers: Vec<String> = layout.columns.iter().map(|c| header(c, opts.lang)).collect();
+        let headers: Vec<String> = layout.columns.iter().map(|c| header(layout.table, c, opts.lang)).collect();
         sheet.write_row_with_format(0, 0, &headers, &bold).map_err(xerr)?;
         let mut r: u32 = 1;
         let result = store.export_rows(&layout, opts.span, |cells| {
@@ -346,4 +346,19 @@ pub fn write_workbook(store: &Store, opts: &ExportOptions) -> Result<PathBuf, Ex
     file.sync_all().map_err(io_err(&tmp))?;
     fs::rename(&tmp, &dest).map_err(io_err(&dest))?;
     Ok(dest)
+}
+
+#[cfg(test)]
+mod header_tests {
+    use super::header;
+    use kam_rules::Lang;
+
+    #[test]
+    fn a_column_is_named_for_what_it_means_in_its_table() {
+        assert_eq!(header("visits", "by", Lang::Zh), "拜访人");
+        assert_eq!(header("call_plan_commitments", "by", Lang::Zh), "期限", "a commitment's by is its deadline");
+        assert_eq!(header("vip_objections", "text", Lang::Zh), "顾客异议");
+        assert_eq!(header("vip_resolutions", "text", Lang::Zh), "解决方法");
+        assert_eq!(header("call_plan_commitments", "by", Lang::En), "by");
+    }
 }

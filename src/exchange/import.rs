@@ -17,7 +17,7 @@ use super::csv_out::{write_csv, AtomicFile, Cell};
 use super::progress::OnProgress;
 use super::scan;
 use super::text::{DecodeError, Encoding, GbkReader};
-use crate::i18n::column_zh;
+use crate::i18n::{column_zh, column_zh_in};
 use crate::model::{
     Account, CallPlan, ChangeEvent, Contact, Feedback, Id, Order, Presentation, Target, VipCard, Visit,
 };
@@ -160,6 +160,10 @@ fn header_to_column(header: &str, layout: &TableLayout, extra: &[&str]) -> Optio
     let h = header.trim().trim_start_matches('\u{feff}');
     let lower = h.to_lowercase();
     if let Some(c) = layout.columns.iter().find(|c| **c == lower) {
+        return Some((*c).to_string());
+    }
+    // The table's own word, or the general one older exports wrote.
+    if let Some(c) = layout.columns.iter().find(|c| column_zh_in(layout.table, c) == Some(h)) {
         return Some((*c).to_string());
     }
     if let Some(c) = layout.columns.iter().find(|c| column_zh(c) == Some(h)) {
