@@ -465,3 +465,35 @@ fn a_visit_time_survives_save_reopen_export_and_merge() {
     merge_dir(&mut b, &out, false, &mut |_, _| {}).expect("merge");
     assert_eq!(b.get::<kam::model::Visit>(&v.meta.id).expect("merged").time, at);
 }
+
+/// A Chinese export writes a choice as its Chinese label (a 赊销 order, a
+/// 决策者 contact), and the merge reads the label back as the stored key.
+#[test]
+fn a_chinese_export_writes_choices_in_chinese_and_merges_them_back() {
+    use kam_rules::{BuyingRole, Labeled, Payment};
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut s = store(tmp.path(), "a.db");
+    let (a, mut c) = fill(&mut s);
+    c.buying_role = Some(BuyingRole::DecisionMaker);
+    s.save(&mut c, "").expect("contact");
+    let mut o = Order { account_id: a.meta.id.clone(), payment: Payment::Credit, ..Order::default() };
+    o.amount = Money::from_yuan(1000);
+    o.net_amount = o.amount;
+    o.date = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date");
+    o.due_date = chrono::NaiveDate::from_ymd_opt(2026, 12, 21);
+    s.insert(&mut o).expect("order");
+    let out = tmp.path().join("out");
+    export(&s, &options(&out, Span::All, Lang::Zh, true)).expect("export");
+    let orders = fs::read_to_string(out.join("orders.csv")).expect("orders");
+    assert!(orders.contains(Payment::Credit.zh()) && !orders.contains(",credit,"), "{orders}");
+    let contacts = fs::read_to_string(out.join("contacts.csv")).expect("contacts");
+    assert!(contacts.contains(BuyingRole::DecisionMaker.zh()) && !contacts.contains("decision_maker"), "{contacts}");
+
+    let mut office = store(tmp.path(), "office.db");
+    let r = merge_dir(&mut office, &out, false, &mut |_, _| {}).expect("merge");
+    assert!(r.rejects.is_empty(), "{:?}", r.rejects);
+    let back: Order = office.get(&o.meta.id).expect("order merged");
+    assert_eq!(back.payment, Payment::Credit);
+    let back: Contact = office.get(&c.meta.id).expect("contact merged");
+    assert_eq!(back.buying_role, Some(BuyingRole::DecisionMaker));
+}

@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::csv_out::{AtomicFile, Cell, BOM};
 use super::progress::OnProgress;
 use crate::i18n::column_zh_in;
-use crate::store::{export_layouts, Datum, RowsError, Span, Store, StoreError, TableLayout, SCHEMA_VERSION};
+use crate::store::{export_layouts, Datum, RowsError, Shown, Span, Store, StoreError, TableLayout, SCHEMA_VERSION};
 
 /// Personal fields masked unless a manager asks for `--unmask` (§4.13),
 /// by table; a merge of a masked export leaves them as they are.
@@ -75,6 +75,15 @@ pub fn header(table: &str, column: &str, lang: Lang) -> String {
     match lang {
         Lang::Zh => column_zh_in(table, column).map_or_else(|| column.to_string(), str::to_string),
         Lang::En => column.to_string(),
+    }
+}
+
+/// A choice column's value in a Chinese export: its Chinese label (现金,
+/// 决策者, 已完成) rather than the key kam stores; the merge reads either.
+fn choice_label(d: &Datum<'_>, shown: Shown, lang: Lang) -> Option<Datum<'static>> {
+    match (d, shown, lang) {
+        (Datum::Text(key), Shown::Choice(c), Lang::Zh) => c.label(key, lang).map(|l| Datum::Text(l.into())),
+        _ => None,
     }
 }
 
@@ -257,8 +266,9 @@ fn write_table(
     let mut done = 0u64;
     let n = store
         .export_rows(layout, opts.span, |cells| {
-            for (d, m) in cells.iter().zip(&masked) {
-                write_datum(&mut w, &mut buf, d, *m)?;
+            for ((d, m), shown) in cells.iter().zip(&masked).zip(&layout.shown) {
+                let labelled = choice_label(d, *shown, opts.lang);
+                write_datum(&mut w, &mut buf, labelled.as_ref().unwrap_or(d), *m)?;
             }
             done += 1;
             if done.is_multiple_of(4096) {
@@ -307,9 +317,10 @@ pub fn write_workbook(store: &Store, opts: &ExportOptions) -> Result<PathBuf, Ex
                 sheet.write_row_with_format(0, 0, &headers, &bold)?;
                 r = 1;
             }
-            for (c, (d, m)) in cells.iter().zip(&masked).enumerate() {
+            for (c, ((d, m), shown)) in cells.iter().zip(&masked).zip(&layout.shown).enumerate() {
                 let c = u16::try_from(c).unwrap_or(u16::MAX);
-                match cell(d, *m) {
+                let labelled = choice_label(d, *shown, opts.lang);
+                match cell(labelled.as_ref().unwrap_or(d), *m) {
                     Cell::Empty => {}
                     Cell::Text(t) => {
                         sheet.write_string(r, c, t)?;

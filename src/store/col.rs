@@ -16,6 +16,9 @@ pub enum Shown {
     Fen,
     Bp,
     Bool,
+    /// One value of a labelled enum, stored by its key: a Chinese export
+    /// writes its Chinese label, and any label reads back as the key.
+    Choice(Choices),
 }
 
 /// The [`Shown`] of a field, from its type.
@@ -174,9 +177,39 @@ impl<T: Col> Col for Option<T> {
 
 /// Labelled enums are stored by their key.
 macro_rules! labeled_col {
-    ($($t:ty),+ $(,)?) => {$(
-        impl Col for $t {
-            const SHOWN: Shown = Shown::Text;
+    ($($t:ident),+ $(,)?) => {
+        /// The labelled enum a [`Shown::Choice`] column holds.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Choices {
+            $($t),+
+        }
+
+        impl Choices {
+            /// The label of the value stored as `key`, in `lang`.
+            pub fn label(self, key: &str, lang: kam_rules::Lang) -> Option<&'static str> {
+                match self {
+                    $(Self::$t => <$t as Labeled>::ALL.iter().find(|x| x.key() == key).map(|x| x.label(lang)),)+
+                }
+            }
+
+            /// The key of the value a cell names by its key, its Chinese or
+            /// English label or an alias.
+            pub fn key_of(self, text: &str) -> Option<&'static str> {
+                match self {
+                    $(Self::$t => <$t as Labeled>::parse(text).map(|x| x.key()),)+
+                }
+            }
+
+            /// The keys, for a message.
+            pub fn keys_list(self) -> String {
+                match self {
+                    $(Self::$t => <$t as Labeled>::keys_list(),)+
+                }
+            }
+        }
+
+        $(impl Col for $t {
+            const SHOWN: Shown = Shown::Choice(Choices::$t);
             fn to_value(&self) -> Value {
                 Value::Text(self.key().to_string())
             }
@@ -188,8 +221,8 @@ macro_rules! labeled_col {
                     .find(|x| x.key() == s)
                     .ok_or_else(|| format!("'{s}' is not one of {}", <$t as Labeled>::keys_list()))
             }
-        }
-    )+};
+        })+
+    };
 }
 
 labeled_col!(

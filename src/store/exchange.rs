@@ -241,6 +241,11 @@ fn read_cell(text: &str, shown: Shown, default: &Value) -> Result<Value, String>
         Shown::Bool => {
             flag(t).map(|b| Value::Integer(i64::from(b))).ok_or_else(|| format!("'{}' is not yes or no", q()))
         }
+        // A Chinese export writes the label (现金); the column holds the key.
+        Shown::Choice(c) => c
+            .key_of(t)
+            .map(|k| Value::Text(k.to_string()))
+            .ok_or_else(|| format!("'{}' is not one of {}", q(), c.keys_list())),
     }
 }
 
@@ -1031,10 +1036,17 @@ mod tests {
         assert_eq!(ok.name, "上海华联");
         assert_eq!(ok.credit_limit, Some(Money::from_yuan(50_000)));
         assert!(ok.listed);
-        let e = record_from_cells::<Account>(&[("name", "x"), ("credit_limit", "lots"), ("tier_override", "diamond")])
+        // 钻石 / diamond is the discount scheme's name for platinum: a tier.
+        let ok: Account =
+            record_from_cells(&[("name", "x"), ("tier_override", "钻石"), ("tier_override_reason", "总部批准")])
+                .expect("diamond");
+        assert_eq!(ok.tier_override, Some(kam_rules::Tier::Platinum));
+        let e = record_from_cells::<Account>(&[("name", "x"), ("credit_limit", "lots"), ("tier_override", "bronze")])
             .expect_err("bad");
-        let cols: Vec<&str> = e.iter().map(|c| c.column.as_str()).collect();
+        let mut cols: Vec<&str> = e.iter().map(|c| c.column.as_str()).collect();
+        cols.sort_unstable();
         assert_eq!(cols, vec!["credit_limit", "tier_override"]);
+        assert!(e.iter().any(|c| c.message.contains("bronze") && c.message.contains("platinum")), "{e:?}");
         let e = record_from_cells::<Account>(&[("name", " ")]).expect_err("name required");
         assert_eq!(e[0].column, "name");
     }

@@ -49,7 +49,7 @@ pub use accounts::{AccountCursor, AccountKeys, AccountListQuery, AccountPage, Ac
 pub use backup::{BackgroundBackup, BACKUPS_KEPT};
 pub use bulk::Bulk;
 pub use check::{CheckReport, KindCount};
-pub use col::Shown;
+pub use col::{Choices, Shown};
 pub use erase::ledger_path as erasures_path;
 pub use exchange::{
     attach_children, export_layouts, overlay_cells, record_from_cells, CellError, Datum, ImportOp, MergeOutcome,
