@@ -13,6 +13,7 @@ pub mod run;
 pub mod scorecard;
 pub mod screens;
 pub mod terminal;
+pub mod text_search;
 pub mod today;
 pub mod vip;
 pub mod widgets;
