@@ -705,7 +705,7 @@ catalogue! {
     TsTitle => "全文搜索", "Search what was written";
     TsQuery => "搜索", "Search";
     TsSearching => "搜索中…", "searching…";
-    TsHint => "输入记得的几个词(空格分隔,须出现在同一条记录里)", "type a few words you remember (separated by spaces, all in the same record)";
+    TsHint => "输入记得的几个词(空格分隔,须出现在同一条记录里)", "type a few words you remember (all in one record)";
     TsNothing => "没有记录包含这些词", "no record holds these words";
     TsFound => "找到 {n} 条", "{n} found";
     TsMore => "只列出前 {n} 条,再输入一个词以缩小", "only the first {n} are listed: type another word to narrow";

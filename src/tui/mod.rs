@@ -32,6 +32,8 @@ mod tests_plans;
 #[cfg(test)]
 mod tests_safety;
 #[cfg(test)]
+mod tests_text_search;
+#[cfg(test)]
 mod tests_today;
 #[cfg(test)]
 mod tests_vip;
