@@ -701,7 +701,7 @@ catalogue! {
     PickerMore => "共 {n} 个,继续输入以缩小", "{n} found, type more to narrow";
     PickerKeys => "输入筛选 · ↑↓ 选择 · Enter 确定 · Esc 取消", "type to filter · ↑↓ pick · Enter confirm · Esc cancel";
     PickerFailed => "未能打开新计划", "the new plan could not be opened";
-    KTextSearch => "全文搜索:按记下的几个词找拜访、备注、计划、反馈…", "search what was written: find visits, notes, plans, feedback … by a few words";
+    KTextSearch => "全文搜索(拜访、备注、计划…)", "search what was written (visits, notes …)";
     TsTitle => "全文搜索", "Search what was written";
     TsQuery => "搜索", "Search";
     TsSearching => "搜索中…", "searching…";
