@@ -331,7 +331,7 @@ impl Store {
                 });
             }
         }
-        found.hits.sort_by(|a, b| b.date.cmp(&a.date));
+        found.hits.sort_by_key(|h| std::cmp::Reverse(h.date));
         found.more = total > limit;
         found.hits.truncate(limit);
         Ok(found)
