@@ -113,3 +113,67 @@ fn a_result_for_an_older_query_is_dropped() {
     assert_eq!(search(&app).found.hits.len(), 1, "the stale result is not shown");
     assert_eq!(search(&app).found_for, "boiler");
 }
+
+#[test]
+fn enter_opens_a_plan_in_its_editor_and_a_vip_card_on_its_tab() {
+    use crate::model::{Account, CallPlan, Presentation, VipCard};
+    let (_dir, mut app) = app(Lang::En);
+    let mut a = Account::named("上海华联超市股份有限公司");
+    app.store.save(&mut a, "").expect("account");
+    let mut call = CallPlan {
+        account_id: a.meta.id.clone(),
+        objective: "Win the cold-chain tender".into(),
+        ..CallPlan::default()
+    };
+    app.store.save(&mut call, "").expect("call");
+    let mut pres = Presentation {
+        account_id: a.meta.id.clone(),
+        objective: "Show the new line".into(),
+        agenda: "Demo of the cold-chain monitor".into(),
+        ..Presentation::default()
+    };
+    app.store.save(&mut pres, "").expect("presentation");
+    let mut card = VipCard {
+        received_by: "小张".into(),
+        salutation: "王先生".into(),
+        reception_summary: "Asked about a cold-chain gift box".into(),
+        ..VipCard::default()
+    };
+    app.store.save(&mut card, "").expect("card");
+    app.reload_list(None);
+
+    press(&mut app, KeyCode::Char('F'));
+    typed(&mut app, "cold-chain tender");
+    assert_eq!(search(&app).found.hits.len(), 1);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.tab, Tab::CallPlans);
+    let ed = app.plans.list(Tab::CallPlans).and_then(|l| l.editor.as_ref()).expect("the plan's editor");
+    assert_eq!(ed.plan.id(), &call.meta.id);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.tab, Tab::Accounts, "closing the plan comes back to the list");
+
+    press(&mut app, KeyCode::Char('F'));
+    typed(&mut app, "monitor");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.tab, Tab::Presentations);
+    let ed = app.plans.list(Tab::Presentations).and_then(|l| l.editor.as_ref()).expect("the editor");
+    assert_eq!(ed.plan.id(), &pres.meta.id);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.tab, Tab::Accounts);
+
+    press(&mut app, KeyCode::Char('F'));
+    typed(&mut app, "GIFT BOX");
+    let hit = &search(&app).found.hits[0];
+    assert_eq!((hit.kind, hit.label.as_str()), (TextKind::Vip, "王先生"));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.tab, Tab::Vip);
+    assert_eq!(app.vip.ids.get(app.vip.selected), Some(&card.meta.id), "the card is selected");
+}
+
+#[test]
+fn a_late_result_leaves_another_popup_alone() {
+    let (_dir, mut app) = app(Lang::En);
+    app.popup = Some(Popup::Help);
+    app.text_search_done(Done::TextSearch { generation: 1, found: Ok(TextFound::default()), ms: 0.0 });
+    assert!(matches!(app.popup, Some(Popup::Help)), "the help stays open");
+}

@@ -207,6 +207,9 @@ impl App {
     /// dropped and the query typed now sent.
     pub(super) fn text_search_done(&mut self, done: Done) {
         let Done::TextSearch { generation, found, ms } = done else { return };
+        if !matches!(self.popup, Some(Popup::TextSearch(_))) {
+            return;
+        }
         let Some(Popup::TextSearch(mut s)) = self.popup.take() else { return };
         if s.in_flight == Some(generation) {
             s.in_flight = None;
@@ -237,8 +240,12 @@ impl App {
             TextKind::Visit => Section::Visits,
             TextKind::Event => Section::Events,
             TextKind::Feedback => Section::Feedback,
-            TextKind::CallPlan => return self.open_plan(Tab::CallPlans, &hit.id),
-            TextKind::Presentation => return self.open_plan(Tab::Presentations, &hit.id),
+            // Closing the plan comes back to the account list.
+            TextKind::CallPlan | TextKind::Presentation => {
+                let tab = if hit.kind == TextKind::CallPlan { Tab::CallPlans } else { Tab::Presentations };
+                self.back_to = Some(Tab::Accounts);
+                return self.open_plan(tab, &hit.id);
+            }
             TextKind::Vip => return self.show_vip_card(&hit.id),
         };
         let Some(account) = hit.account.clone() else { return };
