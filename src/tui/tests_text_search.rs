@@ -177,3 +177,26 @@ fn a_late_result_leaves_another_popup_alone() {
     app.text_search_done(Done::TextSearch { generation: 1, found: Ok(TextFound::default()), ms: 0.0 });
     assert!(matches!(app.popup, Some(Popup::Help)), "the help stays open");
 }
+
+/// On the worker thread, as in the workbench: keys typed while a search is
+/// out do not queue one search each; the answer for the last query is the
+/// one shown.
+#[test]
+fn on_the_worker_thread_the_last_query_wins() {
+    let (_dir, mut app) = a_visit_typed(Lang::En);
+    let reader = app.store.open_reader().expect("reader");
+    app.worker = super::worker::Worker::spawn(reader, kam_rules::Rules::default(), app.today).expect("thread");
+    press(&mut app, KeyCode::Char('F'));
+    typed(&mut app, "quote winter");
+    for _ in 0..500 {
+        if !search(&app).searching() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        app.update(super::app::Action::Tick);
+    }
+    let s = search(&app);
+    assert!(!s.searching(), "the search came back");
+    assert_eq!(s.found_for, "quote winter", "the result is for the query typed last");
+    assert_eq!(s.found.hits.len(), 1);
+}

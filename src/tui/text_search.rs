@@ -276,7 +276,21 @@ pub fn words_of(s: &TextSearch) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::snippet;
+    use super::{snippet, TextSearch};
+    use crate::tui::app::Popup;
+
+    #[test]
+    fn the_popup_says_it_is_searching_while_a_search_is_out() {
+        for (lang, says) in [(kam_rules::Lang::En, "searching…"), (kam_rules::Lang::Zh, "搜索中…")] {
+            let (_dir, mut app) = crate::tui::tests::app(lang);
+            let mut s = TextSearch::default();
+            let _ = s.input.paste("boiler", 100);
+            s.in_flight = Some(1);
+            app.popup = Some(Popup::TextSearch(Box::new(s)));
+            let buf = crate::tui::tests::buffer(&app, 80, 24);
+            assert!(crate::tui::tests::find(&buf, says).is_some(), "{says} shown");
+        }
+    }
 
     #[test]
     fn snippets_cut_between_graphemes_around_the_match() {
