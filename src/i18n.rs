@@ -742,6 +742,15 @@ catalogue! {
     PickerMore => "共 {n} 个,继续输入以缩小", "{n} found, type more to narrow";
     PickerKeys => "输入筛选 · ↑↓ 选择 · Enter 确定 · Esc 取消", "type to filter · ↑↓ pick · Enter confirm · Esc cancel";
     PickerFailed => "未能打开新计划", "the new plan could not be opened";
+    KTextSearch => "全文搜索(拜访、备注、计划…)", "search what was written (visits, notes …)";
+    TsTitle => "全文搜索", "Search what was written";
+    TsQuery => "搜索", "Search";
+    TsSearching => "搜索中…", "searching…";
+    TsHint => "输入记得的几个词(空格分隔,须出现在同一条记录里)", "type a few words you remember (all in one record)";
+    TsNothing => "没有记录包含这些词", "no record holds these words";
+    TsFound => "找到 {n} 条", "{n} found";
+    TsMore => "只列出前 {n} 条,再输入一个词以缩小", "only the first {n} are listed: type another word to narrow";
+    TsKeys => "输入搜索 · ↑↓ 选择 · Enter 打开 · Esc 关闭", "type to search · ↑↓ pick · Enter open · Esc close";
     ScoredBy => "能力与态度评分由 {who} 于 {date} 录入", "ability and attitude scored by {who} on {date}";
     SelfAssessed => "能力与态度为 {who} 的自评(不是主管评分),{date} 录入", "ability and attitude are {who}'s self-assessment (not the supervisor's), entered {date}";
     HistInsert => "新建", "created";

@@ -34,6 +34,7 @@ mod restore;
 mod schema;
 mod scratch;
 mod search;
+mod text_search;
 mod today;
 mod vip;
 
@@ -64,6 +65,7 @@ pub use restore::{backups_of, check_backup, newest_good_backup, restore, Restore
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use scratch::{MergeScratch, NewChild, NewRef, Ref, ScratchChild};
 pub use search::{readings, Query};
+pub use text_search::{find_ci, query_words, TextFound, TextHit, TextKind, TEXT_SEARCH_LIMIT};
 pub use today::{
     Birthday, Downgrade, MonthFigures, OpenCommitment, OverdueAccount, PlanDue, PlanType, PlanWarnings, TodayData,
     VipDue, BIRTHDAY_DAYS,

@@ -127,6 +127,7 @@ impl App {
                 }
             }
             KeyCode::Char('t') => self.open_trash(),
+            KeyCode::Char('F') => self.open_text_search(),
             KeyCode::Char('s') => {
                 self.list.sort = self.list.sort.next();
                 self.list.descending = false;
@@ -314,6 +315,7 @@ impl App {
             match done {
                 done @ (Done::Today { .. } | Done::Exported { .. } | Done::Evaluation { .. }) => self.today_done(done),
                 Done::Plans { table, rows } => self.plans_done(table, rows),
+                done @ Done::TextSearch { .. } => self.text_search_done(done),
                 Done::Pareto(id, class) => match class {
                     Ok(class) => {
                         if let Some(d) = self.detail.as_mut().filter(|d| d.account.meta.id == id) {

@@ -262,6 +262,8 @@ pub enum Popup {
     Draft(Box<super::draft::Draft>),
     /// Picking the account a new plan is for (tabs 2 and 3).
     Picker(Box<super::picker::Picker>),
+    /// The text search over what was written (#22).
+    TextSearch(Box<super::text_search::TextSearch>),
     /// The account's scorecard (§4.3).
     Scores(Box<super::scorecard::ScoresEdit>),
     /// The fifteen alliance behaviours of a contact, ticked with the day observed.
@@ -446,6 +448,12 @@ impl App {
                 let Some(Popup::Picker(mut p)) = self.popup.take() else { return };
                 let refused = self.picker_paste(&mut p, text);
                 self.popup = Some(Popup::Picker(p));
+                refused
+            }
+            Some(Popup::TextSearch(_)) => {
+                let Some(Popup::TextSearch(mut s)) = self.popup.take() else { return };
+                let refused = self.text_search_paste(&mut s, text);
+                self.popup = Some(Popup::TextSearch(s));
                 refused
             }
             None if matches!(self.tab, Tab::CallPlans | Tab::Presentations) => {
@@ -953,6 +961,7 @@ impl App {
             Popup::Alliance { contact, cursor, confirm_drop } => self.alliance_key(key, contact, cursor, confirm_drop),
             Popup::Scores(e) => self.scores_key(key, e),
             Popup::Picker(p) => self.picker_key(key, p),
+            Popup::TextSearch(s) => self.text_search_key(key, s),
         };
     }
 

@@ -13,6 +13,7 @@ pub mod run;
 pub mod scorecard;
 pub mod screens;
 pub mod terminal;
+pub mod text_search;
 pub mod today;
 pub mod vip;
 pub mod widgets;
@@ -32,6 +33,8 @@ mod tests_ledger;
 mod tests_plans;
 #[cfg(test)]
 mod tests_safety;
+#[cfg(test)]
+mod tests_text_search;
 #[cfg(test)]
 mod tests_today;
 #[cfg(test)]

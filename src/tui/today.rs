@@ -456,6 +456,7 @@ impl App {
             | Done::Checked(_)
             | Done::Plans { .. }
             | Done::Pareto(..)
+            | Done::TextSearch { .. }
             | Done::Panicked(_) => {}
         }
     }
@@ -504,7 +505,7 @@ impl App {
 
     /// The VIP tab with this card selected: the filter and "my cards" are
     /// dropped first, or a card they hide could not be selected.
-    fn show_vip_card(&mut self, id: &Id) {
+    pub(super) fn show_vip_card(&mut self, id: &Id) {
         self.vip.filter.clear();
         self.vip.filtering = false;
         self.vip.mine = false;

@@ -42,6 +42,8 @@ pub enum Job {
     /// An account's Pareto class among every live account (a pass over a
     /// year of orders).
     Pareto(Id),
+    /// The text search (#22) of what was written, for the query numbered `generation`.
+    TextSearch { generation: u64, query: String },
     /// Panics on the worker, as a bug in a read would: fault injection for
     /// the tests of the stop path (F11 with `KAM_FAULT_PANIC_KEY=F11`).
     Fault,
@@ -79,6 +81,11 @@ pub enum Done {
         rows: Result<(Vec<PlanRow>, SearchIndex), StoreError>,
     },
     Pareto(Id, Result<kam_rules::AbcClass, StoreError>),
+    TextSearch {
+        generation: u64,
+        found: Result<crate::store::TextFound, StoreError>,
+        ms: f64,
+    },
     /// The job panicked (the message says where). The panic hook has
     /// already switched the terminal back, so the workbench stops.
     Panicked(String),
@@ -127,6 +134,11 @@ pub fn run_job(store: &Store, rules: &Rules, today: NaiveDate, job: Job) -> Done
                 (rows, index)
             }),
         },
+        Job::TextSearch { generation, query } => {
+            let started = std::time::Instant::now();
+            let found = store.text_search(&query, crate::store::TEXT_SEARCH_LIMIT);
+            Done::TextSearch { generation, found, ms: started.elapsed().as_secs_f64() * 1000.0 }
+        }
         Job::Fault => panic!("fault injected by KAM_FAULT_PANIC_KEY on the worker"),
         Job::Export(opts) => {
             let manifest = export_with_progress(store, &opts, &mut |_, _| {}).map_err(|e| e.to_string());

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod call_plans;
 pub mod evaluation;
 pub mod popups;
+pub mod text_search;
 pub mod today;
 pub mod vip_cards;
 

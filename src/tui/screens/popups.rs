@@ -102,6 +102,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         }
         Popup::Scores(e) => draw_scores(app, e, frame, area),
         Popup::Picker(p) => draw_picker(app, p, frame, area),
+        Popup::TextSearch(s) => super::text_search::draw(app, s, frame, area),
         Popup::Draft(d) => {
             let r = centered(area, 72, 8);
             super::clear_popup(frame, r);
@@ -271,6 +272,7 @@ pub fn help_keys(app: &App) -> Vec<(&'static str, T)> {
             ("d", T::KDelete),
             ("s / S", T::KSort),
             ("t", T::KTrash),
+            ("F", T::KTextSearch),
             (",", T::KSettings),
             ("?", T::KHelp),
             ("q", T::KQuit),
