@@ -40,6 +40,20 @@ pub enum ConfigError {
     Invalid { path: String, message: String },
 }
 
+impl ConfigError {
+    /// The message in `lang`: a file that cannot be read says why in words
+    /// (a rules or config file's own problems quote the file and the TOML
+    /// reader, which names keys in English as they are written).
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::Read { path, source } => {
+                crate::i18n::T::CannotRead.fill(lang, &[("path", path), ("why", &crate::files::io_text(source, lang))])
+            }
+            Self::Invalid { .. } => self.to_string(),
+        }
+    }
+}
+
 impl Config {
     /// Reads `config.toml`; a missing file gives the defaults.
     pub fn load(paths: &Paths) -> Result<Self, ConfigError> {

@@ -148,6 +148,20 @@ pub fn read_regular_to_string(path: &Path) -> io::Result<String> {
     Ok(text)
 }
 
+/// An I/O error in the user's language: the common kinds in words, else the
+/// system's own text (which the system writes in English).
+pub fn io_text(e: &io::Error, lang: kam_rules::Lang) -> String {
+    use crate::i18n::T;
+    let t = match e.kind() {
+        io::ErrorKind::NotFound => T::IoNotFound,
+        io::ErrorKind::PermissionDenied => T::IoPermission,
+        io::ErrorKind::AlreadyExists => T::IoExists,
+        io::ErrorKind::StorageFull => T::IoFull,
+        _ => return e.to_string(),
+    };
+    t.get(lang).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -76,8 +76,8 @@ catalogue! {
     UnmaskManagerOnly => "--unmask 仅限经理角色;需要完整的个人信息请向经理索取", "--unmask is for the manager role; ask your manager if you need the personal fields in full";
     Exported => "已导出 {rows} 行到 {dir}", "Exported {rows} rows to {dir}";
     EraseNeedsReason => "--reason:抹去一个人必须写明原因(例如“本人要求,2026-11-23 来电”)", "--reason: erasing a person needs a reason (for example \"asked by the person, call of 2026-11-23\")";
-    EraseNotFound => "没有编号以“{prefix}”开头的{kind}", "no {kind} has an id starting with '{prefix}'";
-    EraseAmbiguous => "编号以“{prefix}”开头的{kind}不止一个:请多写几位", "more than one {kind} has an id starting with '{prefix}': type more of it";
+    EraseNotFound => "没有编号以“{prefix}”开头或结尾的{kind}", "no {kind} has an id beginning or ending with '{prefix}'";
+    EraseAmbiguous => "编号以“{prefix}”开头或结尾的{kind}不止一个:请多写几位", "more than one {kind} has an id beginning or ending with '{prefix}': type more of it";
     EraseKindContact => "联系人", "contact";
     EraseKindVip => "VIP 来客卡", "VIP card";
     Erased => "已彻底抹去 {n} 条{kind}:记录、变更日志中的个人信息和搜索索引;变更日志只记下抹去这件事(谁、何时、为何)", "Erased {n} {kind} record(s) for good: the record, its personal values in the change log and the search index; the change log keeps only that an erase happened (who, when, why)";
@@ -90,6 +90,15 @@ catalogue! {
     MergeHeldTwice => "同一家公司由不同负责人各建了一份({n} 组,撞单),请核对后删除多余的一份:", "The same company entered by different owners ({n} groups): check them and delete the extra one:";
     MergeHeldBy => "{name}(负责人 {owner},{id})", "{name} (owner {owner}, {id})";
     MergeNoOwner => "未填", "none";
+    CannotRead => "无法读取 {path}:{why}", "cannot read {path}: {why}";
+    IoNotFound => "文件不存在", "no such file";
+    IoPermission => "没有权限", "permission denied";
+    IoExists => "文件已存在", "the file already exists";
+    IoFull => "磁盘已满", "the disk is full";
+    CellNotWhole => "“{text}”不是整数", "'{text}' is not a whole number";
+    CellNotRate => "“{text}”不是折扣率,如 0.95", "'{text}' is not a rate such as 0.95";
+    CellNotFlag => "“{text}”不是“是”或“否”", "'{text}' is not yes or no";
+    CellNotChoice => "“{text}”不是可选的值:{keys}", "'{text}' is not one of {keys}";
     ScoresColumnTwice => "评分标准 {column} 出现了两次", "the criterion {column} is given twice";
     ScoresNoAccountColumn => "没有客户列:第一行须有一列“客户名称”(或“客户ID”、account)", "no account column: the first row must name one, as account, account_id or 客户名称";
     ScoresNoCriterion => "没有评分标准列:列名须是规则中的标准({criteria})", "no criterion column: name the columns after the rules' criteria ({criteria})";
@@ -681,8 +690,8 @@ catalogue! {
     SignalDraftKept => "kam 收到 {signal} 而停止;打开的表单已保存为草稿 {path},下次启动时可恢复", "kam stopped on {signal}; the open form is kept as a draft in {path} and offered at the next start";
     WorkerStop => "kam 因读取数据的后台线程出错而停止:{error}", "kam stopped: the thread reading the file failed: {error}";
     LiveRefreshed => "文件已被其他程序修改:列表已重新读取", "the file was changed by another program: the list is read again";
-    PlanIdBad => "{id} 不是计划 ID:请输入 kam plan list 或工作台显示的 ID(末 8 位,或任意至少 4 位的开头或结尾)", "{id} is not a plan id: type the id kam plan list or the workbench shows (its last 8 characters, or any beginning or end of 4 or more)";
-    PlanIdAmbiguous => "有多个计划的 ID 以 {id} 开头或结尾({ids}),请多输入几位", "more than one plan's id begins or ends with {id} ({ids}); type a few more characters";
+    PlanIdBad => "“{id}”不是计划 ID:请输入 kam plan list 或工作台显示的 ID(末 8 位,或任意至少 4 位的开头或结尾)", "{id} is not a plan id: type the id kam plan list or the workbench shows (its last 8 characters, or any beginning or end of 4 or more)";
+    PlanIdAmbiguous => "有多个计划的 ID 以“{id}”开头或结尾({ids}),请多输入几位", "more than one plan's id begins or ends with {id} ({ids}); type a few more characters";
     PlanListEmpty => "还没有电话计划或演讲计划;在工作台的第 2、3 页按 n 新建", "No call plans or presentations yet; press n on tab 2 or 3 of the workbench to make one";
     PlanListId => "ID", "Id";
     PlanListKind => "类型", "Kind";
@@ -690,7 +699,7 @@ catalogue! {
     PlanListPresentation => "演讲计划", "Presentation";
     PlanListAccount => "客户", "Account";
     PlanListWhat => "机会 / 目标", "Opportunity / objective";
-    PlanNotFound => "没有 ID 为 {id} 的电话计划或演讲计划(或已在回收站中)", "No call plan or presentation with id {id} (or it is in the trash)";
+    PlanNotFound => "没有 ID 为“{id}”的电话计划或演讲计划(或已在回收站中)", "No call plan or presentation with id {id} (or it is in the trash)";
     TodayMoreExpand => "…… 另有 {n} 条(Enter 展开)", "… and {n} more (Enter shows them)";
     KTodayExpand => "展开/收起所在的一节", "show all / fewer rows of the section";
     ReportUnknownRep => "没有名为“{rep}”的大客户专员:不是任何客户的负责人,没有考核目标,也没有拜访记录。已知的专员:{known}", "no rep named '{rep}': owner of no account, no targets and no visits by them. Known reps: {known}";

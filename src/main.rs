@@ -25,7 +25,7 @@ fn main() -> ExitCode {
     };
     let lang = config::resolve_lang(flag_lang, &config);
     let result = config_error
-        .map_or(Ok(()), |e| Err(Failure::failed(e.to_string())))
+        .map_or(Ok(()), |e| Err(Failure::failed(e.message(lang))))
         .and_then(|()| run(&cli, &paths, &config, lang));
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -42,7 +42,7 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Failure> {
     let rules =
-        config::load_rules(paths).map_err(|e| Failure::failed(e.to_string()).with_hint(T::FixRulesHint.get(lang)))?;
+        config::load_rules(paths).map_err(|e| Failure::failed(e.message(lang)).with_hint(T::FixRulesHint.get(lang)))?;
     let clock = kam::clock::Clock::from_env().map_err(Failure::usage)?;
     let ctx = Ctx { lang, rules, clock };
     match &cli.command {

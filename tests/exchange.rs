@@ -175,11 +175,14 @@ fn spreadsheet_with_a_bad_row_is_refused_whole() {
         "accounts.csv",
         "客户名称,电话,信用额度,上市\n杭州新锐科技,0571-88886666,5万,是\n坏公司,,lots,maybe\n",
     );
-    let r = import_sheet(&mut s, &p, SheetKind::Accounts, ImportOptions::default(), &mut |_, _| {}).expect("import");
+    let zh = ImportOptions { lang: Lang::Zh, ..ImportOptions::default() };
+    let r = import_sheet(&mut s, &p, SheetKind::Accounts, zh, &mut |_, _| {}).expect("import");
     assert_eq!((r.new, r.rejected, r.written), (1, 1, false));
+    let said: Vec<&str> = r.rejects[0].problems.iter().map(|p| p.message.as_str()).collect();
+    assert!(said[0].contains("不是“是”或“否”") && said[1].contains("不是金额"), "in Chinese: {said:?}");
     assert_eq!(r.rejects[0].row, 3);
     let cols: Vec<&str> = r.rejects[0].problems.iter().map(|p| p.column.as_str()).collect();
-    assert_eq!(cols, vec!["listed", "credit_limit"]);
+    assert_eq!(cols, vec!["上市", "信用额度"], "the columns as the sheet names them");
     assert!(s.list::<Account>(10, 0).expect("list").is_empty(), "nothing changed");
     let r = import_sheet(
         &mut s,
@@ -388,7 +391,7 @@ fn a_large_sheet_is_guarded_indexed_and_logged_like_a_small_one() {
     let r = import_sheet(&mut s, &p, SheetKind::Accounts, opts, &mut |_, _| {}).expect("import");
     assert_eq!((r.rows, r.new, r.duplicate, r.rejected, r.written), (1_500, 1_496, 3, 1, true));
     assert_eq!(r.rejects[0].row, 1_202);
-    assert_eq!(r.rejects[0].problems[0].column, "credit_limit");
+    assert_eq!(r.rejects[0].problems[0].column, "信用额度");
     let dups: Vec<(usize, &str)> = r.duplicates.iter().map(|d| (d.row, d.matched.as_str())).collect();
     assert_eq!(dups[0], (702, "row 7 of this file (测试贸易5号有限公司)"));
     assert_eq!((dups[1].0, dups[2].0), (902, 1_102));

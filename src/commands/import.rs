@@ -24,7 +24,7 @@ pub fn run(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failur
             )
         })?,
     };
-    let opts = ImportOptions { dry_run: args.dry_run, skip_bad: args.skip_bad, update: args.update };
+    let opts = ImportOptions { dry_run: args.dry_run, skip_bad: args.skip_bad, update: args.update, lang: l };
     let mut progress = TermProgress::new();
     let r = import_sheet(store, path, kind, opts, &mut |what, n| progress.update(what, n))
         .map_err(|e| Failure::failed(e.to_string()))?;

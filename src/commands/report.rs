@@ -50,7 +50,7 @@ pub fn run(ctx: &Ctx, store: &Store, args: &ReportArgs) -> Result<(), Failure> {
     // Read once: a clock that moves on could cross midnight between reads.
     let today = store.clock().today();
     let period = match &args.period {
-        Some(p) => Period::parse(p).map_err(|e| Failure::usage(format!("--period: {e}")))?,
+        Some(p) => Period::parse(p).map_err(|e| Failure::usage(format!("--period: {}", e.message(ctx.lang))))?,
         None => Period::month_of(today),
     };
     let reps = match &args.rep {

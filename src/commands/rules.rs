@@ -9,7 +9,7 @@ use crate::paths::{show, Paths};
 pub fn run(ctx: &Ctx, paths: &Paths, args: &RulesArgs) -> Result<(), Failure> {
     let l = ctx.lang;
     if let Some(file) = &args.check {
-        config::check_rules_file(file).map_err(|e| Failure::failed(e.to_string()).with_hint(T::FixRulesHint.get(l)))?;
+        config::check_rules_file(file).map_err(|e| Failure::failed(e.message(l)).with_hint(T::FixRulesHint.get(l)))?;
         crate::say!("{}", T::RulesOk.fill(l, &[("path", &show(file))]));
         return Ok(());
     }

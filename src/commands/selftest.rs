@@ -203,7 +203,7 @@ impl Harness {
                 let _ = writeln!(text, "{tag}-{}号店,\"第一行\n第二行 {r}\",华东", char_name(r));
             }
             fs::write(&file, text).map_err(fail)?;
-            let opts = ImportOptions { dry_run: false, skip_bad: false, update: false };
+            let opts = ImportOptions::default();
             let r = import_sheet(&mut self.store, &file, SheetKind::Accounts, opts, &mut |_, _| {}).map_err(fail)?;
             if !r.written || r.new != IMPORT_ROWS {
                 return Err(Failure::failed(format!("import {tag}: {r:?}")));

@@ -126,6 +126,8 @@ pub struct ImportOptions {
     pub dry_run: bool,
     pub skip_bad: bool,
     pub update: bool,
+    /// The language of the problems reported.
+    pub lang: kam_rules::Lang,
 }
 
 /// An import that could not run at all.
@@ -302,6 +304,12 @@ fn reopen_rows(path: &Path, shown: &str, encoding: Encoding) -> Result<SheetRows
 }
 
 impl Sheet {
+    /// The header the sheet gives kam's `column`, as messages show it.
+    fn header_of(&self, column: &str) -> Option<String> {
+        let i = self.columns.iter().position(|c| c.as_deref() == Some(column))?;
+        self.headers.get(i).map(|h| crate::safe_text::cell(h.trim()).into_owned())
+    }
+
     /// The sheet's rows again from the first after the header.
     fn rows(&self) -> Result<SheetRows, ImportError> {
         let mut rows = reopen_rows(&self.path, &self.shown, self.encoding)?;
@@ -344,12 +352,12 @@ fn encoding_name(e: Encoding) -> &'static str {
 
 /// The problems of a row as reported: each message neutralised and
 /// bounded (a message may quote a cell, and a reject is printed).
-fn problems(errors: Vec<CellError>) -> Vec<Problem> {
+fn problems(errors: Vec<CellError>, lang: kam_rules::Lang) -> Vec<Problem> {
     errors
         .into_iter()
         .map(|e| Problem {
             column: crate::safe_text::cell(&e.column).into_owned(),
-            message: crate::safe_text::quoted(&e.message, MESSAGE_CHARS).into_owned(),
+            message: crate::safe_text::quoted(e.message_in(lang), MESSAGE_CHARS).into_owned(),
         })
         .collect()
 }
@@ -475,7 +483,14 @@ pub fn import_sheet(
                 }
                 Row::Bad(p) => {
                     report.rejected += 1;
-                    report.rejects.push(Reject { row: row_no, problems: p.iter().map(bounded).collect() });
+                    // The column as the sheet names it (信用额度), not kam's key.
+                    let named = |mut x: Problem| {
+                        if let Some(h) = sheet.header_of(&x.column) {
+                            x.column = h;
+                        }
+                        bounded(&x)
+                    };
+                    report.rejects.push(Reject { row: row_no, problems: p.into_iter().map(named).collect() });
                 }
             }
         }
@@ -592,7 +607,7 @@ fn account_row(
 ) -> Result<Row, ImportError> {
     let account = match built {
         Ok(a) => a,
-        Err(e) => return Ok(Row::Bad(problems(e))),
+        Err(e) => return Ok(Row::Bad(problems(e, opts.lang))),
     };
     let norm = dedupe::normalize_company(&account.name);
     if let Some(first) = seen.get(&norm) {
@@ -610,7 +625,7 @@ fn account_row(
             let current: Account = store.get(id)?;
             match overlay_cells(&current, cells) {
                 Ok(updated) => Ok(Row::Updated(ImportOp::Update(updated.into_any()), format!("{name} ({id})"))),
-                Err(e) => Ok(Row::Bad(problems(e))),
+                Err(e) => Ok(Row::Bad(problems(e, opts.lang))),
             }
         }
         ([(id, name)], false) => Ok(Row::Duplicate(format!("{name} ({id})"))),
@@ -667,7 +682,7 @@ fn contact_row(
     cells.push(("account_id", account_text.as_str()));
     let contact: Contact = match record_from_cells(&cells) {
         Ok(c) => c,
-        Err(e) => return Ok(Row::Bad(problems(e))),
+        Err(e) => return Ok(Row::Bad(problems(e, opts.lang))),
     };
     let key = format!("{}|{}", account, dedupe::normalize_person(&contact.name));
     if let Some(first) = seen.get(&key) {
@@ -683,7 +698,7 @@ fn contact_row(
                 Ok(updated) => {
                     Ok(Row::Updated(ImportOp::Update(updated.into_any()), format!("{} ({id})", current.name)))
                 }
-                Err(e) => Ok(Row::Bad(problems(e))),
+                Err(e) => Ok(Row::Bad(problems(e, opts.lang))),
             }
         }
         ([id], false) => Ok(Row::Duplicate(format!("{} ({id})", contact.name))),
@@ -1288,7 +1303,7 @@ fn build_chunk_of<R: Record + Default>(
                     rejects.push(MergeReject {
                         file: file_of(child),
                         row: lines.get(i).copied().unwrap_or(0),
-                        problems: problems(vec![e]),
+                        problems: problems(vec![e], kam_rules::Lang::En),
                     });
                 }
             }
@@ -1343,7 +1358,7 @@ fn main_record<R: Record + Default>(
             }]);
         }
     }
-    let r = record_from_cells::<R>(&cells).map_err(problems)?;
+    let r = record_from_cells::<R>(&cells).map_err(|e| problems(e, kam_rules::Lang::En))?;
     let future = future_times(r.meta(), ctx.latest);
     if future.is_empty() {
         Ok(r)

@@ -189,12 +189,31 @@ impl Store {
     }
 }
 
-/// A cell that could not be read, with its column.
+/// A cell that could not be read, with its column. `message` is English;
+/// `zh` the Chinese one where the problem has words in the catalogue.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CellError {
     pub column: String,
     pub message: String,
+    pub zh: Option<String>,
 }
+
+impl CellError {
+    fn new(column: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { column: column.into(), message: message.into(), zh: None }
+    }
+
+    /// The message in `lang`.
+    pub fn message_in(&self, lang: kam_rules::Lang) -> &str {
+        match (lang, &self.zh) {
+            (kam_rules::Lang::Zh, Some(zh)) => zh,
+            _ => &self.message,
+        }
+    }
+}
+
+/// A cell's problem in both languages (English, Chinese).
+type CellText = (String, String);
 
 /// Removes the `'` an export put before a cell that started like a formula.
 fn unneutralise(s: &str) -> &str {
@@ -213,8 +232,11 @@ fn flag(s: &str) -> Option<bool> {
     }
 }
 
-/// Reads one text cell as a column value of the given shape.
-fn read_cell(text: &str, shown: Shown, default: &Value) -> Result<Value, String> {
+/// Reads one text cell as a column value of the given shape; a problem in
+/// both languages.
+fn read_cell(text: &str, shown: Shown, default: &Value) -> Result<Value, CellText> {
+    use crate::i18n::T;
+    use kam_rules::Lang::{En, Zh};
     let t = unneutralise(text.trim());
     if t.is_empty() {
         return Ok(match (default, shown) {
@@ -225,27 +247,32 @@ fn read_cell(text: &str, shown: Shown, default: &Value) -> Result<Value, String>
     }
     // A message quotes the cell bounded and neutralised: a 100 MB cell
     // made a 100 MB message, an escape sequence reached the terminal.
-    let q = || crate::safe_text::cell(t);
+    let q = crate::safe_text::cell(t);
+    let says = |m: T, extra: &[(&str, &str)]| {
+        let mut args = vec![("text", q.as_ref())];
+        args.extend_from_slice(extra);
+        (m.fill(En, &args), m.fill(Zh, &args))
+    };
     match shown {
         // Text is kept as written: a company named `2026.1.5` stays so. A
         // date column reads the forms spreadsheets write (`2026/1/5`) when
         // the record is built from its values (`Col for NaiveDate`).
         Shown::Text => Ok(Value::Text(t.to_string())),
-        Shown::Integer => t.parse::<i64>().map(Value::Integer).map_err(|_| format!("'{}' is not a whole number", q())),
-        Shown::Fen => Money::parse(t).map(|m| Value::Integer(m.fen())).map_err(|e| e.to_string().replace(t, &q())),
+        Shown::Integer => t.parse::<i64>().map(Value::Integer).map_err(|_| says(T::CellNotWhole, &[])),
+        Shown::Fen => Money::parse(t)
+            .map(|m| Value::Integer(m.fen()))
+            .map_err(|e| (e.message(En).replace(t, &q), e.message(Zh).replace(t, &q))),
         Shown::Bp => t
             .parse::<f64>()
-            .map_err(|_| format!("'{}' is not a rate such as 0.95", q()))
-            .and_then(|x| Rate::from_f64(x).map_err(|e| e.to_string()))
+            .map_err(|_| says(T::CellNotRate, &[]))
+            .and_then(|x| Rate::from_f64(x).map_err(|e| (e.to_string(), e.to_string())))
             .map(|r| Value::Integer(i64::from(r.bp()))),
-        Shown::Bool => {
-            flag(t).map(|b| Value::Integer(i64::from(b))).ok_or_else(|| format!("'{}' is not yes or no", q()))
-        }
+        Shown::Bool => flag(t).map(|b| Value::Integer(i64::from(b))).ok_or_else(|| says(T::CellNotFlag, &[])),
         // A Chinese export writes the label (现金); the column holds the key.
         Shown::Choice(c) => c
             .key_of(t)
             .map(|k| Value::Text(k.to_string()))
-            .ok_or_else(|| format!("'{}' is not one of {}", q(), c.keys_list())),
+            .ok_or_else(|| says(T::CellNotChoice, &[("keys", &c.keys_list())])),
     }
 }
 
@@ -264,7 +291,7 @@ fn meta_from_cells(cells: &[(&str, &str)], errors: &mut Vec<CellError>) -> Meta 
     if get("id").is_none() {
         return meta;
     }
-    let mut bad = |column: &str, message: String| errors.push(CellError { column: column.to_string(), message });
+    let mut bad = |column: &str, message: String| errors.push(CellError::new(column, message));
     if let Some(v) = get("id") {
         match Id::from_value(Value::Text(v.to_string())) {
             Ok(id) => meta.id = id,
@@ -315,8 +342,7 @@ pub fn record_from_cells<R: Record + Default>(cells: &[(&str, &str)]) -> Result<
 pub fn overlay_cells<R: Record>(base: &R, cells: &[(&str, &str)]) -> Result<R, Vec<CellError>> {
     let mut r: R = build(&base.values(), base.meta(), cells, Vec::new())?;
     for set in base.child_sets() {
-        r.set_child_rows(set.name, set.rows)
-            .map_err(|e| vec![CellError { column: set.name.to_string(), message: e.to_string() }])?;
+        r.set_child_rows(set.name, set.rows).map_err(|e| vec![CellError::new(set.name, e.to_string())])?;
     }
     Ok(r)
 }
@@ -334,8 +360,8 @@ fn build<R: Record>(
         .zip(defaults)
         .map(|((col, sh), def)| match cells.iter().find(|(k, _)| k == col) {
             None => def.clone(),
-            Some((_, text)) => read_cell(text, *sh, def).unwrap_or_else(|message| {
-                errors.push(CellError { column: (*col).to_string(), message });
+            Some((_, text)) => read_cell(text, *sh, def).unwrap_or_else(|(message, zh)| {
+                errors.push(CellError { column: (*col).to_string(), message, zh: Some(zh) });
                 def.clone()
             }),
         })
@@ -350,19 +376,20 @@ fn build<R: Record>(
                 if errors.iter().any(|e| e.column == column) {
                     break None;
                 }
-                errors.push(CellError { column, message: detail });
+                errors.push(CellError::new(column, detail));
                 values[i] = defaults[i].clone();
             }
             Err(other) => {
-                errors.push(CellError { column: String::new(), message: other.to_string() });
+                errors.push(CellError::new(String::new(), other.to_string()));
                 break None;
             }
         }
     };
     match record {
-        Some(r) if errors.is_empty() => {
-            r.validate().map(|()| r).map_err(|e| vec![CellError { column: e.field, message: e.message }])
-        }
+        Some(r) if errors.is_empty() => r.validate().map(|()| r).map_err(|e| {
+            let zh = e.message_in(kam_rules::Lang::Zh).to_string();
+            vec![CellError { column: e.field, message: e.message, zh: Some(zh) }]
+        }),
         _ => Err(errors),
     }
 }
@@ -376,7 +403,7 @@ pub fn attach_children<R: Record>(
 ) -> Result<(), Vec<(usize, CellError)>> {
     let Some(layout) = R::child_layouts().into_iter().find(|c| c.name == child) else {
         let message = format!("{} has no rows named {child}", R::KIND);
-        return Err(vec![(0, CellError { column: String::new(), message })]);
+        return Err(vec![(0, CellError::new(String::new(), message))]);
     };
     let mut errors = Vec::new();
     let mut out = Vec::with_capacity(rows.len());
@@ -384,8 +411,8 @@ pub fn attach_children<R: Record>(
         let mut row = Vec::with_capacity(layout.columns.len());
         for ((col, sh), def) in layout.columns.iter().zip(&layout.shown).zip(&layout.defaults) {
             let text = cells.iter().find(|(k, _)| k == col).map_or("", |(_, v)| *v);
-            row.push(read_cell(text, *sh, def).unwrap_or_else(|message| {
-                errors.push((i, CellError { column: (*col).to_string(), message }));
+            row.push(read_cell(text, *sh, def).unwrap_or_else(|(message, zh)| {
+                errors.push((i, CellError { column: (*col).to_string(), message, zh: Some(zh) }));
                 def.clone()
             }));
         }
@@ -399,7 +426,7 @@ pub fn attach_children<R: Record>(
             StoreError::BadValue { column, detail, .. } => (column, detail),
             other => (child.to_string(), other.to_string()),
         };
-        vec![(0, CellError { column, message })]
+        vec![(0, CellError::new(column, message))]
     })
 }
 

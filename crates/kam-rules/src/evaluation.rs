@@ -269,6 +269,16 @@ pub enum Period {
 #[error("'{0}' is not a period: write a month (2026-11), a quarter (2026-Q4) or a year (2026)")]
 pub struct PeriodError(pub String);
 
+impl PeriodError {
+    /// The message in `lang` (the `Display` text is the English one).
+    pub fn message(&self, lang: crate::Lang) -> String {
+        match lang {
+            crate::Lang::En => self.to_string(),
+            crate::Lang::Zh => format!("“{}”不是考核期:请写月份(2026-11)、季度(2026-Q4)或年份(2026)", self.0),
+        }
+    }
+}
+
 impl Period {
     /// Parses `2026-11`, `2026-Q4` (or `2026q4`) or `2026`.
     pub fn parse(s: &str) -> Result<Self, PeriodError> {

@@ -1,0 +1,113 @@
+//! Under `--lang zh` the command line speaks Chinese: a message a user can
+//! cause (a typo in a flag's value, a bad cell, a missing file) has no
+//! English words in it, only the names a user types (flags, kinds, keys).
+
+use std::path::Path;
+use std::process::Command;
+
+fn kam(dir: &Path, args: &[&str]) -> String {
+    let o = Command::new(env!("CARGO_BIN_EXE_kam"))
+        .args(["--lang", "zh"])
+        .args(args)
+        .current_dir(dir)
+        .env("KAM_CONFIG_DIR", dir.join("cfg"))
+        .env("KAM_DB", dir.join("kam.db"))
+        .env_remove("LC_ALL")
+        .output()
+        .expect("run kam");
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+/// Words a Chinese message may hold: the program, what the user types
+/// (flags, subcommands, kinds and keys) and what files are called.
+const ALLOWED: &[&str] = &[
+    "kam",
+    "plan",
+    "list",
+    "print",
+    "accounts",
+    "contacts",
+    "scores",
+    "kind",
+    "silver",
+    "gold",
+    "platinum",
+    "csv",
+    "UTF",
+    "VIP",
+    "skip",
+    "bad",
+    "account",
+    "account_id",
+    "market_leader",
+    "rules",
+    "check",
+    "toml",
+];
+
+/// The English words of `text` that are not allowed: runs of three or more
+/// Latin letters outside flags (`--period`) and paths.
+fn english(text: &str) -> Vec<String> {
+    // What a message quotes (“xyz”) is the user's own text.
+    let mut plain = String::new();
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '“' => quoted = true,
+            '”' => quoted = false,
+            _ if !quoted => plain.push(c),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    for token in plain.split(|c: char| c.is_whitespace() || "(),:;:,()“”'\"`".contains(c)) {
+        if token.starts_with("--") || token.contains('/') || token.contains('.') {
+            continue;
+        }
+        for word in token.split(|c: char| !c.is_ascii_alphabetic() && c != '_') {
+            if word.len() >= 3 && !ALLOWED.contains(&word) {
+                found.push(word.to_string());
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_checker_sees_english() {
+    assert_eq!(english("“很多”不是金额:请输入元数"), Vec::<String>::new());
+    assert_eq!(english("“lots”不是金额"), Vec::<String>::new(), "quoted input is the user's");
+    assert_eq!(english("'lots' is not an amount"), ["lots", "not", "amount"]);
+    assert_eq!(english("kam: 错误: --period: 见 /tmp/x.csv"), Vec::<String>::new());
+}
+
+#[test]
+fn mistakes_a_user_can_make_are_told_in_chinese() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    std::fs::write(d.join("accounts.csv"), "客户名称,信用额度,上市\n上海华联,很多,也许\n").expect("sheet");
+    std::fs::write(d.join("scores.csv"), "客户名称,市场领导\n没有这家公司,11\n").expect("sheet");
+    std::fs::write(d.join("nothing.csv"), "a,b\n1,2\n").expect("sheet");
+    let o = kam(d, &["demo", "--accounts", "3", "--today", "2026-11-23"]);
+    assert!(english(&o).is_empty(), "{o}");
+    for args in [
+        &["report", "--period", "2026-13"][..],
+        &["tier", "--annual", "很多"],
+        &["discount", "--tier", "铜牌", "--amount", "5万"],
+        &["discount", "--tier", "银牌", "--amount", "5.5.5"],
+        &["plan", "print", "xyz"],
+        &["plan", "print", "ffff0000"],
+        &["import", "nothing.csv"],
+        &["import", "accounts.csv"],
+        &["import", "scores.csv"],
+        &["rules", "--check", "no-such-rules.toml"],
+        &["erase", "contact", "zzzz", "--reason", "本人要求"],
+        &["report", "--rep", "没有这人"],
+        &["--db", "missing.db", "check"],
+    ] {
+        let o = kam(d, args);
+        assert!(!o.trim().is_empty(), "{args:?} says something");
+        let words = english(&o);
+        assert!(words.is_empty(), "{args:?} speaks English {words:?}:\n{o}");
+    }
+}
