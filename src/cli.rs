@@ -271,3 +271,59 @@ pub struct ReportArgs {
     #[arg(long)]
     pub json: bool,
 }
+
+/// A command-line mistake in `lang`'s words, from what clap found: a value
+/// not among the choices, a missing or unknown argument, an unknown
+/// command. `None` where kam has no words of its own (clap's English text
+/// is printed then).
+pub fn error_text(e: &clap::Error, lang: kam_rules::Lang) -> Option<String> {
+    use crate::i18n::T;
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let get = |k: ContextKind| -> String {
+        match e.get(k) {
+            Some(ContextValue::String(s)) => s.clone(),
+            Some(ContextValue::Strings(v)) => v.join(", "),
+            Some(ContextValue::StyledStr(s)) => s.to_string(),
+            Some(ContextValue::StyledStrs(v)) => v.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+            Some(ContextValue::Number(n)) => n.to_string(),
+            Some(ContextValue::Bool(b)) => b.to_string(),
+            _ => String::new(),
+        }
+    };
+    let text = match e.kind() {
+        ErrorKind::InvalidValue => {
+            let valid = get(ContextKind::ValidValue);
+            let t = if valid.is_empty() { T::CliBadValue } else { T::CliBadChoice };
+            t.fill(
+                lang,
+                &[
+                    ("arg", &get(ContextKind::InvalidArg)),
+                    ("value", &get(ContextKind::InvalidValue)),
+                    ("valid", &valid),
+                ],
+            )
+        }
+        ErrorKind::MissingRequiredArgument => T::CliMissing.fill(lang, &[("args", &get(ContextKind::InvalidArg))]),
+        ErrorKind::UnknownArgument => {
+            let mut t = T::CliUnknownArg.fill(lang, &[("arg", &get(ContextKind::InvalidArg))]);
+            let suggested = get(ContextKind::SuggestedArg);
+            if !suggested.is_empty() {
+                t.push_str(&T::CliDidYouMean.fill(lang, &[("what", &suggested)]));
+            }
+            t
+        }
+        ErrorKind::InvalidSubcommand => {
+            let mut t = T::CliUnknownCommand.fill(lang, &[("what", &get(ContextKind::InvalidSubcommand))]);
+            let suggested = get(ContextKind::SuggestedSubcommand);
+            if !suggested.is_empty() {
+                t.push_str(&T::CliDidYouMean.fill(lang, &[("what", &suggested)]));
+            }
+            t
+        }
+        ErrorKind::ArgumentConflict => {
+            T::CliConflict.fill(lang, &[("arg", &get(ContextKind::InvalidArg)), ("other", &get(ContextKind::PriorArg))])
+        }
+        _ => return None,
+    };
+    Some(text)
+}

@@ -99,6 +99,14 @@ catalogue! {
     CellNotRate => "“{text}”不是折扣率,如 0.95", "'{text}' is not a rate such as 0.95";
     CellNotFlag => "“{text}”不是“是”或“否”", "'{text}' is not yes or no";
     CellNotChoice => "“{text}”不是可选的值:{keys}", "'{text}' is not one of {keys}";
+    CliBadChoice => "{arg} 的值“{value}”无效,可用:{valid}", "invalid value '{value}' for {arg}: one of {valid}";
+    CliBadValue => "{arg} 的值“{value}”无效", "invalid value '{value}' for {arg}";
+    CliMissing => "缺少必需的参数:{args}", "a required argument is missing: {args}";
+    CliUnknownArg => "没有参数“{arg}”", "there is no argument '{arg}'";
+    CliUnknownCommand => "没有命令“{what}”", "there is no command '{what}'";
+    CliDidYouMean => "(是不是 {what}?)", " (did you mean {what}?)";
+    CliConflict => "{arg} 不能与 {other} 同时使用", "{arg} cannot be used with {other}";
+    CliHelpHint => "kam --help 列出全部命令,kam 命令 --help 列出该命令的参数", "kam --help lists the commands, kam COMMAND --help a command's arguments";
     ScoresColumnTwice => "评分标准 {column} 出现了两次", "the criterion {column} is given twice";
     ScoresNoAccountColumn => "没有客户列:第一行须有一列“客户名称”(或“客户ID”、account)", "no account column: the first row must name one, as account, account_id or 客户名称";
     ScoresNoCriterion => "没有评分标准列:列名须是规则中的标准({criteria})", "no criterion column: name the columns after the rules' criteria ({criteria})";

@@ -12,7 +12,10 @@ use kam::paths::Paths;
 use kam_rules::Lang;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return command_line_error(&e),
+    };
     let flag_lang = cli.lang.map(|l| match l {
         LangArg::Zh => Lang::Zh,
         LangArg::En => Lang::En,
@@ -38,6 +41,38 @@ fn main() -> ExitCode {
             ExitCode::from(f.code)
         }
     }
+}
+
+/// A command line clap could not read. `--help` and `--version` print as
+/// clap writes them; a mistake is told in the user's language (the
+/// `--lang` typed, else the settings, else `LANG`) where kam has the words.
+fn command_line_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+    }
+    let args: Vec<String> = std::env::args().collect();
+    let typed = args.iter().enumerate().find_map(|(i, a)| match a.strip_prefix("--lang") {
+        Some("") => args.get(i + 1).and_then(|v| Lang::parse(v)),
+        Some(v) => v.strip_prefix('=').and_then(Lang::parse),
+        None => None,
+    });
+    let config = Config::load(&Paths::resolve(None)).unwrap_or_default();
+    let lang = config::resolve_lang(typed, &config);
+    match kam::cli::error_text(e, lang) {
+        Some(text) => {
+            eprintln!("kam: {}: {}", T::ErrorPrefix.get(lang), kam::safe_text::lines(&text));
+            eprintln!("kam: {}: {}", T::HintPrefix.get(lang), T::CliHelpHint.get(lang));
+        }
+        None => {
+            let _ = e.print();
+        }
+    }
+    ExitCode::from(2)
 }
 
 fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Failure> {
