@@ -107,6 +107,7 @@ catalogue! {
     CliDidYouMean => "(是不是 {what}?)", " (did you mean {what}?)";
     CliConflict => "{arg} 不能与 {other} 同时使用", "{arg} cannot be used with {other}";
     CliHelpHint => "kam --help 列出全部命令,kam 命令 --help 列出该命令的参数", "kam --help lists the commands, kam COMMAND --help a command's arguments";
+    MergeNoFiles => "这里没有导出文件:日终导出文件夹里有 accounts.csv、contacts.csv 等", "no export files here: a day-end export folder holds accounts.csv, contacts.csv, …";
     ScoresColumnTwice => "评分标准 {column} 出现了两次", "the criterion {column} is given twice";
     ScoresNoAccountColumn => "没有客户列:第一行须有一列“客户名称”(或“客户ID”、account)", "no account column: the first row must name one, as account, account_id or 客户名称";
     ScoresNoCriterion => "没有评分标准列:列名须是规则中的标准({criteria})", "no criterion column: name the columns after the rules' criteria ({criteria})";

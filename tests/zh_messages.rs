@@ -95,6 +95,7 @@ fn mistakes_a_user_can_make_are_told_in_chinese() {
     std::fs::write(d.join("accounts.csv"), "客户名称,信用额度,上市\n上海华联,很多,也许\n").expect("sheet");
     std::fs::write(d.join("scores.csv"), "客户名称,市场领导\n没有这家公司,11\n").expect("sheet");
     std::fs::write(d.join("nothing.csv"), "a,b\n1,2\n").expect("sheet");
+    std::fs::create_dir(d.join("日终")).expect("folder");
     let o = kam(d, &["demo", "--accounts", "3", "--today", "2026-11-23"]);
     assert!(english(&o).is_empty(), "{o}");
     for args in [
@@ -107,6 +108,7 @@ fn mistakes_a_user_can_make_are_told_in_chinese() {
         &["import", "nothing.csv"],
         &["import", "accounts.csv"],
         &["import", "scores.csv"],
+        &["import", "日终"],
         &["rules", "--check", "no-such-rules.toml"],
         &["erase", "contact", "zzzz", "--reason", "本人要求"],
         &["report", "--rep", "没有这人"],

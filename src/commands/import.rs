@@ -2,7 +2,7 @@
 
 use super::{Ctx, Failure};
 use crate::cli::{ImportArgs, ImportKind};
-use crate::exchange::import::{import_scores, import_sheet, merge_dir, write_conflicts, ImportOptions, SheetKind};
+use crate::exchange::import::{import_scores, import_sheet, merge_dir_in, write_conflicts, ImportOptions, SheetKind};
 use crate::exchange::progress::TermProgress;
 use crate::i18n::T;
 use crate::store::Store;
@@ -91,7 +91,7 @@ const LISTED: usize = 20;
 fn merge(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failure> {
     let l = ctx.lang;
     let mut progress = TermProgress::new();
-    let r = merge_dir(store, &args.path, args.dry_run, &mut |what, n| progress.update(what, n))
+    let r = merge_dir_in(store, &args.path, args.dry_run, l, &mut |what, n| progress.update(what, n))
         .map_err(|e| Failure::failed(e.to_string()))?;
     progress.finish();
     for rej in &r.rejects {

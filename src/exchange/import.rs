@@ -838,6 +838,17 @@ pub fn merge_dir(store: &mut Store, dir: &Path, dry_run: bool, on: OnProgress<'_
     merge_dir_chunked(store, dir, dry_run, MERGE_CHUNK, on)
 }
 
+/// [`merge_dir`] with the rows' problems told in `lang`.
+pub fn merge_dir_in(
+    store: &mut Store,
+    dir: &Path,
+    dry_run: bool,
+    lang: kam_rules::Lang,
+    on: OnProgress<'_>,
+) -> Result<MergeReport, ImportError> {
+    merge_folder(store, dir, dry_run, MERGE_CHUNK, lang, on)
+}
+
 /// A main file of an export folder with the child files present beside it.
 struct MergePlan {
     main: TableLayout,
@@ -856,6 +867,8 @@ struct MergePlan {
 struct MergeCtx<'a> {
     /// The manifest says the export was masked.
     masked: bool,
+    /// The language of the problems reported.
+    lang: kam_rules::Lang,
     latest: DateTime<Utc>,
     scratch: &'a MergeScratch,
 }
@@ -875,6 +888,17 @@ pub fn merge_dir_chunked(
     dir: &Path,
     dry_run: bool,
     chunk: usize,
+    on: OnProgress<'_>,
+) -> Result<MergeReport, ImportError> {
+    merge_folder(store, dir, dry_run, chunk, kam_rules::Lang::En, on)
+}
+
+fn merge_folder(
+    store: &mut Store,
+    dir: &Path,
+    dry_run: bool,
+    chunk: usize,
+    lang: kam_rules::Lang,
     on: OnProgress<'_>,
 ) -> Result<MergeReport, ImportError> {
     let chunk = chunk.max(1);
@@ -904,10 +928,7 @@ pub fn merge_dir_chunked(
         });
     }
     if plans.is_empty() {
-        return Err(format_error(
-            &shown_path(dir),
-            "no export files here: a day-end export folder holds accounts.csv, contacts.csv, …",
-        ));
+        return Err(format_error(&shown_path(dir), crate::i18n::T::MergeNoFiles.get(lang)));
     }
     let scratch = MergeScratch::new()?;
     let mut records = 0usize;
@@ -918,7 +939,7 @@ pub fn merge_dir_chunked(
         let first = report.rejects.len();
         plan.child_columns = keep_children(store, &scratch, plan, chunk, &mut report.rejects, &mut counted)?;
         let plan = &*plan;
-        let ctx = MergeCtx { masked: report.masked, latest, scratch: &scratch };
+        let ctx = MergeCtx { masked: report.masked, lang, latest, scratch: &scratch };
         let (sheet, mut rows) = open_sheet(&plan.file, &plan.main, &[])?;
         let main_file = file_of(&plan.main);
         loop {
@@ -995,7 +1016,7 @@ pub fn merge_dir_chunked(
     }
     let source = format!("merge {}", dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
     on("writing", records as u64);
-    let ctx = MergeCtx { masked: report.masked, latest, scratch: &scratch };
+    let ctx = MergeCtx { masked: report.masked, lang, latest, scratch: &scratch };
     let ops = MergeOps { plans: &plans, ctx: &ctx, chunk, next_plan: 0, current: None, ready: Vec::new().into_iter() };
     let kinds = &mut report.kinds;
     let conflicts = &mut report.conflicts;
@@ -1303,7 +1324,7 @@ fn build_chunk_of<R: Record + Default>(
                     rejects.push(MergeReject {
                         file: file_of(child),
                         row: lines.get(i).copied().unwrap_or(0),
-                        problems: problems(vec![e], kam_rules::Lang::En),
+                        problems: problems(vec![e], ctx.lang),
                     });
                 }
             }
@@ -1358,7 +1379,7 @@ fn main_record<R: Record + Default>(
             }]);
         }
     }
-    let r = record_from_cells::<R>(&cells).map_err(|e| problems(e, kam_rules::Lang::En))?;
+    let r = record_from_cells::<R>(&cells).map_err(|e| problems(e, ctx.lang))?;
     let future = future_times(r.meta(), ctx.latest);
     if future.is_empty() {
         Ok(r)
