@@ -190,6 +190,34 @@ pub fn fit_ellipsis(s: &str, w: usize) -> String {
     out
 }
 
+/// A hint of keys (`Tab/↓ next · Ctrl-S save · Esc close`) laid out in
+/// lines of at most `width` cells, broken only between its ` · ` parts so
+/// that no key or word is cut (a wrap inside 保存 dropped its second half).
+/// A part wider than a line is cut with `…`.
+pub fn hint_lines(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    const SEP: &str = " · ";
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for part in text.split(SEP) {
+        let part = if part.width() > width { fit_ellipsis(part, width) } else { part.to_string() };
+        if line.is_empty() {
+            line = part;
+        } else if line.width() + SEP.width() + part.width() <= width {
+            line.push_str(SEP);
+            line.push_str(&part);
+        } else {
+            // A continued line starts with the separator's dot when it fits.
+            let next = if part.width() + 2 <= width { format!("· {part}") } else { part };
+            lines.push(std::mem::replace(&mut line, next));
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// The cells a grapheme cluster takes on screen: a control character none
 /// (ratatui leaves it out), else its display width.
 pub fn cells(g: &str) -> usize {
@@ -220,7 +248,24 @@ pub fn fit(s: &str, w: usize) -> String {
 
 #[cfg(test)]
 mod fit_tests {
-    use super::{fit, fit_ellipsis};
+    use super::{fit, fit_ellipsis, hint_lines};
+
+    #[test]
+    fn a_hint_breaks_between_its_parts() {
+        let hint = "Tab/↓ 下一项 · Shift-Tab/↑ 上一项 · 多行项内 Enter 换行 · ←→ 选择 · Ctrl-S 保存 · Esc 关闭";
+        let lines = hint_lines(hint, 78);
+        assert_eq!(
+            lines,
+            ["Tab/↓ 下一项 · Shift-Tab/↑ 上一项 · 多行项内 Enter 换行 · ←→ 选择", "· Ctrl-S 保存 · Esc 关闭"]
+        );
+        for w in [20, 40, 60, 78, 120] {
+            for l in hint_lines(hint, w) {
+                assert!(unicode_width::UnicodeWidthStr::width(l.as_str()) <= w, "{l:?} in {w}");
+            }
+            assert!(hint_lines(hint, w).concat().contains("保存"), "never cut inside a part at {w}");
+        }
+        assert_eq!(hint_lines(hint, 200).len(), 1);
+    }
 
     #[test]
     fn text_is_cut_between_grapheme_clusters() {

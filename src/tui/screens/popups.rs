@@ -399,9 +399,14 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
         tail.push(Line::from(Span::styled(app.t(T::ConfirmDrop), Style::default().fg(Color::Yellow))));
     } else {
         let keys = if matches!(f.editing, Editing::Settings) { T::SettingsKeys } else { T::FormKeys };
-        tail.push(Line::from(Span::styled(app.t(keys), Style::default().fg(Color::DarkGray))));
+        let mut hints = vec![keys];
         if form.fields.iter().any(|x| x.row.is_some()) {
-            tail.push(Line::from(Span::styled(app.t(T::KRows), Style::default().fg(Color::DarkGray))));
+            hints.push(T::KRows);
+        }
+        for hint in hints {
+            for line in super::hint_lines(app.t(hint), usize::from(inner.width)) {
+                tail.push(Line::from(Span::styled(line, Style::default().fg(Color::DarkGray))));
+            }
         }
     }
     let bottom = inner.y + inner.height;
