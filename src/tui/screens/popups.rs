@@ -377,7 +377,7 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
     }
     // The focused field's message in full when it does not fit beside it.
     if let Some((field, e)) = form.fields.get(form.focus).and_then(|x| x.error.as_ref().map(|e| (x, e))) {
-        let (label_w, value_w) = field_widths(inner.width);
+        let (label_w, value_w) = field_widths(inner.width, labels_width(app, form));
         let side = usize::from(inner.width.saturating_sub(label_w + value_w));
         if unicode_width::UnicodeWidthStr::width(e.as_str()) > side && f.error.as_deref() != Some(e.as_str()) {
             tail.push(Line::from(Span::styled(format!("{}: {e}", app.t(field.label)), ERROR)));
@@ -430,10 +430,32 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
     }
 }
 
+/// A field's label as the form shows it: a table row's title and number
+/// (`+` on the blank row kept for typing), a required field's `*`.
+fn label_text(app: &App, form: &Form, field: &Field) -> String {
+    match field.row {
+        Some(tag) => {
+            let blank = if form.is_blank_row(tag.table, tag.row) { "+" } else { "" };
+            format!("{blank}{}{} {}", app.t(tag.title), tag.row + 1, app.t(field.label))
+        }
+        None => format!("{}{}", app.t(field.label), if field.required { "*" } else { "" }),
+    }
+}
+
+/// The cells a form's labels need: its longest label and a free cell, at
+/// least 16 so that forms line up alike.
+fn labels_width(app: &App, form: &Form) -> u16 {
+    let longest =
+        form.fields.iter().map(|f| unicode_width::UnicodeWidthStr::width(label_text(app, form, f).as_str())).max();
+    u16::try_from(longest.unwrap_or(0) + 1).unwrap_or(u16::MAX).max(16)
+}
+
 /// The widths of a form's labels and values in `width` cells; the message
-/// beside a field has the rest.
-fn field_widths(width: u16) -> (u16, u16) {
-    let label_w: u16 = 16.min(width / 3);
+/// beside a field has the rest. Labels take what they need (`labels`) up to
+/// a third of the width, so that "Registered capital" is not cut at 80
+/// columns; longer ones are cut.
+fn field_widths(width: u16, labels: u16) -> (u16, u16) {
+    let label_w: u16 = labels.min(width / 3);
     let rest = width.saturating_sub(label_w);
     // The value takes what the hint or error beside it does not need.
     let value_w = if rest > 40 { rest - (rest * 3 / 10).min(30) } else { rest };
@@ -453,7 +475,7 @@ pub fn draw_fields(
     if area.height == 0 || area.width < 8 {
         return 0;
     }
-    let (label_w, value_w) = field_widths(area.width);
+    let (label_w, value_w) = field_widths(area.width, labels_width(app, form));
     // The first field shown: as early as possible with the focused one whole.
     let mut first = form.focus;
     let mut used = form.fields.get(form.focus).map_or(1, Field::height);
@@ -469,18 +491,10 @@ pub fn draw_fields(
             break;
         }
         let focused = i == form.focus;
-        let mark = if field.required { "*" } else { "" };
         let label_style =
             if focused { Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD) } else { Style::default() };
-        let label = match field.row {
-            Some(tag) => {
-                let blank = if form.is_blank_row(tag.table, tag.row) { "+" } else { "" };
-                format!("{blank}{}{} {}", app.t(tag.title), tag.row + 1, app.t(field.label))
-            }
-            None => format!("{}{mark}", app.t(field.label)),
-        };
         // One cell kept free between a cut label and the value.
-        let label = fit(&label, usize::from(label_w.saturating_sub(1)));
+        let label = fit(&label_text(app, form, field), usize::from(label_w.saturating_sub(1)));
         frame.render_widget(Paragraph::new(Span::styled(label, label_style)), Rect::new(area.x, y, label_w, 1));
         let value_area = Rect::new(area.x + label_w, y, value_w.saturating_sub(1), fh);
         let vstyle = if focused {
