@@ -707,7 +707,7 @@ catalogue! {
     PlanListCall => "电话计划", "Call plan";
     PlanListPresentation => "演讲计划", "Presentation";
     PlanListAccount => "客户", "Account";
-    PlanListWhat => "机会 / 目标", "Opportunity / objective";
+    PlanListWhat => "机会", "Opportunity";
     PlanNotFound => "没有 ID 为“{id}”的电话计划或演讲计划(或已在回收站中)", "No call plan or presentation with id {id} (or it is in the trash)";
     TodayMoreExpand => "…… 另有 {n} 条(Enter 展开)", "… and {n} more (Enter shows them)";
     KTodayExpand => "展开/收起所在的一节", "show all / fewer rows of the section";
@@ -814,6 +814,26 @@ impl T {
 /// The Chinese header of an exported column, by its snake_case name; the
 /// English header is the name itself. `None` for a column with no label
 /// (a test keeps every exported column labelled).
+/// A kind of record in the change log, in the catalogue's words (`None`
+/// for a line that is not about one kind, such as a demo fill).
+pub fn kind_label(kind: &str) -> Option<T> {
+    Some(match kind {
+        "account" => T::KindAccount,
+        "contact" => T::KindContact,
+        "order" => T::KindOrder,
+        "visit" => T::KindVisit,
+        "change_event" => T::KindChangeEvent,
+        "feedback" => T::KindFeedback,
+        "call_plan" => T::KindCallPlan,
+        "presentation" => T::KindPresentation,
+        "vip_card" => T::KindVipCard,
+        "target" => T::KindTarget,
+        "export" => T::KindExport,
+        "print" => T::KindPrint,
+        _ => return None,
+    })
+}
+
 /// A column's Chinese header in a given table: where one column name means
 /// different things in different tables (a commitment's `by` is its
 /// deadline, not who visited), the table's own word.

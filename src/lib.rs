@@ -19,3 +19,4 @@ pub mod paths;
 pub mod safe_text;
 pub mod store;
 pub mod tui;
+pub mod width;

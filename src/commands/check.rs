@@ -38,7 +38,7 @@ pub fn run(ctx: &Ctx, store: &Store, paths: &Paths) -> Result<(), Failure> {
     for c in &r.counts {
         crate::say!(
             "  {}  {}",
-            super::pad(kind_label(c.kind, l), label_w),
+            crate::width::pad(kind_label(c.kind, l), label_w),
             T::CheckCountValue.fill(
                 l,
                 &[("live", &format!("{:>live_w$}", c.live)), ("trashed", &format!("{:>trash_w$}", c.trashed))]

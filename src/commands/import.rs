@@ -48,15 +48,7 @@ pub fn run(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failur
             ("rejected", &r.rejected.to_string()),
         ],
     );
-    for rej in &r.rejects {
-        for p in &rej.problems {
-            eprintln!(
-                "{}",
-                T::ImportBadCell
-                    .fill(l, &[("row", &rej.row.to_string()), ("column", &p.column), ("message", &p.message)])
-            );
-        }
-    }
+    print_rejects(l, &r.rejects);
     if r.written {
         crate::say!("{counts} ({})", r.encoding);
         if let Some(f) = &r.rejects_file {
@@ -115,7 +107,7 @@ fn merge(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failure>
     for (kind, [ins, upd, same, kept]) in &r.kinds {
         // The kind's key reads as English; in Chinese, the catalogue's word.
         let shown = match l {
-            kam_rules::Lang::Zh => crate::tui::today::kind_label(kind).map_or(kind.as_str(), |t| t.get(l)),
+            kam_rules::Lang::Zh => crate::i18n::kind_label(kind).map_or(kind.as_str(), |t| t.get(l)),
             kam_rules::Lang::En => kind.as_str(),
         };
         crate::say!(
@@ -201,6 +193,19 @@ fn held_twice(l: kam_rules::Lang, store: &Store) {
     }
 }
 
+/// Each refused row's problems, a line each, on standard error.
+fn print_rejects(l: kam_rules::Lang, rejects: &[crate::exchange::import::Reject]) {
+    for rej in rejects {
+        for p in &rej.problems {
+            eprintln!(
+                "{}",
+                T::ImportBadCell
+                    .fill(l, &[("row", &rej.row.to_string()), ("column", &p.column), ("message", &p.message)])
+            );
+        }
+    }
+}
+
 /// `scores.csv`, `scores-2026.csv`, `评分.csv`, `客户评分.csv`.
 fn is_scores_file(path: &std::path::Path) -> bool {
     path.file_stem()
@@ -216,15 +221,7 @@ fn scores(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failure
     if !r.ignored_columns.is_empty() {
         crate::say!("{}", T::ImportIgnored.fill(l, &[("columns", &listed(&r.ignored_columns))]));
     }
-    for rej in &r.rejects {
-        for p in &rej.problems {
-            eprintln!(
-                "{}",
-                T::ImportBadCell
-                    .fill(l, &[("row", &rej.row.to_string()), ("column", &p.column), ("message", &p.message)])
-            );
-        }
-    }
+    print_rejects(l, &r.rejects);
     let counts = T::ScoresCounts.fill(
         l,
         &[

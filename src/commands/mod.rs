@@ -72,12 +72,6 @@ pub struct Ctx {
     pub clock: crate::clock::Clock,
 }
 
-/// `s` padded with spaces to `width` display columns (Chinese counts two).
-pub(crate) fn pad(s: &str, width: usize) -> String {
-    let w = unicode_width::UnicodeWidthStr::width(s);
-    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
-}
-
 /// Parses an amount flag, naming the flag in the error.
 pub fn amount_arg(lang: Lang, flag: &str, text: &str) -> Result<Money, Failure> {
     Money::parse(text)

@@ -2,15 +2,14 @@
 //! [--out FILE]`: a plan as Markdown, for a phone or paper, found by its id
 //! or any unique beginning of it.
 
-use std::collections::HashMap;
-
-use super::{pad, Ctx, Failure};
+use super::{Ctx, Failure};
 use crate::cli::PlanPrintArgs;
 use crate::exchange::markdown;
 use crate::i18n::T;
 use crate::model::{Account, CallPlan, Contact, Id, Presentation};
 use crate::safe_text::one_line;
-use crate::store::{RecordKind, Store, StoreError};
+use crate::store::{PlanRow, PlanTable, RecordKind, Store, StoreError};
+use crate::width::{fit_ellipsis, pad};
 use kam_rules::Lang;
 
 pub fn print(ctx: &Ctx, store: &Store, args: &PlanPrintArgs) -> Result<(), Failure> {
@@ -75,80 +74,26 @@ fn plan_id(lang: Lang, store: &Store, typed: &str) -> Result<Id, Failure> {
     }
 }
 
-/// `s` cut to `width` display columns at a grapheme boundary, with `…` when cut.
-fn clip(s: &str, width: usize) -> String {
-    use unicode_segmentation::UnicodeSegmentation;
-    if unicode_width::UnicodeWidthStr::width(s) <= width {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 1; // the ellipsis
-    for g in s.graphemes(true) {
-        let w = unicode_width::UnicodeWidthStr::width(g);
-        if used + w > width {
-            break;
-        }
-        used += w;
-        out.push_str(g);
-    }
-    out.push('…');
-    out
-}
-
-/// One line of `kam plan list`.
-struct Row {
-    date: Option<chrono::NaiveDate>,
-    id: String,
-    kind: &'static str,
-    account: Id,
-    what: String,
-}
-
 pub fn list(ctx: &Ctx, store: &Store) -> Result<(), Failure> {
     let lang = ctx.lang;
     let fail = |e: StoreError| Failure::failed(e.to_string());
-    let mut rows = Vec::new();
-    let short = |id: &Id| id.short().to_string();
-    let what = |a: &str, b: &str| if a.trim().is_empty() { b.trim().to_string() } else { a.trim().to_string() };
-    for p in store.list::<CallPlan>(u32::MAX, 0).map_err(fail)? {
-        let kind = T::PlanListCall.get(lang);
-        rows.push(Row {
-            date: p.call_date,
-            id: short(&p.meta.id),
-            kind,
-            account: p.account_id,
-            what: what(&p.opportunity, &p.objective),
-        });
-    }
-    for p in store.list::<Presentation>(u32::MAX, 0).map_err(fail)? {
-        let kind = T::PlanListPresentation.get(lang);
-        rows.push(Row {
-            date: p.date,
-            id: short(&p.meta.id),
-            kind,
-            account: p.account_id,
-            what: what(&p.opportunity, &p.objective),
-        });
+    // The plan tabs' own rows: id, account name, opportunity, date.
+    let mut rows: Vec<(&'static str, PlanRow)> = Vec::new();
+    for (table, kind) in [(PlanTable::Calls, T::PlanListCall), (PlanTable::Presentations, T::PlanListPresentation)] {
+        rows.extend(store.plan_rows(table).map_err(fail)?.into_iter().map(|r| (kind.get(lang), r)));
     }
     if rows.is_empty() {
         crate::say!("{}", T::PlanListEmpty.get(lang));
         return Ok(());
     }
     // Newest first; plans without a date last.
-    rows.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
-    let mut names: HashMap<Id, String> = HashMap::new();
-    for r in &rows {
-        if !names.contains_key(&r.account) {
-            let name = store.get_any::<Account>(&r.account).map(|a| a.name).map_err(fail)?;
-            names.insert(r.account.clone(), name);
-        }
-    }
-    let width = |f: &dyn Fn(&Row) -> usize, head: &str| {
+    rows.sort_by(|(_, a), (_, b)| b.date.cmp(&a.date).then_with(|| a.id.short().cmp(b.id.short())));
+    let width = |f: &dyn Fn(&(&str, PlanRow)) -> usize, head: &str| {
         rows.iter().map(f).chain([unicode_width::UnicodeWidthStr::width(head)]).max().unwrap_or(0)
     };
     let heads = [T::PlanListId.get(lang), T::PlanListKind.get(lang), T::FDate.get(lang), T::PlanListAccount.get(lang)];
-    let w_kind = width(&|r| unicode_width::UnicodeWidthStr::width(r.kind), heads[1]);
-    let w_account = width(&|r| unicode_width::UnicodeWidthStr::width(names[&r.account].as_str()), heads[3]).min(30);
+    let w_kind = width(&|(k, _)| unicode_width::UnicodeWidthStr::width(*k), heads[1]);
+    let w_account = width(&|(_, r)| unicode_width::UnicodeWidthStr::width(r.account.as_str()), heads[3]).min(30);
     crate::say!(
         "{}  {}  {}  {}  {}",
         pad(heads[0], Id::SHORT_LEN),
@@ -157,16 +102,16 @@ pub fn list(ctx: &Ctx, store: &Store) -> Result<(), Failure> {
         pad(heads[3], w_account),
         T::PlanListWhat.get(lang)
     );
-    for r in &rows {
+    for (kind, r) in &rows {
         let date = r.date.map_or_else(|| "-".to_string(), |d| d.to_string());
-        let account = clip(&one_line(&names[&r.account]), w_account);
+        let account = fit_ellipsis(&one_line(&r.account), w_account);
         crate::say!(
             "{}  {}  {}  {}  {}",
-            r.id,
-            pad(r.kind, w_kind),
+            r.id.short(),
+            pad(kind, w_kind),
             pad(&date, 10),
             pad(&account, w_account),
-            one_line(&r.what)
+            one_line(&r.opportunity)
         );
     }
     Ok(())

@@ -7,12 +7,12 @@ use kam_rules::evaluation::{evaluate, Evaluation, Grade, Period};
 use kam_rules::Labeled;
 use serde::Serialize;
 
-use super::pad;
 use super::{print_json, Ctx, Failure};
 use crate::cli::ReportArgs;
 use crate::evaluation_text::{kpi_value, missing_text, scorer_text};
 use crate::i18n::T;
 use crate::store::Store;
+use crate::width::pad;
 
 /// `--json` (DESIGN §5): keys `period`, `rep`, `kpis`, `score`, `grade`, plus
 /// what was missing and each KPI's inputs so a rep can check it.

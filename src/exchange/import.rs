@@ -789,7 +789,7 @@ impl MergeConflict {
 
     /// The kind in the user's language.
     pub fn kind_shown(&self, lang: kam_rules::Lang) -> String {
-        crate::tui::today::kind_label(&self.kind).map_or_else(|| self.kind.clone(), |t| t.get(lang).to_string())
+        crate::i18n::kind_label(&self.kind).map_or_else(|| self.kind.clone(), |t| t.get(lang).to_string())
     }
 }
 

@@ -294,25 +294,7 @@ fn targets(lines: &[TodayLine]) -> Vec<usize> {
     lines.iter().enumerate().filter(|(_, l)| l.target().is_some()).map(|(i, _)| i).collect()
 }
 
-/// A kind of record in the change log, in the catalogue's words (`None`
-/// for a line that is not about one kind, such as a demo fill).
-pub fn kind_label(kind: &str) -> Option<T> {
-    Some(match kind {
-        "account" => T::KindAccount,
-        "contact" => T::KindContact,
-        "order" => T::KindOrder,
-        "visit" => T::KindVisit,
-        "change_event" => T::KindChangeEvent,
-        "feedback" => T::KindFeedback,
-        "call_plan" => T::KindCallPlan,
-        "presentation" => T::KindPresentation,
-        "vip_card" => T::KindVipCard,
-        "target" => T::KindTarget,
-        "export" => T::KindExport,
-        "print" => T::KindPrint,
-        _ => return None,
-    })
-}
+pub use crate::i18n::kind_label;
 
 impl App {
     pub(super) fn today_key(&mut self, key: KeyEvent) {

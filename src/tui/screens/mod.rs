@@ -17,6 +17,7 @@ use ratatui::Frame;
 
 use super::app::{App, Tab};
 use crate::i18n::T;
+pub use crate::width::{cells, fit, fit_ellipsis};
 
 /// Draws the whole workbench.
 pub fn draw(app: &App, frame: &mut Frame) {
@@ -178,18 +179,6 @@ pub fn wrap_room(area: Rect) -> Rect {
     Rect { width: area.width.saturating_sub(1).max(1), ..area }
 }
 
-/// `s` in at most `w` cells: whole when it fits, else cut with `…` as
-/// its last cell (not padded).
-pub fn fit_ellipsis(s: &str, w: usize) -> String {
-    use unicode_width::UnicodeWidthStr;
-    if s.width() <= w {
-        return s.to_string();
-    }
-    let mut out = fit(s, w.saturating_sub(1)).trim_end_matches(' ').to_string();
-    out.push('…');
-    out
-}
-
 /// A hint of keys (`Tab/↓ next · Ctrl-S save · Esc close`) laid out in
 /// lines of at most `width` cells, broken only between its ` · ` parts so
 /// that no key or word is cut (a wrap inside 保存 dropped its second half).
@@ -216,34 +205,6 @@ pub fn hint_lines(text: &str, width: usize) -> Vec<String> {
         lines.push(line);
     }
     lines
-}
-
-/// The cells a grapheme cluster takes on screen: a control character none
-/// (ratatui leaves it out), else its display width.
-pub fn cells(g: &str) -> usize {
-    if g.chars().all(char::is_control) {
-        0
-    } else {
-        unicode_width::UnicodeWidthStr::width(g)
-    }
-}
-
-/// `s` in exactly `w` display cells: cut at a grapheme cluster (a flag or
-/// a joined emoji is never split), padded with spaces.
-pub fn fit(s: &str, w: usize) -> String {
-    use unicode_segmentation::UnicodeSegmentation;
-    let mut out = String::new();
-    let mut used = 0;
-    for g in s.graphemes(true) {
-        let cw = cells(g);
-        if used + cw > w {
-            break;
-        }
-        out.push_str(g);
-        used += cw;
-    }
-    out.extend(std::iter::repeat_n(' ', w - used));
-    out
 }
 
 #[cfg(test)]

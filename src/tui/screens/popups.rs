@@ -61,7 +61,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                         format!(
                             "{} {} · {} · {} · {}",
                             e.deleted_at.format("%Y-%m-%d"),
-                            crate::tui::today::kind_label(e.kind.key())
+                            crate::i18n::kind_label(e.kind.key())
                                 .map_or_else(|| e.kind.to_string(), |t| app.t(t).to_string()),
                             e.label,
                             e.deleted_by,
