@@ -348,22 +348,11 @@ fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines).block(block), r);
 }
 
-fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
+/// What a form shows under its fields: notes worked out as it is typed,
+/// likely duplicates, the save's error, the focused field's message in
+/// full, a stale-version conflict, and the keys.
+fn form_tail(app: &App, f: &FormState, inner_w: u16) -> Vec<Line<'static>> {
     let form = &f.form;
-    let extra = 3
-        + f.note.len()
-        + f.conflict.as_ref().map_or(0, |c| c.lines.len() + 2)
-        + f.duplicates.as_ref().map_or(0, |d| d.len().min(5) + 1);
-    let field_rows: u16 = form.fields.iter().map(Field::height).sum();
-    let h = field_rows.saturating_add(u16::try_from(extra + 2).unwrap_or(u16::MAX));
-    let r = centered(area, 100, h);
-    super::clear_popup(frame, r);
-    let block = Block::default().borders(Borders::ALL).title(format!(" {} ", app.t(form.title)));
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
-    if inner.height == 0 || inner.width < 8 {
-        return;
-    }
     let mut tail: Vec<Line> = vec![Line::from("")];
     for n in &f.note {
         tail.push(Line::from(Span::styled(n.clone(), Style::default().fg(Color::Green).add_modifier(Modifier::BOLD))));
@@ -377,8 +366,8 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
     }
     // The focused field's message in full when it does not fit beside it.
     if let Some((field, e)) = form.fields.get(form.focus).and_then(|x| x.error.as_ref().map(|e| (x, e))) {
-        let (label_w, value_w) = field_widths(inner.width, labels_width(app, form));
-        let side = usize::from(inner.width.saturating_sub(label_w + value_w));
+        let (label_w, value_w) = field_widths(inner_w, labels_width(app, form));
+        let side = usize::from(inner_w.saturating_sub(label_w + value_w));
         if unicode_width::UnicodeWidthStr::width(e.as_str()) > side && f.error.as_deref() != Some(e.as_str()) {
             tail.push(Line::from(Span::styled(format!("{}: {e}", app.t(field.label)), ERROR)));
         }
@@ -404,15 +393,35 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
             hints.push(T::KRows);
         }
         for hint in hints {
-            for line in super::hint_lines(app.t(hint), usize::from(inner.width)) {
+            for line in super::hint_lines(app.t(hint), usize::from(inner_w)) {
                 tail.push(Line::from(Span::styled(line, Style::default().fg(Color::DarkGray))));
             }
         }
     }
+    tail
+}
+
+fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
+    let form = &f.form;
+    // The messages and keys under the fields, laid out for the popup's
+    // width, so that its height counts every row they take.
+    let inner_w = 100.min(area.width).saturating_sub(2);
+    let tail = form_tail(app, f, inner_w);
+    let tail_h: usize = tail.iter().map(|l| l.width().div_ceil(usize::from(inner_w.max(1))).max(1)).sum();
+    let field_rows: u16 = form.fields.iter().map(Field::height).sum();
+    let h = field_rows.saturating_add(u16::try_from(tail_h + 2).unwrap_or(u16::MAX));
+    let r = centered(area, 100, h);
+    super::clear_popup(frame, r);
+    let block = Block::default().borders(Borders::ALL).title(format!(" {} ", app.t(form.title)));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    if inner.height == 0 || inner.width < 8 {
+        return;
+    }
     let bottom = inner.y + inner.height;
     // A form taller than the screen scrolls so the focused field is always
     // shown, keeping room below for the messages and keys.
-    let tail_rows = u16::try_from(tail.len()).unwrap_or(u16::MAX).min(inner.height / 2);
+    let tail_rows = u16::try_from(tail_h).unwrap_or(u16::MAX).min(inner.height / 2);
     let rows = inner.height.saturating_sub(tail_rows).max(1);
     let social = |field: &Field| {
         (field.key == "social_style").then(|| {
