@@ -1,5 +1,7 @@
 //! `kam check`'s report reads as a table in both languages.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -10,6 +12,7 @@ fn kam(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .env("KAM_CONFIG_DIR", dir)
         .env("KAM_DB", dir.join("kam.db"))
+        .env("KAM_NOW", common::kam_now())
         .env_remove("LC_ALL")
         .output()
         .expect("run kam")

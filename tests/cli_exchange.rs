@@ -1,5 +1,7 @@
 //! `kam export` and `kam import` end to end through the binary.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -10,6 +12,8 @@ fn kam(dir: &Path, args: &[&str]) -> Output {
         .env("KAM_CONFIG_DIR", dir.join("cfg"))
         .env("KAM_DB", dir.join("kam.db"))
         .env("LANG", "en_US.UTF-8")
+        // The binary's "now" is the tests' fixed day, never the wall clock.
+        .env("KAM_NOW", common::kam_now())
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .output()
@@ -88,7 +92,7 @@ fn merge_dry_run_counts_and_conflicts_listed() {
     assert!(!d.join("conflicts.csv").exists());
 
     // The account changed here after the export: a conflict.
-    let later = kam::clock::Clock::starting_at(chrono::Utc::now() + chrono::Duration::minutes(5));
+    let later = kam::clock::Clock::starting_at(common::clock().now() + chrono::Duration::minutes(5));
     let mut s = kam::store::Store::open(&d.join("other.db"), later).expect("open");
     let mut a = s.list::<Account>(1, 0).expect("list").remove(0);
     a.notes = "本机改过".into();

@@ -15,6 +15,7 @@ fn kam(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .env("KAM_CONFIG_DIR", dir)
         .env("KAM_DB", dir.join("kam.db"))
+        .env("KAM_NOW", common::kam_now())
         .env("LANG", "zh_CN.UTF-8")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")

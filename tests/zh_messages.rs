@@ -2,6 +2,8 @@
 //! cause (a typo in a flag's value, a bad cell, a missing file) has no
 //! English words in it, only the names a user types (flags, kinds, keys).
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -12,6 +14,7 @@ fn kam(dir: &Path, args: &[&str]) -> String {
         .current_dir(dir)
         .env("KAM_CONFIG_DIR", dir.join("cfg"))
         .env("KAM_DB", dir.join("kam.db"))
+        .env("KAM_NOW", common::kam_now())
         .env_remove("LC_ALL")
         .output()
         .expect("run kam");
