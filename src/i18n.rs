@@ -125,9 +125,11 @@ catalogue! {
     ImportRefusedHint => "改正这些行后重新导入,或加 --skip-bad 导入其余的行", "fix those rows and import again, or add --skip-bad to import the other rows";
     DryRun => "试运行,未做任何改动:", "Dry run, nothing changed:";
     MergeRefused => "{n} 行有误,未合并任何内容", "rows with errors: {n}; nothing was merged";
-    MergeCounts => "{kind}:新增 {inserted},更新 {updated},相同 {same},保留本机较新 {kept}", "{kind}: inserted {inserted}, updated {updated}, same {same}, kept ours (newer) {kept}";
-    MergeConflict => "冲突({kind}):{account}「{label}」的 {fields} 本机于 {ours} 修改,晚于对方的 {theirs},保留本机版本", "conflict in {kind}: {fields} of {account} '{label}' changed here at {ours}, later than theirs at {theirs}: ours kept";
-    MergeConflictsHeader => "类型,记录,客户,字段,本机修改时间,对方修改时间,ID", "kind,record,account,fields,changed here,changed there,id";
+    MergeCounts => "{kind}:新增 {inserted},更新 {updated},相同 {same},有冲突 {kept}", "{kind}: inserted {inserted}, updated {updated}, same {same}, with conflicts {kept}";
+    MergeConflict => "冲突({kind}):{account}「{label}」的{field}两边都改了:本机 {ours}({ours_by},{ours_at}),对方 {theirs}({theirs_by},{theirs_at}),保留{kept}", "conflict in {kind}: {field} of {account} '{label}' changed on both sides: here {ours} ({ours_by}, {ours_at}), there {theirs} ({theirs_by}, {theirs_at}); kept {kept}";
+    MergeKeptOurs => "本机的", "ours";
+    MergeKeptTheirs => "对方的(较新)", "theirs (newer)";
+    MergeConflictsHeader => "类型,记录,客户,字段,本机的值,本机修改人,本机修改时间,对方的值,对方修改人,对方修改时间,保留,ID", "kind,record,account,field,value here,changed here by,changed here at,value there,changed there by,changed there at,kept,id";
     MergeConflictsWritten => "冲突清单已写入 {path}", "the conflicts are listed in {path}";
     MergeMasked => "该导出已遮盖个人信息:联系人和来客卡的电话、出生日期、配偶和座驾保留本机数据(客户的公司电话照常合并)", "the export was masked: the phones, birth dates, spouses and vehicles of contacts and VIP cards were left as they are here (accounts' company phones were merged)";
     ReportNoReps => "没有大客户专员:没有客户的负责人,也没有考核目标记录", "no reps: no account has an owner and there is no targets record";

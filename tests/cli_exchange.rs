@@ -91,17 +91,26 @@ fn merge_dry_run_counts_and_conflicts_listed() {
     }
     assert!(!d.join("conflicts.csv").exists());
 
-    // The account changed here after the export: a conflict.
+    // The account's notes changed there and, later, here: a conflict.
+    let there = kam::clock::Clock::starting_at(common::clock().now() + chrono::Duration::minutes(2));
+    let mut s = kam::store::Store::open(&d.join("kam.db"), there).expect("open");
+    let mut theirs = s.list::<Account>(1, 0).expect("list").remove(0);
+    theirs.notes = "对方改过".into();
+    s.update(&mut theirs, "").expect("update");
+    drop(s);
+    let o = kam(d, &["export", "--all", "--dir", "out2"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
     let later = kam::clock::Clock::starting_at(common::clock().now() + chrono::Duration::minutes(5));
     let mut s = kam::store::Store::open(&d.join("other.db"), later).expect("open");
-    let mut a = s.list::<Account>(1, 0).expect("list").remove(0);
+    let mut a: Account = s.get(&theirs.meta.id).expect("same account");
     a.notes = "本机改过".into();
     s.update(&mut a, "").expect("update");
     drop(s);
-    let o = kam(d, &["--db", "other.db", "import", "out"]);
+    let o = kam(d, &["--db", "other.db", "import", "out2"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let out = text(&o.stdout);
     assert!(out.contains("conflict in accounts: notes of ") && out.contains(&a.name), "{out}");
+    assert!(out.contains("here 本机改过") && out.contains("there 对方改过") && out.contains("kept ours"), "{out}");
     assert!(!out.contains(&a.meta.id.to_string()) && !out.contains("+00:00"), "named, in local time: {out}");
     let csv = d.join("conflicts.csv");
     let listed = std::fs::read_to_string(&csv).expect("conflicts.csv");

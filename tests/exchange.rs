@@ -133,7 +133,18 @@ fn merge_round_trips_and_lists_conflicts() {
     later.advance(Duration::seconds(1));
     b.set_clock(later);
     b.update(&mut ours, "").expect("update");
+    // Ours was changed on top of theirs (merged above): newer, kept, and
+    // no conflict; a change of theirs made without ours is one.
     let r = merge_dir(&mut b, &out2, false, &mut |_, _| {}).expect("merge");
+    assert_eq!(r.kinds["account"], [0, 0, 1, 0]);
+    assert!(r.conflicts.is_empty());
+    assert_eq!(b.get::<Account>(&acc.meta.id).expect("b").notes, "本机更新");
+    let mut theirs: Account = a.get(&acc.meta.id).expect("a");
+    theirs.notes = "又改过".into();
+    a.update(&mut theirs, "").expect("update");
+    let out3 = tmp.path().join("day3");
+    export(&a, &options(&out3, Span::All, Lang::En, false)).expect("export");
+    let r = merge_dir(&mut b, &out3, false, &mut |_, _| {}).expect("merge");
     assert_eq!(r.kinds["account"], [0, 0, 0, 1]);
     assert_eq!(r.conflicts.len(), 1);
     assert_eq!(b.get::<Account>(&acc.meta.id).expect("b").notes, "本机更新");

@@ -2,7 +2,9 @@
 
 use super::{Ctx, Failure};
 use crate::cli::{ImportArgs, ImportKind};
-use crate::exchange::import::{import_scores, import_sheet, merge_dir_in, write_conflicts, ImportOptions, SheetKind};
+use crate::exchange::import::{
+    conflict_value, import_scores, import_sheet, merge_dir_in, write_conflicts, ImportOptions, SheetKind,
+};
 use crate::exchange::progress::TermProgress;
 use crate::i18n::T;
 use crate::store::Store;
@@ -133,9 +135,14 @@ fn merge(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failure>
                     ("kind", &c.kind_shown(l)),
                     ("account", &crate::safe_text::cell(&c.account)),
                     ("label", &crate::safe_text::cell(&c.label)),
-                    ("fields", &c.fields_shown(l)),
-                    ("ours", &crate::clock::local_text(c.ours)),
-                    ("theirs", &crate::clock::local_text(c.theirs))
+                    ("field", &c.field_shown(l)),
+                    ("ours", &conflict_value(&c.ours)),
+                    ("ours_by", &crate::safe_text::cell(&c.ours_by)),
+                    ("ours_at", &crate::clock::local_text(c.ours_at)),
+                    ("theirs", &conflict_value(&c.theirs)),
+                    ("theirs_by", &crate::safe_text::cell(&c.theirs_by)),
+                    ("theirs_at", &crate::clock::local_text(c.theirs_at)),
+                    ("kept", c.kept_shown(l))
                 ]
             )
         );

@@ -12,9 +12,12 @@ use kam_rules::{privacy, Lang};
 use serde::Serialize;
 
 use super::csv_out::{AtomicFile, Cell, BOM};
+use super::import::CLOCK_FILE;
 use super::progress::OnProgress;
 use crate::i18n::column_zh_in;
-use crate::store::{export_layouts, Datum, RowsError, Shown, Span, Store, StoreError, TableLayout, SCHEMA_VERSION};
+use crate::store::{
+    export_layouts, Datum, RowsError, Shown, Span, Store, StoreError, TableLayout, CLOCK_COLUMNS, SCHEMA_VERSION,
+};
 
 /// Personal fields masked unless a manager asks for `--unmask` (§4.13),
 /// by table; a merge of a masked export leaves them as they are.
@@ -218,7 +221,13 @@ fn export_into(
         path: opts.dir.display().to_string(),
         source: io::Error::other("the second export writer stopped unexpectedly"),
     })?;
-    let files: BTreeMap<String, u64> = mine?.into_iter().chain(theirs?).collect();
+    let mut files: BTreeMap<String, u64> = mine?.into_iter().chain(theirs?).collect();
+    let clocks = opts.dir.join(CLOCK_FILE);
+    let n = write_clocks(store, opts, &clocks)?;
+    if let Ok(mut c) = committed.lock() {
+        c.push(clocks);
+    }
+    files.insert(CLOCK_FILE.to_string(), n);
     let manifest = Manifest {
         schema_version: SCHEMA_VERSION,
         exported_by: opts.who.clone(),
@@ -273,6 +282,37 @@ fn write_table(
             done += 1;
             if done.is_multiple_of(4096) {
                 on(layout.table, done);
+            }
+            w.write_record(None::<&[u8]>)
+        })
+        .map_err(|e| match e {
+            RowsError::Store(s) => ExportError::Store(s),
+            RowsError::Sink(source) => werr(source),
+        })?;
+    w.flush().map_err(io_err(path))?;
+    drop(w);
+    file.commit().map_err(io_err(path))?;
+    Ok(n)
+}
+
+/// Writes `field_clocks.csv`: when each field of the exported records was
+/// last changed, by whom, and on top of which earlier change, so that a
+/// merge takes each field from the side that changed it last (DESIGN §7).
+/// Masked fields are left out with their values.
+fn write_clocks(store: &Store, opts: &ExportOptions, path: &Path) -> Result<u64, ExportError> {
+    let skip: &[(&str, &str)] = if opts.unmask { &[] } else { PERSONAL };
+    let mut file = AtomicFile::create(path).map_err(io_err(path))?;
+    let out = file.writer().map_err(io_err(path))?;
+    if opts.bom {
+        io::Write::write_all(out, BOM).map_err(io_err(path))?;
+    }
+    let mut w = csv::WriterBuilder::new().from_writer(out);
+    let werr = |source| ExportError::Write { path: path.display().to_string(), source };
+    w.write_record(CLOCK_COLUMNS).map_err(werr)?;
+    let n = store
+        .export_clocks(opts.span, skip, |row| {
+            for cell in row {
+                w.write_field(super::csv_out::neutralise(cell).as_bytes())?;
             }
             w.write_record(None::<&[u8]>)
         })

@@ -22,8 +22,9 @@ use crate::model::{
     Account, CallPlan, ChangeEvent, Contact, Feedback, Id, Order, Presentation, Target, VipCard, Visit,
 };
 use crate::store::{
-    attach_children, export_layouts, overlay_cells, record_from_cells, AccountKeys, CellError, ImportOp, MergeOutcome,
-    MergeScratch, NewChild, NewRef, Record, RecordKind, Store, StoreError, TableLayout, Unsent, SCHEMA_VERSION,
+    attach_children, export_layouts, overlay_cells, record_from_cells, AccountKeys, CellError, FieldClock,
+    FieldConflict, ImportOp, MergeOutcome, MergeScratch, NewChild, NewRef, Record, RecordKind, Store, StoreError,
+    TableLayout, Unsent, CLOCK_COLUMNS, SCHEMA_VERSION,
 };
 
 /// The kinds a spreadsheet can hold.
@@ -756,7 +757,8 @@ pub struct MergeReport {
     pub written: bool,
 }
 
-/// A record changed here later than in the folder: ours kept.
+/// A field both sides changed since their shared version: the newer
+/// change kept (ours, or theirs written over ours), listed.
 #[derive(Clone, Debug, Serialize)]
 pub struct MergeConflict {
     /// The kind's key (`account`, `contact` …).
@@ -767,29 +769,70 @@ pub struct MergeConflict {
     /// The account's name (the record's own for an account); empty for a
     /// record of no account.
     pub account: String,
-    /// The columns and child sets that differ (kam's names).
-    pub fields: Vec<String>,
-    pub ours: DateTime<Utc>,
-    pub theirs: DateTime<Utc>,
+    /// The column or child set (kam's name).
+    pub field: String,
+    /// Their value was newer and written over ours.
+    pub took_theirs: bool,
+    /// Both values as the change log writes them (empty: none).
+    pub ours: String,
+    pub theirs: String,
+    pub ours_at: DateTime<Utc>,
+    pub ours_by: String,
+    pub theirs_at: DateTime<Utc>,
+    pub theirs_by: String,
 }
 
 impl MergeConflict {
-    /// The differing fields in the user's language.
-    pub fn fields_shown(&self, lang: kam_rules::Lang) -> String {
-        let sep = lang.pick("、", ", ");
-        self.fields
-            .iter()
-            .map(|f| match lang {
-                kam_rules::Lang::Zh => column_zh(f).unwrap_or(f.as_str()),
-                kam_rules::Lang::En => f.as_str(),
-            })
-            .collect::<Vec<_>>()
-            .join(sep)
+    fn from_field(kind: RecordKind, id: &Id, label: &str, account: &str, f: FieldConflict) -> Self {
+        Self {
+            kind: kind.key().to_string(),
+            id: id.to_string(),
+            label: label.to_string(),
+            account: account.to_string(),
+            field: f.field.to_string(),
+            took_theirs: f.took_theirs,
+            ours: f.ours.unwrap_or_default(),
+            theirs: f.theirs.unwrap_or_default(),
+            ours_at: f.ours_clock.at,
+            ours_by: f.ours_clock.who,
+            theirs_at: f.theirs_clock.at,
+            theirs_by: f.theirs_clock.who,
+        }
+    }
+
+    /// The field in the user's language.
+    pub fn field_shown(&self, lang: kam_rules::Lang) -> String {
+        let table = RecordKind::parse(&self.kind).map_or("", RecordKind::table);
+        match lang {
+            kam_rules::Lang::Zh => crate::i18n::column_zh_in(table, &self.field)
+                .or_else(|| column_zh(&self.field))
+                .unwrap_or(self.field.as_str())
+                .to_string(),
+            kam_rules::Lang::En => self.field.clone(),
+        }
     }
 
     /// The kind in the user's language.
     pub fn kind_shown(&self, lang: kam_rules::Lang) -> String {
         crate::i18n::kind_label(&self.kind).map_or_else(|| self.kind.clone(), |t| t.get(lang).to_string())
+    }
+
+    /// Which side was kept, in the user's language.
+    pub fn kept_shown(&self, lang: kam_rules::Lang) -> &'static str {
+        if self.took_theirs {
+            crate::i18n::T::MergeKeptTheirs.get(lang)
+        } else {
+            crate::i18n::T::MergeKeptOurs.get(lang)
+        }
+    }
+}
+
+/// A value as a conflict line shows it: one line, bounded, `—` for none.
+pub fn conflict_value(v: &str) -> String {
+    if v.is_empty() {
+        "—".to_string()
+    } else {
+        crate::safe_text::quoted(v, 40).into_owned()
     }
 }
 
@@ -804,9 +847,14 @@ pub fn write_conflicts(dest: &Path, lang: kam_rules::Lang, conflicts: &[MergeCon
             Cell::Text(c.kind_shown(lang)),
             Cell::Text(c.label.clone()),
             Cell::Text(c.account.clone()),
-            Cell::Text(c.fields_shown(lang)),
-            Cell::Text(crate::clock::local_text(c.ours)),
-            Cell::Text(crate::clock::local_text(c.theirs)),
+            Cell::Text(c.field_shown(lang)),
+            Cell::Text(c.ours.clone()),
+            Cell::Text(c.ours_by.clone()),
+            Cell::Text(crate::clock::local_text(c.ours_at)),
+            Cell::Text(c.theirs.clone()),
+            Cell::Text(c.theirs_by.clone()),
+            Cell::Text(crate::clock::local_text(c.theirs_at)),
+            Cell::Text(c.kept_shown(lang).to_string()),
             Cell::Text(c.id.clone()),
         ]
     });
@@ -871,6 +919,96 @@ struct MergeCtx<'a> {
     lang: kam_rules::Lang,
     latest: DateTime<Utc>,
     scratch: &'a MergeScratch,
+    /// The folder sent field clocks (`field_clocks.csv`): each field is
+    /// merged by its own clock. Without them (a folder from an older kam)
+    /// the record saved last wins whole.
+    clocks: bool,
+}
+
+/// The file of a folder's field clocks.
+pub const CLOCK_FILE: &str = "field_clocks.csv";
+
+/// Reads a folder's `field_clocks.csv` into the scratch file, a chunk at a
+/// time, checking each row: a table of the export, a record id, a field,
+/// times that read and are not in the future. Returns whether the folder
+/// has the file.
+fn keep_clocks(
+    dir: &Path,
+    scratch: &MergeScratch,
+    chunk: usize,
+    latest: DateTime<Utc>,
+    rejects: &mut Vec<MergeReject>,
+    counted: &mut BTreeMap<String, u64>,
+) -> Result<bool, ImportError> {
+    let path = dir.join(CLOCK_FILE);
+    if !path.exists() {
+        return Ok(false);
+    }
+    let (shown, _, _, mut rows, headers) = open_raw(&path)?;
+    let mut at_col = [usize::MAX; 6];
+    for (i, h) in headers.iter().enumerate() {
+        let h = h.trim_start_matches('\u{feff}').trim();
+        if let Some(k) = CLOCK_COLUMNS.iter().position(|c| *c == h) {
+            at_col[k] = i;
+        }
+    }
+    if let Some(k) = at_col.iter().position(|i| *i == usize::MAX) {
+        return Err(format_error(&shown, format!("no column '{}': not a kam field clock file", CLOCK_COLUMNS[k])));
+    }
+    let tables: Vec<&str> = export_layouts().iter().filter(|l| l.child.is_none()).map(|l| l.table).collect();
+    let time = |t: &str| DateTime::parse_from_rfc3339(t.trim()).ok().map(|t| t.with_timezone(&Utc));
+    rows.next = 2;
+    loop {
+        let raw = rows.chunk(chunk)?;
+        if raw.is_empty() {
+            break;
+        }
+        let mut good = Vec::with_capacity(raw.len());
+        for (line, row) in &raw {
+            if row.is_empty() {
+                continue;
+            }
+            *counted.entry(CLOCK_FILE.to_string()).or_default() += 1;
+            let cell = |k: usize| row.get(at_col[k]).map_or("", String::as_str);
+            let mut problems = Vec::new();
+            let mut bad = |column: &str, message: String| problems.push(Problem { column: column.into(), message });
+            if !tables.contains(&cell(0)) {
+                bad("table", format!("'{}' is not a table of a kam export", crate::safe_text::cell(cell(0))));
+            }
+            if Id::parse(cell(1)).is_err() {
+                bad("record_id", format!("'{}' is not a record id", crate::safe_text::cell(cell(1))));
+            }
+            let field = cell(2);
+            if field.is_empty() || field.len() > 64 || !field.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+                bad("field", format!("'{}' is not a field name", crate::safe_text::cell(field)));
+            }
+            let at = time(cell(3));
+            match at {
+                None => bad("at", format!("'{}' is not a time", crate::safe_text::cell(cell(3)))),
+                Some(t) if t > latest => bad(
+                    "at",
+                    format!("{} is in the future: a field cannot have been changed later than now", t.to_rfc3339()),
+                ),
+                Some(_) => {}
+            }
+            let base = if cell(5).trim().is_empty() { None } else { time(cell(5)) };
+            if !cell(5).trim().is_empty() && base.is_none() {
+                bad("base", format!("'{}' is not a time", crate::safe_text::cell(cell(5))));
+            }
+            let who = crate::store::unneutralise(cell(4));
+            if who.chars().count() > 200 || crate::safe_text::first_refused(who).is_some() {
+                bad("who", "not a user name (at most 200 characters, no control characters)".to_string());
+            }
+            match at {
+                Some(at) if problems.is_empty() => {
+                    good.push((cell(1), field, FieldClock { at, who: who.to_string(), base }));
+                }
+                _ => rejects.push(MergeReject { file: CLOCK_FILE.into(), row: *line, problems }),
+            }
+        }
+        scratch.add_clocks(&good)?;
+    }
+    Ok(true)
 }
 
 /// As [`merge_dir`], reading `chunk` rows of a file at a time.
@@ -934,12 +1072,13 @@ fn merge_folder(
     let mut records = 0usize;
     // Rows per file, as the manifest counts them.
     let mut counted: BTreeMap<String, u64> = BTreeMap::new();
+    let clocks = keep_clocks(dir, &scratch, chunk, latest, &mut report.rejects, &mut counted)?;
     for plan in &mut plans {
         on(plan.main.table, records as u64);
         let first = report.rejects.len();
         plan.child_columns = keep_children(store, &scratch, plan, chunk, &mut report.rejects, &mut counted)?;
         let plan = &*plan;
-        let ctx = MergeCtx { masked: report.masked, lang, latest, scratch: &scratch };
+        let ctx = MergeCtx { masked: report.masked, lang, latest, scratch: &scratch, clocks };
         let (sheet, mut rows) = open_sheet(&plan.file, &plan.main, &[])?;
         let main_file = file_of(&plan.main);
         loop {
@@ -1016,7 +1155,7 @@ fn merge_folder(
     }
     let source = format!("merge {}", dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
     on("writing", records as u64);
-    let ctx = MergeCtx { masked: report.masked, lang, latest, scratch: &scratch };
+    let ctx = MergeCtx { masked: report.masked, lang, latest, scratch: &scratch, clocks };
     let ops = MergeOps { plans: &plans, ctx: &ctx, chunk, next_plan: 0, current: None, ready: Vec::new().into_iter() };
     let kinds = &mut report.kinds;
     let conflicts = &mut report.conflicts;
@@ -1026,17 +1165,14 @@ fn merge_folder(
             MergeOutcome::Inserted => counts[0] += 1,
             MergeOutcome::Updated => counts[1] += 1,
             MergeOutcome::Same => counts[2] += 1,
-            MergeOutcome::KeptOurs { ours, theirs, fields, label, account } => {
+            MergeOutcome::Conflict { updated, fields, label, account } => {
                 counts[3] += 1;
-                conflicts.push(MergeConflict {
-                    kind: kind.key().to_string(),
-                    id: id.to_string(),
-                    label,
-                    account,
-                    fields: fields.into_iter().map(str::to_string).collect(),
-                    ours,
-                    theirs,
-                });
+                if updated {
+                    counts[1] += 1;
+                }
+                for f in fields {
+                    conflicts.push(MergeConflict::from_field(kind, id, &label, &account, f));
+                }
             }
         }
     })?;
@@ -1330,7 +1466,8 @@ fn build_chunk_of<R: Record + Default>(
             }
         }
         if ok {
-            out.push(ImportOp::Merge(record.into_any(), keep.clone()));
+            let sent = if ctx.clocks { Some(ctx.scratch.clocks_of(&id)?) } else { None };
+            out.push(ImportOp::Merge(record.into_any(), keep.clone(), sent));
         }
     }
     Ok(out)

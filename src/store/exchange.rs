@@ -11,7 +11,10 @@ use rusqlite::{params_from_iter, Connection, OptionalExtension};
 
 use super::bulk::IndexesAside;
 use super::col::{timestamp, Col, Shown};
-use super::record::{insert_rows, insert_rows_derived, load, update_rows, AnyRecord, Live, Record, RecordKind, Stamp};
+use super::record::{
+    clock_after, field_clocks, field_texts, insert_rows, insert_rows_derived, load, update_rows, write_clock,
+    AnyRecord, FieldClock, Live, Record, RecordKind, Stamp,
+};
 use super::{sql_error, Store, StoreError};
 use crate::model::{
     Account, CallPlan, ChangeEvent, Contact, Feedback, Id, Meta, Order, Presentation, Target, VipCard, Visit,
@@ -189,6 +192,53 @@ impl Store {
     }
 }
 
+/// The header of `field_clocks.csv`: per record of the export, when each
+/// field it changed after its creation was set, by whom, and the clock of
+/// the value that change replaced.
+pub const CLOCK_COLUMNS: [&str; 6] = ["table", "record_id", "field", "at", "who", "base"];
+
+impl Store {
+    /// Streams the field clocks of the records an export of `span` writes
+    /// (the live records of each exported table, their child sets' clocks
+    /// included) to `each`, leaving out the fields `skip` names by table
+    /// (masked ones: a clock without its value would claim a change that
+    /// was not sent). Returns how many there were.
+    pub fn export_clocks<E, F>(&self, span: Span, skip: &[(&str, &str)], mut each: F) -> Result<u64, RowsError<E>>
+    where
+        E: std::error::Error + 'static,
+        F: FnMut([&str; 6]) -> Result<(), E>,
+    {
+        let (filter, params) = match span {
+            Span::All => (String::new(), vec![]),
+            Span::Changed { from, to } => (
+                " AND p.updated_at >= ?1 AND p.updated_at < ?2".to_string(),
+                vec![Value::Text(timestamp(from)), Value::Text(timestamp(to))],
+            ),
+        };
+        let mut n = 0u64;
+        for layout in export_layouts().into_iter().filter(|l| l.child.is_none()) {
+            let table = layout.table;
+            let sql = format!(
+                "SELECT fc.record_id, fc.field, fc.at, fc.who, coalesce(fc.base, '') FROM {table} p \
+                 JOIN field_clocks fc ON fc.record_id = p.id WHERE p.deleted_at IS NULL{filter} ORDER BY p.rowid, fc.field"
+            );
+            let ctx = format!("exporting the field clocks of {table}");
+            let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(&ctx, e))?;
+            let mut rows = stmt.query(params_from_iter(params.iter())).map_err(|e| self.err(&ctx, e))?;
+            while let Some(row) = rows.next().map_err(|e| self.err(&ctx, e))? {
+                let text = |i: usize| row.get_ref(i).ok().and_then(|v| v.as_str().ok()).unwrap_or("");
+                let (rec, field, at, who, base) = (text(0), text(1), text(2), text(3), text(4));
+                if skip.contains(&(table, field)) {
+                    continue;
+                }
+                each([table, rec, field, at, who, base]).map_err(RowsError::Sink)?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+}
+
 /// A cell that could not be read, with its column. `message` is English;
 /// `zh` the Chinese one where the problem has words in the catalogue.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -216,7 +266,7 @@ impl CellError {
 type CellText = (String, String);
 
 /// Removes the `'` an export put before a cell that started like a formula.
-fn unneutralise(s: &str) -> &str {
+pub fn unneutralise(s: &str) -> &str {
     match s.strip_prefix('\'') {
         Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
         _ => s,
@@ -438,10 +488,16 @@ pub enum ImportOp {
     /// A record matched as a duplicate, updated with the spreadsheet's values.
     Update(AnyRecord),
     /// A record from another laptop's export, kept with its own id and times:
-    /// inserted when new here, written over ours when newer. What the
+    /// inserted when new here; else each field taken when their change of
+    /// it is newer than ours (by the field clocks sent, or, from a folder
+    /// without them, the whole record when it was saved later). What the
     /// export did not send keeps our values.
-    Merge(AnyRecord, Unsent),
+    Merge(AnyRecord, Unsent, Option<SentClocks>),
 }
+
+/// The field clocks a folder sent for one record, by field name. A field
+/// without one was never changed after the record was created.
+pub type SentClocks = Vec<(String, FieldClock)>;
 
 /// What a merged row did not send: columns absent from its file or masked
 /// by the export, and child sets whose file is not in the folder. Ours are
@@ -469,18 +525,32 @@ pub enum MergeOutcome {
     Updated,
     /// Ours is the same.
     Same,
-    /// Ours was changed later: kept, and listed as a conflict.
-    KeptOurs {
-        ours: DateTime<Utc>,
-        theirs: DateTime<Utc>,
-        /// The columns and child sets whose values differ.
-        fields: Vec<&'static str>,
+    /// Both sides changed some fields since their shared version: each
+    /// field kept the newer change, and each is listed. `updated` when
+    /// some of theirs were written.
+    Conflict {
+        updated: bool,
+        fields: Vec<FieldConflict>,
         /// The record as the trash list names it.
         label: String,
         /// The name of the account it is (or belongs to); empty for a
         /// record of no account.
         account: String,
     },
+}
+
+/// One field both sides changed since their shared version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldConflict {
+    /// The column or child set.
+    pub field: &'static str,
+    /// Whether their value was written over ours (theirs was newer).
+    pub took_theirs: bool,
+    /// Both values as the change log writes them (`None`: empty).
+    pub ours: Option<String>,
+    pub theirs: Option<String>,
+    pub ours_clock: FieldClock,
+    pub theirs_clock: FieldClock,
 }
 
 impl Store {
@@ -550,11 +620,11 @@ impl Store {
         tx.pragma_update(None, "defer_foreign_keys", true).map_err(|e| sql_error(&path, "importing", &e))?;
         let fts = FtsLater::begin(&tx, &path)?;
         let indexes = indexes_aside_for(&tx, &path, count)?;
-        let at = clock.now();
+        let at = clock_after(&tx, &path, clock.now())?;
         let mut log = LogBatch::new(timestamp(at), &who, source);
         let mut apply = |op: ImportOp, derived: Option<Derived>| {
             let (kind, id) = match &op {
-                ImportOp::Insert(r) | ImportOp::Update(r) | ImportOp::Merge(r, _) => any_key(r),
+                ImportOp::Insert(r) | ImportOp::Update(r) | ImportOp::Merge(r, ..) => any_key(r),
             };
             // A person erased here does not come back with an older folder (#21).
             if matches!(op, ImportOp::Merge(..)) && super::erase::is_erased(&tx, &path, &id)? {
@@ -563,7 +633,9 @@ impl Store {
             let outcome = match op {
                 ImportOp::Insert(r) => any_apply(&tx, &path, r, Mode::Insert(derived), at, &mut log)?,
                 ImportOp::Update(r) => any_apply(&tx, &path, r, Mode::Update, at, &mut log)?,
-                ImportOp::Merge(r, keep) => any_apply(&tx, &path, r, Mode::Merge(&keep), at, &mut log)?,
+                ImportOp::Merge(r, keep, clocks) => {
+                    any_apply(&tx, &path, r, Mode::Merge(&keep, clocks.as_deref()), at, &mut log)?
+                }
             };
             each(kind, &id, outcome);
             Ok::<_, StoreError>(())
@@ -684,8 +756,9 @@ enum Mode<'a> {
     /// With the record's derived columns when computed beforehand.
     Insert(Option<Derived>),
     Update,
-    /// With what keeps our values.
-    Merge(&'a Unsent),
+    /// With what keeps our values, and the clocks sent (`None`: a folder
+    /// from before field clocks).
+    Merge(&'a Unsent, Option<&'a [(String, FieldClock)]>),
 }
 
 /// A record's derived columns ([`Record::derived`]).
@@ -790,11 +863,11 @@ fn apply_one<R: Record>(
             };
             // The log lines in the order of the writes.
             log.flush(tx, path)?;
-            let stamp = Stamp { version: cur.meta().version + 1, at, by: who };
+            let stamp = Stamp { version: cur.meta().version + 1, at, by: who, fields: None };
             let changed = update_rows(tx, path, &cur, &r, &stamp, source)?;
             Ok(if changed { MergeOutcome::Updated } else { MergeOutcome::Same })
         }
-        Mode::Merge(keep) => {
+        Mode::Merge(keep, clocks) => {
             let Some(cur) = load::<R>(tx, path, &id, Live::Any)? else {
                 {
                     let m = r.meta_mut();
@@ -806,19 +879,23 @@ fn apply_one<R: Record>(
                     }
                 }
                 insert_rows(tx, path, &r)?;
+                for (field, clock) in clocks.unwrap_or_default() {
+                    if let Some(name) = field_name(&r, field) {
+                        write_clock(tx, path, &id, name, ("", ""), Some(clock))?;
+                    }
+                }
                 log.insert(tx, path, R::KIND, id, r.label())?;
                 return Ok(MergeOutcome::Inserted);
             };
             if !keep.is_empty() {
                 r = keep_ours(&cur, &r, keep)?;
             }
-            let (ours, theirs) = (cur.meta().updated_at, r.meta().updated_at);
-            if theirs <= ours {
-                let fields = fields_differing(&cur, &r);
-                if fields.is_empty() {
-                    return Ok(MergeOutcome::Same);
-                }
-                let account = match (R::KIND, cur.account_id()) {
+            let plan = match clocks {
+                Some(theirs) => field_plan(&cur, &r, &field_clocks(tx, path, &id)?, theirs, keep),
+                None => whole_record_plan(&cur, &r),
+            };
+            let account = || -> Result<String, StoreError> {
+                Ok(match (R::KIND, cur.account_id()) {
                     (RecordKind::Account, _) => cur.label(),
                     (_, Some(account)) => tx
                         .prepare_cached("SELECT name FROM accounts WHERE id = ?1")
@@ -826,19 +903,171 @@ fn apply_one<R: Record>(
                         .map_err(|e| sql_error(path, "naming a conflict's account", &e))?
                         .unwrap_or_default(),
                     (_, None) => String::new(),
-                };
-                return Ok(MergeOutcome::KeptOurs { ours, theirs, fields, label: cur.label(), account });
+                })
+            };
+            let taken: Vec<(&'static str, FieldClock)> = plan.take.iter().map(|(f, c)| (*f, c.clone())).collect();
+            let mut changed = false;
+            if !taken.is_empty() {
+                let merged = take_fields(&cur, &r, &plan.take)?;
+                let newest = taken.iter().map(|(_, c)| c).max_by_key(|c| c.at).cloned();
+                let (at, by) = newest.map_or((cur.meta().updated_at, cur.meta().updated_by.clone()), |c| (c.at, c.who));
+                let at = at.max(cur.meta().updated_at);
+                log.flush(tx, path)?;
+                let version = cur.meta().version.max(r.meta().version) + 1;
+                let stamp = Stamp { version, at, by: &by, fields: Some(&taken) };
+                changed = update_rows(tx, path, &cur, &merged, &stamp, source)?;
+                // A record trashed here comes back when they changed it after it was trashed.
+                if let Some(deleted) = cur.meta().deleted_at {
+                    if taken.iter().any(|(_, c)| c.at > deleted) {
+                        tx.execute(
+                            &format!(
+                                "UPDATE {} SET deleted_at = NULL, deleted_with = NULL WHERE id = ?1",
+                                R::KIND.table()
+                            ),
+                            [id.as_str()],
+                        )
+                        .map_err(|e| sql_error(path, "merging", &e))?;
+                        tx.execute("DELETE FROM trash WHERE record_id = ?1", [id.as_str()])
+                            .map_err(|e| sql_error(path, "merging", &e))?;
+                        changed = true;
+                    }
+                }
             }
-            log.flush(tx, path)?;
-            let stamp = Stamp { version: cur.meta().version + 1, at: theirs, by: &r.meta().updated_by };
-            let changed = update_rows(tx, path, &cur, &r, &stamp, source)?;
-            if cur.meta().deleted_at.is_some() {
-                tx.execute(&format!("UPDATE {} SET deleted_at = NULL WHERE id = ?1", R::KIND.table()), [id.as_str()])
-                    .map_err(|e| sql_error(path, "merging", &e))?;
+            // Their newer clock of a value both sides hold: kept, so the
+            // clocks of both files agree.
+            for (field, clock) in &plan.adopt {
+                write_clock(tx, path, &id, field, ("", ""), Some(clock))?;
+            }
+            if !plan.conflicts.is_empty() {
+                return Ok(MergeOutcome::Conflict {
+                    updated: changed,
+                    fields: plan.conflicts,
+                    label: cur.label(),
+                    account: account()?,
+                });
             }
             Ok(if changed { MergeOutcome::Updated } else { MergeOutcome::Same })
         }
     }
+}
+
+/// What a merge does with each field of a record both sides hold.
+#[derive(Default)]
+struct FieldPlan {
+    /// Fields whose value is taken from theirs, with the clock it carries.
+    take: Vec<(&'static str, FieldClock)>,
+    /// Fields of equal value whose clock is taken from theirs.
+    adopt: Vec<(&'static str, FieldClock)>,
+    conflicts: Vec<FieldConflict>,
+}
+
+/// The kam name of a field of `record` sent as text (a column or a child set).
+fn field_name<R: Record>(record: &R, field: &str) -> Option<&'static str> {
+    R::COLUMNS
+        .iter()
+        .copied()
+        .find(|c| *c == field)
+        .or_else(|| record.child_sets().into_iter().map(|s| s.name).find(|n| *n == field))
+}
+
+/// Field by field (DESIGN §7): the newer change of each field wins; when
+/// the losing side's change was not made on top of the winning side's
+/// earlier value (its base is older than the other's change), both changed
+/// the field since their shared version: a conflict, listed.
+fn field_plan<R: Record>(
+    cur: &R,
+    theirs: &R,
+    ours: &[(String, FieldClock)],
+    sent: &[(String, FieldClock)],
+    keep: &Unsent,
+) -> FieldPlan {
+    let created = FieldClock { at: cur.meta().created_at, who: cur.meta().updated_by.clone(), base: None };
+    let find = |set: &[(String, FieldClock)], f: &str| set.iter().find(|(n, _)| n == f).map(|(_, c)| c.clone());
+    let mut plan = FieldPlan::default();
+    for ((field, o_val), (_, t_val)) in field_texts(cur).into_iter().zip(field_texts(theirs)) {
+        // A field not sent (masked, its column or file missing) keeps ours, clock and all.
+        if keep.columns.contains(&field) || keep.children.contains(&field) {
+            continue;
+        }
+        let (o, t) = (find(ours, field), find(sent, field));
+        let o_clock = o.clone().unwrap_or_else(|| created.clone());
+        let Some(t_clock) = t.clone() else {
+            // They never changed it: theirs is the value it was created with.
+            continue;
+        };
+        if o_val == t_val {
+            if t_clock.at > o_clock.at {
+                plan.adopt.push((field, t_clock));
+            }
+            continue;
+        }
+        let conflict = |took_theirs: bool| FieldConflict {
+            field,
+            took_theirs,
+            ours: o_val.clone(),
+            theirs: t_val.clone(),
+            ours_clock: o_clock.clone(),
+            theirs_clock: t_clock.clone(),
+        };
+        if t_clock.at > o_clock.at {
+            // Ours changed too, and their change was not made on top of it.
+            if o.is_some() && t_clock.base.is_none_or(|b| b < o_clock.at) {
+                plan.conflicts.push(conflict(true));
+            }
+            plan.take.push((field, t_clock));
+        } else if o.is_some() && o_clock.at > t_clock.at && o_clock.base.is_none_or(|b| b < t_clock.at) {
+            plan.conflicts.push(conflict(false));
+        }
+    }
+    plan
+}
+
+/// From a folder without field clocks (an older kam): the whole record
+/// from the side that saved it last, as before; ours kept, when saved
+/// later, with each differing field listed.
+fn whole_record_plan<R: Record>(cur: &R, theirs: &R) -> FieldPlan {
+    let (o, t) = (cur.meta(), theirs.meta());
+    let ours_clock = FieldClock { at: o.updated_at, who: o.updated_by.clone(), base: None };
+    let theirs_clock = FieldClock { at: t.updated_at, who: t.updated_by.clone(), base: None };
+    let mut plan = FieldPlan::default();
+    for ((field, o_val), (_, t_val)) in field_texts(cur).into_iter().zip(field_texts(theirs)) {
+        if o_val == t_val {
+            continue;
+        }
+        if t.updated_at > o.updated_at {
+            plan.take.push((field, theirs_clock.clone()));
+        } else {
+            plan.conflicts.push(FieldConflict {
+                field,
+                took_theirs: false,
+                ours: o_val,
+                theirs: t_val,
+                ours_clock: ours_clock.clone(),
+                theirs_clock: theirs_clock.clone(),
+            });
+        }
+    }
+    plan
+}
+
+/// `ours` with the fields of `take` set to theirs.
+fn take_fields<R: Record>(ours: &R, theirs: &R, take: &[(&'static str, FieldClock)]) -> Result<R, StoreError> {
+    let taken = |f: &str| take.iter().any(|(n, _)| *n == f);
+    let mut values = ours.values();
+    let their_values = theirs.values();
+    for (i, col) in R::COLUMNS.iter().enumerate() {
+        if taken(col) {
+            values[i] = their_values[i].clone();
+        }
+    }
+    // Built from column values, the record has no child rows yet: each set
+    // is ours unless taken.
+    let mut merged = R::from_values(ours.meta().clone(), values)?;
+    for (o, t) in ours.child_sets().into_iter().zip(theirs.child_sets()) {
+        let rows = if taken(t.name) { t.rows } else { o.rows };
+        merged.set_child_rows(o.name, rows)?;
+    }
+    Ok(merged)
 }
 
 /// The `insert` lines of the change log, written a batch of rows per
@@ -935,14 +1164,6 @@ fn keep_ours<R: Record>(ours: &R, theirs: &R, keep: &Unsent) -> Result<R, StoreE
         kept.set_child_rows(set.name, rows)?;
     }
     Ok(kept)
-}
-
-/// The columns and child sets in which two versions of a record differ.
-fn fields_differing<R: Record>(a: &R, b: &R) -> Vec<&'static str> {
-    let (va, vb) = (a.values(), b.values());
-    let columns = R::COLUMNS.iter().zip(va.iter().zip(&vb)).filter(|(_, (x, y))| x != y).map(|(c, _)| *c);
-    let sets = a.child_sets().into_iter().zip(b.child_sets()).filter(|(x, y)| x.rows != y.rows).map(|(x, _)| x.name);
-    columns.chain(sets).collect()
 }
 
 /// The full-text rows of the accounts and contacts an import adds, written

@@ -258,6 +258,8 @@ impl Store {
                     tx.execute("UPDATE change_log SET old = NULL, new = NULL WHERE record_id = ?1", [rid.as_str()])
                         .map_err(|e| sql_error(&path, "purging the trash", &e))?;
                 }
+                tx.execute("DELETE FROM field_clocks WHERE record_id = ?1", [rid.as_str()])
+                    .map_err(|e| sql_error(&path, "purging the trash", &e))?;
                 let line = LogLine { kind: k, record_id: rid, action: "purge", field: None, old: None, new: None };
                 write_log(&tx, &path, &at, &who, "", &line)?;
             }

@@ -53,14 +53,14 @@ pub use check::{CheckReport, KindCount};
 pub use col::{Choices, Shown};
 pub use erase::ledger_path as erasures_path;
 pub use exchange::{
-    attach_children, export_layouts, overlay_cells, record_from_cells, CellError, Datum, ImportOp, MergeOutcome,
-    RowsError, Span, TableLayout, Unsent, MAX_VERSION, META_COLUMNS,
+    attach_children, export_layouts, overlay_cells, record_from_cells, unneutralise, CellError, Datum, FieldConflict,
+    ImportOp, MergeOutcome, RowsError, SentClocks, Span, TableLayout, Unsent, CLOCK_COLUMNS, MAX_VERSION, META_COLUMNS,
 };
 pub use faults::create_v1_file;
 pub use history::{ChangeLine, ExportTrace, TrashEntry, TRASH_DAYS};
 pub use index::{IndexAccount, IndexContact};
 pub use plans::{PlanRow, PlanTable};
-pub use record::{AnyRecord, ChildLayout, Conflict, Record, RecordKind, Saving};
+pub use record::{AnyRecord, ChildLayout, Conflict, FieldClock, Record, RecordKind, Saving};
 pub use restore::{backups_of, check_backup, newest_good_backup, restore, RestoreError, Restored};
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use scratch::{MergeScratch, NewChild, NewRef, Ref, ScratchChild};

@@ -598,7 +598,7 @@ pub(crate) fn write_log(
 }
 
 /// Every field of a record with its log text, child tables as JSON.
-fn field_texts<R: Record>(r: &R) -> Vec<(&'static str, Option<String>)> {
+pub(crate) fn field_texts<R: Record>(r: &R) -> Vec<(&'static str, Option<String>)> {
     let mut out: Vec<(&'static str, Option<String>)> =
         R::COLUMNS.iter().copied().zip(r.values().iter().map(log_text)).collect();
     for set in r.child_sets() {
@@ -613,6 +613,98 @@ pub(crate) struct Stamp<'a> {
     pub version: i64,
     pub at: DateTime<Utc>,
     pub by: &'a str,
+    /// A merge's clocks of the fields it takes (by field name): each
+    /// changed field is logged and clocked with its own instead of `at`
+    /// and `by`.
+    pub fields: Option<&'a [(&'static str, FieldClock)]>,
+}
+
+/// When a field's value was set, by whom, and the clock of the value it
+/// replaced (`None`: the value the record was created with).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldClock {
+    pub at: DateTime<Utc>,
+    pub who: String,
+    pub base: Option<DateTime<Utc>>,
+}
+
+/// The time a write is stamped with: the clock's `now`, but always later
+/// than every field clock the file holds — a hybrid logical clock, so a
+/// change made after merging a colleague's is newer than theirs even when
+/// this computer's clock is behind.
+pub(crate) fn clock_after(
+    tx: &Connection,
+    path: &std::path::Path,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, StoreError> {
+    let latest: Option<String> = tx
+        .prepare_cached("SELECT max(at) FROM field_clocks")
+        .and_then(|mut s| s.query_row([], |r| r.get(0)))
+        .map_err(|e| sql_error(path, "reading the field clocks", &e))?;
+    let latest = latest.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map(|t| t.with_timezone(&Utc));
+    Ok(match latest {
+        Some(t) if t >= now => t + chrono::Duration::milliseconds(1),
+        _ => now,
+    })
+}
+
+/// The clocks of a record's fields that have one (a field without one
+/// still has the value the record was created with).
+pub(crate) fn field_clocks(
+    tx: &Connection,
+    path: &std::path::Path,
+    id: &Id,
+) -> Result<Vec<(String, FieldClock)>, StoreError> {
+    let ctx = "reading the field clocks";
+    let mut stmt = tx
+        .prepare_cached("SELECT field, at, who, base FROM field_clocks WHERE record_id = ?1")
+        .map_err(|e| sql_error(path, ctx, &e))?;
+    let rows = stmt
+        .query_map([id.as_str()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?))
+        })
+        .map_err(|e| sql_error(path, ctx, &e))?;
+    let time = |t: &str| DateTime::parse_from_rfc3339(t).ok().map(|t| t.with_timezone(&Utc));
+    let mut out = Vec::new();
+    for row in rows {
+        let (field, at, who, base) = row.map_err(|e| sql_error(path, ctx, &e))?;
+        // The table's CHECK keeps `at` a time; one that is not is skipped
+        // (the field counts as never changed) rather than failing a merge.
+        if let Some(at) = time(&at) {
+            out.push((field, FieldClock { at, who, base: base.as_deref().and_then(time) }));
+        }
+    }
+    Ok(out)
+}
+
+/// Sets a field's clock: `clock` as given (a merged change), or, without
+/// one, `at` by `who` with the clock it replaces as its base (a local change).
+pub(crate) fn write_clock(
+    tx: &Connection,
+    path: &std::path::Path,
+    id: &Id,
+    field: &str,
+    local: (&str, &str),
+    clock: Option<&FieldClock>,
+) -> Result<(), StoreError> {
+    let ctx = "writing the field clocks";
+    match clock {
+        Some(c) => tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO field_clocks (record_id, field, at, who, base) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .and_then(|mut s| {
+                s.execute(rusqlite::params![id.as_str(), field, timestamp(c.at), c.who, c.base.map(timestamp)])
+            }),
+        None => tx
+            .prepare_cached(
+                "INSERT INTO field_clocks (record_id, field, at, who, base) VALUES (?1, ?2, ?3, ?4, NULL) \
+                 ON CONFLICT (record_id, field) DO UPDATE SET base = field_clocks.at, at = excluded.at, who = excluded.who",
+            )
+            .and_then(|mut s| s.execute(rusqlite::params![id.as_str(), field, local.0, local.1])),
+    }
+    .map(|_| ())
+    .map_err(|e| sql_error(path, ctx, &e))
 }
 
 /// Writes `record` over `current` inside `tx`: the changed columns, the
@@ -660,15 +752,21 @@ pub(crate) fn update_rows<R: Record>(
     }
     let at_text = timestamp(at);
     for i in changed {
+        let field = old[i].0;
         let line = LogLine {
             kind: R::KIND,
             record_id: &id,
             action: "update",
-            field: Some(old[i].0),
+            field: Some(field),
             old: old[i].1.clone(),
             new: new[i].1.clone(),
         };
-        write_log(tx, path, &at_text, who, reason, &line)?;
+        let merged = stamp.fields.and_then(|f| f.iter().find(|(name, _)| *name == field)).map(|(_, c)| c);
+        match merged {
+            Some(c) => write_log(tx, path, &timestamp(c.at), &c.who, reason, &line)?,
+            None => write_log(tx, path, &at_text, who, reason, &line)?,
+        }
+        write_clock(tx, path, &id, field, (&at_text, who), merged)?;
     }
     Ok(true)
 }
@@ -707,10 +805,11 @@ impl Store {
     /// Inserts a new record (version 0) or updates a saved one.
     pub fn save<R: Record>(&mut self, record: &mut R, reason: &str) -> Result<(), StoreError> {
         check_valid(record)?;
-        let (path, who, at) = (self.path.clone(), self.user.clone(), self.now());
+        let (path, who, now) = (self.path.clone(), self.user.clone(), self.now());
         let written = self
             .write_tx()
             .and_then(|tx| {
+                let at = clock_after(&tx, &path, now)?;
                 let written = write_one(&tx, &path, &who, at, record, reason)?;
                 tx.commit().map_err(|e| sql_error(&path, "committing", &e))?;
                 Ok(written)
@@ -737,10 +836,11 @@ impl Store {
         for r in records.iter() {
             r.check()?;
         }
-        let (path, who, at) = (self.path.clone(), self.user.clone(), self.now());
+        let (path, who, now) = (self.path.clone(), self.user.clone(), self.now());
         let written = self
             .write_tx()
             .and_then(|tx| {
+                let at = clock_after(&tx, &path, now)?;
                 let mut written = Vec::with_capacity(records.len());
                 for r in records.iter() {
                     written.push(r.write(&tx, &path, &who, at, reason)?);
@@ -965,7 +1065,7 @@ fn write_one<R: Record>(
         })));
     }
     let version = current.meta().version + 1;
-    let stamp = Stamp { version, at, by: who };
+    let stamp = Stamp { version, at, by: who, fields: None };
     if update_rows(tx, path, &current, record, &stamp, reason)? {
         Ok(Written::Updated { version, at, by: who.to_string() })
     } else {

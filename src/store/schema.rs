@@ -601,13 +601,40 @@ CREATE INDEX change_log_record ON change_log (record_id, seq);
 CREATE INDEX change_log_at ON change_log (at);
 ";
 
+/// Version 8 (issue #20): a clock per field, so that a merge takes each
+/// field from the side that changed it last instead of the whole record
+/// from the side that saved last. `at` is when the field's value was set
+/// (a hybrid logical clock: never earlier than any clock this file has
+/// seen), `who` by whom, and `base` the clock of the value it replaced
+/// (NULL: the value the record was created with). A field with no row
+/// still has the value it was created with. Seeded from the change log's
+/// field updates, which hold the same facts.
+const V8: &str = r"
+CREATE TABLE field_clocks (
+    record_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    at TEXT NOT NULL CHECK (datetime(at) IS NOT NULL),
+    who TEXT NOT NULL,
+    base TEXT CHECK (base IS NULL OR datetime(base) IS NOT NULL),
+    PRIMARY KEY (record_id, field)
+) WITHOUT ROWID;
+CREATE INDEX field_clocks_at ON field_clocks (at);
+INSERT INTO field_clocks (record_id, field, at, who, base)
+    SELECT record_id, field, at, who, base FROM (
+        SELECT record_id, field, at, who,
+            lag(at) OVER (PARTITION BY record_id, field ORDER BY seq) AS base,
+            row_number() OVER (PARTITION BY record_id, field ORDER BY seq DESC) AS newest
+        FROM change_log WHERE action = 'update' AND field IS NOT NULL AND datetime(at) IS NOT NULL
+    ) WHERE newest = 1;
+";
+
 /// The migrations, oldest first. Append; never edit a published one.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7), M::up(V8)])
 }
 
 /// The schema version this program writes.
-pub const LATEST: u32 = 7;
+pub const LATEST: u32 = 8;
 
 /// Every table a kam file has, to tell a kam file from another SQLite file.
 pub const KAM_TABLE: &str = "accounts";

@@ -6,6 +6,10 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use chrono::{DateTime, Utc};
+
+use super::col::timestamp;
+use super::record::FieldClock;
 use super::StoreError;
 
 /// A child row as kept: its position, line in its file and named cells.
@@ -58,10 +62,62 @@ impl MergeScratch {
                                     line INTEGER NOT NULL, cells TEXT NOT NULL);
              CREATE INDEX children_parent ON children (tbl, parent, pos, line);
              CREATE TABLE refs (file TEXT NOT NULL, line INTEGER NOT NULL, col TEXT NOT NULL,
-                                target TEXT NOT NULL, id TEXT NOT NULL);",
+                                target TEXT NOT NULL, id TEXT NOT NULL);
+             CREATE TABLE clocks (rec TEXT NOT NULL, field TEXT NOT NULL, at TEXT NOT NULL,
+                                  who TEXT NOT NULL, base TEXT);
+             CREATE INDEX clocks_rec ON clocks (rec);",
         )
         .map_err(|e| err("creating its tables", &e))?;
         Ok(Self { conn })
+    }
+
+    /// Keeps field clocks sent with the folder (a chunk of them), checked:
+    /// record id, field and the clock.
+    pub fn add_clocks(&self, clocks: &[(&str, &str, FieldClock)]) -> Result<(), StoreError> {
+        let ctx = "keeping field clocks";
+        let tx = self.conn.unchecked_transaction().map_err(|e| err(ctx, &e))?;
+        {
+            let mut s = tx
+                .prepare_cached("INSERT INTO clocks (rec, field, at, who, base) VALUES (?1, ?2, ?3, ?4, ?5)")
+                .map_err(|e| err(ctx, &e))?;
+            for (rec, field, c) in clocks {
+                s.execute(params![rec, field, timestamp(c.at), c.who, c.base.map(timestamp)])
+                    .map_err(|e| err(ctx, &e))?;
+            }
+        }
+        tx.commit().map_err(|e| err(ctx, &e))
+    }
+
+    /// The field clocks sent for record `rec`; the newest when a field was
+    /// sent twice.
+    pub fn clocks_of(&self, rec: &str) -> Result<Vec<(String, FieldClock)>, StoreError> {
+        let ctx = "reading field clocks";
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT field, at, who, base FROM clocks WHERE rec = ?1 ORDER BY field, at")
+            .map_err(|e| err(ctx, &e))?;
+        let rows = s
+            .query_map([rec], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                ))
+            })
+            .map_err(|e| err(ctx, &e))?;
+        let time = |t: &str| DateTime::parse_from_rfc3339(t).ok().map(|t| t.with_timezone(&Utc));
+        let mut out: Vec<(String, FieldClock)> = Vec::new();
+        for row in rows {
+            let (field, at, who, base) = row.map_err(|e| err(ctx, &e))?;
+            let Some(at) = time(&at) else { continue };
+            let clock = FieldClock { at, who, base: base.as_deref().and_then(time) };
+            match out.last_mut() {
+                Some((f, c)) if *f == field => *c = clock,
+                _ => out.push((field, clock)),
+            }
+        }
+        Ok(out)
     }
 
     /// Notes the ids of records of `table` (a chunk of them).
