@@ -144,6 +144,7 @@ catalogue! {
     CheckFile => "数据库文件", "Database file";
     CheckSchema => "结构版本", "Schema version";
     CheckSchemaValue => "{found}(本程序支持 {known})", "{found} (this kam knows {known})";
+    CheckSchemaOld => "{found},需要升级到 v{known}(下一个写入数据的命令会自动升级;检查不改动文件)", "{found}, needs migration to v{known} (the next command that writes does it; the check changes nothing)";
     CheckQuick => "快速检查", "Quick check";
     CheckIntegrity => "完整检查", "Integrity check";
     CheckForeignKeys => "外键检查", "Foreign keys";

@@ -90,7 +90,7 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
             commands::demo::run(&ctx, &mut store, a)
         }
         Some(Command::Check) => {
-            let store = commands::open_store_to_read(&ctx, paths, config.user.as_deref(), true)?;
+            let store = commands::check::open(&ctx, paths, config.user.as_deref())?;
             commands::check::run(&ctx, &store, paths)
         }
         Some(Command::Export(a)) => {
