@@ -456,8 +456,15 @@ catalogue! {
     EditContact => "编辑联系人", "Edit contact";
     Settings => "设置(姓名、角色、门店、语言)", "Settings (name, role, store, language)";
     Required => "必填", "required";
+    // Why a text is not a day (model::dates::DayError), in forms, imports and merges.
+    DateExpected => "应写成 2024-03-05、2024/3/5 或 2024年3月5日", "expected a date such as 2024-03-05, 2024/3/5 or 2024年3月5日";
+    DateEmpty => "没有填写日期:{expected}", "no date given: {expected}";
+    DateNotADate => "“{text}”不是日期:{expected}", "'{text}' is not a date: {expected}";
+    DateYearDigits => "“{text}”不是日期:年份要写四位数字({expected})", "'{text}' is not a date: the year needs four digits ({expected})";
+    DateNoMonth => "“{text}”不是日期:没有 {month} 月,月份是 1 到 12({expected})", "'{text}' is not a date: there is no month {month}, months are 1 to 12 ({expected})";
+    DateNoSuchDay => "“{text}”不是日期:{month}只有 {last} 天", "'{text}' is not a date: {month} has {last} days";
+    DateExcelRange => "“{text}”不是日期:Excel 的日期序号是 1 到 2958465;{expected}", "'{text}' is not a date: a day number from Excel is 1 to 2958465; {expected}";
     BadDate => "日期写成 2026-11-22、今天、明天、3天后或下周一", "write the date as 2026-11-22, today, tomorrow, in 3 days or next monday";
-    BadDayOfMonth => "{month} 没有 {day} 日", "{month} has no day {day}";
     OverrideNeedsReason => "手动等级需要填写原因", "an override needs a reason";
     FixErrors => "请先改正标红的字段", "fix the fields marked in red first";
     DuplicatesFound => "可能重复:已有以下记录。再按 Ctrl-S 仍然保存,Esc 取消。", "Likely duplicates already saved: press Ctrl-S again to save anyway, Esc to cancel.";

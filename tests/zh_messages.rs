@@ -98,6 +98,7 @@ fn mistakes_a_user_can_make_are_told_in_chinese() {
     std::fs::write(d.join("accounts.csv"), "客户名称,信用额度,上市\n上海华联,很多,也许\n").expect("sheet");
     std::fs::write(d.join("scores.csv"), "客户名称,市场领导\n没有这家公司,11\n").expect("sheet");
     std::fs::write(d.join("nothing.csv"), "a,b\n1,2\n").expect("sheet");
+    std::fs::write(d.join("dates.csv"), "客户名称,交往时间\n甲公司,2026-13-01\n乙公司,2026-02-30\n").expect("sheet");
     std::fs::create_dir(d.join("日终")).expect("folder");
     let o = kam(d, &["demo", "--accounts", "3", "--today", "2026-11-23"]);
     assert!(english(&o).is_empty(), "{o}");
@@ -110,6 +111,8 @@ fn mistakes_a_user_can_make_are_told_in_chinese() {
         &["plan", "print", "ffff0000"],
         &["import", "nothing.csv"],
         &["import", "accounts.csv"],
+        &["import", "dates.csv", "--kind", "accounts"],
+        &["export", "--day", "2026-02-30"],
         &["import", "scores.csv"],
         &["import", "日终"],
         &["rules", "--check", "no-such-rules.toml"],
@@ -126,5 +129,8 @@ fn mistakes_a_user_can_make_are_told_in_chinese() {
         assert!(!o.trim().is_empty(), "{args:?} says something");
         let words = english(&o);
         assert!(words.is_empty(), "{args:?} speaks English {words:?}:\n{o}");
+        if args.contains(&"dates.csv") || args.contains(&"--day") {
+            assert!(o.contains("2 月只有 28 天"), "a bad date says why: {o}");
+        }
     }
 }

@@ -352,12 +352,22 @@ fn encoding_name(e: Encoding) -> &'static str {
 
 /// The problems of a row as reported: each message neutralised and
 /// bounded (a message may quote a cell, and a reject is printed).
-fn problems(errors: Vec<CellError>, lang: kam_rules::Lang) -> Vec<Problem> {
+/// The problems of a row's cells, in `lang`. A date the store could not
+/// read is reported by the store in English only; its reason (month 13,
+/// 2026-02-30: February has 28 days) is told here from the cell's text.
+fn problems(errors: Vec<CellError>, cells: &[(&str, &str)], lang: kam_rules::Lang) -> Vec<Problem> {
     errors
         .into_iter()
-        .map(|e| Problem {
-            column: crate::safe_text::cell(&e.column).into_owned(),
-            message: crate::safe_text::quoted(e.message_in(lang), MESSAGE_CHARS).into_owned(),
+        .map(|e| {
+            let day = (e.zh.is_none())
+                .then(|| cells.iter().find(|(c, _)| *c == e.column))
+                .flatten()
+                .and_then(|(_, text)| crate::model::day_problem_in(text, &e.message, lang));
+            let message = day.as_deref().unwrap_or_else(|| e.message_in(lang));
+            Problem {
+                column: crate::safe_text::cell(&e.column).into_owned(),
+                message: crate::safe_text::quoted(message, MESSAGE_CHARS).into_owned(),
+            }
         })
         .collect()
 }
@@ -607,7 +617,7 @@ fn account_row(
 ) -> Result<Row, ImportError> {
     let account = match built {
         Ok(a) => a,
-        Err(e) => return Ok(Row::Bad(problems(e, opts.lang))),
+        Err(e) => return Ok(Row::Bad(problems(e, cells, opts.lang))),
     };
     let norm = dedupe::normalize_company(&account.name);
     if let Some(first) = seen.get(&norm) {
@@ -625,7 +635,7 @@ fn account_row(
             let current: Account = store.get(id)?;
             match overlay_cells(&current, cells) {
                 Ok(updated) => Ok(Row::Updated(ImportOp::Update(updated.into_any()), format!("{name} ({id})"))),
-                Err(e) => Ok(Row::Bad(problems(e, opts.lang))),
+                Err(e) => Ok(Row::Bad(problems(e, cells, opts.lang))),
             }
         }
         ([(id, name)], false) => Ok(Row::Duplicate(format!("{name} ({id})"))),
@@ -682,7 +692,7 @@ fn contact_row(
     cells.push(("account_id", account_text.as_str()));
     let contact: Contact = match record_from_cells(&cells) {
         Ok(c) => c,
-        Err(e) => return Ok(Row::Bad(problems(e, opts.lang))),
+        Err(e) => return Ok(Row::Bad(problems(e, &cells, opts.lang))),
     };
     let key = format!("{}|{}", account, dedupe::normalize_person(&contact.name));
     if let Some(first) = seen.get(&key) {
@@ -698,7 +708,7 @@ fn contact_row(
                 Ok(updated) => {
                     Ok(Row::Updated(ImportOp::Update(updated.into_any()), format!("{} ({id})", current.name)))
                 }
-                Err(e) => Ok(Row::Bad(problems(e, opts.lang))),
+                Err(e) => Ok(Row::Bad(problems(e, &cells, opts.lang))),
             }
         }
         ([id], false) => Ok(Row::Duplicate(format!("{} ({id})", contact.name))),
@@ -1324,7 +1334,7 @@ fn build_chunk_of<R: Record + Default>(
                     rejects.push(MergeReject {
                         file: file_of(child),
                         row: lines.get(i).copied().unwrap_or(0),
-                        problems: problems(vec![e], ctx.lang),
+                        problems: problems(vec![e], cells.get(i).map_or(&[][..], Vec::as_slice), ctx.lang),
                     });
                 }
             }
@@ -1379,7 +1389,7 @@ fn main_record<R: Record + Default>(
             }]);
         }
     }
-    let r = record_from_cells::<R>(&cells).map_err(|e| problems(e, ctx.lang))?;
+    let r = record_from_cells::<R>(&cells).map_err(|e| problems(e, &cells, ctx.lang))?;
     let future = future_times(r.meta(), ctx.latest);
     if future.is_empty() {
         Ok(r)
