@@ -119,6 +119,7 @@ catalogue! {
     ScoresReason => "从表格 {file} 导入评分", "scores imported from {file}";
     ScoresCounts => "{accounts} 个客户的 {scores} 项评分已更新,{unchanged} 行无变化(评分标准:{criteria})", "{scores} scores of {accounts} accounts updated, {unchanged} rows unchanged (criteria: {criteria})";
     ScoresRefused => "未导入:{rejected} 行有问题,表格未作任何更改", "Nothing imported: {rejected} rows have problems; nothing was changed";
+    ImportMoreRows => "……另有 {n} 行同上,未逐一列出", "… and {n} more such rows, not listed one by one";
     ImportBadCell => "第 {row} 行,列 {column}:{message}", "row {row}, column {column}: {message}";
     ImportRejectsWritten => "被拒绝的行及原因已写入 {path}", "rejected rows with their reasons written to {path}";
     ImportRefused => "{rejected} 行有误,整个文件未导入,没有任何改动({counts})", "rows with errors: {rejected}; nothing was imported and nothing changed ({counts})";
