@@ -6,6 +6,7 @@ use chrono::{NaiveDate, NaiveTime};
 use crossterm::event::KeyCode;
 use kam_rules::{Lang, ObjectionType};
 use tempfile::TempDir;
+use unicode_width::UnicodeWidthStr;
 
 use super::app::{App, Popup, Tab};
 use super::tests::{app, buffer, ctrl, draw, find, press, today, typed};
@@ -624,5 +625,52 @@ fn the_filter_takes_a_mix_of_initials_and_syllables() {
         let names: Vec<&str> = app.vip.cards.iter().map(|c| c.salutation.as_str()).collect();
         assert_eq!(names, found, "{q}");
         press(&mut app, KeyCode::Esc);
+    }
+}
+
+/// The summary wraps Latin words whole and Chinese by character (#22):
+/// ratatui's wrap took a run of Chinese for one word, leaving half a line
+/// empty before it, and cut a Latin word joined to it anywhere.
+#[test]
+fn the_summary_wraps_latin_words_whole_and_chinese_by_character() {
+    const RECEPTION: &str =
+        "Came with her mother; cares a great deal about the cut, wants the certificate explained before deciding";
+    const TEAM: &str = "带母亲一起来很在意切工和售后服务的条款以及warranty和certificate的说明,再决定要不要买这枚钻戒";
+    for lang in [Lang::En, Lang::Zh] {
+        let (_d, mut app) = seeded(lang);
+        let id = app.vip.cards[0].meta.id.clone();
+        let mut c: VipCard = app.store.get(&id).expect("get");
+        c.reception_summary = RECEPTION.into();
+        c.team_suggestions = TEAM.into();
+        app.store.save(&mut c, "").expect("save");
+        app.vip_reload(None);
+        snap("vip_summary_wrapped", &app);
+        let t = draw(&app, 120, 40);
+        let buf = t.backend().buffer();
+        // The summary column's lines, as text (a wide character's second cell left out).
+        let lines: Vec<String> = (0..buf.area.height)
+            .map(|y| {
+                let mut line = String::new();
+                let mut x = 75;
+                while x < buf.area.width - 1 {
+                    let symbol = buf[(x, y)].symbol();
+                    line.push_str(symbol);
+                    x += u16::try_from(symbol.width().max(1)).unwrap_or(1);
+                }
+                line.trim_end().to_string()
+            })
+            .collect();
+        let text = lines.join("\n");
+        for word in RECEPTION.split([' ', ';', ',']).chain(["warranty", "GIA", "certificate"]) {
+            assert!(
+                lines.iter().any(|l| l.split(|c: char| !c.is_ascii_alphabetic()).any(|w| w == word)),
+                "{word} whole on a line:\n{text}"
+            );
+        }
+        let label = app.t(crate::i18n::T::VipTeam);
+        assert!(
+            lines.iter().any(|l| l.starts_with(label) && l.contains("带母亲")),
+            "Chinese starts on the line of its label, not after half a line left empty:\n{text}"
+        );
     }
 }
