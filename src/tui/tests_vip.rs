@@ -614,6 +614,44 @@ fn a_new_card_with_a_known_phone_shows_the_visitors_cards_first() {
     assert_eq!(app.vip.ids.len(), before + 1);
 }
 
+/// The duplicate-phone warning opens the card it names (#22): Ctrl-O, shown
+/// in the warning, opens 陈先生's card; the new card is kept as typed (and
+/// as a draft file meanwhile) and comes back when that card is closed.
+#[test]
+fn the_duplicate_phone_warning_opens_the_card_it_names_and_keeps_the_new_one() {
+    for (lang, hint) in [(Lang::Zh, "Ctrl-O 打开这张已有的卡"), (Lang::En, "Ctrl-O opens that card")] {
+        let (_dir, mut app) = seeded(lang);
+        let before = app.vip.ids.len();
+        press(&mut app, KeyCode::Char('n'));
+        let Some(Popup::Form(f)) = app.popup.as_mut() else { panic!("form") };
+        f.form.focus = f.form.fields.iter().position(|x| x.key == "salutation").expect("salutation");
+        typed(&mut app, "陈先生的太太");
+        let Some(Popup::Form(f)) = app.popup.as_mut() else { panic!("form") };
+        f.form.focus = f.form.fields.iter().position(|x| x.key == "phone").expect("phone");
+        typed(&mut app, "13912341234");
+        ctrl(&mut app, 's');
+        assert!(find(&buffer(&app, 120, 40), hint).is_some(), "the key is in the warning ({lang:?})");
+        ctrl(&mut app, 'o');
+        let Some(Popup::Form(f)) = &app.popup else { panic!("the card it names is open") };
+        let super::app::Editing::VipCard(c) = &f.editing else { panic!("a card's form") };
+        assert_eq!(c.salutation, "陈先生");
+        assert_eq!(app.vip.current().map(|c| c.salutation.as_str()), Some("陈先生"), "selected in the list");
+        let draft = crate::tui::draft::path_for(&app.paths.db);
+        assert!(draft.exists(), "the new card is kept as a draft meanwhile");
+        let kept = app.draft().expect("a draft");
+        assert!(kept.values.iter().any(|(_, v)| v == "陈先生的太太"), "leaving now keeps the new card");
+        press(&mut app, KeyCode::Esc);
+        let Some(Popup::Form(f)) = &app.popup else { panic!("the new card comes back") };
+        assert_eq!(f.form.text("salutation"), "陈先生的太太", "nothing typed is lost");
+        assert_eq!(f.form.text("phone"), "13912341234");
+        assert!(!draft.exists(), "the draft goes once the form is back");
+        ctrl(&mut app, 's');
+        ctrl(&mut app, 's');
+        assert!(app.popup.is_none(), "saved after the consent warning");
+        assert_eq!(app.vip.ids.len(), before + 1);
+    }
+}
+
 /// Pinyin typed as any mix of initials and syllables finds a card (#22).
 #[test]
 fn the_filter_takes_a_mix_of_initials_and_syllables() {
