@@ -546,7 +546,7 @@ catalogue! {
     DateNotADate => "“{text}”不是日期:{expected}", "'{text}' is not a date: {expected}";
     DateYearDigits => "“{text}”不是日期:年份要写四位数字({expected})", "'{text}' is not a date: the year needs four digits ({expected})";
     DateNoMonth => "“{text}”不是日期:没有 {month} 月,月份是 1 到 12({expected})", "'{text}' is not a date: there is no month {month}, months are 1 to 12 ({expected})";
-    DateNoSuchDay => "“{text}”不是日期:{month}只有 {last} 天", "'{text}' is not a date: {month} has {last} days";
+    DateNoSuchDay => "“{text}”不是日期:{month}只有 {last} 天", "'{text}' is not a date: there is no such day ({month} has {last} days)";
     DateExcelRange => "“{text}”不是日期:Excel 的日期序号是 1 到 2958465;{expected}", "'{text}' is not a date: a day number from Excel is 1 to 2958465; {expected}";
     BadDate => "日期写成 2026-11-22、今天、明天、3天后或下周一", "write the date as 2026-11-22, today, tomorrow, in 3 days or next monday";
     OverrideNeedsReason => "手动等级需要填写原因", "an override needs a reason";

@@ -221,7 +221,7 @@ mod tests {
     #[test]
     fn refusals_say_why_in_both_languages() {
         let e = read_day("2026-02-30").unwrap_err();
-        assert_eq!(e.message(Lang::En), "'2026-02-30' is not a date: February 2026 has 28 days");
+        assert_eq!(e.message(Lang::En), "'2026-02-30' is not a date: there is no such day (February 2026 has 28 days)");
         assert_eq!(e.message(Lang::Zh), "“2026-02-30”不是日期:2026 年 2 月只有 28 天");
         let e = read_day("2026-13-01").unwrap_err();
         assert!(e.message(Lang::En).contains("there is no month 13"), "{e}");

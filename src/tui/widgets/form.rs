@@ -669,7 +669,10 @@ mod tests {
         }
         assert_eq!(parse_date("下周八", today), None);
         assert_eq!(bad_date_text("2026-02-30", Lang::Zh), "“2026-02-30”不是日期:2026 年 2 月只有 28 天");
-        assert_eq!(bad_date_text("2026-02-30", Lang::En), "'2026-02-30' is not a date: February 2026 has 28 days");
+        assert_eq!(
+            bad_date_text("2026-02-30", Lang::En),
+            "'2026-02-30' is not a date: there is no such day (February 2026 has 28 days)"
+        );
         assert!(
             bad_date_text("2026-13-01", Lang::Zh).contains("没有 13 月"),
             "{}",
