@@ -327,3 +327,215 @@ pub fn error_text(e: &clap::Error, lang: kam_rules::Lang) -> Option<String> {
     };
     Some(text)
 }
+
+/// The command line as `--help` shows it in `lang`: every command's about
+/// text and every argument's help from the catalogue ([`crate::i18n::T`]);
+/// under zh also clap's own words (the "Usage", "Commands", "Arguments" and
+/// "Options" headings, `[OPTIONS]`, the value placeholders, and the
+/// `[default: …]`, `[env: …]` and `[possible values: …]` notes), which clap
+/// writes in English. The command is built first so that clap's own
+/// arguments (`--help`, `--version`) and `help` subcommands are there to be
+/// rewritten; parsing is the same in either language.
+pub fn localized(lang: kam_rules::Lang) -> clap::Command {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    cmd.build();
+    localize(cmd, "", lang)
+}
+
+fn localize(mut cmd: clap::Command, path: &str, lang: kam_rules::Lang) -> clap::Command {
+    use crate::i18n::T;
+    if let Some(t) = about_of(path) {
+        cmd = cmd.about(t.get(lang)).long_about(None);
+    }
+    cmd = cmd.mut_args(|a| localize_arg(a, path, lang));
+    if lang == kam_rules::Lang::Zh {
+        cmd = cmd
+            .subcommand_help_heading(T::HelpCommands.get(lang))
+            .subcommand_value_name(T::HelpValueCommand.get(lang))
+            .help_template(format!(
+                "{{before-help}}{{about-with-newline}}\n{}: {{usage}}\n\n{{all-args}}{{after-help}}",
+                T::HelpUsage.get(lang)
+            ));
+        let usage = cmd.render_usage().to_string();
+        let usage = usage.split_once(": ").map_or(usage.as_str(), |(_, u)| u);
+        let usage = usage.replace("[OPTIONS]", T::HelpOptionsTag.get(lang));
+        cmd = cmd.override_usage(usage);
+    }
+    cmd.mut_subcommands(|sc| {
+        let name = sc.get_name().to_string();
+        let sub = if path.is_empty() { name } else { format!("{path} {name}") };
+        localize(sc, &sub, lang)
+    })
+}
+
+fn localize_arg(mut a: clap::Arg, path: &str, lang: kam_rules::Lang) -> clap::Arg {
+    use crate::i18n::T;
+    if let Some(t) = arg_help(path, a.get_id().as_str()) {
+        a = a.help(t.get(lang)).long_help(None);
+    }
+    if lang != kam_rules::Lang::Zh {
+        return a;
+    }
+    let heading = if a.is_positional() { T::HelpArguments } else { T::HelpOptions };
+    a = a.help_heading(heading.get(lang));
+    if let Some(names) = a.get_value_names() {
+        let names: Vec<clap::builder::Str> =
+            names.iter().map(|n| value_name(n.as_str()).map_or_else(|| n.clone(), |t| t.get(lang).into())).collect();
+        a = a.value_names(names);
+    }
+    let mut notes = Vec::new();
+    let takes_values = a.get_action().takes_values();
+    if takes_values && !a.is_hide_possible_values_set() {
+        let choices: Vec<String> =
+            a.get_possible_values().iter().filter(|v| !v.is_hide_set()).map(|v| v.get_name().to_string()).collect();
+        if !choices.is_empty() {
+            notes.push(format!("{}: {}", T::HelpChoices.get(lang), choices.join(", ")));
+            a = a.hide_possible_values(true);
+        }
+    }
+    if takes_values && !a.is_hide_default_value_set() && !a.get_default_values().is_empty() {
+        let values: Vec<String> = a.get_default_values().iter().map(|v| v.to_string_lossy().into_owned()).collect();
+        notes.push(format!("{}: {}", T::HelpDefault.get(lang), values.join(", ")));
+        a = a.hide_default_value(true);
+    }
+    if let Some(env) = a.get_env().filter(|_| !a.is_hide_env_set()) {
+        notes.push(format!("{}: {}", T::HelpEnv.get(lang), env.to_string_lossy()));
+        a = a.hide_env(true);
+    }
+    if !notes.is_empty() {
+        let help = a.get_help().map(ToString::to_string).unwrap_or_default();
+        a = a.help(format!("{help} [{}]", notes.join("; ")));
+    }
+    a
+}
+
+/// A command's about text: `path` is its name under kam ("plan print").
+fn about_of(path: &str) -> Option<crate::i18n::T> {
+    use crate::i18n::T;
+    Some(match path {
+        "" => T::HelpAbout,
+        "tier" => T::HelpTier,
+        "discount" => T::HelpDiscount,
+        "rules" => T::HelpRules,
+        "demo" => T::HelpDemo,
+        "check" => T::HelpCheck,
+        "export" => T::HelpExport,
+        "import" => T::HelpImport,
+        "report" => T::HelpReport,
+        "plan" => T::HelpPlan,
+        "plan list" => T::HelpPlanList,
+        "plan print" => T::HelpPlanPrint,
+        "restore" => T::HelpRestore,
+        "erase" => T::HelpErase,
+        p if p == "help" || p.ends_with(" help") => T::HelpHelpCommand,
+        _ => return None,
+    })
+}
+
+/// An argument's help: `id` is its name in [`Cli`] (the field's name).
+fn arg_help(path: &str, id: &str) -> Option<crate::i18n::T> {
+    use crate::i18n::T;
+    Some(match (path, id) {
+        (_, "db") => T::HelpDb,
+        (_, "lang") => T::HelpLang,
+        (_, "help") => T::HelpHelp,
+        (_, "version") => T::HelpVersion,
+        (p, "subcommand") if p == "help" || p.ends_with(" help") => T::HelpHelpCommandArg,
+        ("tier", "annual") => T::HelpTierAnnual,
+        ("tier", "overdue_days") => T::HelpTierOverdue,
+        ("tier", "json") => T::HelpTierJson,
+        ("discount", "tier") => T::HelpDiscountTier,
+        ("discount", "amount") => T::HelpDiscountAmount,
+        ("discount", "payment") => T::HelpDiscountPayment,
+        ("discount", "promo") => T::HelpDiscountPromo,
+        ("discount", "json") => T::HelpDiscountJson,
+        ("rules", "check") => T::HelpRulesCheck,
+        ("demo", "accounts") => T::HelpDemoAccounts,
+        ("demo", "seed") => T::HelpDemoSeed,
+        ("demo", "force") => T::HelpDemoForce,
+        ("demo", "today") => T::HelpDemoToday,
+        ("export", "day") => T::HelpExportDay,
+        ("export", "since") => T::HelpExportSince,
+        ("export", "until") => T::HelpExportUntil,
+        ("export", "all") => T::HelpExportAll,
+        ("export", "dir") => T::HelpExportDir,
+        ("export", "no_bom") => T::HelpExportNoBom,
+        ("export", "xlsx") => T::HelpExportXlsx,
+        ("export", "unmask") => T::HelpExportUnmask,
+        ("import", "path") => T::HelpImportPath,
+        ("import", "kind") => T::HelpImportKind,
+        ("import", "dry_run") => T::HelpImportDryRun,
+        ("import", "skip_bad") => T::HelpImportSkipBad,
+        ("import", "update") => T::HelpImportUpdate,
+        ("report", "period") => T::HelpReportPeriod,
+        ("report", "rep") => T::HelpReportRep,
+        ("report", "json") => T::HelpReportJson,
+        ("plan print", "id") => T::HelpPlanPrintId,
+        ("plan print", "out") => T::HelpPlanPrintOut,
+        ("restore", "from") => T::HelpRestoreFrom,
+        ("restore", "force") => T::HelpRestoreForce,
+        ("erase", "what") => T::HelpEraseWhat,
+        ("erase", "ids") => T::HelpEraseIds,
+        ("erase", "reason") => T::HelpEraseReason,
+        _ => return None,
+    })
+}
+
+/// A value placeholder's words (`--db <路径>`).
+fn value_name(name: &str) -> Option<crate::i18n::T> {
+    use crate::i18n::T;
+    Some(match name {
+        "PATH" => T::HelpValuePath,
+        "YUAN" => T::HelpValueYuan,
+        "FILE" => T::HelpValueFile,
+        "DATE" | "D" => T::HelpValueDate,
+        "DIR" => T::HelpValueDir,
+        "FILE.csv|DIR" => T::HelpValueFileOrDir,
+        "NAME" => T::HelpValueName,
+        "TEXT" => T::HelpValueText,
+        "BACKUP" => T::HelpValueBackup,
+        "COMMAND" => T::HelpValueCommand,
+        "P" => T::HelpValuePeriod,
+        "T" => T::HelpValueTier,
+        "S" => T::HelpValueSeed,
+        "N" => T::HelpValueCount,
+        "WHAT" => T::HelpValueWhat,
+        "PAYMENT" => T::HelpValuePayment,
+        "KIND" => T::HelpValueKind,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every visible command and argument has its words in the catalogue:
+    /// a new one without them would show English under zh.
+    #[test]
+    fn every_command_and_argument_has_catalogue_words() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            if about_of(path).is_none() {
+                missing.push(format!("command '{path}'"));
+            }
+            for a in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+                if arg_help(path, a.get_id().as_str()).is_none() {
+                    missing.push(format!("'{path}' argument {}", a.get_id()));
+                }
+            }
+            // clap's `help` holds copies of the commands (for completion), never shown.
+            if path == "help" || path.ends_with(" help") {
+                return;
+            }
+            for sc in cmd.get_subcommands().filter(|c| !c.is_hide_set()) {
+                let sub = if path.is_empty() { sc.get_name().to_string() } else { format!("{path} {}", sc.get_name()) };
+                walk(sc, &sub, missing);
+            }
+        }
+        let mut cmd = <Cli as clap::CommandFactory>::command();
+        cmd.build();
+        let mut missing = Vec::new();
+        walk(&cmd, "", &mut missing);
+        assert!(missing.is_empty(), "no words in i18n for: {missing:?}");
+    }
+}

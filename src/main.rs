@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use kam::cli::{Cli, Command, LangArg};
 use kam::commands::{self, Ctx, Failure};
 use kam::config::{self, Config};
@@ -12,7 +12,10 @@ use kam::paths::Paths;
 use kam_rules::Lang;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // `--help` speaks the user's language: the command line is read by the
+    // command as that language shows it (parsing is the same in both).
+    let parsed = kam::cli::localized(typed_lang()).try_get_matches().and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => return command_line_error(&e),
     };
@@ -55,14 +58,7 @@ fn command_line_error(e: &clap::Error) -> ExitCode {
         let _ = e.print();
         return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
     }
-    let args: Vec<String> = std::env::args().collect();
-    let typed = args.iter().enumerate().find_map(|(i, a)| match a.strip_prefix("--lang") {
-        Some("") => args.get(i + 1).and_then(|v| Lang::parse(v)),
-        Some(v) => v.strip_prefix('=').and_then(Lang::parse),
-        None => None,
-    });
-    let config = Config::load(&Paths::resolve(None)).unwrap_or_default();
-    let lang = config::resolve_lang(typed, &config);
+    let lang = typed_lang();
     match kam::cli::error_text(e, lang) {
         Some(text) => {
             eprintln!("kam: {}: {}", T::ErrorPrefix.get(lang), kam::safe_text::lines(&text));
@@ -73,6 +69,19 @@ fn command_line_error(e: &clap::Error) -> ExitCode {
         }
     }
     ExitCode::from(2)
+}
+
+/// The language before the command line is read: the `--lang` typed, else
+/// the settings, else `LANG`.
+fn typed_lang() -> Lang {
+    let args: Vec<String> = std::env::args().collect();
+    let typed = args.iter().enumerate().find_map(|(i, a)| match a.strip_prefix("--lang") {
+        Some("") => args.get(i + 1).and_then(|v| Lang::parse(v)),
+        Some(v) => v.strip_prefix('=').and_then(Lang::parse),
+        None => None,
+    });
+    let config = Config::load(&Paths::resolve(None)).unwrap_or_default();
+    config::resolve_lang(typed, &config)
 }
 
 fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Failure> {
@@ -90,7 +99,7 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
             commands::demo::run(&ctx, &mut store, a)
         }
         Some(Command::Check) => {
-            let store = commands::open_store_to_read(&ctx, paths, config.user.as_deref(), true)?;
+            let store = commands::check::open(&ctx, paths, config.user.as_deref())?;
             commands::check::run(&ctx, &store, paths)
         }
         Some(Command::Export(a)) => {

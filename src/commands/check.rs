@@ -8,6 +8,19 @@ use super::{Ctx, Failure};
 use crate::i18n::T;
 use crate::paths::{show, Paths};
 
+/// Opens the file for the check, which only reads ([`Store::open_to_check`]):
+/// a missing file is refused naming the path, and nothing is created,
+/// migrated, purged or backed up.
+pub fn open(ctx: &Ctx, paths: &Paths, user: Option<&str>) -> Result<Store, Failure> {
+    if std::fs::symlink_metadata(&paths.db).is_err() {
+        return Err(Failure::failed(T::ReadMissing.fill(ctx.lang, &[("path", &show(&paths.db))])));
+    }
+    super::restore::refuse_emptied(ctx.lang, paths)?;
+    let store =
+        Store::open_to_check(&paths.db, ctx.clock).map_err(|e| super::restore::open_failure(ctx.lang, paths, &e))?;
+    Ok(super::with_user(store, user))
+}
+
 pub fn run(ctx: &Ctx, store: &Store, paths: &Paths) -> Result<(), Failure> {
     let l = ctx.lang;
     let r = store.check(&paths.backups).map_err(|e| Failure::failed(e.to_string()))?;
@@ -19,11 +32,11 @@ pub fn run(ctx: &Ctx, store: &Store, paths: &Paths) -> Result<(), Failure> {
         }
     };
     crate::say!("{}: {}", T::CheckFile.get(l), show(&r.path));
+    let schema = if r.needs_migration() { T::CheckSchemaOld } else { T::CheckSchemaValue };
     crate::say!(
         "{}: {}",
         T::CheckSchema.get(l),
-        T::CheckSchemaValue
-            .fill(l, &[("found", &r.schema_version.to_string()), ("known", &r.supported_version.to_string())])
+        schema.fill(l, &[("found", &r.schema_version.to_string()), ("known", &r.supported_version.to_string())])
     );
     crate::say!("{}: {}", T::CheckQuick.get(l), ok(&r.quick_check));
     crate::say!("{}: {}", T::CheckIntegrity.get(l), ok(&r.integrity_check));

@@ -14,8 +14,17 @@ use crate::i18n::T;
 use crate::store::{ExportTrace, Span, Store};
 
 fn day_arg(ctx: &Ctx, flag: &str, text: &str) -> Result<NaiveDate, Failure> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| Failure::usage(T::BadDay.fill(ctx.lang, &[("flag", flag), ("given", text)])))
+    use crate::model::DayError;
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        // Written as a date but not one (month 13, 2026-02-30): say why.
+        let text = match crate::model::read_day(text) {
+            Err(e @ (DayError::NoMonth { .. } | DayError::NoSuchDay { .. })) => {
+                format!("--{flag}: {}", e.message(ctx.lang))
+            }
+            _ => T::BadDay.fill(ctx.lang, &[("flag", flag), ("given", text)]),
+        };
+        Failure::usage(text)
+    })
 }
 
 /// The span and its words for the manifest and the default folder's date.

@@ -38,6 +38,10 @@ pub fn run(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failur
                 .fill(l, &[("row", &d.row.to_string()), ("matched", &d.matched), ("action", d.action)])
         );
     }
+    let listed_more = (r.duplicate + r.updated).saturating_sub(r.duplicates.len());
+    if listed_more > 0 {
+        crate::say!("{}", T::ImportMoreRows.fill(l, &[("n", &listed_more.to_string())]));
+    }
     if !r.ignored_columns.is_empty() {
         crate::say!("{}", T::ImportIgnored.fill(l, &[("columns", &listed(&r.ignored_columns))]));
     }
@@ -51,6 +55,10 @@ pub fn run(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failur
         ],
     );
     print_rejects(l, &r.rejects);
+    let rejects_more = r.rejected.saturating_sub(r.rejects.len());
+    if rejects_more > 0 {
+        eprintln!("{}", T::ImportMoreRows.fill(l, &[("n", &rejects_more.to_string())]));
+    }
     if r.written {
         crate::say!("{counts} ({})", r.encoding);
         if let Some(f) = &r.rejects_file {

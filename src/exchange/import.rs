@@ -23,8 +23,8 @@ use crate::model::{
 };
 use crate::store::{
     attach_children, export_layouts, overlay_cells, record_from_cells, AccountKeys, CellError, FieldClock,
-    FieldConflict, ImportOp, MergeOutcome, MergeScratch, NewChild, NewRef, Record, RecordKind, Store, StoreError,
-    TableLayout, Unsent, CLOCK_COLUMNS, SCHEMA_VERSION,
+    FieldConflict, ImportOp, MergeOutcome, MergeScratch, NewChild, NewRef, Record, RecordKind, SheetScratch, Store,
+    StoreError, TableLayout, Unsent, CLOCK_COLUMNS, SCHEMA_VERSION,
 };
 
 /// The kinds a spreadsheet can hold.
@@ -93,9 +93,11 @@ pub struct ImportReport {
     pub rejected: usize,
     /// Headers not used, reported so a typo is seen.
     pub ignored_columns: Vec<String>,
-    /// Each rejected row with its problems (row numbers count the header as row 1).
+    /// The first [`REPORTED_ROWS`] rejected rows with their problems (row
+    /// numbers count the header as row 1); `rejected` counts them all.
     pub rejects: Vec<Reject>,
-    /// Each duplicate row with the record it matched.
+    /// The first [`REPORTED_ROWS`] duplicate rows with the record each
+    /// matched; `duplicate` and `updated` count them all.
     pub duplicates: Vec<Duplicate>,
     /// Where rejects were written, with `--skip-bad`.
     pub rejects_file: Option<PathBuf>,
@@ -353,12 +355,22 @@ fn encoding_name(e: Encoding) -> &'static str {
 
 /// The problems of a row as reported: each message neutralised and
 /// bounded (a message may quote a cell, and a reject is printed).
-fn problems(errors: Vec<CellError>, lang: kam_rules::Lang) -> Vec<Problem> {
+/// The problems of a row's cells, in `lang`. A date the store could not
+/// read is reported by the store in English only; its reason (month 13,
+/// 2026-02-30: February has 28 days) is told here from the cell's text.
+fn problems(errors: Vec<CellError>, cells: &[(&str, &str)], lang: kam_rules::Lang) -> Vec<Problem> {
     errors
         .into_iter()
-        .map(|e| Problem {
-            column: crate::safe_text::cell(&e.column).into_owned(),
-            message: crate::safe_text::quoted(e.message_in(lang), MESSAGE_CHARS).into_owned(),
+        .map(|e| {
+            let day = (e.zh.is_none())
+                .then(|| cells.iter().find(|(c, _)| *c == e.column))
+                .flatten()
+                .and_then(|(_, text)| crate::model::day_problem_in(text, &e.message, lang));
+            let message = day.as_deref().unwrap_or_else(|| e.message_in(lang));
+            Problem {
+                column: crate::safe_text::cell(&e.column).into_owned(),
+                message: crate::safe_text::quoted(message, MESSAGE_CHARS).into_owned(),
+            }
         })
         .collect()
 }
@@ -385,16 +397,23 @@ fn main_layout(table: &str) -> Result<TableLayout, ImportError> {
 /// import holds of the sheet, whatever its size.
 const CHUNK: usize = 8_192;
 
+/// How many duplicate and rejected rows an import report lists one by one
+/// (the counts are whole; every rejected row goes to the rejects file).
+pub const REPORTED_ROWS: usize = 1_000;
+
 /// Imports a spreadsheet of accounts or contacts.
 ///
 /// In bounded memory, whatever the sheet's size: a first pass reads the
-/// rows a chunk at a time, checks and classifies each one and keeps only
-/// what the duplicate guard needs (the rows' keys) and which rows are new;
-/// a second pass reads the file again and builds the new records a chunk
-/// at a time as they are written, in the one transaction of
-/// [`Store::apply_import_stream`]. (Parsing the whole sheet first took
-/// 408 MB for 100,000 rows.) Nothing is written unless every row passed,
-/// or `--skip-bad` asked for the good ones.
+/// rows a chunk at a time, checks and classifies each one; what it must
+/// remember of every row (the keys the duplicate guard matches the later
+/// rows on, which rows are new, the rows refused and why) goes to a
+/// temporary SQLite file ([`SheetScratch`]) rather than into memory. A
+/// second pass reads the file again and builds the new records a chunk at
+/// a time as they are written, in the one transaction of
+/// [`Store::apply_import_each`]. (Parsing the whole sheet first took
+/// 408 MB for 100,000 rows; keeping the keys and new rows in memory still
+/// grew by some 36 MB per 100,000 rows.) Nothing is written unless every
+/// row passed, or `--skip-bad` asked for the good ones.
 pub fn import_sheet(
     store: &mut Store,
     path: &Path,
@@ -418,10 +437,10 @@ pub fn import_sheet(
         ..ImportReport::default()
     };
     // What the second pass writes: the updates (few: duplicates of live
-    // records) as built, and the new rows by number (with a contact's account).
+    // records) as built, and the new rows by number (with a contact's
+    // account) in the scratch file.
     let mut updates = Vec::new();
-    let mut inserts: Vec<(usize, Option<Id>)> = Vec::new();
-    let mut seen_names: HashMap<String, usize> = HashMap::new();
+    let scratch = SheetScratch::new()?;
     on("checking", 0);
     // With many rows, the live accounts' keys are read once and a row is
     // looked up only when one of its keys is taken.
@@ -443,6 +462,7 @@ pub fn import_sheet(
             }),
             SheetKind::Contacts => Vec::new(),
         };
+        scratch.begin()?;
         for (i, (row_no, raw)) in chunk.iter().enumerate() {
             let row_no = *row_no;
             if raw.is_empty() {
@@ -459,9 +479,9 @@ pub fn import_sheet(
                     SheetKind::Accounts => {
                         let built =
                             accounts.get_mut(i).and_then(Option::take).unwrap_or_else(|| record_from_cells(&cells));
-                        account_row(store, keys.as_ref(), built, &cells, opts, &mut seen_names, row_no)?
+                        account_row(store, keys.as_ref(), built, &cells, opts, &scratch, row_no)?
                     }
-                    SheetKind::Contacts => contact_row(store, &cells, link, opts, &mut seen_names, row_no)?,
+                    SheetKind::Contacts => contact_row(store, &cells, link, opts, &scratch, row_no)?,
                 }
             } else {
                 Row::Bad(refused)
@@ -469,17 +489,21 @@ pub fn import_sheet(
             match outcome {
                 Row::Insert(account) => {
                     report.new += 1;
-                    inserts.push((row_no, account));
+                    scratch.add_new(row_no, account.as_ref().map(Id::as_str))?;
                 }
                 Row::Duplicate(d) => {
                     report.duplicate += 1;
-                    let matched = crate::safe_text::quoted(&d, MESSAGE_CHARS).into_owned();
-                    report.duplicates.push(Duplicate { row: row_no, matched, action: "skipped" });
+                    if report.duplicates.len() < REPORTED_ROWS {
+                        let matched = crate::safe_text::quoted(&d, MESSAGE_CHARS).into_owned();
+                        report.duplicates.push(Duplicate { row: row_no, matched, action: "skipped" });
+                    }
                 }
                 Row::Updated(op, d) => {
                     report.updated += 1;
-                    let matched = crate::safe_text::quoted(&d, MESSAGE_CHARS).into_owned();
-                    report.duplicates.push(Duplicate { row: row_no, matched, action: "updated" });
+                    if report.duplicates.len() < REPORTED_ROWS {
+                        let matched = crate::safe_text::quoted(&d, MESSAGE_CHARS).into_owned();
+                        report.duplicates.push(Duplicate { row: row_no, matched, action: "updated" });
+                    }
                     updates.push(op);
                 }
                 Row::Bad(p) => {
@@ -491,33 +515,58 @@ pub fn import_sheet(
                         }
                         bounded(&x)
                     };
-                    report.rejects.push(Reject { row: row_no, problems: p.into_iter().map(named).collect() });
+                    let reject = Reject { row: row_no, problems: p.into_iter().map(named).collect() };
+                    scratch.add_reject(row_no, &reject.reason())?;
+                    if report.rejects.len() < REPORTED_ROWS {
+                        report.rejects.push(reject);
+                    }
                 }
             }
         }
+        scratch.commit()?;
     }
     drop(rows);
     if report.rejected > 0 && !opts.skip_bad || opts.dry_run {
         return Ok(report);
     }
     if report.rejected > 0 {
-        report.rejects_file = Some(write_rejects(path, &sheet, &report)?);
+        report.rejects_file = Some(write_rejects(path, &sheet, &scratch)?);
     }
     let source = format!("import {}", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
     on("writing", report.rows as u64);
-    let count = updates.len() + inserts.len();
-    let new_records = NewRecords { sheet: &sheet, rows: sheet.rows()?, inserts: inserts.into_iter(), kind };
-    store.apply_import_stream(count, updates.into_iter().map(Ok).chain(new_records), &source)?;
+    let count = updates.len() + report.new;
+    let new_records = NewRecords {
+        sheet: &sheet,
+        rows: sheet.rows()?,
+        scratch: &scratch,
+        ready: std::collections::VecDeque::new(),
+        after: 0,
+        kind,
+    };
+    // Each outcome is an insert or the update asked for: nothing to keep.
+    store.apply_import_each(count, updates.into_iter().map(Ok).chain(new_records), &source, true, &mut |_, _, _| {})?;
     report.written = true;
     Ok(report)
 }
 
+impl Reject {
+    /// The row's problems as the rejects file gives them.
+    fn reason(&self) -> String {
+        self.problems.iter().map(|p| format!("{}: {}", p.column, p.message)).collect::<Vec<_>>().join("; ")
+    }
+}
+
 /// The second pass of an import: the new records, built again from the
-/// rows the first pass found new, as the writer takes them.
+/// rows the first pass found new (read back from the scratch file a chunk
+/// at a time), as the writer takes them.
 struct NewRecords<'a> {
     sheet: &'a Sheet,
     rows: SheetRows,
-    inserts: std::vec::IntoIter<(usize, Option<Id>)>,
+    scratch: &'a SheetScratch,
+    /// New rows read from the scratch file and not yet built.
+    ready: std::collections::VecDeque<(usize, Option<String>)>,
+    /// The last new row read from the scratch file.
+    after: usize,
     kind: SheetKind,
 }
 
@@ -531,7 +580,7 @@ impl NewRecords<'_> {
         }
     }
 
-    fn build(&mut self, want: usize, account: Option<&Id>) -> Result<ImportOp, StoreError> {
+    fn build(&mut self, want: usize, account: Option<&str>) -> Result<ImportOp, StoreError> {
         loop {
             let next = self.rows.next_row().map_err(|e| StoreError::Io {
                 path: self.sheet.shown.clone(),
@@ -545,9 +594,8 @@ impl NewRecords<'_> {
             let built = match (self.kind, account) {
                 (SheetKind::Accounts, _) => record_from_cells::<Account>(&cells).map(Record::into_any),
                 (SheetKind::Contacts, Some(id)) => {
-                    let id = id.to_string();
                     cells.retain(|(c, _)| *c != "account_id");
-                    cells.push(("account_id", id.as_str()));
+                    cells.push(("account_id", id));
                     record_from_cells::<Contact>(&cells).map(Record::into_any)
                 }
                 (SheetKind::Contacts, None) => return Err(self.changed(want, "has no account")),
@@ -561,8 +609,15 @@ impl Iterator for NewRecords<'_> {
     type Item = Result<ImportOp, StoreError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let (row, account) = self.inserts.next()?;
-        Some(self.build(row, account.as_ref()))
+        if self.ready.is_empty() {
+            match self.scratch.new_rows(self.after, CHUNK) {
+                Ok(rows) => self.ready.extend(rows),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        let (row, account) = self.ready.pop_front()?;
+        self.after = row;
+        Some(self.build(row, account.as_deref()))
     }
 }
 
@@ -603,18 +658,17 @@ fn account_row(
     built: Result<Account, Vec<CellError>>,
     cells: &[(&str, &str)],
     opts: ImportOptions,
-    seen: &mut HashMap<String, usize>,
+    seen: &SheetScratch,
     row_no: usize,
 ) -> Result<Row, ImportError> {
     let account = match built {
         Ok(a) => a,
-        Err(e) => return Ok(Row::Bad(problems(e, opts.lang))),
+        Err(e) => return Ok(Row::Bad(problems(e, cells, opts.lang))),
     };
     let norm = dedupe::normalize_company(&account.name);
-    if let Some(first) = seen.get(&norm) {
+    if let Some(first) = seen.first_seen(&norm, row_no)? {
         return Ok(Row::Duplicate(format!("row {first} of this file ({})", account.name)));
     }
-    seen.insert(norm, row_no);
     let matches = if keys.is_none_or(|k| k.may_match(&account.name, &account.phone)) {
         store.similar_accounts(&account.name, &account.phone)?
     } else {
@@ -626,7 +680,7 @@ fn account_row(
             let current: Account = store.get(id)?;
             match overlay_cells(&current, cells) {
                 Ok(updated) => Ok(Row::Updated(ImportOp::Update(updated.into_any()), format!("{name} ({id})"))),
-                Err(e) => Ok(Row::Bad(problems(e, opts.lang))),
+                Err(e) => Ok(Row::Bad(problems(e, cells, opts.lang))),
             }
         }
         ([(id, name)], false) => Ok(Row::Duplicate(format!("{name} ({id})"))),
@@ -643,7 +697,7 @@ fn contact_row(
     given: &[(&str, &str)],
     link: Option<&str>,
     opts: ImportOptions,
-    seen: &mut HashMap<String, usize>,
+    seen: &SheetScratch,
     row_no: usize,
 ) -> Result<Row, ImportError> {
     let link = link.map(str::trim).unwrap_or_default();
@@ -683,13 +737,12 @@ fn contact_row(
     cells.push(("account_id", account_text.as_str()));
     let contact: Contact = match record_from_cells(&cells) {
         Ok(c) => c,
-        Err(e) => return Ok(Row::Bad(problems(e, opts.lang))),
+        Err(e) => return Ok(Row::Bad(problems(e, &cells, opts.lang))),
     };
     let key = format!("{}|{}", account, dedupe::normalize_person(&contact.name));
-    if let Some(first) = seen.get(&key) {
+    if let Some(first) = seen.first_seen(&key, row_no)? {
         return Ok(Row::Duplicate(format!("row {first} of this file ({})", contact.name)));
     }
-    seen.insert(key, row_no);
     let matches = store.similar_contacts(&contact.name, &contact.phone, &account)?;
     match (matches.as_slice(), opts.update) {
         ([], _) => Ok(Row::Insert(Some(account))),
@@ -699,7 +752,7 @@ fn contact_row(
                 Ok(updated) => {
                     Ok(Row::Updated(ImportOp::Update(updated.into_any()), format!("{} ({id})", current.name)))
                 }
-                Err(e) => Ok(Row::Bad(problems(e, opts.lang))),
+                Err(e) => Ok(Row::Bad(problems(e, &cells, opts.lang))),
             }
         }
         ([id], false) => Ok(Row::Duplicate(format!("{} ({id})", contact.name))),
@@ -708,8 +761,9 @@ fn contact_row(
 }
 
 /// Writes the rejected rows, as given plus a reason column, beside the
-/// file: read again from the file, a row at a time.
-fn write_rejects(path: &Path, sheet: &Sheet, report: &ImportReport) -> Result<PathBuf, ImportError> {
+/// file: read again from the file, a row at a time, with the reasons the
+/// first pass kept in the scratch file.
+fn write_rejects(path: &Path, sheet: &Sheet, scratch: &SheetScratch) -> Result<PathBuf, ImportError> {
     let stem = path.file_stem().map_or_else(|| "import".into(), |s| s.to_string_lossy().into_owned());
     let dest = path.with_file_name(format!("{stem}.rejects.csv"));
     let p = shown_path(&dest);
@@ -719,10 +773,23 @@ fn write_rejects(path: &Path, sheet: &Sheet, report: &ImportReport) -> Result<Pa
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
     let mut rows = sheet.rows()?;
     let mut failed = None;
-    let out = report.rejects.iter().map_while(|r| {
+    let mut ready = std::collections::VecDeque::new();
+    let mut after = 0;
+    let out = std::iter::from_fn(|| {
+        if ready.is_empty() {
+            match scratch.rejects(after, CHUNK) {
+                Ok(more) => ready.extend(more),
+                Err(e) => {
+                    failed = Some(e.into());
+                    return None;
+                }
+            }
+        }
+        let (want, reason) = ready.pop_front()?;
+        after = want;
         let raw = loop {
             match rows.next_row() {
-                Ok(Some((n, raw))) if n == r.row => break raw,
+                Ok(Some((n, raw))) if n == want => break raw,
                 Ok(Some(_)) => {}
                 Ok(None) => return None,
                 Err(e) => {
@@ -733,7 +800,6 @@ fn write_rejects(path: &Path, sheet: &Sheet, report: &ImportReport) -> Result<Pa
         };
         let mut row: Vec<Cell> = raw.into_iter().map(Cell::Text).collect();
         row.resize(headers.len() - 1, Cell::Empty);
-        let reason = r.problems.iter().map(|p| format!("{}: {}", p.column, p.message)).collect::<Vec<_>>().join("; ");
         row.push(Cell::Text(reason));
         Some(row)
     });
@@ -1460,7 +1526,7 @@ fn build_chunk_of<R: Record + Default>(
                     rejects.push(MergeReject {
                         file: file_of(child),
                         row: lines.get(i).copied().unwrap_or(0),
-                        problems: problems(vec![e], ctx.lang),
+                        problems: problems(vec![e], cells.get(i).map_or(&[][..], Vec::as_slice), ctx.lang),
                     });
                 }
             }
@@ -1516,7 +1582,7 @@ fn main_record<R: Record + Default>(
             }]);
         }
     }
-    let r = record_from_cells::<R>(&cells).map_err(|e| problems(e, ctx.lang))?;
+    let r = record_from_cells::<R>(&cells).map_err(|e| problems(e, &cells, ctx.lang))?;
     let future = future_times(r.meta(), ctx.latest);
     if future.is_empty() {
         Ok(r)

@@ -22,7 +22,9 @@ use crate::i18n::T;
 
 pub use account::{Account, ArchiveCategory, ArchiveEntry, Contact, ObservedBehaviour, Responsibility, Score};
 pub use activity::{ChangeEvent, Collection, Feedback, Order, Target, Visit, VisitContact, VisitKind};
-pub use dates::{parse_day, parse_day_or_serial, DATE_EXPECTED};
+pub use dates::{
+    day_problem_in, parse_day, parse_day_or_serial, read_day, read_day_or_serial, DayError, DATE_EXPECTED,
+};
 pub use limits::{check_length, check_phone, check_text, TextKind, LINE_MAX, NAME_MAX, NOTES_MAX, TABLE_ROWS_MAX};
 pub use plans::{
     plan_contacts, ActionStep, CallPlan, Commitment, CustomerParticipant, Influence, IntroQuestion, OurParticipant,

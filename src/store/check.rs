@@ -1,12 +1,15 @@
 //! `kam check`: integrity, foreign keys, schema version, counts, trash and backups.
 
 use std::collections::BTreeSet;
+use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags};
 
 use super::record::RecordKind;
-use super::{schema, Store, StoreError};
+use super::{schema, FileLock, Store, StoreError, SQLITE_HEADER};
+use crate::clock::Clock;
 
 /// How many records of a kind the file holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,13 +43,76 @@ pub struct CheckReport {
 }
 
 impl CheckReport {
-    /// Whether anything is wrong.
+    /// Whether anything is wrong. A file of an older schema version is not
+    /// damaged: the next command that writes migrates it.
     pub fn is_sound(&self) -> bool {
         self.quick_check.is_empty()
             && self.integrity_check.is_empty()
             && self.foreign_keys.is_empty()
             && self.schema_objects.is_empty()
-            && self.schema_version == self.supported_version
+            && self.schema_version <= self.supported_version
+    }
+
+    /// Whether the file is of an older schema version than this kam writes.
+    pub fn needs_migration(&self) -> bool {
+        self.schema_version < self.supported_version
+    }
+}
+
+impl Store {
+    /// Opens `path` for `kam check`, which only reads: the file is left byte
+    /// for byte as it was. Unlike [`Store::open`] nothing is written: no
+    /// migration (an older file is reported, see
+    /// [`CheckReport::needs_migration`]), no purge of old trash, no switch
+    /// to WAL, and every write is refused (`query_only`). The header,
+    /// version and `quick_check` run as when opening, so a damaged or foreign
+    /// file is refused the same way. Opened read-write all the same: a
+    /// read-only connection to a WAL file creates a `-wal` and `-shm` it
+    /// cannot remove, while a writer that closes last removes them; a `-wal`
+    /// that holds frames already (another program's, or a crash's) is left
+    /// as it was rather than copied into the file.
+    pub fn open_to_check(path: &Path, clock: Clock) -> Result<Self, StoreError> {
+        let shown = path.display().to_string();
+        let io_err = |source| StoreError::Io { path: shown.clone(), source };
+        let mut head = Vec::with_capacity(16);
+        fs::File::open(path).map_err(io_err)?.take(16).read_to_end(&mut head).map_err(io_err)?;
+        if !head.is_empty() && head.as_slice() != SQLITE_HEADER {
+            return Err(StoreError::NotADatabase {
+                path: shown,
+                detail: "it does not start with the SQLite header".into(),
+            });
+        }
+        let lock = FileLock::shared(path)?;
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        let wal_has_frames = fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
+        if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            drop(conn);
+            return Self::open_read_only(path, clock, true, &lock);
+        }
+        let no_ckpt = rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE;
+        conn.set_db_config(no_ckpt, wal_has_frames)
+            .map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
+        let mut store = Self {
+            conn,
+            path: path.to_path_buf(),
+            user: super::default_user(),
+            // Every write refused, and `prepare` neither migrates nor
+            // switches the journal.
+            read_only: true,
+            clock,
+            lock,
+            whole_on_close: false,
+        };
+        match store.prepare(true) {
+            Ok(()) | Err(StoreError::ReadOnlyOld { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        store.conn.pragma_update(None, "query_only", "ON").map_err(|e| store.err("query_only", e))?;
+        Ok(store)
     }
 }
 
@@ -62,7 +128,9 @@ impl Store {
         let foreign_keys = self.foreign_key_problems()?;
         let schema_objects = self.schema_problems()?;
         let mut counts = Vec::new();
-        for kind in RecordKind::ALL {
+        // An empty file (version 0) has no tables yet: nothing to count.
+        let kinds = if version > 0 { RecordKind::ALL.as_slice() } else { &[] };
+        for &kind in kinds {
             let (live, trashed): (i64, i64) = self
                 .conn
                 .query_row(
@@ -77,6 +145,9 @@ impl Store {
             counts.push(KindCount { kind, live: live.unsigned_abs(), trashed: trashed.unsigned_abs() });
         }
         let count = |table: &str| -> Result<u64, StoreError> {
+            if version == 0 {
+                return Ok(0);
+            }
             self.conn
                 .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get::<_, i64>(0))
                 .map(i64::unsigned_abs)

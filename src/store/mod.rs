@@ -63,7 +63,7 @@ pub use plans::{PlanRow, PlanTable};
 pub use record::{AnyRecord, ChildLayout, Conflict, FieldClock, Record, RecordKind, Saving};
 pub use restore::{backups_of, check_backup, newest_good_backup, restore, RestoreError, Restored};
 pub use schema::LATEST as SCHEMA_VERSION;
-pub use scratch::{MergeScratch, NewChild, NewRef, Ref, ScratchChild};
+pub use scratch::{MergeScratch, NewChild, NewRef, Ref, ScratchChild, SheetScratch};
 pub use search::{readings, Query};
 pub use text_search::{find_ci, query_words, TextFound, TextHit, TextKind, TEXT_SEARCH_LIMIT};
 pub use today::{

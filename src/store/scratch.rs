@@ -243,9 +243,126 @@ impl MergeScratch {
     }
 }
 
+/// A spreadsheet import's scratch space (issue #17): the keys of the rows
+/// seen (for duplicates within the sheet), the rows found new (written on
+/// the second pass) and the rows refused with their reasons (for the
+/// rejects file), in a private temporary SQLite file like a merge's, so an
+/// import holds a chunk of rows whatever the sheet's size.
+pub struct SheetScratch {
+    conn: Connection,
+}
+
+impl SheetScratch {
+    /// A new, empty scratch file.
+    pub fn new() -> Result<Self, StoreError> {
+        let conn = Connection::open("").map_err(|e| err("opening", &e))?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = OFF;
+             PRAGMA synchronous = OFF;
+             CREATE TABLE seen (key TEXT PRIMARY KEY, row INTEGER NOT NULL) WITHOUT ROWID;
+             CREATE TABLE new_rows (row INTEGER PRIMARY KEY, account TEXT);
+             CREATE TABLE rejects (row INTEGER PRIMARY KEY, reason TEXT NOT NULL);",
+        )
+        .map_err(|e| err("creating its tables", &e))?;
+        Ok(Self { conn })
+    }
+
+    /// Starts noting a chunk of rows in one transaction (a statement each
+    /// on its own costs a commit each).
+    pub fn begin(&self) -> Result<(), StoreError> {
+        self.conn.execute_batch("BEGIN").map_err(|e| err("starting a chunk", &e))
+    }
+
+    /// Ends the chunk [`SheetScratch::begin`] started.
+    pub fn commit(&self) -> Result<(), StoreError> {
+        self.conn.execute_batch("COMMIT").map_err(|e| err("ending a chunk", &e))
+    }
+
+    /// Notes that row `row` has `key`; the row that had it first, when one did.
+    pub fn first_seen(&self, key: &str, row: usize) -> Result<Option<usize>, StoreError> {
+        let ctx = "noting a row's key";
+        let added = self
+            .conn
+            .prepare_cached("INSERT OR IGNORE INTO seen (key, row) VALUES (?1, ?2)")
+            .and_then(|mut s| s.execute(params![key, row as i64]))
+            .map_err(|e| err(ctx, &e))?;
+        if added > 0 {
+            return Ok(None);
+        }
+        self.conn
+            .prepare_cached("SELECT row FROM seen WHERE key = ?1")
+            .and_then(|mut s| s.query_row([key], |r| r.get::<_, i64>(0)))
+            .map(|n| Some(usize::try_from(n).unwrap_or(0)))
+            .map_err(|e| err(ctx, &e))
+    }
+
+    /// Notes a row found new, with the account it belongs to (a contact's).
+    pub fn add_new(&self, row: usize, account: Option<&str>) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("INSERT INTO new_rows (row, account) VALUES (?1, ?2)")
+            .and_then(|mut s| s.execute(params![row as i64, account]))
+            .map(drop)
+            .map_err(|e| err("noting a new row", &e))
+    }
+
+    /// Up to `limit` new rows after row `after`, in order.
+    pub fn new_rows(&self, after: usize, limit: usize) -> Result<Vec<(usize, Option<String>)>, StoreError> {
+        let ctx = "reading the new rows";
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT row, account FROM new_rows WHERE row > ?1 ORDER BY row LIMIT ?2")
+            .map_err(|e| err(ctx, &e))?;
+        let rows = s
+            .query_map(params![after as i64, limit as i64], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
+            })
+            .map_err(|e| err(ctx, &e))?;
+        rows.map(|r| r.map(|(n, a)| (usize::try_from(n).unwrap_or(0), a)).map_err(|e| err(ctx, &e))).collect()
+    }
+
+    /// Notes a refused row with its reasons as the rejects file gives them.
+    pub fn add_reject(&self, row: usize, reason: &str) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("INSERT INTO rejects (row, reason) VALUES (?1, ?2)")
+            .and_then(|mut s| s.execute(params![row as i64, reason]))
+            .map(drop)
+            .map_err(|e| err("noting a refused row", &e))
+    }
+
+    /// Up to `limit` refused rows after row `after`, in order.
+    pub fn rejects(&self, after: usize, limit: usize) -> Result<Vec<(usize, String)>, StoreError> {
+        let ctx = "reading the refused rows";
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT row, reason FROM rejects WHERE row > ?1 ORDER BY row LIMIT ?2")
+            .map_err(|e| err(ctx, &e))?;
+        let rows = s
+            .query_map(params![after as i64, limit as i64], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| err(ctx, &e))?;
+        rows.map(|r| r.map(|(n, why)| (usize::try_from(n).unwrap_or(0), why)).map_err(|e| err(ctx, &e))).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sheet_scratch_finds_the_first_row_of_a_key_and_pages_rows_in_order() {
+        let s = SheetScratch::new().unwrap();
+        s.begin().unwrap();
+        assert_eq!(s.first_seen("a", 2).unwrap(), None);
+        assert_eq!(s.first_seen("b", 3).unwrap(), None);
+        assert_eq!(s.first_seen("a", 7).unwrap(), Some(2));
+        s.commit().unwrap();
+        for row in [9, 4, 5] {
+            s.add_new(row, (row == 5).then_some("x")).unwrap();
+        }
+        assert_eq!(s.new_rows(0, 2).unwrap(), vec![(4, None), (5, Some("x".to_string()))]);
+        assert_eq!(s.new_rows(5, 2).unwrap(), vec![(9, None)]);
+        s.add_reject(8, "name: required").unwrap();
+        assert_eq!(s.rejects(0, 10).unwrap(), vec![(8, "name: required".to_string())]);
+    }
 
     #[test]
     fn scratch_keeps_children_in_order_and_knows_parents() {

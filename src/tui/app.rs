@@ -191,6 +191,8 @@ pub struct FormState {
     /// A warning (a phone kept without consent) was shown on the first
     /// Ctrl-S; a second Ctrl-S saves anyway.
     pub warned: bool,
+    /// The card a new VIP card's phone is already on: Ctrl-O opens it.
+    pub open_match: Option<Id>,
 }
 
 /// A stale-version conflict: the fields that differ (yours | stored) and
@@ -440,6 +442,7 @@ impl App {
             Some(Popup::Form(f)) => {
                 if f.form.paste(text, lang) {
                     f.duplicates = None;
+                    f.open_match = None;
                 }
                 None
             }
@@ -895,6 +898,7 @@ impl App {
             note: Vec::new(),
             conflict: None,
             warned: false,
+            open_match: None,
         })));
         if let Some(Popup::Form(mut f)) = self.popup.take() {
             self.recheck_form(&mut f);
@@ -963,6 +967,14 @@ impl App {
             Popup::Picker(p) => self.picker_key(key, p),
             Popup::TextSearch(s) => self.text_search_key(key, s),
         };
+        // The card opened from a new card's duplicate warning is closed:
+        // the new card comes back as it was typed.
+        if self.popup.is_none() {
+            if let Some(f) = self.vip.parked.take() {
+                self.discard_draft();
+                self.popup = Some(Popup::Form(f));
+            }
+        }
     }
 
     pub(super) fn form_key(&mut self, key: KeyEvent, mut f: Box<FormState>) -> Option<Popup> {
@@ -1004,6 +1016,7 @@ impl App {
                 }
                 return self.popup.take();
             }
+            KeyCode::Char('o') if ctrl && f.open_match.is_some() => return self.open_matched_card(f),
             KeyCode::Char('n') if ctrl => self.form_insert_row(&mut f),
             KeyCode::Char('d') if ctrl => self.form_remove_row(&mut f),
             KeyCode::Tab => f.form.focus_step(1),
@@ -1013,6 +1026,7 @@ impl App {
             _ => {
                 if f.form.edit_key(key) {
                     f.duplicates = None;
+                    f.open_match = None;
                     f.error = None;
                 }
             }

@@ -78,7 +78,18 @@ impl App {
                 at: self.store.clock().local_now().format("%Y-%m-%d %H:%M").to_string(),
             });
         }
-        let Some(Popup::Form(f)) = &self.popup else { return None };
+        // A new card set aside for the card its phone is on is what is at
+        // stake, unless the open form has changes of its own.
+        let open = match &self.popup {
+            Some(Popup::Form(f)) => Some(f),
+            _ => None,
+        };
+        let f = match (open, &self.vip.parked) {
+            (Some(f), Some(parked)) if !f.form.changed() => parked,
+            (Some(f), _) => f,
+            (None, Some(parked)) => parked,
+            (None, None) => return None,
+        };
         let form = match &f.editing {
             Editing::Account(a) => {
                 let mut a = (**a).clone();

@@ -6,6 +6,7 @@ use chrono::{NaiveDate, NaiveTime};
 use crossterm::event::KeyCode;
 use kam_rules::{Lang, ObjectionType};
 use tempfile::TempDir;
+use unicode_width::UnicodeWidthStr;
 
 use super::app::{App, Popup, Tab};
 use super::tests::{app, buffer, ctrl, draw, find, press, today, typed};
@@ -613,6 +614,44 @@ fn a_new_card_with_a_known_phone_shows_the_visitors_cards_first() {
     assert_eq!(app.vip.ids.len(), before + 1);
 }
 
+/// The duplicate-phone warning opens the card it names (#22): Ctrl-O, shown
+/// in the warning, opens 陈先生's card; the new card is kept as typed (and
+/// as a draft file meanwhile) and comes back when that card is closed.
+#[test]
+fn the_duplicate_phone_warning_opens_the_card_it_names_and_keeps_the_new_one() {
+    for (lang, hint) in [(Lang::Zh, "Ctrl-O 打开这张已有的卡"), (Lang::En, "Ctrl-O opens that card")] {
+        let (_dir, mut app) = seeded(lang);
+        let before = app.vip.ids.len();
+        press(&mut app, KeyCode::Char('n'));
+        let Some(Popup::Form(f)) = app.popup.as_mut() else { panic!("form") };
+        f.form.focus = f.form.fields.iter().position(|x| x.key == "salutation").expect("salutation");
+        typed(&mut app, "陈先生的太太");
+        let Some(Popup::Form(f)) = app.popup.as_mut() else { panic!("form") };
+        f.form.focus = f.form.fields.iter().position(|x| x.key == "phone").expect("phone");
+        typed(&mut app, "13912341234");
+        ctrl(&mut app, 's');
+        assert!(find(&buffer(&app, 120, 40), hint).is_some(), "the key is in the warning ({lang:?})");
+        ctrl(&mut app, 'o');
+        let Some(Popup::Form(f)) = &app.popup else { panic!("the card it names is open") };
+        let super::app::Editing::VipCard(c) = &f.editing else { panic!("a card's form") };
+        assert_eq!(c.salutation, "陈先生");
+        assert_eq!(app.vip.current().map(|c| c.salutation.as_str()), Some("陈先生"), "selected in the list");
+        let draft = crate::tui::draft::path_for(&app.paths.db);
+        assert!(draft.exists(), "the new card is kept as a draft meanwhile");
+        let kept = app.draft().expect("a draft");
+        assert!(kept.values.iter().any(|(_, v)| v == "陈先生的太太"), "leaving now keeps the new card");
+        press(&mut app, KeyCode::Esc);
+        let Some(Popup::Form(f)) = &app.popup else { panic!("the new card comes back") };
+        assert_eq!(f.form.text("salutation"), "陈先生的太太", "nothing typed is lost");
+        assert_eq!(f.form.text("phone"), "13912341234");
+        assert!(!draft.exists(), "the draft goes once the form is back");
+        ctrl(&mut app, 's');
+        ctrl(&mut app, 's');
+        assert!(app.popup.is_none(), "saved after the consent warning");
+        assert_eq!(app.vip.ids.len(), before + 1);
+    }
+}
+
 /// Pinyin typed as any mix of initials and syllables finds a card (#22).
 #[test]
 fn the_filter_takes_a_mix_of_initials_and_syllables() {
@@ -624,5 +663,52 @@ fn the_filter_takes_a_mix_of_initials_and_syllables() {
         let names: Vec<&str> = app.vip.cards.iter().map(|c| c.salutation.as_str()).collect();
         assert_eq!(names, found, "{q}");
         press(&mut app, KeyCode::Esc);
+    }
+}
+
+/// The summary wraps Latin words whole and Chinese by character (#22):
+/// ratatui's wrap took a run of Chinese for one word, leaving half a line
+/// empty before it, and cut a Latin word joined to it anywhere.
+#[test]
+fn the_summary_wraps_latin_words_whole_and_chinese_by_character() {
+    const RECEPTION: &str =
+        "Came with her mother; cares a great deal about the cut, wants the certificate explained before deciding";
+    const TEAM: &str = "带母亲一起来很在意切工和售后服务的条款以及warranty和certificate的说明,再决定要不要买这枚钻戒";
+    for lang in [Lang::En, Lang::Zh] {
+        let (_d, mut app) = seeded(lang);
+        let id = app.vip.cards[0].meta.id.clone();
+        let mut c: VipCard = app.store.get(&id).expect("get");
+        c.reception_summary = RECEPTION.into();
+        c.team_suggestions = TEAM.into();
+        app.store.save(&mut c, "").expect("save");
+        app.vip_reload(None);
+        snap("vip_summary_wrapped", &app);
+        let t = draw(&app, 120, 40);
+        let buf = t.backend().buffer();
+        // The summary column's lines, as text (a wide character's second cell left out).
+        let lines: Vec<String> = (0..buf.area.height)
+            .map(|y| {
+                let mut line = String::new();
+                let mut x = 75;
+                while x < buf.area.width - 1 {
+                    let symbol = buf[(x, y)].symbol();
+                    line.push_str(symbol);
+                    x += u16::try_from(symbol.width().max(1)).unwrap_or(1);
+                }
+                line.trim_end().to_string()
+            })
+            .collect();
+        let text = lines.join("\n");
+        for word in RECEPTION.split([' ', ';', ',']).chain(["warranty", "GIA", "certificate"]) {
+            assert!(
+                lines.iter().any(|l| l.split(|c: char| !c.is_ascii_alphabetic()).any(|w| w == word)),
+                "{word} whole on a line:\n{text}"
+            );
+        }
+        let label = app.t(crate::i18n::T::VipTeam);
+        assert!(
+            lines.iter().any(|l| l.starts_with(label) && l.contains("带母亲")),
+            "Chinese starts on the line of its label, not after half a line left empty:\n{text}"
+        );
     }
 }

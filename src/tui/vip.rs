@@ -127,6 +127,9 @@ pub struct VipTab {
     pub accounts: HashMap<Id, String>,
     /// The program that opens a photo.
     pub viewer: String,
+    /// A new card's form set aside while the card its phone is on is open
+    /// (Ctrl-O on the duplicate warning); it comes back when that one closes.
+    pub parked: Option<Box<FormState>>,
 }
 
 impl Default for VipTab {
@@ -145,6 +148,7 @@ impl Default for VipTab {
             convert: None,
             accounts: HashMap::new(),
             viewer: default_viewer().to_string(),
+            parked: None,
         }
     }
 }
@@ -350,7 +354,7 @@ impl App {
 
     /// The cards already holding this phone number (seven digits or more),
     /// as lines for the duplicate guard.
-    fn cards_with_phone(&self, phone: &str) -> Result<Vec<String>, StoreError> {
+    fn cards_with_phone(&self, phone: &str) -> Result<Vec<(Id, String)>, StoreError> {
         let digits = kam_rules::dedupe::phone_digits(phone);
         if digits.len() < 7 {
             return Ok(Vec::new());
@@ -361,8 +365,37 @@ impl App {
         Ok(rows
             .into_iter()
             .filter(|(c, _)| kam_rules::dedupe::phone_digits(&c.phone) == digits)
-            .map(|(c, holder)| format!("{} {} {} · {holder}", c.visit_date, c.salutation, masked_phone(&c.phone)))
+            .map(|(c, holder)| {
+                let label = format!("{} {} {} · {holder}", c.visit_date, c.salutation, masked_phone(&c.phone));
+                (c.meta.id.clone(), label)
+            })
             .collect())
+    }
+
+    /// Ctrl-O on a new card's duplicate warning: the card with the same
+    /// phone is selected and its form opened; the new card is set aside as
+    /// typed (and kept as a draft beside the database, should kam stop
+    /// meanwhile) and comes back when that form closes.
+    pub(super) fn open_matched_card(&mut self, mut f: Box<FormState>) -> Option<Popup> {
+        let Some(id) = f.open_match.clone() else { return Some(Popup::Form(f)) };
+        let card: VipCard = match self.store.get(&id) {
+            Ok(c) => c,
+            Err(e) => {
+                f.error = Some(self.error_text(&e));
+                return Some(Popup::Form(f));
+            }
+        };
+        self.vip.parked = Some(f);
+        let _ = self.keep_draft();
+        self.vip_reload(Some(&id));
+        if self.vip.current().map(|c| &c.meta.id) != Some(&id) {
+            // The filter hides it: show every card.
+            self.vip.filter = TextInput::default();
+            self.vip_reload(Some(&id));
+        }
+        self.open_vip_card_form(card);
+        self.message = Some(T::VipNewCardSetAside.get(self.lang).to_string());
+        self.popup.take()
     }
 
     /// `d` confirmed with a reason: the card goes to the trash (restored
@@ -586,7 +619,8 @@ impl App {
                 if c.meta.version == 0 && f.duplicates.is_none() {
                     match self.cards_with_phone(&c.phone) {
                         Ok(d) if !d.is_empty() => {
-                            f.duplicates = Some(d);
+                            f.open_match = d.first().map(|(id, _)| id.clone());
+                            f.duplicates = Some(d.into_iter().map(|(_, label)| label).collect());
                             return Some(Popup::Form(f));
                         }
                         Ok(_) => {}

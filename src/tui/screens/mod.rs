@@ -179,6 +179,19 @@ pub fn wrap_room(area: Rect) -> Rect {
     Rect { width: area.width.saturating_sub(1).max(1), ..area }
 }
 
+/// `line` in lines of at most `width` cells, each span keeping its style:
+/// Latin words whole, Chinese broken between characters
+/// ([`crate::width::wrap_pieces`]). Ratatui's own wrap takes a run of
+/// Chinese without spaces for one word: it left half a line empty before
+/// it, and cut a Latin word joined to it wherever the line ended.
+pub fn wrap_line(line: &Line<'_>, width: usize) -> Vec<Line<'static>> {
+    let pieces: Vec<(&str, Style)> = line.spans.iter().map(|s| (s.content.as_ref(), s.style)).collect();
+    crate::width::wrap_pieces(&pieces, width)
+        .into_iter()
+        .map(|l| Line::from(l.into_iter().map(|(t, s)| Span::styled(t, s)).collect::<Vec<_>>()).style(line.style))
+        .collect()
+}
+
 /// A hint of keys (`Tab/↓ next · Ctrl-S save · Esc close`) laid out in
 /// lines of at most `width` cells, broken only between its ` · ` parts so
 /// that no key or word is cut (a wrap inside 保存 dropped its second half).

@@ -360,6 +360,9 @@ fn form_tail(app: &App, f: &FormState, inner_w: u16) -> Vec<Line<'static>> {
     if let Some(d) = &f.duplicates {
         tail.push(Line::from(Span::styled(app.t(T::DuplicatesFound), Style::default().fg(Color::Yellow))));
         tail.extend(d.iter().take(5).map(|n| Line::from(format!("  · {n}"))));
+        if f.open_match.is_some() {
+            tail.push(Line::from(Span::styled(app.t(T::VipOpenMatchKey), Style::default().fg(Color::Yellow))));
+        }
     }
     if let Some(e) = &f.error {
         tail.push(Line::from(Span::styled(e.clone(), ERROR)));

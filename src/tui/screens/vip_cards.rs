@@ -62,10 +62,10 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             .title(Span::styled(app.t(T::VipSummary), Style::default().fg(Color::Cyan)));
         let inner = block.inner(summary);
         frame.render_widget(block, summary);
-        frame.render_widget(
-            Paragraph::new(summary_lines(app, c)).wrap(Wrap { trim: false }).scroll((v.summary_scroll, 0)),
-            super::wrap_room(inner),
-        );
+        let room = super::wrap_room(inner);
+        let lines: Vec<Line<'static>> =
+            summary_lines(app, c).into_iter().flat_map(|l| super::wrap_line(&l, usize::from(room.width))).collect();
+        frame.render_widget(Paragraph::new(lines).scroll((v.summary_scroll, 0)), room);
     }
     if let Some(ch) = &v.convert {
         draw_convert(app, ch, frame, area);

@@ -559,16 +559,15 @@ pub fn parse_date(s: &str, today: NaiveDate) -> Option<NaiveDate> {
 /// Why a date does not read: a day the month does not have, said so
 /// (`2026-02-30`), else the ways a date can be written.
 fn bad_date_text(v: &str, lang: Lang) -> String {
-    let parts: Vec<&str> = v.trim().split(['-', '/', '.']).collect();
-    if let [y, m, d] = parts[..] {
-        if let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) {
-            if (1..=12).contains(&m) && (1..=31).contains(&d) && NaiveDate::from_ymd_opt(y, m, d).is_none() {
-                let month = format!("{y}-{m:02}");
-                return T::BadDayOfMonth.fill(lang, &[("month", &month), ("day", &d.to_string())]);
-            }
+    use crate::model::DayError;
+    // Written as a date but not one: say why (month 13, 2026-02-30: February
+    // 2026 has 28 days); anything else gets the forms a date may take.
+    match crate::model::read_day(v) {
+        Err(e @ (DayError::NoMonth { .. } | DayError::NoSuchDay { .. } | DayError::YearDigits { .. })) => {
+            e.message(lang)
         }
+        _ => T::BadDate.get(lang).to_string(),
     }
-    T::BadDate.get(lang).to_string()
 }
 
 /// A day of a week as people say it: `周五`/`星期五`/`friday` this week,
@@ -669,7 +668,16 @@ mod tests {
             assert_eq!(parse_date(said, today), Some(d(day)), "{said}");
         }
         assert_eq!(parse_date("下周八", today), None);
-        assert_eq!(bad_date_text("2026-02-30", Lang::Zh), "2026-02 没有 30 日");
+        assert_eq!(bad_date_text("2026-02-30", Lang::Zh), "“2026-02-30”不是日期:2026 年 2 月只有 28 天");
+        assert_eq!(
+            bad_date_text("2026-02-30", Lang::En),
+            "'2026-02-30' is not a date: there is no such day (February 2026 has 28 days)"
+        );
+        assert!(
+            bad_date_text("2026-13-01", Lang::Zh).contains("没有 13 月"),
+            "{}",
+            bad_date_text("2026-13-01", Lang::Zh)
+        );
         assert!(bad_date_text("soon", Lang::En).contains("tomorrow"));
         assert_eq!(parse_date("soon", today), None);
     }
