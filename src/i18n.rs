@@ -84,7 +84,7 @@ catalogue! {
     PassphraseFileBad => "KAM_PASSPHRASE_FILE={path}:{detail}", "KAM_PASSPHRASE_FILE={path}: {detail}";
     PassphraseFileEmpty => "文件的第一行是空的,没有口令", "its first line is empty: there is no passphrase in it";
     PassphraseNeeded => "{path} 已加密,需要口令;在终端里运行时 kam 会询问,脚本中请用 KAM_PASSPHRASE_FILE 指向存放口令的文件;文件未被改动", "{path} is encrypted and needs its passphrase: kam asks for it when run at a terminal; in a script, point KAM_PASSPHRASE_FILE at a file holding it; the file was left untouched";
-    WrongPassphrase => "口令不对:它打不开已加密的 {path};文件未被改动,没有移走或恢复任何东西(这不是文件损坏)", "wrong passphrase: it does not open the encrypted file {path}; the file was left untouched and nothing was moved or restored (the file is not damaged)";
+    WrongPassphrase => "口令不对:它打不开已加密的 {path}(极少数情况下是文件的第一页损坏);文件未被改动,没有移走或恢复任何东西", "wrong passphrase: it does not open the encrypted file {path} (or, rarely, the file's first page is damaged); the file was left untouched and nothing was moved or restored";
     WrongPassphraseHint => "再运行一次并输入正确的口令;忘记口令时加密的文件无法找回", "run again with the right passphrase; an encrypted file cannot be read without it";
     NoEncryptionBuilt => "这个 kam 编译时没有加密功能;加密需要用 cargo build --release --features encryption 编译的 kam", "this kam was built without encryption; build one with: cargo build --release --features encryption";
     ConvertMissing => "{path} 不存在", "{path} does not exist";

@@ -182,6 +182,17 @@ pub(crate) fn key_for_file(conn: &Connection, path: &Path) -> Result<bool, Store
     }
 }
 
+/// Whether `e`, met reading the encrypted file at `path`, is SQLCipher's
+/// refusal of a page whose authentication code does not match (a damaged
+/// page): it comes as SQLITE_ERROR with only the generic message, where an
+/// error in a statement names what is wrong.
+pub(crate) fn page_failed(path: &Path, e: &rusqlite::Error) -> bool {
+    encryption_built()
+        && matches!(e, rusqlite::Error::SqliteFailure(f, msg)
+            if f.code == ErrorCode::Unknown && msg.as_deref().is_none_or(|m| m == "SQL logic error"))
+        && matches!(file_state(path), Ok(FileState::Encrypted))
+}
+
 /// Keys `conn` with this run's passphrase when `keyed` (a copy of a keyed
 /// file: a backup being written). Call it right after opening.
 pub(crate) fn key_like(conn: &Connection, path: &Path, keyed: bool) -> Result<(), StoreError> {

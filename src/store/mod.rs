@@ -127,7 +127,7 @@ pub enum StoreError {
     InUse { path: String },
     #[error("{path} is encrypted and no passphrase was given (type it when asked, or name a file holding it with KAM_PASSPHRASE_FILE); nothing was changed")]
     NeedsPassphrase { path: String },
-    #[error("{path}: the passphrase does not open this encrypted file (a wrong passphrase); nothing was changed")]
+    #[error("{path}: the passphrase does not open this encrypted file (a wrong passphrase, or, rarely, a damaged first page); nothing was changed")]
     WrongPassphrase { path: String },
 }
 
@@ -462,6 +462,10 @@ fn sql_error(path: &Path, context: &str, e: &rusqlite::Error) -> StoreError {
         Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt { path: shown, detail: e.to_string() },
         Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path: shown, detail: e.to_string() },
         Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path: shown },
+        _ if key::page_failed(path, e) => StoreError::Corrupt {
+            path: shown,
+            detail: "a page fails its authentication check (it was changed or damaged on disk)".into(),
+        },
         _ => StoreError::Sql { context: context.to_string(), detail: e.to_string() },
     }
 }
