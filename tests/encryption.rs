@@ -9,7 +9,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
 fn kam(dir: &Path, pass: Option<&Path>, args: &[&str]) -> Output {
@@ -47,6 +47,7 @@ mod with_the_feature {
 
     use std::fs;
     use std::io::{BufRead, BufReader};
+    use std::path::PathBuf;
     use std::process::{Command, Stdio};
 
     use kam::model::{Account, Contact};

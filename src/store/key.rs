@@ -111,8 +111,9 @@ fn passphrase() -> Option<Arc<Passphrase>> {
 
 /// Whether the file at `path` is encrypted, as far as its bytes tell: it
 /// has whole pages (a multiple of 512 bytes) and does not start with the
-/// plain SQLite header. A missing or empty file is not; a damaged file
-/// whose header was overwritten cannot be told from an encrypted one.
+/// plain SQLite header, nor with zeros or a plain page header under an
+/// overwritten one. A missing or empty file is not; a file overwritten with
+/// random bytes cannot be told from an encrypted one.
 pub fn is_encrypted(path: &Path) -> bool {
     matches!(file_state(path), Ok(FileState::Encrypted))
 }
@@ -137,12 +138,17 @@ pub(crate) fn file_state(path: &Path) -> io::Result<FileState> {
         Err(e) => return Err(e),
     };
     let len = f.metadata()?.len();
-    let mut head = Vec::with_capacity(SQLITE_HEADER.len());
-    f.by_ref().take(SQLITE_HEADER.len() as u64).read_to_end(&mut head)?;
+    let mut head = Vec::with_capacity(24);
+    f.by_ref().take(24).read_to_end(&mut head)?;
     Ok(if head.is_empty() {
         FileState::New
-    } else if head.as_slice() == SQLITE_HEADER {
+    } else if head.starts_with(SQLITE_HEADER) {
         FileState::Plain
+    } else if head[..head.len().min(16)].iter().all(|&b| b == 0) || head.get(21..24) == Some(&[64, 32, 32][..]) {
+        // A plain file whose header was overwritten: zeros where SQLCipher
+        // writes a random salt, or the plain page header's fixed payload
+        // fractions (bytes 21–23) intact where SQLCipher's are encrypted.
+        FileState::Foreign
     } else if len >= 512 && len % 512 == 0 {
         FileState::Encrypted
     } else {
@@ -286,6 +292,14 @@ mod tests {
         fs::write(&p, vec![7u8; 4096]).expect("write");
         assert_eq!(file_state(&p).expect("state"), FileState::Encrypted);
         assert!(is_encrypted(&p));
+        let mut overwritten = plain.clone();
+        overwritten[..16].fill(0);
+        fs::write(&p, &overwritten).expect("write");
+        assert_eq!(file_state(&p).expect("state"), FileState::Foreign, "zeros are no salt");
+        overwritten[..16].copy_from_slice(b"not SQLite here!");
+        overwritten[21..24].copy_from_slice(&[64, 32, 32]);
+        fs::write(&p, &overwritten).expect("write");
+        assert_eq!(file_state(&p).expect("state"), FileState::Foreign, "a plain page header under it");
         fs::write(&p, b"a note, not a database").expect("write");
         assert_eq!(file_state(&p).expect("state"), FileState::Foreign);
     }
