@@ -98,6 +98,7 @@ pub const fn encryption_built() -> bool {
 pub fn unlock(passphrase: Passphrase) {
     let mut slot = PASSPHRASE.write().unwrap_or_else(std::sync::PoisonError::into_inner);
     *slot = Some(Arc::new(passphrase));
+    derived::forget();
 }
 
 /// Whether [`unlock`] was given a passphrase.
@@ -181,7 +182,16 @@ pub(crate) fn key_for_file(conn: &Connection, path: &Path) -> Result<bool, Store
         }
         FileState::Encrypted => {
             let Some(p) = passphrase() else { return Err(StoreError::NeedsPassphrase { path: shown }) };
-            apply(conn, &p).map_err(|e| sql_key_error(path, &e))?;
+            // The key SQLCipher would derive from the passphrase and the
+            // file's salt, derived once per file and reused by every further
+            // connection (the workbench opens several before its first frame).
+            let salt = read_salt(path).map_err(|source| StoreError::Io { path: shown.clone(), source })?;
+            match derived::key(&p, &salt) {
+                Some(raw) => conn.execute_batch(&raw),
+                None => apply(conn, &p),
+            }
+            .and_then(|()| quiet(conn))
+            .map_err(|e| sql_key_error(path, &e))?;
             prove(conn, path)?;
             Ok(true)
         }
@@ -216,9 +226,80 @@ fn apply(conn: &Connection, p: &Passphrase) -> rusqlite::Result<()> {
     sql.push_str("PRAGMA key = ");
     sql.push_str(&literal);
     conn.execute_batch(&sql)?;
-    // SQLCipher writes its own lines on stderr (a failed page check on a
-    // wrong passphrase); kam says what happened in its own words.
+    quiet(conn)
+}
+
+/// SQLCipher writes its own lines on stderr (a failed page check on a
+/// wrong passphrase); kam says what happened in its own words.
+fn quiet(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch("PRAGMA cipher_log_level = NONE")
+}
+
+/// The salt SQLCipher keeps in an encrypted file's first 16 bytes.
+fn read_salt(path: &Path) -> io::Result<[u8; 16]> {
+    let mut salt = [0u8; 16];
+    fs::File::open(path)?.read_exact(&mut salt)?;
+    Ok(salt)
+}
+
+/// Keys derived from this run's passphrase, one per file salt.
+#[cfg(feature = "encryption")]
+mod derived {
+    use std::sync::Mutex;
+
+    use zeroize::Zeroizing;
+
+    use super::Passphrase;
+
+    /// SQLCipher 4's defaults: PBKDF2-HMAC-SHA512, 256,000 rounds, a 256-bit key.
+    const ROUNDS: usize = 256_000;
+
+    type Entry = ([u8; 16], Zeroizing<String>);
+    static KEYS: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
+
+    /// `PRAGMA key = "x'…'"` with the key derived from `p` for `salt`,
+    /// derived on the first call for that salt. `None` when it cannot be
+    /// (then the passphrase itself is given, and SQLCipher derives it), or
+    /// when the passphrase is itself written as a raw key (`x'…'`), which
+    /// SQLCipher takes as it is.
+    pub(super) fn key(p: &Passphrase, salt: &[u8; 16]) -> Option<Zeroizing<String>> {
+        if p.0.starts_with("x'") || p.0.starts_with("X'") {
+            return None;
+        }
+        let mut keys = KEYS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, sql)) = keys.iter().find(|(s, _)| s == salt) {
+            return Some(sql.clone());
+        }
+        let mut key = Zeroizing::new([0u8; 32]);
+        let digest = openssl::hash::MessageDigest::sha512();
+        openssl::pkcs5::pbkdf2_hmac(p.0.as_bytes(), salt, ROUNDS, digest, key.as_mut()).ok()?;
+        let mut sql = Zeroizing::new(String::with_capacity(32 + 2 * key.len()));
+        sql.push_str("PRAGMA key = \"x'");
+        for b in key.iter() {
+            sql.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
+            sql.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
+        }
+        sql.push_str("'\"");
+        keys.push((*salt, sql.clone()));
+        Some(sql)
+    }
+
+    /// Forgets every derived key (a new passphrase).
+    pub(super) fn forget() {
+        KEYS.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    }
+}
+
+/// Without the feature nothing is derived.
+#[cfg(not(feature = "encryption"))]
+mod derived {
+    use super::Passphrase;
+
+    pub(super) fn key(_p: &Passphrase, _salt: &[u8; 16]) -> Option<String> {
+        None
+    }
+
+    pub(super) fn forget() {}
 }
 
 /// One read of the schema: a key that does not decrypt the first page
@@ -269,6 +350,18 @@ mod tests {
         assert_eq!(p.literal().as_str(), "'it''s 秘密'");
         assert!(Passphrase::new(String::new()).is_none());
         assert!(Passphrase::new("a\0b".into()).is_none());
+    }
+
+    #[cfg(feature = "encryption")]
+    #[test]
+    fn the_key_is_derived_once_per_salt() {
+        let p = Passphrase::new("pass".into()).expect("passphrase");
+        let a = derived::key(&p, &[1; 16]).expect("derived");
+        assert!(a.starts_with("PRAGMA key = \"x'") && a.len() == "PRAGMA key = \"x''\"".len() + 64, "{}", a.len());
+        assert_eq!(*derived::key(&p, &[1; 16]).expect("again"), *a);
+        assert_ne!(*derived::key(&p, &[2; 16]).expect("other salt"), *a);
+        let raw = Passphrase::new("x'00'".into()).expect("raw");
+        assert!(derived::key(&raw, &[1; 16]).is_none(), "a raw key is given as it is");
     }
 
     #[test]
