@@ -21,6 +21,7 @@ fn main() {
         println!("{} is missing: run `cargo bench --bench account_list` first to build it", path.display());
         return;
     }
+    common::unlock_from_env();
     let store = Store::open(&path, common::clock()).unwrap_or_else(|e| panic!("{e}"));
     let reader = store.open_reader().unwrap_or_else(|e| panic!("{e}"));
     let t = Instant::now();

@@ -51,6 +51,10 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Erase a person for good at their request (PIPL): the record, its personal values in the change log, the search index
     Erase(EraseArgs),
+    /// Encrypt the database file in place (a kam built with --features encryption); asks for a new passphrase
+    Encrypt,
+    /// Turn an encrypted database file back into a plain one, in place; asks for its passphrase
+    Decrypt,
     /// Fault harness for tests: write through the store, acknowledging each committed change
     #[command(hide = true)]
     SelftestWriter(SelftestArgs),

@@ -75,6 +75,27 @@ catalogue! {
     BadRange => "--since {since} 晚于 --until {until}", "--since {since} is after --until {until}";
     UnmaskManagerOnly => "--unmask 仅限经理角色;需要完整的个人信息请向经理索取", "--unmask is for the manager role; ask your manager if you need the personal fields in full";
     Exported => "已导出 {rows} 行到 {dir}", "Exported {rows} rows to {dir}";
+    // Encryption at rest (#21).
+    PassphrasePrompt => "{path} 的口令:", "Passphrase for {path}: ";
+    PassphraseNewPrompt => "为 {path} 设一个新口令:", "New passphrase for {path}: ";
+    PassphraseAgainPrompt => "再输入一次新口令:", "The new passphrase again: ";
+    PassphraseMismatch => "两次输入的口令不一样;什么都没有改动", "the two passphrases differ; nothing was changed";
+    PassphraseEmpty => "口令不能为空;什么都没有改动", "the passphrase cannot be empty; nothing was changed";
+    PassphraseFileBad => "KAM_PASSPHRASE_FILE={path}:{detail}", "KAM_PASSPHRASE_FILE={path}: {detail}";
+    PassphraseFileEmpty => "文件的第一行是空的,没有口令", "its first line is empty: there is no passphrase in it";
+    PassphraseNeeded => "{path} 已加密,需要口令;在终端里运行时 kam 会询问,脚本中请用 KAM_PASSPHRASE_FILE 指向存放口令的文件;文件未被改动", "{path} is encrypted and needs its passphrase: kam asks for it when run at a terminal; in a script, point KAM_PASSPHRASE_FILE at a file holding it; the file was left untouched";
+    WrongPassphrase => "口令不对:它打不开已加密的 {path}(极少数情况下是文件的第一页损坏);文件未被改动,没有移走或恢复任何东西", "wrong passphrase: it does not open the encrypted file {path} (or, rarely, the file's first page is damaged); the file was left untouched and nothing was moved or restored";
+    WrongPassphraseHint => "再运行一次并输入正确的口令;忘记口令时加密的文件无法找回", "run again with the right passphrase; an encrypted file cannot be read without it";
+    NoEncryptionBuilt => "这个 kam 编译时没有加密功能;加密需要用 cargo build --release --features encryption 编译的 kam", "this kam was built without encryption; build one with: cargo build --release --features encryption";
+    ConvertMissing => "{path} 不存在", "{path} does not exist";
+    ConvertInUse => "{path} 正被另一个程序打开(工作台或另一个 kam 命令);请先关闭它,什么都没有改动", "{path} is open in another program (the workbench or another kam command); close it and try again — nothing was changed";
+    AlreadyEncrypted => "{path} 已经是加密的;什么都没有改动", "{path} is already encrypted; nothing was changed";
+    NotEncrypted => "{path} 没有加密;什么都没有改动", "{path} is not encrypted; nothing was changed";
+    ConvertUnverified => "转换后的副本没有通过检查({detail});{path} 保持原样,副本已删除", "the converted copy did not pass the check ({detail}); {path} was left as it was and the copy removed";
+    Encrypted => "{path} 已加密:{tables} 个表 {rows} 行,检查通过,{accounts} 个客户;以后打开它需要口令", "{path} is encrypted: {tables} tables, {rows} rows, all checked, {accounts} accounts; opening it now needs the passphrase";
+    Decrypted => "{path} 已解密为普通文件:{tables} 个表 {rows} 行,检查通过,{accounts} 个客户", "{path} is a plain file again: {tables} tables, {rows} rows, all checked, {accounts} accounts";
+    EncryptedBackups => "已有的备份保持原样(之前的仍是未加密的,7 天后轮换掉);新的备份与文件一样加密", "the backups already there are left as they are (older ones stay unencrypted until they rotate out after 7 days); new backups are encrypted like the file";
+    DecryptedBackups => "已有的加密备份保持原样,仍需原口令;新的备份不加密", "the encrypted backups already there are left as they are and still need the passphrase; new backups are plain";
     EraseNeedsReason => "--reason:抹去一个人必须写明原因(例如“本人要求,2026-11-23 来电”)", "--reason: erasing a person needs a reason (for example \"asked by the person, call of 2026-11-23\")";
     EraseNotFound => "没有编号以“{prefix}”开头或结尾的{kind}", "no {kind} has an id beginning or ending with '{prefix}'";
     EraseAmbiguous => "编号以“{prefix}”开头或结尾的{kind}不止一个:请多写几位", "more than one {kind} has an id beginning or ending with '{prefix}': type more of it";

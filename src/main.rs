@@ -132,6 +132,8 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
             commands::require_writable(&store)?;
             commands::erase::run(&ctx, &mut store, a)
         }
+        Some(Command::Encrypt) => commands::encrypt::run(&ctx, paths, kam::store::Conversion::Encrypt),
+        Some(Command::Decrypt) => commands::encrypt::run(&ctx, paths, kam::store::Conversion::Decrypt),
         Some(Command::SelftestWriter(a)) => commands::selftest::run(paths, a, ctx.clock),
         Some(Command::Report(a)) => {
             let store = commands::open_store_to_read(&ctx, paths, config.user.as_deref(), true)?;

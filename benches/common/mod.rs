@@ -9,6 +9,16 @@ use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use kam::tui::app::Action;
 
+/// Gives the store the passphrase in `KAM_PASSPHRASE_FILE`, when set, so a
+/// bench built with `--features encryption` reads an encrypted file (#21).
+pub fn unlock_from_env() {
+    let Some(file) = std::env::var_os("KAM_PASSPHRASE_FILE") else { return };
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("KAM_PASSPHRASE_FILE: {e}"));
+    if let Some(p) = kam::store::Passphrase::from_file_text(text) {
+        kam::store::unlock(p);
+    }
+}
+
 /// The day every bench runs on, so the rules' dates do not move.
 pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default()

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod demo;
 pub mod discount;
+pub mod encrypt;
 pub mod erase;
 pub mod export;
 pub mod import;
@@ -89,6 +90,7 @@ pub fn print_json<S: serde::Serialize>(value: &S) -> Result<(), Failure> {
 /// `updated_by`.
 pub fn open_store(ctx: &Ctx, paths: &crate::paths::Paths, user: Option<&str>) -> Result<crate::store::Store, Failure> {
     restore::refuse_emptied(ctx.lang, paths)?;
+    encrypt::unlock_for(ctx.lang, paths, false)?;
     let store =
         crate::store::Store::open(&paths.db, ctx.clock).map_err(|e| restore::open_failure(ctx.lang, paths, &e))?;
     Ok(with_user(store, user))
@@ -140,6 +142,7 @@ pub fn open_store_to_read(
         return Err(Failure::failed(T::ReadMissing.fill(ctx.lang, &[("path", &crate::paths::show(&paths.db))])));
     }
     restore::refuse_emptied(ctx.lang, paths)?;
+    encrypt::unlock_for(ctx.lang, paths, false)?;
     let opened = if check {
         crate::store::Store::open(&paths.db, ctx.clock)
     } else {
@@ -157,6 +160,7 @@ pub fn open_store_for_workbench(
     user: Option<&str>,
 ) -> Result<crate::store::Store, Failure> {
     restore::refuse_emptied(ctx.lang, paths)?;
+    encrypt::unlock_for(ctx.lang, paths, false)?;
     let store = crate::store::Store::open_unchecked(&paths.db, ctx.clock)
         .map_err(|e| restore::open_failure(ctx.lang, paths, &e))?;
     Ok(with_user(store, user))

@@ -14,6 +14,7 @@ use crate::store::{backups_of, newest_good_backup, restore, RestoreError, StoreE
 
 pub fn run(ctx: &Ctx, paths: &Paths, args: &RestoreArgs) -> Result<(), Failure> {
     let l = ctx.lang;
+    super::encrypt::unlock_for(l, paths, true)?;
     let r = restore(&paths.db, &paths.backups, args.from.as_deref(), args.force, ctx.clock).map_err(|e| match e {
         RestoreError::InUse { path } => Failure::failed(T::RestoreInUse.fill(l, &[("path", &show(&path))])),
         RestoreError::Sound { path, accounts } => {
@@ -32,7 +33,7 @@ pub fn run(ctx: &Ctx, paths: &Paths, args: &RestoreArgs) -> Result<(), Failure> 
         RestoreError::BadBackup { path, error } => {
             Failure::failed(T::RestoreBadBackup.fill(l, &[("path", &show(&path)), ("detail", &error.to_string())]))
         }
-        RestoreError::Store(e) => Failure::failed(e.to_string()),
+        RestoreError::Store(e) => open_failure(l, paths, &e),
     })?;
     if let Some(wal) = &r.wal_aside {
         crate::say!("{}", T::RestoreWalAside.fill(l, &[("path", &show(&paths.db)), ("aside", &show(wal))]));
@@ -53,6 +54,10 @@ pub fn run(ctx: &Ctx, paths: &Paths, args: &RestoreArgs) -> Result<(), Failure> 
 pub fn open_failure(lang: Lang, paths: &Paths, e: &StoreError) -> Failure {
     let f = Failure::failed(e.to_string());
     match e {
+        // Never a restore hint: the file is not damaged (#21).
+        StoreError::NeedsPassphrase { path } => Failure::failed(T::PassphraseNeeded.fill(lang, &[("path", path)])),
+        StoreError::WrongPassphrase { path } => Failure::failed(T::WrongPassphrase.fill(lang, &[("path", path)]))
+            .with_hint(T::WrongPassphraseHint.get(lang)),
         StoreError::Corrupt { .. } | StoreError::NotADatabase { .. } => f.with_hint(restore_hint(lang, paths)),
         _ => f,
     }

@@ -140,6 +140,9 @@ impl Store {
     fn copy_into(&self, dest: &Path) -> Result<(), StoreError> {
         let err = |e: rusqlite::Error| sql_error(dest, "writing the backup", &e);
         let mut out = rusqlite::Connection::open(dest).map_err(err)?;
+        // A backup of an encrypted file is encrypted with the same passphrase
+        // (SQLCipher copies only between two keyed or two plain files).
+        super::key::key_like(&out, dest, super::key::is_encrypted(&self.path))?;
         {
             let backup = rusqlite::backup::Backup::new(&self.conn, &mut out).map_err(err)?;
             match backup.step(-1).map_err(err)? {

@@ -142,6 +142,9 @@ pub(crate) fn read_ledger_table(db: &Path) -> Vec<(RecordKind, Id)> {
     let Ok(conn) = Connection::open_with_flags(format!("file:{}?immutable=1", super::uri_path(db)), flags) else {
         return Vec::new();
     };
+    if super::key::key_for_file(&conn, db).is_err() {
+        return Vec::new();
+    }
     let Ok(mut stmt) = conn.prepare("SELECT kind, record_id FROM erasures") else { return Vec::new() };
     let Ok(rows) = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))) else {
         return Vec::new();

@@ -24,6 +24,7 @@ impl Store {
 pub fn create_v1_file(path: &std::path::Path, cards: u32) -> Result<(), StoreError> {
     let err = |e: rusqlite::Error| super::sql_error(path, "creating a version 1 file", &e);
     let mut conn = rusqlite::Connection::open(path).map_err(err)?;
+    super::key::key_for_file(&conn, path)?;
     conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())).map_err(err)?;
     conn.pragma_update(None, "foreign_keys", "ON").map_err(err)?;
     conn.pragma_update(None, "synchronous", "FULL").map_err(err)?;

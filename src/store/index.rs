@@ -83,6 +83,7 @@ impl Store {
             let uri = format!("file:{}?{how}", super::uri_path(&self.path));
             let conn = rusqlite::Connection::open_with_flags(&uri, flags)
                 .map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
+            super::key::key_for_file(&conn, &self.path)?;
             let reader = Self {
                 conn,
                 path: self.path.clone(),

@@ -21,11 +21,13 @@ mod backup;
 mod bulk;
 mod check;
 mod col;
+mod convert;
 mod erase;
 mod exchange;
 mod faults;
 mod history;
 mod index;
+mod key;
 mod live;
 mod plans;
 mod record;
@@ -39,7 +41,7 @@ mod today;
 mod vip;
 
 use std::fs;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -51,6 +53,7 @@ pub use backup::{BackgroundBackup, BACKUPS_KEPT};
 pub use bulk::Bulk;
 pub use check::{CheckReport, KindCount};
 pub use col::{Choices, Shown};
+pub use convert::{convert, Conversion, ConvertError, ConvertStep, Converted};
 pub use erase::ledger_path as erasures_path;
 pub use exchange::{
     attach_children, export_layouts, overlay_cells, record_from_cells, unneutralise, CellError, Datum, FieldConflict,
@@ -59,6 +62,7 @@ pub use exchange::{
 pub use faults::create_v1_file;
 pub use history::{ChangeLine, ExportTrace, TrashEntry, TRASH_DAYS};
 pub use index::{IndexAccount, IndexContact};
+pub use key::{encryption_built, is_encrypted, unlock, unlocked, Passphrase};
 pub use plans::{PlanRow, PlanTable};
 pub use record::{AnyRecord, ChildLayout, Conflict, FieldClock, Record, RecordKind, Saving};
 pub use restore::{backups_of, check_backup, newest_good_backup, restore, RestoreError, Restored};
@@ -121,6 +125,10 @@ pub enum StoreError {
     ReadOnlyOld { path: String, found: u32 },
     #[error("{path} is open in another program (the workbench or another kam command); close it and try again")]
     InUse { path: String },
+    #[error("{path} is encrypted and no passphrase was given (type it when asked, or name a file holding it with KAM_PASSPHRASE_FILE); nothing was changed")]
+    NeedsPassphrase { path: String },
+    #[error("{path}: the passphrase does not open this encrypted file (a wrong passphrase, or, rarely, a damaged first page); nothing was changed")]
+    WrongPassphrase { path: String },
 }
 
 impl StoreError {
@@ -195,24 +203,22 @@ impl Store {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             crate::files::create_private_dir(dir).map_err(io_err)?;
         }
-        match fs::File::open(path) {
-            Ok(mut f) => {
-                let mut head = Vec::with_capacity(16);
-                f.by_ref().take(16).read_to_end(&mut head).map_err(io_err)?;
-                if !head.is_empty() && head.as_slice() != SQLITE_HEADER {
-                    return Err(StoreError::NotADatabase {
-                        path: shown,
-                        detail: "it does not start with the SQLite header".into(),
-                    });
-                }
+        match key::file_state(path).map_err(io_err)? {
+            key::FileState::Foreign => {
+                return Err(StoreError::NotADatabase {
+                    path: shown,
+                    detail: "it does not start with the SQLite header".into(),
+                })
             }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => create_private(path).map_err(io_err)?,
-            Err(e) => return Err(io_err(e)),
+            key::FileState::New if !path.exists() => create_private(path).map_err(io_err)?,
+            // An encrypted file is keyed once opened, below (key::key_for_file).
+            key::FileState::New | key::FileState::Plain | key::FileState::Encrypted => {}
         }
         let lock = FileLock::shared(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
+        key::key_for_file(&conn, path)?;
         // A file refused below must be left as it was, with its `-wal`: no
         // checkpoint when the refused connection closes. Set back once open.
         let no_ckpt = rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE;
@@ -257,6 +263,7 @@ impl Store {
             let uri = format!("file:{}?{how}", uri_path(path));
             let conn = Connection::open_with_flags(&uri, flags)
                 .map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
+            key::key_for_file(&conn, path)?;
             let lock = lock.clone_handle(path)?;
             let mut store = Self {
                 conn,
@@ -455,6 +462,10 @@ fn sql_error(path: &Path, context: &str, e: &rusqlite::Error) -> StoreError {
         Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt { path: shown, detail: e.to_string() },
         Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path: shown, detail: e.to_string() },
         Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path: shown },
+        _ if key::page_failed(path, e) => StoreError::Corrupt {
+            path: shown,
+            detail: "a page fails its authentication check (it was changed or damaged on disk)".into(),
+        },
         _ => StoreError::Sql { context: context.to_string(), detail: e.to_string() },
     }
 }

@@ -11,14 +11,11 @@
 //! passes. The checked copy is what is put in place.
 
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::{
-    backup::backup_prefix, default_user, schema, sql_error, uri_path, FileLock, Store, StoreError, SQLITE_HEADER,
-};
+use super::{backup::backup_prefix, default_user, key, schema, sql_error, uri_path, FileLock, Store, StoreError};
 use crate::clock::Clock;
 
 /// What [`restore`] did.
@@ -100,12 +97,16 @@ pub fn backups_of(db: &Path, dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
 /// this kam knows that passes [`Store::full_check`] (`integrity_check`,
 /// `foreign_key_check`, every table and index of its version present).
 pub fn check_backup(path: &Path) -> Result<(), StoreError> {
+    open_backup(path)?.full_check()
+}
+
+/// Opens a backup (or another copy of a kam file) read-only and immutable,
+/// keyed when encrypted: a kam database of a version this kam knows.
+pub(super) fn open_backup(path: &Path) -> Result<Store, StoreError> {
     let shown = path.display().to_string();
-    let mut head = Vec::with_capacity(SQLITE_HEADER.len());
-    fs::File::open(path)
-        .and_then(|f| f.take(SQLITE_HEADER.len() as u64).read_to_end(&mut head))
-        .map_err(|source| StoreError::Io { path: shown.clone(), source })?;
-    if head.as_slice() != SQLITE_HEADER {
+    // An encrypted backup (of an encrypted file) is opened with the passphrase.
+    let state = key::file_state(path).map_err(|source| StoreError::Io { path: shown.clone(), source })?;
+    if !matches!(state, key::FileState::Plain | key::FileState::Encrypted) {
         return Err(StoreError::NotADatabase {
             path: shown,
             detail: "it does not start with the SQLite header".into(),
@@ -115,6 +116,7 @@ pub fn check_backup(path: &Path) -> Result<(), StoreError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(&uri, flags)
         .map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
+    key::key_for_file(&conn, path)?;
     let version: i64 =
         conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| sql_error(path, "reading", &e))?;
     if version < 1 || version > i64::from(schema::LATEST) {
@@ -128,7 +130,7 @@ pub fn check_backup(path: &Path) -> Result<(), StoreError> {
     if has_table == 0 {
         return Err(StoreError::NotADatabase { path: shown, detail: format!("no {} table", schema::KAM_TABLE) });
     }
-    let store = Store {
+    Ok(Store {
         conn,
         path: path.to_path_buf(),
         user: default_user(),
@@ -136,8 +138,7 @@ pub fn check_backup(path: &Path) -> Result<(), StoreError> {
         clock: Clock::default(),
         lock: FileLock(None),
         whole_on_close: false,
-    };
-    store.full_check()
+    })
 }
 
 /// The newest backup of `db` in `dir` that passes [`check_backup`].
@@ -276,8 +277,16 @@ fn diagnose(db: &Path, work: &Path, clock: Clock) -> Result<Health, RestoreError
     }
     match check_copy(&whole, clock) {
         Ok(accounts) => return Ok(Health::Sound { accounts }),
-        // A newer kam's file is not damaged: never replaced by an older copy.
+        // A newer kam's file is not damaged: never replaced by an older copy;
+        // nor is an encrypted file kam was given no passphrase, or a wrong
+        // one, for (#21): a wrong passphrase never moves anything.
         Err(e @ StoreError::TooNew { .. }) => return Err(e.into()),
+        Err(StoreError::NeedsPassphrase { .. }) => {
+            return Err(StoreError::NeedsPassphrase { path: db.display().to_string() }.into())
+        }
+        Err(StoreError::WrongPassphrase { .. }) => {
+            return Err(StoreError::WrongPassphrase { path: db.display().to_string() }.into())
+        }
         Err(_) => {}
     }
     if has_wal {

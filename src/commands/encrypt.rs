@@ -1,0 +1,142 @@
+//! `kam encrypt` / `kam decrypt` (issue #21), and the passphrase every
+//! command asks for once at start when the file is encrypted.
+//!
+//! The passphrase comes from `KAM_PASSPHRASE_FILE` (the first line of that
+//! file, for scripts and tests) when it is set, else it is typed at the
+//! terminal with echo off; it goes to the store ([`crate::store::unlock`])
+//! and nowhere else: no file, no log, no command line.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use kam_rules::Lang;
+
+use super::{Ctx, Failure};
+use crate::i18n::T;
+use crate::paths::{show, Paths};
+use crate::store::{self, Conversion, ConvertError, ConvertStep, Passphrase};
+
+/// The variable naming a file whose first line is the passphrase.
+pub const PASSPHRASE_FILE: &str = "KAM_PASSPHRASE_FILE";
+
+/// The variable a kill test sets to make `kam encrypt`/`decrypt` stop after
+/// a step (see [`ConvertStep::name`]) and wait there to be killed.
+const STOP_AFTER: &str = "KAM_FAULT_STOP_AFTER";
+
+/// Asks for the passphrase once, before the file is opened, when the file
+/// (or, for `kam restore`, one of its backups) is encrypted and this kam
+/// can decrypt it. Nothing happens for a plain file or without the feature.
+pub fn unlock_for(lang: Lang, paths: &Paths, with_backups: bool) -> Result<(), Failure> {
+    if !store::encryption_built() || store::unlocked() {
+        return Ok(());
+    }
+    let backups = || {
+        with_backups
+            && store::backups_of(&paths.db, &paths.backups).unwrap_or_default().iter().any(|b| store::is_encrypted(b))
+    };
+    if store::is_encrypted(&paths.db) || backups() {
+        let prompt = T::PassphrasePrompt.fill(lang, &[("path", &show(&paths.db))]);
+        let p = read_passphrase(lang, &paths.db, &prompt)?;
+        store::unlock(p);
+    }
+    Ok(())
+}
+
+/// The passphrase from `KAM_PASSPHRASE_FILE`, else typed at the terminal
+/// after `prompt`, else the error that says how to give one.
+fn read_passphrase(lang: Lang, db: &Path, prompt: &str) -> Result<Passphrase, Failure> {
+    if let Some(file) = std::env::var_os(PASSPHRASE_FILE).filter(|f| !f.is_empty()) {
+        let file = PathBuf::from(file);
+        let bad = |detail: String| {
+            Failure::failed(T::PassphraseFileBad.fill(lang, &[("path", &show(&file)), ("detail", &detail)]))
+        };
+        let text = crate::files::read_regular_to_string(&file).map_err(|e| bad(crate::files::io_text(&e, lang)))?;
+        return Passphrase::from_file_text(text).ok_or_else(|| bad(T::PassphraseFileEmpty.get(lang).to_string()));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::failed(T::PassphraseNeeded.fill(lang, &[("path", &show(db))])));
+    }
+    let typed = rpassword_prompt(prompt).map_err(|e| {
+        Failure::failed(T::PassphraseFileBad.fill(lang, &[("path", "/dev/tty"), ("detail", &e.to_string())]))
+    })?;
+    Passphrase::new(typed).ok_or_else(|| Failure::failed(T::PassphraseEmpty.get(lang)))
+}
+
+/// Reads a line from the terminal with echo off.
+#[cfg(feature = "encryption")]
+fn rpassword_prompt(prompt: &str) -> std::io::Result<String> {
+    rpassword::prompt_password(prompt)
+}
+
+#[cfg(not(feature = "encryption"))]
+fn rpassword_prompt(_prompt: &str) -> std::io::Result<String> {
+    Err(std::io::Error::new(std::io::ErrorKind::Unsupported, "this kam was built without encryption"))
+}
+
+/// `kam encrypt` and `kam decrypt`.
+pub fn run(ctx: &Ctx, paths: &Paths, to: Conversion) -> Result<(), Failure> {
+    let l = ctx.lang;
+    let path = show(&paths.db);
+    if !store::encryption_built() {
+        return Err(Failure::failed(T::NoEncryptionBuilt.get(l)));
+    }
+    match to {
+        // The new passphrase, typed twice at a terminal; a file's is taken as it is.
+        Conversion::Encrypt if std::fs::metadata(&paths.db).is_ok() && !store::is_encrypted(&paths.db) => {
+            let p = read_passphrase(l, &paths.db, &T::PassphraseNewPrompt.fill(l, &[("path", &path)]))?;
+            if std::env::var_os(PASSPHRASE_FILE).is_none_or(|f| f.is_empty()) {
+                let again = read_passphrase(l, &paths.db, T::PassphraseAgainPrompt.get(l))?;
+                if !p.same_as(&again) {
+                    return Err(Failure::failed(T::PassphraseMismatch.get(l)));
+                }
+            }
+            store::unlock(p);
+        }
+        Conversion::Encrypt => {}
+        Conversion::Decrypt => unlock_for(l, paths, false)?,
+    }
+    let stop_after = std::env::var(STOP_AFTER).ok();
+    let done = store::convert(&paths.db, to, ctx.clock, |step| {
+        if stop_after.as_deref() == Some(step.name()) {
+            wait_to_be_killed(step);
+        }
+    })
+    .map_err(|e| convert_failure(l, paths, e))?;
+    let filled = [
+        ("path", path.clone()),
+        ("tables", done.tables.to_string()),
+        ("rows", done.rows.to_string()),
+        ("accounts", done.accounts.to_string()),
+    ];
+    let filled: Vec<(&str, &str)> = filled.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (said, backups) = match to {
+        Conversion::Encrypt => (T::Encrypted, T::EncryptedBackups),
+        Conversion::Decrypt => (T::Decrypted, T::DecryptedBackups),
+    };
+    crate::say!("{}", said.fill(l, &filled));
+    crate::say!("{}", backups.get(l));
+    Ok(())
+}
+
+/// The kill tests' stop: says where it is on stderr and waits for the kill.
+fn wait_to_be_killed(step: ConvertStep) -> ! {
+    eprintln!("stopped after {}", step.name());
+    loop {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    }
+}
+
+fn convert_failure(l: Lang, paths: &Paths, e: ConvertError) -> Failure {
+    let path = show(&paths.db);
+    match e {
+        ConvertError::NotBuilt => Failure::failed(T::NoEncryptionBuilt.get(l)),
+        ConvertError::Missing { .. } => Failure::failed(T::ConvertMissing.fill(l, &[("path", &path)])),
+        ConvertError::InUse { .. } => Failure::failed(T::ConvertInUse.fill(l, &[("path", &path)])),
+        ConvertError::AlreadyEncrypted { .. } => Failure::failed(T::AlreadyEncrypted.fill(l, &[("path", &path)])),
+        ConvertError::NotEncrypted { .. } => Failure::failed(T::NotEncrypted.fill(l, &[("path", &path)])),
+        ConvertError::Unverified { detail, .. } => {
+            Failure::failed(T::ConvertUnverified.fill(l, &[("path", &path), ("detail", &detail)]))
+        }
+        ConvertError::Store(e) => super::restore::open_failure(l, paths, &e),
+    }
+}

@@ -1,0 +1,274 @@
+//! Encryption at rest (issue #21), on real files driven through the `kam`
+//! binary as a user would, with the passphrase in `KAM_PASSPHRASE_FILE`:
+//! an encrypted file reopens with every row; its bytes, its `-wal` and its
+//! backup hold no customer's name or phone; a wrong passphrase is told
+//! apart from a damaged file and moves nothing; decrypt brings the plain
+//! file back; a kill at any step of `kam encrypt` loses nothing.
+//!
+//! Without the feature only the refusal of `kam encrypt` is tested.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+fn kam(dir: &Path, pass: Option<&Path>, args: &[&str]) -> Output {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_kam"));
+    if !args.contains(&"--lang") {
+        c.args(["--lang", "en"]);
+    }
+    c.args(args)
+        .env("KAM_CONFIG_DIR", dir.join("cfg"))
+        .env("KAM_DB", dir.join("kam.db"))
+        .env("KAM_NOW", common::kam_now())
+        .env_remove("KAM_PASSPHRASE_FILE")
+        .env_remove("LC_ALL")
+        .stdin(std::process::Stdio::null());
+    if let Some(p) = pass {
+        c.env("KAM_PASSPHRASE_FILE", p);
+    }
+    c.output().expect("run kam")
+}
+
+#[cfg(not(feature = "encryption"))]
+#[test]
+fn without_the_feature_encrypt_says_how_to_build_one() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let o = kam(dir.path(), None, &["encrypt"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("built without encryption") && err.contains("--features encryption"), "{err}");
+    assert!(!dir.path().join("kam.db").exists(), "nothing was created");
+}
+
+#[cfg(feature = "encryption")]
+mod with_the_feature {
+    use super::*;
+
+    use std::fs;
+    use std::io::{BufRead, BufReader};
+    use std::path::PathBuf;
+    use std::process::{Command, Stdio};
+
+    use kam::model::{Account, Contact};
+    use kam::store::{Passphrase, Store};
+
+    /// Every test of this binary uses this passphrase in-process.
+    const PASS: &str = "correct horse 电池 staple";
+    const NAME: &str = "甄士隐测";
+    const PHONE: &str = "13765432109";
+    const LATER_PHONE: &str = "13822223333";
+
+    fn ok(o: &Output) -> String {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    fn pass_file(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let p = dir.join(name);
+        fs::write(&p, format!("{text}\n")).expect("passphrase file");
+        p
+    }
+
+    /// A plain file with demo accounts and one known person.
+    fn plain_file(dir: &Path) {
+        ok(&kam(dir, None, &["demo", "--accounts", "20", "--seed", "3"]));
+        let mut s = Store::open(&dir.join("kam.db"), common::clock()).expect("open");
+        let mut a = Account::named("葫芦庙测试有限公司");
+        s.insert(&mut a).expect("account");
+        let mut c = Contact::of(a.meta.id.clone(), NAME);
+        c.phone = PHONE.into();
+        s.insert(&mut c).expect("contact");
+        s.close().expect("close");
+    }
+
+    fn contains(hay: &[u8], needle: &str) -> bool {
+        hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+    }
+
+    fn header(path: &Path) -> Vec<u8> {
+        fs::read(path).expect("read").into_iter().take(16).collect()
+    }
+
+    /// `kam check`'s report, without its first line (the path).
+    fn check(dir: &Path, pass: Option<&Path>) -> String {
+        ok(&kam(dir, pass, &["check"])).lines().skip(1).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn an_encrypted_file_reopens_with_every_row_and_holds_no_readable_customer() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let d = dir.path();
+        plain_file(d);
+        // The encryption build opens a plain file without a passphrase.
+        let before = check(d, None);
+        let db = d.join("kam.db");
+        assert!(contains(&fs::read(&db).expect("read"), PHONE), "the plain file holds the phone");
+
+        let pass = pass_file(d, "pass", PASS);
+        let out = ok(&kam(d, Some(&pass), &["encrypt"]));
+        assert!(out.contains("is encrypted") && out.contains("all checked"), "{out}");
+        assert_ne!(header(&db), b"SQLite format 3\0");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(fs::metadata(&db).expect("meta").permissions().mode() & 0o777, 0o600);
+        }
+        let bytes = fs::read(&db).expect("read");
+        assert!(!contains(&bytes, NAME) && !contains(&bytes, PHONE), "the encrypted file shows the person");
+        assert_eq!(check(d, Some(&pass)), before, "every row is there");
+
+        // Without a passphrase: told so, nothing changed.
+        let o = kam(d, None, &["check"]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("needs its passphrase"));
+        assert_eq!(fs::read(&db).expect("read"), bytes);
+
+        // In-process: a change waiting in the -wal, and a backup.
+        kam::store::unlock(Passphrase::new(PASS.into()).expect("passphrase"));
+        let mut s = Store::open(&db, common::clock()).expect("open with the passphrase");
+        let mut a = Account::named("仁清巷测试公司");
+        s.insert(&mut a).expect("account");
+        let mut c = Contact::of(a.meta.id.clone(), "封氏测");
+        c.phone = LATER_PHONE.into();
+        s.insert(&mut c).expect("contact");
+        let wal = fs::read(d.join("kam.db-wal")).expect("wal");
+        assert!(!wal.is_empty(), "the change is in the -wal");
+        assert!(!contains(&wal, LATER_PHONE) && !contains(&wal, "封氏测"), "the -wal shows the person");
+        let backup = s.daily_backup(&d.join("backups"), common::today()).expect("backup").expect("made");
+        let b = fs::read(&backup).expect("read backup");
+        assert_ne!(&b[..16], b"SQLite format 3\0", "the backup is encrypted like the file");
+        assert!(!contains(&b, PHONE) && !contains(&b, LATER_PHONE), "the backup shows a person");
+        kam::store::check_backup(&backup).expect("the backup opens with the passphrase and passes");
+        s.close().expect("close");
+
+        // Decrypt: the plain header is back, with every row.
+        let out = ok(&kam(d, Some(&pass), &["decrypt"]));
+        assert!(out.contains("plain file again"), "{out}");
+        assert_eq!(header(&db), b"SQLite format 3\0");
+        let after = check(d, None);
+        assert!(after.contains("Integrity check: ok"), "{after}");
+        assert!(contains(&fs::read(&db).expect("read"), LATER_PHONE));
+        // The encrypted backup stays as it was.
+        assert_eq!(fs::read(&backup).expect("read backup"), b);
+    }
+
+    #[test]
+    fn a_wrong_passphrase_is_told_apart_from_a_damaged_file_and_moves_nothing() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let d = dir.path();
+        plain_file(d);
+        let pass = pass_file(d, "pass", PASS);
+        ok(&kam(d, Some(&pass), &["encrypt"]));
+        // A backup made with the right passphrase, so restore has one to offer.
+        let csv = d.join("accounts.csv");
+        fs::write(&csv, "name\n大观园测试公司\n").expect("csv");
+        ok(&kam(d, Some(&pass), &["import", "--dry-run", &csv.display().to_string()]));
+        assert_eq!(fs::read_dir(d.join("backups")).expect("backups").count(), 1);
+        let db = d.join("kam.db");
+        let bytes = fs::read(&db).expect("read");
+        let listing = |d: &Path| {
+            let mut names: Vec<String> =
+                fs::read_dir(d).expect("dir").map(|e| e.expect("entry").file_name().to_string_lossy().into()).collect();
+            names.sort();
+            names
+        };
+        let wrong = pass_file(d, "wrong", "correct horse battery staple");
+        let files = listing(d);
+        let out_dir = d.join("out").display().to_string();
+        for args in [&["check"][..], &["export", "--all", "--dir", &out_dir], &["restore"], &["restore", "--force"]] {
+            let o = kam(d, Some(&wrong), args);
+            assert_eq!(o.status.code(), Some(1), "{args:?}");
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(err.contains("wrong passphrase") && !err.contains("damaged ("), "{args:?}: {err}");
+            assert!(!err.contains("kam restore") && !err.contains("SQLCipher") && !err.contains("hmac"), "{err}");
+            assert_eq!(fs::read(&db).expect("read"), bytes, "{args:?} changed the file");
+            assert_eq!(listing(d), files, "{args:?} moved or made a file");
+        }
+        let o = kam(d, Some(&wrong), &["--lang", "zh", "check"]);
+        assert!(String::from_utf8_lossy(&o.stderr).contains("口令不对"));
+
+        // A damaged page with the right passphrase is damage, with the restore hint.
+        let mut damaged = bytes.clone();
+        let page = damaged.len() / 4096 / 2;
+        damaged[page * 4096 + 200..page * 4096 + 260].fill(0);
+        fs::write(&db, &damaged).expect("damage");
+        let o = kam(d, Some(&pass), &["check"]);
+        assert_eq!(o.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("is damaged") && err.contains("kam --db") && !err.contains("wrong passphrase"), "{err}");
+        // And kam restore with the right passphrase repairs it from the encrypted backup.
+        let out = ok(&kam(d, Some(&pass), &["restore"]));
+        assert!(out.contains("restored from"), "{out}");
+        assert_ne!(header(&db), b"SQLite format 3\0", "the restored file is the encrypted backup");
+        assert!(check(d, Some(&pass)).contains("Integrity check: ok"));
+    }
+
+    #[test]
+    fn a_kill_at_any_step_of_encrypt_loses_nothing() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let d = dir.path();
+        plain_file(d);
+        let pass = pass_file(d, "pass", PASS);
+        let before = check(d, None);
+        let db = d.join("kam.db");
+        let kept = d.join("kept.db");
+        fs::copy(&db, &kept).expect("keep");
+        for step in kam::store::ConvertStep::ALL {
+            fs::copy(&kept, &db).expect("start plain");
+            let mut child = Command::new(env!("CARGO_BIN_EXE_kam"))
+                .args(["--lang", "en", "encrypt"])
+                .env("KAM_CONFIG_DIR", d.join("cfg"))
+                .env("KAM_DB", &db)
+                .env("KAM_NOW", common::kam_now())
+                .env("KAM_PASSPHRASE_FILE", &pass)
+                .env("KAM_FAULT_STOP_AFTER", step.name())
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn");
+            let mut line = String::new();
+            BufReader::new(child.stderr.take().expect("stderr")).read_line(&mut line).expect("read");
+            assert_eq!(line.trim(), format!("stopped after {}", step.name()));
+            child.kill().expect("kill");
+            child.wait().expect("wait");
+
+            // Whatever is in place opens, whole, with every row: the plain
+            // file before the rename, the checked copy after it.
+            let renamed = step == kam::store::ConvertStep::Renamed;
+            assert_eq!(header(&db) == b"SQLite format 3\0", !renamed, "after {}", step.name());
+            assert_eq!(check(d, Some(&pass)), before, "after {}", step.name());
+            // And the conversion can be run again (a copy left aside is ours to remove).
+            let again = kam(d, Some(&pass), &["encrypt"]);
+            if renamed {
+                assert!(String::from_utf8_lossy(&again.stderr).contains("already encrypted"));
+            } else {
+                ok(&again);
+            }
+            assert_eq!(check(d, Some(&pass)), before, "encrypted after {}", step.name());
+            assert!(!d.join(".kam.db.converting").exists());
+        }
+    }
+
+    #[test]
+    fn encrypt_refuses_while_the_file_is_open_and_an_encrypted_file_twice() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let d = dir.path();
+        plain_file(d);
+        let pass = pass_file(d, "pass", PASS);
+        let db = d.join("kam.db");
+        let open = Store::open(&db, common::clock()).expect("open");
+        let bytes = fs::read(&db).expect("read");
+        let o = kam(d, Some(&pass), &["encrypt"]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("open in another program"));
+        assert_eq!(fs::read(&db).expect("read"), bytes);
+        drop(open);
+        ok(&kam(d, Some(&pass), &["encrypt"]));
+        let o = kam(d, Some(&pass), &["encrypt"]);
+        assert!(String::from_utf8_lossy(&o.stderr).contains("already encrypted"));
+        let o = kam(d, None, &["decrypt"]);
+        assert!(String::from_utf8_lossy(&o.stderr).contains("needs its passphrase"));
+    }
+}
