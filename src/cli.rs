@@ -431,6 +431,8 @@ fn about_of(path: &str) -> Option<crate::i18n::T> {
         "plan print" => T::HelpPlanPrint,
         "restore" => T::HelpRestore,
         "erase" => T::HelpErase,
+        "encrypt" => T::HelpEncrypt,
+        "decrypt" => T::HelpDecrypt,
         p if p == "help" || p.ends_with(" help") => T::HelpHelpCommand,
         _ => return None,
     })
