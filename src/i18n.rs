@@ -189,8 +189,8 @@ catalogue! {
     HelpRestoreFrom => "要恢复的备份(默认:备份文件夹中通过检查的最新一份)", "The backup to restore (default: the newest one in the backups folder that passes the check)";
     HelpRestoreForce => "文件通过全部检查时也替换(原文件改名保留在旁边)", "Replace the file even when it passes every check (it is kept beside, renamed)";
     HelpErase => "应本人要求永久删除一个人(依个人信息保护法):记录、变更日志中的个人信息、搜索索引", "Erase a person for good at their request (PIPL): the record, its personal values in the change log, the search index";
-    HelpEncrypt => "就地加密数据库文件(需用 --features encryption 构建的 kam);会要求设置新口令", "Encrypt the database file in place (a kam built with --features encryption); asks for a new passphrase";
-    HelpDecrypt => "就地解密数据库文件,还原为普通 SQLite 文件(需用 --features encryption 构建的 kam)", "Decrypt the database file in place back to a plain SQLite file (a kam built with --features encryption)";
+    HelpEncrypt => "就地加密数据库文件(需用带加密功能构建的 kam);会要求设置新口令", "Encrypt the database file in place (a kam built with --features encryption); asks for a new passphrase";
+    HelpDecrypt => "就地解密数据库文件,还原为未加密的文件(需用带加密功能构建的 kam)", "Decrypt the database file in place back to a plain SQLite file (a kam built with --features encryption)";
     HelpEraseWhat => "此人在系统中的身份:contact 客户的联系人,vip VIP 来客卡", "What the person is on file as";
     HelpEraseIds => "要删除的编号;能唯一确定编号的开头几位即可", "The ids to erase; any unique beginning of an id will do";
     HelpEraseReason => "原因(记入变更日志,不含此人的信息)", "Why (kept in the change log, without the person's data)";

@@ -61,6 +61,8 @@ const ALLOWED: &[&str] = &[
     "import",
     "restore",
     "erase",
+    "encrypt",
+    "decrypt",
     "contact",
     "vip",
     "JSON",
