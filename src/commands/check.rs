@@ -16,6 +16,7 @@ pub fn open(ctx: &Ctx, paths: &Paths, user: Option<&str>) -> Result<Store, Failu
         return Err(Failure::failed(T::ReadMissing.fill(ctx.lang, &[("path", &show(&paths.db))])));
     }
     super::restore::refuse_emptied(ctx.lang, paths)?;
+    super::encrypt::unlock_for(ctx.lang, paths, false)?;
     let store =
         Store::open_to_check(&paths.db, ctx.clock).map_err(|e| super::restore::open_failure(ctx.lang, paths, &e))?;
     Ok(super::with_user(store, user))

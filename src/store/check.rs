@@ -76,7 +76,7 @@ impl Store {
         let io_err = |source| StoreError::Io { path: shown.clone(), source };
         let mut head = Vec::with_capacity(16);
         fs::File::open(path).map_err(io_err)?.take(16).read_to_end(&mut head).map_err(io_err)?;
-        if !head.is_empty() && head.as_slice() != SQLITE_HEADER {
+        if !head.is_empty() && head.as_slice() != SQLITE_HEADER && !super::key::is_encrypted(path) {
             return Err(StoreError::NotADatabase {
                 path: shown,
                 detail: "it does not start with the SQLite header".into(),
@@ -89,6 +89,8 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
+        // An encrypted file is keyed before anything else is read.
+        super::key::key_for_file(&conn, path)?;
         if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
             drop(conn);
             return Self::open_read_only(path, clock, true, &lock);
