@@ -255,6 +255,40 @@ fn masked_columns(layout: &TableLayout, opts: &ExportOptions) -> Vec<bool> {
         .collect()
 }
 
+/// A CSV writer over an export file.
+type FileCsv<'a> = csv::Writer<&'a mut io::BufWriter<fs::File>>;
+
+/// Writes one export file under a temporary name: the BOM when asked, the
+/// header row, then what `rows` streams (returning how many), renamed when
+/// complete.
+fn write_file<I, H>(
+    path: &Path,
+    bom: bool,
+    header: I,
+    rows: impl FnOnce(&mut FileCsv<'_>) -> Result<u64, RowsError<csv::Error>>,
+) -> Result<u64, ExportError>
+where
+    I: IntoIterator<Item = H>,
+    H: AsRef<[u8]>,
+{
+    let mut file = AtomicFile::create(path).map_err(io_err(path))?;
+    let out = file.writer().map_err(io_err(path))?;
+    if bom {
+        io::Write::write_all(out, BOM).map_err(io_err(path))?;
+    }
+    let mut w = csv::WriterBuilder::new().from_writer(out);
+    let werr = |source| ExportError::Write { path: path.display().to_string(), source };
+    w.write_record(header).map_err(werr)?;
+    let n = rows(&mut w).map_err(|e| match e {
+        RowsError::Store(s) => ExportError::Store(s),
+        RowsError::Sink(source) => werr(source),
+    })?;
+    w.flush().map_err(io_err(path))?;
+    drop(w);
+    file.commit().map_err(io_err(path))?;
+    Ok(n)
+}
+
 fn write_table(
     store: &Store,
     layout: &TableLayout,
@@ -263,21 +297,14 @@ fn write_table(
     on: OnProgress<'_>,
 ) -> Result<u64, ExportError> {
     let masked = masked_columns(layout, opts);
-    let mut file = AtomicFile::create(path).map_err(io_err(path))?;
-    let out = file.writer().map_err(io_err(path))?;
-    if opts.bom {
-        io::Write::write_all(out, BOM).map_err(io_err(path))?;
-    }
-    let mut w = csv::WriterBuilder::new().from_writer(out);
-    let werr = |source| ExportError::Write { path: path.display().to_string(), source };
-    w.write_record(layout.columns.iter().map(|c| header(layout.table, c, opts.lang))).map_err(werr)?;
-    let mut buf = String::new();
-    let mut done = 0u64;
-    let n = store
-        .export_rows(layout, opts.span, |cells| {
+    let header = layout.columns.iter().map(|c| header(layout.table, c, opts.lang));
+    write_file(path, opts.bom, header, |w| {
+        let mut buf = String::new();
+        let mut done = 0u64;
+        store.export_rows(layout, opts.span, |cells| {
             for ((d, m), shown) in cells.iter().zip(&masked).zip(&layout.shown) {
                 let labelled = choice_label(d, *shown, opts.lang);
-                write_datum(&mut w, &mut buf, labelled.as_ref().unwrap_or(d), *m)?;
+                write_datum(w, &mut buf, labelled.as_ref().unwrap_or(d), *m)?;
             }
             done += 1;
             if done.is_multiple_of(4096) {
@@ -285,14 +312,7 @@ fn write_table(
             }
             w.write_record(None::<&[u8]>)
         })
-        .map_err(|e| match e {
-            RowsError::Store(s) => ExportError::Store(s),
-            RowsError::Sink(source) => werr(source),
-        })?;
-    w.flush().map_err(io_err(path))?;
-    drop(w);
-    file.commit().map_err(io_err(path))?;
-    Ok(n)
+    })
 }
 
 /// Writes `field_clocks.csv`: when each field of the exported records was
@@ -301,29 +321,14 @@ fn write_table(
 /// Masked fields are left out with their values.
 fn write_clocks(store: &Store, opts: &ExportOptions, path: &Path) -> Result<u64, ExportError> {
     let skip: &[(&str, &str)] = if opts.unmask { &[] } else { PERSONAL };
-    let mut file = AtomicFile::create(path).map_err(io_err(path))?;
-    let out = file.writer().map_err(io_err(path))?;
-    if opts.bom {
-        io::Write::write_all(out, BOM).map_err(io_err(path))?;
-    }
-    let mut w = csv::WriterBuilder::new().from_writer(out);
-    let werr = |source| ExportError::Write { path: path.display().to_string(), source };
-    w.write_record(CLOCK_COLUMNS).map_err(werr)?;
-    let n = store
-        .export_clocks(opts.span, skip, |row| {
+    write_file(path, opts.bom, CLOCK_COLUMNS, |w| {
+        store.export_clocks(opts.span, skip, |row| {
             for cell in row {
                 w.write_field(super::csv_out::neutralise(cell).as_bytes())?;
             }
             w.write_record(None::<&[u8]>)
         })
-        .map_err(|e| match e {
-            RowsError::Store(s) => ExportError::Store(s),
-            RowsError::Sink(source) => werr(source),
-        })?;
-    w.flush().map_err(io_err(path))?;
-    drop(w);
-    file.commit().map_err(io_err(path))?;
-    Ok(n)
+    })
 }
 
 /// Excel's last row: a longer table continues on a second sheet.

@@ -879,8 +879,10 @@ fn apply_one<R: Record>(
                     }
                 }
                 insert_rows(tx, path, &r)?;
+                let sets: Vec<&'static str> = r.child_sets().iter().map(|s| s.name).collect();
                 for (field, clock) in clocks.unwrap_or_default() {
-                    if let Some(name) = field_name(&r, field) {
+                    let known = R::COLUMNS.iter().chain(&sets).find(|c| **c == field.as_str());
+                    if let Some(name) = known {
                         write_clock(tx, path, &id, name, ("", ""), Some(clock))?;
                     }
                 }
@@ -905,16 +907,16 @@ fn apply_one<R: Record>(
                     (_, None) => String::new(),
                 })
             };
-            let taken: Vec<(&'static str, FieldClock)> = plan.take.iter().map(|(f, c)| (*f, c.clone())).collect();
+            let taken = plan.take.as_slice();
             let mut changed = false;
             if !taken.is_empty() {
-                let merged = take_fields(&cur, &r, &plan.take)?;
+                let merged = take_fields(&cur, &r, taken)?;
                 let newest = taken.iter().map(|(_, c)| c).max_by_key(|c| c.at).cloned();
                 let (at, by) = newest.map_or((cur.meta().updated_at, cur.meta().updated_by.clone()), |c| (c.at, c.who));
                 let at = at.max(cur.meta().updated_at);
                 log.flush(tx, path)?;
                 let version = cur.meta().version.max(r.meta().version) + 1;
-                let stamp = Stamp { version, at, by: &by, fields: Some(&taken) };
+                let stamp = Stamp { version, at, by: &by, fields: Some(taken) };
                 changed = update_rows(tx, path, &cur, &merged, &stamp, source)?;
                 // A record trashed here comes back when they changed it after it was trashed.
                 if let Some(deleted) = cur.meta().deleted_at {
@@ -959,15 +961,6 @@ struct FieldPlan {
     /// Fields of equal value whose clock is taken from theirs.
     adopt: Vec<(&'static str, FieldClock)>,
     conflicts: Vec<FieldConflict>,
-}
-
-/// The kam name of a field of `record` sent as text (a column or a child set).
-fn field_name<R: Record>(record: &R, field: &str) -> Option<&'static str> {
-    R::COLUMNS
-        .iter()
-        .copied()
-        .find(|c| *c == field)
-        .or_else(|| record.child_sets().into_iter().map(|s| s.name).find(|n| *n == field))
 }
 
 /// Field by field (DESIGN §7): the newer change of each field wins; when
