@@ -51,6 +51,8 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Erase a person for good at their request (PIPL): the record, its personal values in the change log, the search index
     Erase(EraseArgs),
+    /// Fold one account into another (the same company entered twice): its contacts, orders, visits and plans move to the account kept, and it goes to the trash
+    Fold(FoldArgs),
     /// Encrypt the database file in place (a kam built with --features encryption); asks for a new passphrase
     Encrypt,
     /// Turn an encrypted database file back into a plain one, in place; asks for its passphrase
@@ -108,6 +110,19 @@ pub struct EraseArgs {
     /// Why (kept in the change log, without the person's data)
     #[arg(long, value_name = "TEXT")]
     pub reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct FoldArgs {
+    /// The account to fold away: its id, any unique beginning or end of it (the short id a merge lists)
+    #[arg(value_name = "ID")]
+    pub from: String,
+    /// The account to keep, named the same way
+    #[arg(value_name = "ID")]
+    pub into: String,
+    /// Why (kept in the change log and the trash; default: which account it was folded into)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -431,6 +446,7 @@ fn about_of(path: &str) -> Option<crate::i18n::T> {
         "plan print" => T::HelpPlanPrint,
         "restore" => T::HelpRestore,
         "erase" => T::HelpErase,
+        "fold" => T::HelpFold,
         "encrypt" => T::HelpEncrypt,
         "decrypt" => T::HelpDecrypt,
         p if p == "help" || p.ends_with(" help") => T::HelpHelpCommand,
@@ -483,6 +499,9 @@ fn arg_help(path: &str, id: &str) -> Option<crate::i18n::T> {
         ("erase", "what") => T::HelpEraseWhat,
         ("erase", "ids") => T::HelpEraseIds,
         ("erase", "reason") => T::HelpEraseReason,
+        ("fold", "from") => T::HelpFoldFrom,
+        ("fold", "into") => T::HelpFoldInto,
+        ("fold", "reason") => T::HelpFoldReason,
         _ => return None,
     })
 }

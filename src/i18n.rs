@@ -108,7 +108,7 @@ catalogue! {
     ImportDuplicateRow => "第 {row} 行与已有记录重复:{matched}({action})", "row {row} duplicates {matched} ({action})";
     ImportIgnored => "未使用的列:{columns}", "columns not used: {columns}";
     ImportCounts => "新增 {new},更新 {updated},重复 {duplicate},拒绝 {rejected}", "new {new}, updated {updated}, duplicate {duplicate}, rejected {rejected}";
-    MergeHeldTwice => "同一家公司由不同负责人各建了一份({n} 组,撞单),请核对后删除多余的一份:", "The same company entered by different owners ({n} groups): check them and delete the extra one:";
+    MergeHeldTwice => "同一家公司由不同负责人各建了一份({n} 组,撞单),请核对后用 kam fold 多余的编号 保留的编号 合并:", "The same company entered by different owners ({n} groups): check them and fold the extra one into the one kept with kam fold EXTRA-ID KEPT-ID:";
     MergeHeldBy => "{name}(负责人 {owner},{id})", "{name} (owner {owner}, {id})";
     MergeNoOwner => "未填", "none";
     CannotRead => "无法读取 {path}:{why}", "cannot read {path}: {why}";
@@ -194,6 +194,17 @@ catalogue! {
     HelpEraseWhat => "此人在系统中的身份:contact 客户的联系人,vip VIP 来客卡", "What the person is on file as";
     HelpEraseIds => "要删除的编号;能唯一确定编号的开头几位即可", "The ids to erase; any unique beginning of an id will do";
     HelpEraseReason => "原因(记入变更日志,不含此人的信息)", "Why (kept in the change log, without the person's data)";
+    HelpFold => "把一个客户并入另一个(同一家公司录了两份,撞单):联系人、订单、拜访和计划移到保留的客户,被并入的客户进回收站", "Fold one account into another (the same company entered twice): its contacts, orders, visits and plans move to the account kept, and it goes to the trash";
+    HelpFoldFrom => "要并掉的客户:编号,能唯一确定它的开头或结尾几位即可(合并时列出的短编号)", "The account to fold away: its id, any unique beginning or end of it (the short id a merge lists)";
+    HelpFoldInto => "保留的客户,写法同上", "The account to keep, named the same way";
+    HelpFoldReason => "原因(记入变更日志和回收站;默认写明并入了哪个客户)", "Why (kept in the change log and the trash; default: which account it was folded into)";
+    FoldManagerOnly => "合并客户仅限经理角色", "Folding accounts is for the manager role";
+    FoldSame => "不能把客户并入它自己", "An account cannot be folded into itself";
+    FoldNotFound => "没有编号以「{prefix}」开头或结尾的客户", "No account's id begins or ends with '{prefix}'";
+    FoldAmbiguous => "编号以「{prefix}」开头或结尾的客户不止一个:请多写几位", "More than one account's id begins or ends with '{prefix}': type more of it";
+    FoldDefaultReason => "并入「{into}」", "folded into '{into}'";
+    Folded => "已把「{from}」并入「{into}」:{moved}。「{from}」已进回收站,可在 30 天内恢复。", "Folded '{from}' into '{into}': {moved}. '{from}' is in the trash, restorable for 30 days.";
+    FoldedNothing => "没有记录需要移动", "nothing to move";
     // Placeholders of argument values in `--help` under zh.
     HelpValuePath => "路径", "PATH";
     HelpValueYuan => "元", "YUAN";
@@ -232,8 +243,15 @@ catalogue! {
     ImportRefusedHint => "改正这些行后重新导入,或加 --skip-bad 导入其余的行", "fix those rows and import again, or add --skip-bad to import the other rows";
     DryRun => "试运行,未做任何改动:", "Dry run, nothing changed:";
     MergeRefused => "{n} 行有误,未合并任何内容", "rows with errors: {n}; nothing was merged";
-    MergeCounts => "{kind}:新增 {inserted},更新 {updated},相同 {same},有冲突 {kept}", "{kind}: inserted {inserted}, updated {updated}, same {same}, with conflicts {kept}";
+    MergeCounts => "{kind}:新增 {inserted},更新 {updated},相同 {same},有冲突 {kept},删除 {deleted}", "{kind}: inserted {inserted}, updated {updated}, same {same}, with conflicts {kept}, deleted {deleted}";
     MergeConflict => "冲突({kind}):{account}「{label}」的{field}两边都改了:本机 {ours}({ours_by},{ours_at}),对方 {theirs}({theirs_by},{theirs_at}),保留{kept}", "conflict in {kind}: {field} of {account} '{label}' changed on both sides: here {ours} ({ours_by}, {ours_at}), there {theirs} ({theirs_by}, {theirs_at}); kept {kept}";
+    MergeConflictAccount => "冲突({kind}):「{label}」的{field}两边都改了:本机 {ours}({ours_by},{ours_at}),对方 {theirs}({theirs_by},{theirs_at}),保留{kept}", "conflict in {kind}: {field} of '{label}' changed on both sides: here {ours} ({ours_by}, {ours_at}), there {theirs} ({theirs_by}, {theirs_at}); kept {kept}";
+    MergeDeletedThere => "冲突({kind}):{account}「{label}」对方删除了({theirs_by},{theirs_at},原因 {theirs}),本机改过({ours_by},{ours_at}),保留{kept}", "conflict in {kind}: {account} '{label}' deleted there ({theirs_by}, {theirs_at}, reason {theirs}) and changed here ({ours_by}, {ours_at}); kept {kept}";
+    MergeDeletedThereAccount => "冲突({kind}):「{label}」对方删除了({theirs_by},{theirs_at},原因 {theirs}),本机改过({ours_by},{ours_at}),保留{kept}", "conflict in {kind}: '{label}' deleted there ({theirs_by}, {theirs_at}, reason {theirs}) and changed here ({ours_by}, {ours_at}); kept {kept}";
+    MergeDeletedHere => "冲突({kind}):{account}「{label}」本机删除了({ours_by},{ours_at},原因 {ours}),对方改过({theirs_by},{theirs_at}),保留{kept}", "conflict in {kind}: {account} '{label}' deleted here ({ours_by}, {ours_at}, reason {ours}) and changed there ({theirs_by}, {theirs_at}); kept {kept}";
+    MergeDeletedHereAccount => "冲突({kind}):「{label}」本机删除了({ours_by},{ours_at},原因 {ours}),对方改过({theirs_by},{theirs_at}),保留{kept}", "conflict in {kind}: '{label}' deleted here ({ours_by}, {ours_at}, reason {ours}) and changed there ({theirs_by}, {theirs_at}); kept {kept}";
+    MergeFieldDeletedThere => "对方删除", "deleted there";
+    MergeFieldDeletedHere => "本机删除", "deleted here";
     MergeKeptOurs => "本机的", "ours";
     MergeKeptTheirs => "对方的(较新)", "theirs (newer)";
     MergeConflictsHeader => "类型,记录,客户,字段,本机的值,本机修改人,本机修改时间,对方的值,对方修改人,对方修改时间,保留,ID", "kind,record,account,field,value here,changed here by,changed here at,value there,changed there by,changed there at,kept,id";

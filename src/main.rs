@@ -132,6 +132,14 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
             commands::require_writable(&store)?;
             commands::erase::run(&ctx, &mut store, a)
         }
+        Some(Command::Fold(a)) => {
+            let mut store = commands::open_store(&ctx, paths, config.user.as_deref())?;
+            commands::require_writable(&store)?;
+            let backup = commands::start_backup(&ctx, &store, paths);
+            let done = commands::fold::run(&ctx, &mut store, config, a);
+            commands::finish_backup(lang, backup);
+            done
+        }
         Some(Command::Encrypt) => commands::encrypt::run(&ctx, paths, kam::store::Conversion::Encrypt),
         Some(Command::Decrypt) => commands::encrypt::run(&ctx, paths, kam::store::Conversion::Decrypt),
         Some(Command::SelftestWriter(a)) => commands::selftest::run(paths, a, ctx.clock),

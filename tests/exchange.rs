@@ -110,14 +110,14 @@ fn merge_round_trips_and_lists_conflicts() {
     export(&a, &options(&out, Span::All, Lang::Zh, true)).expect("export");
     let mut b = store(tmp.path(), "b.db");
     let r = merge_dir(&mut b, &out, false, &mut |_, _| {}).expect("merge");
-    assert_eq!(r.kinds["account"], [1, 0, 0, 0]);
-    assert_eq!(r.kinds["contact"], [1, 0, 0, 0]);
+    assert_eq!(r.kinds["account"], [1, 0, 0, 0, 0]);
+    assert_eq!(r.kinds["contact"], [1, 0, 0, 0, 0]);
     let merged: Account = b.get(&acc.meta.id).expect("same id");
     assert_eq!(merged.name, acc.name);
     assert_eq!(merged.meta.updated_at, acc.meta.updated_at);
     // A second merge changes nothing.
     let again = merge_dir(&mut b, &out, false, &mut |_, _| {}).expect("merge");
-    assert_eq!(again.kinds["account"], [0, 0, 1, 0]);
+    assert_eq!(again.kinds["account"], [0, 0, 1, 0, 0]);
     // Their newer change wins; ours, when newer, is kept and listed.
     let mut theirs: Account = a.get(&acc.meta.id).expect("a");
     theirs.notes = "改过".into();
@@ -125,7 +125,7 @@ fn merge_round_trips_and_lists_conflicts() {
     let out2 = tmp.path().join("day2");
     export(&a, &options(&out2, Span::All, Lang::En, false)).expect("export");
     let r = merge_dir(&mut b, &out2, false, &mut |_, _| {}).expect("merge");
-    assert_eq!(r.kinds["account"], [0, 1, 0, 0]);
+    assert_eq!(r.kinds["account"], [0, 1, 0, 0, 0]);
     assert_eq!(b.get::<Account>(&acc.meta.id).expect("b").notes, "改过");
     let mut ours: Account = b.get(&acc.meta.id).expect("b");
     ours.notes = "本机更新".into();
@@ -136,7 +136,7 @@ fn merge_round_trips_and_lists_conflicts() {
     // Ours was changed on top of theirs (merged above): newer, kept, and
     // no conflict; a change of theirs made without ours is one.
     let r = merge_dir(&mut b, &out2, false, &mut |_, _| {}).expect("merge");
-    assert_eq!(r.kinds["account"], [0, 0, 1, 0]);
+    assert_eq!(r.kinds["account"], [0, 0, 1, 0, 0]);
     assert!(r.conflicts.is_empty());
     assert_eq!(b.get::<Account>(&acc.meta.id).expect("b").notes, "本机更新");
     let mut theirs: Account = a.get(&acc.meta.id).expect("a");
@@ -145,7 +145,7 @@ fn merge_round_trips_and_lists_conflicts() {
     let out3 = tmp.path().join("day3");
     export(&a, &options(&out3, Span::All, Lang::En, false)).expect("export");
     let r = merge_dir(&mut b, &out3, false, &mut |_, _| {}).expect("merge");
-    assert_eq!(r.kinds["account"], [0, 0, 0, 1]);
+    assert_eq!(r.kinds["account"], [0, 0, 0, 1, 0]);
     assert_eq!(r.conflicts.len(), 1);
     assert_eq!(b.get::<Account>(&acc.meta.id).expect("b").notes, "本机更新");
     // A masked export never overwrites personal fields.
@@ -318,7 +318,7 @@ fn demo_export_import_export_is_identical() {
     let pres_a = a.list::<kam::model::Presentation>(1000, 0).expect("presentations");
     assert_eq!(pres_a, b.list::<kam::model::Presentation>(1000, 0).expect("presentations"));
     let again = merge_dir(&mut b, &first, false, &mut |_, _| {}).expect("merge");
-    for (kind, [inserted, updated, _, kept]) in &again.kinds {
+    for (kind, [inserted, updated, _, kept, _]) in &again.kinds {
         assert_eq!((*inserted, *updated, *kept), (0, 0, 0), "{kind}: a second merge adds nothing");
     }
 }

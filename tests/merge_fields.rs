@@ -104,7 +104,7 @@ fn two_reps_editing_different_fields_of_one_account_both_survive_in_either_order
         for n in order {
             let r = merge(&mut hq, if n == 1 { &d1 } else { &d2 });
             assert!(r.conflicts.is_empty(), "different fields are no conflict: {:?}", r.conflicts);
-            assert_eq!(r.kinds["account"], [0, 1, 0, 0], "merging rep{n}");
+            assert_eq!(r.kinds["account"], [0, 1, 0, 0, 0], "merging rep{n}");
         }
         let got: Account = hq.get(&id).expect("hq");
         assert_eq!(got.region, "浙江宁波北仑", "rep 1's region survives (order {order:?})");
@@ -118,8 +118,8 @@ fn two_reps_editing_different_fields_of_one_account_both_survive_in_either_order
         let mine: Account = rep1.get(&id).expect("rep1");
         assert_eq!((mine.region.as_str(), mine.phone.as_str()), ("浙江宁波北仑", "0574-86189999"));
         // Merged again, nothing changes.
-        assert_eq!(merge(&mut hq, &d1).kinds["account"], [0, 0, 1, 0]);
-        assert_eq!(merge(&mut rep1, &back).kinds["account"], [0, 0, 1, 0]);
+        assert_eq!(merge(&mut hq, &d1).kinds["account"], [0, 0, 1, 0, 0]);
+        assert_eq!(merge(&mut rep1, &back).kinds["account"], [0, 0, 1, 0, 0]);
     }
 }
 
@@ -135,7 +135,7 @@ fn one_field_changed_by_both_is_a_conflict_the_newer_change_wins_and_both_values
     export_to(&rep2, &d2);
     assert!(merge(&mut hq, &d1).conflicts.is_empty(), "head office had not changed the region");
     let r = merge(&mut hq, &d2);
-    assert_eq!(r.kinds["account"], [0, 1, 0, 1], "updated, with a conflict");
+    assert_eq!(r.kinds["account"], [0, 1, 0, 1, 0], "updated, with a conflict");
     assert_eq!(r.conflicts.len(), 1);
     let c = &r.conflicts[0];
     assert_eq!((c.field.as_str(), c.ours.as_str(), c.theirs.as_str()), ("region", "北仑", "镇海"));
@@ -145,7 +145,7 @@ fn one_field_changed_by_both_is_a_conflict_the_newer_change_wins_and_both_values
     assert_eq!(hq.get::<Account>(&id).expect("hq").region, "镇海", "the newer change wins");
     // Rep 2 merging rep 1's folder: ours is newer, kept, and listed.
     let r = merge(&mut rep2, &d1);
-    assert_eq!(r.kinds["account"], [0, 0, 0, 1]);
+    assert_eq!(r.kinds["account"], [0, 0, 0, 1, 0]);
     assert!(!r.conflicts[0].took_theirs);
     assert_eq!(rep2.get::<Account>(&id).expect("rep2").region, "镇海");
     // The list a manager reads: the record, the field, both values, who and when.
@@ -284,4 +284,28 @@ fn a_masked_export_sends_no_clock_of_a_masked_field() {
     let text = fs::read_to_string(d1.join("field_clocks.csv")).expect("read");
     assert!(text.contains(",title,"), "{text}");
     assert!(!text.contains(",phone,"), "a masked phone's clock is not sent: {text}");
+}
+
+/// A record created at head office, whose clock is ahead, and merged by a
+/// rep whose clock is behind: the rep's edit made after the merge is newer
+/// than the record's creation (the hybrid clock's floor rises with what a
+/// merge brings, not only with field clocks), so head office takes it.
+#[test]
+fn an_edit_of_a_merged_new_record_on_a_laptop_behind_is_not_lost() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let Team { mut hq, mut rep1, .. } = team(tmp.path());
+    later(&mut hq, Duration::hours(2));
+    let mut a = Account::named("杭州西湖精密机械有限公司");
+    a.region = "杭州".into();
+    hq.insert(&mut a).expect("new account at head office");
+    let out = tmp.path().join("hq-new");
+    export_to(&hq, &out);
+    merge(&mut rep1, &out);
+    edit(&mut rep1, &a.meta.id, |a| a.region = "杭州西湖区".into());
+    let back = tmp.path().join("rep1-back");
+    export_to(&rep1, &back);
+    let r = merge(&mut hq, &back);
+    assert!(r.conflicts.is_empty(), "{:?}", r.conflicts);
+    let got: Account = hq.get(&a.meta.id).expect("account");
+    assert_eq!(got.region, "杭州西湖区", "the rep's later edit wins though the rep's clock is 2 h behind");
 }

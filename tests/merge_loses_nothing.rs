@@ -216,7 +216,7 @@ fn a_file_with_some_columns_changes_only_those() {
     )
     .expect("write");
     let r = merge(&mut b, &dir);
-    assert_eq!(r.kinds["account"], [0, 1, 0, 0], "{r:?}");
+    assert_eq!(r.kinds["account"], [0, 1, 0, 0, 0], "{r:?}");
     let got: Account = b.get(&f.account.meta.id).expect("account");
     assert_eq!(got.name, "上海华联超市有限公司");
     assert_eq!(got.phone, "021-62345678", "an absent column is not sent");
@@ -328,7 +328,7 @@ fn a_dry_run_counts_what_the_real_run_does_and_writes_nothing() {
     export(&a, &options(&day, Span::All, true)).expect("export");
     let dry = merge_dir(&mut b, &day, true, &mut |_, _| {}).expect("dry run");
     assert!(!dry.written);
-    assert_eq!(dry.kinds["account"], [1, 1, 0, 0]);
+    assert_eq!(dry.kinds["account"], [1, 1, 0, 0, 0]);
     assert_eq!(b.list::<Account>(10, 0).expect("list").len(), 1, "nothing written");
     assert_eq!(b.get::<Account>(&f.account.meta.id).expect("account").notes, "");
     let check = b.check(&tmp.path().join("backups")).expect("check");
@@ -412,7 +412,7 @@ fn a_conflict_names_the_record_its_account_and_the_fields() {
     ours.email = "zeng@example.com".into();
     b.update(&mut ours, "").expect("update");
     let r = merge(&mut b, &day);
-    assert_eq!(r.kinds["contact"], [0, 0, 0, 1]);
+    assert_eq!(r.kinds["contact"], [0, 0, 0, 1, 0]);
     // Only the title was changed on both sides; the email only here.
     assert_eq!(r.conflicts.len(), 1);
     let c = &r.conflicts[0];

@@ -61,6 +61,7 @@ const ALLOWED: &[&str] = &[
     "import",
     "restore",
     "erase",
+    "fold",
     "encrypt",
     "decrypt",
     "contact",

@@ -2,9 +2,7 @@
 
 use super::{Ctx, Failure};
 use crate::cli::{ImportArgs, ImportKind};
-use crate::exchange::import::{
-    conflict_value, import_scores, import_sheet, merge_dir_in, write_conflicts, ImportOptions, SheetKind,
-};
+use crate::exchange::import::{import_scores, import_sheet, merge_dir_in, write_conflicts, ImportOptions, SheetKind};
 use crate::exchange::progress::TermProgress;
 use crate::i18n::T;
 use crate::store::Store;
@@ -114,7 +112,7 @@ fn merge(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failure>
     if !r.written {
         crate::say!("{}", T::DryRun.get(l));
     }
-    for (kind, [ins, upd, same, kept]) in &r.kinds {
+    for (kind, [ins, upd, same, kept, deleted]) in &r.kinds {
         // The kind's key reads as English; in Chinese, the catalogue's word.
         let shown = match l {
             kam_rules::Lang::Zh => crate::i18n::kind_label(kind).map_or(kind.as_str(), |t| t.get(l)),
@@ -129,31 +127,14 @@ fn merge(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failure>
                     ("inserted", &ins.to_string()),
                     ("updated", &upd.to_string()),
                     ("same", &same.to_string()),
-                    ("kept", &kept.to_string())
+                    ("kept", &kept.to_string()),
+                    ("deleted", &deleted.to_string())
                 ]
             )
         );
     }
     for c in &r.conflicts {
-        crate::say!(
-            "{}",
-            T::MergeConflict.fill(
-                l,
-                &[
-                    ("kind", &c.kind_shown(l)),
-                    ("account", &crate::safe_text::cell(&c.account)),
-                    ("label", &crate::safe_text::cell(&c.label)),
-                    ("field", &c.field_shown(l)),
-                    ("ours", &conflict_value(&c.ours)),
-                    ("ours_by", &crate::safe_text::cell(&c.ours_by)),
-                    ("ours_at", &crate::clock::local_text(c.ours_at)),
-                    ("theirs", &conflict_value(&c.theirs)),
-                    ("theirs_by", &crate::safe_text::cell(&c.theirs_by)),
-                    ("theirs_at", &crate::clock::local_text(c.theirs_at)),
-                    ("kept", c.kept_shown(l))
-                ]
-            )
-        );
+        crate::say!("{}", c.line(l));
     }
     if r.written && !r.conflicts.is_empty() {
         let dest = store.path().with_file_name("conflicts.csv");

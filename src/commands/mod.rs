@@ -6,6 +6,7 @@ pub mod discount;
 pub mod encrypt;
 pub mod erase;
 pub mod export;
+pub mod fold;
 pub mod import;
 pub mod plan;
 pub mod report;

@@ -12,11 +12,12 @@ use kam_rules::{privacy, Lang};
 use serde::Serialize;
 
 use super::csv_out::{AtomicFile, Cell, BOM};
-use super::import::CLOCK_FILE;
+use super::import::{CLOCK_FILE, DELETION_FILE};
 use super::progress::OnProgress;
 use crate::i18n::column_zh_in;
 use crate::store::{
-    export_layouts, Datum, RowsError, Shown, Span, Store, StoreError, TableLayout, CLOCK_COLUMNS, SCHEMA_VERSION,
+    export_layouts, Datum, RowsError, Shown, Span, Store, StoreError, TableLayout, CLOCK_COLUMNS, DELETION_COLUMNS,
+    SCHEMA_VERSION,
 };
 
 /// Personal fields masked unless a manager asks for `--unmask` (§4.13),
@@ -228,6 +229,12 @@ fn export_into(
         c.push(clocks);
     }
     files.insert(CLOCK_FILE.to_string(), n);
+    let deletions = opts.dir.join(DELETION_FILE);
+    let n = write_deletions(store, opts, &deletions)?;
+    if let Ok(mut c) = committed.lock() {
+        c.push(deletions);
+    }
+    files.insert(DELETION_FILE.to_string(), n);
     let manifest = Manifest {
         schema_version: SCHEMA_VERSION,
         exported_by: opts.who.clone(),
@@ -323,6 +330,20 @@ fn write_clocks(store: &Store, opts: &ExportOptions, path: &Path) -> Result<u64,
     let skip: &[(&str, &str)] = if opts.unmask { &[] } else { PERSONAL };
     write_file(path, opts.bom, CLOCK_COLUMNS, |w| {
         store.export_clocks(opts.span, skip, |row| {
+            for cell in row {
+                w.write_field(super::csv_out::neutralise(cell).as_bytes())?;
+            }
+            w.write_record(None::<&[u8]>)
+        })
+    })
+}
+
+/// Writes `deletions.csv`: the records moved to the trash in the span, so
+/// that a merge moves them to the trash too (DESIGN §7: a deletion is a
+/// change like any other, and the newest change wins).
+fn write_deletions(store: &Store, opts: &ExportOptions, path: &Path) -> Result<u64, ExportError> {
+    write_file(path, opts.bom, DELETION_COLUMNS, |w| {
+        store.export_deletions(opts.span, |row| {
             for cell in row {
                 w.write_field(super::csv_out::neutralise(cell).as_bytes())?;
             }

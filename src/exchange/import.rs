@@ -22,9 +22,9 @@ use crate::model::{
     Account, CallPlan, ChangeEvent, Contact, Feedback, Id, Order, Presentation, Target, VipCard, Visit,
 };
 use crate::store::{
-    attach_children, export_layouts, overlay_cells, record_from_cells, AccountKeys, CellError, FieldClock,
+    attach_children, export_layouts, overlay_cells, record_from_cells, AccountKeys, CellError, Deletion, FieldClock,
     FieldConflict, ImportOp, MergeOutcome, MergeScratch, NewChild, NewRef, Record, RecordKind, SheetScratch, Store,
-    StoreError, TableLayout, Unsent, CLOCK_COLUMNS, SCHEMA_VERSION,
+    StoreError, TableLayout, Unsent, CLOCK_COLUMNS, DELETED_HERE, DELETED_THERE, DELETION_COLUMNS, SCHEMA_VERSION,
 };
 
 /// The kinds a spreadsheet can hold.
@@ -815,8 +815,8 @@ fn write_rejects(path: &Path, sheet: &Sheet, scratch: &SheetScratch) -> Result<P
 /// What a merge of an export folder did.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct MergeReport {
-    /// Per kind: inserted, updated, same, kept ours.
-    pub kinds: BTreeMap<String, [usize; 4]>,
+    /// Per kind: inserted, updated, same, with conflicts, moved to the trash.
+    pub kinds: BTreeMap<String, [usize; 5]>,
     pub conflicts: Vec<MergeConflict>,
     pub rejects: Vec<MergeReject>,
     pub masked: bool,
@@ -868,6 +868,11 @@ impl MergeConflict {
 
     /// The field in the user's language.
     pub fn field_shown(&self, lang: kam_rules::Lang) -> String {
+        match self.field.as_str() {
+            DELETED_THERE => return crate::i18n::T::MergeFieldDeletedThere.get(lang).to_string(),
+            DELETED_HERE => return crate::i18n::T::MergeFieldDeletedHere.get(lang).to_string(),
+            _ => {}
+        }
         let table = RecordKind::parse(&self.kind).map_or("", RecordKind::table);
         match lang {
             kam_rules::Lang::Zh => crate::i18n::column_zh_in(table, &self.field)
@@ -890,6 +895,41 @@ impl MergeConflict {
         } else {
             crate::i18n::T::MergeKeptOurs.get(lang)
         }
+    }
+}
+
+impl MergeConflict {
+    /// The conflict as one line in `lang`: the record (an account named
+    /// once), the field, both sides' values, who and when on the user's
+    /// wall clock, and which was kept. A deletion against a change says so.
+    pub fn line(&self, lang: kam_rules::Lang) -> String {
+        use crate::i18n::T;
+        let cell = |s: &str| crate::safe_text::cell(s).into_owned();
+        let account = self.kind == RecordKind::Account.key();
+        let template = match (self.field.as_str(), account) {
+            (DELETED_THERE, true) => T::MergeDeletedThereAccount,
+            (DELETED_THERE, false) => T::MergeDeletedThere,
+            (DELETED_HERE, true) => T::MergeDeletedHereAccount,
+            (DELETED_HERE, false) => T::MergeDeletedHere,
+            (_, true) => T::MergeConflictAccount,
+            (_, false) => T::MergeConflict,
+        };
+        template.fill(
+            lang,
+            &[
+                ("kind", &self.kind_shown(lang)),
+                ("account", &cell(&self.account)),
+                ("label", &cell(&self.label)),
+                ("field", &self.field_shown(lang)),
+                ("ours", &conflict_value(&self.ours)),
+                ("ours_by", &cell(&self.ours_by)),
+                ("ours_at", &crate::clock::local_text(self.ours_at)),
+                ("theirs", &conflict_value(&self.theirs)),
+                ("theirs_by", &cell(&self.theirs_by)),
+                ("theirs_at", &crate::clock::local_text(self.theirs_at)),
+                ("kept", self.kept_shown(lang)),
+            ],
+        )
     }
 }
 
@@ -1077,6 +1117,99 @@ fn keep_clocks(
     Ok(true)
 }
 
+/// The file of a folder's deletions.
+pub const DELETION_FILE: &str = "deletions.csv";
+
+/// Reads and checks a folder's `deletions.csv` (a deletion is a few short
+/// cells, and the trash holds 30 days of them): a kind of the export, a
+/// record id, times that read and are not in the future, a name and a
+/// reason without control characters. A folder without the file (from an
+/// older kam) deletes nothing.
+fn keep_deletions(
+    dir: &Path,
+    latest: DateTime<Utc>,
+    rejects: &mut Vec<MergeReject>,
+    counted: &mut BTreeMap<String, u64>,
+) -> Result<Vec<Deletion>, ImportError> {
+    let path = dir.join(DELETION_FILE);
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let (shown, _, _, mut rows, headers) = open_raw(&path)?;
+    let mut at_col = [usize::MAX; 6];
+    for (i, h) in headers.iter().enumerate() {
+        let h = h.trim_start_matches('\u{feff}').trim();
+        if let Some(k) = DELETION_COLUMNS.iter().position(|c| *c == h) {
+            at_col[k] = i;
+        }
+    }
+    if let Some(k) = at_col.iter().position(|i| *i == usize::MAX) {
+        return Err(format_error(&shown, format!("no column '{}': not a kam deletions file", DELETION_COLUMNS[k])));
+    }
+    let kinds: Vec<RecordKind> = export_layouts().iter().filter(|l| l.child.is_none()).map(|l| l.kind).collect();
+    let time = |t: &str| DateTime::parse_from_rfc3339(t.trim()).ok().map(|t| t.with_timezone(&Utc));
+    let mut out = Vec::new();
+    rows.next = 2;
+    while let Some((line, row)) = rows.next_row()? {
+        if row.is_empty() {
+            continue;
+        }
+        *counted.entry(DELETION_FILE.to_string()).or_default() += 1;
+        let cell = |k: usize| row.get(at_col[k]).map_or("", String::as_str);
+        let mut problems = Vec::new();
+        let mut bad = |column: &str, message: String| problems.push(Problem { column: column.into(), message });
+        let kind = RecordKind::parse(cell(0)).filter(|k| kinds.contains(k));
+        if kind.is_none() {
+            bad("kind", format!("'{}' is not a kind of record a kam export holds", crate::safe_text::cell(cell(0))));
+        }
+        let id = Id::parse(cell(1)).ok();
+        if id.is_none() {
+            bad("record_id", format!("'{}' is not a record id", crate::safe_text::cell(cell(1))));
+        }
+        let mut when = |column: &str, text: &str, required: bool| -> Option<DateTime<Utc>> {
+            if text.trim().is_empty() && !required {
+                return None;
+            }
+            match time(text) {
+                None => {
+                    bad(column, format!("'{}' is not a time", crate::safe_text::cell(text)));
+                    None
+                }
+                Some(t) if t > latest => {
+                    bad(
+                        column,
+                        format!(
+                            "{} is in the future: a record cannot have been deleted later than now",
+                            t.to_rfc3339()
+                        ),
+                    );
+                    None
+                }
+                Some(t) => Some(t),
+            }
+        };
+        let at = when("deleted_at", cell(2), true);
+        let seen = when("seen", cell(5), false);
+        let by = crate::store::unneutralise(cell(3));
+        let reason = crate::store::unneutralise(cell(4));
+        for (column, text, max) in [("deleted_by", by, 200), ("reason", reason, 2_000)] {
+            if text.chars().count() > max || crate::safe_text::first_refused(text).is_some() {
+                problems.push(Problem {
+                    column: column.into(),
+                    message: format!("at most {max} characters, no control characters"),
+                });
+            }
+        }
+        match (kind, id, at) {
+            (Some(kind), Some(id), Some(at)) if problems.is_empty() => {
+                out.push(Deletion { kind, id, at, by: by.to_string(), reason: reason.to_string(), seen });
+            }
+            _ => rejects.push(MergeReject { file: DELETION_FILE.into(), row: line, problems }),
+        }
+    }
+    Ok(out)
+}
+
 /// As [`merge_dir`], reading `chunk` rows of a file at a time.
 ///
 /// In bounded memory, whatever the folder's size: child rows are kept in a
@@ -1139,6 +1272,7 @@ fn merge_folder(
     // Rows per file, as the manifest counts them.
     let mut counted: BTreeMap<String, u64> = BTreeMap::new();
     let clocks = keep_clocks(dir, &scratch, chunk, latest, &mut report.rejects, &mut counted)?;
+    let deletions = keep_deletions(dir, latest, &mut report.rejects, &mut counted)?;
     for plan in &mut plans {
         on(plan.main.table, records as u64);
         let first = report.rejects.len();
@@ -1223,11 +1357,24 @@ fn merge_folder(
     on("writing", records as u64);
     let ctx = MergeCtx { masked: report.masked, lang, latest, scratch: &scratch, clocks };
     let ops = MergeOps { plans: &plans, ctx: &ctx, chunk, next_plan: 0, current: None, ready: Vec::new().into_iter() };
+    // Deletions after every record: a record the folder sends and deletes
+    // another day is in the file before it goes to the trash.
+    let records = records + deletions.len();
+    let ops = ops.chain(deletions.into_iter().map(|d| Ok(ImportOp::Delete(d))));
     let kinds = &mut report.kinds;
     let conflicts = &mut report.conflicts;
     store.apply_import_each(records, ops, &source, !dry_run, &mut |kind, id, outcome| {
-        let counts = kinds.entry(kind.key().to_string()).or_insert([0; 4]);
+        let counts = kinds.entry(kind.key().to_string()).or_insert([0; 5]);
         match outcome {
+            MergeOutcome::Deleted { conflicts: fields, label, account } => {
+                counts[4] += 1;
+                if !fields.is_empty() {
+                    counts[3] += 1;
+                }
+                for f in fields {
+                    conflicts.push(MergeConflict::from_field(kind, id, &label, &account, f));
+                }
+            }
             MergeOutcome::Inserted => counts[0] += 1,
             MergeOutcome::Updated => counts[1] += 1,
             MergeOutcome::Same => counts[2] += 1,

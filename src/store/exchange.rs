@@ -239,6 +239,63 @@ impl Store {
     }
 }
 
+/// A deletion as `export_deletions` reads it: kind, id, when, by whom,
+/// why, what the deleting side had seen, and whether it is in the trash
+/// here (else a tombstone).
+type DeletionRow = (String, String, String, String, String, Option<String>, bool);
+
+impl Store {
+    /// Streams the deletions an export of `span` carries (`deletions.csv`):
+    /// the records of the exported kinds in the trash, and the tombstones
+    /// of deletions merged for records this file has not seen, deleted in
+    /// the span, oldest first. Each carries the newest change of the record
+    /// this file had seen (its newest field clock, or its creation).
+    pub fn export_deletions<E, F>(&self, span: Span, mut each: F) -> Result<u64, RowsError<E>>
+    where
+        E: std::error::Error + 'static,
+        F: FnMut([&str; 6]) -> Result<(), E>,
+    {
+        let (filter, params) = match span {
+            Span::All => (String::new(), vec![]),
+            Span::Changed { from, to } => (
+                " AND deleted_at >= ?1 AND deleted_at < ?2".to_string(),
+                vec![Value::Text(timestamp(from)), Value::Text(timestamp(to))],
+            ),
+        };
+        let ctx = "exporting the deletions";
+        let sql = format!(
+            "SELECT kind, record_id, deleted_at, deleted_by, reason, NULL, 1 FROM trash WHERE 1{filter} \
+             UNION ALL SELECT kind, record_id, deleted_at, deleted_by, reason, seen, 0 FROM tombstones WHERE 1{filter} \
+             ORDER BY 3, 2"
+        );
+        let rows: Vec<DeletionRow> = self.rows(ctx, &sql, params_from_iter(params), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+        })?;
+        let exported: Vec<RecordKind> = export_layouts().iter().filter(|l| l.child.is_none()).map(|l| l.kind).collect();
+        let mut n = 0u64;
+        for (kind, id, at, by, reason, seen, in_trash) in rows {
+            let Some(k) = RecordKind::parse(&kind).filter(|k| exported.contains(k)) else {
+                continue;
+            };
+            let seen = if in_trash {
+                self.conn
+                    .prepare_cached(&format!(
+                        "SELECT coalesce((SELECT max(at) FROM field_clocks WHERE record_id = ?1), \
+                         (SELECT created_at FROM {} WHERE id = ?1))",
+                        k.table()
+                    ))
+                    .and_then(|mut s| s.query_row([id.as_str()], |r| r.get::<_, Option<String>>(0)))
+                    .map_err(|e| self.err(ctx, e))?
+            } else {
+                seen
+            };
+            each([&kind, &id, &at, &by, &reason, seen.as_deref().unwrap_or("")]).map_err(RowsError::Sink)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+}
+
 /// A cell that could not be read, with its column. `message` is English;
 /// `zh` the Chinese one where the problem has words in the catalogue.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -493,7 +550,33 @@ pub enum ImportOp {
     /// without them, the whole record when it was saved later). What the
     /// export did not send keeps our values.
     Merge(AnyRecord, Unsent, Option<SentClocks>),
+    /// A record another laptop moved to the trash: trashed here too unless
+    /// it was changed here after it was deleted there.
+    Delete(Deletion),
 }
+
+/// A deletion a folder sent (`deletions.csv`): the record, when and by
+/// whom it was moved to the trash, why, and the newest change of it the
+/// deleting side had seen (`None`: none known).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deletion {
+    pub kind: RecordKind,
+    pub id: Id,
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub reason: String,
+    pub seen: Option<DateTime<Utc>>,
+}
+
+/// The header of `deletions.csv`.
+pub const DELETION_COLUMNS: [&str; 6] = ["kind", "record_id", "deleted_at", "deleted_by", "reason", "seen"];
+
+/// The field a conflict names when the record was deleted there and
+/// changed here.
+pub const DELETED_THERE: &str = "deleted_there";
+/// The field a conflict names when the record was deleted here and changed
+/// there.
+pub const DELETED_HERE: &str = "deleted_here";
 
 /// The field clocks a folder sent for one record, by field name. A field
 /// without one was never changed after the record was created.
@@ -535,6 +618,13 @@ pub enum MergeOutcome {
         label: String,
         /// The name of the account it is (or belongs to); empty for a
         /// record of no account.
+        account: String,
+    },
+    /// Moved to the trash as another laptop did. A change made here that
+    /// the deleting side had not seen is listed in `conflicts`.
+    Deleted {
+        conflicts: Vec<FieldConflict>,
+        label: String,
         account: String,
     },
 }
@@ -622,12 +712,22 @@ impl Store {
         let indexes = indexes_aside_for(&tx, &path, count)?;
         let at = clock_after(&tx, &path, clock.now())?;
         let mut log = LogBatch::new(timestamp(at), &who, source);
+        let mut floor: Option<DateTime<Utc>> = None;
         let mut apply = |op: ImportOp, derived: Option<Derived>| {
             let (kind, id) = match &op {
                 ImportOp::Insert(r) | ImportOp::Update(r) | ImportOp::Merge(r, ..) => any_key(r),
+                ImportOp::Delete(d) => (d.kind, d.id.clone()),
             };
+            // What the file has seen from outside: no change made here
+            // after this merge is stamped earlier (the hybrid clock's floor).
+            let outside = match &op {
+                ImportOp::Merge(r, ..) => Some(any_meta(r).updated_at.max(any_meta(r).created_at)),
+                ImportOp::Delete(d) => Some(d.at),
+                ImportOp::Insert(_) | ImportOp::Update(_) => None,
+            };
+            floor = floor.max(outside);
             // A person erased here does not come back with an older folder (#21).
-            if matches!(op, ImportOp::Merge(..)) && super::erase::is_erased(&tx, &path, &id)? {
+            if matches!(op, ImportOp::Merge(..) | ImportOp::Delete(..)) && super::erase::is_erased(&tx, &path, &id)? {
                 return Ok(());
             }
             let outcome = match op {
@@ -635,6 +735,11 @@ impl Store {
                 ImportOp::Update(r) => any_apply(&tx, &path, r, Mode::Update, at, &mut log)?,
                 ImportOp::Merge(r, keep, clocks) => {
                     any_apply(&tx, &path, r, Mode::Merge(&keep, clocks.as_deref()), at, &mut log)?
+                }
+                ImportOp::Delete(d) => {
+                    // The trash's log lines after the lines written before them.
+                    log.flush(&tx, &path)?;
+                    apply_deletion(&tx, &path, &d)?
                 }
             };
             each(kind, &id, outcome);
@@ -658,6 +763,9 @@ impl Store {
             }
         }
         log.flush(&tx, &path)?;
+        if let Some(t) = floor {
+            raise_clock_floor(&tx, &path, t)?;
+        }
         indexes.put_back(&tx, &path)?;
         fts.finish(&tx, &path)?;
         if commit {
@@ -772,7 +880,7 @@ const DERIVE_BATCH: usize = 8_192;
 fn derive_all(ops: &[ImportOp]) -> Vec<Option<Derived>> {
     crate::par::map(ops, 1_000, |op| match op {
         ImportOp::Insert(r) => Some(any_derived(r)),
-        ImportOp::Update(_) | ImportOp::Merge(..) => None,
+        ImportOp::Update(_) | ImportOp::Merge(..) | ImportOp::Delete(_) => None,
     })
 }
 
@@ -790,6 +898,40 @@ fn any_key(r: &AnyRecord) -> (RecordKind, Id) {
         AnyRecord::VipCard(r) => (RecordKind::VipCard, r.meta().id.clone()),
         AnyRecord::Target(r) => (RecordKind::Target, r.meta().id.clone()),
     }
+}
+
+fn any_meta(r: &AnyRecord) -> &Meta {
+    match r {
+        AnyRecord::Account(r) => r.meta(),
+        AnyRecord::Contact(r) => r.meta(),
+        AnyRecord::Order(r) => r.meta(),
+        AnyRecord::Visit(r) => r.meta(),
+        AnyRecord::ChangeEvent(r) => r.meta(),
+        AnyRecord::Feedback(r) => r.meta(),
+        AnyRecord::CallPlan(r) => r.meta(),
+        AnyRecord::Presentation(r) => r.meta(),
+        AnyRecord::VipCard(r) => r.meta(),
+        AnyRecord::Target(r) => r.meta(),
+    }
+}
+
+/// Raises the floor of the file's hybrid clock to `t`: a merged record's
+/// creation has no field clock, yet a change made here after merging it
+/// must be newer than it even on a laptop whose clock is behind.
+fn raise_clock_floor(tx: &Connection, path: &std::path::Path, t: DateTime<Utc>) -> Result<(), StoreError> {
+    let current: Option<String> = tx
+        .query_row("SELECT value FROM meta WHERE key = 'clock_floor'", [], |r| r.get(0))
+        .optional()
+        .map_err(|e| sql_error(path, "reading the clock floor", &e))?;
+    if current.as_deref().and_then(parse_time).is_some_and(|c| c >= t) {
+        return Ok(());
+    }
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ('clock_floor', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [timestamp(t)],
+    )
+    .map_err(|e| sql_error(path, "raising the clock floor", &e))?;
+    Ok(())
 }
 
 fn any_derived(r: &AnyRecord) -> Derived {
@@ -886,8 +1028,9 @@ fn apply_one<R: Record>(
                         write_clock(tx, path, &id, name, ("", ""), Some(clock))?;
                     }
                 }
-                log.insert(tx, path, R::KIND, id, r.label())?;
-                return Ok(MergeOutcome::Inserted);
+                let label = r.label();
+                log.insert(tx, path, R::KIND, id.clone(), label.clone())?;
+                return arrived_deleted(tx, path, &r, clocks.unwrap_or_default(), label, log);
             };
             if !keep.is_empty() {
                 r = keep_ours(&cur, &r, keep)?;
@@ -909,6 +1052,7 @@ fn apply_one<R: Record>(
             };
             let taken = plan.take.as_slice();
             let mut changed = false;
+            let mut undeleted = None;
             if !taken.is_empty() {
                 let merged = take_fields(&cur, &r, taken)?;
                 let newest = taken.iter().map(|(_, c)| c).max_by_key(|c| c.at).cloned();
@@ -918,9 +1062,23 @@ fn apply_one<R: Record>(
                 let version = cur.meta().version.max(r.meta().version) + 1;
                 let stamp = Stamp { version, at, by: &by, fields: Some(taken) };
                 changed = update_rows(tx, path, &cur, &merged, &stamp, source)?;
-                // A record trashed here comes back when they changed it after it was trashed.
+                // A record trashed here comes back when they changed it
+                // after it was trashed; the deletion it undoes is listed.
                 if let Some(deleted) = cur.meta().deleted_at {
-                    if taken.iter().any(|(_, c)| c.at > deleted) {
+                    if let Some(newer) = taken.iter().map(|(_, c)| c).filter(|c| c.at > deleted).max_by_key(|c| c.at) {
+                        let (by, reason): (String, String) = tx
+                            .prepare_cached("SELECT deleted_by, reason FROM trash WHERE record_id = ?1")
+                            .and_then(|mut s| s.query_row([id.as_str()], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+                            .map_err(|e| sql_error(path, "merging", &e))?
+                            .unwrap_or_default();
+                        undeleted = Some(FieldConflict {
+                            field: DELETED_HERE,
+                            took_theirs: true,
+                            ours: Some(reason).filter(|r| !r.is_empty()),
+                            theirs: None,
+                            ours_clock: FieldClock { at: deleted, who: by, base: None },
+                            theirs_clock: newer.clone(),
+                        });
                         tx.execute(
                             &format!(
                                 "UPDATE {} SET deleted_at = NULL, deleted_with = NULL WHERE id = ?1",
@@ -940,10 +1098,12 @@ fn apply_one<R: Record>(
             for (field, clock) in &plan.adopt {
                 write_clock(tx, path, &id, field, ("", ""), Some(clock))?;
             }
-            if !plan.conflicts.is_empty() {
+            let mut conflicts = plan.conflicts;
+            conflicts.extend(undeleted);
+            if !conflicts.is_empty() {
                 return Ok(MergeOutcome::Conflict {
                     updated: changed,
-                    fields: plan.conflicts,
+                    fields: conflicts,
                     label: cur.label(),
                     account: account()?,
                 });
@@ -951,6 +1111,158 @@ fn apply_one<R: Record>(
             Ok(if changed { MergeOutcome::Updated } else { MergeOutcome::Same })
         }
     }
+}
+
+/// A record new here that a merged deletion or a trashed account already
+/// names: trashed as it would have been had it come first, so that folders
+/// merged in any order give the same file. A tombstone older than the
+/// record's newest change is dropped instead: it was changed after the
+/// deletion, and lives.
+fn arrived_deleted<R: Record>(
+    tx: &Connection,
+    path: &std::path::Path,
+    r: &R,
+    clocks: &[(String, FieldClock)],
+    label: String,
+    log: &mut LogBatch<'_>,
+) -> Result<MergeOutcome, StoreError> {
+    let id = &r.meta().id;
+    let newest = clocks.iter().map(|(_, c)| c.at).max().unwrap_or(r.meta().created_at);
+    if let Some(t) = tombstone(tx, path, id)? {
+        tx.execute("DELETE FROM tombstones WHERE record_id = ?1", [id.as_str()])
+            .map_err(|e| sql_error(path, "merging a deletion", &e))?;
+        if t.at >= newest || t.seen.is_some_and(|seen| newest <= seen) {
+            log.flush(tx, path)?;
+            super::history::trash_in::<R>(tx, path, id, &timestamp(t.at), &t.by, &t.reason)?;
+            return Ok(MergeOutcome::Deleted { conflicts: Vec::new(), label, account: String::new() });
+        }
+        return Ok(MergeOutcome::Inserted);
+    }
+    if R::KIND != RecordKind::Account {
+        if let Some(account) = r.account_id() {
+            let trashed: Option<(String, String, String)> = tx
+                .prepare_cached(
+                    "SELECT t.deleted_at, t.deleted_by, t.reason FROM trash t JOIN accounts a ON a.id = t.record_id \
+                     WHERE t.record_id = ?1 AND a.deleted_at IS NOT NULL",
+                )
+                .and_then(|mut s| s.query_row([account.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional())
+                .map_err(|e| sql_error(path, "merging into a trashed account", &e))?;
+            if let Some((at, by, reason)) = trashed {
+                log.flush(tx, path)?;
+                super::history::trash_dependents::<R>(tx, path, account, &at, &by, &reason)?;
+            }
+        }
+    }
+    Ok(MergeOutcome::Inserted)
+}
+
+/// A tombstone this file keeps for a record it has not seen.
+fn tombstone(tx: &Connection, path: &std::path::Path, id: &Id) -> Result<Option<Deletion>, StoreError> {
+    let row: Option<(String, String, String, String, Option<String>)> = tx
+        .prepare_cached("SELECT kind, deleted_at, deleted_by, reason, seen FROM tombstones WHERE record_id = ?1")
+        .and_then(|mut s| {
+            s.query_row([id.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))).optional()
+        })
+        .map_err(|e| sql_error(path, "reading a tombstone", &e))?;
+    let Some((kind, at, by, reason, seen)) = row else {
+        return Ok(None);
+    };
+    let (Some(kind), Some(at)) = (RecordKind::parse(&kind), parse_time(&at)) else {
+        return Ok(None);
+    };
+    Ok(Some(Deletion { kind, id: id.clone(), at, by, reason, seen: seen.as_deref().and_then(parse_time) }))
+}
+
+fn parse_time(t: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(t).ok().map(|t| t.with_timezone(&Utc))
+}
+
+/// A record's label and its account's name (the record's own for an
+/// account), as a conflict names them.
+fn label_of<R: Record>(tx: &Connection, path: &std::path::Path, id: &Id) -> Result<(String, String), StoreError> {
+    let Some(cur) = load::<R>(tx, path, id, Live::Any)? else {
+        return Ok((String::new(), String::new()));
+    };
+    let account = match (R::KIND, cur.account_id()) {
+        (RecordKind::Account, _) => cur.label(),
+        (_, Some(account)) => tx
+            .prepare_cached("SELECT name FROM accounts WHERE id = ?1")
+            .and_then(|mut s| s.query_row([account.as_str()], |row| row.get(0)).optional())
+            .map_err(|e| sql_error(path, "naming a conflict's account", &e))?
+            .unwrap_or_default(),
+        (_, None) => String::new(),
+    };
+    Ok((cur.label(), account))
+}
+
+/// Applies a deletion another laptop sent (DESIGN §7: the newest change
+/// wins, a deletion being a change of the whole record):
+/// - a record this file has not seen: a tombstone is kept for it;
+/// - one already in the trash here: the earlier deletion stands on both sides;
+/// - one changed here after it was deleted there: kept, and listed;
+/// - else moved to the trash with their time, name and reason; a change
+///   made here that they had not seen when they deleted it is listed.
+fn apply_deletion(tx: &Connection, path: &std::path::Path, d: &Deletion) -> Result<MergeOutcome, StoreError> {
+    let table = d.kind.table();
+    let at = timestamp(d.at);
+    let state: Option<(Option<String>, String, String)> = tx
+        .prepare_cached(&format!("SELECT deleted_at, created_at, updated_by FROM {table} WHERE id = ?1"))
+        .and_then(|mut s| s.query_row([d.id.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional())
+        .map_err(|e| sql_error(path, "merging a deletion", &e))?;
+    let Some((deleted, created, created_by)) = state else {
+        tx.execute(
+            "INSERT INTO tombstones (record_id, kind, deleted_at, deleted_by, reason, seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+             ON CONFLICT (record_id) DO UPDATE SET deleted_at = excluded.deleted_at, deleted_by = excluded.deleted_by, \
+             reason = excluded.reason, seen = excluded.seen WHERE excluded.deleted_at < tombstones.deleted_at",
+            rusqlite::params![d.id.as_str(), d.kind.key(), at, d.by, d.reason, d.seen.map(timestamp)],
+        )
+        .map_err(|e| sql_error(path, "keeping a tombstone", &e))?;
+        return Ok(MergeOutcome::Same);
+    };
+    if let Some(ours) = deleted {
+        if parse_time(&ours).is_some_and(|ours| d.at < ours) {
+            tx.execute(&format!("UPDATE {table} SET deleted_at = ?2 WHERE id = ?1"), [d.id.as_str(), &at])
+                .map_err(|e| sql_error(path, "merging a deletion", &e))?;
+            tx.execute(
+                "UPDATE trash SET deleted_at = ?2, deleted_by = ?3, reason = ?4 WHERE record_id = ?1",
+                [d.id.as_str(), &at, &d.by, &d.reason],
+            )
+            .map_err(|e| sql_error(path, "merging a deletion", &e))?;
+            for k in RecordKind::ALL.into_iter().filter(|k| k.of_account()) {
+                tx.execute(
+                    &format!("UPDATE {} SET deleted_at = ?2 WHERE deleted_with = ?1", k.table()),
+                    [d.id.as_str(), &at],
+                )
+                .map_err(|e| sql_error(path, "merging a deletion", &e))?;
+            }
+        }
+        return Ok(MergeOutcome::Same);
+    }
+    let clocks = field_clocks(tx, path, &d.id)?;
+    let ours = clocks.iter().map(|(_, c)| c).max_by_key(|c| c.at).cloned().unwrap_or_else(|| FieldClock {
+        at: parse_time(&created).unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
+        who: created_by,
+        base: None,
+    });
+    let unseen = d.seen.map_or(!clocks.is_empty(), |seen| ours.at > seen);
+    let (label, account) = for_kind!(d.kind, label_of(tx, path, &d.id))?;
+    let theirs = FieldClock { at: d.at, who: d.by.clone(), base: d.seen };
+    let conflict = |took_theirs| FieldConflict {
+        field: DELETED_THERE,
+        took_theirs,
+        ours: None,
+        theirs: Some(d.reason.clone()).filter(|r| !r.is_empty()),
+        ours_clock: ours.clone(),
+        theirs_clock: theirs.clone(),
+    };
+    // A deletion made after seeing our newest change wins whatever the
+    // clocks say; against a change it had not seen, the newer wins.
+    if unseen && ours.at > d.at {
+        return Ok(MergeOutcome::Conflict { updated: false, fields: vec![conflict(false)], label, account });
+    }
+    super::history::trash_kind(tx, path, d.kind, &d.id, &at, &d.by, &d.reason)?;
+    let conflicts = if unseen { vec![conflict(true)] } else { Vec::new() };
+    Ok(MergeOutcome::Deleted { conflicts, label, account })
 }
 
 /// What a merge does with each field of a record both sides hold.

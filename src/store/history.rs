@@ -51,24 +51,10 @@ impl Store {
         let who = self.user.clone();
         let clock = self.clock;
         let tx = self.write_tx()?;
-        let record: R = load(&tx, &path, id, Live::Only)?
-            .ok_or_else(|| StoreError::NotFound { kind: R::KIND, id: id.to_string() })?;
         let at = timestamp(clock.now());
-        trash_one(&tx, &path, &record, &at, &who, reason, None)?;
-        if R::KIND == RecordKind::Account {
-            trash_dependents::<Contact>(&tx, &path, id, &at, &who, reason)?;
-            trash_dependents::<Order>(&tx, &path, id, &at, &who, reason)?;
-            trash_dependents::<Visit>(&tx, &path, id, &at, &who, reason)?;
-            trash_dependents::<ChangeEvent>(&tx, &path, id, &at, &who, reason)?;
-            trash_dependents::<Feedback>(&tx, &path, id, &at, &who, reason)?;
-            trash_dependents::<CallPlan>(&tx, &path, id, &at, &who, reason)?;
-            trash_dependents::<Presentation>(&tx, &path, id, &at, &who, reason)?;
+        if !trash_in::<R>(&tx, &path, id, &at, &who, reason)? {
+            return Err(StoreError::NotFound { kind: R::KIND, id: id.to_string() });
         }
-        tx.execute(
-            "INSERT OR REPLACE INTO trash (record_id, kind, label, deleted_at, deleted_by, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            rusqlite::params![id.as_str(), R::KIND.key(), record.label(), at, who, reason],
-        )
-        .map_err(|e| sql_error(&path, "writing the trash", &e))?;
         tx.commit().map_err(|e| sql_error(&path, "committing", &e))
     }
 
@@ -271,6 +257,8 @@ impl Store {
                 .map_err(|e| sql_error(&path, "purging the trash", &e))?;
             purged += u32::try_from(n).unwrap_or(u32::MAX);
         }
+        tx.execute("DELETE FROM tombstones WHERE deleted_at < ?1", [&cutoff])
+            .map_err(|e| sql_error(&path, "purging the trash", &e))?;
         tx.execute("DELETE FROM trash WHERE deleted_at < ?1", [&cutoff])
             .map_err(|e| sql_error(&path, "purging the trash", &e))?;
         tx.commit().map_err(|e| sql_error(&path, "committing", &e))?;
@@ -321,6 +309,63 @@ impl Store {
     }
 }
 
+/// Moves a live record to the trash in `tx`, stamped `at` by `who`: an
+/// account with its contacts, orders, visits, events, feedback and plans.
+/// Every field of every record moved is written to the log. Returns false
+/// when there is no live record of the kind with this id.
+pub(super) fn trash_in<R: Record>(
+    tx: &Connection,
+    path: &std::path::Path,
+    id: &Id,
+    at: &str,
+    who: &str,
+    reason: &str,
+) -> Result<bool, StoreError> {
+    let Some(record) = load::<R>(tx, path, id, Live::Only)? else {
+        return Ok(false);
+    };
+    trash_one(tx, path, &record, at, who, reason, None)?;
+    if R::KIND == RecordKind::Account {
+        trash_dependents::<Contact>(tx, path, id, at, who, reason)?;
+        trash_dependents::<Order>(tx, path, id, at, who, reason)?;
+        trash_dependents::<Visit>(tx, path, id, at, who, reason)?;
+        trash_dependents::<ChangeEvent>(tx, path, id, at, who, reason)?;
+        trash_dependents::<Feedback>(tx, path, id, at, who, reason)?;
+        trash_dependents::<CallPlan>(tx, path, id, at, who, reason)?;
+        trash_dependents::<Presentation>(tx, path, id, at, who, reason)?;
+    }
+    tx.execute(
+        "INSERT OR REPLACE INTO trash (record_id, kind, label, deleted_at, deleted_by, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        rusqlite::params![id.as_str(), R::KIND.key(), record.label(), at, who, reason],
+    )
+    .map_err(|e| sql_error(path, "writing the trash", &e))?;
+    Ok(true)
+}
+
+/// [`trash_in`] for a record named by its kind.
+pub(super) fn trash_kind(
+    tx: &Connection,
+    path: &std::path::Path,
+    kind: RecordKind,
+    id: &Id,
+    at: &str,
+    who: &str,
+    reason: &str,
+) -> Result<bool, StoreError> {
+    match kind {
+        RecordKind::Account => trash_in::<crate::model::Account>(tx, path, id, at, who, reason),
+        RecordKind::Contact => trash_in::<Contact>(tx, path, id, at, who, reason),
+        RecordKind::Order => trash_in::<Order>(tx, path, id, at, who, reason),
+        RecordKind::Visit => trash_in::<Visit>(tx, path, id, at, who, reason),
+        RecordKind::ChangeEvent => trash_in::<ChangeEvent>(tx, path, id, at, who, reason),
+        RecordKind::Feedback => trash_in::<Feedback>(tx, path, id, at, who, reason),
+        RecordKind::CallPlan => trash_in::<CallPlan>(tx, path, id, at, who, reason),
+        RecordKind::Presentation => trash_in::<Presentation>(tx, path, id, at, who, reason),
+        RecordKind::VipCard => trash_in::<crate::model::VipCard>(tx, path, id, at, who, reason),
+        RecordKind::Target => trash_in::<crate::model::Target>(tx, path, id, at, who, reason),
+    }
+}
+
 /// Marks one record deleted and logs each of its fields as removed.
 fn trash_one<R: Record>(
     tx: &Connection,
@@ -368,7 +413,7 @@ fn trash_one<R: Record>(
 }
 
 /// Trashes the live records of a kind that belong to an account.
-fn trash_dependents<R: Record>(
+pub(super) fn trash_dependents<R: Record>(
     tx: &Connection,
     path: &std::path::Path,
     account: &Id,

@@ -25,6 +25,7 @@ mod convert;
 mod erase;
 mod exchange;
 mod faults;
+mod fold;
 mod history;
 mod index;
 mod key;
@@ -56,10 +57,12 @@ pub use col::{Choices, Shown};
 pub use convert::{convert, Conversion, ConvertError, ConvertStep, Converted};
 pub use erase::ledger_path as erasures_path;
 pub use exchange::{
-    attach_children, export_layouts, overlay_cells, record_from_cells, unneutralise, CellError, Datum, FieldConflict,
-    ImportOp, MergeOutcome, RowsError, SentClocks, Span, TableLayout, Unsent, CLOCK_COLUMNS, MAX_VERSION, META_COLUMNS,
+    attach_children, export_layouts, overlay_cells, record_from_cells, unneutralise, CellError, Datum, Deletion,
+    FieldConflict, ImportOp, MergeOutcome, RowsError, SentClocks, Span, TableLayout, Unsent, CLOCK_COLUMNS,
+    DELETED_HERE, DELETED_THERE, DELETION_COLUMNS, MAX_VERSION, META_COLUMNS,
 };
 pub use faults::create_v1_file;
+pub use fold::Folded;
 pub use history::{ChangeLine, ExportTrace, TrashEntry, TRASH_DAYS};
 pub use index::{IndexAccount, IndexContact};
 pub use key::{encryption_built, is_encrypted, unlock, unlocked, Passphrase};

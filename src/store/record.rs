@@ -638,7 +638,10 @@ pub(crate) fn clock_after(
     now: DateTime<Utc>,
 ) -> Result<DateTime<Utc>, StoreError> {
     let latest: Option<String> = tx
-        .prepare_cached("SELECT max(at) FROM field_clocks")
+        .prepare_cached(
+            "SELECT max(t) FROM (SELECT max(at) AS t FROM field_clocks \
+             UNION ALL SELECT value FROM meta WHERE key = 'clock_floor')",
+        )
         .and_then(|mut s| s.query_row([], |r| r.get(0)))
         .map_err(|e| sql_error(path, "reading the field clocks", &e))?;
     let latest = latest.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map(|t| t.with_timezone(&Utc));

@@ -628,13 +628,40 @@ INSERT INTO field_clocks (record_id, field, at, who, base)
     ) WHERE newest = 1;
 ";
 
+/// Version 9 (issue #20): deletions travel with the day-end folders. A
+/// deletion merged for a record this file has not seen (yet) is kept as a
+/// tombstone, so that the record arriving later from an older folder does
+/// not come back: merging folders gives the same file in any order. `seen`
+/// is the newest change of the record the deleting side had when it
+/// deleted it (NULL: none known); purged with the trash after 30 days.
+const V9: &str = r"
+CREATE TABLE tombstones (
+    record_id TEXT PRIMARY KEY NOT NULL,
+    kind TEXT NOT NULL,
+    deleted_at TEXT NOT NULL CHECK (datetime(deleted_at) IS NOT NULL),
+    deleted_by TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    seen TEXT CHECK (seen IS NULL OR datetime(seen) IS NOT NULL)
+) WITHOUT ROWID;
+";
+
 /// The migrations, oldest first. Append; never edit a published one.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7), M::up(V8)])
+    Migrations::new(vec![
+        M::up(V1),
+        M::up(V2),
+        M::up(V3),
+        M::up(V4),
+        M::up(V5),
+        M::up(V6),
+        M::up(V7),
+        M::up(V8),
+        M::up(V9),
+    ])
 }
 
 /// The schema version this program writes.
-pub const LATEST: u32 = 8;
+pub const LATEST: u32 = 9;
 
 /// Every table a kam file has, to tell a kam file from another SQLite file.
 pub const KAM_TABLE: &str = "accounts";
