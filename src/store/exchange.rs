@@ -11,6 +11,7 @@ use rusqlite::{params_from_iter, Connection, OptionalExtension};
 
 use super::bulk::IndexesAside;
 use super::col::{timestamp, Col, Shown};
+use super::history::trash_in;
 use super::record::{
     clock_after, field_clocks, field_texts, insert_rows, insert_rows_derived, load, update_rows, write_clock,
     AnyRecord, FieldClock, Live, Record, RecordKind, Stamp,
@@ -95,6 +96,20 @@ pub enum Span {
     Changed { from: DateTime<Utc>, to: DateTime<Utc> },
 }
 
+impl Span {
+    /// The SQL condition (after `AND`) and its parameters that keep the rows
+    /// whose `column` falls in the span; none for every row.
+    fn filter(self, column: &str) -> (String, Vec<Value>) {
+        match self {
+            Span::All => (String::new(), vec![]),
+            Span::Changed { from, to } => (
+                format!(" AND {column} >= ?1 AND {column} < ?2"),
+                vec![Value::Text(timestamp(from)), Value::Text(timestamp(to))],
+            ),
+        }
+    }
+}
+
 /// A failure while streaming rows: the store's, or the sink's.
 #[derive(Debug, thiserror::Error)]
 pub enum RowsError<E: std::error::Error + 'static> {
@@ -144,13 +159,7 @@ impl Store {
             |prefix: &str| layout.columns.iter().map(|c| format!("{prefix}\"{c}\"")).collect::<Vec<_>>().join(", ");
         let parent = layout.kind.table();
         let (sql, params) = {
-            let (filter, params) = match span {
-                Span::All => (String::new(), vec![]),
-                Span::Changed { from, to } => (
-                    " AND p.updated_at >= ?1 AND p.updated_at < ?2".to_string(),
-                    vec![Value::Text(timestamp(from)), Value::Text(timestamp(to))],
-                ),
-            };
+            let (filter, params) = span.filter("p.updated_at");
             let sql = match (layout.child.is_some(), span) {
                 // Trashed parents are few: leave their children out with one
                 // lookup list, keeping a plain scan in primary-key order.
@@ -208,13 +217,7 @@ impl Store {
         E: std::error::Error + 'static,
         F: FnMut([&str; 6]) -> Result<(), E>,
     {
-        let (filter, params) = match span {
-            Span::All => (String::new(), vec![]),
-            Span::Changed { from, to } => (
-                " AND p.updated_at >= ?1 AND p.updated_at < ?2".to_string(),
-                vec![Value::Text(timestamp(from)), Value::Text(timestamp(to))],
-            ),
-        };
+        let (filter, params) = span.filter("p.updated_at");
         let mut n = 0u64;
         for layout in export_layouts().into_iter().filter(|l| l.child.is_none()) {
             let table = layout.table;
@@ -255,13 +258,7 @@ impl Store {
         E: std::error::Error + 'static,
         F: FnMut([&str; 6]) -> Result<(), E>,
     {
-        let (filter, params) = match span {
-            Span::All => (String::new(), vec![]),
-            Span::Changed { from, to } => (
-                " AND deleted_at >= ?1 AND deleted_at < ?2".to_string(),
-                vec![Value::Text(timestamp(from)), Value::Text(timestamp(to))],
-            ),
-        };
+        let (filter, params) = span.filter("deleted_at");
         let ctx = "exporting the deletions";
         let sql = format!(
             "SELECT kind, record_id, deleted_at, deleted_by, reason, NULL, 1 FROM trash WHERE 1{filter} \
@@ -1039,17 +1036,6 @@ fn apply_one<R: Record>(
                 Some(theirs) => field_plan(&cur, &r, &field_clocks(tx, path, &id)?, theirs, keep),
                 None => whole_record_plan(&cur, &r),
             };
-            let account = || -> Result<String, StoreError> {
-                Ok(match (R::KIND, cur.account_id()) {
-                    (RecordKind::Account, _) => cur.label(),
-                    (_, Some(account)) => tx
-                        .prepare_cached("SELECT name FROM accounts WHERE id = ?1")
-                        .and_then(|mut s| s.query_row([account.as_str()], |row| row.get(0)).optional())
-                        .map_err(|e| sql_error(path, "naming a conflict's account", &e))?
-                        .unwrap_or_default(),
-                    (_, None) => String::new(),
-                })
-            };
             let taken = plan.take.as_slice();
             let mut changed = false;
             let mut undeleted = None;
@@ -1105,7 +1091,7 @@ fn apply_one<R: Record>(
                     updated: changed,
                     fields: conflicts,
                     label: cur.label(),
-                    account: account()?,
+                    account: account_name(tx, path, &cur)?,
                 });
             }
             Ok(if changed { MergeOutcome::Updated } else { MergeOutcome::Same })
@@ -1133,7 +1119,7 @@ fn arrived_deleted<R: Record>(
             .map_err(|e| sql_error(path, "merging a deletion", &e))?;
         if t.at >= newest || t.seen.is_some_and(|seen| newest <= seen) {
             log.flush(tx, path)?;
-            super::history::trash_in::<R>(tx, path, id, &timestamp(t.at), &t.by, &t.reason)?;
+            trash_in::<R>(tx, path, id, &timestamp(t.at), &t.by, &t.reason)?;
             return Ok(MergeOutcome::Deleted { conflicts: Vec::new(), label, account: String::new() });
         }
         return Ok(MergeOutcome::Inserted);
@@ -1183,16 +1169,21 @@ fn label_of<R: Record>(tx: &Connection, path: &std::path::Path, id: &Id) -> Resu
     let Some(cur) = load::<R>(tx, path, id, Live::Any)? else {
         return Ok((String::new(), String::new()));
     };
-    let account = match (R::KIND, cur.account_id()) {
-        (RecordKind::Account, _) => cur.label(),
+    Ok((cur.label(), account_name(tx, path, &cur)?))
+}
+
+/// The name of the account a record is (or belongs to); empty for a record
+/// of no account.
+fn account_name<R: Record>(tx: &Connection, path: &std::path::Path, r: &R) -> Result<String, StoreError> {
+    Ok(match (R::KIND, r.account_id()) {
+        (RecordKind::Account, _) => r.label(),
         (_, Some(account)) => tx
             .prepare_cached("SELECT name FROM accounts WHERE id = ?1")
             .and_then(|mut s| s.query_row([account.as_str()], |row| row.get(0)).optional())
             .map_err(|e| sql_error(path, "naming a conflict's account", &e))?
             .unwrap_or_default(),
         (_, None) => String::new(),
-    };
-    Ok((cur.label(), account))
+    })
 }
 
 /// Applies a deletion another laptop sent (DESIGN §7: the newest change
@@ -1260,7 +1251,7 @@ fn apply_deletion(tx: &Connection, path: &std::path::Path, d: &Deletion) -> Resu
     if unseen && ours.at > d.at {
         return Ok(MergeOutcome::Conflict { updated: false, fields: vec![conflict(false)], label, account });
     }
-    super::history::trash_kind(tx, path, d.kind, &d.id, &at, &d.by, &d.reason)?;
+    for_kind!(d.kind, trash_in(tx, path, &d.id, &at, &d.by, &d.reason))?;
     let conflicts = if unseen { vec![conflict(true)] } else { Vec::new() };
     Ok(MergeOutcome::Deleted { conflicts, label, account })
 }

@@ -342,30 +342,6 @@ pub(super) fn trash_in<R: Record>(
     Ok(true)
 }
 
-/// [`trash_in`] for a record named by its kind.
-pub(super) fn trash_kind(
-    tx: &Connection,
-    path: &std::path::Path,
-    kind: RecordKind,
-    id: &Id,
-    at: &str,
-    who: &str,
-    reason: &str,
-) -> Result<bool, StoreError> {
-    match kind {
-        RecordKind::Account => trash_in::<crate::model::Account>(tx, path, id, at, who, reason),
-        RecordKind::Contact => trash_in::<Contact>(tx, path, id, at, who, reason),
-        RecordKind::Order => trash_in::<Order>(tx, path, id, at, who, reason),
-        RecordKind::Visit => trash_in::<Visit>(tx, path, id, at, who, reason),
-        RecordKind::ChangeEvent => trash_in::<ChangeEvent>(tx, path, id, at, who, reason),
-        RecordKind::Feedback => trash_in::<Feedback>(tx, path, id, at, who, reason),
-        RecordKind::CallPlan => trash_in::<CallPlan>(tx, path, id, at, who, reason),
-        RecordKind::Presentation => trash_in::<Presentation>(tx, path, id, at, who, reason),
-        RecordKind::VipCard => trash_in::<crate::model::VipCard>(tx, path, id, at, who, reason),
-        RecordKind::Target => trash_in::<crate::model::Target>(tx, path, id, at, who, reason),
-    }
-}
-
 /// Marks one record deleted and logs each of its fields as removed.
 fn trash_one<R: Record>(
     tx: &Connection,
