@@ -62,7 +62,7 @@ fn main() {
     let t = Instant::now();
     app.reload_list(None);
     report("search index read (inline, once at start)", vec![t.elapsed()]);
-    app.update(Action::Resize(screens::accounts::list_rows(38)));
+    app.update(Action::Resize { width: 120, height: 40 });
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap_or_else(|e| panic!("{e}"));
     let mut draw = |app: &mut App| {
         term.draw(|f| screens::draw(app, f)).map_or_else(|e| panic!("{e}"), drop);
@@ -163,7 +163,7 @@ fn open_big_account() {
     let paths = Paths::for_db(path, dir.join("config"));
     let mut app = App::new(store, paths, Config::default(), Rules::default(), Lang::Zh);
     app.reload_list(None);
-    app.update(Action::Resize(screens::accounts::list_rows(38)));
+    app.update(Action::Resize { width: 120, height: 40 });
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap_or_else(|e| panic!("{e}"));
     let key = |c: KeyCode| Action::Key(KeyEvent::new_with_kind(c, KeyModifiers::NONE, KeyEventKind::Press));
     let samples = time(30, || {

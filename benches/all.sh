@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every benchmark in one run on one file, for BENCHMARKS.md: the
 # whole-process rows against their peers (benches/whole.sh), then the
-# in-process benches (search, account_list, tabs, today) on the same file.
+# in-process benches (search, account_list, tabs, today, photo) on the same file.
 #
 #   benches/all.sh [DB]     (default target/bench-100000.db, built when missing)
 #
@@ -21,7 +21,7 @@ out=target/bench-results.txt
     KAM_CONFIG_DIR=$gen target/release/kam --db "$gen/demo.db" demo --accounts 100000 --seed 1 >/dev/null
     printf '%-46s %10s\n' "demo generation, 100,000 accounts" "$(( $(date +%s%3N) - t0 )) ms"
     rm -rf "$gen"
-    for b in search account_list tabs today; do
+    for b in search account_list tabs today photo; do
         echo "== cargo bench --bench $b"
         KAM_BENCH_DB=$DB cargo bench --quiet --bench "$b" 2>/dev/null
     done

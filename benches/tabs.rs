@@ -38,7 +38,7 @@ fn open(path: &Path) -> App {
     let paths = Paths::for_db(path.to_path_buf(), std::env::temp_dir().join("kam-bench-config"));
     let mut app = App::new(store, paths, Config::default(), Rules::default(), Lang::Zh);
     app.start_worker();
-    app.update(Action::Resize(screens::accounts::list_rows(38)));
+    app.update(Action::Resize { width: 120, height: 40 });
     settle(&mut app, Instant::now());
     app
 }

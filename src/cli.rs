@@ -57,9 +57,61 @@ pub enum Command {
     Encrypt,
     /// Turn an encrypted database file back into a plain one, in place; asks for its passphrase
     Decrypt,
+    /// Push local changes to the head-office hub, then pull what this user may see
+    Sync(SyncArgs),
+    /// The head-office hub on PostgreSQL: create its schema, add users
+    #[command(subcommand)]
+    Hub(HubCommand),
     /// Fault harness for tests: write through the store, acknowledging each committed change
     #[command(hide = true)]
     SelftestWriter(SelftestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The hub's connection string (default: KAM_HUB, else hub in config.toml)
+    #[arg(long, env = "KAM_HUB", value_name = "URL", hide_env_values = true)]
+    pub hub: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HubCommand {
+    /// Create the hub schema on a PostgreSQL server, or bring it up to this kam's version
+    Init(HubInitArgs),
+    /// Create a user's hub role with a generated password; print the connection string for their config.toml
+    AddUser(HubAddUserArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HubInitArgs {
+    /// An administrator's connection string: postgresql://USER:PASSWORD@HOST:PORT/DB (default: KAM_HUB, else config.toml)
+    #[arg(long, env = "KAM_HUB", value_name = "URL", hide_env_values = true)]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HubAddUserArgs {
+    /// The user's name, as their config.toml has it (user = "...") and accounts name their owner
+    pub name: String,
+    /// What the user may see and change
+    #[arg(long, value_enum, value_name = "ROLE")]
+    pub role: HubRoleArg,
+    /// The store whose VIP cards the user keeps (staff)
+    #[arg(long, value_name = "STORE")]
+    pub store: Option<String>,
+    /// An administrator's connection string (default: KAM_HUB, else config.toml)
+    #[arg(long, env = "KAM_HUB", value_name = "URL", hide_env_values = true)]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HubRoleArg {
+    /// A rep: the accounts they own, with their contacts, orders, visits and plans
+    Rep,
+    /// Store staff: the VIP cards of their store
+    Staff,
+    /// A manager: everything
+    Manager,
 }
 
 #[derive(Debug, Args)]
@@ -449,6 +501,10 @@ fn about_of(path: &str) -> Option<crate::i18n::T> {
         "fold" => T::HelpFold,
         "encrypt" => T::HelpEncrypt,
         "decrypt" => T::HelpDecrypt,
+        "sync" => T::HelpSync,
+        "hub" => T::HelpHub,
+        "hub init" => T::HelpHubInit,
+        "hub add-user" => T::HelpHubAddUser,
         p if p == "help" || p.ends_with(" help") => T::HelpHelpCommand,
         _ => return None,
     })
@@ -502,6 +558,11 @@ fn arg_help(path: &str, id: &str) -> Option<crate::i18n::T> {
         ("fold", "from") => T::HelpFoldFrom,
         ("fold", "into") => T::HelpFoldInto,
         ("fold", "reason") => T::HelpFoldReason,
+        ("sync", "hub") => T::HelpSyncHub,
+        ("hub init" | "hub add-user", "url") => T::HelpHubUrl,
+        ("hub add-user", "name") => T::HelpHubUserName,
+        ("hub add-user", "role") => T::HelpHubUserRole,
+        ("hub add-user", "store") => T::HelpHubUserStore,
         _ => return None,
     })
 }
@@ -527,6 +588,9 @@ fn value_name(name: &str) -> Option<crate::i18n::T> {
         "WHAT" => T::HelpValueWhat,
         "PAYMENT" => T::HelpValuePayment,
         "KIND" => T::HelpValueKind,
+        "URL" => T::HelpValueUrl,
+        "ROLE" => T::HelpValueRole,
+        "STORE" => T::HelpValueStore,
         _ => return None,
     })
 }

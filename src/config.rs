@@ -29,6 +29,9 @@ pub struct Config {
     pub store: Option<String>,
     /// `zh` or `en`.
     pub language: Option<String>,
+    /// The head office's hub (#23): this user's connection string, as
+    /// `kam hub add-user` printed it. Without one kam works alone.
+    pub hub: Option<String>,
 }
 
 /// A settings or rules file that could not be used.
@@ -66,7 +69,9 @@ impl Config {
         // The user's name is written as `updated_by` on every change and
         // the store's on every VIP card: a control character (ESC, BEL …)
         // there would be stored and exported, as typing cannot enter it.
-        for (key, value) in [("user", &config.user), ("store", &config.store), ("language", &config.language)] {
+        for (key, value) in
+            [("user", &config.user), ("store", &config.store), ("language", &config.language), ("hub", &config.hub)]
+        {
             if let Some(c) = value.as_deref().and_then(|v| v.chars().find(|c| !crate::safe_text::enterable(*c))) {
                 return Err(ConfigError::Invalid {
                     path: show(&path),

@@ -106,6 +106,8 @@ catalogue! {
     ExportMasked => "电话、出生日期、配偶和座驾已遮盖(经理可用 --unmask)", "Phones, birth dates, spouses and vehicles are masked (a manager may use --unmask)";
     ImportKindUnknown => "{path}:无法从文件名判断记录类型,请加 --kind accounts、--kind contacts 或 --kind scores", "{path}: cannot tell the kind of records from the file name: add --kind accounts, --kind contacts or --kind scores";
     ImportDuplicateRow => "第 {row} 行与已有记录重复:{matched}({action})", "row {row} duplicates {matched} ({action})";
+    ImportSkipped => "已跳过", "skipped";
+    ImportUpdatedRow => "已更新", "updated";
     ImportIgnored => "未使用的列:{columns}", "columns not used: {columns}";
     ImportCounts => "新增 {new},更新 {updated},重复 {duplicate},拒绝 {rejected}", "new {new}, updated {updated}, duplicate {duplicate}, rejected {rejected}";
     MergeHeldTwice => "同一家公司由不同负责人各建了一份({n} 组,撞单),请核对后用 kam fold 多余的编号 保留的编号 合并:", "The same company entered by different owners ({n} groups): check them and fold the extra one into the one kept with kam fold EXTRA-ID KEPT-ID:";
@@ -205,6 +207,51 @@ catalogue! {
     FoldDefaultReason => "并入「{into}」", "folded into '{into}'";
     Folded => "已把「{from}」并入「{into}」:{moved}。「{from}」已进回收站,可在 30 天内恢复。", "Folded '{from}' into '{into}': {moved}. '{from}' is in the trash, restorable for 30 days.";
     FoldedNothing => "没有记录需要移动", "nothing to move";
+    HelpSync => "把本机的更改推送到总部服务器,再拉取本用户可见的他人更改", "Push local changes to the head-office hub, then pull what this user may see";
+    HelpSyncHub => "总部服务器的连接串(默认:环境变量 KAM_HUB,否则 config.toml 中的 hub)", "The hub's connection string (default: KAM_HUB, else hub in config.toml)";
+    HelpHub => "PostgreSQL 上的总部服务器:建立库结构、添加用户", "The head-office hub on PostgreSQL: create its schema, add users";
+    HelpHubInit => "在 PostgreSQL 服务器上建立总部库结构,或升级到本版 kam 的结构", "Create the hub schema on a PostgreSQL server, or bring it up to this kam's version";
+    HelpHubAddUser => "为一位用户建立总部数据库角色并生成口令;打印写入其 config.toml 的连接串", "Create a user's hub role with a generated password; print the connection string for their config.toml";
+    HelpHubUrl => "管理员的连接串:postgresql://用户:口令@主机:端口/库(默认:KAM_HUB,否则 config.toml)", "An administrator's connection string: postgresql://USER:PASSWORD@HOST:PORT/DB (default: KAM_HUB, else config.toml)";
+    HelpHubUserName => "用户的姓名,与其 config.toml 中的 user 及客户的负责人一致", "The user's name, as their config.toml has it (user = \"...\") and accounts name their owner";
+    HelpHubUserRole => "用户可看、可改的范围:rep 客户经理(自己负责的客户),staff 门店员工(本店的 VIP 卡),manager 经理(全部)", "What the user may see and change: rep (the accounts they own), staff (their store's VIP cards), manager (everything)";
+    HelpHubUserStore => "该员工所在的门店(staff 必填)", "The store whose VIP cards the user keeps (staff)";
+    HelpValueUrl => "连接串", "URL";
+    HelpValueRole => "角色", "ROLE";
+    HelpValueStore => "门店", "STORE";
+    // The hub and kam sync (#23).
+    HubNoUrl => "没有设置总部服务器:用 --hub 指定连接串,或在 config.toml 中写 hub = \"postgresql://…\"(也可设环境变量 KAM_HUB)", "no hub is set: give its connection string with --hub, or write hub = \"postgresql://…\" in config.toml (or set KAM_HUB)";
+    HubBadUrl => "总部服务器的连接串无法识别:{detail}", "the hub's connection string cannot be read: {detail}";
+    HubUnreachable => "连不上总部服务器 {hub}({detail})", "no connection to the hub {hub} ({detail})";
+    HubQueueKept => "本机数据完好:{n} 条更改在队列中,下次同步时推送", "nothing here was lost: {n} changes wait in the queue for the next sync";
+    HubLogin => "总部服务器 {hub} 拒绝登录({detail}):请核对连接串中的用户名和口令", "the hub {hub} refused the login ({detail}): check the user and password in the connection string";
+    HubDenied => "总部服务器 {hub} 不允许这样做:{detail}", "the hub {hub} does not allow this: {detail}";
+    HubNotInit => "{hub} 上还没有 kam 总部库:请管理员先运行 kam hub init", "there is no kam hub at {hub} yet: an administrator runs kam hub init first";
+    HubTooNew => "{hub} 的总部库结构是第 {found} 版,本 kam 只认识到第 {supported} 版:请升级 kam", "the hub at {hub} has schema version {found}, this kam knows up to {supported}: update kam";
+    HubFailed => "总部服务器 {hub}:{context}时出错:{detail}", "the hub {hub}: {context} failed: {detail}";
+    HubInitDone => "总部库已就绪:{hub},结构第 {version} 版(原为第 {found} 版),编号 {id}", "the hub is ready: {hub}, schema version {version} (was {found}), id {id}";
+    HubStoreNeeded => "--role staff 需要 --store(该员工所在的门店)", "--role staff needs --store (the store the user works in)";
+    HubUserAdded => "已添加用户 {name}(角色 {role},数据库角色 {pg_role})。把下面这行写进该用户的 config.toml(口令只显示这一次):", "user {name} added (role {role}, database role {pg_role}). Put this line in their config.toml (the password is shown this once):";
+    SyncPushed => "已推送 {n} 条更改:新建 {inserted},更新 {updated},无需更新 {same},早已送达 {already}", "pushed {n} changes: {inserted} new, {updated} updated, {same} unchanged, {already} already there";
+    SyncRefused => "总部拒绝了{kind}「{label}」({id}):{detail};本机的数据保留不变", "the hub refused {kind} '{label}' ({id}): {detail}; it is kept here as it is";
+    SyncPulled => "已拉取 {n} 条记录:新增 {inserted},更新 {updated},相同 {same},冲突 {conflicts}", "pulled {n} records: {inserted} new, {updated} updated, {same} the same, {conflicts} with conflicts";
+    SyncPushFailed => "推送没有完成,总部没有收到这一批中的任何更改", "the push did not complete: the hub took none of that batch";
+    // The workbench's sync key and status line (#23).
+    KSync => "与总部同步(推送本机更改,拉取他人更改)", "sync with head office (push changes here, pull others')";
+    StatusSynced => "同步 {at}", "synced {at}";
+    StatusNeverSynced => "未同步", "never synced";
+    StatusToPush => "待推送 {n}", "{n} to push";
+    SyncStarting => "同步中… 连接总部", "Syncing… connecting to the hub";
+    SyncPushing => "同步中… 推送 {n}/{m}", "Syncing… pushed {n}/{m}";
+    SyncPulling => "同步中… 拉取 {n}", "Syncing… pulling, {n} so far";
+    SyncRunning => "正在同步,请等它完成", "a sync is already running: wait for it to finish";
+    SyncNoHub => "没有设置总部服务器:在 config.toml 中写 hub = \"postgresql://…\"(或设环境变量 KAM_HUB),再重新打开 kam", "no hub is set: write hub = \"postgresql://…\" in config.toml (or set KAM_HUB) and start kam again";
+    SyncReadOnly => "不能同步:{path} 是只读的", "cannot sync: {path} is read-only";
+    SyncDone => "同步完成:推送 {pushed} 条,拉取 {pulled} 条", "synced: pushed {pushed}, pulled {pulled}";
+    SyncDoneRefused => "总部拒绝了 {n} 条(本机保留不变,kam sync 列出明细)", "the hub refused {n} (kept here as they are; kam sync lists them)";
+    SyncDoneConflicts => "{n} 条记录有冲突,清单在 {path}", "{n} records with conflicts, listed in {path}";
+    SyncWaitQuit => "正在等与总部的同步完成,然后退出(Ctrl-C 立即退出,未完成的部分下次同步时重新发送)…", "waiting for the sync with the hub to finish before quitting (Ctrl-C quits now: what it had not finished is sent again next time)…";
+    SyncStopped => "同步没有完成:{why}", "the sync did not finish: {why}";
     // Placeholders of argument values in `--help` under zh.
     HelpValuePath => "路径", "PATH";
     HelpValueYuan => "元", "YUAN";
@@ -225,6 +272,46 @@ catalogue! {
     HelpValueKind => "种类", "KIND";
     CliHelpHint => "kam --help 列出全部命令,kam 命令 --help 列出该命令的参数", "kam --help lists the commands, kam COMMAND --help a command's arguments";
     MergeNoFiles => "这里没有导出文件:日终导出文件夹里有 accounts.csv、contacts.csv 等", "no export files here: a day-end export folder holds accounts.csv, contacts.csv, …";
+    // A day-end folder refused whole, or its rows (#20, #22): every message of `kam import DIR`.
+    MergeManifestNotJson => "不是 JSON 文件(第 {line} 行第 {column} 列读不下去):请从导出处重新复制这个文件夹", "not JSON (it stops making sense at line {line}, column {column}): copy the folder again from the export";
+    MergeManifestNotObject => "不是 kam 导出的清单:应是一组带名字的值", "not a kam export manifest: expected an object of named values";
+    MergeManifestNoMasked => "没有 “masked” 一项:kam 无法判断这个文件夹里的电话和生日是真实的还是打了码的;请重新导出", "no 'masked' value: kam cannot tell whether the phones and birth dates in this folder are real or masked; export the folder again";
+    MergeManifestMaskedNotFlag => "“masked” 的值是 “{value}”,不是 “true” 或 “false”:kam 无法判断这个文件夹里的电话和生日是真实的还是打了码的;请重新导出", "'masked' is {value}, not true or false: kam cannot tell whether the phones and birth dates in this folder are real or masked; export the folder again";
+    MergeManifestNewerSchema => "这份导出来自更新版本的 kam(结构版本 {n};本机的 kam 最多读到 {max}):请先升级 kam 再合并", "the export was made by a newer kam (schema {n}; this kam reads up to {max}): update kam before merging it";
+    MergeManifestSchemaNotWhole => "“schema_version” 的值是 “{value}”,不是整数", "'schema_version' is {value}, not a whole number";
+    MergeManifestCountNotWhole => "“files” 给 {name} 的行数是 “{value}”,不是整数", "'files' gives {value} rows for {name}: not a whole number";
+    MergeManifestFilesNotMap => "“files” 的值是 “{value}”,不是每个文件的行数", "'files' is {value}, not the rows of each file";
+    MergeCountMismatch => "清单上写 {file} 有 {claimed} 行,但 {file} 实际有 {n} 行:文件夹不完整,或导出后被改过;请从导出处重新复制", "it says {file} holds {claimed} rows, but {file} holds {n}: the folder is incomplete or was changed after the export; copy it again from the export";
+    MergeClockNoColumn => "没有 “{column}” 一列:不是 kam 的字段时钟文件", "no column '{column}': not a kam field clock file";
+    MergeClockBadTable => "“{value}” 不是 kam 导出里的表", "'{value}' is not a table of a kam export";
+    MergeClockBadId => "“{value}” 不是记录 ID", "'{value}' is not a record id";
+    MergeClockBadField => "“{value}” 不是字段名", "'{value}' is not a field name";
+    MergeBadTime => "“{value}” 不是时间", "'{value}' is not a time";
+    MergeClockFuture => "{time} 在将来:字段不可能在现在之后被修改", "{time} is in the future: a field cannot have been changed later than now";
+    MergeClockBadWho => "不是用户名(最多 200 个字,不能有控制字符)", "not a user name (at most 200 characters, no control characters)";
+    MergeDeletionNoColumn => "没有 “{column}” 一列:不是 kam 的删除记录文件", "no column '{column}': not a kam deletions file";
+    MergeDeletionBadKind => "“{value}” 不是 kam 导出里的记录种类", "'{value}' is not a kind of record a kam export holds";
+    MergeDeletionFuture => "{time} 在将来:记录不可能在现在之后被删除", "{time} is in the future: a record cannot have been deleted later than now";
+    MergeDeletionTooLong => "最多 {max} 个字,不能有控制字符", "at most {max} characters, no control characters";
+    MergeOrphan => "“{id}” 不是 {file} 里的记录", "'{id}' is not a record of {file}";
+    MergeRefOutside => "“{id}” 指向 {file} 里的一条记录,但它既不在这个文件夹里,也不在本机文件里:请先合并含有它的文件夹,或一份完整导出(kam export --all)", "'{id}' names a record of {file} that is neither in this folder nor in this file: merge the folder that holds it first, or a full export (kam export --all)";
+    MergeLooksMasked => "“{value}” 像是打了码的,但没有 manifest.json 说明这份导出打了码:请按导出时的样子、连同 manifest.json 一起合并", "'{value}' looks masked, but no manifest.json says this export was masked: merge the folder as exported, with its manifest.json";
+    MergeNoIdColumn => "没有 “{column}”:只能合并 kam 自己导出的文件", "no {column}: only kam's own exports can be merged";
+    MergeFutureTime => "{time} 在将来(本机时钟是 {now}):记录不可能在现在之后被修改", "{time} is in the future (this computer's clock says {now}): a record cannot have been changed later than now";
+    MergeRowChanged => "{file} 第 {row} 行与检查时读到的不一样:文件在检查之后被改动了;请重新合并这个文件夹", "{file} row {row} does not read as it did since it was checked: the file changed; merge the folder again";
+    CellBadVersion => "“{value}” 不是版本号:版本号记的是保存次数,从 1 到 {max}", "'{value}' is not a version: a record's version counts its saves, from 1 to {max}";
+    CellBefore2000 => "“{value}” 早于 2000 年:那时还没有 kam 的记录被修改过", "'{value}' is before 2000: no record of kam's was changed then";
+    CellNotTime => "“{value}” 不是时间(应写成 2026-11-23T09:30:00Z 这样)", "'{value}' is not a time (written like 2026-11-23T09:30:00Z)";
+    CellNotId => "“{value}” 不是记录 ID", "'{value}' is not a record id";
+    ImportColumnTwice => "“{column}” 这一列出现了两次", "column '{column}' is given twice";
+    ImportNotText => "这个文件既不是 UTF-8 也不是 GBK 文本(第一个读不了的字节在第 {offset} 字节):请在 Excel 里另存为 “CSV UTF-8”", "the file is neither UTF-8 nor GBK text (first bad byte at offset {offset}): save it from Excel as \"CSV UTF-8\"";
+    ScanUnclosedQuote => "第 {row} 行:第 {column} 列开始的引号没有闭合(一个不成对的 \" 会吞掉后面的行)", "row {row}: a quote opened in column {column} is never closed (an unbalanced \" swallows the rows after it)";
+    ScanTextAfterQuote => "第 {row} 行第 {column} 列:引号闭合后还有文字(这一格或前一格里有不成对的 \")", "row {row}, column {column}: text follows a closing quote (an unbalanced \" in the cell or one before it)";
+    ScanNul => "第 {row} 行第 {column} 列:有一个空字节(0):这不是文本表格", "row {row}, column {column}: a NUL byte: this is not a text spreadsheet";
+    ScanFieldTooLong => "第 {row} 行第 {column} 列:一格超过 {limit} 字节", "row {row}, column {column}: a cell of more than {limit} bytes";
+    ScanRecordTooLong => "第 {row} 行:一行超过 {limit} 字节", "row {row}: more than {limit} bytes in one row";
+    ScanTooManyColumns => "第 {row} 行:超过 {limit} 列", "row {row}: more than {limit} columns";
+    CellNoChildSet => "{kind} 没有名为 {child} 的子表", "{kind} has no rows named {child}";
     ScoresColumnTwice => "评分标准 {column} 出现了两次", "the criterion {column} is given twice";
     ScoresNoAccountColumn => "没有客户列:第一行须有一列“客户名称”(或“客户ID”、account)", "no account column: the first row must name one, as account, account_id or 客户名称";
     ScoresNoCriterion => "没有评分标准列:列名须是规则中的标准({criteria})", "no criterion column: name the columns after the rules' criteria ({criteria})";
@@ -393,6 +480,15 @@ catalogue! {
     VipNoPhoto => "这张卡没有照片", "This card has no photo";
     VipOpened => "正在用 {viewer} 打开 {path}", "Opening {path} with {viewer}";
     VipViewerFailed => "无法打开照片:{viewer} 启动失败({error})", "Cannot open the photo: {viewer} did not start ({error})";
+    // The photo drawn on the card (#22).
+    VipNoViewer => "这台电脑没有看图程序(找不到 {viewer});照片显示在卡片上", "No image viewer on this computer ({viewer} is not installed); the photo is shown on the card";
+    VipViewerExit => "{viewer} 没能打开照片(退出码 {code}):这台电脑可能没有设置看图程序;照片显示在卡片上", "{viewer} could not open the photo (exit code {code}): no image viewer seems to be set up; the photo is shown on the card";
+    VipPhotoLoading => "正在读取照片…", "Reading the photo…";
+    VipPhotoMissing => "照片文件不在了:{path}", "The photo file is not there: {path}";
+    VipPhotoNotFile => "不是普通文件,不会打开:{path}", "Not a regular file, not opened: {path}";
+    VipPhotoFormat => "这里只显示 JPEG 和 PNG 照片;按 o 用看图程序打开", "Only JPEG and PNG photos are shown here; o opens it in the viewer";
+    VipPhotoTooLarge => "照片太大({width}×{height}),不在这里显示;按 o 用看图程序打开", "The photo is too large to show here ({width}×{height}); o opens it in the viewer";
+    VipPhotoDamaged => "照片已损坏或读不出来:{path}", "The photo is damaged or cannot be read: {path}";
     VipConvertTitle => "转为客户档案", "Make an account";
     VipConvertFound => "可能已有这位客户。选择要关联的档案,或新建:", "This visitor may already be an account. Pick the one to link, or create one:";
     VipConvertNew => "新建客户档案", "Create a new account";
@@ -713,7 +809,7 @@ catalogue! {
     ErasedOne => "已彻底抹去;变更日志只记下抹去这件事", "Erased for good; the change log keeps only that an erase happened";
     KSort => "切换排序列 / 反向", "next sort column / reverse";
     KTrash => "回收站(恢复)", "the trash (restore)";
-    KSettings => "设置:姓名、角色、语言", "settings: name, role, language";
+    KSettings => "设置:姓名、角色、门店、语言", "settings: name, role, store, language";
     KHelp => "本屏按键", "keys of this screen";
     KQuit => "退出", "quit";
     KQuitForm => "退出(表单有改动时先询问,存为草稿)", "quit (a changed form asks, kept as a draft)";
@@ -934,6 +1030,24 @@ catalogue! {
     FPrepNotebook => "准备:记录本", "Prep: notebook";
     FPrepValue => "准备:能提供什么价值", "Prep: what value we offer";
     FPrepDifferent => "准备:与他人有何不同", "Prep: how we differ";
+    SheetAccountScores => "客户评分", "account scores";
+    SheetAccountArchive => "客户档案条目", "account archive";
+    SheetContactResponsibilities => "联系人职责", "contact responsibilities";
+    SheetContactBehaviours => "联系人行为", "contact behaviours";
+    SheetOrderCollections => "订单回款", "order collections";
+    SheetVisitContacts => "拜访联系人", "visit contacts";
+    SheetCallPlanCustomers => "电话计划-客户参与者", "call plan customers";
+    SheetCallPlanOurs => "电话计划-我方参与者", "call plan our people";
+    SheetCallPlanInfluence => "电话计划-影响", "call plan influence";
+    SheetCallPlanIntroduction => "电话计划-介绍问题", "call plan introduction";
+    SheetCallPlanCommitments => "电话计划-承诺", "call plan commitments";
+    SheetPresentationParticipants => "演讲计划-参与者", "presentation participants";
+    SheetPresentationSteps => "演讲计划-行动步骤", "presentation steps";
+    SheetVipRecommended => "VIP 推荐款式", "VIP recommended";
+    SheetVipObjections => "VIP 顾客异议", "VIP objections";
+    SheetVipReRecommended => "VIP 再次推荐", "VIP recommended again";
+    SheetVipResolutions => "VIP 解决方法", "VIP resolutions";
+    SheetVipHandovers => "VIP 交接记录", "VIP handovers";
 }
 
 impl T {
@@ -971,12 +1085,51 @@ pub fn kind_label(kind: &str) -> Option<T> {
     })
 }
 
+/// The name of an exported table in the catalogue's words, for a sheet of
+/// the workbook (`None` for a table that is not exported).
+pub fn table_label(table: &str) -> Option<T> {
+    Some(match table {
+        "accounts" => T::KindAccount,
+        "contacts" => T::KindContact,
+        "orders" => T::KindOrder,
+        "visits" => T::KindVisit,
+        "change_events" => T::KindChangeEvent,
+        "feedback" => T::KindFeedback,
+        "call_plans" => T::KindCallPlan,
+        "presentations" => T::KindPresentation,
+        "vip_cards" => T::KindVipCard,
+        "targets" => T::KindTarget,
+        "account_scores" => T::SheetAccountScores,
+        "account_archive" => T::SheetAccountArchive,
+        "contact_responsibilities" => T::SheetContactResponsibilities,
+        "contact_behaviours" => T::SheetContactBehaviours,
+        "order_collections" => T::SheetOrderCollections,
+        "visit_contacts" => T::SheetVisitContacts,
+        "call_plan_customers" => T::SheetCallPlanCustomers,
+        "call_plan_ours" => T::SheetCallPlanOurs,
+        "call_plan_influence" => T::SheetCallPlanInfluence,
+        "call_plan_introduction" => T::SheetCallPlanIntroduction,
+        "call_plan_commitments" => T::SheetCallPlanCommitments,
+        "presentation_participants" => T::SheetPresentationParticipants,
+        "presentation_steps" => T::SheetPresentationSteps,
+        "vip_recommended" => T::SheetVipRecommended,
+        "vip_objections" => T::SheetVipObjections,
+        "vip_re_recommended" => T::SheetVipReRecommended,
+        "vip_resolutions" => T::SheetVipResolutions,
+        "vip_handovers" => T::SheetVipHandovers,
+        _ => return None,
+    })
+}
+
 /// A column's Chinese header in a given table: where one column name means
 /// different things in different tables (a commitment's `by` is its
 /// deadline, not who visited), the table's own word.
 pub fn column_zh_in(table: &str, column: &str) -> Option<&'static str> {
     match (table, column) {
         ("call_plan_commitments", "by") => Some("期限"),
+        // A customer's role on a call is their buying role; ours is free text.
+        ("call_plan_customers", "role") => Some("购买角色"),
+        ("call_plan_ours", "role") => Some("角色"),
         ("vip_objections", "text") => Some("顾客异议"),
         ("vip_resolutions", "text") => Some("解决方法"),
         _ => column_zh(column),
@@ -1160,6 +1313,119 @@ mod tests {
                 v
             };
             assert_eq!(slots(t.zh()), slots(t.en()), "{t:?} slots differ");
+        }
+    }
+
+    #[test]
+    fn no_english_words_in_chinese() {
+        // What a Chinese string may hold in Latin letters: keys, commands,
+        // flags and values a user types, and the names of formats and files.
+        const ALLOWED: &[&str] = &[
+            "Alt",
+            "CSV",
+            "Ctrl",
+            "Enter",
+            "Esc",
+            "Excel",
+            "FAB",
+            "GBK",
+            "GIF",
+            "JPEG",
+            "JSON",
+            "KAM_HUB",
+            "KAM_PASSPHRASE_FILE",
+            "LANG",
+            "Markdown",
+            "PNG",
+            "PostgreSQL",
+            "Shift",
+            "Tab",
+            "UTF",
+            "UUID",
+            "VIP",
+            "WebP",
+            "YYYY",
+            "account",
+            "accounts",
+            "all",
+            "build",
+            "cargo",
+            "cash",
+            "check",
+            "config",
+            "contact",
+            "contacts",
+            "credit",
+            "csv",
+            "damaged",
+            "discount",
+            "encryption",
+            "erase",
+            "export",
+            "false",
+            "features",
+            "files",
+            "fold",
+            "force",
+            "from",
+            "gold",
+            "help",
+            "hub",
+            "import",
+            "init",
+            "json",
+            "kam",
+            "kind",
+            "list",
+            "manager",
+            "manifest",
+            "masked",
+            "plan",
+            "platinum",
+            "postgresql",
+            "print",
+            "reason",
+            "release",
+            "rep",
+            "report",
+            "restore",
+            "role",
+            "rules",
+            "schema_version",
+            "scores",
+            "silver",
+            "since",
+            "skip",
+            "bad",
+            "staff",
+            "store",
+            "sync",
+            "tier",
+            "today",
+            "toml",
+            "true",
+            "unmask",
+            "until",
+            "user",
+            "vip",
+            "wal",
+        ];
+        for t in T::ALL {
+            let mut text = t.zh().to_string();
+            // Slots are filled with the user's words.
+            while let (Some(a), Some(b)) = (text.find('{'), text.find('}')) {
+                if b < a {
+                    break;
+                }
+                text.replace_range(a..=b, " ");
+            }
+            for word in text.split(|c: char| !c.is_ascii_alphabetic() && c != '_') {
+                assert!(
+                    word.len() < 3 || ALLOWED.contains(&word),
+                    "{t:?} speaks English under zh: {word:?} in {:?}",
+                    t.zh()
+                );
+            }
         }
     }
 

@@ -142,6 +142,13 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
         }
         Some(Command::Encrypt) => commands::encrypt::run(&ctx, paths, kam::store::Conversion::Encrypt),
         Some(Command::Decrypt) => commands::encrypt::run(&ctx, paths, kam::store::Conversion::Decrypt),
+        Some(Command::Sync(a)) => {
+            let mut store = commands::open_store(&ctx, paths, config.user.as_deref())?;
+            commands::require_writable(&store)?;
+            commands::sync::run(&ctx, &mut store, config, a)
+        }
+        Some(Command::Hub(kam::cli::HubCommand::Init(a))) => commands::hub::init(&ctx, config, a),
+        Some(Command::Hub(kam::cli::HubCommand::AddUser(a))) => commands::hub::add_user(&ctx, config, a),
         Some(Command::SelftestWriter(a)) => commands::selftest::run(paths, a, ctx.clock),
         Some(Command::Report(a)) => {
             let store = commands::open_store_to_read(&ctx, paths, config.user.as_deref(), true)?;

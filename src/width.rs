@@ -5,11 +5,10 @@
 /// `s` in at most `w` cells: whole when it fits, else cut with `…` as
 /// its last cell (not padded).
 pub fn fit_ellipsis(s: &str, w: usize) -> String {
-    use unicode_width::UnicodeWidthStr;
-    if s.width() <= w {
+    if cut_width(s) <= w {
         return s.to_string();
     }
-    let mut out = fit(s, w.saturating_sub(1)).trim_end_matches(' ').to_string();
+    let mut out = cut(s, w.saturating_sub(1)).trim_end_matches(' ').to_string();
     out.push('…');
     out
 }
@@ -25,8 +24,25 @@ pub fn cells(g: &str) -> usize {
 }
 
 /// `s` in exactly `w` display cells: cut at a grapheme cluster (a flag or
-/// a joined emoji is never split), padded with spaces.
+/// a joined emoji is never split) with `…` as its last cell, so a cut
+/// never looks like the whole text, padded with spaces.
 pub fn fit(s: &str, w: usize) -> String {
+    if w < 2 || cut_width(s) <= w {
+        return cut(s, w);
+    }
+    let out = fit_ellipsis(s, w);
+    let used = cut_width(&out);
+    out + &" ".repeat(w.saturating_sub(used))
+}
+
+/// The cells `s` takes, by grapheme cluster as [`fit`] counts them.
+fn cut_width(s: &str) -> usize {
+    use unicode_segmentation::UnicodeSegmentation;
+    s.graphemes(true).map(cells).sum()
+}
+
+/// `s` cut to at most `w` cells at a grapheme cluster, padded to `w`.
+fn cut(s: &str, w: usize) -> String {
     use unicode_segmentation::UnicodeSegmentation;
     let mut out = String::new();
     let mut used = 0;

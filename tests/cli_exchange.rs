@@ -102,6 +102,7 @@ fn merge_dry_run_counts_and_conflicts_listed() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     let later = kam::clock::Clock::starting_at(common::clock().now() + chrono::Duration::minutes(5));
     let mut s = kam::store::Store::open(&d.join("other.db"), later).expect("open");
+    s.set_user("总部");
     let mut a: Account = s.get(&theirs.meta.id).expect("same account");
     a.notes = "本机改过".into();
     s.update(&mut a, "").expect("update");

@@ -97,4 +97,26 @@ fn list_shows_short_ids_that_print_takes_back() {
     let o = kam(dir.path(), &["plan", "print", &call.meta.id.as_str()[..4]]);
     assert_eq!(o.status.code(), Some(2), "a beginning every plan shares is ambiguous");
     assert!(String::from_utf8_lossy(&o.stderr).contains("多输入几位"), "{}", String::from_utf8_lossy(&o.stderr));
+
+    // The beginning of the short id the list shows (what a user types of
+    // it) prints the plan: `989b` for `989bf5dc` had been "no such plan".
+    let ids: Vec<&str> =
+        calls.iter().map(|p| p.meta.id.as_str()).chain(presentations.iter().map(|p| p.meta.id.as_str())).collect();
+    let short = call.meta.id.short();
+    let part = (4..8)
+        .map(|n| &short[..n])
+        .find(|part| {
+            ids.iter()
+                .filter(|id| id.starts_with(part) || id.ends_with(part) || id[id.len() - 8..].starts_with(part))
+                .count()
+                == 1
+        })
+        .expect("a unique beginning of the short id");
+    assert!(
+        !call.meta.id.as_str().starts_with(part) && !call.meta.id.as_str().ends_with(part),
+        "{part} is inside the id only as the short id's beginning"
+    );
+    let o = kam(dir.path(), &["plan", "print", part]);
+    assert!(o.status.success(), "{part}: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("# 执行人员电话计划"), "{part} prints the plan");
 }

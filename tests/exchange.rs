@@ -109,6 +109,7 @@ fn merge_round_trips_and_lists_conflicts() {
     let out = tmp.path().join("day");
     export(&a, &options(&out, Span::All, Lang::Zh, true)).expect("export");
     let mut b = store(tmp.path(), "b.db");
+    b.set_user("总部");
     let r = merge_dir(&mut b, &out, false, &mut |_, _| {}).expect("merge");
     assert_eq!(r.kinds["account"], [1, 0, 0, 0, 0]);
     assert_eq!(r.kinds["contact"], [1, 0, 0, 0, 0]);
@@ -151,6 +152,34 @@ fn merge_round_trips_and_lists_conflicts() {
     // A masked export never overwrites personal fields.
     let c: Contact = b.list_for_account(&acc.meta.id).expect("contacts").remove(0);
     assert_eq!(c.phone, "13800138000", "the masked export's phone was not merged over the real one");
+}
+
+/// A rep who changes the same field on two days, exporting each evening:
+/// head office, holding the first day's value, takes the second's without
+/// listing a conflict (the second edit was made on top of the first, sent).
+#[test]
+fn one_reps_edits_on_two_days_are_no_conflict() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut rep = store(tmp.path(), "rep.db");
+    let (acc, _) = fill(&mut rep);
+    let mut hq = store(tmp.path(), "hq.db");
+    hq.set_user("总部");
+    for (day, notes) in [("day1", "第一天"), ("day2", "第二天")] {
+        let mut later = rep.clock();
+        later.advance(Duration::hours(20));
+        rep.set_clock(later);
+        hq.set_clock(later);
+        let mut a: Account = rep.get(&acc.meta.id).expect("rep");
+        a.notes = notes.into();
+        rep.update(&mut a, "").expect("update");
+        let out = tmp.path().join(day);
+        let opts = ExportOptions { now: later.now(), ..options(&out, Span::All, Lang::Zh, true) };
+        export(&rep, &opts).expect("export");
+        kam::exchange::day_end::note_export(&rep, &opts).expect("noted");
+        let r = merge_dir(&mut hq, &out, false, &mut |_, _| {}).expect("merge");
+        assert!(r.rejects.is_empty() && r.conflicts.is_empty(), "{day}: {:?} {:?}", r.rejects, r.conflicts);
+        assert_eq!(hq.get::<Account>(&acc.meta.id).expect("hq").notes, notes);
+    }
 }
 
 #[test]
@@ -205,7 +234,7 @@ fn spreadsheet_with_a_bad_row_is_refused_whole() {
     .expect("import");
     assert!(r.written);
     let rejects = fs::read_to_string(tmp.path().join("accounts.rejects.csv")).expect("rejects");
-    assert!(rejects.contains("客户名称,电话,信用额度,上市,reason") && rejects.contains("坏公司"), "{rejects}");
+    assert!(rejects.contains("客户名称,电话,信用额度,上市,原因") && rejects.contains("坏公司"), "{rejects}");
     let all = s.list::<Account>(10, 0).expect("list");
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].credit_limit, Some(Money::from_yuan(50_000)));

@@ -85,6 +85,10 @@ fn peak_kib(dir: &Path, sheet: &Path) -> u64 {
         .arg(sheet)
         .env("KAM_CONFIG_DIR", dir.join("cfg"))
         .env("KAM_NOW", common::kam_now())
+        // One malloc arena: the threads that compute search columns would
+        // otherwise each touch an arena of their own, by how the scheduler
+        // ran them (a few MB either way on a loaded machine).
+        .env("MALLOC_ARENA_MAX", "1")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -80,6 +80,35 @@ fn a_write_protected_file_in_a_write_protected_folder_opens_read_only() {
     assert_eq!(names, ["只读测试有限公司"], "nothing was written");
 }
 
+#[test]
+fn a_write_protected_file_in_a_writable_folder_is_left_as_it_was() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("ro");
+    std::fs::create_dir_all(dir.join("cfg")).expect("dir");
+    let db = dir.join("kam.db");
+    {
+        let mut s = Store::open(&db, common::clock()).expect("create");
+        s.save(&mut Account { owner: "王芳".into(), ..Account::named("只读测试有限公司") }, "").expect("save");
+    }
+    let before = std::fs::read(&db).expect("read");
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    for p in [&dir, &dir.join("cfg"), &tmp.path().to_path_buf()] {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    }
+    let db_s = db.to_str().expect("path");
+    for args in [&["--db", db_s, "check"][..], &["--db", db_s, "report", "--period", "2026", "--json"]] {
+        let Some(o) = kam_unprivileged(&dir, args) else { return };
+        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        // A read-only connection in WAL mode would create both and could
+        // not remove them on closing.
+        for suffix in ["-wal", "-shm"] {
+            let side = dir.join(format!("kam.db{suffix}"));
+            assert!(!side.exists(), "{args:?} left {} beside the file", side.display());
+        }
+    }
+    assert!(std::fs::read(&db).expect("read") == before, "the file is byte for byte as it was");
+}
+
 /// Unmounts the test's disk however the test ends.
 struct Unmount(std::path::PathBuf);
 

@@ -27,13 +27,13 @@ pub fn run(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failur
     let opts = ImportOptions { dry_run: args.dry_run, skip_bad: args.skip_bad, update: args.update, lang: l };
     let mut progress = TermProgress::new();
     let r = import_sheet(store, path, kind, opts, &mut |what, n| progress.update(what, n))
-        .map_err(|e| Failure::failed(e.to_string()))?;
+        .map_err(|e| Failure::failed(e.text_in(l)))?;
     progress.finish();
     for d in &r.duplicates {
         crate::say!(
             "{}",
             T::ImportDuplicateRow
-                .fill(l, &[("row", &d.row.to_string()), ("matched", &d.matched), ("action", d.action)])
+                .fill(l, &[("row", &d.row.to_string()), ("matched", &d.matched), ("action", d.action_in(l))])
         );
     }
     let listed_more = (r.duplicate + r.updated).saturating_sub(r.duplicates.len());
@@ -92,15 +92,17 @@ fn merge(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failure>
     let l = ctx.lang;
     let mut progress = TermProgress::new();
     let r = merge_dir_in(store, &args.path, args.dry_run, l, &mut |what, n| progress.update(what, n))
-        .map_err(|e| Failure::failed(e.to_string()))?;
+        .map_err(|e| Failure::failed(e.text_in(l)))?;
     progress.finish();
     for rej in &r.rejects {
+        let table = rej.file.trim_end_matches(".csv");
         for p in &rej.problems {
+            let column = shown_column(l, table, &p.column);
             eprintln!(
                 "{}: {}",
                 rej.file,
                 T::ImportBadCell
-                    .fill(l, &[("row", &rej.row.to_string()), ("column", &p.column), ("message", &p.message)])
+                    .fill(l, &[("row", &rej.row.to_string()), ("column", &column), ("message", &p.message)])
             );
         }
     }
@@ -202,6 +204,18 @@ fn print_rejects(l: kam_rules::Lang, rejects: &[crate::exchange::import::Reject]
     }
 }
 
+/// A merged file's column as a message names it: in Chinese by its label
+/// in the export's headers (电话, not phone), else its key quoted as the
+/// file's own word (the field clocks' `record_id`).
+fn shown_column(l: kam_rules::Lang, table: &str, column: &str) -> String {
+    match l {
+        kam_rules::Lang::Zh => crate::i18n::column_zh_in(table, column)
+            .or_else(|| crate::i18n::column_zh(column))
+            .map_or_else(|| format!("“{column}”"), str::to_string),
+        kam_rules::Lang::En => column.to_string(),
+    }
+}
+
 /// `scores.csv`, `scores-2026.csv`, `评分.csv`, `客户评分.csv`.
 fn is_scores_file(path: &std::path::Path) -> bool {
     path.file_stem()
@@ -213,7 +227,7 @@ fn is_scores_file(path: &std::path::Path) -> bool {
 fn scores(ctx: &Ctx, store: &mut Store, args: &ImportArgs) -> Result<(), Failure> {
     let l = ctx.lang;
     let r = import_scores(store, &args.path, &ctx.rules.abc.criteria, l, args.dry_run)
-        .map_err(|e| Failure::failed(e.to_string()))?;
+        .map_err(|e| Failure::failed(e.text_in(l)))?;
     if !r.ignored_columns.is_empty() {
         crate::say!("{}", T::ImportIgnored.fill(l, &[("columns", &listed(&r.ignored_columns))]));
     }

@@ -7,12 +7,14 @@ pub mod encrypt;
 pub mod erase;
 pub mod export;
 pub mod fold;
+pub mod hub;
 pub mod import;
 pub mod plan;
 pub mod report;
 pub mod restore;
 pub mod rules;
 pub mod selftest;
+pub mod sync;
 pub mod tier;
 
 use kam_rules::{Lang, Money};

@@ -17,7 +17,7 @@ use super::progress::OnProgress;
 use crate::i18n::column_zh_in;
 use crate::store::{
     export_layouts, Datum, RowsError, Shown, Span, Store, StoreError, TableLayout, CLOCK_COLUMNS, DELETION_COLUMNS,
-    SCHEMA_VERSION,
+    FIRST_POS, SCHEMA_VERSION,
 };
 
 /// Personal fields masked unless a manager asks for `--unmask` (§4.13),
@@ -53,6 +53,9 @@ pub struct Manifest {
     pub range: String,
     pub header_language: String,
     pub masked: bool,
+    /// The `pos` of a record's first child row ([`FIRST_POS`]); a folder
+    /// without it numbered them from 0.
+    pub first_pos: i64,
     /// Rows per file, by file name.
     pub files: BTreeMap<String, u64>,
 }
@@ -82,11 +85,17 @@ pub fn header(table: &str, column: &str, lang: Lang) -> String {
     }
 }
 
-/// A choice column's value in a Chinese export: its Chinese label (现金,
-/// 决策者, 已完成) rather than the key kam stores; the merge reads either.
+/// A choice column's value in the export's language: its label (现金,
+/// 决策者, 已完成 in Chinese; Cash, Decision maker, Done in English) rather
+/// than the key kam stores, and a yes/no column's 是/否 or yes/no rather
+/// than 1/0. The merge and the spreadsheet import read a key, a label in
+/// either language, or 1/0.
 fn choice_label(d: &Datum<'_>, shown: Shown, lang: Lang) -> Option<Datum<'static>> {
-    match (d, shown, lang) {
-        (Datum::Text(key), Shown::Choice(c), Lang::Zh) => c.label(key, lang).map(|l| Datum::Text(l.into())),
+    match (d, shown) {
+        (Datum::Text(key), Shown::Choice(c)) => c.label(key, lang).map(|l| Datum::Text(l.into())),
+        (Datum::Bool(b), Shown::Bool) => {
+            Some(Datum::Text(if *b { crate::i18n::T::Yes } else { crate::i18n::T::No }.get(lang).into()))
+        }
         _ => None,
     }
 }
@@ -242,6 +251,7 @@ fn export_into(
         range: opts.range.clone(),
         header_language: opts.lang.key().to_string(),
         masked: !opts.unmask,
+        first_pos: FIRST_POS,
         files,
     };
     let path = opts.dir.join("manifest.json");
@@ -355,15 +365,18 @@ fn write_deletions(store: &Store, opts: &ExportOptions, path: &Path) -> Result<u
 /// Excel's last row: a longer table continues on a second sheet.
 const XLSX_MAX_ROWS: u32 = 1_048_576;
 
-/// Writes `kam-export.xlsx` in `opts.dir`: a sheet per table with the same
-/// headers and masks as the CSVs, text kept as text (so phones and 18-digit
-/// ID numbers are not turned into numbers), money and counts as numbers.
+/// Writes `kam-export.xlsx` in `opts.dir`: a sheet per table, named in the
+/// export's language, with the same headers, choice labels and masks as the
+/// CSVs; text kept as text (so phones and 18-digit ID numbers are not turned
+/// into numbers), money, rates and counts as numbers, days as dates.
 pub fn write_workbook(store: &Store, opts: &ExportOptions) -> Result<PathBuf, ExportError> {
     use rust_xlsxwriter::{Format, Workbook};
     let dest = opts.dir.join("kam-export.xlsx");
     let tmp = opts.dir.join(".kam-export.xlsx.part");
     let xerr = |source| ExportError::Xlsx { path: dest.display().to_string(), source };
     let money = Format::new().set_num_format("0.00");
+    let rate = Format::new().set_num_format("0.00##");
+    let day = Format::new().set_num_format("yyyy-mm-dd");
     let bold = Format::new().set_bold();
     let mut book = Workbook::new();
     for layout in export_layouts() {
@@ -371,7 +384,8 @@ pub fn write_workbook(store: &Store, opts: &ExportOptions) -> Result<PathBuf, Ex
         let mut part = 1;
         let mut done = Vec::new();
         let mut sheet = book.new_worksheet_with_constant_memory();
-        sheet.set_name(layout.table).map_err(xerr)?;
+        let title = sheet_name(layout.table, opts.lang);
+        sheet.set_name(&title).map_err(xerr)?;
         let headers: Vec<String> = layout.columns.iter().map(|c| header(layout.table, c, opts.lang)).collect();
         sheet.write_row_with_format(0, 0, &headers, &bold).map_err(xerr)?;
         let mut r: u32 = 1;
@@ -379,14 +393,30 @@ pub fn write_workbook(store: &Store, opts: &ExportOptions) -> Result<PathBuf, Ex
             if r == XLSX_MAX_ROWS {
                 part += 1;
                 done.push(std::mem::replace(&mut sheet, book.new_worksheet_with_constant_memory()));
-                sheet.set_name(format!("{} ({part})", layout.table))?;
+                sheet.set_name(format!("{title} ({part})"))?;
                 sheet.write_row_with_format(0, 0, &headers, &bold)?;
                 r = 1;
             }
             for (c, ((d, m), shown)) in cells.iter().zip(&masked).zip(&layout.shown).enumerate() {
                 let c = u16::try_from(c).unwrap_or(u16::MAX);
                 let labelled = choice_label(d, *shown, opts.lang);
-                match cell(labelled.as_ref().unwrap_or(d), *m) {
+                let d = labelled.as_ref().unwrap_or(d);
+                // A day is a real date a spreadsheet sorts and filters by,
+                // a rate a number (0.95); a masked day stays masked text.
+                match (d, shown, *m) {
+                    (Datum::Text(t), Shown::Date, false) => {
+                        if let Some(x) = excel_day(t) {
+                            sheet.write_datetime_with_format(r, c, x, &day)?;
+                            continue;
+                        }
+                    }
+                    (Datum::Rate(x), _, false) => {
+                        sheet.write_number_with_format(r, c, x.as_f64(), &rate)?;
+                        continue;
+                    }
+                    _ => {}
+                }
+                match cell(d, *m) {
                     Cell::Empty => {}
                     Cell::Text(t) => {
                         sheet.write_string(r, c, t)?;
@@ -425,6 +455,22 @@ pub fn write_workbook(store: &Store, opts: &ExportOptions) -> Result<PathBuf, Ex
     Ok(dest)
 }
 
+/// A `YYYY-MM-DD` day as a workbook date; `None` for other text.
+fn excel_day(text: &str) -> Option<rust_xlsxwriter::ExcelDateTime> {
+    use chrono::Datelike;
+    let d = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
+    let year = u16::try_from(d.year()).ok()?;
+    rust_xlsxwriter::ExcelDateTime::from_ymd(year, d.month() as u8, d.day() as u8).ok()
+}
+
+/// A table's sheet in the workbook, named in the export's language from the
+/// catalogue (客户, 联系人…): at most 31 characters and none of `[]:*?/\`,
+/// as Excel requires, with room for a ` (2)` when a table continues.
+pub fn sheet_name(table: &str, lang: Lang) -> String {
+    let name = crate::i18n::table_label(table).map_or(table, |t| t.get(lang));
+    name.chars().map(|c| if "[]:*?/\\".contains(c) { '-' } else { c }).take(27).collect()
+}
+
 #[cfg(test)]
 mod header_tests {
     use super::header;
@@ -437,5 +483,23 @@ mod header_tests {
         assert_eq!(header("vip_objections", "text", Lang::Zh), "顾客异议");
         assert_eq!(header("vip_resolutions", "text", Lang::Zh), "解决方法");
         assert_eq!(header("call_plan_commitments", "by", Lang::En), "by");
+        assert_eq!(header("call_plan_customers", "role", Lang::Zh), "购买角色");
+    }
+
+    #[test]
+    fn every_sheet_is_named_in_both_languages_as_excel_allows() {
+        use super::sheet_name;
+        assert_eq!(sheet_name("accounts", Lang::Zh), "客户");
+        assert_eq!(sheet_name("contacts", Lang::Zh), "联系人");
+        assert_eq!(sheet_name("accounts", Lang::En), "accounts");
+        for lang in [Lang::Zh, Lang::En] {
+            let mut seen = std::collections::BTreeSet::new();
+            for l in crate::store::export_layouts() {
+                assert!(crate::i18n::table_label(l.table).is_some(), "{} has no sheet name", l.table);
+                let name = sheet_name(l.table, lang);
+                assert!(name.chars().count() <= 27 && !name.contains(['[', ']', ':', '*', '?', '/', '\\']), "{name}");
+                assert!(seen.insert(name.to_lowercase()), "{name} twice");
+            }
+        }
     }
 }

@@ -17,7 +17,7 @@ use super::csv_out::{write_csv, AtomicFile, Cell};
 use super::progress::OnProgress;
 use super::scan;
 use super::text::{DecodeError, Encoding, GbkReader};
-use crate::i18n::{column_zh, column_zh_in};
+use crate::i18n::{column_zh, column_zh_in, T};
 use crate::model::{
     Account, CallPlan, ChangeEvent, Contact, Feedback, Id, Order, Presentation, Target, VipCard, Visit,
 };
@@ -120,7 +120,19 @@ pub struct Problem {
 pub struct Duplicate {
     pub row: usize,
     pub matched: String,
+    /// What the import did with the row: `skipped` or `updated`.
     pub action: &'static str,
+}
+
+impl Duplicate {
+    /// What the import did with the row, in `lang`.
+    pub fn action_in(&self, lang: kam_rules::Lang) -> &'static str {
+        match self.action {
+            "skipped" => T::ImportSkipped.get(lang),
+            "updated" => T::ImportUpdatedRow.get(lang),
+            other => other,
+        }
+    }
 }
 
 /// How to import.
@@ -140,10 +152,36 @@ pub enum ImportError {
     Read { path: String, source: io::Error },
     #[error("{path}: {source}")]
     Decode { path: String, source: DecodeError },
+    /// What is wrong with the file: `message` in English (or in the
+    /// language the caller asked for), `zh` in Chinese when it differs.
     #[error("{path}: {message}")]
-    Format { path: String, message: String },
+    Format { path: String, message: String, zh: Option<String> },
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl ImportError {
+    /// The error as a user reads it in `lang`: a file that cannot be read
+    /// or decoded in words, a refusal in the catalogue's.
+    pub fn text_in(&self, lang: kam_rules::Lang) -> String {
+        match (self, lang) {
+            (Self::Read { path, source }, _) => format!("{path}: {}", crate::files::io_text(source, lang)),
+            (Self::Decode { path, source }, _) => {
+                format!("{path}: {}", T::ImportNotText.fill(lang, &[("offset", &source.offset.to_string())]))
+            }
+            (Self::Format { path, zh: Some(zh), .. }, kam_rules::Lang::Zh) => format!("{path}: {zh}"),
+            (other, _) => other.to_string(),
+        }
+    }
+}
+
+/// A refusal told by the catalogue, in both languages.
+fn told(path: &str, t: T, args: &[(&str, &str)]) -> ImportError {
+    ImportError::Format {
+        path: path.to_string(),
+        message: t.fill(kam_rules::Lang::En, args),
+        zh: Some(t.fill(kam_rules::Lang::Zh, args)),
+    }
 }
 
 /// A sheet's header: column names (kam's) per header position. Its rows
@@ -191,7 +229,7 @@ fn shown_path(path: &Path) -> String {
 }
 
 fn format_error(path: &str, message: impl Into<String>) -> ImportError {
-    ImportError::Format { path: path.to_string(), message: message.into() }
+    ImportError::Format { path: path.to_string(), message: message.into(), zh: None }
 }
 
 /// The rows of a sheet, read from the file a record at a time.
@@ -256,7 +294,7 @@ fn open_sheet(path: &Path, layout: &TableLayout, extra: &[&str]) -> Result<(Shee
         match &col {
             Some(c) if !seen.insert(c.clone()) => {
                 let h = crate::safe_text::cell(h);
-                return Err(format_error(&shown, format!("column '{h}' is given twice")));
+                return Err(told(&shown, T::ImportColumnTwice, &[("column", &h)]));
             }
             None if !h.trim().is_empty() => ignored.push(crate::safe_text::cell(h.trim()).into_owned()),
             Some(_) | None => {}
@@ -279,7 +317,7 @@ fn open_raw(path: &Path) -> Result<(String, Encoding, usize, SheetRows, csv::Str
     let file = crate::files::open_regular(path).map_err(read_err)?;
     let info = scan::scan(io::BufReader::new(file), scan::Limits::SHEET).map_err(|e| match e {
         scan::ScanFailure::Read(source) => ImportError::Read { path: shown.clone(), source },
-        scan::ScanFailure::Bad(e) => format_error(&shown, e.to_string()),
+        scan::ScanFailure::Bad(e) => scan_refusal(&shown, &e),
     })?;
     let encoding = match (info.bom, info.not_utf8_at) {
         (true, None) => Encoding::Utf8Bom,
@@ -293,6 +331,25 @@ fn open_raw(path: &Path) -> Result<(String, Encoding, usize, SheetRows, csv::Str
     let headers = rows.reader.headers().map_err(|e| csv_error(&shown, &e))?.clone();
     rows.next = 2;
     Ok((shown, encoding, info.records, rows, headers))
+}
+
+/// A file whose structure the scan refused, told in both languages.
+fn scan_refusal(shown: &str, e: &scan::ScanError) -> ImportError {
+    use scan::ScanError as S;
+    let n = |v: usize| v.to_string();
+    let (t, row, column, limit) = match *e {
+        S::UnclosedQuote { row, column } => (T::ScanUnclosedQuote, row, column, 0),
+        S::TextAfterQuote { row, column } => (T::ScanTextAfterQuote, row, column, 0),
+        S::Nul { row, column } => (T::ScanNul, row, column, 0),
+        S::FieldTooLong { row, column, limit } => (T::ScanFieldTooLong, row, column, limit),
+        S::RecordTooLong { row, limit } => (T::ScanRecordTooLong, row, 0, limit),
+        S::TooManyColumns { row, limit } => (T::ScanTooManyColumns, row, 0, limit),
+    };
+    ImportError::Format {
+        path: shown.to_string(),
+        message: e.to_string(),
+        zh: Some(t.fill(kam_rules::Lang::Zh, &[("row", &n(row)), ("column", &n(column)), ("limit", &n(limit))])),
+    }
 }
 
 /// A fresh reader of a sheet's records, the header not yet read.
@@ -390,7 +447,7 @@ fn main_layout(table: &str) -> Result<TableLayout, ImportError> {
     export_layouts()
         .into_iter()
         .find(|l| l.table == table && l.child.is_none())
-        .ok_or_else(|| ImportError::Format { path: String::new(), message: format!("no table {table}") })
+        .ok_or_else(|| format_error("", format!("no table {table}")))
 }
 
 /// Rows read, checked and (on the second pass) built at a time: what an
@@ -530,7 +587,7 @@ pub fn import_sheet(
         return Ok(report);
     }
     if report.rejected > 0 {
-        report.rejects_file = Some(write_rejects(path, &sheet, &scratch)?);
+        report.rejects_file = Some(write_rejects(path, &sheet, &scratch, opts.lang)?);
     }
     let source = format!("import {}", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
     on("writing", report.rows as u64);
@@ -763,13 +820,18 @@ fn contact_row(
 /// Writes the rejected rows, as given plus a reason column, beside the
 /// file: read again from the file, a row at a time, with the reasons the
 /// first pass kept in the scratch file.
-fn write_rejects(path: &Path, sheet: &Sheet, scratch: &SheetScratch) -> Result<PathBuf, ImportError> {
+fn write_rejects(
+    path: &Path,
+    sheet: &Sheet,
+    scratch: &SheetScratch,
+    lang: kam_rules::Lang,
+) -> Result<PathBuf, ImportError> {
     let stem = path.file_stem().map_or_else(|| "import".into(), |s| s.to_string_lossy().into_owned());
     let dest = path.with_file_name(format!("{stem}.rejects.csv"));
     let p = shown_path(&dest);
     let ioe = |source| ImportError::Read { path: p.clone(), source };
     let mut headers = sheet.headers.clone();
-    headers.push("reason".into());
+    headers.push(T::ReasonLabel.get(lang).into());
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
     let mut rows = sheet.rows()?;
     let mut failed = None;
@@ -849,7 +911,7 @@ pub struct MergeConflict {
 }
 
 impl MergeConflict {
-    fn from_field(kind: RecordKind, id: &Id, label: &str, account: &str, f: FieldConflict) -> Self {
+    pub fn from_field(kind: RecordKind, id: &Id, label: &str, account: &str, f: FieldConflict) -> Self {
         Self {
             kind: kind.key().to_string(),
             id: id.to_string(),
@@ -1045,7 +1107,9 @@ fn keep_clocks(
     latest: DateTime<Utc>,
     rejects: &mut Vec<MergeReject>,
     counted: &mut BTreeMap<String, u64>,
+    lang: kam_rules::Lang,
 ) -> Result<bool, ImportError> {
+    let says = |t: T, args: &[(&str, &str)]| t.fill(lang, args);
     let path = dir.join(CLOCK_FILE);
     if !path.exists() {
         return Ok(false);
@@ -1059,7 +1123,7 @@ fn keep_clocks(
         }
     }
     if let Some(k) = at_col.iter().position(|i| *i == usize::MAX) {
-        return Err(format_error(&shown, format!("no column '{}': not a kam field clock file", CLOCK_COLUMNS[k])));
+        return Err(format_error(&shown, says(T::MergeClockNoColumn, &[("column", CLOCK_COLUMNS[k])])));
     }
     let tables: Vec<&str> = export_layouts().iter().filter(|l| l.child.is_none()).map(|l| l.table).collect();
     let time = |t: &str| DateTime::parse_from_rfc3339(t.trim()).ok().map(|t| t.with_timezone(&Utc));
@@ -1078,32 +1142,30 @@ fn keep_clocks(
             let cell = |k: usize| row.get(at_col[k]).map_or("", String::as_str);
             let mut problems = Vec::new();
             let mut bad = |column: &str, message: String| problems.push(Problem { column: column.into(), message });
+            let quoted = |k: usize| crate::safe_text::cell(cell(k)).into_owned();
             if !tables.contains(&cell(0)) {
-                bad("table", format!("'{}' is not a table of a kam export", crate::safe_text::cell(cell(0))));
+                bad("table", says(T::MergeClockBadTable, &[("value", &quoted(0))]));
             }
             if Id::parse(cell(1)).is_err() {
-                bad("record_id", format!("'{}' is not a record id", crate::safe_text::cell(cell(1))));
+                bad("record_id", says(T::MergeClockBadId, &[("value", &quoted(1))]));
             }
             let field = cell(2);
             if field.is_empty() || field.len() > 64 || !field.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
-                bad("field", format!("'{}' is not a field name", crate::safe_text::cell(field)));
+                bad("field", says(T::MergeClockBadField, &[("value", &quoted(2))]));
             }
             let at = time(cell(3));
             match at {
-                None => bad("at", format!("'{}' is not a time", crate::safe_text::cell(cell(3)))),
-                Some(t) if t > latest => bad(
-                    "at",
-                    format!("{} is in the future: a field cannot have been changed later than now", t.to_rfc3339()),
-                ),
+                None => bad("at", says(T::MergeBadTime, &[("value", &quoted(3))])),
+                Some(t) if t > latest => bad("at", says(T::MergeClockFuture, &[("time", &t.to_rfc3339())])),
                 Some(_) => {}
             }
             let base = if cell(5).trim().is_empty() { None } else { time(cell(5)) };
             if !cell(5).trim().is_empty() && base.is_none() {
-                bad("base", format!("'{}' is not a time", crate::safe_text::cell(cell(5))));
+                bad("base", says(T::MergeBadTime, &[("value", &quoted(5))]));
             }
             let who = crate::store::unneutralise(cell(4));
             if who.chars().count() > 200 || crate::safe_text::first_refused(who).is_some() {
-                bad("who", "not a user name (at most 200 characters, no control characters)".to_string());
+                bad("who", says(T::MergeClockBadWho, &[]));
             }
             match at {
                 Some(at) if problems.is_empty() => {
@@ -1130,7 +1192,9 @@ fn keep_deletions(
     latest: DateTime<Utc>,
     rejects: &mut Vec<MergeReject>,
     counted: &mut BTreeMap<String, u64>,
+    lang: kam_rules::Lang,
 ) -> Result<Vec<Deletion>, ImportError> {
+    let says = |t: T, args: &[(&str, &str)]| t.fill(lang, args);
     let path = dir.join(DELETION_FILE);
     if !path.exists() {
         return Ok(Vec::new());
@@ -1144,7 +1208,7 @@ fn keep_deletions(
         }
     }
     if let Some(k) = at_col.iter().position(|i| *i == usize::MAX) {
-        return Err(format_error(&shown, format!("no column '{}': not a kam deletions file", DELETION_COLUMNS[k])));
+        return Err(format_error(&shown, says(T::MergeDeletionNoColumn, &[("column", DELETION_COLUMNS[k])])));
     }
     let kinds: Vec<RecordKind> = export_layouts().iter().filter(|l| l.child.is_none()).map(|l| l.kind).collect();
     let time = |t: &str| DateTime::parse_from_rfc3339(t.trim()).ok().map(|t| t.with_timezone(&Utc));
@@ -1160,11 +1224,11 @@ fn keep_deletions(
         let mut bad = |column: &str, message: String| problems.push(Problem { column: column.into(), message });
         let kind = RecordKind::parse(cell(0)).filter(|k| kinds.contains(k));
         if kind.is_none() {
-            bad("kind", format!("'{}' is not a kind of record a kam export holds", crate::safe_text::cell(cell(0))));
+            bad("kind", says(T::MergeDeletionBadKind, &[("value", &crate::safe_text::cell(cell(0)))]));
         }
         let id = Id::parse(cell(1)).ok();
         if id.is_none() {
-            bad("record_id", format!("'{}' is not a record id", crate::safe_text::cell(cell(1))));
+            bad("record_id", says(T::MergeClockBadId, &[("value", &crate::safe_text::cell(cell(1)))]));
         }
         let mut when = |column: &str, text: &str, required: bool| -> Option<DateTime<Utc>> {
             if text.trim().is_empty() && !required {
@@ -1172,17 +1236,11 @@ fn keep_deletions(
             }
             match time(text) {
                 None => {
-                    bad(column, format!("'{}' is not a time", crate::safe_text::cell(text)));
+                    bad(column, says(T::MergeBadTime, &[("value", &crate::safe_text::cell(text))]));
                     None
                 }
                 Some(t) if t > latest => {
-                    bad(
-                        column,
-                        format!(
-                            "{} is in the future: a record cannot have been deleted later than now",
-                            t.to_rfc3339()
-                        ),
-                    );
+                    bad(column, says(T::MergeDeletionFuture, &[("time", &t.to_rfc3339())]));
                     None
                 }
                 Some(t) => Some(t),
@@ -1196,7 +1254,7 @@ fn keep_deletions(
             if text.chars().count() > max || crate::safe_text::first_refused(text).is_some() {
                 problems.push(Problem {
                     column: column.into(),
-                    message: format!("at most {max} characters, no control characters"),
+                    message: says(T::MergeDeletionTooLong, &[("max", &max.to_string())]),
                 });
             }
         }
@@ -1240,7 +1298,7 @@ fn merge_folder(
 ) -> Result<MergeReport, ImportError> {
     let chunk = chunk.max(1);
     let mut report = MergeReport::default();
-    let manifest = read_manifest(dir)?;
+    let manifest = read_manifest(dir, lang)?;
     report.masked = manifest.as_ref().is_some_and(|m| m.masked);
     let latest = store.now() + chrono::Duration::days(1);
     let layouts = export_layouts();
@@ -1271,8 +1329,8 @@ fn merge_folder(
     let mut records = 0usize;
     // Rows per file, as the manifest counts them.
     let mut counted: BTreeMap<String, u64> = BTreeMap::new();
-    let clocks = keep_clocks(dir, &scratch, chunk, latest, &mut report.rejects, &mut counted)?;
-    let deletions = keep_deletions(dir, latest, &mut report.rejects, &mut counted)?;
+    let clocks = keep_clocks(dir, &scratch, chunk, latest, &mut report.rejects, &mut counted, lang)?;
+    let deletions = keep_deletions(dir, latest, &mut report.rejects, &mut counted, lang)?;
     for plan in &mut plans {
         on(plan.main.table, records as u64);
         let first = report.rejects.len();
@@ -1309,11 +1367,8 @@ fn merge_folder(
                     row: line,
                     problems: vec![Problem {
                         column: "parent_id".into(),
-                        message: format!(
-                            "'{}' is not a record of {}.csv",
-                            crate::safe_text::cell(&parent),
-                            plan.main.table
-                        ),
+                        message: T::MergeOrphan
+                            .fill(lang, &[("id", &crate::safe_text::cell(&parent)), ("file", &file_of(&plan.main))]),
                     }],
                 });
             }
@@ -1323,7 +1378,7 @@ fn merge_folder(
             .sort_by(|a, b| (a.file != main_file, &a.file, a.row).cmp(&(b.file != main_file, &b.file, b.row)));
     }
     if let Some(m) = &manifest {
-        m.check_counts(dir, &counted)?;
+        m.check_counts(dir, &counted, lang)?;
     }
     // A reference to a record neither in the folder nor in this file (a
     // day's contact whose account changed another day) cannot be merged:
@@ -1335,12 +1390,8 @@ fn merge_folder(
                 row: r.line,
                 problems: vec![Problem {
                     column: r.column,
-                    message: format!(
-                        "'{}' names a record of {}.csv that is neither in this folder nor in this file: \
-                         merge the folder that holds it first, or a full export (kam export --all)",
-                        crate::safe_text::cell(&r.id),
-                        r.target
-                    ),
+                    message: T::MergeRefOutside
+                        .fill(lang, &[("id", &crate::safe_text::cell(&r.id)), ("file", &format!("{}.csv", r.target))]),
                 }],
             });
         }
@@ -1403,15 +1454,18 @@ struct ManifestFacts {
 impl ManifestFacts {
     /// Each file present whose rows are not as many as the manifest says
     /// refuses the folder: it was cut short or changed after the export.
-    fn check_counts(&self, dir: &Path, counted: &BTreeMap<String, u64>) -> Result<(), ImportError> {
+    fn check_counts(
+        &self,
+        dir: &Path,
+        counted: &BTreeMap<String, u64>,
+        lang: kam_rules::Lang,
+    ) -> Result<(), ImportError> {
         for (file, n) in counted {
             if let Some(claimed) = self.files.get(file).filter(|c| *c != n) {
                 return Err(format_error(
                     &shown_path(&dir.join("manifest.json")),
-                    format!(
-                        "it says {file} holds {claimed} rows, but {file} holds {n}: the folder is incomplete or \
-                         was changed after the export; copy it again from the export"
-                    ),
+                    T::MergeCountMismatch
+                        .fill(lang, &[("file", file), ("claimed", &claimed.to_string()), ("n", &n.to_string())]),
                 ));
             }
         }
@@ -1423,58 +1477,37 @@ impl ManifestFacts {
 /// `masked` must say true or false (a masked export merged as real values
 /// would write `158****0194` over phones), its schema be one this kam
 /// reads, and its file counts whole numbers.
-fn read_manifest(dir: &Path) -> Result<Option<ManifestFacts>, ImportError> {
+fn read_manifest(dir: &Path, lang: kam_rules::Lang) -> Result<Option<ManifestFacts>, ImportError> {
     let path = dir.join("manifest.json");
     if !path.exists() {
         return Ok(None);
     }
     let shown = shown_path(&path);
+    let refused = |t: T, args: &[(&str, &str)]| format_error(&shown, t.fill(lang, args));
     let text = crate::files::read_regular_to_string(&path)
         .map_err(|source| ImportError::Read { path: shown.clone(), source })?;
-    let v: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format_error(&shown, crate::safe_text::cell(&e.to_string())))?;
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        refused(T::MergeManifestNotJson, &[("line", &e.line().to_string()), ("column", &e.column().to_string())])
+    })?;
     let Some(obj) = v.as_object() else {
-        return Err(format_error(&shown, "not a kam export manifest: expected an object of named values"));
+        return Err(refused(T::MergeManifestNotObject, &[]));
     };
     let quoted = |v: &serde_json::Value| crate::safe_text::cell(&v.to_string()).into_owned();
     let masked = match obj.get("masked") {
         Some(serde_json::Value::Bool(b)) => *b,
-        None => {
-            return Err(format_error(
-                &shown,
-                "no 'masked' value: kam cannot tell whether the phones and birth dates in this folder are real or \
-                 masked; export the folder again",
-            ))
-        }
-        Some(other) => {
-            return Err(format_error(
-                &shown,
-                format!(
-                    "'masked' is {}, not true or false: kam cannot tell whether the phones and birth dates in this \
-                     folder are real or masked; export the folder again",
-                    quoted(other)
-                ),
-            ))
-        }
+        None => return Err(refused(T::MergeManifestNoMasked, &[])),
+        Some(other) => return Err(refused(T::MergeManifestMaskedNotFlag, &[("value", &quoted(other))])),
     };
     if let Some(version) = obj.get("schema_version") {
         match version.as_u64() {
             Some(n) if n <= u64::from(SCHEMA_VERSION) => {}
             Some(n) => {
-                return Err(format_error(
-                    &shown,
-                    format!(
-                        "the export was made by a newer kam (schema {n}; this kam reads up to {SCHEMA_VERSION}): \
-                         update kam before merging it"
-                    ),
+                return Err(refused(
+                    T::MergeManifestNewerSchema,
+                    &[("n", &n.to_string()), ("max", &SCHEMA_VERSION.to_string())],
                 ))
             }
-            None => {
-                return Err(format_error(
-                    &shown,
-                    format!("'schema_version' is {}, not a whole number", quoted(version)),
-                ))
-            }
+            None => return Err(refused(T::MergeManifestSchemaNotWhole, &[("value", &quoted(version))])),
         }
     }
     let mut files = BTreeMap::new();
@@ -1483,21 +1516,15 @@ fn read_manifest(dir: &Path) -> Result<Option<ManifestFacts>, ImportError> {
         Some(serde_json::Value::Object(m)) => {
             for (name, n) in m {
                 let Some(n) = n.as_u64() else {
-                    return Err(format_error(
-                        &shown,
-                        format!(
-                            "'files' gives {} rows for {}: not a whole number",
-                            quoted(n),
-                            crate::safe_text::cell(name)
-                        ),
+                    return Err(refused(
+                        T::MergeManifestCountNotWhole,
+                        &[("value", &quoted(n)), ("name", &crate::safe_text::cell(name))],
                     ));
                 };
                 files.insert(name.clone(), n);
             }
         }
-        Some(other) => {
-            return Err(format_error(&shown, format!("'files' is {}, not the rows of each file", quoted(other))))
-        }
+        Some(other) => return Err(refused(T::MergeManifestFilesNotMap, &[("value", &quoted(other))])),
     }
     Ok(Some(ManifestFacts { masked, files }))
 }
@@ -1581,6 +1608,8 @@ fn keep_children(
                 named.extend(row_refs(&sheet.columns, row, &refs, &file, row_no));
                 let cells = named_cells(&sheet, row);
                 let parent = cells.iter().find(|(c, _)| *c == "parent_id").map(|(_, t)| t.trim()).unwrap_or_default();
+                // Only the order of `pos` counts: a folder numbered from 1
+                // (FIRST_POS) and an older one numbered from 0 read the same.
                 let pos = cells
                     .iter()
                     .find(|(c, _)| *c == "pos")
@@ -1710,11 +1739,7 @@ fn main_record<R: Record + Default>(
             .filter(|(c, t)| personal.contains(c) && kam_rules::privacy::looks_masked(t))
             .map(|(c, t)| Problem {
                 column: (*c).to_string(),
-                message: format!(
-                    "'{}' looks masked, but no manifest.json says this export was masked: merge the folder \
-                     as exported, with its manifest.json",
-                    crate::safe_text::cell(t)
-                ),
+                message: T::MergeLooksMasked.fill(ctx.lang, &[("value", &crate::safe_text::cell(t))]),
             })
             .collect();
         if !looks.is_empty() {
@@ -1725,12 +1750,12 @@ fn main_record<R: Record + Default>(
         if !cells.iter().any(|(c, t)| *c == column && !t.trim().is_empty()) {
             return Err(vec![Problem {
                 column: column.into(),
-                message: format!("no {column}: only kam's own exports can be merged"),
+                message: T::MergeNoIdColumn.fill(ctx.lang, &[("column", column)]),
             }]);
         }
     }
     let r = record_from_cells::<R>(&cells).map_err(|e| problems(e, &cells, ctx.lang))?;
-    let future = future_times(r.meta(), ctx.latest);
+    let future = future_times(r.meta(), ctx.latest, ctx.lang);
     if future.is_empty() {
         Ok(r)
     } else {
@@ -1750,11 +1775,8 @@ struct MergeOps<'a> {
 }
 
 impl MergeOps<'_> {
-    fn changed(shown: &str, what: &str) -> StoreError {
-        StoreError::Io {
-            path: shown.to_string(),
-            source: io::Error::other(format!("{what} since it was checked: the file changed; merge the folder again")),
-        }
+    fn changed(shown: &str, what: String) -> StoreError {
+        StoreError::Io { path: shown.to_string(), source: io::Error::other(what) }
     }
 
     /// The next chunk's records, or none when every file is read.
@@ -1779,7 +1801,8 @@ impl MergeOps<'_> {
             let mut rejects = Vec::new();
             let built = build_chunk(plan, sheet, &raw, self.ctx, &mut rejects).map_err(as_store)?;
             if let Some(r) = rejects.first() {
-                return Err(Self::changed(&sheet.shown, &format!("{} row {} does not read as it did", r.file, r.row)));
+                let what = T::MergeRowChanged.fill(self.ctx.lang, &[("file", &r.file), ("row", &r.row.to_string())]);
+                return Err(Self::changed(&sheet.shown, what));
             }
             if !built.is_empty() {
                 self.ready = built.into_iter();
@@ -1811,17 +1834,14 @@ fn named_cells<'a>(sheet: &'a Sheet, row: &'a [String]) -> Vec<(&'a str, &'a str
 /// A merged record's times more than a day after `latest` (the store's
 /// now and a day): a record stamped in the year 9999 would win every later
 /// merge (issue #17).
-fn future_times(meta: &crate::model::Meta, latest: DateTime<Utc>) -> Vec<Problem> {
+fn future_times(meta: &crate::model::Meta, latest: DateTime<Utc>, lang: kam_rules::Lang) -> Vec<Problem> {
+    let now = (latest - chrono::Duration::days(1)).to_rfc3339();
     [("created_at", meta.created_at), ("updated_at", meta.updated_at)]
         .into_iter()
         .filter(|(_, t)| *t > latest)
         .map(|(column, t)| Problem {
             column: column.into(),
-            message: format!(
-                "{} is in the future (this computer's clock says {}): a record cannot have been changed later than now",
-                t.to_rfc3339(),
-                (latest - chrono::Duration::days(1)).to_rfc3339()
-            ),
+            message: T::MergeFutureTime.fill(lang, &[("time", &t.to_rfc3339()), ("now", &now)]),
         })
         .collect()
 }

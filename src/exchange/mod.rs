@@ -4,6 +4,7 @@
 pub mod csv_out;
 pub mod day_end;
 pub mod export;
+pub mod hub_sync;
 pub mod import;
 pub mod markdown;
 pub mod progress;

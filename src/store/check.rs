@@ -83,9 +83,7 @@ impl Store {
             });
         }
         let lock = FileLock::shared(path)?;
-        let mut wal = path.as_os_str().to_owned();
-        wal.push("-wal");
-        let wal_has_frames = fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
+        let wal_has_frames = fs::metadata(super::sidecar(path, "-wal")).is_ok_and(|m| m.len() > 0);
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;

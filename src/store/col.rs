@@ -16,6 +16,9 @@ pub enum Shown {
     Fen,
     Bp,
     Bool,
+    /// A calendar day, stored as `YYYY-MM-DD` text: read like text, and
+    /// written to a workbook as a real date.
+    Date,
     /// One value of a labelled enum, stored by its key: a Chinese export
     /// writes its Chinese label, and any label reads back as the key.
     Choice(Choices),
@@ -115,7 +118,7 @@ impl Col for Rate {
 }
 
 impl Col for NaiveDate {
-    const SHOWN: Shown = Shown::Text;
+    const SHOWN: Shown = Shown::Date;
     fn to_value(&self) -> Value {
         Value::Text(self.format("%Y-%m-%d").to_string())
     }

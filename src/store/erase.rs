@@ -80,6 +80,9 @@ fn erase_one(
     tx.execute("DELETE FROM change_log WHERE record_id = ?1", [id.as_str()]).map_err(e)?;
     tx.execute("DELETE FROM trash WHERE record_id = ?1", [id.as_str()]).map_err(e)?;
     tx.execute("DELETE FROM field_clocks WHERE record_id = ?1", [id.as_str()]).map_err(e)?;
+    // A change waiting for the hub holds the person's values too (#23).
+    tx.execute("DELETE FROM hub_outbox WHERE record_id = ?1", [id.as_str()]).map_err(e)?;
+    tx.execute("DELETE FROM hub_seen WHERE record_id = ?1", [id.as_str()]).map_err(e)?;
     for v in &values {
         tx.execute(
             "UPDATE change_log SET old = replace(old, ?1, ''), new = replace(new, ?1, ''), reason = replace(reason, ?1, '') \

@@ -63,6 +63,14 @@ pub struct TableLayout {
     pub shown: Vec<Shown>,
 }
 
+/// The number an export gives the first child row of a record in its `pos`
+/// column: rows are numbered 1, 2, 3… for the reader (kam keeps them from 0).
+/// Exports before `first_pos` appeared in the manifest numbered from 0. A
+/// merge reads `pos` only to put a record's child rows in order, so a
+/// folder numbered either way merges the same, and no merge needs to tell
+/// them apart.
+pub const FIRST_POS: i64 = 1;
+
 /// The bookkeeping columns an exported record starts with.
 pub const META_COLUMNS: [&str; 5] = ["id", "version", "created_at", "updated_at", "updated_by"];
 
@@ -149,7 +157,8 @@ impl Store {
     }
 
     /// Streams the rows of one exported table to `each`, in a stable order,
-    /// and returns how many there were. Child rows follow their parent's span.
+    /// and returns how many there were. Child rows follow their parent's span
+    /// and are numbered from [`FIRST_POS`].
     pub fn export_rows<E, F>(&self, layout: &TableLayout, span: Span, mut each: F) -> Result<u64, RowsError<E>>
     where
         E: std::error::Error + 'static,
@@ -193,6 +202,9 @@ impl Store {
             for (i, shown) in layout.shown.iter().enumerate() {
                 let v = row.get_ref(i).map_err(|e| self.err(&ctx, e))?;
                 cells.push(datum(v, *shown));
+            }
+            if let (Some(_), Some(Datum::Int(pos))) = (layout.child, cells.get_mut(1)) {
+                *pos += FIRST_POS;
             }
             each(&cells).map_err(RowsError::Sink)?;
             n += 1;
@@ -307,6 +319,15 @@ impl CellError {
         Self { column: column.into(), message: message.into(), zh: None }
     }
 
+    /// A problem told by the catalogue, in both languages.
+    fn says(column: impl Into<String>, t: crate::i18n::T, args: &[(&str, &str)]) -> Self {
+        Self {
+            column: column.into(),
+            message: t.fill(kam_rules::Lang::En, args),
+            zh: Some(t.fill(kam_rules::Lang::Zh, args)),
+        }
+    }
+
     /// The message in `lang`.
     pub fn message_in(&self, lang: kam_rules::Lang) -> &str {
         match (lang, &self.zh) {
@@ -345,7 +366,7 @@ fn read_cell(text: &str, shown: Shown, default: &Value) -> Result<Value, CellTex
     if t.is_empty() {
         return Ok(match (default, shown) {
             (Value::Null, _) => Value::Null,
-            (_, Shown::Text) => Value::Text(String::new()),
+            (_, Shown::Text | Shown::Date) => Value::Text(String::new()),
             (d, _) => d.clone(),
         });
     }
@@ -361,7 +382,7 @@ fn read_cell(text: &str, shown: Shown, default: &Value) -> Result<Value, CellTex
         // Text is kept as written: a company named `2026.1.5` stays so. A
         // date column reads the forms spreadsheets write (`2026/1/5`) when
         // the record is built from its values (`Col for NaiveDate`).
-        Shown::Text => Ok(Value::Text(t.to_string())),
+        Shown::Text | Shown::Date => Ok(Value::Text(t.to_string())),
         Shown::Integer => t.parse::<i64>().map(Value::Integer).map_err(|_| says(T::CellNotWhole, &[])),
         Shown::Fen => Money::parse(t)
             .map(|m| Value::Integer(m.fen()))
@@ -390,39 +411,33 @@ const EARLIEST_TIME: i64 = 946_684_800;
 /// The meta of an imported row: kept from the cells when they carry an id
 /// (a merge), else a new record's.
 fn meta_from_cells(cells: &[(&str, &str)], errors: &mut Vec<CellError>) -> Meta {
+    use crate::i18n::T;
     let get = |c: &str| cells.iter().find(|(k, _)| *k == c).map(|(_, v)| v.trim()).filter(|v| !v.is_empty());
     let mut meta = Meta::default();
     if get("id").is_none() {
         return meta;
     }
-    let mut bad = |column: &str, message: String| errors.push(CellError::new(column, message));
+    let mut bad = |column: &str, t: T, v: &str, max: &str| {
+        errors.push(CellError::says(column, t, &[("value", &crate::safe_text::cell(v)), ("max", max)]));
+    };
     if let Some(v) = get("id") {
         match Id::from_value(Value::Text(v.to_string())) {
             Ok(id) => meta.id = id,
-            Err(m) => bad("id", m),
+            Err(_) => bad("id", T::CellNotId, v, ""),
         }
     }
     if let Some(v) = get("version") {
         match v.parse::<i64>() {
             Ok(n) if (1..=MAX_VERSION).contains(&n) => meta.version = n,
-            _ => bad(
-                "version",
-                format!(
-                    "'{}' is not a version: a record's version counts its saves, from 1 to {MAX_VERSION}",
-                    crate::safe_text::cell(v)
-                ),
-            ),
+            _ => bad("version", T::CellBadVersion, v, &MAX_VERSION.to_string()),
         }
     }
     for (column, slot) in [("created_at", &mut meta.created_at), ("updated_at", &mut meta.updated_at)] {
         if let Some(v) = get(column) {
             match DateTime::<Utc>::from_value(Value::Text(v.to_string())) {
                 Ok(t) if t.timestamp() >= EARLIEST_TIME => *slot = t,
-                Ok(_) => bad(
-                    column,
-                    format!("'{}' is before 2000: no record of kam's was changed then", crate::safe_text::cell(v)),
-                ),
-                Err(m) => bad(column, crate::safe_text::cell(&m).into_owned()),
+                Ok(_) => bad(column, T::CellBefore2000, v, ""),
+                Err(_) => bad(column, T::CellNotTime, v, ""),
             }
         }
     }
@@ -480,7 +495,10 @@ fn build<R: Record>(
                 if errors.iter().any(|e| e.column == column) {
                     break None;
                 }
-                errors.push(CellError::new(column, detail));
+                // A date the record could not take (2026-02-30) says why in Chinese too.
+                let text = cells.iter().find(|(k, _)| **k == column).map_or("", |(_, t)| *t);
+                let zh = crate::model::day_problem_in(text, &detail, kam_rules::Lang::Zh);
+                errors.push(CellError { column: column.clone(), message: detail, zh });
                 values[i] = defaults[i].clone();
             }
             Err(other) => {
@@ -506,8 +524,9 @@ pub fn attach_children<R: Record>(
     rows: &[Vec<(&str, &str)>],
 ) -> Result<(), Vec<(usize, CellError)>> {
     let Some(layout) = R::child_layouts().into_iter().find(|c| c.name == child) else {
-        let message = format!("{} has no rows named {child}", R::KIND);
-        return Err(vec![(0, CellError::new(String::new(), message))]);
+        let kind = R::KIND.to_string();
+        let e = CellError::says(String::new(), crate::i18n::T::CellNoChildSet, &[("kind", &kind), ("child", child)]);
+        return Err(vec![(0, e)]);
     };
     let mut errors = Vec::new();
     let mut out = Vec::with_capacity(rows.len());
@@ -683,12 +702,28 @@ impl Store {
         commit: bool,
         each: &mut dyn FnMut(RecordKind, &Id, MergeOutcome),
     ) -> Result<(), StoreError> {
+        self.apply_import_hooked(count, ops, source, commit, each, TxHooks::default())
+    }
+
+    /// [`Store::apply_import_each`] with work of the caller's done inside
+    /// the same transaction, before the first write and after the last (a
+    /// hub pull notes which records it brought and its cursor, all or
+    /// nothing with the records themselves).
+    pub(crate) fn apply_import_hooked(
+        &mut self,
+        count: usize,
+        ops: impl Iterator<Item = Result<ImportOp, StoreError>>,
+        source: &str,
+        commit: bool,
+        each: &mut dyn FnMut(RecordKind, &Id, MergeOutcome),
+        hooks: TxHooks<'_>,
+    ) -> Result<(), StoreError> {
         const CACHE_KIB: i64 = -65_536;
         self.in_rollback_journal(CACHE_KIB, |store, rollback| {
             if !rollback {
                 store.conn.pragma_update(None, "cache_size", CACHE_KIB).map_err(|e| store.err("cache_size", e))?;
             }
-            store.apply_import_in_one(count, ops, source, commit, each)
+            store.apply_import_in_one(count, ops, source, commit, each, hooks)
         })
     }
 
@@ -699,12 +734,16 @@ impl Store {
         source: &str,
         commit: bool,
         each: &mut dyn FnMut(RecordKind, &Id, MergeOutcome),
+        mut hooks: TxHooks<'_>,
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let who = self.user.clone();
         let clock = self.clock;
         let tx = self.write_tx()?;
         tx.pragma_update(None, "defer_foreign_keys", true).map_err(|e| sql_error(&path, "importing", &e))?;
+        if let Some(before) = hooks.before.as_mut() {
+            before(&tx, &path)?;
+        }
         let fts = FtsLater::begin(&tx, &path)?;
         let indexes = indexes_aside_for(&tx, &path, count)?;
         let at = clock_after(&tx, &path, clock.now())?;
@@ -765,6 +804,9 @@ impl Store {
         }
         indexes.put_back(&tx, &path)?;
         fts.finish(&tx, &path)?;
+        if let Some(after) = hooks.after.as_mut() {
+            after(&tx, &path)?;
+        }
         if commit {
             tx.commit().map_err(|e| sql_error(&path, "committing the import", &e))?;
         } else {
@@ -855,6 +897,17 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Work done inside an import's transaction, before its first write and
+/// after its last (see [`Store::apply_import_hooked`]).
+pub(crate) type TxHook<'a> = &'a mut dyn FnMut(&Connection, &std::path::Path) -> Result<(), StoreError>;
+
+/// The hooks of one import; either may be absent.
+#[derive(Default)]
+pub(crate) struct TxHooks<'a> {
+    pub before: Option<TxHook<'a>>,
+    pub after: Option<TxHook<'a>>,
 }
 
 enum Mode<'a> {
@@ -1292,7 +1345,7 @@ fn field_plan<R: Record>(
             continue;
         };
         if o_val == t_val {
-            if t_clock.at > o_clock.at {
+            if super::record::newer(&t_clock, &o_clock) {
                 plan.adopt.push((field, t_clock));
             }
             continue;
@@ -1305,7 +1358,7 @@ fn field_plan<R: Record>(
             ours_clock: o_clock.clone(),
             theirs_clock: t_clock.clone(),
         };
-        if t_clock.at > o_clock.at {
+        if super::record::newer(&t_clock, &o_clock) {
             // Ours changed too, and their change was not made on top of it.
             if o.is_some() && t_clock.base.is_none_or(|b| b < o_clock.at) {
                 plan.conflicts.push(conflict(true));

@@ -343,7 +343,7 @@ pub(super) fn trash_in<R: Record>(
 }
 
 /// Marks one record deleted and logs each of its fields as removed.
-fn trash_one<R: Record>(
+pub(crate) fn trash_one<R: Record>(
     tx: &Connection,
     path: &std::path::Path,
     record: &R,

@@ -27,6 +27,7 @@ mod exchange;
 mod faults;
 mod fold;
 mod history;
+mod hub;
 mod index;
 mod key;
 mod live;
@@ -37,6 +38,7 @@ mod restore;
 mod schema;
 mod scratch;
 mod search;
+mod sync;
 mod text_search;
 mod today;
 mod vip;
@@ -59,11 +61,14 @@ pub use erase::ledger_path as erasures_path;
 pub use exchange::{
     attach_children, export_layouts, overlay_cells, record_from_cells, unneutralise, CellError, Datum, Deletion,
     FieldConflict, ImportOp, MergeOutcome, RowsError, SentClocks, Span, TableLayout, Unsent, CLOCK_COLUMNS,
-    DELETED_HERE, DELETED_THERE, DELETION_COLUMNS, MAX_VERSION, META_COLUMNS,
+    DELETED_HERE, DELETED_THERE, DELETION_COLUMNS, FIRST_POS, MAX_VERSION, META_COLUMNS,
 };
 pub use faults::create_v1_file;
 pub use fold::Folded;
 pub use history::{ChangeLine, ExportTrace, TrashEntry, TRASH_DAYS};
+pub use hub::{
+    shown as hub_shown, Applied, Hub, HubError, HubRole, NewUser, Pulled, PushOp, RecordBody, HUB_SCHEMA_VERSION,
+};
 pub use index::{IndexAccount, IndexContact};
 pub use key::{encryption_built, is_encrypted, unlock, unlocked, Passphrase};
 pub use plans::{PlanRow, PlanTable};
@@ -72,6 +77,7 @@ pub use restore::{backups_of, check_backup, newest_good_backup, restore, Restore
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use scratch::{MergeScratch, NewChild, NewRef, Ref, ScratchChild, SheetScratch};
 pub use search::{readings, Query};
+pub use sync::{SyncState, PULL_SOURCE};
 pub use text_search::{find_ci, query_words, TextFound, TextHit, TextKind, TEXT_SEARCH_LIMIT};
 pub use today::{
     Birthday, Downgrade, MonthFigures, OpenCommitment, OverdueAccount, PlanDue, PlanType, PlanWarnings, TodayData,
@@ -262,7 +268,13 @@ impl Store {
         let shown = path.display().to_string();
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
         let mut last = StoreError::ReadOnly { path: shown.clone() };
-        for how in ["mode=ro", "immutable=1"] {
+        // Without a `-wal` beside it, the file holds everything and nobody
+        // can be writing it (it is write-protected, or its folder refuses
+        // the `-wal`): read it as immutable, which creates no `-wal` and
+        // `-shm` that a read-only connection could not remove on closing.
+        let wal = sidecar(path, "-wal");
+        let ways: &[&str] = if wal.exists() { &["mode=ro", "immutable=1"] } else { &["immutable=1"] };
+        for how in ways {
             let uri = format!("file:{}?{how}", uri_path(path));
             let conn = Connection::open_with_flags(&uri, flags)
                 .map_err(|e| StoreError::Open { path: shown.clone(), detail: e.to_string() })?;
@@ -601,4 +613,12 @@ impl Store {
     pub fn set_clock(&mut self, clock: Clock) {
         self.clock = clock;
     }
+}
+
+/// The file SQLite keeps beside `path` with this suffix (`-wal`, `-shm`,
+/// `-journal`).
+pub(crate) fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
 }

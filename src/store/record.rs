@@ -628,6 +628,13 @@ pub struct FieldClock {
     pub base: Option<DateTime<Utc>>,
 }
 
+/// The merge rule of DESIGN §7, everywhere (day-end folders, hub pushes,
+/// hub pulls): a field's change `theirs` replaces `ours` when it is newer
+/// by the hybrid logical clock.
+pub(crate) fn newer(theirs: &FieldClock, ours: &FieldClock) -> bool {
+    theirs.at > ours.at
+}
+
 /// The time a write is stamped with: the clock's `now`, but always later
 /// than every field clock the file holds — a hybrid logical clock, so a
 /// change made after merging a colleague's is newer than theirs even when
@@ -681,7 +688,16 @@ pub(crate) fn field_clocks(
 }
 
 /// Sets a field's clock: `clock` as given (a merged change), or, without
-/// one, `at` by `who` with the clock it replaces as its base (a local change).
+/// one, `at` by `who` (a local change). A local change's base is the
+/// change it was made on top of: the clock it replaces, unless that was
+/// the same user's own change not yet sent (made after the last export
+/// and the last push to the hub), whose base it keeps. A run of one rep's
+/// edits between two sends is one change against what the others sent:
+/// with the previous edit as its base, a colleague's change of the field
+/// made between the shared version and the run's first edit was not
+/// listed as a conflict. Once sent, the others may hold the edit, and the
+/// next one is made on top of it: head office, holding Monday's value,
+/// takes Tuesday's without a conflict.
 pub(crate) fn write_clock(
     tx: &Connection,
     path: &std::path::Path,
@@ -702,7 +718,12 @@ pub(crate) fn write_clock(
         None => tx
             .prepare_cached(
                 "INSERT INTO field_clocks (record_id, field, at, who, base) VALUES (?1, ?2, ?3, ?4, NULL) \
-                 ON CONFLICT (record_id, field) DO UPDATE SET base = field_clocks.at, at = excluded.at, who = excluded.who",
+                 ON CONFLICT (record_id, field) DO UPDATE SET \
+                 base = CASE WHEN field_clocks.who = excluded.who AND field_clocks.at > \
+                 (SELECT coalesce(max(t), '') FROM (SELECT value AS t FROM meta WHERE key = 'last_export' \
+                 UNION ALL SELECT last_push FROM hub_state)) \
+                 THEN field_clocks.base ELSE field_clocks.at END, \
+                 at = excluded.at, who = excluded.who",
             )
             .and_then(|mut s| s.execute(rusqlite::params![id.as_str(), field, local.0, local.1])),
     }
@@ -884,7 +905,9 @@ impl Store {
     /// it is ambiguous. `live_only` leaves out the trash (an erase reaches
     /// into it). Ids are UUIDv7, whose first characters are the time of
     /// creation (shared by records made in the same minute), so the short
-    /// id kam shows is the last 8 characters; a beginning is accepted too.
+    /// id kam shows is the last 8 characters: a beginning or an end of those
+    /// (what a user types of the id they see) is accepted, and a beginning
+    /// of the whole id too.
     /// The part is compared as lowercase text; callers check it is hex.
     pub fn ids_by_part(
         &self,
@@ -898,7 +921,7 @@ impl Store {
         let high = format!("{low}~");
         let live = if live_only { "deleted_at IS NULL AND" } else { "" };
         let sql = format!(
-            "SELECT id FROM {} WHERE {live} ((id >= ?1 AND id < ?2) OR substr(id, -?4) = ?1) ORDER BY id LIMIT ?3",
+            "SELECT id FROM {} WHERE {live} ((id >= ?1 AND id < ?2) OR substr(id, -?4) = ?1 OR substr(id, -8, ?4) = ?1) ORDER BY id LIMIT ?3",
             kind.table()
         );
         let ctx = format!("finding {kind} by id");

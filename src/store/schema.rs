@@ -645,6 +645,38 @@ CREATE TABLE tombstones (
 ) WITHOUT ROWID;
 ";
 
+/// Version 10 (issue #23): the sync with the head office's hub. `hub_state`
+/// is the one hub this file syncs with (its id; a file that meets another
+/// hub starts over), the change number pulled up to, and when it last
+/// pushed and pulled. `hub_outbox` is the queue of operations waiting to
+/// be pushed, each with the id the hub knows it by, kept until the hub has
+/// taken it. `hub_seen` is the version of each record as the hub last had
+/// it, and whether it was in the trash: a record whose version or trash
+/// state differs has local changes to push.
+const V10: &str = r"
+CREATE TABLE hub_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    hub_id TEXT NOT NULL CHECK (length(hub_id) = 36),
+    pull_cursor INTEGER NOT NULL DEFAULT 0 CHECK (pull_cursor >= 0),
+    last_push TEXT CHECK (last_push IS NULL OR datetime(last_push) IS NOT NULL),
+    last_pull TEXT CHECK (last_pull IS NULL OR datetime(last_pull) IS NOT NULL)
+);
+CREATE TABLE hub_outbox (
+    seq INTEGER PRIMARY KEY,
+    op_id TEXT NOT NULL UNIQUE CHECK (length(op_id) = 36),
+    kind TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    body TEXT NOT NULL CHECK (json_valid(body)),
+    staged_at TEXT NOT NULL CHECK (datetime(staged_at) IS NOT NULL)
+);
+CREATE INDEX hub_outbox_record ON hub_outbox (record_id);
+CREATE TABLE hub_seen (
+    record_id TEXT PRIMARY KEY NOT NULL,
+    version INTEGER NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+) WITHOUT ROWID;
+";
+
 /// The migrations, oldest first. Append; never edit a published one.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -657,11 +689,12 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V7),
         M::up(V8),
         M::up(V9),
+        M::up(V10),
     ])
 }
 
 /// The schema version this program writes.
-pub const LATEST: u32 = 9;
+pub const LATEST: u32 = 10;
 
 /// Every table a kam file has, to tell a kam file from another SQLite file.
 pub const KAM_TABLE: &str = "accounts";

@@ -249,6 +249,7 @@ impl App {
         self.list.keep = keep.cloned().or_else(|| self.selected_id());
         self.live_version = self.store.data_version().ok();
         self.worker.submit(Job::Index, &self.store, &self.rules, self.today);
+        self.request_sync_status();
         self.apply_worker();
         self.request_lines();
         self.apply_worker();
@@ -264,29 +265,40 @@ impl App {
         let Ok(version) = self.store.data_version() else { return };
         match self.live_version.replace(version) {
             Some(seen) if seen != version => {
-                self.list.keep = self.selected_id();
-                self.list.stale = true;
-                self.list.loading = true;
-                self.worker.submit(Job::Index, &self.store, &self.rules, self.today);
+                self.reread_all();
                 self.message = Some(self.t(T::LiveRefreshed).to_string());
-                // The other tabs read again too: the plan lists when next
-                // shown (now, for the one in view without an open editor),
-                // the day's sections and the cards in view.
-                for tab in [Tab::CallPlans, Tab::Presentations] {
-                    if let Some(list) = self.plans.list_mut(tab) {
-                        if !list.loading && list.editor.is_none() {
-                            list.loaded = false;
-                        }
-                    }
-                }
-                match self.tab {
-                    Tab::CallPlans | Tab::Presentations => self.ensure_plans(self.tab),
-                    Tab::Today => self.load_today(),
-                    Tab::Vip if self.popup.is_none() => self.vip_reload(None),
-                    Tab::Accounts | Tab::Vip => {}
-                }
+                // What waits for the hub may have changed too (a `kam sync`
+                // in another terminal, an import).
+                self.request_sync_status();
             }
             _ => {}
+        }
+    }
+
+    /// The file changed in ways the workbench did not make one by one
+    /// (another program's commit, a sync's pull): the index and the lines
+    /// are read again on the worker (the list on screen stays until they
+    /// arrive), and the other tabs too. An open form is left as it is.
+    pub(super) fn reread_all(&mut self) {
+        self.list.keep = self.selected_id();
+        self.list.stale = true;
+        self.list.loading = true;
+        self.worker.submit(Job::Index, &self.store, &self.rules, self.today);
+        // The other tabs read again too: the plan lists when next
+        // shown (now, for the one in view without an open editor),
+        // the day's sections and the cards in view.
+        for tab in [Tab::CallPlans, Tab::Presentations] {
+            if let Some(list) = self.plans.list_mut(tab) {
+                if !list.loading && list.editor.is_none() {
+                    list.loaded = false;
+                }
+            }
+        }
+        match self.tab {
+            Tab::CallPlans | Tab::Presentations => self.ensure_plans(self.tab),
+            Tab::Today => self.load_today(),
+            Tab::Vip if self.popup.is_none() => self.vip_reload(None),
+            Tab::Accounts | Tab::Vip => {}
         }
     }
 
@@ -325,6 +337,11 @@ impl App {
                     Err(e) => self.fail(&e),
                 },
                 Done::Panicked(msg) => self.stopped = Some(msg),
+                Done::SyncStatus { generation, status } => self.sync_status_done(generation, status),
+                Done::SyncProgress(p) => self.sync_progress(p),
+                Done::Synced(done) => self.sync_done(*done),
+                Done::Photo(done) => self.vip.photos.done(*done),
+                Done::Viewer { viewer, ok, code } => self.vip_viewer_ended(&viewer, ok, code),
                 Done::Index { index, ms } => {
                     self.list.loading = false;
                     match index {

@@ -4,19 +4,19 @@
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use kam_rules::discount::{discount, Payment};
-use kam_rules::tier::{annual_volume, decide_tier, max_overdue_days, Receivable};
-use kam_rules::{Behaviour, BuyingRole, Labeled, Lang, Money, Rules, SocialStyle, Tier, TierDecision};
+use kam_rules::{Lang, Rules, Tier};
+use ratatui::layout::Size;
 
 use crate::config::{Config, Role};
 use crate::i18n::T;
-use crate::model::{Account, ChangeEvent, Contact, Feedback, Id, ObservedBehaviour, Order, Visit, VisitKind};
+use crate::model::{Account, ChangeEvent, Contact, Feedback, Id, Order, Visit};
 use crate::paths::Paths;
-use crate::store::{ChangeLine, Store, StoreError, TrashEntry};
+use crate::store::{Store, StoreError, TrashEntry};
 
-use super::widgets::form::{Field, Form};
 use super::widgets::input::{TextInput, FILTER_MAX};
-use super::widgets::keys::F;
+
+pub use super::account_detail::{Detail, Section};
+pub use super::forms::{cross_check, ConflictView, FormState};
 
 /// The tabs across the top, in key order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,51 +42,6 @@ impl Tab {
     }
 }
 
-/// The sections of an account's detail.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Section {
-    Company,
-    Contacts,
-    Orders,
-    Visits,
-    Events,
-    Feedback,
-    Archive,
-    History,
-}
-
-impl Section {
-    pub const ALL: [Section; 8] = [
-        Section::Company,
-        Section::Contacts,
-        Section::Orders,
-        Section::Visits,
-        Section::Events,
-        Section::Feedback,
-        Section::Archive,
-        Section::History,
-    ];
-
-    pub fn title(self) -> T {
-        match self {
-            Section::Company => T::SecCompany,
-            Section::Contacts => T::SecContacts,
-            Section::Orders => T::SecOrders,
-            Section::Visits => T::SecVisits,
-            Section::Events => T::SecEvents,
-            Section::Feedback => T::SecFeedback,
-            Section::Archive => T::SecArchive,
-            Section::History => T::SecHistory,
-        }
-    }
-
-    fn step(self, by: isize) -> Self {
-        let i = Self::ALL.iter().position(|s| *s == self).unwrap_or(0) as isize;
-        let n = Self::ALL.len() as isize;
-        Self::ALL[((i + by).rem_euclid(n)) as usize]
-    }
-}
-
 /// Columns the account list can be sorted by.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum SortBy {
@@ -104,45 +59,6 @@ impl SortBy {
     pub(super) fn next(self) -> Self {
         let i = Self::ALL.iter().position(|s| *s == self).unwrap_or(0);
         Self::ALL[(i + 1) % Self::ALL.len()]
-    }
-}
-
-/// What an account's detail shows, read once when it is opened or changed.
-#[derive(Debug)]
-pub struct Detail {
-    pub account: Account,
-    pub tier: TierDecision,
-    pub tier_reason: String,
-    pub contacts: Vec<Contact>,
-    pub orders: Vec<Order>,
-    pub visits: Vec<Visit>,
-    pub events: Vec<ChangeEvent>,
-    pub feedback: Vec<Feedback>,
-    pub history: Vec<ChangeLine>,
-    /// The account's Pareto class among all accounts (§4.3): read on the
-    /// worker after the detail opens, `None` until then.
-    pub pareto: Option<kam_rules::AbcClass>,
-    pub section: Section,
-    pub contact_sel: usize,
-    /// The selected archive entry, in the order the section shows them.
-    pub archive_sel: usize,
-    /// The selected record of the Orders, Visits, Events or Feedback
-    /// section (back to the first when the section changes).
-    pub row_sel: usize,
-    pub scroll: u16,
-}
-
-impl Detail {
-    /// Records the section lists, for the selection.
-    pub fn rows_in(&self, section: Section) -> usize {
-        match section {
-            Section::Orders => self.orders.len(),
-            Section::Visits => self.visits.len(),
-            Section::Events => self.events.len(),
-            Section::Feedback => self.feedback.len(),
-            Section::Contacts => self.contacts.len(),
-            Section::Company | Section::Archive | Section::History => 0,
-        }
     }
 }
 
@@ -171,37 +87,6 @@ pub enum Editing {
     VipStatus(Box<crate::model::VipCard>),
     /// A rep's targets for a period (the evaluation view's `t`).
     Targets(Box<crate::model::Target>),
-}
-
-/// An open form: the fields, what it edits, and the duplicate guard's findings.
-#[derive(Debug)]
-pub struct FormState {
-    pub form: Form,
-    pub editing: Editing,
-    /// Likely duplicates found on the first Ctrl-S; a second Ctrl-S saves anyway.
-    pub duplicates: Option<Vec<String>>,
-    /// Esc was pressed on a changed form: a second Esc drops the changes.
-    pub confirm_drop: bool,
-    /// A message about the save as a whole (a store error).
-    pub error: Option<String>,
-    /// Lines computed from the fields as they are typed (the discount quote).
-    pub note: Vec<String>,
-    /// The record was saved elsewhere since the form opened.
-    pub conflict: Option<ConflictView>,
-    /// A warning (a phone kept without consent) was shown on the first
-    /// Ctrl-S; a second Ctrl-S saves anyway.
-    pub warned: bool,
-    /// The card a new VIP card's phone is already on: Ctrl-O opens it.
-    pub open_match: Option<Id>,
-}
-
-/// A stale-version conflict: the fields that differ (yours | stored) and
-/// the stored record, to keep yours over it or take it.
-#[derive(Debug)]
-pub struct ConflictView {
-    pub version: i64,
-    pub lines: Vec<(T, String, String)>,
-    pub stored: Editing,
 }
 
 /// What a reason dialog is asking for.
@@ -305,6 +190,9 @@ pub struct App {
     pub message: Option<String>,
     /// Rows of the list visible on screen at the last draw (for paging).
     pub page_rows: usize,
+    /// The terminal's size, for what depends on the layout (the summary's
+    /// scrolling, the size a photo is scaled to).
+    pub screen: Size,
     pub quit: bool,
     /// Where slow reads run: a thread in the workbench, inline in tests.
     pub worker: super::worker::Worker,
@@ -321,6 +209,9 @@ pub struct App {
     /// The file's `data_version` when the list was last read: another
     /// program's commit changes it, and the list is read again.
     pub live_version: Option<i64>,
+    /// The head office's hub (#23): the sync key's state and the status
+    /// line's indicator; without a hub, nothing.
+    pub sync: super::sync::HubSync,
 }
 
 /// The one vocabulary of what can happen to the workbench.
@@ -328,8 +219,11 @@ pub struct App {
 pub enum Action {
     Key(KeyEvent),
     Paste(String),
-    /// The terminal now has this many rows for the list.
-    Resize(usize),
+    /// The terminal is now this many cells wide and high.
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// Time passed with no event: applies what the worker has read.
     Tick,
     Quit,
@@ -339,6 +233,7 @@ impl App {
     /// A workbench over `store`. `first_run` opens the settings popup.
     pub fn new(store: Store, paths: Paths, config: Config, rules: Rules, lang: Lang) -> Self {
         let today = store.clock().today();
+        let hub = crate::exchange::hub_sync::configured_url(&config);
         Self {
             db_label: store.path().display().to_string(),
             lang,
@@ -355,6 +250,7 @@ impl App {
             exit_note: None,
             stopped: None,
             live_version: None,
+            sync: super::sync::HubSync::new(hub),
             detail: None,
             back_to: None,
             plans: super::plans::PlansTab::default(),
@@ -364,6 +260,7 @@ impl App {
             changes: 0,
             message: None,
             page_rows: 20,
+            screen: Size::new(80, 24),
             quit: false,
         }
     }
@@ -413,11 +310,13 @@ impl App {
 
     /// The single mutator.
     pub fn update(&mut self, action: Action) {
+        let changes = self.changes;
         match action {
             Action::Quit => self.quit = true,
             Action::Tick => self.check_live(),
-            Action::Resize(rows) => {
-                self.page_rows = rows.max(1);
+            Action::Resize { width, height } => {
+                self.screen = Size::new(width, height);
+                self.page_rows = super::screens::accounts::list_rows(height.saturating_sub(2)).max(1);
                 self.keep_selection_visible();
             }
             Action::Paste(text) => self.paste(&text),
@@ -430,6 +329,12 @@ impl App {
         }
         self.apply_worker();
         self.request_lines();
+        self.request_photo();
+        // A save changes what waits for the hub: counted again (not on
+        // every keystroke).
+        if self.changes != changes {
+            self.request_sync_status();
+        }
         self.apply_worker();
     }
 
@@ -507,6 +412,12 @@ impl App {
             } else {
                 self.quit = true;
             }
+            return;
+        }
+        // The sync with the hub works everywhere, over a form too (which it
+        // leaves as it is): a control key no field takes as text.
+        if super::sync::is_sync_key(&key) {
+            self.start_sync();
             return;
         }
         if self.popup.is_some() {
@@ -610,302 +521,6 @@ impl App {
         }
     }
 
-    pub(super) fn detail_key(&mut self, key: KeyEvent) {
-        if self.detail.as_ref().is_some_and(|d| d.section == Section::Archive) && self.archive_key(key) {
-            return;
-        }
-        let Some(d) = self.detail.as_mut() else { return };
-        let section = d.section;
-        let activity = super::records::Activity::of(section);
-        let rows = d.rows_in(section);
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => {
-                let id = d.account.meta.id.clone();
-                self.detail = None;
-                self.reselect(&id);
-                if let Some(tab) = self.back_to.take() {
-                    self.tab = tab;
-                }
-            }
-            // The tab bar's numbers work from an account's page too: it
-            // closes, as Esc would, and the tab opens.
-            KeyCode::Char(c @ '2'..='5') => {
-                let id = d.account.meta.id.clone();
-                self.detail = None;
-                self.reselect(&id);
-                self.switch_tab(c);
-            }
-            KeyCode::Tab | KeyCode::Right | KeyCode::Char('l') => {
-                d.section = d.section.step(1);
-                d.scroll = 0;
-                d.row_sel = 0;
-            }
-            KeyCode::BackTab | KeyCode::Left | KeyCode::Char('h') => {
-                d.section = d.section.step(-1);
-                d.scroll = 0;
-                d.row_sel = 0;
-            }
-            KeyCode::Up | KeyCode::Char('k') => match section {
-                Section::Contacts => d.contact_sel = d.contact_sel.saturating_sub(1),
-                _ if activity.is_some() => d.row_sel = d.row_sel.saturating_sub(1),
-                _ => d.scroll = d.scroll.saturating_sub(1),
-            },
-            KeyCode::Down | KeyCode::Char('j') => match section {
-                Section::Contacts => d.contact_sel = (d.contact_sel + 1).min(rows.saturating_sub(1)),
-                _ if activity.is_some() => d.row_sel = (d.row_sel + 1).min(rows.saturating_sub(1)),
-                _ => d.scroll = d.scroll.saturating_add(1),
-            },
-            KeyCode::Home => {
-                d.contact_sel = 0;
-                d.row_sel = 0;
-                d.scroll = 0;
-            }
-            KeyCode::End => {
-                d.contact_sel = d.contacts.len().saturating_sub(1);
-                d.row_sel = rows.saturating_sub(1);
-            }
-            // A section's keys act on its own records only: never on the account.
-            KeyCode::Char('e') | KeyCode::Enter => match (section, activity) {
-                (Section::Contacts, _) => {
-                    if let Some(c) = d.contacts.get(d.contact_sel).cloned() {
-                        self.open_contact_form(c);
-                    }
-                }
-                (_, Some(a)) => self.edit_activity(a),
-                (Section::Company, _) if key.code == KeyCode::Char('e') => {
-                    let a = d.account.clone();
-                    self.open_account_form(a);
-                }
-                _ => {}
-            },
-            KeyCode::Char('s') if section == Section::Company => self.open_scorecard(),
-            KeyCode::Char('a') if section == Section::Contacts => {
-                if let Some(c) = d.contacts.get(d.contact_sel).cloned() {
-                    self.popup = Some(Popup::Alliance { contact: Box::new(c), cursor: 0, confirm_drop: false });
-                }
-            }
-            KeyCode::Char('n') => match (section, activity) {
-                // On the company page `n` is the first thing a new account
-                // needs: a contact, in the Contacts section.
-                (Section::Contacts | Section::Company, _) => {
-                    d.section = Section::Contacts;
-                    let c = Contact::of(d.account.meta.id.clone(), "");
-                    self.open_contact_form(c);
-                }
-                (_, Some(a)) => self.new_activity(a),
-                _ => {}
-            },
-            KeyCode::Char('d') => match (section, activity) {
-                (Section::Contacts, _) => {
-                    if let Some(c) = d.contacts.get(d.contact_sel) {
-                        let what = ReasonFor::DeleteContact(c.meta.id.clone(), c.name.clone());
-                        self.ask_reason(what);
-                    }
-                }
-                (_, Some(a)) => self.delete_activity(a),
-                (Section::Company, _) => {
-                    let what = ReasonFor::DeleteAccount(d.account.meta.id.clone(), d.account.name.clone());
-                    self.ask_reason(what);
-                }
-                _ => {}
-            },
-            KeyCode::Char('X') if section == Section::Contacts => {
-                if let Some(c) = d.contacts.get(d.contact_sel) {
-                    let what = ReasonFor::EraseContact(c.meta.id.clone(), c.name.clone());
-                    self.ask_reason(what);
-                }
-            }
-            KeyCode::Char('v') => self.open_visit_form(VisitKind::Visit),
-            KeyCode::Char('t') => self.open_visit_form(VisitKind::Phone),
-            KeyCode::Char('o') => self.open_order_form(false),
-            KeyCode::Char('=') => self.open_order_form(true),
-            KeyCode::Char('c') => self.start_plan(crate::store::PlanTable::Calls),
-            KeyCode::Char('p') => self.start_plan(crate::store::PlanTable::Presentations),
-            _ => {}
-        }
-    }
-
-    // ---- detail --------------------------------------------------------------
-
-    pub(super) fn open_detail(&mut self, id: &Id, section: Section) {
-        match self.read_detail(id) {
-            Ok(mut d) => {
-                d.section = section;
-                let job = super::worker::Job::Pareto(d.account.meta.id.clone());
-                self.detail = Some(d);
-                self.worker.submit(job, &self.store, &self.rules, self.today);
-            }
-            Err(e) => self.fail(&e),
-        }
-    }
-
-    pub(super) fn read_detail(&self, id: &Id) -> Result<Detail, StoreError> {
-        let account: Account = self.store.get(id)?;
-        let mut contacts = self.store.contacts_of(id)?;
-        contacts.sort_by(|a, b| a.name.cmp(&b.name));
-        let mut orders: Vec<Order> = self.store.list_for_account(id)?;
-        orders.sort_by_key(|x| std::cmp::Reverse(x.date));
-        let mut visits: Vec<Visit> = self.store.list_for_account(id)?;
-        visits.sort_by_key(|x| std::cmp::Reverse(x.date));
-        let mut events: Vec<ChangeEvent> = self.store.list_for_account(id)?;
-        events.sort_by_key(|x| std::cmp::Reverse(x.date));
-        let mut feedback: Vec<Feedback> = self.store.list_for_account(id)?;
-        feedback.sort_by_key(|x| std::cmp::Reverse(x.date));
-        let mut history = self.store.history(id)?;
-        history.reverse();
-        let annual = annual_volume(&self.rules, orders.iter().map(|o| (o.date, o.amount)), self.today);
-        let overdue = max_overdue_days(
-            &self.rules,
-            orders.iter().filter_map(|o| o.due_date.map(|due| Receivable { due, outstanding: o.outstanding() })),
-            self.today,
-        );
-        let tier = decide_tier(&self.rules, annual, overdue, account.tier_override());
-        let tier_reason = tier.reason(&self.rules, self.lang);
-        Ok(Detail {
-            account,
-            tier,
-            tier_reason,
-            contacts,
-            orders,
-            visits,
-            events,
-            feedback,
-            history,
-            pareto: None,
-            section: Section::Company,
-            contact_sel: 0,
-            archive_sel: 0,
-            row_sel: 0,
-            scroll: 0,
-        })
-    }
-
-    // ---- forms -----------------------------------------------------------------
-
-    pub(super) fn open_account_form(&mut self, a: Account) {
-        let form = self.account_form(&a);
-        self.open_form(form, Editing::Account(Box::new(a)));
-    }
-
-    pub(super) fn account_form(&self, a: &Account) -> Form {
-        let lang = self.lang;
-        let tiers = choices::<Tier>(T::ByVolume, lang);
-        let owner = if a.meta.version == 0 && a.owner.is_empty() { self.user_name() } else { a.owner.clone() };
-        let fields = vec![
-            Field::text(F::Name, T::FName, &a.name).required(),
-            Field::text(F::ShortName, T::FShortName, &a.short_name),
-            Field::text(F::Phone, T::FPhone, &a.phone),
-            Field::text(F::Industry, T::FIndustry, &a.industry),
-            Field::text(F::Region, T::FRegion, &a.region),
-            Field::text(F::Address, T::FAddress, &a.address),
-            Field::text(F::Website, T::FWebsite, &a.website),
-            Field::text(F::CompanySize, T::FSize, &a.company_size),
-            Field::amount(F::RegisteredCapital, T::FCapital, a.registered_capital),
-            Field::choice(F::Listed, T::FListed, yes_no(lang), Some(if a.listed { "yes" } else { "no" }.into())),
-            Field::text(F::Owner, T::FOwner, &owner),
-            Field::choice(F::TierOverride, T::FTierOverride, tiers, a.tier_override.map(|t| t.key().to_string())),
-            Field::text(F::TierOverrideReason, T::FTierReason, &a.tier_override_reason),
-            Field::amount(F::CreditLimit, T::FCreditLimit, a.credit_limit),
-            Field::text(F::PaymentTerms, T::FPaymentTerms, &a.payment_terms),
-            Field::date(F::CustomerSince, T::FCustomerSince, a.customer_since),
-            Field::lines(F::Notes, T::FNotes, &a.notes),
-        ];
-        let title = if a.meta.version == 0 { T::NewAccount } else { T::EditAccount };
-        Form::new(title, fields)
-    }
-
-    pub(super) fn open_contact_form(&mut self, c: Contact) {
-        let form = self.contact_form(&c);
-        self.open_form(form, Editing::Contact(Box::new(c)));
-    }
-
-    pub(super) fn contact_form(&self, c: &Contact) -> Form {
-        let lang = self.lang;
-        let styles = choices::<SocialStyle>(T::NotSet, lang);
-        let roles = choices::<BuyingRole>(T::NotSet, lang);
-        let others: Vec<(String, String)> = std::iter::once((String::new(), T::NotSet.get(lang).to_string()))
-            .chain(
-                self.detail
-                    .iter()
-                    .flat_map(|d| d.contacts.iter())
-                    .filter(|o| o.meta.id != c.meta.id)
-                    .map(|o| (o.meta.id.to_string(), format!("{} {}", o.name, o.title))),
-            )
-            .collect();
-        let duties: Vec<&str> = c.responsibilities.iter().map(|r| r.text.as_str()).collect();
-        let consent = if c.consent { "yes" } else { "no" };
-        // Every field of the personal profile (DESIGN §3.2), in the paper form's order.
-        let fields = vec![
-            Field::text(F::Name, T::FPersonName, &c.name).required(),
-            Field::text(F::Company, T::FCompany, &c.company),
-            Field::text(F::Title, T::FTitle, &c.title),
-            Field::text(F::Phone, T::FPhone, &c.phone),
-            Field::text(F::Fax, T::FFax, &c.fax),
-            Field::text(F::Email, T::FEmail, &c.email),
-            Field::text(F::Education, T::FEducation, &c.education),
-            Field::date(F::BirthDate, T::FBirthDate, c.birth_date),
-            Field::text(F::Address, T::FAddress, &c.address),
-            Field::text(F::Spouse, T::FSpouse, &c.spouse),
-            Field::text(F::Secretary, T::FSecretary, &c.secretary),
-            Field::text(F::Employer, T::FEmployer, &c.employer),
-            Field::choice(F::ReportsTo, T::FReportsTo, others, c.reports_to.as_ref().map(ToString::to_string)),
-            Field::lines(F::Background, T::FBackground, &c.background),
-            Field::lines(F::Personality, T::FPersonality, &c.personality),
-            Field::choice(F::SocialStyle, T::FSocialStyle, styles, c.social_style.map(|s| s.key().to_string())),
-            Field::lines(F::Recent, T::FRecent, &c.recent),
-            Field::lines(F::Responsibilities, T::FResponsibilities, &duties.join("; ")),
-            Field::lines(F::CriteriaTechnical, T::FCriteriaTechnical, &c.criteria_technical),
-            Field::lines(F::CriteriaBusiness, T::FCriteriaBusiness, &c.criteria_business),
-            Field::choice(F::BuyingRole, T::FBuyingRole, roles, c.buying_role.map(|s| s.key().to_string())),
-            Field::lines(F::PersonalAgenda, T::FAgenda, &c.personal_agenda),
-            Field::lines(F::PoliticalStrategy, T::FStrategy, &c.political_strategy),
-            Field::choice(F::Consent, T::FConsent, yes_no(lang), Some(consent.into())),
-            Field::date(F::ConsentDate, T::FConsentDate, c.consent_date),
-        ];
-        let title = if c.meta.version == 0 { T::NewContact } else { T::EditContact };
-        Form::new(title, fields)
-    }
-
-    pub(super) fn open_settings(&mut self) {
-        let lang = self.lang;
-        let roles = vec![
-            ("rep".to_string(), T::RoleRep.get(lang).to_string()),
-            ("staff".to_string(), T::RoleStaff.get(lang).to_string()),
-            ("manager".to_string(), T::RoleManager.get(lang).to_string()),
-        ];
-        let role = match self.config.role {
-            Role::Rep => "rep",
-            Role::Staff => "staff",
-            Role::Manager => "manager",
-        };
-        let langs = vec![("zh".to_string(), "中文".to_string()), ("en".to_string(), "English".to_string())];
-        let fields = vec![
-            Field::text(F::UserName, T::FUserName, &self.user_name()).required(),
-            Field::choice(F::Role, T::FRole, roles, Some(role.to_string())),
-            Field::text(F::Store, T::VipFStore, self.config.store.as_deref().unwrap_or_default()),
-            Field::choice(F::Language, T::FLanguage, langs, Some(lang.key().to_string())),
-        ];
-        self.open_form(Form::new(T::Settings, fields), Editing::Settings);
-    }
-
-    pub(super) fn open_form(&mut self, form: Form, editing: Editing) {
-        self.popup = Some(Popup::Form(Box::new(FormState {
-            form,
-            editing,
-            duplicates: None,
-            confirm_drop: false,
-            error: None,
-            note: Vec::new(),
-            conflict: None,
-            warned: false,
-            open_match: None,
-        })));
-        if let Some(Popup::Form(mut f)) = self.popup.take() {
-            self.recheck_form(&mut f);
-            self.popup = Some(Popup::Form(f));
-        }
-    }
-
     pub fn user_name(&self) -> String {
         self.config.user.clone().unwrap_or_else(|| self.store.user().to_string())
     }
@@ -974,302 +589,6 @@ impl App {
                 self.discard_draft();
                 self.popup = Some(Popup::Form(f));
             }
-        }
-    }
-
-    pub(super) fn form_key(&mut self, key: KeyEvent, mut f: Box<FormState>) -> Option<Popup> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if f.confirm_drop {
-            if key.code == KeyCode::Esc {
-                return self.close_form(&f);
-            }
-            f.confirm_drop = false;
-            return Some(Popup::Form(f));
-        }
-        match key.code {
-            KeyCode::Esc => {
-                if f.form.changed() {
-                    f.confirm_drop = true;
-                    return Some(Popup::Form(f));
-                }
-                return self.close_form(&f);
-            }
-            KeyCode::Char('s') if ctrl => {
-                if let Some(c) = f.conflict.take() {
-                    // Keep mine: save over the stored version.
-                    match &mut f.editing {
-                        Editing::Account(a) => a.meta.version = c.version,
-                        Editing::Contact(x) => x.meta.version = c.version,
-                        Editing::Order(x) => x.meta.version = c.version,
-                        Editing::Visit(x) => x.meta.version = c.version,
-                        Editing::ChangeEvent(x) => x.meta.version = c.version,
-                        Editing::Feedback(x) => x.meta.version = c.version,
-                        _ => {}
-                    }
-                }
-                return self.save_form(f);
-            }
-            KeyCode::Char('r') if ctrl && f.conflict.is_some() => {
-                // Take the stored one: the form reopens on it.
-                if let Some(c) = f.conflict.take() {
-                    self.reopen_stored(c.stored);
-                }
-                return self.popup.take();
-            }
-            KeyCode::Char('o') if ctrl && f.open_match.is_some() => return self.open_matched_card(f),
-            KeyCode::Char('n') if ctrl => self.form_insert_row(&mut f),
-            KeyCode::Char('d') if ctrl => self.form_remove_row(&mut f),
-            KeyCode::Tab => f.form.focus_step(1),
-            KeyCode::BackTab => f.form.focus_step(-1),
-            KeyCode::Down | KeyCode::Enter if !f.form.focus_is_lines() => f.form.focus_step(1),
-            KeyCode::Up if !f.form.focus_is_lines() => f.form.focus_step(-1),
-            _ => {
-                if f.form.edit_key(key) {
-                    f.duplicates = None;
-                    f.open_match = None;
-                    f.error = None;
-                }
-            }
-        }
-        self.recheck_form(&mut f);
-        Some(Popup::Form(f))
-    }
-
-    /// The discount rule applied to what is typed: rate, reason and net.
-    pub(super) fn refresh_note(&self, f: &mut FormState) {
-        let tier = match &f.editing {
-            Editing::Quote(t) => *t,
-            Editing::Order(_) => self.detail.as_ref().map_or(Tier::Silver, |d| d.tier.tier),
-            _ => return,
-        };
-        let lang = self.lang;
-        f.note.clear();
-        let Ok(amount) = Money::parse(&f.form.text(F::Amount)) else { return };
-        let payment = Payment::parse(&f.form.text(F::Payment)).unwrap_or(Payment::Cash);
-        let promo = f.form.text(F::Promotion) == "yes";
-        let q = discount(&self.rules, tier, amount, payment, promo);
-        f.note.push(T::QuoteLine.fill(
-            lang,
-            &[
-                ("tier", tier.label(lang)),
-                ("rate", &format!("{:.2}", q.rate.as_f64())),
-                ("zhe", &q.rate.zhe()),
-                ("net", &q.net.grouped()),
-            ],
-        ));
-        f.note.push(q.reason_text(lang));
-    }
-
-    pub(super) fn alliance_key(
-        &mut self,
-        key: KeyEvent,
-        mut c: Box<Contact>,
-        cursor: usize,
-        confirm: bool,
-    ) -> Option<Popup> {
-        let n = Behaviour::ALL.len();
-        let changed = self
-            .detail
-            .as_ref()
-            .and_then(|d| d.contacts.iter().find(|x| x.meta.id == c.meta.id))
-            .is_some_and(|orig| orig.behaviours != c.behaviours);
-        let mut cursor = cursor;
-        match key.code {
-            KeyCode::Esc if confirm || !changed => return None,
-            KeyCode::Esc => return Some(Popup::Alliance { contact: c, cursor, confirm_drop: true }),
-            KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                let id = c.meta.id.clone();
-                match self.store.save(&mut *c, "") {
-                    Ok(()) => {
-                        self.changes += 1;
-                        self.message = Some(T::Saved.get(self.lang).to_string());
-                        let account = c.account_id.clone();
-                        self.open_detail(&account, Section::Contacts);
-                        if let Some(d) = self.detail.as_mut() {
-                            d.contact_sel = d.contacts.iter().position(|x| x.meta.id == id).unwrap_or(0);
-                        }
-                        return None;
-                    }
-                    Err(e) => self.fail(&e),
-                }
-            }
-            KeyCode::Up => cursor = (cursor + n - 1) % n,
-            KeyCode::Down | KeyCode::Tab => cursor = (cursor + 1) % n,
-            KeyCode::Char(' ') | KeyCode::Enter => {
-                if let Some(b) = Behaviour::ALL.get(cursor).copied() {
-                    if let Some(i) = c.behaviours.iter().position(|o| o.behaviour == b) {
-                        c.behaviours.remove(i);
-                    } else {
-                        c.behaviours.push(ObservedBehaviour { behaviour: b, observed_on: self.today });
-                    }
-                }
-            }
-            KeyCode::Left | KeyCode::Right => {
-                // Move the observed day of a ticked behaviour by a day.
-                let by: i64 = if key.code == KeyCode::Left { -1 } else { 1 };
-                if let Some(o) =
-                    Behaviour::ALL.get(cursor).and_then(|b| c.behaviours.iter_mut().find(|o| o.behaviour == *b))
-                {
-                    if let Some(d) = o.observed_on.checked_add_signed(chrono::Duration::days(by)) {
-                        o.observed_on = d.min(self.today);
-                    }
-                }
-            }
-            _ => {}
-        }
-        Some(Popup::Alliance { contact: c, cursor, confirm_drop: false })
-    }
-
-    pub(super) fn close_form(&mut self, f: &FormState) -> Option<Popup> {
-        if matches!(f.editing, Editing::Settings) && !self.paths.config_file().exists() {
-            // Esc on the first-run popup keeps the defaults, and asks no more.
-            self.write_config();
-        }
-        None
-    }
-
-    pub(super) fn save_form(&mut self, mut f: Box<FormState>) -> Option<Popup> {
-        let lang = self.lang;
-        self.recheck_form(&mut f);
-        if let Some(i) = f.form.first_error() {
-            f.form.focus = i;
-            f.error = Some(T::FixErrors.get(lang).to_string());
-            return Some(Popup::Form(f));
-        }
-        let reason = String::new();
-        let result = match &f.editing {
-            Editing::Settings => {
-                self.config.user = Some(f.form.text(F::UserName).trim().to_string());
-                self.config.role = match f.form.text(F::Role).as_str() {
-                    "manager" => Role::Manager,
-                    "staff" => Role::Staff,
-                    _ => Role::Rep,
-                };
-                let store = f.form.text(F::Store).trim().to_string();
-                self.config.store = (!store.is_empty()).then_some(store);
-                let l = f.form.text(F::Language);
-                self.config.language = Some(l.clone());
-                if let Some(l) = Lang::parse(&l) {
-                    self.lang = l;
-                }
-                self.store.set_user(self.user_name());
-                self.write_config();
-                self.list.lines.clear();
-                return None;
-            }
-            Editing::Account(a) => {
-                let mut a = (**a).clone();
-                apply_account(&f.form, &mut a, self.today);
-                if a.meta.version == 0 && f.duplicates.is_none() {
-                    match self.store.similar_accounts(&a.name, &a.phone) {
-                        Ok(d) if !d.is_empty() => {
-                            f.duplicates = Some(d.into_iter().map(|(_, n)| n).collect());
-                            return Some(Popup::Form(f));
-                        }
-                        Ok(_) => {}
-                        Err(e) => {
-                            f.error = Some(self.error_text(&e));
-                            return Some(Popup::Form(f));
-                        }
-                    }
-                }
-                self.store.save(&mut a, &reason).map(|()| (a.meta.id.clone(), None))
-            }
-            Editing::Quote(_) => return None,
-            Editing::Archive { .. } => return self.save_archive(f),
-            Editing::VipCard(_) | Editing::VipHandover(_) | Editing::VipStatus(_) => return self.save_vip_form(f),
-            Editing::Targets(_) => return self.save_targets(f),
-            Editing::Visit(_) | Editing::Order(_) | Editing::ChangeEvent(_) | Editing::Feedback(_) => {
-                return self.save_activity(f);
-            }
-            Editing::Contact(c) => {
-                let mut c = (**c).clone();
-                apply_contact(&f.form, &mut c, self.today);
-                if c.meta.version == 0 && f.duplicates.is_none() {
-                    match self.store.similar_contacts(&c.name, &c.phone, &c.account_id) {
-                        Ok(d) if !d.is_empty() => {
-                            f.duplicates = Some(vec![c.name.clone(); d.len()]);
-                            return Some(Popup::Form(f));
-                        }
-                        Ok(_) => {}
-                        Err(e) => {
-                            f.error = Some(self.error_text(&e));
-                            return Some(Popup::Form(f));
-                        }
-                    }
-                }
-                let account = c.account_id.clone();
-                self.store.save(&mut c, &reason).map(|()| (account, Some(c.meta.id.clone())))
-            }
-        };
-        match result {
-            Ok((account_id, contact)) => {
-                self.changes += 1;
-                self.message = Some(T::Saved.get(lang).to_string());
-                self.refresh_account(&account_id);
-                let section = match (&f.editing, contact.is_some()) {
-                    (Editing::Visit(_), _) => Section::Visits,
-                    (Editing::Order(_), _) => Section::Orders,
-                    (_, true) => Section::Contacts,
-                    _ => Section::Company,
-                };
-                self.open_detail(&account_id, section);
-                if let (Some(d), Some(cid)) = (self.detail.as_mut(), contact) {
-                    d.contact_sel = d.contacts.iter().position(|c| c.meta.id == cid).unwrap_or(0);
-                }
-                None
-            }
-            Err(StoreError::Conflict(conf)) => {
-                let stored = match &f.editing {
-                    Editing::Account(_) => {
-                        conf.current_as::<Account>().map(|a| (self.account_form(&a), Editing::Account(Box::new(a))))
-                    }
-                    Editing::Contact(_) => {
-                        conf.current_as::<Contact>().map(|c| (self.contact_form(&c), Editing::Contact(Box::new(c))))
-                    }
-                    _ => None,
-                };
-                if let Some((sf, stored)) = stored {
-                    let lines = f
-                        .form
-                        .fields
-                        .iter()
-                        .zip(&sf.fields)
-                        .filter(|(mine, theirs)| mine.value() != theirs.value())
-                        .map(|(mine, theirs)| (mine.label, mine.shown(), theirs.shown()))
-                        .collect();
-                    f.conflict = Some(ConflictView { version: conf.current_version(), lines, stored });
-                }
-                let v = conf.current_version().to_string();
-                f.error = Some(T::ConflictMsg.fill(self.lang, &[("v", &v)]));
-                Some(Popup::Form(f))
-            }
-            Err(StoreError::Invalid { error, .. }) => {
-                f.error = Some(f.form.invalid(&error.field, &error, self.lang));
-                Some(Popup::Form(f))
-            }
-            Err(e) => {
-                // A failed save keeps every typed character.
-                f.error = Some(self.error_text(&e));
-                Some(Popup::Form(f))
-            }
-        }
-    }
-
-    pub(super) fn write_config(&mut self) {
-        let path = self.paths.config_file();
-        let text = match toml::to_string(&self.config) {
-            Ok(t) => t,
-            Err(e) => {
-                self.message = Some(e.to_string());
-                return;
-            }
-        };
-        if let Some(dir) = path.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        if let Err(e) = std::fs::write(&path, text) {
-            self.message = Some(format!("{}: {e}", path.display()));
         }
     }
 
@@ -1415,80 +734,5 @@ impl App {
             _ => return e.to_string(),
         };
         t.fill(self.lang, &[("path", path), ("change", change)])
-    }
-}
-
-/// The options of a choice field over a labelled enum, after a first "none" option.
-fn choices<E: Labeled>(none: T, lang: Lang) -> Vec<(String, String)> {
-    std::iter::once((String::new(), none.get(lang).to_string()))
-        .chain(E::ALL.iter().map(|e| (e.key().to_string(), e.label(lang).to_string())))
-        .collect()
-}
-
-fn yes_no(lang: Lang) -> Vec<(String, String)> {
-    vec![("no".into(), T::No.get(lang).to_string()), ("yes".into(), T::Yes.get(lang).to_string())]
-}
-
-pub(super) fn apply_account(f: &Form, a: &mut Account, today: NaiveDate) {
-    a.name = f.text(F::Name).trim().to_string();
-    a.short_name = f.text(F::ShortName);
-    a.phone = f.text(F::Phone);
-    a.industry = f.text(F::Industry);
-    a.region = f.text(F::Region);
-    a.address = f.text(F::Address);
-    a.owner = f.text(F::Owner);
-    a.tier_override = Tier::parse(&f.text(F::TierOverride));
-    a.tier_override_reason = f.text(F::TierOverrideReason);
-    a.credit_limit = Money::parse(&f.text(F::CreditLimit)).ok().filter(|_| !f.text(F::CreditLimit).trim().is_empty());
-    a.website = f.text(F::Website);
-    a.company_size = f.text(F::CompanySize);
-    a.registered_capital =
-        Money::parse(&f.text(F::RegisteredCapital)).ok().filter(|_| !f.text(F::RegisteredCapital).trim().is_empty());
-    a.listed = f.text(F::Listed) == "yes";
-    a.payment_terms = f.text(F::PaymentTerms);
-    a.customer_since = f.date(F::CustomerSince, today);
-    a.notes = f.text(F::Notes);
-}
-
-pub(super) fn apply_contact(f: &Form, c: &mut Contact, today: NaiveDate) {
-    c.name = f.text(F::Name).trim().to_string();
-    c.company = f.text(F::Company);
-    c.title = f.text(F::Title);
-    c.phone = f.text(F::Phone);
-    c.fax = f.text(F::Fax);
-    c.email = f.text(F::Email);
-    c.education = f.text(F::Education);
-    c.birth_date = f.date(F::BirthDate, today);
-    c.address = f.text(F::Address);
-    c.spouse = f.text(F::Spouse);
-    c.secretary = f.text(F::Secretary);
-    c.employer = f.text(F::Employer);
-    c.background = f.text(F::Background);
-    c.recent = f.text(F::Recent);
-    // Ranked responsibilities, most important first, separated by ; or ；
-    c.responsibilities = f
-        .text(F::Responsibilities)
-        .split([';', '；'])
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(|t| crate::model::Responsibility { text: t.to_string() })
-        .collect();
-    c.criteria_technical = f.text(F::CriteriaTechnical);
-    c.criteria_business = f.text(F::CriteriaBusiness);
-    c.consent = f.text(F::Consent) == "yes";
-    c.consent_date = f.date(F::ConsentDate, today).or(if c.consent { Some(today) } else { None });
-    c.social_style = SocialStyle::parse(&f.text(F::SocialStyle));
-    c.buying_role = BuyingRole::parse(&f.text(F::BuyingRole));
-    c.reports_to = Id::parse(&f.text(F::ReportsTo)).ok();
-    c.personality = f.text(F::Personality);
-    c.personal_agenda = f.text(F::PersonalAgenda);
-    c.political_strategy = f.text(F::PoliticalStrategy);
-}
-
-/// Cross-field checks the form cannot make alone.
-pub fn cross_check(f: &mut Form, lang: Lang) {
-    if f.has(F::TierOverride) && !f.text(F::TierOverride).is_empty() && f.text(F::TierOverrideReason).trim().is_empty()
-    {
-        f.set_error(F::TierOverrideReason, T::OverrideNeedsReason.get(lang));
     }
 }

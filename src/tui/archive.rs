@@ -5,10 +5,9 @@
 //! account's change log (DESIGN §3.1, §3.10).
 
 use crossterm::event::{KeyCode, KeyEvent};
-use kam_rules::{Labeled, Money};
+use kam_rules::Labeled;
 
 use super::app::{App, Editing, FormState, Popup, ReasonFor, Section};
-use super::widgets::form::{Field, Form};
 use crate::i18n::T;
 use crate::model::{Account, ArchiveCategory, ArchiveEntry};
 
@@ -57,26 +56,14 @@ impl App {
     /// for the reason of the change.
     pub(super) fn open_archive_form(&mut self, index: Option<usize>) {
         let Some(d) = &self.detail else { return };
-        let lang = self.lang;
-        let e = index.and_then(|i| d.account.archive.get(i)).cloned().unwrap_or_default();
-        let categories =
-            ArchiveCategory::ALL.iter().map(|c| (c.key().to_string(), c.label(lang).to_string())).collect();
-        let mut fields = vec![
-            Field::choice("category", T::FArchiveCategory, categories, Some(e.category.key().to_string())),
-            Field::date("date", T::FDate, e.date.or(index.is_none().then_some(self.today))),
-            Field::text("title", T::FArchiveTitle, &e.title).required(),
-            Field::lines("content", T::FArchiveContent, &e.content),
-            Field::amount("amount", T::FArchiveAmount, e.amount),
-            Field::text("approval", T::FArchiveApproval, &e.approval),
-            Field::text("reason", T::FArchiveReason, &e.reason),
-            Field::text("responsibility", T::FArchiveResponsibility, &e.responsibility),
-        ];
-        if index.is_some() {
-            fields.push(Field::text("change_reason", T::FChangeReason, "").required());
-        }
-        let title = if index.is_some() { T::EditArchive } else { T::NewArchive };
+        // A new entry is dated today.
+        let e = index
+            .and_then(|i| d.account.archive.get(i))
+            .cloned()
+            .unwrap_or_else(|| ArchiveEntry { date: Some(self.today), ..ArchiveEntry::default() });
         let account = Box::new(d.account.clone());
-        self.open_form(Form::new(title, fields), Editing::Archive { account, index });
+        let form = super::editors::archive::form(self, &e, index.is_some());
+        self.open_form(form, Editing::Archive { account, index });
     }
 
     /// Saves the account with the entry added or changed.
@@ -84,22 +71,14 @@ impl App {
         let Editing::Archive { account, index } = &f.editing else { return Some(Popup::Form(f)) };
         let mut a = (**account).clone();
         let index = *index;
-        let entry = ArchiveEntry {
-            category: ArchiveCategory::parse(&f.form.text("category")).unwrap_or_default(),
-            date: f.form.date("date", self.today),
-            title: f.form.text("title"),
-            content: f.form.text("content"),
-            amount: Money::parse(&f.form.text("amount")).ok(),
-            approval: f.form.text("approval"),
-            reason: f.form.text("reason"),
-            responsibility: f.form.text("responsibility"),
-        };
+        let entry = super::editors::archive::entry(self, &f.form);
         match index.and_then(|i| a.archive.get_mut(i)) {
             Some(slot) => *slot = entry.clone(),
             None => a.archive.push(entry.clone()),
         }
         // Only an edit asks why the entry changed.
-        let reason = if f.form.has("change_reason") { f.form.text("change_reason") } else { String::new() };
+        let why = super::editors::archive::CHANGE_REASON;
+        let reason = if f.form.has(why) { f.form.text(why) } else { String::new() };
         match self.store.save(&mut a, &reason) {
             Ok(()) => {
                 self.changes += 1;

@@ -93,12 +93,12 @@ impl App {
         let form = match &f.editing {
             Editing::Account(a) => {
                 let mut a = (**a).clone();
-                super::app::apply_account(&f.form, &mut a, self.today);
+                super::editors::account::apply(self, &f.form, &mut a);
                 DraftForm::Account(Box::new(a))
             }
             Editing::Contact(c) => {
                 let mut c = (**c).clone();
-                super::app::apply_contact(&f.form, &mut c, today);
+                super::editors::contact::apply(self, &f.form, &mut c);
                 DraftForm::Contact(Box::new(c))
             }
             Editing::Visit(v) => DraftForm::Visit(v.clone()),
@@ -167,38 +167,9 @@ impl App {
                 self.open_account_form(base);
                 self.fill_draft_values(&d.values);
             }
-            DraftForm::Contact(c) => {
-                self.open_detail(&c.account_id, Section::Contacts);
-                let base = if c.meta.is_new() {
-                    Contact { meta: c.meta.clone(), account_id: c.account_id.clone(), ..Contact::default() }
-                } else {
-                    self.store.get::<Contact>(&c.meta.id).unwrap_or(*c)
-                };
-                self.open_contact_form(base);
-                self.fill_draft_values(&d.values);
-            }
-            // The form reopens on the stored record (a new one: blank) and
-            // takes every typed value back, rows included.
-            DraftForm::Visit(v) => {
-                self.open_detail(&v.account_id, Section::Visits);
-                let base = if v.meta.is_new() {
-                    Visit { meta: v.meta.clone(), account_id: v.account_id.clone(), ..Visit::default() }
-                } else {
-                    self.store.get::<Visit>(&v.meta.id).unwrap_or(*v)
-                };
-                self.edit_visit(base);
-                self.fill_draft_values(&d.values);
-            }
-            DraftForm::Order(o) => {
-                self.open_detail(&o.account_id, Section::Orders);
-                let base = if o.meta.is_new() {
-                    Order { meta: o.meta.clone(), account_id: o.account_id.clone(), ..Order::default() }
-                } else {
-                    self.store.get::<Order>(&o.meta.id).unwrap_or(*o)
-                };
-                self.edit_order(base);
-                self.fill_draft_values(&d.values);
-            }
+            DraftForm::Contact(c) => self.restore_on_account(*c, &d.values),
+            DraftForm::Visit(v) => self.restore_on_account(*v, &d.values),
+            DraftForm::Order(o) => self.restore_on_account(*o, &d.values),
             DraftForm::Scores(a) => {
                 self.open_detail(&a.meta.id, Section::Company);
                 let stored = self.store.get::<Account>(&a.meta.id).unwrap_or_else(|_| (*a).clone());
@@ -206,26 +177,8 @@ impl App {
                 e.scores = a.score_map();
                 self.popup = Some(Popup::Scores(Box::new(e)));
             }
-            DraftForm::ChangeEvent(e) => {
-                self.open_detail(&e.account_id, Section::Events);
-                let base = if e.meta.is_new() {
-                    ChangeEvent { meta: e.meta.clone(), account_id: e.account_id.clone(), ..ChangeEvent::default() }
-                } else {
-                    self.store.get::<ChangeEvent>(&e.meta.id).unwrap_or(*e)
-                };
-                self.edit_event(base);
-                self.fill_draft_values(&d.values);
-            }
-            DraftForm::Feedback(x) => {
-                self.open_detail(&x.account_id, Section::Feedback);
-                let base = if x.meta.is_new() {
-                    Feedback { meta: x.meta.clone(), account_id: x.account_id.clone(), ..Feedback::default() }
-                } else {
-                    self.store.get::<Feedback>(&x.meta.id).unwrap_or(*x)
-                };
-                self.edit_feedback(base);
-                self.fill_draft_values(&d.values);
-            }
+            DraftForm::ChangeEvent(e) => self.restore_on_account(*e, &d.values),
+            DraftForm::Feedback(x) => self.restore_on_account(*x, &d.values),
             DraftForm::Archive { account, index } => {
                 self.open_detail(&account.meta.id, Section::Archive);
                 self.open_archive_form(index);
@@ -240,6 +193,16 @@ impl App {
                 self.fill_draft_values(&d.values);
             }
         }
+    }
+
+    /// A draft of a record kept on an account: the account opens at the
+    /// record's section, and the form reopens on the stored record (a new
+    /// one: blank) and takes every typed value back, rows included.
+    fn restore_on_account<R: super::editors::OnAccount>(&mut self, r: R, values: &[(String, String)]) {
+        self.open_detail(&r.account().clone(), R::SECTION);
+        let base = if r.meta().is_new() { r.blank_like() } else { self.store.get::<R>(&r.meta().id).unwrap_or(r) };
+        R::open(self, base);
+        self.fill_draft_values(values);
     }
 
     /// `d` on the offer: the draft deleted.

@@ -2,16 +2,21 @@
 //! drawing in [`screens`], the event loop in [`run`], the terminal in
 //! [`terminal`].
 
+pub mod account_detail;
 pub mod account_list;
 pub mod app;
 pub mod archive;
 pub mod draft;
+pub mod editors;
+pub mod forms;
+pub mod photo;
 pub mod picker;
 pub mod plans;
 pub mod records;
 pub mod run;
 pub mod scorecard;
 pub mod screens;
+pub mod sync;
 pub mod terminal;
 pub mod text_search;
 pub mod today;
@@ -33,6 +38,8 @@ mod tests_ledger;
 mod tests_plans;
 #[cfg(test)]
 mod tests_safety;
+#[cfg(test)]
+mod tests_sync;
 #[cfg(test)]
 mod tests_text_search;
 #[cfg(test)]

@@ -5,14 +5,15 @@
 //! alone cannot, and saves.
 
 use chrono::NaiveDate;
-use kam_rules::discount::{discount, Payment};
-use kam_rules::{Labeled, Lang, Money, Tier};
+use kam_rules::discount::Payment;
+use kam_rules::{Labeled, Lang, Money};
 
 use super::app::{App, Editing, ReasonFor, Section};
-use super::widgets::form::{parse_date, parse_time, Field, Form, RowTag};
+use super::editors::yes_no;
+use super::widgets::form::{parse_date, Field, Form, RowTag};
 use super::widgets::keys::F;
 use crate::i18n::T;
-use crate::model::{ChangeEvent, Collection, Feedback, Id, Order, Visit, VisitContact, VisitKind, TABLE_ROWS_MAX};
+use crate::model::{ChangeEvent, Collection, Feedback, Id, Order, Visit, VisitKind, TABLE_ROWS_MAX};
 use crate::store::StoreError;
 
 /// The table of an order form holding its collections.
@@ -55,18 +56,6 @@ impl Activity {
     }
 }
 
-fn yes_no(lang: Lang) -> Vec<(String, String)> {
-    vec![("no".into(), T::No.get(lang).to_string()), ("yes".into(), T::Yes.get(lang).to_string())]
-}
-
-fn yes(f: &Form, key: &str) -> bool {
-    f.text(key) == "yes"
-}
-
-fn yes_key(b: bool) -> String {
-    if b { "yes" } else { "no" }.to_string()
-}
-
 /// A collection row of the order form.
 pub fn collection_row(row: usize, c: Option<&Collection>) -> Vec<Field> {
     let tag = RowTag { table: COLLECTIONS, row, title: T::RowCollection };
@@ -92,7 +81,7 @@ pub fn keep_blank_row(form: &mut Form, table: u8, make: &dyn Fn(usize) -> Vec<Fi
 }
 
 /// The rows of `table` that are not blank.
-fn filled_rows(form: &Form, table: u8) -> impl Iterator<Item = usize> + '_ {
+pub fn filled_rows(form: &Form, table: u8) -> impl Iterator<Item = usize> + '_ {
     (0..form.row_count(table)).filter(move |r| !form.is_blank_row(table, *r))
 }
 
@@ -138,49 +127,7 @@ impl App {
     }
 
     pub(super) fn order_form(&self, o: &Order) -> Form {
-        let lang = self.lang;
-        let payments = Payment::ALL.iter().map(|p| (p.key().to_string(), p.label(lang).to_string())).collect();
-        let new = o.meta.version == 0;
-        let mut fields = vec![
-            Field::date(F::Date, T::FDate, Some(o.date)).required(),
-            Field::amount(F::Amount, T::FListAmount, (!new).then_some(o.amount)).required(),
-            Field::choice(F::Payment, T::PaymentLabel, payments, Some(o.payment.key().to_string())),
-            Field::choice(F::Promotion, T::FPromotion, yes_no(lang), Some(yes_key(o.promotion))),
-            Field::date(F::DueDate, T::FDueDate, o.due_date),
-            // Credited to the account's owner as it is booked; another rep may be named.
-            Field::text(F::Rep, T::FRep, &o.rep),
-        ];
-        for (i, c) in o.collections.iter().enumerate() {
-            fields.extend(collection_row(i, Some(c)));
-        }
-        let mut form = Form::new(if new { T::RecordOrder } else { T::EditOrder }, fields);
-        keep_blank_row(&mut form, COLLECTIONS, &|r| collection_row(r, None));
-        form
-    }
-
-    /// The order as the form says. The discount is the rule's for the
-    /// account's tier when the order is new or its amount, payment or
-    /// promotion changed; a correction of other fields keeps the rate the
-    /// order was booked at.
-    pub(super) fn apply_order(&self, form: &Form, o: &mut Order) {
-        let today = self.today;
-        let before = (o.amount, o.payment, o.promotion);
-        o.date = form.date(F::Date, today).unwrap_or(o.date);
-        o.amount = Money::parse(&form.text(F::Amount)).unwrap_or(Money::ZERO);
-        o.payment = Payment::parse(&form.text(F::Payment)).unwrap_or(o.payment);
-        o.promotion = yes(form, "promotion");
-        if o.meta.version == 0 || before != (o.amount, o.payment, o.promotion) {
-            let q = discount(&self.rules, self.detail_tier(), o.amount, o.payment, o.promotion);
-            o.discount_rate = Some(q.rate);
-            o.net_amount = q.net;
-        }
-        o.due_date = form.date(F::DueDate, today);
-        o.rep = form.text(F::Rep).trim().to_string();
-        o.collections = form_collections(form, today);
-    }
-
-    fn detail_tier(&self) -> Tier {
-        self.detail.as_ref().map_or(Tier::Silver, |d| d.tier.tier)
+        super::editors::order::form(self, o)
     }
 
     // ---- visits ----------------------------------------------------------------
@@ -216,49 +163,7 @@ impl App {
     }
 
     pub(super) fn visit_form(&self, v: &Visit) -> Form {
-        let lang = self.lang;
-        let kinds = VisitKind::ALL.iter().map(|k| (k.key().to_string(), k.label(lang).to_string())).collect();
-        let mut fields = vec![
-            Field::date(F::Date, T::FDate, Some(v.date)).required(),
-            Field::time(F::Time, T::FCallTime, v.time),
-            Field::choice(F::Kind, T::FVisitKind, kinds, Some(v.kind.key().to_string())),
-            Field::text(F::By, T::FVisitBy, &v.by),
-            Field::choice(F::ByManager, T::FByManager, yes_no(lang), Some(yes_key(v.by_manager))),
-            Field::text(F::Purpose, T::FPurpose, &v.purpose),
-            Field::lines(F::Summary, T::FSummary, &v.summary),
-            Field::text(F::NextStep, T::FNextStep, &v.next_step),
-            Field::date(F::NextDate, T::FNextDate, v.next_date),
-        ];
-        let options = self.contact_options();
-        for (i, c) in v.contacts.iter().enumerate() {
-            fields.extend(visit_contact_row(i, &options, Some(&c.contact_id)));
-        }
-        let mut form = Form::new(if v.meta.version == 0 { T::LogVisit } else { T::EditVisit }, fields);
-        keep_blank_row(&mut form, VISIT_CONTACTS, &|r| visit_contact_row(r, &options, None));
-        form
-    }
-
-    pub(super) fn apply_visit(&self, form: &Form, v: &mut Visit) {
-        let today = self.today;
-        v.date = form.date(F::Date, today).unwrap_or(v.date);
-        v.time = parse_time(&form.text(F::Time));
-        v.kind = VisitKind::parse(&form.text(F::Kind)).unwrap_or(v.kind);
-        v.by = form.text(F::By).trim().to_string();
-        v.by_manager = yes(form, "by_manager");
-        v.purpose = form.text(F::Purpose);
-        v.summary = form.text(F::Summary);
-        v.next_step = form.text(F::NextStep);
-        v.next_date = form.date(F::NextDate, today);
-        let mut contacts: Vec<VisitContact> = Vec::new();
-        for r in filled_rows(form, VISIT_CONTACTS) {
-            if let Ok(contact_id) = Id::parse(&form.cell(VISIT_CONTACTS, r, F::VisitContact)) {
-                // The same person picked twice counts once.
-                if !contacts.iter().any(|c| c.contact_id == contact_id) {
-                    contacts.push(VisitContact { contact_id });
-                }
-            }
-        }
-        v.contacts = contacts;
+        super::editors::visit::form(self, v)
     }
 
     // ---- major change events ---------------------------------------------------
@@ -270,21 +175,8 @@ impl App {
     }
 
     pub(super) fn edit_event(&mut self, e: ChangeEvent) {
-        let fields = vec![
-            Field::date(F::Date, T::FDate, Some(e.date)).required(),
-            Field::text(F::Kind, T::FEventKind, &e.kind).required(),
-            Field::lines(F::Description, T::FEventDescription, &e.description).required(),
-            Field::lines(F::FollowUp, T::FFollowUp, &e.follow_up),
-        ];
-        let title = if e.meta.version == 0 { T::NewEvent } else { T::EditEvent };
-        self.open_form(Form::new(title, fields), Editing::ChangeEvent(Box::new(e)));
-    }
-
-    pub(super) fn apply_event(&self, form: &Form, e: &mut ChangeEvent) {
-        e.date = form.date(F::Date, self.today).unwrap_or(e.date);
-        e.kind = form.text(F::Kind).trim().to_string();
-        e.description = form.text(F::Description);
-        e.follow_up = form.text(F::FollowUp);
+        let form = super::editors::event::form(self, &e);
+        self.open_form(form, Editing::ChangeEvent(Box::new(e)));
     }
 
     // ---- feedback --------------------------------------------------------------
@@ -296,31 +188,8 @@ impl App {
     }
 
     pub(super) fn edit_feedback(&mut self, x: Feedback) {
-        let lang = self.lang;
-        let scores: Vec<(String, String)> = std::iter::once((String::new(), T::NotSet.get(lang).to_string()))
-            .chain((1..=5u8).map(|n| (n.to_string(), format!("{n} {}", "★".repeat(usize::from(n))))))
-            .collect();
-        let fields = vec![
-            Field::date(F::Date, T::FDate, Some(x.date)).required(),
-            Field::text(F::FromWhom, T::FFromWhom, &x.from_whom),
-            Field::choice(F::Satisfaction, T::FSatisfaction, scores, x.satisfaction.map(|s| s.to_string())),
-            Field::choice(F::Complaint, T::FComplaint, yes_no(lang), Some(yes_key(x.complaint))),
-            Field::lines(F::Content, T::FFeedbackContent, &x.content).required(),
-            Field::lines(F::Handling, T::FHandling, &x.handling),
-            Field::choice(F::Closed, T::FClosed, yes_no(lang), Some(yes_key(x.closed))),
-        ];
-        let title = if x.meta.version == 0 { T::NewFeedback } else { T::EditFeedback };
-        self.open_form(Form::new(title, fields), Editing::Feedback(Box::new(x)));
-    }
-
-    pub(super) fn apply_feedback(&self, form: &Form, x: &mut Feedback) {
-        x.date = form.date(F::Date, self.today).unwrap_or(x.date);
-        x.from_whom = form.text(F::FromWhom).trim().to_string();
-        x.satisfaction = form.text(F::Satisfaction).parse().ok();
-        x.complaint = yes(form, "complaint");
-        x.content = form.text(F::Content);
-        x.handling = form.text(F::Handling);
-        x.closed = yes(form, "closed");
+        let form = super::editors::feedback::form(self, &x);
+        self.open_form(form, Editing::Feedback(Box::new(x)));
     }
 
     // ---- the section's keys ------------------------------------------------------
@@ -448,22 +317,22 @@ impl App {
         let (what, result, id) = match &f.editing {
             Editing::Order(o) => {
                 let mut o = (**o).clone();
-                self.apply_order(&f.form, &mut o);
+                super::editors::order::apply(self, &f.form, &mut o);
                 (Activity::Order, self.store.save(&mut o, ""), o.meta.id)
             }
             Editing::Visit(v) => {
                 let mut v = (**v).clone();
-                self.apply_visit(&f.form, &mut v);
+                super::editors::visit::apply(self, &f.form, &mut v);
                 (Activity::Visit, self.store.save(&mut v, ""), v.meta.id)
             }
             Editing::ChangeEvent(e) => {
                 let mut e = (**e).clone();
-                self.apply_event(&f.form, &mut e);
+                super::editors::event::apply(self, &f.form, &mut e);
                 (Activity::Event, self.store.save(&mut e, ""), e.meta.id)
             }
             Editing::Feedback(x) => {
                 let mut x = (**x).clone();
-                self.apply_feedback(&f.form, &mut x);
+                super::editors::feedback::apply(self, &f.form, &mut x);
                 (Activity::Feedback, self.store.save(&mut x, ""), x.meta.id)
             }
             _ => return Some(Popup::Form(f)),
@@ -580,7 +449,7 @@ impl App {
         if let Editing::Order(o) = &f.editing {
             let net = Money::parse(&f.form.text(F::Amount)).ok().map(|_| {
                 let mut o = (**o).clone();
-                self.apply_order(&f.form, &mut o);
+                super::editors::order::apply(self, &f.form, &mut o);
                 o.net_amount
             });
             check_order_form(&mut f.form, net, lang);

@@ -27,8 +27,11 @@ use crate::i18n::T;
 pub fn run(mut app: App) -> io::Result<()> {
     let signals = Signals::register(&app)?;
     let mut guard = terminal::init()?;
+    // How the terminal draws images, asked once before anything is read
+    // from it (half-blocks when it does not answer).
+    app.vip.photos.drawer = super::photo::query_terminal();
     let size = guard.terminal.size()?;
-    app.update(Action::Resize(screens::accounts::list_rows(size.height.saturating_sub(2))));
+    app.update(Action::Resize { width: size.width, height: size.height });
     app.start_worker();
     while !app.quit {
         if let Some(name) = signals.caught() {
@@ -74,6 +77,21 @@ pub fn run(mut app: App) -> io::Result<()> {
     if let Some(note) = &app.exit_note {
         let _ = writeln!(io::stderr(), "{}", crate::safe_text::lines(note));
     }
+    // A sync with the hub under way ends first, so the file is closed whole
+    // (Ctrl-C stops it: what it had not finished is sent again next time).
+    if app.sync.running {
+        let _ = writeln!(io::stderr(), "{}", T::SyncWaitQuit.get(app.lang));
+        while app.sync.running && app.stopped.is_none() {
+            if let Some(name) = signals.caught() {
+                return Err(on_signal(&app, name));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+            app.apply_worker();
+        }
+        if let Some(m) = &app.message {
+            let _ = writeln!(io::stderr(), "{}", crate::safe_text::lines(m));
+        }
+    }
     // The worker's readers go first, so nothing holds the -wal open while
     // the file is made whole (checkpointed, the -wal truncated).
     app.worker = super::worker::Worker::default();
@@ -92,7 +110,7 @@ fn next_action(wait: u64) -> io::Result<Option<Action>> {
     Ok(match event::read()? {
         Event::Key(k) => Some(Action::Key(k)),
         Event::Paste(s) => Some(Action::Paste(s)),
-        Event::Resize(_, h) => Some(Action::Resize(screens::accounts::list_rows(h.saturating_sub(2)))),
+        Event::Resize(width, height) => Some(Action::Resize { width, height }),
         _ => None,
     })
 }

@@ -31,7 +31,7 @@ pub(super) fn app(lang: Lang) -> (TempDir, App) {
     let mut app = App::new(store, paths, config, Rules::default(), lang);
     app.db_label = "kam.db".into();
     app.reload_list(None);
-    app.update(Action::Resize(screens::accounts::list_rows(38)));
+    app.update(Action::Resize { width: 120, height: 40 });
     (dir, app)
 }
 
@@ -701,4 +701,70 @@ fn enter_in_the_filter_opens_the_account_found() {
     press(&mut app, KeyCode::Char('/'));
     press(&mut app, KeyCode::Enter);
     assert!(app.detail.is_none() && !app.list.filtering, "an empty filter only closes the prompt");
+}
+
+/// The status line at 80 columns keeps what just happened whole: a long
+/// user name (200 characters, the most a name may have) and the file are
+/// shortened with `…`, and the change count and key hint give way, where
+/// the trash message had been cut at "在客户列表" and a long name pushed
+/// everything off screen.
+#[test]
+fn the_status_line_keeps_the_message_whole_at_80_columns() {
+    let (_dir, mut app) = app(Lang::Zh);
+    press(&mut app, KeyCode::Char('n'));
+    typed(&mut app, "西湖精机");
+    ctrl(&mut app, 's');
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('d'));
+    typed(&mut app, "客户重复录入");
+    press(&mut app, KeyCode::Enter);
+    let message = app.message.clone().expect("the trash says where it went");
+    assert!(message.contains("按 t"), "{message}");
+    for user in ["王芳".to_string(), "王".repeat(crate::model::NAME_MAX)] {
+        app.config.user = Some(user.clone());
+        let buf = buffer(&app, 80, 24);
+        let last: String = (0..80).map(|x| buf[(x, 23)].symbol().to_string()).collect();
+        let n = user.chars().count();
+        assert_eq!(
+            find(&buf, &message).map(|p| p.1),
+            Some(23),
+            "the message whole for a name of {n} characters: {last}"
+        );
+        assert_eq!(find(&buf, "用户 王").map(|p| p.1), Some(23), "who is working stays: {last}");
+    }
+    // With room, everything is there as before.
+    let buf = buffer(&app, 200, 40);
+    assert!(find(&buf, "? 按键").is_some() && find(&buf, "本次打开后的改动").is_some());
+}
+
+/// A note beside a field at 80 columns ends in `…` when it does not fit:
+/// the social style's advice had stopped at "简明扼要;讲问题和方案、".
+#[test]
+fn a_side_note_cut_at_80_columns_says_so() {
+    let (_dir, mut app) = app(Lang::Zh);
+    press(&mut app, KeyCode::Char('n'));
+    typed(&mut app, "西湖精机");
+    ctrl(&mut app, 's');
+    press(&mut app, KeyCode::Right); // 联系人
+    press(&mut app, KeyCode::Char('n'));
+    typed(&mut app, "王女士");
+    let focused = |app: &App| match &app.popup {
+        Some(Popup::Form(f)) => f.form.fields[f.form.focus].key,
+        _ => "",
+    };
+    for _ in 0..40 {
+        if focused(&app) == "social_style" {
+            break;
+        }
+        press(&mut app, KeyCode::Tab);
+    }
+    assert_eq!(focused(&app), "social_style");
+    while !matches!(&app.popup, Some(Popup::Form(f)) if f.form.fields[f.form.focus].value() == "driver") {
+        press(&mut app, KeyCode::Right);
+    }
+    let buf = buffer(&app, 80, 24);
+    let (_, y) = find(&buf, "社交风格").expect("the field is on screen");
+    let row: String = (0..80).map(|x| buf[(x, y)].symbol().to_string()).collect();
+    let row = row.trim_end_matches(|c: char| c == '│' || c.is_whitespace());
+    assert!(find(&buf, "简明扼要").is_some() && row.ends_with('…'), "{row}");
 }

@@ -39,6 +39,12 @@ fn keys_doc() -> String {
         app.tab = tab;
         table(&mut out, title, &help_keys(&app));
     }
+    // With a head-office hub (#23), every tab has the sync key too.
+    app.tab = Tab::Accounts;
+    let alone = help_keys(&app);
+    app.sync = super::sync::HubSync::new(Some("postgresql://kam@hub.example.com/kam".into()));
+    let with_hub: Vec<_> = help_keys(&app).into_iter().filter(|k| !alone.contains(k)).collect();
+    table(&mut out, "Every tab, with a hub (`hub` in config.toml)", &with_hub);
     out
 }
 

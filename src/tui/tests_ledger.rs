@@ -31,7 +31,7 @@ fn section(app: &App) -> Section {
 }
 
 /// Moves to `s` with → in the open account.
-fn go(app: &mut App, s: Section) {
+pub(super) fn go(app: &mut App, s: Section) {
     for _ in 0..Section::ALL.len() {
         if section(app) == s {
             return;
@@ -497,12 +497,78 @@ fn history_speaks_the_users_words() {
     press(&mut app, KeyCode::Char('e'));
     tabs(&mut app, 8); // to 注册资本
     typed(&mut app, "3000万");
+    press(&mut app, KeyCode::Tab); // 是否上市
+    press(&mut app, KeyCode::Right);
+    ctrl(&mut app, 's');
+    assert!(app.popup.is_none(), "saved");
+    press(&mut app, KeyCode::Char('e'));
+    tabs(&mut app, 8);
+    for _ in 0..20 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    typed(&mut app, "1234.5");
+    ctrl(&mut app, 's');
+    assert!(app.popup.is_none(), "saved again");
+    go(&mut app, Section::History);
+    let buf = super::tests::buffer(&app, 120, 40);
+    let text: String = buf.content.iter().map(ratatui::buffer::Cell::symbol).collect();
+    // The field as its form names it.
+    assert!(super::tests::find(&buf, "修改 注册资本 3000万").is_some(), "money as typed, in 万: {text}");
+    assert!(super::tests::find(&buf, "3000万 → 1,234.50").is_some(), "money in yuan when not whole 万: {text}");
+    // A yes/no field in words, not the stored 0 → 1.
+    assert!(super::tests::find(&buf, "修改 是否上市 否 → 是").is_some(), "{text}");
+    assert!(!text.contains("3000000000") && !text.contains("registered_capital"), "no raw fen or key");
+    assert!(!text.contains(" 0 → 1"), "no stored flag: {text}");
+}
+
+/// In English too the history names a field as its form does and shows
+/// yes/no and a chosen tier in words, not `registered capital`, `0` or `gold`.
+#[test]
+fn history_speaks_the_users_words_in_english() {
+    let (_dir, mut app) = app(Lang::En);
+    press(&mut app, KeyCode::Char('n'));
+    typed(&mut app, "Westlake Precision");
+    ctrl(&mut app, 's');
+    press(&mut app, KeyCode::Char('e'));
+    let Some(Popup::Form(f)) = app.popup.as_mut() else { panic!("form") };
+    f.form.set_value("registered_capital", "30000000");
+    f.form.set_value("tier_override", "gold");
+    f.form.set_value("tier_override_reason", "strategic");
     ctrl(&mut app, 's');
     assert!(app.popup.is_none(), "saved");
     go(&mut app, Section::History);
     let buf = super::tests::buffer(&app, 120, 40);
     let text: String = buf.content.iter().map(ratatui::buffer::Cell::symbol).collect();
-    assert!(super::tests::find(&buf, "修改 注册资金").is_some(), "{text}");
-    assert!(super::tests::find(&buf, "30,000,000.00").is_some(), "money in yuan");
-    assert!(!text.contains("3000000000") && !text.contains("registered_capital"), "no raw fen or key");
+    assert!(text.contains("Registered capital 30,000,000.00"), "{text}");
+    assert!(text.contains("Listed no"), "{text}");
+    assert!(text.contains("Tier override Gold"), "{text}");
+    assert!(!text.contains("registered capital") && !text.contains(" gold"), "{text}");
+}
+
+/// A save the record's own check refuses (a due date before the order's
+/// date) puts the cursor on that field, its message beside it, and keeps
+/// everything typed: the next keys fix that field, not the one last typed in.
+#[test]
+fn a_refused_save_puts_the_cursor_on_the_field_to_fix() {
+    let (_dir, mut app) = app(Lang::Zh);
+    press(&mut app, KeyCode::Char('n'));
+    typed(&mut app, "宁波甬达机电");
+    ctrl(&mut app, 's');
+    go(&mut app, Section::Orders);
+    press(&mut app, KeyCode::Char('n'));
+    let Some(Popup::Form(f)) = app.popup.as_mut() else { panic!("order form") };
+    f.form.set_value("amount", "12万");
+    f.form.set_value("payment", "credit");
+    f.form.set_value("due_date", "2026-11-01");
+    f.form.set_value("rep", "赵六");
+    ctrl(&mut app, 's');
+    let Some(Popup::Form(f)) = &app.popup else { panic!("the form stays open") };
+    assert_eq!(f.form.fields[f.form.focus].key, "due_date", "the cursor is on the field to fix");
+    assert!(form_error(&app, "due_date").is_some_and(|e| e.contains("到期日早于订单日期")));
+    let Some(Popup::Form(f)) = &app.popup else { unreachable!() };
+    assert_eq!(
+        (f.form.text("amount"), f.form.text("rep")),
+        ("12万".to_string(), "赵六".to_string()),
+        "nothing typed lost"
+    );
 }

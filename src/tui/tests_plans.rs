@@ -280,3 +280,28 @@ fn n_on_the_plan_tabs_picks_the_account_as_you_type() {
     );
     assert!(app.detail.is_none(), "the Accounts tab is left as it was");
 }
+
+/// The plan editor at 80×24 in Chinese: its keys break between their parts
+/// ("Ctrl-P 打印" had been cut to "Ctrl-P 打" and the rest lost), and a
+/// check message wraps by character, never leaving its first words alone.
+#[test]
+fn the_plan_editor_at_80_columns_cuts_no_word() {
+    let (_d, mut app) = seeded(Lang::Zh);
+    open_account(&mut app, "杭州西湖精密机械有限公司");
+    press(&mut app, KeyCode::Char('c'));
+    editor(&app);
+    let buf = buffer(&app, 80, 24);
+    let text: Vec<String> =
+        (0..24).map(|y| (0..80).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>()).collect();
+    let all = text.join("\n");
+    for whole in ["Ctrl-P 打印", "Ctrl-S 保存", "Esc 关闭"] {
+        assert!(find(&buf, whole).is_some(), "{whole} whole:\n{all}");
+    }
+    assert!(find(&buf, "计划检查").is_some(), "{all}");
+    // Every check line starts with its mark or continues a sentence: none
+    // is a lone number or mark left by a wrap at a space.
+    for line in &text {
+        let t = line.trim_matches(|c: char| c == '│' || c.is_whitespace());
+        assert!(t != "⚠" && !t.ends_with(" 第"), "a check cut at a space: {t:?}\n{all}");
+    }
+}

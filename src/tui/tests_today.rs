@@ -219,7 +219,7 @@ fn snap(name: &str, app: &mut App) {
     app.day.last_ms = 0.0;
     for (w, h) in [(80, 24), (120, 40)] {
         // As the event loop does: the rows a list shows follow the height.
-        app.update(Action::Resize(super::screens::accounts::list_rows(h - 2)));
+        app.update(Action::Resize { width: w, height: h });
         let t = draw(app, w, h);
         insta::assert_snapshot!(format!("{name}_{}_{w}x{h}", app.lang.key()), t.backend());
     }
@@ -423,7 +423,7 @@ fn a_long_section_shows_a_few_rows_and_a_more_line_that_expands_it() {
     }
     let (_dir, mut app, _) = today_tab(Lang::En, Role::Rep);
     add_overdue(&mut app, 12);
-    app.update(Action::Resize(super::screens::accounts::list_rows(22))); // 80×24
+    app.update(Action::Resize { width: 80, height: 24 });
     assert_eq!(super::today::short_rows(app.page_rows), 5);
     let sec = overdue_lines(&app);
     assert!(matches!(sec[0], TodayLine::Header { count: 14, .. }), "the count stays the full count: {:?}", sec[0]);
@@ -458,7 +458,7 @@ fn a_long_section_shows_a_few_rows_and_a_more_line_that_expands_it() {
     // Taller, more rows before the more line.
     let (_dir, mut app, _) = today_tab(Lang::Zh, Role::Rep);
     add_overdue(&mut app, 12);
-    app.update(Action::Resize(super::screens::accounts::list_rows(38))); // 120×40
+    app.update(Action::Resize { width: 120, height: 40 });
     assert_eq!(super::today::short_rows(app.page_rows), 8);
     let sec = overdue_lines(&app);
     assert_eq!(sec.len(), 1 + 8 + 1);
@@ -630,4 +630,17 @@ fn evaluation_of_a_rep_with_little_data_shows_a_partial_score_without_a_grade() 
     let buf = buffer(&app, 120, 40);
     assert!(find(&buf, "no grade").is_some(), "said so on screen");
     assert!(find(&buf, &format!("on {} of 100 weight points", e.scored_weight)).is_some());
+}
+
+/// Today at 80×24: a row wider than its panel ends in `…`; it had stopped
+/// inside a word ("金牌 → 银", "· 客户") with nothing to say it went on.
+#[test]
+fn today_rows_cut_on_a_narrow_screen_say_so() {
+    let (_dir, mut app, _ids) = today_tab(Lang::Zh, Role::Rep);
+    app.update(Action::Resize { width: 80, height: 24 });
+    let buf = super::tests::buffer(&app, 80, 24);
+    let all: String =
+        (0..24).map(|y| (0..80).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>() + "\n").collect();
+    assert!(super::tests::find(&buf, "金牌 → 银…").is_some(), "{all}");
+    assert!(super::tests::find(&buf, "金牌 → 银 ").is_none(), "{all}");
 }

@@ -478,10 +478,21 @@ fn status_moves_on_and_the_photo_opens_without_waiting() {
     app.vip_reload(None);
     app.vip.viewer = "kam-no-such-viewer".into();
     press(&mut app, KeyCode::Char('o'));
-    assert!(app.message.as_deref().unwrap_or("").starts_with("Cannot open the photo: kam-no-such-viewer"));
+    assert_eq!(
+        app.message.as_deref(),
+        Some("No image viewer on this computer (kam-no-such-viewer is not installed); the photo is shown on the card"),
+        "said plainly when there is no viewer"
+    );
     app.vip.viewer = "true".into();
     press(&mut app, KeyCode::Char('o'));
     assert!(app.message.as_deref().unwrap_or("").starts_with("Opening"), "{:?}", app.message);
+    // A viewer that starts but cannot show it (xdg-open with nothing set up exits with 3).
+    app.vip.viewer = "false".into();
+    press(&mut app, KeyCode::Char('o'));
+    assert_eq!(
+        app.message.as_deref(),
+        Some("false could not open the photo (exit code 1): no image viewer seems to be set up; the photo is shown on the card")
+    );
 }
 
 #[test]
@@ -588,6 +599,10 @@ fn a_refused_card_says_why_in_chinese_naming_the_field_by_its_label() {
     assert!(!err.contains("salutation"), "the label, not the field's key: {err}");
     let at = f.form.fields.iter().find(|x| x.key == "salutation").and_then(|x| x.error.clone());
     assert_eq!(at.as_deref(), Some("请填称呼或电话,以便认出这位来客"));
+    // Under the fields once: the save's message names the field already,
+    // so the focused field's message is not repeated below it.
+    let screen = draw(&app, 120, 40).backend().to_string();
+    assert_eq!(screen.matches("称呼: 请填称呼或电话").count(), 1, "{screen}");
 }
 
 #[test]
@@ -711,4 +726,200 @@ fn the_summary_wraps_latin_words_whole_and_chinese_by_character() {
             "Chinese starts on the line of its label, not after half a line left empty:\n{text}"
         );
     }
+}
+
+/// A photo of `w`×`h` pixels (four colour bands over a gradient), written
+/// under `target/` by a path relative to the package (the tests' working
+/// directory), so that the form's snapshots show the same path everywhere.
+fn photo_file(name: &str, w: u32, h: u32) -> String {
+    let dir = std::path::Path::new("target/kam-test-photos");
+    std::fs::create_dir_all(dir).expect("dir");
+    let p = dir.join(name);
+    let tmp = dir.join(format!("{name}.{}.tmp.png", std::process::id()));
+    let bands: [[u8; 3]; 4] = [[200, 40, 40], [40, 160, 60], [40, 80, 200], [230, 200, 60]];
+    image::RgbImage::from_fn(w, h, |x, y| {
+        let [r, g, b] = bands[(y * 4 / h) as usize];
+        let shade = (x * 55 / w) as u8;
+        image::Rgb([r.saturating_add(shade), g, b])
+    })
+    .save(&tmp)
+    .expect("png");
+    std::fs::rename(&tmp, &p).expect("rename");
+    p.display().to_string()
+}
+
+/// The newest card of [`seeded`] given a photo.
+fn with_photo(app: &mut App, path: &str) -> crate::model::Id {
+    let id = app.vip.cards[0].meta.id.clone();
+    let mut c: VipCard = app.store.get(&id).expect("card");
+    c.photo_path = path.into();
+    app.store.save(&mut c, "").expect("save");
+    app.vip_reload(None);
+    // As after any key: the photo on screen is asked for.
+    app.update(super::app::Action::Tick);
+    id
+}
+
+/// Drawn at 80×24 and 120×40 after the terminal said it has that size (the
+/// photo is scaled for the cells it gets), as the event loop does.
+fn snap_sized(name: &str, app: &mut App) {
+    for (w, h) in [(80, 24), (120, 40)] {
+        app.update(super::app::Action::Resize { width: w, height: h });
+        let t = draw(app, w, h);
+        insta::assert_snapshot!(format!("{name}_{}_{w}x{h}", app.lang.key()), t.backend());
+    }
+    app.update(super::app::Action::Resize { width: 120, height: 40 });
+}
+
+/// The cells of the photo's place that hold half-blocks coloured from the photo.
+fn photo_cells(app: &App, w: u16, h: u16) -> usize {
+    let screen = ratatui::layout::Rect::new(0, 0, w, h);
+    let (_, place) = super::screens::vip_cards::photo_on_screen(app, screen).expect("a photo on screen");
+    let buf = buffer(app, w, h);
+    place
+        .positions()
+        .filter(|p| {
+            let cell = &buf[(p.x, p.y)];
+            matches!(cell.fg, ratatui::style::Color::Rgb(..)) || matches!(cell.bg, ratatui::style::Color::Rgb(..))
+        })
+        .count()
+}
+
+/// The photo is drawn on the card (#22), in the summary and in the form,
+/// read and scaled by the worker (inline here) with half-blocks.
+#[test]
+fn the_visitors_photo_is_drawn_in_the_summary_and_the_form() {
+    let path = photo_file("visitor.png", 300, 400);
+    for lang in [Lang::En, Lang::Zh] {
+        let (_d, mut app) = seeded(lang);
+        with_photo(&mut app, &path);
+        snap_sized("vip_photo_summary", &mut app);
+        for (w, h) in [(80, 24), (120, 40)] {
+            app.update(super::app::Action::Resize { width: w, height: h });
+            assert!(photo_cells(&app, w, h) > 20, "the photo in half-blocks at {w}x{h}");
+        }
+        app.update(super::app::Action::Resize { width: 120, height: 40 });
+        press(&mut app, KeyCode::Enter);
+        assert!(matches!(app.popup, Some(Popup::Form(_))), "the card's form");
+        snap_sized("vip_photo_form", &mut app);
+        assert!(photo_cells(&app, 120, 40) > 20, "the photo beside the form's fields");
+        // A path typed in the form shows what is there as it is typed.
+        let Some(Popup::Form(f)) = app.popup.as_mut() else { panic!("form") };
+        f.form.focus = f.form.fields.iter().position(|x| x.key == "photo_path").expect("field");
+        typed(&mut app, "x");
+        let shown = find(&buffer(&app, 120, 40), lang.pick("照片文件不在了", "The photo file"));
+        assert!(shown.is_some(), "a path with no file says so in the photo's place");
+        press(&mut app, KeyCode::Backspace);
+        assert!(photo_cells(&app, 120, 40) > 20, "and the photo is back, from the cache");
+    }
+}
+
+/// A photo is read once per file: the same file at another size is only
+/// encoded again; a changed file is read again.
+#[test]
+fn a_photo_is_read_once_and_again_when_the_file_changes() {
+    let path = photo_file("cached.png", 120, 160);
+    let (_d, mut app) = seeded(Lang::En);
+    with_photo(&mut app, &path);
+    assert!(photo_cells(&app, 120, 40) > 20);
+    std::fs::remove_file(&path).expect("rm");
+    std::fs::write(&path, "no longer a photo").expect("write");
+    app.update(super::app::Action::Tick);
+    let buf = buffer(&app, 120, 40);
+    assert!(find(&buf, "Only JPEG and PNG").is_some(), "the changed file is read again");
+}
+
+/// A photo path naming a FIFO, a folder, nothing, a damaged file or a GIF
+/// shows a plain line in the photo's place: never a hang, never a crash.
+#[test]
+fn a_fifo_missing_damaged_or_other_photo_shows_a_line_and_never_hangs() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (dir, mut app) = seeded(Lang::Zh);
+        let fifo = dir.path().join("photo.jpg");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+        assert!(made.success());
+        let fake = png(&dir, "fake.png");
+        let gif = dir.path().join("a.gif");
+        std::fs::write(&gif, b"GIF89a\x01\0\x01\0\0\0\0;").expect("gif");
+        let cases = [
+            (fifo.display().to_string(), "不是普通文件"),
+            (dir.path().display().to_string(), "不是普通文件"),
+            (dir.path().join("gone.jpg").display().to_string(), "照片文件不在了"),
+            (fake, "照片已损坏"),
+            (gif.display().to_string(), "只显示 JPEG"),
+        ];
+        let mut seen = Vec::new();
+        for (path, line) in cases {
+            with_photo(&mut app, &path);
+            for (w, h) in [(80, 24), (120, 40)] {
+                app.update(super::app::Action::Resize { width: w, height: h });
+                let buf = buffer(&app, w, h);
+                seen.push((path.clone(), w, find(&buf, line).is_some()));
+            }
+            // Enter opens the form; its photo place says the same.
+            press(&mut app, KeyCode::Enter);
+            seen.push((path.clone(), 0, find(&buffer(&app, 120, 40), line).is_some()));
+            press(&mut app, KeyCode::Esc);
+        }
+        let _ = tx.send(seen);
+    });
+    let seen = rx.recv_timeout(std::time::Duration::from_secs(60)).expect("no hang on a FIFO");
+    for (path, w, found) in seen {
+        assert!(found, "{path} at width {w} says why there is no photo");
+    }
+}
+
+/// `J` / `K` scroll the summary by the lines drawn (#22): a long text wraps
+/// into many, its end can be reached, and scrolling stops there.
+#[test]
+fn j_and_k_scroll_the_summary_by_wrapped_lines_and_stop_at_the_end() {
+    let long = (1..=20).map(|i| format!("point {i} of what she said about the ring")).collect::<Vec<_>>().join(", ");
+    for (w, h) in [(80, 24), (120, 40)] {
+        let (_d, mut app) = seeded(Lang::En);
+        let id = app.vip.cards[0].meta.id.clone();
+        let mut c: VipCard = app.store.get(&id).expect("card");
+        c.reception_summary.clone_from(&long);
+        c.team_suggestions = format!("{long}, THE END");
+        app.store.save(&mut c, "").expect("save");
+        app.vip_reload(None);
+        app.update(super::app::Action::Resize { width: w, height: h });
+        assert!(find(&buffer(&app, w, h), "END").is_none(), "the end is below at first ({w}x{h})");
+        let mut presses = 0;
+        let mut last = None;
+        while last != Some(app.vip.summary_scroll) {
+            last = Some(app.vip.summary_scroll);
+            press(&mut app, KeyCode::Char('J'));
+            presses += 1;
+            assert!(presses < 200, "scrolling stops");
+        }
+        assert!(presses > 3, "a long wrapped text takes several presses ({w}x{h})");
+        let buf = buffer(&app, w, h);
+        assert!(find(&buf, "END").is_some(), "the end of the text is reached ({w}x{h})");
+        let stop = app.vip.summary_scroll;
+        press(&mut app, KeyCode::Char('J'));
+        assert_eq!(app.vip.summary_scroll, stop, "no further than the end");
+        press(&mut app, KeyCode::Char('K'));
+        assert_eq!(app.vip.summary_scroll, stop - 3, "K goes back up at once");
+        while app.vip.summary_scroll > 0 {
+            press(&mut app, KeyCode::Char('K'));
+        }
+        assert!(find(&buffer(&app, w, h), "END").is_none());
+    }
+}
+
+/// `?` on tab 4 at 80×24 in Chinese: a long description wraps under itself
+/// instead of being cut at the popup's edge ("…不可恢复;需"), and the
+/// settings line names the store the settings now hold.
+#[test]
+fn the_keys_help_at_80_columns_cuts_no_description() {
+    let (_d, mut app) = vip_app(Lang::Zh);
+    press(&mut app, KeyCode::Char('?'));
+    assert!(matches!(app.popup, Some(Popup::Help)));
+    let buf = buffer(&app, 80, 24);
+    let all: String =
+        (0..24).map(|y| (0..80).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>() + "\n").collect();
+    assert!(find(&buf, "填原因)").is_some(), "the erase line ends on screen:\n{all}");
+    assert!(find(&buf, "设置:姓名、角色、门店、语言").is_some(), "{all}");
+    assert!(find(&buf, "退出").is_some(), "the last key still fits:\n{all}");
 }

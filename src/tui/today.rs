@@ -438,7 +438,12 @@ impl App {
             | Done::Checked(_)
             | Done::Plans { .. }
             | Done::Pareto(..)
+            | Done::Photo(_)
+            | Done::Viewer { .. }
             | Done::TextSearch { .. }
+            | Done::SyncStatus { .. }
+            | Done::SyncProgress(_)
+            | Done::Synced(_)
             | Done::Panicked(_) => {}
         }
     }

@@ -12,6 +12,7 @@ use kam_rules::{Labeled, Lang, ObjectionType};
 use super::app::{App, Editing, FormState, Popup, ReasonFor, Tab};
 use super::widgets::form::{Field, Form};
 use super::widgets::input::TextInput;
+use super::worker::Done;
 use crate::i18n::T;
 use crate::model::{FabItem, Handover, Id, Objection, Resolution, VipCard, VipStatus};
 use crate::store::{FabUse, ObjectionCount, ResolutionUse, StoreError, VipCardCounts, VipQuery, VipScope};
@@ -130,6 +131,8 @@ pub struct VipTab {
     /// A new card's form set aside while the card its phone is on is open
     /// (Ctrl-O on the duplicate warning); it comes back when that one closes.
     pub parked: Option<Box<FormState>>,
+    /// The photos drawn on the cards, read off the UI thread.
+    pub photos: super::photo::Photos,
 }
 
 impl Default for VipTab {
@@ -149,6 +152,7 @@ impl Default for VipTab {
             accounts: HashMap::new(),
             viewer: default_viewer().to_string(),
             parked: None,
+            photos: super::photo::Photos::default(),
         }
     }
 }
@@ -288,9 +292,18 @@ impl App {
             }
             KeyCode::Char('l') => self.vip_learn(),
             KeyCode::Char('J') => {
-                // Not past the summary's last line.
-                let n = self.vip.current().map_or(0, |c| super::screens::vip_cards::summary_lines(self, c).len());
-                let last = u16::try_from(n.saturating_sub(1)).unwrap_or(u16::MAX);
+                // By the lines drawn (a long text wraps into many), never
+                // past the last one at the foot of the summary.
+                let screen = ratatui::layout::Rect::new(0, 0, self.screen.width, self.screen.height);
+                let body = super::screens::body_area(screen);
+                let last = match (self.vip.current(), super::screens::vip_cards::summary_areas(self, body)) {
+                    (Some(c), Some((room, _))) => {
+                        let n = super::screens::vip_cards::wrapped_summary(self, c, room.width).len();
+                        n.saturating_sub(usize::from(room.height))
+                    }
+                    _ => 0,
+                };
+                let last = u16::try_from(last).unwrap_or(u16::MAX);
                 self.vip.summary_scroll = self.vip.summary_scroll.saturating_add(3).min(last);
             }
             KeyCode::Char('K') => self.vip.summary_scroll = self.vip.summary_scroll.saturating_sub(3),
@@ -755,12 +768,41 @@ impl App {
             .spawn();
         self.message = Some(match spawned {
             Ok(mut child) => {
-                // Reaped on its own thread: the workbench never waits for the viewer.
-                std::thread::spawn(move || child.wait());
-                T::VipOpened.fill(lang, &[("viewer", &viewer), ("path", &path)])
+                // Waited for on its own thread: the workbench never waits for
+                // the viewer, and hears when it could not show the photo.
+                let shown = T::VipOpened.fill(lang, &[("viewer", &viewer), ("path", &path)]);
+                self.worker.submit_detached(super::worker::VIEWER_THREAD, move || {
+                    let status = child.wait().ok();
+                    Done::Viewer {
+                        viewer,
+                        ok: status.is_some_and(|s| s.success()),
+                        code: status.and_then(|s| s.code()),
+                    }
+                });
+                shown
             }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => T::VipNoViewer.fill(lang, &[("viewer", &viewer)]),
             Err(e) => T::VipViewerFailed.fill(lang, &[("viewer", &viewer), ("error", &e.to_string())]),
         });
+    }
+
+    /// The viewer `o` started has ended; when it could not show the photo
+    /// (xdg-open with no viewer set up exits with 3), the status line says so.
+    pub(super) fn vip_viewer_ended(&mut self, viewer: &str, ok: bool, code: Option<i32>) {
+        if !ok {
+            let code = code.map_or_else(|| "-".to_string(), |c| c.to_string());
+            self.message = Some(T::VipViewerExit.fill(self.lang, &[("viewer", viewer), ("code", &code)]));
+        }
+    }
+
+    /// Asks for the photo on screen to be read (off the UI thread) when it
+    /// is not ready for the size it is drawn at.
+    pub(super) fn request_photo(&mut self) {
+        let screen = ratatui::layout::Rect::new(0, 0, self.screen.width, self.screen.height);
+        let Some((path, place)) = super::screens::vip_cards::photo_on_screen(self, screen) else { return };
+        if let Some(job) = self.vip.photos.want(&path, place.as_size()) {
+            self.worker.submit_detached("kam-photo", move || Done::Photo(Box::new(job.run())));
+        }
     }
 
     // ---- becoming an account -----------------------------------------------------

@@ -19,6 +19,10 @@ use crate::finder::SearchIndex;
 use crate::model::Id;
 use crate::store::{AccountRow, PlanRow, PlanTable, Store, StoreError, TodayData};
 
+/// The name of the thread that waits for the system viewer (its end is
+/// not pending work).
+pub const VIEWER_THREAD: &str = "kam-viewer";
+
 /// A read to do.
 #[derive(Debug)]
 pub enum Job {
@@ -44,6 +48,9 @@ pub enum Job {
     Pareto(Id),
     /// The text search (#22) of what was written, for the query numbered `generation`.
     TextSearch { generation: u64, query: String },
+    /// The sync indicator (#23): when the file last synced with its hub and
+    /// how many changes wait to be pushed, for the request numbered `generation`.
+    SyncStatus { generation: u64 },
     /// Panics on the worker, as a bug in a read would: fault injection for
     /// the tests of the stop path (F11 with `KAM_FAULT_PANIC_KEY=F11`).
     Fault,
@@ -85,6 +92,26 @@ pub enum Done {
         generation: u64,
         found: Result<crate::store::TextFound, StoreError>,
         ms: f64,
+    },
+    /// The sync indicator read for the request numbered `generation`.
+    SyncStatus {
+        generation: u64,
+        status: Result<super::sync::SyncStatus, StoreError>,
+    },
+    /// How far the sync with the hub has come. Not the end of a job: the
+    /// sync's own thread sends several, then [`Done::Synced`].
+    SyncProgress(crate::exchange::hub_sync::Progress),
+    /// The sync with the hub has ended (or stopped), on its own thread.
+    Synced(Box<super::sync::SyncDone>),
+    /// A VIP card's photo read and encoded (or why not), off the UI thread.
+    Photo(Box<super::photo::PhotoDone>),
+    /// The system viewer `o` started has ended: `ok` false (with its exit
+    /// code, if it had one) when it could not show the photo. Not counted
+    /// as pending work: a viewer may stay open for hours.
+    Viewer {
+        viewer: String,
+        ok: bool,
+        code: Option<i32>,
     },
     /// The job panicked (the message says where). The panic hook has
     /// already switched the terminal back, so the workbench stops.
@@ -139,6 +166,7 @@ pub fn run_job(store: &Store, rules: &Rules, today: NaiveDate, job: Job) -> Done
             let found = store.text_search(&query, crate::store::TEXT_SEARCH_LIMIT);
             Done::TextSearch { generation, found, ms: started.elapsed().as_secs_f64() * 1000.0 }
         }
+        Job::SyncStatus { generation } => Done::SyncStatus { generation, status: super::sync::read_status(store) },
         Job::Fault => panic!("fault injected by KAM_FAULT_PANIC_KEY on the worker"),
         Job::Export(opts) => {
             let manifest = export_with_progress(store, &opts, &mut |_, _| {}).map_err(|e| e.to_string());
@@ -234,6 +262,49 @@ impl Worker {
         }
     }
 
+    /// Runs `work` (no store needed: a photo to decode, a viewer to wait
+    /// for) on a thread of its own named `name`; inline, it runs now.
+    pub fn submit_detached(&mut self, name: &str, work: impl FnOnce() -> Done + Send + 'static) {
+        self.submit_reporting(name, move |_| work());
+    }
+
+    /// [`Worker::submit_detached`] for work that reports how far it has
+    /// come: each [`Done`] it hands to its `report` arrives before the one
+    /// it returns, and is not counted as the end of a job (the sync with
+    /// the hub sends [`Done::SyncProgress`] this way).
+    pub fn submit_reporting(&mut self, name: &str, work: impl FnOnce(&mut dyn FnMut(Done)) -> Done + Send + 'static) {
+        let counted = name != VIEWER_THREAD;
+        let caught = move |report: &mut dyn FnMut(Done)| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(report))).unwrap_or_else(|p| {
+                let msg = p
+                    .downcast_ref::<&str>()
+                    .map(ToString::to_string)
+                    .or_else(|| p.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                Done::Panicked(msg)
+            })
+        };
+        match self {
+            Self::Inline(queue) => {
+                let done = caught(&mut |d| queue.push_back(d));
+                queue.push_back(done);
+            }
+            Self::Thread(t) => {
+                let outbox = t.outbox.clone();
+                let spawned = std::thread::Builder::new().name(name.to_string()).spawn(move || {
+                    let progress = outbox.clone();
+                    let done = caught(&mut |d| {
+                        let _ = progress.send(d);
+                    });
+                    let _ = outbox.send(done);
+                });
+                if spawned.is_ok() && counted {
+                    t.pending += 1;
+                }
+            }
+        }
+    }
+
     /// Hands over a job; inline, it runs now on `store`.
     pub fn submit(&mut self, job: Job, store: &Store, rules: &Rules, today: NaiveDate) {
         match self {
@@ -255,7 +326,8 @@ impl Worker {
             Self::Inline(queue) => queue.drain(..).collect(),
             Self::Thread(t) => {
                 let out: Vec<Done> = t.done.try_iter().collect();
-                t.pending = t.pending.saturating_sub(out.len());
+                let counted = out.iter().filter(|d| !matches!(d, Done::Viewer { .. } | Done::SyncProgress(_))).count();
+                t.pending = t.pending.saturating_sub(counted);
                 out
             }
         }

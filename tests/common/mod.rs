@@ -5,6 +5,8 @@
 use chrono::NaiveDate;
 use kam::clock::Clock;
 
+pub mod pg;
+
 /// The day every test runs on, whatever the machine's date.
 pub const TODAY: &str = "2026-11-23";
 

@@ -277,15 +277,22 @@ pub fn draw_detail(app: &App, d: &Detail, frame: &mut Frame, area: Rect) {
 }
 
 fn kv(label: &str, value: String) -> Line<'static> {
-    Line::from(vec![Span::styled(fit(label, 16), Style::default().fg(Color::Cyan)), Span::raw(value)])
+    // Labels line up in 16 cells; a longer one (Registered capital,
+    // Political strategy) takes what it needs rather than being cut.
+    let w = LABEL_W.max(label.width() + 1);
+    Line::from(vec![Span::styled(fit(label, w), Style::default().fg(Color::Cyan)), Span::raw(value)])
 }
+
+/// The cells a label of the detail takes when it fits.
+const LABEL_W: usize = 16;
 
 /// A label and a multi-line value: the value's later lines indented under
 /// its first.
 fn kv_lines(label: &str, value: &str) -> Vec<Line<'static>> {
     let mut parts = value.split('\n');
     let mut out = vec![kv(label, parts.next().unwrap_or_default().to_string())];
-    out.extend(parts.map(|p| Line::from(format!("{:16}{p}", ""))));
+    let w = LABEL_W.max(label.width() + 1);
+    out.extend(parts.map(|p| Line::from(format!("{:w$}{p}", ""))));
     out
 }
 
@@ -636,15 +643,16 @@ fn record_lines(app: &App, d: &Detail, what: Activity, i: usize) -> Vec<Line<'st
                 out.push(Line::from(T::VisitNext.fill(lang, &[("step", &v.next_step), ("date", &date)])));
             }
         }
+        // Every field its form has that is not blank, as the form shows it.
         Activity::Event => {
             let Some(e) = d.events.get(i) else { return out };
-            out.extend(kv_lines(app.t(T::FEventDescription), &e.description));
-            out.extend(kv_lines(app.t(T::FFollowUp), &e.follow_up));
+            let fields = crate::tui::editors::event::binds().shown(e, app);
+            out.extend(fields.iter().filter(|(_, _, blank)| !blank).flat_map(|(t, v, _)| kv_lines(app.t(*t), v)));
         }
         Activity::Feedback => {
             let Some(f) = d.feedback.get(i) else { return out };
-            out.extend(kv_lines(app.t(T::FFeedbackContent), &f.content));
-            out.extend(kv_lines(app.t(T::FHandling), &f.handling));
+            let fields = crate::tui::editors::feedback::binds().shown(f, app);
+            out.extend(fields.iter().filter(|(_, _, blank)| !blank).flat_map(|(t, v, _)| kv_lines(app.t(*t), v)));
         }
     }
     out
@@ -657,8 +665,8 @@ fn history_lines(app: &App, d: &Detail) -> Vec<Line<'static>> {
     d.history
         .iter()
         .map(|h| {
-            let field = h.field.as_deref().map_or_else(String::new, |f| field_label(f, l));
-            let shown = |v: &str| h.field.as_deref().map_or_else(|| v.to_string(), |f| value_text(f, v));
+            let field = h.field.as_deref().map_or_else(String::new, |f| field_label(&h.kind, f, l));
+            let shown = |v: &str| h.field.as_deref().map_or_else(|| v.to_string(), |f| value_text(&h.kind, f, v, l));
             let change = match (&h.old, &h.new) {
                 (Some(o), Some(n)) => format!("{} → {}", shown(o), shown(n)),
                 (None, Some(n)) => shown(n),
@@ -672,16 +680,40 @@ fn history_lines(app: &App, d: &Detail) -> Vec<Line<'static>> {
         .collect()
 }
 
-/// A field of the change log by its label: the export's Chinese header,
-/// or the key in words in English.
-fn field_label(field: &str, lang: kam_rules::Lang) -> String {
-    match (lang, crate::i18n::column_zh(field)) {
+/// A field of the change log by its label: the one its form shows, else
+/// the export's Chinese header for its table, or the key in words in English.
+fn field_label(kind: &str, field: &str, lang: kam_rules::Lang) -> String {
+    if let Some(t) = crate::tui::editors::field_label(kind, field) {
+        return t.get(lang).to_string();
+    }
+    let table = crate::store::RecordKind::ALL.iter().find(|k| k.key() == kind).map(|k| k.table());
+    let zh = table.and_then(|t| crate::i18n::column_zh_in(t, field)).or_else(|| crate::i18n::column_zh(field));
+    match (lang, zh) {
         (kam_rules::Lang::Zh, Some(zh)) => zh.to_string(),
         _ => field.replace('_', " "),
     }
 }
 
-/// Columns the change log holds in fen.
+/// How each record kind's fields read to a person, from the export's
+/// layouts (built once).
+fn shown_of(kind: &str, field: &str) -> Option<crate::store::Shown> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static SHOWN: OnceLock<HashMap<(&'static str, &'static str), crate::store::Shown>> = OnceLock::new();
+    let map = SHOWN.get_or_init(|| {
+        crate::store::export_layouts()
+            .into_iter()
+            .filter(|l| l.child.is_none())
+            .flat_map(|l| {
+                let kind = l.kind.key();
+                l.columns.into_iter().zip(l.shown).map(move |(c, s)| ((kind, c), s))
+            })
+            .collect()
+    });
+    map.get(&(kind, field)).copied()
+}
+
+/// Columns the change log holds in fen, when the kind does not say.
 const MONEY_FIELDS: &[&str] = &[
     "amount",
     "net_amount",
@@ -693,10 +725,28 @@ const MONEY_FIELDS: &[&str] = &[
     "expense_actual",
 ];
 
-/// A logged value as the user typed it: money in yuan, the rest as stored.
-fn value_text(field: &str, v: &str) -> String {
-    match v.parse::<i64>() {
-        Ok(fen) if MONEY_FIELDS.contains(&field) => kam_rules::Money::from_fen(fen).grouped(),
+/// A logged value as the user typed it: money in yuan (in 万 in Chinese
+/// when it is whole 万, as `3000万`), yes and no, a choice by its label, a
+/// rate as a percentage; the rest as stored.
+fn value_text(kind: &str, field: &str, v: &str, lang: kam_rules::Lang) -> String {
+    use crate::store::Shown;
+    let shown = shown_of(kind, field).or_else(|| MONEY_FIELDS.contains(&field).then_some(Shown::Fen));
+    match (shown, v.parse::<i64>()) {
+        (Some(Shown::Fen), Ok(fen)) => {
+            const WAN: i64 = 1_000_000; // fen in 1万 yuan
+            if lang == kam_rules::Lang::Zh && fen != 0 && fen % WAN == 0 {
+                format!("{}万", fen / WAN)
+            } else {
+                kam_rules::Money::from_fen(fen).grouped()
+            }
+        }
+        (Some(Shown::Bool), Ok(0)) => T::No.get(lang).to_string(),
+        (Some(Shown::Bool), Ok(1)) => T::Yes.get(lang).to_string(),
+        (Some(Shown::Bp), Ok(bp)) => u32::try_from(bp)
+            .ok()
+            .filter(|bp| (1..=kam_rules::Rate::SCALE).contains(bp))
+            .map_or_else(|| v.to_string(), |bp| kam_rules::Rate::from_bp(bp).to_string()),
+        (Some(Shown::Choice(c)), _) => c.label(v, lang).map_or_else(|| v.to_string(), str::to_string),
         _ => v.to_string(),
     }
 }

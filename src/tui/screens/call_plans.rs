@@ -130,11 +130,19 @@ fn draw_editor(app: &App, ed: &PlanEditor, frame: &mut Frame, area: Rect) {
     if let Some(e) = &ed.error {
         tail.push(Line::from(Span::styled(e.clone(), Style::default().fg(Color::Red))));
     }
-    let keys = if ed.confirm_drop { T::ConfirmDrop } else { T::PlanEditorKeys };
-    tail.push(Line::from(Span::styled(app.t(keys), Style::default().fg(Color::DarkGray))));
+    let mut tail = super::wrap_lines(tail, inner.width);
+    // The keys break only between their parts: at 80 columns the last
+    // line had been cut inside a word ("Ctrl-P 打").
+    let grey = Style::default().fg(Color::DarkGray);
+    if ed.confirm_drop {
+        tail.extend(super::wrap_lines([Line::from(Span::styled(app.t(T::ConfirmDrop), grey))], inner.width));
+    } else {
+        let keys = super::hint_lines(app.t(T::PlanEditorKeys), usize::from(inner.width));
+        tail.extend(keys.into_iter().map(|k| Line::from(Span::styled(k, grey))));
+    }
     let tail_h = u16::try_from(tail.len()).unwrap_or(1).min(inner.height / 2);
     let [body, foot] = Layout::vertical([Constraint::Min(0), Constraint::Length(tail_h)]).areas(inner);
-    frame.render_widget(Paragraph::new(tail).wrap(Wrap { trim: false }), foot);
+    frame.render_widget(Paragraph::new(tail), foot);
 
     // The checks beside the form when there is room, else in a strip below it.
     let wide = body.width >= 100;
@@ -143,7 +151,8 @@ fn draw_editor(app: &App, ed: &PlanEditor, frame: &mut Frame, area: Rect) {
         let [f, c] = Layout::horizontal([Constraint::Min(0), Constraint::Length(34)]).areas(body);
         (f, c)
     } else {
-        let h = u16::try_from(check_lines.len() + 1).unwrap_or(1).min(body.height / 3).max(1);
+        let wrapped = super::wrap_lines(check_lines.clone(), body.width).len();
+        let h = u16::try_from(wrapped + 1).unwrap_or(1).min(body.height / 3).max(1);
         let [f, c] = Layout::vertical([Constraint::Min(0), Constraint::Length(h)]).areas(body);
         (f, c)
     };
@@ -151,7 +160,9 @@ fn draw_editor(app: &App, ed: &PlanEditor, frame: &mut Frame, area: Rect) {
     draw_fields(app, &ed.form, frame, form_area, &side);
     let block = if wide { Block::default().borders(Borders::LEFT) } else { Block::default().borders(Borders::TOP) };
     let block = block.title(Span::styled(app.t(T::PlanChecks), Style::default().fg(Color::Yellow)));
-    frame.render_widget(Paragraph::new(check_lines).wrap(Wrap { trim: false }).block(block), checks_area);
+    let inner = block.inner(checks_area);
+    frame.render_widget(block, checks_area);
+    frame.render_widget(Paragraph::new(super::wrap_lines(check_lines, inner.width)), inner);
 }
 
 fn checks(app: &App, ed: &PlanEditor) -> Vec<Line<'static>> {

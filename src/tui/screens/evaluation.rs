@@ -6,7 +6,7 @@ use kam_rules::Labeled;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
 use crate::i18n::T;
@@ -100,5 +100,5 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     }
     text.push(Line::from(T::ReportDue.fill(l, &[("due", &v.period.due().to_string())])));
     text.push(Line::from(Span::styled(app.t(T::EvalKeys), Style::default().fg(Color::DarkGray))));
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), text_area);
+    frame.render_widget(Paragraph::new(super::wrap_lines(text, text_area.width)), text_area);
 }

@@ -27,6 +27,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
     }
     let [top, body, status] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    debug_assert_eq!(body, body_area(area));
     draw_tabs(app, frame, top);
     match app.tab {
         Tab::Accounts => match &app.detail {
@@ -44,6 +45,14 @@ pub fn draw(app: &App, frame: &mut Frame) {
     }
     // Whatever a field holds, no escape sequence or bidi override reaches the terminal.
     crate::safe_text::buffer(frame.buffer_mut());
+    // The visitor's photo goes on after: a kitty, iTerm2 or sixel image is
+    // an escape sequence of kam's own making, not text from a field.
+    vip_cards::draw_photo(app, frame);
+}
+
+/// Where a tab is drawn on a screen of `area`: between the tab bar and the status line.
+pub fn body_area(area: Rect) -> Rect {
+    Rect { y: area.y + 1, height: area.height.saturating_sub(2), ..area }
 }
 
 fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
@@ -59,26 +68,107 @@ fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
-    let file = &app.db_label;
-    let mut spans = vec![Span::styled(format!(" {file} "), Style::default().fg(Color::Black).bg(Color::Gray))];
-    if app.store.read_only() {
-        spans.push(Span::styled(
-            format!(" {} ", app.t(T::StatusReadOnly)),
-            Style::default().fg(Color::White).bg(Color::Red).add_modifier(Modifier::BOLD),
-        ));
+    frame.render_widget(Paragraph::new(Line::from(status_spans(app, usize::from(area.width)))), area);
+}
+
+/// The status line's parts for `width` cells. When they do not fit, the
+/// file and the user's name are shortened with `…` first, then the key
+/// hint, the change count and the file give way, so that a message (what
+/// just happened) is read whole; a message wider than the line ends in `…`
+/// rather than stopping inside a word.
+fn status_spans(app: &App, width: usize) -> Vec<Span<'static>> {
+    use crate::width::fit_ellipsis;
+    use unicode_width::UnicodeWidthStr;
+    // Each part with the order it gives way in (0: never).
+    let mut parts: Vec<(u8, Span<'static>)> = Vec::new();
+    let build = |short: bool| {
+        let file = if short { fit_ellipsis(&app.db_label, 24) } else { app.db_label.clone() };
+        let user = if short { fit_ellipsis(&app.user_name(), 12) } else { app.user_name() };
+        (file, user)
+    };
+    let total = |parts: &[(u8, Span<'static>)]| parts.iter().map(|(_, s)| s.content.width()).sum::<usize>();
+    for short in [false, true] {
+        parts.clear();
+        let (file, user) = build(short);
+        parts.push((3, Span::styled(format!(" {file} "), Style::default().fg(Color::Black).bg(Color::Gray))));
+        if app.store.read_only() {
+            parts.push((
+                0,
+                Span::styled(
+                    format!(" {} ", app.t(T::StatusReadOnly)),
+                    Style::default().fg(Color::White).bg(Color::Red).add_modifier(Modifier::BOLD),
+                ),
+            ));
+        }
+        parts.push((4, Span::raw(format!(" {} {user} ", app.t(T::StatusUser)))));
+        parts.push((2, Span::raw(T::StatusUnexported.fill(app.lang, &[("n", &app.changes.to_string())]))));
+        // With a hub (#23): the sync under way, else the last sync and what waits.
+        if let Some(text) = sync_indicator(app) {
+            let style = if app.sync.running { Style::default().fg(Color::Cyan) } else { Style::default() };
+            parts.push((0, Span::styled(format!("  {text}"), style)));
+        }
+        if app.checking {
+            parts.push((
+                0,
+                Span::styled(format!("  {}", app.t(T::StatusChecking)), Style::default().fg(Color::DarkGray)),
+            ));
+        }
+        if let Some(m) = &app.message {
+            parts.push((0, Span::styled(format!("  {m}"), Style::default().fg(Color::Yellow))));
+        }
+        parts.push((1, Span::styled(format!("  {}", app.t(T::StatusHelp)), Style::default().fg(Color::DarkGray))));
+        if total(&parts) <= width {
+            return parts.into_iter().map(|(_, s)| s).collect();
+        }
     }
-    spans.extend([
-        Span::raw(format!(" {} {} ", app.t(T::StatusUser), app.user_name())),
-        Span::raw(T::StatusUnexported.fill(app.lang, &[("n", &app.changes.to_string())])),
-    ]);
-    if app.checking {
-        spans.push(Span::styled(format!("  {}", app.t(T::StatusChecking)), Style::default().fg(Color::DarkGray)));
+    // Still too wide: the parts that may go, in their order, until it fits.
+    for rank in 1..=4 {
+        if total(&parts) <= width {
+            break;
+        }
+        parts.retain(|(r, _)| *r != rank);
     }
-    if let Some(m) = &app.message {
-        spans.push(Span::styled(format!("  {m}"), Style::default().fg(Color::Yellow)));
+    let mut used = 0;
+    let mut out = Vec::new();
+    for (_, mut span) in parts {
+        let w = span.content.width();
+        if used + w > width {
+            let room = width.saturating_sub(used);
+            if room > 0 {
+                span.content = fit_ellipsis(&span.content, room).into();
+                out.push(span);
+            }
+            break;
+        }
+        used += w;
+        out.push(span);
     }
-    spans.push(Span::styled(format!("  {}", app.t(T::StatusHelp)), Style::default().fg(Color::DarkGray)));
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    out
+}
+
+/// The status line's sync indicator: `None` without a hub (the line is as
+/// it was before hubs), or before it is first read.
+fn sync_indicator(app: &App) -> Option<String> {
+    use crate::exchange::hub_sync::Progress;
+    app.sync.url.as_ref()?;
+    let l = app.lang;
+    if app.sync.running {
+        return Some(match app.sync.progress {
+            None => T::SyncStarting.get(l).to_string(),
+            Some(Progress::Pushing { pushed, total }) => {
+                T::SyncPushing.fill(l, &[("n", &pushed.to_string()), ("m", &total.to_string())])
+            }
+            Some(Progress::Pulling { pulled }) => T::SyncPulling.fill(l, &[("n", &pulled.to_string())]),
+        });
+    }
+    let s = app.sync.status?;
+    let last = match s.last {
+        Some(t) => {
+            T::StatusSynced.fill(l, &[("at", &t.with_timezone(&chrono::Local).format("%m-%d %H:%M").to_string())])
+        }
+        None => T::StatusNeverSynced.get(l).to_string(),
+    };
+    Some(format!("{last} · {}", T::StatusToPush.fill(l, &[("n", &s.waiting.to_string())])))
 }
 
 /// A tab that is not built yet says what will be there.
@@ -192,6 +282,14 @@ pub fn wrap_line(line: &Line<'_>, width: usize) -> Vec<Line<'static>> {
         .collect()
 }
 
+/// `lines` wrapped for `width` cells by [`wrap_line`], for a paragraph
+/// drawn without ratatui's own wrap: a Chinese sentence after a number
+/// ("仅按 10/100 的权重计分…") no longer goes whole to the next line and
+/// leaves its first words alone on a half-empty one.
+pub fn wrap_lines<'a>(lines: impl IntoIterator<Item = Line<'a>>, width: u16) -> Vec<Line<'static>> {
+    lines.into_iter().flat_map(|l| wrap_line(&l, usize::from(width.max(1)))).collect()
+}
+
 /// A hint of keys (`Tab/↓ next · Ctrl-S save · Esc close`) laid out in
 /// lines of at most `width` cells, broken only between its ` · ` parts so
 /// that no key or word is cut (a wrap inside 保存 dropped its second half).
@@ -222,7 +320,22 @@ pub fn hint_lines(text: &str, width: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod fit_tests {
-    use super::{fit, fit_ellipsis, hint_lines};
+    use super::{fit, fit_ellipsis, hint_lines, wrap_lines};
+    use ratatui::text::Line;
+
+    /// A Chinese sentence after a number wraps by character: ratatui's word
+    /// wrap moved "项承诺…" whole to the next line, leaving "⚠ 第 2" alone
+    /// (and "仅按 10/100" before "的权重计分").
+    #[test]
+    fn a_chinese_sentence_after_a_number_is_not_left_half_empty() {
+        let text = |lines: Vec<Line<'static>>| lines.iter().map(ToString::to_string).collect::<Vec<_>>();
+        let check = text(wrap_lines([Line::from("⚠\u{a0}第 2 项承诺「交样品」缺少负责人或期限")], 24));
+        assert_eq!(check, ["⚠\u{a0}第 2 项承诺「交样品」", "缺少负责人或期限"], "」 stays with what it closes");
+        let partial = text(wrap_lines([Line::from("仅按 10/100 的权重计分;缺少:拜访次数、回款")], 30));
+        assert_eq!(partial, ["仅按 10/100 的权重计分;缺少:拜", "访次数、回款"]);
+        let latin = text(wrap_lines([Line::from("scored on 10 of 100 weight; missing: visits")], 20));
+        assert_eq!(latin, ["scored on 10 of 100", "weight; missing:", "visits"], "Latin words stay whole");
+    }
 
     #[test]
     fn a_hint_breaks_between_its_parts() {
@@ -243,10 +356,13 @@ mod fit_tests {
 
     #[test]
     fn text_is_cut_between_grapheme_clusters() {
-        assert_eq!(fit("a🇨🇳b", 2), "a ", "half a flag is never drawn");
-        assert_eq!(fit("a🇨🇳b", 3), "a🇨🇳");
+        assert_eq!(fit("a🇨🇳b", 2), "a…", "half a flag is never drawn; a cut says so");
+        assert_eq!(fit("a🇨🇳b", 4), "a🇨🇳b", "whole when it fits");
+        assert_eq!(fit("ab", 4), "ab  ", "padded");
+        assert_eq!(fit("a🇨🇳bc", 4), "a🇨🇳…");
         let family = "👨\u{200d}👩\u{200d}👧";
         assert_eq!(fit(&format!("{family}x"), 3), format!("{family}x"), "a joined emoji is two cells");
+        assert_eq!(fit(&format!("{family}xy"), 3), format!("{family}…"));
         assert_eq!(fit("e\u{301}x", 1), "e\u{301}", "a combining mark stays on its letter");
         assert_eq!(fit_ellipsis("王🇨🇳王", 4), "王…");
     }

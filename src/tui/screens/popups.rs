@@ -253,6 +253,17 @@ pub fn draw_quit(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 pub fn help_keys(app: &App) -> Vec<(&'static str, T)> {
+    let mut keys = tab_keys(app);
+    // The sync key works on every tab; listed when there is a hub to sync with.
+    if app.sync.url.is_some() {
+        let at = keys.iter().position(|(k, _)| *k == "?").unwrap_or(keys.len());
+        keys.insert(at, ("Ctrl-Y", T::KSync));
+    }
+    keys
+}
+
+/// The keys of the tab (or view) in front.
+fn tab_keys(app: &App) -> Vec<(&'static str, T)> {
     let mut keys = Vec::new();
     match app.tab {
         Tab::Accounts => {}
@@ -331,20 +342,31 @@ pub fn help_keys(app: &App) -> Vec<(&'static str, T)> {
 
 fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
     let keys = help_keys(app);
-    let h = u16::try_from(keys.len() + 2).unwrap_or(u16::MAX);
+    // The key column as wide as its widest key; each description wrapped
+    // in the rest of the line, continuing under itself (a long one had been
+    // cut at the popup's edge: "…不可恢复;需").
+    let key_w = keys.iter().map(|(k, _)| unicode_width::UnicodeWidthStr::width(*k)).max().unwrap_or(0) + 2;
+    let key_w = key_w.clamp(8, 24);
+    let inner_w = usize::from(72.min(area.width).saturating_sub(2));
+    let text_w = inner_w.saturating_sub(key_w).max(8);
+    let key_style = Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+    let lines: Vec<Line> = keys
+        .into_iter()
+        .flat_map(|(k, t)| {
+            let text = super::wrap_line(&Line::from(app.t(t)), text_w);
+            text.into_iter().enumerate().map(move |(i, l)| {
+                let key = if i == 0 { fit(k, key_w) } else { " ".repeat(key_w) };
+                let mut spans = vec![Span::styled(key, key_style)];
+                spans.extend(l.spans);
+                Line::from(spans)
+            })
+        })
+        .collect();
+    let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let r = centered(area, 72, h);
     super::clear_popup(frame, r);
     let title = format!(" {} · {} ", app.t(T::HelpTitle), app.t(T::HelpClose));
     let block = Block::default().borders(Borders::ALL).title(title);
-    let lines: Vec<Line> = keys
-        .into_iter()
-        .map(|(k, t)| {
-            Line::from(vec![
-                Span::styled(fit(k, 24), Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD)),
-                Span::raw(app.t(t)),
-            ])
-        })
-        .collect();
     frame.render_widget(Paragraph::new(lines).block(block), r);
 }
 
@@ -371,8 +393,11 @@ fn form_tail(app: &App, f: &FormState, inner_w: u16) -> Vec<Line<'static>> {
     if let Some((field, e)) = form.fields.get(form.focus).and_then(|x| x.error.as_ref().map(|e| (x, e))) {
         let (label_w, value_w) = field_widths(inner_w, labels_width(app, form));
         let side = usize::from(inner_w.saturating_sub(label_w + value_w));
-        if unicode_width::UnicodeWidthStr::width(e.as_str()) > side && f.error.as_deref() != Some(e.as_str()) {
-            tail.push(Line::from(Span::styled(format!("{}: {e}", app.t(field.label)), ERROR)));
+        let named = format!("{}: {e}", app.t(field.label));
+        // Not when the save's message above says the same (it names the field).
+        let said = f.error.as_deref().is_some_and(|s| s == e || s == named);
+        if unicode_width::UnicodeWidthStr::width(e.as_str()) > side && !said {
+            tail.push(Line::from(Span::styled(named, ERROR)));
         }
     }
     if let Some(c) = &f.conflict {
@@ -404,7 +429,20 @@ fn form_tail(app: &App, f: &FormState, inner_w: u16) -> Vec<Line<'static>> {
     tail
 }
 
-fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
+/// Where an open form's parts go on a screen of `area`.
+struct FormAreas {
+    /// The popup with its border.
+    popup: Rect,
+    inner: Rect,
+    /// The fields (scrolled so the focused one is whole).
+    fields: Rect,
+    /// The photo of a VIP card's form, right of the fields.
+    photo: Option<Rect>,
+    /// The messages and keys under the fields.
+    tail: Vec<Line<'static>>,
+}
+
+fn form_areas(app: &App, f: &FormState, area: Rect) -> Option<FormAreas> {
     let form = &f.form;
     // The messages and keys under the fields, laid out for the popup's
     // width, so that its height counts every row they take.
@@ -413,27 +451,58 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
     let tail_h: usize = tail.iter().map(|l| l.width().div_ceil(usize::from(inner_w.max(1))).max(1)).sum();
     let field_rows: u16 = form.fields.iter().map(Field::height).sum();
     let h = field_rows.saturating_add(u16::try_from(tail_h + 2).unwrap_or(u16::MAX));
-    let r = centered(area, 100, h);
-    super::clear_popup(frame, r);
-    let block = Block::default().borders(Borders::ALL).title(format!(" {} ", app.t(form.title)));
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
+    let popup = centered(area, 100, h);
+    let inner = Block::default().borders(Borders::ALL).inner(popup);
     if inner.height == 0 || inner.width < 8 {
-        return;
+        return None;
     }
-    let bottom = inner.y + inner.height;
     // A form taller than the screen scrolls so the focused field is always
     // shown, keeping room below for the messages and keys.
     let tail_rows = u16::try_from(tail_h).unwrap_or(u16::MAX).min(inner.height / 2);
     let rows = inner.height.saturating_sub(tail_rows).max(1);
+    let mut fields = Rect::new(inner.x, inner.y, inner.width, rows);
+    // A VIP card with a photo path shows the photo at the top right, the
+    // fields keeping the rest of the width.
+    let mut photo = None;
+    if matches!(f.editing, Editing::VipCard(_)) && !form.text("photo_path").trim().is_empty() {
+        let w = (inner.width / 4).min(24);
+        let h = rows.min(10);
+        if w >= 10 && h >= 4 && inner.width >= 60 {
+            photo = Some(Rect::new(inner.right() - w, inner.y, w, h));
+            fields.width = inner.width - w - 1;
+        }
+    }
+    Some(FormAreas { popup, inner, fields, photo, tail })
+}
+
+/// Where the photo of the VIP card's form goes on a screen of `area`.
+pub fn vip_form_photo(app: &App, f: &FormState, area: Rect) -> Option<Rect> {
+    form_areas(app, f, area).and_then(|a| a.photo)
+}
+
+fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
+    let form = &f.form;
+    let Some(FormAreas { popup, inner, fields, photo, tail }) = form_areas(app, f, area) else {
+        let r = centered(area, 100, area.height);
+        super::clear_popup(frame, r);
+        frame.render_widget(Block::default().borders(Borders::ALL).title(format!(" {} ", app.t(form.title))), r);
+        return;
+    };
+    super::clear_popup(frame, popup);
+    let block = Block::default().borders(Borders::ALL).title(format!(" {} ", app.t(form.title)));
+    frame.render_widget(block, popup);
+    let bottom = inner.y + inner.height;
     let social = |field: &Field| {
         (field.key == "social_style").then(|| {
             let advice = kam_rules::SocialStyle::parse(&field.value()).map(|s| s.advice(app.lang)).unwrap_or_default();
             Span::styled(advice, Style::default().fg(Color::Green))
         })
     };
-    let used = draw_fields(app, form, frame, Rect::new(inner.x, inner.y, inner.width, rows), &social);
-    let y = inner.y + used;
+    let used = draw_fields(app, form, frame, fields, &social);
+    if let Some(r) = photo {
+        super::vip_cards::draw_photo_place(app, frame, r, &form.text("photo_path"));
+    }
+    let y = inner.y + used.max(photo.map_or(0, |r| r.height));
     if y < bottom {
         frame.render_widget(
             Paragraph::new(tail).wrap(Wrap { trim: false }),
@@ -530,7 +599,10 @@ pub fn draw_fields(
             // Cut with …: the whole message is at the form's foot on save.
             let shown = super::fit_ellipsis(e, usize::from(side_area.width));
             frame.render_widget(Paragraph::new(Span::styled(shown, ERROR)), side_area);
-        } else if let Some(note) = side(field) {
+        } else if let Some(mut note) = side(field) {
+            // Cut with … rather than inside a word ("简明扼要;讲问题和方案、");
+            // the contact's page gives the advice in full.
+            note.content = super::fit_ellipsis(&note.content, usize::from(side_area.width)).into();
             frame.render_widget(Paragraph::new(note), side_area);
         }
         y += fh;

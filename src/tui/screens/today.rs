@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph, Sparkline, Wrap};
 use ratatui::Frame;
 
-use super::fit;
+use super::{fit, fit_ellipsis};
 use crate::i18n::T;
 use crate::tui::app::App;
 use crate::tui::today::{kind_label, lines, Target, TodayLine};
@@ -54,7 +54,7 @@ fn draw_sections(app: &App, frame: &mut Frame, area: Rect) {
         .take(height)
         .map(|(i, l)| match l {
             TodayLine::Header { title, count } => Line::from(Span::styled(
-                fit(&format!("{} ({count})", app.t(*title)), width),
+                fit(&fit_ellipsis(&format!("{} ({count})", app.t(*title)), width), width),
                 Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
             )),
             TodayLine::Item { text, target } => {
@@ -65,7 +65,8 @@ fn draw_sections(app: &App, frame: &mut Frame, area: Rect) {
                 } else {
                     Style::default()
                 };
-                Line::from(Span::styled(fit(&format!("  {text}"), width), style))
+                // Cut with … on a narrow screen, never silently inside a word.
+                Line::from(Span::styled(fit(&fit_ellipsis(&format!("  {text}"), width), width), style))
             }
         })
         .collect();

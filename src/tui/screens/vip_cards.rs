@@ -13,7 +13,8 @@ use super::accounts::highlight;
 use super::{centered, fit, one_line};
 use crate::i18n::T;
 use crate::model::{FabItem, VipCard};
-use crate::tui::app::App;
+use crate::tui::app::{App, Editing, Popup, Tab};
+use crate::tui::photo::View;
 use crate::tui::vip::{holder, masked_phone, ConvertChoice, Learned};
 
 const W_DATE: usize = 11;
@@ -26,6 +27,123 @@ const W_NEXT: usize = 11;
 
 /// The summary goes beside the list from this width, below it under it.
 const SIDE_BY_SIDE: u16 = 100;
+
+/// Where the list tab's parts go in the tab's `area`.
+struct Parts {
+    bar: Rect,
+    list: Rect,
+    summary: Rect,
+    keys: Rect,
+    /// The summary is beside the list (else under it).
+    side: bool,
+}
+
+fn parts(area: Rect) -> Parts {
+    let inner = Block::default().borders(Borders::ALL).inner(area);
+    let [bar, body, keys] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(inner);
+    let side = body.width >= SIDE_BY_SIDE;
+    let (list, summary) = if side {
+        let [l, s] = Layout::horizontal([Constraint::Percentage(62), Constraint::Min(0)]).areas(body);
+        (l, s)
+    } else {
+        let [l, s] = Layout::vertical([Constraint::Percentage(45), Constraint::Min(0)]).areas(body);
+        (l, s)
+    };
+    Parts { bar, list, summary, keys, side }
+}
+
+fn summary_block(app: &App, side: bool) -> Block<'static> {
+    Block::default()
+        .borders(if side { Borders::LEFT } else { Borders::TOP })
+        .title(Span::styled(app.t(T::VipSummary).to_string(), Style::default().fg(Color::Cyan)))
+}
+
+/// The summary's text (one cell narrower, see [`super::wrap_room`]) and
+/// the photo's place in the summary's `inner` area: above the text when
+/// the summary is beside the list, right of it when under it.
+fn summary_room(inner: Rect, side: bool, photo: bool) -> (Rect, Option<Rect>) {
+    if photo && side {
+        let h = (inner.height / 3).min(10);
+        if h >= 3 && inner.width >= 12 {
+            let place = Rect::new(inner.x, inner.y, inner.width - 1, h);
+            let text = Rect::new(inner.x, inner.y + h + 1, inner.width, inner.height.saturating_sub(h + 1));
+            return (super::wrap_room(text), Some(place));
+        }
+    } else if photo {
+        let w = (inner.width / 3).min(24);
+        if w >= 10 && inner.height >= 3 {
+            let place = Rect::new(inner.right() - w, inner.y, w, inner.height.min(10));
+            let text = Rect::new(inner.x, inner.y, inner.width - w - 1, inner.height);
+            return (super::wrap_room(text), Some(place));
+        }
+    }
+    (super::wrap_room(inner), None)
+}
+
+/// Where the selected card's summary text and photo go when the tab is
+/// drawn in `area`; `None` when no card is shown.
+pub fn summary_areas(app: &App, area: Rect) -> Option<(Rect, Option<Rect>)> {
+    let v = &app.vip;
+    let c = v.current()?;
+    if v.learned.is_some() || area.height < 5 || area.width < 22 {
+        return None;
+    }
+    let p = parts(area);
+    let inner = summary_block(app, p.side).inner(p.summary);
+    Some(summary_room(inner, p.side, !c.photo_path.trim().is_empty()))
+}
+
+/// The summary's lines wrapped for `width` cells, as drawn.
+pub fn wrapped_summary(app: &App, c: &VipCard, width: u16) -> Vec<Line<'static>> {
+    summary_lines(app, c).into_iter().flat_map(|l| super::wrap_line(&l, usize::from(width))).collect()
+}
+
+/// The photo on screen, when there is one: its path and its place, on a
+/// screen of `screen`. The VIP card's form shows the path typed in it;
+/// the list the selected card's, unless something is drawn over it.
+pub fn photo_on_screen(app: &App, screen: Rect) -> Option<(String, Rect)> {
+    if app.confirm_quit {
+        return None;
+    }
+    match &app.popup {
+        Some(Popup::Form(f)) if matches!(f.editing, Editing::VipCard(_)) => {
+            let place = super::popups::vip_form_photo(app, f, screen)?;
+            Some((f.form.text("photo_path").trim().to_string(), place))
+        }
+        None if app.tab == Tab::Vip && app.vip.convert.is_none() => {
+            let path = app.vip.current()?.photo_path.trim().to_string();
+            let (_, place) = summary_areas(app, super::body_area(screen))?;
+            Some((path, place?))
+        }
+        _ => None,
+    }
+}
+
+/// The photo's place: cleared for the photo (drawn by [`draw_photo`] once
+/// the frame is made safe), or a plain line saying why there is none yet.
+pub fn draw_photo_place(app: &App, frame: &mut Frame, place: Rect, path: &str) {
+    super::clear_popup(frame, place);
+    let line = match app.vip.photos.view(path, place.as_size()) {
+        View::Ready(_) => return,
+        View::Loading => Span::styled(app.t(T::VipPhotoLoading).to_string(), Style::default().fg(Color::DarkGray)),
+        View::Problem(p) => Span::styled(p.text(app.lang, path.trim()), Style::default().fg(Color::Yellow)),
+    };
+    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), place);
+}
+
+/// Draws the photo on screen, centred in its place. Runs after the frame
+/// was made safe: a graphics protocol's escape sequence is the image
+/// itself, not text from a field.
+pub fn draw_photo(app: &App, frame: &mut Frame) {
+    let Some((path, place)) = photo_on_screen(app, frame.area()) else { return };
+    if let View::Ready(p) = app.vip.photos.view(&path, place.as_size()) {
+        let size = p.size();
+        let x = place.x + place.width.saturating_sub(size.width) / 2;
+        let at = Rect::new(x, place.y, size.width.min(place.width), size.height.min(place.height));
+        frame.render_widget(ratatui_image::Image::new(p), at);
+    }
+}
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let v = &app.vip;
@@ -43,29 +161,22 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         draw_learned(app, l, frame, inner);
         return;
     }
-    let [bar, body, keys] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(inner);
+    let Parts { bar, list, summary, keys, side } = parts(area);
     draw_filter(app, frame, bar);
     frame
         .render_widget(Paragraph::new(Span::styled(app.t(T::VipListKeys), Style::default().fg(Color::DarkGray))), keys);
-    let (list, summary) = if body.width >= SIDE_BY_SIDE {
-        let [l, s] = Layout::horizontal([Constraint::Percentage(62), Constraint::Min(0)]).areas(body);
-        (l, s)
-    } else {
-        let [l, s] = Layout::vertical([Constraint::Percentage(45), Constraint::Min(0)]).areas(body);
-        (l, s)
-    };
     draw_list(app, frame, list);
     if let Some(c) = v.current() {
-        let block = Block::default()
-            .borders(if body.width >= SIDE_BY_SIDE { Borders::LEFT } else { Borders::TOP })
-            .title(Span::styled(app.t(T::VipSummary), Style::default().fg(Color::Cyan)));
+        let block = summary_block(app, side);
         let inner = block.inner(summary);
         frame.render_widget(block, summary);
-        let room = super::wrap_room(inner);
-        let lines: Vec<Line<'static>> =
-            summary_lines(app, c).into_iter().flat_map(|l| super::wrap_line(&l, usize::from(room.width))).collect();
-        frame.render_widget(Paragraph::new(lines).scroll((v.summary_scroll, 0)), room);
+        let (room, place) = summary_room(inner, side, !c.photo_path.trim().is_empty());
+        if let Some(place) = place {
+            draw_photo_place(app, frame, place, &c.photo_path);
+        }
+        let lines = wrapped_summary(app, c, room.width);
+        let last = u16::try_from(lines.len().saturating_sub(usize::from(room.height))).unwrap_or(u16::MAX);
+        frame.render_widget(Paragraph::new(lines).scroll((v.summary_scroll.min(last), 0)), room);
     }
     if let Some(ch) = &v.convert {
         draw_convert(app, ch, frame, area);

@@ -506,6 +506,10 @@ impl Form {
     pub fn invalid(&mut self, key: &str, e: &crate::model::ModelError, lang: kam_rules::Lang) -> String {
         let message = e.message_in(lang);
         self.set_error(key, message);
+        // The cursor goes to the field to fix, as for the form's own checks.
+        if let Some(i) = self.fields.iter().position(|f| f.key == key && f.row.is_none()) {
+            self.focus = i;
+        }
         let name = self.fields.iter().find(|f| f.key == key).map_or(e.field.as_str(), |f| f.label.get(lang));
         format!("{name}: {message}")
     }

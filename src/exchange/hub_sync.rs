@@ -1,0 +1,204 @@
+//! The sync with the head office's hub (#23) that `kam sync` and the
+//! workbench's sync key share: push this file's changes as field-level
+//! operations, a batch per transaction, then pull and merge what others
+//! changed that this user may see, through the day-end merge's rules.
+//! Offline, the changes stay queued in the file. The PostgreSQL side is
+//! [`crate::store::Hub`]; the file's side is `store::sync`.
+
+use crate::config::Config;
+use crate::exchange::import::{write_conflicts, MergeConflict};
+use crate::i18n::T;
+use crate::store::{Applied, Hub, HubError, MergeOutcome, Store};
+use kam_rules::Lang;
+
+/// Operations pushed per transaction.
+pub const PUSH_BATCH: u32 = 500;
+
+/// Records pulled per request.
+pub const PULL_PAGE: i64 = 5_000;
+
+/// One operation a sync pushed and what the hub did with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pushed {
+    pub kind: String,
+    pub id: String,
+    pub applied: Applied,
+}
+
+/// What a sync did.
+#[derive(Debug, Default, Clone)]
+pub struct SyncReport {
+    pub pushed: Vec<Pushed>,
+    pub pulled: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub same: u64,
+    pub conflicts: Vec<MergeConflict>,
+}
+
+/// How far a sync has come (the workbench's status line shows it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Connected and the changes queued: `pushed` of `total` operations
+    /// taken by the hub so far (reported after each batch).
+    Pushing { pushed: u64, total: u64 },
+    /// The push is done; `pulled` records brought so far (reported after
+    /// each page, then merged in one transaction).
+    Pulling { pulled: u64 },
+}
+
+/// The environment variable `kam sync --hub` defaults to.
+pub const HUB_ENV: &str = "KAM_HUB";
+
+/// The hub's connection string: `given` (the `--hub` flag, or `KAM_HUB`
+/// as clap reads it), else `hub` in config.toml; `None`: no hub.
+pub fn hub_url(given: Option<&str>, config: &Config) -> Option<String> {
+    given
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .or_else(|| config.hub.as_deref().map(str::trim).filter(|u| !u.is_empty()))
+        .map(str::to_string)
+}
+
+/// The hub this file syncs with when no `--hub` is given, as `kam sync`
+/// finds it: `KAM_HUB`, else `hub` in config.toml; `None`: no hub (kam
+/// works alone). The workbench's sync key uses it.
+pub fn configured_url(config: &Config) -> Option<String> {
+    hub_url(std::env::var(HUB_ENV).ok().as_deref(), config)
+}
+
+/// A hub's error in the user's words.
+pub fn hub_error_text(lang: Lang, e: &HubError) -> String {
+    let cell = |s: &str| crate::safe_text::cell(s).into_owned();
+    match e {
+        HubError::BadUrl(d) => T::HubBadUrl.fill(lang, &[("detail", &cell(d))]),
+        HubError::Unreachable { hub, detail } => {
+            T::HubUnreachable.fill(lang, &[("hub", hub), ("detail", &cell(detail))])
+        }
+        HubError::Login { hub, detail } => T::HubLogin.fill(lang, &[("hub", hub), ("detail", &cell(detail))]),
+        HubError::Denied { hub, detail } => T::HubDenied.fill(lang, &[("hub", hub), ("detail", &cell(detail))]),
+        HubError::NotInitialised { hub } => T::HubNotInit.fill(lang, &[("hub", hub)]),
+        HubError::TooNew { hub, found, supported } => T::HubTooNew
+            .fill(lang, &[("hub", hub), ("found", &found.to_string()), ("supported", &supported.to_string())]),
+        HubError::Sql { hub, context, detail } => {
+            T::HubFailed.fill(lang, &[("hub", hub), ("context", &cell(context)), ("detail", &cell(detail))])
+        }
+    }
+}
+
+/// That nothing is lost when a sync stops: `waiting` changes stay queued.
+pub fn queue_kept_text(lang: Lang, waiting: u64) -> String {
+    T::HubQueueKept.fill(lang, &[("n", &waiting.to_string())])
+}
+
+/// What stopped a sync.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Hub(#[from] HubError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
+/// Connects, pushes the queue a batch per transaction, then pulls and
+/// merges. `each` hears of every operation the push applies (the tests
+/// stop a push halfway there).
+pub fn sync(
+    store: &mut Store,
+    url: &str,
+    each: &mut dyn FnMut(usize) -> Result<(), HubError>,
+) -> Result<SyncReport, SyncError> {
+    sync_with_progress(store, url, each, &mut |_| {})
+}
+
+/// [`sync`], telling `progress` how far it has come after each batch
+/// pushed and each page pulled (the workbench's worker sends it on).
+pub fn sync_with_progress(
+    store: &mut Store,
+    url: &str,
+    each: &mut dyn FnMut(usize) -> Result<(), HubError>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<SyncReport, SyncError> {
+    let mut hub = Hub::connect(url)?;
+    let hub_id = hub.id()?;
+    store.begin_sync(&hub_id.to_string())?;
+    store.stage_changes()?;
+    let total = store.sync_state()?.waiting;
+    progress(Progress::Pushing { pushed: 0, total });
+    let mut report = SyncReport::default();
+    loop {
+        let batch = store.outbox(PUSH_BATCH)?;
+        if batch.is_empty() {
+            break;
+        }
+        let ops: Vec<_> = batch.iter().map(|(_, op)| op.clone()).collect();
+        let applied = hub.push(&ops, each)?;
+        store.outbox_done(&batch.iter().map(|(s, _)| *s).collect::<Vec<_>>())?;
+        report.pushed.extend(applied.into_iter().zip(batch).map(|(applied, (_, op))| Pushed {
+            kind: op.body.kind,
+            id: op.body.id,
+            applied,
+        }));
+        progress(Progress::Pushing { pushed: report.pushed.len() as u64, total });
+    }
+    let mut cursor = store.sync_state()?.cursor;
+    let mut pulled = Vec::new();
+    progress(Progress::Pulling { pulled: 0 });
+    loop {
+        let page = hub.pull(cursor, PULL_PAGE)?;
+        let Some(last) = page.last() else { break };
+        cursor = last.seq;
+        let full = i64::try_from(page.len()).unwrap_or(0) == PULL_PAGE;
+        pulled.extend(page);
+        progress(Progress::Pulling { pulled: pulled.len() as u64 });
+        if !full {
+            break;
+        }
+    }
+    report.pulled = pulled.len() as u64;
+    if pulled.is_empty() {
+        // Nothing new at the hub: the file is as up to date as it is now.
+        store.note_pull()?;
+    } else {
+        let mut conflicts = Vec::new();
+        let (mut ins, mut upd, mut same) = (0, 0, 0);
+        store.apply_pull(&pulled, cursor, &mut |kind, id, outcome| match outcome {
+            MergeOutcome::Inserted => ins += 1,
+            MergeOutcome::Updated => upd += 1,
+            MergeOutcome::Same => same += 1,
+            MergeOutcome::Conflict { updated, fields, label, account } => {
+                if updated {
+                    upd += 1;
+                }
+                conflicts.extend(fields.into_iter().map(|f| MergeConflict::from_field(kind, id, &label, &account, f)));
+            }
+            MergeOutcome::Deleted { conflicts: beaten, label, account } => {
+                upd += 1;
+                conflicts.extend(beaten.into_iter().map(|f| MergeConflict::from_field(kind, id, &label, &account, f)));
+            }
+        })?;
+        report.inserted = ins;
+        report.updated = upd;
+        report.same = same;
+        report.conflicts = conflicts;
+    }
+    Ok(report)
+}
+
+/// Writes a sync's conflicts to `conflicts.csv` beside the file, as the
+/// day-end merge does; returns where, as the user reads it (or what went
+/// wrong, naming the file).
+pub fn write_sync_conflicts(store: &Store, l: Lang, conflicts: &[MergeConflict]) -> Result<String, String> {
+    let dest = store.path().with_file_name("conflicts.csv");
+    let shown = crate::safe_text::cell(&dest.display().to_string()).into_owned();
+    match write_conflicts(&dest, l, conflicts) {
+        Ok(_) => Ok(shown),
+        Err(e) => Err(format!("{shown}: {}", crate::safe_text::cell(&e.to_string()))),
+    }
+}
+
+/// How many records a sync's conflicts are in (a record may have several
+/// fields in conflict).
+pub fn conflicted_records(r: &SyncReport) -> usize {
+    r.conflicts.iter().map(|c| c.id.as_str()).collect::<std::collections::BTreeSet<_>>().len()
+}

@@ -1,0 +1,823 @@
+//! The head office's hub on PostgreSQL (issue #23, DESIGN §7): the only
+//! place kam speaks PostgreSQL's SQL, as the rest of this module is the only
+//! place it speaks SQLite's.
+//!
+//! The hub holds one row per record (`kam.records`: kind, id, the account,
+//! owner and store that decide who may see it, the fields as jsonb, a clock
+//! per field as jsonb, a version and a change number), the operations it
+//! has applied (`kam.operations`, keyed by the operation's id, so a push
+//! retried after a lost answer applies once) and its users. Each change
+//! takes the next value of `kam.change_seq`; a client pulls what changed
+//! after the number it saw last. Pushes take that number under one
+//! transaction-wide advisory lock, so changes commit in the order of their
+//! numbers and a pull never steps over one that commits later.
+//!
+//! Who may read and write what is PostgreSQL's to enforce: each kam user is
+//! a login role in the group `kam_user`, and row-level security lets a rep
+//! reach the accounts they own with everything of those accounts (and their
+//! own targets), store staff the VIP cards of their store, managers
+//! everything.
+
+use std::fmt::Write as _;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use postgres::error::SqlState;
+use postgres::{Client, Transaction};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value as Json};
+
+use super::record::{newer, FieldClock, RecordKind};
+
+/// The hub schema this kam writes.
+pub const HUB_SCHEMA_VERSION: i32 = 1;
+
+/// The group every kam user's login role is in; the grants are its.
+const USER_GROUP: &str = "kam_user";
+
+/// The advisory lock pushes hold while they number their changes
+/// (an arbitrary constant, "kam" in ASCII).
+const PUSH_LOCK: i64 = 0x006b_616d;
+
+/// The hub's schema, as versioned migrations, oldest first. Append; never
+/// edit a published one.
+const MIGRATIONS: [&str; 1] = [r"
+CREATE TABLE kam.hub (
+    id uuid PRIMARY KEY,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE kam.users (
+    name text PRIMARY KEY CHECK (btrim(name) <> ''),
+    pg_role name NOT NULL UNIQUE,
+    role text NOT NULL CHECK (role IN ('rep', 'staff', 'manager')),
+    store text CHECK (role <> 'staff' OR btrim(coalesce(store, '')) <> ''),
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE SEQUENCE kam.change_seq;
+CREATE TABLE kam.records (
+    id uuid PRIMARY KEY,
+    kind text NOT NULL CHECK (kind IN ('account', 'contact', 'order', 'visit', 'change_event', 'feedback',
+        'call_plan', 'presentation', 'vip_card', 'target')),
+    account_id uuid,
+    owner text,
+    store text,
+    fields jsonb NOT NULL,
+    clocks jsonb NOT NULL DEFAULT '{}',
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    updated_by text NOT NULL,
+    deleted_at timestamptz,
+    version bigint NOT NULL CHECK (version >= 1),
+    seq bigint NOT NULL
+);
+CREATE INDEX records_seq ON kam.records (seq);
+CREATE INDEX records_account ON kam.records (account_id);
+CREATE INDEX records_owner ON kam.records (owner, kind);
+CREATE TABLE kam.operations (
+    op_id uuid PRIMARY KEY,
+    pg_role name NOT NULL DEFAULT current_user,
+    record_id uuid NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Whether the login role `who` may reach a record: the policy's test,
+-- run with the hub owner's rights so that it can read the users and a
+-- child's account whatever the caller may see.
+CREATE FUNCTION kam.may_access(who name, k text, o text, s text, acc uuid) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT coalesce((
+        SELECT CASE u.role
+            WHEN 'manager' THEN true
+            WHEN 'rep' THEN (k IN ('account', 'target') AND o = u.name)
+                OR (acc IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM kam.records a WHERE a.id = acc AND a.kind = 'account' AND a.owner = u.name))
+            WHEN 'staff' THEN k = 'vip_card' AND s = u.store
+            ELSE false
+        END
+        FROM kam.users u WHERE u.pg_role = who), false)
+$$;
+REVOKE ALL ON FUNCTION kam.may_access(name, text, text, text, uuid) FROM PUBLIC;
+
+ALTER TABLE kam.records ENABLE ROW LEVEL SECURITY;
+CREATE POLICY records_access ON kam.records
+    USING (kam.may_access(current_user, kind, owner, store, account_id))
+    WITH CHECK (kam.may_access(current_user, kind, owner, store, account_id));
+ALTER TABLE kam.operations ENABLE ROW LEVEL SECURITY;
+CREATE POLICY operations_own ON kam.operations
+    USING (pg_role = current_user) WITH CHECK (pg_role = current_user);
+
+GRANT USAGE ON SCHEMA kam TO kam_user;
+GRANT SELECT ON kam.hub, kam.schema_version TO kam_user;
+GRANT SELECT, INSERT, UPDATE ON kam.records TO kam_user;
+GRANT SELECT, INSERT ON kam.operations TO kam_user;
+GRANT USAGE ON SEQUENCE kam.change_seq TO kam_user;
+GRANT EXECUTE ON FUNCTION kam.may_access(name, text, text, text, uuid) TO kam_user;
+"];
+
+/// What went wrong talking to the hub.
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    /// The connection string cannot be read.
+    #[error("the hub's connection string cannot be read: {0}")]
+    BadUrl(String),
+    /// No answer: offline, the server down, a wrong host or port.
+    #[error("{hub}: no connection to the hub ({detail})")]
+    Unreachable { hub: String, detail: String },
+    /// The hub answered but refused the login (user or password).
+    #[error("{hub}: the hub refused the login ({detail})")]
+    Login { hub: String, detail: String },
+    /// The database refused an action for want of rights (a role, a row
+    /// the user may not reach).
+    #[error("{hub}: not allowed: {detail}")]
+    Denied { hub: String, detail: String },
+    /// The database holds no kam hub schema.
+    #[error("{hub}: there is no kam hub in this database (kam hub init creates it)")]
+    NotInitialised { hub: String },
+    /// The hub was made by a newer kam.
+    #[error("{hub}: the hub's schema is version {found}, this kam knows {supported}: update kam")]
+    TooNew { hub: String, found: i32, supported: i32 },
+    /// Anything else the server said.
+    #[error("{hub}: {context}: {detail}")]
+    Sql { hub: String, context: String, detail: String },
+}
+
+/// A connection to the hub, and how it reads to a person (never with the password).
+pub struct Hub {
+    client: Client,
+    shown: String,
+}
+
+impl std::fmt::Debug for Hub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hub").field("shown", &self.shown).finish_non_exhaustive()
+    }
+}
+
+/// A role a kam user has at the hub.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HubRole {
+    Rep,
+    Staff,
+    Manager,
+}
+
+impl HubRole {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Rep => "rep",
+            Self::Staff => "staff",
+            Self::Manager => "manager",
+        }
+    }
+}
+
+/// A user added to the hub: their login role and the connection string
+/// they put in their config.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewUser {
+    pub pg_role: String,
+    pub url: String,
+}
+
+/// A field's clock as the hub keeps it (jsonb).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockJson {
+    pub at: DateTime<Utc>,
+    pub who: String,
+    #[serde(default)]
+    pub base: Option<DateTime<Utc>>,
+}
+
+impl From<&FieldClock> for ClockJson {
+    fn from(c: &FieldClock) -> Self {
+        Self { at: c.at, who: c.who.clone(), base: c.base }
+    }
+}
+
+impl From<ClockJson> for FieldClock {
+    fn from(c: ClockJson) -> Self {
+        Self { at: c.at, who: c.who, base: c.base }
+    }
+}
+
+/// One record as a push sends it: every field's value and every field's
+/// clock (a field without one still has the value it was created with).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordBody {
+    pub kind: String,
+    pub id: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+    pub fields: Map<String, Json>,
+    pub clocks: Map<String, Json>,
+    /// When it was moved to the trash (`None`: live).
+    #[serde(default)]
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+/// A queued operation: its id (the same on every retry) and the record.
+#[derive(Clone, Debug)]
+pub struct PushOp {
+    pub op_id: uuid::Uuid,
+    pub body: RecordBody,
+}
+
+/// What the hub did with one operation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// A record new to the hub.
+    Inserted,
+    /// Some fields were newer than the hub's and were taken.
+    Updated,
+    /// Nothing of it was newer than what the hub holds.
+    Same,
+    /// The hub had applied this operation already (a retried push).
+    Already,
+    /// The database refused it: this user may not write that record.
+    Refused(String),
+}
+
+/// A record as a pull brings it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pulled {
+    pub seq: i64,
+    pub kind: String,
+    pub id: String,
+    pub fields: Map<String, Json>,
+    pub clocks: Map<String, Json>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+    pub version: i64,
+    /// When it was moved to the trash at the hub (`None`: live).
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+/// The host, port and database of a connection string: how a hub is named
+/// in messages (never its password).
+pub fn shown(url: &str) -> String {
+    match postgres::Config::from_str(url) {
+        Ok(c) => {
+            let host = c
+                .get_hosts()
+                .first()
+                .map(|h| match h {
+                    postgres::config::Host::Tcp(t) => t.clone(),
+                    postgres::config::Host::Unix(p) => p.display().to_string(),
+                })
+                .unwrap_or_default();
+            let port = c.get_ports().first().copied().unwrap_or(5432);
+            format!("{host}:{port}/{}", c.get_dbname().unwrap_or(""))
+        }
+        Err(_) => "?".to_string(),
+    }
+}
+
+/// A lost or refused connection (the network, the server gone), as against
+/// an answer of the server's.
+fn is_connection_error(e: &postgres::Error) -> bool {
+    // Class 08 is a connection exception; 57P01-57P03 the server shutting
+    // down or ending this session.
+    let gone = e.code().is_some_and(|c| c.code().starts_with("08") || c.code().starts_with("57P"));
+    gone || e.is_closed() || std::error::Error::source(e).is_some_and(<dyn std::error::Error>::is::<std::io::Error>)
+}
+
+impl Hub {
+    /// Connects to the hub: TLS when the connection string asks for it
+    /// (`sslmode=require`, verified against the roots compiled in), plain
+    /// when it allows (`sslmode=prefer`, the default, falls back to plain
+    /// when the server has no TLS; `sslmode=disable` on 127.0.0.1).
+    pub fn connect(url: &str) -> Result<Self, HubError> {
+        let mut config = postgres::Config::from_str(url).map_err(|e| HubError::BadUrl(e.to_string()))?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        // A dropped network shows as an error instead of a wait without end.
+        config.keepalives(true).keepalives_idle(Duration::from_secs(30));
+        config.application_name("kam");
+        let shown = shown(url);
+        let tls = tokio_postgres_rustls::MakeRustlsConnect::with_webpki_roots();
+        let client = config.connect(tls).map_err(|e| {
+            let detail = detail_of(&e);
+            match e.code() {
+                Some(c) if *c == SqlState::INVALID_PASSWORD || *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION => {
+                    HubError::Login { hub: shown.clone(), detail }
+                }
+                Some(c) if *c == SqlState::INVALID_CATALOG_NAME => HubError::Unreachable { hub: shown.clone(), detail },
+                Some(_) => HubError::Sql { hub: shown.clone(), context: "connecting".into(), detail },
+                None => HubError::Unreachable { hub: shown.clone(), detail },
+            }
+        })?;
+        Ok(Self { client, shown })
+    }
+
+    /// How the hub reads in messages: host:port/database.
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    fn err(&self, context: &str, e: &postgres::Error) -> HubError {
+        hub_err(&self.shown, context, e)
+    }
+
+    /// Creates the hub schema, or brings an older one up to this kam's
+    /// version; run again, it changes nothing. Returns the version found
+    /// before (0: none) and the hub's id.
+    pub fn init(&mut self) -> Result<(i32, uuid::Uuid), HubError> {
+        let shown = self.shown.clone();
+        let e = |c: &str| {
+            let shown = shown.clone();
+            let c = c.to_string();
+            move |err: postgres::Error| hub_err(&shown, &c, &err)
+        };
+        let mut tx = self.client.transaction().map_err(e("starting the schema change"))?;
+        // Two inits at once: the second waits, then finds the schema made.
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PUSH_LOCK]).map_err(e("locking the schema"))?;
+        tx.batch_execute(&format!(
+            "DO $$ BEGIN
+                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{USER_GROUP}') THEN
+                    CREATE ROLE {USER_GROUP} NOLOGIN;
+                END IF;
+            END $$;
+            CREATE SCHEMA IF NOT EXISTS kam;
+            CREATE TABLE IF NOT EXISTS kam.schema_version (
+                version integer PRIMARY KEY,
+                applied_at timestamptz NOT NULL DEFAULT now()
+            );"
+        ))
+        .map_err(e("creating the schema"))?;
+        let found: i32 = tx
+            .query_one("SELECT coalesce(max(version), 0) FROM kam.schema_version", &[])
+            .and_then(|r| r.try_get(0))
+            .map_err(e("reading the schema version"))?;
+        if found > HUB_SCHEMA_VERSION {
+            return Err(HubError::TooNew { hub: shown, found, supported: HUB_SCHEMA_VERSION });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate() {
+            let version = i32::try_from(i + 1).unwrap_or(i32::MAX);
+            if version <= found {
+                continue;
+            }
+            tx.batch_execute(sql).map_err(e(&format!("migrating the hub to version {version}")))?;
+            tx.execute("INSERT INTO kam.schema_version (version) VALUES ($1)", &[&version])
+                .map_err(e("noting the schema version"))?;
+        }
+        tx.execute(
+            "INSERT INTO kam.hub (id) SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM kam.hub)",
+            &[&uuid::Uuid::new_v4()],
+        )
+        .map_err(e("naming the hub"))?;
+        let id: uuid::Uuid =
+            tx.query_one("SELECT id FROM kam.hub", &[]).and_then(|r| r.try_get(0)).map_err(e("naming the hub"))?;
+        tx.commit().map_err(e("committing the schema"))?;
+        Ok((found, id))
+    }
+
+    /// The hub's id (a client that meets another hub starts over), after
+    /// checking the schema is one this kam knows.
+    pub fn id(&mut self) -> Result<uuid::Uuid, HubError> {
+        let version = match self.client.query_one("SELECT coalesce(max(version), 0) FROM kam.schema_version", &[]) {
+            Ok(r) => r.try_get::<_, i32>(0).map_err(|e| self.err("reading the schema version", &e))?,
+            Err(e)
+                if e.code() == Some(&SqlState::UNDEFINED_TABLE) || e.code() == Some(&SqlState::INVALID_SCHEMA_NAME) =>
+            {
+                return Err(HubError::NotInitialised { hub: self.shown.clone() })
+            }
+            Err(e) => return Err(self.err("reading the schema version", &e)),
+        };
+        if version > HUB_SCHEMA_VERSION {
+            return Err(HubError::TooNew { hub: self.shown.clone(), found: version, supported: HUB_SCHEMA_VERSION });
+        }
+        if version == 0 {
+            return Err(HubError::NotInitialised { hub: self.shown.clone() });
+        }
+        match self.client.query_opt("SELECT id FROM kam.hub", &[]) {
+            Ok(Some(r)) => r.try_get(0).map_err(|e| self.err("naming the hub", &e)),
+            Ok(None) => Err(HubError::NotInitialised { hub: self.shown.clone() }),
+            Err(e) => Err(self.err("naming the hub", &e)),
+        }
+    }
+
+    /// Adds a kam user: a login role in the kam group with a generated
+    /// password, and the user's line in `kam.users`. Returns the role and
+    /// the connection string for the user, built from `url` (the admin's)
+    /// with the user's name and password in place of the admin's.
+    pub fn add_user(&mut self, url: &str, name: &str, role: HubRole, store: Option<&str>) -> Result<NewUser, HubError> {
+        let pg_role = role_name(name);
+        // Two random UUIDs: 244 random bits in hex, nothing to quote.
+        let password = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+        let shown = self.shown.clone();
+        let e = |c: &'static str| {
+            let shown = shown.clone();
+            move |err: postgres::Error| hub_err(&shown, c, &err)
+        };
+        let mut tx = self.client.transaction().map_err(e("starting"))?;
+        let exists = tx.query_opt("SELECT pg_role FROM kam.users WHERE name = $1", &[&name]).map_err(|err| {
+            if err.code() == Some(&SqlState::UNDEFINED_TABLE) || err.code() == Some(&SqlState::INVALID_SCHEMA_NAME) {
+                HubError::NotInitialised { hub: shown.clone() }
+            } else {
+                hub_err(&shown, "reading the users", &err)
+            }
+        })?;
+        if exists.is_some() {
+            // The same name again: a new password for the same role.
+            tx.batch_execute(&format!("ALTER ROLE {} LOGIN PASSWORD '{password}'", quote_ident(&pg_role)))
+                .map_err(e("setting the password"))?;
+            tx.execute("UPDATE kam.users SET role = $2, store = $3 WHERE name = $1", &[&name, &role.key(), &store])
+                .map_err(e("updating the user"))?;
+        } else {
+            tx.batch_execute(&format!(
+                "CREATE ROLE {} LOGIN PASSWORD '{password}' IN ROLE {USER_GROUP}",
+                quote_ident(&pg_role)
+            ))
+            .map_err(e("creating the user's role"))?;
+            tx.execute(
+                "INSERT INTO kam.users (name, pg_role, role, store) VALUES ($1, $2, $3, $4)",
+                &[&name, &pg_role, &role.key(), &store],
+            )
+            .map_err(e("adding the user"))?;
+        }
+        tx.commit().map_err(e("committing the user"))?;
+        Ok(NewUser { url: user_url(url, &pg_role, &password)?, pg_role })
+    }
+
+    /// Applies a batch of operations in one transaction: all of them or,
+    /// on any failure other than a refused record, none. `each` is told of
+    /// every operation as it is applied (a test stops a push halfway there).
+    pub fn push(
+        &mut self,
+        ops: &[PushOp],
+        each: &mut dyn FnMut(usize) -> Result<(), HubError>,
+    ) -> Result<Vec<Applied>, HubError> {
+        let shown = self.shown.clone();
+        let mut tx = self.client.transaction().map_err(|e| hub_err(&shown, "starting the push", &e))?;
+        // Changes are numbered in commit order: see the module's documentation.
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PUSH_LOCK])
+            .map_err(|e| hub_err(&shown, "waiting for the hub's change numbers", &e))?;
+        let st = PushStatements::prepare(&mut tx).map_err(|e| hub_err(&shown, "preparing the push", &e))?;
+        let mut out = Vec::with_capacity(ops.len());
+        for (i, op) in ops.iter().enumerate() {
+            // A savepoint per operation: a record the database refuses is
+            // told and left out; the rest of the batch goes on.
+            let mut sp = tx.transaction().map_err(|e| hub_err(&shown, "starting an operation", &e))?;
+            match apply_op(&mut sp, &st, op) {
+                Ok(applied) => {
+                    sp.commit().map_err(|e| hub_err(&shown, "applying an operation", &e))?;
+                    out.push(applied);
+                }
+                Err(e) if is_denied(&e) => {
+                    sp.rollback().map_err(|e| hub_err(&shown, "leaving a refused operation out", &e))?;
+                    out.push(Applied::Refused(detail_of(&e)));
+                }
+                Err(e) => return Err(hub_err(&shown, &format!("applying {} {}", op.body.kind, op.body.id), &e)),
+            }
+            each(i)?;
+        }
+        tx.commit().map_err(|e| hub_err(&shown, "committing the push", &e))?;
+        Ok(out)
+    }
+
+    /// Up to `limit` records changed after `cursor` that this user may
+    /// see, in the order of their change numbers.
+    pub fn pull(&mut self, cursor: i64, limit: i64) -> Result<Vec<Pulled>, HubError> {
+        let rows = self
+            .client
+            .query(
+                "SELECT seq, kind, id::text, fields, clocks, created_at, updated_at, updated_by, version, deleted_at \
+                 FROM kam.records WHERE seq > $1 ORDER BY seq LIMIT $2",
+                &[&cursor, &limit],
+            )
+            .map_err(|e| self.err("pulling", &e))?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let obj = |v: Json| match v {
+                Json::Object(m) => m,
+                _ => Map::new(),
+            };
+            let get = |e: postgres::Error| hub_err(&self.shown, "reading a pulled record", &e);
+            out.push(Pulled {
+                seq: r.try_get(0).map_err(get)?,
+                kind: r.try_get(1).map_err(get)?,
+                id: r.try_get(2).map_err(get)?,
+                fields: obj(r.try_get(3).map_err(get)?),
+                clocks: obj(r.try_get(4).map_err(get)?),
+                created_at: r.try_get(5).map_err(get)?,
+                updated_at: r.try_get(6).map_err(get)?,
+                updated_by: r.try_get(7).map_err(get)?,
+                version: r.try_get(8).map_err(get)?,
+                deleted_at: r.try_get(9).map_err(get)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Ends every open connection of a kam user (an administrator's
+    /// action; a test cuts a push off halfway with it). Returns how many.
+    pub fn end_sessions_of(&mut self, name: &str) -> Result<i64, HubError> {
+        self.client
+            .query_one(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(a.pid)) FROM pg_stat_activity a \
+                 JOIN kam.users u ON u.pg_role = a.usename WHERE u.name = $1",
+                &[&name],
+            )
+            .and_then(|r| r.try_get(0))
+            .map_err(|e| self.err("ending the user's connections", &e))
+    }
+
+    /// A query of the tests and the benchmarks, run as this connection's
+    /// role: the ids of the records of `kind` it can read.
+    pub fn visible_ids(&mut self, kind: RecordKind) -> Result<Vec<String>, HubError> {
+        self.client
+            .query("SELECT id::text FROM kam.records WHERE kind = $1 ORDER BY id", &[&kind.key()])
+            .map_err(|e| self.err("reading the records", &e))?
+            .iter()
+            .map(|r| r.try_get(0).map_err(|e| self.err("reading the records", &e)))
+            .collect()
+    }
+
+    /// A record's field value as the hub holds it, read as this role
+    /// (`None`: no such record, or one it may not see).
+    pub fn field(&mut self, id: &str, field: &str) -> Result<Option<Json>, HubError> {
+        let id = parse_uuid(id).map_err(HubError::BadUrl)?;
+        let row = self
+            .client
+            .query_opt("SELECT fields -> $2 FROM kam.records WHERE id = $1", &[&id, &field])
+            .map_err(|e| self.err("reading a record", &e))?;
+        row.map(|r| r.try_get::<_, Option<Json>>(0).map(Option::unwrap_or_default))
+            .transpose()
+            .map_err(|e| self.err("reading a record", &e))
+    }
+
+    /// How many operations the hub has applied (a retried push adds none).
+    pub fn operation_count(&mut self) -> Result<i64, HubError> {
+        self.client
+            .query_one("SELECT count(*) FROM kam.operations", &[])
+            .and_then(|r| r.try_get(0))
+            .map_err(|e| self.err("counting the operations", &e))
+    }
+
+    /// A statement of the tests, run as this connection's role, that must
+    /// write to a record: the database's refusal comes back as [`HubError::Denied`].
+    pub fn set_field(&mut self, id: &str, field: &str, value: &Json) -> Result<u64, HubError> {
+        let id = parse_uuid(id).map_err(HubError::BadUrl)?;
+        self.client
+            .execute(
+                "UPDATE kam.records SET fields = jsonb_set(fields, ARRAY[$2], $3) WHERE id = $1",
+                &[&id, &field, value],
+            )
+            .map_err(|e| self.err("writing a record", &e))
+    }
+}
+
+fn parse_uuid(id: &str) -> Result<uuid::Uuid, String> {
+    uuid::Uuid::parse_str(id).map_err(|e| format!("{id}: {e}"))
+}
+
+fn is_denied(e: &postgres::Error) -> bool {
+    e.code().is_some_and(|c| *c == SqlState::INSUFFICIENT_PRIVILEGE || *c == SqlState::UNIQUE_VIOLATION)
+}
+
+/// The server's message, or the client's when there is no server message.
+fn detail_of(e: &postgres::Error) -> String {
+    e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_string())
+}
+
+fn hub_err(hub: &str, context: &str, e: &postgres::Error) -> HubError {
+    let detail = detail_of(e);
+    if is_connection_error(e) {
+        return HubError::Unreachable { hub: hub.to_string(), detail };
+    }
+    match e.code() {
+        Some(c) if *c == SqlState::INSUFFICIENT_PRIVILEGE => HubError::Denied { hub: hub.to_string(), detail },
+        _ => HubError::Sql { hub: hub.to_string(), context: context.to_string(), detail },
+    }
+}
+
+/// A role name for a kam user: `kam_` and the name when it is plain ASCII
+/// (readable in the server's logs), else `kam_` and random hex.
+fn role_name(name: &str) -> String {
+    let plain = name.to_ascii_lowercase();
+    if !plain.is_empty()
+        && plain.len() <= 40
+        && plain.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        format!("kam_{plain}")
+    } else {
+        let hex = uuid::Uuid::new_v4().simple().to_string();
+        format!("kam_{}", &hex[..12])
+    }
+}
+
+/// An identifier quoted for PostgreSQL.
+fn quote_ident(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// `url` with the user and password replaced (URL or key=value form).
+fn user_url(url: &str, user: &str, password: &str) -> Result<String, HubError> {
+    let config = postgres::Config::from_str(url).map_err(|e| HubError::BadUrl(e.to_string()))?;
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(h)) => h.clone(),
+        Some(postgres::config::Host::Unix(p)) => p.display().to_string(),
+        None => "localhost".to_string(),
+    };
+    let host = if host.contains(':') && !host.starts_with('[') { format!("[{host}]") } else { host };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let db = config.get_dbname().unwrap_or("postgres");
+    let ssl = match config.get_ssl_mode() {
+        postgres::config::SslMode::Disable => "disable",
+        postgres::config::SslMode::Require => "require",
+        _ => "prefer",
+    };
+    Ok(format!("postgresql://{}:{password}@{host}:{port}/{}?sslmode={ssl}", encode(user), encode(db)))
+}
+
+/// Percent-encodes what a URL part may not hold as it is.
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// Who may see a record, from its fields: the account it belongs to, its
+/// owner (an account's rep, a target's rep) and its store (a VIP card's).
+fn routing(kind: &str, fields: &Map<String, Json>) -> (Option<uuid::Uuid>, Option<String>, Option<String>) {
+    let text = |k: &str| fields.get(k).and_then(Json::as_str).map(str::to_string);
+    let account = match kind {
+        "account" => None,
+        _ => text("account_id").and_then(|s| uuid::Uuid::parse_str(&s).ok()),
+    };
+    let owner = match kind {
+        "account" => text("owner"),
+        "target" => text("rep"),
+        _ => None,
+    };
+    let store = if kind == "vip_card" { text("store") } else { None };
+    (account, owner, store)
+}
+
+fn clock_of(v: &Json) -> Option<FieldClock> {
+    serde_json::from_value::<ClockJson>(v.clone()).ok().map(FieldClock::from)
+}
+
+/// One operation inside the push's transaction (at its savepoint).
+/// The statements of a push, prepared once per push instead of once per
+/// operation (a round trip each saved).
+struct PushStatements {
+    op: postgres::Statement,
+    current: postgres::Statement,
+    insert: postgres::Statement,
+    update: postgres::Statement,
+}
+
+impl PushStatements {
+    fn prepare(tx: &mut Transaction<'_>) -> Result<Self, postgres::Error> {
+        Ok(Self {
+            op: tx.prepare(
+                "INSERT INTO kam.operations (op_id, record_id) VALUES ($1, $2) ON CONFLICT (op_id) DO NOTHING",
+            )?,
+            current: tx.prepare(
+                "SELECT fields, clocks, created_at, updated_by, deleted_at FROM kam.records WHERE id = $1 FOR UPDATE",
+            )?,
+            insert: tx.prepare(
+                "INSERT INTO kam.records (id, kind, account_id, owner, store, fields, clocks, created_at, updated_at, \
+                 updated_by, deleted_at, version, seq) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, nextval('kam.change_seq'))",
+            )?,
+            update: tx.prepare(
+                "UPDATE kam.records SET fields = $2, clocks = $3, account_id = $4, owner = $5, store = $6, \
+                 updated_at = greatest(updated_at, $7), updated_by = $8, deleted_at = $9, version = version + 1, \
+                 seq = nextval('kam.change_seq') WHERE id = $1",
+            )?,
+        })
+    }
+}
+
+fn apply_op(tx: &mut Transaction<'_>, st: &PushStatements, op: &PushOp) -> Result<Applied, postgres::Error> {
+    let b = &op.body;
+    let Ok(id) = uuid::Uuid::parse_str(&b.id) else { return Ok(Applied::Refused(format!("{}: not an id", b.id))) };
+    let fresh = tx.execute(&st.op, &[&op.op_id, &id])?;
+    if fresh == 0 {
+        return Ok(Applied::Already);
+    }
+    let current = tx.query_opt(&st.current, &[&id])?;
+    let Some(row) = current else {
+        let (account, owner, store) = routing(&b.kind, &b.fields);
+        tx.execute(
+            &st.insert,
+            &[
+                &id,
+                &b.kind,
+                &account,
+                &owner,
+                &store,
+                &Json::Object(b.fields.clone()),
+                &Json::Object(b.clocks.clone()),
+                &b.created_at,
+                &b.updated_at,
+                &b.updated_by,
+                &b.deleted_at,
+            ],
+        )?;
+        return Ok(Applied::Inserted);
+    };
+    let mut fields = match row.try_get::<_, Json>(0)? {
+        Json::Object(m) => m,
+        _ => Map::new(),
+    };
+    let mut clocks = match row.try_get::<_, Json>(1)? {
+        Json::Object(m) => m,
+        _ => Map::new(),
+    };
+    let created: DateTime<Utc> = row.try_get(2)?;
+    let created_by: String = row.try_get(3)?;
+    let hub_deleted: Option<DateTime<Utc>> = row.try_get(4)?;
+    // Field by field, the newer change wins (DESIGN §7). A field the
+    // operation has no clock for still has the value it was created with:
+    // never newer than the hub's.
+    let hub_created = FieldClock { at: created, who: created_by, base: None };
+    let latest_here = clocks.values().filter_map(clock_of).map(|c| c.at).chain([created]).max().unwrap_or(created);
+    let mut newest: Option<FieldClock> = None;
+    for (field, theirs) in &b.clocks {
+        let Some(theirs) = clock_of(theirs) else { continue };
+        let ours = clocks.get(field).and_then(clock_of).unwrap_or_else(|| hub_created.clone());
+        if !newer(&theirs, &ours) {
+            continue;
+        }
+        if let Some(v) = b.fields.get(field) {
+            fields.insert(field.clone(), v.clone());
+        }
+        clocks.insert(field.clone(), serde_json::to_value(ClockJson::from(&theirs)).unwrap_or(Json::Null));
+        if newest.as_ref().is_none_or(|n| newer(&theirs, n)) {
+            newest = Some(theirs);
+        }
+    }
+    // A deletion is a change at its time: it takes effect unless the hub
+    // holds a change made after it; a record deleted here comes back when
+    // the operation brings a change made after the deletion (as a day-end
+    // merge brings a trashed record back).
+    let deleted = match (hub_deleted, b.deleted_at) {
+        (None, Some(d)) if d > latest_here => Some(Some(d)),
+        (Some(d), _) if newest.as_ref().is_some_and(|n| n.at > d) => Some(None),
+        _ => None,
+    };
+    if newest.is_none() && deleted.is_none() {
+        return Ok(Applied::Same);
+    }
+    let (at, who) = match (&newest, deleted) {
+        (Some(n), _) => (n.at, n.who.clone()),
+        (None, Some(Some(d))) => (d, b.updated_by.clone()),
+        _ => (b.updated_at, b.updated_by.clone()),
+    };
+    let deleted_at = deleted.unwrap_or(hub_deleted);
+    let (account, owner, store) = routing(&b.kind, &fields);
+    tx.execute(
+        &st.update,
+        &[&id, &Json::Object(fields), &Json::Object(clocks), &account, &owner, &store, &at, &who, &deleted_at],
+    )?;
+    Ok(Applied::Updated)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_user_url_has_the_user_and_password_and_keeps_the_rest() {
+        let u =
+            user_url("postgresql://admin:secret@hub.example:6543/kam?sslmode=require", "kam_wang", "abc").expect("url");
+        assert_eq!(u, "postgresql://kam_wang:abc@hub.example:6543/kam?sslmode=require");
+        let u = user_url("host=127.0.0.1 port=5433 user=postgres dbname=x sslmode=disable", "kam_li", "p").expect("kv");
+        assert_eq!(u, "postgresql://kam_li:p@127.0.0.1:5433/x?sslmode=disable");
+        assert!(!shown("postgresql://admin:secret@hub.example:6543/kam").contains("secret"));
+        assert_eq!(shown("postgresql://admin:secret@hub.example:6543/kam"), "hub.example:6543/kam");
+    }
+
+    #[test]
+    fn role_names_are_readable_when_they_can_be() {
+        assert_eq!(role_name("Wang_Li"), "kam_wang_li");
+        let r = role_name("王伟");
+        assert!(r.starts_with("kam_") && r.len() == 16 && r[4..].chars().all(|c| c.is_ascii_hexdigit()), "{r}");
+        assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
+    }
+
+    #[test]
+    fn who_may_see_a_record_comes_from_its_fields() {
+        let mut f = Map::new();
+        f.insert("owner".into(), Json::from("王伟"));
+        f.insert("store".into(), Json::from("南京西路店"));
+        f.insert("account_id".into(), Json::from("0190b7a0-0000-7000-8000-000000000001"));
+        assert_eq!(routing("account", &f), (None, Some("王伟".into()), None));
+        let (acc, owner, store) = routing("vip_card", &f);
+        assert!(acc.is_some());
+        assert_eq!((owner, store), (None, Some("南京西路店".into())));
+    }
+}

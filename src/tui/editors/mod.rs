@@ -1,0 +1,703 @@
+//! One editor per record kind: each module says, once per field, which
+//! field of the record a form field edits, with its key, label and look.
+//! The form is built from that list and applied back through the same
+//! list, so a form and its save cannot drift apart: a field shown is a
+//! field saved, read back with the parser of its type (a date as a date,
+//! an amount as fen, a choice by its key), and a record field that does
+//! not exist is a compile error.
+
+pub mod account;
+pub mod archive;
+pub mod contact;
+pub mod event;
+pub mod feedback;
+pub mod order;
+pub mod visit;
+
+use chrono::{NaiveDate, NaiveTime};
+use kam_rules::{Labeled, Lang, Money};
+
+use super::app::App;
+use super::widgets::form::{parse_date, parse_time, Field, Form};
+use crate::i18n::T;
+
+/// A record field's type as a form field: how it is shown, and how the
+/// typed text is read back (`old` when the text does not read: the form's
+/// own check has already refused the save then).
+pub trait FormValue: Sized {
+    fn field(key: &'static str, label: T, value: &Self, lang: Lang) -> Field;
+    fn read(text: &str, today: NaiveDate, old: &Self) -> Self;
+}
+
+impl FormValue for String {
+    fn field(key: &'static str, label: T, value: &Self, _: Lang) -> Field {
+        Field::text(key, label, value)
+    }
+
+    fn read(text: &str, _: NaiveDate, _: &Self) -> Self {
+        text.to_string()
+    }
+}
+
+impl FormValue for NaiveDate {
+    fn field(key: &'static str, label: T, value: &Self, _: Lang) -> Field {
+        Field::date(key, label, Some(*value))
+    }
+
+    fn read(text: &str, today: NaiveDate, old: &Self) -> Self {
+        parse_date(text.trim(), today).unwrap_or(*old)
+    }
+}
+
+impl FormValue for Option<NaiveDate> {
+    fn field(key: &'static str, label: T, value: &Self, _: Lang) -> Field {
+        Field::date(key, label, *value)
+    }
+
+    fn read(text: &str, today: NaiveDate, _: &Self) -> Self {
+        parse_date(text.trim(), today)
+    }
+}
+
+impl FormValue for Option<Money> {
+    fn field(key: &'static str, label: T, value: &Self, _: Lang) -> Field {
+        Field::amount(key, label, *value)
+    }
+
+    fn read(text: &str, _: NaiveDate, _: &Self) -> Self {
+        (!text.trim().is_empty()).then(|| Money::parse(text).ok()).flatten()
+    }
+}
+
+impl FormValue for Option<NaiveTime> {
+    fn field(key: &'static str, label: T, value: &Self, _: Lang) -> Field {
+        Field::time(key, label, *value)
+    }
+
+    fn read(text: &str, _: NaiveDate, _: &Self) -> Self {
+        parse_time(text)
+    }
+}
+
+/// Yes or no, as a choice of the two.
+impl FormValue for bool {
+    fn field(key: &'static str, label: T, value: &Self, lang: Lang) -> Field {
+        Field::choice(key, label, yes_no(lang), Some(yes_key(*value)))
+    }
+
+    fn read(text: &str, _: NaiveDate, _: &Self) -> Self {
+        text == "yes"
+    }
+}
+
+/// How a bound field looks and reads beyond its type.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Look {
+    required: bool,
+    lines: bool,
+    trim: bool,
+    /// The options of an `Option<E>` choice start with this instead of "not set".
+    none: Option<T>,
+}
+
+impl Look {
+    /// The form refuses to save while the field is blank.
+    pub fn required(&mut self) -> &mut Self {
+        self.required = true;
+        self
+    }
+
+    /// A multi-line text.
+    pub fn lines(&mut self) -> &mut Self {
+        self.lines = true;
+        self
+    }
+
+    /// Spaces around the typed text are not kept.
+    pub fn trim(&mut self) -> &mut Self {
+        self.trim = true;
+        self
+    }
+
+    /// The first option of a choice reads `none` (a tier override's "by volume").
+    pub fn none_reads(&mut self, none: T) -> &mut Self {
+        self.none = Some(none);
+        self
+    }
+}
+
+/// Makes the fields of a table's row `n`, blank.
+type RowMaker = dyn Fn(usize, &App) -> Vec<Field>;
+/// Makes a table's rows from the record.
+type RowsOf<R> = dyn Fn(&R, &App) -> Vec<Field>;
+/// Makes a field from the record.
+type FieldOf<R> = dyn Fn(&R, &App) -> Field;
+/// Reads a form's fields back onto the record.
+type ReadBack<R> = dyn Fn(&Form, &mut R, &App);
+
+/// One field of a record's form (or one table of rows): made from the
+/// record, applied back.
+trait Bind<R> {
+    /// The field's key and label (none for a table).
+    fn labelled(&self) -> Option<(&'static str, T)>;
+    fn fields(&self, r: &R, app: &App, look: Look) -> Vec<Field>;
+    fn apply(&self, form: &Form, r: &mut R, app: &App, look: Look);
+    /// A table's number and how its blank row is made, for a table.
+    fn table(&self) -> Option<(u8, &RowMaker)> {
+        None
+    }
+}
+
+/// A form field bound to one record field of a [`FormValue`] type.
+struct Bound<R, X> {
+    key: &'static str,
+    label: T,
+    get: fn(&R) -> &X,
+    set: fn(&mut R) -> &mut X,
+}
+
+impl<R, X: FormValue> Bind<R> for Bound<R, X> {
+    fn labelled(&self) -> Option<(&'static str, T)> {
+        Some((self.key, self.label))
+    }
+
+    fn fields(&self, r: &R, app: &App, look: Look) -> Vec<Field> {
+        let mut f = X::field(self.key, self.label, (self.get)(r), app.lang);
+        if look.lines {
+            let text = f.value();
+            f = Field::lines(self.key, self.label, &text);
+        }
+        vec![f]
+    }
+
+    fn apply(&self, form: &Form, r: &mut R, app: &App, look: Look) {
+        let text = form.text(self.key);
+        let text = if look.trim { text.trim() } else { text.as_str() };
+        let value = X::read(text, app.today, (self.get)(r));
+        *(self.set)(r) = value;
+    }
+}
+
+/// A choice of one of a labelled enum's values, or none ("not set", or
+/// what [`Look::none_reads`] says).
+struct Chosen<R, E> {
+    key: &'static str,
+    label: T,
+    get: fn(&R) -> &Option<E>,
+    set: fn(&mut R) -> &mut Option<E>,
+}
+
+impl<R, E: Labeled> Bind<R> for Chosen<R, E> {
+    fn labelled(&self) -> Option<(&'static str, T)> {
+        Some((self.key, self.label))
+    }
+
+    fn fields(&self, r: &R, app: &App, look: Look) -> Vec<Field> {
+        let options = choices::<E>(look.none.unwrap_or(T::NotSet), app.lang);
+        vec![Field::choice(self.key, self.label, options, (self.get)(r).map(|v| v.key().to_string()))]
+    }
+
+    fn apply(&self, form: &Form, r: &mut R, _: &App, _: Look) {
+        *(self.set)(r) = E::parse(&form.text(self.key));
+    }
+}
+
+/// A choice of one of a labelled enum's values (one is always chosen).
+struct Picked<R, E> {
+    key: &'static str,
+    label: T,
+    get: fn(&R) -> &E,
+    set: fn(&mut R) -> &mut E,
+}
+
+impl<R, E: Labeled> Bind<R> for Picked<R, E> {
+    fn labelled(&self) -> Option<(&'static str, T)> {
+        Some((self.key, self.label))
+    }
+
+    fn fields(&self, r: &R, app: &App, _: Look) -> Vec<Field> {
+        let options = E::ALL.iter().map(|e| (e.key().to_string(), e.label(app.lang).to_string())).collect();
+        vec![Field::choice(self.key, self.label, options, Some((self.get)(r).key().to_string()))]
+    }
+
+    fn apply(&self, form: &Form, r: &mut R, _: &App, _: Look) {
+        if let Some(v) = E::parse(&form.text(self.key)) {
+            *(self.set)(r) = v;
+        }
+    }
+}
+
+/// A table of rows: the rows made from the record, a blank row kept last
+/// for typing a new one, and the filled rows read back.
+struct Table<R> {
+    number: u8,
+    rows: Box<RowsOf<R>>,
+    blank: Box<RowMaker>,
+    read: Box<ReadBack<R>>,
+}
+
+impl<R> Bind<R> for Table<R> {
+    fn labelled(&self) -> Option<(&'static str, T)> {
+        None
+    }
+
+    fn fields(&self, r: &R, app: &App, _: Look) -> Vec<Field> {
+        (self.rows)(r, app)
+    }
+
+    fn apply(&self, form: &Form, r: &mut R, app: &App, _: Look) {
+        (self.read)(form, r, app);
+    }
+
+    fn table(&self) -> Option<(u8, &RowMaker)> {
+        Some((self.number, &*self.blank))
+    }
+}
+
+/// A form field whose making and reading are the editor's own (options
+/// that depend on the account, a value with a default, a list in one text).
+struct Custom<R> {
+    key: &'static str,
+    label: T,
+    make: Box<FieldOf<R>>,
+    read: Box<ReadBack<R>>,
+}
+
+impl<R> Bind<R> for Custom<R> {
+    fn labelled(&self) -> Option<(&'static str, T)> {
+        Some((self.key, self.label))
+    }
+
+    fn fields(&self, r: &R, app: &App, _: Look) -> Vec<Field> {
+        let f = (self.make)(r, app);
+        debug_assert_eq!((f.key, f.label), (self.key, self.label), "a field made by an editor keeps its key and label");
+        vec![f]
+    }
+
+    fn apply(&self, form: &Form, r: &mut R, app: &App, _: Look) {
+        (self.read)(form, r, app);
+    }
+}
+
+/// A record kind's form fields, in the order the form shows them.
+pub struct Binds<R> {
+    items: Vec<(Look, Box<dyn Bind<R>>)>,
+}
+
+impl<R: 'static> Default for Binds<R> {
+    fn default() -> Self {
+        Self { items: Vec::new() }
+    }
+}
+
+impl<R: 'static> Binds<R> {
+    /// A field editing the record field that `get` and `set` reach (see [`bind!`]).
+    pub fn add<X: FormValue + 'static>(
+        &mut self,
+        key: impl Into<&'static str>,
+        label: T,
+        get: fn(&R) -> &X,
+        set: fn(&mut R) -> &mut X,
+    ) -> &mut Look {
+        self.push(Box::new(Bound { key: key.into(), label, get, set }))
+    }
+
+    /// A choice of a labelled enum's values, or none.
+    pub fn choice<E: Labeled>(
+        &mut self,
+        key: impl Into<&'static str>,
+        label: T,
+        get: fn(&R) -> &Option<E>,
+        set: fn(&mut R) -> &mut Option<E>,
+    ) -> &mut Look {
+        self.push(Box::new(Chosen { key: key.into(), label, get, set }))
+    }
+
+    /// A choice of a labelled enum's values, one always chosen.
+    pub fn pick<E: Labeled>(
+        &mut self,
+        key: impl Into<&'static str>,
+        label: T,
+        get: fn(&R) -> &E,
+        set: fn(&mut R) -> &mut E,
+    ) -> &mut Look {
+        self.push(Box::new(Picked { key: key.into(), label, get, set }))
+    }
+
+    /// A table of rows (see [`Table`]): `rows` makes the record's rows,
+    /// `blank` row `n` empty, `read` the filled rows back.
+    pub fn table(
+        &mut self,
+        table: u8,
+        rows: impl Fn(&R, &App) -> Vec<Field> + 'static,
+        blank: impl Fn(usize, &App) -> Vec<Field> + 'static,
+        read: impl Fn(&Form, &mut R, &App) + 'static,
+    ) -> &mut Look {
+        self.push(Box::new(Table { number: table, rows: Box::new(rows), blank: Box::new(blank), read: Box::new(read) }))
+    }
+
+    /// A field made and read by the editor itself.
+    pub fn custom(
+        &mut self,
+        key: impl Into<&'static str>,
+        label: T,
+        make: impl Fn(&R, &App) -> Field + 'static,
+        read: impl Fn(&Form, &mut R, &App) + 'static,
+    ) -> &mut Look {
+        self.push(Box::new(Custom { key: key.into(), label, make: Box::new(make), read: Box::new(read) }))
+    }
+
+    fn push(&mut self, b: Box<dyn Bind<R>>) -> &mut Look {
+        self.items.push((Look::default(), b));
+        let last = self.items.len() - 1;
+        &mut self.items[last].0
+    }
+
+    /// The form titled `title`, made from `r`: each table with a blank row last.
+    pub fn form(&self, title: T, r: &R, app: &App) -> Form {
+        let fields = self
+            .items
+            .iter()
+            .flat_map(|(look, b)| {
+                b.fields(r, app, *look).into_iter().map(|f| if look.required { f.required() } else { f })
+            })
+            .collect();
+        let mut form = Form::new(title, fields);
+        for (_, b) in &self.items {
+            if let Some((table, blank)) = b.table() {
+                super::records::keep_blank_row(&mut form, table, &|n| blank(n, app));
+            }
+        }
+        form
+    }
+
+    /// Each field of `r` by its label, as its form shows it (a choice by
+    /// its label, an amount in yuan, a multi-line text with its lines), and
+    /// whether it is blank (nothing typed, a choice not made), for the
+    /// record shown in full. Tables are left to the caller.
+    pub fn shown(&self, r: &R, app: &App) -> Vec<(T, String, bool)> {
+        self.items
+            .iter()
+            .filter(|(_, b)| b.labelled().is_some())
+            .flat_map(|(look, b)| b.fields(r, app, *look))
+            .filter(|f| f.row.is_none())
+            .map(|f| (f.label, f.shown(), f.is_blank()))
+            .collect()
+    }
+
+    /// Each field's key and label, in order (tables have none).
+    fn labels(&self) -> impl Iterator<Item = (&'static str, T)> + '_ {
+        self.items.iter().filter_map(|(_, b)| b.labelled())
+    }
+
+    /// The form's text applied onto `r`, field by field.
+    pub fn apply(&self, form: &Form, r: &mut R, app: &App) {
+        for (look, b) in &self.items {
+            b.apply(form, r, app, *look);
+        }
+    }
+}
+
+/// A field of a record kind (by the store's kind key) by the label its
+/// form shows: how the change history names it. The labels of every
+/// editor are gathered once; the history asks for each line it draws.
+pub fn field_label(kind: &str, field: &str) -> Option<T> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    type Labels = HashMap<(&'static str, &'static str), T>;
+    static LABELS: OnceLock<Labels> = OnceLock::new();
+    let labels = LABELS.get_or_init(|| {
+        let mut m = Labels::new();
+        let mut add = |kind: &'static str, labels: &mut dyn Iterator<Item = (&'static str, T)>| {
+            m.extend(labels.map(|(key, t)| ((kind, key), t)));
+        };
+        add("account", &mut account::binds().labels());
+        add("contact", &mut contact::binds().labels());
+        add("order", &mut order::binds().labels());
+        add("visit", &mut visit::binds().labels());
+        add("change_event", &mut event::binds().labels());
+        add("feedback", &mut feedback::binds().labels());
+        m
+    });
+    labels.get(&(kind, field)).copied()
+}
+
+/// A record kind kept on an account's section, with its editor: what a
+/// draft of it needs to reopen the form where it was.
+pub trait OnAccount: crate::store::Record + Default + 'static {
+    /// The section of the account the record is listed in.
+    const SECTION: super::app::Section;
+    /// The account the record belongs to.
+    fn account(&self) -> &crate::model::Id;
+    /// A blank record of the same id and account (a new record's draft
+    /// reopens on it).
+    fn blank_like(&self) -> Self;
+    /// Opens the record's form.
+    fn open(app: &mut App, r: Self);
+}
+
+macro_rules! on_account {
+    ($($ty:ty => $section:ident, $open:ident;)+) => {$(
+        impl OnAccount for $ty {
+            const SECTION: super::app::Section = super::app::Section::$section;
+
+            fn account(&self) -> &crate::model::Id {
+                &self.account_id
+            }
+
+            fn blank_like(&self) -> Self {
+                Self { meta: self.meta.clone(), account_id: self.account_id.clone(), ..Self::default() }
+            }
+
+            fn open(app: &mut App, r: Self) {
+                app.$open(r);
+            }
+        }
+    )+};
+}
+
+on_account! {
+    crate::model::Contact => Contacts, open_contact_form;
+    crate::model::Order => Orders, edit_order;
+    crate::model::Visit => Visits, edit_visit;
+    crate::model::ChangeEvent => Events, edit_event;
+    crate::model::Feedback => Feedback, edit_feedback;
+}
+
+/// `bind!(binds, T::Label, field)`: a form field editing the record's
+/// `field`, typed by that field and keyed by its name (the store's column,
+/// the draft's and the change log's key).
+macro_rules! bind {
+    ($binds:expr, $label:expr, $field:ident) => {
+        $binds.add(stringify!($field), $label, |r| &r.$field, |r| &mut r.$field)
+    };
+}
+pub(crate) use bind;
+
+/// The options of a choice over a labelled enum, after a first "none" option.
+pub fn choices<E: Labeled>(none: T, lang: Lang) -> Vec<(String, String)> {
+    std::iter::once((String::new(), none.get(lang).to_string()))
+        .chain(E::ALL.iter().map(|e| (e.key().to_string(), e.label(lang).to_string())))
+        .collect()
+}
+
+/// The options of a yes/no choice.
+pub fn yes_no(lang: Lang) -> Vec<(String, String)> {
+    vec![("no".into(), T::No.get(lang).to_string()), ("yes".into(), T::Yes.get(lang).to_string())]
+}
+
+/// A yes/no choice's key.
+pub fn yes_key(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use kam_rules::{BuyingRole, Labeled, Lang, Money, SocialStyle, Tier};
+
+    use crate::model::{
+        Account, ChangeEvent, Collection, Contact, Feedback, Id, Meta, Order, Responsibility, Visit, VisitKind,
+    };
+    use crate::tui::widgets::form::Form;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 10, d).expect("date")
+    }
+
+    /// The form of `full` applied onto `blank` (its fields the form does
+    /// not hold copied over) gives `full` back: every field a form shows is
+    /// saved, and every field of the record is on the form, in both languages.
+    fn round_trip<R: Clone + PartialEq + std::fmt::Debug>(
+        full: &R,
+        blank: &R,
+        form: impl Fn(&crate::tui::app::App, &R) -> Form,
+        apply: impl Fn(&crate::tui::app::App, &Form, &mut R),
+    ) {
+        for lang in [Lang::Zh, Lang::En] {
+            let (_dir, app) = crate::tui::tests::app(lang);
+            let f = form(&app, full);
+            let mut keys: Vec<&str> = f.fields.iter().filter(|x| x.row.is_none()).map(|x| x.key).collect();
+            keys.sort_unstable();
+            let n = keys.len();
+            keys.dedup();
+            assert_eq!(keys.len(), n, "each field once (rows of a table repeat theirs)");
+            let mut back = blank.clone();
+            apply(&app, &f, &mut back);
+            assert_eq!(&back, full, "{lang:?}");
+        }
+    }
+
+    #[test]
+    fn every_account_field_goes_through_its_form() {
+        let full = Account {
+            name: "上海华联有限公司".into(),
+            short_name: "华联".into(),
+            industry: "零售".into(),
+            region: "华东".into(),
+            address: "上海市南京西路 1 号".into(),
+            phone: "021-62345678".into(),
+            website: "example.com".into(),
+            company_size: "500 人".into(),
+            registered_capital: Some(Money::from_yuan(30_000_000)),
+            listed: true,
+            owner: "李雷".into(),
+            tier_override: Some(Tier::Gold),
+            tier_override_reason: "战略客户".into(),
+            notes: "第一行\n第二行".into(),
+            credit_limit: Some(Money::from_yuan(50_000)),
+            payment_terms: "月结 30 天".into(),
+            customer_since: Some(day(1)),
+            ..Account::default()
+        };
+        let blank = Account {
+            meta: full.meta.clone(),
+            scores: full.scores.clone(),
+            archive: full.archive.clone(),
+            ..Account::default()
+        };
+        round_trip(&full, &blank, super::account::form, super::account::apply);
+    }
+
+    #[test]
+    fn every_contact_field_goes_through_its_form() {
+        let full = Contact {
+            account_id: Id::new(),
+            name: "曾志伟".into(),
+            company: "华联".into(),
+            title: "采购总监".into(),
+            phone: "13800138000".into(),
+            fax: "021-1".into(),
+            email: "zeng@example.com".into(),
+            education: "硕士".into(),
+            birth_date: Some(day(2)),
+            address: "上海".into(),
+            spouse: "王丽".into(),
+            secretary: "小陈".into(),
+            employer: "华联".into(),
+            background: "二十年采购".into(),
+            personality: "谨慎".into(),
+            social_style: Some(SocialStyle::ALL[1]),
+            recent: "刚升职".into(),
+            responsibilities: vec![Responsibility { text: "采购".into() }, Responsibility { text: "预算".into() }],
+            criteria_technical: "稳定".into(),
+            criteria_business: "价格".into(),
+            buying_role: Some(BuyingRole::ALL[2]),
+            personal_agenda: "升职".into(),
+            political_strategy: "多沟通".into(),
+            consent: true,
+            consent_date: Some(day(3)),
+            ..Contact::default()
+        };
+        // Whom they report to is chosen among the account's other contacts
+        // (the key-driven test of every editor covers it).
+        let blank = Contact {
+            meta: full.meta.clone(),
+            account_id: full.account_id.clone(),
+            behaviours: full.behaviours.clone(),
+            ..Contact::default()
+        };
+        round_trip(&full, &blank, super::contact::form, super::contact::apply);
+    }
+
+    #[test]
+    fn every_event_and_feedback_field_goes_through_its_form() {
+        let account_id = Id::new();
+        let full = ChangeEvent {
+            account_id: account_id.clone(),
+            date: day(4),
+            kind: "人事变动".into(),
+            description: "采购总监离职".into(),
+            follow_up: "拜访新负责人".into(),
+            ..ChangeEvent::default()
+        };
+        let blank = ChangeEvent { meta: full.meta.clone(), account_id: account_id.clone(), ..ChangeEvent::default() };
+        round_trip(&full, &blank, super::event::form, super::event::apply);
+        let full = Feedback {
+            account_id: account_id.clone(),
+            date: day(5),
+            from_whom: "曾志伟".into(),
+            satisfaction: Some(3),
+            complaint: true,
+            content: "交货慢".into(),
+            handling: "加急".into(),
+            closed: true,
+            ..Feedback::default()
+        };
+        let blank = Feedback { meta: full.meta.clone(), account_id, ..Feedback::default() };
+        round_trip(&full, &blank, super::feedback::form, super::feedback::apply);
+    }
+
+    #[test]
+    fn every_order_and_visit_field_goes_through_its_form() {
+        use chrono::NaiveTime;
+        use kam_rules::discount::{discount, Payment};
+        let account_id = Id::new();
+        let (amount, payment) = (Money::from_yuan(12_345), Payment::ALL[1]);
+        // The discount is the rule's (the test workbench's rules, no account open: silver).
+        let q = discount(&kam_rules::Rules::default(), Tier::Silver, amount, payment, true);
+        let full = Order {
+            meta: Meta { version: 1, ..Meta::default() },
+            account_id: account_id.clone(),
+            date: day(6),
+            amount,
+            payment,
+            promotion: true,
+            discount_rate: Some(q.rate),
+            net_amount: q.net,
+            due_date: Some(day(30)),
+            rep: "李雷".into(),
+            collections: vec![
+                Collection { date: day(7), amount: Money::from_yuan(100) },
+                Collection { date: day(8), amount: Money::from_yuan(200) },
+            ],
+        };
+        let blank = Order { meta: full.meta.clone(), account_id: account_id.clone(), ..Order::default() };
+        round_trip(&full, &blank, super::order::form, super::order::apply);
+        let full = Visit {
+            account_id: account_id.clone(),
+            date: day(9),
+            time: NaiveTime::from_hms_opt(14, 30, 0),
+            kind: VisitKind::ALL[1],
+            by: "王芳".into(),
+            by_manager: true,
+            purpose: "介绍新品".into(),
+            summary: "客户关心交货期".into(),
+            next_step: "寄样品".into(),
+            next_date: Some(day(20)),
+            ..Visit::default()
+        };
+        // The contacts met are chosen among the account's contacts (the
+        // key-driven test of every editor covers them).
+        let blank = Visit { meta: full.meta.clone(), account_id, ..Visit::default() };
+        round_trip(&full, &blank, super::visit::form, super::visit::apply);
+    }
+
+    #[test]
+    fn every_archive_field_goes_through_its_form() {
+        use crate::model::{ArchiveCategory, ArchiveEntry};
+        let full = ArchiveEntry {
+            category: ArchiveCategory::ALL[3],
+            date: Some(day(10)),
+            title: "价格让步".into(),
+            content: "第一行\n第二行".into(),
+            amount: Some(Money::from_yuan(8_000)),
+            approval: "王总".into(),
+            reason: "年底冲量".into(),
+            responsibility: "销售部".into(),
+        };
+        round_trip(
+            &full,
+            &ArchiveEntry::default(),
+            |app, e| super::archive::form(app, e, false),
+            |app, f, e| {
+                *e = super::archive::entry(app, f);
+            },
+        );
+        // An edit asks why, apart from the entry.
+        let (_dir, app) = crate::tui::tests::app(Lang::Zh);
+        let f = super::archive::form(&app, &full, true);
+        assert!(f.fields.last().is_some_and(|x| x.key == super::archive::CHANGE_REASON && x.required));
+        assert_eq!(super::archive::entry(&app, &f), full);
+    }
+}

@@ -1,0 +1,334 @@
+//! The form popup: the open form's state, its keys, the live note beside
+//! it (the discount quote), saving it through its record's editor (with the
+//! duplicate guard and the stale-version conflict), and the settings form.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use kam_rules::discount::{discount, Payment};
+use kam_rules::{Labeled, Lang, Money, Tier};
+
+use crate::config::Role;
+use crate::i18n::T;
+use crate::model::{Account, Contact, Id};
+use crate::store::StoreError;
+
+use super::account_detail::Section;
+use super::app::{App, Editing, Popup};
+use super::widgets::form::{Field, Form};
+use super::widgets::keys::F;
+
+/// An open form: the fields, what it edits, and the duplicate guard's findings.
+#[derive(Debug)]
+pub struct FormState {
+    pub form: Form,
+    pub editing: Editing,
+    /// Likely duplicates found on the first Ctrl-S; a second Ctrl-S saves anyway.
+    pub duplicates: Option<Vec<String>>,
+    /// Esc was pressed on a changed form: a second Esc drops the changes.
+    pub confirm_drop: bool,
+    /// A message about the save as a whole (a store error).
+    pub error: Option<String>,
+    /// Lines computed from the fields as they are typed (the discount quote).
+    pub note: Vec<String>,
+    /// The record was saved elsewhere since the form opened.
+    pub conflict: Option<ConflictView>,
+    /// A warning (a phone kept without consent) was shown on the first
+    /// Ctrl-S; a second Ctrl-S saves anyway.
+    pub warned: bool,
+    /// The card a new VIP card's phone is already on: Ctrl-O opens it.
+    pub open_match: Option<Id>,
+}
+
+/// A stale-version conflict: the fields that differ (yours | stored) and
+/// the stored record, to keep yours over it or take it.
+#[derive(Debug)]
+pub struct ConflictView {
+    pub version: i64,
+    pub lines: Vec<(T, String, String)>,
+    pub stored: Editing,
+}
+
+impl App {
+    pub(super) fn open_settings(&mut self) {
+        let lang = self.lang;
+        let roles = vec![
+            ("rep".to_string(), T::RoleRep.get(lang).to_string()),
+            ("staff".to_string(), T::RoleStaff.get(lang).to_string()),
+            ("manager".to_string(), T::RoleManager.get(lang).to_string()),
+        ];
+        let role = match self.config.role {
+            Role::Rep => "rep",
+            Role::Staff => "staff",
+            Role::Manager => "manager",
+        };
+        let langs = vec![("zh".to_string(), "中文".to_string()), ("en".to_string(), "English".to_string())];
+        let fields = vec![
+            Field::text(F::UserName, T::FUserName, &self.user_name()).required(),
+            Field::choice(F::Role, T::FRole, roles, Some(role.to_string())),
+            Field::text(F::Store, T::VipFStore, self.config.store.as_deref().unwrap_or_default()),
+            Field::choice(F::Language, T::FLanguage, langs, Some(lang.key().to_string())),
+        ];
+        self.open_form(Form::new(T::Settings, fields), Editing::Settings);
+    }
+
+    pub(super) fn open_form(&mut self, form: Form, editing: Editing) {
+        self.popup = Some(Popup::Form(Box::new(FormState {
+            form,
+            editing,
+            duplicates: None,
+            confirm_drop: false,
+            error: None,
+            note: Vec::new(),
+            conflict: None,
+            warned: false,
+            open_match: None,
+        })));
+        if let Some(Popup::Form(mut f)) = self.popup.take() {
+            self.recheck_form(&mut f);
+            self.popup = Some(Popup::Form(f));
+        }
+    }
+
+    pub(super) fn form_key(&mut self, key: KeyEvent, mut f: Box<FormState>) -> Option<Popup> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if f.confirm_drop {
+            if key.code == KeyCode::Esc {
+                return self.close_form(&f);
+            }
+            f.confirm_drop = false;
+            return Some(Popup::Form(f));
+        }
+        match key.code {
+            KeyCode::Esc => {
+                if f.form.changed() {
+                    f.confirm_drop = true;
+                    return Some(Popup::Form(f));
+                }
+                return self.close_form(&f);
+            }
+            KeyCode::Char('s') if ctrl => {
+                if let Some(c) = f.conflict.take() {
+                    // Keep mine: save over the stored version.
+                    match &mut f.editing {
+                        Editing::Account(a) => a.meta.version = c.version,
+                        Editing::Contact(x) => x.meta.version = c.version,
+                        Editing::Order(x) => x.meta.version = c.version,
+                        Editing::Visit(x) => x.meta.version = c.version,
+                        Editing::ChangeEvent(x) => x.meta.version = c.version,
+                        Editing::Feedback(x) => x.meta.version = c.version,
+                        _ => {}
+                    }
+                }
+                return self.save_form(f);
+            }
+            KeyCode::Char('r') if ctrl && f.conflict.is_some() => {
+                // Take the stored one: the form reopens on it.
+                if let Some(c) = f.conflict.take() {
+                    self.reopen_stored(c.stored);
+                }
+                return self.popup.take();
+            }
+            KeyCode::Char('o') if ctrl && f.open_match.is_some() => return self.open_matched_card(f),
+            KeyCode::Char('n') if ctrl => self.form_insert_row(&mut f),
+            KeyCode::Char('d') if ctrl => self.form_remove_row(&mut f),
+            KeyCode::Tab => f.form.focus_step(1),
+            KeyCode::BackTab => f.form.focus_step(-1),
+            KeyCode::Down | KeyCode::Enter if !f.form.focus_is_lines() => f.form.focus_step(1),
+            KeyCode::Up if !f.form.focus_is_lines() => f.form.focus_step(-1),
+            _ => {
+                if f.form.edit_key(key) {
+                    f.duplicates = None;
+                    f.open_match = None;
+                    f.error = None;
+                }
+            }
+        }
+        self.recheck_form(&mut f);
+        Some(Popup::Form(f))
+    }
+
+    /// The discount rule applied to what is typed: rate, reason and net.
+    pub(super) fn refresh_note(&self, f: &mut FormState) {
+        let tier = match &f.editing {
+            Editing::Quote(t) => *t,
+            Editing::Order(_) => self.detail.as_ref().map_or(Tier::Silver, |d| d.tier.tier),
+            _ => return,
+        };
+        let lang = self.lang;
+        f.note.clear();
+        let Ok(amount) = Money::parse(&f.form.text(F::Amount)) else { return };
+        let payment = Payment::parse(&f.form.text(F::Payment)).unwrap_or(Payment::Cash);
+        let promo = f.form.text(F::Promotion) == "yes";
+        let q = discount(&self.rules, tier, amount, payment, promo);
+        f.note.push(T::QuoteLine.fill(
+            lang,
+            &[
+                ("tier", tier.label(lang)),
+                ("rate", &format!("{:.2}", q.rate.as_f64())),
+                ("zhe", &q.rate.zhe()),
+                ("net", &q.net.grouped()),
+            ],
+        ));
+        f.note.push(q.reason_text(lang));
+    }
+
+    pub(super) fn close_form(&mut self, f: &FormState) -> Option<Popup> {
+        if matches!(f.editing, Editing::Settings) && !self.paths.config_file().exists() {
+            // Esc on the first-run popup keeps the defaults, and asks no more.
+            self.write_config();
+        }
+        None
+    }
+
+    pub(super) fn save_form(&mut self, mut f: Box<FormState>) -> Option<Popup> {
+        let lang = self.lang;
+        self.recheck_form(&mut f);
+        if let Some(i) = f.form.first_error() {
+            f.form.focus = i;
+            f.error = Some(T::FixErrors.get(lang).to_string());
+            return Some(Popup::Form(f));
+        }
+        let reason = String::new();
+        let result = match &f.editing {
+            Editing::Settings => {
+                self.config.user = Some(f.form.text(F::UserName).trim().to_string());
+                self.config.role = match f.form.text(F::Role).as_str() {
+                    "manager" => Role::Manager,
+                    "staff" => Role::Staff,
+                    _ => Role::Rep,
+                };
+                let store = f.form.text(F::Store).trim().to_string();
+                self.config.store = (!store.is_empty()).then_some(store);
+                let l = f.form.text(F::Language);
+                self.config.language = Some(l.clone());
+                if let Some(l) = Lang::parse(&l) {
+                    self.lang = l;
+                }
+                self.store.set_user(self.user_name());
+                self.write_config();
+                self.list.lines.clear();
+                return None;
+            }
+            Editing::Account(a) => {
+                let mut a = (**a).clone();
+                super::editors::account::apply(self, &f.form, &mut a);
+                if a.meta.version == 0 && f.duplicates.is_none() {
+                    match self.store.similar_accounts(&a.name, &a.phone) {
+                        Ok(d) if !d.is_empty() => {
+                            f.duplicates = Some(d.into_iter().map(|(_, n)| n).collect());
+                            return Some(Popup::Form(f));
+                        }
+                        Ok(_) => {}
+                        Err(e) => {
+                            f.error = Some(self.error_text(&e));
+                            return Some(Popup::Form(f));
+                        }
+                    }
+                }
+                self.store.save(&mut a, &reason).map(|()| (a.meta.id.clone(), None))
+            }
+            Editing::Quote(_) => return None,
+            Editing::Archive { .. } => return self.save_archive(f),
+            Editing::VipCard(_) | Editing::VipHandover(_) | Editing::VipStatus(_) => return self.save_vip_form(f),
+            Editing::Targets(_) => return self.save_targets(f),
+            Editing::Visit(_) | Editing::Order(_) | Editing::ChangeEvent(_) | Editing::Feedback(_) => {
+                return self.save_activity(f);
+            }
+            Editing::Contact(c) => {
+                let mut c = (**c).clone();
+                super::editors::contact::apply(self, &f.form, &mut c);
+                if c.meta.version == 0 && f.duplicates.is_none() {
+                    match self.store.similar_contacts(&c.name, &c.phone, &c.account_id) {
+                        Ok(d) if !d.is_empty() => {
+                            f.duplicates = Some(vec![c.name.clone(); d.len()]);
+                            return Some(Popup::Form(f));
+                        }
+                        Ok(_) => {}
+                        Err(e) => {
+                            f.error = Some(self.error_text(&e));
+                            return Some(Popup::Form(f));
+                        }
+                    }
+                }
+                let account = c.account_id.clone();
+                self.store.save(&mut c, &reason).map(|()| (account, Some(c.meta.id.clone())))
+            }
+        };
+        match result {
+            Ok((account_id, contact)) => {
+                self.changes += 1;
+                self.message = Some(T::Saved.get(lang).to_string());
+                self.refresh_account(&account_id);
+                let section = match (&f.editing, contact.is_some()) {
+                    (Editing::Visit(_), _) => Section::Visits,
+                    (Editing::Order(_), _) => Section::Orders,
+                    (_, true) => Section::Contacts,
+                    _ => Section::Company,
+                };
+                self.open_detail(&account_id, section);
+                if let (Some(d), Some(cid)) = (self.detail.as_mut(), contact) {
+                    d.contact_sel = d.contacts.iter().position(|c| c.meta.id == cid).unwrap_or(0);
+                }
+                None
+            }
+            Err(StoreError::Conflict(conf)) => {
+                let stored = match &f.editing {
+                    Editing::Account(_) => {
+                        conf.current_as::<Account>().map(|a| (self.account_form(&a), Editing::Account(Box::new(a))))
+                    }
+                    Editing::Contact(_) => {
+                        conf.current_as::<Contact>().map(|c| (self.contact_form(&c), Editing::Contact(Box::new(c))))
+                    }
+                    _ => None,
+                };
+                if let Some((sf, stored)) = stored {
+                    let lines = f
+                        .form
+                        .fields
+                        .iter()
+                        .zip(&sf.fields)
+                        .filter(|(mine, theirs)| mine.value() != theirs.value())
+                        .map(|(mine, theirs)| (mine.label, mine.shown(), theirs.shown()))
+                        .collect();
+                    f.conflict = Some(ConflictView { version: conf.current_version(), lines, stored });
+                }
+                let v = conf.current_version().to_string();
+                f.error = Some(T::ConflictMsg.fill(self.lang, &[("v", &v)]));
+                Some(Popup::Form(f))
+            }
+            Err(StoreError::Invalid { error, .. }) => {
+                f.error = Some(f.form.invalid(&error.field, &error, self.lang));
+                Some(Popup::Form(f))
+            }
+            Err(e) => {
+                // A failed save keeps every typed character.
+                f.error = Some(self.error_text(&e));
+                Some(Popup::Form(f))
+            }
+        }
+    }
+
+    pub(super) fn write_config(&mut self) {
+        let path = self.paths.config_file();
+        let text = match toml::to_string(&self.config) {
+            Ok(t) => t,
+            Err(e) => {
+                self.message = Some(e.to_string());
+                return;
+            }
+        };
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        if let Err(e) = std::fs::write(&path, text) {
+            self.message = Some(format!("{}: {e}", path.display()));
+        }
+    }
+}
+
+/// Cross-field checks the form cannot make alone.
+pub fn cross_check(f: &mut Form, lang: Lang) {
+    if f.has(F::TierOverride) && !f.text(F::TierOverride).is_empty() && f.text(F::TierOverrideReason).trim().is_empty()
+    {
+        f.set_error(F::TierOverrideReason, T::OverrideNeedsReason.get(lang));
+    }
+}
