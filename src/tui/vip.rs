@@ -5,68 +5,22 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use chrono::{NaiveDate, NaiveTime, Timelike};
+use chrono::{NaiveTime, Timelike};
 use crossterm::event::{KeyCode, KeyEvent};
-use kam_rules::{Labeled, Lang, ObjectionType};
+use kam_rules::{Labeled, Lang};
 
 use super::app::{App, Editing, FormState, Popup, ReasonFor, Tab};
 use super::widgets::form::{Field, Form};
 use super::widgets::input::TextInput;
 use super::worker::Done;
 use crate::i18n::T;
-use crate::model::{FabItem, Handover, Id, Objection, Resolution, VipCard, VipStatus};
+use crate::model::{Handover, Id, VipCard, VipStatus};
 use crate::store::{FabUse, ObjectionCount, ResolutionUse, StoreError, VipCardCounts, VipQuery, VipScope};
 
 /// Most cards the list reads at once (a store's cards of several years).
 const LIST_LIMIT: u32 = 1000;
 /// List lines read at a time beyond the selected one.
 const ROWS_READ: usize = 60;
-
-/// Keys of the three recommended items: item, image path, FAB line.
-const REC: [(&str, &str, &str); 3] = [
-    ("rec1_item", "rec1_image", "rec1_fab"),
-    ("rec2_item", "rec2_image", "rec2_fab"),
-    ("rec3_item", "rec3_image", "rec3_fab"),
-];
-const REC_T: [(T, T, T); 3] = [
-    (T::VipFItem1, T::VipFImage1, T::VipFFab1),
-    (T::VipFItem2, T::VipFImage2, T::VipFFab2),
-    (T::VipFItem3, T::VipFImage3, T::VipFFab3),
-];
-/// Keys of the three re-recommended items.
-const RE: [(&str, &str, &str); 3] =
-    [("re1_item", "re1_image", "re1_fab"), ("re2_item", "re2_image", "re2_fab"), ("re3_item", "re3_image", "re3_fab")];
-const RE_T: [(T, T, T); 3] = [
-    (T::VipFReItem1, T::VipFReImage1, T::VipFReFab1),
-    (T::VipFReItem2, T::VipFReImage2, T::VipFReFab2),
-    (T::VipFReItem3, T::VipFReImage3, T::VipFReFab3),
-];
-/// Keys of the three objections: type and text.
-const OBJ: [(&str, &str); 3] = [("obj1_kind", "obj1"), ("obj2_kind", "obj2"), ("obj3_kind", "obj3")];
-const OBJ_T: [(T, T); 3] =
-    [(T::VipFObjKind1, T::VipFObj1), (T::VipFObjKind2, T::VipFObj2), (T::VipFObjKind3, T::VipFObj3)];
-/// Keys of the three resolutions.
-const RES: [&str; 3] = ["res1", "res2", "res3"];
-const RES_T: [T; 3] = [T::VipFRes1, T::VipFRes2, T::VipFRes3];
-
-/// Age ranges offered on the card.
-const AGES: [&str; 6] = ["20-30", "30-40", "40-50", "50-60", "60+", "<20"];
-
-/// Industries offered on the card: the value stored, its label.
-const INDUSTRIES: [(&str, T); 12] = [
-    ("金融", T::VipIndFinance),
-    ("房地产", T::VipIndRealEstate),
-    ("制造", T::VipIndManufacturing),
-    ("信息技术", T::VipIndIt),
-    ("医疗健康", T::VipIndHealth),
-    ("教育", T::VipIndEducation),
-    ("政府机关", T::VipIndGovernment),
-    ("贸易零售", T::VipIndTrade),
-    ("酒店餐饮", T::VipIndHospitality),
-    ("企业主", T::VipIndOwner),
-    ("自由职业", T::VipIndFreelance),
-    ("其他", T::VipIndOther),
-];
 
 /// What the store learned from its cards (the `l` view), for the whole
 /// store or for one advisor (`Tab` / `⇧Tab` switch).
@@ -536,7 +490,7 @@ impl App {
         self.open_vip_card_form(card);
         // Store, staff, date and time are filled: the cursor starts at the photo.
         if let Some(Popup::Form(f)) = self.popup.as_mut() {
-            f.form.focus = f.form.fields.iter().position(|x| x.key == "photo_path").unwrap_or(0);
+            f.form.focus = f.form.fields.iter().position(|x| x.key == super::editors::vip_card::PHOTO).unwrap_or(0);
         }
     }
 
@@ -547,75 +501,7 @@ impl App {
 
     /// The card's fields in the paper card's order.
     pub(super) fn vip_card_form(&self, c: &VipCard) -> Form {
-        let lang = self.lang;
-        let not_set = || (String::new(), T::NotSet.get(lang).to_string());
-        let mut ages: Vec<(String, String)> =
-            std::iter::once(not_set()).chain(AGES.iter().map(|a| ((*a).to_string(), (*a).to_string()))).collect();
-        if !c.age.is_empty() && !ages.iter().any(|(k, _)| *k == c.age) {
-            ages.push((c.age.clone(), c.age.clone()));
-        }
-        let mut industries: Vec<(String, String)> = std::iter::once(not_set())
-            .chain(INDUSTRIES.iter().map(|(k, t)| ((*k).to_string(), t.get(lang).to_string())))
-            .collect();
-        if !c.industry.is_empty() && !industries.iter().any(|(k, _)| *k == c.industry) {
-            industries.push((c.industry.clone(), c.industry.clone()));
-        }
-        let kinds: Vec<(String, String)> = std::iter::once(not_set())
-            .chain(ObjectionType::ALL.iter().map(|k| (k.key().to_string(), k.label(lang).to_string())))
-            .collect();
-        let statuses = VipStatus::ALL.iter().map(|s| (s.key().to_string(), s.label(lang).to_string())).collect();
-        let yes_no = vec![("no".into(), T::No.get(lang).to_string()), ("yes".into(), T::Yes.get(lang).to_string())];
-        let time = c.visit_time.map(|t| t.format("%H:%M").to_string()).unwrap_or_default();
-
-        let mut fields = vec![
-            Field::text("store", T::VipFStore, &c.store),
-            Field::text("received_by", T::VipFReceivedBy, &c.received_by).required(),
-            Field::date("visit_date", T::VipFVisitDate, Some(c.visit_date)).required(),
-            Field::text("visit_time", T::VipFVisitTime, &time),
-            Field::text("photo_path", T::VipFPhoto, &c.photo_path),
-            Field::text("salutation", T::VipFSalutation, &c.salutation),
-            Field::choice("age", T::VipFAge, ages, Some(c.age.clone())),
-            Field::choice("industry", T::FIndustry, industries, Some(c.industry.clone())),
-            Field::text("position", T::VipFPosition, &c.position),
-            Field::text("vehicle", T::VipFVehicle, &c.vehicle),
-            Field::text("phone", T::FPhone, &c.phone),
-            Field::text("accessories", T::VipFAccessories, &c.accessories),
-            Field::text("style", T::VipFStyle, &c.style),
-            Field::text("usage", T::VipFUsage, &c.usage),
-            Field::text("price_range", T::VipFPriceRange, &c.price_range),
-            Field::text("material", T::VipFMaterial, &c.material),
-            Field::text("traits", T::VipFTraits, &c.traits),
-        ];
-        let empty_fab = FabItem::default();
-        for (i, ((k_item, k_image, k_fab), (t_item, t_image, t_fab))) in REC.iter().zip(REC_T).enumerate() {
-            let r = c.recommended.get(i).unwrap_or(&empty_fab);
-            fields.push(Field::text(*k_item, t_item, &r.item));
-            fields.push(Field::text(*k_image, t_image, &r.image_path));
-            fields.push(Field::text(*k_fab, t_fab, &r.fab));
-        }
-        let empty_obj = Objection::default();
-        for (i, ((k_kind, k_text), (t_kind, t_text))) in OBJ.iter().zip(OBJ_T).enumerate() {
-            let o = c.objections.get(i).unwrap_or(&empty_obj);
-            fields.push(Field::choice(*k_kind, t_kind, kinds.clone(), o.kind.map(|k| k.key().to_string())));
-            fields.push(Field::text(*k_text, t_text, &o.text));
-        }
-        fields.push(Field::lines("reception_summary", T::VipFReception, &c.reception_summary));
-        fields.push(Field::lines("team_suggestions", T::VipFTeam, &c.team_suggestions));
-        for (i, ((k_item, k_image, k_fab), (t_item, t_image, t_fab))) in RE.iter().zip(RE_T).enumerate() {
-            let r = c.re_recommended.get(i).unwrap_or(&empty_fab);
-            fields.push(Field::text(*k_item, t_item, &r.item));
-            fields.push(Field::text(*k_image, t_image, &r.image_path));
-            fields.push(Field::text(*k_fab, t_fab, &r.fab));
-        }
-        for (i, (k, t)) in RES.iter().zip(RES_T).enumerate() {
-            fields.push(Field::text(*k, t, c.resolutions.get(i).map_or("", |r| r.text.as_str())));
-        }
-        fields.push(Field::choice("status", T::VipFStatus, statuses, Some(c.status.key().to_string())));
-        fields.push(Field::date("next_contact", T::VipFNextContact, c.next_contact));
-        fields.push(Field::choice("consent", T::FConsent, yes_no, Some(if c.consent { "yes" } else { "no" }.into())));
-        fields.push(Field::date("consent_date", T::FConsentDate, c.consent_date));
-        let title = if c.meta.version == 0 { T::NewVipCard } else { T::EditVipCard };
-        Form::new(title, fields)
+        super::editors::vip_card::form(self, c)
     }
 
     /// Saves the card or the handover form; a refused save keeps the form.
@@ -624,9 +510,11 @@ impl App {
         let result = match &f.editing {
             Editing::VipCard(c) => {
                 let mut c = (**c).clone();
-                if !apply_vip_card(&mut f.form, &mut c, self.today, lang) {
+                super::editors::vip_card::check(&mut f.form, self);
+                if f.form.first_error().is_some() {
                     return Some(self.refuse(f));
                 }
+                super::editors::vip_card::apply(self, &f.form, &mut c);
                 // A returning visitor: a new card with a phone already on a
                 // card is shown those cards first (Ctrl-S again saves it).
                 if c.meta.version == 0 && f.duplicates.is_none() {
@@ -648,7 +536,7 @@ impl App {
                 if !c.phone.trim().is_empty() && !c.consent && !f.warned {
                     f.warned = true;
                     f.error = Some(T::VipPhoneWithoutConsent.get(lang).to_string());
-                    if let Some(i) = f.form.fields.iter().position(|x| x.key == "consent") {
+                    if let Some(i) = f.form.fields.iter().position(|x| x.key == super::editors::vip_card::CONSENT) {
                         f.form.focus = i;
                     }
                     return Some(Popup::Form(f));
@@ -693,12 +581,8 @@ impl App {
             }
             Err(StoreError::Invalid { error, .. }) => {
                 let key = match error.field.as_str() {
-                    "recommended" => "rec1_item",
-                    "objections" => "obj1",
-                    "re_recommended" => "re1_item",
-                    "resolutions" => "res1",
                     k if k.starts_with("handovers") => "to",
-                    k => k,
+                    k => super::editors::vip_card::field_of(k),
                 };
                 f.error = Some(f.form.invalid(key, &error, self.lang));
                 let at = f.form.fields.iter().position(|x| x.key == key);
@@ -945,85 +829,6 @@ impl App {
     }
 }
 
-/// Reads the form into the card; `false` (with errors next to the fields)
-/// when a time or an image path is wrong.
-fn apply_vip_card(f: &mut Form, c: &mut VipCard, today: NaiveDate, lang: Lang) -> bool {
-    let time = f.text("visit_time");
-    c.visit_time = if time.trim().is_empty() {
-        None
-    } else if let Ok(t) = NaiveTime::parse_from_str(time.trim(), "%H:%M") {
-        Some(t)
-    } else {
-        f.set_error("visit_time", T::VipBadTime.get(lang));
-        None
-    };
-    for key in std::iter::once("photo_path").chain(REC.iter().chain(RE.iter()).map(|r| r.1)) {
-        let path = f.text(key);
-        // A path checked when it was entered is not checked again: a photo
-        // moved or on another laptop does not lock the card from edits.
-        let unchanged = f.fields.iter().find(|x| x.key == key).is_some_and(|x| x.value() == x.initial);
-        if !path.trim().is_empty() && !unchanged {
-            if let Err(e) = check_image(&path, lang) {
-                f.set_error(key, &e);
-            }
-        }
-    }
-    c.store = f.text("store").trim().to_string();
-    c.received_by = f.text("received_by").trim().to_string();
-    c.visit_date = f.date("visit_date", today).unwrap_or(today);
-    c.photo_path = f.text("photo_path").trim().to_string();
-    c.salutation = f.text("salutation").trim().to_string();
-    c.age = f.text("age");
-    c.industry = f.text("industry");
-    c.position = f.text("position");
-    c.vehicle = f.text("vehicle");
-    c.phone = f.text("phone").trim().to_string();
-    c.accessories = f.text("accessories");
-    c.style = f.text("style");
-    c.usage = f.text("usage");
-    c.price_range = f.text("price_range");
-    c.material = f.text("material");
-    c.traits = f.text("traits");
-    let fab_rows = |keys: &[(&str, &str, &str); 3]| {
-        let rows: Vec<FabItem> = keys
-            .iter()
-            .map(|(i, p, fab)| FabItem {
-                item: f.text(i).trim().to_string(),
-                image_path: f.text(p).trim().to_string(),
-                fab: f.text(fab).trim().to_string(),
-            })
-            .collect();
-        trim_rows(rows, |r| r == &FabItem::default())
-    };
-    c.recommended = fab_rows(&REC);
-    c.re_recommended = fab_rows(&RE);
-    c.objections = trim_rows(
-        OBJ.iter()
-            .map(|(k, t)| Objection { kind: ObjectionType::parse(&f.text(k)), text: f.text(t).trim().to_string() })
-            .collect(),
-        |o| o.kind.is_none() && o.text.is_empty(),
-    );
-    c.resolutions = trim_rows(RES.iter().map(|k| Resolution { text: f.text(k).trim().to_string() }).collect(), |r| {
-        r.text.is_empty()
-    });
-    c.reception_summary = f.text("reception_summary").trim_end().to_string();
-    c.team_suggestions = f.text("team_suggestions").trim_end().to_string();
-    c.status = VipStatus::parse(&f.text("status")).unwrap_or_default();
-    c.next_contact = f.date("next_contact", today);
-    c.consent = f.text("consent") == "yes";
-    c.consent_date = f.date("consent_date", today).or(if c.consent { Some(today) } else { None });
-    f.first_error().is_none()
-}
-
-/// Drops the empty rows at the end and keeps the rest in place: the n-th
-/// resolution answers the n-th objection.
-fn trim_rows<R>(mut rows: Vec<R>, empty: impl Fn(&R) -> bool) -> Vec<R> {
-    while rows.last().is_some_and(&empty) {
-        rows.pop();
-    }
-    rows
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1056,11 +861,5 @@ mod tests {
         assert_eq!(masked_phone("138-0013-5678"), "****5678");
         assert_eq!(masked_phone("56"), "****56");
         assert_eq!(masked_phone(""), "");
-    }
-
-    #[test]
-    fn inner_empty_rows_keep_their_place() {
-        let rows = vec!["a".to_string(), String::new(), "c".into(), String::new()];
-        assert_eq!(trim_rows(rows, String::is_empty), ["a", "", "c"]);
     }
 }

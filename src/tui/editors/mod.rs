@@ -12,6 +12,7 @@ pub mod contact;
 pub mod event;
 pub mod feedback;
 pub mod order;
+pub mod vip_card;
 pub mod visit;
 
 use chrono::{NaiveDate, NaiveTime};
@@ -417,6 +418,7 @@ pub fn field_label(kind: &str, field: &str) -> Option<T> {
         add("visit", &mut visit::binds().labels());
         add("change_event", &mut event::binds().labels());
         add("feedback", &mut feedback::binds().labels());
+        add("vip_card", &mut vip_card::binds().labels());
         m
     });
     labels.get(&(kind, field)).copied()
@@ -671,6 +673,53 @@ mod tests {
         // key-driven test of every editor covers them).
         let blank = Visit { meta: full.meta.clone(), account_id, ..Visit::default() };
         round_trip(&full, &blank, super::visit::form, super::visit::apply);
+    }
+
+    #[test]
+    fn every_vip_card_field_goes_through_its_form() {
+        use crate::model::{FabItem, Objection, Resolution, VipCard, VipStatus};
+        use chrono::NaiveTime;
+        use kam_rules::ObjectionType;
+        let fab = |n: &str| FabItem { item: format!("项链{n}"), image_path: String::new(), fab: format!("FAB{n}") };
+        let full = VipCard {
+            store: "南京西路店".into(),
+            received_by: "李娜".into(),
+            visit_date: day(11),
+            visit_time: NaiveTime::from_hms_opt(15, 5, 0),
+            photo_path: String::new(),
+            salutation: "王女士".into(),
+            age: "30-40".into(),
+            // A value the card does not offer stays as it was.
+            industry: "航运".into(),
+            position: "总经理".into(),
+            vehicle: "宝马".into(),
+            phone: "13900001111".into(),
+            accessories: "手表".into(),
+            style: "简约".into(),
+            usage: "送礼".into(),
+            price_range: "1-2万".into(),
+            material: "18K金".into(),
+            traits: "果断".into(),
+            recommended: vec![fab("1"), FabItem::default(), fab("3")],
+            objections: vec![Objection { kind: Some(ObjectionType::ALL[0]), text: "太贵".into() }],
+            reception_summary: "第一行\n第二行".into(),
+            team_suggestions: "下次带新款".into(),
+            re_recommended: vec![fab("4")],
+            resolutions: vec![Resolution { text: "分期".into() }],
+            status: VipStatus::ALL[1],
+            next_contact: Some(day(20)),
+            consent: true,
+            consent_date: Some(day(11)),
+            ..VipCard::default()
+        };
+        // Handovers and the account made from the card have keys of their own.
+        let blank = VipCard {
+            meta: full.meta.clone(),
+            account_id: full.account_id.clone(),
+            handovers: full.handovers.clone(),
+            ..VipCard::default()
+        };
+        round_trip(&full, &blank, super::vip_card::form, super::vip_card::apply);
     }
 
     #[test]
