@@ -14,7 +14,6 @@ use kam_rules::today::{evaluation_deadlines, DeadlineKind};
 use kam_rules::{Labeled, Lang, Money};
 
 use super::app::{App, Editing, FormState, Popup, Section, Tab};
-use super::widgets::form::{Field, Form};
 use super::worker::{Done, Job};
 use crate::config::Role;
 /// Shared with `kam report`, so the view and the command read the same.
@@ -581,17 +580,8 @@ impl App {
             Ok(None) => Targets { rep, period, ..Targets::default() },
             Err(e) => return self.fail(&e),
         };
-        let score = |s: Option<u8>| s.map(|s| s.to_string()).unwrap_or_default();
-        let fields = vec![
-            Field::amount("planned_sales", T::FPlannedSales, t.planned_sales),
-            Field::amount("planned_collection", T::FPlannedCollection, t.planned_collection),
-            Field::amount("expense_budget", T::FExpenseBudget, t.expense_budget),
-            Field::amount("expense_actual", T::FExpenseActual, t.expense_actual),
-            Field::text("ability", T::FAbility, &score(t.ability)),
-            Field::text("attitude", T::FAttitude, &score(t.attitude)),
-        ];
         let scorer = crate::evaluation_text::scorer_text(&t, self.lang);
-        self.open_form(Form::new(T::TargetsTitle, fields), Editing::Targets(Box::new(t)));
+        self.open_form(super::editors::targets::form(self, &t), Editing::Targets(Box::new(t)));
         if let (Some(Popup::Form(f)), Some(line)) = (self.popup.as_mut(), scorer) {
             f.note = vec![line];
         }
@@ -604,26 +594,9 @@ impl App {
         let before = (**t).clone();
         let mut t = before.clone();
         let lang = self.lang;
-        let money = |s: String| if s.trim().is_empty() { None } else { Money::parse(&s).ok() };
-        t.planned_sales = money(f.form.text("planned_sales"));
-        t.planned_collection = money(f.form.text("planned_collection"));
-        t.expense_budget = money(f.form.text("expense_budget"));
-        t.expense_actual = money(f.form.text("expense_actual"));
-        let mut bad = false;
-        for key in ["ability", "attitude"] {
-            let s = f.form.text(key);
-            let v = s.trim();
-            let score =
-                if v.is_empty() { Ok(None) } else { v.parse::<u8>().ok().filter(|n| *n <= 100).map(Some).ok_or(()) };
-            match score {
-                Ok(s) if key == "ability" => t.ability = s,
-                Ok(s) => t.attitude = s,
-                Err(()) => {
-                    f.form.set_error(key, T::BadScore.get(lang));
-                    bad = true;
-                }
-            }
-        }
+        super::editors::targets::check(&mut f.form, self);
+        let bad = f.form.first_error().is_some();
+        super::editors::targets::apply(self, &f.form, &mut t);
         t.note_scorer(&before, &self.user_name(), self.today);
         if bad {
             f.form.focus = f.form.first_error().unwrap_or(0);

@@ -12,6 +12,7 @@ pub mod contact;
 pub mod event;
 pub mod feedback;
 pub mod order;
+pub mod targets;
 pub mod vip_card;
 pub mod visit;
 
@@ -77,6 +78,18 @@ impl FormValue for Option<NaiveTime> {
 
     fn read(text: &str, _: NaiveDate, _: &Self) -> Self {
         parse_time(text)
+    }
+}
+
+/// A small whole number (a supervisor's score), blank when not given; the
+/// editor's own check says which numbers it takes.
+impl FormValue for Option<u8> {
+    fn field(key: &'static str, label: T, value: &Self, _: Lang) -> Field {
+        Field::text(key, label, &value.map(|n| n.to_string()).unwrap_or_default())
+    }
+
+    fn read(text: &str, _: NaiveDate, _: &Self) -> Self {
+        text.trim().parse().ok()
     }
 }
 
@@ -419,6 +432,7 @@ pub fn field_label(kind: &str, field: &str) -> Option<T> {
         add("change_event", &mut event::binds().labels());
         add("feedback", &mut feedback::binds().labels());
         add("vip_card", &mut vip_card::binds().labels());
+        add("target", &mut targets::binds().labels());
         m
     });
     labels.get(&(kind, field)).copied()
@@ -720,6 +734,39 @@ mod tests {
             ..VipCard::default()
         };
         round_trip(&full, &blank, super::vip_card::form, super::vip_card::apply);
+    }
+
+    #[test]
+    fn every_target_field_goes_through_its_form() {
+        use crate::model::Target;
+        let full = Target {
+            rep: "王芳".into(),
+            period: "2026-11".into(),
+            planned_sales: Some(Money::from_yuan(500_000)),
+            planned_collection: Some(Money::from_yuan(400_000)),
+            expense_budget: Some(Money::from_yuan(20_000)),
+            expense_actual: Some(Money::from_yuan(18_500)),
+            ability: Some(85),
+            attitude: Some(100),
+            ..Target::default()
+        };
+        // Who the targets are of and who scored them are not typed.
+        let blank = Target {
+            meta: full.meta.clone(),
+            rep: full.rep.clone(),
+            period: full.period.clone(),
+            scored_by: full.scored_by.clone(),
+            scored_on: full.scored_on,
+            ..Target::default()
+        };
+        round_trip(&full, &blank, super::targets::form, super::targets::apply);
+        // A score outside 0–100 is marked beside its field.
+        let (_dir, app) = crate::tui::tests::app(Lang::Zh);
+        let mut f = super::targets::form(&app, &full);
+        f.set_value("attitude", "101");
+        super::targets::check(&mut f, &app);
+        let marked: Vec<&str> = f.fields.iter().filter(|x| x.error.is_some()).map(|x| x.key).collect();
+        assert_eq!(marked, ["attitude"]);
     }
 
     #[test]
