@@ -6,14 +6,13 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kam_rules::discount::{discount, Payment};
 use kam_rules::{Labeled, Lang, Money, Tier};
 
-use crate::config::Role;
 use crate::i18n::T;
 use crate::model::{Account, Contact, Id};
 use crate::store::StoreError;
 
 use super::account_detail::Section;
 use super::app::{App, Editing, Popup};
-use super::widgets::form::{Field, Form};
+use super::widgets::form::Form;
 use super::widgets::keys::F;
 
 /// An open form: the fields, what it edits, and the duplicate guard's findings.
@@ -49,25 +48,8 @@ pub struct ConflictView {
 
 impl App {
     pub(super) fn open_settings(&mut self) {
-        let lang = self.lang;
-        let roles = vec![
-            ("rep".to_string(), T::RoleRep.get(lang).to_string()),
-            ("staff".to_string(), T::RoleStaff.get(lang).to_string()),
-            ("manager".to_string(), T::RoleManager.get(lang).to_string()),
-        ];
-        let role = match self.config.role {
-            Role::Rep => "rep",
-            Role::Staff => "staff",
-            Role::Manager => "manager",
-        };
-        let langs = vec![("zh".to_string(), "中文".to_string()), ("en".to_string(), "English".to_string())];
-        let fields = vec![
-            Field::text(F::UserName, T::FUserName, &self.user_name()).required(),
-            Field::choice(F::Role, T::FRole, roles, Some(role.to_string())),
-            Field::text(F::Store, T::VipFStore, self.config.store.as_deref().unwrap_or_default()),
-            Field::choice(F::Language, T::FLanguage, langs, Some(lang.key().to_string())),
-        ];
-        self.open_form(Form::new(T::Settings, fields), Editing::Settings);
+        let form = super::editors::settings::form(self, &self.config);
+        self.open_form(form, Editing::Settings);
     }
 
     pub(super) fn open_form(&mut self, form: Form, editing: Editing) {
@@ -190,17 +172,10 @@ impl App {
         let reason = String::new();
         let result = match &f.editing {
             Editing::Settings => {
-                self.config.user = Some(f.form.text(F::UserName).trim().to_string());
-                self.config.role = match f.form.text(F::Role).as_str() {
-                    "manager" => Role::Manager,
-                    "staff" => Role::Staff,
-                    _ => Role::Rep,
-                };
-                let store = f.form.text(F::Store).trim().to_string();
-                self.config.store = (!store.is_empty()).then_some(store);
-                let l = f.form.text(F::Language);
-                self.config.language = Some(l.clone());
-                if let Some(l) = Lang::parse(&l) {
+                let mut config = self.config.clone();
+                super::editors::settings::apply(self, &f.form, &mut config);
+                self.config = config;
+                if let Some(l) = self.config.language.as_deref().and_then(Lang::parse) {
                     self.lang = l;
                 }
                 self.store.set_user(self.user_name());

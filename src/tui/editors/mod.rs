@@ -12,6 +12,7 @@ pub mod contact;
 pub mod event;
 pub mod feedback;
 pub mod order;
+pub mod settings;
 pub mod targets;
 pub mod vip_card;
 pub mod visit;
@@ -767,6 +768,23 @@ mod tests {
         super::targets::check(&mut f, &app);
         let marked: Vec<&str> = f.fields.iter().filter(|x| x.error.is_some()).map(|x| x.key).collect();
         assert_eq!(marked, ["attitude"]);
+    }
+
+    #[test]
+    fn every_setting_goes_through_its_form() {
+        use crate::config::{Config, Role};
+        for (role, language) in [(Role::Manager, "en"), (Role::Staff, "zh"), (Role::Rep, "zh")] {
+            let full = Config {
+                user: Some("王芳".into()),
+                role,
+                store: Some("南京西路店".into()),
+                language: Some(language.into()),
+                hub: Some("postgresql://kam@hub.example.com/kam".into()),
+            };
+            // The hub's address is set in config.toml, not on the form.
+            let blank = Config { hub: full.hub.clone(), ..Config::default() };
+            round_trip(&full, &blank, super::settings::form, super::settings::apply);
+        }
     }
 
     #[test]
