@@ -141,26 +141,39 @@ impl Look {
     }
 }
 
+/// What a form is made and read in: the workbench, or what a plan's
+/// editor carries (the account's contacts) where the workbench is busy.
+pub trait Ctx {
+    fn lang(&self) -> Lang;
+    fn today(&self) -> NaiveDate;
+}
+
+impl Ctx for App {
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    fn today(&self) -> NaiveDate {
+        self.today
+    }
+}
+
 /// Makes the fields of a table's row `n`, blank.
-type RowMaker = dyn Fn(usize, &App) -> Vec<Field>;
+type RowMaker<C> = dyn Fn(usize, &C) -> Vec<Field>;
 /// Makes a table's rows from the record.
-type RowsOf<R> = dyn Fn(&R, &App) -> Vec<Field>;
+type RowsOf<R, C> = dyn Fn(&R, &C) -> Vec<Field>;
 /// Makes a field from the record.
-type FieldOf<R> = dyn Fn(&R, &App) -> Field;
+type FieldOf<R, C> = dyn Fn(&R, &C) -> Field;
 /// Reads a form's fields back onto the record.
-type ReadBack<R> = dyn Fn(&Form, &mut R, &App);
+type ReadBack<R, C> = dyn Fn(&Form, &mut R, &C);
 
 /// One field of a record's form (or one table of rows): made from the
 /// record, applied back.
-trait Bind<R> {
+trait Bind<R, C> {
     /// The field's key and label (none for a table).
     fn labelled(&self) -> Option<(&'static str, T)>;
-    fn fields(&self, r: &R, app: &App, look: Look) -> Vec<Field>;
-    fn apply(&self, form: &Form, r: &mut R, app: &App, look: Look);
-    /// A table's number and how its blank row is made, for a table.
-    fn table(&self) -> Option<(u8, &RowMaker)> {
-        None
-    }
+    fn fields(&self, r: &R, app: &C, look: Look) -> Vec<Field>;
+    fn apply(&self, form: &Form, r: &mut R, app: &C, look: Look);
 }
 
 /// A form field bound to one record field of a [`FormValue`] type.
@@ -171,13 +184,13 @@ struct Bound<R, X> {
     set: fn(&mut R) -> &mut X,
 }
 
-impl<R, X: FormValue> Bind<R> for Bound<R, X> {
+impl<R, X: FormValue, C: Ctx> Bind<R, C> for Bound<R, X> {
     fn labelled(&self) -> Option<(&'static str, T)> {
         Some((self.key, self.label))
     }
 
-    fn fields(&self, r: &R, app: &App, look: Look) -> Vec<Field> {
-        let mut f = X::field(self.key, self.label, (self.get)(r), app.lang);
+    fn fields(&self, r: &R, app: &C, look: Look) -> Vec<Field> {
+        let mut f = X::field(self.key, self.label, (self.get)(r), app.lang());
         if look.lines {
             let text = f.value();
             f = Field::lines(self.key, self.label, &text);
@@ -185,10 +198,10 @@ impl<R, X: FormValue> Bind<R> for Bound<R, X> {
         vec![f]
     }
 
-    fn apply(&self, form: &Form, r: &mut R, app: &App, look: Look) {
+    fn apply(&self, form: &Form, r: &mut R, app: &C, look: Look) {
         let text = form.text(self.key);
         let text = if look.trim { text.trim() } else { text.as_str() };
-        let value = X::read(text, app.today, (self.get)(r));
+        let value = X::read(text, app.today(), (self.get)(r));
         *(self.set)(r) = value;
     }
 }
@@ -202,17 +215,17 @@ struct Chosen<R, E> {
     set: fn(&mut R) -> &mut Option<E>,
 }
 
-impl<R, E: Labeled> Bind<R> for Chosen<R, E> {
+impl<R, E: Labeled, C: Ctx> Bind<R, C> for Chosen<R, E> {
     fn labelled(&self) -> Option<(&'static str, T)> {
         Some((self.key, self.label))
     }
 
-    fn fields(&self, r: &R, app: &App, look: Look) -> Vec<Field> {
-        let options = choices::<E>(look.none.unwrap_or(T::NotSet), app.lang);
+    fn fields(&self, r: &R, app: &C, look: Look) -> Vec<Field> {
+        let options = choices::<E>(look.none.unwrap_or(T::NotSet), app.lang());
         vec![Field::choice(self.key, self.label, options, (self.get)(r).map(|v| v.key().to_string()))]
     }
 
-    fn apply(&self, form: &Form, r: &mut R, _: &App, _: Look) {
+    fn apply(&self, form: &Form, r: &mut R, _: &C, _: Look) {
         *(self.set)(r) = E::parse(&form.text(self.key));
     }
 }
@@ -225,17 +238,17 @@ struct Picked<R, E> {
     set: fn(&mut R) -> &mut E,
 }
 
-impl<R, E: Labeled> Bind<R> for Picked<R, E> {
+impl<R, E: Labeled, C: Ctx> Bind<R, C> for Picked<R, E> {
     fn labelled(&self) -> Option<(&'static str, T)> {
         Some((self.key, self.label))
     }
 
-    fn fields(&self, r: &R, app: &App, _: Look) -> Vec<Field> {
-        let options = E::ALL.iter().map(|e| (e.key().to_string(), e.label(app.lang).to_string())).collect();
+    fn fields(&self, r: &R, app: &C, _: Look) -> Vec<Field> {
+        let options = E::ALL.iter().map(|e| (e.key().to_string(), e.label(app.lang()).to_string())).collect();
         vec![Field::choice(self.key, self.label, options, Some((self.get)(r).key().to_string()))]
     }
 
-    fn apply(&self, form: &Form, r: &mut R, _: &App, _: Look) {
+    fn apply(&self, form: &Form, r: &mut R, _: &C, _: Look) {
         if let Some(v) = E::parse(&form.text(self.key)) {
             *(self.set)(r) = v;
         }
@@ -244,68 +257,70 @@ impl<R, E: Labeled> Bind<R> for Picked<R, E> {
 
 /// A table of rows: the rows made from the record, a blank row kept last
 /// for typing a new one, and the filled rows read back.
-struct Table<R> {
-    number: u8,
-    rows: Box<RowsOf<R>>,
-    blank: Box<RowMaker>,
-    read: Box<ReadBack<R>>,
+struct Table<R, C> {
+    rows: Box<RowsOf<R, C>>,
+    blank: Box<RowMaker<C>>,
+    read: Box<ReadBack<R, C>>,
 }
 
-impl<R> Bind<R> for Table<R> {
+impl<R, C> Bind<R, C> for Table<R, C> {
     fn labelled(&self) -> Option<(&'static str, T)> {
         None
     }
 
-    fn fields(&self, r: &R, app: &App, _: Look) -> Vec<Field> {
-        (self.rows)(r, app)
+    /// The record's rows, then a blank row in the table's place (none when
+    /// the table is full).
+    fn fields(&self, r: &R, app: &C, _: Look) -> Vec<Field> {
+        let mut fields = (self.rows)(r, app);
+        let n = fields.iter().filter_map(|f| f.row.map(|t| t.row + 1)).max().unwrap_or(0);
+        if n < crate::model::TABLE_ROWS_MAX {
+            fields.extend((self.blank)(n, app));
+        }
+        fields
     }
 
-    fn apply(&self, form: &Form, r: &mut R, app: &App, _: Look) {
+    fn apply(&self, form: &Form, r: &mut R, app: &C, _: Look) {
         (self.read)(form, r, app);
-    }
-
-    fn table(&self) -> Option<(u8, &RowMaker)> {
-        Some((self.number, &*self.blank))
     }
 }
 
 /// A form field whose making and reading are the editor's own (options
 /// that depend on the account, a value with a default, a list in one text).
-struct Custom<R> {
+struct Custom<R, C> {
     key: &'static str,
     label: T,
-    make: Box<FieldOf<R>>,
-    read: Box<ReadBack<R>>,
+    make: Box<FieldOf<R, C>>,
+    read: Box<ReadBack<R, C>>,
 }
 
-impl<R> Bind<R> for Custom<R> {
+impl<R, C> Bind<R, C> for Custom<R, C> {
     fn labelled(&self) -> Option<(&'static str, T)> {
         Some((self.key, self.label))
     }
 
-    fn fields(&self, r: &R, app: &App, _: Look) -> Vec<Field> {
+    fn fields(&self, r: &R, app: &C, _: Look) -> Vec<Field> {
         let f = (self.make)(r, app);
         debug_assert_eq!((f.key, f.label), (self.key, self.label), "a field made by an editor keeps its key and label");
         vec![f]
     }
 
-    fn apply(&self, form: &Form, r: &mut R, app: &App, _: Look) {
+    fn apply(&self, form: &Form, r: &mut R, app: &C, _: Look) {
         (self.read)(form, r, app);
     }
 }
 
 /// A record kind's form fields, in the order the form shows them.
-pub struct Binds<R> {
-    items: Vec<(Look, Box<dyn Bind<R>>)>,
+pub struct Binds<R, C = App> {
+    items: Vec<(Look, Box<dyn Bind<R, C>>)>,
 }
 
-impl<R: 'static> Default for Binds<R> {
+impl<R: 'static, C> Default for Binds<R, C> {
     fn default() -> Self {
         Self { items: Vec::new() }
     }
 }
 
-impl<R: 'static> Binds<R> {
+impl<R: 'static, C: Ctx + 'static> Binds<R, C> {
     /// A field editing the record field that `get` and `set` reach (see [`bind!`]).
     pub fn add<X: FormValue + 'static>(
         &mut self,
@@ -343,12 +358,11 @@ impl<R: 'static> Binds<R> {
     /// `blank` row `n` empty, `read` the filled rows back.
     pub fn table(
         &mut self,
-        table: u8,
-        rows: impl Fn(&R, &App) -> Vec<Field> + 'static,
-        blank: impl Fn(usize, &App) -> Vec<Field> + 'static,
-        read: impl Fn(&Form, &mut R, &App) + 'static,
+        rows: impl Fn(&R, &C) -> Vec<Field> + 'static,
+        blank: impl Fn(usize, &C) -> Vec<Field> + 'static,
+        read: impl Fn(&Form, &mut R, &C) + 'static,
     ) -> &mut Look {
-        self.push(Box::new(Table { number: table, rows: Box::new(rows), blank: Box::new(blank), read: Box::new(read) }))
+        self.push(Box::new(Table { rows: Box::new(rows), blank: Box::new(blank), read: Box::new(read) }))
     }
 
     /// A field made and read by the editor itself.
@@ -356,20 +370,20 @@ impl<R: 'static> Binds<R> {
         &mut self,
         key: impl Into<&'static str>,
         label: T,
-        make: impl Fn(&R, &App) -> Field + 'static,
-        read: impl Fn(&Form, &mut R, &App) + 'static,
+        make: impl Fn(&R, &C) -> Field + 'static,
+        read: impl Fn(&Form, &mut R, &C) + 'static,
     ) -> &mut Look {
         self.push(Box::new(Custom { key: key.into(), label, make: Box::new(make), read: Box::new(read) }))
     }
 
-    fn push(&mut self, b: Box<dyn Bind<R>>) -> &mut Look {
+    fn push(&mut self, b: Box<dyn Bind<R, C>>) -> &mut Look {
         self.items.push((Look::default(), b));
         let last = self.items.len() - 1;
         &mut self.items[last].0
     }
 
     /// The form titled `title`, made from `r`: each table with a blank row last.
-    pub fn form(&self, title: T, r: &R, app: &App) -> Form {
+    pub fn form(&self, title: T, r: &R, app: &C) -> Form {
         let fields = self
             .items
             .iter()
@@ -377,20 +391,14 @@ impl<R: 'static> Binds<R> {
                 b.fields(r, app, *look).into_iter().map(|f| if look.required { f.required() } else { f })
             })
             .collect();
-        let mut form = Form::new(title, fields);
-        for (_, b) in &self.items {
-            if let Some((table, blank)) = b.table() {
-                super::records::keep_blank_row(&mut form, table, &|n| blank(n, app));
-            }
-        }
-        form
+        Form::new(title, fields)
     }
 
     /// Each field of `r` by its label, as its form shows it (a choice by
     /// its label, an amount in yuan, a multi-line text with its lines), and
     /// whether it is blank (nothing typed, a choice not made), for the
     /// record shown in full. Tables are left to the caller.
-    pub fn shown(&self, r: &R, app: &App) -> Vec<(T, String, bool)> {
+    pub fn shown(&self, r: &R, app: &C) -> Vec<(T, String, bool)> {
         self.items
             .iter()
             .filter(|(_, b)| b.labelled().is_some())
@@ -406,7 +414,7 @@ impl<R: 'static> Binds<R> {
     }
 
     /// The form's text applied onto `r`, field by field.
-    pub fn apply(&self, form: &Form, r: &mut R, app: &App) {
+    pub fn apply(&self, form: &Form, r: &mut R, app: &C) {
         for (look, b) in &self.items {
             b.apply(form, r, app, *look);
         }

@@ -8,7 +8,7 @@ use super::{bind, Binds};
 use crate::i18n::T;
 use crate::model::Order;
 use crate::tui::app::App;
-use crate::tui::records::{collection_row, form_collections, COLLECTIONS};
+use crate::tui::records::{collection_row, form_collections};
 use crate::tui::widgets::form::{Field, Form};
 use crate::tui::widgets::keys::F;
 
@@ -29,7 +29,6 @@ pub fn binds() -> Binds<Order> {
     // Credited to the account's owner as it is booked; another rep may be named.
     bind!(b, T::FRep, rep).trim();
     b.table(
-        COLLECTIONS,
         |o: &Order, _: &App| o.collections.iter().enumerate().flat_map(|(i, c)| collection_row(i, Some(c))).collect(),
         |n, _: &App| collection_row(n, None),
         |f: &Form, o: &mut Order, app: &App| o.collections = form_collections(f, app.today),

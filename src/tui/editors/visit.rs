@@ -21,7 +21,6 @@ pub fn binds() -> Binds<Visit> {
     bind!(b, T::FNextStep, next_step);
     bind!(b, T::FNextDate, next_date);
     b.table(
-        VISIT_CONTACTS,
         |v: &Visit, app: &App| {
             let options = app.contact_options();
             v.contacts
