@@ -14,10 +14,10 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kam_rules::plan_check::PlanWarning;
-use kam_rules::{BuyingRole, Labeled, Lang};
+use kam_rules::{Labeled, Lang};
 
 use super::app::{App, ReasonFor, Tab};
-use super::widgets::form::{parse_time, Field, Form, RowTag};
+use super::widgets::form::{Field, Form, RowTag};
 use super::widgets::input::TextInput;
 use super::worker::Job;
 use crate::finder::SearchIndex;
@@ -28,15 +28,10 @@ use crate::model::{
 };
 use crate::store::{IndexAccount, PlanRow, PlanTable, StoreError};
 
-// The tables of a call plan's form.
-const CUSTOMERS: u8 = 0;
-const OURS: u8 = 1;
-const INFLUENCE: u8 = 2;
-const INTRO: u8 = 3;
-const COMMITMENTS: u8 = 4;
-// The tables of a presentation's form.
-const PARTICIPANTS: u8 = 0;
-const STEPS: u8 = 1;
+use super::editors::plans::{
+    commitment_row, customer_row, influence_row, intro_row, ours_row, participant_row, step_row, PlanCtx, COMMITMENTS,
+    CUSTOMERS, INFLUENCE, INTRO, OURS, PARTICIPANTS, STEPS,
+};
 
 /// Which plans a list shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -214,114 +209,14 @@ pub struct PlanEditor {
     pub plan: Plan,
     pub form: Form,
     pub account: String,
-    pub contacts: Vec<Contact>,
+    /// The language, the day and the account's contacts the form is made in.
+    pub ctx: PlanCtx,
     pub warnings: Vec<PlanWarning>,
     /// The stored plan was already done (finishing logs a visit only once).
     pub was_done: bool,
     pub confirm_drop: bool,
     pub error: Option<String>,
     pub message: Option<String>,
-}
-
-fn tag(table: u8, row: usize, title: T) -> RowTag {
-    RowTag { table, row, title }
-}
-
-fn contact_options(contacts: &[Contact], lang: Lang) -> Vec<(String, String)> {
-    std::iter::once((String::new(), T::TypedIn.get(lang).to_string()))
-        .chain(contacts.iter().map(|c| {
-            let shown = if c.title.is_empty() { c.name.clone() } else { format!("{} · {}", c.name, c.title) };
-            (c.meta.id.to_string(), shown)
-        }))
-        .collect()
-}
-
-fn role_options(lang: Lang) -> Vec<(String, String)> {
-    std::iter::once((String::new(), T::ContactsRole.get(lang).to_string()))
-        .chain(BuyingRole::ALL.iter().map(|r| (r.key().to_string(), r.label(lang).to_string())))
-        .collect()
-}
-
-fn customer_row(row: usize, p: &CustomerParticipant, contacts: &[Contact], lang: Lang) -> Vec<Field> {
-    let t = tag(CUSTOMERS, row, T::RowCustomer);
-    vec![
-        Field::choice(
-            "contact_id",
-            T::CContact,
-            contact_options(contacts, lang),
-            p.contact_id.as_ref().map(Id::to_string),
-        )
-        .in_row(t),
-        Field::text("name", T::CName, &p.name).in_row(t),
-        Field::text("title", T::CTitle, &p.title).in_row(t),
-        Field::choice("role", T::CRole, role_options(lang), p.role.map(|r| r.key().to_string())).in_row(t),
-    ]
-}
-
-fn ours_row(row: usize, p: &OurParticipant) -> Vec<Field> {
-    let t = tag(OURS, row, T::RowOurs);
-    vec![
-        Field::text("name", T::CName, &p.name).in_row(t),
-        Field::text("title", T::CTitle, &p.title).in_row(t),
-        Field::text("role", T::CRole, &p.role).in_row(t),
-    ]
-}
-
-fn influence_row(row: usize, i: &Influence) -> Vec<Field> {
-    let t = tag(INFLUENCE, row, T::RowInfluence);
-    vec![
-        Field::text("view", T::CView, &i.view).in_row(t),
-        Field::text("how", T::CHow, &i.how).in_row(t),
-        Field::text("business_value", T::CBusinessValue, &i.business_value).in_row(t),
-        Field::text("political_value", T::CPoliticalValue, &i.political_value).in_row(t),
-    ]
-}
-
-fn intro_row(row: usize, q: &IntroQuestion) -> Vec<Field> {
-    let t = tag(INTRO, row, T::RowIntro);
-    vec![
-        Field::text("need", T::CNeed, &q.need).in_row(t),
-        Field::text("why", T::CWhy, &q.why).in_row(t),
-        Field::text("question", T::CQuestion, &q.question).in_row(t),
-    ]
-}
-
-fn commitment_row(row: usize, c: &Commitment, lang: Lang) -> Vec<Field> {
-    let t = tag(COMMITMENTS, row, T::RowCommitment);
-    vec![
-        Field::text("who", T::CWho, &c.who).in_row(t),
-        Field::text("what", T::CWhat, &c.what).in_row(t),
-        Field::date("by", T::CBy, c.by).in_row(t),
-        Field::check("done", T::CDone, c.done, lang).in_row(t),
-    ]
-}
-
-fn participant_row(row: usize, p: &PresentationParticipant, contacts: &[Contact], lang: Lang) -> Vec<Field> {
-    let t = tag(PARTICIPANTS, row, T::RowParticipant);
-    vec![
-        Field::choice(
-            "contact_id",
-            T::CContact,
-            contact_options(contacts, lang),
-            p.contact_id.as_ref().map(Id::to_string),
-        )
-        .in_row(t),
-        Field::text("name_title", T::CNameTitle, &p.name_title).in_row(t),
-        Field::choice("buying_role", T::CRole, role_options(lang), p.buying_role.map(|r| r.key().to_string()))
-            .in_row(t),
-        Field::text("business_arguments", T::CBusinessArgs, &p.business_arguments).in_row(t),
-        Field::text("political_arguments", T::CPoliticalArgs, &p.political_arguments).in_row(t),
-    ]
-}
-
-fn step_row(row: usize, s: &ActionStep, lang: Lang) -> Vec<Field> {
-    let t = tag(STEPS, row, T::RowStep);
-    vec![
-        Field::text("step", T::CStep, &s.step).in_row(t),
-        Field::text("owner", T::COwner, &s.owner).in_row(t),
-        Field::date("due", T::CDue, s.due).in_row(t),
-        Field::check("done", T::CDone, s.done, lang).in_row(t),
-    ]
 }
 
 /// A blank row of a table, numbered `row`.
@@ -346,219 +241,36 @@ fn tables(plan: &Plan) -> &'static [u8] {
     }
 }
 
-/// Appends the rows of a table and its blank row.
-fn push_rows<R>(fields: &mut Vec<Field>, rows: &[R], make: impl Fn(usize, &R) -> Vec<Field>, blank: Vec<Field>) {
-    for (i, r) in rows.iter().enumerate() {
-        fields.extend(make(i, r));
-    }
-    if rows.len() >= crate::model::TABLE_ROWS_MAX {
-        return;
-    }
-    fields.extend(blank.into_iter().map(|mut f| {
-        if let Some(t) = f.row.as_mut() {
-            t.row = rows.len();
-        }
-        f
-    }));
-}
-
-fn call_form(p: &CallPlan, contacts: &[Contact], lang: Lang) -> Form {
-    let statuses = PlanStatus::ALL.iter().map(|s| (s.key().to_string(), s.label(lang).to_string())).collect();
-    let mut f = vec![
-        Field::text("opportunity", T::FOpportunity, &p.opportunity),
-        Field::text("account_executive", T::FAccountExecutive, &p.account_executive),
-        Field::text("phone", T::FPhone, &p.phone),
-        Field::text("location", T::FLocation, &p.location),
-        Field::text("assistant", T::FAssistant, &p.assistant),
-        Field::date("call_date", T::FCallDate, p.call_date),
-        Field::time("call_time", T::FCallTime, p.call_time),
-        Field::text("sales_rep", T::FSalesRep, &p.sales_rep),
-        Field::text("manager", T::FManager, &p.manager),
-        Field::lines("objective", T::FObjective, &p.objective),
-        Field::lines("expected_result", T::FExpectedResult, &p.expected_result),
-    ];
-    let blank = Plan::Call(Box::default());
-    push_rows(
-        &mut f,
-        &p.customer_participants,
-        |i, r| customer_row(i, r, contacts, lang),
-        blank_row(&blank, CUSTOMERS, 0, contacts, lang),
-    );
-    push_rows(&mut f, &p.our_participants, ours_row, blank_row(&blank, OURS, 0, contacts, lang));
-    f.extend([
-        Field::lines("agenda", T::FPlanAgenda, &p.agenda),
-        Field::lines("obstacles", T::FObstacles, &p.obstacles),
-        Field::lines("resources", T::FResources, &p.resources),
-        Field::check("prep_business_cards", T::FPrepCards, p.prep_business_cards, lang),
-        Field::check("prep_materials", T::FPrepMaterials, p.prep_materials, lang),
-        Field::check("prep_evidence", T::FPrepEvidence, p.prep_evidence, lang),
-        Field::check("prep_proposal", T::FPrepProposal, p.prep_proposal, lang),
-        Field::check("prep_why_answer", T::FPrepWhy, p.prep_why_answer, lang),
-        Field::check("prep_state", T::FPrepState, p.prep_state, lang),
-        Field::check("prep_appearance", T::FPrepAppearance, p.prep_appearance, lang),
-        Field::check("prep_notebook", T::FPrepNotebook, p.prep_notebook, lang),
-        Field::check("prep_value_answer", T::FPrepValue, p.prep_value_answer, lang),
-        Field::check("prep_different_answer", T::FPrepDifferent, p.prep_different_answer, lang),
-    ]);
-    push_rows(&mut f, &p.influence, influence_row, blank_row(&blank, INFLUENCE, 0, contacts, lang));
-    push_rows(&mut f, &p.introduction, intro_row, blank_row(&blank, INTRO, 0, contacts, lang));
-    f.extend([
-        Field::choice("status", T::FPlanStatus, statuses, Some(p.status.key().to_string())),
-        Field::lines("what_happened", T::FWhatHappened, &p.what_happened),
-    ]);
-    push_rows(
-        &mut f,
-        &p.commitments,
-        |i, r| commitment_row(i, r, lang),
-        blank_row(&blank, COMMITMENTS, 0, contacts, lang),
-    );
-    f.extend([
-        Field::lines("supporter_assessment", T::FSupporterAssessment, &p.supporter_assessment),
-        Field::lines("manager_assessment", T::FManagerAssessment, &p.manager_assessment),
-    ]);
-    let title = if p.meta.is_new() { T::NewCallPlan } else { T::EditCallPlan };
-    Form::new(title, f)
-}
-
-fn presentation_form(p: &Presentation, contacts: &[Contact], lang: Lang) -> Form {
-    let mut f = vec![
-        Field::text("opportunity", T::FOpportunity, &p.opportunity),
-        Field::date("date", T::FPresentationDate, p.date),
-        Field::text("sales_rep", T::FSalesRep, &p.sales_rep),
-        Field::lines("objective", T::FObjective, &p.objective).required(),
-        Field::lines("agenda", T::FPlanAgenda, &p.agenda),
-    ];
-    let blank = Plan::Presentation(Box::default());
-    push_rows(
-        &mut f,
-        &p.participants,
-        |i, r| participant_row(i, r, contacts, lang),
-        blank_row(&blank, PARTICIPANTS, 0, contacts, lang),
-    );
-    push_rows(&mut f, &p.steps, |i, r| step_row(i, r, lang), blank_row(&blank, STEPS, 0, contacts, lang));
-    let title = if p.meta.is_new() { T::NewPresentation } else { T::EditPresentation };
-    Form::new(title, f)
-}
-
-fn some_id(s: &str) -> Option<Id> {
-    (!s.is_empty()).then(|| Id::parse(s).ok()).flatten()
-}
-
-fn some_role(s: &str) -> Option<BuyingRole> {
-    BuyingRole::ALL.iter().copied().find(|r| r.key() == s)
-}
-
 impl PlanEditor {
-    pub fn new(plan: Plan, account: String, contacts: Vec<Contact>, lang: Lang) -> Self {
+    pub fn new(plan: Plan, account: String, contacts: Vec<Contact>, lang: Lang, today: NaiveDate) -> Self {
+        let ctx = PlanCtx { lang, today, contacts };
         let form = match &plan {
-            Plan::Call(p) => call_form(p, &contacts, lang),
-            Plan::Presentation(p) => presentation_form(p, &contacts, lang),
+            Plan::Call(p) => super::editors::plans::call_form(&ctx, p),
+            Plan::Presentation(p) => super::editors::plans::presentation_form(&ctx, p),
         };
         let was_done = matches!(&plan, Plan::Call(p) if p.status == PlanStatus::Done);
-        let warnings = plan.warnings(&contacts);
-        Self { plan, form, account, contacts, warnings, was_done, confirm_drop: false, error: None, message: None }
+        let warnings = plan.warnings(&ctx.contacts);
+        Self { plan, form, account, ctx, warnings, was_done, confirm_drop: false, error: None, message: None }
     }
 
     /// The plan with the form's values: blank rows left out.
     pub fn collect(&self, today: NaiveDate) -> Plan {
-        let f = &self.form;
-        let rows = |table: u8| (0..f.row_count(table)).filter(move |&r| !f.is_blank_row(table, r));
+        let moved;
+        let ctx = if today == self.ctx.today {
+            &self.ctx
+        } else {
+            moved = PlanCtx { today, ..self.ctx.clone() };
+            &moved
+        };
         match &self.plan {
             Plan::Call(p) => {
                 let mut p = p.clone();
-                p.opportunity = f.text("opportunity");
-                p.account_executive = f.text("account_executive");
-                p.phone = f.text("phone");
-                p.location = f.text("location");
-                p.assistant = f.text("assistant");
-                p.call_date = f.date("call_date", today);
-                p.call_time = parse_time(&f.text("call_time"));
-                p.sales_rep = f.text("sales_rep");
-                p.manager = f.text("manager");
-                p.objective = f.text("objective");
-                p.expected_result = f.text("expected_result");
-                p.agenda = f.text("agenda");
-                p.obstacles = f.text("obstacles");
-                p.resources = f.text("resources");
-                p.prep_business_cards = f.text("prep_business_cards") == "1";
-                p.prep_materials = f.text("prep_materials") == "1";
-                p.prep_evidence = f.text("prep_evidence") == "1";
-                p.prep_proposal = f.text("prep_proposal") == "1";
-                p.prep_why_answer = f.text("prep_why_answer") == "1";
-                p.prep_state = f.text("prep_state") == "1";
-                p.prep_appearance = f.text("prep_appearance") == "1";
-                p.prep_notebook = f.text("prep_notebook") == "1";
-                p.prep_value_answer = f.text("prep_value_answer") == "1";
-                p.prep_different_answer = f.text("prep_different_answer") == "1";
-                p.status =
-                    if f.text("status") == PlanStatus::Done.key() { PlanStatus::Done } else { PlanStatus::Planned };
-                p.what_happened = f.text("what_happened");
-                p.supporter_assessment = f.text("supporter_assessment");
-                p.manager_assessment = f.text("manager_assessment");
-                p.customer_participants = rows(CUSTOMERS)
-                    .map(|r| CustomerParticipant {
-                        contact_id: some_id(&f.cell(CUSTOMERS, r, "contact_id")),
-                        name: f.cell(CUSTOMERS, r, "name"),
-                        title: f.cell(CUSTOMERS, r, "title"),
-                        role: some_role(&f.cell(CUSTOMERS, r, "role")),
-                    })
-                    .collect();
-                p.our_participants = rows(OURS)
-                    .map(|r| OurParticipant {
-                        name: f.cell(OURS, r, "name"),
-                        title: f.cell(OURS, r, "title"),
-                        role: f.cell(OURS, r, "role"),
-                    })
-                    .collect();
-                p.influence = rows(INFLUENCE)
-                    .map(|r| Influence {
-                        view: f.cell(INFLUENCE, r, "view"),
-                        how: f.cell(INFLUENCE, r, "how"),
-                        business_value: f.cell(INFLUENCE, r, "business_value"),
-                        political_value: f.cell(INFLUENCE, r, "political_value"),
-                    })
-                    .collect();
-                p.introduction = rows(INTRO)
-                    .map(|r| IntroQuestion {
-                        need: f.cell(INTRO, r, "need"),
-                        why: f.cell(INTRO, r, "why"),
-                        question: f.cell(INTRO, r, "question"),
-                    })
-                    .collect();
-                p.commitments = rows(COMMITMENTS)
-                    .map(|r| Commitment {
-                        who: f.cell(COMMITMENTS, r, "who"),
-                        what: f.cell(COMMITMENTS, r, "what"),
-                        by: crate::tui::widgets::form::parse_date(&f.cell(COMMITMENTS, r, "by"), today),
-                        done: f.cell(COMMITMENTS, r, "done") == "1",
-                    })
-                    .collect();
+                super::editors::plans::call_binds().apply(&self.form, &mut p, ctx);
                 Plan::Call(p)
             }
             Plan::Presentation(p) => {
                 let mut p = p.clone();
-                p.opportunity = f.text("opportunity");
-                p.date = f.date("date", today);
-                p.sales_rep = f.text("sales_rep");
-                p.objective = f.text("objective");
-                p.agenda = f.text("agenda");
-                p.participants = rows(PARTICIPANTS)
-                    .map(|r| PresentationParticipant {
-                        contact_id: some_id(&f.cell(PARTICIPANTS, r, "contact_id")),
-                        name_title: f.cell(PARTICIPANTS, r, "name_title"),
-                        buying_role: some_role(&f.cell(PARTICIPANTS, r, "buying_role")),
-                        business_arguments: f.cell(PARTICIPANTS, r, "business_arguments"),
-                        political_arguments: f.cell(PARTICIPANTS, r, "political_arguments"),
-                    })
-                    .collect();
-                p.steps = rows(STEPS)
-                    .map(|r| ActionStep {
-                        step: f.cell(STEPS, r, "step"),
-                        owner: f.cell(STEPS, r, "owner"),
-                        due: crate::tui::widgets::form::parse_date(&f.cell(STEPS, r, "due"), today),
-                        done: f.cell(STEPS, r, "done") == "1",
-                    })
-                    .collect();
+                super::editors::plans::presentation_binds().apply(&self.form, &mut p, ctx);
                 Plan::Presentation(p)
             }
         }
@@ -567,15 +279,16 @@ impl PlanEditor {
     /// After an edit: a table whose last row got text gains a blank row,
     /// and the checks are recomputed.
     pub fn refresh(&mut self, lang: Lang, today: NaiveDate) {
+        (self.ctx.lang, self.ctx.today) = (lang, today);
         for &t in tables(&self.plan) {
             let n = self.form.row_count(t);
             if (n == 0 || !self.form.is_blank_row(t, n - 1)) && n < crate::model::TABLE_ROWS_MAX {
-                let blank = blank_row(&self.plan, t, n, &self.contacts, lang);
+                let blank = blank_row(&self.plan, t, n, &self.ctx.contacts, lang);
                 self.form.insert_row(t, n, self.form.fields.len(), blank);
             }
         }
         self.form.validate_all(lang, today);
-        self.warnings = self.collect(today).warnings(&self.contacts);
+        self.warnings = self.collect(today).warnings(&self.ctx.contacts);
     }
 
     /// The table and row of the focused field, when it is in one.
@@ -591,7 +304,7 @@ impl PlanEditor {
             self.error = Some(T::RowsFull.fill(lang, &[("max", &max)]));
             return;
         }
-        let blank = blank_row(&self.plan, t.table, t.row + 1, &self.contacts, lang);
+        let blank = blank_row(&self.plan, t.table, t.row + 1, &self.ctx.contacts, lang);
         self.form.insert_row(t.table, t.row + 1, self.form.fields.len(), blank);
         if let Some(r) = self.form.row_span(t.table, t.row + 1) {
             self.form.focus = r.start;
@@ -604,7 +317,7 @@ impl PlanEditor {
         let last = self.form.row_count(t.table).saturating_sub(1);
         self.form.remove_row(t.table, t.row);
         if t.row == last {
-            let blank = blank_row(&self.plan, t.table, t.row, &self.contacts, lang);
+            let blank = blank_row(&self.plan, t.table, t.row, &self.ctx.contacts, lang);
             self.form.insert_row(t.table, t.row, self.form.fields.len(), blank);
             if let Some(r) = self.form.row_span(t.table, t.row) {
                 self.form.focus = r.start;
@@ -868,7 +581,7 @@ impl App {
                 return;
             }
         };
-        let editor = PlanEditor::new(plan, account, contacts, self.lang);
+        let editor = PlanEditor::new(plan, account, contacts, self.lang, self.today);
         self.tab = tab;
         self.ensure_plans(tab);
         if let Some(list) = self.plans.list_mut(tab) {
@@ -927,7 +640,7 @@ impl App {
             }
             KeyCode::Char('p') if ctrl => {
                 let plan = ed.collect(today);
-                let (account, contacts) = (ed.account.clone(), ed.contacts.clone());
+                let (account, contacts) = (ed.account.clone(), ed.ctx.contacts.clone());
                 self.write_plan(&plan, &account, &contacts);
                 return;
             }
@@ -1055,7 +768,7 @@ impl App {
     fn print_plan(&mut self, tab: Tab, id: &Id) {
         self.open_plan(tab, id);
         let Some(ed) = self.plans.list_mut(tab).and_then(|l| l.editor.take()) else { return };
-        self.write_plan(&ed.plan, &ed.account, &ed.contacts);
+        self.write_plan(&ed.plan, &ed.account, &ed.ctx.contacts);
     }
 
     /// Writes the plan as Markdown into `plans/` beside the database.
@@ -1141,7 +854,7 @@ mod tests {
         let max = crate::model::TABLE_ROWS_MAX;
         let today = NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
         let p = CallPlan { influence: vec![Influence::default(); max - 1], ..CallPlan::default() };
-        let mut ed = PlanEditor::new(Plan::Call(Box::new(p)), "a".into(), Vec::new(), Lang::En);
+        let mut ed = PlanEditor::new(Plan::Call(Box::new(p)), "a".into(), Vec::new(), Lang::En, today);
         assert_eq!(ed.form.row_count(INFLUENCE), max, "the rows and one blank row");
         ed.form.focus = ed.form.row_span(INFLUENCE, 0).expect("row").start;
         ed.insert_row(Lang::En);
@@ -1150,7 +863,7 @@ mod tests {
         ed.refresh(Lang::En, today);
         assert_eq!(ed.form.row_count(INFLUENCE), max, "no blank row past the maximum either");
         let full = CallPlan { influence: vec![Influence::default(); max], ..CallPlan::default() };
-        let ed = PlanEditor::new(Plan::Call(Box::new(full)), "a".into(), Vec::new(), Lang::En);
+        let ed = PlanEditor::new(Plan::Call(Box::new(full)), "a".into(), Vec::new(), Lang::En, today);
         assert_eq!(ed.form.row_count(INFLUENCE), max);
     }
 

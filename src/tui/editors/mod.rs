@@ -12,6 +12,7 @@ pub mod contact;
 pub mod event;
 pub mod feedback;
 pub mod order;
+pub mod plans;
 pub mod settings;
 pub mod targets;
 pub mod vip_card;
@@ -111,6 +112,7 @@ pub struct Look {
     required: bool,
     lines: bool,
     trim: bool,
+    tick: bool,
     /// The options of an `Option<E>` choice start with this instead of "not set".
     none: Option<T>,
 }
@@ -131,6 +133,12 @@ impl Look {
     /// Spaces around the typed text are not kept.
     pub fn trim(&mut self) -> &mut Self {
         self.trim = true;
+        self
+    }
+
+    /// A yes/no shown as a tick box (☐ / ☑).
+    pub fn tick(&mut self) -> &mut Self {
+        self.tick = true;
         self
     }
 
@@ -195,12 +203,18 @@ impl<R, X: FormValue, C: Ctx> Bind<R, C> for Bound<R, X> {
             let text = f.value();
             f = Field::lines(self.key, self.label, &text);
         }
+        if look.tick {
+            f = Field::check(self.key, self.label, f.value() == yes_key(true), app.lang());
+        }
         vec![f]
     }
 
     fn apply(&self, form: &Form, r: &mut R, app: &C, look: Look) {
         let text = form.text(self.key);
         let text = if look.trim { text.trim() } else { text.as_str() };
+        // A tick box reads 1 for ticked.
+        let yes = yes_key(true);
+        let text = if look.tick && text == "1" { yes.as_str() } else { text };
         let value = X::read(text, app.today(), (self.get)(r));
         *(self.set)(r) = value;
     }
@@ -442,6 +456,8 @@ pub fn field_label(kind: &str, field: &str) -> Option<T> {
         add("feedback", &mut feedback::binds().labels());
         add("vip_card", &mut vip_card::binds().labels());
         add("target", &mut targets::binds().labels());
+        add("call_plan", &mut plans::call_binds().labels());
+        add("presentation", &mut plans::presentation_binds().labels());
         m
     });
     labels.get(&(kind, field)).copied()

@@ -188,7 +188,7 @@ fn side_note(app: &App, ed: &PlanEditor, f: &Field) -> Option<Span<'static>> {
     match f.key {
         "contact_id" => {
             let id = f.value();
-            let c = ed.contacts.iter().find(|c| c.meta.id.as_str() == id)?;
+            let c = ed.ctx.contacts.iter().find(|c| c.meta.id.as_str() == id)?;
             let mut parts = vec![
                 c.buying_role.map_or_else(|| app.t(T::Nobody).to_string(), |r| r.label(lang).to_string()),
                 c.alliance().label(lang).to_string(),
