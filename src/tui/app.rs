@@ -62,8 +62,11 @@ impl SortBy {
     }
 }
 
-/// What a form edits.
-#[derive(Debug, Clone)]
+/// What a form edits: one variant per editor of a popup form. A form
+/// open when kam stops is kept as its `Editing` with the typed text (see
+/// `draft.rs`); the variants that are not worth keeping say so in
+/// [`Editing::kept`].
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Editing {
     Account(Box<Account>),
     Contact(Box<Contact>),
@@ -87,6 +90,15 @@ pub enum Editing {
     VipStatus(Box<crate::model::VipCard>),
     /// A rep's targets for a period (the evaluation view's `t`).
     Targets(Box<crate::model::Target>),
+}
+
+impl Editing {
+    /// A form of this kind is kept as a draft when kam stops: records and
+    /// cards are; the calculator, the settings, a handover, a status
+    /// change and targets are quick to type again.
+    pub fn kept(&self) -> bool {
+        !matches!(self, Self::Quote(_) | Self::Settings | Self::VipHandover(_) | Self::VipStatus(_) | Self::Targets(_))
+    }
 }
 
 /// What a reason dialog is asking for.

@@ -9,27 +9,26 @@ use serde::{Deserialize, Serialize};
 use super::app::{App, Editing, Popup, Section, Tab};
 use super::plans::Plan;
 use crate::i18n::T;
-use crate::model::{Account, CallPlan, ChangeEvent, Contact, Feedback, Order, Presentation, VipCard, Visit};
+use crate::model::{Account, CallPlan, Presentation};
 
-/// What the draft was a form of, with the record as typed so far.
+/// What the draft was a form of: a popup form's [`Editing`] (the record as
+/// it was when the form opened; the typed text is in `values`), or one of
+/// the editors that are not popup forms. Untagged: both are written as
+/// `{"Kind": record}`, as drafts always were.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(untagged)]
 pub enum DraftForm {
-    Account(Box<Account>),
-    Contact(Box<Contact>),
-    Visit(Box<Visit>),
-    Order(Box<Order>),
-    ChangeEvent(Box<ChangeEvent>),
-    Feedback(Box<Feedback>),
+    Form(Editing),
+    Other(Kept),
+}
+
+/// The editors a draft keeps that are not popup forms.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Kept {
     /// An account with the scores typed into its scorecard.
     Scores(Box<Account>),
-    Archive {
-        account: Box<Account>,
-        index: Option<usize>,
-    },
     CallPlan(Box<CallPlan>),
     Presentation(Box<Presentation>),
-    /// A VIP card as it was when the form opened; the typed text is in `values`.
-    VipCard(Box<VipCard>),
 }
 
 /// A form kept across a crash.
@@ -64,16 +63,16 @@ impl App {
     pub fn draft(&self) -> Option<Draft> {
         let today = self.today;
         if let Some(ed) = self.plans.list(self.tab).and_then(|l| l.editor.as_deref()) {
-            let form = match ed.collect(today) {
-                Plan::Call(p) => DraftForm::CallPlan(p),
-                Plan::Presentation(p) => DraftForm::Presentation(p),
-            };
+            let form = DraftForm::Other(match ed.collect(today) {
+                Plan::Call(p) => Kept::CallPlan(p),
+                Plan::Presentation(p) => Kept::Presentation(p),
+            });
             return Some(Self::draft_of(self.t(ed.form.title), form, &ed.form, self.store.clock()));
         }
         if let Some(Popup::Scores(e)) = &self.popup {
             return Some(Draft {
                 title: self.t(T::ScorecardTitle).to_string(),
-                form: DraftForm::Scores(Box::new(e.applied(&self.rules))),
+                form: DraftForm::Other(Kept::Scores(Box::new(e.applied(&self.rules)))),
                 values: Vec::new(),
                 at: self.store.clock().local_now().format("%Y-%m-%d %H:%M").to_string(),
             });
@@ -90,29 +89,10 @@ impl App {
             (None, Some(parked)) => parked,
             (None, None) => return None,
         };
-        let form = match &f.editing {
-            Editing::Account(a) => {
-                let mut a = (**a).clone();
-                super::editors::account::apply(self, &f.form, &mut a);
-                DraftForm::Account(Box::new(a))
-            }
-            Editing::Contact(c) => {
-                let mut c = (**c).clone();
-                super::editors::contact::apply(self, &f.form, &mut c);
-                DraftForm::Contact(Box::new(c))
-            }
-            Editing::Visit(v) => DraftForm::Visit(v.clone()),
-            Editing::Order(o) => DraftForm::Order(o.clone()),
-            Editing::ChangeEvent(e) => DraftForm::ChangeEvent(e.clone()),
-            Editing::Feedback(x) => DraftForm::Feedback(x.clone()),
-            Editing::Archive { account, index } => DraftForm::Archive { account: account.clone(), index: *index },
-            Editing::VipCard(c) => DraftForm::VipCard(c.clone()),
-            Editing::Quote(_)
-            | Editing::Settings
-            | Editing::VipHandover(_)
-            | Editing::VipStatus(_)
-            | Editing::Targets(_) => return None,
-        };
+        if !f.editing.kept() {
+            return None;
+        }
+        let form = DraftForm::Form(f.editing.clone());
         Some(Self::draft_of(self.t(f.form.title), form, &f.form, self.store.clock()))
     }
 
@@ -157,7 +137,7 @@ impl App {
         match d.form {
             // The form opens on the stored record (or a blank one) and the
             // draft's text goes over it, so it counts as unsaved changes.
-            DraftForm::Account(a) => {
+            DraftForm::Form(Editing::Account(a)) => {
                 let base = if a.meta.is_new() {
                     Account { meta: a.meta.clone(), ..Account::default() }
                 } else {
@@ -167,31 +147,39 @@ impl App {
                 self.open_account_form(base);
                 self.fill_draft_values(&d.values);
             }
-            DraftForm::Contact(c) => self.restore_on_account(*c, &d.values),
-            DraftForm::Visit(v) => self.restore_on_account(*v, &d.values),
-            DraftForm::Order(o) => self.restore_on_account(*o, &d.values),
-            DraftForm::Scores(a) => {
+            DraftForm::Form(Editing::Contact(c)) => self.restore_on_account(*c, &d.values),
+            DraftForm::Form(Editing::Visit(v)) => self.restore_on_account(*v, &d.values),
+            DraftForm::Form(Editing::Order(o)) => self.restore_on_account(*o, &d.values),
+            DraftForm::Other(Kept::Scores(a)) => {
                 self.open_detail(&a.meta.id, Section::Company);
                 let stored = self.store.get::<Account>(&a.meta.id).unwrap_or_else(|_| (*a).clone());
                 let mut e = super::scorecard::ScoresEdit::of(stored);
                 e.scores = a.score_map();
                 self.popup = Some(Popup::Scores(Box::new(e)));
             }
-            DraftForm::ChangeEvent(e) => self.restore_on_account(*e, &d.values),
-            DraftForm::Feedback(x) => self.restore_on_account(*x, &d.values),
-            DraftForm::Archive { account, index } => {
+            DraftForm::Form(Editing::ChangeEvent(e)) => self.restore_on_account(*e, &d.values),
+            DraftForm::Form(Editing::Feedback(x)) => self.restore_on_account(*x, &d.values),
+            DraftForm::Form(Editing::Archive { account, index }) => {
                 self.open_detail(&account.meta.id, Section::Archive);
                 self.open_archive_form(index);
                 self.fill_draft_values(&d.values);
             }
-            DraftForm::CallPlan(p) => self.edit_plan(Tab::CallPlans, Plan::Call(p)),
-            DraftForm::Presentation(p) => self.edit_plan(Tab::Presentations, Plan::Presentation(p)),
-            DraftForm::VipCard(c) => {
+            DraftForm::Other(Kept::CallPlan(p)) => self.edit_plan(Tab::CallPlans, Plan::Call(p)),
+            DraftForm::Other(Kept::Presentation(p)) => self.edit_plan(Tab::Presentations, Plan::Presentation(p)),
+            DraftForm::Form(Editing::VipCard(c)) => {
                 self.tab = Tab::Vip;
                 self.vip_reload(None);
                 self.open_vip_card_form(*c);
                 self.fill_draft_values(&d.values);
             }
+            // Never written (see `Editing::kept`).
+            DraftForm::Form(
+                Editing::Quote(_)
+                | Editing::Settings
+                | Editing::VipHandover(_)
+                | Editing::VipStatus(_)
+                | Editing::Targets(_),
+            ) => {}
         }
     }
 
