@@ -1653,7 +1653,7 @@ fn build_chunk(
     }
 }
 
-fn build_chunk_of<R: Record + Default>(
+fn build_chunk_of<R: Record + Default + 'static>(
     plan: &MergePlan,
     sheet: &Sheet,
     rows: &[RawRow],
@@ -1717,7 +1717,7 @@ fn build_chunk_of<R: Record + Default>(
 
 /// A main file's row as a record: refused characters, a missing id, cells
 /// that do not read and future times are its problems.
-fn main_record<R: Record + Default>(
+fn main_record<R: Record + Default + 'static>(
     table: &str,
     sheet: &Sheet,
     row: &[String],

@@ -413,19 +413,26 @@ const EARLIEST_TIME: i64 = 946_684_800;
 fn meta_from_cells(cells: &[(&str, &str)], errors: &mut Vec<CellError>) -> Meta {
     use crate::i18n::T;
     let get = |c: &str| cells.iter().find(|(k, _)| *k == c).map(|(_, v)| v.trim()).filter(|v| !v.is_empty());
-    let mut meta = Meta::default();
-    if get("id").is_none() {
-        return meta;
-    }
+    let Some(given) = get("id") else {
+        return Meta::default();
+    };
     let mut bad = |column: &str, t: T, v: &str, max: &str| {
         errors.push(CellError::says(column, t, &[("value", &crate::safe_text::cell(v)), ("max", max)]));
     };
-    if let Some(v) = get("id") {
-        match Id::from_value(Value::Text(v.to_string())) {
-            Ok(id) => meta.id = id,
-            Err(_) => bad("id", T::CellNotId, v, ""),
-        }
-    }
+    // The id read first: a fresh one (a clock read and random bytes) is
+    // made only for a row whose id does not read, which is refused.
+    let id = Id::parse(given).unwrap_or_else(|_| {
+        bad("id", T::CellNotId, given, "");
+        Id::new()
+    });
+    let mut meta = Meta {
+        id,
+        version: 0,
+        created_at: DateTime::<Utc>::UNIX_EPOCH,
+        updated_at: DateTime::<Utc>::UNIX_EPOCH,
+        updated_by: String::new(),
+        deleted_at: None,
+    };
     if let Some(v) = get("version") {
         match v.parse::<i64>() {
             Ok(n) if (1..=MAX_VERSION).contains(&n) => meta.version = n,
@@ -450,10 +457,22 @@ fn meta_from_cells(cells: &[(&str, &str)], errors: &mut Vec<CellError>) -> Meta 
 /// Builds a record from text cells named by column. Columns the cells do
 /// not give take the record's defaults. Every bad cell is reported, then
 /// the record's own validation.
-pub fn record_from_cells<R: Record + Default>(cells: &[(&str, &str)]) -> Result<R, Vec<CellError>> {
+pub fn record_from_cells<R: Record + Default + 'static>(cells: &[(&str, &str)]) -> Result<R, Vec<CellError>> {
     let mut errors = Vec::new();
     let meta = meta_from_cells(cells, &mut errors);
-    build(&R::default().values(), &meta, cells, errors)
+    build(&default_values::<R>(), &meta, cells, errors)
+}
+
+/// The column values of a default record of `R`, made once per thread:
+/// a default record has a fresh id (a clock read and random bytes) that
+/// its values leave out, and a merge builds millions of records.
+fn default_values<R: Record + Default + 'static>() -> std::rc::Rc<[Value]> {
+    use std::any::TypeId;
+    thread_local! {
+        static DEFAULTS: std::cell::RefCell<std::collections::HashMap<TypeId, std::rc::Rc<[Value]>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    DEFAULTS.with(|d| d.borrow_mut().entry(TypeId::of::<R>()).or_insert_with(|| R::default().values().into()).clone())
 }
 
 /// `base` with the columns the cells give replaced (an import's `--update`):
