@@ -861,14 +861,26 @@ impl Store {
     /// Whether the exported table `table` has a row with this id, live or
     /// in the trash (either satisfies a reference).
     pub fn has_row(&self, table: &str, id: &str) -> Result<bool, StoreError> {
-        if !export_layouts().iter().any(|l| l.table == table && l.child.is_none()) {
-            return Ok(false);
-        }
-        self.conn
-            .prepare_cached(&format!("SELECT 1 FROM \"{table}\" WHERE id = ?1"))
-            .and_then(|mut s| s.query_row([id], |_| Ok(())).optional())
-            .map(|o| o.is_some())
-            .map_err(|e| self.err("looking up a record", e))
+        has_row_in(&self.conn, &self.path, table, id)
+    }
+
+    /// As [`Store::apply_import_each`], with `then` run inside the same
+    /// transaction after the last write: a merge that checks its folder
+    /// as it writes it looks up, through `then`, the records its rows
+    /// name outside the folder, and an error from `then` rolls the whole
+    /// merge back.
+    pub fn apply_import_then(
+        &mut self,
+        count: usize,
+        ops: impl Iterator<Item = Result<ImportOp, StoreError>>,
+        source: &str,
+        commit: bool,
+        each: &mut dyn FnMut(RecordKind, &Id, MergeOutcome),
+        then: &mut dyn FnMut(&TxLookup<'_>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut after = |conn: &Connection, path: &std::path::Path| then(&TxLookup { conn, path });
+        let hooks = TxHooks { before: None, after: Some(&mut after) };
+        self.apply_import_hooked(count, ops, source, commit, each, hooks)
     }
 
     /// Whether a live record of the kind has this id.
@@ -915,6 +927,31 @@ impl Store {
                 })
             })
             .collect()
+    }
+}
+
+/// Whether the exported table `table` has a row with this id, live or in
+/// the trash.
+fn has_row_in(conn: &Connection, path: &std::path::Path, table: &str, id: &str) -> Result<bool, StoreError> {
+    if !export_layouts().iter().any(|l| l.table == table && l.child.is_none()) {
+        return Ok(false);
+    }
+    conn.prepare_cached(&format!("SELECT 1 FROM \"{table}\" WHERE id = ?1"))
+        .and_then(|mut s| s.query_row([id], |_| Ok(())).optional())
+        .map(|o| o.is_some())
+        .map_err(|e| sql_error(path, "looking up a record", &e))
+}
+
+/// Lookups inside an import's transaction (see [`Store::apply_import_then`]).
+pub struct TxLookup<'a> {
+    conn: &'a Connection,
+    path: &'a std::path::Path,
+}
+
+impl TxLookup<'_> {
+    /// As [`Store::has_row`], in the transaction.
+    pub fn has_row(&self, table: &str, id: &str) -> Result<bool, StoreError> {
+        has_row_in(self.conn, self.path, table, id)
     }
 }
 
