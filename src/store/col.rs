@@ -120,7 +120,7 @@ impl Col for Rate {
 impl Col for NaiveDate {
     const SHOWN: Shown = Shown::Date;
     fn to_value(&self) -> Value {
-        Value::Text(self.format("%Y-%m-%d").to_string())
+        Value::Text(day_text(*self))
     }
     fn from_value(v: Value) -> Result<Self, String> {
         let s = String::from_value(v)?;
@@ -243,6 +243,27 @@ labeled_col!(
 );
 
 /// A timestamp as stored: RFC 3339 UTC to the millisecond.
+/// A day as `YYYY-MM-DD`: by hand for the years 0–9999 (chrono's
+/// formatter was a few percent of a large merge), chrono's for the rest.
+fn day_text(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    let year = d.year();
+    if !(0..=9999).contains(&year) {
+        return d.format("%Y-%m-%d").to_string();
+    }
+    let mut b = *b"0000-00-00";
+    let mut put = |at: usize, width: usize, mut v: u32| {
+        for i in (at..at + width).rev() {
+            b[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(0, 4, year.unsigned_abs());
+    put(5, 2, d.month());
+    put(8, 2, d.day());
+    b.iter().map(|&c| char::from(c)).collect()
+}
+
 pub(crate) fn timestamp(t: DateTime<Utc>) -> String {
     use chrono::{Datelike, Timelike};
     // Written by hand for the years 0–9999 (chrono's formatter was a few
@@ -307,6 +328,21 @@ mod tests {
         ];
         for t in times.into_iter().flatten() {
             assert_eq!(timestamp(t), t.to_rfc3339_opts(SecondsFormat::Millis, true));
+        }
+    }
+
+    #[test]
+    fn days_read_as_chrono_writes_them() {
+        let days = [
+            NaiveDate::from_ymd_opt(2026, 1, 5),
+            NaiveDate::from_ymd_opt(1970, 1, 1),
+            NaiveDate::from_ymd_opt(1, 12, 31),
+            NaiveDate::from_ymd_opt(9999, 12, 31),
+            NaiveDate::from_ymd_opt(-5, 3, 1),
+            NaiveDate::from_ymd_opt(12_345, 3, 1),
+        ];
+        for d in days.into_iter().flatten() {
+            assert_eq!(day_text(d), d.format("%Y-%m-%d").to_string());
         }
     }
 }

@@ -460,19 +460,27 @@ fn meta_from_cells(cells: &[(&str, &str)], errors: &mut Vec<CellError>) -> Meta 
 pub fn record_from_cells<R: Record + Default + 'static>(cells: &[(&str, &str)]) -> Result<R, Vec<CellError>> {
     let mut errors = Vec::new();
     let meta = meta_from_cells(cells, &mut errors);
-    build(&default_values::<R>(), &meta, cells, errors)
+    let (defaults, shown) = defaults_of::<R>();
+    build_shown(&defaults, &shown, &meta, cells, errors)
 }
 
-/// The column values of a default record of `R`, made once per thread:
-/// a default record has a fresh id (a clock read and random bytes) that
-/// its values leave out, and a merge builds millions of records.
-fn default_values<R: Record + Default + 'static>() -> std::rc::Rc<[Value]> {
+/// The column values of a default record of `R` and how its columns read,
+/// made once per thread: each is made from a default record, which has a
+/// fresh id (a clock read and random bytes), and a merge builds millions
+/// of records.
+fn defaults_of<R: Record + Default + 'static>() -> (std::rc::Rc<[Value]>, std::rc::Rc<[Shown]>) {
     use std::any::TypeId;
+    type Defaults = (std::rc::Rc<[Value]>, std::rc::Rc<[Shown]>);
     thread_local! {
-        static DEFAULTS: std::cell::RefCell<std::collections::HashMap<TypeId, std::rc::Rc<[Value]>>> =
+        static DEFAULTS: std::cell::RefCell<std::collections::HashMap<TypeId, Defaults>> =
             std::cell::RefCell::new(std::collections::HashMap::new());
     }
-    DEFAULTS.with(|d| d.borrow_mut().entry(TypeId::of::<R>()).or_insert_with(|| R::default().values().into()).clone())
+    DEFAULTS.with(|d| {
+        d.borrow_mut()
+            .entry(TypeId::of::<R>())
+            .or_insert_with(|| (R::default().values().into(), R::column_shown().into()))
+            .clone()
+    })
 }
 
 /// `base` with the columns the cells give replaced (an import's `--update`):
@@ -489,12 +497,22 @@ fn build<R: Record>(
     defaults: &[Value],
     meta: &Meta,
     cells: &[(&str, &str)],
+    errors: Vec<CellError>,
+) -> Result<R, Vec<CellError>> {
+    build_shown(defaults, &R::column_shown(), meta, cells, errors)
+}
+
+/// [`build`] with the record's [`Record::column_shown`] given.
+fn build_shown<R: Record>(
+    defaults: &[Value],
+    shown: &[Shown],
+    meta: &Meta,
+    cells: &[(&str, &str)],
     mut errors: Vec<CellError>,
 ) -> Result<R, Vec<CellError>> {
-    let shown = R::column_shown();
     let mut values: Vec<Value> = R::COLUMNS
         .iter()
-        .zip(&shown)
+        .zip(shown)
         .zip(defaults)
         .map(|((col, sh), def)| match cells.iter().find(|(k, _)| k == col) {
             None => def.clone(),
