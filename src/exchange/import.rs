@@ -1070,6 +1070,9 @@ struct MergePlan {
     main: TableLayout,
     file: PathBuf,
     children: Vec<(TableLayout, PathBuf)>,
+    /// The references each child file's rows make, as `refs` (in the
+    /// order of `children`).
+    child_refs: Vec<Vec<(String, String)>>,
     /// The child sets whose file is not in the folder: not sent, ours kept.
     unsent_children: Vec<&'static str>,
     /// The child sets whose file lacks some of their columns, with those
@@ -1271,13 +1274,14 @@ fn keep_deletions(
 /// As [`merge_dir`], reading `chunk` rows of a file at a time.
 ///
 /// In bounded memory, whatever the folder's size: child rows are kept in a
-/// temporary file ([`MergeScratch`]) until their parents are read; a first
+/// temporary file ([`MergeScratch`]) until their parents are read; one
 /// pass checks every row of every file (a chunk of parents and their child
-/// rows at a time) and writes nothing; a second reads the parent files
-/// again and writes the records a chunk at a time as they are built, all
-/// in the one transaction of [`Store::apply_import_each`] (a failure leaves
-/// the file as it was). Holding every record of a 20,000-account folder
-/// took 991 MB.
+/// rows at a time) and writes the records as they are built, all in the
+/// one transaction of [`Store::apply_import_then`]: a reject anywhere (or
+/// any failure) rolls it back and leaves the file as it was. (Checking
+/// first and reading the folder again to write it took a third of the
+/// merge.) A file opened read-only is checked only. Holding every record
+/// of a 20,000-account folder took 991 MB.
 pub fn merge_dir_chunked(
     store: &mut Store,
     dir: &Path,
@@ -1313,10 +1317,12 @@ fn merge_folder(
             .filter(|l| l.kind == main.kind && l.child.is_some())
             .map(|l| (l.clone(), dir.join(format!("{}.csv", l.table))))
             .partition(|(_, p)| p.exists());
+        let child_refs = children.iter().map(|(l, _)| store.references(l.table)).collect::<Result<_, _>>()?;
         plans.push(MergePlan {
             main: main.clone(),
             file,
             children,
+            child_refs,
             unsent_children: unsent.iter().filter_map(|(l, _)| l.child).collect(),
             child_columns: Vec::new(),
             refs: store.references(main.table)?,
@@ -1326,66 +1332,165 @@ fn merge_folder(
         return Err(format_error(&shown_path(dir), crate::i18n::T::MergeNoFiles.get(lang)));
     }
     let scratch = MergeScratch::new()?;
-    let mut records = 0usize;
     // Rows per file, as the manifest counts them.
     let mut counted: BTreeMap<String, u64> = BTreeMap::new();
     let clocks = keep_clocks(dir, &scratch, chunk, latest, &mut report.rejects, &mut counted, lang)?;
     let deletions = keep_deletions(dir, latest, &mut report.rejects, &mut counted, lang)?;
-    for plan in &mut plans {
-        on(plan.main.table, records as u64);
-        let first = report.rejects.len();
-        plan.child_columns = keep_children(store, &scratch, plan, chunk, &mut report.rejects, &mut counted)?;
-        let plan = &*plan;
-        let ctx = MergeCtx { masked: report.masked, lang, latest, scratch: &scratch, clocks };
-        let (sheet, mut rows) = open_sheet(&plan.file, &plan.main, &[])?;
-        let main_file = file_of(&plan.main);
-        loop {
-            let raw = rows.chunk(chunk)?;
-            if raw.is_empty() {
-                break;
+    let ctx = MergeCtx { masked: report.masked, lang, latest, scratch: &scratch, clocks };
+    let source = format!("merge {}", dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+    // The folder is written as it is checked, in the one transaction of
+    // the merge, which a reject found anywhere rolls back: each file is
+    // read once instead of once to check and again to write. A file
+    // opened read-only (a dry run) is only checked, as is a folder whose
+    // clocks or deletions were already refused.
+    let write = report.rejects.is_empty() && !store.read_only();
+    let estimate = merge_estimate(&plans, manifest.as_ref()) + deletions.len();
+    let mut pass = FolderPass {
+        plans: &mut plans,
+        ctx: &ctx,
+        chunk,
+        on,
+        rejects: std::mem::take(&mut report.rejects),
+        counted,
+        records: 0,
+        next_plan: 0,
+        current: None,
+        ready: Vec::new().into_iter(),
+        write,
+        deletions: Vec::new().into_iter(),
+        manifest: manifest.as_ref(),
+        dir,
+        failed: None,
+        read: false,
+    };
+    if write {
+        pass.deletions = deletions.into_iter();
+        let mut outside = Vec::new();
+        let kinds = &mut report.kinds;
+        let conflicts = &mut report.conflicts;
+        let written = store.apply_import_then(
+            estimate,
+            &mut pass,
+            &source,
+            !dry_run,
+            &mut |kind, id, outcome| count_outcome(kinds, conflicts, kind, id, outcome),
+            &mut |tx| {
+                outside = refs_outside(&scratch, lang, |t, id| tx.has_row(t, id))?;
+                if outside.is_empty() {
+                    Ok(())
+                } else {
+                    Err(stopped())
+                }
+            },
+        );
+        let FolderPass { rejects, failed, .. } = pass;
+        if let Err(e) = written {
+            if let Some(f) = failed {
+                return Err(f);
             }
-            *counted.entry(main_file.clone()).or_default() += raw.iter().filter(|(_, r)| !r.is_empty()).count() as u64;
-            let before = report.rejects.len();
-            let built = build_chunk(plan, &sheet, &raw, &ctx, &mut report.rejects)?;
-            records += built.len();
-            on(plan.main.table, records as u64);
-            drop(built);
-            // The rows that read (even with a bad child row) are the
-            // parents a child row may name.
-            let bad: HashSet<usize> =
-                report.rejects[before..].iter().filter(|r| r.file == main_file).map(|r| r.row).collect();
-            let good = || raw.iter().filter(|(n, r)| !r.is_empty() && !bad.contains(n));
-            scratch.add_parents(plan.main.table, good().filter_map(|(_, r)| row_id(&sheet, r)))?;
-            let refs: Vec<NewRef<'_>> =
-                good().flat_map(|(n, r)| row_refs(&sheet.columns, r, &plan.refs, &main_file, *n)).collect();
-            scratch.add_refs(&refs)?;
-        }
-        for (child, _) in &plan.children {
-            for (line, parent) in scratch.orphans(child.table, plan.main.table)? {
-                report.rejects.push(MergeReject {
-                    file: file_of(child),
-                    row: line,
-                    problems: vec![Problem {
-                        column: "parent_id".into(),
-                        message: T::MergeOrphan
-                            .fill(lang, &[("id", &crate::safe_text::cell(&parent)), ("file", &file_of(&plan.main))]),
-                    }],
-                });
+            if rejects.is_empty() && outside.is_empty() {
+                return Err(e.into());
             }
+            // Refused: rolled back, nothing counted.
+            report.kinds.clear();
+            report.conflicts.clear();
+            report.rejects = rejects;
+            if outside.is_empty() {
+                outside = refs_outside(&scratch, lang, |t, id| store.has_row(t, id))?;
+            }
+            report.rejects.extend(outside);
+            for r in &mut report.rejects {
+                r.problems = r.problems.iter().map(bounded).collect();
+            }
+            return Ok(report);
         }
-        // The main file's rejects first, then each child file's, each by row.
-        report.rejects[first..]
-            .sort_by(|a, b| (a.file != main_file, &a.file, a.row).cmp(&(b.file != main_file, &b.file, b.row)));
+        report.written = !dry_run;
+        return Ok(report);
     }
-    if let Some(m) = &manifest {
-        m.check_counts(dir, &counted, lang)?;
+    // Checked only: every file read, nothing built kept.
+    for op in pass.by_ref() {
+        if op.is_err() {
+            break;
+        }
     }
+    let FolderPass { rejects, failed, records, on, .. } = pass;
+    if let Some(f) = failed {
+        return Err(f);
+    }
+    report.rejects = rejects;
     // A reference to a record neither in the folder nor in this file (a
     // day's contact whose account changed another day) cannot be merged:
     // refused naming the row and the record it names.
+    let outside = refs_outside(&scratch, lang, |t, id| store.has_row(t, id))?;
+    report.rejects.extend(outside);
+    for r in &mut report.rejects {
+        r.problems = r.problems.iter().map(bounded).collect();
+    }
+    // A dry run counts by making the writes and rolling them back, which a
+    // file opened read-only cannot: it is checked only.
+    if !report.rejects.is_empty() || dry_run && store.read_only() {
+        return Ok(report);
+    }
+    on("writing", records as u64);
+    let ops = MergeOps { plans: &plans, ctx: &ctx, chunk, next_plan: 0, current: None, ready: Vec::new().into_iter() };
+    // Deletions after every record: a record the folder sends and deletes
+    // another day is in the file before it goes to the trash.
+    let records = records + deletions.len();
+    let ops = ops.chain(deletions.into_iter().map(|d| Ok(ImportOp::Delete(d))));
+    let kinds = &mut report.kinds;
+    let conflicts = &mut report.conflicts;
+    store.apply_import_each(records, ops, &source, !dry_run, &mut |kind, id, outcome| {
+        count_outcome(kinds, conflicts, kind, id, outcome);
+    })?;
+    report.written = !dry_run;
+    Ok(report)
+}
+
+/// Counts what the merge did with one record, and lists its conflicts.
+fn count_outcome(
+    kinds: &mut BTreeMap<String, [usize; 5]>,
+    conflicts: &mut Vec<MergeConflict>,
+    kind: RecordKind,
+    id: &Id,
+    outcome: MergeOutcome,
+) {
+    let counts = kinds.entry(kind.key().to_string()).or_insert([0; 5]);
+    match outcome {
+        MergeOutcome::Deleted { conflicts: fields, label, account } => {
+            counts[4] += 1;
+            if !fields.is_empty() {
+                counts[3] += 1;
+            }
+            for f in fields {
+                conflicts.push(MergeConflict::from_field(kind, id, &label, &account, f));
+            }
+        }
+        MergeOutcome::Inserted => counts[0] += 1,
+        MergeOutcome::Updated => counts[1] += 1,
+        MergeOutcome::Same => counts[2] += 1,
+        MergeOutcome::Conflict { updated, fields, label, account } => {
+            counts[3] += 1;
+            if updated {
+                counts[1] += 1;
+            }
+            for f in fields {
+                conflicts.push(MergeConflict::from_field(kind, id, &label, &account, f));
+            }
+        }
+    }
+}
+
+/// The references the folder's rows make to records neither in the folder
+/// nor in the file (`has_row` tells the file's), as rejects.
+fn refs_outside(
+    scratch: &MergeScratch,
+    lang: kam_rules::Lang,
+    mut has_row: impl FnMut(&str, &str) -> Result<bool, StoreError>,
+) -> Result<Vec<MergeReject>, StoreError> {
+    let mut out = Vec::new();
     for r in scratch.refs_outside()? {
-        if !store.has_row(&r.target, &r.id)? {
-            report.rejects.push(MergeReject {
+        if !has_row(&r.target, &r.id)? {
+            out.push(MergeReject {
                 file: r.file,
                 row: r.line,
                 problems: vec![Problem {
@@ -1396,52 +1501,172 @@ fn merge_folder(
             });
         }
     }
-    for r in &mut report.rejects {
-        r.problems = r.problems.iter().map(bounded).collect();
-    }
-    // A dry run counts by making the writes and rolling them back, which a
-    // file opened read-only cannot: it is checked only.
-    if !report.rejects.is_empty() || dry_run && store.read_only() {
-        return Ok(report);
-    }
-    let source = format!("merge {}", dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
-    on("writing", records as u64);
-    let ctx = MergeCtx { masked: report.masked, lang, latest, scratch: &scratch, clocks };
-    let ops = MergeOps { plans: &plans, ctx: &ctx, chunk, next_plan: 0, current: None, ready: Vec::new().into_iter() };
-    // Deletions after every record: a record the folder sends and deletes
-    // another day is in the file before it goes to the trash.
-    let records = records + deletions.len();
-    let ops = ops.chain(deletions.into_iter().map(|d| Ok(ImportOp::Delete(d))));
-    let kinds = &mut report.kinds;
-    let conflicts = &mut report.conflicts;
-    store.apply_import_each(records, ops, &source, !dry_run, &mut |kind, id, outcome| {
-        let counts = kinds.entry(kind.key().to_string()).or_insert([0; 5]);
-        match outcome {
-            MergeOutcome::Deleted { conflicts: fields, label, account } => {
-                counts[4] += 1;
-                if !fields.is_empty() {
-                    counts[3] += 1;
+    Ok(out)
+}
+
+/// About how many records a folder's main files hold: as its manifest
+/// counts them, else from the files' sizes. (It decides only whether a
+/// large merge sets the indexes of empty tables aside.)
+fn merge_estimate(plans: &[MergePlan], manifest: Option<&ManifestFacts>) -> usize {
+    plans
+        .iter()
+        .map(|p| {
+            let claimed = manifest.and_then(|m| m.files.get(&file_of(&p.main)).copied());
+            let n = claimed.unwrap_or_else(|| std::fs::metadata(&p.file).map_or(0, |m| m.len() / 128));
+            usize::try_from(n).unwrap_or(usize::MAX)
+        })
+        .fold(0, usize::saturating_add)
+}
+
+/// What stops a merge's writes to roll them back: a reject, or an error
+/// kept in [`FolderPass::failed`].
+fn stopped() -> StoreError {
+    StoreError::Io { path: String::new(), source: io::Error::other("the merge was refused") }
+}
+
+/// The one pass of a merge over its folder: each plan's child files kept
+/// in the scratch file, then its main file read a chunk at a time, every
+/// row checked and built with its child rows; with `write`, the records
+/// built handed to the writer while no row has been refused, then the
+/// deletions. A reject found stops the writes (the rest of the folder is
+/// still checked, to report every refused row) and ends the ops with an
+/// error, which rolls the merge back.
+struct FolderPass<'a, 'o> {
+    plans: &'a mut [MergePlan],
+    ctx: &'a MergeCtx<'a>,
+    chunk: usize,
+    on: OnProgress<'o>,
+    rejects: Vec<MergeReject>,
+    counted: BTreeMap<String, u64>,
+    records: usize,
+    next_plan: usize,
+    /// The plan being read: its index, its main file, and where its
+    /// rejects begin.
+    current: Option<(usize, Sheet, SheetRows, usize)>,
+    ready: std::vec::IntoIter<ImportOp>,
+    write: bool,
+    deletions: std::vec::IntoIter<Deletion>,
+    manifest: Option<&'a ManifestFacts>,
+    dir: &'a Path,
+    /// An error that ended the pass (given back instead of [`stopped`]).
+    failed: Option<ImportError>,
+    /// Every file read.
+    read: bool,
+}
+
+impl FolderPass<'_, '_> {
+    /// The next chunk's records to write, or none when every file is read.
+    fn fill(&mut self) -> Result<bool, ImportError> {
+        loop {
+            let Some((at, sheet, rows, first)) = self.current.as_mut() else {
+                if self.next_plan >= self.plans.len() {
+                    return Ok(false);
                 }
-                for f in fields {
-                    conflicts.push(MergeConflict::from_field(kind, id, &label, &account, f));
+                let at = self.next_plan;
+                self.next_plan += 1;
+                (self.on)(self.plans[at].main.table, self.records as u64);
+                let first = self.rejects.len();
+                let columns =
+                    keep_children(self.ctx.scratch, &self.plans[at], self.chunk, &mut self.rejects, &mut self.counted)?;
+                let plan = &mut self.plans[at];
+                plan.child_columns = columns;
+                let (sheet, rows) = open_sheet(&plan.file, &plan.main, &[])?;
+                self.current = Some((at, sheet, rows, first));
+                continue;
+            };
+            let plan = &self.plans[*at];
+            let main_file = file_of(&plan.main);
+            let raw = rows.chunk(self.chunk)?;
+            if raw.is_empty() {
+                let lang = self.ctx.lang;
+                for (child, _) in &plan.children {
+                    for (line, parent) in self.ctx.scratch.orphans(child.table, plan.main.table)? {
+                        self.rejects.push(MergeReject {
+                            file: file_of(child),
+                            row: line,
+                            problems: vec![Problem {
+                                column: "parent_id".into(),
+                                message: T::MergeOrphan.fill(
+                                    lang,
+                                    &[("id", &crate::safe_text::cell(&parent)), ("file", &file_of(&plan.main))],
+                                ),
+                            }],
+                        });
+                    }
                 }
+                // The main file's rejects first, then each child file's, each by row.
+                let first = *first;
+                self.rejects[first..]
+                    .sort_by(|a, b| (a.file != main_file, &a.file, a.row).cmp(&(b.file != main_file, &b.file, b.row)));
+                self.current = None;
+                continue;
             }
-            MergeOutcome::Inserted => counts[0] += 1,
-            MergeOutcome::Updated => counts[1] += 1,
-            MergeOutcome::Same => counts[2] += 1,
-            MergeOutcome::Conflict { updated, fields, label, account } => {
-                counts[3] += 1;
-                if updated {
-                    counts[1] += 1;
-                }
-                for f in fields {
-                    conflicts.push(MergeConflict::from_field(kind, id, &label, &account, f));
-                }
+            *self.counted.entry(main_file.clone()).or_default() +=
+                raw.iter().filter(|(_, r)| !r.is_empty()).count() as u64;
+            let before = self.rejects.len();
+            let built = build_chunk(plan, sheet, &raw, self.ctx, &mut self.rejects)?;
+            self.records += built.len();
+            (self.on)(plan.main.table, self.records as u64);
+            // The rows that read (even with a bad child row) are the
+            // parents a child row may name.
+            let bad: HashSet<usize> =
+                self.rejects[before..].iter().filter(|r| r.file == main_file).map(|r| r.row).collect();
+            let good = || raw.iter().filter(|(n, r)| !r.is_empty() && !bad.contains(n));
+            self.ctx.scratch.add_parents(plan.main.table, good().filter_map(|(_, r)| row_id(sheet, r)))?;
+            let refs: Vec<NewRef<'_>> =
+                good().flat_map(|(n, r)| row_refs(&sheet.columns, r, &plan.refs, &main_file, *n)).collect();
+            self.ctx.scratch.add_refs(&refs)?;
+            if self.write && self.rejects.is_empty() && !built.is_empty() {
+                self.ready = built.into_iter();
+                return Ok(true);
             }
         }
-    })?;
-    report.written = !dry_run;
-    Ok(report)
+    }
+
+    fn fail(&mut self, e: ImportError) -> Result<ImportOp, StoreError> {
+        self.failed = Some(e);
+        self.read = true;
+        self.write = false;
+        Err(stopped())
+    }
+}
+
+impl Iterator for FolderPass<'_, '_> {
+    type Item = Result<ImportOp, StoreError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(op) = self.ready.next() {
+            return Some(Ok(op));
+        }
+        if !self.read {
+            match self.fill() {
+                Ok(true) => return self.ready.next().map(Ok),
+                Ok(false) => {
+                    self.read = true;
+                    if let Some(m) = self.manifest {
+                        if let Err(e) = m.check_counts(self.dir, &self.counted, self.ctx.lang) {
+                            return Some(self.fail(e));
+                        }
+                    }
+                    if self.write {
+                        if !self.rejects.is_empty() {
+                            self.write = false;
+                            return Some(Err(stopped()));
+                        }
+                        (self.on)("writing", self.records as u64);
+                    }
+                }
+                Err(e) => return Some(self.fail(e)),
+            }
+        }
+        // Deletions after every record: a record the folder sends and
+        // deletes another day is in the file before it goes to the trash.
+        if self.write {
+            self.deletions.next().map(|d| Ok(ImportOp::Delete(d)))
+        } else {
+            None
+        }
+    }
 }
 
 /// What a folder's manifest.json says, checked.
@@ -1566,7 +1791,6 @@ fn row_id<'a>(sheet: &Sheet, row: &'a [String]) -> Option<&'a str> {
 /// file; a row with a refused character is a reject. Returns the child
 /// sets whose file lacks some of their columns, with those columns.
 fn keep_children(
-    store: &Store,
     scratch: &MergeScratch,
     plan: &MergePlan,
     chunk: usize,
@@ -1574,7 +1798,7 @@ fn keep_children(
     counted: &mut BTreeMap<String, u64>,
 ) -> Result<Vec<(&'static str, Vec<&'static str>)>, ImportError> {
     let mut missing = Vec::new();
-    for (child, path) in &plan.children {
+    for ((child, path), refs) in plan.children.iter().zip(&plan.child_refs) {
         let (sheet, mut reader) = open_sheet(path, child, &[])?;
         let lacks: Vec<&'static str> = child
             .columns
@@ -1585,7 +1809,6 @@ fn keep_children(
         if let (Some(name), false) = (child.child, lacks.is_empty()) {
             missing.push((name, lacks));
         }
-        let refs = store.references(child.table)?;
         let file = file_of(child);
         loop {
             let rows = reader.chunk(chunk)?;
@@ -1605,7 +1828,7 @@ fn keep_children(
                     rejects.push(MergeReject { file: file_of(child), row: row_no, problems: refused });
                     continue;
                 }
-                named.extend(row_refs(&sheet.columns, row, &refs, &file, row_no));
+                named.extend(row_refs(&sheet.columns, row, refs, &file, row_no));
                 let cells = named_cells(&sheet, row);
                 let parent = cells.iter().find(|(c, _)| *c == "parent_id").map(|(_, t)| t.trim()).unwrap_or_default();
                 // Only the order of `pos` counts: a folder numbered from 1
@@ -1653,7 +1876,7 @@ fn build_chunk(
     }
 }
 
-fn build_chunk_of<R: Record + Default>(
+fn build_chunk_of<R: Record + Default + 'static>(
     plan: &MergePlan,
     sheet: &Sheet,
     rows: &[RawRow],
@@ -1717,7 +1940,7 @@ fn build_chunk_of<R: Record + Default>(
 
 /// A main file's row as a record: refused characters, a missing id, cells
 /// that do not read and future times are its problems.
-fn main_record<R: Record + Default>(
+fn main_record<R: Record + Default + 'static>(
     table: &str,
     sheet: &Sheet,
     row: &[String],

@@ -120,7 +120,7 @@ impl Col for Rate {
 impl Col for NaiveDate {
     const SHOWN: Shown = Shown::Date;
     fn to_value(&self) -> Value {
-        Value::Text(self.format("%Y-%m-%d").to_string())
+        Value::Text(day_text(*self))
     }
     fn from_value(v: Value) -> Result<Self, String> {
         let s = String::from_value(v)?;
@@ -243,8 +243,51 @@ labeled_col!(
 );
 
 /// A timestamp as stored: RFC 3339 UTC to the millisecond.
+/// A day as `YYYY-MM-DD`: by hand for the years 0–9999 (chrono's
+/// formatter was a few percent of a large merge), chrono's for the rest.
+fn day_text(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    let year = d.year();
+    if !(0..=9999).contains(&year) {
+        return d.format("%Y-%m-%d").to_string();
+    }
+    let mut b = *b"0000-00-00";
+    let mut put = |at: usize, width: usize, mut v: u32| {
+        for i in (at..at + width).rev() {
+            b[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(0, 4, year.unsigned_abs());
+    put(5, 2, d.month());
+    put(8, 2, d.day());
+    b.iter().map(|&c| char::from(c)).collect()
+}
+
 pub(crate) fn timestamp(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+    use chrono::{Datelike, Timelike};
+    // Written by hand for the years 0–9999 (chrono's formatter was a few
+    // percent of a large merge, which writes several times per record);
+    // chrono's own for the rest and for a leap second.
+    let (year, nanos) = (t.year(), t.nanosecond());
+    if !(0..=9999).contains(&year) || nanos >= 1_000_000_000 {
+        return t.to_rfc3339_opts(SecondsFormat::Millis, true);
+    }
+    let mut b = *b"0000-00-00T00:00:00.000Z";
+    let mut put = |at: usize, width: usize, mut v: u32| {
+        for i in (at..at + width).rev() {
+            b[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(0, 4, year.unsigned_abs());
+    put(5, 2, t.month());
+    put(8, 2, t.day());
+    put(11, 2, t.hour());
+    put(14, 2, t.minute());
+    put(17, 2, t.second());
+    put(20, 3, nanos / 1_000_000);
+    b.iter().map(|&c| char::from(c)).collect()
 }
 
 /// A column value as the change log writes it: text, a number, or NULL.
@@ -266,5 +309,40 @@ pub(crate) fn json(v: &Value) -> serde_json::Value {
         Value::Real(r) => serde_json::Value::from(*r),
         Value::Text(s) => serde_json::Value::from(s.clone()),
         Value::Blob(b) => serde_json::Value::from(format!("<{} bytes>", b.len())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn timestamps_read_as_chrono_writes_them() {
+        let times = [
+            Utc.timestamp_millis_opt(0).single(),
+            Utc.timestamp_millis_opt(1_764_930_000_123).single(),
+            Utc.timestamp_millis_opt(-62_135_596_800_000).single(),
+            Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).single(),
+            Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).single().map(|t| t + chrono::Duration::nanoseconds(999_999_999)),
+        ];
+        for t in times.into_iter().flatten() {
+            assert_eq!(timestamp(t), t.to_rfc3339_opts(SecondsFormat::Millis, true));
+        }
+    }
+
+    #[test]
+    fn days_read_as_chrono_writes_them() {
+        let days = [
+            NaiveDate::from_ymd_opt(2026, 1, 5),
+            NaiveDate::from_ymd_opt(1970, 1, 1),
+            NaiveDate::from_ymd_opt(1, 12, 31),
+            NaiveDate::from_ymd_opt(9999, 12, 31),
+            NaiveDate::from_ymd_opt(-5, 3, 1),
+            NaiveDate::from_ymd_opt(12_345, 3, 1),
+        ];
+        for d in days.into_iter().flatten() {
+            assert_eq!(day_text(d), d.format("%Y-%m-%d").to_string());
+        }
     }
 }

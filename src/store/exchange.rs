@@ -413,19 +413,26 @@ const EARLIEST_TIME: i64 = 946_684_800;
 fn meta_from_cells(cells: &[(&str, &str)], errors: &mut Vec<CellError>) -> Meta {
     use crate::i18n::T;
     let get = |c: &str| cells.iter().find(|(k, _)| *k == c).map(|(_, v)| v.trim()).filter(|v| !v.is_empty());
-    let mut meta = Meta::default();
-    if get("id").is_none() {
-        return meta;
-    }
+    let Some(given) = get("id") else {
+        return Meta::default();
+    };
     let mut bad = |column: &str, t: T, v: &str, max: &str| {
         errors.push(CellError::says(column, t, &[("value", &crate::safe_text::cell(v)), ("max", max)]));
     };
-    if let Some(v) = get("id") {
-        match Id::from_value(Value::Text(v.to_string())) {
-            Ok(id) => meta.id = id,
-            Err(_) => bad("id", T::CellNotId, v, ""),
-        }
-    }
+    // The id read first: a fresh one (a clock read and random bytes) is
+    // made only for a row whose id does not read, which is refused.
+    let id = Id::parse(given).unwrap_or_else(|_| {
+        bad("id", T::CellNotId, given, "");
+        Id::new()
+    });
+    let mut meta = Meta {
+        id,
+        version: 0,
+        created_at: DateTime::<Utc>::UNIX_EPOCH,
+        updated_at: DateTime::<Utc>::UNIX_EPOCH,
+        updated_by: String::new(),
+        deleted_at: None,
+    };
     if let Some(v) = get("version") {
         match v.parse::<i64>() {
             Ok(n) if (1..=MAX_VERSION).contains(&n) => meta.version = n,
@@ -450,10 +457,30 @@ fn meta_from_cells(cells: &[(&str, &str)], errors: &mut Vec<CellError>) -> Meta 
 /// Builds a record from text cells named by column. Columns the cells do
 /// not give take the record's defaults. Every bad cell is reported, then
 /// the record's own validation.
-pub fn record_from_cells<R: Record + Default>(cells: &[(&str, &str)]) -> Result<R, Vec<CellError>> {
+pub fn record_from_cells<R: Record + Default + 'static>(cells: &[(&str, &str)]) -> Result<R, Vec<CellError>> {
     let mut errors = Vec::new();
     let meta = meta_from_cells(cells, &mut errors);
-    build(&R::default().values(), &meta, cells, errors)
+    let (defaults, shown) = defaults_of::<R>();
+    build_shown(&defaults, &shown, &meta, cells, errors)
+}
+
+/// The column values of a default record of `R` and how its columns read,
+/// made once per thread: each is made from a default record, which has a
+/// fresh id (a clock read and random bytes), and a merge builds millions
+/// of records.
+fn defaults_of<R: Record + Default + 'static>() -> (std::rc::Rc<[Value]>, std::rc::Rc<[Shown]>) {
+    use std::any::TypeId;
+    type Defaults = (std::rc::Rc<[Value]>, std::rc::Rc<[Shown]>);
+    thread_local! {
+        static DEFAULTS: std::cell::RefCell<std::collections::HashMap<TypeId, Defaults>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    DEFAULTS.with(|d| {
+        d.borrow_mut()
+            .entry(TypeId::of::<R>())
+            .or_insert_with(|| (R::default().values().into(), R::column_shown().into()))
+            .clone()
+    })
 }
 
 /// `base` with the columns the cells give replaced (an import's `--update`):
@@ -470,12 +497,22 @@ fn build<R: Record>(
     defaults: &[Value],
     meta: &Meta,
     cells: &[(&str, &str)],
+    errors: Vec<CellError>,
+) -> Result<R, Vec<CellError>> {
+    build_shown(defaults, &R::column_shown(), meta, cells, errors)
+}
+
+/// [`build`] with the record's [`Record::column_shown`] given.
+fn build_shown<R: Record>(
+    defaults: &[Value],
+    shown: &[Shown],
+    meta: &Meta,
+    cells: &[(&str, &str)],
     mut errors: Vec<CellError>,
 ) -> Result<R, Vec<CellError>> {
-    let shown = R::column_shown();
     let mut values: Vec<Value> = R::COLUMNS
         .iter()
-        .zip(&shown)
+        .zip(shown)
         .zip(defaults)
         .map(|((col, sh), def)| match cells.iter().find(|(k, _)| k == col) {
             None => def.clone(),
@@ -842,14 +879,26 @@ impl Store {
     /// Whether the exported table `table` has a row with this id, live or
     /// in the trash (either satisfies a reference).
     pub fn has_row(&self, table: &str, id: &str) -> Result<bool, StoreError> {
-        if !export_layouts().iter().any(|l| l.table == table && l.child.is_none()) {
-            return Ok(false);
-        }
-        self.conn
-            .prepare_cached(&format!("SELECT 1 FROM \"{table}\" WHERE id = ?1"))
-            .and_then(|mut s| s.query_row([id], |_| Ok(())).optional())
-            .map(|o| o.is_some())
-            .map_err(|e| self.err("looking up a record", e))
+        has_row_in(&self.conn, &self.path, table, id)
+    }
+
+    /// As [`Store::apply_import_each`], with `then` run inside the same
+    /// transaction after the last write: a merge that checks its folder
+    /// as it writes it looks up, through `then`, the records its rows
+    /// name outside the folder, and an error from `then` rolls the whole
+    /// merge back.
+    pub fn apply_import_then(
+        &mut self,
+        count: usize,
+        ops: impl Iterator<Item = Result<ImportOp, StoreError>>,
+        source: &str,
+        commit: bool,
+        each: &mut dyn FnMut(RecordKind, &Id, MergeOutcome),
+        then: &mut dyn FnMut(&TxLookup<'_>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut after = |conn: &Connection, path: &std::path::Path| then(&TxLookup { conn, path });
+        let hooks = TxHooks { before: None, after: Some(&mut after) };
+        self.apply_import_hooked(count, ops, source, commit, each, hooks)
     }
 
     /// Whether a live record of the kind has this id.
@@ -896,6 +945,31 @@ impl Store {
                 })
             })
             .collect()
+    }
+}
+
+/// Whether the exported table `table` has a row with this id, live or in
+/// the trash.
+fn has_row_in(conn: &Connection, path: &std::path::Path, table: &str, id: &str) -> Result<bool, StoreError> {
+    if !export_layouts().iter().any(|l| l.table == table && l.child.is_none()) {
+        return Ok(false);
+    }
+    conn.prepare_cached(&format!("SELECT 1 FROM \"{table}\" WHERE id = ?1"))
+        .and_then(|mut s| s.query_row([id], |_| Ok(())).optional())
+        .map(|o| o.is_some())
+        .map_err(|e| sql_error(path, "looking up a record", &e))
+}
+
+/// Lookups inside an import's transaction (see [`Store::apply_import_then`]).
+pub struct TxLookup<'a> {
+    conn: &'a Connection,
+    path: &'a std::path::Path,
+}
+
+impl TxLookup<'_> {
+    /// As [`Store::has_row`], in the transaction.
+    pub fn has_row(&self, table: &str, id: &str) -> Result<bool, StoreError> {
+        has_row_in(self.conn, self.path, table, id)
     }
 }
 

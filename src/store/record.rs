@@ -5,7 +5,7 @@
 use std::fmt;
 
 use chrono::{DateTime, Utc};
-use rusqlite::types::Value;
+use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params_from_iter, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::col::{json, log_text, timestamp, Col};
@@ -400,6 +400,36 @@ fn quoted(cols: &[&str]) -> String {
     cols.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
 }
 
+/// A statement's SQL built once per thread and kept: what it is for, its
+/// table and the extra column names it was built with. A merge writes a
+/// few million rows through a handful of statements; building their text
+/// again for each row (to find the prepared statement by it) was a few
+/// percent of the merge.
+fn cached_sql(
+    purpose: &'static str,
+    table: &'static str,
+    extra: &[&'static str],
+    make: impl FnOnce() -> String,
+) -> std::rc::Rc<str> {
+    type Key = (&'static str, &'static str);
+    type Built = (Vec<&'static str>, std::rc::Rc<str>);
+    thread_local! {
+        static SQL: std::cell::RefCell<std::collections::HashMap<Key, Built>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    SQL.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some((cols, sql)) = cache.get(&(purpose, table)) {
+            if cols.as_slice() == extra {
+                return sql.clone();
+            }
+        }
+        let sql: std::rc::Rc<str> = make().into();
+        cache.insert((purpose, table), (extra.to_vec(), sql.clone()));
+        sql
+    })
+}
+
 /// A record's meta and field columns qualified by `alias`, in the order
 /// [`read_row`] reads them.
 pub(super) fn columns_of<R: Record>(alias: &str) -> String {
@@ -471,11 +501,12 @@ pub(crate) fn load<R: Record>(
     id: &Id,
     live: Live,
 ) -> Result<Option<R>, StoreError> {
-    let filter = if live == Live::Only { " AND deleted_at IS NULL" } else { "" };
-    let sql = format!("{} WHERE id = ?1{filter}", select_sql::<R>());
-    let ctx = format!("reading {} {id}", R::KIND);
-    let mut stmt = conn.prepare_cached(&sql).map_err(|e| sql_error(path, &ctx, &e))?;
-    let found = stmt.query_row([id.as_str()], read_row::<R>).optional().map_err(|e| sql_error(path, &ctx, &e))?;
+    let (purpose, filter) =
+        if live == Live::Only { ("load live", " AND deleted_at IS NULL") } else { ("load any", "") };
+    let sql = cached_sql(purpose, R::KIND.table(), &[], || format!("{} WHERE id = ?1{filter}", select_sql::<R>()));
+    let ctx = || format!("reading {} {id}", R::KIND);
+    let mut stmt = conn.prepare_cached(&sql).map_err(|e| sql_error(path, &ctx(), &e))?;
+    let found = stmt.query_row([id.as_str()], read_row::<R>).optional().map_err(|e| sql_error(path, &ctx(), &e))?;
     let Some(record) = found else { return Ok(None) };
     let mut record = record?;
     load_children(conn, path, &mut record)?;
@@ -488,17 +519,19 @@ pub(crate) fn load_children<R: Record>(
     record: &mut R,
 ) -> Result<(), StoreError> {
     for set in record.child_sets() {
-        let sql = format!("SELECT {} FROM {} WHERE parent_id = ?1 ORDER BY pos", quoted(set.columns), set.table);
-        let ctx = format!("reading {} of {} {}", set.name, R::KIND, record.meta().id);
-        let mut stmt = conn.prepare_cached(&sql).map_err(|e| sql_error(path, &ctx, &e))?;
+        let sql = cached_sql("load children", set.table, set.columns, || {
+            format!("SELECT {} FROM {} WHERE parent_id = ?1 ORDER BY pos", quoted(set.columns), set.table)
+        });
+        let ctx = || format!("reading {} of {} {}", set.name, R::KIND, record.meta().id);
+        let mut stmt = conn.prepare_cached(&sql).map_err(|e| sql_error(path, &ctx(), &e))?;
         let n = set.columns.len();
         let rows = stmt
             .query_map([record.meta().id.as_str()], |row| {
                 (0..n).map(|i| row.get::<_, Value>(i)).collect::<Result<Vec<_>, _>>()
             })
-            .map_err(|e| sql_error(path, &ctx, &e))?
+            .map_err(|e| sql_error(path, &ctx(), &e))?
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| sql_error(path, &ctx, &e))?;
+            .map_err(|e| sql_error(path, &ctx(), &e))?;
         record.set_child_rows(set.name, rows)?;
     }
     Ok(())
@@ -517,25 +550,28 @@ pub(crate) fn insert_rows_derived<R: Record>(
     r: &R,
     derived: Vec<(&'static str, Value)>,
 ) -> Result<(), StoreError> {
-    let mut cols: Vec<&str> = R::COLUMNS.to_vec();
-    cols.extend(derived.iter().map(|(c, _)| *c));
-    let marks = (1..=6 + cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
-    let sql = format!("INSERT INTO {} ({META_COLUMNS}, {}) VALUES ({marks})", R::KIND.table(), quoted(&cols));
+    let names: Vec<&'static str> = derived.iter().map(|(c, _)| *c).collect();
+    let sql = cached_sql("insert", R::KIND.table(), &names, || {
+        let mut cols: Vec<&str> = R::COLUMNS.to_vec();
+        cols.extend(&names);
+        let marks = (1..=6 + cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+        format!("INSERT INTO {} ({META_COLUMNS}, {}) VALUES ({marks})", R::KIND.table(), quoted(&cols))
+    });
     let m = r.meta();
-    let mut values = vec![
+    let mut values = Vec::with_capacity(6 + R::COLUMNS.len() + names.len());
+    values.extend([
         m.id.to_value(),
         Value::Integer(m.version),
         m.created_at.to_value(),
         m.updated_at.to_value(),
         Value::Text(m.updated_by.clone()),
         m.deleted_at.to_value(),
-    ];
+    ]);
     values.extend(r.values());
     values.extend(derived.into_iter().map(|(_, v)| v));
-    let ctx = format!("saving {} {}", R::KIND, m.id);
     conn.prepare_cached(&sql)
         .and_then(|mut s| s.execute(params_from_iter(values)))
-        .map_err(|e| sql_error(path, &ctx, &e))?;
+        .map_err(|e| sql_error(path, &format!("saving {} {}", R::KIND, m.id), &e))?;
     for set in r.child_sets() {
         write_children(conn, path, &m.id, &set)?;
     }
@@ -546,14 +582,17 @@ fn write_children(conn: &Connection, path: &std::path::Path, parent: &Id, set: &
     if set.rows.is_empty() {
         return Ok(());
     }
-    let marks = (1..=2 + set.columns.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
-    let sql = format!("INSERT INTO {} (parent_id, pos, {}) VALUES ({marks})", set.table, quoted(set.columns));
-    let ctx = format!("saving {} of {parent}", set.name);
-    let mut stmt = conn.prepare_cached(&sql).map_err(|e| sql_error(path, &ctx, &e))?;
+    let sql = cached_sql("insert children", set.table, set.columns, || {
+        let marks = (1..=2 + set.columns.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+        format!("INSERT INTO {} (parent_id, pos, {}) VALUES ({marks})", set.table, quoted(set.columns))
+    });
+    let ctx = || format!("saving {} of {parent}", set.name);
+    let mut stmt = conn.prepare_cached(&sql).map_err(|e| sql_error(path, &ctx(), &e))?;
     for (pos, row) in set.rows.iter().enumerate() {
-        let mut values = vec![parent.to_value(), Value::Integer(pos as i64)];
-        values.extend(row.iter().cloned());
-        stmt.execute(params_from_iter(values)).map_err(|e| sql_error(path, &format!("{ctx}, row {pos}"), &e))?;
+        let head = [ValueRef::Text(parent.as_str().as_bytes()), ValueRef::Integer(pos as i64)];
+        let cells = head.into_iter().chain(row.iter().map(ValueRef::from));
+        stmt.execute(params_from_iter(cells.map(rusqlite::types::ToSqlOutput::Borrowed)))
+            .map_err(|e| sql_error(path, &format!("{}, row {pos}", ctx()), &e))?;
     }
     Ok(())
 }
