@@ -1125,6 +1125,12 @@ pub fn table_label(table: &str) -> Option<T> {
 /// different things in different tables (a commitment's `by` is its
 /// deadline, not who visited), the table's own word.
 pub fn column_zh_in(table: &str, column: &str) -> Option<&'static str> {
+    // The label the record's form shows, where its form has the column: the
+    // screen, the export's header and the history say the same word.
+    let kind = crate::store::RecordKind::ALL.iter().find(|k| k.table() == table);
+    if let Some(t) = kind.and_then(|k| crate::tui::editors::field_label(k.key(), column)) {
+        return Some(t.get(Lang::Zh));
+    }
     match (table, column) {
         ("call_plan_commitments", "by") => Some("期限"),
         // A customer's role on a call is their buying role; ours is free text.

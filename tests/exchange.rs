@@ -95,7 +95,10 @@ fn chinese_headers_and_day_span() {
     let today = Span::Changed { from: now - Duration::hours(1), to: now + Duration::hours(1) };
     export(&s, &options(&out, today, Lang::Zh, true)).expect("export");
     let text = fs::read_to_string(out.join("accounts.csv")).expect("read");
-    assert!(text.trim_start_matches('\u{feff}').starts_with("ID,版本,创建时间,更新时间,更新人,名称,简称"), "{text}");
+    assert!(
+        text.trim_start_matches('\u{feff}').starts_with("ID,版本,创建时间,更新时间,更新人,客户名称,简称"),
+        "{text}"
+    );
     let yesterday = Span::Changed { from: now - Duration::days(2), to: now - Duration::days(1) };
     let m = export(&s, &options(&tmp.path().join("y"), yesterday, Lang::En, true)).expect("export");
     assert_eq!(m.files.values().sum::<u64>(), 0, "nothing changed yesterday");

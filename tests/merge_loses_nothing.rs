@@ -419,12 +419,12 @@ fn a_conflict_names_the_record_its_account_and_the_fields() {
     assert_eq!((c.kind.as_str(), c.label.as_str(), c.account.as_str()), ("contact", "曾志伟", "上海华联有限公司"));
     assert_eq!((c.field.as_str(), c.ours.as_str(), c.theirs.as_str()), ("title", "总经理", "采购总监"));
     assert!(!c.took_theirs, "ours was changed later");
-    assert_eq!(c.field_shown(Lang::Zh), "头衔");
+    assert_eq!(c.field_shown(Lang::Zh), "职务");
     assert_eq!(c.kind_shown(Lang::Zh), "联系人");
     let dest = tmp.path().join("conflicts.csv");
     kam::exchange::import::write_conflicts(&dest, Lang::Zh, &r.conflicts).expect("write");
     let text = fs::read_to_string(&dest).expect("read");
-    assert!(text.contains("联系人,曾志伟,上海华联有限公司,头衔,总经理,测试员,"), "{text}");
+    assert!(text.contains("联系人,曾志伟,上海华联有限公司,职务,总经理,测试员,"), "{text}");
     assert!(text.contains(",采购总监,测试员,"), "{text}");
     assert!(text.contains(",本机的,"), "{text}");
 }

@@ -67,7 +67,7 @@ impl App {
                 Plan::Call(p) => Kept::CallPlan(p),
                 Plan::Presentation(p) => Kept::Presentation(p),
             });
-            return Some(Self::draft_of(self.t(ed.form.title), form, &ed.form, self.store.clock()));
+            return Some(Self::draft_of(self.t(ed.form.title), form, &ed.form, self.store.clock(), today));
         }
         if let Some(Popup::Scores(e)) = &self.popup {
             return Some(Draft {
@@ -93,14 +93,20 @@ impl App {
             return None;
         }
         let form = DraftForm::Form(f.editing.clone());
-        Some(Self::draft_of(self.t(f.form.title), form, &f.form, self.store.clock()))
+        Some(Self::draft_of(self.t(f.form.title), form, &f.form, self.store.clock(), today))
     }
 
-    fn draft_of(title: &str, form: DraftForm, f: &super::widgets::form::Form, clock: crate::clock::Clock) -> Draft {
+    fn draft_of(
+        title: &str,
+        form: DraftForm,
+        f: &super::widgets::form::Form,
+        clock: crate::clock::Clock,
+        today: chrono::NaiveDate,
+    ) -> Draft {
         Draft {
             title: title.to_string(),
             form,
-            values: draft_values(f),
+            values: draft_values(f, today),
             at: clock.local_now().format("%Y-%m-%d %H:%M").to_string(),
         }
     }
@@ -223,16 +229,26 @@ impl App {
 }
 
 /// A form's typed values for its draft: each field by key, and each table
-/// as its number of rows (`rows@T`) then its cells (`key@T.R`).
-fn draft_values(f: &super::widgets::form::Form) -> Vec<(String, String)> {
+/// as its number of rows (`rows@T`) then its cells (`key@T.R`). A date
+/// typed as a day relative to today (`明天`, `+3d`, `下周一`) is kept as the
+/// day it meant: the draft may be restored on a later day.
+fn draft_values(f: &super::widgets::form::Form, today: chrono::NaiveDate) -> Vec<(String, String)> {
+    use super::widgets::form::{parse_date, FieldKind};
+    let value = |x: &super::widgets::form::Field| {
+        let v = x.value();
+        match x.kind {
+            FieldKind::Date => parse_date(&v, today).map_or(v, |d| d.to_string()),
+            _ => v,
+        }
+    };
     let mut out: Vec<(String, String)> =
-        f.fields.iter().filter(|x| x.row.is_none()).map(|x| (x.key.to_string(), x.value())).collect();
+        f.fields.iter().filter(|x| x.row.is_none()).map(|x| (x.key.to_string(), value(x))).collect();
     let mut tables: Vec<u8> = f.fields.iter().filter_map(|x| x.row.map(|t| t.table)).collect();
     tables.dedup();
     for t in tables {
         out.push((format!("rows@{t}"), f.row_count(t).to_string()));
     }
-    out.extend(f.fields.iter().filter_map(|x| x.row.map(|t| (format!("{}@{}.{}", x.key, t.table, t.row), x.value()))));
+    out.extend(f.fields.iter().filter_map(|x| x.row.map(|t| (format!("{}@{}.{}", x.key, t.table, t.row), value(x)))));
     out
 }
 

@@ -521,6 +521,24 @@ fn history_speaks_the_users_words() {
     assert!(!text.contains(" 0 → 1"), "no stored flag: {text}");
 }
 
+/// A scorecard change reads as the scorecard's criteria by their labels,
+/// not the stored list of keys.
+#[test]
+fn history_shows_a_scorecard_in_words() {
+    let (_dir, mut app) = app(Lang::Zh);
+    let mut a = crate::model::Account::named("西湖精机");
+    app.store.save(&mut a, "").expect("save");
+    a.scores = vec![crate::model::Score { criterion: "market_leader".into(), score: 9 }];
+    app.store.save(&mut a, "").expect("scored");
+    app.reload_list(None);
+    app.open_detail(&a.meta.id, Section::History);
+    let buf = super::tests::buffer(&app, 120, 40);
+    let text: String = buf.content.iter().map(ratatui::buffer::Cell::symbol).collect();
+    let label = &app.rules.abc.criteria.iter().find(|c| c.key == "market_leader").expect("criterion").zh;
+    assert!(super::tests::find(&buf, &format!("客户评分卡 {label} 9")).is_some(), "{text}");
+    assert!(!text.contains("market_leader") && !text.contains("criterion"), "{text}");
+}
+
 /// In English too the history names a field as its form does and shows
 /// yes/no and a chosen tier in words, not `registered capital`, `0` or `gold`.
 #[test]

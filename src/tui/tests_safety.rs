@@ -198,11 +198,42 @@ fn a_draft_of_each_account_record_comes_back_on_its_section() {
     }
 }
 
+/// A date typed as `明天` in a kept visit means the day after the day it
+/// was typed, whichever day the draft is restored on.
+#[test]
+fn a_relative_date_in_a_draft_keeps_the_day_it_meant() {
+    use crossterm::event::KeyCode;
+
+    use super::app::{Popup, Section};
+    use super::tests::{press, seeded};
+    use super::tests_ledger::go;
+
+    let (_dir, mut app) = seeded(Lang::Zh);
+    press(&mut app, KeyCode::Enter);
+    go(&mut app, Section::Visits);
+    press(&mut app, KeyCode::Char('n'));
+    let Some(Popup::Form(f)) = app.popup.as_mut() else { panic!("form") };
+    f.form.set_value("next_date", "明天");
+    app.keep_draft().expect("a draft is written");
+    let paths = app.paths.clone();
+    drop(app);
+    let later = super::tests::today() + chrono::Duration::days(5);
+    let mut next = start_on(paths, later);
+    press(&mut next, KeyCode::Enter);
+    let Some(Popup::Form(f)) = &next.popup else { panic!("the form is back") };
+    let meant = super::tests::today() + chrono::Duration::days(1);
+    assert_eq!(f.form.date("next_date", later), Some(meant), "{}", f.form.text("next_date"));
+}
+
 /// The workbench started again on the file at `paths`, as a user starts it
 /// after a crash: a kept draft is offered.
 fn next_start(paths: crate::paths::Paths) -> super::app::App {
-    let store = crate::store::Store::open(&paths.db, crate::clock::Clock::starting_on_day(super::tests::today()))
-        .expect("open");
+    start_on(paths, super::tests::today())
+}
+
+/// [`next_start`] on the day `day`.
+fn start_on(paths: crate::paths::Paths, day: chrono::NaiveDate) -> super::app::App {
+    let store = crate::store::Store::open(&paths.db, crate::clock::Clock::starting_on_day(day)).expect("open");
     let config = crate::config::Config { user: Some("王芳".into()), ..crate::config::Config::default() };
     let mut next = super::app::App::new(store, paths, config, kam_rules::Rules::default(), Lang::Zh);
     next.reload_list(None);

@@ -569,6 +569,32 @@ mod tests {
         }
     }
 
+    /// A Chinese export's header is the label its form shows: a rep who
+    /// reads 下一步日期 on the screen finds 下一步日期 in the spreadsheet.
+    #[test]
+    fn a_chinese_export_header_is_the_forms_label() {
+        let mut differ = Vec::new();
+        for kind in crate::store::RecordKind::ALL {
+            let table = kind.table();
+            for layout in crate::store::export_layouts().into_iter().filter(|l| l.table == table) {
+                let mut headers: Vec<String> =
+                    layout.columns.iter().map(|c| crate::exchange::export::header(table, c, Lang::Zh)).collect();
+                headers.sort();
+                let n = headers.len();
+                headers.dedup();
+                assert_eq!(headers.len(), n, "{table}: each header once, so a merge reads it back");
+                for column in layout.columns {
+                    let Some(label) = super::field_label(kind.key(), column) else { continue };
+                    let header = crate::exchange::export::header(table, column, Lang::Zh);
+                    if header != label.get(Lang::Zh) {
+                        differ.push(format!("{table}.{column}: {header} ≠ {}", label.get(Lang::Zh)));
+                    }
+                }
+            }
+        }
+        assert!(differ.is_empty(), "{}", differ.join("\n"));
+    }
+
     #[test]
     fn every_account_field_goes_through_its_form() {
         let full = Account {

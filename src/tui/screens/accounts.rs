@@ -665,8 +665,17 @@ fn history_lines(app: &App, d: &Detail) -> Vec<Line<'static>> {
     d.history
         .iter()
         .map(|h| {
-            let field = h.field.as_deref().map_or_else(String::new, |f| field_label(&h.kind, f, l));
-            let shown = |v: &str| h.field.as_deref().map_or_else(|| v.to_string(), |f| value_text(&h.kind, f, v, l));
+            let scores = h.field.as_deref() == Some("scores");
+            let field = match h.field.as_deref() {
+                _ if scores => app.t(T::ScorecardTitle).to_string(),
+                Some(f) => field_label(&h.kind, f, l),
+                None => String::new(),
+            };
+            let shown = |v: &str| match h.field.as_deref() {
+                _ if scores => scores_text(app, v),
+                Some(f) => value_text(&h.kind, f, v, l),
+                None => v.to_string(),
+            };
             let change = match (&h.old, &h.new) {
                 (Some(o), Some(n)) => format!("{} → {}", shown(o), shown(n)),
                 (None, Some(n)) => shown(n),
@@ -678,6 +687,25 @@ fn history_lines(app: &App, d: &Detail) -> Vec<Line<'static>> {
             Line::from(format!("{at} {} {} {field} {change}{reason}", h.who, action_label(&h.action, l)))
         })
         .collect()
+}
+
+/// A logged scorecard (`[{"criterion":"market_leader","score":9},…]`) in
+/// words: each criterion by its label in the rules file, then its score.
+fn scores_text(app: &App, v: &str) -> String {
+    let Ok(scores) = serde_json::from_str::<Vec<crate::model::Score>>(v) else { return v.to_string() };
+    if scores.is_empty() {
+        return app.t(T::NoBand).to_string();
+    }
+    let sep = if app.lang == kam_rules::Lang::Zh { "、" } else { ", " };
+    scores
+        .iter()
+        .map(|s| {
+            let c = app.rules.abc.criteria.iter().find(|c| c.key == s.criterion);
+            let label = c.map_or(s.criterion.as_str(), |c| if app.lang == kam_rules::Lang::Zh { &c.zh } else { &c.en });
+            format!("{label} {}", s.score)
+        })
+        .collect::<Vec<_>>()
+        .join(sep)
 }
 
 /// A field of the change log by its label: the one its form shows, else
