@@ -1142,6 +1142,19 @@ pub fn column_zh_in(table: &str, column: &str) -> Option<&'static str> {
     }
 }
 
+/// A column of `deletions.csv` in Chinese.
+pub fn deletion_column_zh(column: &str) -> Option<&'static str> {
+    Some(match column {
+        "kind" => "记录类型",
+        "record_id" => "记录ID",
+        "deleted_at" => "删除时间",
+        "deleted_by" => "删除人",
+        "reason" => "删除原因",
+        "seen" => "删除方所见最新修改",
+        _ => return None,
+    })
+}
+
 pub fn column_zh(column: &str) -> Option<&'static str> {
     Some(match column {
         "ability" => "工作能力评分",

@@ -209,6 +209,9 @@ fn print_rejects(l: kam_rules::Lang, rejects: &[crate::exchange::import::Reject]
 /// file's own word (the field clocks' `record_id`).
 fn shown_column(l: kam_rules::Lang, table: &str, column: &str) -> String {
     match l {
+        kam_rules::Lang::Zh if table == "deletions" => {
+            crate::i18n::deletion_column_zh(column).map_or_else(|| format!("“{column}”"), str::to_string)
+        }
         kam_rules::Lang::Zh => crate::i18n::column_zh_in(table, column)
             .or_else(|| crate::i18n::column_zh(column))
             .map_or_else(|| format!("“{column}”"), str::to_string),

@@ -77,6 +77,14 @@ fn io_err(path: &Path) -> impl Fn(io::Error) -> ExportError + '_ {
     move |source| ExportError::Io { path: path.display().to_string(), source }
 }
 
+/// The header of a column of `deletions.csv` in the chosen language.
+pub fn deletion_header(column: &str, lang: Lang) -> &str {
+    match lang {
+        Lang::Zh => crate::i18n::deletion_column_zh(column).unwrap_or(column),
+        Lang::En => column,
+    }
+}
+
 /// The header of a column of `table` in the chosen language.
 pub fn header(table: &str, column: &str, lang: Lang) -> String {
     match lang {
@@ -351,11 +359,15 @@ fn write_clocks(store: &Store, opts: &ExportOptions, path: &Path) -> Result<u64,
 /// Writes `deletions.csv`: the records moved to the trash in the span, so
 /// that a merge moves them to the trash too (DESIGN §7: a deletion is a
 /// change like any other, and the newest change wins).
+/// In a Chinese export its headers and the record's kind are in Chinese;
+/// a merge reads either language.
 fn write_deletions(store: &Store, opts: &ExportOptions, path: &Path) -> Result<u64, ExportError> {
-    write_file(path, opts.bom, DELETION_COLUMNS, |w| {
+    let headers = DELETION_COLUMNS.map(|c| deletion_header(c, opts.lang));
+    write_file(path, opts.bom, headers, |w| {
         store.export_deletions(opts.span, |row| {
-            for cell in row {
-                w.write_field(super::csv_out::neutralise(cell).as_bytes())?;
+            for (i, cell) in row.into_iter().enumerate() {
+                let kind = (i == 0).then(|| crate::i18n::kind_label(cell)).flatten().map(|t| t.get(opts.lang));
+                w.write_field(super::csv_out::neutralise(kind.unwrap_or(cell)).as_bytes())?;
             }
             w.write_record(None::<&[u8]>)
         })

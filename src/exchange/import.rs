@@ -1206,7 +1206,8 @@ fn keep_deletions(
     let mut at_col = [usize::MAX; 6];
     for (i, h) in headers.iter().enumerate() {
         let h = h.trim_start_matches('\u{feff}').trim();
-        if let Some(k) = DELETION_COLUMNS.iter().position(|c| *c == h) {
+        if let Some(k) = DELETION_COLUMNS.iter().position(|c| *c == h || crate::i18n::deletion_column_zh(c) == Some(h))
+        {
             at_col[k] = i;
         }
     }
@@ -1225,7 +1226,16 @@ fn keep_deletions(
         let cell = |k: usize| row.get(at_col[k]).map_or("", String::as_str);
         let mut problems = Vec::new();
         let mut bad = |column: &str, message: String| problems.push(Problem { column: column.into(), message });
-        let kind = RecordKind::parse(cell(0)).filter(|k| kinds.contains(k));
+        // The kind's key, or its label in either language.
+        let kind = RecordKind::parse(cell(0).trim())
+            .or_else(|| {
+                kinds.iter().copied().find(|k| {
+                    crate::i18n::kind_label(k.key()).is_some_and(|t| {
+                        [kam_rules::Lang::Zh, kam_rules::Lang::En].iter().any(|l| t.get(*l) == cell(0).trim())
+                    })
+                })
+            })
+            .filter(|k| kinds.contains(k));
         if kind.is_none() {
             bad("kind", says(T::MergeDeletionBadKind, &[("value", &crate::safe_text::cell(cell(0)))]));
         }
