@@ -142,6 +142,10 @@ fn plan_a_call_with_rows_checks_and_finish_it_once() {
     assert_eq!(plans.len(), 1);
     let p = &plans[0];
     assert_eq!(p.customer_participants.len(), 3);
+    // A picked contact's row keeps who they were: its export names them.
+    let picked = &p.customer_participants[0];
+    let contact: crate::model::Contact = app.store.get(picked.contact_id.as_ref().expect("picked")).expect("contact");
+    assert_eq!((picked.name.as_str(), picked.title.as_str()), (contact.name.as_str(), contact.title.as_str()));
     assert_eq!(p.influence.iter().map(|i| i.view.as_str()).collect::<Vec<_>>(), ["价格偏高", "交期"]);
     assert_eq!(
         p.introduction.iter().map(|q| q.question.as_str()).collect::<Vec<_>>(),
@@ -187,6 +191,9 @@ fn a_presentation_with_steps_worked_back() {
         [("确认场地", true), ("准备样品", false), ("发邀请", false)]
     );
     assert_eq!(p[0].participants.len(), 1);
+    let contact: crate::model::Contact =
+        app.store.get(p[0].participants[0].contact_id.as_ref().expect("picked")).expect("contact");
+    assert!(p[0].participants[0].name_title.starts_with(&contact.name), "{:?}", p[0].participants[0]);
     snap_both("presentation_list", &mut app);
     // Printed as Markdown beside the database.
     press(&mut app, KeyCode::Char('w'));

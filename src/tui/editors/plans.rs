@@ -180,13 +180,23 @@ pub fn call_binds() -> Binds<CallPlan, PlanCtx> {
                 .collect()
         },
         |n, c: &PlanCtx| customer_row(n, &CustomerParticipant::default(), &c.contacts, c.lang),
-        |f: &Form, p: &mut CallPlan, _: &PlanCtx| {
+        |f: &Form, p: &mut CallPlan, c: &PlanCtx| {
             p.customer_participants = filled_rows(f, CUSTOMERS)
-                .map(|r| CustomerParticipant {
-                    contact_id: some_id(&f.cell(CUSTOMERS, r, "contact_id")),
-                    name: f.cell(CUSTOMERS, r, "name"),
-                    title: f.cell(CUSTOMERS, r, "title"),
-                    role: some_role(&f.cell(CUSTOMERS, r, "role")),
+                .map(|r| {
+                    let contact_id = some_id(&f.cell(CUSTOMERS, r, "contact_id"));
+                    // A contact picked: the plan keeps who they were then
+                    // (name, title, role), as the paper form and its export do.
+                    let picked = contact_id.as_ref().and_then(|id| c.contacts.iter().find(|x| x.meta.id == *id));
+                    let or = |typed: String, theirs: Option<&String>| match theirs {
+                        Some(t) if typed.trim().is_empty() => t.clone(),
+                        _ => typed,
+                    };
+                    CustomerParticipant {
+                        name: or(f.cell(CUSTOMERS, r, "name"), picked.map(|x| &x.name)),
+                        title: or(f.cell(CUSTOMERS, r, "title"), picked.map(|x| &x.title)),
+                        role: some_role(&f.cell(CUSTOMERS, r, "role")).or(picked.and_then(|x| x.buying_role)),
+                        contact_id,
+                    }
                 })
                 .collect();
         },
@@ -279,14 +289,26 @@ pub fn presentation_binds() -> Binds<Presentation, PlanCtx> {
             p.participants.iter().enumerate().flat_map(|(i, r)| participant_row(i, r, &c.contacts, c.lang)).collect()
         },
         |n, c: &PlanCtx| participant_row(n, &PresentationParticipant::default(), &c.contacts, c.lang),
-        |f: &Form, p: &mut Presentation, _: &PlanCtx| {
+        |f: &Form, p: &mut Presentation, c: &PlanCtx| {
             p.participants = filled_rows(f, PARTICIPANTS)
-                .map(|r| PresentationParticipant {
-                    contact_id: some_id(&f.cell(PARTICIPANTS, r, "contact_id")),
-                    name_title: f.cell(PARTICIPANTS, r, "name_title"),
-                    buying_role: some_role(&f.cell(PARTICIPANTS, r, "buying_role")),
-                    business_arguments: f.cell(PARTICIPANTS, r, "business_arguments"),
-                    political_arguments: f.cell(PARTICIPANTS, r, "political_arguments"),
+                .map(|r| {
+                    let contact_id = some_id(&f.cell(PARTICIPANTS, r, "contact_id"));
+                    // A contact picked: the plan keeps who they were then.
+                    let picked = contact_id.as_ref().and_then(|id| c.contacts.iter().find(|x| x.meta.id == *id));
+                    let typed = f.cell(PARTICIPANTS, r, "name_title");
+                    let name_title = match picked {
+                        Some(x) if typed.trim().is_empty() && x.title.trim().is_empty() => x.name.clone(),
+                        Some(x) if typed.trim().is_empty() => format!("{} {}", x.name, x.title),
+                        _ => typed,
+                    };
+                    PresentationParticipant {
+                        name_title,
+                        buying_role: some_role(&f.cell(PARTICIPANTS, r, "buying_role"))
+                            .or(picked.and_then(|x| x.buying_role)),
+                        business_arguments: f.cell(PARTICIPANTS, r, "business_arguments"),
+                        political_arguments: f.cell(PARTICIPANTS, r, "political_arguments"),
+                        contact_id,
+                    }
                 })
                 .collect();
         },
