@@ -44,6 +44,7 @@ catalogue! {
     NetLabel => "折后金额", "Net";
     NoBand => "无", "none";
     FullPrice => "不打折", "full list price";
+    ListSep => "、", ", ";
     PercentOff => "减 {pct}%", "{pct}% off";
     Yuan => "元", "yuan";
     RulesOk => "{path}:规则文件有效", "{path}: the rules file is valid";
@@ -346,7 +347,7 @@ catalogue! {
     MergeMasked => "该导出已遮盖个人信息:联系人和来客卡的电话、出生日期、配偶和座驾保留本机数据(客户的公司电话照常合并)", "the export was masked: the phones, birth dates, spouses and vehicles of contacts and VIP cards were left as they are here (accounts' company phones were merged)";
     ReportNoReps => "没有大客户专员:没有客户的负责人,也没有考核目标记录", "no reps: no account has an owner and there is no targets record";
     ReportHeader => "{rep} · {period} · 得分 {score} · {grade}", "{rep} · {period} · score {score} · {grade}";
-    ReportSupervisor => "工作能力 {ability} · 工作态度 {attitude}(主管评分,0–100)", "ability {ability} · attitude {attitude} (supervisor's scores, 0–100)";
+    ReportSupervisor => "工作能力 {ability} · 工作态度 {attitude}(0–100)", "ability {ability} · attitude {attitude} (0–100)";
     ReportPartial => "仅按 {scored}/{total} 的权重计分;缺少:{missing}", "scored on {scored} of {total} weight; missing: {missing}";
     ReportDue => "考核截止日期:{due}", "evaluation due by {due}";
     ReportInProgress => "进行中:第 {day} 天 / 共 {days} 天,数字截至今天,得分与等级尚未最终", "in progress (day {day} of {days}): the figures are so far, the score and grade not final";
@@ -1139,6 +1140,21 @@ pub fn column_zh_in(table: &str, column: &str) -> Option<&'static str> {
         ("vip_objections", "text") => Some("顾客异议"),
         ("vip_resolutions", "text") => Some("解决方法"),
         _ => column_zh(column),
+    }
+}
+
+/// A discount rate in words: 9.5折 / 不打折 in Chinese, 5% off / full list
+/// price in English.
+pub fn rate_in_words(rate: kam_rules::Rate, lang: Lang) -> String {
+    use kam_rules::Rate;
+    match lang {
+        Lang::Zh => rate.zhe(),
+        Lang::En if rate == Rate::FULL => T::FullPrice.get(lang).to_string(),
+        Lang::En => {
+            let off = Rate::FULL.bp() - rate.bp();
+            let pct = format!("{}.{:02}", off / 100, off % 100);
+            T::PercentOff.fill(lang, &[("pct", pct.trim_end_matches('0').trim_end_matches('.'))])
+        }
     }
 }
 

@@ -312,6 +312,15 @@ fn pictures_by_month_and_week() {
     order(&mut s, &a, "2030-06-01", 1_000, "2030-06-10", 400);
     order(&mut s, &a, "2029-07-01", 2_000, "2029-08-01", 0);
     order(&mut s, &a, "2029-06-30", 9_000, "2029-07-01", 0); // 13 months back: left out
+                                                             // A discounted order counts at what the customer owes, as the evaluation's sales do.
+    let mut discounted = Order {
+        account_id: a.clone(),
+        date: d("2030-05-02"),
+        amount: Money::from_yuan(1_000),
+        net_amount: Money::from_yuan(900),
+        ..Order::default()
+    };
+    s.insert(&mut discounted).expect("order");
     visit(&mut s, &a, 0, VisitKind::Visit, false);
     visit(&mut s, &a, 6, VisitKind::Visit, false);
     visit(&mut s, &a, 7, VisitKind::Visit, false);
@@ -324,6 +333,7 @@ fn pictures_by_month_and_week() {
     assert_eq!(months[0].orders, Money::from_yuan(2_000));
     assert_eq!(months[11].orders, Money::from_yuan(1_000));
     assert_eq!(months[11].collected, Money::from_yuan(400));
+    assert_eq!((months[10].month.as_str(), months[10].orders), ("2030-05", Money::from_yuan(900)), "net, not list");
     let weeks = s.weekly_visits(d(TODAY)).expect("weeks");
     assert_eq!(weeks.len(), 12);
     assert_eq!(weeks[11], 2, "today and 6 days ago; the phone call is not a visit");

@@ -1,6 +1,6 @@
 //! `kam discount --tier T --amount YUAN [--payment cash|credit] [--promo] [--json]`
 
-use kam_rules::{discount, Labeled, Lang, Payment, Rate, Tier};
+use kam_rules::{discount, Labeled, Payment, Tier};
 
 use super::{amount_arg, print_json, Ctx, Failure};
 use crate::cli::{DiscountArgs, PaymentArg};
@@ -23,15 +23,7 @@ pub fn run(ctx: &Ctx, args: &DiscountArgs) -> Result<(), Failure> {
     crate::say!("{}: {} {}", T::AmountLabel.get(l), amount.grouped(), T::Yuan.get(l));
     crate::say!("{}: {} ({})", T::PaymentLabel.get(l), payment.label(l), payment.key());
     crate::say!("{}: {band}", T::BandLabel.get(l));
-    let in_words = match l {
-        Lang::Zh => q.rate.zhe(),
-        Lang::En if q.rate == Rate::FULL => T::FullPrice.get(l).to_string(),
-        Lang::En => {
-            let off = Rate::FULL.bp() - q.rate.bp();
-            let pct = format!("{}.{:02}", off / 100, off % 100);
-            T::PercentOff.fill(l, &[("pct", pct.trim_end_matches('0').trim_end_matches('.'))])
-        }
-    };
+    let in_words = crate::i18n::rate_in_words(q.rate, l);
     crate::say!("{}: {} ({in_words})", T::RateLabel.get(l), q.rate);
     crate::say!("{}: {} {}", T::NetLabel.get(l), q.net.grouped(), T::Yuan.get(l));
     crate::say!("{}: {}", T::ReasonLabel.get(l), q.reason_text(l));

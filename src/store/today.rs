@@ -1000,7 +1000,8 @@ impl Store {
             &format!(
                 "SELECT substr(date, 1, 7), {} FROM orders NOT INDEXED \
                  WHERE deleted_at IS NULL AND date >= ?1 AND date <= ?2 GROUP BY 1",
-                sum_fen("amount")
+                // What the customer owes, as the evaluation's sales count it.
+                sum_fen("net_amount")
             ),
             Figure::Orders,
         )?;

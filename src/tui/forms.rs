@@ -146,7 +146,7 @@ impl App {
             &[
                 ("tier", tier.label(lang)),
                 ("rate", &format!("{:.2}", q.rate.as_f64())),
-                ("zhe", &q.rate.zhe()),
+                ("zhe", &crate::i18n::rate_in_words(q.rate, lang)),
                 ("net", &q.net.grouped()),
             ],
         ));

@@ -634,7 +634,7 @@ fn record_lines(app: &App, d: &Detail, what: Activity, i: usize) -> Vec<Line<'st
                 })
                 .collect();
             if !names.is_empty() {
-                out.push(Line::from(T::VisitWith.fill(lang, &[("names", &names.join("、"))])));
+                out.push(Line::from(T::VisitWith.fill(lang, &[("names", &names.join(T::ListSep.get(lang)))])));
             }
             out.extend(kv_lines(app.t(T::FPurpose), &v.purpose));
             out.extend(kv_lines(app.t(T::FSummary), &v.summary));
@@ -696,7 +696,7 @@ fn scores_text(app: &App, v: &str) -> String {
     if scores.is_empty() {
         return app.t(T::NoBand).to_string();
     }
-    let sep = if app.lang == kam_rules::Lang::Zh { "、" } else { ", " };
+    let sep = app.t(T::ListSep);
     scores
         .iter()
         .map(|s| {

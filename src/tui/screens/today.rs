@@ -123,7 +123,12 @@ fn draw_pictures(app: &App, frame: &mut Frame, area: Rect) {
         kam_rules::Lang::Zh => 1_000_000.0,
         kam_rules::Lang::En => 100_000.0,
     };
-    let wan = |fen: i64| T::TodayWan.fill(l, &[("n", &format!("{:.0}", fen as f64 / unit))]);
+    // One decimal below ten units (4.5 万, not 5 万).
+    let wan = |fen: i64| {
+        let n = fen as f64 / unit;
+        let n = if n.abs() < 10.0 { format!("{n:.1}").trim_end_matches(".0").to_string() } else { format!("{n:.0}") };
+        T::TodayWan.fill(l, &[("n", &n)])
+    };
     let orders: Vec<u64> = d.months.iter().map(|m| u64::try_from(m.orders.fen()).unwrap_or(0)).collect();
     let collected: Vec<u64> = d.months.iter().map(|m| u64::try_from(m.collected.fen()).unwrap_or(0)).collect();
     let last = d.months.last();
