@@ -690,7 +690,7 @@ catalogue! {
     DateExcelRange => "“{text}”不是日期:Excel 的日期序号是 1 到 2958465;{expected}", "'{text}' is not a date: a day number from Excel is 1 to 2958465; {expected}";
     BadDate => "日期写成 2026-11-22、今天、明天、3天后或下周一", "write the date as 2026-11-22, today, tomorrow, in 3 days or next monday";
     OverrideNeedsReason => "手动等级需要填写原因", "an override needs a reason";
-    FixErrors => "请先改正标红的字段", "fix the fields marked in red first";
+    MoreFieldErrors => "(另有 {n} 处标红)", " ({n} more marked in red)";
     VipOpenMatchKey => "Ctrl-O 打开这张已有的卡(正在填写的新卡会保留,关掉那张卡后回到这里)", "Ctrl-O opens that card (this new card is kept and comes back when you close it)";
     VipNewCardSetAside => "新卡已保留:关掉这张卡后回到新卡", "The new card is kept: close this card to go back to it";
     DuplicatesFound => "可能重复:已有以下记录。再按 Ctrl-S 仍然保存,Esc 取消。", "Likely duplicates already saved: press Ctrl-S again to save anyway, Esc to cancel.";

@@ -164,9 +164,9 @@ impl App {
     pub(super) fn save_form(&mut self, mut f: Box<FormState>) -> Option<Popup> {
         let lang = self.lang;
         self.recheck_form(&mut f);
-        if let Some(i) = f.form.first_error() {
+        if let Some((i, line)) = f.form.error_line(lang) {
             f.form.focus = i;
-            f.error = Some(T::FixErrors.get(lang).to_string());
+            f.error = Some(line);
             return Some(Popup::Form(f));
         }
         let reason = String::new();

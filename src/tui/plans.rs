@@ -696,9 +696,9 @@ impl App {
         let user = self.store.user().to_string();
         let Some(ed) = self.plans.list_mut(tab).and_then(|l| l.editor.as_mut()) else { return };
         ed.form.validate_all(lang, today);
-        if let Some(i) = ed.form.first_error() {
+        if let Some((i, line)) = ed.form.error_line(lang) {
             ed.form.focus = i;
-            ed.error = Some(T::FixErrors.get(lang).to_string());
+            ed.error = Some(line);
             return;
         }
         let mut plan = ed.collect(today);

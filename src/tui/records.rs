@@ -446,6 +446,11 @@ impl App {
         }
         f.form.validate_all(lang, self.today);
         super::app::cross_check(&mut f.form, lang);
+        // Every check of the form at once: a bad amount does not hide a
+        // score out of range.
+        if let Editing::Targets(_) = &f.editing {
+            super::editors::targets::check(&mut f.form, self);
+        }
         if let Editing::Order(o) = &f.editing {
             let net = Money::parse(&f.form.text(F::Amount)).ok().map(|_| {
                 let mut o = (**o).clone();

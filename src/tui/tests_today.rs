@@ -14,6 +14,7 @@ use tempfile::TempDir;
 use super::app::{Action, App, Popup, Section, Tab};
 use super::tests::{buffer, draw, find, press};
 use crate::config::{Config, Role};
+use crate::i18n::T;
 use crate::model::{
     Account, ActionStep, CallPlan, Collection, Commitment, Contact, Id, Meta, Order, PlanStatus, Presentation, Target,
     VipCard, VipStatus, Visit, VisitKind,
@@ -534,8 +535,18 @@ fn evaluation_view_snapshots_and_targets_form() {
         press(&mut app, KeyCode::Tab);
     }
     app.update(Action::Paste("120".into()));
+    // A bad amount as well: both are marked, and the foot names the first.
+    let Some(Popup::Form(f)) = app.popup.as_mut() else { panic!("form") };
+    let sales = f.form.text("planned_sales");
+    f.form.set_value("planned_sales", "lots");
     super::tests::ctrl(&mut app, 's');
-    assert!(matches!(app.popup, Some(Popup::Form(_))), "refused, typed text kept");
+    let Some(Popup::Form(f)) = app.popup.as_mut() else { panic!("refused, typed text kept") };
+    let marked: Vec<&str> = f.form.fields.iter().filter(|x| x.error.is_some()).map(|x| x.key).collect();
+    assert_eq!(marked, ["planned_sales", "attitude"], "every check at once");
+    let foot = f.error.clone().unwrap_or_default();
+    assert!(foot.starts_with(T::FPlannedSales.get(Lang::En)) && foot.contains("1 more"), "{foot}");
+    f.form.set_value("planned_sales", &sales);
+    f.form.focus = f.form.fields.iter().position(|x| x.key == "attitude").expect("attitude");
     for _ in 0..3 {
         press(&mut app, KeyCode::Backspace);
     }

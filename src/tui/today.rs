@@ -595,12 +595,12 @@ impl App {
         let mut t = before.clone();
         let lang = self.lang;
         super::editors::targets::check(&mut f.form, self);
-        let bad = f.form.first_error().is_some();
+        let bad = f.form.error_line(lang);
         super::editors::targets::apply(self, &f.form, &mut t);
         t.note_scorer(&before, &self.user_name(), self.today);
-        if bad {
-            f.form.focus = f.form.first_error().unwrap_or(0);
-            f.error = Some(T::FixErrors.get(lang).to_string());
+        if let Some((i, line)) = bad {
+            f.form.focus = i;
+            f.error = Some(line);
             return Some(Popup::Form(f));
         }
         match self.store.save(&mut t, "") {

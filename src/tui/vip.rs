@@ -599,12 +599,9 @@ impl App {
 
     /// Puts the cursor on the first field in error and says which it is.
     fn refuse(&self, mut f: Box<FormState>) -> Popup {
-        if let Some(i) = f.form.first_error() {
+        if let Some((i, line)) = f.form.error_line(self.lang) {
             f.form.focus = i;
-            let field = &f.form.fields[i];
-            let error = field.error.clone().unwrap_or_default();
-            f.error =
-                Some(T::VipFieldError.fill(self.lang, &[("field", field.label.get(self.lang)), ("error", &error)]));
+            f.error = Some(line);
         }
         Popup::Form(f)
     }

@@ -493,6 +493,26 @@ impl Form {
         self.fields.iter().position(|f| f.error.is_some())
     }
 
+    /// The first field in error and the form's foot line for it, naming
+    /// the field as its label reads (`回款2 金额: …`), and how many more
+    /// fields are in error: the cursor goes there, and the user reads
+    /// what to fix without looking for red.
+    pub fn error_line(&self, lang: Lang) -> Option<(usize, String)> {
+        let i = self.first_error()?;
+        let f = &self.fields[i];
+        let name = match f.row {
+            Some(tag) => format!("{}{} {}", tag.title.get(lang), tag.row + 1, f.label.get(lang)),
+            None => f.label.get(lang).to_string(),
+        };
+        let error = f.error.clone().unwrap_or_default();
+        let mut line = T::VipFieldError.fill(lang, &[("field", &name), ("error", &error)]);
+        let more = self.fields.iter().filter(|f| f.error.is_some()).count() - 1;
+        if more > 0 {
+            line.push_str(&T::MoreFieldErrors.fill(lang, &[("n", &more.to_string())]));
+        }
+        Some((i, line))
+    }
+
     /// Puts a message next to a field (by key; the store's field names match).
     pub fn set_error(&mut self, key: impl AsRef<str>, message: &str) {
         let key = key.as_ref();
