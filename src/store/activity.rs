@@ -7,7 +7,7 @@ use crate::model::{ChangeEvent, Collection, Feedback, Order, Target, Visit, Visi
 
 record! {
     Order, Order, order "date DESC, id",
-    label |o| format!("{} {}", o.date, o.amount),
+    label |o| format!("{} {}", o.date, o.amount.grouped()),
     account |o| Some(&o.account_id),
     derived |o| vec![
         ("collected", Value::Integer(o.collected().fen())),
