@@ -5,7 +5,7 @@ use kam_rules::{AllianceStatus, BuyingRole, Labeled};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Tabs, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Tabs};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
@@ -126,7 +126,7 @@ pub fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             T::NoMatch
         };
-        frame.render_widget(Paragraph::new(app.t(msg)).wrap(Wrap { trim: false }), rows);
+        frame.render_widget(super::wrapped(app.t(msg), None, rows), rows);
         return;
     }
     // Virtualised: build only the rows on screen.
@@ -251,7 +251,7 @@ pub fn draw_detail(app: &App, d: &Detail, frame: &mut Frame, area: Rect) {
     tier_line.push(Span::raw(format!("  {}: {}", app.t(T::AnnualLabel), d.tier.annual.grouped())));
     let lines =
         vec![Line::from(tier_line), Line::from(Span::styled(d.tier_reason.clone(), Style::default().fg(Color::Gray)))];
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), tier);
+    frame.render_widget(super::wrapped(lines, None, tier), tier);
     let titles: Vec<String> = Section::ALL.iter().map(|s| app.t(s.title()).to_string()).collect();
     let sel = Section::ALL.iter().position(|s| *s == d.section).unwrap_or(0);
     let (titles, sel) = super::tabs_window(&titles, sel, usize::from(tabs.width));
@@ -375,7 +375,7 @@ fn draw_archive(app: &App, d: &Detail, frame: &mut Frame, area: Rect) {
     let h = usize::from(area.height);
     let scroll = selected_line.saturating_sub(h.saturating_sub(1) / 2).min(lines.len().saturating_sub(h));
     let scroll = u16::try_from(scroll).unwrap_or(0);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0)), super::wrap_room(area));
+    frame.render_widget(super::wrapped(lines, None, area).scroll((scroll, 0)), area);
 }
 
 fn status_of(c: &Contact) -> AllianceStatus {
@@ -384,7 +384,7 @@ fn status_of(c: &Contact) -> AllianceStatus {
 
 fn draw_contacts(app: &App, d: &Detail, frame: &mut Frame, area: Rect) {
     if d.contacts.is_empty() {
-        frame.render_widget(Paragraph::new(app.t(T::NoContacts)).wrap(Wrap { trim: false }), area);
+        frame.render_widget(super::wrapped(app.t(T::NoContacts), None, area), area);
         return;
     }
     let left_w = (area.width / 2).clamp(10, 44);
@@ -488,7 +488,7 @@ fn draw_profile(app: &App, c: &Contact, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(format!("  {} {} {}", b.behaviour.mark(), b.observed_on, b.behaviour.label(app.lang))));
     }
     let block = Block::default().borders(Borders::LEFT);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+    frame.render_widget(super::wrapped(lines, Some(block), area), area);
 }
 
 /// A section of records (orders, visits, major changes, feedback): one
@@ -591,7 +591,7 @@ fn draw_records(app: &App, d: &Detail, what: Activity, frame: &mut Frame, area: 
     frame.render_widget(Paragraph::new(shown), list);
     let detail = record_lines(app, d, what, sel);
     let block = Block::default().borders(Borders::TOP);
-    frame.render_widget(Paragraph::new(detail).wrap(Wrap { trim: false }).block(block), pane);
+    frame.render_widget(super::wrapped(detail, Some(block), pane), pane);
 }
 
 /// `head` and the texts that are not blank, each on one line, joined by " · ".

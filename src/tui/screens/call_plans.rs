@@ -4,7 +4,7 @@ use kam_rules::{Labeled, SocialStyle};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use super::accounts::highlight;
@@ -76,7 +76,7 @@ fn draw_list(app: &App, l: &PlanList, frame: &mut Frame, area: Rect) {
     );
     if l.shown.is_empty() {
         let t = if l.loading { T::TodayLoading } else { T::PlansEmpty };
-        frame.render_widget(Paragraph::new(app.t(t)).wrap(Wrap { trim: false }), rows);
+        frame.render_widget(super::wrapped(app.t(t), None, rows), rows);
         return;
     }
     let filter = l.filter.value().trim();

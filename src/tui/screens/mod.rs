@@ -12,7 +12,7 @@ pub mod vip_cards;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Tabs, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Tabs};
 use ratatui::Frame;
 
 use super::app::{App, Tab};
@@ -187,7 +187,7 @@ pub fn draw_coming(app: &App, tab: Tab, frame: &mut Frame, area: Rect) {
         Line::from(Span::styled(app.t(T::ComingKeys), Style::default().fg(Color::DarkGray))),
     ];
     let block = Block::default().borders(Borders::ALL).title(app.t(tab.title()));
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(block), area);
+    frame.render_widget(wrapped(text, Some(block), area), area);
 }
 
 /// The titles of a tab bar that fit in `width` cells with the selected one
@@ -290,6 +290,19 @@ pub fn wrap_lines<'a>(lines: impl IntoIterator<Item = Line<'a>>, width: u16) -> 
     lines.into_iter().flat_map(|l| wrap_line(&l, usize::from(width.max(1)))).collect()
 }
 
+/// A paragraph of `text` wrapped by [`wrap_lines`] to fit `area` (inside
+/// `block` when one is given), for every wrapped paragraph: ratatui's own
+/// wrap dropped a Chinese character at a line's end (演讲计 for 演讲计划)
+/// and took a run of Chinese for one word.
+pub fn wrapped<'a>(text: impl Into<ratatui::text::Text<'a>>, block: Option<Block<'a>>, area: Rect) -> Paragraph<'a> {
+    let width = block.as_ref().map_or(area, |b| b.inner(area)).width;
+    let p = Paragraph::new(wrap_lines(text.into().lines, width));
+    match block {
+        Some(b) => p.block(b),
+        None => p,
+    }
+}
+
 /// A hint of keys (`Tab/↓ next · Ctrl-S save · Esc close`) laid out in
 /// lines of at most `width` cells, broken only between its ` · ` parts so
 /// that no key or word is cut (a wrap inside 保存 dropped its second half).
@@ -335,6 +348,34 @@ mod fit_tests {
         assert_eq!(partial, ["仅按 10/100 的权重计分;缺少:拜", "访次数、回款"]);
         let latin = text(wrap_lines([Line::from("scored on 10 of 100 weight; missing: visits")], 20));
         assert_eq!(latin, ["scored on 10 of 100", "weight; missing:", "visits"], "Latin words stay whole");
+    }
+
+    /// A wrapped paragraph in a bordered box keeps every character, at any
+    /// width (Today's changes once showed "演讲计" for "演讲计划").
+    #[test]
+    fn a_wrapped_paragraph_in_a_box_drops_no_chinese_character() {
+        use ratatui::widgets::{Block, Borders};
+        let text = "客户 2 · 电话计划 1 · 重大异动 1 · 联系人 3 · 导出 4 · 意见反馈 1 · 订单 2 · 演讲计划 1 · 考核目标 1 · VIP 来客卡 1 · 拜访 1";
+        for width in 10..=80 {
+            let area = ratatui::layout::Rect::new(0, 0, width, 30);
+            let mut buf = ratatui::buffer::Buffer::empty(area);
+            let block = Block::default().borders(Borders::ALL);
+            ratatui::widgets::Widget::render(super::wrapped(text, Some(block), area), area, &mut buf);
+            let shown: String = buf.content.iter().map(ratatui::buffer::Cell::symbol).collect();
+            let shown: String = shown.chars().filter(|c| !c.is_whitespace() && !"│─┌┐└┘".contains(*c)).collect();
+            let want: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            assert_eq!(shown, want, "width {width}");
+            // A wide character in the last cell inside the border would have
+            // its second half under the border: the terminal shows neither.
+            for y in 1..area.height - 1 {
+                let last = &buf[(width - 2, y)];
+                assert!(
+                    super::cells(last.symbol()) < 2,
+                    "width {width}, line {y}: {:?} under the border",
+                    last.symbol()
+                );
+            }
+        }
     }
 
     #[test]

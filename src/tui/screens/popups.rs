@@ -3,7 +3,7 @@
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use super::{centered, fit};
@@ -112,7 +112,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 Line::from(""),
                 Line::from(Span::styled(app.t(T::DraftKeys), Style::default().fg(Color::Yellow))),
             ];
-            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(block), r);
+            frame.render_widget(super::wrapped(text, Some(block), r), r);
         }
         Popup::Welcome => {
             let r = centered(area, 64, 9);
@@ -124,7 +124,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 Line::from(app.t(T::WelcomeDemo)),
                 Line::from(app.t(T::WelcomeBlank)),
             ];
-            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(block), r);
+            frame.render_widget(super::wrapped(text, Some(block), r), r);
         }
     }
 }
@@ -223,7 +223,7 @@ fn draw_scores(app: &App, e: &crate::tui::scorecard::ScoresEdit, frame: &mut Fra
     }
     let keys = if e.confirm_drop { T::ConfirmDrop } else { T::ScorecardKeys };
     lines.push(Line::from(Span::styled(app.t(keys), Style::default().fg(Color::DarkGray))));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), r);
+    frame.render_widget(super::wrapped(lines, Some(block), r), r);
 }
 
 /// Ctrl-C on a form with changes: quit (keeping the form as a draft) or go back.
@@ -249,7 +249,7 @@ pub fn draw_quit(app: &App, frame: &mut Frame, area: Rect) {
         Line::from(""),
         Line::from(Span::styled(app.t(keys), Style::default().fg(Color::Yellow))),
     ];
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(block), r);
+    frame.render_widget(super::wrapped(text, Some(block), r), r);
 }
 
 pub fn help_keys(app: &App) -> Vec<(&'static str, T)> {
@@ -505,7 +505,7 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
     let y = inner.y + used.max(photo.map_or(0, |r| r.height));
     if y < bottom {
         frame.render_widget(
-            Paragraph::new(tail).wrap(Wrap { trim: false }),
+            super::wrapped(tail, None, Rect::new(inner.x, y, inner.width, bottom - y)),
             Rect::new(inner.x, y, inner.width, bottom - y),
         );
     }

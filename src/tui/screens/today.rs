@@ -7,7 +7,7 @@ use kam_rules::{AbcClass, Labeled, Tier};
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph, Sparkline, Wrap};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph, Sparkline};
 use ratatui::Frame;
 
 use super::{fit, fit_ellipsis};
@@ -198,7 +198,7 @@ fn draw_changes(app: &App, frame: &mut Frame, area: Rect) {
             Style::default().fg(Color::DarkGray),
         )));
     }
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(block), area);
+    frame.render_widget(super::wrapped(text, Some(block), area), area);
 }
 
 /// The keys of this tab for the `?` overlay.

@@ -5,7 +5,7 @@ use kam_rules::Labeled;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
@@ -129,7 +129,7 @@ pub fn draw_photo_place(app: &App, frame: &mut Frame, place: Rect, path: &str) {
         View::Loading => Span::styled(app.t(T::VipPhotoLoading).to_string(), Style::default().fg(Color::DarkGray)),
         View::Problem(p) => Span::styled(p.text(app.lang, path.trim()), Style::default().fg(Color::Yellow)),
     };
-    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), place);
+    frame.render_widget(super::wrapped(line, None, place), place);
 }
 
 /// Draws the photo on screen, centred in its place. Runs after the frame
@@ -237,7 +237,7 @@ fn draw_list(app: &App, frame: &mut Frame, area: Rect) {
     if v.cards.is_empty() {
         let msg = if v.filter.value().is_empty() && !v.mine { T::VipEmpty } else { T::VipNoMatch };
         frame.render_widget(
-            Paragraph::new(Span::styled(app.t(msg), Style::default().fg(Color::DarkGray))).wrap(Wrap { trim: false }),
+            super::wrapped(Span::styled(app.t(msg), Style::default().fg(Color::DarkGray)), None, rows),
             rows,
         );
         return;
@@ -400,7 +400,7 @@ fn share(part: u32, whole: u32) -> String {
 fn draw_learned(app: &App, l: &Learned, frame: &mut Frame, area: Rect) {
     let lines = learned_lines(app, l, area.width);
     let [body, keys] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((l.scroll, 0)), body);
+    frame.render_widget(super::wrapped(lines, None, body).scroll((l.scroll, 0)), body);
     frame.render_widget(
         Paragraph::new(Span::styled(app.t(T::VipLearnKeys), Style::default().fg(Color::DarkGray))),
         keys,
@@ -509,7 +509,7 @@ fn draw_convert(app: &App, ch: &ConvertChoice, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(Span::styled(format!("  {n}"), st)));
     }
     lines.push(Line::from(Span::styled(app.t(T::VipConvertKeys), Style::default().fg(Color::DarkGray))));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    frame.render_widget(super::wrapped(lines, None, inner), inner);
 }
 
 /// The keys of this tab for the `?` overlay.
