@@ -99,7 +99,7 @@ impl Field {
     }
 
     pub fn amount(key: impl Into<&'static str>, label: T, value: Option<Money>) -> Self {
-        let v = value.map(|m| m.grouped()).unwrap_or_default();
+        let v = value.map(Money::grouped).unwrap_or_default();
         Self { kind: FieldKind::Amount, ..Self::text(key, label, &v) }
     }
 
