@@ -163,6 +163,8 @@ impl App {
 
     pub(super) fn save_form(&mut self, mut f: Box<FormState>) -> Option<Popup> {
         let lang = self.lang;
+        // The status line says what this save did, not an earlier one.
+        self.message = None;
         self.recheck_form(&mut f);
         if let Some((i, line)) = f.form.error_line(lang) {
             f.form.focus = i;

@@ -635,6 +635,7 @@ impl App {
                 return;
             }
             KeyCode::Char('s') if ctrl => {
+                self.message = None;
                 self.save_plan(tab);
                 return;
             }

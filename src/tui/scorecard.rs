@@ -89,7 +89,10 @@ impl App {
         match key.code {
             KeyCode::Esc if e.changed() => e.confirm_drop = true,
             KeyCode::Esc => return None,
-            KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::CONTROL) => return self.save_scores(e),
+            KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.message = None;
+                return self.save_scores(e);
+            }
             KeyCode::Up | KeyCode::BackTab => e.cursor = (e.cursor + n - 1) % n,
             KeyCode::Down | KeyCode::Tab | KeyCode::Enter => e.cursor = (e.cursor + 1) % n,
             // 1–9 as typed, 0 for 10.

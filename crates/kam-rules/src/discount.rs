@@ -76,7 +76,7 @@ impl DiscountQuote {
     pub fn reason_text(&self, lang: Lang) -> String {
         match (&self.reason, lang) {
             (DiscountReason::Applied { band, range }, Lang::Zh) => format!(
-                "{}客户单次订货 {} 元,第 {band} 档({range}),现款,享受 {}({}),按原价计算",
+                "{}客户单次订货 {} 元,第 {band} 档({range}),现款,享受 {},即按原价的 {} 计算",
                 self.tier.zh(),
                 self.amount.grouped(),
                 self.rate.zhe(),

@@ -394,8 +394,8 @@ fn form_tail(app: &App, f: &FormState, inner_w: u16) -> Vec<Line<'static>> {
         let (label_w, value_w) = field_widths(inner_w, labels_width(app, form));
         let side = usize::from(inner_w.saturating_sub(label_w + value_w));
         let named = format!("{}: {e}", app.t(field.label));
-        // Not when the save's message above says the same (it names the field).
-        let said = f.error.as_deref().is_some_and(|s| s == e || s == named);
+        // Not when the save's message above says it (it names the field).
+        let said = f.error.as_deref().is_some_and(|s| s.contains(e.as_str()));
         if unicode_width::UnicodeWidthStr::width(e.as_str()) > side && !said {
             tail.push(Line::from(Span::styled(named, ERROR)));
         }

@@ -65,7 +65,9 @@ pub fn draw(app: &App, s: &TextSearch, frame: &mut Frame, area: Rect) {
             };
             let field = field_label(hit.kind, hit.field).map_or(hit.field, |t| app.t(t));
             let date = hit.date.map(|d| d.to_string()).unwrap_or_default();
-            let head = format!("{} · {} · {} {}", hit.label, app.t(kind_label(hit.kind)), field, date);
+            // The record's date beside its kind, not after the field: a
+            // visit's date after 下一步 read as the next step's.
+            let head = format!("{} · {} {} · {}", hit.label, app.t(kind_label(hit.kind)), date, field);
             let marker = if selected { "▶ " } else { "  " };
             lines.push(Line::from(vec![
                 Span::styled(marker, head_style),
