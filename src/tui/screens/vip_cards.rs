@@ -352,7 +352,8 @@ pub fn summary_lines(app: &App, c: &VipCard) -> Vec<Line<'static>> {
             out.push(Line::from(format!("  {} {} → {}{note}", h.date, h.from, h.to)));
         }
     }
-    let looks = joined(&[&c.age, &c.industry, &c.position, &c.vehicle, &c.accessories]);
+    let industry = crate::tui::editors::vip_card::industry_label(&c.industry, app.lang).to_string();
+    let looks = joined(&[&c.age, &industry, &c.position, &c.vehicle, &c.accessories]);
     if !looks.is_empty() {
         out.push(Line::from(vec![label(app, T::VipLooks), Span::raw(looks)]));
     }
