@@ -1132,8 +1132,23 @@ pub fn column_zh_in(table: &str, column: &str) -> Option<&'static str> {
     if let Some(t) = kind.and_then(|k| crate::tui::editors::field_label(k.key(), column)) {
         return Some(t.get(Lang::Zh));
     }
+    // A plan's table: the label its rows show.
+    if let Some(t) = crate::tui::editors::row_label(table, column) {
+        return Some(t.get(Lang::Zh));
+    }
+    match (table, column) {
+        // As the scorecard's heading says (评估项 before).
+        ("account_scores", "criterion") => Some("评选标准"),
+        _ => column_zh_before(table, column),
+    }
+}
+
+/// A column's Chinese header as exports before the form's labels wrote it:
+/// a merge still reads those files.
+pub fn column_zh_before(table: &str, column: &str) -> Option<&'static str> {
     match (table, column) {
         ("call_plan_commitments", "by") => Some("期限"),
+        ("account_scores", "criterion") => Some("评估项"),
         // A customer's role on a call is their buying role; ours is free text.
         ("call_plan_customers", "role") => Some("购买角色"),
         ("call_plan_ours", "role") => Some("角色"),
@@ -1156,6 +1171,19 @@ pub fn rate_in_words(rate: kam_rules::Rate, lang: Lang) -> String {
             T::PercentOff.fill(lang, &[("pct", pct.trim_end_matches('0').trim_end_matches('.'))])
         }
     }
+}
+
+/// A column of `field_clocks.csv` in Chinese.
+pub fn clock_column_zh(column: &str) -> Option<&'static str> {
+    Some(match column {
+        "table" => "表",
+        "record_id" => "记录ID",
+        "field" => "字段",
+        "at" => "修改时间",
+        "who" => "修改人",
+        "base" => "基于的修改时间",
+        _ => return None,
+    })
 }
 
 /// A column of `deletions.csv` in Chinese.

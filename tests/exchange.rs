@@ -99,6 +99,9 @@ fn chinese_headers_and_day_span() {
         text.trim_start_matches('\u{feff}').starts_with("ID,版本,创建时间,更新时间,更新人,客户名称,简称"),
         "{text}"
     );
+    // The file of field clocks speaks Chinese too (a merge reads either).
+    let clocks = fs::read_to_string(out.join("field_clocks.csv")).expect("read");
+    assert!(clocks.trim_start_matches('\u{feff}').starts_with("表,记录ID,字段,修改时间,修改人,"), "{clocks}");
     let yesterday = Span::Changed { from: now - Duration::days(2), to: now - Duration::days(1) };
     let m = export(&s, &options(&tmp.path().join("y"), yesterday, Lang::En, true)).expect("export");
     assert_eq!(m.files.values().sum::<u64>(), 0, "nothing changed yesterday");
@@ -542,4 +545,27 @@ fn a_chinese_export_writes_choices_in_chinese_and_merges_them_back() {
     assert_eq!(back.payment, Payment::Credit);
     let back: Contact = office.get(&c.meta.id).expect("contact merged");
     assert_eq!(back.buying_role, Some(BuyingRole::DecisionMaker));
+}
+
+/// A folder exported before the headers took the forms' labels (名称, 头衔
+/// where the screens now say 客户名称, 职务) still merges whole.
+#[test]
+fn an_export_with_the_older_chinese_headers_still_merges() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut a = store(tmp.path(), "a.db");
+    let (acc, contact) = fill(&mut a);
+    let out = tmp.path().join("day");
+    export(&a, &options(&out, Span::All, Lang::Zh, true)).expect("export");
+    for (file, new, old) in [("accounts.csv", ",客户名称,", ",名称,"), ("contacts.csv", ",职务,", ",头衔,")] {
+        let path = out.join(file);
+        let text = fs::read_to_string(&path).expect("read");
+        let (head, rest) = text.split_once('\n').expect("header");
+        assert!(head.contains(new), "{file}: {head}");
+        fs::write(&path, format!("{}\n{rest}", head.replacen(new, old, 1))).expect("write");
+    }
+    let mut b = store(tmp.path(), "b.db");
+    let r = merge_dir(&mut b, &out, false, &mut |_, _| {}).expect("merge");
+    assert!(r.rejects.is_empty(), "{:?}", r.rejects);
+    assert_eq!(b.get::<Account>(&acc.meta.id).expect("account").name, acc.name);
+    assert_eq!(b.get::<Contact>(&contact.meta.id).expect("contact").title, contact.title);
 }

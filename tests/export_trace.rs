@@ -10,14 +10,18 @@ use std::process::Output;
 use kam::model::CallPlan;
 use kam::store::Store;
 
-fn kam(dir: &Path, args: &[&str]) -> Output {
+/// `kam` run `step` minutes after the test's start: each run's clock starts
+/// at its `KAM_NOW`, so a later run starting at the same moment could log
+/// before a loaded machine's earlier run finished writing.
+fn kam_at(dir: &Path, step: i64, args: &[&str]) -> Output {
+    let now = common::clock().now() + chrono::Duration::minutes(step);
     std::process::Command::new(env!("CARGO_BIN_EXE_kam"))
         .args(["--lang", "en"])
         .args(args)
         .current_dir(dir)
         .env("KAM_CONFIG_DIR", dir.join("cfg"))
         .env("KAM_DB", dir.join("kam.db"))
-        .env("KAM_NOW", common::kam_now())
+        .env("KAM_NOW", now.to_rfc3339())
         .env("USER", "王芳")
         .env_remove("LC_ALL")
         .output()
@@ -32,8 +36,8 @@ fn ok(o: &Output) {
 fn an_export_and_a_print_are_in_the_change_log() {
     let tmp = tempfile::tempdir().expect("tmp");
     let d = tmp.path();
-    ok(&kam(d, &["demo", "--accounts", "3", "--seed", "5", "--today", common::TODAY]));
-    ok(&kam(d, &["export", "--all", "--dir", "out", "--xlsx"]));
+    ok(&kam_at(d, 0, &["demo", "--accounts", "3", "--seed", "5", "--today", common::TODAY]));
+    ok(&kam_at(d, 1, &["export", "--all", "--dir", "out", "--xlsx"]));
 
     let store = Store::open(&d.join("kam.db"), common::clock()).expect("open");
     let since = common::clock().now() - chrono::Duration::hours(1);
@@ -52,8 +56,8 @@ fn an_export_and_a_print_are_in_the_change_log() {
 
     let plan = store.list::<CallPlan>(1, 0).expect("plans").pop().expect("the demo has call plans");
     drop(store);
-    ok(&kam(d, &["plan", "print", plan.meta.id.as_str()]));
-    ok(&kam(d, &["plan", "print", plan.meta.id.as_str(), "--out", "plan.md"]));
+    ok(&kam_at(d, 2, &["plan", "print", plan.meta.id.as_str()]));
+    ok(&kam_at(d, 3, &["plan", "print", plan.meta.id.as_str(), "--out", "plan.md"]));
     let store = Store::open(&d.join("kam.db"), common::clock()).expect("open");
     let prints: Vec<_> =
         store.history(&plan.meta.id).expect("history").into_iter().filter(|l| l.action == "print").collect();

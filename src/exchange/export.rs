@@ -346,7 +346,11 @@ fn write_table(
 /// Masked fields are left out with their values.
 fn write_clocks(store: &Store, opts: &ExportOptions, path: &Path) -> Result<u64, ExportError> {
     let skip: &[(&str, &str)] = if opts.unmask { &[] } else { PERSONAL };
-    write_file(path, opts.bom, CLOCK_COLUMNS, |w| {
+    let headers = CLOCK_COLUMNS.map(|c| match opts.lang {
+        Lang::Zh => crate::i18n::clock_column_zh(c).unwrap_or(c),
+        Lang::En => c,
+    });
+    write_file(path, opts.bom, headers, |w| {
         store.export_clocks(opts.span, skip, |row| {
             for cell in row {
                 w.write_field(super::csv_out::neutralise(cell).as_bytes())?;

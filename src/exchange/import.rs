@@ -209,6 +209,9 @@ fn header_to_column(header: &str, layout: &TableLayout, extra: &[&str]) -> Optio
     if let Some(c) = layout.columns.iter().find(|c| column_zh_in(layout.table, c) == Some(h)) {
         return Some((*c).to_string());
     }
+    if let Some(c) = layout.columns.iter().find(|c| crate::i18n::column_zh_before(layout.table, c) == Some(h)) {
+        return Some((*c).to_string());
+    }
     if let Some(c) = layout.columns.iter().find(|c| column_zh(c) == Some(h)) {
         return Some((*c).to_string());
     }
@@ -1121,7 +1124,7 @@ fn keep_clocks(
     let mut at_col = [usize::MAX; 6];
     for (i, h) in headers.iter().enumerate() {
         let h = h.trim_start_matches('\u{feff}').trim();
-        if let Some(k) = CLOCK_COLUMNS.iter().position(|c| *c == h) {
+        if let Some(k) = CLOCK_COLUMNS.iter().position(|c| *c == h || crate::i18n::clock_column_zh(c) == Some(h)) {
             at_col[k] = i;
         }
     }

@@ -463,6 +463,26 @@ pub fn field_label(kind: &str, field: &str) -> Option<T> {
     labels.get(&(kind, field)).copied()
 }
 
+/// The label a plan's table shows for a column of its child table
+/// (`call_plan_customers.name` → 姓名, as 客户1 姓名 reads on the form); the
+/// contact picked is an id, named by its own header.
+pub fn row_label(table: &str, column: &str) -> Option<T> {
+    use crate::model::PresentationParticipant;
+    use crate::model::{ActionStep, Commitment, CustomerParticipant, Influence, IntroQuestion, OurParticipant};
+    let lang = Lang::Zh;
+    let row = match table {
+        "call_plan_customers" => plans::customer_row(0, &CustomerParticipant::default(), &[], lang),
+        "call_plan_ours" => plans::ours_row(0, &OurParticipant::default()),
+        "call_plan_influence" => plans::influence_row(0, &Influence::default()),
+        "call_plan_introduction" => plans::intro_row(0, &IntroQuestion::default()),
+        "call_plan_commitments" => plans::commitment_row(0, &Commitment::default(), lang),
+        "presentation_participants" => plans::participant_row(0, &PresentationParticipant::default(), &[], lang),
+        "presentation_steps" => plans::step_row(0, &ActionStep::default(), lang),
+        _ => return None,
+    };
+    row.into_iter().find(|f| f.key == column && column != "contact_id").map(|f| f.label)
+}
+
 /// A record kind kept on an account's section, with its editor: what a
 /// draft of it needs to reopen the form where it was.
 pub trait OnAccount: crate::store::Record + Default + 'static {
@@ -593,6 +613,21 @@ mod tests {
             }
         }
         assert!(differ.is_empty(), "{}", differ.join("\n"));
+        // A plan's tables too: 客户1 姓名 on the form is 姓名 in call_plan_customers.csv.
+        for layout in crate::store::export_layouts().into_iter().filter(|l| l.child.is_some()) {
+            let mut headers: Vec<String> =
+                layout.columns.iter().map(|c| crate::exchange::export::header(layout.table, c, Lang::Zh)).collect();
+            headers.sort();
+            let n = headers.len();
+            headers.dedup();
+            assert_eq!(headers.len(), n, "{}: each header once", layout.table);
+            for column in layout.columns {
+                if let Some(label) = super::row_label(layout.table, column) {
+                    assert_eq!(crate::exchange::export::header(layout.table, column, Lang::Zh), label.get(Lang::Zh));
+                }
+            }
+        }
+        assert_eq!(super::row_label("call_plan_customers", "name").map(|t| t.get(Lang::Zh)), Some("姓名"));
     }
 
     #[test]

@@ -75,7 +75,7 @@ pub fn customer_row(row: usize, p: &CustomerParticipant, contacts: &[Contact], l
         .in_row(t),
         Field::text("name", T::CName, &p.name).in_row(t),
         Field::text("title", T::CTitle, &p.title).in_row(t),
-        Field::choice("role", T::CRole, role_options(lang), p.role.map(|r| r.key().to_string())).in_row(t),
+        Field::choice("role", T::FBuyingRole, role_options(lang), p.role.map(|r| r.key().to_string())).in_row(t),
     ]
 }
 
@@ -128,7 +128,7 @@ pub fn participant_row(row: usize, p: &PresentationParticipant, contacts: &[Cont
         )
         .in_row(t),
         Field::text("name_title", T::CNameTitle, &p.name_title).in_row(t),
-        Field::choice("buying_role", T::CRole, role_options(lang), p.buying_role.map(|r| r.key().to_string()))
+        Field::choice("buying_role", T::FBuyingRole, role_options(lang), p.buying_role.map(|r| r.key().to_string()))
             .in_row(t),
         Field::text("business_arguments", T::CBusinessArgs, &p.business_arguments).in_row(t),
         Field::text("political_arguments", T::CPoliticalArgs, &p.political_arguments).in_row(t),
