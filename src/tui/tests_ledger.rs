@@ -537,6 +537,14 @@ fn history_shows_a_scorecard_in_words() {
     let label = &app.rules.abc.criteria.iter().find(|c| c.key == "market_leader").expect("criterion").zh;
     assert!(super::tests::find(&buf, &format!("客户评分卡 {label} 9")).is_some(), "{text}");
     assert!(!text.contains("market_leader") && !text.contains("criterion"), "{text}");
+    // A whole scorecard at 80 columns wraps to its last criterion.
+    a.scores =
+        app.rules.abc.criteria.iter().map(|c| crate::model::Score { criterion: c.key.clone(), score: 7 }).collect();
+    app.store.save(&mut a, "").expect("all scored");
+    app.open_detail(&a.meta.id, Section::History);
+    let buf = super::tests::buffer(&app, 80, 24);
+    let last = &app.rules.abc.criteria.last().expect("criteria").zh;
+    assert!(super::tests::find(&buf, &format!("{last} 7")).is_some(), "{last}");
 }
 
 /// In English too the history names a field as its form does and shows

@@ -271,7 +271,8 @@ pub fn draw_detail(app: &App, d: &Detail, frame: &mut Frame, area: Rect) {
         section => {
             let lines = if section == Section::History { history_lines(app, d) } else { Vec::new() };
             let text = if lines.is_empty() { vec![Line::from(app.t(T::NothingYet))] } else { lines };
-            frame.render_widget(Paragraph::new(text).scroll((d.scroll, 0)), body);
+            // Wrapped: a long change (a whole scorecard) is read to its end.
+            frame.render_widget(super::wrapped(text, None, body).scroll((d.scroll, 0)), body);
         }
     }
 }
