@@ -618,7 +618,7 @@ catalogue! {
     NoContacts => "还没有联系人。按 n 新建联系人(个人档案)。", "No contacts yet. Press n to add one (a personal profile).";
     PoliticalMap => "政治地图(汇报关系)", "Political map (reports to)";
     Nobody => "无人担任", "nobody";
-    OrdersHeader => "日期        订货金额        付款   折扣  折后金额        到期日      未收          大客户专员", "date        amount          pay.   rate  net             due         owed          rep";
+    OrdersHeader => "日期 订货金额 付款 折扣 折后金额 到期日 未收 大客户专员", "Date Amount Payment Rate Net Due Owed Rep";
     FeedbackHeader => "意见反馈", "Feedback";
     ManagerMark => "(经理)", " (manager)";
     ComplaintMark => "投诉", "complaint";

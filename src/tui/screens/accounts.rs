@@ -495,36 +495,69 @@ fn draw_profile(app: &App, c: &Contact, frame: &mut Frame, area: Rect) {
 /// A section of records (orders, visits, major changes, feedback): one
 /// line each with the selected one marked and kept on screen, and the
 /// selected record in full below.
+/// The orders as a table whose columns are as wide as their widest cell
+/// (a header word or an amount), so that at 80 columns the amount owed and
+/// the rep still show; overdue orders in the alert colour.
+fn order_lines(app: &App, d: &Detail) -> (Option<Line<'static>>, Vec<Line<'static>>) {
+    let lang = app.lang;
+    let rows: Vec<(bool, [String; 8])> = d
+        .orders
+        .iter()
+        .map(|o| {
+            let owed = o.outstanding();
+            let overdue = o.due_date.is_some_and(|due| due < app.today) && owed > kam_rules::Money::ZERO;
+            let rate = o.discount_rate.map_or_else(|| "1.00".to_string(), |r| format!("{:.2}", r.as_f64()));
+            (
+                overdue,
+                [
+                    o.date.to_string(),
+                    o.amount.grouped(),
+                    o.payment.label(lang).to_string(),
+                    rate,
+                    o.net_amount.grouped(),
+                    o.due_date.map_or_else(|| "-".repeat(10), |x| x.to_string()),
+                    owed.grouped(),
+                    o.credited_to(&d.account.owner).to_string(),
+                ],
+            )
+        })
+        .collect();
+    let heads: Vec<&str> = app.t(T::OrdersHeader).split_whitespace().collect();
+    let mut widths = [0usize; 8];
+    for (i, w) in widths.iter_mut().enumerate() {
+        let head = heads.get(i).map_or(0, |h| h.width());
+        *w = rows.iter().map(|(_, r)| r[i].width()).max().unwrap_or(0).max(head);
+    }
+    // Amounts (1, 4, 6) to the right; the rep, last, is not padded.
+    let line = |cells: &[&str]| {
+        let mut out = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            let w = widths[i];
+            let gap = " ".repeat(w.saturating_sub(c.width()));
+            match i {
+                7 => out.push_str(c),
+                1 | 4 | 6 => out.push_str(&format!("{gap}{c} ")),
+                _ => out.push_str(&format!("{c}{gap} ")),
+            }
+        }
+        out.trim_end().to_string()
+    };
+    let header = Line::from(Span::styled(line(&heads), Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD)));
+    let lines = rows
+        .iter()
+        .map(|(overdue, r)| {
+            let cells: Vec<&str> = r.iter().map(String::as_str).collect();
+            Line::from(Span::styled(line(&cells), if *overdue { ALERT } else { Style::default() }))
+        })
+        .collect();
+    (Some(header), lines)
+}
+
 fn draw_records(app: &App, d: &Detail, what: Activity, frame: &mut Frame, area: Rect) {
     let lang = app.lang;
     let selected = Style::default().bg(Color::DarkGray).add_modifier(Modifier::BOLD);
     let (header, rows): (Option<Line<'static>>, Vec<Line<'static>>) = match what {
-        Activity::Order => (
-            Some(Line::from(Span::styled(
-                app.t(T::OrdersHeader).to_string(),
-                Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
-            ))),
-            d.orders
-                .iter()
-                .map(|o| {
-                    let owed = o.outstanding();
-                    let overdue = o.due_date.is_some_and(|due| due < app.today) && owed > kam_rules::Money::ZERO;
-                    let rate = o.discount_rate.map_or_else(|| "1.00".to_string(), |r| format!("{:.2}", r.as_f64()));
-                    let text = format!(
-                        "{}  {:>14}  {:<6} {}  {:>14}  {}  {:>12}  {}",
-                        o.date,
-                        o.amount.grouped(),
-                        o.payment.label(lang),
-                        rate,
-                        o.net_amount.grouped(),
-                        o.due_date.map_or_else(|| "-".repeat(10), |x| x.to_string()),
-                        owed.grouped(),
-                        o.credited_to(&d.account.owner)
-                    );
-                    Line::from(Span::styled(text, if overdue { ALERT } else { Style::default() }))
-                })
-                .collect(),
-        ),
+        Activity::Order => order_lines(app, d),
         Activity::Visit => (
             None,
             d.visits
