@@ -536,8 +536,8 @@ fn order_lines(app: &App, d: &Detail) -> (Option<Line<'static>>, Vec<Line<'stati
             let gap = " ".repeat(w.saturating_sub(c.width()));
             match i {
                 7 => out.push_str(c),
-                1 | 4 | 6 => out.push_str(&format!("{gap}{c} ")),
-                _ => out.push_str(&format!("{c}{gap} ")),
+                1 | 4 | 6 => out.extend([gap.as_str(), c, " "]),
+                _ => out.extend([*c, gap.as_str(), " "]),
             }
         }
         out.trim_end().to_string()
