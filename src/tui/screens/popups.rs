@@ -96,6 +96,16 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 let st = if i == *cursor { Style::default().bg(Color::DarkGray) } else { Style::default() };
                 lines.push(Line::from(Span::styled(format!("{tick} {} {date} {}", b.mark(), b.label(app.lang)), st)));
             }
+            // What the marks before the behaviours mean: the level each belongs to.
+            let legend: Vec<String> = [
+                ('=', kam_rules::AllianceStatus::Supporter),
+                ('+', kam_rules::AllianceStatus::Ally),
+                ('?', kam_rules::AllianceStatus::Mentor),
+            ]
+            .iter()
+            .map(|(m, s)| format!("{m} {}", s.label(app.lang)))
+            .collect();
+            lines.push(Line::from(Span::styled(legend.join(" · "), Style::default().fg(Color::DarkGray))));
             let keys = if *confirm_drop { T::ConfirmDrop } else { T::AllianceKeys };
             lines.push(Line::from(Span::styled(app.t(keys), Style::default().fg(Color::DarkGray))));
             frame.render_widget(Paragraph::new(lines).block(block), r);
