@@ -569,3 +569,22 @@ fn an_export_with_the_older_chinese_headers_still_merges() {
     assert_eq!(b.get::<Account>(&acc.meta.id).expect("account").name, acc.name);
     assert_eq!(b.get::<Contact>(&contact.meta.id).expect("contact").title, contact.title);
 }
+
+/// An English export's deletions name the kind by its key, as its headers
+/// are the column keys; a Chinese one by its label. Both merge.
+#[test]
+fn a_deletions_kind_is_its_key_in_english_and_its_label_in_chinese() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut a = store(tmp.path(), "a.db");
+    let (_, contact) = fill(&mut a);
+    a.delete::<Contact>(&contact.meta.id, "离职").expect("delete");
+    for (lang, line) in [(Lang::En, "\ncontact,"), (Lang::Zh, "\n联系人,")] {
+        let out = tmp.path().join(format!("{lang:?}"));
+        export(&a, &options(&out, Span::All, lang, true)).expect("export");
+        let text = fs::read_to_string(out.join("deletions.csv")).expect("read");
+        assert!(text.contains(line), "{lang:?}: {text}");
+        let mut b = store(tmp.path(), &format!("b-{lang:?}.db"));
+        let r = merge_dir(&mut b, &out, false, &mut |_, _| {}).expect("merge");
+        assert!(r.rejects.is_empty(), "{lang:?}: {:?}", r.rejects);
+    }
+}

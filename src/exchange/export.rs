@@ -370,7 +370,10 @@ fn write_deletions(store: &Store, opts: &ExportOptions, path: &Path) -> Result<u
     write_file(path, opts.bom, headers, |w| {
         store.export_deletions(opts.span, |row| {
             for (i, cell) in row.into_iter().enumerate() {
-                let kind = (i == 0).then(|| crate::i18n::kind_label(cell)).flatten().map(|t| t.get(opts.lang));
+                // The kind by its Chinese label; an English export keeps the
+                // key, as its headers are the column keys.
+                let label = i == 0 && opts.lang == Lang::Zh;
+                let kind = label.then(|| crate::i18n::kind_label(cell)).flatten().map(|t| t.get(opts.lang));
                 w.write_field(super::csv_out::neutralise(kind.unwrap_or(cell)).as_bytes())?;
             }
             w.write_record(None::<&[u8]>)
