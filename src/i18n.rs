@@ -903,7 +903,7 @@ catalogue! {
     HPlanStatus => "状态", "Status";
     HPlanChecks => "提醒", "Checks";
     PlanStatusPastDue => "过期", "past due";
-    PlansEmpty => "这一视图中没有计划。在客户详情中按 c 新建电话计划、按 p 新建演讲计划。", "No plans in this view. On an account's detail, c starts a call plan and p a presentation.";
+    PlansEmpty => "这一视图中没有计划。按 n 选客户新建;在客户详情中也可按 c 新建电话计划、按 p 新建演讲计划。", "No plans in this view. n picks an account for a new one; on an account's detail, c starts a call plan and p a presentation.";
     KPlanViews => "切换视图:即将进行 / 已过期 / 已完成 / 全部", "switch view: upcoming / past due / done / all";
     KPlanOpen => "打开所选计划", "open the selected plan";
     KPlanPrint => "打印为 Markdown 文件", "print to a Markdown file";
