@@ -521,6 +521,10 @@ impl App {
     pub(super) fn switch_tab(&mut self, c: char) {
         let i = (c as usize).saturating_sub('1' as usize);
         if let Some(t) = Tab::ALL.get(i) {
+            if self.tab != *t {
+                // A message spoke of the screen left behind.
+                self.message = None;
+            }
             self.tab = *t;
             self.back_to = None;
             self.ensure_plans(*t);
