@@ -77,10 +77,11 @@ fn io_err(path: &Path) -> impl Fn(io::Error) -> ExportError + '_ {
     move |source| ExportError::Io { path: path.display().to_string(), source }
 }
 
-/// The header of a column of `deletions.csv` in the chosen language.
-pub fn deletion_header(column: &str, lang: Lang) -> &str {
+/// A header of one of the merge's own files (`field_clocks.csv`,
+/// `deletions.csv`) in the chosen language: its Chinese word by `zh`.
+fn file_header(column: &'static str, lang: Lang, zh: fn(&str) -> Option<&'static str>) -> &'static str {
     match lang {
-        Lang::Zh => crate::i18n::deletion_column_zh(column).unwrap_or(column),
+        Lang::Zh => zh(column).unwrap_or(column),
         Lang::En => column,
     }
 }
@@ -346,10 +347,7 @@ fn write_table(
 /// Masked fields are left out with their values.
 fn write_clocks(store: &Store, opts: &ExportOptions, path: &Path) -> Result<u64, ExportError> {
     let skip: &[(&str, &str)] = if opts.unmask { &[] } else { PERSONAL };
-    let headers = CLOCK_COLUMNS.map(|c| match opts.lang {
-        Lang::Zh => crate::i18n::clock_column_zh(c).unwrap_or(c),
-        Lang::En => c,
-    });
+    let headers = CLOCK_COLUMNS.map(|c| file_header(c, opts.lang, crate::i18n::clock_column_zh));
     write_file(path, opts.bom, headers, |w| {
         store.export_clocks(opts.span, skip, |row| {
             for cell in row {
@@ -366,7 +364,7 @@ fn write_clocks(store: &Store, opts: &ExportOptions, path: &Path) -> Result<u64,
 /// In a Chinese export its headers and the record's kind are in Chinese;
 /// a merge reads either language.
 fn write_deletions(store: &Store, opts: &ExportOptions, path: &Path) -> Result<u64, ExportError> {
-    let headers = DELETION_COLUMNS.map(|c| deletion_header(c, opts.lang));
+    let headers = DELETION_COLUMNS.map(|c| file_header(c, opts.lang, crate::i18n::deletion_column_zh));
     write_file(path, opts.bom, headers, |w| {
         store.export_deletions(opts.span, |row| {
             for (i, cell) in row.into_iter().enumerate() {

@@ -467,8 +467,9 @@ pub fn field_label(kind: &str, field: &str) -> Option<T> {
 /// (`call_plan_customers.name` → 姓名, as 客户1 姓名 reads on the form); the
 /// contact picked is an id, named by its own header.
 pub fn row_label(table: &str, column: &str) -> Option<T> {
-    use crate::model::PresentationParticipant;
-    use crate::model::{ActionStep, Commitment, CustomerParticipant, Influence, IntroQuestion, OurParticipant};
+    use crate::model::{
+        ActionStep, Commitment, CustomerParticipant, Influence, IntroQuestion, OurParticipant, PresentationParticipant,
+    };
     let lang = Lang::Zh;
     let row = match table {
         "call_plan_customers" => plans::customer_row(0, &CustomerParticipant::default(), &[], lang),

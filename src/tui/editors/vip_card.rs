@@ -81,14 +81,14 @@ macro_rules! slot {
     }};
 }
 
-/// A choice among `offered` (key, label), or not set; a value stored that
-/// is not offered stays as an option of its own.
 /// An industry as the language names it: the offered ones by their label
 /// (金融 reads Finance in English); one typed in as it was typed.
 pub fn industry_label(key: &str, lang: kam_rules::Lang) -> &str {
     INDUSTRIES.iter().find(|(k, _)| *k == key).map_or(key, |(_, t)| t.get(lang))
 }
 
+/// A choice among `offered` (key, label), or not set; a value stored that
+/// is not offered stays as an option of its own.
 fn offered_choice(key: &'static str, label: T, offered: Vec<(String, String)>, value: &str, app: &App) -> Field {
     let mut options: Vec<(String, String)> =
         std::iter::once((String::new(), T::NotSet.get(app.lang).to_string())).chain(offered).collect();
