@@ -57,6 +57,9 @@ pub enum Command {
     Encrypt,
     /// Turn an encrypted database file back into a plain one, in place; asks for its passphrase
     Decrypt,
+    /// Keep the passphrase of the encrypted file in the system's keyring, or remove it from there
+    #[command(subcommand)]
+    Key(KeyCommand),
     /// Push local changes to the head-office hub, then pull what this user may see
     Sync(SyncArgs),
     /// The head-office hub on PostgreSQL: create its schema, add users
@@ -65,6 +68,16 @@ pub enum Command {
     /// Fault harness for tests: write through the store, acknowledging each committed change
     #[command(hide = true)]
     SelftestWriter(SelftestArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Keep the file's passphrase in the system's keyring: kam then opens the file without asking
+    Remember,
+    /// Remove the file's passphrase from the system's keyring: kam asks for it again
+    Forget,
+    /// Encrypt the file again under a new passphrase, in place; asks for the current one, then the new one twice
+    Change,
 }
 
 #[derive(Debug, Args)]
@@ -501,6 +514,10 @@ fn about_of(path: &str) -> Option<crate::i18n::T> {
         "fold" => T::HelpFold,
         "encrypt" => T::HelpEncrypt,
         "decrypt" => T::HelpDecrypt,
+        "key" => T::HelpKey,
+        "key remember" => T::HelpKeyRemember,
+        "key forget" => T::HelpKeyForget,
+        "key change" => T::HelpKeyChange,
         "sync" => T::HelpSync,
         "hub" => T::HelpHub,
         "hub init" => T::HelpHubInit,

@@ -87,6 +87,17 @@ catalogue! {
     PassphraseNeeded => "{path} 已加密,需要口令;在终端里运行时 kam 会询问,脚本中请用 KAM_PASSPHRASE_FILE 指向存放口令的文件;文件未被改动", "{path} is encrypted and needs its passphrase: kam asks for it when run at a terminal; in a script, point KAM_PASSPHRASE_FILE at a file holding it; the file was left untouched";
     WrongPassphrase => "口令不对:它打不开已加密的 {path}(极少数情况下是文件的第一页损坏);文件未被改动,没有移走或恢复任何东西", "wrong passphrase: it does not open the encrypted file {path} (or, rarely, the file's first page is damaged); the file was left untouched and nothing was moved or restored";
     WrongPassphraseHint => "再运行一次并输入正确的口令;忘记口令时加密的文件无法找回", "run again with the right passphrase; an encrypted file cannot be read without it";
+    Rekeyed => "{path} 已用新口令重新加密:{tables} 个表 {rows} 行,检查通过,{accounts} 个客户;以后打开它需要新口令", "{path} is encrypted under the new passphrase: {tables} tables, {rows} rows, all checked, {accounts} accounts; opening it now needs the new passphrase";
+    RekeyedBackups => "已有的备份仍用旧口令加密,7 天后轮换掉;旧口令若已泄露,请删除它们;新的备份用新口令", "the backups already there stay encrypted under the old passphrase until they rotate out after 7 days (delete them if the old passphrase got out); new backups use the new one";
+    RekeyedKeyring => "钥匙串中存的口令已换成新口令", "the passphrase kept in the keyring is now the new one";
+    PassphraseSame => "新口令与现在的口令相同;什么都没有改动", "the new passphrase is the one the file has; nothing was changed";
+    NewPassphraseFileBad => "KAM_NEW_PASSPHRASE_FILE={path}:{detail}", "KAM_NEW_PASSPHRASE_FILE={path}: {detail}";
+    KeyRemembered => "{path} 的口令已存进系统的钥匙串:以这个用户登录这台电脑时,kam 打开它不再询问;kam key forget 可删除", "the passphrase of {path} is kept in the system's keyring: kam opens the file without asking while you are logged in as this user on this computer; kam key forget removes it";
+    KeyForgotten => "已从钥匙串中删除 {path} 的口令:kam 会重新询问", "the passphrase of {path} was removed from the keyring: kam asks for it again";
+    KeyNothingKept => "钥匙串中没有 {path} 的口令;什么都没有改动", "no passphrase of {path} is kept in the keyring; nothing was changed";
+    KeyringUnreachable => "这台电脑上找不到可用的系统钥匙串({detail}):kam 在启动时询问口令,什么都没有改动", "no keyring of the system is reachable here ({detail}): kam asks for the passphrase at start; nothing was changed";
+    KeyringFailed => "系统钥匙串拒绝了:{detail};什么都没有改动", "the system's keyring refused: {detail}; nothing was changed";
+    KeyringStale => "钥匙串中存的口令打不开 {path}(口令改过?);请输入口令,kam key forget 可删除存着的旧口令", "the passphrase kept in the keyring does not open {path} (was it changed?); type it, and kam key forget removes the one kept";
     NoEncryptionBuilt => "这个 kam 编译时没有加密功能;加密需要用 cargo build --release --features encryption 编译的 kam", "this kam was built without encryption; build one with: cargo build --release --features encryption";
     ConvertMissing => "{path} 不存在", "{path} does not exist";
     ConvertInUse => "{path} 正被另一个程序打开(工作台或另一个 kam 命令);请先关闭它,什么都没有改动", "{path} is open in another program (the workbench or another kam command); close it and try again — nothing was changed";
@@ -193,6 +204,10 @@ catalogue! {
     HelpRestoreForce => "文件通过全部检查时也替换(原文件改名保留在旁边)", "Replace the file even when it passes every check (it is kept beside, renamed)";
     HelpErase => "应本人要求永久删除一个人(依个人信息保护法):记录、变更日志中的个人信息、搜索索引", "Erase a person for good at their request (PIPL): the record, its personal values in the change log, the search index";
     HelpEncrypt => "就地加密数据库文件(需用带加密功能构建的 kam);会要求设置新口令", "Encrypt the database file in place (a kam built with --features encryption); asks for a new passphrase";
+    HelpKey => "把加密文件的口令存进系统的钥匙串,或从中删除", "Keep the passphrase of the encrypted file in the system's keyring, or remove it from there";
+    HelpKeyRemember => "把文件的口令存进系统的钥匙串:以后 kam 打开这个文件时不再询问", "Keep the file's passphrase in the system's keyring: kam then opens the file without asking";
+    HelpKeyChange => "就地用新口令重新加密文件;先问现在的口令,再问两次新口令", "Encrypt the file again under a new passphrase, in place; asks for the current one, then the new one twice";
+    HelpKeyForget => "从系统的钥匙串中删除文件的口令:kam 会重新询问", "Remove the file's passphrase from the system's keyring: kam asks for it again";
     HelpDecrypt => "就地解密数据库文件,还原为未加密的文件(需用带加密功能构建的 kam)", "Decrypt the database file in place back to a plain SQLite file (a kam built with --features encryption)";
     HelpEraseWhat => "此人在系统中的身份:contact 客户的联系人,vip VIP 来客卡", "What the person is on file as";
     HelpEraseIds => "要删除的编号;能唯一确定编号的开头几位即可", "The ids to erase; any unique beginning of an id will do";

@@ -14,6 +14,7 @@ pub mod files;
 pub mod finder;
 pub mod i18n;
 pub mod model;
+pub mod os_keyring;
 pub mod par;
 pub mod paths;
 pub mod safe_text;

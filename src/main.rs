@@ -142,6 +142,11 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
         }
         Some(Command::Encrypt) => commands::encrypt::run(&ctx, paths, kam::store::Conversion::Encrypt),
         Some(Command::Decrypt) => commands::encrypt::run(&ctx, paths, kam::store::Conversion::Decrypt),
+        Some(Command::Key(kam::cli::KeyCommand::Remember)) => commands::encrypt::remember(&ctx, paths),
+        Some(Command::Key(kam::cli::KeyCommand::Forget)) => commands::encrypt::forget(&ctx, paths),
+        Some(Command::Key(kam::cli::KeyCommand::Change)) => {
+            commands::encrypt::run(&ctx, paths, kam::store::Conversion::Rekey)
+        }
         Some(Command::Sync(a)) => {
             let mut store = commands::open_store(&ctx, paths, config.user.as_deref())?;
             commands::require_writable(&store)?;

@@ -22,6 +22,7 @@ fn kam(dir: &Path, pass: Option<&Path>, args: &[&str]) -> Output {
         .env("KAM_DB", dir.join("kam.db"))
         .env("KAM_NOW", common::kam_now())
         .env_remove("KAM_PASSPHRASE_FILE")
+        .env_remove("KAM_KEYRING_DIR")
         .env_remove("LC_ALL")
         .stdin(std::process::Stdio::null());
     if let Some(p) = pass {
@@ -39,6 +40,11 @@ fn without_the_feature_encrypt_says_how_to_build_one() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("built without encryption") && err.contains("--features encryption"), "{err}");
     assert!(!dir.path().join("kam.db").exists(), "nothing was created");
+    for args in [["key", "remember"], ["key", "forget"]] {
+        let o = kam(dir.path(), None, &args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("built without encryption"), "{args:?}");
+    }
 }
 
 #[cfg(feature = "encryption")]
@@ -270,5 +276,197 @@ mod with_the_feature {
         assert!(String::from_utf8_lossy(&o.stderr).contains("already encrypted"));
         let o = kam(d, None, &["decrypt"]);
         assert!(String::from_utf8_lossy(&o.stderr).contains("needs its passphrase"));
+    }
+
+    /// `kam` with a folder standing in for the system's keyring.
+    fn kam_ring(dir: &Path, pass: Option<&Path>, ring: &Path, args: &[&str]) -> Output {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_kam"));
+        if !args.contains(&"--lang") {
+            c.args(["--lang", "en"]);
+        }
+        c.args(args)
+            .env("KAM_CONFIG_DIR", dir.join("cfg"))
+            .env("KAM_DB", dir.join("kam.db"))
+            .env("KAM_NOW", common::kam_now())
+            .env("KAM_KEYRING_DIR", ring)
+            .env_remove("KAM_PASSPHRASE_FILE")
+            .env_remove("LC_ALL")
+            .stdin(Stdio::null());
+        if let Some(p) = pass {
+            c.env("KAM_PASSPHRASE_FILE", p);
+        }
+        c.output().expect("run kam")
+    }
+
+    fn entries(ring: &Path) -> Vec<PathBuf> {
+        fs::read_dir(ring).expect("keyring folder").map(|e| e.expect("entry").path()).collect()
+    }
+
+    #[test]
+    fn a_passphrase_kept_in_the_keyring_opens_the_file_without_asking_until_forgotten() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let d = dir.path();
+        plain_file(d);
+        let pass = pass_file(d, "pass", PASS);
+        ok(&kam(d, Some(&pass), &["encrypt"]));
+        let ring = d.join("keyring");
+        fs::create_dir(&ring).expect("keyring folder");
+        let err = |o: &Output| String::from_utf8_lossy(&o.stderr).into_owned();
+
+        // Nothing kept: the passphrase is needed as before.
+        let o = kam_ring(d, None, &ring, &["check"]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(err(&o).contains("needs its passphrase"), "{}", err(&o));
+        let out = ok(&kam_ring(d, None, &ring, &["key", "forget"]));
+        assert!(out.contains("no passphrase of"), "{out}");
+
+        // A wrong passphrase is not kept.
+        let wrong = pass_file(d, "wrong", "correct horse battery staple");
+        let o = kam_ring(d, Some(&wrong), &ring, &["key", "remember"]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(err(&o).contains("wrong passphrase"), "{}", err(&o));
+        assert!(entries(&ring).is_empty(), "a wrong passphrase was kept");
+
+        // The right one is kept, and the file opens without it being given.
+        let out = ok(&kam_ring(d, Some(&pass), &ring, &["key", "remember"]));
+        assert!(out.contains("kept in the system's keyring"), "{out}");
+        assert_eq!(entries(&ring).len(), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&entries(&ring)[0]).expect("meta").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let out = ok(&kam_ring(d, None, &ring, &["check"]));
+        assert!(out.contains("Integrity check: ok"), "{out}");
+        // Another file of the same user is not opened with it.
+        let other_db = d.join("other.db");
+        fs::copy(d.join("kam.db"), &other_db).expect("copy");
+        let o = kam_ring(d, None, &ring, &["--db", &other_db.display().to_string(), "check"]);
+        assert!(err(&o).contains("needs its passphrase"), "{}", err(&o));
+
+        // The file encrypted again with another passphrase: the kept one is
+        // said not to open it, and the passphrase is asked for.
+        ok(&kam_ring(d, None, &ring, &["decrypt"]));
+        let other = pass_file(d, "other", "另一个口令 horse");
+        ok(&kam_ring(d, Some(&other), &ring, &["encrypt"]));
+        let o = kam_ring(d, None, &ring, &["check"]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(err(&o).contains("does not open") && err(&o).contains("needs its passphrase"), "{}", err(&o));
+        let o = kam_ring(d, None, &ring, &["--lang", "zh", "check"]);
+        assert!(err(&o).contains("钥匙串中存的口令打不开"), "{}", err(&o));
+        // The passphrase file still comes first.
+        ok(&kam_ring(d, Some(&other), &ring, &["check"]));
+
+        // Forgotten: gone from the keyring.
+        let out = ok(&kam_ring(d, None, &ring, &["key", "forget"]));
+        assert!(out.contains("was removed"), "{out}");
+        assert!(entries(&ring).is_empty());
+
+        // No keyring to reach: said, nothing kept.
+        let o = kam_ring(d, Some(&other), &d.join("no-keyring"), &["key", "remember"]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(err(&o).contains("no keyring of the system is reachable"), "{}", err(&o));
+        // A plain file has no passphrase to keep.
+        ok(&kam_ring(d, Some(&other), &ring, &["decrypt"]));
+        let o = kam_ring(d, Some(&other), &ring, &["key", "remember"]);
+        assert!(err(&o).contains("is not encrypted"), "{}", err(&o));
+    }
+
+    /// `kam key change` with the current passphrase in `pass` and the new
+    /// one in `new`, stopping after `stop` when given.
+    fn change(d: &Path, pass: &Path, new: &Path, ring: Option<&Path>, stop: Option<&str>) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_kam"));
+        c.args(["--lang", "en", "key", "change"])
+            .env("KAM_CONFIG_DIR", d.join("cfg"))
+            .env("KAM_DB", d.join("kam.db"))
+            .env("KAM_NOW", common::kam_now())
+            .env("KAM_PASSPHRASE_FILE", pass)
+            .env("KAM_NEW_PASSPHRASE_FILE", new)
+            .env_remove("KAM_KEYRING_DIR")
+            .stdin(Stdio::null());
+        if let Some(r) = ring {
+            c.env("KAM_KEYRING_DIR", r);
+        }
+        if let Some(step) = stop {
+            c.env("KAM_FAULT_STOP_AFTER", step);
+        }
+        c
+    }
+
+    #[test]
+    fn a_new_passphrase_replaces_the_old_one_and_a_kill_at_any_step_loses_nothing() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let d = dir.path();
+        plain_file(d);
+        let pass = pass_file(d, "pass", PASS);
+        let new = pass_file(d, "new", "新的口令 battery 2027");
+        let db = d.join("kam.db");
+        let err = |o: &Output| String::from_utf8_lossy(&o.stderr).into_owned();
+
+        // A plain file has no passphrase to change.
+        let o = change(d, &pass, &new, None, None).output().expect("run");
+        assert!(err(&o).contains("is not encrypted"), "{}", err(&o));
+        ok(&kam(d, Some(&pass), &["encrypt"]));
+        let before = check(d, Some(&pass));
+        let bytes = fs::read(&db).expect("read");
+
+        // A wrong current passphrase, or the same one again: refused, nothing changed.
+        let wrong = pass_file(d, "wrong", "correct horse battery staple");
+        let o = change(d, &wrong, &new, None, None).output().expect("run");
+        assert_eq!(o.status.code(), Some(1));
+        assert!(err(&o).contains("wrong passphrase"), "{}", err(&o));
+        let o = change(d, &pass, &pass, None, None).output().expect("run");
+        assert_eq!(o.status.code(), Some(1));
+        assert!(err(&o).contains("is the one the file has"), "{}", err(&o));
+        assert_eq!(fs::read(&db).expect("read"), bytes);
+
+        // Changed: the old passphrase no longer opens the file, the new one
+        // does, with every row; the passphrase kept in the keyring follows.
+        let ring = d.join("keyring");
+        fs::create_dir(&ring).expect("keyring folder");
+        ok(&kam_ring(d, Some(&pass), &ring, &["key", "remember"]));
+        let o = change(d, &pass, &new, Some(&ring), None).output().expect("run");
+        let out = ok(&o);
+        assert!(out.contains("encrypted under the new passphrase") && out.contains("all checked"), "{out}");
+        assert!(out.contains("kept in the keyring is now the new one"), "{out}");
+        assert_ne!(header(&db), b"SQLite format 3\0");
+        let o = kam(d, Some(&pass), &["check"]);
+        assert!(err(&o).contains("wrong passphrase"), "{}", err(&o));
+        assert_eq!(check(d, Some(&new)), before);
+        let out = ok(&kam_ring(d, None, &ring, &["check"]));
+        assert!(out.contains("Integrity check: ok"), "{out}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(fs::metadata(&db).expect("meta").permissions().mode() & 0o777, 0o600);
+        }
+
+        // A kill at any step leaves the file under the old passphrase or the
+        // new one, whole, and the change can be run again.
+        let kept = d.join("kept.db");
+        fs::copy(&db, &kept).expect("keep");
+        let third = pass_file(d, "third", "third passphrase 三");
+        for step in kam::store::ConvertStep::ALL {
+            fs::copy(&kept, &db).expect("start under the second passphrase");
+            let mut child = change(d, &new, &third, None, Some(step.name()))
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn");
+            let mut line = String::new();
+            BufReader::new(child.stderr.take().expect("stderr")).read_line(&mut line).expect("read");
+            assert_eq!(line.trim(), format!("stopped after {}", step.name()));
+            child.kill().expect("kill");
+            child.wait().expect("wait");
+            let renamed = step == kam::store::ConvertStep::Renamed;
+            let now = if renamed { &third } else { &new };
+            assert_eq!(check(d, Some(now)), before, "after {}", step.name());
+            if !renamed {
+                ok(&change(d, &new, &third, None, None).output().expect("run"));
+            }
+            assert_eq!(check(d, Some(&third)), before, "changed after {}", step.name());
+            assert!(!d.join(".kam.db.converting").exists());
+        }
     }
 }

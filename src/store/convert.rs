@@ -1,5 +1,6 @@
-//! `kam encrypt` / `kam decrypt` (issue #21): converting the file in place
-//! without ever putting it at risk.
+//! `kam encrypt` / `kam decrypt` / `kam key change` (issue #21): converting
+//! the file in place, or encrypting it again under a new passphrase, without
+//! ever putting it at risk.
 //!
 //! 1. The exclusive [`FileLock`] (as `kam restore` takes it): refused while
 //!    any kam program has the file open.
@@ -7,7 +8,8 @@
 //!    stops here), `quick_check`ed, and its `-wal` checkpointed into it.
 //! 3. `sqlcipher_export` writes the converted copy beside it, under
 //!    `.<name>.converting` (created 0600), attached with this run's
-//!    passphrase (encrypt) or the empty key (decrypt); the schema version
+//!    passphrase (encrypt), the empty key (decrypt) or the new passphrase,
+//!    which from then on is this run's (a new key); the schema version
 //!    (`user_version`, which the export does not carry) is set on the copy.
 //! 4. The copy is opened as kam opens a backup (keyed by what its header
 //!    says, with this run's passphrase) and must pass [`Store::full_check`],
@@ -25,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::key::{self, FileState};
+use super::key::{self, FileState, Passphrase};
 use super::{default_user, schema, FileLock, Store, StoreError, BUSY_TIMEOUT};
 use crate::clock::Clock;
 
@@ -34,6 +36,8 @@ use crate::clock::Clock;
 pub enum Conversion {
     Encrypt,
     Decrypt,
+    /// An encrypted file encrypted again under a new passphrase (see [`rekey`]).
+    Rekey,
 }
 
 /// The moments of a conversion, for the kill tests: after each, a kill
@@ -107,6 +111,26 @@ pub fn convert(
     db: &Path,
     to: Conversion,
     clock: Clock,
+    at: impl FnMut(ConvertStep),
+) -> Result<Converted, ConvertError> {
+    convert_with(db, to, None, clock, at)
+}
+
+/// Encrypts the encrypted file at `db` again under `new`: opened with the
+/// passphrase given to [`super::unlock`], copied under `new`, checked and
+/// renamed over it as [`convert`] does. From the copy on, `new` is this
+/// run's passphrase (also when the copy fails its check and the file is left
+/// as it was: the command then ends). Backups keep the passphrase they were
+/// made with.
+pub fn rekey(db: &Path, new: Passphrase, clock: Clock, at: impl FnMut(ConvertStep)) -> Result<Converted, ConvertError> {
+    convert_with(db, Conversion::Rekey, Some(new), clock, at)
+}
+
+fn convert_with(
+    db: &Path,
+    to: Conversion,
+    new: Option<Passphrase>,
+    clock: Clock,
     mut at: impl FnMut(ConvertStep),
 ) -> Result<Converted, ConvertError> {
     if !key::encryption_built() {
@@ -134,7 +158,9 @@ pub fn convert(
         (FileState::Encrypted, Conversion::Encrypt) => {
             return Err(ConvertError::AlreadyEncrypted { path: db.to_path_buf() })
         }
-        (FileState::Plain, Conversion::Decrypt) => return Err(ConvertError::NotEncrypted { path: db.to_path_buf() }),
+        (FileState::Plain, Conversion::Decrypt | Conversion::Rekey) => {
+            return Err(ConvertError::NotEncrypted { path: db.to_path_buf() })
+        }
         (FileState::Plain | FileState::Encrypted, _) => {}
     }
     if !key::unlocked() {
@@ -156,7 +182,12 @@ pub fn convert(
     source.checkpoint()?;
     at(ConvertStep::Checkpointed);
 
-    let written = write_copy(&source, &aside, to == Conversion::Encrypt, version);
+    // The source is keyed with the passphrase it was opened with; the copy,
+    // and every connection after it, with the new one.
+    if let Some(new) = new {
+        key::unlock(new);
+    }
+    let written = write_copy(&source, &aside, to != Conversion::Decrypt, version);
     let counts = match written.and_then(|()| source.table_counts("main")) {
         Ok(c) => c,
         Err(e) => {

@@ -73,6 +73,11 @@ impl Passphrase {
         sql
     }
 
+    /// The passphrase's text, for the system's keyring only (`kam key remember`).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
     /// Whether two passphrases are the same (the confirmation of a new one).
     pub fn same_as(&self, other: &Self) -> bool {
         *self.0 == *other.0
@@ -101,6 +106,11 @@ pub fn unlock(passphrase: Passphrase) {
     derived::forget();
 }
 
+/// Whether `p` is the passphrase [`unlock`] was given.
+pub fn is_this_runs_passphrase(p: &Passphrase) -> bool {
+    passphrase().is_some_and(|q| q.same_as(p))
+}
+
 /// Whether [`unlock`] was given a passphrase.
 pub fn unlocked() -> bool {
     passphrase().is_some()
@@ -108,6 +118,22 @@ pub fn unlocked() -> bool {
 
 fn passphrase() -> Option<Arc<Passphrase>> {
     PASSPHRASE.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+}
+
+/// Whether this run's passphrase opens the file at `path`: `false` when it
+/// is wrong; `true` for a plain or new file, which needs none.
+pub fn passphrase_opens(path: &Path) -> Result<bool, StoreError> {
+    if !matches!(file_state(path), Ok(FileState::Encrypted)) {
+        return Ok(true);
+    }
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)
+        .map_err(|e| StoreError::Open { path: path.display().to_string(), detail: e.to_string() })?;
+    match key_for_file(&conn, path) {
+        Ok(_) => Ok(true),
+        Err(StoreError::WrongPassphrase { .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// Whether the file at `path` is encrypted, as far as its bytes tell: it

@@ -56,7 +56,7 @@ pub use backup::{BackgroundBackup, BACKUPS_KEPT};
 pub use bulk::Bulk;
 pub use check::{CheckReport, KindCount};
 pub use col::{Choices, Shown};
-pub use convert::{convert, Conversion, ConvertError, ConvertStep, Converted};
+pub use convert::{convert, rekey, Conversion, ConvertError, ConvertStep, Converted};
 pub use erase::ledger_path as erasures_path;
 pub use exchange::{
     attach_children, export_layouts, overlay_cells, record_from_cells, unneutralise, CellError, Datum, Deletion,
@@ -70,7 +70,9 @@ pub use hub::{
     shown as hub_shown, Applied, Hub, HubError, HubRole, NewUser, Pulled, PushOp, RecordBody, HUB_SCHEMA_VERSION,
 };
 pub use index::{IndexAccount, IndexContact};
-pub use key::{encryption_built, is_encrypted, unlock, unlocked, Passphrase};
+pub use key::{
+    encryption_built, is_encrypted, is_this_runs_passphrase, passphrase_opens, unlock, unlocked, Passphrase,
+};
 pub use plans::{PlanRow, PlanTable};
 pub use record::{AnyRecord, ChildLayout, Conflict, FieldClock, Record, RecordKind, Saving};
 pub use restore::{backups_of, check_backup, newest_good_backup, restore, RestoreError, Restored};
