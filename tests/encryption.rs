@@ -469,4 +469,66 @@ mod with_the_feature {
             assert!(!d.join(".kam.db.converting").exists());
         }
     }
+
+    /// The system's keyring for real: GNOME Keyring's Secret Service in a
+    /// private D-Bus session, as a Linux desktop has it, with its own home
+    /// folder. Under CI (`CI` set) a missing gnome-keyring or D-Bus fails the
+    /// test (`.ci/run` installs them); elsewhere it is skipped with a note.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_real_secret_service_keeps_the_passphrase_until_forgotten() {
+        let have = |tool: &str| {
+            Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().is_ok_and(|o| o.status.success())
+        };
+        if !have("gnome-keyring-daemon") || !have("dbus-run-session") {
+            assert!(
+                std::env::var_os("CI").is_none_or(|v| v.is_empty()),
+                "CI: gnome-keyring and dbus are not installed; .ci/run installs them"
+            );
+            eprintln!(
+                "skipped: the real keyring test needs gnome-keyring and dbus (apt-get install gnome-keyring dbus)"
+            );
+            return;
+        }
+        let dir = tempfile::tempdir().expect("tmp");
+        let d = dir.path();
+        plain_file(d);
+        let pass = pass_file(d, "pass", PASS);
+        ok(&kam(d, Some(&pass), &["encrypt"]));
+        let home = d.join("home");
+        fs::create_dir(&home).expect("home");
+        // The daemon's environment (its control socket) for the commands
+        // after it; the session, and the daemon with it, end with the script.
+        let script = r#"
+            set -e
+            export $(printf 'login' | gnome-keyring-daemon --unlock --components=secrets)
+            echo "== remember"; KAM_PASSPHRASE_FILE="$PASS" "$KAM" --lang en key remember
+            echo "== check"; "$KAM" --lang en check
+            echo "== forget"; "$KAM" --lang en key forget
+            if "$KAM" --lang en check 2>/dev/null; then echo "opened after forget"; exit 1; fi
+            echo "== end"
+        "#;
+        let o = Command::new("dbus-run-session")
+            .args(["--", "bash", "-c", script])
+            .env("KAM", env!("CARGO_BIN_EXE_kam"))
+            .env("PASS", &pass)
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_RUNTIME_DIR", &home)
+            .env("KAM_CONFIG_DIR", d.join("cfg"))
+            .env("KAM_DB", d.join("kam.db"))
+            .env("KAM_NOW", common::kam_now())
+            .env_remove("KAM_PASSPHRASE_FILE")
+            .env_remove("KAM_KEYRING_DIR")
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run dbus-run-session");
+        let out = String::from_utf8_lossy(&o.stdout);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{out}\n{err}");
+        assert!(out.contains("kept in the system's keyring"), "{out}\n{err}");
+        assert!(out.contains("Integrity check: ok"), "opened with the kept passphrase: {out}\n{err}");
+        assert!(out.contains("was removed from the keyring") && out.contains("== end"), "{out}\n{err}");
+    }
 }
