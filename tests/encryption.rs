@@ -13,6 +13,11 @@ use std::path::Path;
 use std::process::Output;
 
 fn kam(dir: &Path, pass: Option<&Path>, args: &[&str]) -> Output {
+    kam_with(dir, pass, None, args)
+}
+
+/// `kam`, with `ring` (a folder) in place of the system's keyring when given.
+fn kam_with(dir: &Path, pass: Option<&Path>, ring: Option<&Path>, args: &[&str]) -> Output {
     let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_kam"));
     if !args.contains(&"--lang") {
         c.args(["--lang", "en"]);
@@ -27,6 +32,9 @@ fn kam(dir: &Path, pass: Option<&Path>, args: &[&str]) -> Output {
         .stdin(std::process::Stdio::null());
     if let Some(p) = pass {
         c.env("KAM_PASSPHRASE_FILE", p);
+    }
+    if let Some(r) = ring {
+        c.env("KAM_KEYRING_DIR", r);
     }
     c.output().expect("run kam")
 }
@@ -86,6 +94,14 @@ mod with_the_feature {
         c.phone = PHONE.into();
         s.insert(&mut c).expect("contact");
         s.close().expect("close");
+    }
+
+    /// [`plain_file`] encrypted with [`PASS`], whose file it returns.
+    fn encrypted_file(dir: &Path) -> PathBuf {
+        plain_file(dir);
+        let pass = pass_file(dir, "pass", PASS);
+        ok(&kam(dir, Some(&pass), &["encrypt"]));
+        pass
     }
 
     fn contains(hay: &[u8], needle: &str) -> bool {
@@ -163,9 +179,7 @@ mod with_the_feature {
     fn a_wrong_passphrase_is_told_apart_from_a_damaged_file_and_moves_nothing() {
         let dir = tempfile::tempdir().expect("tmp");
         let d = dir.path();
-        plain_file(d);
-        let pass = pass_file(d, "pass", PASS);
-        ok(&kam(d, Some(&pass), &["encrypt"]));
+        let pass = encrypted_file(d);
         // A backup made with the right passphrase, so restore has one to offer.
         let csv = d.join("accounts.csv");
         fs::write(&csv, "name\n大观园测试公司\n").expect("csv");
@@ -210,6 +224,16 @@ mod with_the_feature {
         assert!(check(d, Some(&pass)).contains("Integrity check: ok"));
     }
 
+    /// Runs `c` (which stops after `step`) until it says it stopped, and kills it there.
+    fn kill_when_stopped(mut c: Command, step: kam::store::ConvertStep) {
+        let mut child = c.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("spawn");
+        let mut line = String::new();
+        BufReader::new(child.stderr.take().expect("stderr")).read_line(&mut line).expect("read");
+        assert_eq!(line.trim(), format!("stopped after {}", step.name()));
+        child.kill().expect("kill");
+        child.wait().expect("wait");
+    }
+
     #[test]
     fn a_kill_at_any_step_of_encrypt_loses_nothing() {
         let dir = tempfile::tempdir().expect("tmp");
@@ -222,23 +246,15 @@ mod with_the_feature {
         fs::copy(&db, &kept).expect("keep");
         for step in kam::store::ConvertStep::ALL {
             fs::copy(&kept, &db).expect("start plain");
-            let mut child = Command::new(env!("CARGO_BIN_EXE_kam"))
-                .args(["--lang", "en", "encrypt"])
+            let mut c = Command::new(env!("CARGO_BIN_EXE_kam"));
+            c.args(["--lang", "en", "encrypt"])
                 .env("KAM_CONFIG_DIR", d.join("cfg"))
                 .env("KAM_DB", &db)
                 .env("KAM_NOW", common::kam_now())
                 .env("KAM_PASSPHRASE_FILE", &pass)
                 .env("KAM_FAULT_STOP_AFTER", step.name())
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("spawn");
-            let mut line = String::new();
-            BufReader::new(child.stderr.take().expect("stderr")).read_line(&mut line).expect("read");
-            assert_eq!(line.trim(), format!("stopped after {}", step.name()));
-            child.kill().expect("kill");
-            child.wait().expect("wait");
+                .stdin(Stdio::null());
+            kill_when_stopped(c, step);
 
             // Whatever is in place opens, whole, with every row: the plain
             // file before the rename, the checked copy after it.
@@ -280,22 +296,7 @@ mod with_the_feature {
 
     /// `kam` with a folder standing in for the system's keyring.
     fn kam_ring(dir: &Path, pass: Option<&Path>, ring: &Path, args: &[&str]) -> Output {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_kam"));
-        if !args.contains(&"--lang") {
-            c.args(["--lang", "en"]);
-        }
-        c.args(args)
-            .env("KAM_CONFIG_DIR", dir.join("cfg"))
-            .env("KAM_DB", dir.join("kam.db"))
-            .env("KAM_NOW", common::kam_now())
-            .env("KAM_KEYRING_DIR", ring)
-            .env_remove("KAM_PASSPHRASE_FILE")
-            .env_remove("LC_ALL")
-            .stdin(Stdio::null());
-        if let Some(p) = pass {
-            c.env("KAM_PASSPHRASE_FILE", p);
-        }
-        c.output().expect("run kam")
+        kam_with(dir, pass, Some(ring), args)
     }
 
     fn entries(ring: &Path) -> Vec<PathBuf> {
@@ -306,9 +307,7 @@ mod with_the_feature {
     fn a_passphrase_kept_in_the_keyring_opens_the_file_without_asking_until_forgotten() {
         let dir = tempfile::tempdir().expect("tmp");
         let d = dir.path();
-        plain_file(d);
-        let pass = pass_file(d, "pass", PASS);
-        ok(&kam(d, Some(&pass), &["encrypt"]));
+        let pass = encrypted_file(d);
         let ring = d.join("keyring");
         fs::create_dir(&ring).expect("keyring folder");
         let err = |o: &Output| String::from_utf8_lossy(&o.stderr).into_owned();
@@ -449,16 +448,7 @@ mod with_the_feature {
         let third = pass_file(d, "third", "third passphrase 三");
         for step in kam::store::ConvertStep::ALL {
             fs::copy(&kept, &db).expect("start under the second passphrase");
-            let mut child = change(d, &new, &third, None, Some(step.name()))
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("spawn");
-            let mut line = String::new();
-            BufReader::new(child.stderr.take().expect("stderr")).read_line(&mut line).expect("read");
-            assert_eq!(line.trim(), format!("stopped after {}", step.name()));
-            child.kill().expect("kill");
-            child.wait().expect("wait");
+            kill_when_stopped(change(d, &new, &third, None, Some(step.name())), step);
             let renamed = step == kam::store::ConvertStep::Renamed;
             let now = if renamed { &third } else { &new };
             assert_eq!(check(d, Some(now)), before, "after {}", step.name());
@@ -492,9 +482,7 @@ mod with_the_feature {
         }
         let dir = tempfile::tempdir().expect("tmp");
         let d = dir.path();
-        plain_file(d);
-        let pass = pass_file(d, "pass", PASS);
-        ok(&kam(d, Some(&pass), &["encrypt"]));
+        let pass = encrypted_file(d);
         let home = d.join("home");
         fs::create_dir(&home).expect("home");
         // The daemon's environment (its control socket) for the commands

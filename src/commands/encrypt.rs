@@ -77,14 +77,7 @@ pub fn remember(ctx: &Ctx, paths: &Paths) -> Result<(), Failure> {
     }
     let p = read_passphrase(l, &paths.db, &T::PassphrasePrompt.fill(l, &[("path", &path)]))?;
     store::unlock(p.clone());
-    match store::passphrase_opens(&paths.db) {
-        Ok(true) => {}
-        Ok(false) => {
-            return Err(Failure::failed(T::WrongPassphrase.fill(l, &[("path", &path)]))
-                .with_hint(T::WrongPassphraseHint.get(l)))
-        }
-        Err(e) => return Err(super::restore::open_failure(l, paths, &e)),
-    }
+    opens(l, paths)?;
     os_keyring::remember(&paths.db, &p).map_err(|e| keyring_failure(l, e))?;
     crate::say!("{}", T::KeyRemembered.fill(l, &[("path", &path)]));
     Ok(())
@@ -105,6 +98,16 @@ pub fn forget(ctx: &Ctx, paths: &Paths) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Whether this run's passphrase opens the file: a wrong one is said so.
+fn opens(l: Lang, paths: &Paths) -> Result<(), Failure> {
+    match store::passphrase_opens(&paths.db) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(Failure::failed(T::WrongPassphrase.fill(l, &[("path", &show(&paths.db))]))
+            .with_hint(T::WrongPassphraseHint.get(l))),
+        Err(e) => Err(super::restore::open_failure(l, paths, &e)),
+    }
+}
+
 fn keyring_failure(l: Lang, e: os_keyring::KeyringError) -> Failure {
     match e {
         os_keyring::KeyringError::NotBuilt => Failure::failed(T::NoEncryptionBuilt.get(l)),
@@ -116,14 +119,22 @@ fn keyring_failure(l: Lang, e: os_keyring::KeyringError) -> Failure {
 /// The passphrase from `KAM_PASSPHRASE_FILE`, else typed at the terminal
 /// after `prompt`, else the error that says how to give one.
 fn read_passphrase(lang: Lang, db: &Path, prompt: &str) -> Result<Passphrase, Failure> {
-    if let Some(file) = std::env::var_os(PASSPHRASE_FILE).filter(|f| !f.is_empty()) {
-        let file = PathBuf::from(file);
-        let bad = |detail: String| {
-            Failure::failed(T::PassphraseFileBad.fill(lang, &[("path", &show(&file)), ("detail", &detail)]))
-        };
-        let text = crate::files::read_regular_to_string(&file).map_err(|e| bad(crate::files::io_text(&e, lang)))?;
-        return Passphrase::from_file_text(text).ok_or_else(|| bad(T::PassphraseFileEmpty.get(lang).to_string()));
-    }
+    passphrase_from_file(lang, PASSPHRASE_FILE, T::PassphraseFileBad).unwrap_or_else(|| typed(lang, db, prompt))
+}
+
+/// The passphrase on the first line of the file the variable `var` names,
+/// when it is set; `bad` says what is wrong with a file that gives none.
+fn passphrase_from_file(lang: Lang, var: &str, bad: T) -> Option<Result<Passphrase, Failure>> {
+    let file = PathBuf::from(std::env::var_os(var).filter(|f| !f.is_empty())?);
+    let bad = |detail: String| Failure::failed(bad.fill(lang, &[("path", &show(&file)), ("detail", &detail)]));
+    Some(crate::files::read_regular_to_string(&file).map_err(|e| bad(crate::files::io_text(&e, lang))).and_then(
+        |text| Passphrase::from_file_text(text).ok_or_else(|| bad(T::PassphraseFileEmpty.get(lang).to_string())),
+    ))
+}
+
+/// A passphrase typed at the terminal after `prompt`, with echo off; without
+/// a terminal, the error that says how to give one.
+fn typed(lang: Lang, db: &Path, prompt: &str) -> Result<Passphrase, Failure> {
     if !std::io::stdin().is_terminal() {
         return Err(Failure::failed(T::PassphraseNeeded.fill(lang, &[("path", &show(db))])));
     }
@@ -151,25 +162,11 @@ pub const NEW_PASSPHRASE_FILE: &str = "KAM_NEW_PASSPHRASE_FILE";
 /// The new passphrase of `kam key change`: from `KAM_NEW_PASSPHRASE_FILE`,
 /// else typed twice at the terminal.
 fn read_new_passphrase(lang: Lang, db: &Path) -> Result<Passphrase, Failure> {
-    if let Some(file) = std::env::var_os(NEW_PASSPHRASE_FILE).filter(|f| !f.is_empty()) {
-        let file = PathBuf::from(file);
-        let bad = |detail: String| {
-            Failure::failed(T::NewPassphraseFileBad.fill(lang, &[("path", &show(&file)), ("detail", &detail)]))
-        };
-        let text = crate::files::read_regular_to_string(&file).map_err(|e| bad(crate::files::io_text(&e, lang)))?;
-        return Passphrase::from_file_text(text).ok_or_else(|| bad(T::PassphraseFileEmpty.get(lang).to_string()));
+    if let Some(p) = passphrase_from_file(lang, NEW_PASSPHRASE_FILE, T::NewPassphraseFileBad) {
+        return p;
     }
-    if !std::io::stdin().is_terminal() {
-        return Err(Failure::failed(T::PassphraseNeeded.fill(lang, &[("path", &show(db))])));
-    }
-    let ask = |prompt: &str| {
-        let typed = rpassword_prompt(prompt).map_err(|e| {
-            Failure::failed(T::PassphraseFileBad.fill(lang, &[("path", "/dev/tty"), ("detail", &e.to_string())]))
-        })?;
-        Passphrase::new(typed).ok_or_else(|| Failure::failed(T::PassphraseEmpty.get(lang)))
-    };
-    let p = ask(&T::PassphraseNewPrompt.fill(lang, &[("path", &show(db))]))?;
-    if !p.same_as(&ask(T::PassphraseAgainPrompt.get(lang))?) {
+    let p = typed(lang, db, &T::PassphraseNewPrompt.fill(lang, &[("path", &show(db))]))?;
+    if !p.same_as(&typed(lang, db, T::PassphraseAgainPrompt.get(lang))?) {
         return Err(Failure::failed(T::PassphraseMismatch.get(lang)));
     }
     Ok(p)
@@ -215,14 +212,7 @@ pub fn run(ctx: &Ctx, paths: &Paths, to: Conversion) -> Result<(), Failure> {
         }
         unlock_for(l, paths, false)?;
         // A wrong current passphrase is said before the new one is asked for.
-        match store::passphrase_opens(&paths.db) {
-            Ok(true) => {}
-            Ok(false) => {
-                return Err(Failure::failed(T::WrongPassphrase.fill(l, &[("path", &path)]))
-                    .with_hint(T::WrongPassphraseHint.get(l)))
-            }
-            Err(e) => return Err(super::restore::open_failure(l, paths, &e)),
-        }
+        opens(l, paths)?;
         let new = read_new_passphrase(l, &paths.db)?;
         if store::is_this_runs_passphrase(&new) {
             return Err(Failure::failed(T::PassphraseSame.get(l)));
