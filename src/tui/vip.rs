@@ -488,9 +488,10 @@ impl App {
             ..VipCard::default()
         };
         self.open_vip_card_form(card);
-        // Store, staff, date and time are filled: the cursor starts at the photo.
+        // Store, staff, date and time are filled: the cursor starts at the salutation.
         if let Some(Popup::Form(f)) = self.popup.as_mut() {
-            f.form.focus = f.form.fields.iter().position(|x| x.key == super::editors::vip_card::PHOTO).unwrap_or(0);
+            f.form.focus =
+                f.form.fields.iter().position(|x| x.key == super::editors::vip_card::FIRST_ASKED).unwrap_or(0);
         }
     }
 

@@ -57,8 +57,13 @@ const INDUSTRIES: [(&str, T); 12] = [
     ("其他", T::VipIndOther),
 ];
 
-/// The form field of the photo, where a new card's cursor starts.
+/// The form field of the photo.
 pub const PHOTO: &str = "photo_path";
+
+/// The form field where a new card's cursor starts: the salutation, the
+/// first thing a clerk asks (store, staff, date and time are filled; the
+/// photo, before it on the paper form, is one Shift-Tab back).
+pub const FIRST_ASKED: &str = "salutation";
 /// The consent field, where a phone kept without consent is said.
 pub const CONSENT: &str = "consent";
 
