@@ -80,6 +80,35 @@ pub enum HubCommand {
     Init(HubInitArgs),
     /// Create a user's hub role with a generated password; print the connection string for their config.toml
     AddUser(HubAddUserArgs),
+    /// Share an account with a rep (a manager's or the hub owner's connection)
+    Share(HubShareArgs),
+    /// Stop sharing an account with a rep
+    Unshare(HubShareArgs),
+    /// List the shared accounts (of one account, if given)
+    Shares(HubSharesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HubShareArgs {
+    /// The account's id (a UUID)
+    #[arg(value_name = "ACCOUNT_ID")]
+    pub account: String,
+    /// The rep's name, as kam hub add-user was given it
+    #[arg(value_name = "USER")]
+    pub user: String,
+    /// The hub's connection string (default: KAM_HUB, else hub in config.toml)
+    #[arg(long, env = "KAM_HUB", value_name = "URL", hide_env_values = true)]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HubSharesArgs {
+    /// The account's id (a UUID)
+    #[arg(value_name = "ACCOUNT_ID")]
+    pub account: Option<String>,
+    /// The hub's connection string (default: KAM_HUB, else hub in config.toml)
+    #[arg(long, env = "KAM_HUB", value_name = "URL", hide_env_values = true)]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -505,6 +534,9 @@ fn about_of(path: &str) -> Option<crate::i18n::T> {
         "hub" => T::HelpHub,
         "hub init" => T::HelpHubInit,
         "hub add-user" => T::HelpHubAddUser,
+        "hub share" => T::HelpHubShare,
+        "hub unshare" => T::HelpHubUnshare,
+        "hub shares" => T::HelpHubShares,
         p if p == "help" || p.ends_with(" help") => T::HelpHelpCommand,
         _ => return None,
     })
@@ -563,6 +595,9 @@ fn arg_help(path: &str, id: &str) -> Option<crate::i18n::T> {
         ("hub add-user", "name") => T::HelpHubUserName,
         ("hub add-user", "role") => T::HelpHubUserRole,
         ("hub add-user", "store") => T::HelpHubUserStore,
+        ("hub share" | "hub unshare" | "hub shares", "account") => T::HelpHubShareAccount,
+        ("hub share" | "hub unshare", "user") => T::HelpHubShareUser,
+        ("hub share" | "hub unshare" | "hub shares", "url") => T::HelpHubConnUrl,
         _ => return None,
     })
 }
@@ -591,6 +626,8 @@ fn value_name(name: &str) -> Option<crate::i18n::T> {
         "URL" => T::HelpValueUrl,
         "ROLE" => T::HelpValueRole,
         "STORE" => T::HelpValueStore,
+        "ACCOUNT_ID" => T::HelpValueAccountId,
+        "USER" => T::HelpValueUser,
         _ => return None,
     })
 }

@@ -216,10 +216,18 @@ catalogue! {
     HelpHubUrl => "管理员的连接串:postgresql://用户:口令@主机:端口/库(默认:KAM_HUB,否则 config.toml)", "An administrator's connection string: postgresql://USER:PASSWORD@HOST:PORT/DB (default: KAM_HUB, else config.toml)";
     HelpHubUserName => "用户的姓名,与其 config.toml 中的 user 及客户的负责人一致", "The user's name, as their config.toml has it (user = \"...\") and accounts name their owner";
     HelpHubUserRole => "用户可看、可改的范围:rep 客户经理(自己负责的客户),staff 门店员工(本店的 VIP 卡),manager 经理(全部)", "What the user may see and change: rep (the accounts they own), staff (their store's VIP cards), manager (everything)";
+    HelpHubShare => "把一个客户共享给一位客户经理(经理或总部管理员的连接)", "Share an account with a rep (a manager's or the hub owner's connection)";
+    HelpHubUnshare => "取消一个客户对一位客户经理的共享", "Stop sharing an account with a rep";
+    HelpHubShares => "列出共享的客户(可只看一个客户)", "List the shared accounts (of one account, if given)";
+    HelpHubShareAccount => "客户的编号(UUID)", "The account's id (a UUID)";
+    HelpHubShareUser => "客户经理的姓名,与 kam hub add-user 时一致", "The rep's name, as kam hub add-user was given it";
+    HelpHubConnUrl => "总部的连接串(默认:KAM_HUB,否则 config.toml 中的 hub)", "The hub's connection string (default: KAM_HUB, else hub in config.toml)";
     HelpHubUserStore => "该员工所在的门店(staff 必填)", "The store whose VIP cards the user keeps (staff)";
     HelpValueUrl => "连接串", "URL";
     HelpValueRole => "角色", "ROLE";
     HelpValueStore => "门店", "STORE";
+    HelpValueAccountId => "客户编号", "ACCOUNT_ID";
+    HelpValueUser => "用户", "USER";
     // The hub and kam sync (#23).
     HubNoUrl => "没有设置总部服务器:用 --hub 指定连接串,或在 config.toml 中写 hub = \"postgresql://…\"(也可设环境变量 KAM_HUB)", "no hub is set: give its connection string with --hub, or write hub = \"postgresql://…\" in config.toml (or set KAM_HUB)";
     HubBadUrl => "总部服务器的连接串无法识别:{detail}", "the hub's connection string cannot be read: {detail}";
@@ -230,6 +238,17 @@ catalogue! {
     HubNotInit => "{hub} 上还没有 kam 总部库:请管理员先运行 kam hub init", "there is no kam hub at {hub} yet: an administrator runs kam hub init first";
     HubTooNew => "{hub} 的总部库结构是第 {found} 版,本 kam 只认识到第 {supported} 版:请升级 kam", "the hub at {hub} has schema version {found}, this kam knows up to {supported}: update kam";
     HubFailed => "总部服务器 {hub}:{context}时出错:{detail}", "the hub {hub}: {context} failed: {detail}";
+    HubTooOld => "{hub} 的总部库结构是第 {found} 版,本 kam 需要第 {supported} 版:请管理员运行 kam hub init 升级", "the hub at {hub} has schema version {found}, this kam needs {supported}: an administrator runs kam hub init to bring it up to date";
+    HubNoSuchUser => "总部服务器 {hub} 上没有用户「{name}」(用 kam hub add-user 添加)", "the hub {hub} has no user '{name}' (kam hub add-user adds one)";
+    HubNoSuchAccount => "总部服务器 {hub} 上没有编号为 {id} 的客户", "the hub {hub} has no account with the id {id}";
+    HubNotAnAccount => "总部服务器 {hub} 上的 {id} 是{kind},不是客户", "at the hub {hub}, {id} is a {kind}, not an account";
+    HubNotARep => "「{name}」是 {role},不是客户经理:只有客户经理(rep)才需要共享客户", "'{name}' is a {role}, not a rep: only reps get accounts shared with them";
+    HubNoSuchShare => "客户 {id} 没有共享给「{name}」", "account {id} is not shared with '{name}'";
+    HubShared => "客户「{account}」({id})已共享给「{user}」:其下次同步时拉取该客户及其联系人、订单等", "account '{account}' ({id}) is shared with '{user}': their next sync pulls it with its contacts, orders and the rest";
+    HubAlreadyShared => "客户「{account}」({id})早已共享给「{user}」", "account '{account}' ({id}) was already shared with '{user}'";
+    HubUnshared => "客户 {id} 不再共享给「{user}」:总部不再允许其读写该客户", "account {id} is no longer shared with '{user}': the hub no longer lets them read or write it";
+    HubSharesNone => "没有共享的客户", "no accounts are shared";
+    HubShareLine => "{account}({id})→ {user},{by} 于 {at} 共享", "{account} ({id}) → {user}, shared by {by} on {at}";
     HubInitDone => "总部库已就绪:{hub},结构第 {version} 版(原为第 {found} 版),编号 {id}", "the hub is ready: {hub}, schema version {version} (was {found}), id {id}";
     HubStoreNeeded => "--role staff 需要 --store(该员工所在的门店)", "--role staff needs --store (the store the user works in)";
     HubUserAdded => "已添加用户 {name}(角色 {role},数据库角色 {pg_role})。把下面这行写进该用户的 config.toml(口令只显示这一次):", "user {name} added (role {role}, database role {pg_role}). Put this line in their config.toml (the password is shown this once):";
@@ -1410,6 +1429,7 @@ mod tests {
             "YYYY",
             "account",
             "accounts",
+            "add",
             "all",
             "build",
             "cargo",

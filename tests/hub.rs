@@ -299,6 +299,114 @@ fn a_rep_cannot_read_or_write_another_reps_account_by_the_database() {
     assert!(matches!(Hub::connect(&wrong), Err(HubError::Login { .. })));
 }
 
+#[test]
+fn a_shared_account_reaches_the_colleague_until_it_is_unshared() {
+    let Some(t) = setup() else { return };
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut wang = store(tmp.path(), "wang.db", "王伟");
+    let mut li = store(tmp.path(), "li.db", "李娜");
+    let a = account(&mut wang, "恒信贸易有限公司", "王伟");
+    let mut c = Contact::of(a.meta.id.clone(), "陈静");
+    wang.insert(&mut c).expect("contact");
+    run_sync(&mut wang, &t.wang);
+    account(&mut li, "华联超市", "李娜");
+    run_sync(&mut li, &t.li);
+    assert!(li.get::<Account>(&a.meta.id).is_err(), "not shared yet");
+    let id = uuid::Uuid::parse_str(a.meta.id.as_str()).expect("uuid");
+
+    // A rep cannot share, not even his own account: the database refuses.
+    let mut as_wang = Hub::connect(&t.wang).expect("wang");
+    let err = as_wang.share(id, "李娜").expect_err("a rep may not share");
+    assert!(matches!(err, HubError::Denied { .. }), "{err:?}");
+    let mut as_li = Hub::connect(&t.li).expect("li");
+    assert!(matches!(as_li.share(id, "李娜"), Err(HubError::Denied { .. })));
+
+    // The manager shares it; wrong names are told by name.
+    let mut as_boss = Hub::connect(&t.boss).expect("boss");
+    let err = as_boss.share(id, "无名氏").expect_err("unknown user");
+    assert!(matches!(&err, HubError::NoSuchUser { name, .. } if name == "无名氏"), "{err:?}");
+    let nowhere = uuid::Uuid::new_v4();
+    let err = as_boss.share(nowhere, "李娜").expect_err("unknown account");
+    assert!(matches!(&err, HubError::NoSuchAccount { id, kind: None, .. } if *id == nowhere.to_string()), "{err:?}");
+    let contact = uuid::Uuid::parse_str(c.meta.id.as_str()).expect("uuid");
+    let err = as_boss.share(contact, "李娜").expect_err("a contact is no account");
+    assert!(matches!(&err, HubError::NoSuchAccount { kind: Some(k), .. } if k == "contact"), "{err:?}");
+    let err = as_boss.share(id, "赵经理").expect_err("a manager sees everything already");
+    assert!(matches!(&err, HubError::NotARep { name, .. } if name == "赵经理"), "{err:?}");
+    assert!(as_boss.shares(None).expect("list").is_empty(), "nothing of the refused shares stayed");
+    assert!(as_boss.share(id, "李娜").expect("share"), "shared");
+    assert!(!as_boss.share(id, "李娜").expect("again"), "already shared");
+    let list = as_boss.shares(Some(id)).expect("list");
+    assert_eq!(list.len(), 1);
+    assert_eq!(
+        (list[0].account.as_str(), list[0].user.as_str(), list[0].shared_by.as_str()),
+        ("恒信贸易有限公司", "李娜", "赵经理")
+    );
+    assert_eq!(as_wang.shares(None).expect("the owner sees who shares his account").len(), 1);
+    assert_eq!(as_li.shares(None).expect("she sees what is shared with her").len(), 1);
+
+    // Her next sync pulls the account and its contact; her edit reaches the owner.
+    let r = run_sync(&mut li, &t.li);
+    assert_eq!(r.inserted, 2, "{r:?}");
+    assert_eq!(li.get::<Contact>(&c.meta.id).expect("the contact").name, "陈静");
+    later(&mut li, Duration::minutes(1));
+    let mut x: Account = li.get(&a.meta.id).expect("shared account");
+    x.phone = "021-5555 0101".into();
+    li.update(&mut x, "").expect("edit");
+    let r = run_sync(&mut li, &t.li);
+    assert!(r.pushed.iter().any(|p| p.id == a.meta.id.to_string() && p.applied == Applied::Updated), "{:?}", r.pushed);
+    run_sync(&mut wang, &t.wang);
+    assert_eq!(wang.get::<Account>(&a.meta.id).expect("get").phone, "021-5555 0101");
+
+    // Unshared: the database no longer lets her read or write it.
+    as_boss.unshare(id, "李娜").expect("unshare");
+    let err = as_boss.unshare(id, "李娜").expect_err("not shared any more");
+    assert!(matches!(&err, HubError::NoSuchShare { name, .. } if name == "李娜"), "{err:?}");
+    assert!(matches!(as_wang.unshare(id, "李娜"), Err(HubError::Denied { .. })), "a rep cannot unshare either");
+    assert!(!as_li.visible_ids(RecordKind::Account).expect("read").contains(&a.meta.id.to_string()));
+    assert!(as_li.visible_ids(RecordKind::Contact).expect("read").is_empty());
+    assert_eq!(as_li.field(a.meta.id.as_str(), "name").expect("read"), None);
+    assert_eq!(as_li.set_field(a.meta.id.as_str(), "notes", &serde_json::json!("x")).expect("update"), 0);
+    later(&mut li, Duration::minutes(1));
+    let mut x: Account = li.get(&a.meta.id).expect("her copy");
+    x.notes = "李娜改的".into();
+    li.update(&mut x, "").expect("local edit");
+    let r = run_sync(&mut li, &t.li);
+    assert!(
+        r.pushed.iter().any(|p| p.id == a.meta.id.to_string() && matches!(p.applied, Applied::Refused(_))),
+        "{:?}",
+        r.pushed
+    );
+    assert_eq!(as_wang.field(a.meta.id.as_str(), "notes").expect("read"), Some(serde_json::json!("")));
+}
+
+#[test]
+fn a_hub_made_by_the_first_schema_migrates() {
+    let Some(pg) = Pg::start() else { return };
+    let admin = pg.admin_url();
+    let mut hub = Hub::connect(&admin).expect("admin");
+    assert_eq!(hub.init_up_to(1).expect("version 1").0, 0);
+    let wang = hub.add_user(&admin, "王伟", HubRole::Rep, None).expect("rep").url;
+    let li = hub.add_user(&admin, "李娜", HubRole::Rep, None).expect("rep").url;
+    let boss = hub.add_user(&admin, "赵经理", HubRole::Manager, None).expect("manager").url;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut w = store(tmp.path(), "wang.db", "王伟");
+    let a = account(&mut w, "恒信贸易有限公司", "王伟");
+    let err = sync(&mut w, &wang, &mut |_| Ok(())).expect_err("an old hub is told, not used");
+    assert!(matches!(err, kam::commands::sync::SyncError::Hub(HubError::TooOld { found: 1, .. })), "{err:?}");
+    let (found, _) = hub.init().expect("migrate");
+    assert_eq!(found, 1);
+    assert_eq!(hub.init().expect("again").0, kam::store::HUB_SCHEMA_VERSION);
+    run_sync(&mut w, &wang);
+    // The manager added before the migration may share.
+    let id = uuid::Uuid::parse_str(a.meta.id.as_str()).expect("uuid");
+    assert!(Hub::connect(&boss).expect("boss").share(id, "李娜").expect("share"));
+    let mut l = store(tmp.path(), "li.db", "李娜");
+    let r = run_sync(&mut l, &li);
+    assert_eq!(r.inserted, 1);
+    assert!(l.get::<Account>(&a.meta.id).is_ok());
+}
+
 fn card(store: &str, salutation: &str, account: Option<&Account>) -> VipCard {
     VipCard {
         store: store.into(),
@@ -388,13 +496,30 @@ fn the_binary_inits_adds_users_and_syncs() {
 
     let mut s = Store::open(&d.join("wang.db"), common::clock()).expect("open");
     s.set_user("Wang");
-    account(&mut s, "Hengxin Trading", "Wang");
+    let hengxin = account(&mut s, "Hengxin Trading", "Wang");
     drop(s);
     let (ok, out) = kam(d, "wang.db", &["sync"]);
     assert!(ok, "{out}");
     assert!(out.contains("pushed 1 changes: 1 new"), "{out}");
     let (ok, out) = kam(d, "wang.db", &["sync"]);
     assert!(ok && out.contains("pushed 0 changes"), "{out}");
+
+    // Share lists, by the hub's owner: a wrong name is told by name.
+    let (ok, out) = kam(d, "admin.db", &["hub", "share", "not-an-id", "Li", "--url", &admin]);
+    assert!(!ok && out.contains("ACCOUNT_ID"), "{out}");
+    let id = hengxin.meta.id.to_string();
+    let (ok, out) = kam(d, "admin.db", &["hub", "share", &id, "Li", "--url", &admin]);
+    assert!(!ok && out.contains("no user 'Li'"), "{out}");
+    let (ok, out) = kam(d, "admin.db", &["hub", "add-user", "Li", "--role", "rep", "--url", &admin]);
+    assert!(ok, "{out}");
+    let (ok, out) = kam(d, "admin.db", &["hub", "share", &id, "Li", "--url", &admin]);
+    assert!(ok && out.contains("'Hengxin Trading'") && out.contains("shared with 'Li'"), "{out}");
+    let (ok, out) = kam(d, "admin.db", &["hub", "shares", "--url", &admin]);
+    assert!(ok && out.contains("Hengxin Trading") && out.contains("→ Li"), "{out}");
+    let (ok, out) = kam(d, "admin.db", &["hub", "unshare", &id, "Li", "--url", &admin]);
+    assert!(ok && out.contains("no longer shared"), "{out}");
+    let (ok, out) = kam(d, "admin.db", &["hub", "shares", &id, "--url", &admin]);
+    assert!(ok && out.contains("no accounts are shared"), "{out}");
 
     // The hub down: a clear message, the change kept in the queue.
     let s = Store::open(&d.join("wang.db"), common::clock()).expect("open");

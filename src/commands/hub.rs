@@ -1,8 +1,9 @@
-//! `kam hub init` and `kam hub add-user` (#23): the head office's hub on
-//! PostgreSQL, run by an administrator.
+//! `kam hub init`, `kam hub add-user` and the share lists (`kam hub share`,
+//! `unshare`, `shares`) (#23): the head office's hub on PostgreSQL, run by
+//! an administrator or a manager.
 
 use super::{Ctx, Failure};
-use crate::cli::{HubAddUserArgs, HubInitArgs, HubRoleArg};
+use crate::cli::{HubAddUserArgs, HubInitArgs, HubRoleArg, HubShareArgs, HubSharesArgs};
 use crate::config::Config;
 use crate::i18n::T;
 use crate::store::{Hub, HubError, HubRole, HUB_SCHEMA_VERSION};
@@ -67,5 +68,76 @@ pub fn add_user(ctx: &Ctx, config: &Config, args: &HubAddUserArgs) -> Result<(),
             .fill(l, &[("name", &crate::safe_text::cell(name)), ("role", role.key()), ("pg_role", &user.pg_role)])
     );
     crate::say!("hub = \"{}\"", user.url);
+    Ok(())
+}
+
+/// An account id given on the command line.
+fn account_id(arg: &str) -> Result<uuid::Uuid, Failure> {
+    uuid::Uuid::parse_str(arg.trim())
+        .map_err(|e| Failure::usage(format!("ACCOUNT_ID: {}: {e}", crate::safe_text::cell(arg))))
+}
+
+pub fn share(ctx: &Ctx, config: &Config, args: &HubShareArgs) -> Result<(), Failure> {
+    let l = ctx.lang;
+    let id = account_id(&args.account)?;
+    let user = args.user.trim();
+    let url = url_of(l, args.url.as_deref(), config)?;
+    let mut hub = Hub::connect(&url).map_err(|e| failure(l, &e))?;
+    hub.id().map_err(|e| failure(l, &e))?;
+    let added = hub.share(id, user).map_err(|e| failure(l, &e))?;
+    let name =
+        hub.shares(Some(id)).map_err(|e| failure(l, &e))?.into_iter().next().map(|s| s.account).unwrap_or_default();
+    let text = if added { T::HubShared } else { T::HubAlreadyShared };
+    crate::say!(
+        "{}",
+        text.fill(
+            l,
+            &[
+                ("account", &crate::safe_text::cell(&name)),
+                ("id", &id.to_string()),
+                ("user", &crate::safe_text::cell(user))
+            ]
+        )
+    );
+    Ok(())
+}
+
+pub fn unshare(ctx: &Ctx, config: &Config, args: &HubShareArgs) -> Result<(), Failure> {
+    let l = ctx.lang;
+    let id = account_id(&args.account)?;
+    let user = args.user.trim();
+    let url = url_of(l, args.url.as_deref(), config)?;
+    let mut hub = Hub::connect(&url).map_err(|e| failure(l, &e))?;
+    hub.id().map_err(|e| failure(l, &e))?;
+    hub.unshare(id, user).map_err(|e| failure(l, &e))?;
+    crate::say!("{}", T::HubUnshared.fill(l, &[("id", &id.to_string()), ("user", &crate::safe_text::cell(user))]));
+    Ok(())
+}
+
+pub fn shares(ctx: &Ctx, config: &Config, args: &HubSharesArgs) -> Result<(), Failure> {
+    let l = ctx.lang;
+    let id = args.account.as_deref().map(account_id).transpose()?;
+    let url = url_of(l, args.url.as_deref(), config)?;
+    let mut hub = Hub::connect(&url).map_err(|e| failure(l, &e))?;
+    hub.id().map_err(|e| failure(l, &e))?;
+    let list = hub.shares(id).map_err(|e| failure(l, &e))?;
+    if list.is_empty() {
+        crate::say!("{}", T::HubSharesNone.get(l));
+    }
+    for s in list {
+        crate::say!(
+            "{}",
+            T::HubShareLine.fill(
+                l,
+                &[
+                    ("account", &crate::safe_text::cell(&s.account)),
+                    ("id", &s.account_id),
+                    ("user", &crate::safe_text::cell(&s.user)),
+                    ("by", &crate::safe_text::cell(&s.shared_by)),
+                    ("at", &crate::clock::local_text(s.shared_at)),
+                ]
+            )
+        );
+    }
     Ok(())
 }

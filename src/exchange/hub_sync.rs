@@ -80,6 +80,20 @@ pub fn hub_error_text(lang: Lang, e: &HubError) -> String {
         HubError::NotInitialised { hub } => T::HubNotInit.fill(lang, &[("hub", hub)]),
         HubError::TooNew { hub, found, supported } => T::HubTooNew
             .fill(lang, &[("hub", hub), ("found", &found.to_string()), ("supported", &supported.to_string())]),
+        HubError::TooOld { hub, found, supported } => T::HubTooOld
+            .fill(lang, &[("hub", hub), ("found", &found.to_string()), ("supported", &supported.to_string())]),
+        HubError::NoSuchUser { hub, name } => T::HubNoSuchUser.fill(lang, &[("hub", hub), ("name", &cell(name))]),
+        HubError::NoSuchAccount { hub, id, kind: None } => T::HubNoSuchAccount.fill(lang, &[("hub", hub), ("id", id)]),
+        HubError::NoSuchAccount { hub, id, kind: Some(k) } => {
+            let kind = crate::i18n::kind_label(k).map_or_else(|| cell(k), |t| t.get(lang).to_string());
+            T::HubNotAnAccount.fill(lang, &[("hub", hub), ("id", id), ("kind", &kind)])
+        }
+        HubError::NotARep { hub, name, role } => {
+            T::HubNotARep.fill(lang, &[("hub", hub), ("name", &cell(name)), ("role", &cell(role))])
+        }
+        HubError::NoSuchShare { hub, id, name } => {
+            T::HubNoSuchShare.fill(lang, &[("hub", hub), ("id", id), ("name", &cell(name))])
+        }
         HubError::Sql { hub, context, detail } => {
             T::HubFailed.fill(lang, &[("hub", hub), ("context", &cell(context)), ("detail", &cell(detail))])
         }

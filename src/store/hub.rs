@@ -31,10 +31,15 @@ use serde_json::{Map, Value as Json};
 use super::record::{newer, FieldClock, RecordKind};
 
 /// The hub schema this kam writes.
-pub const HUB_SCHEMA_VERSION: i32 = 1;
+pub const HUB_SCHEMA_VERSION: i32 = 2;
 
 /// The group every kam user's login role is in; the grants are its.
 const USER_GROUP: &str = "kam_user";
+
+/// The group managers' login roles are in as well (schema version 2 on):
+/// what only managers may write (the share lists) is granted to it alone,
+/// so the database itself refuses a rep.
+const MANAGER_GROUP: &str = "kam_manager";
 
 /// The advisory lock pushes hold while they number their changes
 /// (an arbitrary constant, "kam" in ASCII).
@@ -42,7 +47,8 @@ const PUSH_LOCK: i64 = 0x006b_616d;
 
 /// The hub's schema, as versioned migrations, oldest first. Append; never
 /// edit a published one.
-const MIGRATIONS: [&str; 1] = [r"
+const MIGRATIONS: [&str; 2] = [
+    r"
 CREATE TABLE kam.hub (
     id uuid PRIMARY KEY,
     created_at timestamptz NOT NULL DEFAULT now()
@@ -113,7 +119,74 @@ GRANT SELECT, INSERT, UPDATE ON kam.records TO kam_user;
 GRANT SELECT, INSERT ON kam.operations TO kam_user;
 GRANT USAGE ON SEQUENCE kam.change_seq TO kam_user;
 GRANT EXECUTE ON FUNCTION kam.may_access(name, text, text, text, uuid) TO kam_user;
-"];
+",
+    r"
+-- Version 2: share lists. A manager (or the hub's owner) shares an account
+-- with a rep, who then reaches it and everything of it as its owner does.
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kam_manager') THEN
+        CREATE ROLE kam_manager NOLOGIN;
+    END IF;
+END $$;
+DO $$ DECLARE r record; BEGIN
+    FOR r IN SELECT pg_role FROM kam.users WHERE role = 'manager' LOOP
+        EXECUTE format('GRANT kam_manager TO %I', r.pg_role);
+    END LOOP;
+END $$;
+
+-- The kam user a login role is (NULL: not a kam user, e.g. the hub's owner).
+CREATE FUNCTION kam.user_name(who name) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT name FROM kam.users WHERE pg_role = who
+$$;
+REVOKE ALL ON FUNCTION kam.user_name(name) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION kam.user_name(name) TO kam_user;
+
+CREATE TABLE kam.shares (
+    account_id uuid NOT NULL REFERENCES kam.records (id) ON DELETE CASCADE,
+    user_name text NOT NULL REFERENCES kam.users (name) ON DELETE CASCADE ON UPDATE CASCADE,
+    shared_by text NOT NULL DEFAULT coalesce(kam.user_name(current_user), current_user::text),
+    shared_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (account_id, user_name)
+);
+CREATE INDEX shares_user ON kam.shares (user_name, account_id);
+
+-- A rep also reaches the accounts shared with them and every record of
+-- those accounts. The policy passes an account's own id as `acc` (a
+-- child's is its account's); only a child is reached through its
+-- account's owner, so the owner test of an account stays its own column.
+CREATE OR REPLACE FUNCTION kam.may_access(who name, k text, o text, s text, acc uuid) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT coalesce((
+        SELECT CASE u.role
+            WHEN 'manager' THEN true
+            WHEN 'rep' THEN (k IN ('account', 'target') AND o = u.name)
+                OR (k <> 'account' AND acc IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM kam.records a WHERE a.id = acc AND a.kind = 'account' AND a.owner = u.name))
+                OR (k <> 'target' AND acc IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM kam.shares sh WHERE sh.account_id = acc AND sh.user_name = u.name))
+            WHEN 'staff' THEN k = 'vip_card' AND s = u.store
+            ELSE false
+        END
+        FROM kam.users u WHERE u.pg_role = who), false)
+$$;
+ALTER POLICY records_access ON kam.records
+    USING (kam.may_access(current_user, kind, owner, store, CASE WHEN kind = 'account' THEN id ELSE account_id END))
+    WITH CHECK (kam.may_access(current_user, kind, owner, store, CASE WHEN kind = 'account' THEN id ELSE account_id END));
+
+-- Only managers write the share lists (a grant: the database refuses a
+-- rep outright); a rep reads the shares made to them and of their accounts.
+ALTER TABLE kam.shares ENABLE ROW LEVEL SECURITY;
+CREATE POLICY shares_manage ON kam.shares TO kam_manager USING (true) WITH CHECK (true);
+CREATE POLICY shares_read ON kam.shares FOR SELECT TO kam_user
+    USING (user_name = kam.user_name(current_user)
+        OR EXISTS (SELECT 1 FROM kam.records a
+            WHERE a.id = shares.account_id AND a.owner = kam.user_name(current_user)));
+GRANT SELECT ON kam.shares TO kam_user;
+GRANT INSERT, DELETE ON kam.shares TO kam_manager;
+GRANT SELECT (name, role) ON kam.users TO kam_manager;
+",
+];
 
 /// What went wrong talking to the hub.
 #[derive(Debug, thiserror::Error)]
@@ -137,6 +210,23 @@ pub enum HubError {
     /// The hub was made by a newer kam.
     #[error("{hub}: the hub's schema is version {found}, this kam knows {supported}: update kam")]
     TooNew { hub: String, found: i32, supported: i32 },
+    /// The hub was made by an older kam and not brought up to date yet.
+    #[error(
+        "{hub}: the hub's schema is version {found}, this kam needs {supported}: kam hub init brings it up to date"
+    )]
+    TooOld { hub: String, found: i32, supported: i32 },
+    /// No kam user of that name at the hub.
+    #[error("{hub}: there is no user '{name}' at the hub (kam hub add-user adds one)")]
+    NoSuchUser { hub: String, name: String },
+    /// No account of that id at the hub (`kind`: the id is a record of another kind).
+    #[error("{hub}: there is no account {id} at the hub{}", kind.as_ref().map(|k| format!(" (it is a {k})")).unwrap_or_default())]
+    NoSuchAccount { hub: String, id: String, kind: Option<String> },
+    /// Shares are for reps: the user is a manager (who sees everything) or store staff.
+    #[error("{hub}: '{name}' is a {role}, not a rep: only reps get accounts shared with them")]
+    NotARep { hub: String, name: String, role: String },
+    /// An unshare of an account that is not shared with the user.
+    #[error("{hub}: account {id} is not shared with '{name}'")]
+    NoSuchShare { hub: String, id: String, name: String },
     /// Anything else the server said.
     #[error("{hub}: {context}: {detail}")]
     Sql { hub: String, context: String, detail: String },
@@ -178,6 +268,17 @@ impl HubRole {
 pub struct NewUser {
     pub pg_role: String,
     pub url: String,
+}
+
+/// An account shared with a rep.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Share {
+    pub account_id: String,
+    /// The account's name ("" when this connection cannot read it).
+    pub account: String,
+    pub user: String,
+    pub shared_by: String,
+    pub shared_at: DateTime<Utc>,
 }
 
 /// A field's clock as the hub keeps it (jsonb).
@@ -326,6 +427,13 @@ impl Hub {
     /// version; run again, it changes nothing. Returns the version found
     /// before (0: none) and the hub's id.
     pub fn init(&mut self) -> Result<(i32, uuid::Uuid), HubError> {
+        self.init_up_to(HUB_SCHEMA_VERSION)
+    }
+
+    /// [`Hub::init`] up to the schema `version` (at most this kam's): a hub
+    /// as an older kam made it, which the tests bring up to date.
+    #[doc(hidden)]
+    pub fn init_up_to(&mut self, target: i32) -> Result<(i32, uuid::Uuid), HubError> {
         let shown = self.shown.clone();
         let e = |c: &str| {
             let shown = shown.clone();
@@ -357,7 +465,7 @@ impl Hub {
         }
         for (i, sql) in MIGRATIONS.iter().enumerate() {
             let version = i32::try_from(i + 1).unwrap_or(i32::MAX);
-            if version <= found {
+            if version <= found || version > target {
                 continue;
             }
             tx.batch_execute(sql).map_err(e(&format!("migrating the hub to version {version}")))?;
@@ -392,6 +500,9 @@ impl Hub {
         }
         if version == 0 {
             return Err(HubError::NotInitialised { hub: self.shown.clone() });
+        }
+        if version < HUB_SCHEMA_VERSION {
+            return Err(HubError::TooOld { hub: self.shown.clone(), found: version, supported: HUB_SCHEMA_VERSION });
         }
         match self.client.query_opt("SELECT id FROM kam.hub", &[]) {
             Ok(Some(r)) => r.try_get(0).map_err(|e| self.err("naming the hub", &e)),
@@ -439,8 +550,113 @@ impl Hub {
             )
             .map_err(e("adding the user"))?;
         }
+        // Managers are in the managers' group too (a hub older than
+        // version 2 has none: its migration adds its managers).
+        let grant = if role == HubRole::Manager {
+            format!("GRANT {MANAGER_GROUP} TO {}", quote_ident(&pg_role))
+        } else {
+            format!("REVOKE {MANAGER_GROUP} FROM {}", quote_ident(&pg_role))
+        };
+        tx.batch_execute(&format!(
+            "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{MANAGER_GROUP}') THEN {grant}; END IF; END $$"
+        ))
+        .map_err(e("setting the user's group"))?;
         tx.commit().map_err(e("committing the user"))?;
         Ok(NewUser { url: user_url(url, &pg_role, &password)?, pg_role })
+    }
+
+    /// Shares an account with a rep (a manager's or the hub owner's
+    /// action: the database refuses anyone else). Every record of the
+    /// account takes a new change number, so the rep's next sync pulls
+    /// them. Returns false when it was shared with them already.
+    pub fn share(&mut self, account: uuid::Uuid, user: &str) -> Result<bool, HubError> {
+        let shown = self.shown.clone();
+        let e = |c: &'static str| {
+            let shown = shown.clone();
+            move |err: postgres::Error| hub_err(&shown, c, &err)
+        };
+        let mut tx = self.client.transaction().map_err(e("starting the share"))?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PUSH_LOCK])
+            .map_err(e("waiting for the hub's change numbers"))?;
+        let added = tx
+            .execute(
+                "INSERT INTO kam.shares (account_id, user_name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[&account, &user],
+            )
+            .map_err(|err| match err.as_db_error().filter(|d| *d.code() == SqlState::FOREIGN_KEY_VIOLATION) {
+                Some(d) if d.constraint().is_some_and(|c| c.contains("user_name")) => {
+                    HubError::NoSuchUser { hub: shown.clone(), name: user.to_string() }
+                }
+                Some(_) => HubError::NoSuchAccount { hub: shown.clone(), id: account.to_string(), kind: None },
+                None => hub_err(&shown, "sharing the account", &err),
+            })?;
+        let kind: String = tx
+            .query_one("SELECT kind FROM kam.records WHERE id = $1", &[&account])
+            .and_then(|r| r.try_get(0))
+            .map_err(e("reading the account"))?;
+        if kind != "account" {
+            return Err(HubError::NoSuchAccount { hub: shown, id: account.to_string(), kind: Some(kind) });
+        }
+        let role: String = tx
+            .query_one("SELECT role FROM kam.users WHERE name = $1", &[&user])
+            .and_then(|r| r.try_get(0))
+            .map_err(e("reading the user"))?;
+        if role != HubRole::Rep.key() {
+            return Err(HubError::NotARep { hub: shown, name: user.to_string(), role });
+        }
+        if added > 0 {
+            tx.execute(
+                "UPDATE kam.records SET seq = nextval('kam.change_seq') WHERE id = $1 OR account_id = $1",
+                &[&account],
+            )
+            .map_err(e("numbering the shared records"))?;
+        }
+        tx.commit().map_err(e("committing the share"))?;
+        Ok(added > 0)
+    }
+
+    /// Ends a share (a manager's or the hub owner's action): the rep can no
+    /// longer read or write the account at the hub.
+    pub fn unshare(&mut self, account: uuid::Uuid, user: &str) -> Result<(), HubError> {
+        let n = self
+            .client
+            .execute("DELETE FROM kam.shares WHERE account_id = $1 AND user_name = $2", &[&account, &user])
+            .map_err(|e| self.err("ending the share", &e))?;
+        if n == 0 {
+            return Err(HubError::NoSuchShare {
+                hub: self.shown.clone(),
+                id: account.to_string(),
+                name: user.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The shares this connection may read (a manager: all; a rep: those
+    /// made to them and of their accounts), of one account or all, by
+    /// account name then user.
+    pub fn shares(&mut self, account: Option<uuid::Uuid>) -> Result<Vec<Share>, HubError> {
+        let rows = self
+            .client
+            .query(
+                "SELECT s.account_id::text, coalesce(r.fields ->> 'name', ''), s.user_name, s.shared_by, s.shared_at \
+                 FROM kam.shares s LEFT JOIN kam.records r ON r.id = s.account_id \
+                 WHERE $1::uuid IS NULL OR s.account_id = $1 ORDER BY 2, 1, 3",
+                &[&account],
+            )
+            .map_err(|e| self.err("reading the shares", &e))?;
+        rows.iter()
+            .map(|r| {
+                Ok(Share {
+                    account_id: r.try_get(0)?,
+                    account: r.try_get(1)?,
+                    user: r.try_get(2)?,
+                    shared_by: r.try_get(3)?,
+                    shared_at: r.try_get(4)?,
+                })
+            })
+            .collect::<Result<_, postgres::Error>>()
+            .map_err(|e| self.err("reading the shares", &e))
     }
 
     /// Applies a batch of operations in one transaction: all of them or,
