@@ -86,6 +86,45 @@ pub enum HubCommand {
     Unshare(HubShareArgs),
     /// List the shared accounts (of one account, if given)
     Shares(HubSharesArgs),
+    /// List the archive edits and account deletions waiting for a manager's approval (a manager: all; a rep: their own)
+    Pending(HubPendingArgs),
+    /// Approve a waiting change so it takes effect (managers only)
+    Approve(HubApproveArgs),
+    /// Reject a waiting change (managers only), with the reason
+    Reject(HubRejectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HubPendingArgs {
+    /// List the approved and rejected ones too
+    #[arg(long)]
+    pub all: bool,
+    /// The hub's connection string (default: KAM_HUB, else hub in config.toml)
+    #[arg(long, env = "KAM_HUB", value_name = "URL", hide_env_values = true)]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HubApproveArgs {
+    /// The request's id (kam hub pending lists them)
+    #[arg(value_name = "REQUEST_ID")]
+    pub id: String,
+    /// The hub's connection string (default: KAM_HUB, else hub in config.toml)
+    #[arg(long, env = "KAM_HUB", value_name = "URL", hide_env_values = true)]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HubRejectArgs {
+    /// The request's id (kam hub pending lists them)
+    #[arg(value_name = "REQUEST_ID")]
+    pub id: String,
+    /// Why it is rejected; the requester reads it when they sync
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    /// The hub's connection string (default: KAM_HUB, else hub in config.toml)
+    #[arg(long, env = "KAM_HUB", value_name = "URL", hide_env_values = true)]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -537,6 +576,9 @@ fn about_of(path: &str) -> Option<crate::i18n::T> {
         "hub share" => T::HelpHubShare,
         "hub unshare" => T::HelpHubUnshare,
         "hub shares" => T::HelpHubShares,
+        "hub pending" => T::HelpHubPending,
+        "hub approve" => T::HelpHubApprove,
+        "hub reject" => T::HelpHubReject,
         p if p == "help" || p.ends_with(" help") => T::HelpHelpCommand,
         _ => return None,
     })
@@ -597,7 +639,12 @@ fn arg_help(path: &str, id: &str) -> Option<crate::i18n::T> {
         ("hub add-user", "store") => T::HelpHubUserStore,
         ("hub share" | "hub unshare" | "hub shares", "account") => T::HelpHubShareAccount,
         ("hub share" | "hub unshare", "user") => T::HelpHubShareUser,
-        ("hub share" | "hub unshare" | "hub shares", "url") => T::HelpHubConnUrl,
+        ("hub share" | "hub unshare" | "hub shares" | "hub pending" | "hub approve" | "hub reject", "url") => {
+            T::HelpHubConnUrl
+        }
+        ("hub pending", "all") => T::HelpHubPendingAll,
+        ("hub approve" | "hub reject", "id") => T::HelpHubRequestId,
+        ("hub reject", "reason") => T::HelpHubRejectReason,
         _ => return None,
     })
 }
@@ -628,6 +675,7 @@ fn value_name(name: &str) -> Option<crate::i18n::T> {
         "STORE" => T::HelpValueStore,
         "ACCOUNT_ID" => T::HelpValueAccountId,
         "USER" => T::HelpValueUser,
+        "REQUEST_ID" => T::HelpValueRequestId,
         _ => return None,
     })
 }

@@ -222,6 +222,13 @@ catalogue! {
     HelpHubShareAccount => "客户的编号(UUID)", "The account's id (a UUID)";
     HelpHubShareUser => "客户经理的姓名,与 kam hub add-user 时一致", "The rep's name, as kam hub add-user was given it";
     HelpHubConnUrl => "总部的连接串(默认:KAM_HUB,否则 config.toml 中的 hub)", "The hub's connection string (default: KAM_HUB, else hub in config.toml)";
+    HelpHubPending => "列出等经理批准的档案修改和客户删除(经理:全部;客户经理:自己的)", "List the archive edits and account deletions waiting for a manager's approval (a manager: all; a rep: their own)";
+    HelpHubPendingAll => "也列出已批准和已驳回的", "List the approved and rejected ones too";
+    HelpHubApprove => "批准一条待批更改,使其生效(仅限经理)", "Approve a waiting change so it takes effect (managers only)";
+    HelpHubReject => "驳回一条待批更改(仅限经理),并说明原因", "Reject a waiting change (managers only), with the reason";
+    HelpHubRequestId => "待批更改的编号(kam hub pending 列出)", "The request's id (kam hub pending lists them)";
+    HelpHubRejectReason => "驳回的原因,提交人同步时看到", "Why it is rejected; the requester reads it when they sync";
+    HelpValueRequestId => "编号", "REQUEST_ID";
     HelpHubUserStore => "该员工所在的门店(staff 必填)", "The store whose VIP cards the user keeps (staff)";
     HelpValueUrl => "连接串", "URL";
     HelpValueRole => "角色", "ROLE";
@@ -249,6 +256,25 @@ catalogue! {
     HubUnshared => "客户 {id} 不再共享给「{user}」:总部不再允许其读写该客户", "account {id} is no longer shared with '{user}': the hub no longer lets them read or write it";
     HubSharesNone => "没有共享的客户", "no accounts are shared";
     HubShareLine => "{account}({id})→ {user},{by} 于 {at} 共享", "{account} ({id}) → {user}, shared by {by} on {at}";
+    HubNoSuchRequest => "总部服务器 {hub} 上没有编号为 {id} 的待批更改", "the hub {hub} has no request {id}";
+    HubAlreadyDecided => "待批更改 {id} 早已{state}", "request {id} was {state} already";
+    RequestPending => "待批", "pending";
+    RequestApproved => "已批准", "approved";
+    RequestRejected => "已驳回", "rejected";
+    RequestDelete => "删除客户", "deletion of the account";
+    RequestArchive => "修改客户档案(改后 {n} 条)", "archive edit ({n} entries after it) of the account";
+    RequestLine => "{id}:{what}「{account}」({record}),{who} 于 {at} 提交", "{id}: {what} '{account}' ({record}), by {who} on {at}";
+    RequestReason => ",原因:{reason}", ", reason: {reason}";
+    RequestDecided => ";{by} 于 {at} {state}", "; {state} by {by} on {at}";
+    RequestReasonNeeded => "驳回需要原因:--reason 不能为空", "a rejection needs its reason: --reason cannot be empty";
+    RequestNone => "没有待批的更改", "no changes wait for approval";
+    RequestApprovedDone => "已批准:{what}「{account}」生效,各人下次同步时拉取", "approved: {what} '{account}' takes effect; everyone pulls it with their next sync";
+    RequestRejectedDone => "已驳回:{what}「{account}」不生效,提交人下次同步时得知", "rejected: {what} '{account}' does not take effect; the requester is told at their next sync";
+    SyncAwaiting => "你的 {n} 条更改(档案修改或删除客户)在等经理批准(kam hub pending 列出)", "{n} of your changes (archive edits, account deletions) wait for a manager's approval (kam hub pending lists them)";
+    SyncDecided => "经理的决定:{line}", "a manager decided: {line}";
+    SyncRejectedDelete => "客户仍在总部,本机回收站中的可以恢复", "the account stays at head office: restore it from the trash here";
+    SyncDoneAwaiting => "{n} 条待经理批准", "{n} wait for a manager's approval";
+    SyncDoneDecided => "经理已决定你的 {n} 条更改(kam hub pending --all 列出)", "a manager decided on {n} of your changes (kam hub pending --all lists them)";
     HubInitDone => "总部库已就绪:{hub},结构第 {version} 版(原为第 {found} 版),编号 {id}", "the hub is ready: {hub}, schema version {version} (was {found}), id {id}";
     HubStoreNeeded => "--role staff 需要 --store(该员工所在的门店)", "--role staff needs --store (the store the user works in)";
     HubUserAdded => "已添加用户 {name}(角色 {role},数据库角色 {pg_role})。把下面这行写进该用户的 config.toml(口令只显示这一次):", "user {name} added (role {role}, database role {pg_role}). Put this line in their config.toml (the password is shown this once):";
@@ -1431,6 +1457,7 @@ mod tests {
             "accounts",
             "add",
             "all",
+            "pending",
             "build",
             "cargo",
             "cash",

@@ -13,8 +13,8 @@ use std::process::Command;
 use chrono::Duration;
 use common::pg::Pg;
 use kam::commands::sync::{sync, SyncReport};
-use kam::model::{Account, Contact, VipCard};
-use kam::store::{Applied, Hub, HubError, HubRole, RecordKind, Store};
+use kam::model::{Account, ArchiveCategory, ArchiveEntry, Contact, VipCard};
+use kam::store::{Applied, Hub, HubError, HubRole, RecordKind, RequestKind, RequestState, Store};
 
 fn store(dir: &Path, name: &str, user: &str) -> Store {
     let mut s = Store::open(&dir.join(name), common::clock()).expect("open");
@@ -52,6 +52,16 @@ fn setup() -> Option<Setup> {
 
 fn run_sync(s: &mut Store, url: &str) -> SyncReport {
     sync(s, url, &mut |_| Ok(())).expect("sync")
+}
+
+/// A manager approves every request waiting; returns how many.
+fn approve_all(manager: &str) -> usize {
+    let mut hub = Hub::connect(manager).expect("manager");
+    let waiting = hub.requests(false).expect("requests");
+    for r in &waiting {
+        hub.approve(uuid::Uuid::parse_str(&r.id).expect("uuid")).expect("approve");
+    }
+    waiting.len()
 }
 
 fn account(s: &mut Store, name: &str, owner: &str) -> Account {
@@ -152,6 +162,8 @@ fn a_delete_against_an_edit_goes_by_which_came_later() {
     wang.delete::<Account>(&a.meta.id, "客户已注销").expect("delete");
     run_sync(&mut wang, &t.wang);
     assert!(wang.get::<Account>(&a.meta.id).is_err(), "the rep's own deletion stays");
+    // A rep's deletion of an account waits for a manager's approval.
+    assert_eq!(approve_all(&t.boss), 1);
     run_sync(&mut boss, &t.boss);
     assert!(boss.get::<Account>(&a.meta.id).is_err(), "deleted at head office too");
     assert!(boss.get::<Contact>(&c.meta.id).is_err(), "with its contact");
@@ -166,6 +178,10 @@ fn a_delete_against_an_edit_goes_by_which_came_later() {
     let mut z: Account = boss.get(&b.meta.id).expect("boss has not pulled the deletion yet");
     z.phone = "021-6666 0202".into();
     boss.update(&mut z, "").expect("edit after the deletion");
+    run_sync(&mut boss, &t.boss);
+    // Approved after that edit, the deletion is applied as a push would
+    // apply it: the later edit still wins.
+    assert_eq!(approve_all(&t.boss), 1);
     run_sync(&mut boss, &t.boss);
     assert_eq!(boss.get::<Account>(&b.meta.id).expect("live at head office").phone, "021-6666 0202");
     run_sync(&mut wang, &t.wang);
@@ -407,6 +423,98 @@ fn a_hub_made_by_the_first_schema_migrates() {
     assert!(l.get::<Account>(&a.meta.id).is_ok());
 }
 
+#[test]
+fn a_reps_archive_edit_and_deletion_wait_for_a_managers_decision() {
+    let Some(t) = setup() else { return };
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut wang = store(tmp.path(), "wang.db", "王伟");
+    let mut laptop2 = store(tmp.path(), "wang-laptop2.db", "王伟");
+    let mut boss = store(tmp.path(), "boss.db", "赵经理");
+    let a = account(&mut wang, "恒信贸易有限公司", "王伟");
+    let b = account(&mut wang, "华联超市", "王伟");
+    let mut c = Contact::of(b.meta.id.clone(), "陈静");
+    wang.insert(&mut c).expect("contact");
+    run_sync(&mut wang, &t.wang);
+    run_sync(&mut laptop2, &t.wang);
+    run_sync(&mut boss, &t.boss);
+
+    // The rep adds a contract to one account's archive, edits its phone,
+    // and deletes the other account (its contact goes with it).
+    later(&mut wang, Duration::minutes(1));
+    let mut x: Account = wang.get(&a.meta.id).expect("get");
+    x.archive.push(ArchiveEntry {
+        category: ArchiveCategory::Contract,
+        title: "2027 年框架合同".into(),
+        ..ArchiveEntry::default()
+    });
+    x.phone = "021-5555 0101".into();
+    wang.update(&mut x, "").expect("archive edit");
+    wang.delete::<Account>(&b.meta.id, "客户已注销").expect("delete");
+    let r = run_sync(&mut wang, &t.wang);
+    let applied = |id: &kam::model::Id| r.pushed.iter().find(|p| p.id == id.to_string()).map(|p| p.applied.clone());
+    assert_eq!(applied(&a.meta.id), Some(Applied::Pending), "{:?}", r.pushed);
+    assert_eq!(applied(&b.meta.id), Some(Applied::Pending), "{:?}", r.pushed);
+    assert_eq!(applied(&c.meta.id), Some(Applied::Pending), "the contact waits with its account: {:?}", r.pushed);
+    assert_eq!(r.awaiting, 2);
+    assert!(wang.get::<Account>(&b.meta.id).is_err(), "the rep's own deletion stays in his file");
+
+    // Nobody else sees either change; the phone, not held, goes through.
+    for (s, url) in [(&mut boss, &t.boss), (&mut laptop2, &t.wang)] {
+        run_sync(s, url);
+        let got: Account = s.get(&a.meta.id).expect("get");
+        assert_eq!((got.archive.len(), got.phone.as_str()), (0, "021-5555 0101"), "{}", s.user());
+        assert!(s.get::<Account>(&b.meta.id).is_ok(), "not deleted yet for {}", s.user());
+        assert!(s.get::<Contact>(&c.meta.id).is_ok(), "nor its contact for {}", s.user());
+    }
+
+    // The rep sees his requests; only a manager may decide, by the database.
+    let mut as_wang = Hub::connect(&t.wang).expect("wang");
+    let mine = as_wang.requests(false).expect("his requests");
+    assert_eq!(mine.len(), 2);
+    let archive = mine.iter().find(|q| q.what == RequestKind::Archive).expect("the archive edit").clone();
+    let deletion = mine.iter().find(|q| q.what == RequestKind::Delete).expect("the deletion").clone();
+    assert_eq!((deletion.account.as_str(), deletion.reason.as_str()), ("华联超市", "客户已注销"));
+    assert_eq!(deletion.requested_by, "王伟");
+    let del_id = uuid::Uuid::parse_str(&deletion.id).expect("uuid");
+    let arc_id = uuid::Uuid::parse_str(&archive.id).expect("uuid");
+    assert!(matches!(as_wang.approve(del_id), Err(HubError::Denied { .. })), "a rep cannot approve");
+    assert!(matches!(as_wang.reject(arc_id, "x"), Err(HubError::Denied { .. })), "nor reject");
+    let mut as_li = Hub::connect(&t.li).expect("li");
+    assert!(as_li.requests(true).expect("hers").is_empty(), "another rep does not see his requests");
+
+    let mut as_boss = Hub::connect(&t.boss).expect("boss");
+    assert_eq!(as_boss.requests(false).expect("all waiting").len(), 2);
+    as_boss.approve(del_id).expect("approve the deletion");
+    as_boss.reject(arc_id, "合同未盖章").expect("reject the archive edit");
+    let err = as_boss.approve(del_id).expect_err("decided already");
+    assert!(matches!(&err, HubError::AlreadyDecided { state, .. } if state == "approved"), "{err:?}");
+    let nowhere = uuid::Uuid::new_v4();
+    let err = as_boss.approve(nowhere).expect_err("unknown");
+    assert!(matches!(&err, HubError::NoSuchRequest { id, .. } if *id == nowhere.to_string()), "{err:?}");
+    assert!(as_boss.requests(false).expect("none waiting").is_empty());
+
+    // The rep is told once (at the first sync of his login), and his
+    // file's archive is the hub's again.
+    let r = run_sync(&mut wang, &t.wang);
+    assert_eq!(r.awaiting, 0);
+    assert_eq!(r.decided.len(), 2, "{:?}", r.decided);
+    let rejected = r.decided.iter().find(|d| d.state == RequestState::Rejected).expect("the rejection");
+    assert_eq!((rejected.what, rejected.decision.as_str()), (RequestKind::Archive, "合同未盖章"));
+    assert_eq!(rejected.decided_by.as_deref(), Some("赵经理"));
+    assert_eq!(wang.get::<Account>(&a.meta.id).expect("get").archive.len(), 0, "put back as the hub has it");
+    assert_eq!(wang.get::<Account>(&a.meta.id).expect("get").phone, "021-5555 0101");
+    // Every client pulls the approved deletion; the rejected edit never applies.
+    for (s, url) in [(&mut boss, &t.boss), (&mut laptop2, &t.wang)] {
+        let r = run_sync(s, url);
+        assert!(r.decided.is_empty(), "told once: {:?}", r.decided);
+        assert!(s.get::<Account>(&b.meta.id).is_err(), "deleted for {}", s.user());
+        assert!(s.get::<Contact>(&c.meta.id).is_err(), "with its contact for {}", s.user());
+        assert_eq!(s.get::<Account>(&a.meta.id).expect("get").archive.len(), 0, "{}", s.user());
+    }
+    let r = run_sync(&mut wang, &t.wang);
+    assert!(r.decided.is_empty() && r.pushed.is_empty(), "{r:?}");
+}
+
 fn card(store: &str, salutation: &str, account: Option<&Account>) -> VipCard {
     VipCard {
         store: store.into(),
@@ -520,6 +628,36 @@ fn the_binary_inits_adds_users_and_syncs() {
     assert!(ok && out.contains("no longer shared"), "{out}");
     let (ok, out) = kam(d, "admin.db", &["hub", "shares", &id, "--url", &admin]);
     assert!(ok && out.contains("no accounts are shared"), "{out}");
+
+    // An archive edit by the rep waits; he is told of the rejection once.
+    let mut s = Store::open(&d.join("wang.db"), common::clock()).expect("open");
+    s.set_user("Wang");
+    later(&mut s, Duration::minutes(5));
+    let mut x: Account = s.get(&hengxin.meta.id).expect("get");
+    x.archive.push(ArchiveEntry { title: "Framework contract".into(), ..ArchiveEntry::default() });
+    s.update(&mut x, "").expect("archive edit");
+    drop(s);
+    let (ok, out) = kam(d, "wang.db", &["sync"]);
+    assert!(
+        ok && out.contains("1 of your changes (archive edits, account deletions) wait for a manager's approval"),
+        "{out}"
+    );
+    let (ok, out) = kam(d, "admin.db", &["hub", "pending", "--url", &admin]);
+    assert!(ok && out.contains("archive edit (1 entries after it) of the account 'Hengxin Trading'"), "{out}");
+    let request = out.split(':').next().expect("the id").trim().to_string();
+    let (ok, out) = kam(d, "admin.db", &["hub", "reject", &request, "--reason", " ", "--url", &admin]);
+    assert!(!ok && out.contains("--reason"), "{out}");
+    let (ok, out) = kam(d, "admin.db", &["hub", "reject", &request, "--reason", "Unsigned", "--url", &admin]);
+    assert!(ok && out.contains("rejected: archive edit"), "{out}");
+    let (ok, out) = kam(d, "admin.db", &["hub", "approve", &request, "--url", &admin]);
+    assert!(!ok && out.contains("was rejected already"), "{out}");
+    let (ok, out) = kam(d, "wang.db", &["sync"]);
+    assert!(
+        ok && out.contains("a manager decided:") && out.contains("rejected by") && out.contains("reason: Unsigned"),
+        "{out}"
+    );
+    let (ok, out) = kam(d, "wang.db", &["sync"]);
+    assert!(ok && !out.contains("a manager decided"), "told once: {out}");
 
     // The hub down: a clear message, the change kept in the queue.
     let s = Store::open(&d.join("wang.db"), common::clock()).expect("open");

@@ -1,9 +1,12 @@
-//! `kam hub init`, `kam hub add-user` and the share lists (`kam hub share`,
-//! `unshare`, `shares`) (#23): the head office's hub on PostgreSQL, run by
-//! an administrator or a manager.
+//! `kam hub init`, `kam hub add-user`, the share lists (`kam hub share`,
+//! `unshare`, `shares`) and the approval of reps' archive edits and account
+//! deletions (`kam hub pending`, `approve`, `reject`) (#23): the head
+//! office's hub on PostgreSQL, run by an administrator or a manager.
 
 use super::{Ctx, Failure};
-use crate::cli::{HubAddUserArgs, HubInitArgs, HubRoleArg, HubShareArgs, HubSharesArgs};
+use crate::cli::{
+    HubAddUserArgs, HubApproveArgs, HubInitArgs, HubPendingArgs, HubRejectArgs, HubRoleArg, HubShareArgs, HubSharesArgs,
+};
 use crate::config::Config;
 use crate::i18n::T;
 use crate::store::{Hub, HubError, HubRole, HUB_SCHEMA_VERSION};
@@ -140,4 +143,65 @@ pub fn shares(ctx: &Ctx, config: &Config, args: &HubSharesArgs) -> Result<(), Fa
         );
     }
     Ok(())
+}
+
+/// A request id given on the command line.
+fn request_id(arg: &str) -> Result<uuid::Uuid, Failure> {
+    uuid::Uuid::parse_str(arg.trim())
+        .map_err(|e| Failure::usage(format!("REQUEST_ID: {}: {e}", crate::safe_text::cell(arg))))
+}
+
+pub fn pending(ctx: &Ctx, config: &Config, args: &HubPendingArgs) -> Result<(), Failure> {
+    let l = ctx.lang;
+    let url = url_of(l, args.url.as_deref(), config)?;
+    let mut hub = Hub::connect(&url).map_err(|e| failure(l, &e))?;
+    hub.id().map_err(|e| failure(l, &e))?;
+    let list = hub.requests(args.all).map_err(|e| failure(l, &e))?;
+    if list.is_empty() {
+        crate::say!("{}", T::RequestNone.get(l));
+    }
+    for r in &list {
+        let state = crate::exchange::hub_sync::request_state_text(l, r.state);
+        let line = crate::exchange::hub_sync::request_text(l, r);
+        if args.all && r.state == crate::store::RequestState::Pending {
+            crate::say!("[{state}] {line}");
+        } else {
+            crate::say!("{line}");
+        }
+    }
+    Ok(())
+}
+
+/// Approves or rejects (`reason`: the rejection's) a request and says what became of it.
+fn decide(ctx: &Ctx, config: &Config, id: &str, url: Option<&str>, reason: Option<&str>) -> Result<(), Failure> {
+    let l = ctx.lang;
+    let id = request_id(id)?;
+    let url = url_of(l, url, config)?;
+    let mut hub = Hub::connect(&url).map_err(|e| failure(l, &e))?;
+    hub.id().map_err(|e| failure(l, &e))?;
+    let before = hub.requests(true).map_err(|e| failure(l, &e))?.into_iter().find(|r| r.id == id.to_string());
+    match reason {
+        Some(reason) => hub.reject(id, reason),
+        None => hub.approve(id),
+    }
+    .map_err(|e| failure(l, &e))?;
+    let (what, account) = before.map_or_else(
+        || (String::new(), String::new()),
+        |r| (crate::exchange::hub_sync::request_what_text(l, &r), crate::safe_text::cell(&r.account).into_owned()),
+    );
+    let text = if reason.is_some() { T::RequestRejectedDone } else { T::RequestApprovedDone };
+    crate::say!("{}", text.fill(l, &[("what", &what), ("account", &account)]));
+    Ok(())
+}
+
+pub fn approve(ctx: &Ctx, config: &Config, args: &HubApproveArgs) -> Result<(), Failure> {
+    decide(ctx, config, &args.id, args.url.as_deref(), None)
+}
+
+pub fn reject(ctx: &Ctx, config: &Config, args: &HubRejectArgs) -> Result<(), Failure> {
+    let reason = args.reason.trim();
+    if reason.is_empty() {
+        return Err(Failure::usage(T::RequestReasonNeeded.get(ctx.lang)));
+    }
+    decide(ctx, config, &args.id, args.url.as_deref(), Some(reason))
 }
