@@ -86,12 +86,30 @@ pub enum HubCommand {
     Unshare(HubShareArgs),
     /// List the shared accounts (of one account, if given)
     Shares(HubSharesArgs),
+    /// Give a rep a territory (they reach the accounts whose region it is), or take it with --remove; without REGION, list their territories
+    Territory(HubTerritoryArgs),
     /// List the archive edits and account deletions waiting for a manager's approval (a manager: all; a rep: their own)
     Pending(HubPendingArgs),
     /// Approve a waiting change so it takes effect (managers only)
     Approve(HubApproveArgs),
     /// Reject a waiting change (managers only), with the reason
     Reject(HubRejectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HubTerritoryArgs {
+    /// The rep's name
+    #[arg(value_name = "USER")]
+    pub user: String,
+    /// The region, as accounts have it
+    #[arg(value_name = "REGION")]
+    pub region: Option<String>,
+    /// Take the territory away
+    #[arg(long, requires = "region")]
+    pub remove: bool,
+    /// The hub's connection string (default: KAM_HUB, else hub in config.toml)
+    #[arg(long, env = "KAM_HUB", value_name = "URL", hide_env_values = true)]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -576,6 +594,7 @@ fn about_of(path: &str) -> Option<crate::i18n::T> {
         "hub share" => T::HelpHubShare,
         "hub unshare" => T::HelpHubUnshare,
         "hub shares" => T::HelpHubShares,
+        "hub territory" => T::HelpHubTerritory,
         "hub pending" => T::HelpHubPending,
         "hub approve" => T::HelpHubApprove,
         "hub reject" => T::HelpHubReject,
@@ -639,9 +658,13 @@ fn arg_help(path: &str, id: &str) -> Option<crate::i18n::T> {
         ("hub add-user", "store") => T::HelpHubUserStore,
         ("hub share" | "hub unshare" | "hub shares", "account") => T::HelpHubShareAccount,
         ("hub share" | "hub unshare", "user") => T::HelpHubShareUser,
-        ("hub share" | "hub unshare" | "hub shares" | "hub pending" | "hub approve" | "hub reject", "url") => {
-            T::HelpHubConnUrl
-        }
+        ("hub territory", "user") => T::HelpHubTerritoryUser,
+        ("hub territory", "region") => T::HelpHubTerritoryRegion,
+        ("hub territory", "remove") => T::HelpHubTerritoryRemove,
+        (
+            "hub share" | "hub unshare" | "hub shares" | "hub territory" | "hub pending" | "hub approve" | "hub reject",
+            "url",
+        ) => T::HelpHubConnUrl,
         ("hub pending", "all") => T::HelpHubPendingAll,
         ("hub approve" | "hub reject", "id") => T::HelpHubRequestId,
         ("hub reject", "reason") => T::HelpHubRejectReason,
@@ -676,6 +699,7 @@ fn value_name(name: &str) -> Option<crate::i18n::T> {
         "ACCOUNT_ID" => T::HelpValueAccountId,
         "USER" => T::HelpValueUser,
         "REQUEST_ID" => T::HelpValueRequestId,
+        "REGION" => T::HelpValueRegion,
         _ => return None,
     })
 }

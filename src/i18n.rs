@@ -222,6 +222,11 @@ catalogue! {
     HelpHubShareAccount => "客户的编号(UUID)", "The account's id (a UUID)";
     HelpHubShareUser => "客户经理的姓名,与 kam hub add-user 时一致", "The rep's name, as kam hub add-user was given it";
     HelpHubConnUrl => "总部的连接串(默认:KAM_HUB,否则 config.toml 中的 hub)", "The hub's connection string (default: KAM_HUB, else hub in config.toml)";
+    HelpHubTerritory => "给客户经理指定片区(其可读写区域与之相同的客户),或用 --remove 取消;不给区域则列出其片区", "Give a rep a territory (they reach the accounts whose region it is), or take it with --remove; without REGION, list their territories";
+    HelpHubTerritoryUser => "客户经理的姓名", "The rep's name";
+    HelpHubTerritoryRegion => "区域,与客户的「区域」一致", "The region, as accounts have it";
+    HelpHubTerritoryRemove => "取消这个片区", "Take the territory away";
+    HelpValueRegion => "区域", "REGION";
     HelpHubPending => "列出等经理批准的档案修改和客户删除(经理:全部;客户经理:自己的)", "List the archive edits and account deletions waiting for a manager's approval (a manager: all; a rep: their own)";
     HelpHubPendingAll => "也列出已批准和已驳回的", "List the approved and rejected ones too";
     HelpHubApprove => "批准一条待批更改,使其生效(仅限经理)", "Approve a waiting change so it takes effect (managers only)";
@@ -256,6 +261,13 @@ catalogue! {
     HubUnshared => "客户 {id} 不再共享给「{user}」:总部不再允许其读写该客户", "account {id} is no longer shared with '{user}': the hub no longer lets them read or write it";
     HubSharesNone => "没有共享的客户", "no accounts are shared";
     HubShareLine => "{account}({id})→ {user},{by} 于 {at} 共享", "{account} ({id}) → {user}, shared by {by} on {at}";
+    HubNoSuchTerritory => "「{region}」不是「{name}」的片区", "'{region}' is not a territory of '{name}'";
+    HubTerritoryAdded => "「{name}」的片区加上了「{region}」:其下次同步时拉取该区域的客户及其联系人、订单等", "'{name}' now has the territory '{region}': their next sync pulls its accounts with their contacts, orders and the rest";
+    HubTerritoryHad => "「{region}」早已是「{name}」的片区", "'{region}' was already a territory of '{name}'";
+    HubTerritoryRemoved => "「{region}」不再是「{name}」的片区:总部不再允许其读写该区域中不归其负责、也未共享给其的客户", "'{region}' is no longer a territory of '{name}': the hub no longer lets them read or write its accounts they neither own nor have shared with them";
+    HubRegionEmpty => "区域不能为空", "REGION cannot be empty";
+    HubTerritoriesNone => "「{name}」没有片区", "'{name}' has no territories";
+    HubTerritoryLine => "{region}({by} 于 {at} 指定)", "{region} (given by {by} on {at})";
     HubNoSuchRequest => "总部服务器 {hub} 上没有编号为 {id} 的待批更改", "the hub {hub} has no request {id}";
     HubAlreadyDecided => "待批更改 {id} 早已{state}", "request {id} was {state} already";
     RequestPending => "待批", "pending";
@@ -1496,6 +1508,7 @@ mod tests {
             "print",
             "reason",
             "release",
+            "remove",
             "rep",
             "report",
             "restore",

@@ -152,6 +152,7 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
         Some(Command::Hub(kam::cli::HubCommand::Share(a))) => commands::hub::share(&ctx, config, a),
         Some(Command::Hub(kam::cli::HubCommand::Unshare(a))) => commands::hub::unshare(&ctx, config, a),
         Some(Command::Hub(kam::cli::HubCommand::Shares(a))) => commands::hub::shares(&ctx, config, a),
+        Some(Command::Hub(kam::cli::HubCommand::Territory(a))) => commands::hub::territory(&ctx, config, a),
         Some(Command::Hub(kam::cli::HubCommand::Pending(a))) => commands::hub::pending(&ctx, config, a),
         Some(Command::Hub(kam::cli::HubCommand::Approve(a))) => commands::hub::approve(&ctx, config, a),
         Some(Command::Hub(kam::cli::HubCommand::Reject(a))) => commands::hub::reject(&ctx, config, a),

@@ -397,6 +397,58 @@ fn a_shared_account_reaches_the_colleague_until_it_is_unshared() {
 }
 
 #[test]
+fn a_territory_reaches_the_accounts_of_its_region_until_it_is_taken_away() {
+    let Some(t) = setup() else { return };
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut wang = store(tmp.path(), "wang.db", "王伟");
+    let mut li = store(tmp.path(), "li.db", "李娜");
+    let mut east =
+        Account {
+            name: "恒信贸易有限公司".into(), owner: "王伟".into(), region: "华东".into(), ..Account::default()
+        };
+    wang.insert(&mut east).expect("account");
+    let mut c = Contact::of(east.meta.id.clone(), "陈静");
+    wang.insert(&mut c).expect("contact");
+    let mut north =
+        Account { name: "华联超市".into(), owner: "王伟".into(), region: "华北".into(), ..Account::default() };
+    wang.insert(&mut north).expect("account");
+    run_sync(&mut wang, &t.wang);
+    run_sync(&mut li, &t.li);
+    assert!(li.get::<Account>(&east.meta.id).is_err());
+
+    let mut as_li = Hub::connect(&t.li).expect("li");
+    assert!(
+        matches!(as_li.add_territory("李娜", "华东"), Err(HubError::Denied { .. })),
+        "a rep cannot give herself one"
+    );
+    let mut as_boss = Hub::connect(&t.boss).expect("boss");
+    assert!(matches!(as_boss.add_territory("无名氏", "华东"), Err(HubError::NoSuchUser { .. })));
+    assert!(matches!(as_boss.add_territory("赵经理", "华东"), Err(HubError::NotARep { .. })));
+    assert!(as_boss.add_territory("李娜", "华东").expect("territory"));
+    assert!(!as_boss.add_territory("李娜", "华东").expect("again"));
+    assert_eq!(as_li.territories("李娜").expect("hers").len(), 1);
+
+    // Her next sync pulls the region's account with its contact, not the other region's.
+    let r = run_sync(&mut li, &t.li);
+    assert_eq!(r.inserted, 2, "{r:?}");
+    assert!(li.get::<Contact>(&c.meta.id).is_ok());
+    assert!(li.get::<Account>(&north.meta.id).is_err());
+    later(&mut li, Duration::minutes(1));
+    let mut x: Account = li.get(&east.meta.id).expect("get");
+    x.phone = "021-5555 0101".into();
+    li.update(&mut x, "").expect("edit");
+    run_sync(&mut li, &t.li);
+    run_sync(&mut wang, &t.wang);
+    assert_eq!(wang.get::<Account>(&east.meta.id).expect("get").phone, "021-5555 0101");
+
+    as_boss.remove_territory("李娜", "华东").expect("take it away");
+    assert!(matches!(as_boss.remove_territory("李娜", "华东"), Err(HubError::NoSuchTerritory { .. })));
+    assert!(as_li.visible_ids(RecordKind::Account).expect("read").is_empty());
+    assert!(as_li.visible_ids(RecordKind::Contact).expect("read").is_empty());
+    assert_eq!(as_li.set_field(east.meta.id.as_str(), "notes", &serde_json::json!("x")).expect("update"), 0);
+}
+
+#[test]
 fn a_hub_made_by_the_first_schema_migrates() {
     let Some(pg) = Pg::start() else { return };
     let admin = pg.admin_url();
@@ -628,6 +680,14 @@ fn the_binary_inits_adds_users_and_syncs() {
     assert!(ok && out.contains("no longer shared"), "{out}");
     let (ok, out) = kam(d, "admin.db", &["hub", "shares", &id, "--url", &admin]);
     assert!(ok && out.contains("no accounts are shared"), "{out}");
+    let (ok, out) = kam(d, "admin.db", &["hub", "territory", "Li", "East", "--url", &admin]);
+    assert!(ok && out.contains("'Li' now has the territory 'East'"), "{out}");
+    let (ok, out) = kam(d, "admin.db", &["hub", "territory", "Li", "--url", &admin]);
+    assert!(ok && out.contains("East (given by "), "{out}");
+    let (ok, out) = kam(d, "admin.db", &["hub", "territory", "Li", "East", "--remove", "--url", &admin]);
+    assert!(ok && out.contains("no longer a territory of 'Li'"), "{out}");
+    let (ok, out) = kam(d, "admin.db", &["hub", "territory", "Li", "--url", &admin]);
+    assert!(ok && out.contains("'Li' has no territories"), "{out}");
 
     // An archive edit by the rep waits; he is told of the rejection once.
     let mut s = Store::open(&d.join("wang.db"), common::clock()).expect("open");

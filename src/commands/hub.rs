@@ -5,7 +5,8 @@
 
 use super::{Ctx, Failure};
 use crate::cli::{
-    HubAddUserArgs, HubApproveArgs, HubInitArgs, HubPendingArgs, HubRejectArgs, HubRoleArg, HubShareArgs, HubSharesArgs,
+    HubAddUserArgs, HubApproveArgs, HubInitArgs, HubPendingArgs, HubRejectArgs, HubRoleArg, HubShareArgs,
+    HubSharesArgs, HubTerritoryArgs,
 };
 use crate::config::Config;
 use crate::i18n::T;
@@ -204,4 +205,48 @@ pub fn reject(ctx: &Ctx, config: &Config, args: &HubRejectArgs) -> Result<(), Fa
         return Err(Failure::usage(T::RequestReasonNeeded.get(ctx.lang)));
     }
     decide(ctx, config, &args.id, args.url.as_deref(), Some(reason))
+}
+
+pub fn territory(ctx: &Ctx, config: &Config, args: &HubTerritoryArgs) -> Result<(), Failure> {
+    let l = ctx.lang;
+    let user = args.user.trim();
+    let region = args.region.as_deref().map(str::trim);
+    if region == Some("") {
+        return Err(Failure::usage(T::HubRegionEmpty.get(l)));
+    }
+    let url = url_of(l, args.url.as_deref(), config)?;
+    let mut hub = Hub::connect(&url).map_err(|e| failure(l, &e))?;
+    hub.id().map_err(|e| failure(l, &e))?;
+    let name = crate::safe_text::cell(user).into_owned();
+    let Some(region) = region else {
+        let list = hub.territories(user).map_err(|e| failure(l, &e))?;
+        if list.is_empty() {
+            crate::say!("{}", T::HubTerritoriesNone.fill(l, &[("name", &name)]));
+        }
+        for (region, by, at) in list {
+            crate::say!(
+                "{}",
+                T::HubTerritoryLine.fill(
+                    l,
+                    &[
+                        ("region", &crate::safe_text::cell(&region)),
+                        ("by", &crate::safe_text::cell(&by)),
+                        ("at", &crate::clock::local_text(at))
+                    ]
+                )
+            );
+        }
+        return Ok(());
+    };
+    let shown = crate::safe_text::cell(region).into_owned();
+    let text = if args.remove {
+        hub.remove_territory(user, region).map_err(|e| failure(l, &e))?;
+        T::HubTerritoryRemoved
+    } else if hub.add_territory(user, region).map_err(|e| failure(l, &e))? {
+        T::HubTerritoryAdded
+    } else {
+        T::HubTerritoryHad
+    };
+    crate::say!("{}", text.fill(l, &[("name", &name), ("region", &shown)]));
+    Ok(())
 }

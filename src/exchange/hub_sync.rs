@@ -98,6 +98,9 @@ pub fn hub_error_text(lang: Lang, e: &HubError) -> String {
         HubError::NoSuchShare { hub, id, name } => {
             T::HubNoSuchShare.fill(lang, &[("hub", hub), ("id", id), ("name", &cell(name))])
         }
+        HubError::NoSuchTerritory { hub, name, region } => {
+            T::HubNoSuchTerritory.fill(lang, &[("hub", hub), ("name", &cell(name)), ("region", &cell(region))])
+        }
         HubError::NoSuchRequest { hub, id } => T::HubNoSuchRequest.fill(lang, &[("hub", hub), ("id", id)]),
         HubError::AlreadyDecided { hub, id, state } => {
             let state = request_state_text(lang, crate::store::RequestState::parse_key(state));

@@ -14,9 +14,12 @@
 //!
 //! Who may read and write what is PostgreSQL's to enforce: each kam user is
 //! a login role in the group `kam_user`, and row-level security lets a rep
-//! reach the accounts they own with everything of those accounts (and their
-//! own targets), store staff the VIP cards of their store, managers
-//! everything.
+//! reach the accounts they own, those shared with them and those of their
+//! territories, with everything of those accounts (and their own targets),
+//! store staff the VIP cards of their store, managers everything. Managers
+//! are in `kam_manager` too, which alone may write the share lists and the
+//! territories and decide on a rep's archive edits and account deletions,
+//! which a rep's push files as requests (`kam.pending`) instead of applying.
 
 use std::fmt::Write as _;
 use std::str::FromStr;
@@ -31,7 +34,7 @@ use serde_json::{Map, Value as Json};
 use super::record::{newer, FieldClock, RecordKind};
 
 /// The hub schema this kam writes.
-pub const HUB_SCHEMA_VERSION: i32 = 3;
+pub const HUB_SCHEMA_VERSION: i32 = 4;
 
 /// The group every kam user's login role is in; the grants are its.
 const USER_GROUP: &str = "kam_user";
@@ -47,7 +50,7 @@ const PUSH_LOCK: i64 = 0x006b_616d;
 
 /// The hub's schema, as versioned migrations, oldest first. Append; never
 /// edit a published one.
-const MIGRATIONS: [&str; 3] = [
+const MIGRATIONS: [&str; 4] = [
     r"
 CREATE TABLE kam.hub (
     id uuid PRIMARY KEY,
@@ -233,6 +236,44 @@ GRANT INSERT (op_id, record_id, kind, field, value, clock, reason) ON kam.pendin
 GRANT UPDATE (told) ON kam.pending TO kam_user;
 GRANT UPDATE ON kam.pending TO kam_manager;
 ",
+    r"
+-- Version 4: territories. A manager gives a rep a region; the rep reaches
+-- every account whose region it is, with everything of it.
+CREATE TABLE kam.territories (
+    user_name text NOT NULL REFERENCES kam.users (name) ON DELETE CASCADE ON UPDATE CASCADE,
+    region text NOT NULL CHECK (btrim(region) <> ''),
+    assigned_by text NOT NULL DEFAULT coalesce(kam.user_name(current_user), current_user::text),
+    assigned_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (user_name, region)
+);
+CREATE INDEX records_region ON kam.records ((fields ->> 'region')) WHERE kind = 'account';
+
+CREATE OR REPLACE FUNCTION kam.may_access(who name, k text, o text, s text, acc uuid) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT coalesce((
+        SELECT CASE u.role
+            WHEN 'manager' THEN true
+            WHEN 'rep' THEN (k IN ('account', 'target') AND o = u.name)
+                OR (k <> 'account' AND acc IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM kam.records a WHERE a.id = acc AND a.kind = 'account' AND a.owner = u.name))
+                OR (k <> 'target' AND acc IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM kam.shares sh WHERE sh.account_id = acc AND sh.user_name = u.name))
+                OR (k <> 'target' AND acc IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM kam.records a JOIN kam.territories t ON t.region = a.fields ->> 'region'
+                    WHERE a.id = acc AND a.kind = 'account' AND t.user_name = u.name))
+            WHEN 'staff' THEN k = 'vip_card' AND s = u.store
+            ELSE false
+        END
+        FROM kam.users u WHERE u.pg_role = who), false)
+$$;
+
+ALTER TABLE kam.territories ENABLE ROW LEVEL SECURITY;
+CREATE POLICY territories_manage ON kam.territories TO kam_manager USING (true) WITH CHECK (true);
+CREATE POLICY territories_read ON kam.territories FOR SELECT TO kam_user
+    USING (user_name = kam.user_name(current_user));
+GRANT SELECT ON kam.territories TO kam_user;
+GRANT INSERT, DELETE ON kam.territories TO kam_manager;
+",
 ];
 
 /// What went wrong talking to the hub.
@@ -274,6 +315,9 @@ pub enum HubError {
     /// An unshare of an account that is not shared with the user.
     #[error("{hub}: account {id} is not shared with '{name}'")]
     NoSuchShare { hub: String, id: String, name: String },
+    /// A region that is not the user's territory.
+    #[error("{hub}: '{region}' is not a territory of '{name}'")]
+    NoSuchTerritory { hub: String, name: String, region: String },
     /// No request for approval has that id.
     #[error("{hub}: there is no request {id} at the hub")]
     NoSuchRequest { hub: String, id: String },
@@ -737,6 +781,84 @@ impl Hub {
         }
         tx.commit().map_err(e("committing the share"))?;
         Ok(added > 0)
+    }
+
+    /// Gives a rep a territory (a manager's or the hub owner's action: the
+    /// database refuses anyone else): every account whose region it is, and
+    /// every record of those, takes a new change number so the rep's next
+    /// sync pulls them. Returns false when it was theirs already.
+    pub fn add_territory(&mut self, user: &str, region: &str) -> Result<bool, HubError> {
+        let shown = self.shown.clone();
+        let e = |c: &'static str| {
+            let shown = shown.clone();
+            move |err: postgres::Error| hub_err(&shown, c, &err)
+        };
+        let mut tx = self.client.transaction().map_err(e("starting the territory"))?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PUSH_LOCK])
+            .map_err(e("waiting for the hub's change numbers"))?;
+        let added = tx
+            .execute(
+                "INSERT INTO kam.territories (user_name, region) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[&user, &region],
+            )
+            .map_err(|err| {
+                if err.code() == Some(&SqlState::FOREIGN_KEY_VIOLATION) {
+                    HubError::NoSuchUser { hub: shown.clone(), name: user.to_string() }
+                } else {
+                    hub_err(&shown, "adding the territory", &err)
+                }
+            })?;
+        let role: String = tx
+            .query_one("SELECT role FROM kam.users WHERE name = $1", &[&user])
+            .and_then(|r| r.try_get(0))
+            .map_err(e("reading the user"))?;
+        if role != HubRole::Rep.key() {
+            return Err(HubError::NotARep { hub: shown, name: user.to_string(), role });
+        }
+        if added > 0 {
+            tx.execute(
+                "WITH a AS (SELECT id FROM kam.records WHERE kind = 'account' AND fields ->> 'region' = $1) \
+                 UPDATE kam.records SET seq = nextval('kam.change_seq') \
+                 WHERE id IN (SELECT id FROM a) OR account_id IN (SELECT id FROM a)",
+                &[&region],
+            )
+            .map_err(e("numbering the territory's records"))?;
+        }
+        tx.commit().map_err(e("committing the territory"))?;
+        Ok(added > 0)
+    }
+
+    /// Takes a territory from a rep: the hub no longer lets them read or
+    /// write its accounts (unless they own them or they are shared with them).
+    pub fn remove_territory(&mut self, user: &str, region: &str) -> Result<(), HubError> {
+        let n = self
+            .client
+            .execute("DELETE FROM kam.territories WHERE user_name = $1 AND region = $2", &[&user, &region])
+            .map_err(|e| self.err("removing the territory", &e))?;
+        if n == 0 {
+            return Err(HubError::NoSuchTerritory {
+                hub: self.shown.clone(),
+                name: user.to_string(),
+                region: region.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// A rep's territories this connection may read (a manager: any rep's;
+    /// a rep: their own), with who gave each and when.
+    pub fn territories(&mut self, user: &str) -> Result<Vec<(String, String, DateTime<Utc>)>, HubError> {
+        let rows = self
+            .client
+            .query(
+                "SELECT region, assigned_by, assigned_at FROM kam.territories WHERE user_name = $1 ORDER BY region",
+                &[&user],
+            )
+            .map_err(|e| self.err("reading the territories", &e))?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect::<Result<_, postgres::Error>>()
+            .map_err(|e| self.err("reading the territories", &e))
     }
 
     /// Ends a share (a manager's or the hub owner's action): the rep can no
