@@ -219,7 +219,7 @@ catalogue! {
     HelpHubShare => "把一个客户共享给一位客户经理(经理或总部管理员的连接)", "Share an account with a rep (a manager's or the hub owner's connection)";
     HelpHubUnshare => "取消一个客户对一位客户经理的共享", "Stop sharing an account with a rep";
     HelpHubShares => "列出共享的客户(可只看一个客户)", "List the shared accounts (of one account, if given)";
-    HelpHubShareAccount => "客户的编号(UUID)", "The account's id (a UUID)";
+    HelpHubShareAccount => "客户的编号(36 位)", "The account's id (a UUID)";
     HelpHubShareUser => "客户经理的姓名,与 kam hub add-user 时一致", "The rep's name, as kam hub add-user was given it";
     HelpHubConnUrl => "总部的连接串(默认:KAM_HUB,否则 config.toml 中的 hub)", "The hub's connection string (default: KAM_HUB, else hub in config.toml)";
     HelpHubTerritory => "给客户经理指定片区(其可读写区域与之相同的客户),或用 --remove 取消;不给区域则列出其片区", "Give a rep a territory (they reach the accounts whose region it is), or take it with --remove; without REGION, list their territories";
@@ -269,7 +269,7 @@ catalogue! {
     HubTerritoriesNone => "「{name}」没有片区", "'{name}' has no territories";
     HubTerritoryLine => "{region}({by} 于 {at} 指定)", "{region} (given by {by} on {at})";
     HubNoSuchRequest => "总部服务器 {hub} 上没有编号为 {id} 的待批更改", "the hub {hub} has no request {id}";
-    HubAlreadyDecided => "待批更改 {id} 早已{state}", "request {id} was {state} already";
+    HubAlreadyDecided => "待批更改 {id} 已经处理过(结果:{state})", "request {id} was {state} already";
     RequestPending => "待批", "pending";
     RequestApproved => "已批准", "approved";
     RequestRejected => "已驳回", "rejected";
