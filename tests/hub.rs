@@ -2,8 +2,11 @@
 //! one hub in a throwaway cluster: edits to different fields and to the
 //! same field of one account, a retried push, a push cut off halfway, a
 //! laptop whose clock is a year ahead, and a rep the database itself keeps
-//! out of another rep's account. Under CI these fail, never skip, when
-//! PostgreSQL is missing (see tests/common/pg.rs).
+//! out of another rep's account; share lists and territories (and a rep
+//! refused by the database when writing them), a rep's archive edits and
+//! account deletions waiting for a manager's decision, and a hub of the
+//! first schema migrated. Under CI these fail, never skip, when PostgreSQL
+//! is missing (see tests/common/pg.rs).
 
 mod common;
 

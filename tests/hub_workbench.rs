@@ -3,7 +3,8 @@
 //! real worker threads: against a throwaway hub (tests/common/pg.rs; under
 //! CI these fail, never skip, without PostgreSQL), against a hub that
 //! cannot be reached, and against one that never answers (the workbench
-//! stays responsive, a second press says a sync is running).
+//! stays responsive, a second press says a sync is running); a rep's
+//! deletion waiting for a manager, then the decision, on the status line.
 
 mod common;
 
@@ -297,4 +298,32 @@ fn a_hub_that_never_answers_leaves_the_workbench_responsive() {
     let msg = app.message.clone().unwrap_or_default();
     assert!(msg.contains("the sync did not finish") && msg.contains("2 changes wait"), "{msg}");
     assert!(status_line(&app).contains("never synced · 2 to push"), "{}", status_line(&app));
+}
+
+#[test]
+fn ctrl_y_says_what_waits_for_a_manager_and_what_was_decided() {
+    let Some((pg, wang, boss_url)) = hub() else { return };
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut app = workbench(tmp.path(), "wang.db", "王伟", &wang, at_1403());
+    let a = account(&mut app.store, "华联超市股份有限公司", "王伟");
+    ctrl(&mut app, 'y');
+    pump(&mut app);
+    // The rep deletes the account: at the hub it waits for a manager.
+    let mut c = app.store.clock();
+    c.advance(TimeDelta::minutes(1));
+    app.store.set_clock(c);
+    app.store.delete::<Account>(&a.meta.id, "重复").expect("delete");
+    ctrl(&mut app, 'y');
+    pump(&mut app);
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(msg.contains("1 wait for a manager's approval"), "{msg}");
+    let mut boss = Hub::connect(&boss_url).expect("manager");
+    let waiting = boss.requests(false).expect("requests");
+    assert_eq!(waiting.len(), 1);
+    boss.reject(uuid::Uuid::parse_str(&waiting[0].id).expect("uuid"), "不是重复").expect("reject");
+    ctrl(&mut app, 'y');
+    pump(&mut app);
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(msg.contains("a manager decided on 1 of your changes") && !msg.contains("wait for"), "{msg}");
+    drop(pg);
 }
