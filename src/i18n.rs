@@ -279,6 +279,11 @@ catalogue! {
     RequestReason => ",原因:{reason}", ", reason: {reason}";
     RequestDecided => ";{by} 于 {at} {state}", "; {state} by {by} on {at}";
     RequestReasonNeeded => "驳回需要原因:--reason 不能为空", "a rejection needs its reason: --reason cannot be empty";
+    KRequests => "待经理批准的更改(经理:批准或驳回)", "changes waiting for a manager's approval (a manager approves or rejects them)";
+    RequestsTitle => " 待批更改 ", " Waiting for approval ";
+    RequestsLoading => "正在向总部读取…", "Reading from the hub…";
+    RequestsKeys => "↑↓ 选择 · a 批准 · r 驳回 · Esc 关闭", "↑↓ choose · a approve · r reject · Esc close";
+    RequestsRejectAsk => "驳回的原因(提交人同步时看到),Enter 确定,Esc 取消:", "Why it is rejected (the requester reads it when they sync); Enter to reject, Esc to go back:";
     RequestNone => "没有待批的更改", "no changes wait for approval";
     RequestApprovedDone => "已批准:{what}「{account}」生效,各人下次同步时拉取", "approved: {what} '{account}' takes effect; everyone pulls it with their next sync";
     RequestRejectedDone => "已驳回:{what}「{account}」不生效,提交人下次同步时得知", "rejected: {what} '{account}' does not take effect; the requester is told at their next sync";
