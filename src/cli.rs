@@ -93,6 +93,92 @@ pub enum HubCommand {
     Init(HubInitArgs),
     /// Create a user's hub role with a generated password; print the connection string for their config.toml
     AddUser(HubAddUserArgs),
+    /// Share an account with a rep (a manager's or the hub owner's connection)
+    Share(HubShareArgs),
+    /// Stop sharing an account with a rep
+    Unshare(HubShareArgs),
+    /// List the shared accounts (of one account, if given)
+    Shares(HubSharesArgs),
+    /// Give a rep a territory (they reach the accounts whose region it is), or take it with --remove; without REGION, list their territories
+    Territory(HubTerritoryArgs),
+    /// List the archive edits and account deletions waiting for a manager's approval (a manager: all; a rep: their own)
+    Pending(HubPendingArgs),
+    /// Approve a waiting change so it takes effect (managers only)
+    Approve(HubApproveArgs),
+    /// Reject a waiting change (managers only), with the reason
+    Reject(HubRejectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HubTerritoryArgs {
+    /// The rep's name
+    #[arg(value_name = "USER")]
+    pub user: String,
+    /// The region, as accounts have it
+    #[arg(value_name = "REGION")]
+    pub region: Option<String>,
+    /// Take the territory away
+    #[arg(long, requires = "region")]
+    pub remove: bool,
+    /// The hub's connection string (default: KAM_HUB, else hub in config.toml)
+    #[arg(long, env = "KAM_HUB", value_name = "URL", hide_env_values = true)]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HubPendingArgs {
+    /// List the approved and rejected ones too
+    #[arg(long)]
+    pub all: bool,
+    /// The hub's connection string (default: KAM_HUB, else hub in config.toml)
+    #[arg(long, env = "KAM_HUB", value_name = "URL", hide_env_values = true)]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HubApproveArgs {
+    /// The request's id (kam hub pending lists them)
+    #[arg(value_name = "REQUEST_ID")]
+    pub id: String,
+    /// The hub's connection string (default: KAM_HUB, else hub in config.toml)
+    #[arg(long, env = "KAM_HUB", value_name = "URL", hide_env_values = true)]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HubRejectArgs {
+    /// The request's id (kam hub pending lists them)
+    #[arg(value_name = "REQUEST_ID")]
+    pub id: String,
+    /// Why it is rejected; the requester reads it when they sync
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    /// The hub's connection string (default: KAM_HUB, else hub in config.toml)
+    #[arg(long, env = "KAM_HUB", value_name = "URL", hide_env_values = true)]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HubShareArgs {
+    /// The account's id (a UUID)
+    #[arg(value_name = "ACCOUNT_ID")]
+    pub account: String,
+    /// The rep's name, as kam hub add-user was given it
+    #[arg(value_name = "USER")]
+    pub user: String,
+    /// The hub's connection string (default: KAM_HUB, else hub in config.toml)
+    #[arg(long, env = "KAM_HUB", value_name = "URL", hide_env_values = true)]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HubSharesArgs {
+    /// The account's id (a UUID)
+    #[arg(value_name = "ACCOUNT_ID")]
+    pub account: Option<String>,
+    /// The hub's connection string (default: KAM_HUB, else hub in config.toml)
+    #[arg(long, env = "KAM_HUB", value_name = "URL", hide_env_values = true)]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -522,6 +608,13 @@ fn about_of(path: &str) -> Option<crate::i18n::T> {
         "hub" => T::HelpHub,
         "hub init" => T::HelpHubInit,
         "hub add-user" => T::HelpHubAddUser,
+        "hub share" => T::HelpHubShare,
+        "hub unshare" => T::HelpHubUnshare,
+        "hub shares" => T::HelpHubShares,
+        "hub territory" => T::HelpHubTerritory,
+        "hub pending" => T::HelpHubPending,
+        "hub approve" => T::HelpHubApprove,
+        "hub reject" => T::HelpHubReject,
         p if p == "help" || p.ends_with(" help") => T::HelpHelpCommand,
         _ => return None,
     })
@@ -580,6 +673,18 @@ fn arg_help(path: &str, id: &str) -> Option<crate::i18n::T> {
         ("hub add-user", "name") => T::HelpHubUserName,
         ("hub add-user", "role") => T::HelpHubUserRole,
         ("hub add-user", "store") => T::HelpHubUserStore,
+        ("hub share" | "hub unshare" | "hub shares", "account") => T::HelpHubShareAccount,
+        ("hub share" | "hub unshare", "user") => T::HelpHubShareUser,
+        ("hub territory", "user") => T::HelpHubTerritoryUser,
+        ("hub territory", "region") => T::HelpHubTerritoryRegion,
+        ("hub territory", "remove") => T::HelpHubTerritoryRemove,
+        (
+            "hub share" | "hub unshare" | "hub shares" | "hub territory" | "hub pending" | "hub approve" | "hub reject",
+            "url",
+        ) => T::HelpHubConnUrl,
+        ("hub pending", "all") => T::HelpHubPendingAll,
+        ("hub approve" | "hub reject", "id") => T::HelpHubRequestId,
+        ("hub reject", "reason") => T::HelpHubRejectReason,
         _ => return None,
     })
 }
@@ -608,6 +713,10 @@ fn value_name(name: &str) -> Option<crate::i18n::T> {
         "URL" => T::HelpValueUrl,
         "ROLE" => T::HelpValueRole,
         "STORE" => T::HelpValueStore,
+        "ACCOUNT_ID" => T::HelpValueAccountId,
+        "USER" => T::HelpValueUser,
+        "REQUEST_ID" => T::HelpValueRequestId,
+        "REGION" => T::HelpValueRegion,
         _ => return None,
     })
 }

@@ -231,10 +231,30 @@ catalogue! {
     HelpHubUrl => "管理员的连接串:postgresql://用户:口令@主机:端口/库(默认:KAM_HUB,否则 config.toml)", "An administrator's connection string: postgresql://USER:PASSWORD@HOST:PORT/DB (default: KAM_HUB, else config.toml)";
     HelpHubUserName => "用户的姓名,与其 config.toml 中的 user 及客户的负责人一致", "The user's name, as their config.toml has it (user = \"...\") and accounts name their owner";
     HelpHubUserRole => "用户可看、可改的范围:rep 客户经理(自己负责的客户),staff 门店员工(本店的 VIP 卡),manager 经理(全部)", "What the user may see and change: rep (the accounts they own), staff (their store's VIP cards), manager (everything)";
+    HelpHubShare => "把一个客户共享给一位客户经理(经理或总部管理员的连接)", "Share an account with a rep (a manager's or the hub owner's connection)";
+    HelpHubUnshare => "取消一个客户对一位客户经理的共享", "Stop sharing an account with a rep";
+    HelpHubShares => "列出共享的客户(可只看一个客户)", "List the shared accounts (of one account, if given)";
+    HelpHubShareAccount => "客户的编号(36 位)", "The account's id (a UUID)";
+    HelpHubShareUser => "客户经理的姓名,与 kam hub add-user 时一致", "The rep's name, as kam hub add-user was given it";
+    HelpHubConnUrl => "总部的连接串(默认:KAM_HUB,否则 config.toml 中的 hub)", "The hub's connection string (default: KAM_HUB, else hub in config.toml)";
+    HelpHubTerritory => "给客户经理指定片区(其可读写区域与之相同的客户),或用 --remove 取消;不给区域则列出其片区", "Give a rep a territory (they reach the accounts whose region it is), or take it with --remove; without REGION, list their territories";
+    HelpHubTerritoryUser => "客户经理的姓名", "The rep's name";
+    HelpHubTerritoryRegion => "区域,与客户的「区域」一致", "The region, as accounts have it";
+    HelpHubTerritoryRemove => "取消这个片区", "Take the territory away";
+    HelpValueRegion => "区域", "REGION";
+    HelpHubPending => "列出等经理批准的档案修改和客户删除(经理:全部;客户经理:自己的)", "List the archive edits and account deletions waiting for a manager's approval (a manager: all; a rep: their own)";
+    HelpHubPendingAll => "也列出已批准和已驳回的", "List the approved and rejected ones too";
+    HelpHubApprove => "批准一条待批更改,使其生效(仅限经理)", "Approve a waiting change so it takes effect (managers only)";
+    HelpHubReject => "驳回一条待批更改(仅限经理),并说明原因", "Reject a waiting change (managers only), with the reason";
+    HelpHubRequestId => "待批更改的编号(kam hub pending 列出)", "The request's id (kam hub pending lists them)";
+    HelpHubRejectReason => "驳回的原因,提交人同步时看到", "Why it is rejected; the requester reads it when they sync";
+    HelpValueRequestId => "编号", "REQUEST_ID";
     HelpHubUserStore => "该员工所在的门店(staff 必填)", "The store whose VIP cards the user keeps (staff)";
     HelpValueUrl => "连接串", "URL";
     HelpValueRole => "角色", "ROLE";
     HelpValueStore => "门店", "STORE";
+    HelpValueAccountId => "客户编号", "ACCOUNT_ID";
+    HelpValueUser => "用户", "USER";
     // The hub and kam sync (#23).
     HubNoUrl => "没有设置总部服务器:用 --hub 指定连接串,或在 config.toml 中写 hub = \"postgresql://…\"(也可设环境变量 KAM_HUB)", "no hub is set: give its connection string with --hub, or write hub = \"postgresql://…\" in config.toml (or set KAM_HUB)";
     HubBadUrl => "总部服务器的连接串无法识别:{detail}", "the hub's connection string cannot be read: {detail}";
@@ -245,6 +265,48 @@ catalogue! {
     HubNotInit => "{hub} 上还没有 kam 总部库:请管理员先运行 kam hub init", "there is no kam hub at {hub} yet: an administrator runs kam hub init first";
     HubTooNew => "{hub} 的总部库结构是第 {found} 版,本 kam 只认识到第 {supported} 版:请升级 kam", "the hub at {hub} has schema version {found}, this kam knows up to {supported}: update kam";
     HubFailed => "总部服务器 {hub}:{context}时出错:{detail}", "the hub {hub}: {context} failed: {detail}";
+    HubTooOld => "{hub} 的总部库结构是第 {found} 版,本 kam 需要第 {supported} 版:请管理员运行 kam hub init 升级", "the hub at {hub} has schema version {found}, this kam needs {supported}: an administrator runs kam hub init to bring it up to date";
+    HubNoSuchUser => "总部服务器 {hub} 上没有用户「{name}」(用 kam hub add-user 添加)", "the hub {hub} has no user '{name}' (kam hub add-user adds one)";
+    HubNoSuchAccount => "总部服务器 {hub} 上没有编号为 {id} 的客户", "the hub {hub} has no account with the id {id}";
+    HubNotAnAccount => "总部服务器 {hub} 上的 {id} 是{kind},不是客户", "at the hub {hub}, {id} is a {kind}, not an account";
+    HubNotARep => "「{name}」是 {role},不是客户经理:只有客户经理(rep)才需要共享客户", "'{name}' is a {role}, not a rep: only reps get accounts shared with them";
+    HubNoSuchShare => "客户 {id} 没有共享给「{name}」", "account {id} is not shared with '{name}'";
+    HubShared => "客户「{account}」({id})已共享给「{user}」:其下次同步时拉取该客户及其联系人、订单等", "account '{account}' ({id}) is shared with '{user}': their next sync pulls it with its contacts, orders and the rest";
+    HubAlreadyShared => "客户「{account}」({id})早已共享给「{user}」", "account '{account}' ({id}) was already shared with '{user}'";
+    HubUnshared => "客户 {id} 不再共享给「{user}」:总部不再允许其读写该客户", "account {id} is no longer shared with '{user}': the hub no longer lets them read or write it";
+    HubSharesNone => "没有共享的客户", "no accounts are shared";
+    HubShareLine => "{account}({id})→ {user},{by} 于 {at} 共享", "{account} ({id}) → {user}, shared by {by} on {at}";
+    HubNoSuchTerritory => "「{region}」不是「{name}」的片区", "'{region}' is not a territory of '{name}'";
+    HubTerritoryAdded => "「{name}」的片区加上了「{region}」:其下次同步时拉取该区域的客户及其联系人、订单等", "'{name}' now has the territory '{region}': their next sync pulls its accounts with their contacts, orders and the rest";
+    HubTerritoryHad => "「{region}」早已是「{name}」的片区", "'{region}' was already a territory of '{name}'";
+    HubTerritoryRemoved => "「{region}」不再是「{name}」的片区:总部不再允许其读写该区域中不归其负责、也未共享给其的客户", "'{region}' is no longer a territory of '{name}': the hub no longer lets them read or write its accounts they neither own nor have shared with them";
+    HubRegionEmpty => "区域不能为空", "REGION cannot be empty";
+    HubTerritoriesNone => "「{name}」没有片区", "'{name}' has no territories";
+    HubTerritoryLine => "{region}({by} 于 {at} 指定)", "{region} (given by {by} on {at})";
+    HubNoSuchRequest => "总部服务器 {hub} 上没有编号为 {id} 的待批更改", "the hub {hub} has no request {id}";
+    HubAlreadyDecided => "待批更改 {id} 已经处理过(结果:{state})", "request {id} was {state} already";
+    RequestPending => "待批", "pending";
+    RequestApproved => "已批准", "approved";
+    RequestRejected => "已驳回", "rejected";
+    RequestDelete => "删除客户", "deletion of the account";
+    RequestArchive => "修改客户档案(改后 {n} 条)", "archive edit ({n} entries after it) of the account";
+    RequestLine => "{id}:{what}「{account}」({record}),{who} 于 {at} 提交", "{id}: {what} '{account}' ({record}), by {who} on {at}";
+    RequestReason => ",原因:{reason}", ", reason: {reason}";
+    RequestDecided => ";{by} 于 {at} {state}", "; {state} by {by} on {at}";
+    RequestReasonNeeded => "驳回需要原因:--reason 不能为空", "a rejection needs its reason: --reason cannot be empty";
+    KRequests => "待经理批准的更改(经理:批准或驳回)", "changes waiting for a manager's approval (a manager approves or rejects them)";
+    RequestsTitle => " 待批更改 ", " Waiting for approval ";
+    RequestsLoading => "正在向总部读取…", "Reading from the hub…";
+    RequestsKeys => "↑↓ 选择 · a 批准 · r 驳回 · Esc 关闭", "↑↓ choose · a approve · r reject · Esc close";
+    RequestsRejectAsk => "驳回的原因(提交人同步时看到),Enter 确定,Esc 取消:", "Why it is rejected (the requester reads it when they sync); Enter to reject, Esc to go back:";
+    RequestNone => "没有待批的更改", "no changes wait for approval";
+    RequestApprovedDone => "已批准:{what}「{account}」生效,各人下次同步时拉取", "approved: {what} '{account}' takes effect; everyone pulls it with their next sync";
+    RequestRejectedDone => "已驳回:{what}「{account}」不生效,提交人下次同步时得知", "rejected: {what} '{account}' does not take effect; the requester is told at their next sync";
+    SyncAwaiting => "你的 {n} 条更改(档案修改或删除客户)在等经理批准(kam hub pending 列出)", "{n} of your changes (archive edits, account deletions) wait for a manager's approval (kam hub pending lists them)";
+    SyncDecided => "经理的决定:{line}", "a manager decided: {line}";
+    SyncRejectedDelete => "客户仍在总部,本机回收站中的可以恢复", "the account stays at head office: restore it from the trash here";
+    SyncDoneAwaiting => "{n} 条待经理批准", "{n} wait for a manager's approval";
+    SyncDoneDecided => "经理已决定你的 {n} 条更改(kam hub pending --all 列出)", "a manager decided on {n} of your changes (kam hub pending --all lists them)";
     HubInitDone => "总部库已就绪:{hub},结构第 {version} 版(原为第 {found} 版),编号 {id}", "the hub is ready: {hub}, schema version {version} (was {found}), id {id}";
     HubStoreNeeded => "--role staff 需要 --store(该员工所在的门店)", "--role staff needs --store (the store the user works in)";
     HubUserAdded => "已添加用户 {name}(角色 {role},数据库角色 {pg_role})。把下面这行写进该用户的 config.toml(口令只显示这一次):", "user {name} added (role {role}, database role {pg_role}). Put this line in their config.toml (the password is shown this once):";
@@ -1425,7 +1487,9 @@ mod tests {
             "YYYY",
             "account",
             "accounts",
+            "add",
             "all",
+            "pending",
             "build",
             "cargo",
             "cash",
@@ -1464,6 +1528,7 @@ mod tests {
             "print",
             "reason",
             "release",
+            "remove",
             "rep",
             "report",
             "restore",

@@ -154,6 +154,13 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
         }
         Some(Command::Hub(kam::cli::HubCommand::Init(a))) => commands::hub::init(&ctx, config, a),
         Some(Command::Hub(kam::cli::HubCommand::AddUser(a))) => commands::hub::add_user(&ctx, config, a),
+        Some(Command::Hub(kam::cli::HubCommand::Share(a))) => commands::hub::share(&ctx, config, a),
+        Some(Command::Hub(kam::cli::HubCommand::Unshare(a))) => commands::hub::unshare(&ctx, config, a),
+        Some(Command::Hub(kam::cli::HubCommand::Shares(a))) => commands::hub::shares(&ctx, config, a),
+        Some(Command::Hub(kam::cli::HubCommand::Territory(a))) => commands::hub::territory(&ctx, config, a),
+        Some(Command::Hub(kam::cli::HubCommand::Pending(a))) => commands::hub::pending(&ctx, config, a),
+        Some(Command::Hub(kam::cli::HubCommand::Approve(a))) => commands::hub::approve(&ctx, config, a),
+        Some(Command::Hub(kam::cli::HubCommand::Reject(a))) => commands::hub::reject(&ctx, config, a),
         Some(Command::SelftestWriter(a)) => commands::selftest::run(paths, a, ctx.clock),
         Some(Command::Report(a)) => {
             let store = commands::open_store_to_read(&ctx, paths, config.user.as_deref(), true)?;

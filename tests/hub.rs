@@ -2,8 +2,11 @@
 //! one hub in a throwaway cluster: edits to different fields and to the
 //! same field of one account, a retried push, a push cut off halfway, a
 //! laptop whose clock is a year ahead, and a rep the database itself keeps
-//! out of another rep's account. Under CI these fail, never skip, when
-//! PostgreSQL is missing (see tests/common/pg.rs).
+//! out of another rep's account; share lists and territories (and a rep
+//! refused by the database when writing them), a rep's archive edits and
+//! account deletions waiting for a manager's decision, and a hub of the
+//! first schema migrated. Under CI these fail, never skip, when PostgreSQL
+//! is missing (see tests/common/pg.rs).
 
 mod common;
 
@@ -13,8 +16,8 @@ use std::process::Command;
 use chrono::Duration;
 use common::pg::Pg;
 use kam::commands::sync::{sync, SyncReport};
-use kam::model::{Account, Contact, VipCard};
-use kam::store::{Applied, Hub, HubError, HubRole, RecordKind, Store};
+use kam::model::{Account, ArchiveCategory, ArchiveEntry, Contact, VipCard};
+use kam::store::{Applied, Hub, HubError, HubRole, RecordKind, RequestKind, RequestState, Store};
 
 fn store(dir: &Path, name: &str, user: &str) -> Store {
     let mut s = Store::open(&dir.join(name), common::clock()).expect("open");
@@ -52,6 +55,16 @@ fn setup() -> Option<Setup> {
 
 fn run_sync(s: &mut Store, url: &str) -> SyncReport {
     sync(s, url, &mut |_| Ok(())).expect("sync")
+}
+
+/// A manager approves every request waiting; returns how many.
+fn approve_all(manager: &str) -> usize {
+    let mut hub = Hub::connect(manager).expect("manager");
+    let waiting = hub.requests(false).expect("requests");
+    for r in &waiting {
+        hub.approve(uuid::Uuid::parse_str(&r.id).expect("uuid")).expect("approve");
+    }
+    waiting.len()
 }
 
 fn account(s: &mut Store, name: &str, owner: &str) -> Account {
@@ -152,6 +165,8 @@ fn a_delete_against_an_edit_goes_by_which_came_later() {
     wang.delete::<Account>(&a.meta.id, "客户已注销").expect("delete");
     run_sync(&mut wang, &t.wang);
     assert!(wang.get::<Account>(&a.meta.id).is_err(), "the rep's own deletion stays");
+    // A rep's deletion of an account waits for a manager's approval.
+    assert_eq!(approve_all(&t.boss), 1);
     run_sync(&mut boss, &t.boss);
     assert!(boss.get::<Account>(&a.meta.id).is_err(), "deleted at head office too");
     assert!(boss.get::<Contact>(&c.meta.id).is_err(), "with its contact");
@@ -166,6 +181,10 @@ fn a_delete_against_an_edit_goes_by_which_came_later() {
     let mut z: Account = boss.get(&b.meta.id).expect("boss has not pulled the deletion yet");
     z.phone = "021-6666 0202".into();
     boss.update(&mut z, "").expect("edit after the deletion");
+    run_sync(&mut boss, &t.boss);
+    // Approved after that edit, the deletion is applied as a push would
+    // apply it: the later edit still wins.
+    assert_eq!(approve_all(&t.boss), 1);
     run_sync(&mut boss, &t.boss);
     assert_eq!(boss.get::<Account>(&b.meta.id).expect("live at head office").phone, "021-6666 0202");
     run_sync(&mut wang, &t.wang);
@@ -299,6 +318,258 @@ fn a_rep_cannot_read_or_write_another_reps_account_by_the_database() {
     assert!(matches!(Hub::connect(&wrong), Err(HubError::Login { .. })));
 }
 
+#[test]
+fn a_shared_account_reaches_the_colleague_until_it_is_unshared() {
+    let Some(t) = setup() else { return };
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut wang = store(tmp.path(), "wang.db", "王伟");
+    let mut li = store(tmp.path(), "li.db", "李娜");
+    let a = account(&mut wang, "恒信贸易有限公司", "王伟");
+    let mut c = Contact::of(a.meta.id.clone(), "陈静");
+    wang.insert(&mut c).expect("contact");
+    run_sync(&mut wang, &t.wang);
+    account(&mut li, "华联超市", "李娜");
+    run_sync(&mut li, &t.li);
+    assert!(li.get::<Account>(&a.meta.id).is_err(), "not shared yet");
+    let id = uuid::Uuid::parse_str(a.meta.id.as_str()).expect("uuid");
+
+    // A rep cannot share, not even his own account: the database refuses.
+    let mut as_wang = Hub::connect(&t.wang).expect("wang");
+    let err = as_wang.share(id, "李娜").expect_err("a rep may not share");
+    assert!(matches!(err, HubError::Denied { .. }), "{err:?}");
+    let mut as_li = Hub::connect(&t.li).expect("li");
+    assert!(matches!(as_li.share(id, "李娜"), Err(HubError::Denied { .. })));
+
+    // The manager shares it; wrong names are told by name.
+    let mut as_boss = Hub::connect(&t.boss).expect("boss");
+    let err = as_boss.share(id, "无名氏").expect_err("unknown user");
+    assert!(matches!(&err, HubError::NoSuchUser { name, .. } if name == "无名氏"), "{err:?}");
+    let nowhere = uuid::Uuid::new_v4();
+    let err = as_boss.share(nowhere, "李娜").expect_err("unknown account");
+    assert!(matches!(&err, HubError::NoSuchAccount { id, kind: None, .. } if *id == nowhere.to_string()), "{err:?}");
+    let contact = uuid::Uuid::parse_str(c.meta.id.as_str()).expect("uuid");
+    let err = as_boss.share(contact, "李娜").expect_err("a contact is no account");
+    assert!(matches!(&err, HubError::NoSuchAccount { kind: Some(k), .. } if k == "contact"), "{err:?}");
+    let err = as_boss.share(id, "赵经理").expect_err("a manager sees everything already");
+    assert!(matches!(&err, HubError::NotARep { name, .. } if name == "赵经理"), "{err:?}");
+    assert!(as_boss.shares(None).expect("list").is_empty(), "nothing of the refused shares stayed");
+    assert!(as_boss.share(id, "李娜").expect("share"), "shared");
+    assert!(!as_boss.share(id, "李娜").expect("again"), "already shared");
+    let list = as_boss.shares(Some(id)).expect("list");
+    assert_eq!(list.len(), 1);
+    assert_eq!(
+        (list[0].account.as_str(), list[0].user.as_str(), list[0].shared_by.as_str()),
+        ("恒信贸易有限公司", "李娜", "赵经理")
+    );
+    assert_eq!(as_wang.shares(None).expect("the owner sees who shares his account").len(), 1);
+    assert_eq!(as_li.shares(None).expect("she sees what is shared with her").len(), 1);
+
+    // Her next sync pulls the account and its contact; her edit reaches the owner.
+    let r = run_sync(&mut li, &t.li);
+    assert_eq!(r.inserted, 2, "{r:?}");
+    assert_eq!(li.get::<Contact>(&c.meta.id).expect("the contact").name, "陈静");
+    later(&mut li, Duration::minutes(1));
+    let mut x: Account = li.get(&a.meta.id).expect("shared account");
+    x.phone = "021-5555 0101".into();
+    li.update(&mut x, "").expect("edit");
+    let r = run_sync(&mut li, &t.li);
+    assert!(r.pushed.iter().any(|p| p.id == a.meta.id.to_string() && p.applied == Applied::Updated), "{:?}", r.pushed);
+    run_sync(&mut wang, &t.wang);
+    assert_eq!(wang.get::<Account>(&a.meta.id).expect("get").phone, "021-5555 0101");
+
+    // Unshared: the database no longer lets her read or write it.
+    as_boss.unshare(id, "李娜").expect("unshare");
+    let err = as_boss.unshare(id, "李娜").expect_err("not shared any more");
+    assert!(matches!(&err, HubError::NoSuchShare { name, .. } if name == "李娜"), "{err:?}");
+    assert!(matches!(as_wang.unshare(id, "李娜"), Err(HubError::Denied { .. })), "a rep cannot unshare either");
+    assert!(!as_li.visible_ids(RecordKind::Account).expect("read").contains(&a.meta.id.to_string()));
+    assert!(as_li.visible_ids(RecordKind::Contact).expect("read").is_empty());
+    assert_eq!(as_li.field(a.meta.id.as_str(), "name").expect("read"), None);
+    assert_eq!(as_li.set_field(a.meta.id.as_str(), "notes", &serde_json::json!("x")).expect("update"), 0);
+    later(&mut li, Duration::minutes(1));
+    let mut x: Account = li.get(&a.meta.id).expect("her copy");
+    x.notes = "李娜改的".into();
+    li.update(&mut x, "").expect("local edit");
+    let r = run_sync(&mut li, &t.li);
+    assert!(
+        r.pushed.iter().any(|p| p.id == a.meta.id.to_string() && matches!(p.applied, Applied::Refused(_))),
+        "{:?}",
+        r.pushed
+    );
+    assert_eq!(as_wang.field(a.meta.id.as_str(), "notes").expect("read"), Some(serde_json::json!("")));
+}
+
+#[test]
+fn a_territory_reaches_the_accounts_of_its_region_until_it_is_taken_away() {
+    let Some(t) = setup() else { return };
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut wang = store(tmp.path(), "wang.db", "王伟");
+    let mut li = store(tmp.path(), "li.db", "李娜");
+    let mut east =
+        Account {
+            name: "恒信贸易有限公司".into(), owner: "王伟".into(), region: "华东".into(), ..Account::default()
+        };
+    wang.insert(&mut east).expect("account");
+    let mut c = Contact::of(east.meta.id.clone(), "陈静");
+    wang.insert(&mut c).expect("contact");
+    let mut north =
+        Account { name: "华联超市".into(), owner: "王伟".into(), region: "华北".into(), ..Account::default() };
+    wang.insert(&mut north).expect("account");
+    run_sync(&mut wang, &t.wang);
+    run_sync(&mut li, &t.li);
+    assert!(li.get::<Account>(&east.meta.id).is_err());
+
+    let mut as_li = Hub::connect(&t.li).expect("li");
+    assert!(
+        matches!(as_li.add_territory("李娜", "华东"), Err(HubError::Denied { .. })),
+        "a rep cannot give herself one"
+    );
+    let mut as_boss = Hub::connect(&t.boss).expect("boss");
+    assert!(matches!(as_boss.add_territory("无名氏", "华东"), Err(HubError::NoSuchUser { .. })));
+    assert!(matches!(as_boss.add_territory("赵经理", "华东"), Err(HubError::NotARep { .. })));
+    assert!(as_boss.add_territory("李娜", "华东").expect("territory"));
+    assert!(!as_boss.add_territory("李娜", "华东").expect("again"));
+    assert_eq!(as_li.territories("李娜").expect("hers").len(), 1);
+
+    // Her next sync pulls the region's account with its contact, not the other region's.
+    let r = run_sync(&mut li, &t.li);
+    assert_eq!(r.inserted, 2, "{r:?}");
+    assert!(li.get::<Contact>(&c.meta.id).is_ok());
+    assert!(li.get::<Account>(&north.meta.id).is_err());
+    later(&mut li, Duration::minutes(1));
+    let mut x: Account = li.get(&east.meta.id).expect("get");
+    x.phone = "021-5555 0101".into();
+    li.update(&mut x, "").expect("edit");
+    run_sync(&mut li, &t.li);
+    run_sync(&mut wang, &t.wang);
+    assert_eq!(wang.get::<Account>(&east.meta.id).expect("get").phone, "021-5555 0101");
+
+    as_boss.remove_territory("李娜", "华东").expect("take it away");
+    assert!(matches!(as_boss.remove_territory("李娜", "华东"), Err(HubError::NoSuchTerritory { .. })));
+    assert!(as_li.visible_ids(RecordKind::Account).expect("read").is_empty());
+    assert!(as_li.visible_ids(RecordKind::Contact).expect("read").is_empty());
+    assert_eq!(as_li.set_field(east.meta.id.as_str(), "notes", &serde_json::json!("x")).expect("update"), 0);
+}
+
+#[test]
+fn a_hub_made_by_the_first_schema_migrates() {
+    let Some(pg) = Pg::start() else { return };
+    let admin = pg.admin_url();
+    let mut hub = Hub::connect(&admin).expect("admin");
+    assert_eq!(hub.init_up_to(1).expect("version 1").0, 0);
+    let wang = hub.add_user(&admin, "王伟", HubRole::Rep, None).expect("rep").url;
+    let li = hub.add_user(&admin, "李娜", HubRole::Rep, None).expect("rep").url;
+    let boss = hub.add_user(&admin, "赵经理", HubRole::Manager, None).expect("manager").url;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut w = store(tmp.path(), "wang.db", "王伟");
+    let a = account(&mut w, "恒信贸易有限公司", "王伟");
+    let err = sync(&mut w, &wang, &mut |_| Ok(())).expect_err("an old hub is told, not used");
+    assert!(matches!(err, kam::commands::sync::SyncError::Hub(HubError::TooOld { found: 1, .. })), "{err:?}");
+    let (found, _) = hub.init().expect("migrate");
+    assert_eq!(found, 1);
+    assert_eq!(hub.init().expect("again").0, kam::store::HUB_SCHEMA_VERSION);
+    run_sync(&mut w, &wang);
+    // The manager added before the migration may share.
+    let id = uuid::Uuid::parse_str(a.meta.id.as_str()).expect("uuid");
+    assert!(Hub::connect(&boss).expect("boss").share(id, "李娜").expect("share"));
+    let mut l = store(tmp.path(), "li.db", "李娜");
+    let r = run_sync(&mut l, &li);
+    assert_eq!(r.inserted, 1);
+    assert!(l.get::<Account>(&a.meta.id).is_ok());
+}
+
+#[test]
+fn a_reps_archive_edit_and_deletion_wait_for_a_managers_decision() {
+    let Some(t) = setup() else { return };
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut wang = store(tmp.path(), "wang.db", "王伟");
+    let mut laptop2 = store(tmp.path(), "wang-laptop2.db", "王伟");
+    let mut boss = store(tmp.path(), "boss.db", "赵经理");
+    let a = account(&mut wang, "恒信贸易有限公司", "王伟");
+    let b = account(&mut wang, "华联超市", "王伟");
+    let mut c = Contact::of(b.meta.id.clone(), "陈静");
+    wang.insert(&mut c).expect("contact");
+    run_sync(&mut wang, &t.wang);
+    run_sync(&mut laptop2, &t.wang);
+    run_sync(&mut boss, &t.boss);
+
+    // The rep adds a contract to one account's archive, edits its phone,
+    // and deletes the other account (its contact goes with it).
+    later(&mut wang, Duration::minutes(1));
+    let mut x: Account = wang.get(&a.meta.id).expect("get");
+    x.archive.push(ArchiveEntry {
+        category: ArchiveCategory::Contract,
+        title: "2027 年框架合同".into(),
+        ..ArchiveEntry::default()
+    });
+    x.phone = "021-5555 0101".into();
+    wang.update(&mut x, "").expect("archive edit");
+    wang.delete::<Account>(&b.meta.id, "客户已注销").expect("delete");
+    let r = run_sync(&mut wang, &t.wang);
+    let applied = |id: &kam::model::Id| r.pushed.iter().find(|p| p.id == id.to_string()).map(|p| p.applied.clone());
+    assert_eq!(applied(&a.meta.id), Some(Applied::Pending), "{:?}", r.pushed);
+    assert_eq!(applied(&b.meta.id), Some(Applied::Pending), "{:?}", r.pushed);
+    assert_eq!(applied(&c.meta.id), Some(Applied::Pending), "the contact waits with its account: {:?}", r.pushed);
+    assert_eq!(r.awaiting, 2);
+    assert!(wang.get::<Account>(&b.meta.id).is_err(), "the rep's own deletion stays in his file");
+
+    // Nobody else sees either change; the phone, not held, goes through.
+    for (s, url) in [(&mut boss, &t.boss), (&mut laptop2, &t.wang)] {
+        run_sync(s, url);
+        let got: Account = s.get(&a.meta.id).expect("get");
+        assert_eq!((got.archive.len(), got.phone.as_str()), (0, "021-5555 0101"), "{}", s.user());
+        assert!(s.get::<Account>(&b.meta.id).is_ok(), "not deleted yet for {}", s.user());
+        assert!(s.get::<Contact>(&c.meta.id).is_ok(), "nor its contact for {}", s.user());
+    }
+
+    // The rep sees his requests; only a manager may decide, by the database.
+    let mut as_wang = Hub::connect(&t.wang).expect("wang");
+    let mine = as_wang.requests(false).expect("his requests");
+    assert_eq!(mine.len(), 2);
+    let archive = mine.iter().find(|q| q.what == RequestKind::Archive).expect("the archive edit").clone();
+    let deletion = mine.iter().find(|q| q.what == RequestKind::Delete).expect("the deletion").clone();
+    assert_eq!((deletion.account.as_str(), deletion.reason.as_str()), ("华联超市", "客户已注销"));
+    assert_eq!(deletion.requested_by, "王伟");
+    let del_id = uuid::Uuid::parse_str(&deletion.id).expect("uuid");
+    let arc_id = uuid::Uuid::parse_str(&archive.id).expect("uuid");
+    assert!(matches!(as_wang.approve(del_id), Err(HubError::Denied { .. })), "a rep cannot approve");
+    assert!(matches!(as_wang.reject(arc_id, "x"), Err(HubError::Denied { .. })), "nor reject");
+    let mut as_li = Hub::connect(&t.li).expect("li");
+    assert!(as_li.requests(true).expect("hers").is_empty(), "another rep does not see his requests");
+
+    let mut as_boss = Hub::connect(&t.boss).expect("boss");
+    assert_eq!(as_boss.requests(false).expect("all waiting").len(), 2);
+    as_boss.approve(del_id).expect("approve the deletion");
+    as_boss.reject(arc_id, "合同未盖章").expect("reject the archive edit");
+    let err = as_boss.approve(del_id).expect_err("decided already");
+    assert!(matches!(&err, HubError::AlreadyDecided { state, .. } if state == "approved"), "{err:?}");
+    let nowhere = uuid::Uuid::new_v4();
+    let err = as_boss.approve(nowhere).expect_err("unknown");
+    assert!(matches!(&err, HubError::NoSuchRequest { id, .. } if *id == nowhere.to_string()), "{err:?}");
+    assert!(as_boss.requests(false).expect("none waiting").is_empty());
+
+    // The rep is told once (at the first sync of his login), and his
+    // file's archive is the hub's again.
+    let r = run_sync(&mut wang, &t.wang);
+    assert_eq!(r.awaiting, 0);
+    assert_eq!(r.decided.len(), 2, "{:?}", r.decided);
+    let rejected = r.decided.iter().find(|d| d.state == RequestState::Rejected).expect("the rejection");
+    assert_eq!((rejected.what, rejected.decision.as_str()), (RequestKind::Archive, "合同未盖章"));
+    assert_eq!(rejected.decided_by.as_deref(), Some("赵经理"));
+    assert_eq!(wang.get::<Account>(&a.meta.id).expect("get").archive.len(), 0, "put back as the hub has it");
+    assert_eq!(wang.get::<Account>(&a.meta.id).expect("get").phone, "021-5555 0101");
+    // Every client pulls the approved deletion; the rejected edit never applies.
+    for (s, url) in [(&mut boss, &t.boss), (&mut laptop2, &t.wang)] {
+        let r = run_sync(s, url);
+        assert!(r.decided.is_empty(), "told once: {:?}", r.decided);
+        assert!(s.get::<Account>(&b.meta.id).is_err(), "deleted for {}", s.user());
+        assert!(s.get::<Contact>(&c.meta.id).is_err(), "with its contact for {}", s.user());
+        assert_eq!(s.get::<Account>(&a.meta.id).expect("get").archive.len(), 0, "{}", s.user());
+    }
+    let r = run_sync(&mut wang, &t.wang);
+    assert!(r.decided.is_empty() && r.pushed.is_empty(), "{r:?}");
+}
+
 fn card(store: &str, salutation: &str, account: Option<&Account>) -> VipCard {
     VipCard {
         store: store.into(),
@@ -388,13 +659,68 @@ fn the_binary_inits_adds_users_and_syncs() {
 
     let mut s = Store::open(&d.join("wang.db"), common::clock()).expect("open");
     s.set_user("Wang");
-    account(&mut s, "Hengxin Trading", "Wang");
+    let hengxin = account(&mut s, "Hengxin Trading", "Wang");
     drop(s);
     let (ok, out) = kam(d, "wang.db", &["sync"]);
     assert!(ok, "{out}");
     assert!(out.contains("pushed 1 changes: 1 new"), "{out}");
     let (ok, out) = kam(d, "wang.db", &["sync"]);
     assert!(ok && out.contains("pushed 0 changes"), "{out}");
+
+    // Share lists, by the hub's owner: a wrong name is told by name.
+    let (ok, out) = kam(d, "admin.db", &["hub", "share", "not-an-id", "Li", "--url", &admin]);
+    assert!(!ok && out.contains("ACCOUNT_ID"), "{out}");
+    let id = hengxin.meta.id.to_string();
+    let (ok, out) = kam(d, "admin.db", &["hub", "share", &id, "Li", "--url", &admin]);
+    assert!(!ok && out.contains("no user 'Li'"), "{out}");
+    let (ok, out) = kam(d, "admin.db", &["hub", "add-user", "Li", "--role", "rep", "--url", &admin]);
+    assert!(ok, "{out}");
+    let (ok, out) = kam(d, "admin.db", &["hub", "share", &id, "Li", "--url", &admin]);
+    assert!(ok && out.contains("'Hengxin Trading'") && out.contains("shared with 'Li'"), "{out}");
+    let (ok, out) = kam(d, "admin.db", &["hub", "shares", "--url", &admin]);
+    assert!(ok && out.contains("Hengxin Trading") && out.contains("→ Li"), "{out}");
+    let (ok, out) = kam(d, "admin.db", &["hub", "unshare", &id, "Li", "--url", &admin]);
+    assert!(ok && out.contains("no longer shared"), "{out}");
+    let (ok, out) = kam(d, "admin.db", &["hub", "shares", &id, "--url", &admin]);
+    assert!(ok && out.contains("no accounts are shared"), "{out}");
+    let (ok, out) = kam(d, "admin.db", &["hub", "territory", "Li", "East", "--url", &admin]);
+    assert!(ok && out.contains("'Li' now has the territory 'East'"), "{out}");
+    let (ok, out) = kam(d, "admin.db", &["hub", "territory", "Li", "--url", &admin]);
+    assert!(ok && out.contains("East (given by "), "{out}");
+    let (ok, out) = kam(d, "admin.db", &["hub", "territory", "Li", "East", "--remove", "--url", &admin]);
+    assert!(ok && out.contains("no longer a territory of 'Li'"), "{out}");
+    let (ok, out) = kam(d, "admin.db", &["hub", "territory", "Li", "--url", &admin]);
+    assert!(ok && out.contains("'Li' has no territories"), "{out}");
+
+    // An archive edit by the rep waits; he is told of the rejection once.
+    let mut s = Store::open(&d.join("wang.db"), common::clock()).expect("open");
+    s.set_user("Wang");
+    later(&mut s, Duration::minutes(5));
+    let mut x: Account = s.get(&hengxin.meta.id).expect("get");
+    x.archive.push(ArchiveEntry { title: "Framework contract".into(), ..ArchiveEntry::default() });
+    s.update(&mut x, "").expect("archive edit");
+    drop(s);
+    let (ok, out) = kam(d, "wang.db", &["sync"]);
+    assert!(
+        ok && out.contains("1 of your changes (archive edits, account deletions) wait for a manager's approval"),
+        "{out}"
+    );
+    let (ok, out) = kam(d, "admin.db", &["hub", "pending", "--url", &admin]);
+    assert!(ok && out.contains("archive edit (1 entries after it) of the account 'Hengxin Trading'"), "{out}");
+    let request = out.split(':').next().expect("the id").trim().to_string();
+    let (ok, out) = kam(d, "admin.db", &["hub", "reject", &request, "--reason", " ", "--url", &admin]);
+    assert!(!ok && out.contains("--reason"), "{out}");
+    let (ok, out) = kam(d, "admin.db", &["hub", "reject", &request, "--reason", "Unsigned", "--url", &admin]);
+    assert!(ok && out.contains("rejected: archive edit"), "{out}");
+    let (ok, out) = kam(d, "admin.db", &["hub", "approve", &request, "--url", &admin]);
+    assert!(!ok && out.contains("was rejected already"), "{out}");
+    let (ok, out) = kam(d, "wang.db", &["sync"]);
+    assert!(
+        ok && out.contains("a manager decided:") && out.contains("rejected by") && out.contains("reason: Unsigned"),
+        "{out}"
+    );
+    let (ok, out) = kam(d, "wang.db", &["sync"]);
+    assert!(ok && !out.contains("a manager decided"), "told once: {out}");
 
     // The hub down: a clear message, the change kept in the queue.
     let s = Store::open(&d.join("wang.db"), common::clock()).expect("open");

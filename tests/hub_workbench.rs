@@ -3,7 +3,8 @@
 //! real worker threads: against a throwaway hub (tests/common/pg.rs; under
 //! CI these fail, never skip, without PostgreSQL), against a hub that
 //! cannot be reached, and against one that never answers (the workbench
-//! stays responsive, a second press says a sync is running).
+//! stays responsive, a second press says a sync is running); a rep's
+//! deletion waiting for a manager, then the decision, on the status line.
 
 mod common;
 
@@ -297,4 +298,93 @@ fn a_hub_that_never_answers_leaves_the_workbench_responsive() {
     let msg = app.message.clone().unwrap_or_default();
     assert!(msg.contains("the sync did not finish") && msg.contains("2 changes wait"), "{msg}");
     assert!(status_line(&app).contains("never synced · 2 to push"), "{}", status_line(&app));
+}
+
+#[test]
+fn ctrl_y_says_what_waits_for_a_manager_and_what_was_decided() {
+    let Some((pg, wang, boss_url)) = hub() else { return };
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut app = workbench(tmp.path(), "wang.db", "王伟", &wang, at_1403());
+    let a = account(&mut app.store, "华联超市股份有限公司", "王伟");
+    ctrl(&mut app, 'y');
+    pump(&mut app);
+    // The rep deletes the account: at the hub it waits for a manager.
+    let mut c = app.store.clock();
+    c.advance(TimeDelta::minutes(1));
+    app.store.set_clock(c);
+    app.store.delete::<Account>(&a.meta.id, "重复").expect("delete");
+    ctrl(&mut app, 'y');
+    pump(&mut app);
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(msg.contains("1 wait for a manager's approval"), "{msg}");
+    let mut boss = Hub::connect(&boss_url).expect("manager");
+    let waiting = boss.requests(false).expect("requests");
+    assert_eq!(waiting.len(), 1);
+    boss.reject(uuid::Uuid::parse_str(&waiting[0].id).expect("uuid"), "不是重复").expect("reject");
+    ctrl(&mut app, 'y');
+    pump(&mut app);
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(msg.contains("a manager decided on 1 of your changes") && !msg.contains("wait for"), "{msg}");
+    drop(pg);
+}
+
+#[test]
+fn ctrl_r_lists_the_requests_and_a_manager_decides_there() {
+    let Some((pg, wang_url, boss_url)) = hub() else { return };
+    let tmp = tempfile::tempdir().expect("tmp");
+    {
+        let mut s = Store::open(&tmp.path().join("wang.db"), common::clock()).expect("open");
+        s.set_user("王伟");
+        let a = account(&mut s, "恒信贸易有限公司", "王伟");
+        let b = account(&mut s, "华联超市股份有限公司", "王伟");
+        sync(&mut s, &wang_url, &mut |_| Ok(())).expect("push");
+        let mut c = s.clock();
+        c.advance(TimeDelta::minutes(1));
+        s.set_clock(c);
+        let mut x: Account = s.get(&a.meta.id).expect("get");
+        x.archive.push(kam::model::ArchiveEntry { title: "框架合同".into(), ..Default::default() });
+        s.update(&mut x, "").expect("archive");
+        s.delete::<Account>(&b.meta.id, "重复").expect("delete");
+        let r = sync(&mut s, &wang_url, &mut |_| Ok(())).expect("push");
+        assert_eq!(r.awaiting, 2);
+    }
+    // The rep sees his own requests, and may not decide them.
+    let mut rep = workbench(tmp.path(), "wang.db", "王伟", &wang_url, at_1403());
+    ctrl(&mut rep, 'r');
+    pump(&mut rep);
+    let text = screen_text(&rep);
+    assert!(
+        text.contains("Waiting for approval") && text.contains("deletion of the account '华联超市股份有限公司'"),
+        "{text}"
+    );
+    key(&mut rep, KeyCode::Char('a'), KeyModifiers::NONE);
+    pump(&mut rep);
+    let msg = rep.message.clone().unwrap_or_default();
+    assert!(msg.contains("does not allow this"), "{msg}");
+
+    // The manager approves one and rejects the other, with a reason.
+    let mut boss = workbench(tmp.path(), "boss.db", "赵经理", &boss_url, at_1403());
+    ctrl(&mut boss, 'r');
+    pump(&mut boss);
+    assert!(matches!(&boss.popup, Some(Popup::Requests(v)) if v.list.as_ref().is_some_and(|l| l.len() == 2)));
+    key(&mut boss, KeyCode::Char('a'), KeyModifiers::NONE);
+    pump(&mut boss);
+    let msg = boss.message.clone().unwrap_or_default();
+    assert!(msg.starts_with("approved: "), "{msg}");
+    key(&mut boss, KeyCode::Char('r'), KeyModifiers::NONE);
+    key(&mut boss, KeyCode::Enter, KeyModifiers::NONE);
+    assert!(matches!(&boss.popup, Some(Popup::Requests(v)) if v.reject.is_some()), "an empty reason is not taken");
+    typed(&mut boss, "不符合规定");
+    key(&mut boss, KeyCode::Enter, KeyModifiers::NONE);
+    pump(&mut boss);
+    let msg = boss.message.clone().unwrap_or_default();
+    assert!(msg.starts_with("rejected: "), "{msg}");
+    assert!(screen_text(&boss).contains("no changes wait for approval"), "{}", screen_text(&boss));
+    key(&mut boss, KeyCode::Esc, KeyModifiers::NONE);
+    assert!(boss.popup.is_none());
+    let all = Hub::connect(&boss_url).expect("boss").requests(true).expect("all");
+    assert_eq!(all.iter().filter(|q| q.state == kam::store::RequestState::Approved).count(), 1);
+    let rejected = all.iter().find(|q| q.state == kam::store::RequestState::Rejected).expect("rejected");
+    assert_eq!(rejected.decision, "不符合规定");
+    drop(pg);
 }

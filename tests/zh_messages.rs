@@ -90,6 +90,14 @@ const ALLOWED: &[&str] = &[
     "PostgreSQL",
     "postgresql",
     "config",
+    // Its share lists, territories and approvals (#23).
+    "share",
+    "unshare",
+    "shares",
+    "territory",
+    "pending",
+    "approve",
+    "reject",
 ];
 
 /// The English words of `text` that are not allowed: runs of three or more

@@ -1,8 +1,13 @@
-//! `kam hub init` and `kam hub add-user` (#23): the head office's hub on
-//! PostgreSQL, run by an administrator.
+//! `kam hub init`, `kam hub add-user`, the share lists (`kam hub share`,
+//! `unshare`, `shares`) and the approval of reps' archive edits and account
+//! deletions (`kam hub pending`, `approve`, `reject`) (#23): the head
+//! office's hub on PostgreSQL, run by an administrator or a manager.
 
 use super::{Ctx, Failure};
-use crate::cli::{HubAddUserArgs, HubInitArgs, HubRoleArg};
+use crate::cli::{
+    HubAddUserArgs, HubApproveArgs, HubInitArgs, HubPendingArgs, HubRejectArgs, HubRoleArg, HubShareArgs,
+    HubSharesArgs, HubTerritoryArgs,
+};
 use crate::config::Config;
 use crate::i18n::T;
 use crate::store::{Hub, HubError, HubRole, HUB_SCHEMA_VERSION};
@@ -67,5 +72,181 @@ pub fn add_user(ctx: &Ctx, config: &Config, args: &HubAddUserArgs) -> Result<(),
             .fill(l, &[("name", &crate::safe_text::cell(name)), ("role", role.key()), ("pg_role", &user.pg_role)])
     );
     crate::say!("hub = \"{}\"", user.url);
+    Ok(())
+}
+
+/// An account id given on the command line.
+fn account_id(arg: &str) -> Result<uuid::Uuid, Failure> {
+    uuid::Uuid::parse_str(arg.trim())
+        .map_err(|e| Failure::usage(format!("ACCOUNT_ID: {}: {e}", crate::safe_text::cell(arg))))
+}
+
+pub fn share(ctx: &Ctx, config: &Config, args: &HubShareArgs) -> Result<(), Failure> {
+    let l = ctx.lang;
+    let id = account_id(&args.account)?;
+    let user = args.user.trim();
+    let url = url_of(l, args.url.as_deref(), config)?;
+    let mut hub = Hub::connect(&url).map_err(|e| failure(l, &e))?;
+    hub.id().map_err(|e| failure(l, &e))?;
+    let added = hub.share(id, user).map_err(|e| failure(l, &e))?;
+    let name =
+        hub.shares(Some(id)).map_err(|e| failure(l, &e))?.into_iter().next().map(|s| s.account).unwrap_or_default();
+    let text = if added { T::HubShared } else { T::HubAlreadyShared };
+    crate::say!(
+        "{}",
+        text.fill(
+            l,
+            &[
+                ("account", &crate::safe_text::cell(&name)),
+                ("id", &id.to_string()),
+                ("user", &crate::safe_text::cell(user))
+            ]
+        )
+    );
+    Ok(())
+}
+
+pub fn unshare(ctx: &Ctx, config: &Config, args: &HubShareArgs) -> Result<(), Failure> {
+    let l = ctx.lang;
+    let id = account_id(&args.account)?;
+    let user = args.user.trim();
+    let url = url_of(l, args.url.as_deref(), config)?;
+    let mut hub = Hub::connect(&url).map_err(|e| failure(l, &e))?;
+    hub.id().map_err(|e| failure(l, &e))?;
+    hub.unshare(id, user).map_err(|e| failure(l, &e))?;
+    crate::say!("{}", T::HubUnshared.fill(l, &[("id", &id.to_string()), ("user", &crate::safe_text::cell(user))]));
+    Ok(())
+}
+
+pub fn shares(ctx: &Ctx, config: &Config, args: &HubSharesArgs) -> Result<(), Failure> {
+    let l = ctx.lang;
+    let id = args.account.as_deref().map(account_id).transpose()?;
+    let url = url_of(l, args.url.as_deref(), config)?;
+    let mut hub = Hub::connect(&url).map_err(|e| failure(l, &e))?;
+    hub.id().map_err(|e| failure(l, &e))?;
+    let list = hub.shares(id).map_err(|e| failure(l, &e))?;
+    if list.is_empty() {
+        crate::say!("{}", T::HubSharesNone.get(l));
+    }
+    for s in list {
+        crate::say!(
+            "{}",
+            T::HubShareLine.fill(
+                l,
+                &[
+                    ("account", &crate::safe_text::cell(&s.account)),
+                    ("id", &s.account_id),
+                    ("user", &crate::safe_text::cell(&s.user)),
+                    ("by", &crate::safe_text::cell(&s.shared_by)),
+                    ("at", &crate::clock::local_text(s.shared_at)),
+                ]
+            )
+        );
+    }
+    Ok(())
+}
+
+/// A request id given on the command line.
+fn request_id(arg: &str) -> Result<uuid::Uuid, Failure> {
+    uuid::Uuid::parse_str(arg.trim())
+        .map_err(|e| Failure::usage(format!("REQUEST_ID: {}: {e}", crate::safe_text::cell(arg))))
+}
+
+pub fn pending(ctx: &Ctx, config: &Config, args: &HubPendingArgs) -> Result<(), Failure> {
+    let l = ctx.lang;
+    let url = url_of(l, args.url.as_deref(), config)?;
+    let mut hub = Hub::connect(&url).map_err(|e| failure(l, &e))?;
+    hub.id().map_err(|e| failure(l, &e))?;
+    let list = hub.requests(args.all).map_err(|e| failure(l, &e))?;
+    if list.is_empty() {
+        crate::say!("{}", T::RequestNone.get(l));
+    }
+    for r in &list {
+        let state = crate::exchange::hub_sync::request_state_text(l, r.state);
+        let line = crate::exchange::hub_sync::request_text(l, r);
+        if args.all && r.state == crate::store::RequestState::Pending {
+            crate::say!("[{state}] {line}");
+        } else {
+            crate::say!("{line}");
+        }
+    }
+    Ok(())
+}
+
+/// Approves or rejects (`reason`: the rejection's) a request and says what became of it.
+fn decide(ctx: &Ctx, config: &Config, id: &str, url: Option<&str>, reason: Option<&str>) -> Result<(), Failure> {
+    let l = ctx.lang;
+    let id = request_id(id)?;
+    let url = url_of(l, url, config)?;
+    let mut hub = Hub::connect(&url).map_err(|e| failure(l, &e))?;
+    hub.id().map_err(|e| failure(l, &e))?;
+    let before = hub.requests(true).map_err(|e| failure(l, &e))?.into_iter().find(|r| r.id == id.to_string());
+    match reason {
+        Some(reason) => hub.reject(id, reason),
+        None => hub.approve(id),
+    }
+    .map_err(|e| failure(l, &e))?;
+    let (what, account) = before.map_or_else(
+        || (String::new(), String::new()),
+        |r| (crate::exchange::hub_sync::request_what_text(l, &r), crate::safe_text::cell(&r.account).into_owned()),
+    );
+    let text = if reason.is_some() { T::RequestRejectedDone } else { T::RequestApprovedDone };
+    crate::say!("{}", text.fill(l, &[("what", &what), ("account", &account)]));
+    Ok(())
+}
+
+pub fn approve(ctx: &Ctx, config: &Config, args: &HubApproveArgs) -> Result<(), Failure> {
+    decide(ctx, config, &args.id, args.url.as_deref(), None)
+}
+
+pub fn reject(ctx: &Ctx, config: &Config, args: &HubRejectArgs) -> Result<(), Failure> {
+    let reason = args.reason.trim();
+    if reason.is_empty() {
+        return Err(Failure::usage(T::RequestReasonNeeded.get(ctx.lang)));
+    }
+    decide(ctx, config, &args.id, args.url.as_deref(), Some(reason))
+}
+
+pub fn territory(ctx: &Ctx, config: &Config, args: &HubTerritoryArgs) -> Result<(), Failure> {
+    let l = ctx.lang;
+    let user = args.user.trim();
+    let region = args.region.as_deref().map(str::trim);
+    if region == Some("") {
+        return Err(Failure::usage(T::HubRegionEmpty.get(l)));
+    }
+    let url = url_of(l, args.url.as_deref(), config)?;
+    let mut hub = Hub::connect(&url).map_err(|e| failure(l, &e))?;
+    hub.id().map_err(|e| failure(l, &e))?;
+    let name = crate::safe_text::cell(user).into_owned();
+    let Some(region) = region else {
+        let list = hub.territories(user).map_err(|e| failure(l, &e))?;
+        if list.is_empty() {
+            crate::say!("{}", T::HubTerritoriesNone.fill(l, &[("name", &name)]));
+        }
+        for (region, by, at) in list {
+            crate::say!(
+                "{}",
+                T::HubTerritoryLine.fill(
+                    l,
+                    &[
+                        ("region", &crate::safe_text::cell(&region)),
+                        ("by", &crate::safe_text::cell(&by)),
+                        ("at", &crate::clock::local_text(at))
+                    ]
+                )
+            );
+        }
+        return Ok(());
+    };
+    let shown = crate::safe_text::cell(region).into_owned();
+    let text = if args.remove {
+        hub.remove_territory(user, region).map_err(|e| failure(l, &e))?;
+        T::HubTerritoryRemoved
+    } else if hub.add_territory(user, region).map_err(|e| failure(l, &e))? {
+        T::HubTerritoryAdded
+    } else {
+        T::HubTerritoryHad
+    };
+    crate::say!("{}", text.fill(l, &[("name", &name), ("region", &shown)]));
     Ok(())
 }

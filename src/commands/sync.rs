@@ -12,7 +12,7 @@ use crate::cli::SyncArgs;
 use crate::config::Config;
 use crate::exchange::import::conflict_value;
 use crate::i18n::T;
-use crate::store::{Applied, HubError, Store};
+use crate::store::{Applied, HubError, RequestKind, RequestState, Store};
 use kam_rules::Lang;
 
 // What the tests and benches of `kam sync` reach it by.
@@ -56,6 +56,7 @@ fn say_report(l: Lang, store: &Store, r: &SyncReport) {
             Applied::Same => "same",
             Applied::Already => "already",
             Applied::Refused(_) => "refused",
+            Applied::Pending => "pending",
         };
         *counts.entry(key).or_default() += 1;
     }
@@ -90,6 +91,17 @@ fn say_report(l: Lang, store: &Store, r: &SyncReport) {
                 )
             );
         }
+    }
+    if r.awaiting > 0 {
+        crate::say!("{}", T::SyncAwaiting.fill(l, &[("n", &r.awaiting.to_string())]));
+    }
+    for d in &r.decided {
+        let mut line = T::SyncDecided.fill(l, &[("line", &crate::exchange::hub_sync::request_text(l, d))]);
+        if d.state == RequestState::Rejected && d.what == RequestKind::Delete {
+            line.push_str("; ");
+            line.push_str(T::SyncRejectedDelete.get(l));
+        }
+        crate::say!("{line}");
     }
     let conflicted = conflicted_records(r);
     crate::say!(

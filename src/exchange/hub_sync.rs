@@ -8,7 +8,7 @@
 use crate::config::Config;
 use crate::exchange::import::{write_conflicts, MergeConflict};
 use crate::i18n::T;
-use crate::store::{Applied, Hub, HubError, MergeOutcome, Store};
+use crate::store::{Applied, Hub, HubError, MergeOutcome, Request, RequestKind, RequestState, Store};
 use kam_rules::Lang;
 
 /// Operations pushed per transaction.
@@ -34,6 +34,10 @@ pub struct SyncReport {
     pub updated: u64,
     pub same: u64,
     pub conflicts: Vec<MergeConflict>,
+    /// This user's changes waiting for a manager's approval at the hub.
+    pub awaiting: u64,
+    /// Decisions on this user's requests made since the last sync told them.
+    pub decided: Vec<Request>,
 }
 
 /// How far a sync has come (the workbench's status line shows it).
@@ -80,10 +84,84 @@ pub fn hub_error_text(lang: Lang, e: &HubError) -> String {
         HubError::NotInitialised { hub } => T::HubNotInit.fill(lang, &[("hub", hub)]),
         HubError::TooNew { hub, found, supported } => T::HubTooNew
             .fill(lang, &[("hub", hub), ("found", &found.to_string()), ("supported", &supported.to_string())]),
+        HubError::TooOld { hub, found, supported } => T::HubTooOld
+            .fill(lang, &[("hub", hub), ("found", &found.to_string()), ("supported", &supported.to_string())]),
+        HubError::NoSuchUser { hub, name } => T::HubNoSuchUser.fill(lang, &[("hub", hub), ("name", &cell(name))]),
+        HubError::NoSuchAccount { hub, id, kind: None } => T::HubNoSuchAccount.fill(lang, &[("hub", hub), ("id", id)]),
+        HubError::NoSuchAccount { hub, id, kind: Some(k) } => {
+            let kind = crate::i18n::kind_label(k).map_or_else(|| cell(k), |t| t.get(lang).to_string());
+            T::HubNotAnAccount.fill(lang, &[("hub", hub), ("id", id), ("kind", &kind)])
+        }
+        HubError::NotARep { hub, name, role } => {
+            T::HubNotARep.fill(lang, &[("hub", hub), ("name", &cell(name)), ("role", &cell(role))])
+        }
+        HubError::NoSuchShare { hub, id, name } => {
+            T::HubNoSuchShare.fill(lang, &[("hub", hub), ("id", id), ("name", &cell(name))])
+        }
+        HubError::NoSuchTerritory { hub, name, region } => {
+            T::HubNoSuchTerritory.fill(lang, &[("hub", hub), ("name", &cell(name)), ("region", &cell(region))])
+        }
+        HubError::NoSuchRequest { hub, id } => T::HubNoSuchRequest.fill(lang, &[("hub", hub), ("id", id)]),
+        HubError::AlreadyDecided { hub, id, state } => {
+            let state = request_state_text(lang, crate::store::RequestState::parse_key(state));
+            T::HubAlreadyDecided.fill(lang, &[("hub", hub), ("id", id), ("state", state)])
+        }
         HubError::Sql { hub, context, detail } => {
             T::HubFailed.fill(lang, &[("hub", hub), ("context", &cell(context)), ("detail", &cell(detail))])
         }
     }
+}
+
+/// A request's state in the user's words.
+pub fn request_state_text(lang: Lang, state: RequestState) -> &'static str {
+    match state {
+        RequestState::Pending => T::RequestPending.get(lang),
+        RequestState::Approved => T::RequestApproved.get(lang),
+        RequestState::Rejected => T::RequestRejected.get(lang),
+    }
+}
+
+/// What a request changes, in the user's words: a deletion, or an archive
+/// edit with how many entries the new archive has.
+pub fn request_what_text(lang: Lang, r: &Request) -> String {
+    match r.what {
+        RequestKind::Delete => T::RequestDelete.get(lang).to_string(),
+        RequestKind::Archive => {
+            let n = r.value.as_ref().and_then(serde_json::Value::as_array).map_or(0, Vec::len);
+            T::RequestArchive.fill(lang, &[("n", &n.to_string())])
+        }
+    }
+}
+
+/// One request as `kam hub pending` lists it and `kam sync` reports a
+/// decision: what, of which account, by whom and when, the rep's reason,
+/// and once decided by whom, when and (a rejection) why.
+pub fn request_text(lang: Lang, r: &Request) -> String {
+    let cell = |s: &str| crate::safe_text::cell(s).into_owned();
+    let mut line = T::RequestLine.fill(
+        lang,
+        &[
+            ("id", &r.id),
+            ("what", &request_what_text(lang, r)),
+            ("account", &cell(&r.account)),
+            ("record", &r.record_id),
+            ("who", &cell(&r.requested_by)),
+            ("at", &crate::clock::local_text(r.requested_at)),
+        ],
+    );
+    if !r.reason.is_empty() {
+        line.push_str(&T::RequestReason.fill(lang, &[("reason", &cell(&r.reason))]));
+    }
+    if let (Some(by), Some(at)) = (&r.decided_by, r.decided_at) {
+        line.push_str(&T::RequestDecided.fill(
+            lang,
+            &[("state", request_state_text(lang, r.state)), ("by", &cell(by)), ("at", &crate::clock::local_text(at))],
+        ));
+        if !r.decision.is_empty() {
+            line.push_str(&T::RequestReason.fill(lang, &[("reason", &cell(&r.decision))]));
+        }
+    }
+    line
 }
 
 /// That nothing is lost when a sync stops: `waiting` changes stay queued.
@@ -141,6 +219,9 @@ pub fn sync_with_progress(
         }));
         progress(Progress::Pushing { pushed: report.pushed.len() as u64, total });
     }
+    let mine = hub.my_requests()?;
+    report.awaiting = mine.waiting;
+    report.decided = mine.decided;
     let mut cursor = store.sync_state()?.cursor;
     let mut pulled = Vec::new();
     progress(Progress::Pulling { pulled: 0 });

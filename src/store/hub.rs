@@ -14,9 +14,12 @@
 //!
 //! Who may read and write what is PostgreSQL's to enforce: each kam user is
 //! a login role in the group `kam_user`, and row-level security lets a rep
-//! reach the accounts they own with everything of those accounts (and their
-//! own targets), store staff the VIP cards of their store, managers
-//! everything.
+//! reach the accounts they own, those shared with them and those of their
+//! territories, with everything of those accounts (and their own targets),
+//! store staff the VIP cards of their store, managers everything. Managers
+//! are in `kam_manager` too, which alone may write the share lists and the
+//! territories and decide on a rep's archive edits and account deletions,
+//! which a rep's push files as requests (`kam.pending`) instead of applying.
 
 use std::fmt::Write as _;
 use std::str::FromStr;
@@ -31,10 +34,15 @@ use serde_json::{Map, Value as Json};
 use super::record::{newer, FieldClock, RecordKind};
 
 /// The hub schema this kam writes.
-pub const HUB_SCHEMA_VERSION: i32 = 1;
+pub const HUB_SCHEMA_VERSION: i32 = 4;
 
 /// The group every kam user's login role is in; the grants are its.
 const USER_GROUP: &str = "kam_user";
+
+/// The group managers' login roles are in as well (schema version 2 on):
+/// what only managers may write (the share lists) is granted to it alone,
+/// so the database itself refuses a rep.
+const MANAGER_GROUP: &str = "kam_manager";
 
 /// The advisory lock pushes hold while they number their changes
 /// (an arbitrary constant, "kam" in ASCII).
@@ -42,7 +50,8 @@ const PUSH_LOCK: i64 = 0x006b_616d;
 
 /// The hub's schema, as versioned migrations, oldest first. Append; never
 /// edit a published one.
-const MIGRATIONS: [&str; 1] = [r"
+const MIGRATIONS: [&str; 4] = [
+    r"
 CREATE TABLE kam.hub (
     id uuid PRIMARY KEY,
     created_at timestamptz NOT NULL DEFAULT now()
@@ -113,7 +122,159 @@ GRANT SELECT, INSERT, UPDATE ON kam.records TO kam_user;
 GRANT SELECT, INSERT ON kam.operations TO kam_user;
 GRANT USAGE ON SEQUENCE kam.change_seq TO kam_user;
 GRANT EXECUTE ON FUNCTION kam.may_access(name, text, text, text, uuid) TO kam_user;
-"];
+",
+    r"
+-- Version 2: share lists. A manager (or the hub's owner) shares an account
+-- with a rep, who then reaches it and everything of it as its owner does.
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kam_manager') THEN
+        CREATE ROLE kam_manager NOLOGIN;
+    END IF;
+END $$;
+DO $$ DECLARE r record; BEGIN
+    FOR r IN SELECT pg_role FROM kam.users WHERE role = 'manager' LOOP
+        EXECUTE format('GRANT kam_manager TO %I', r.pg_role);
+    END LOOP;
+END $$;
+
+-- The kam user a login role is (NULL: not a kam user, e.g. the hub's owner).
+CREATE FUNCTION kam.user_name(who name) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT name FROM kam.users WHERE pg_role = who
+$$;
+REVOKE ALL ON FUNCTION kam.user_name(name) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION kam.user_name(name) TO kam_user;
+
+CREATE TABLE kam.shares (
+    account_id uuid NOT NULL REFERENCES kam.records (id) ON DELETE CASCADE,
+    user_name text NOT NULL REFERENCES kam.users (name) ON DELETE CASCADE ON UPDATE CASCADE,
+    shared_by text NOT NULL DEFAULT coalesce(kam.user_name(current_user), current_user::text),
+    shared_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (account_id, user_name)
+);
+CREATE INDEX shares_user ON kam.shares (user_name, account_id);
+
+-- A rep also reaches the accounts shared with them and every record of
+-- those accounts. The policy passes an account's own id as `acc` (a
+-- child's is its account's); only a child is reached through its
+-- account's owner, so the owner test of an account stays its own column.
+CREATE OR REPLACE FUNCTION kam.may_access(who name, k text, o text, s text, acc uuid) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT coalesce((
+        SELECT CASE u.role
+            WHEN 'manager' THEN true
+            WHEN 'rep' THEN (k IN ('account', 'target') AND o = u.name)
+                OR (k <> 'account' AND acc IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM kam.records a WHERE a.id = acc AND a.kind = 'account' AND a.owner = u.name))
+                OR (k <> 'target' AND acc IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM kam.shares sh WHERE sh.account_id = acc AND sh.user_name = u.name))
+            WHEN 'staff' THEN k = 'vip_card' AND s = u.store
+            ELSE false
+        END
+        FROM kam.users u WHERE u.pg_role = who), false)
+$$;
+ALTER POLICY records_access ON kam.records
+    USING (kam.may_access(current_user, kind, owner, store, CASE WHEN kind = 'account' THEN id ELSE account_id END))
+    WITH CHECK (kam.may_access(current_user, kind, owner, store, CASE WHEN kind = 'account' THEN id ELSE account_id END));
+
+-- Only managers write the share lists (a grant: the database refuses a
+-- rep outright); a rep reads the shares made to them and of their accounts.
+ALTER TABLE kam.shares ENABLE ROW LEVEL SECURITY;
+CREATE POLICY shares_manage ON kam.shares TO kam_manager USING (true) WITH CHECK (true);
+CREATE POLICY shares_read ON kam.shares FOR SELECT TO kam_user
+    USING (user_name = kam.user_name(current_user)
+        OR EXISTS (SELECT 1 FROM kam.records a
+            WHERE a.id = shares.account_id AND a.owner = kam.user_name(current_user)));
+GRANT SELECT ON kam.shares TO kam_user;
+GRANT INSERT, DELETE ON kam.shares TO kam_manager;
+GRANT SELECT (name, role) ON kam.users TO kam_manager;
+",
+    r"
+-- Version 3: a rep's archive edits and account deletions wait for a
+-- manager. A push keeps them here instead of applying them; a manager
+-- approves (the change is applied as a push would apply it) or rejects.
+CREATE FUNCTION kam.user_role(who name) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT role FROM kam.users WHERE pg_role = who
+$$;
+REVOKE ALL ON FUNCTION kam.user_role(name) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION kam.user_role(name) TO kam_user;
+
+CREATE TABLE kam.pending (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    op_id uuid NOT NULL,
+    record_id uuid NOT NULL REFERENCES kam.records (id) ON DELETE CASCADE,
+    kind text NOT NULL,
+    field text NOT NULL CHECK (field IN ('archive', 'deleted')),
+    value jsonb,
+    clock jsonb NOT NULL,
+    reason text NOT NULL DEFAULT '',
+    requested_by text NOT NULL DEFAULT coalesce(kam.user_name(current_user), current_user::text),
+    pg_role name NOT NULL DEFAULT current_user,
+    requested_at timestamptz NOT NULL DEFAULT now(),
+    state text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'approved', 'rejected')),
+    decided_by text,
+    decided_at timestamptz,
+    decision text NOT NULL DEFAULT '',
+    told boolean NOT NULL DEFAULT false
+);
+CREATE INDEX pending_open ON kam.pending (record_id) WHERE state = 'pending';
+CREATE INDEX pending_role ON kam.pending (pg_role, state);
+
+-- A rep files requests (their push does) and reads their own; they may
+-- only mark a decision as told. Deciding is the managers' alone (a grant:
+-- the database refuses a rep outright).
+ALTER TABLE kam.pending ENABLE ROW LEVEL SECURITY;
+CREATE POLICY pending_manage ON kam.pending TO kam_manager USING (true) WITH CHECK (true);
+CREATE POLICY pending_read ON kam.pending FOR SELECT TO kam_user USING (pg_role = current_user);
+CREATE POLICY pending_request ON kam.pending FOR INSERT TO kam_user
+    WITH CHECK (pg_role = current_user AND state = 'pending' AND decided_by IS NULL AND NOT told);
+CREATE POLICY pending_told ON kam.pending FOR UPDATE TO kam_user
+    USING (pg_role = current_user) WITH CHECK (pg_role = current_user);
+GRANT SELECT ON kam.pending TO kam_user;
+GRANT INSERT (op_id, record_id, kind, field, value, clock, reason) ON kam.pending TO kam_user;
+GRANT UPDATE (told) ON kam.pending TO kam_user;
+GRANT UPDATE ON kam.pending TO kam_manager;
+",
+    r"
+-- Version 4: territories. A manager gives a rep a region; the rep reaches
+-- every account whose region it is, with everything of it.
+CREATE TABLE kam.territories (
+    user_name text NOT NULL REFERENCES kam.users (name) ON DELETE CASCADE ON UPDATE CASCADE,
+    region text NOT NULL CHECK (btrim(region) <> ''),
+    assigned_by text NOT NULL DEFAULT coalesce(kam.user_name(current_user), current_user::text),
+    assigned_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (user_name, region)
+);
+CREATE INDEX records_region ON kam.records ((fields ->> 'region')) WHERE kind = 'account';
+
+CREATE OR REPLACE FUNCTION kam.may_access(who name, k text, o text, s text, acc uuid) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT coalesce((
+        SELECT CASE u.role
+            WHEN 'manager' THEN true
+            WHEN 'rep' THEN (k IN ('account', 'target') AND o = u.name)
+                OR (k <> 'account' AND acc IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM kam.records a WHERE a.id = acc AND a.kind = 'account' AND a.owner = u.name))
+                OR (k <> 'target' AND acc IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM kam.shares sh WHERE sh.account_id = acc AND sh.user_name = u.name))
+                OR (k <> 'target' AND acc IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM kam.records a JOIN kam.territories t ON t.region = a.fields ->> 'region'
+                    WHERE a.id = acc AND a.kind = 'account' AND t.user_name = u.name))
+            WHEN 'staff' THEN k = 'vip_card' AND s = u.store
+            ELSE false
+        END
+        FROM kam.users u WHERE u.pg_role = who), false)
+$$;
+
+ALTER TABLE kam.territories ENABLE ROW LEVEL SECURITY;
+CREATE POLICY territories_manage ON kam.territories TO kam_manager USING (true) WITH CHECK (true);
+CREATE POLICY territories_read ON kam.territories FOR SELECT TO kam_user
+    USING (user_name = kam.user_name(current_user));
+GRANT SELECT ON kam.territories TO kam_user;
+GRANT INSERT, DELETE ON kam.territories TO kam_manager;
+",
+];
 
 /// What went wrong talking to the hub.
 #[derive(Debug, thiserror::Error)]
@@ -137,6 +298,32 @@ pub enum HubError {
     /// The hub was made by a newer kam.
     #[error("{hub}: the hub's schema is version {found}, this kam knows {supported}: update kam")]
     TooNew { hub: String, found: i32, supported: i32 },
+    /// The hub was made by an older kam and not brought up to date yet.
+    #[error(
+        "{hub}: the hub's schema is version {found}, this kam needs {supported}: kam hub init brings it up to date"
+    )]
+    TooOld { hub: String, found: i32, supported: i32 },
+    /// No kam user of that name at the hub.
+    #[error("{hub}: there is no user '{name}' at the hub (kam hub add-user adds one)")]
+    NoSuchUser { hub: String, name: String },
+    /// No account of that id at the hub (`kind`: the id is a record of another kind).
+    #[error("{hub}: there is no account {id} at the hub{}", kind.as_ref().map(|k| format!(" (it is a {k})")).unwrap_or_default())]
+    NoSuchAccount { hub: String, id: String, kind: Option<String> },
+    /// Shares are for reps: the user is a manager (who sees everything) or store staff.
+    #[error("{hub}: '{name}' is a {role}, not a rep: only reps get accounts shared with them")]
+    NotARep { hub: String, name: String, role: String },
+    /// An unshare of an account that is not shared with the user.
+    #[error("{hub}: account {id} is not shared with '{name}'")]
+    NoSuchShare { hub: String, id: String, name: String },
+    /// A region that is not the user's territory.
+    #[error("{hub}: '{region}' is not a territory of '{name}'")]
+    NoSuchTerritory { hub: String, name: String, region: String },
+    /// No request for approval has that id.
+    #[error("{hub}: there is no request {id} at the hub")]
+    NoSuchRequest { hub: String, id: String },
+    /// The request was approved or rejected already.
+    #[error("{hub}: request {id} was {state} already")]
+    AlreadyDecided { hub: String, id: String, state: String },
     /// Anything else the server said.
     #[error("{hub}: {context}: {detail}")]
     Sql { hub: String, context: String, detail: String },
@@ -180,6 +367,17 @@ pub struct NewUser {
     pub url: String,
 }
 
+/// An account shared with a rep.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Share {
+    pub account_id: String,
+    /// The account's name ("" when this connection cannot read it).
+    pub account: String,
+    pub user: String,
+    pub shared_by: String,
+    pub shared_at: DateTime<Utc>,
+}
+
 /// A field's clock as the hub keeps it (jsonb).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClockJson {
@@ -215,6 +413,9 @@ pub struct RecordBody {
     /// When it was moved to the trash (`None`: live).
     #[serde(default)]
     pub deleted_at: Option<DateTime<Utc>>,
+    /// The reason given when it was moved to the trash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// A queued operation: its id (the same on every retry) and the record.
@@ -237,6 +438,74 @@ pub enum Applied {
     Already,
     /// The database refused it: this user may not write that record.
     Refused(String),
+    /// A rep's archive edit or account deletion: it waits for a manager's
+    /// approval (the rest of the operation, if anything, was applied).
+    Pending,
+}
+
+/// What a request for approval changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestKind {
+    /// A new value of an account's archive.
+    Archive,
+    /// The account's deletion (its contacts, orders … with it).
+    Delete,
+}
+
+/// Where a request stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestState {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl RequestState {
+    /// The state a key names (`pending` for any other).
+    pub fn parse_key(s: &str) -> Self {
+        match s {
+            "approved" => Self::Approved,
+            "rejected" => Self::Rejected,
+            _ => Self::Pending,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+        }
+    }
+}
+
+/// A rep's change kept at the hub until a manager decides on it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Request {
+    pub id: String,
+    pub record_id: String,
+    /// The account's name ("" when this connection cannot read it).
+    pub account: String,
+    pub what: RequestKind,
+    /// The new archive (a list of entries); `None` for a deletion.
+    pub value: Option<Json>,
+    /// The rep's reason for a deletion ("" for none).
+    pub reason: String,
+    pub requested_by: String,
+    pub requested_at: DateTime<Utc>,
+    pub state: RequestState,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    /// The manager's reason for a rejection.
+    pub decision: String,
+}
+
+/// What the hub holds of a user's own requests: how many wait, and the
+/// decisions not yet told to them (each is told once).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MyRequests {
+    pub waiting: u64,
+    pub decided: Vec<Request>,
 }
 
 /// A record as a pull brings it.
@@ -326,6 +595,13 @@ impl Hub {
     /// version; run again, it changes nothing. Returns the version found
     /// before (0: none) and the hub's id.
     pub fn init(&mut self) -> Result<(i32, uuid::Uuid), HubError> {
+        self.init_up_to(HUB_SCHEMA_VERSION)
+    }
+
+    /// [`Hub::init`] up to the schema `version` (at most this kam's): a hub
+    /// as an older kam made it, which the tests bring up to date.
+    #[doc(hidden)]
+    pub fn init_up_to(&mut self, target: i32) -> Result<(i32, uuid::Uuid), HubError> {
         let shown = self.shown.clone();
         let e = |c: &str| {
             let shown = shown.clone();
@@ -357,7 +633,7 @@ impl Hub {
         }
         for (i, sql) in MIGRATIONS.iter().enumerate() {
             let version = i32::try_from(i + 1).unwrap_or(i32::MAX);
-            if version <= found {
+            if version <= found || version > target {
                 continue;
             }
             tx.batch_execute(sql).map_err(e(&format!("migrating the hub to version {version}")))?;
@@ -392,6 +668,9 @@ impl Hub {
         }
         if version == 0 {
             return Err(HubError::NotInitialised { hub: self.shown.clone() });
+        }
+        if version < HUB_SCHEMA_VERSION {
+            return Err(HubError::TooOld { hub: self.shown.clone(), found: version, supported: HUB_SCHEMA_VERSION });
         }
         match self.client.query_opt("SELECT id FROM kam.hub", &[]) {
             Ok(Some(r)) => r.try_get(0).map_err(|e| self.err("naming the hub", &e)),
@@ -439,8 +718,336 @@ impl Hub {
             )
             .map_err(e("adding the user"))?;
         }
+        // Managers are in the managers' group too (a hub older than
+        // version 2 has none: its migration adds its managers).
+        let grant = if role == HubRole::Manager {
+            format!("GRANT {MANAGER_GROUP} TO {}", quote_ident(&pg_role))
+        } else {
+            format!("REVOKE {MANAGER_GROUP} FROM {}", quote_ident(&pg_role))
+        };
+        tx.batch_execute(&format!(
+            "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{MANAGER_GROUP}') THEN {grant}; END IF; END $$"
+        ))
+        .map_err(e("setting the user's group"))?;
         tx.commit().map_err(e("committing the user"))?;
         Ok(NewUser { url: user_url(url, &pg_role, &password)?, pg_role })
+    }
+
+    /// Shares an account with a rep (a manager's or the hub owner's
+    /// action: the database refuses anyone else). Every record of the
+    /// account takes a new change number, so the rep's next sync pulls
+    /// them. Returns false when it was shared with them already.
+    pub fn share(&mut self, account: uuid::Uuid, user: &str) -> Result<bool, HubError> {
+        let shown = self.shown.clone();
+        let e = |c: &'static str| {
+            let shown = shown.clone();
+            move |err: postgres::Error| hub_err(&shown, c, &err)
+        };
+        let mut tx = self.client.transaction().map_err(e("starting the share"))?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PUSH_LOCK])
+            .map_err(e("waiting for the hub's change numbers"))?;
+        let added = tx
+            .execute(
+                "INSERT INTO kam.shares (account_id, user_name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[&account, &user],
+            )
+            .map_err(|err| match err.as_db_error().filter(|d| *d.code() == SqlState::FOREIGN_KEY_VIOLATION) {
+                Some(d) if d.constraint().is_some_and(|c| c.contains("user_name")) => {
+                    HubError::NoSuchUser { hub: shown.clone(), name: user.to_string() }
+                }
+                Some(_) => HubError::NoSuchAccount { hub: shown.clone(), id: account.to_string(), kind: None },
+                None => hub_err(&shown, "sharing the account", &err),
+            })?;
+        let kind: String = tx
+            .query_one("SELECT kind FROM kam.records WHERE id = $1", &[&account])
+            .and_then(|r| r.try_get(0))
+            .map_err(e("reading the account"))?;
+        if kind != "account" {
+            return Err(HubError::NoSuchAccount { hub: shown, id: account.to_string(), kind: Some(kind) });
+        }
+        let role: String = tx
+            .query_one("SELECT role FROM kam.users WHERE name = $1", &[&user])
+            .and_then(|r| r.try_get(0))
+            .map_err(e("reading the user"))?;
+        if role != HubRole::Rep.key() {
+            return Err(HubError::NotARep { hub: shown, name: user.to_string(), role });
+        }
+        if added > 0 {
+            tx.execute(
+                "UPDATE kam.records SET seq = nextval('kam.change_seq') WHERE id = $1 OR account_id = $1",
+                &[&account],
+            )
+            .map_err(e("numbering the shared records"))?;
+        }
+        tx.commit().map_err(e("committing the share"))?;
+        Ok(added > 0)
+    }
+
+    /// Gives a rep a territory (a manager's or the hub owner's action: the
+    /// database refuses anyone else): every account whose region it is, and
+    /// every record of those, takes a new change number so the rep's next
+    /// sync pulls them. Returns false when it was theirs already.
+    pub fn add_territory(&mut self, user: &str, region: &str) -> Result<bool, HubError> {
+        let shown = self.shown.clone();
+        let e = |c: &'static str| {
+            let shown = shown.clone();
+            move |err: postgres::Error| hub_err(&shown, c, &err)
+        };
+        let mut tx = self.client.transaction().map_err(e("starting the territory"))?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PUSH_LOCK])
+            .map_err(e("waiting for the hub's change numbers"))?;
+        let added = tx
+            .execute(
+                "INSERT INTO kam.territories (user_name, region) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[&user, &region],
+            )
+            .map_err(|err| {
+                if err.code() == Some(&SqlState::FOREIGN_KEY_VIOLATION) {
+                    HubError::NoSuchUser { hub: shown.clone(), name: user.to_string() }
+                } else {
+                    hub_err(&shown, "adding the territory", &err)
+                }
+            })?;
+        let role: String = tx
+            .query_one("SELECT role FROM kam.users WHERE name = $1", &[&user])
+            .and_then(|r| r.try_get(0))
+            .map_err(e("reading the user"))?;
+        if role != HubRole::Rep.key() {
+            return Err(HubError::NotARep { hub: shown, name: user.to_string(), role });
+        }
+        if added > 0 {
+            tx.execute(
+                "WITH a AS (SELECT id FROM kam.records WHERE kind = 'account' AND fields ->> 'region' = $1) \
+                 UPDATE kam.records SET seq = nextval('kam.change_seq') \
+                 WHERE id IN (SELECT id FROM a) OR account_id IN (SELECT id FROM a)",
+                &[&region],
+            )
+            .map_err(e("numbering the territory's records"))?;
+        }
+        tx.commit().map_err(e("committing the territory"))?;
+        Ok(added > 0)
+    }
+
+    /// Takes a territory from a rep: the hub no longer lets them read or
+    /// write its accounts (unless they own them or they are shared with them).
+    pub fn remove_territory(&mut self, user: &str, region: &str) -> Result<(), HubError> {
+        let n = self
+            .client
+            .execute("DELETE FROM kam.territories WHERE user_name = $1 AND region = $2", &[&user, &region])
+            .map_err(|e| self.err("removing the territory", &e))?;
+        if n == 0 {
+            return Err(HubError::NoSuchTerritory {
+                hub: self.shown.clone(),
+                name: user.to_string(),
+                region: region.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// A rep's territories this connection may read (a manager: any rep's;
+    /// a rep: their own), with who gave each and when.
+    pub fn territories(&mut self, user: &str) -> Result<Vec<(String, String, DateTime<Utc>)>, HubError> {
+        let rows = self
+            .client
+            .query(
+                "SELECT region, assigned_by, assigned_at FROM kam.territories WHERE user_name = $1 ORDER BY region",
+                &[&user],
+            )
+            .map_err(|e| self.err("reading the territories", &e))?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect::<Result<_, postgres::Error>>()
+            .map_err(|e| self.err("reading the territories", &e))
+    }
+
+    /// Ends a share (a manager's or the hub owner's action): the rep can no
+    /// longer read or write the account at the hub.
+    pub fn unshare(&mut self, account: uuid::Uuid, user: &str) -> Result<(), HubError> {
+        let n = self
+            .client
+            .execute("DELETE FROM kam.shares WHERE account_id = $1 AND user_name = $2", &[&account, &user])
+            .map_err(|e| self.err("ending the share", &e))?;
+        if n == 0 {
+            return Err(HubError::NoSuchShare {
+                hub: self.shown.clone(),
+                id: account.to_string(),
+                name: user.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The shares this connection may read (a manager: all; a rep: those
+    /// made to them and of their accounts), of one account or all, by
+    /// account name then user.
+    pub fn shares(&mut self, account: Option<uuid::Uuid>) -> Result<Vec<Share>, HubError> {
+        let rows = self
+            .client
+            .query(
+                "SELECT s.account_id::text, coalesce(r.fields ->> 'name', ''), s.user_name, s.shared_by, s.shared_at \
+                 FROM kam.shares s LEFT JOIN kam.records r ON r.id = s.account_id \
+                 WHERE $1::uuid IS NULL OR s.account_id = $1 ORDER BY 2, 1, 3",
+                &[&account],
+            )
+            .map_err(|e| self.err("reading the shares", &e))?;
+        rows.iter()
+            .map(|r| {
+                Ok(Share {
+                    account_id: r.try_get(0)?,
+                    account: r.try_get(1)?,
+                    user: r.try_get(2)?,
+                    shared_by: r.try_get(3)?,
+                    shared_at: r.try_get(4)?,
+                })
+            })
+            .collect::<Result<_, postgres::Error>>()
+            .map_err(|e| self.err("reading the shares", &e))
+    }
+
+    /// The requests for approval this connection may read (a manager: all;
+    /// a rep: their own), those still waiting or (`all`) every one, oldest first.
+    pub fn requests(&mut self, all: bool) -> Result<Vec<Request>, HubError> {
+        let rows = self
+            .client
+            .query(&format!("{REQUEST_SELECT} WHERE $1 OR p.state = 'pending' ORDER BY p.requested_at, p.id"), &[&all])
+            .map_err(|e| self.err("reading the requests", &e))?;
+        rows.iter().map(request_of).collect::<Result<_, _>>().map_err(|e| self.err("reading the requests", &e))
+    }
+
+    /// This user's own requests: how many wait, and the decisions on them
+    /// not told before (marked told now, so each is told once).
+    pub fn my_requests(&mut self) -> Result<MyRequests, HubError> {
+        let shown = self.shown.clone();
+        let e = |err: postgres::Error| hub_err(&shown, "reading the requests for approval", &err);
+        let mut tx = self.client.transaction().map_err(e)?;
+        let waiting: i64 = tx
+            .query_one("SELECT count(*) FROM kam.pending WHERE pg_role = current_user AND state = 'pending'", &[])
+            .and_then(|r| r.try_get(0))
+            .map_err(e)?;
+        let ids: Vec<uuid::Uuid> = tx
+            .query(
+                "UPDATE kam.pending SET told = true \
+                 WHERE pg_role = current_user AND state <> 'pending' AND NOT told RETURNING id",
+                &[],
+            )
+            .map_err(e)?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()
+            .map_err(e)?;
+        let rows = tx
+            .query(&format!("{REQUEST_SELECT} WHERE p.id = ANY($1) ORDER BY p.decided_at, p.id"), &[&ids])
+            .map_err(e)?;
+        let decided = rows.iter().map(request_of).collect::<Result<_, _>>().map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(MyRequests { waiting: u64::try_from(waiting).unwrap_or(0), decided })
+    }
+
+    /// Approves a request (a manager's or the hub owner's action: the
+    /// database refuses anyone else) and applies it as a push would have:
+    /// the archive takes the rep's value if no later change of it is at
+    /// the hub; the account is deleted, with its contacts, orders … not
+    /// changed after the deletion, unless it changed after it. What
+    /// changes gets a new version and change number, so every client pulls it.
+    pub fn approve(&mut self, id: uuid::Uuid) -> Result<(), HubError> {
+        let shown = self.shown.clone();
+        let e = |c: &'static str| {
+            let shown = shown.clone();
+            move |err: postgres::Error| hub_err(&shown, c, &err)
+        };
+        let mut tx = self.client.transaction().map_err(e("starting the approval"))?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PUSH_LOCK])
+            .map_err(e("waiting for the hub's change numbers"))?;
+        let (record, field, value, clock) = decide(&mut tx, &shown, id, "approved", "")?;
+        let row = tx
+            .query_one(
+                "SELECT fields, clocks, created_at, updated_by, deleted_at FROM kam.records WHERE id = $1 FOR UPDATE",
+                &[&record],
+            )
+            .map_err(e("reading the record"))?;
+        let mut fields = match row.try_get::<_, Json>(0).map_err(e("reading the record"))? {
+            Json::Object(m) => m,
+            _ => Map::new(),
+        };
+        let mut clocks = match row.try_get::<_, Json>(1).map_err(e("reading the record"))? {
+            Json::Object(m) => m,
+            _ => Map::new(),
+        };
+        let created: DateTime<Utc> = row.try_get(2).map_err(e("reading the record"))?;
+        let created_by: String = row.try_get(3).map_err(e("reading the record"))?;
+        let hub_deleted: Option<DateTime<Utc>> = row.try_get(4).map_err(e("reading the record"))?;
+        if field == "archive" {
+            let ours = clocks.get("archive").and_then(clock_of).unwrap_or(FieldClock {
+                at: created,
+                who: created_by,
+                base: None,
+            });
+            if newer(&clock, &ours) {
+                fields.insert("archive".into(), value.unwrap_or(Json::Null));
+                clocks.insert("archive".into(), serde_json::to_value(ClockJson::from(&clock)).unwrap_or(Json::Null));
+                tx.execute(
+                    "UPDATE kam.records SET fields = $2, clocks = $3, updated_at = greatest(updated_at, $4), \
+                     updated_by = $5, version = version + 1, seq = nextval('kam.change_seq') WHERE id = $1",
+                    &[&record, &Json::Object(fields), &Json::Object(clocks), &clock.at, &clock.who],
+                )
+                .map_err(e("applying the archive"))?;
+            }
+        } else {
+            let latest_here =
+                clocks.values().filter_map(clock_of).map(|c| c.at).chain([created]).max().unwrap_or(created);
+            if hub_deleted.is_none() && clock.at > latest_here {
+                tx.execute(
+                    "UPDATE kam.records SET deleted_at = $2, updated_at = greatest(updated_at, $2), updated_by = $3, \
+                     version = version + 1, seq = nextval('kam.change_seq') WHERE id = $1",
+                    &[&record, &clock.at, &clock.who],
+                )
+                .map_err(e("deleting the account"))?;
+                tx.execute(
+                    &format!(
+                        "UPDATE kam.records SET deleted_at = $2, updated_at = greatest(updated_at, $2), \
+                         updated_by = $3, version = version + 1, seq = nextval('kam.change_seq') \
+                         WHERE account_id = $1 AND kind IN {DEPENDENT_KINDS} AND deleted_at IS NULL \
+                         AND greatest(created_at, (SELECT max((c ->> 'at')::timestamptz) FROM jsonb_each(clocks) AS x(f, c))) < $2"
+                    ),
+                    &[&record, &clock.at, &clock.who],
+                )
+                .map_err(e("deleting the account's records"))?;
+            }
+        }
+        tx.commit().map_err(e("committing the approval"))
+    }
+
+    /// Rejects a request (a manager's or the hub owner's action) with the
+    /// reason the rep is told. It never applies. A rejected archive edit is
+    /// answered with the hub's archive stamped after it, so the rep's next
+    /// sync puts their file's archive back as the hub has it.
+    pub fn reject(&mut self, id: uuid::Uuid, reason: &str) -> Result<(), HubError> {
+        let shown = self.shown.clone();
+        let e = |c: &'static str| {
+            let shown = shown.clone();
+            move |err: postgres::Error| hub_err(&shown, c, &err)
+        };
+        let mut tx = self.client.transaction().map_err(e("starting the rejection"))?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PUSH_LOCK])
+            .map_err(e("waiting for the hub's change numbers"))?;
+        let (record, field, _, clock) = decide(&mut tx, &shown, id, "rejected", reason)?;
+        if field == "archive" {
+            let who: String = tx
+                .query_one("SELECT coalesce(kam.user_name(current_user), current_user::text)", &[])
+                .and_then(|r| r.try_get(0))
+                .map_err(e("reading the user"))?;
+            let at = Utc::now().max(clock.at + chrono::Duration::milliseconds(1));
+            let stamp =
+                serde_json::to_value(ClockJson { at, who: who.clone(), base: Some(clock.at) }).unwrap_or(Json::Null);
+            tx.execute(
+                "UPDATE kam.records SET clocks = jsonb_set(clocks, '{archive}', $2), updated_at = greatest(updated_at, $3), \
+                 updated_by = $4, version = version + 1, seq = nextval('kam.change_seq') WHERE id = $1",
+                &[&record, &stamp, &at, &who],
+            )
+            .map_err(e("keeping the hub's archive"))?;
+        }
+        tx.commit().map_err(e("committing the rejection"))
     }
 
     /// Applies a batch of operations in one transaction: all of them or,
@@ -457,12 +1064,18 @@ impl Hub {
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PUSH_LOCK])
             .map_err(|e| hub_err(&shown, "waiting for the hub's change numbers", &e))?;
         let st = PushStatements::prepare(&mut tx).map_err(|e| hub_err(&shown, "preparing the push", &e))?;
+        // A rep's archive edits and account deletions wait for a manager.
+        let role: Option<String> = tx
+            .query_one("SELECT kam.user_role(current_user)", &[])
+            .and_then(|r| r.try_get(0))
+            .map_err(|e| hub_err(&shown, "reading the user's role", &e))?;
+        let hold = role.as_deref() == Some(HubRole::Rep.key());
         let mut out = Vec::with_capacity(ops.len());
         for (i, op) in ops.iter().enumerate() {
             // A savepoint per operation: a record the database refuses is
             // told and left out; the rest of the batch goes on.
             let mut sp = tx.transaction().map_err(|e| hub_err(&shown, "starting an operation", &e))?;
-            match apply_op(&mut sp, &st, op) {
+            match apply_op(&mut sp, &st, op, hold) {
                 Ok(applied) => {
                     sp.commit().map_err(|e| hub_err(&shown, "applying an operation", &e))?;
                     out.push(applied);
@@ -571,6 +1184,71 @@ impl Hub {
     }
 }
 
+/// The columns of a request as [`request_of`] reads them.
+const REQUEST_SELECT: &str =
+    "SELECT p.id::text, p.record_id::text, coalesce(r.fields ->> 'name', ''), p.field, p.value, \
+     p.reason, p.requested_by, p.requested_at, p.state, p.decided_by, p.decided_at, p.decision \
+     FROM kam.pending p LEFT JOIN kam.records r ON r.id = p.record_id";
+
+fn request_of(r: &postgres::Row) -> Result<Request, postgres::Error> {
+    let field: String = r.try_get(3)?;
+    let state: String = r.try_get(8)?;
+    Ok(Request {
+        id: r.try_get(0)?,
+        record_id: r.try_get(1)?,
+        account: r.try_get(2)?,
+        what: if field == "archive" { RequestKind::Archive } else { RequestKind::Delete },
+        value: r.try_get(4)?,
+        reason: r.try_get(5)?,
+        requested_by: r.try_get(6)?,
+        requested_at: r.try_get(7)?,
+        state: RequestState::parse_key(&state),
+        decided_by: r.try_get(9)?,
+        decided_at: r.try_get(10)?,
+        decision: r.try_get(11)?,
+    })
+}
+
+/// Marks a waiting request decided (the database refuses a rep: only
+/// managers may update its state) and returns its record, field, new
+/// value and clock; names a request that is unknown or decided already.
+fn decide(
+    tx: &mut Transaction<'_>,
+    shown: &str,
+    id: uuid::Uuid,
+    state: &str,
+    reason: &str,
+) -> Result<(uuid::Uuid, String, Option<Json>, FieldClock), HubError> {
+    let e = |err: postgres::Error| hub_err(shown, "deciding the request", &err);
+    let row = tx
+        .query_opt(
+            "UPDATE kam.pending SET state = $2, decision = $3, decided_at = now(), \
+             decided_by = coalesce(kam.user_name(current_user), current_user::text) \
+             WHERE id = $1 AND state = 'pending' RETURNING record_id, field, value, clock",
+            &[&id, &state, &reason],
+        )
+        .map_err(e)?;
+    let Some(row) = row else {
+        let before: Option<String> = tx
+            .query_opt("SELECT state FROM kam.pending WHERE id = $1", &[&id])
+            .map_err(e)?
+            .map(|r| r.try_get(0))
+            .transpose()
+            .map_err(e)?;
+        return Err(match before {
+            Some(state) => HubError::AlreadyDecided { hub: shown.to_string(), id: id.to_string(), state },
+            None => HubError::NoSuchRequest { hub: shown.to_string(), id: id.to_string() },
+        });
+    };
+    let clock: Json = row.try_get(3).map_err(e)?;
+    let clock = clock_of(&clock).ok_or_else(|| HubError::Sql {
+        hub: shown.to_string(),
+        context: "deciding the request".into(),
+        detail: format!("request {id} has no readable clock"),
+    })?;
+    Ok((row.try_get(0).map_err(e)?, row.try_get(1).map_err(e)?, row.try_get(2).map_err(e)?, clock))
+}
+
 fn parse_uuid(id: &str) -> Result<uuid::Uuid, String> {
     uuid::Uuid::parse_str(id).map_err(|e| format!("{id}: {e}"))
 }
@@ -676,6 +1354,8 @@ struct PushStatements {
     current: postgres::Statement,
     insert: postgres::Statement,
     update: postgres::Statement,
+    request: postgres::Statement,
+    deletion_waits: postgres::Statement,
 }
 
 impl PushStatements {
@@ -697,11 +1377,31 @@ impl PushStatements {
                  updated_at = greatest(updated_at, $7), updated_by = $8, deleted_at = $9, version = version + 1, \
                  seq = nextval('kam.change_seq') WHERE id = $1",
             )?,
+            request: tx.prepare(
+                "INSERT INTO kam.pending (op_id, record_id, kind, field, value, clock, reason) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )?,
+            deletion_waits: tx.prepare(
+                "SELECT EXISTS (SELECT 1 FROM kam.pending WHERE record_id = $1 AND field = 'deleted' \
+                 AND state = 'pending')",
+            )?,
         })
     }
 }
 
-fn apply_op(tx: &mut Transaction<'_>, st: &PushStatements, op: &PushOp) -> Result<Applied, postgres::Error> {
+/// The kinds a deletion of their account takes with it (as the trash
+/// takes them); a VIP card keeps its account's link, a target has none.
+const DEPENDENT_KINDS: &str = "('contact', 'order', 'visit', 'change_event', 'feedback', 'call_plan', 'presentation')";
+
+/// Applies one operation; with `hold` (a rep's push) an account's archive
+/// edit and an account's deletion are filed as requests instead, and the
+/// deletion of a record whose account's deletion waits waits with it.
+fn apply_op(
+    tx: &mut Transaction<'_>,
+    st: &PushStatements,
+    op: &PushOp,
+    hold: bool,
+) -> Result<Applied, postgres::Error> {
     let b = &op.body;
     let Ok(id) = uuid::Uuid::parse_str(&b.id) else { return Ok(Applied::Refused(format!("{}: not an id", b.id))) };
     let fresh = tx.execute(&st.op, &[&op.op_id, &id])?;
@@ -746,10 +1446,17 @@ fn apply_op(tx: &mut Transaction<'_>, st: &PushStatements, op: &PushOp) -> Resul
     let hub_created = FieldClock { at: created, who: created_by, base: None };
     let latest_here = clocks.values().filter_map(clock_of).map(|c| c.at).chain([created]).max().unwrap_or(created);
     let mut newest: Option<FieldClock> = None;
+    // The requests this operation files: field, new value, its clock.
+    let mut requests: Vec<(&str, Option<Json>, FieldClock)> = Vec::new();
+    let mut held_with_account = false;
     for (field, theirs) in &b.clocks {
         let Some(theirs) = clock_of(theirs) else { continue };
         let ours = clocks.get(field).and_then(clock_of).unwrap_or_else(|| hub_created.clone());
         if !newer(&theirs, &ours) {
+            continue;
+        }
+        if hold && b.kind == "account" && field == "archive" {
+            requests.push(("archive", Some(b.fields.get(field).cloned().unwrap_or(Json::Null)), theirs));
             continue;
         }
         if let Some(v) = b.fields.get(field) {
@@ -764,13 +1471,32 @@ fn apply_op(tx: &mut Transaction<'_>, st: &PushStatements, op: &PushOp) -> Resul
     // holds a change made after it; a record deleted here comes back when
     // the operation brings a change made after the deletion (as a day-end
     // merge brings a trashed record back).
-    let deleted = match (hub_deleted, b.deleted_at) {
+    let mut deleted = match (hub_deleted, b.deleted_at) {
         (None, Some(d)) if d > latest_here => Some(Some(d)),
         (Some(d), _) if newest.as_ref().is_some_and(|n| n.at > d) => Some(None),
         _ => None,
     };
+    if let (true, Some(Some(d))) = (hold, deleted) {
+        if b.kind == "account" {
+            requests.push(("deleted", None, FieldClock { at: d, who: b.updated_by.clone(), base: None }));
+            deleted = None;
+        } else if let (true, Some(acc)) =
+            (DEPENDENT_KINDS.contains(&format!("'{}'", b.kind)), routing(&b.kind, &fields).0)
+        {
+            if tx.query_one(&st.deletion_waits, &[&acc])?.try_get::<_, bool>(0)? {
+                held_with_account = true;
+                deleted = None;
+            }
+        }
+    }
+    for (field, value, clock) in &requests {
+        let clock = serde_json::to_value(ClockJson::from(clock)).unwrap_or(Json::Null);
+        let reason = if *field == "deleted" { b.reason.clone().unwrap_or_default() } else { String::new() };
+        tx.execute(&st.request, &[&op.op_id, &id, &b.kind, field, value, &clock, &reason])?;
+    }
+    let waits = !requests.is_empty() || held_with_account;
     if newest.is_none() && deleted.is_none() {
-        return Ok(Applied::Same);
+        return Ok(if waits { Applied::Pending } else { Applied::Same });
     }
     let (at, who) = match (&newest, deleted) {
         (Some(n), _) => (n.at, n.who.clone()),
@@ -783,7 +1509,7 @@ fn apply_op(tx: &mut Transaction<'_>, st: &PushStatements, op: &PushOp) -> Resul
         &st.update,
         &[&id, &Json::Object(fields), &Json::Object(clocks), &account, &owner, &store, &at, &who, &deleted_at],
     )?;
-    Ok(Applied::Updated)
+    Ok(if waits { Applied::Pending } else { Applied::Updated })
 }
 
 #[cfg(test)]

@@ -123,6 +123,7 @@ fn body_of<R: Record>(r: &R, clocks: &[(String, FieldClock)]) -> RecordBody {
             .map(|(f, c)| (f.clone(), serde_json::to_value(ClockJson::from(c)).unwrap_or(Json::Null)))
             .collect(),
         deleted_at: m.deleted_at,
+        reason: None,
     }
 }
 
@@ -131,7 +132,16 @@ fn body_of<R: Record>(r: &R, clocks: &[(String, FieldClock)]) -> RecordBody {
 fn stage_one<R: Record>(tx: &Connection, path: &std::path::Path, id: &Id, at: &str) -> Result<bool, StoreError> {
     let Some(r) = load::<R>(tx, path, id, Live::Any)? else { return Ok(false) };
     let clocks = field_clocks(tx, path, id)?;
-    let body = serde_json::to_string(&body_of(&r, &clocks))
+    let mut body = body_of(&r, &clocks);
+    if body.deleted_at.is_some() {
+        // The trash's reason goes with a deletion (a manager deciding on a
+        // rep's deletion of an account reads it).
+        body.reason = tx
+            .prepare_cached("SELECT reason FROM trash WHERE record_id = ?1")
+            .and_then(|mut s| s.query_row([id.as_str()], |r| r.get::<_, String>(0)).optional())
+            .map_err(|e| sql_error(path, "reading the trash", &e))?;
+    }
+    let body = serde_json::to_string(&body)
         .map_err(|e| StoreError::Sql { context: "queuing a change for the hub".into(), detail: e.to_string() })?;
     let ctx = "queuing a change for the hub";
     tx.prepare_cached("INSERT INTO hub_outbox (op_id, kind, record_id, body, staged_at) VALUES (?1, ?2, ?3, ?4, ?5)")

@@ -340,6 +340,7 @@ impl App {
                 Done::SyncStatus { generation, status } => self.sync_status_done(generation, status),
                 Done::SyncProgress(p) => self.sync_progress(p),
                 Done::Synced(done) => self.sync_done(*done),
+                Done::Requests(done) => self.requests_done(*done),
                 Done::Photo(done) => self.vip.photos.done(*done),
                 Done::Viewer { viewer, ok, code } => self.vip_viewer_ended(&viewer, ok, code),
                 Done::Index { index, ms } => {

@@ -171,6 +171,8 @@ pub enum Popup {
         cursor: usize,
         confirm_drop: bool,
     },
+    /// The requests for approval waiting at the hub (#23).
+    Requests(Box<super::approvals::RequestsView>),
 }
 
 /// Everything the workbench shows.
@@ -436,6 +438,10 @@ impl App {
             self.popup_key(key);
             return;
         }
+        if super::approvals::is_requests_key(&key) {
+            self.open_requests();
+            return;
+        }
         // A tab that is taking text (a filter) gets every key first.
         let typing = match self.tab {
             Tab::Accounts => self.list.filtering && self.detail.is_none(),
@@ -597,6 +603,7 @@ impl App {
             Popup::Scores(e) => self.scores_key(key, e),
             Popup::Picker(p) => self.picker_key(key, p),
             Popup::TextSearch(s) => self.text_search_key(key, s),
+            Popup::Requests(v) => self.requests_key(key, v),
         };
         // The card opened from a new card's duplicate warning is closed:
         // the new card comes back as it was typed.

@@ -5,6 +5,7 @@
 pub mod account_detail;
 pub mod account_list;
 pub mod app;
+pub mod approvals;
 pub mod archive;
 pub mod draft;
 pub mod editors;

@@ -169,6 +169,14 @@ impl App {
                     msg.push_str("; ");
                     msg.push_str(&T::SyncDoneRefused.fill(lang, &[("n", &refused.to_string())]));
                 }
+                if r.awaiting > 0 {
+                    msg.push_str("; ");
+                    msg.push_str(&T::SyncDoneAwaiting.fill(lang, &[("n", &r.awaiting.to_string())]));
+                }
+                if !r.decided.is_empty() {
+                    msg.push_str("; ");
+                    msg.push_str(&T::SyncDoneDecided.fill(lang, &[("n", &r.decided.len().to_string())]));
+                }
                 let conflicted = conflicted_records(&r);
                 match done.conflicts_file {
                     Some(Ok(path)) if conflicted > 0 => {

@@ -443,6 +443,7 @@ impl App {
             | Done::SyncStatus { .. }
             | Done::SyncProgress(_)
             | Done::Synced(_)
+            | Done::Requests(_)
             | Done::Panicked(_) => {}
         }
     }

@@ -103,6 +103,8 @@ pub enum Done {
     SyncProgress(crate::exchange::hub_sync::Progress),
     /// The sync with the hub has ended (or stopped), on its own thread.
     Synced(Box<super::sync::SyncDone>),
+    /// The hub's requests for approval read (and one decided) (#23).
+    Requests(Box<super::approvals::RequestsDone>),
     /// A VIP card's photo read and encoded (or why not), off the UI thread.
     Photo(Box<super::photo::PhotoDone>),
     /// The system viewer `o` started has ended: `ok` false (with its exit

@@ -48,6 +48,32 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                 );
             }
         }
+        Popup::Requests(v) => {
+            let r = centered(area, 110, 18);
+            super::clear_popup(frame, r);
+            let block = Block::default().borders(Borders::ALL).title(app.t(T::RequestsTitle));
+            let mut lines: Vec<Line> = match &v.list {
+                None => vec![Line::from(app.t(T::RequestsLoading))],
+                Some(list) if list.is_empty() => vec![Line::from(app.t(T::RequestNone))],
+                Some(list) => list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, q)| {
+                        let st = if i == v.selected { Style::default().bg(Color::DarkGray) } else { Style::default() };
+                        Line::from(Span::styled(crate::exchange::hub_sync::request_text(app.lang, q), st))
+                    })
+                    .collect(),
+            };
+            lines.push(Line::from(""));
+            if let Some(input) = &v.reject {
+                lines.push(Line::from(app.t(T::RequestsRejectAsk)));
+                let text = format!("> {}", input.value());
+                lines.push(Line::from(Span::styled(text, Style::default().add_modifier(Modifier::UNDERLINED))));
+            } else {
+                lines.push(Line::from(Span::styled(app.t(T::RequestsKeys), Style::default().fg(Color::DarkGray))));
+            }
+            frame.render_widget(super::wrapped(lines, Some(block), r), r);
+        }
         Popup::Trash { entries, selected } => {
             let r = centered(area, 90, 16);
             super::clear_popup(frame, r);
@@ -268,6 +294,7 @@ pub fn help_keys(app: &App) -> Vec<(&'static str, T)> {
     if app.sync.url.is_some() {
         let at = keys.iter().position(|(k, _)| *k == "?").unwrap_or(keys.len());
         keys.insert(at, ("Ctrl-Y", T::KSync));
+        keys.insert(at + 1, ("Ctrl-R", T::KRequests));
     }
     keys
 }
