@@ -57,7 +57,7 @@ pub enum Command {
     Encrypt,
     /// Turn an encrypted database file back into a plain one, in place; asks for its passphrase
     Decrypt,
-    /// Keep the passphrase of the encrypted file in the system's keyring, or remove it from there
+    /// The passphrase of the encrypted file: change it, keep it in the system's keyring or remove it from there
     #[command(subcommand)]
     Key(KeyCommand),
     /// Push local changes to the head-office hub, then pull what this user may see

@@ -204,7 +204,7 @@ catalogue! {
     HelpRestoreForce => "文件通过全部检查时也替换(原文件改名保留在旁边)", "Replace the file even when it passes every check (it is kept beside, renamed)";
     HelpErase => "应本人要求永久删除一个人(依个人信息保护法):记录、变更日志中的个人信息、搜索索引", "Erase a person for good at their request (PIPL): the record, its personal values in the change log, the search index";
     HelpEncrypt => "就地加密数据库文件(需用带加密功能构建的 kam);会要求设置新口令", "Encrypt the database file in place (a kam built with --features encryption); asks for a new passphrase";
-    HelpKey => "把加密文件的口令存进系统的钥匙串,或从中删除", "Keep the passphrase of the encrypted file in the system's keyring, or remove it from there";
+    HelpKey => "加密文件的口令:换一个新口令,存进系统的钥匙串,或从中删除", "The passphrase of the encrypted file: change it, keep it in the system's keyring or remove it from there";
     HelpKeyRemember => "把文件的口令存进系统的钥匙串:以后 kam 打开这个文件时不再询问", "Keep the file's passphrase in the system's keyring: kam then opens the file without asking";
     HelpKeyChange => "就地用新口令重新加密文件;先问现在的口令,再问两次新口令", "Encrypt the file again under a new passphrase, in place; asks for the current one, then the new one twice";
     HelpKeyForget => "从系统的钥匙串中删除文件的口令:kam 会重新询问", "Remove the file's passphrase from the system's keyring: kam asks for it again";

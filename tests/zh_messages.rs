@@ -67,6 +67,7 @@ const ALLOWED: &[&str] = &[
     "key",
     "remember",
     "forget",
+    "change",
     "contact",
     "vip",
     "JSON",
