@@ -245,6 +245,23 @@ fn spreadsheet_with_a_bad_row_is_refused_whole() {
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].credit_limit, Some(Money::from_yuan(50_000)));
     assert!(all[0].listed);
+    assert_eq!(all[0].owner, "测试员", "a sheet without owners makes the importer's own accounts");
+}
+
+#[test]
+fn an_owner_in_the_sheet_is_kept_and_a_blank_one_is_the_importers() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut s = store(tmp.path(), "a.db");
+    let p = sheet(tmp.path(), "accounts.csv", "客户名称,客户经理\n恒信贸易有限公司,李娜\n华联超市有限公司, \n");
+    let r = import_sheet(&mut s, &p, SheetKind::Accounts, ImportOptions::default(), &mut |_, _| {}).expect("import");
+    assert_eq!((r.new, r.written), (2, true));
+    let mut owners: Vec<(String, String)> =
+        s.list::<Account>(10, 0).expect("list").into_iter().map(|a| (a.name, a.owner)).collect();
+    owners.sort();
+    assert_eq!(
+        owners,
+        [("华联超市有限公司".to_string(), "测试员".to_string()), ("恒信贸易有限公司".to_string(), "李娜".to_string())]
+    );
 }
 
 #[test]

@@ -595,6 +595,7 @@ pub fn import_sheet(
     let source = format!("import {}", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
     on("writing", report.rows as u64);
     let count = updates.len() + report.new;
+    let user = store.user().to_string();
     let new_records = NewRecords {
         sheet: &sheet,
         rows: sheet.rows()?,
@@ -602,6 +603,7 @@ pub fn import_sheet(
         ready: std::collections::VecDeque::new(),
         after: 0,
         kind,
+        user: &user,
     };
     // Each outcome is an insert or the update asked for: nothing to keep.
     store.apply_import_each(count, updates.into_iter().map(Ok).chain(new_records), &source, true, &mut |_, _, _| {})?;
@@ -628,6 +630,9 @@ struct NewRecords<'a> {
     /// The last new row read from the scratch file.
     after: usize,
     kind: SheetKind,
+    /// Who imports: a new account without an owner in the sheet is theirs,
+    /// as one made in the workbench is (and the hub lets its owner push it).
+    user: &'a str,
 }
 
 impl NewRecords<'_> {
@@ -652,7 +657,13 @@ impl NewRecords<'_> {
             }
             let (mut cells, _) = row_cells(&self.sheet.columns, &raw);
             let built = match (self.kind, account) {
-                (SheetKind::Accounts, _) => record_from_cells::<Account>(&cells).map(Record::into_any),
+                (SheetKind::Accounts, _) => {
+                    if !cells.iter().any(|(c, v)| *c == "owner" && !v.trim().is_empty()) {
+                        cells.retain(|(c, _)| *c != "owner");
+                        cells.push(("owner", self.user));
+                    }
+                    record_from_cells::<Account>(&cells).map(Record::into_any)
+                }
                 (SheetKind::Contacts, Some(id)) => {
                     cells.retain(|(c, _)| *c != "account_id");
                     cells.push(("account_id", id));
