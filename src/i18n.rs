@@ -311,6 +311,7 @@ catalogue! {
     HubStoreNeeded => "--role staff 需要 --store(该员工所在的门店)", "--role staff needs --store (the store the user works in)";
     HubUserAdded => "已添加用户 {name}(角色 {role},数据库角色 {pg_role})。把下面这行写进该用户的 config.toml(口令只显示这一次):", "user {name} added (role {role}, database role {pg_role}). Put this line in their config.toml (the password is shown this once):";
     SyncPushed => "已推送 {n} 条更改:新建 {inserted},更新 {updated},无需更新 {same},早已送达 {already}", "pushed {n} changes: {inserted} new, {updated} updated, {same} unchanged, {already} already there";
+    SyncNoAccess => "不在你可访问的范围内(不是你的客户,也没有共享给你或划入你的片区)", "outside what you may reach (not your account, not shared with you, not in your territory)";
     SyncRefused => "总部拒绝了{kind}「{label}」({id}):{detail};本机的数据保留不变", "the hub refused {kind} '{label}' ({id}): {detail}; it is kept here as it is";
     SyncPulled => "已拉取 {n} 条记录:新增 {inserted},更新 {updated},相同 {same},冲突 {conflicts}", "pulled {n} records: {inserted} new, {updated} updated, {same} the same, {conflicts} with conflicts";
     SyncPushFailed => "推送没有完成,总部没有收到这一批中的任何更改", "the push did not complete: the hub took none of that batch";

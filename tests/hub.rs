@@ -17,7 +17,7 @@ use chrono::Duration;
 use common::pg::Pg;
 use kam::commands::sync::{sync, SyncReport};
 use kam::model::{Account, ArchiveCategory, ArchiveEntry, Contact, VipCard};
-use kam::store::{Applied, Hub, HubError, HubRole, RecordKind, RequestKind, RequestState, Store};
+use kam::store::{Applied, Hub, HubError, HubRole, RecordKind, Refusal, RequestKind, RequestState, Store};
 
 fn store(dir: &Path, name: &str, user: &str) -> Store {
     let mut s = Store::open(&dir.join(name), common::clock()).expect("open");
@@ -307,7 +307,9 @@ fn a_rep_cannot_read_or_write_another_reps_account_by_the_database() {
     copy.update(&mut stolen, "").expect("local edit");
     let r = run_sync(&mut copy, &t.li);
     assert!(
-        r.pushed.iter().any(|p| p.id == a.meta.id.to_string() && matches!(p.applied, Applied::Refused(_))),
+        r.pushed
+            .iter()
+            .any(|p| p.id == a.meta.id.to_string() && matches!(p.applied, Applied::Refused(Refusal::NoAccess))),
         "{:?}",
         r.pushed
     );
@@ -392,7 +394,9 @@ fn a_shared_account_reaches_the_colleague_until_it_is_unshared() {
     li.update(&mut x, "").expect("local edit");
     let r = run_sync(&mut li, &t.li);
     assert!(
-        r.pushed.iter().any(|p| p.id == a.meta.id.to_string() && matches!(p.applied, Applied::Refused(_))),
+        r.pushed
+            .iter()
+            .any(|p| p.id == a.meta.id.to_string() && matches!(p.applied, Applied::Refused(Refusal::NoAccess))),
         "{:?}",
         r.pushed
     );

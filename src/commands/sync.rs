@@ -12,7 +12,7 @@ use crate::cli::SyncArgs;
 use crate::config::Config;
 use crate::exchange::import::conflict_value;
 use crate::i18n::T;
-use crate::store::{Applied, HubError, RequestKind, RequestState, Store};
+use crate::store::{Applied, HubError, Refusal, RequestKind, RequestState, Store};
 use kam_rules::Lang;
 
 // What the tests and benches of `kam sync` reach it by.
@@ -75,7 +75,11 @@ fn say_report(l: Lang, store: &Store, r: &SyncReport) {
         )
     );
     for p in &r.pushed {
-        if let Applied::Refused(detail) = &p.applied {
+        if let Applied::Refused(why) = &p.applied {
+            let detail = match why {
+                Refusal::NoAccess => T::SyncNoAccess.get(l).to_string(),
+                Refusal::Other(d) => crate::safe_text::cell(d).to_string(),
+            };
             let kind_shown = crate::i18n::kind_label(&p.kind).map_or(p.kind.as_str(), |t| t.get(l));
             let label = store.label_of(&p.kind, &p.id).unwrap_or_default();
             crate::say!(
@@ -86,7 +90,7 @@ fn say_report(l: Lang, store: &Store, r: &SyncReport) {
                         ("kind", kind_shown),
                         ("label", &crate::safe_text::cell(&label)),
                         ("id", &p.id),
-                        ("detail", &crate::safe_text::cell(detail))
+                        ("detail", &detail)
                     ]
                 )
             );

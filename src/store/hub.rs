@@ -425,6 +425,17 @@ pub struct PushOp {
     pub body: RecordBody,
 }
 
+/// Why the database refused an operation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Row-level security or a grant: the record is outside what this user
+    /// may reach (not their account, not shared with them, not in their
+    /// territory), said in the user's language.
+    NoAccess,
+    /// Anything else, in the server's words.
+    Other(String),
+}
+
 /// What the hub did with one operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Applied {
@@ -437,7 +448,7 @@ pub enum Applied {
     /// The hub had applied this operation already (a retried push).
     Already,
     /// The database refused it: this user may not write that record.
-    Refused(String),
+    Refused(Refusal),
     /// A rep's archive edit or account deletion: it waits for a manager's
     /// approval (the rest of the operation, if anything, was applied).
     Pending,
@@ -1082,7 +1093,12 @@ impl Hub {
                 }
                 Err(e) if is_denied(&e) => {
                     sp.rollback().map_err(|e| hub_err(&shown, "leaving a refused operation out", &e))?;
-                    out.push(Applied::Refused(detail_of(&e)));
+                    let why = if e.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) {
+                        Refusal::NoAccess
+                    } else {
+                        Refusal::Other(detail_of(&e))
+                    };
+                    out.push(Applied::Refused(why));
                 }
                 Err(e) => return Err(hub_err(&shown, &format!("applying {} {}", op.body.kind, op.body.id), &e)),
             }
@@ -1403,7 +1419,9 @@ fn apply_op(
     hold: bool,
 ) -> Result<Applied, postgres::Error> {
     let b = &op.body;
-    let Ok(id) = uuid::Uuid::parse_str(&b.id) else { return Ok(Applied::Refused(format!("{}: not an id", b.id))) };
+    let Ok(id) = uuid::Uuid::parse_str(&b.id) else {
+        return Ok(Applied::Refused(Refusal::Other(format!("{}: not an id", b.id))));
+    };
     let fresh = tx.execute(&st.op, &[&op.op_id, &id])?;
     if fresh == 0 {
         return Ok(Applied::Already);
