@@ -357,6 +357,10 @@ fn ctrl_r_lists_the_requests_and_a_manager_decides_there() {
         text.contains("Waiting for approval") && text.contains("deletion of the account '华联超市股份有限公司'"),
         "{text}"
     );
+    // Picked by the cursor: the list shows the start of a request's id, not all of it.
+    let Some(Popup::Requests(v)) = &rep.popup else { panic!("the requests") };
+    let id = v.list.as_ref().and_then(|l| l.first()).map(|r| r.id.clone()).expect("a request");
+    assert!(text.contains(&id[..8]) && !text.contains(&id), "{text}");
     key(&mut rep, KeyCode::Char('a'), KeyModifiers::NONE);
     pump(&mut rep);
     let msg = rep.message.clone().unwrap_or_default();

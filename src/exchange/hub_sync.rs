@@ -137,11 +137,21 @@ pub fn request_what_text(lang: Lang, r: &Request) -> String {
 /// decision: what, of which account, by whom and when, the rep's reason,
 /// and once decided by whom, when and (a rejection) why.
 pub fn request_text(lang: Lang, r: &Request) -> String {
+    request_line(lang, r, &r.id)
+}
+
+/// One request as the workbench lists it: as [`request_text`], with the
+/// first 8 characters of its id (the list picks it by the cursor, not by id).
+pub fn request_text_short(lang: Lang, r: &Request) -> String {
+    request_line(lang, r, r.id.get(..8).unwrap_or(&r.id))
+}
+
+fn request_line(lang: Lang, r: &Request, id: &str) -> String {
     let cell = |s: &str| crate::safe_text::cell(s).into_owned();
     let mut line = T::RequestLine.fill(
         lang,
         &[
-            ("id", &r.id),
+            ("id", id),
             ("what", &request_what_text(lang, r)),
             ("account", &cell(&r.account)),
             ("record", &r.record_id),

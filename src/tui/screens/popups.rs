@@ -60,7 +60,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
                     .enumerate()
                     .map(|(i, q)| {
                         let st = if i == v.selected { Style::default().bg(Color::DarkGray) } else { Style::default() };
-                        Line::from(Span::styled(crate::exchange::hub_sync::request_text(app.lang, q), st))
+                        Line::from(Span::styled(crate::exchange::hub_sync::request_text_short(app.lang, q), st))
                     })
                     .collect(),
             };
