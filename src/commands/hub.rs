@@ -75,10 +75,15 @@ pub fn add_user(ctx: &Ctx, config: &Config, args: &HubAddUserArgs) -> Result<(),
     Ok(())
 }
 
+/// An id given on the command line as the argument `name` (ACCOUNT_ID, REQUEST_ID).
+fn id_arg(name: &str, arg: &str) -> Result<uuid::Uuid, Failure> {
+    uuid::Uuid::parse_str(arg.trim())
+        .map_err(|e| Failure::usage(format!("{name}: {}: {e}", crate::safe_text::cell(arg))))
+}
+
 /// An account id given on the command line.
 fn account_id(arg: &str) -> Result<uuid::Uuid, Failure> {
-    uuid::Uuid::parse_str(arg.trim())
-        .map_err(|e| Failure::usage(format!("ACCOUNT_ID: {}: {e}", crate::safe_text::cell(arg))))
+    id_arg("ACCOUNT_ID", arg)
 }
 
 pub fn share(ctx: &Ctx, config: &Config, args: &HubShareArgs) -> Result<(), Failure> {
@@ -148,8 +153,7 @@ pub fn shares(ctx: &Ctx, config: &Config, args: &HubSharesArgs) -> Result<(), Fa
 
 /// A request id given on the command line.
 fn request_id(arg: &str) -> Result<uuid::Uuid, Failure> {
-    uuid::Uuid::parse_str(arg.trim())
-        .map_err(|e| Failure::usage(format!("REQUEST_ID: {}: {e}", crate::safe_text::cell(arg))))
+    id_arg("REQUEST_ID", arg)
 }
 
 pub fn pending(ctx: &Ctx, config: &Config, args: &HubPendingArgs) -> Result<(), Failure> {

@@ -776,13 +776,7 @@ impl Hub {
         if kind != "account" {
             return Err(HubError::NoSuchAccount { hub: shown, id: account.to_string(), kind: Some(kind) });
         }
-        let role: String = tx
-            .query_one("SELECT role FROM kam.users WHERE name = $1", &[&user])
-            .and_then(|r| r.try_get(0))
-            .map_err(e("reading the user"))?;
-        if role != HubRole::Rep.key() {
-            return Err(HubError::NotARep { hub: shown, name: user.to_string(), role });
-        }
+        require_rep(&mut tx, &shown, user)?;
         if added > 0 {
             tx.execute(
                 "UPDATE kam.records SET seq = nextval('kam.change_seq') WHERE id = $1 OR account_id = $1",
@@ -819,13 +813,7 @@ impl Hub {
                     hub_err(&shown, "adding the territory", &err)
                 }
             })?;
-        let role: String = tx
-            .query_one("SELECT role FROM kam.users WHERE name = $1", &[&user])
-            .and_then(|r| r.try_get(0))
-            .map_err(e("reading the user"))?;
-        if role != HubRole::Rep.key() {
-            return Err(HubError::NotARep { hub: shown, name: user.to_string(), role });
-        }
+        require_rep(&mut tx, &shown, user)?;
         if added > 0 {
             tx.execute(
                 "WITH a AS (SELECT id FROM kam.records WHERE kind = 'account' AND fields ->> 'region' = $1) \
@@ -1267,6 +1255,19 @@ fn decide(
 
 fn parse_uuid(id: &str) -> Result<uuid::Uuid, String> {
     uuid::Uuid::parse_str(id).map_err(|e| format!("{id}: {e}"))
+}
+
+/// Refuses a share or a territory for a user who is not a rep.
+fn require_rep(tx: &mut Transaction<'_>, shown: &str, user: &str) -> Result<(), HubError> {
+    let role: String = tx
+        .query_one("SELECT role FROM kam.users WHERE name = $1", &[&user])
+        .and_then(|r| r.try_get(0))
+        .map_err(|err| hub_err(shown, "reading the user", &err))?;
+    if role == HubRole::Rep.key() {
+        Ok(())
+    } else {
+        Err(HubError::NotARep { hub: shown.to_string(), name: user.to_string(), role })
+    }
 }
 
 fn is_denied(e: &postgres::Error) -> bool {
