@@ -118,6 +118,9 @@ catalogue! {
     ExportMasked => "电话、出生日期、配偶和座驾已遮盖(经理可用 --unmask)", "Phones, birth dates, spouses and vehicles are masked (a manager may use --unmask)";
     ImportKindUnknown => "{path}:无法从文件名判断记录类型,请加 --kind accounts、--kind contacts 或 --kind scores", "{path}: cannot tell the kind of records from the file name: add --kind accounts, --kind contacts or --kind scores";
     ImportDuplicateRow => "第 {row} 行与已有记录重复:{matched}({action})", "row {row} duplicates {matched} ({action})";
+    ImportDupInFile => "本文件第 {row} 行({name})", "row {row} of this file ({name})";
+    ImportDupMany => "{n} 个客户:{names}", "{n} accounts: {names}";
+    ImportDupContacts => "{n} 个名为 {name} 的联系人", "{n} contacts named {name}";
     ImportSkipped => "已跳过", "skipped";
     ImportUpdatedRow => "已更新", "updated";
     ImportIgnored => "未使用的列:{columns}", "columns not used: {columns}";
@@ -259,6 +262,10 @@ catalogue! {
     HubNoUrl => "没有设置总部服务器:用 --hub 指定连接串,或在 config.toml 中写 hub = \"postgresql://…\"(也可设环境变量 KAM_HUB)", "no hub is set: give its connection string with --hub, or write hub = \"postgresql://…\" in config.toml (or set KAM_HUB)";
     HubBadUrl => "总部服务器的连接串无法识别:{detail}", "the hub's connection string cannot be read: {detail}";
     HubUnreachable => "连不上总部服务器 {hub}({detail})", "no connection to the hub {hub} ({detail})";
+    HeldAtHubByName => "总部:{owner} 已在跟进同名的公司(不在你的档案里,撞单)", "At head office {owner} already holds a company of this name (not in your file)";
+    HeldAtHubByPhone => "总部:{owner} 已在跟进同一电话的公司(不在你的档案里,撞单)", "At head office {owner} already holds a company with this phone (not in your file)";
+    HeldAtHubByBoth => "总部:{owner} 已在跟进同名、同电话的公司(不在你的档案里,撞单)", "At head office {owner} already holds a company of this name and phone (not in your file)";
+    HeldAtHubNoOwner => "未分配负责人的客户", "an account without an owner";
     HubQueueKept => "本机数据完好:{n} 条更改在队列中,下次同步时推送", "nothing here was lost: {n} changes wait in the queue for the next sync";
     HubLogin => "总部服务器 {hub} 拒绝登录({detail}):请核对连接串中的用户名和口令", "the hub {hub} refused the login ({detail}): check the user and password in the connection string";
     HubDenied => "总部服务器 {hub} 不允许这样做:{detail}", "the hub {hub} does not allow this: {detail}";

@@ -456,7 +456,7 @@ fn a_large_sheet_is_guarded_indexed_and_logged_like_a_small_one() {
     assert_eq!(r.rejects[0].row, 1_202);
     assert_eq!(r.rejects[0].problems[0].column, "信用额度");
     let dups: Vec<(usize, &str)> = r.duplicates.iter().map(|d| (d.row, d.matched.as_str())).collect();
-    assert_eq!(dups[0], (702, "row 7 of this file (测试贸易5号有限公司)"));
+    assert_eq!(dups[0], (702, "本文件第 7 行(测试贸易5号有限公司)"));
     assert_eq!((dups[1].0, dups[2].0), (902, 1_102));
     assert!(dups[1].1.contains(&acc.meta.id.to_string()) && dups[2].1.contains(&acc.meta.id.to_string()), "{dups:?}");
 

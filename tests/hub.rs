@@ -16,8 +16,9 @@ use std::process::Command;
 use chrono::Duration;
 use common::pg::Pg;
 use kam::commands::sync::{sync, SyncReport};
+use kam::exchange::import::{import_sheet, ImportOptions, SheetKind};
 use kam::model::{Account, ArchiveCategory, ArchiveEntry, Contact, VipCard};
-use kam::store::{Applied, Hub, HubError, HubRole, RecordKind, Refusal, RequestKind, RequestState, Store};
+use kam::store::{Applied, HeldAtHub, Hub, HubError, HubRole, RecordKind, Refusal, RequestKind, RequestState, Store};
 
 fn store(dir: &Path, name: &str, user: &str) -> Store {
     let mut s = Store::open(&dir.join(name), common::clock()).expect("open");
@@ -572,6 +573,169 @@ fn a_reps_archive_edit_and_deletion_wait_for_a_managers_decision() {
     }
     let r = run_sync(&mut wang, &t.wang);
     assert!(r.decided.is_empty() && r.pushed.is_empty(), "{r:?}");
+}
+
+/// Every value of the file's copy of the ownership index, read straight
+/// from the SQLite file.
+fn index_values(path: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(path).expect("open the file");
+    let mut st = conn.prepare("SELECT account_id, name_key, phone_key, owner FROM hub_owners").expect("index");
+    let rows = st
+        .query_map([], |r| Ok([r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?]))
+        .expect("rows")
+        .collect::<Result<Vec<_>, _>>()
+        .expect("read");
+    rows.into_iter().flatten().collect()
+}
+
+fn held(owner: &str, by_name: bool, by_phone: bool) -> HeldAtHub {
+    HeldAtHub { owner: owner.into(), by_name, by_phone }
+}
+
+#[test]
+fn who_holds_a_company_is_known_offline_and_nothing_else_of_it() {
+    let Some(t) = setup() else { return };
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut wang = store(tmp.path(), "wang.db", "王伟");
+    let mut li = store(tmp.path(), "li.db", "李娜");
+    assert!(li.held_at_hub("上海华联超市", "021-6255 8899").expect("before any sync").is_empty());
+    let mut a = Account {
+        name: "上海华联超市有限公司".into(),
+        phone: "021-6255 8899".into(),
+        owner: "王伟".into(),
+        notes: "董事长下月到访".into(),
+        ..Account::default()
+    };
+    wang.insert(&mut a).expect("account");
+    run_sync(&mut wang, &t.wang);
+
+    // 李娜 cannot read his account, but after a sync her file knows, with
+    // no network, that 王伟 holds that company: by its name written
+    // another way, by its phone written another way, by both.
+    let r = run_sync(&mut li, &t.li);
+    assert!(li.get::<Account>(&a.meta.id).is_err(), "she does not get the account");
+    assert_eq!(r.owners, 1);
+    let hold = |s: &Store, name: &str, phone: &str| s.held_at_hub(name, phone).expect("ask the index");
+    assert_eq!(hold(&li, "上海华联超市", ""), vec![held("王伟", true, false)]);
+    assert_eq!(hold(&li, "上海华联超市(中国)有限公司", ""), vec![held("王伟", true, false)]);
+    assert_eq!(hold(&li, "华联商厦", "021 62558899"), vec![held("王伟", false, true)]);
+    assert_eq!(hold(&li, "上海华联超市股份有限公司", "(021) 6255-8899"), vec![held("王伟", true, true)]);
+    assert!(hold(&li, "上海华联", "").is_empty(), "another name is another company");
+    assert!(hold(&li, "", "8899").is_empty(), "too few digits match nothing");
+    // Nothing of the company is in her file: not its name, phone or notes,
+    // only digests and the owner.
+    let values = index_values(li.path());
+    assert_eq!(values.len(), 4, "{values:?}");
+    for v in &values {
+        for secret in ["华联", "6255", "8899", "董事长"] {
+            assert!(!v.contains(secret), "{secret} leaked into the index: {v}");
+        }
+    }
+    assert!(values.contains(&"王伟".to_string()));
+    // A sheet of companies imported offline: the one a colleague holds is
+    // skipped and said in her language, the other imported.
+    let sheet = tmp.path().join("accounts.csv");
+    std::fs::write(&sheet, "客户名称,电话\n上海华联超市股份有限公司,\n恒信贸易有限公司,0571-8888 6666\n")
+        .expect("sheet");
+    let zh = ImportOptions { lang: kam_rules::Lang::Zh, ..ImportOptions::default() };
+    let r = import_sheet(&mut li, &sheet, SheetKind::Accounts, zh, &mut |_, _| {}).expect("import");
+    assert_eq!((r.new, r.duplicate, r.written), (1, 1, true));
+    assert_eq!(r.duplicates[0].row, 2);
+    assert_eq!(r.duplicates[0].matched, "上海华联超市股份有限公司: 总部:王伟 已在跟进同名的公司(不在你的档案里,撞单)");
+    // His own file holds the account: the index does not warn him of himself.
+    run_sync(&mut wang, &t.wang);
+    assert!(hold(&wang, "上海华联超市", "").is_empty());
+
+    // A new name at the hub is known at the next sync, the old one forgotten.
+    later(&mut wang, Duration::minutes(1));
+    let mut x: Account = wang.get(&a.meta.id).expect("get");
+    x.name = "联华超市有限公司".into();
+    wang.update(&mut x, "").expect("rename");
+    run_sync(&mut wang, &t.wang);
+    let r = run_sync(&mut li, &t.li);
+    assert_eq!(r.owners, 2, "his renamed account and the one she imported");
+    assert!(hold(&li, "上海华联超市", "").is_empty());
+    assert_eq!(hold(&li, "联华超市", ""), vec![held("王伟", true, false)]);
+
+    // Deleted at the hub (approved), the company is free again.
+    later(&mut wang, Duration::minutes(1));
+    wang.delete::<Account>(&a.meta.id, "客户已注销").expect("delete");
+    run_sync(&mut wang, &t.wang);
+    assert_eq!(approve_all(&t.boss), 1);
+    run_sync(&mut li, &t.li);
+    assert!(hold(&li, "联华超市", "021-6255 8899").is_empty());
+}
+
+#[test]
+fn only_the_owner_or_a_manager_changes_who_owns_an_account() {
+    let Some(t) = setup() else { return };
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut wang = store(tmp.path(), "wang.db", "王伟");
+    let mut li = store(tmp.path(), "li.db", "李娜");
+    let mut boss = store(tmp.path(), "boss.db", "赵经理");
+    let a = account(&mut wang, "恒信贸易有限公司", "王伟");
+    run_sync(&mut wang, &t.wang);
+    let id = uuid::Uuid::parse_str(a.meta.id.as_str()).expect("uuid");
+    assert!(Hub::connect(&t.boss).expect("boss").share(id, "李娜").expect("share"));
+    run_sync(&mut li, &t.li);
+
+    // Shared with her, 李娜 edits the account but may not take it over:
+    // the database refuses the change of owner.
+    later(&mut li, Duration::minutes(1));
+    let mut x: Account = li.get(&a.meta.id).expect("shared with her");
+    x.owner = "李娜".into();
+    li.update(&mut x, "").expect("local edit");
+    let r = run_sync(&mut li, &t.li);
+    assert!(
+        r.pushed.iter().any(|p| p.id == a.meta.id.to_string() && p.applied == Applied::Refused(Refusal::NoAccess)),
+        "{:?}",
+        r.pushed
+    );
+    let mut as_wang = Hub::connect(&t.wang).expect("wang");
+    assert_eq!(as_wang.field(a.meta.id.as_str(), "owner").expect("read"), Some(serde_json::json!("王伟")));
+    // Her own edits of other fields still go through.
+    later(&mut li, Duration::minutes(1));
+    let mut x: Account = li.get(&a.meta.id).expect("get");
+    x.owner = "王伟".into();
+    x.notes = "李娜补充".into();
+    li.update(&mut x, "").expect("local edit");
+    run_sync(&mut li, &t.li);
+    assert_eq!(as_wang.field(a.meta.id.as_str(), "notes").expect("read"), Some(serde_json::json!("李娜补充")));
+
+    // A manager moves it to her; the index follows.
+    run_sync(&mut boss, &t.boss);
+    later(&mut boss, Duration::minutes(5));
+    let mut y: Account = boss.get(&a.meta.id).expect("get");
+    y.owner = "李娜".into();
+    boss.update(&mut y, "").expect("reassign");
+    let r = run_sync(&mut boss, &t.boss);
+    assert!(r.pushed.iter().all(|p| p.applied == Applied::Updated), "{:?}", r.pushed);
+    assert_eq!(as_wang.field(a.meta.id.as_str(), "owner").expect("read"), None, "no longer his to read");
+    let mut other = store(tmp.path(), "wang-new-laptop.db", "王伟");
+    run_sync(&mut other, &t.wang);
+    assert_eq!(other.held_at_hub("恒信贸易", "").expect("index"), vec![held("李娜", true, false)]);
+}
+
+#[test]
+fn a_hub_of_schema_4_indexes_the_accounts_it_holds_when_migrated() {
+    let Some(pg) = Pg::start() else { return };
+    let admin = pg.admin_url();
+    let mut hub = Hub::connect(&admin).expect("admin");
+    hub.init_up_to(4).expect("version 4");
+    let li = hub.add_user(&admin, "李娜", HubRole::Rep, None).expect("rep").url;
+    // An account a kam of schema 4 pushed (as its push wrote it: no keys).
+    let mut raw = postgres::Client::connect(&admin, postgres::NoTls).expect("raw");
+    raw.execute(
+        "INSERT INTO kam.records (id, kind, owner, fields, created_at, updated_at, updated_by, version, seq)          VALUES (gen_random_uuid(), 'account', '王伟', $1, now(), now(), '王伟', 1, nextval('kam.change_seq'))",
+        &[&serde_json::json!({"name": "恒信贸易有限公司", "phone": "0571-8888 6666", "owner": "王伟"})],
+    )
+    .expect("a v4 account");
+    assert_eq!(hub.init().expect("migrate").0, 4);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut l = store(tmp.path(), "li.db", "李娜");
+    let r = run_sync(&mut l, &li);
+    assert_eq!((r.pulled, r.owners), (0, 1));
+    assert_eq!(l.held_at_hub("", "0571 88886666").expect("index"), vec![held("王伟", false, true)]);
 }
 
 fn card(store: &str, salutation: &str, account: Option<&Account>) -> VipCard {

@@ -39,12 +39,17 @@ fn at_1403() -> Clock {
 /// A workbench on `db` in `dir` for `user`, with `hub` in its config, its
 /// worker threads started as `kam` starts them.
 fn workbench(dir: &Path, db: &str, user: &str, hub: &str, clock: Clock) -> App {
+    workbench_in(dir, db, user, hub, clock, Lang::En)
+}
+
+/// [`workbench`] in `lang`.
+fn workbench_in(dir: &Path, db: &str, user: &str, hub: &str, clock: Clock, lang: Lang) -> App {
     let path = dir.join(db);
     let mut store = Store::open(&path, clock).expect("open");
     store.set_user(user);
     let paths = Paths::for_db(path, dir.join(format!("cfg-{db}")));
     let config = Config { user: Some(user.into()), hub: Some(hub.into()), ..Config::default() };
-    let mut app = App::new(store, paths, config, Rules::default(), Lang::En);
+    let mut app = App::new(store, paths, config, Rules::default(), lang);
     app.db_label = db.into();
     app.update(Action::Resize { width: W, height: H });
     app.start_worker();
@@ -391,4 +396,43 @@ fn ctrl_r_lists_the_requests_and_a_manager_decides_there() {
     let rejected = all.iter().find(|q| q.state == kam::store::RequestState::Rejected).expect("rejected");
     assert_eq!(rejected.decision, "不符合规定");
     drop(pg);
+}
+
+#[test]
+fn a_colleagues_company_is_named_by_the_guard_with_the_hub_gone() {
+    let Some((pg, wang, boss_url)) = hub() else { return };
+    let tmp = tempfile::tempdir().expect("tmp");
+    // Head office keeps 恒信贸易 for itself: 王伟 may not read it.
+    let mut boss = Store::open(&tmp.path().join("boss.db"), common::clock()).expect("open");
+    boss.set_user("赵经理");
+    let mut a = Account {
+        name: "恒信贸易有限公司".into(),
+        owner: "赵经理".into(),
+        phone: "0571-8888 6666".into(),
+        ..Account::default()
+    };
+    boss.insert(&mut a).expect("account");
+    sync(&mut boss, &boss_url, &mut |_| Ok(())).expect("head office pushes");
+
+    let mut app = workbench_in(tmp.path(), "wang.db", "王伟", &wang, at_1403(), Lang::Zh);
+    ctrl(&mut app, 'y');
+    pump(&mut app);
+    assert!(list_names(&app).is_empty(), "his list stays empty: {:?}", list_names(&app));
+    // The hub goes away; 王伟 enters the company on the road.
+    drop(pg);
+    key(&mut app, KeyCode::Char('n'), KeyModifiers::NONE);
+    typed(&mut app, "恒信贸易(中国)有限公司");
+    ctrl(&mut app, 's');
+    let Some(Popup::Form(f)) = &app.popup else { panic!("the guard keeps the form") };
+    let said = f.duplicates.clone().unwrap_or_default();
+    assert_eq!(said, ["总部:赵经理 已在跟进同名的公司(不在你的档案里,撞单)"]);
+    let text = screen_text(&app);
+    assert!(text.contains("赵经理 已在跟进同名的公司"), "{text}");
+    assert!(text.contains("再按 Ctrl-S 仍然保存"), "{text}");
+    // Nothing else of the company shows: not its phone.
+    assert!(!text.contains("8888"), "{text}");
+    // Saved anyway, it is his (and the hub will list the two for a manager).
+    ctrl(&mut app, 's');
+    assert!(app.popup.is_none(), "a second Ctrl-S saves");
+    assert_eq!(list_names(&app), ["恒信贸易(中国)有限公司"]);
 }

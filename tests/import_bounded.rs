@@ -43,7 +43,7 @@ fn duplicates_chunks_apart_and_against_the_file_are_caught_and_every_bad_row_is_
     let r = import_sheet(&mut s, &p, SheetKind::Accounts, dry, &mut |_, _| {}).expect("import");
     assert_eq!((r.new, r.duplicate, r.rejected, r.written), (20_000 + bad, 2, 0, false), "{:?}", r.rejects.first());
     assert_eq!(r.duplicates[0].row, 20_002);
-    assert!(r.duplicates[0].matched.contains("row 5"), "{:?}", r.duplicates[0]);
+    assert!(r.duplicates[0].matched.contains("本文件第 5 行"), "{:?}", r.duplicates[0]);
     assert!(r.duplicates[1].matched.contains("已有的公司"), "{:?}", r.duplicates[1]);
     drop(r);
 

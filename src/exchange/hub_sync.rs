@@ -8,7 +8,7 @@
 use crate::config::Config;
 use crate::exchange::import::{write_conflicts, MergeConflict};
 use crate::i18n::T;
-use crate::store::{Applied, Hub, HubError, MergeOutcome, Request, RequestKind, RequestState, Store};
+use crate::store::{Applied, HeldAtHub, Hub, HubError, MergeOutcome, Request, RequestKind, RequestState, Store};
 use kam_rules::Lang;
 
 /// Operations pushed per transaction.
@@ -16,6 +16,10 @@ pub const PUSH_BATCH: u32 = 500;
 
 /// Records pulled per request.
 pub const PULL_PAGE: i64 = 5_000;
+
+/// Entries of the ownership index read per request (small rows: an id,
+/// two digests and a name).
+pub const OWNERS_PAGE: i32 = 20_000;
 
 /// One operation a sync pushed and what the hub did with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +42,8 @@ pub struct SyncReport {
     pub awaiting: u64,
     /// Decisions on this user's requests made since the last sync told them.
     pub decided: Vec<Request>,
+    /// Entries of the ownership index (who holds which company) brought up to date.
+    pub owners: u64,
 }
 
 /// How far a sync has come (the workbench's status line shows it).
@@ -174,6 +180,21 @@ fn request_line(lang: Lang, r: &Request, id: &str) -> String {
     line
 }
 
+/// A colleague at the hub holding the company, as the duplicate guard says it.
+pub fn held_at_hub_text(lang: Lang, h: &HeldAtHub) -> String {
+    let owner = if h.owner.trim().is_empty() {
+        T::HeldAtHubNoOwner.get(lang).to_string()
+    } else {
+        crate::safe_text::cell(&h.owner).into_owned()
+    };
+    let t = match (h.by_name, h.by_phone) {
+        (true, true) => T::HeldAtHubByBoth,
+        (true, false) => T::HeldAtHubByName,
+        _ => T::HeldAtHubByPhone,
+    };
+    t.fill(lang, &[("owner", &owner)])
+}
+
 /// That nothing is lost when a sync stops: `waiting` changes stay queued.
 pub fn queue_kept_text(lang: Lang, waiting: u64) -> String {
     T::HubQueueKept.fill(lang, &[("n", &waiting.to_string())])
@@ -273,7 +294,26 @@ pub fn sync_with_progress(
         report.same = same;
         report.conflicts = conflicts;
     }
+    report.owners = refresh_owners(store, &mut hub)?;
     Ok(report)
+}
+
+/// Brings the file's copy of the hub's ownership index up to date, a page
+/// per transaction; returns how many entries changed.
+fn refresh_owners(store: &mut Store, hub: &mut Hub) -> Result<u64, SyncError> {
+    let mut cursor = store.sync_state()?.owners_cursor;
+    let mut n = 0;
+    loop {
+        let page = hub.owners(cursor, OWNERS_PAGE)?;
+        let Some(last) = page.last() else { break };
+        cursor = last.seq;
+        store.apply_owners(&page, cursor)?;
+        n += page.len() as u64;
+        if page.len() < usize::try_from(OWNERS_PAGE).unwrap_or(usize::MAX) {
+            break;
+        }
+    }
+    Ok(n)
 }
 
 /// Writes a sync's conflicts to `conflicts.csv` beside the file, as the

@@ -737,8 +737,10 @@ fn account_row(
         Err(e) => return Ok(Row::Bad(problems(e, cells, opts.lang))),
     };
     let norm = dedupe::normalize_company(&account.name);
+    let lang = opts.lang;
     if let Some(first) = seen.first_seen(&norm, row_no)? {
-        return Ok(Row::Duplicate(format!("row {first} of this file ({})", account.name)));
+        let row = first.to_string();
+        return Ok(Row::Duplicate(T::ImportDupInFile.fill(lang, &[("row", &row), ("name", &account.name)])));
     }
     let matches = if keys.is_none_or(|k| k.may_match(&account.name, &account.phone)) {
         store.similar_accounts(&account.name, &account.phone)?
@@ -746,7 +748,18 @@ fn account_row(
         Vec::new()
     };
     match (matches.as_slice(), opts.update) {
-        ([], _) => Ok(Row::Insert(None)),
+        // Not in this file, but a colleague may hold it at head office
+        // (撞单): skipped and said, as a duplicate is.
+        ([], _) => {
+            let held = store.held_at_hub(&account.name, &account.phone)?;
+            if held.is_empty() {
+                Ok(Row::Insert(None))
+            } else {
+                let texts: Vec<String> =
+                    held.iter().map(|h| crate::exchange::hub_sync::held_at_hub_text(lang, h)).collect();
+                Ok(Row::Duplicate(format!("{}: {}", account.name, texts.join(T::ListSep.get(lang)))))
+            }
+        }
         ([(id, name)], true) => {
             let current: Account = store.get(id)?;
             match overlay_cells(&current, cells) {
@@ -755,10 +768,12 @@ fn account_row(
             }
         }
         ([(id, name)], false) => Ok(Row::Duplicate(format!("{name} ({id})"))),
-        (many, _) => Ok(Row::Duplicate(format!(
-            "{} accounts: {}",
-            many.len(),
-            many.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(", ")
+        (many, _) => Ok(Row::Duplicate(T::ImportDupMany.fill(
+            lang,
+            &[
+                ("n", &many.len().to_string()),
+                ("names", &many.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(T::ListSep.get(lang))),
+            ],
         ))),
     }
 }
@@ -812,7 +827,8 @@ fn contact_row(
     };
     let key = format!("{}|{}", account, dedupe::normalize_person(&contact.name));
     if let Some(first) = seen.first_seen(&key, row_no)? {
-        return Ok(Row::Duplicate(format!("row {first} of this file ({})", contact.name)));
+        let row = first.to_string();
+        return Ok(Row::Duplicate(T::ImportDupInFile.fill(opts.lang, &[("row", &row), ("name", &contact.name)])));
     }
     let matches = store.similar_contacts(&contact.name, &contact.phone, &account)?;
     match (matches.as_slice(), opts.update) {
@@ -827,7 +843,9 @@ fn contact_row(
             }
         }
         ([id], false) => Ok(Row::Duplicate(format!("{} ({id})", contact.name))),
-        (many, _) => Ok(Row::Duplicate(format!("{} contacts named {}", many.len(), contact.name))),
+        (many, _) => Ok(Row::Duplicate(
+            T::ImportDupContacts.fill(opts.lang, &[("n", &many.len().to_string()), ("name", &contact.name)]),
+        )),
     }
 }
 

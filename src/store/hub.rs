@@ -34,7 +34,7 @@ use serde_json::{Map, Value as Json};
 use super::record::{newer, FieldClock, RecordKind};
 
 /// The hub schema this kam writes.
-pub const HUB_SCHEMA_VERSION: i32 = 4;
+pub const HUB_SCHEMA_VERSION: i32 = 5;
 
 /// The group every kam user's login role is in; the grants are its.
 const USER_GROUP: &str = "kam_user";
@@ -50,7 +50,7 @@ const PUSH_LOCK: i64 = 0x006b_616d;
 
 /// The hub's schema, as versioned migrations, oldest first. Append; never
 /// edit a published one.
-const MIGRATIONS: [&str; 4] = [
+const MIGRATIONS: [&str; 5] = [
     r"
 CREATE TABLE kam.hub (
     id uuid PRIMARY KEY,
@@ -273,6 +273,40 @@ CREATE POLICY territories_read ON kam.territories FOR SELECT TO kam_user
     USING (user_name = kam.user_name(current_user));
 GRANT SELECT ON kam.territories TO kam_user;
 GRANT INSERT, DELETE ON kam.territories TO kam_manager;
+",
+    r"
+-- Version 5: the masked ownership index (撞单 known offline). Each account
+-- keeps the digests of its normalised name and phone digits (salted with
+-- the hub's id; kam computes them as it writes the account), and every
+-- kam user may read, through the function below and nothing else, each
+-- account's id, digests and owner: enough for a laptop to tell that a
+-- colleague holds a company, nothing of the company itself.
+ALTER TABLE kam.records ADD COLUMN name_key text, ADD COLUMN phone_key text;
+CREATE FUNCTION kam.ownership_index(after bigint, lim integer)
+RETURNS TABLE (seq bigint, account_id uuid, name_key text, phone_key text, owner text, live boolean)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT r.seq, r.id, coalesce(r.name_key, ''), coalesce(r.phone_key, ''), coalesce(r.owner, ''),
+        r.deleted_at IS NULL
+    FROM kam.records r WHERE r.kind = 'account' AND r.seq > after ORDER BY r.seq LIMIT lim
+$$;
+REVOKE ALL ON FUNCTION kam.ownership_index(bigint, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION kam.ownership_index(bigint, integer) TO kam_user;
+
+-- Who owns an account is changed by its owner or a manager, never by a
+-- rep it is shared with or who reaches it through a territory.
+CREATE FUNCTION kam.guard_owner() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NEW.kind = 'account' AND NEW.owner IS DISTINCT FROM OLD.owner
+        AND kam.user_role(current_user) = 'rep'
+        AND OLD.owner IS DISTINCT FROM kam.user_name(current_user) THEN
+        RAISE EXCEPTION 'only the owner of an account or a manager changes its owner'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER records_guard_owner BEFORE UPDATE OF owner ON kam.records
+    FOR EACH ROW EXECUTE FUNCTION kam.guard_owner();
 ",
 ];
 
@@ -535,6 +569,22 @@ pub struct Pulled {
     pub deleted_at: Option<DateTime<Utc>>,
 }
 
+/// One account in the ownership index: who holds which company, known by
+/// the digests of its name and phone ([`company_index_keys`]), nothing else.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeldAccount {
+    /// The account's change number at the hub (the index's cursor).
+    pub seq: i64,
+    pub account_id: String,
+    /// "" when the name leaves nothing to match on.
+    pub name_key: String,
+    /// "" when the phone has too few digits to match on.
+    pub phone_key: String,
+    pub owner: String,
+    /// False once the account is in the trash at the hub.
+    pub live: bool,
+}
+
 /// The host, port and database of a connection string: how a hub is named
 /// in messages (never its password).
 pub fn shown(url: &str) -> String {
@@ -658,6 +708,9 @@ impl Hub {
         .map_err(e("naming the hub"))?;
         let id: uuid::Uuid =
             tx.query_one("SELECT id FROM kam.hub", &[]).and_then(|r| r.try_get(0)).map_err(e("naming the hub"))?;
+        if found < OWNERSHIP_INDEX_VERSION && target >= OWNERSHIP_INDEX_VERSION {
+            index_existing_accounts(&mut tx, &id).map_err(e("indexing who holds each account"))?;
+        }
         tx.commit().map_err(e("committing the schema"))?;
         Ok((found, id))
     }
@@ -1130,6 +1183,33 @@ impl Hub {
         Ok(out)
     }
 
+    /// Up to `limit` entries of the ownership index changed after `cursor`
+    /// (its own cursor: the change numbers of accounts), in their order:
+    /// every account at the hub, whoever may read it, as its id, digests
+    /// and owner.
+    pub fn owners(&mut self, cursor: i64, limit: i32) -> Result<Vec<HeldAccount>, HubError> {
+        let rows = self
+            .client
+            .query(
+                "SELECT seq, account_id::text, name_key, phone_key, owner, live FROM kam.ownership_index($1, $2)",
+                &[&cursor, &limit],
+            )
+            .map_err(|e| self.err("reading who holds each account", &e))?;
+        rows.iter()
+            .map(|r| {
+                Ok(HeldAccount {
+                    seq: r.try_get(0)?,
+                    account_id: r.try_get(1)?,
+                    name_key: r.try_get(2)?,
+                    phone_key: r.try_get(3)?,
+                    owner: r.try_get(4)?,
+                    live: r.try_get(5)?,
+                })
+            })
+            .collect::<Result<_, postgres::Error>>()
+            .map_err(|e| self.err("reading who holds each account", &e))
+    }
+
     /// Ends every open connection of a kam user (an administrator's
     /// action; a test cuts a push off halfway with it). Returns how many.
     pub fn end_sessions_of(&mut self, name: &str) -> Result<i64, HubError> {
@@ -1186,6 +1266,35 @@ impl Hub {
             )
             .map_err(|e| self.err("writing a record", &e))
     }
+}
+
+/// The schema version that brought the ownership index.
+const OWNERSHIP_INDEX_VERSION: i32 = 5;
+
+/// Gives the accounts a hub held before the ownership index their keys
+/// (the migration to it; later every push writes them).
+fn index_existing_accounts(tx: &mut Transaction<'_>, hub_id: &uuid::Uuid) -> Result<(), postgres::Error> {
+    let rows = tx.query(
+        "SELECT id, coalesce(fields ->> 'name', ''), coalesce(fields ->> 'phone', '') FROM kam.records \
+         WHERE kind = 'account'",
+        &[],
+    )?;
+    for chunk in rows.chunks(10_000) {
+        let (mut ids, mut names, mut phones) = (Vec::new(), Vec::new(), Vec::new());
+        for r in chunk {
+            let id: uuid::Uuid = r.try_get(0)?;
+            let (n, p) = company_index_keys(hub_id, r.try_get(1)?, r.try_get(2)?);
+            ids.push(id);
+            names.push(n);
+            phones.push(p);
+        }
+        tx.execute(
+            "UPDATE kam.records r SET name_key = k.n, phone_key = k.p \
+             FROM unnest($1::uuid[], $2::text[], $3::text[]) AS k (id, n, p) WHERE r.id = k.id",
+            &[&ids, &names, &phones],
+        )?;
+    }
+    Ok(())
 }
 
 /// The columns of a request as [`request_of`] reads them.
@@ -1359,6 +1468,44 @@ fn routing(kind: &str, fields: &Map<String, Json>) -> (Option<uuid::Uuid>, Optio
     (account, owner, store)
 }
 
+/// The digest of one key of the ownership index: SHA-256 of the hub's id,
+/// what the key is (`n` a name, `p` a phone) and the normalised text, the
+/// first 16 bytes in hex; "" when there is nothing to match on. The same on
+/// the hub and on every laptop that syncs with it, and useless elsewhere.
+pub fn index_key(hub_id: &uuid::Uuid, what: u8, normalised: Option<String>) -> String {
+    use sha2::{Digest as _, Sha256};
+    let Some(text) = normalised else { return String::new() };
+    let mut h = Sha256::new();
+    h.update(hub_id.as_bytes());
+    h.update([what, 0]);
+    h.update(text.as_bytes());
+    let digest = h.finalize();
+    digest.iter().take(16).fold(String::with_capacity(32), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
+}
+
+/// The ownership index's keys of a company's name and phone (§4.12's
+/// normalisation, as the duplicate guard matches them).
+pub fn company_index_keys(hub_id: &uuid::Uuid, name: &str, phone: &str) -> (String, String) {
+    (
+        index_key(hub_id, b'n', kam_rules::dedupe::company_key(name)),
+        index_key(hub_id, b'p', kam_rules::dedupe::phone_key(phone)),
+    )
+}
+
+/// The keys a record is found by in the ownership index: an account's,
+/// `None` for every other kind.
+fn index_keys(hub_id: &uuid::Uuid, kind: &str, fields: &Map<String, Json>) -> (Option<String>, Option<String>) {
+    if kind != "account" {
+        return (None, None);
+    }
+    let text = |k: &str| fields.get(k).and_then(Json::as_str).unwrap_or_default();
+    let (n, p) = company_index_keys(hub_id, text("name"), text("phone"));
+    (Some(n), Some(p))
+}
+
 fn clock_of(v: &Json) -> Option<FieldClock> {
     serde_json::from_value::<ClockJson>(v.clone()).ok().map(FieldClock::from)
 }
@@ -1367,6 +1514,8 @@ fn clock_of(v: &Json) -> Option<FieldClock> {
 /// The statements of a push, prepared once per push instead of once per
 /// operation (a round trip each saved).
 struct PushStatements {
+    /// The hub's id: the salt of the ownership index's digests.
+    hub_id: uuid::Uuid,
     op: postgres::Statement,
     current: postgres::Statement,
     insert: postgres::Statement,
@@ -1378,6 +1527,7 @@ struct PushStatements {
 impl PushStatements {
     fn prepare(tx: &mut Transaction<'_>) -> Result<Self, postgres::Error> {
         Ok(Self {
+            hub_id: tx.query_one("SELECT id FROM kam.hub", &[])?.try_get(0)?,
             op: tx.prepare(
                 "INSERT INTO kam.operations (op_id, record_id) VALUES ($1, $2) ON CONFLICT (op_id) DO NOTHING",
             )?,
@@ -1386,13 +1536,13 @@ impl PushStatements {
             )?,
             insert: tx.prepare(
                 "INSERT INTO kam.records (id, kind, account_id, owner, store, fields, clocks, created_at, updated_at, \
-                 updated_by, deleted_at, version, seq) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, nextval('kam.change_seq'))",
+                 updated_by, deleted_at, name_key, phone_key, version, seq) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, nextval('kam.change_seq'))",
             )?,
             update: tx.prepare(
                 "UPDATE kam.records SET fields = $2, clocks = $3, account_id = $4, owner = $5, store = $6, \
-                 updated_at = greatest(updated_at, $7), updated_by = $8, deleted_at = $9, version = version + 1, \
-                 seq = nextval('kam.change_seq') WHERE id = $1",
+                 updated_at = greatest(updated_at, $7), updated_by = $8, deleted_at = $9, name_key = $10, \
+                 phone_key = $11, version = version + 1, seq = nextval('kam.change_seq') WHERE id = $1",
             )?,
             request: tx.prepare(
                 "INSERT INTO kam.pending (op_id, record_id, kind, field, value, clock, reason) \
@@ -1430,6 +1580,7 @@ fn apply_op(
     let current = tx.query_opt(&st.current, &[&id])?;
     let Some(row) = current else {
         let (account, owner, store) = routing(&b.kind, &b.fields);
+        let (name_key, phone_key) = index_keys(&st.hub_id, &b.kind, &b.fields);
         tx.execute(
             &st.insert,
             &[
@@ -1444,6 +1595,8 @@ fn apply_op(
                 &b.updated_at,
                 &b.updated_by,
                 &b.deleted_at,
+                &name_key,
+                &phone_key,
             ],
         )?;
         return Ok(Applied::Inserted);
@@ -1524,9 +1677,22 @@ fn apply_op(
     };
     let deleted_at = deleted.unwrap_or(hub_deleted);
     let (account, owner, store) = routing(&b.kind, &fields);
+    let (name_key, phone_key) = index_keys(&st.hub_id, &b.kind, &fields);
     tx.execute(
         &st.update,
-        &[&id, &Json::Object(fields), &Json::Object(clocks), &account, &owner, &store, &at, &who, &deleted_at],
+        &[
+            &id,
+            &Json::Object(fields),
+            &Json::Object(clocks),
+            &account,
+            &owner,
+            &store,
+            &at,
+            &who,
+            &deleted_at,
+            &name_key,
+            &phone_key,
+        ],
     )?;
     Ok(if waits { Applied::Pending } else { Applied::Updated })
 }
@@ -1544,6 +1710,20 @@ mod tests {
         assert_eq!(u, "postgresql://kam_li:p@127.0.0.1:5433/x?sslmode=disable");
         assert!(!shown("postgresql://admin:secret@hub.example:6543/kam").contains("secret"));
         assert_eq!(shown("postgresql://admin:secret@hub.example:6543/kam"), "hub.example:6543/kam");
+    }
+
+    #[test]
+    fn the_ownership_index_matches_a_company_written_another_way_and_shows_nothing_of_it() {
+        let hub = uuid::Uuid::new_v4();
+        let (n, p) = company_index_keys(&hub, "上海华联超市有限公司", "+86 138-0013-8000");
+        assert_eq!((n.len(), p.len()), (32, 32));
+        assert!(n.bytes().chain(p.bytes()).all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(company_index_keys(&hub, "上海华联超市(中国)股份有限公司", "13800138000"), (n.clone(), p.clone()));
+        assert_ne!(n, p, "a name and a phone never match each other");
+        // Another hub's digests of the same company are other digests.
+        assert_ne!(company_index_keys(&uuid::Uuid::new_v4(), "上海华联超市有限公司", "13800138000").0, n);
+        // Nothing to match on: no key.
+        assert_eq!(company_index_keys(&hub, " (中国) ", "8000"), (String::new(), String::new()));
     }
 
     #[test]

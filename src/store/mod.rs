@@ -67,8 +67,8 @@ pub use faults::create_v1_file;
 pub use fold::Folded;
 pub use history::{ChangeLine, ExportTrace, TrashEntry, TRASH_DAYS};
 pub use hub::{
-    shown as hub_shown, Applied, Hub, HubError, HubRole, MyRequests, NewUser, Pulled, PushOp, RecordBody, Refusal,
-    Request, RequestKind, RequestState, Share, HUB_SCHEMA_VERSION,
+    company_index_keys, shown as hub_shown, Applied, HeldAccount, Hub, HubError, HubRole, MyRequests, NewUser, Pulled,
+    PushOp, RecordBody, Refusal, Request, RequestKind, RequestState, Share, HUB_SCHEMA_VERSION,
 };
 pub use index::{IndexAccount, IndexContact};
 pub use key::{
@@ -80,7 +80,7 @@ pub use restore::{backups_of, check_backup, newest_good_backup, restore, Restore
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use scratch::{MergeScratch, NewChild, NewRef, Ref, ScratchChild, SheetScratch};
 pub use search::{readings, Query};
-pub use sync::{SyncState, PULL_SOURCE};
+pub use sync::{HeldAtHub, SyncState, PULL_SOURCE};
 pub use text_search::{find_ci, query_words, TextFound, TextHit, TextKind, TEXT_SEARCH_LIMIT};
 pub use today::{
     Birthday, Downgrade, MonthFigures, OpenCommitment, OverdueAccount, PlanDue, PlanType, PlanWarnings, TodayData,

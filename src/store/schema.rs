@@ -677,6 +677,24 @@ CREATE TABLE hub_seen (
 ) WITHOUT ROWID;
 ";
 
+/// Version 11 (issue #23): the hub's masked ownership index, so that the
+/// duplicate guard knows offline when a colleague holds a company (撞单).
+/// One row per account at the hub that this file may not hold: the digests
+/// of its normalised name and phone digits (salted with the hub's id; ""
+/// for nothing to match on) and its owner, nothing of the company itself;
+/// `owners_cursor` is the hub's change number the index is read up to.
+const V11: &str = r"
+CREATE TABLE hub_owners (
+    account_id TEXT PRIMARY KEY NOT NULL,
+    name_key TEXT NOT NULL,
+    phone_key TEXT NOT NULL,
+    owner TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX hub_owners_name ON hub_owners (name_key) WHERE name_key <> '';
+CREATE INDEX hub_owners_phone ON hub_owners (phone_key) WHERE phone_key <> '';
+ALTER TABLE hub_state ADD COLUMN owners_cursor INTEGER NOT NULL DEFAULT 0 CHECK (owners_cursor >= 0);
+";
+
 /// The migrations, oldest first. Append; never edit a published one.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -690,11 +708,12 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V8),
         M::up(V9),
         M::up(V10),
+        M::up(V11),
     ])
 }
 
 /// The schema version this program writes.
-pub const LATEST: u32 = 10;
+pub const LATEST: u32 = 11;
 
 /// Every table a kam file has, to tell a kam file from another SQLite file.
 pub const KAM_TABLE: &str = "accounts";

@@ -14,7 +14,7 @@ use serde_json::{Map, Value as Json};
 
 use super::col::{json, timestamp};
 use super::exchange::{ImportOp, MergeOutcome, TxHooks, Unsent};
-use super::hub::{ClockJson, Pulled, PushOp, RecordBody};
+use super::hub::{ClockJson, HeldAccount, Pulled, PushOp, RecordBody};
 use super::record::{field_clocks, load, FieldClock, Live, Record, RecordKind};
 use super::{sql_error, Store, StoreError};
 use crate::model::{
@@ -32,6 +32,19 @@ pub struct SyncState {
     pub last_pull: Option<DateTime<Utc>>,
     /// Operations queued and not yet taken by the hub.
     pub waiting: u64,
+    /// The hub's change number the ownership index is read up to.
+    pub owners_cursor: i64,
+}
+
+/// A colleague at the hub holding a company like the one asked about
+/// (the ownership index; §4.12 offline, 撞单).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeldAtHub {
+    /// Who holds it ("" when the account has no owner at the hub).
+    pub owner: String,
+    /// Matched by the normalised name (else by the phone digits).
+    pub by_name: bool,
+    pub by_phone: bool,
 }
 
 /// The source a pull's changes are logged with.
@@ -279,22 +292,28 @@ impl Store {
     /// What the file knows of its hub, and how many operations wait.
     pub fn sync_state(&self) -> Result<SyncState, StoreError> {
         let ctx = "reading the sync state";
-        let row: Option<(String, i64, Option<String>, Option<String>)> = self
+        let state: Option<SyncState> = self
             .conn
-            .query_row("SELECT hub_id, pull_cursor, last_push, last_pull FROM hub_state WHERE id = 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
+            .query_row(
+                "SELECT hub_id, pull_cursor, last_push, last_pull, owners_cursor FROM hub_state WHERE id = 1",
+                [],
+                |r| {
+                    Ok(SyncState {
+                        hub_id: Some(r.get(0)?),
+                        cursor: r.get(1)?,
+                        last_push: time(r.get(2)?),
+                        last_pull: time(r.get(3)?),
+                        waiting: 0,
+                        owners_cursor: r.get(4)?,
+                    })
+                },
+            )
             .optional()
             .map_err(|e| self.err(ctx, e))?;
         let waiting: i64 =
             self.conn.query_row("SELECT count(*) FROM hub_outbox", [], |r| r.get(0)).map_err(|e| self.err(ctx, e))?;
         let waiting = u64::try_from(waiting).unwrap_or(0);
-        Ok(match row {
-            Some((hub, cursor, push, pull)) => {
-                SyncState { hub_id: Some(hub), cursor, last_push: time(push), last_pull: time(pull), waiting }
-            }
-            None => SyncState { waiting, ..SyncState::default() },
-        })
+        Ok(SyncState { waiting, ..state.unwrap_or_default() })
     }
 
     /// How many operations the next sync would push: those queued, and
@@ -358,11 +377,72 @@ impl Store {
             if known.is_some() {
                 tx.execute_batch("DELETE FROM hub_seen").map_err(|e| sql_error(&path, ctx, &e))?;
             }
+            // The index's keys are salted with the hub's id: another hub's mean nothing.
+            tx.execute_batch("DELETE FROM hub_owners").map_err(|e| sql_error(&path, ctx, &e))?;
             tx.execute_batch("DELETE FROM hub_state").map_err(|e| sql_error(&path, ctx, &e))?;
             tx.execute("INSERT INTO hub_state (id, hub_id) VALUES (1, ?1)", [hub_id])
                 .map_err(|e| sql_error(&path, ctx, &e))?;
         }
         tx.commit().map_err(|e| sql_error(&path, ctx, &e))
+    }
+
+    /// Brings the ownership index up to `cursor`: each entry replaces what
+    /// the file knew of that account (one in the trash at the hub leaves
+    /// the index), in one transaction with the cursor.
+    pub fn apply_owners(&mut self, entries: &[HeldAccount], cursor: i64) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let tx = self.write_tx()?;
+        let ctx = "keeping who holds each account at the hub";
+        {
+            let mut put = tx
+                .prepare_cached(
+                    "INSERT INTO hub_owners (account_id, name_key, phone_key, owner) VALUES (?1, ?2, ?3, ?4) \
+                     ON CONFLICT (account_id) DO UPDATE SET name_key = excluded.name_key, \
+                     phone_key = excluded.phone_key, owner = excluded.owner",
+                )
+                .map_err(|e| sql_error(&path, ctx, &e))?;
+            let mut drop = tx
+                .prepare_cached("DELETE FROM hub_owners WHERE account_id = ?1")
+                .map_err(|e| sql_error(&path, ctx, &e))?;
+            for h in entries {
+                if h.live {
+                    put.execute(params![h.account_id, h.name_key, h.phone_key, h.owner])
+                } else {
+                    drop.execute([&h.account_id])
+                }
+                .map_err(|e| sql_error(&path, ctx, &e))?;
+            }
+        }
+        tx.execute("UPDATE hub_state SET owners_cursor = max(owners_cursor, ?1) WHERE id = 1", [cursor])
+            .map_err(|e| sql_error(&path, ctx, &e))?;
+        tx.commit().map_err(|e| sql_error(&path, ctx, &e))
+    }
+
+    /// Who at the hub holds a company like `name` / `phone` that this file
+    /// does not hold (the duplicate guard's offline answer to 撞单): from
+    /// the ownership index the last sync brought; none before a first sync.
+    /// Each owner once, at most 5.
+    pub fn held_at_hub(&self, name: &str, phone: &str) -> Result<Vec<HeldAtHub>, StoreError> {
+        let ctx = "looking for the company at the hub";
+        let hub: Option<String> = self
+            .conn
+            .prepare_cached("SELECT hub_id FROM hub_state WHERE id = 1")
+            .and_then(|mut st| st.query_row([], |r| r.get(0)).optional())
+            .map_err(|e| self.err(ctx, e))?;
+        let Some(hub) = hub.and_then(|h| uuid::Uuid::parse_str(&h).ok()) else { return Ok(Vec::new()) };
+        let (name_key, phone_key) = super::hub::company_index_keys(&hub, name, phone);
+        if name_key.is_empty() && phone_key.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.rows(
+            ctx,
+            "SELECT h.owner, max(?1 <> '' AND h.name_key = ?1), max(?2 <> '' AND h.phone_key = ?2) FROM hub_owners h \
+             WHERE ((?1 <> '' AND h.name_key = ?1) OR (?2 <> '' AND h.phone_key = ?2)) \
+               AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = h.account_id AND a.deleted_at IS NULL) \
+             GROUP BY h.owner ORDER BY h.owner LIMIT 5",
+            [&name_key, &phone_key],
+            |r| Ok(HeldAtHub { owner: r.get(0)?, by_name: r.get(1)?, by_phone: r.get(2)? }),
+        )
     }
 
     /// Queues an operation for each record with local changes the hub has

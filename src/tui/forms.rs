@@ -189,9 +189,17 @@ impl App {
                 let mut a = (**a).clone();
                 super::editors::account::apply(self, &f.form, &mut a);
                 if a.meta.version == 0 && f.duplicates.is_none() {
-                    match self.store.similar_accounts(&a.name, &a.phone) {
-                        Ok(d) if !d.is_empty() => {
-                            f.duplicates = Some(d.into_iter().map(|(_, n)| n).collect());
+                    // In this file, or held by a colleague at head office
+                    // (the hub's ownership index, known offline: 撞单).
+                    let found = self
+                        .store
+                        .similar_accounts(&a.name, &a.phone)
+                        .and_then(|d| Ok((d, self.store.held_at_hub(&a.name, &a.phone)?)));
+                    match found {
+                        Ok((d, held)) if !d.is_empty() || !held.is_empty() => {
+                            let mut lines: Vec<String> = d.into_iter().map(|(_, n)| n).collect();
+                            lines.extend(held.iter().map(|h| crate::exchange::hub_sync::held_at_hub_text(lang, h)));
+                            f.duplicates = Some(lines);
                             return Some(Popup::Form(f));
                         }
                         Ok(_) => {}

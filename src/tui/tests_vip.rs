@@ -366,6 +366,34 @@ fn a_card_becomes_an_account_or_links_to_one() {
 }
 
 #[test]
+fn a_card_held_by_a_colleague_at_head_office_is_said_before_it_becomes_an_account() {
+    let (_d, mut app) = seeded(Lang::Zh);
+    // The file has synced with a hub whose ownership index names 李娜 as
+    // the holder of an account called 王女士 (not in this file).
+    let hub = uuid::Uuid::new_v4();
+    app.store.begin_sync(&hub.to_string()).expect("hub");
+    let (name_key, phone_key) = crate::store::company_index_keys(&hub, "王女士", "");
+    let entry = crate::store::HeldAccount {
+        seq: 7,
+        account_id: uuid::Uuid::new_v4().to_string(),
+        name_key,
+        phone_key,
+        owner: "李娜".into(),
+        live: true,
+    };
+    app.store.apply_owners(&[entry], 7).expect("index");
+    press(&mut app, KeyCode::Char('a'));
+    let ch = app.vip.convert.as_ref().expect("the guard asks first");
+    assert!(ch.candidates.is_empty(), "nothing in this file to link");
+    assert_eq!(ch.held, ["总部:李娜 已在跟进同名的公司(不在你的档案里,撞单)"]);
+    let buf = buffer(&app, 80, 24);
+    assert!(find(&buf, "李娜 已在跟进同名的公司").is_some(), "said on the screen, wrapped at 80 columns");
+    assert!(find(&buf, "新建客户档案").is_some());
+    press(&mut app, KeyCode::Enter);
+    assert!(app.vip.cards[0].account_id.is_some(), "created anyway when the clerk confirms");
+}
+
+#[test]
 fn learning_view_counts_objections_and_vip_fab_lines() {
     for lang in [Lang::En, Lang::Zh] {
         let (_d, mut app) = seeded(lang);

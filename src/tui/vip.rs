@@ -55,6 +55,9 @@ pub struct ConvertChoice {
     pub candidates: Vec<(Id, String)>,
     /// Among the candidates, or `candidates.len()` for a new account.
     pub selected: usize,
+    /// Colleagues at head office holding a company like it (the hub's
+    /// ownership index), as the guard says them: not to link, to know.
+    pub held: Vec<String>,
 }
 
 /// The tab's state.
@@ -698,9 +701,15 @@ impl App {
             self.message = Some(T::VipAlreadyLinked.fill(self.lang, &[("name", &name)]));
             return;
         }
-        match self.store.similar_accounts(c.salutation.trim(), &c.phone) {
-            Ok(found) if !found.is_empty() => {
-                self.vip.convert = Some(ConvertChoice { card: c.meta.id.clone(), candidates: found, selected: 0 });
+        let found = self
+            .store
+            .similar_accounts(c.salutation.trim(), &c.phone)
+            .and_then(|d| Ok((d, self.store.held_at_hub(c.salutation.trim(), &c.phone)?)));
+        match found {
+            Ok((found, held)) if !found.is_empty() || !held.is_empty() => {
+                let held = held.iter().map(|h| crate::exchange::hub_sync::held_at_hub_text(self.lang, h)).collect();
+                self.vip.convert =
+                    Some(ConvertChoice { card: c.meta.id.clone(), candidates: found, selected: 0, held });
             }
             Ok(_) => self.vip_convert(c, None),
             Err(e) => self.fail(&e),

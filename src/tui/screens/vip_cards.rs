@@ -492,7 +492,12 @@ pub fn learned_lines(app: &App, l: &Learned, width: u16) -> Vec<Line<'static>> {
 
 fn draw_convert(app: &App, ch: &ConvertChoice, frame: &mut Frame, area: Rect) {
     let w = area.width.saturating_sub(4).min(70);
-    let h = u16::try_from(ch.candidates.len()).unwrap_or(u16::MAX).saturating_add(6).min(area.height);
+    let held_rows: usize = ch
+        .held
+        .iter()
+        .map(|t| unicode_width::UnicodeWidthStr::width(t.as_str()).div_ceil(usize::from(w.saturating_sub(2).max(1))))
+        .sum();
+    let h = u16::try_from(ch.candidates.len() + held_rows).unwrap_or(u16::MAX).saturating_add(6).min(area.height);
     let r = centered(area, w, h);
     super::clear_popup(frame, r);
     let block = Block::default().borders(Borders::ALL).title(app.t(T::VipConvertTitle));
@@ -508,6 +513,9 @@ fn draw_convert(app: &App, ch: &ConvertChoice, frame: &mut Frame, area: Rect) {
             Style::default()
         };
         lines.push(Line::from(Span::styled(format!("  {n}"), st)));
+    }
+    for t in &ch.held {
+        lines.push(Line::from(Span::styled(t.clone(), Style::default().fg(Color::Yellow))));
     }
     lines.push(Line::from(Span::styled(app.t(T::VipConvertKeys), Style::default().fg(Color::DarkGray))));
     frame.render_widget(super::wrapped(lines, None, inner), inner);
