@@ -67,8 +67,8 @@ pub use faults::create_v1_file;
 pub use fold::Folded;
 pub use history::{ChangeLine, ExportTrace, TrashEntry, TRASH_DAYS};
 pub use hub::{
-    shown as hub_shown, Applied, Hub, HubError, HubRole, MyRequests, NewUser, Pulled, PushOp, RecordBody, Refusal,
-    Request, RequestKind, RequestState, Share, HUB_SCHEMA_VERSION,
+    shown as hub_shown, Applied, CaFileProblem, Hub, HubError, HubRole, MyRequests, NewUser, Pulled, PushOp,
+    RecordBody, Refusal, Request, RequestKind, RequestState, Share, TlsProblem, HUB_SCHEMA_VERSION,
 };
 pub use index::{IndexAccount, IndexContact};
 pub use key::{
