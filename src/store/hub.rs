@@ -1450,6 +1450,14 @@ impl Hub {
             .map_err(|e| self.err("reading a record", &e))
     }
 
+    /// Whether the server sees this session as TLS (`pg_stat_ssl`).
+    pub fn session_is_tls(&mut self) -> Result<bool, HubError> {
+        self.client
+            .query_one("SELECT coalesce((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false)", &[])
+            .and_then(|r| r.try_get(0))
+            .map_err(|e| self.err("reading the session's TLS", &e))
+    }
+
     /// How many operations the hub has applied (a retried push adds none).
     pub fn operation_count(&mut self) -> Result<i64, HubError> {
         self.client
