@@ -266,6 +266,16 @@ catalogue! {
     HeldAtHubByPhone => "总部:{owner} 已在跟进同一电话的公司(不在你的档案里,撞单)", "At head office {owner} already holds a company with this phone (not in your file)";
     HeldAtHubByBoth => "总部:{owner} 已在跟进同名、同电话的公司(不在你的档案里,撞单)", "At head office {owner} already holds a company of this name and phone (not in your file)";
     HeldAtHubNoOwner => "未分配负责人的客户", "an account without an owner";
+    HubTlsUntrusted => "总部服务器 {hub} 的证书不是由受信任的证书机构签发的({detail}):请在连接串中用 sslrootcert=/路径/ca.crt 指定公司自己的 CA 证书", "the certificate of the hub {hub} is not signed by a CA kam trusts ({detail}): name the company's CA certificate in the connection string with sslrootcert=/path/to/ca.crt";
+    HubTlsWrongHost => "总部服务器 {hub} 的证书不是为连接串中的主机名签发的({detail}):请用证书上写明的主机名连接,或请管理员重新签发证书", "the certificate of the hub {hub} is not made out to the host name in the connection string ({detail}): connect by a name the certificate holds, or have the certificate reissued";
+    HubTlsExpired => "总部服务器 {hub} 的证书不在有效期内({detail}):证书已过期,或本机的时钟不对", "the certificate of the hub {hub} is out of its dates ({detail}): it has expired, or this computer's clock is wrong";
+    HubTlsNotOffered => "总部服务器 {hub} 不提供 TLS 加密连接,而连接串要求加密(sslmode=require):请管理员在服务器上开启 ssl", "the hub {hub} offers no TLS and the connection string requires it (sslmode=require): an administrator turns ssl on at the server";
+    HubTlsPlainRefused => "总部服务器 {hub} 拒绝未加密的连接({detail}):连接串中写的是 sslmode=disable,请改为 sslmode=require(公司自己的 CA 证书用 sslrootcert 指定)", "the hub {hub} refused a connection without TLS ({detail}): the connection string says sslmode=disable; use sslmode=require (with sslrootcert for the company's own CA)";
+    HubTlsFailed => "与总部服务器 {hub} 建立 TLS 加密连接失败({detail})", "TLS with the hub {hub} failed ({detail})";
+    HubCaMissing => "连接串中 sslrootcert 指定的 CA 证书文件 {path} 不存在", "the CA certificate file {path} (sslrootcert in the connection string) does not exist";
+    HubCaUnreadable => "无法读取连接串中 sslrootcert 指定的 CA 证书文件 {path}({detail})", "the CA certificate file {path} (sslrootcert in the connection string) cannot be read ({detail})";
+    HubCaEmpty => "连接串中 sslrootcert 指定的 CA 证书文件 {path} 中没有证书(应为 PEM 格式)", "the CA certificate file {path} (sslrootcert in the connection string) holds no certificate (PEM)";
+    HubCaInvalid => "连接串中 sslrootcert 指定的 CA 证书文件 {path} 中的证书无法识别({detail})", "the CA certificate file {path} (sslrootcert in the connection string) holds a certificate that cannot be read ({detail})";
     HubQueueKept => "本机数据完好:{n} 条更改在队列中,下次同步时推送", "nothing here was lost: {n} changes wait in the queue for the next sync";
     HubLogin => "总部服务器 {hub} 拒绝登录({detail}):请核对连接串中的用户名和口令", "the hub {hub} refused the login ({detail}): check the user and password in the connection string";
     HubDenied => "总部服务器 {hub} 不允许这样做:{detail}", "the hub {hub} does not allow this: {detail}";
@@ -1486,8 +1496,10 @@ mod tests {
             "LANG",
             "Markdown",
             "PNG",
+            "PEM",
             "PostgreSQL",
             "Shift",
+            "TLS",
             "Tab",
             "UTF",
             "UUID",
@@ -1553,6 +1565,13 @@ mod tests {
             "since",
             "skip",
             "bad",
+            // what a hub's connection string and postgresql.conf hold (TLS, #23)
+            "disable",
+            "require",
+            "ssl",
+            "sslmode",
+            "sslrootcert",
+            "crt",
             "staff",
             "store",
             "sync",

@@ -99,6 +99,14 @@ const ALLOWED: &[&str] = &[
     "pending",
     "approve",
     "reject",
+    // What its connection string holds for TLS (#23), and what TLS is.
+    "sslmode",
+    "sslrootcert",
+    "require",
+    "disable",
+    "ssl",
+    "TLS",
+    "PEM",
 ];
 
 /// The English words of `text` that are not allowed: runs of three or more
@@ -170,11 +178,16 @@ fn mistakes_a_user_can_make_are_told_in_chinese() {
         &["export", "--since", "2026-11-01"],
         &["exprot"],
         &["report", "--perod", "2026-11"],
+        // The hub's CA file (sslrootcert) that is not there: named, before any connection.
+        &["sync", "--hub", "postgresql://kam_x:p@127.0.0.1:9/kam?sslmode=require&sslrootcert=没有的证书.pem"],
     ] {
         let o = kam(d, args);
         assert!(!o.trim().is_empty(), "{args:?} says something");
         let words = english(&o);
         assert!(words.is_empty(), "{args:?} speaks English {words:?}:\n{o}");
+        if args.contains(&"sync") {
+            assert!(o.contains("没有的证书.pem") && o.contains("不存在"), "the CA file is named: {o}");
+        }
         if args.contains(&"dates.csv") || args.contains(&"--day") {
             assert!(o.contains("2 月只有 28 天"), "a bad date says why: {o}");
         }

@@ -23,7 +23,7 @@ pub fn url_of(lang: Lang, given: Option<&str>, config: &Config) -> Result<String
 pub fn failure(lang: Lang, e: &HubError) -> Failure {
     let text = crate::exchange::hub_sync::hub_error_text(lang, e);
     match e {
-        HubError::BadUrl(_) => Failure::usage(text),
+        HubError::BadUrl(_) | HubError::CaFile { .. } => Failure::usage(text),
         _ => Failure::failed(text),
     }
 }

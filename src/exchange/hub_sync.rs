@@ -8,7 +8,10 @@
 use crate::config::Config;
 use crate::exchange::import::{write_conflicts, MergeConflict};
 use crate::i18n::T;
-use crate::store::{Applied, HeldAtHub, Hub, HubError, MergeOutcome, Request, RequestKind, RequestState, Store};
+use crate::store::{
+    Applied, CaFileProblem, HeldAtHub, Hub, HubError, MergeOutcome, Request, RequestKind, RequestState, Store,
+    TlsProblem,
+};
 use kam_rules::Lang;
 
 /// Operations pushed per transaction.
@@ -114,6 +117,26 @@ pub fn hub_error_text(lang: Lang, e: &HubError) -> String {
         }
         HubError::Sql { hub, context, detail } => {
             T::HubFailed.fill(lang, &[("hub", hub), ("context", &cell(context)), ("detail", &cell(detail))])
+        }
+        HubError::Tls { hub, problem, detail } => {
+            let t = match problem {
+                TlsProblem::Untrusted => T::HubTlsUntrusted,
+                TlsProblem::WrongHost => T::HubTlsWrongHost,
+                TlsProblem::Expired => T::HubTlsExpired,
+                TlsProblem::NotOffered => T::HubTlsNotOffered,
+                TlsProblem::PlainRefused => T::HubTlsPlainRefused,
+                TlsProblem::Failed => T::HubTlsFailed,
+            };
+            t.fill(lang, &[("hub", hub), ("detail", &cell(detail))])
+        }
+        HubError::CaFile { path, problem } => {
+            let path = cell(path);
+            match problem {
+                CaFileProblem::Missing => T::HubCaMissing.fill(lang, &[("path", &path)]),
+                CaFileProblem::Unreadable(d) => T::HubCaUnreadable.fill(lang, &[("path", &path), ("detail", &cell(d))]),
+                CaFileProblem::NoCertificate => T::HubCaEmpty.fill(lang, &[("path", &path)]),
+                CaFileProblem::Invalid(d) => T::HubCaInvalid.fill(lang, &[("path", &path), ("detail", &cell(d))]),
+            }
         }
     }
 }

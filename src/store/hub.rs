@@ -361,6 +361,53 @@ pub enum HubError {
     /// Anything else the server said.
     #[error("{hub}: {context}: {detail}")]
     Sql { hub: String, context: String, detail: String },
+    /// TLS stopped the connection: the hub's certificate is not trusted or
+    /// not for this host, the hub offers no TLS, or it wants TLS and the
+    /// connection string said `sslmode=disable`.
+    #[error("{hub}: {problem} ({detail})")]
+    Tls { hub: String, problem: TlsProblem, detail: String },
+    /// The CA certificate file named by `sslrootcert` cannot be used.
+    #[error("the CA certificate file {path} (sslrootcert in the hub's connection string) {problem}")]
+    CaFile { path: String, problem: CaFileProblem },
+}
+
+/// What TLS found wrong when connecting to the hub.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TlsProblem {
+    /// The certificate does not chain to a CA kam trusts (the public roots
+    /// compiled in, or the `sslrootcert` file).
+    #[error("the hub's certificate is not signed by a CA kam trusts: give the company's CA with sslrootcert=/path/to/ca.crt")]
+    Untrusted,
+    /// The certificate is not made out to the host kam connected to.
+    #[error("the hub's certificate is not made out to the host name in the connection string")]
+    WrongHost,
+    /// The certificate has expired or is not valid yet.
+    #[error("the hub's certificate is out of its dates: expired, or this computer's clock is wrong")]
+    Expired,
+    /// `sslmode=require` and the server offers no TLS.
+    #[error("the hub offers no TLS and the connection string requires it (sslmode=require)")]
+    NotOffered,
+    /// `sslmode=disable` and the server refused a connection without TLS.
+    #[error("the hub refused a connection without TLS (sslmode=disable)")]
+    PlainRefused,
+    /// Anything else in the TLS handshake.
+    #[error("TLS with the hub failed")]
+    Failed,
+}
+
+/// Why the `sslrootcert` file cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CaFileProblem {
+    #[error("does not exist")]
+    Missing,
+    #[error("cannot be read: {0}")]
+    Unreadable(String),
+    /// No PEM certificate in it (`-----BEGIN CERTIFICATE-----`).
+    #[error("holds no certificate (PEM)")]
+    NoCertificate,
+    /// A certificate in it that cannot be decoded.
+    #[error("holds a certificate that cannot be read: {0}")]
+    Invalid(String),
 }
 
 /// A connection to the hub, and how it reads to a person (never with the password).
@@ -588,7 +635,7 @@ pub struct HeldAccount {
 /// The host, port and database of a connection string: how a hub is named
 /// in messages (never its password).
 pub fn shown(url: &str) -> String {
-    match postgres::Config::from_str(url) {
+    match postgres::Config::from_str(&ConnString::parse(url).rest) {
         Ok(c) => {
             let host = c
                 .get_hosts()
@@ -614,13 +661,234 @@ fn is_connection_error(e: &postgres::Error) -> bool {
     gone || e.is_closed() || std::error::Error::source(e).is_some_and(<dyn std::error::Error>::is::<std::io::Error>)
 }
 
+/// A connection string as kam reads it: libpq's `sslrootcert` (the CA file
+/// the hub's certificate must chain to), which tokio-postgres refuses as an
+/// unknown option, taken out, and libpq's `sslmode=verify-ca` and
+/// `verify-full`, which it does not know, read as `require` (kam verifies
+/// the chain and the host name whenever it uses TLS). The rest goes to
+/// tokio-postgres as it was written.
+#[derive(Debug, PartialEq, Eq)]
+struct ConnString {
+    rest: String,
+    root_cert: Option<String>,
+    /// The sslmode as written when it was `verify-ca` or `verify-full`.
+    verify: Option<&'static str>,
+}
+
+impl ConnString {
+    fn parse(url: &str) -> Self {
+        if let Some(after) = url.strip_prefix("postgresql://").or_else(|| url.strip_prefix("postgres://")) {
+            Self::parse_url(url, url.len() - after.len())
+        } else {
+            Self::parse_key_values(url)
+        }
+    }
+
+    /// The URL form: the parameters after the `?` that follows the
+    /// credentials (as tokio-postgres splits it), `&`-separated, percent-encoded.
+    fn parse_url(url: &str, after_scheme: usize) -> Self {
+        let tail = &url[after_scheme..];
+        let creds = tail.find('@').map_or(0, |i| i + 1);
+        let Some(q) = tail[creds..].find('?').map(|i| after_scheme + creds + i) else {
+            return Self { rest: url.to_string(), root_cert: None, verify: None };
+        };
+        let (mut root_cert, mut verify) = (None, None);
+        let mut kept: Vec<&str> = Vec::new();
+        for pair in url[q + 1..].split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match (percent_decode(key).as_str(), percent_decode(value).as_str()) {
+                ("sslrootcert", v) => root_cert = Some(v.to_string()),
+                ("sslmode", v) if verify_mode(v).is_some() => {
+                    verify = verify_mode(v);
+                    kept.push("sslmode=require");
+                }
+                _ => kept.push(pair),
+            }
+        }
+        let mut rest = url[..q].to_string();
+        if !kept.is_empty() {
+            rest.push('?');
+            rest.push_str(&kept.join("&"));
+        }
+        Self { rest, root_cert, verify }
+    }
+
+    /// The key=value form, read as tokio-postgres reads it (whitespace
+    /// around `=`, a value in single quotes or up to the next whitespace,
+    /// `\` escaping the next character); the pairs kam takes are cut out
+    /// and the rest left byte for byte. Where it cannot be read, the rest
+    /// is left for tokio-postgres to tell what is wrong.
+    fn parse_key_values(url: &str) -> Self {
+        let (mut root_cert, mut verify) = (None, None);
+        let mut rest = String::with_capacity(url.len());
+        let mut copied = 0;
+        let mut it = url.char_indices().peekable();
+        loop {
+            while it.next_if(|(_, c)| c.is_whitespace()).is_some() {}
+            let Some(&(start, _)) = it.peek() else { break };
+            while it.next_if(|(_, c)| !c.is_whitespace() && *c != '=').is_some() {}
+            let key_end = it.peek().map_or(url.len(), |(i, _)| *i);
+            while it.next_if(|(_, c)| c.is_whitespace()).is_some() {}
+            if it.next_if(|(_, c)| *c == '=').is_none() {
+                break;
+            }
+            while it.next_if(|(_, c)| c.is_whitespace()).is_some() {}
+            let mut value = String::new();
+            let quoted = it.next_if(|(_, c)| *c == '\'').is_some();
+            let mut closed = !quoted;
+            while let Some(&(_, c)) = it.peek() {
+                if (quoted && c == '\'') || (!quoted && c.is_whitespace()) {
+                    break;
+                }
+                it.next();
+                value.push(if c == '\\' { it.next().map_or(c, |(_, n)| n) } else { c });
+            }
+            if quoted {
+                closed = it.next_if(|(_, c)| *c == '\'').is_some();
+            }
+            if !closed {
+                break;
+            }
+            let end = it.peek().map_or(url.len(), |(i, _)| *i);
+            let replacement = match &url[start..key_end] {
+                "sslrootcert" => {
+                    root_cert = Some(value);
+                    Some("")
+                }
+                "sslmode" if verify_mode(&value).is_some() => {
+                    verify = verify_mode(&value);
+                    Some("sslmode=require")
+                }
+                _ => None,
+            };
+            if let Some(r) = replacement {
+                rest.push_str(&url[copied..start]);
+                rest.push_str(r);
+                copied = end;
+            }
+        }
+        rest.push_str(&url[copied..]);
+        Self { rest, root_cert, verify }
+    }
+}
+
+/// libpq's sslmode values that verify the certificate, which kam reads as `require`.
+fn verify_mode(v: &str) -> Option<&'static str> {
+    match v {
+        "verify-ca" => Some("verify-ca"),
+        "verify-full" => Some("verify-full"),
+        _ => None,
+    }
+}
+
+/// `%XX` decoded (a malformed escape is kept as written).
+fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+/// A rustls client configuration whose only roots are the certificates of
+/// the PEM file at `path` (the company's CA).
+fn client_config_with_ca(path: &str) -> Result<rustls::ClientConfig, HubError> {
+    use rustls::pki_types::{pem::PemObject, CertificateDer};
+    let bad = |problem| HubError::CaFile { path: path.to_string(), problem };
+    let pem = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => bad(CaFileProblem::Missing),
+        _ => bad(CaFileProblem::Unreadable(e.to_string())),
+    })?;
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(&pem) {
+        let cert = cert.map_err(|e| bad(CaFileProblem::Invalid(e.to_string())))?;
+        roots.add(cert).map_err(|e| bad(CaFileProblem::Invalid(e.to_string())))?;
+    }
+    if roots.is_empty() {
+        return Err(bad(CaFileProblem::NoCertificate));
+    }
+    Ok(rustls::ClientConfig::builder().with_root_certificates(roots).with_no_client_auth())
+}
+
+/// A failed connection in the user's terms: the login, TLS, or no answer.
+fn connect_err(shown: &str, mode: postgres::config::SslMode, e: &postgres::Error) -> HubError {
+    let hub = shown.to_string();
+    if let Some(problem) = tls_problem(e) {
+        return HubError::Tls { hub, problem, detail: tls_detail(e) };
+    }
+    let detail = detail_of(e);
+    match e.code() {
+        // A server that takes only TLS (`hostssl` lines in pg_hba.conf)
+        // refuses a plain connection as it refuses an unknown host.
+        Some(c)
+            if *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION && mode == postgres::config::SslMode::Disable =>
+        {
+            HubError::Tls { hub, problem: TlsProblem::PlainRefused, detail }
+        }
+        Some(c) if *c == SqlState::INVALID_PASSWORD || *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION => {
+            HubError::Login { hub, detail }
+        }
+        Some(c) if *c == SqlState::INVALID_CATALOG_NAME => HubError::Unreachable { hub, detail },
+        Some(_) => HubError::Sql { hub, context: "connecting".into(), detail },
+        None => HubError::Unreachable { hub, detail },
+    }
+}
+
+/// The rustls error under a failed connection, if TLS failed.
+fn rustls_error(e: &postgres::Error) -> Option<&rustls::Error> {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(r) = s.downcast_ref::<rustls::Error>() {
+            return Some(r);
+        }
+        // tokio-rustls wraps rustls' error in an io::Error, whose source()
+        // skips the error it holds.
+        if let Some(r) = s.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()?.downcast_ref::<rustls::Error>())
+        {
+            return Some(r);
+        }
+        source = s.source();
+    }
+    None
+}
+
+/// What TLS found wrong, when a connection failed for TLS.
+fn tls_problem(e: &postgres::Error) -> Option<TlsProblem> {
+    use rustls::CertificateError as C;
+    if let Some(r) = rustls_error(e) {
+        return Some(match r {
+            rustls::Error::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
+                TlsProblem::WrongHost
+            }
+            rustls::Error::InvalidCertificate(
+                C::Expired | C::ExpiredContext { .. } | C::NotValidYet | C::NotValidYetContext { .. },
+            ) => TlsProblem::Expired,
+            rustls::Error::InvalidCertificate(_) => TlsProblem::Untrusted,
+            _ => TlsProblem::Failed,
+        });
+    }
+    // tokio-postgres says so in words only (its error kinds are private).
+    let source = std::error::Error::source(e).map(ToString::to_string).unwrap_or_default();
+    if source == "server does not support TLS" {
+        return Some(TlsProblem::NotOffered);
+    }
+    e.to_string().starts_with("error performing TLS handshake").then_some(TlsProblem::Failed)
+}
+
+/// What rustls said (or tokio-postgres, when rustls said nothing), without
+/// the words the message around it says already.
+fn tls_detail(e: &postgres::Error) -> String {
+    let said = rustls_error(e).map_or_else(|| e.to_string(), ToString::to_string);
+    said.strip_prefix("invalid peer certificate: ").map_or_else(|| said.clone(), str::to_string)
+}
+
 impl Hub {
     /// Connects to the hub: TLS when the connection string asks for it
-    /// (`sslmode=require`, verified against the roots compiled in), plain
-    /// when it allows (`sslmode=prefer`, the default, falls back to plain
-    /// when the server has no TLS; `sslmode=disable` on 127.0.0.1).
+    /// (`sslmode=require`) or the server offers it (`sslmode=prefer`, the
+    /// default, falls back to plain when the server has no TLS), plain with
+    /// `sslmode=disable` (a hub on the same machine). With TLS the hub's
+    /// certificate must chain to the CA certificates of the `sslrootcert`
+    /// file when the string names one, else to the public roots compiled
+    /// in, and be made out to the host connected to, whatever the sslmode.
     pub fn connect(url: &str) -> Result<Self, HubError> {
-        let mut config = postgres::Config::from_str(url).map_err(|e| HubError::BadUrl(e.to_string()))?;
+        let conn = ConnString::parse(url);
+        let mut config = postgres::Config::from_str(&conn.rest).map_err(|e| HubError::BadUrl(e.to_string()))?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(10));
         }
@@ -628,18 +896,17 @@ impl Hub {
         config.keepalives(true).keepalives_idle(Duration::from_secs(30));
         config.application_name("kam");
         let shown = shown(url);
-        let tls = tokio_postgres_rustls::MakeRustlsConnect::with_webpki_roots();
-        let client = config.connect(tls).map_err(|e| {
-            let detail = detail_of(&e);
-            match e.code() {
-                Some(c) if *c == SqlState::INVALID_PASSWORD || *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION => {
-                    HubError::Login { hub: shown.clone(), detail }
-                }
-                Some(c) if *c == SqlState::INVALID_CATALOG_NAME => HubError::Unreachable { hub: shown.clone(), detail },
-                Some(_) => HubError::Sql { hub: shown.clone(), context: "connecting".into(), detail },
-                None => HubError::Unreachable { hub: shown.clone(), detail },
+        let mode = config.get_ssl_mode();
+        let tls = match conn.root_cert.as_deref() {
+            // libpq reads no CA file for a plain connection either, and
+            // takes `system` for the system's roots (here the public roots
+            // compiled in).
+            Some(path) if path != "system" && mode != postgres::config::SslMode::Disable => {
+                tokio_postgres_rustls::MakeRustlsConnect::new(client_config_with_ca(path)?)
             }
-        })?;
+            _ => tokio_postgres_rustls::MakeRustlsConnect::with_webpki_roots(),
+        };
+        let client = config.connect(tls).map_err(|e| connect_err(&shown, mode, &e))?;
         Ok(Self { client, shown })
     }
 
@@ -1247,6 +1514,14 @@ impl Hub {
             .map_err(|e| self.err("reading a record", &e))
     }
 
+    /// Whether the server sees this session as TLS (`pg_stat_ssl`).
+    pub fn session_is_tls(&mut self) -> Result<bool, HubError> {
+        self.client
+            .query_one("SELECT coalesce((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false)", &[])
+            .and_then(|r| r.try_get(0))
+            .map_err(|e| self.err("reading the session's TLS", &e))
+    }
+
     /// How many operations the hub has applied (a retried push adds none).
     pub fn operation_count(&mut self) -> Result<i64, HubError> {
         self.client
@@ -1419,9 +1694,12 @@ fn quote_ident(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
-/// `url` with the user and password replaced (URL or key=value form).
+/// `url` with the user and password replaced (URL or key=value form). The
+/// CA file (`sslrootcert`) stays: the user keeps the company's CA at the
+/// same path.
 fn user_url(url: &str, user: &str, password: &str) -> Result<String, HubError> {
-    let config = postgres::Config::from_str(url).map_err(|e| HubError::BadUrl(e.to_string()))?;
+    let conn = ConnString::parse(url);
+    let config = postgres::Config::from_str(&conn.rest).map_err(|e| HubError::BadUrl(e.to_string()))?;
     let host = match config.get_hosts().first() {
         Some(postgres::config::Host::Tcp(h)) => h.clone(),
         Some(postgres::config::Host::Unix(p)) => p.display().to_string(),
@@ -1430,25 +1708,32 @@ fn user_url(url: &str, user: &str, password: &str) -> Result<String, HubError> {
     let host = if host.contains(':') && !host.starts_with('[') { format!("[{host}]") } else { host };
     let port = config.get_ports().first().copied().unwrap_or(5432);
     let db = config.get_dbname().unwrap_or("postgres");
-    let ssl = match config.get_ssl_mode() {
-        postgres::config::SslMode::Disable => "disable",
-        postgres::config::SslMode::Require => "require",
+    let ssl = match (conn.verify, config.get_ssl_mode()) {
+        (Some(v), _) => v,
+        (None, postgres::config::SslMode::Disable) => "disable",
+        (None, postgres::config::SslMode::Require) => "require",
         _ => "prefer",
     };
-    Ok(format!("postgresql://{}:{password}@{host}:{port}/{}?sslmode={ssl}", encode(user), encode(db)))
+    let mut out = format!("postgresql://{}:{password}@{host}:{port}/{}?sslmode={ssl}", encode(user), encode(db));
+    if let Some(ca) = &conn.root_cert {
+        let _ = write!(out, "&sslrootcert={}", encode_path(ca));
+    }
+    Ok(out)
 }
+
+/// A path as a URL parameter's value: percent-encoded as [`encode`] does,
+/// with its `/` and `:` kept readable.
+fn encode_path(s: &str) -> String {
+    s.split('/').map(|part| part.split(':').map(encode).collect::<Vec<_>>().join(":")).collect::<Vec<_>>().join("/")
+}
+
+/// What a URL part may hold as it is: RFC 3986's unreserved characters.
+const URL_PART: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
 /// Percent-encodes what a URL part may not hold as it is.
 fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(s, URL_PART).to_string()
 }
 
 /// Who may see a record, from its fields: the account it belongs to, its
@@ -1724,6 +2009,85 @@ mod tests {
         assert_ne!(company_index_keys(&uuid::Uuid::new_v4(), "上海华联超市有限公司", "13800138000").0, n);
         // Nothing to match on: no key.
         assert_eq!(company_index_keys(&hub, " (中国) ", "8000"), (String::new(), String::new()));
+    }
+
+    #[test]
+    fn the_ca_file_is_taken_out_of_the_connection_string() {
+        let c = ConnString::parse(
+            "postgresql://u:p%40ss@hub.example:5432/kam?sslmode=require&sslrootcert=%2Fetc%2Fkam%2Fca.pem",
+        );
+        assert_eq!(c.rest, "postgresql://u:p%40ss@hub.example:5432/kam?sslmode=require");
+        assert_eq!((c.root_cert.as_deref(), c.verify), (Some("/etc/kam/ca.pem"), None));
+        let c = ConnString::parse("postgres://u:p?x@h/db?sslrootcert=/ca.pem&sslmode=verify-full&application_name=x");
+        assert_eq!(
+            c.rest, "postgres://u:p?x@h/db?sslmode=require&application_name=x",
+            "a ? in the password is not the query"
+        );
+        assert_eq!((c.root_cert.as_deref(), c.verify), (Some("/ca.pem"), Some("verify-full")));
+        let c = ConnString::parse("postgresql://h/db?sslrootcert=/ca.pem");
+        assert_eq!((c.rest.as_str(), c.root_cert.as_deref()), ("postgresql://h/db", Some("/ca.pem")));
+        let c = ConnString::parse("host=h sslmode = verify-ca sslrootcert='/my certs/ca.pem' dbname=kam");
+        assert_eq!(c.rest, "host=h sslmode=require  dbname=kam");
+        assert_eq!((c.root_cert.as_deref(), c.verify), (Some("/my certs/ca.pem"), Some("verify-ca")));
+        let c = ConnString::parse(r"sslrootcert=/a\ b.pem password='it\'s'");
+        assert_eq!((c.rest.as_str(), c.root_cert.as_deref()), (r" password='it\'s'", Some("/a b.pem")));
+        let plain = "host=h dbname=kam sslmode=require";
+        assert_eq!(ConnString::parse(plain), ConnString { rest: plain.into(), root_cert: None, verify: None });
+        // What cannot be read is left for tokio-postgres to refuse.
+        assert_eq!(ConnString::parse("host='h").rest, "host='h");
+        for url in [
+            "postgresql://u:p@h/db?sslrootcert=/ca.pem",
+            "host=h sslrootcert=/ca.pem",
+            "postgresql://h/db?sslmode=verify-full",
+        ] {
+            assert!(postgres::Config::from_str(&ConnString::parse(url).rest).is_ok(), "{url}");
+        }
+        assert!(postgres::Config::from_str("host=h sslrootcert=/ca.pem").is_err(), "tokio-postgres refuses it");
+        assert!(postgres::Config::from_str("host=h sslmode=verify-full").is_err(), "and verify-full");
+        assert_eq!(shown("postgresql://u:p@hub.example:6543/kam?sslrootcert=/ca.pem"), "hub.example:6543/kam");
+    }
+
+    #[test]
+    fn a_user_url_keeps_the_ca_file_and_the_verify_mode() {
+        let u = user_url(
+            "postgresql://admin:s@hub.example/kam?sslmode=verify-full&sslrootcert=/etc/kam/ca%20file.pem",
+            "kam_wang",
+            "abc",
+        )
+        .expect("url");
+        assert_eq!(
+            u,
+            "postgresql://kam_wang:abc@hub.example:5432/kam?sslmode=verify-full&sslrootcert=/etc/kam/ca%20file.pem"
+        );
+        let u =
+            user_url(r"host=h dbname=kam sslmode=require sslrootcert='C:\\kam\\ca.pem'", "kam_li", "p").expect("kv");
+        assert_eq!(u, "postgresql://kam_li:p@h:5432/kam?sslmode=require&sslrootcert=C:%5Ckam%5Cca.pem");
+        assert_eq!(ConnString::parse(&u).root_cert.as_deref(), Some(r"C:\kam\ca.pem"));
+    }
+
+    #[test]
+    fn a_ca_file_that_cannot_be_used_is_named() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let missing = dir.path().join("no-such-ca.pem").display().to_string();
+        let err = Hub::connect(&format!("postgresql://u:p@127.0.0.1:1/db?sslmode=require&sslrootcert={missing}"))
+            .expect_err("missing");
+        assert!(
+            matches!(&err, HubError::CaFile { path, problem: CaFileProblem::Missing } if *path == missing),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("no-such-ca.pem"), "{err}");
+        let empty = dir.path().join("empty.pem");
+        std::fs::write(&empty, "not a certificate\n").expect("write");
+        let err = Hub::connect(&format!("host=127.0.0.1 port=1 sslrootcert={}", empty.display())).expect_err("empty");
+        assert!(matches!(&err, HubError::CaFile { problem: CaFileProblem::NoCertificate, .. }), "{err:?}");
+        let bad = dir.path().join("bad.pem");
+        std::fs::write(&bad, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n").expect("write");
+        let err = Hub::connect(&format!("host=127.0.0.1 port=1 sslrootcert={}", bad.display())).expect_err("bad");
+        assert!(matches!(&err, HubError::CaFile { problem: CaFileProblem::Invalid(_), .. }), "{err:?}");
+        // sslmode=disable reads no CA file, as libpq: the connection itself fails.
+        let err =
+            Hub::connect(&format!("host=127.0.0.1 port=1 sslmode=disable sslrootcert={missing}")).expect_err("refused");
+        assert!(matches!(&err, HubError::Unreachable { .. }), "{err:?}");
     }
 
     #[test]

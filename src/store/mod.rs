@@ -67,8 +67,9 @@ pub use faults::create_v1_file;
 pub use fold::Folded;
 pub use history::{ChangeLine, ExportTrace, TrashEntry, TRASH_DAYS};
 pub use hub::{
-    company_index_keys, shown as hub_shown, Applied, HeldAccount, Hub, HubError, HubRole, MyRequests, NewUser, Pulled,
-    PushOp, RecordBody, Refusal, Request, RequestKind, RequestState, Share, HUB_SCHEMA_VERSION,
+    company_index_keys, shown as hub_shown, Applied, CaFileProblem, HeldAccount, Hub, HubError, HubRole, MyRequests,
+    NewUser, Pulled, PushOp, RecordBody, Refusal, Request, RequestKind, RequestState, Share, TlsProblem,
+    HUB_SCHEMA_VERSION,
 };
 pub use index::{IndexAccount, IndexContact};
 pub use key::{

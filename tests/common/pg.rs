@@ -5,6 +5,9 @@
 //! Under CI (`CI` set) a missing PostgreSQL fails the test: the hub tests
 //! never skip there. Elsewhere they skip with a loud message, so that
 //! `cargo test` still passes on a machine without PostgreSQL.
+//!
+//! [`Pg::start_tls`] starts one with `ssl=on`, the certificate and key it is
+//! given, and a pg_hba.conf that takes TCP connections over TLS only.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -28,6 +31,17 @@ impl Pg {
     /// PostgreSQL is not installed and this is not CI. Panics under CI
     /// when it is missing, and anywhere when it is installed but fails.
     pub fn start() -> Option<Self> {
+        Self::start_with(None)
+    }
+
+    /// Starts a cluster that speaks TLS with this certificate (chain) and
+    /// key, both PEM, and refuses a TCP connection without TLS (`hostssl`
+    /// lines only in pg_hba.conf). `None` as [`Pg::start`].
+    pub fn start_tls(cert_pem: &str, key_pem: &str) -> Option<Self> {
+        Self::start_with(Some((cert_pem, key_pem)))
+    }
+
+    fn start_with(tls: Option<(&str, &str)>) -> Option<Self> {
         let Some(bin) = bin_dir() else {
             assert!(
                 std::env::var_os("CI").is_none_or(|v| v.is_empty()),
@@ -71,13 +85,35 @@ impl Pg {
             ],
         );
         assert!(out.status.success(), "initdb failed: {}", String::from_utf8_lossy(&out.stderr));
+        let mut ssl_opts = String::new();
+        if let Some((cert_pem, key_pem)) = tls {
+            let (cert, key) = (data.join("server.crt"), data.join("server.key"));
+            std::fs::write(&cert, cert_pem).expect("server certificate");
+            std::fs::write(&key, key_pem).expect("server key");
+            // PostgreSQL refuses a key that others may read, or that is not the cluster owner's.
+            owner_only(&key);
+            if as_root {
+                chown_postgres(&cert);
+                chown_postgres(&key);
+            }
+            // Written over initdb's file, which stays the cluster owner's.
+            std::fs::write(
+                data.join("pg_hba.conf"),
+                "# TLS only over TCP (kam's TLS tests)\n\
+                 local all all scram-sha-256\n\
+                 hostssl all all 127.0.0.1/32 scram-sha-256\n\
+                 hostssl all all ::1/128 scram-sha-256\n",
+            )
+            .expect("pg_hba.conf");
+            ssl_opts = format!(" -c ssl=on -c ssl_cert_file='{}' -c ssl_key_file='{}'", cert.display(), key.display());
+        }
         // A port that is free now; another program could take it before
         // the server binds it, so a failed start tries another.
         for _ in 0..5 {
             let port = free_port();
             let opts = format!(
                 "-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories='{}' \
-                 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=120",
+                 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=120{ssl_opts}",
                 data.display()
             );
             let log = data.join("server.log");
@@ -117,6 +153,12 @@ impl Pg {
     /// A connection string for `user` with `password`.
     pub fn url(&self, user: &str, password: &str) -> String {
         format!("postgresql://{user}:{password}@127.0.0.1:{}/postgres?sslmode=disable", self.port)
+    }
+
+    /// The superuser's connection string without its `sslmode`, for a test
+    /// to add the TLS parameters it wants (`?sslmode=…&sslrootcert=…`).
+    pub fn admin_url_bare(&self) -> String {
+        format!("postgresql://postgres:{ADMIN_PASSWORD}@127.0.0.1:{}/postgres", self.port)
     }
 }
 
@@ -176,6 +218,16 @@ fn run(as_root: bool, program: &Path, args: &[&str]) -> Output {
     };
     cmd.args(args).env_remove("PGDATA").output().unwrap_or_else(|e| panic!("running {}: {e}", program.display()))
 }
+
+/// Mode 0600: PostgreSQL refuses a private key that others may read.
+#[cfg(unix)]
+fn owner_only(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).expect("mode 0600");
+}
+
+#[cfg(not(unix))]
+fn owner_only(_: &Path) {}
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
