@@ -305,6 +305,7 @@ catalogue! {
     RequestPending => "待批", "pending";
     RequestApproved => "已批准", "approved";
     RequestRejected => "已驳回", "rejected";
+    RequestWithdrawn => "已撤回(客户已恢复)", "withdrawn (the account was restored)";
     RequestDelete => "删除客户", "deletion of the account";
     RequestArchive => "修改客户档案(改后 {n} 条)", "archive edit ({n} entries after it) of the account";
     RequestLine => "{id}:{what}「{account}」({record}),{who} 于 {at} 提交", "{id}: {what} '{account}' ({record}), by {who} on {at}";
@@ -321,7 +322,8 @@ catalogue! {
     RequestRejectedDone => "已驳回:{what}「{account}」不生效,提交人下次同步时得知", "rejected: {what} '{account}' does not take effect; the requester is told at their next sync";
     SyncAwaiting => "你的 {n} 条更改(档案修改或删除客户)在等经理批准(kam hub pending 列出)", "{n} of your changes (archive edits, account deletions) wait for a manager's approval (kam hub pending lists them)";
     SyncDecided => "经理的决定:{line}", "a manager decided: {line}";
-    SyncRejectedDelete => "客户仍在总部,本机回收站中的可以恢复", "the account stays at head office: restore it from the trash here";
+    SyncWithdrawn => "撤回了 {n} 个删除申请:客户已从回收站恢复", "withdrew {n} deletion request(s): the account was restored from the trash";
+    SyncRejectedDelete => "客户仍在总部,已从本机回收站恢复", "the account stays at head office and is back here from the trash";
     SyncDoneAwaiting => "{n} 条待经理批准", "{n} wait for a manager's approval";
     SyncDoneDecided => "经理已决定你的 {n} 条更改(kam hub pending --all 列出)", "a manager decided on {n} of your changes (kam hub pending --all lists them)";
     HubInitDone => "总部库已就绪:{hub},结构第 {version} 版(原为第 {found} 版),编号 {id}", "the hub is ready: {hub}, schema version {version} (was {found}), id {id}";

@@ -738,6 +738,55 @@ fn a_hub_of_schema_4_indexes_the_accounts_it_holds_when_migrated() {
     assert_eq!(l.held_at_hub("", "0571 88886666").expect("index"), vec![held("王伟", false, true)]);
 }
 
+#[test]
+fn a_rejected_deletion_comes_back_and_a_restore_withdraws_a_waiting_one() {
+    let Some(t) = setup() else { return };
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut wang = store(tmp.path(), "wang.db", "王伟");
+    let mut boss = store(tmp.path(), "boss.db", "赵经理");
+    let a = account(&mut wang, "恒信贸易有限公司", "王伟");
+    let mut c = Contact::of(a.meta.id.clone(), "陈静");
+    wang.insert(&mut c).expect("contact");
+    let b = account(&mut wang, "华联超市", "王伟");
+    run_sync(&mut wang, &t.wang);
+
+    // Rejected: the account and its contact are back in the rep's file.
+    later(&mut wang, Duration::minutes(1));
+    wang.delete::<Account>(&a.meta.id, "重复建档").expect("delete");
+    assert_eq!(run_sync(&mut wang, &t.wang).awaiting, 1);
+    let mut as_boss = Hub::connect(&t.boss).expect("boss");
+    let req = as_boss.requests(false).expect("waiting").pop().expect("one");
+    as_boss.reject(uuid::Uuid::parse_str(&req.id).expect("uuid"), "客户仍在合作").expect("reject");
+    let r = run_sync(&mut wang, &t.wang);
+    assert_eq!((r.decided.len(), r.restored), (1, 1), "{r:?}");
+    assert_eq!(wang.get::<Account>(&a.meta.id).expect("back").name, "恒信贸易有限公司");
+    assert_eq!(wang.get::<Contact>(&c.meta.id).expect("with its contact").name, "陈静");
+    let r = run_sync(&mut wang, &t.wang);
+    assert_eq!((r.awaiting, r.restored), (0, 0), "nothing waits, nothing is restored twice: {r:?}");
+
+    // Restored before a manager decides: the request is withdrawn, and an
+    // approval afterwards is refused; the account stays everywhere.
+    later(&mut wang, Duration::minutes(1));
+    wang.delete::<Account>(&b.meta.id, "客户已注销").expect("delete");
+    assert_eq!(run_sync(&mut wang, &t.wang).awaiting, 1);
+    later(&mut wang, Duration::minutes(1));
+    wang.restore(&b.meta.id).expect("restore");
+    let r = run_sync(&mut wang, &t.wang);
+    let pushed: Vec<_> = r.pushed.iter().filter(|p| p.id == b.meta.id.to_string()).map(|p| &p.applied).collect();
+    assert_eq!(pushed, [&Applied::Withdrawn]);
+    assert_eq!(r.awaiting, 0);
+    assert!(as_boss.requests(false).expect("waiting").is_empty(), "nothing left for the manager");
+    let mine = Hub::connect(&t.wang).expect("wang").requests(true).expect("his");
+    let withdrawn = mine.iter().find(|q| q.record_id == b.meta.id.to_string()).expect("the request");
+    assert_eq!((withdrawn.state, withdrawn.decided_by.as_deref()), (RequestState::Withdrawn, Some("王伟")));
+    let err = as_boss.approve(uuid::Uuid::parse_str(&withdrawn.id).expect("uuid")).expect_err("withdrawn");
+    assert!(matches!(&err, HubError::AlreadyDecided { state, .. } if state == "withdrawn"), "{err:?}");
+    run_sync(&mut boss, &t.boss);
+    assert!(boss.get::<Account>(&b.meta.id).is_ok(), "never deleted at head office");
+    // The rep is not told of his own withdrawal as of a manager's decision.
+    assert!(run_sync(&mut wang, &t.wang).decided.is_empty());
+}
+
 fn card(store: &str, salutation: &str, account: Option<&Account>) -> VipCard {
     VipCard {
         store: store.into(),

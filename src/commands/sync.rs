@@ -57,6 +57,7 @@ fn say_report(l: Lang, store: &Store, r: &SyncReport) {
             Applied::Already => "already",
             Applied::Refused(_) => "refused",
             Applied::Pending => "pending",
+            Applied::Withdrawn => "withdrawn",
         };
         *counts.entry(key).or_default() += 1;
     }
@@ -98,6 +99,9 @@ fn say_report(l: Lang, store: &Store, r: &SyncReport) {
     }
     if r.awaiting > 0 {
         crate::say!("{}", T::SyncAwaiting.fill(l, &[("n", &r.awaiting.to_string())]));
+    }
+    if counts.contains_key("withdrawn") {
+        crate::say!("{}", T::SyncWithdrawn.fill(l, &[("n", &n("withdrawn"))]));
     }
     for d in &r.decided {
         let mut line = T::SyncDecided.fill(l, &[("line", &crate::exchange::hub_sync::request_text(l, d))]);

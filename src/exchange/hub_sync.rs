@@ -47,6 +47,9 @@ pub struct SyncReport {
     pub decided: Vec<Request>,
     /// Entries of the ownership index (who holds which company) brought up to date.
     pub owners: u64,
+    /// Accounts brought back from this file's trash because a manager
+    /// rejected their deletion.
+    pub restored: u64,
 }
 
 /// How far a sync has come (the workbench's status line shows it).
@@ -147,6 +150,7 @@ pub fn request_state_text(lang: Lang, state: RequestState) -> &'static str {
         RequestState::Pending => T::RequestPending.get(lang),
         RequestState::Approved => T::RequestApproved.get(lang),
         RequestState::Rejected => T::RequestRejected.get(lang),
+        RequestState::Withdrawn => T::RequestWithdrawn.get(lang),
     }
 }
 
@@ -276,6 +280,20 @@ pub fn sync_with_progress(
     let mine = hub.my_requests()?;
     report.awaiting = mine.waiting;
     report.decided = mine.decided;
+    // A deletion a manager rejected: the account is still the company's,
+    // so it comes back out of this file's trash with what went with it.
+    for d in &report.decided {
+        if d.state != RequestState::Rejected || d.what != RequestKind::Delete {
+            continue;
+        }
+        let Ok(id) = crate::model::Id::parse(&d.record_id) else { continue };
+        match store.restore(&id) {
+            Ok(_) => report.restored += 1,
+            // Not in the trash here (restored already, or purged).
+            Err(crate::store::StoreError::NotFound { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
     let mut cursor = store.sync_state()?.cursor;
     let mut pulled = Vec::new();
     progress(Progress::Pulling { pulled: 0 });

@@ -307,6 +307,25 @@ BEGIN
 END $$;
 CREATE TRIGGER records_guard_owner BEFORE UPDATE OF owner ON kam.records
     FOR EACH ROW EXECUTE FUNCTION kam.guard_owner();
+
+-- A rep who restores an account whose deletion waits withdraws the
+-- request: their push calls this (a rep may not write a request's state
+-- otherwise). Only the caller's own requests, only still pending, only
+-- those made before the restore.
+ALTER TABLE kam.pending DROP CONSTRAINT pending_state_check;
+ALTER TABLE kam.pending ADD CONSTRAINT pending_state_check
+    CHECK (state IN ('pending', 'approved', 'rejected', 'withdrawn'));
+CREATE FUNCTION kam.withdraw_deletion(rec uuid, restored timestamptz) RETURNS integer
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    WITH w AS (
+        UPDATE kam.pending SET state = 'withdrawn', decided_by = requested_by, decided_at = now(), told = true
+        WHERE record_id = rec AND field = 'deleted' AND state = 'pending' AND pg_role = session_user
+            AND (clock ->> 'at')::timestamptz < restored
+        RETURNING 1)
+    SELECT count(*)::integer FROM w
+$$;
+REVOKE ALL ON FUNCTION kam.withdraw_deletion(uuid, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION kam.withdraw_deletion(uuid, timestamptz) TO kam_user;
 ",
 ];
 
@@ -533,6 +552,9 @@ pub enum Applied {
     /// A rep's archive edit or account deletion: it waits for a manager's
     /// approval (the rest of the operation, if anything, was applied).
     Pending,
+    /// The account was restored after the rep's deletion of it: the
+    /// request that waited is withdrawn (nothing else of it changed).
+    Withdrawn,
 }
 
 /// What a request for approval changes.
@@ -550,6 +572,8 @@ pub enum RequestState {
     Pending,
     Approved,
     Rejected,
+    /// The rep restored the account before a manager decided.
+    Withdrawn,
 }
 
 impl RequestState {
@@ -558,6 +582,7 @@ impl RequestState {
         match s {
             "approved" => Self::Approved,
             "rejected" => Self::Rejected,
+            "withdrawn" => Self::Withdrawn,
             _ => Self::Pending,
         }
     }
@@ -567,6 +592,7 @@ impl RequestState {
             Self::Pending => "pending",
             Self::Approved => "approved",
             Self::Rejected => "rejected",
+            Self::Withdrawn => "withdrawn",
         }
     }
 }
@@ -1806,6 +1832,7 @@ struct PushStatements {
     insert: postgres::Statement,
     update: postgres::Statement,
     request: postgres::Statement,
+    withdraw: postgres::Statement,
     deletion_waits: postgres::Statement,
 }
 
@@ -1833,6 +1860,7 @@ impl PushStatements {
                 "INSERT INTO kam.pending (op_id, record_id, kind, field, value, clock, reason) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )?,
+            withdraw: tx.prepare("SELECT kam.withdraw_deletion($1, $2)")?,
             deletion_waits: tx.prepare(
                 "SELECT EXISTS (SELECT 1 FROM kam.pending WHERE record_id = $1 AND field = 'deleted' \
                  AND state = 'pending')",
@@ -1951,9 +1979,19 @@ fn apply_op(
         let reason = if *field == "deleted" { b.reason.clone().unwrap_or_default() } else { String::new() };
         tx.execute(&st.request, &[&op.op_id, &id, &b.kind, field, value, &clock, &reason])?;
     }
+    // A rep's account live again after their deletion of it (restored
+    // from their trash) withdraws the request still waiting.
+    let mut withdrawn = false;
+    if hold && b.kind == "account" && b.deleted_at.is_none() && hub_deleted.is_none() {
+        withdrawn = tx.query_one(&st.withdraw, &[&id, &b.updated_at])?.try_get::<_, i32>(0)? > 0;
+    }
     let waits = !requests.is_empty() || held_with_account;
     if newest.is_none() && deleted.is_none() {
-        return Ok(if waits { Applied::Pending } else { Applied::Same });
+        return Ok(match (waits, withdrawn) {
+            (true, _) => Applied::Pending,
+            (false, true) => Applied::Withdrawn,
+            (false, false) => Applied::Same,
+        });
     }
     let (at, who) = match (&newest, deleted) {
         (Some(n), _) => (n.at, n.who.clone()),
