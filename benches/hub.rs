@@ -5,6 +5,9 @@
 //!
 //! 1. A manager's first push of every account, and another manager's first
 //!    pull of them into an empty file, against `psql \copy` of the same table.
+//!    Then a rep who may read none of them syncs an empty file: the
+//!    ownership index of every account, against `psql \copy` of the same
+//!    columns, and the duplicate guard's lookup in it.
 //! 2. A day's push: 1,000 accounts changed, then `sync`.
 //! 3. 50 reps syncing at once, each having changed 10 of their own
 //!    accounts: throughput, p99 of one sync, and that no update was lost.
@@ -91,6 +94,43 @@ fn main() {
     println!("first push of {n} accounts (sync, manager): {}", ms(first_push));
     println!("first pull of {n} accounts into an empty file (sync, manager): {}", ms(first_pull));
     println!("psql \\copy of the same kam.records to a file: {}", ms(copy));
+
+    // 1b. The ownership index: a rep who may read none of them syncs an
+    // empty file (the pull brings nothing; the index brings n entries),
+    // against psql \copy of the same columns; then the duplicate guard's
+    // lookup in it, offline.
+    let rep_url = hub.add_user(&admin, "李娜", HubRole::Rep, None).expect("rep").url;
+    let mut rep = store(tmp.path(), "rep.db", "李娜");
+    let t = Instant::now();
+    let r = sync(&mut rep, &rep_url, &mut |_| Ok(())).expect("index");
+    let index = t.elapsed();
+    assert_eq!((r.inserted, r.owners), (0, n as u64));
+    let out = tmp.path().join("index.copy");
+    let t = Instant::now();
+    let status = Command::new("psql")
+        .arg(&admin)
+        .args([
+            "-q",
+            "-c",
+            &format!(
+                "\\copy (SELECT seq, id, name_key, phone_key, owner, deleted_at IS NULL FROM kam.records \
+                 WHERE kind = 'account') TO '{}'",
+                out.display()
+            ),
+        ])
+        .status()
+        .expect("psql");
+    let index_copy = t.elapsed();
+    assert!(status.success());
+    let lookups = 1_000;
+    let t = Instant::now();
+    for a in accounts.iter().take(lookups) {
+        assert_eq!(rep.held_at_hub(&a.name, "").expect("guard").len(), 1);
+    }
+    let per_lookup = t.elapsed() / u32::try_from(lookups).unwrap_or(1);
+    println!("a rep's first sync: the ownership index of {n} accounts (sync): {}", ms(index));
+    println!("psql \\copy of the same columns to a file: {}", ms(index_copy));
+    println!("the duplicate guard's lookup in it (mean of {lookups}): {per_lookup:?}");
 
     // 2. A day's push of 1,000 changes.
     let mut changed = 0;

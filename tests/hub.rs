@@ -717,6 +717,47 @@ fn only_the_owner_or_a_manager_changes_who_owns_an_account() {
 }
 
 #[test]
+fn an_account_moved_to_another_rep_reaches_them_with_everything_of_it() {
+    let Some(t) = setup() else { return };
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut wang = store(tmp.path(), "wang.db", "王伟");
+    let mut li = store(tmp.path(), "li.db", "李娜");
+    let mut boss = store(tmp.path(), "boss.db", "赵经理");
+    let a = account(&mut wang, "恒信贸易有限公司", "王伟");
+    let mut c = Contact::of(a.meta.id.clone(), "陈静");
+    wang.insert(&mut c).expect("contact");
+    let mut b =
+        Account { name: "华联超市".into(), owner: "王伟".into(), region: "华南".into(), ..Account::default() };
+    wang.insert(&mut b).expect("account");
+    let mut d = Contact::of(b.meta.id.clone(), "周强");
+    wang.insert(&mut d).expect("contact");
+    run_sync(&mut wang, &t.wang);
+    assert_eq!(run_sync(&mut li, &t.li).inserted, 0);
+
+    // A manager gives 王伟's account to 李娜: her next sync brings its contact too.
+    run_sync(&mut boss, &t.boss);
+    later(&mut boss, Duration::minutes(1));
+    let mut x: Account = boss.get(&a.meta.id).expect("get");
+    x.owner = "李娜".into();
+    boss.update(&mut x, "").expect("reassign");
+    run_sync(&mut boss, &t.boss);
+    let r = run_sync(&mut li, &t.li);
+    assert_eq!(r.inserted, 2, "{r:?}");
+    assert_eq!(li.get::<Contact>(&c.meta.id).expect("the contact with the account").name, "陈静");
+
+    // 王伟 moves his other account into her territory: the same.
+    assert!(Hub::connect(&t.boss).expect("boss").add_territory("李娜", "华东").expect("territory"));
+    later(&mut wang, Duration::minutes(2));
+    let mut y: Account = wang.get(&b.meta.id).expect("get");
+    y.region = "华东".into();
+    wang.update(&mut y, "").expect("region");
+    run_sync(&mut wang, &t.wang);
+    let r = run_sync(&mut li, &t.li);
+    assert_eq!(r.inserted, 2, "{r:?}");
+    assert_eq!(li.get::<Contact>(&d.meta.id).expect("the contact with the account").name, "周强");
+}
+
+#[test]
 fn a_hub_of_schema_4_indexes_the_accounts_it_holds_when_migrated() {
     let Some(pg) = Pg::start() else { return };
     let admin = pg.admin_url();

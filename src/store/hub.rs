@@ -1833,6 +1833,7 @@ struct PushStatements {
     update: postgres::Statement,
     request: postgres::Statement,
     withdraw: postgres::Statement,
+    renumber_children: postgres::Statement,
     deletion_waits: postgres::Statement,
 }
 
@@ -1861,6 +1862,8 @@ impl PushStatements {
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )?,
             withdraw: tx.prepare("SELECT kam.withdraw_deletion($1, $2)")?,
+            renumber_children: tx
+                .prepare("UPDATE kam.records SET seq = nextval('kam.change_seq') WHERE account_id = $1")?,
             deletion_waits: tx.prepare(
                 "SELECT EXISTS (SELECT 1 FROM kam.pending WHERE record_id = $1 AND field = 'deleted' \
                  AND state = 'pending')",
@@ -1925,6 +1928,9 @@ fn apply_op(
     let created: DateTime<Utc> = row.try_get(2)?;
     let created_by: String = row.try_get(3)?;
     let hub_deleted: Option<DateTime<Utc>> = row.try_get(4)?;
+    // Who may reach an account's records, before this operation.
+    let reach = |f: &Map<String, Json>| (f.get("owner").cloned(), f.get("region").cloned());
+    let reach_before = reach(&fields);
     // Field by field, the newer change wins (DESIGN §7). A field the
     // operation has no clock for still has the value it was created with:
     // never newer than the hub's.
@@ -2001,6 +2007,10 @@ fn apply_op(
     let deleted_at = deleted.unwrap_or(hub_deleted);
     let (account, owner, store) = routing(&b.kind, &fields);
     let (name_key, phone_key) = index_keys(&st.hub_id, &b.kind, &fields);
+    // An account that changes owner or region may reach other reps now:
+    // its contacts, orders … get new change numbers, so those reps' next
+    // pull brings them with it (as a share does), not only as they change.
+    let reach_changed = b.kind == "account" && reach(&fields) != reach_before;
     tx.execute(
         &st.update,
         &[
@@ -2017,6 +2027,9 @@ fn apply_op(
             &phone_key,
         ],
     )?;
+    if reach_changed {
+        tx.execute(&st.renumber_children, &[&id])?;
+    }
     Ok(if waits { Applied::Pending } else { Applied::Updated })
 }
 
