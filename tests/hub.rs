@@ -402,6 +402,18 @@ fn a_shared_account_reaches_the_colleague_until_it_is_unshared() {
         r.pushed
     );
     assert_eq!(as_wang.field(a.meta.id.as_str(), "notes").expect("read"), Some(serde_json::json!("")));
+    // And the copy leaves her file, with its contact and its history;
+    // what remains is that 王伟 holds the company.
+    assert_eq!(r.forgotten, 1, "{r:?}");
+    assert!(li.get::<Account>(&a.meta.id).is_err());
+    assert!(li.get::<Contact>(&c.meta.id).is_err());
+    assert!(li.history(&a.meta.id).expect("history").is_empty(), "nothing of it in her change log");
+    assert_eq!(li.sync_waiting().expect("waiting"), 0, "nothing of it left to push");
+    assert_eq!(li.held_at_hub("恒信贸易", "").expect("index"), vec![held("王伟", true, false)]);
+    assert_eq!(run_sync(&mut li, &t.li).forgotten, 0);
+    // His own file keeps it, of course.
+    assert_eq!(run_sync(&mut wang, &t.wang).forgotten, 0);
+    assert!(wang.get::<Account>(&a.meta.id).is_ok());
 }
 
 #[test]
@@ -744,6 +756,9 @@ fn an_account_moved_to_another_rep_reaches_them_with_everything_of_it() {
     let r = run_sync(&mut li, &t.li);
     assert_eq!(r.inserted, 2, "{r:?}");
     assert_eq!(li.get::<Contact>(&c.meta.id).expect("the contact with the account").name, "陈静");
+    // It leaves 王伟's file at his next sync.
+    assert_eq!(run_sync(&mut wang, &t.wang).forgotten, 1);
+    assert!(wang.get::<Contact>(&c.meta.id).is_err());
 
     // 王伟 moves his other account into her territory: the same.
     assert!(Hub::connect(&t.boss).expect("boss").add_territory("李娜", "华东").expect("territory"));

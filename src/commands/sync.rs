@@ -100,6 +100,9 @@ fn say_report(l: Lang, store: &Store, r: &SyncReport) {
     if r.awaiting > 0 {
         crate::say!("{}", T::SyncAwaiting.fill(l, &[("n", &r.awaiting.to_string())]));
     }
+    if r.forgotten > 0 {
+        crate::say!("{}", T::SyncForgot.fill(l, &[("n", &r.forgotten.to_string())]));
+    }
     if counts.contains_key("withdrawn") {
         crate::say!("{}", T::SyncWithdrawn.fill(l, &[("n", &n("withdrawn"))]));
     }

@@ -50,6 +50,8 @@ pub struct SyncReport {
     /// Accounts brought back from this file's trash because a manager
     /// rejected their deletion.
     pub restored: u64,
+    /// Accounts this user may no longer see at the hub, removed from the file.
+    pub forgotten: u64,
 }
 
 /// How far a sync has come (the workbench's status line shows it).
@@ -335,8 +337,34 @@ pub fn sync_with_progress(
         report.same = same;
         report.conflicts = conflicts;
     }
+    report.forgotten = forget_unreachable(store, &mut hub)?;
     report.owners = refresh_owners(store, &mut hub)?;
     Ok(report)
+}
+
+/// A rep's accounts the hub no longer lets them read (unshared, given to
+/// another rep, out of their territory) leave the file, with everything of
+/// them; returns how many. Only accounts the hub has had, and only for a
+/// rep (a manager reaches everything; store staff reach no accounts, so
+/// what they make stays theirs).
+fn forget_unreachable(store: &mut Store, hub: &mut Hub) -> Result<u64, SyncError> {
+    if hub.role()? != Some(crate::store::HubRole::Rep) {
+        return Ok(0);
+    }
+    let known = store.accounts_known_to_hub()?;
+    let ids: Vec<uuid::Uuid> = known.iter().filter_map(|id| uuid::Uuid::parse_str(id.as_str()).ok()).collect();
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let reachable: std::collections::HashSet<uuid::Uuid> = hub.reachable_accounts(&ids)?.into_iter().collect();
+    let gone: Vec<crate::model::Id> = known
+        .into_iter()
+        .filter(|id| uuid::Uuid::parse_str(id.as_str()).is_ok_and(|u| !reachable.contains(&u)))
+        .collect();
+    if gone.is_empty() {
+        return Ok(0);
+    }
+    Ok(store.forget_accounts(&gone)?)
 }
 
 /// Brings the file's copy of the hub's ownership index up to date, a page

@@ -1503,6 +1503,31 @@ impl Hub {
             .map_err(|e| self.err("reading who holds each account", &e))
     }
 
+    /// This connection's kam role (`None`: not a kam user, e.g. the hub's owner).
+    pub fn role(&mut self) -> Result<Option<HubRole>, HubError> {
+        let role: Option<String> = self
+            .client
+            .query_one("SELECT kam.user_role(current_user)", &[])
+            .and_then(|r| r.try_get(0))
+            .map_err(|e| self.err("reading the user's role", &e))?;
+        Ok(match role.as_deref() {
+            Some("rep") => Some(HubRole::Rep),
+            Some("staff") => Some(HubRole::Staff),
+            Some("manager") => Some(HubRole::Manager),
+            _ => None,
+        })
+    }
+
+    /// Which of `ids` are accounts this connection may read (row-level
+    /// security decides; in the trash or not).
+    pub fn reachable_accounts(&mut self, ids: &[uuid::Uuid]) -> Result<Vec<uuid::Uuid>, HubError> {
+        let rows = self
+            .client
+            .query("SELECT id FROM kam.records WHERE kind = 'account' AND id = ANY($1)", &[&ids])
+            .map_err(|e| self.err("reading which accounts are yours", &e))?;
+        rows.iter().map(|r| r.try_get(0).map_err(|e| self.err("reading which accounts are yours", &e))).collect()
+    }
+
     /// Ends every open connection of a kam user (an administrator's
     /// action; a test cuts a push off halfway with it). Returns how many.
     pub fn end_sessions_of(&mut self, name: &str) -> Result<i64, HubError> {

@@ -445,6 +445,68 @@ impl Store {
         )
     }
 
+    /// The accounts of this file the hub has had (pushed from here or
+    /// pulled), live or in the trash: those whose reach the hub can tell.
+    pub fn accounts_known_to_hub(&self) -> Result<Vec<Id>, StoreError> {
+        let ctx = "reading the accounts the hub has had";
+        let ids = self.rows(
+            ctx,
+            "SELECT a.id FROM accounts a JOIN hub_seen s ON s.record_id = a.id ORDER BY a.id",
+            [],
+            |r| r.get::<_, String>(0),
+        )?;
+        ids.into_iter()
+            .map(|id| {
+                Id::parse(&id).map_err(|e| StoreError::BadValue {
+                    table: "accounts",
+                    column: "id".into(),
+                    id: id.clone(),
+                    detail: e.message,
+                })
+            })
+            .collect()
+    }
+
+    /// Removes from the file accounts this user may no longer see at the
+    /// hub (unshared, given to another rep, out of their territory), with
+    /// every record of theirs: not to the trash, which would push a
+    /// deletion, but gone, with their change log, field clocks, trash
+    /// entries and anything still queued for the hub (which the hub would
+    /// refuse). The hub keeps them; a VIP card linked to one keeps the card
+    /// without the link. Returns how many accounts went.
+    pub fn forget_accounts(&mut self, ids: &[Id]) -> Result<u64, StoreError> {
+        let path = self.path.clone();
+        let tx = self.write_tx()?;
+        let ctx = "removing the accounts no longer yours";
+        let e = |e: rusqlite::Error| sql_error(&path, ctx, &e);
+        let mut n = 0;
+        for id in ids {
+            let mut records = vec![id.to_string()];
+            for k in RecordKind::ALL.into_iter().filter(|k| k.of_account()) {
+                let mut st =
+                    tx.prepare_cached(&format!("SELECT id FROM {} WHERE account_id = ?1", k.table())).map_err(e)?;
+                let found = st
+                    .query_map([id.as_str()], |r| r.get::<_, String>(0))
+                    .map_err(e)?
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(e)?;
+                records.extend(found);
+            }
+            for r in &records {
+                for table in ["change_log", "trash", "field_clocks", "hub_outbox", "hub_seen", "tombstones"] {
+                    tx.prepare_cached(&format!("DELETE FROM {table} WHERE record_id = ?1"))
+                        .and_then(|mut st| st.execute([r]))
+                        .map_err(e)?;
+                }
+            }
+            // Its contacts, orders … go with it (ON DELETE CASCADE), the
+            // search index by its triggers.
+            n += tx.execute("DELETE FROM accounts WHERE id = ?1", [id.as_str()]).map_err(e)?;
+        }
+        tx.commit().map_err(e)?;
+        Ok(n as u64)
+    }
+
     /// Queues an operation for each record with local changes the hub has
     /// not had (all records, the first time), in one transaction; returns
     /// how many were queued. Accounts come first, so a contact never

@@ -177,6 +177,10 @@ impl App {
                     msg.push_str("; ");
                     msg.push_str(&T::SyncDoneDecided.fill(lang, &[("n", &r.decided.len().to_string())]));
                 }
+                if r.forgotten > 0 {
+                    msg.push_str("; ");
+                    msg.push_str(&T::SyncForgot.fill(lang, &[("n", &r.forgotten.to_string())]));
+                }
                 let conflicted = conflicted_records(&r);
                 match done.conflicts_file {
                     Some(Ok(path)) if conflicted > 0 => {
@@ -192,7 +196,19 @@ impl App {
                     _ => {}
                 }
                 self.message = Some(msg);
-                if r.pulled > 0 {
+                if r.forgotten > 0 {
+                    // The account open in front may be one that left the file.
+                    let gone = self.detail.as_ref().is_some_and(|d| {
+                        matches!(
+                            self.store.get::<crate::model::Account>(&d.account.meta.id),
+                            Err(crate::store::StoreError::NotFound { .. })
+                        )
+                    });
+                    if gone {
+                        self.detail = None;
+                    }
+                }
+                if r.pulled > 0 || r.forgotten > 0 || r.restored > 0 {
                     self.reread_all();
                 }
             }
