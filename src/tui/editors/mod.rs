@@ -14,6 +14,7 @@ pub mod feedback;
 pub mod handover;
 pub mod order;
 pub mod plans;
+pub mod quote;
 pub mod settings;
 pub mod targets;
 pub mod vip_card;
@@ -860,6 +861,32 @@ mod tests {
                 super::vip_status::apply,
             );
         }
+    }
+
+    #[test]
+    fn every_quote_field_goes_through_its_form() {
+        use super::quote::Quote;
+        use kam_rules::discount::Payment;
+        for full in [
+            Quote { amount: Some(Money::from_yuan(12_345)), payment: Payment::ALL[1], promotion: true },
+            Quote { amount: Some(Money::parse("0.05").expect("amount")), payment: Payment::Cash, promotion: false },
+            Quote::default(),
+        ] {
+            let blank = Quote { amount: Some(Money::from_yuan(1)), payment: Payment::ALL[1], promotion: true };
+            round_trip(&full, &blank, super::quote::form, super::quote::apply);
+        }
+        // An order's form reads as the quote of its amount, payment and promotion.
+        let (_dir, app) = crate::tui::tests::app(Lang::Zh);
+        let o = Order {
+            meta: Meta { version: 1, ..Meta::default() },
+            amount: Money::from_yuan(50_000),
+            payment: Payment::ALL[1],
+            promotion: true,
+            ..Order::default()
+        };
+        let mut q = Quote::default();
+        super::quote::apply(&app, &super::order::form(&app, &o), &mut q);
+        assert_eq!(q, Quote { amount: Some(o.amount), payment: o.payment, promotion: o.promotion });
     }
 
     #[test]
