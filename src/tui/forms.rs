@@ -3,8 +3,8 @@
 //! duplicate guard and the stale-version conflict), and the settings form.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use kam_rules::discount::{discount, Payment};
-use kam_rules::{Labeled, Lang, Money, Tier};
+use kam_rules::discount::discount;
+use kam_rules::{Labeled, Lang, Tier};
 
 use crate::i18n::T;
 use crate::model::{Account, Contact, Id};
@@ -12,6 +12,7 @@ use crate::store::StoreError;
 
 use super::account_detail::Section;
 use super::app::{App, Editing, Popup};
+use super::editors::quote::Quote;
 use super::widgets::form::Form;
 use super::widgets::keys::F;
 
@@ -137,10 +138,11 @@ impl App {
         };
         let lang = self.lang;
         f.note.clear();
-        let Ok(amount) = Money::parse(&f.form.text(F::Amount)) else { return };
-        let payment = Payment::parse(&f.form.text(F::Payment)).unwrap_or(Payment::Cash);
-        let promo = f.form.text(F::Promotion) == "yes";
-        let q = discount(&self.rules, tier, amount, payment, promo);
+        // The calculator and the order form read the three the same way.
+        let mut typed = Quote::default();
+        super::editors::quote::apply(self, &f.form, &mut typed);
+        let Some(amount) = typed.amount else { return };
+        let q = discount(&self.rules, tier, amount, typed.payment, typed.promotion);
         f.note.push(T::QuoteLine.fill(
             lang,
             &[

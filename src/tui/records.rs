@@ -5,11 +5,9 @@
 //! alone cannot, and saves.
 
 use chrono::NaiveDate;
-use kam_rules::discount::Payment;
-use kam_rules::{Labeled, Lang, Money};
+use kam_rules::{Lang, Money};
 
 use super::app::{App, Editing, ReasonFor, Section};
-use super::editors::yes_no;
 use super::widgets::form::{parse_date, Field, Form, RowTag};
 use super::widgets::keys::F;
 use crate::i18n::T;
@@ -105,15 +103,9 @@ impl App {
     pub(super) fn open_order_form(&mut self, quote_only: bool) {
         let Some(d) = &self.detail else { return };
         if quote_only {
-            let lang = self.lang;
-            let payments = Payment::ALL.iter().map(|p| (p.key().to_string(), p.label(lang).to_string())).collect();
-            let fields = vec![
-                Field::amount(F::Amount, T::FListAmount, None).required(),
-                Field::choice(F::Payment, T::PaymentLabel, payments, Some("cash".into())),
-                Field::choice(F::Promotion, T::FPromotion, yes_no(lang), Some("no".into())),
-            ];
             let tier = d.tier.tier;
-            self.open_form(Form::new(T::Calculator, fields), Editing::Quote(tier));
+            let form = super::editors::quote::form(self, &super::editors::quote::Quote::default());
+            self.open_form(form, Editing::Quote(tier));
             return;
         }
         let o = Order { date: self.today, ..Order::for_account(&d.account) };

@@ -484,6 +484,25 @@ fn learning_view_per_advisor_by_keys() {
     }
 }
 
+/// A card is not handed to whom holds it already: the refusal is beside
+/// the receiver, in the user's language, and nothing is saved.
+#[test]
+fn a_card_is_not_handed_to_its_holder() {
+    for (lang, said) in [(Lang::En, "王芳 already holds this card"), (Lang::Zh, "王芳 已经是这张卡的跟进人")]
+    {
+        let (_d, mut app) = seeded(lang);
+        assert_eq!(super::vip::holder(&app.vip.cards[0]), "王芳");
+        press(&mut app, KeyCode::Char('h'));
+        typed(&mut app, " 王芳 ");
+        ctrl(&mut app, 's');
+        let Some(Popup::Form(f)) = &app.popup else { panic!("refused") };
+        let to = &f.form.fields[f.form.focus];
+        assert_eq!((to.key, to.error.as_deref()), ("to", Some(said)), "{lang:?}");
+        let c: VipCard = app.store.get(&app.vip.cards[0].meta.id).expect("card");
+        assert!(c.handovers.is_empty(), "{lang:?}");
+    }
+}
+
 #[test]
 fn status_moves_on_and_the_photo_opens_without_waiting() {
     let (dir, mut app) = seeded(Lang::En);

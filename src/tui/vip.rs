@@ -10,11 +10,12 @@ use crossterm::event::{KeyCode, KeyEvent};
 use kam_rules::{Labeled, Lang};
 
 use super::app::{App, Editing, FormState, Popup, ReasonFor, Tab};
-use super::widgets::form::{Field, Form};
+use super::widgets::form::Form;
 use super::widgets::input::TextInput;
+use super::widgets::keys::F;
 use super::worker::Done;
 use crate::i18n::T;
-use crate::model::{Handover, Id, VipCard, VipStatus};
+use crate::model::{Handover, Id, VipCard};
 use crate::store::{FabUse, ObjectionCount, ResolutionUse, StoreError, VipCardCounts, VipQuery, VipScope};
 
 /// Most cards the list reads at once (a store's cards of several years).
@@ -549,22 +550,19 @@ impl App {
             }
             Editing::VipHandover(c) => {
                 let mut c = (**c).clone();
-                let to = f.form.text("to").trim().to_string();
-                if to == holder(&c) {
-                    f.form.set_error("to", &T::VipAlreadyHolds.fill(lang, &[("to", &to)]));
+                let mut h = Handover { from: holder(&c).to_string(), date: self.today, ..Handover::default() };
+                super::editors::handover::apply(self, &f.form, &mut h);
+                super::editors::handover::check(&mut f.form, &h, lang);
+                if f.form.first_error().is_some() {
                     return Some(self.refuse(f));
                 }
-                c.handovers.push(Handover {
-                    from: holder(&c).to_string(),
-                    to: to.clone(),
-                    date: self.today,
-                    note: f.form.text("note").trim_end().to_string(),
-                });
-                self.store.save(&mut c, "").map(|()| (c, Some(T::VipHandedOver.fill(lang, &[("to", &to)]))))
+                let message = T::VipHandedOver.fill(lang, &[("to", &h.to)]);
+                c.handovers.push(h);
+                self.store.save(&mut c, "").map(|()| (c, Some(message)))
             }
             Editing::VipStatus(c) => {
                 let mut c = (**c).clone();
-                c.status = VipStatus::parse(&f.form.text("status")).unwrap_or(c.status);
+                super::editors::vip_status::apply(self, &f.form, &mut c.status);
                 let status = c.status.label(lang);
                 self.store.save(&mut c, "").map(|()| (c, Some(T::VipStatusNow.fill(lang, &[("status", status)]))))
             }
@@ -585,7 +583,7 @@ impl App {
             }
             Err(StoreError::Invalid { error, .. }) => {
                 let key = match error.field.as_str() {
-                    k if k.starts_with("handovers") => "to",
+                    k if k.starts_with("handovers") => F::HandoverTo.key(),
                     k => super::editors::vip_card::field_of(k),
                 };
                 f.error = Some(f.form.invalid(key, &error, self.lang));
@@ -614,8 +612,8 @@ impl App {
 
     fn open_vip_handover(&mut self) {
         let Some(c) = self.vip.current().cloned() else { return };
-        let fields = vec![Field::text("to", T::VipFHandTo, "").required(), Field::lines("note", T::VipFHandNote, "")];
-        self.open_form(Form::new(T::VipHandoverTitle, fields), Editing::VipHandover(Box::new(c)));
+        let form = super::editors::handover::form(self, &Handover::default());
+        self.open_form(form, Editing::VipHandover(Box::new(c)));
     }
 
     /// `s`: the selected card's status, in a small form that starts on the
@@ -623,12 +621,8 @@ impl App {
     /// key pressed twice never moves a VIP to closed.
     fn vip_choose_status(&mut self) {
         let Some(c) = self.vip.current().cloned() else { return };
-        let lang = self.lang;
-        let statuses = VipStatus::ALL.iter().map(|s| (s.key().to_string(), s.label(lang).to_string())).collect();
-        let i = VipStatus::ALL.iter().position(|s| *s == c.status).unwrap_or(0);
-        let next = VipStatus::ALL[(i + 1) % VipStatus::ALL.len()];
-        let fields = vec![Field::choice("status", T::VipFStatus, statuses, Some(next.key().to_string()))];
-        self.open_form(Form::new(T::VipStatusTitle, fields), Editing::VipStatus(Box::new(c)));
+        let form = super::editors::vip_status::form(self, c.status);
+        self.open_form(form, Editing::VipStatus(Box::new(c)));
     }
 
     /// Opens the selected card's photo with the system viewer, without waiting for it.

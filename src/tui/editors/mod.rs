@@ -11,11 +11,14 @@ pub mod archive;
 pub mod contact;
 pub mod event;
 pub mod feedback;
+pub mod handover;
 pub mod order;
 pub mod plans;
+pub mod quote;
 pub mod settings;
 pub mod targets;
 pub mod vip_card;
+pub mod vip_status;
 pub mod visit;
 
 use chrono::{NaiveDate, NaiveTime};
@@ -821,6 +824,69 @@ mod tests {
             ..VipCard::default()
         };
         round_trip(&full, &blank, super::vip_card::form, super::vip_card::apply);
+    }
+
+    #[test]
+    fn every_handover_field_goes_through_its_form() {
+        use crate::model::Handover;
+        let full =
+            Handover { from: "王芳".into(), to: "张伟".into(), date: day(12), note: "第一行\n第二行".into() };
+        // Who hands the card over and when are the card's holder and today.
+        let blank = Handover { from: full.from.clone(), date: full.date, ..Handover::default() };
+        round_trip(&full, &blank, super::handover::form, super::handover::apply);
+    }
+
+    #[test]
+    fn a_status_form_starts_on_the_next_status_and_saves_what_it_shows() {
+        use crate::model::VipStatus;
+        for lang in [Lang::Zh, Lang::En] {
+            let (_dir, app) = crate::tui::tests::app(lang);
+            for s in VipStatus::ALL.iter().copied() {
+                let f = super::vip_status::form(&app, s);
+                let offered: Vec<&str> = f.fields.iter().map(|x| x.key).collect();
+                assert_eq!(offered, ["status"]);
+                let mut back = s;
+                super::vip_status::apply(&app, &f, &mut back);
+                assert_eq!(back, super::vip_status::next(s), "{lang:?}");
+                assert_ne!(back, s, "a key pressed and saved moves the status on");
+            }
+        }
+        // Every status is shown and read back as itself.
+        for s in VipStatus::ALL {
+            let blank = VipStatus::ALL[0];
+            round_trip(
+                s,
+                &blank,
+                |app, s| super::vip_status::binds().form(crate::i18n::T::VipStatusTitle, s, app),
+                super::vip_status::apply,
+            );
+        }
+    }
+
+    #[test]
+    fn every_quote_field_goes_through_its_form() {
+        use super::quote::Quote;
+        use kam_rules::discount::Payment;
+        for full in [
+            Quote { amount: Some(Money::from_yuan(12_345)), payment: Payment::ALL[1], promotion: true },
+            Quote { amount: Some(Money::parse("0.05").expect("amount")), payment: Payment::Cash, promotion: false },
+            Quote::default(),
+        ] {
+            let blank = Quote { amount: Some(Money::from_yuan(1)), payment: Payment::ALL[1], promotion: true };
+            round_trip(&full, &blank, super::quote::form, super::quote::apply);
+        }
+        // An order's form reads as the quote of its amount, payment and promotion.
+        let (_dir, app) = crate::tui::tests::app(Lang::Zh);
+        let o = Order {
+            meta: Meta { version: 1, ..Meta::default() },
+            amount: Money::from_yuan(50_000),
+            payment: Payment::ALL[1],
+            promotion: true,
+            ..Order::default()
+        };
+        let mut q = Quote::default();
+        super::quote::apply(&app, &super::order::form(&app, &o), &mut q);
+        assert_eq!(q, Quote { amount: Some(o.amount), payment: o.payment, promotion: o.promotion });
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::i18n::T;
 use crate::model::{FabItem, VipCard, VipStatus};
 use crate::tui::app::App;
 use crate::tui::widgets::form::{Field, Form};
+use crate::tui::widgets::keys::F;
 
 /// Keys of the three recommended items: item, image path, FAB line.
 pub const REC: [(&str, &str, &str); 3] = [
@@ -56,9 +57,6 @@ const INDUSTRIES: [(&str, T); 12] = [
     ("自由职业", T::VipIndFreelance),
     ("其他", T::VipIndOther),
 ];
-
-/// The form field of the photo.
-pub const PHOTO: &str = "photo_path";
 
 /// The form field where a new card's cursor starts: the salutation, the
 /// first thing a clerk asks (store, staff, date and time are filled; the
@@ -109,25 +107,25 @@ pub fn binds() -> Binds<VipCard> {
     bind!(b, T::VipFReceivedBy, received_by).trim().required();
     bind!(b, T::VipFVisitDate, visit_date).required();
     bind!(b, T::VipFVisitTime, visit_time);
-    bind!(b, T::VipFPhoto, photo_path).trim();
+    b.add(F::PhotoPath, T::VipFPhoto, |c| &c.photo_path, |c| &mut c.photo_path).trim();
     bind!(b, T::VipFSalutation, salutation).trim();
     b.custom(
-        "age",
+        F::Age,
         T::VipFAge,
         |c: &VipCard, app: &App| {
             let offered = AGES.iter().map(|a| ((*a).to_string(), (*a).to_string())).collect();
-            offered_choice("age", T::VipFAge, offered, &c.age, app)
+            offered_choice(F::Age.key(), T::VipFAge, offered, &c.age, app)
         },
-        |f: &Form, c: &mut VipCard, _: &App| c.age = f.text("age"),
+        |f: &Form, c: &mut VipCard, _: &App| c.age = f.text(F::Age),
     );
     b.custom(
-        "industry",
+        F::Industry,
         T::FIndustry,
         |c: &VipCard, app: &App| {
             let offered = INDUSTRIES.iter().map(|(k, t)| ((*k).to_string(), t.get(app.lang).to_string())).collect();
-            offered_choice("industry", T::FIndustry, offered, &c.industry, app)
+            offered_choice(F::Industry.key(), T::FIndustry, offered, &c.industry, app)
         },
-        |f: &Form, c: &mut VipCard, _: &App| c.industry = f.text("industry"),
+        |f: &Form, c: &mut VipCard, _: &App| c.industry = f.text(F::Industry),
     );
     bind!(b, T::VipFPosition, position);
     bind!(b, T::VipFVehicle, vehicle);
@@ -170,7 +168,7 @@ pub fn binds() -> Binds<VipCard> {
     for (i, (k, t)) in RES.into_iter().zip(RES_T).enumerate() {
         slot!(b, k, t, i, resolutions, text);
     }
-    b.pick::<VipStatus>("status", T::VipFStatus, |c| &c.status, |c| &mut c.status);
+    b.pick::<VipStatus>(F::Status, T::VipFStatus, |c| &c.status, |c| &mut c.status);
     bind!(b, T::VipFNextContact, next_contact);
     bind!(b, T::FConsent, consent);
     bind!(b, T::FConsentDate, consent_date);
@@ -187,7 +185,7 @@ pub fn form(app: &App, c: &VipCard) -> Form {
 /// checked again: a photo moved or on another laptop does not lock the
 /// card from edits).
 pub fn check(f: &mut Form, app: &App) {
-    for key in std::iter::once(PHOTO).chain(REC.iter().chain(RE.iter()).map(|r| r.1)) {
+    for key in std::iter::once(F::PhotoPath.key()).chain(REC.iter().chain(RE.iter()).map(|r| r.1)) {
         let path = f.text(key);
         let unchanged = f.fields.iter().find(|x| x.key == key).is_some_and(|x| x.value() == x.initial);
         if !path.trim().is_empty() && !unchanged {

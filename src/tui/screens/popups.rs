@@ -10,6 +10,7 @@ use super::{centered, fit};
 use crate::i18n::T;
 use crate::tui::app::{App, Editing, FormState, Popup, Section, Tab};
 use crate::tui::widgets::form::{Field, FieldKind, Form};
+use crate::tui::widgets::keys::F;
 use kam_rules::Labeled;
 
 /// The style of a validation error next to its field.
@@ -501,7 +502,7 @@ fn form_areas(app: &App, f: &FormState, area: Rect) -> Option<FormAreas> {
     // A VIP card with a photo path shows the photo at the top right, the
     // fields keeping the rest of the width.
     let mut photo = None;
-    if matches!(f.editing, Editing::VipCard(_)) && !form.text("photo_path").trim().is_empty() {
+    if matches!(f.editing, Editing::VipCard(_)) && !form.text(F::PhotoPath).trim().is_empty() {
         let w = (inner.width / 4).min(24);
         let h = rows.min(10);
         if w >= 10 && h >= 4 && inner.width >= 60 {
@@ -537,7 +538,7 @@ fn draw_form(app: &App, f: &FormState, frame: &mut Frame, area: Rect) {
     };
     let used = draw_fields(app, form, frame, fields, &social);
     if let Some(r) = photo {
-        super::vip_cards::draw_photo_place(app, frame, r, &form.text("photo_path"));
+        super::vip_cards::draw_photo_place(app, frame, r, &form.text(F::PhotoPath));
     }
     let y = inner.y + used.max(photo.map_or(0, |r| r.height));
     if y < bottom {

@@ -16,6 +16,7 @@ use crate::model::{FabItem, VipCard};
 use crate::tui::app::{App, Editing, Popup, Tab};
 use crate::tui::photo::View;
 use crate::tui::vip::{holder, masked_phone, ConvertChoice, Learned};
+use crate::tui::widgets::keys::F;
 
 const W_DATE: usize = 11;
 const W_SALUTATION: usize = 11;
@@ -109,7 +110,7 @@ pub fn photo_on_screen(app: &App, screen: Rect) -> Option<(String, Rect)> {
     match &app.popup {
         Some(Popup::Form(f)) if matches!(f.editing, Editing::VipCard(_)) => {
             let place = super::popups::vip_form_photo(app, f, screen)?;
-            Some((f.form.text("photo_path").trim().to_string(), place))
+            Some((f.form.text(F::PhotoPath).trim().to_string(), place))
         }
         None if app.tab == Tab::Vip && app.vip.convert.is_none() => {
             let path = app.vip.current()?.photo_path.trim().to_string();
