@@ -690,8 +690,8 @@ CREATE TABLE hub_owners (
     phone_key TEXT NOT NULL,
     owner TEXT NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX hub_owners_name ON hub_owners (name_key) WHERE name_key <> '';
-CREATE INDEX hub_owners_phone ON hub_owners (phone_key) WHERE phone_key <> '';
+CREATE INDEX hub_owners_name ON hub_owners (name_key);
+CREATE INDEX hub_owners_phone ON hub_owners (phone_key);
 ALTER TABLE hub_state ADD COLUMN owners_cursor INTEGER NOT NULL DEFAULT 0 CHECK (owners_cursor >= 0);
 ";
 

@@ -434,15 +434,22 @@ impl Store {
         if name_key.is_empty() && phone_key.is_empty() {
             return Ok(Vec::new());
         }
-        self.rows(
-            ctx,
-            "SELECT h.owner, max(?1 <> '' AND h.name_key = ?1), max(?2 <> '' AND h.phone_key = ?2) FROM hub_owners h \
-             WHERE ((?1 <> '' AND h.name_key = ?1) OR (?2 <> '' AND h.phone_key = ?2)) \
+        // Only the keys there are: an empty one would match every account
+        // without a name or phone through its index.
+        let wanted = match (name_key.is_empty(), phone_key.is_empty()) {
+            (false, false) => "h.name_key = ?1 OR h.phone_key = ?2",
+            (false, true) => "h.name_key = ?1 AND ?2 = ''",
+            _ => "h.phone_key = ?2 AND ?1 = ''",
+        };
+        let sql = format!(
+            "SELECT h.owner, max(?1 <> '' AND h.name_key = ?1), max(?2 <> '' AND h.phone_key = ?2) \
+             FROM hub_owners h WHERE ({wanted}) \
                AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = h.account_id AND a.deleted_at IS NULL) \
-             GROUP BY h.owner ORDER BY h.owner LIMIT 5",
-            [&name_key, &phone_key],
-            |r| Ok(HeldAtHub { owner: r.get(0)?, by_name: r.get(1)?, by_phone: r.get(2)? }),
-        )
+             GROUP BY h.owner ORDER BY h.owner LIMIT 5"
+        );
+        self.rows(ctx, &sql, [&name_key, &phone_key], |r| {
+            Ok(HeldAtHub { owner: r.get(0)?, by_name: r.get(1)?, by_phone: r.get(2)? })
+        })
     }
 
     /// The accounts of this file the hub has had (pushed from here or
