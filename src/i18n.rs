@@ -261,6 +261,7 @@ catalogue! {
     // The hub and kam sync (#23).
     HubNoUrl => "没有设置总部服务器:用 --hub 指定连接串,或在 config.toml 中写 hub = \"postgresql://…\"(也可设环境变量 KAM_HUB)", "no hub is set: give its connection string with --hub, or write hub = \"postgresql://…\" in config.toml (or set KAM_HUB)";
     HubBadUrl => "总部服务器的连接串无法识别:{detail}", "the hub's connection string cannot be read: {detail}";
+    HubNoAnswer => "总部服务器 {hub} 接受了连接,但 {secs} 秒内没有应答(中间的代理或防火墙?连接串中的 connect_timeout 可放宽)", "the hub {hub} took the connection but did not answer within {secs} s (a proxy or firewall in between? connect_timeout in the connection string allows longer)";
     HubUnreachable => "连不上总部服务器 {hub}({detail})", "no connection to the hub {hub} ({detail})";
     HeldAtHubByName => "总部:{owner} 已在跟进同名的公司(不在你的档案里,撞单)", "At head office {owner} already holds a company of this name (not in your file)";
     HeldAtHubByPhone => "总部:{owner} 已在跟进同一电话的公司(不在你的档案里,撞单)", "At head office {owner} already holds a company with this phone (not in your file)";
@@ -1574,6 +1575,7 @@ mod tests {
             "ssl",
             "sslmode",
             "sslrootcert",
+            "connect_timeout",
             "crt",
             "staff",
             "store",

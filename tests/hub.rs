@@ -1016,3 +1016,40 @@ fn without_a_hub_sync_says_how_to_set_one() {
     assert!(!ok);
     assert!(out.contains("no hub is set") && out.contains("--hub"), "{out}");
 }
+
+#[test]
+fn a_hub_that_takes_the_connection_and_never_answers_is_given_up_on() {
+    // A "hub" (a proxy, a firewall) that accepts and then says nothing.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("listen");
+    let port = listener.local_addr().expect("addr").port();
+    let silent = std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming().take(2) {
+            held.push(conn.expect("accept"));
+        }
+        std::thread::sleep(std::time::Duration::from_secs(4));
+    });
+    let url = format!("postgresql://kam@127.0.0.1:{port}/x?connect_timeout=1");
+    let started = std::time::Instant::now();
+    let err = Hub::connect(&url).expect_err("no answer");
+    assert!(matches!(&err, HubError::NoAnswer { secs: 1, .. }), "{err:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(3), "given up on after its timeout");
+    // kam sync says so, in Chinese too, and keeps the change queued.
+    let tmp = tempfile::tempdir().expect("tmp");
+    {
+        let mut s = store(tmp.path(), "k.db", "王伟");
+        account(&mut s, "恒信贸易有限公司", "王伟");
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_kam"))
+        .args(["--lang", "zh", "--db"])
+        .arg(tmp.path().join("k.db"))
+        .args(["sync", "--hub", &url])
+        .env("KAM_CONFIG_DIR", tmp.path().join("cfg"))
+        .env("KAM_NOW", common::kam_now())
+        .output()
+        .expect("run kam");
+    let out = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(!o.status.success());
+    assert!(out.contains("接受了连接,但 1 秒内没有应答") && out.contains("1 条更改在队列中"), "{out}");
+    silent.join().expect("the silent hub");
+}

@@ -102,6 +102,7 @@ const ALLOWED: &[&str] = &[
     // What its connection string holds for TLS (#23), and what TLS is.
     "sslmode",
     "sslrootcert",
+    "connect_timeout",
     "require",
     "disable",
     "ssl",

@@ -93,6 +93,7 @@ pub fn hub_error_text(lang: Lang, e: &HubError) -> String {
         HubError::Unreachable { hub, detail } => {
             T::HubUnreachable.fill(lang, &[("hub", hub), ("detail", &cell(detail))])
         }
+        HubError::NoAnswer { hub, secs } => T::HubNoAnswer.fill(lang, &[("hub", hub), ("secs", &secs.to_string())]),
         HubError::Login { hub, detail } => T::HubLogin.fill(lang, &[("hub", hub), ("detail", &cell(detail))]),
         HubError::Denied { hub, detail } => T::HubDenied.fill(lang, &[("hub", hub), ("detail", &cell(detail))]),
         HubError::NotInitialised { hub } => T::HubNotInit.fill(lang, &[("hub", hub)]),

@@ -338,6 +338,10 @@ pub enum HubError {
     /// No answer: offline, the server down, a wrong host or port.
     #[error("{hub}: no connection to the hub ({detail})")]
     Unreachable { hub: String, detail: String },
+    /// The hub took the connection and did not answer within the connect
+    /// timeout (`connect_timeout` in the connection string, 10 s by default).
+    #[error("{hub}: the hub took the connection but did not answer within {secs} s")]
+    NoAnswer { hub: String, secs: u64 },
     /// The hub answered but refused the login (user or password).
     #[error("{hub}: the hub refused the login ({detail})")]
     Login { hub: String, detail: String },
@@ -932,7 +936,20 @@ impl Hub {
             }
             _ => tokio_postgres_rustls::MakeRustlsConnect::with_webpki_roots(),
         };
-        let client = config.connect(tls).map_err(|e| connect_err(&shown, mode, &e))?;
+        // tokio-postgres' connect_timeout bounds each TCP connection only;
+        // libpq's bounds the whole of it. A hub (or a proxy in its place)
+        // that takes the connection and never answers would hold the sync
+        // for ever: the handshake runs on a thread of its own, given as
+        // long as the timeout says (the thread ends when the socket does).
+        let limit = config.get_connect_timeout().copied().unwrap_or(Duration::from_secs(10));
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(config.connect(tls));
+        });
+        let client = match rx.recv_timeout(limit) {
+            Ok(r) => r.map_err(|e| connect_err(&shown, mode, &e))?,
+            Err(_) => return Err(HubError::NoAnswer { hub: shown, secs: limit.as_secs().max(1) }),
+        };
         Ok(Self { client, shown })
     }
 
