@@ -323,7 +323,7 @@ catalogue! {
     RequestRejectedDone => "已驳回:{what}「{account}」不生效,提交人下次同步时得知", "rejected: {what} '{account}' does not take effect; the requester is told at their next sync";
     SyncAwaiting => "你的 {n} 条更改(档案修改或删除客户)在等经理批准(kam hub pending 列出)", "{n} of your changes (archive edits, account deletions) wait for a manager's approval (kam hub pending lists them)";
     SyncDecided => "经理的决定:{line}", "a manager decided: {line}";
-    SyncForgot => "{n} 个客户已不在你的权限内(取消共享、转给他人或不在你的区域),已从本机移除", "{n} accounts you may no longer see (unshared, given to another rep or out of your territory) were removed from this file";
+    SyncForgot => "{n} 个客户已不归你查看,已从本机移除", "{n} accounts no longer yours to see were removed from this file";
     SyncWithdrawn => "撤回了 {n} 个删除申请:客户已从回收站恢复", "withdrew {n} deletion request(s): the account was restored from the trash";
     SyncRejectedDelete => "客户仍在总部,已从本机回收站恢复", "the account stays at head office and is back here from the trash";
     SyncDoneAwaiting => "{n} 条待经理批准", "{n} wait for a manager's approval";
