@@ -411,6 +411,18 @@ fn a_shared_account_reaches_the_colleague_until_it_is_unshared() {
     assert_eq!(li.sync_waiting().expect("waiting"), 0, "nothing of it left to push");
     assert_eq!(li.held_at_hub("恒信贸易", "").expect("index"), vec![held("王伟", true, false)]);
     assert_eq!(run_sync(&mut li, &t.li).forgotten, 0);
+    // An account she types for a colleague is refused by the hub, and
+    // stays in her file: it was never the hub's to take away.
+    let typed = account(&mut li, "新锐科技有限公司", "王伟");
+    let r = run_sync(&mut li, &t.li);
+    assert!(
+        r.pushed.iter().any(|p| p.id == typed.meta.id.to_string() && p.applied == Applied::Refused(Refusal::NoAccess)),
+        "{:?}",
+        r.pushed
+    );
+    assert_eq!(r.forgotten, 0);
+    assert_eq!(run_sync(&mut li, &t.li).forgotten, 0);
+    assert!(li.get::<Account>(&typed.meta.id).is_ok(), "what she typed is kept");
     // His own file keeps it, of course.
     assert_eq!(run_sync(&mut wang, &t.wang).forgotten, 0);
     assert!(wang.get::<Account>(&a.meta.id).is_ok());

@@ -338,14 +338,15 @@ pub fn sync_with_progress(
         report.same = same;
         report.conflicts = conflicts;
     }
-    report.forgotten = forget_unreachable(store, &mut hub)?;
     report.owners = refresh_owners(store, &mut hub)?;
+    report.forgotten = forget_unreachable(store, &mut hub)?;
     Ok(report)
 }
 
 /// A rep's accounts the hub no longer lets them read (unshared, given to
 /// another rep, out of their territory) leave the file, with everything of
-/// them; returns how many. Only accounts the hub has had, and only for a
+/// them; returns how many. Only accounts the hub holds (its ownership
+/// index, just read, lists them: one it refused stays), and only for a
 /// rep (a manager reaches everything; store staff reach no accounts, so
 /// what they make stays theirs).
 fn forget_unreachable(store: &mut Store, hub: &mut Hub) -> Result<u64, SyncError> {

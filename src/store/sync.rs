@@ -452,13 +452,15 @@ impl Store {
         })
     }
 
-    /// The accounts of this file the hub has had (pushed from here or
-    /// pulled), live or in the trash: those whose reach the hub can tell.
+    /// The accounts of this file that the hub holds, live, as its
+    /// ownership index says: those whose reach the hub can tell. One the
+    /// hub never took (a push it refused, one not pushed yet) is not among
+    /// them, so what the user typed is never taken for "no longer yours".
     pub fn accounts_known_to_hub(&self) -> Result<Vec<Id>, StoreError> {
         let ctx = "reading the accounts the hub has had";
         let ids = self.rows(
             ctx,
-            "SELECT a.id FROM accounts a JOIN hub_seen s ON s.record_id = a.id ORDER BY a.id",
+            "SELECT a.id FROM accounts a JOIN hub_owners h ON h.account_id = a.id ORDER BY a.id",
             [],
             |r| r.get::<_, String>(0),
         )?;
