@@ -330,6 +330,7 @@ catalogue! {
     SyncDoneDecided => "经理已决定你的 {n} 条更改(kam hub pending --all 列出)", "a manager decided on {n} of your changes (kam hub pending --all lists them)";
     HubInitDone => "总部库已就绪:{hub},结构第 {version} 版(原为第 {found} 版),编号 {id}", "the hub is ready: {hub}, schema version {version} (was {found}), id {id}";
     HubStoreNeeded => "--role staff 需要 --store(该员工所在的门店)", "--role staff needs --store (the store the user works in)";
+    RequestIdAmbiguous => "“{id}” 是 {n} 个申请编号的开头:请多写几位", "'{id}' starts {n} request ids: give more of it";
     HubUserAdded => "已添加用户 {name}(角色 {role},数据库角色 {pg_role})。把下面这行写进该用户的 config.toml(口令只显示这一次):", "user {name} added (role {role}, database role {pg_role}). Put this line in their config.toml (the password is shown this once):";
     SyncPushed => "已推送 {n} 条更改:新建 {inserted},更新 {updated},无需更新 {same},早已送达 {already}", "pushed {n} changes: {inserted} new, {updated} updated, {same} unchanged, {already} already there";
     SyncNoAccess => "不在你可访问的范围内(不是你的客户,也没有共享给你或划入你的片区)", "outside what you may reach (not your account, not shared with you, not in your territory)";
@@ -792,7 +793,7 @@ catalogue! {
     MoreFieldErrors => "(另有 {n} 处标红)", " ({n} more marked in red)";
     VipOpenMatchKey => "Ctrl-O 打开这张已有的卡(正在填写的新卡会保留,关掉那张卡后回到这里)", "Ctrl-O opens that card (this new card is kept and comes back when you close it)";
     VipNewCardSetAside => "新卡已保留:关掉这张卡后回到新卡", "The new card is kept: close this card to go back to it";
-    DuplicatesFound => "可能重复:已有以下记录。再按 Ctrl-S 仍然保存,Esc 取消。", "Likely duplicates already saved: press Ctrl-S again to save anyway, Esc to cancel.";
+    DuplicatesFound => "可能重复(见下)。再按 Ctrl-S 仍然保存,Esc 取消。", "Likely duplicates (below): press Ctrl-S again to save anyway, Esc to cancel.";
     ConfirmDrop => "有未保存的改动:再按 Esc 放弃,按其他键继续编辑。", "Unsaved changes: Esc again drops them, any other key keeps editing.";
     FormKeys => "Tab/↓ 下一项 · Shift-Tab/↑ 上一项 · 多行项内 Enter 换行 · ←→ 选择 · Ctrl-S 保存 · Esc 关闭", "Tab/↓ next · Shift-Tab/↑ previous · Enter breaks a line in a text box · ←→ choose · Ctrl-S save · Esc close";
     SettingsKeys => "Ctrl-S 保存到 config.toml · Esc 保留默认值", "Ctrl-S saves to config.toml · Esc keeps the defaults";

@@ -995,7 +995,13 @@ fn the_binary_inits_adds_users_and_syncs() {
     let request = out.split(':').next().expect("the id").trim().to_string();
     let (ok, out) = kam(d, "admin.db", &["hub", "reject", &request, "--reason", " ", "--url", &admin]);
     assert!(!ok && out.contains("--reason"), "{out}");
-    let (ok, out) = kam(d, "admin.db", &["hub", "reject", &request, "--reason", "Unsigned", "--url", &admin]);
+    // By the start of its id, as the workbench's list shows it.
+    let (ok, out) = kam(d, "admin.db", &["hub", "reject", "zz-not-an-id", "--reason", "Unsigned", "--url", &admin]);
+    assert!(!ok && out.contains("REQUEST_ID"), "{out}");
+    let other = if request.starts_with("ffff") { "eeee" } else { "ffff" };
+    let (ok, out) = kam(d, "admin.db", &["hub", "reject", other, "--reason", "Unsigned", "--url", &admin]);
+    assert!(!ok && out.contains(&format!("no request {other}")), "{out}");
+    let (ok, out) = kam(d, "admin.db", &["hub", "reject", &request[..8], "--reason", "Unsigned", "--url", &admin]);
     assert!(ok && out.contains("rejected: archive edit"), "{out}");
     let (ok, out) = kam(d, "admin.db", &["hub", "approve", &request, "--url", &admin]);
     assert!(!ok && out.contains("was rejected already"), "{out}");

@@ -68,11 +68,22 @@ pub fn add_user(ctx: &Ctx, config: &Config, args: &HubAddUserArgs) -> Result<(),
     let user = hub.add_user(&url, name, role, store).map_err(|e| failure(l, &e))?;
     crate::say!(
         "{}",
-        T::HubUserAdded
-            .fill(l, &[("name", &crate::safe_text::cell(name)), ("role", role.key()), ("pg_role", &user.pg_role)])
+        T::HubUserAdded.fill(
+            l,
+            &[("name", &crate::safe_text::cell(name)), ("role", role_label(role).get(l)), ("pg_role", &user.pg_role)]
+        )
     );
     crate::say!("hub = \"{}\"", user.url);
     Ok(())
+}
+
+/// A hub role in the user's words (客户经理, 导购, 经理).
+fn role_label(role: HubRole) -> T {
+    match role {
+        HubRole::Rep => T::RoleRep,
+        HubRole::Staff => T::RoleStaff,
+        HubRole::Manager => T::RoleManager,
+    }
 }
 
 /// An id given on the command line as the argument `name` (ACCOUNT_ID, REQUEST_ID).
@@ -151,9 +162,30 @@ pub fn shares(ctx: &Ctx, config: &Config, args: &HubSharesArgs) -> Result<(), Fa
     Ok(())
 }
 
-/// A request id given on the command line.
-fn request_id(arg: &str) -> Result<uuid::Uuid, Failure> {
-    id_arg("REQUEST_ID", arg)
+/// A request given on the command line by its id or by the start of it
+/// (the 8 characters the workbench's list shows), among `requests`.
+fn request_of<'r>(
+    l: Lang,
+    hub: &Hub,
+    arg: &str,
+    requests: &'r [crate::store::Request],
+) -> Result<Option<&'r crate::store::Request>, Failure> {
+    let arg = arg.trim();
+    if uuid::Uuid::parse_str(arg).is_ok() {
+        return Ok(requests.iter().find(|r| r.id.eq_ignore_ascii_case(arg)));
+    }
+    let prefix = arg.to_ascii_lowercase();
+    if prefix.len() < 4 || !prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        return id_arg("REQUEST_ID", arg).map(|_| None);
+    }
+    let found: Vec<_> = requests.iter().filter(|r| r.id.starts_with(&prefix)).collect();
+    match found.as_slice() {
+        [one] => Ok(Some(*one)),
+        [] => Err(failure(l, &HubError::NoSuchRequest { hub: hub.shown().to_string(), id: arg.to_string() })),
+        many => Err(Failure::usage(
+            T::RequestIdAmbiguous.fill(l, &[("id", &crate::safe_text::cell(arg)), ("n", &many.len().to_string())]),
+        )),
+    }
 }
 
 pub fn pending(ctx: &Ctx, config: &Config, args: &HubPendingArgs) -> Result<(), Failure> {
@@ -180,11 +212,16 @@ pub fn pending(ctx: &Ctx, config: &Config, args: &HubPendingArgs) -> Result<(), 
 /// Approves or rejects (`reason`: the rejection's) a request and says what became of it.
 fn decide(ctx: &Ctx, config: &Config, id: &str, url: Option<&str>, reason: Option<&str>) -> Result<(), Failure> {
     let l = ctx.lang;
-    let id = request_id(id)?;
     let url = url_of(l, url, config)?;
     let mut hub = Hub::connect(&url).map_err(|e| failure(l, &e))?;
     hub.id().map_err(|e| failure(l, &e))?;
-    let before = hub.requests(true).map_err(|e| failure(l, &e))?.into_iter().find(|r| r.id == id.to_string());
+    let all = hub.requests(true).map_err(|e| failure(l, &e))?;
+    let before = request_of(l, &hub, id, &all)?.cloned();
+    // A whole id the connection cannot read is still the hub's to refuse or name.
+    let id = match &before {
+        Some(r) => uuid::Uuid::parse_str(&r.id).map_err(|e| Failure::usage(format!("REQUEST_ID: {e}")))?,
+        None => id_arg("REQUEST_ID", id)?,
+    };
     match reason {
         Some(reason) => hub.reject(id, reason),
         None => hub.approve(id),
