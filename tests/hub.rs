@@ -11,7 +11,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use chrono::Duration;
 use common::pg::Pg;
@@ -66,6 +65,19 @@ fn approve_all(manager: &str) -> usize {
         hub.approve(uuid::Uuid::parse_str(&r.id).expect("uuid")).expect("approve");
     }
     waiting.len()
+}
+
+/// `s`'s account `id` changed by `change` once its clock has moved on by `after`.
+fn edit_account(s: &mut Store, id: &kam::model::Id, after: Duration, change: impl FnOnce(&mut Account)) {
+    later(s, after);
+    let mut a: Account = s.get(id).expect("get");
+    change(&mut a);
+    s.update(&mut a, "").expect("edit");
+}
+
+/// Whether the push of a sync had `id` refused for want of access.
+fn refused(r: &SyncReport, id: &kam::model::Id) -> bool {
+    r.pushed.iter().any(|p| p.id == id.to_string() && p.applied == Applied::Refused(Refusal::NoAccess))
 }
 
 fn account(s: &mut Store, name: &str, owner: &str) -> Account {
@@ -415,11 +427,7 @@ fn a_shared_account_reaches_the_colleague_until_it_is_unshared() {
     // stays in her file: it was never the hub's to take away.
     let typed = account(&mut li, "新锐科技有限公司", "王伟");
     let r = run_sync(&mut li, &t.li);
-    assert!(
-        r.pushed.iter().any(|p| p.id == typed.meta.id.to_string() && p.applied == Applied::Refused(Refusal::NoAccess)),
-        "{:?}",
-        r.pushed
-    );
+    assert!(refused(&r, &typed.meta.id), "{:?}", r.pushed);
     assert_eq!(r.forgotten, 0);
     assert_eq!(run_sync(&mut li, &t.li).forgotten, 0);
     assert!(li.get::<Account>(&typed.meta.id).is_ok(), "what she typed is kept");
@@ -671,10 +679,7 @@ fn who_holds_a_company_is_known_offline_and_nothing_else_of_it() {
     assert!(hold(&wang, "上海华联超市", "").is_empty());
 
     // A new name at the hub is known at the next sync, the old one forgotten.
-    later(&mut wang, Duration::minutes(1));
-    let mut x: Account = wang.get(&a.meta.id).expect("get");
-    x.name = "联华超市有限公司".into();
-    wang.update(&mut x, "").expect("rename");
+    edit_account(&mut wang, &a.meta.id, Duration::minutes(1), |x| x.name = "联华超市有限公司".into());
     run_sync(&mut wang, &t.wang);
     let r = run_sync(&mut li, &t.li);
     assert_eq!(r.owners, 2, "his renamed account and the one she imported");
@@ -705,33 +710,22 @@ fn only_the_owner_or_a_manager_changes_who_owns_an_account() {
 
     // Shared with her, 李娜 edits the account but may not take it over:
     // the database refuses the change of owner.
-    later(&mut li, Duration::minutes(1));
-    let mut x: Account = li.get(&a.meta.id).expect("shared with her");
-    x.owner = "李娜".into();
-    li.update(&mut x, "").expect("local edit");
+    edit_account(&mut li, &a.meta.id, Duration::minutes(1), |x| x.owner = "李娜".into());
     let r = run_sync(&mut li, &t.li);
-    assert!(
-        r.pushed.iter().any(|p| p.id == a.meta.id.to_string() && p.applied == Applied::Refused(Refusal::NoAccess)),
-        "{:?}",
-        r.pushed
-    );
+    assert!(refused(&r, &a.meta.id), "{:?}", r.pushed);
     let mut as_wang = Hub::connect(&t.wang).expect("wang");
     assert_eq!(as_wang.field(a.meta.id.as_str(), "owner").expect("read"), Some(serde_json::json!("王伟")));
     // Her own edits of other fields still go through.
-    later(&mut li, Duration::minutes(1));
-    let mut x: Account = li.get(&a.meta.id).expect("get");
-    x.owner = "王伟".into();
-    x.notes = "李娜补充".into();
-    li.update(&mut x, "").expect("local edit");
+    edit_account(&mut li, &a.meta.id, Duration::minutes(1), |x| {
+        x.owner = "王伟".into();
+        x.notes = "李娜补充".into();
+    });
     run_sync(&mut li, &t.li);
     assert_eq!(as_wang.field(a.meta.id.as_str(), "notes").expect("read"), Some(serde_json::json!("李娜补充")));
 
     // A manager moves it to her; the index follows.
     run_sync(&mut boss, &t.boss);
-    later(&mut boss, Duration::minutes(5));
-    let mut y: Account = boss.get(&a.meta.id).expect("get");
-    y.owner = "李娜".into();
-    boss.update(&mut y, "").expect("reassign");
+    edit_account(&mut boss, &a.meta.id, Duration::minutes(5), |y| y.owner = "李娜".into());
     let r = run_sync(&mut boss, &t.boss);
     assert!(r.pushed.iter().all(|p| p.applied == Applied::Updated), "{:?}", r.pushed);
     assert_eq!(as_wang.field(a.meta.id.as_str(), "owner").expect("read"), None, "no longer his to read");
@@ -760,10 +754,7 @@ fn an_account_moved_to_another_rep_reaches_them_with_everything_of_it() {
 
     // A manager gives 王伟's account to 李娜: her next sync brings its contact too.
     run_sync(&mut boss, &t.boss);
-    later(&mut boss, Duration::minutes(1));
-    let mut x: Account = boss.get(&a.meta.id).expect("get");
-    x.owner = "李娜".into();
-    boss.update(&mut x, "").expect("reassign");
+    edit_account(&mut boss, &a.meta.id, Duration::minutes(1), |x| x.owner = "李娜".into());
     run_sync(&mut boss, &t.boss);
     let r = run_sync(&mut li, &t.li);
     assert_eq!(r.inserted, 2, "{r:?}");
@@ -774,10 +765,7 @@ fn an_account_moved_to_another_rep_reaches_them_with_everything_of_it() {
 
     // 王伟 moves his other account into her territory: the same.
     assert!(Hub::connect(&t.boss).expect("boss").add_territory("李娜", "华东").expect("territory"));
-    later(&mut wang, Duration::minutes(2));
-    let mut y: Account = wang.get(&b.meta.id).expect("get");
-    y.region = "华东".into();
-    wang.update(&mut y, "").expect("region");
+    edit_account(&mut wang, &b.meta.id, Duration::minutes(2), |y| y.region = "华东".into());
     run_sync(&mut wang, &t.wang);
     let r = run_sync(&mut li, &t.li);
     assert_eq!(r.inserted, 2, "{r:?}");
@@ -911,17 +899,7 @@ fn store_staff_reach_their_stores_cards_and_managers_everything() {
 }
 
 fn kam(dir: &Path, db: &str, args: &[&str]) -> (bool, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_kam"))
-        .args(["--lang", "en", "--db"])
-        .arg(dir.join(db))
-        .args(args)
-        .current_dir(dir)
-        .env("KAM_CONFIG_DIR", dir.join(format!("cfg-{db}")))
-        .env("KAM_NOW", common::kam_now())
-        .env_remove("KAM_HUB")
-        .output()
-        .expect("run kam");
-    (o.status.success(), format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)))
+    common::kam_in(dir, db, "en", args)
 }
 
 #[test]
@@ -1058,16 +1036,8 @@ fn a_hub_that_takes_the_connection_and_never_answers_is_given_up_on() {
         let mut s = store(tmp.path(), "k.db", "王伟");
         account(&mut s, "恒信贸易有限公司", "王伟");
     }
-    let o = Command::new(env!("CARGO_BIN_EXE_kam"))
-        .args(["--lang", "zh", "--db"])
-        .arg(tmp.path().join("k.db"))
-        .args(["sync", "--hub", &url])
-        .env("KAM_CONFIG_DIR", tmp.path().join("cfg"))
-        .env("KAM_NOW", common::kam_now())
-        .output()
-        .expect("run kam");
-    let out = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
-    assert!(!o.status.success());
+    let (ok, out) = common::kam_in(tmp.path(), "k.db", "zh", &["sync", "--hub", &url]);
+    assert!(!ok);
     assert!(out.contains("接受了连接,但 1 秒内没有应答") && out.contains("1 条更改在队列中"), "{out}");
     silent.join().expect("the silent hub");
 }

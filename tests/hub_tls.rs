@@ -9,7 +9,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use chrono::Datelike;
 use common::pg::Pg;
@@ -250,17 +249,7 @@ fn a_hub_without_tls_is_refused_when_the_string_requires_it() {
 }
 
 fn kam(dir: &Path, db: &str, lang: &str, args: &[&str]) -> (bool, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_kam"))
-        .args(["--lang", lang, "--db"])
-        .arg(dir.join(db))
-        .args(args)
-        .current_dir(dir)
-        .env("KAM_CONFIG_DIR", dir.join(format!("cfg-{db}")))
-        .env("KAM_NOW", common::kam_now())
-        .env_remove("KAM_HUB")
-        .output()
-        .expect("run kam");
-    (o.status.success(), format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)))
+    common::kam_in(dir, db, lang, args)
 }
 
 #[test]

@@ -454,6 +454,11 @@ pub enum HubRole {
 }
 
 impl HubRole {
+    /// The role a key names (`None`: not a kam role).
+    pub fn parse_key(s: &str) -> Option<Self> {
+        [Self::Rep, Self::Staff, Self::Manager].into_iter().find(|r| r.key() == s)
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             Self::Rep => "rep",
@@ -1431,7 +1436,7 @@ impl Hub {
             .query_one("SELECT kam.user_role(current_user)", &[])
             .and_then(|r| r.try_get(0))
             .map_err(|e| hub_err(&shown, "reading the user's role", &e))?;
-        let hold = role.as_deref() == Some(HubRole::Rep.key());
+        let hold = role.as_deref().and_then(HubRole::parse_key) == Some(HubRole::Rep);
         let mut out = Vec::with_capacity(ops.len());
         for (i, op) in ops.iter().enumerate() {
             // A savepoint per operation: a record the database refuses is
@@ -1527,12 +1532,7 @@ impl Hub {
             .query_one("SELECT kam.user_role(current_user)", &[])
             .and_then(|r| r.try_get(0))
             .map_err(|e| self.err("reading the user's role", &e))?;
-        Ok(match role.as_deref() {
-            Some("rep") => Some(HubRole::Rep),
-            Some("staff") => Some(HubRole::Staff),
-            Some("manager") => Some(HubRole::Manager),
-            _ => None,
-        })
+        Ok(role.as_deref().and_then(HubRole::parse_key))
     }
 
     /// Which of `ids` are accounts this connection may read (row-level

@@ -7,6 +7,23 @@ use kam::clock::Clock;
 
 pub mod pg;
 
+/// Runs the kam binary in `lang` on `db` in `dir` (its config folder
+/// `cfg-DB` there, the test day's clock, no `KAM_HUB` from outside):
+/// whether it succeeded, and what it printed.
+pub fn kam_in(dir: &std::path::Path, db: &str, lang: &str, args: &[&str]) -> (bool, String) {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_kam"))
+        .args(["--lang", lang, "--db"])
+        .arg(dir.join(db))
+        .args(args)
+        .current_dir(dir)
+        .env("KAM_CONFIG_DIR", dir.join(format!("cfg-{db}")))
+        .env("KAM_NOW", kam_now())
+        .env_remove("KAM_HUB")
+        .output()
+        .expect("run kam");
+    (o.status.success(), format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)))
+}
+
 /// The day every test runs on, whatever the machine's date.
 pub const TODAY: &str = "2026-11-23";
 
