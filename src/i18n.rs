@@ -627,6 +627,7 @@ catalogue! {
     KVipMine => "只看我的卡 / 全部", "my cards / all cards";
     KVipLearn => "异议统计与成功的 FAB", "objections by type and FAB lines that worked";
     KVipLearnAdvisor => "学习视图中:全店 / 每位顾问切换", "in the learning view: whole store / each advisor";
+    KVipLearnClose => "关闭学习视图", "close the learning view";
     KVipScroll => "摘要(或学习视图)向下 / 向上翻", "scroll the summary (or the learning view) down / up";
     VNotAnId => "'{text}' 不是记录编号(UUID)", "'{text}' is not a record id (UUID)";
     VRequired => "必填", "required";
@@ -714,6 +715,8 @@ catalogue! {
     EditArchive => "修改档案条目", "Edit archive entry";
     ArchiveEmpty => "(无)", "(none)";
     KArchive => "↑↓ 选择条目 · n 新建 · Enter/e 修改(需填原因) · d 删除(需填原因)", "↑↓ select · n new · Enter/e edit (asks why) · d delete (asks why)";
+    KArchiveEdit => "修改所选条目(需填原因)", "change the selected entry (asks why)";
+    KArchiveDelete => "删除所选条目(需填原因)", "delete the selected entry (asks why)";
     NothingYet => "暂无记录。", "Nothing recorded yet.";
     NoContacts => "还没有联系人。按 n 新建联系人(个人档案)。", "No contacts yet. Press n to add one (a personal profile).";
     PoliticalMap => "政治地图(汇报关系)", "Political map (reports to)";
@@ -895,6 +898,8 @@ catalogue! {
     DemoFilled => "已填入 {accounts} 个演示客户", "Filled with {accounts} demo accounts";
     HelpTitle => "按键", "Keys";
     HelpClose => "任意键关闭", "any key closes";
+    HelpScroll => "↑↓ 翻看 · 其他键关闭", "↑↓ scroll · other keys close";
+    HelpMore => "还有 {n} 行", "{n} more lines";
     KTabs => "切换标签页", "switch tab";
     KFilter => "边输入边筛选(名称、拼音、电话),Enter 打开所选", "filter as you type (name, pinyin, phone); Enter opens the selected";
     KClearFilter => "清除筛选 / 返回", "clear the filter / go back";
@@ -924,6 +929,9 @@ catalogue! {
     KChoice => "表单:在选项中选择", "form: pick from a list";
     KSave => "表单:保存", "form: save";
     KFormEsc => "表单:关闭(有改动时先询问)", "form: close (asks when changed)";
+    KFormArrows => "表单:下一项 / 上一项(多行文字中在文字里移动,Enter 换行)", "form: next / previous field (in a text of several lines, move in the text; Enter breaks the line)";
+    KFormTakeStored => "表单:别人先保存了时,改用已保存的版本", "form: when another save came first, take the stored version";
+    KFormOpenMatch => "来客卡:打开电话相同的已有卡", "VIP card: open the existing card with this phone";
     // ---- call plans and presentations (tabs 2 and 3) ----
     PlanAccount => "目标帐目", "Target account";
     FOpportunity => "销售机会", "Opportunity";

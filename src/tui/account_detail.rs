@@ -13,6 +13,7 @@ use crate::model::{Account, ChangeEvent, Contact, Feedback, Id, ObservedBehaviou
 use crate::store::{ChangeLine, StoreError};
 
 use super::app::{App, Editing, Popup, ReasonFor};
+use super::keymap::{self, k, Binding, Key};
 use super::widgets::form::Form;
 
 /// The sections of an account's detail.
@@ -60,6 +61,106 @@ impl Section {
     }
 }
 
+/// What a key does on an account's page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DetailKey {
+    Back,
+    Tab,
+    Sections,
+    Move,
+    EditAccount,
+    Scorecard,
+    DeleteAccount,
+    NewContact,
+    EditContact,
+    Alliance,
+    DeleteContact,
+    EraseContact,
+    /// A record of the section in front: the Orders, Visits, Events and
+    /// Feedback sections' records, or the Archive's entries.
+    NewRow,
+    EditRow,
+    DeleteRow,
+    Visit,
+    Order,
+    Calculator,
+    Call,
+    Presentation,
+}
+
+const fn bind(label: &'static str, keys: &'static [Key], help: T, action: DetailKey) -> Binding<DetailKey> {
+    Binding { label, keys, help, action }
+}
+
+const DETAIL_MOVE: &str = "↑↓ j k Home End";
+const DETAIL_MOVE_KEYS: &[Key] = &[k::UP, k::DOWN, k::c('j'), k::c('k'), k::HOME, k::END];
+
+/// The keys of the Company section.
+pub const COMPANY_KEYS: &[Binding<DetailKey>] = &[
+    bind(DETAIL_MOVE, DETAIL_MOVE_KEYS, T::KMoveDetail, DetailKey::Move),
+    bind("e", &[k::c('e')], T::KEditAccount, DetailKey::EditAccount),
+    bind("s", &[k::c('s')], T::KScorecard, DetailKey::Scorecard),
+    bind("n", &[k::c('n')], T::KNewContact, DetailKey::NewContact),
+    bind("d", &[k::c('d')], T::KDeleteAccount, DetailKey::DeleteAccount),
+];
+
+/// The keys of the Contacts section.
+pub const CONTACT_KEYS: &[Binding<DetailKey>] = &[
+    bind(DETAIL_MOVE, DETAIL_MOVE_KEYS, T::KMoveDetail, DetailKey::Move),
+    bind("n", &[k::c('n')], T::KNewContact, DetailKey::NewContact),
+    bind("Enter / e", &[k::ENTER, k::c('e')], T::KEditContact, DetailKey::EditContact),
+    bind("a", &[k::c('a')], T::KAlliance, DetailKey::Alliance),
+    bind("d", &[k::c('d')], T::KDelete, DetailKey::DeleteContact),
+    bind("X", &[k::c('X')], T::KErase, DetailKey::EraseContact),
+];
+
+/// The keys of the Orders, Visits, Events and Feedback sections.
+pub const RECORD_KEYS: &[Binding<DetailKey>] = &[
+    bind(DETAIL_MOVE, DETAIL_MOVE_KEYS, T::KSectionMove, DetailKey::Move),
+    bind("n", &[k::c('n')], T::KSectionNew, DetailKey::NewRow),
+    bind("Enter / e", &[k::ENTER, k::c('e')], T::KSectionEdit, DetailKey::EditRow),
+    bind("d", &[k::c('d')], T::KSectionDelete, DetailKey::DeleteRow),
+];
+
+/// The keys of the Archive section (its entries are the account's).
+pub const ARCHIVE_KEYS: &[Binding<DetailKey>] = &[
+    bind(DETAIL_MOVE, DETAIL_MOVE_KEYS, T::KSectionMove, DetailKey::Move),
+    bind("n", &[k::c('n')], T::KSectionNew, DetailKey::NewRow),
+    bind("Enter / e", &[k::ENTER, k::c('e')], T::KArchiveEdit, DetailKey::EditRow),
+    bind("d", &[k::c('d')], T::KArchiveDelete, DetailKey::DeleteRow),
+];
+
+/// The keys of the History section.
+pub const HISTORY_KEYS: &[Binding<DetailKey>] = &[bind(DETAIL_MOVE, DETAIL_MOVE_KEYS, T::KMoveDetail, DetailKey::Move)];
+
+/// The keys of every section, after the section's own.
+pub const DETAIL_KEYS: &[Binding<DetailKey>] = &[
+    bind(
+        "← → h l Tab Shift-Tab",
+        &[k::LEFT, k::RIGHT, k::c('h'), k::c('l'), k::TAB, k::BACKTAB],
+        T::KSections,
+        DetailKey::Sections,
+    ),
+    bind("v / t", &[k::c('v'), k::c('t')], T::KVisit, DetailKey::Visit),
+    bind("o", &[k::c('o')], T::KOrder, DetailKey::Order),
+    bind("=", &[k::c('=')], T::KCalculator, DetailKey::Calculator),
+    bind("c", &[k::c('c')], T::KStartCall, DetailKey::Call),
+    bind("p", &[k::c('p')], T::KStartPresentation, DetailKey::Presentation),
+    bind("1–5", &[k::TABS], T::KTabs, DetailKey::Tab),
+    bind("Esc / q", &[k::ESC, k::c('q')], T::KBack, DetailKey::Back),
+];
+
+/// A section's own keys.
+pub fn section_keys(section: Section) -> &'static [Binding<DetailKey>] {
+    match section {
+        Section::Company => COMPANY_KEYS,
+        Section::Contacts => CONTACT_KEYS,
+        Section::Orders | Section::Visits | Section::Events | Section::Feedback => RECORD_KEYS,
+        Section::Archive => ARCHIVE_KEYS,
+        Section::History => HISTORY_KEYS,
+    }
+}
+
 /// What an account's detail shows, read once when it is opened or changed.
 #[derive(Debug)]
 pub struct Detail {
@@ -101,117 +202,112 @@ impl Detail {
 
 impl App {
     pub(super) fn detail_key(&mut self, key: KeyEvent) {
-        if self.detail.as_ref().is_some_and(|d| d.section == Section::Archive) && self.archive_key(key) {
-            return;
-        }
         let Some(d) = self.detail.as_mut() else { return };
         let section = d.section;
+        let Some(action) = keymap::find(section_keys(section), &key).or_else(|| keymap::find(DETAIL_KEYS, &key)) else {
+            return;
+        };
+        let on_entries =
+            matches!(action, DetailKey::Move | DetailKey::NewRow | DetailKey::EditRow | DetailKey::DeleteRow);
+        if section == Section::Archive && on_entries {
+            self.archive_key(action, key);
+            return;
+        }
         let activity = super::records::Activity::of(section);
         let rows = d.rows_in(section);
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => {
+        match action {
+            DetailKey::Back | DetailKey::Tab => {
                 let id = d.account.meta.id.clone();
                 self.detail = None;
                 self.reselect(&id);
-                if let Some(tab) = self.back_to.take() {
+                // The tab bar's numbers work from an account's page too: it
+                // closes, as Esc would, and the tab opens.
+                if let (DetailKey::Tab, KeyCode::Char(c)) = (action, key.code) {
+                    self.switch_tab(c);
+                } else if let Some(tab) = self.back_to.take() {
                     self.tab = tab;
                 }
             }
-            // The tab bar's numbers work from an account's page too: it
-            // closes, as Esc would, and the tab opens.
-            KeyCode::Char(c @ '2'..='5') => {
-                let id = d.account.meta.id.clone();
-                self.detail = None;
-                self.reselect(&id);
-                self.switch_tab(c);
-            }
-            KeyCode::Tab | KeyCode::Right | KeyCode::Char('l') => {
-                d.section = d.section.step(1);
+            DetailKey::Sections => {
+                let back = matches!(key.code, KeyCode::BackTab | KeyCode::Left | KeyCode::Char('h'));
+                d.section = d.section.step(if back { -1 } else { 1 });
                 d.scroll = 0;
                 d.row_sel = 0;
             }
-            KeyCode::BackTab | KeyCode::Left | KeyCode::Char('h') => {
-                d.section = d.section.step(-1);
-                d.scroll = 0;
-                d.row_sel = 0;
-            }
-            KeyCode::Up | KeyCode::Char('k') => match section {
-                Section::Contacts => d.contact_sel = d.contact_sel.saturating_sub(1),
-                _ if activity.is_some() => d.row_sel = d.row_sel.saturating_sub(1),
-                _ => d.scroll = d.scroll.saturating_sub(1),
-            },
-            KeyCode::Down | KeyCode::Char('j') => match section {
-                Section::Contacts => d.contact_sel = (d.contact_sel + 1).min(rows.saturating_sub(1)),
-                _ if activity.is_some() => d.row_sel = (d.row_sel + 1).min(rows.saturating_sub(1)),
-                _ => d.scroll = d.scroll.saturating_add(1),
-            },
-            KeyCode::Home => {
-                d.contact_sel = 0;
-                d.row_sel = 0;
-                d.scroll = 0;
-            }
-            KeyCode::End => {
-                d.contact_sel = d.contacts.len().saturating_sub(1);
-                d.row_sel = rows.saturating_sub(1);
-            }
-            // A section's keys act on its own records only: never on the account.
-            KeyCode::Char('e') | KeyCode::Enter => match (section, activity) {
-                (Section::Contacts, _) => {
-                    if let Some(c) = d.contacts.get(d.contact_sel).cloned() {
-                        self.open_contact_form(c);
-                    }
+            DetailKey::Move => match key.code {
+                KeyCode::Home => {
+                    d.contact_sel = 0;
+                    d.row_sel = 0;
+                    d.scroll = 0;
                 }
-                (_, Some(a)) => self.edit_activity(a),
-                (Section::Company, _) if key.code == KeyCode::Char('e') => {
-                    let a = d.account.clone();
-                    self.open_account_form(a);
+                KeyCode::End => {
+                    d.contact_sel = d.contacts.len().saturating_sub(1);
+                    d.row_sel = rows.saturating_sub(1);
                 }
-                _ => {}
+                KeyCode::Up | KeyCode::Char('k') => match section {
+                    Section::Contacts => d.contact_sel = d.contact_sel.saturating_sub(1),
+                    _ if activity.is_some() => d.row_sel = d.row_sel.saturating_sub(1),
+                    _ => d.scroll = d.scroll.saturating_sub(1),
+                },
+                _ => match section {
+                    Section::Contacts => d.contact_sel = (d.contact_sel + 1).min(rows.saturating_sub(1)),
+                    _ if activity.is_some() => d.row_sel = (d.row_sel + 1).min(rows.saturating_sub(1)),
+                    _ => d.scroll = d.scroll.saturating_add(1),
+                },
             },
-            KeyCode::Char('s') if section == Section::Company => self.open_scorecard(),
-            KeyCode::Char('a') if section == Section::Contacts => {
+            // A section's keys act on its own records only: never on the
+            // account (each section has its own table).
+            DetailKey::EditAccount => {
+                let a = d.account.clone();
+                self.open_account_form(a);
+            }
+            DetailKey::Scorecard => self.open_scorecard(),
+            DetailKey::DeleteAccount => {
+                let what = ReasonFor::DeleteAccount(d.account.meta.id.clone(), d.account.name.clone());
+                self.ask_reason(what);
+            }
+            // On the company page `n` is the first thing a new account
+            // needs: a contact, in the Contacts section.
+            DetailKey::NewContact => {
+                d.section = Section::Contacts;
+                let c = Contact::of(d.account.meta.id.clone(), "");
+                self.open_contact_form(c);
+            }
+            DetailKey::EditContact => {
+                if let Some(c) = d.contacts.get(d.contact_sel).cloned() {
+                    self.open_contact_form(c);
+                }
+            }
+            DetailKey::Alliance => {
                 if let Some(c) = d.contacts.get(d.contact_sel).cloned() {
                     self.popup = Some(Popup::Alliance { contact: Box::new(c), cursor: 0, confirm_drop: false });
                 }
             }
-            KeyCode::Char('n') => match (section, activity) {
-                // On the company page `n` is the first thing a new account
-                // needs: a contact, in the Contacts section.
-                (Section::Contacts | Section::Company, _) => {
-                    d.section = Section::Contacts;
-                    let c = Contact::of(d.account.meta.id.clone(), "");
-                    self.open_contact_form(c);
-                }
-                (_, Some(a)) => self.new_activity(a),
-                _ => {}
-            },
-            KeyCode::Char('d') => match (section, activity) {
-                (Section::Contacts, _) => {
-                    if let Some(c) = d.contacts.get(d.contact_sel) {
-                        let what = ReasonFor::DeleteContact(c.meta.id.clone(), c.name.clone());
-                        self.ask_reason(what);
-                    }
-                }
-                (_, Some(a)) => self.delete_activity(a),
-                (Section::Company, _) => {
-                    let what = ReasonFor::DeleteAccount(d.account.meta.id.clone(), d.account.name.clone());
-                    self.ask_reason(what);
-                }
-                _ => {}
-            },
-            KeyCode::Char('X') if section == Section::Contacts => {
+            DetailKey::DeleteContact | DetailKey::EraseContact => {
                 if let Some(c) = d.contacts.get(d.contact_sel) {
-                    let what = ReasonFor::EraseContact(c.meta.id.clone(), c.name.clone());
+                    let (id, name) = (c.meta.id.clone(), c.name.clone());
+                    let what = if action == DetailKey::EraseContact {
+                        ReasonFor::EraseContact(id, name)
+                    } else {
+                        ReasonFor::DeleteContact(id, name)
+                    };
                     self.ask_reason(what);
                 }
             }
-            KeyCode::Char('v') => self.open_visit_form(VisitKind::Visit),
-            KeyCode::Char('t') => self.open_visit_form(VisitKind::Phone),
-            KeyCode::Char('o') => self.open_order_form(false),
-            KeyCode::Char('=') => self.open_order_form(true),
-            KeyCode::Char('c') => self.start_plan(crate::store::PlanTable::Calls),
-            KeyCode::Char('p') => self.start_plan(crate::store::PlanTable::Presentations),
-            _ => {}
+            DetailKey::NewRow | DetailKey::EditRow | DetailKey::DeleteRow => {
+                let Some(a) = activity else { return };
+                match action {
+                    DetailKey::NewRow => self.new_activity(a),
+                    DetailKey::EditRow => self.edit_activity(a),
+                    _ => self.delete_activity(a),
+                }
+            }
+            DetailKey::Visit if key.code == KeyCode::Char('t') => self.open_visit_form(VisitKind::Phone),
+            DetailKey::Visit => self.open_visit_form(VisitKind::Visit),
+            DetailKey::Order => self.open_order_form(false),
+            DetailKey::Calculator => self.open_order_form(true),
+            DetailKey::Call => self.start_plan(crate::store::PlanTable::Calls),
+            DetailKey::Presentation => self.start_plan(crate::store::PlanTable::Presentations),
         }
     }
 

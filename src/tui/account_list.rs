@@ -9,6 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use kam_rules::Tier;
 
 use super::app::{App, Section, SortBy, Tab};
+use super::keymap::{self, k, Binding};
 use super::widgets::input::TextInput;
 use super::worker::{Done, Job};
 use crate::finder::{ContactHit, Found, SearchIndex, Through};
@@ -99,20 +100,57 @@ fn tier_rank(t: Tier) -> u8 {
     }
 }
 
+/// What a key does on the account list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListKey {
+    Filter,
+    ClearFilter,
+    Move,
+    Open,
+    New,
+    Edit,
+    Delete,
+    Sort,
+    Trash,
+    TextSearch,
+}
+
+/// The account list's keys; with [`keymap::NAV`] and [`keymap::GLOBAL`].
+pub const LIST_KEYS: &[Binding<ListKey>] = &[
+    Binding { label: "/", keys: &[k::c('/')], help: T::KFilter, action: ListKey::Filter },
+    Binding { label: "Esc", keys: &[k::ESC], help: T::KClearFilter, action: ListKey::ClearFilter },
+    Binding { label: MOVE_LABEL, keys: MOVE_KEYS, help: T::KMove, action: ListKey::Move },
+    Binding { label: "Enter", keys: &[k::ENTER], help: T::KOpen, action: ListKey::Open },
+    Binding { label: "n", keys: &[k::c('n')], help: T::KNewAccount, action: ListKey::New },
+    Binding { label: "e", keys: &[k::c('e')], help: T::KEdit, action: ListKey::Edit },
+    Binding { label: "d", keys: &[k::c('d')], help: T::KDelete, action: ListKey::Delete },
+    Binding { label: "s / S", keys: &[k::c('s'), k::c('S')], help: T::KSort, action: ListKey::Sort },
+    Binding { label: "t", keys: &[k::c('t')], help: T::KTrash, action: ListKey::Trash },
+    Binding { label: "F", keys: &[k::c('F')], help: T::KTextSearch, action: ListKey::TextSearch },
+];
+
+/// Moving in a list: the arrows, j and k, a page, the ends.
+pub const MOVE_LABEL: &str = "↑↓ j k PgUp PgDn Home End";
+pub const MOVE_KEYS: &[keymap::Key] = &[k::UP, k::DOWN, k::c('j'), k::c('k'), k::PGUP, k::PGDN, k::HOME, k::END];
+
 impl App {
     pub(super) fn list_key(&mut self, key: KeyEvent) {
-        match key.code {
-            KeyCode::Char('q') => self.quit = true,
-            KeyCode::Char(c @ '1'..='5') => self.switch_tab(c),
-            KeyCode::Char('/') => self.list.filtering = true,
-            KeyCode::Esc => {
+        let Some(action) = keymap::find(LIST_KEYS, &key) else {
+            self.shared_key(key);
+            return;
+        };
+        match action {
+            ListKey::Filter => self.list.filtering = true,
+            ListKey::ClearFilter => {
                 if !self.list.filter.value().is_empty() {
                     self.list.filter.clear();
                     self.run_filter();
                 }
             }
-            KeyCode::Char('n') => self.open_account_form(crate::model::Account::default()),
-            KeyCode::Char('e') => {
+            ListKey::Move => self.move_key(key),
+            ListKey::Open => self.open_selected(),
+            ListKey::New => self.open_account_form(crate::model::Account::default()),
+            ListKey::Edit => {
                 if let Some(id) = self.selected_id() {
                     match self.store.get::<crate::model::Account>(&id) {
                         Ok(a) => self.open_account_form(a),
@@ -120,25 +158,23 @@ impl App {
                     }
                 }
             }
-            KeyCode::Char('d') => {
+            ListKey::Delete => {
                 if let Some((id, name, _)) = self.list.row(self.list.selected) {
                     let name = name.to_string();
                     self.ask_reason(super::app::ReasonFor::DeleteAccount(id, name));
                 }
             }
-            KeyCode::Char('t') => self.open_trash(),
-            KeyCode::Char('F') => self.open_text_search(),
-            KeyCode::Char('s') => {
+            ListKey::Trash => self.open_trash(),
+            ListKey::TextSearch => self.open_text_search(),
+            ListKey::Sort if key.code == KeyCode::Char('S') => {
+                self.list.descending = !self.list.descending;
+                self.run_filter();
+            }
+            ListKey::Sort => {
                 self.list.sort = self.list.sort.next();
                 self.list.descending = false;
                 self.run_filter();
             }
-            KeyCode::Char('S') => {
-                self.list.descending = !self.list.descending;
-                self.run_filter();
-            }
-            KeyCode::Enter => self.open_selected(),
-            _ => self.move_key(key),
         }
     }
 

@@ -3,7 +3,7 @@
 //! Drawing lives in `screens/` and only reads this state.
 
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 use kam_rules::{Lang, Rules, Tier};
 use ratatui::layout::Size;
 
@@ -13,6 +13,7 @@ use crate::model::{Account, ChangeEvent, Contact, Feedback, Id, Order, Visit};
 use crate::paths::Paths;
 use crate::store::{Store, StoreError, TrashEntry};
 
+use super::keymap;
 use super::widgets::input::{TextInput, FILTER_MAX};
 
 pub use super::account_detail::{Detail, Section};
@@ -144,7 +145,11 @@ impl ReasonFor {
 /// Popups over the screen, at most one at a time.
 #[derive(Debug)]
 pub enum Popup {
-    Help,
+    /// The keys of the screen (`?`), scrolled by this many lines when
+    /// they do not fit.
+    Help {
+        scroll: u16,
+    },
     Form(Box<FormState>),
     Reason {
         what: ReasonFor,
@@ -410,7 +415,7 @@ impl App {
             self.worker.submit(super::worker::Job::Fault, &self.store, &self.rules, self.today);
             return;
         }
-        let ctrl_c = key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c');
+        let ctrl_c = keymap::find(keymap::QUIT, &key).is_some();
         if self.confirm_quit {
             self.confirm_quit = false;
             if ctrl_c || matches!(key.code, KeyCode::Enter | KeyCode::Char('y')) {
@@ -430,7 +435,8 @@ impl App {
         }
         // The sync with the hub works everywhere, over a form too (which it
         // leaves as it is): a control key no field takes as text.
-        if super::sync::is_sync_key(&key) {
+        let hub = keymap::find(keymap::HUB, &key);
+        if hub == Some(keymap::HubKey::Sync) {
             self.start_sync();
             return;
         }
@@ -438,7 +444,7 @@ impl App {
             self.popup_key(key);
             return;
         }
-        if super::approvals::is_requests_key(&key) {
+        if hub == Some(keymap::HubKey::Requests) {
             self.open_requests();
             return;
         }
@@ -458,16 +464,16 @@ impl App {
             }
             return;
         }
-        match key.code {
-            KeyCode::Char('?') => {
-                self.popup = Some(Popup::Help);
+        match keymap::find(keymap::GLOBAL, &key) {
+            Some(keymap::Global::Help) => {
+                self.popup = Some(Popup::Help { scroll: 0 });
                 return;
             }
-            KeyCode::Char(',') => {
+            Some(keymap::Global::Settings) => {
                 self.open_settings();
                 return;
             }
-            _ => {}
+            None => {}
         }
         match self.tab {
             Tab::Accounts if self.detail.is_some() => self.detail_key(key),
@@ -515,11 +521,16 @@ impl App {
 
     /// The keys every tab's list shares: `q` quits, `1`–`5` switch tabs.
     /// Returns whether the key was one of them.
+    /// The tab numbers and `q` on a tab's main view ([`keymap::NAV`]).
     pub(super) fn shared_key(&mut self, key: KeyEvent) -> bool {
-        match key.code {
-            KeyCode::Char('q') => self.quit = true,
-            KeyCode::Char(c @ '1'..='5') => self.switch_tab(c),
-            _ => return false,
+        match keymap::find(keymap::NAV, &key) {
+            Some(keymap::Nav::Quit) => self.quit = true,
+            Some(keymap::Nav::Tab) => {
+                if let KeyCode::Char(c) = key.code {
+                    self.switch_tab(c);
+                }
+            }
+            None => return false,
         }
         true
     }
@@ -550,7 +561,25 @@ impl App {
     pub(super) fn popup_key(&mut self, key: KeyEvent) {
         let Some(popup) = self.popup.take() else { return };
         self.popup = match popup {
-            Popup::Help => None,
+            Popup::Help { scroll } => match keymap::find(keymap::HELP_KEYS, &key) {
+                // The keys scroll a help taller than the screen; any other
+                // key closes it.
+                Some(keymap::HelpKey::Scroll) => {
+                    let screen = ratatui::layout::Rect::new(0, 0, self.screen.width, self.screen.height);
+                    let last = super::screens::popups::help_scroll_max(self, screen);
+                    let page = self.page_rows.max(1) as u16;
+                    let scroll = match key.code {
+                        KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
+                        KeyCode::Down | KeyCode::Char('j') => scroll.saturating_add(1),
+                        KeyCode::PageUp => scroll.saturating_sub(page),
+                        KeyCode::PageDown => scroll.saturating_add(page),
+                        KeyCode::Home => 0,
+                        _ => last,
+                    };
+                    Some(Popup::Help { scroll: scroll.min(last) })
+                }
+                None => None,
+            },
             Popup::Draft(d) => match key.code {
                 KeyCode::Enter => {
                     self.restore_draft(*d);

@@ -5,7 +5,7 @@
 //! decision). Every call to the hub runs on a thread of its own, so the
 //! workbench keeps answering keys.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
 use super::app::{App, Popup};
 use super::widgets::input::TextInput;
@@ -19,11 +19,6 @@ fn cell(s: &str) -> String {
 
 /// The name of the thread the hub's requests are read and decided on.
 pub const REQUESTS_THREAD: &str = "kam-requests";
-
-/// Ctrl-R, on any tab when no popup is open.
-pub fn is_requests_key(key: &KeyEvent) -> bool {
-    key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('r' | 'R'))
-}
 
 /// The popup's state.
 #[derive(Debug, Default)]

@@ -7,6 +7,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 use kam_rules::Labeled;
 
+use super::account_detail::DetailKey;
 use super::app::{App, Editing, FormState, Popup, ReasonFor, Section};
 use crate::i18n::T;
 use crate::model::{Account, ArchiveCategory, ArchiveEntry};
@@ -24,32 +25,33 @@ pub fn archive_order(a: &Account) -> Vec<usize> {
 }
 
 impl App {
-    /// Keys of the archive section; returns whether the key was one of them.
-    pub(super) fn archive_key(&mut self, key: KeyEvent) -> bool {
-        let Some(d) = self.detail.as_mut() else { return false };
+    /// An action of the archive section on its entries
+    /// ([`super::account_detail::ARCHIVE_KEYS`]).
+    pub(super) fn archive_key(&mut self, action: DetailKey, key: KeyEvent) {
+        let Some(d) = self.detail.as_mut() else { return };
         let order = archive_order(&d.account);
         let selected = order.get(d.archive_sel).copied();
-        match key.code {
-            KeyCode::Up | KeyCode::Char('k') => d.archive_sel = d.archive_sel.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => {
-                d.archive_sel = (d.archive_sel + 1).min(order.len().saturating_sub(1));
+        match action {
+            DetailKey::Move => {
+                d.archive_sel = match key.code {
+                    KeyCode::Home => 0,
+                    KeyCode::End => order.len().saturating_sub(1),
+                    KeyCode::Up | KeyCode::Char('k') => d.archive_sel.saturating_sub(1),
+                    _ => (d.archive_sel + 1).min(order.len().saturating_sub(1)),
+                };
             }
-            KeyCode::Char('n') => self.open_archive_form(None),
-            KeyCode::Enter | KeyCode::Char('e') => {
-                if selected.is_some() {
-                    self.open_archive_form(selected);
-                }
-            }
-            KeyCode::Char('d') => {
+            DetailKey::NewRow => self.open_archive_form(None),
+            DetailKey::EditRow if selected.is_some() => self.open_archive_form(selected),
+            DetailKey::DeleteRow => {
                 if let Some(i) = selected {
                     let title = d.account.archive[i].title.clone();
                     let id = d.account.meta.id.clone();
                     self.ask_reason(ReasonFor::DeleteArchive(id, i, title));
                 }
             }
-            _ => return false,
+            // The keys every section has are the detail's own.
+            _ => {}
         }
-        true
     }
 
     /// The entry form: new (`None`) or an edit of entry `index`, which asks

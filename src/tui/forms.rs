@@ -2,7 +2,7 @@
 //! it (the discount quote), saving it through its record's editor (with the
 //! duplicate guard and the stale-version conflict), and the settings form.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 use kam_rules::discount::discount;
 use kam_rules::{Labeled, Lang, Tier};
 
@@ -13,6 +13,7 @@ use crate::store::StoreError;
 use super::account_detail::Section;
 use super::app::{App, Editing, Popup};
 use super::editors::quote::Quote;
+use super::keymap::{self, FormKey};
 use super::widgets::form::Form;
 use super::widgets::keys::F;
 
@@ -72,7 +73,6 @@ impl App {
     }
 
     pub(super) fn form_key(&mut self, key: KeyEvent, mut f: Box<FormState>) -> Option<Popup> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if f.confirm_drop {
             if key.code == KeyCode::Esc {
                 return self.close_form(&f);
@@ -80,15 +80,15 @@ impl App {
             f.confirm_drop = false;
             return Some(Popup::Form(f));
         }
-        match key.code {
-            KeyCode::Esc => {
+        let edited = match keymap::find(keymap::FORM_KEYS, &key) {
+            Some(FormKey::Close) => {
                 if f.form.changed() {
                     f.confirm_drop = true;
                     return Some(Popup::Form(f));
                 }
                 return self.close_form(&f);
             }
-            KeyCode::Char('s') if ctrl => {
+            Some(FormKey::Save) => {
                 if let Some(c) = f.conflict.take() {
                     // Keep mine: save over the stored version.
                     match &mut f.editing {
@@ -103,27 +103,42 @@ impl App {
                 }
                 return self.save_form(f);
             }
-            KeyCode::Char('r') if ctrl && f.conflict.is_some() => {
+            Some(FormKey::TakeStored) => {
                 // Take the stored one: the form reopens on it.
                 if let Some(c) = f.conflict.take() {
                     self.reopen_stored(c.stored);
+                    return self.popup.take();
                 }
-                return self.popup.take();
+                false
             }
-            KeyCode::Char('o') if ctrl && f.open_match.is_some() => return self.open_matched_card(f),
-            KeyCode::Char('n') if ctrl => self.form_insert_row(&mut f),
-            KeyCode::Char('d') if ctrl => self.form_remove_row(&mut f),
-            KeyCode::Tab => f.form.focus_step(1),
-            KeyCode::BackTab => f.form.focus_step(-1),
-            KeyCode::Down | KeyCode::Enter if !f.form.focus_is_lines() => f.form.focus_step(1),
-            KeyCode::Up if !f.form.focus_is_lines() => f.form.focus_step(-1),
-            _ => {
-                if f.form.edit_key(key) {
-                    f.duplicates = None;
-                    f.open_match = None;
-                    f.error = None;
+            Some(FormKey::OpenMatch) => {
+                if f.open_match.is_some() {
+                    return self.open_matched_card(f);
                 }
+                false
             }
+            Some(FormKey::Rows) => {
+                if key.code == KeyCode::Char('d') || key.code == KeyCode::Char('D') {
+                    self.form_remove_row(&mut f);
+                } else {
+                    self.form_insert_row(&mut f);
+                }
+                false
+            }
+            Some(FormKey::Fields) => {
+                f.form.focus_step(if key.code == KeyCode::BackTab { -1 } else { 1 });
+                false
+            }
+            Some(FormKey::Arrows) if !f.form.focus_is_lines() => {
+                f.form.focus_step(if key.code == KeyCode::Up { -1 } else { 1 });
+                false
+            }
+            Some(FormKey::Arrows | FormKey::Field | FormKey::Print) | None => f.form.edit_key(key),
+        };
+        if edited {
+            f.duplicates = None;
+            f.open_match = None;
+            f.error = None;
         }
         self.recheck_form(&mut f);
         Some(Popup::Form(f))

@@ -10,6 +10,7 @@ pub mod archive;
 pub mod draft;
 pub mod editors;
 pub mod forms;
+pub mod keymap;
 pub mod photo;
 pub mod picker;
 pub mod plans;

@@ -12,11 +12,12 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 use kam_rules::plan_check::PlanWarning;
 use kam_rules::{Labeled, Lang};
 
 use super::app::{App, ReasonFor, Tab};
+use super::keymap::{self, k, Binding, FormKey};
 use super::widgets::form::{Field, Form, RowTag};
 use super::widgets::input::TextInput;
 use super::worker::Job;
@@ -403,6 +404,42 @@ pub fn visit_for(p: &CallPlan, today: NaiveDate, user: &str) -> Visit {
     }
 }
 
+/// What a key does on the Call plans and Presentations tabs' list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlanKey {
+    Filter,
+    ClearFilter,
+    Move,
+    Views,
+    Open,
+    Print,
+    Delete,
+    New,
+}
+
+/// The plan list's keys; with [`keymap::NAV`] and [`keymap::GLOBAL`]. A
+/// plan's form has [`keymap::PLAN_FORM_KEYS`].
+pub const PLAN_LIST_KEYS: &[Binding<PlanKey>] = &[
+    Binding { label: "/", keys: &[k::c('/')], help: T::KFilter, action: PlanKey::Filter },
+    Binding { label: "Esc", keys: &[k::ESC], help: T::KClearFilter, action: PlanKey::ClearFilter },
+    Binding {
+        label: super::account_list::MOVE_LABEL,
+        keys: super::account_list::MOVE_KEYS,
+        help: T::KMove,
+        action: PlanKey::Move,
+    },
+    Binding {
+        label: "Tab / Shift-Tab / v",
+        keys: &[k::TAB, k::BACKTAB, k::c('v')],
+        help: T::KPlanViews,
+        action: PlanKey::Views,
+    },
+    Binding { label: "Enter / e", keys: &[k::ENTER, k::c('e')], help: T::KPlanOpen, action: PlanKey::Open },
+    Binding { label: "w", keys: &[k::c('w')], help: T::KPlanPrint, action: PlanKey::Print },
+    Binding { label: "d", keys: &[k::c('d')], help: T::KDelete, action: PlanKey::Delete },
+    Binding { label: "n", keys: &[k::c('n')], help: T::KPlanNew, action: PlanKey::New },
+];
+
 impl App {
     pub(super) fn plans_key(&mut self, key: KeyEvent) {
         let tab = self.tab;
@@ -443,47 +480,46 @@ impl App {
             self.fill_plan_warnings(tab);
             return;
         }
-        match key.code {
-            KeyCode::Char('/') => list.filtering = true,
-            KeyCode::Up | KeyCode::Char('k') => list.step(-1, page),
-            KeyCode::Down | KeyCode::Char('j') => list.step(1, page),
-            KeyCode::PageUp => list.step(-(page as isize), page),
-            KeyCode::PageDown => list.step(page as isize, page),
-            KeyCode::Home => list.step(isize::MIN / 2, page),
-            KeyCode::End => list.step(isize::MAX / 2, page),
-            KeyCode::Tab | KeyCode::Char('v') => {
-                list.view = list.view.step(1);
+        match keymap::find(PLAN_LIST_KEYS, &key) {
+            Some(PlanKey::Filter) => list.filtering = true,
+            Some(PlanKey::ClearFilter) => {
+                if !list.filter.value().is_empty() {
+                    list.filter.clear();
+                    list.reshow(today);
+                }
+            }
+            Some(PlanKey::Move) => match key.code {
+                KeyCode::Up | KeyCode::Char('k') => list.step(-1, page),
+                KeyCode::Down | KeyCode::Char('j') => list.step(1, page),
+                KeyCode::PageUp => list.step(-(page as isize), page),
+                KeyCode::PageDown => list.step(page as isize, page),
+                KeyCode::Home => list.step(isize::MIN / 2, page),
+                _ => list.step(isize::MAX / 2, page),
+            },
+            Some(PlanKey::Views) => {
+                list.view = list.view.step(if key.code == KeyCode::BackTab { -1 } else { 1 });
                 list.reshow(today);
                 list.offset = 0;
             }
-            KeyCode::BackTab => {
-                list.view = list.view.step(-1);
-                list.reshow(today);
-                list.offset = 0;
-            }
-            KeyCode::Esc if !list.filter.value().is_empty() => {
-                list.filter.clear();
-                list.reshow(today);
-            }
-            KeyCode::Enter | KeyCode::Char('e') => {
+            Some(PlanKey::Open) => {
                 if let Some(id) = list.selected_row().map(|r| r.id.clone()) {
                     self.open_plan(tab, &id);
                 }
             }
-            KeyCode::Char('w') => {
+            Some(PlanKey::Print) => {
                 if let Some(id) = list.selected_row().map(|r| r.id.clone()) {
                     self.print_plan(tab, &id);
                 }
             }
-            KeyCode::Char('d') => {
+            Some(PlanKey::Delete) => {
                 if let Some(r) = list.selected_row() {
                     let label = format!("{} {}", r.date.map(|d| d.to_string()).unwrap_or_default(), r.account);
                     let what = ReasonFor::DeletePlan(table_of(tab), r.id.clone(), label);
                     self.ask_reason(what);
                 }
             }
-            KeyCode::Char('n') => self.open_picker(table_of(tab)),
-            _ => {
+            Some(PlanKey::New) => self.open_picker(table_of(tab)),
+            None => {
                 self.shared_key(key);
             }
         }
@@ -615,8 +651,6 @@ impl App {
     fn plan_editor_key(&mut self, key: KeyEvent) {
         let (lang, today, tab) = (self.lang, self.today, self.tab);
         let Some(ed) = self.plans.list_mut(tab).and_then(|l| l.editor.as_mut()) else { return };
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        let alt = key.modifiers.contains(KeyModifiers::ALT);
         if ed.confirm_drop {
             ed.confirm_drop = false;
             if key.code == KeyCode::Esc {
@@ -625,8 +659,8 @@ impl App {
             return;
         }
         ed.message = None;
-        match key.code {
-            KeyCode::Esc => {
+        match keymap::find(keymap::PLAN_FORM_KEYS, &key) {
+            Some(FormKey::Close) => {
                 if ed.form.changed() {
                     ed.confirm_drop = true;
                 } else {
@@ -634,26 +668,28 @@ impl App {
                 }
                 return;
             }
-            KeyCode::Char('s') if ctrl => {
+            Some(FormKey::Save) => {
                 self.message = None;
                 self.save_plan(tab);
                 return;
             }
-            KeyCode::Char('p') if ctrl => {
+            Some(FormKey::Print) => {
                 let plan = ed.collect(today);
                 let (account, contacts) = (ed.account.clone(), ed.ctx.contacts.clone());
                 self.write_plan(&plan, &account, &contacts);
                 return;
             }
-            KeyCode::Char('n') if ctrl => ed.insert_row(lang),
-            KeyCode::Char('d') if ctrl => ed.remove_row(lang),
-            KeyCode::Up if ctrl || alt => ed.move_row(-1),
-            KeyCode::Down if ctrl || alt => ed.move_row(1),
-            KeyCode::Tab => ed.form.focus_step(1),
-            KeyCode::BackTab => ed.form.focus_step(-1),
-            KeyCode::Down | KeyCode::Enter if !ed.form.focus_is_lines() => ed.form.focus_step(1),
-            KeyCode::Up if !ed.form.focus_is_lines() => ed.form.focus_step(-1),
-            _ => {
+            Some(FormKey::Rows) => match key.code {
+                KeyCode::Up => ed.move_row(-1),
+                KeyCode::Down => ed.move_row(1),
+                KeyCode::Char('d' | 'D') => ed.remove_row(lang),
+                _ => ed.insert_row(lang),
+            },
+            Some(FormKey::Fields) => ed.form.focus_step(if key.code == KeyCode::BackTab { -1 } else { 1 }),
+            Some(FormKey::Arrows) if !ed.form.focus_is_lines() => {
+                ed.form.focus_step(if key.code == KeyCode::Up { -1 } else { 1 });
+            }
+            Some(FormKey::Arrows | FormKey::Field | FormKey::TakeStored | FormKey::OpenMatch) | None => {
                 if ed.form.edit_key(key) {
                     ed.error = None;
                 }

@@ -9,7 +9,6 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kam_rules::Lang;
 
 use super::app::App;
@@ -24,12 +23,6 @@ use crate::store::{Applied, Store, StoreError};
 
 /// The name of the thread a sync runs on.
 pub const SYNC_THREAD: &str = "kam-sync";
-
-/// The sync key, Ctrl-Y: a control key, so no filter or form field takes
-/// it as text, and it works on every tab and over every popup.
-pub fn is_sync_key(key: &KeyEvent) -> bool {
-    key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('y' | 'Y'))
-}
 
 /// What the status line's indicator shows when no sync is running.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -85,7 +85,7 @@ fn without_a_hub_the_key_says_how_to_set_one_and_the_line_is_as_before() {
     // Nor does the help list the key.
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('?'));
-    assert!(matches!(app.popup, Some(Popup::Help)));
+    assert!(matches!(app.popup, Some(Popup::Help { .. })));
     assert!(!super::screens::popups::help_keys(&app).iter().any(|(k, _)| *k == "Ctrl-Y"));
 }
 

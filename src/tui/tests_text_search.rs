@@ -173,9 +173,9 @@ fn enter_opens_a_plan_in_its_editor_and_a_vip_card_on_its_tab() {
 #[test]
 fn a_late_result_leaves_another_popup_alone() {
     let (_dir, mut app) = app(Lang::En);
-    app.popup = Some(Popup::Help);
+    app.popup = Some(Popup::Help { scroll: 0 });
     app.text_search_done(Done::TextSearch { generation: 1, found: Ok(TextFound::default()), ms: 0.0 });
-    assert!(matches!(app.popup, Some(Popup::Help)), "the help stays open");
+    assert!(matches!(app.popup, Some(Popup::Help { .. })), "the help stays open");
 }
 
 /// On the worker thread, as in the workbench: keys typed while a search is

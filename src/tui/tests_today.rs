@@ -604,7 +604,7 @@ fn the_selected_row_is_shown_reversed_and_moves_with_the_keys() {
     press(&mut app, KeyCode::Down);
     assert_eq!(app.day.selected, rows(&app).len() - 1, "stays on the last row");
     press(&mut app, KeyCode::Char('?'));
-    assert!(matches!(app.popup, Some(Popup::Help)));
+    assert!(matches!(app.popup, Some(Popup::Help { .. })));
     assert!(find(&buffer(&app, 120, 40), "勾选承诺已完成").is_some(), "the tab's keys under ?");
 }
 

@@ -967,7 +967,7 @@ fn j_and_k_scroll_the_summary_by_wrapped_lines_and_stop_at_the_end() {
 fn the_keys_help_at_80_columns_cuts_no_description() {
     let (_d, mut app) = vip_app(Lang::Zh);
     press(&mut app, KeyCode::Char('?'));
-    assert!(matches!(app.popup, Some(Popup::Help)));
+    assert!(matches!(app.popup, Some(Popup::Help { .. })));
     let buf = buffer(&app, 80, 24);
     let all: String =
         (0..24).map(|y| (0..80).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>() + "\n").collect();

@@ -14,6 +14,7 @@ use kam_rules::today::{evaluation_deadlines, DeadlineKind};
 use kam_rules::{Labeled, Lang, Money};
 
 use super::app::{App, Editing, FormState, Popup, Section, Tab};
+use super::keymap::{self, k, Binding};
 use super::worker::{Done, Job};
 use crate::config::Role;
 /// Shared with `kam report`, so the view and the command read the same.
@@ -295,6 +296,57 @@ fn targets(lines: &[TodayLine]) -> Vec<usize> {
 
 pub use crate::i18n::kind_label;
 
+/// What a key does on Today.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TodayKey {
+    Move,
+    Open,
+    Tick,
+    Expand,
+    Export,
+    Evaluation,
+    Reload,
+}
+
+/// Today's keys; with [`keymap::NAV`] and [`keymap::GLOBAL`].
+pub const TODAY_KEYS: &[Binding<TodayKey>] = &[
+    Binding {
+        label: super::account_list::MOVE_LABEL,
+        keys: super::account_list::MOVE_KEYS,
+        help: T::KMove,
+        action: TodayKey::Move,
+    },
+    Binding { label: "Enter", keys: &[k::ENTER], help: T::KTodayOpen, action: TodayKey::Open },
+    Binding { label: "Space", keys: &[k::SPACE], help: T::KTodayTick, action: TodayKey::Tick },
+    Binding { label: "+", keys: &[k::c('+')], help: T::KTodayExpand, action: TodayKey::Expand },
+    Binding { label: "x", keys: &[k::c('x')], help: T::KTodayExport, action: TodayKey::Export },
+    Binding { label: "v", keys: &[k::c('v')], help: T::KTodayEval, action: TodayKey::Evaluation },
+    Binding { label: "r", keys: &[k::c('r')], help: T::KTodayReload, action: TodayKey::Reload },
+];
+
+/// What a key does on the month's evaluation (`v` on Today).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EvalKey {
+    Rep,
+    Period,
+    Targets,
+    Back,
+}
+
+/// The evaluation's keys; with the tab numbers of [`keymap::NAV`] and
+/// [`keymap::GLOBAL`] (its `q` goes back instead of quitting).
+pub const EVAL_KEYS: &[Binding<EvalKey>] = &[
+    Binding {
+        label: "← → h l",
+        keys: &[k::LEFT, k::RIGHT, k::c('h'), k::c('l')],
+        help: T::KEvalRep,
+        action: EvalKey::Rep,
+    },
+    Binding { label: "[ ]", keys: &[k::c('['), k::c(']')], help: T::KEvalPeriod, action: EvalKey::Period },
+    Binding { label: "t", keys: &[k::c('t')], help: T::KEvalTargets, action: EvalKey::Targets },
+    Binding { label: "Esc / q", keys: &[k::ESC, k::c('q')], help: T::KEvalBack, action: EvalKey::Back },
+];
+
 impl App {
     pub(super) fn today_key(&mut self, key: KeyEvent) {
         if self.day.eval.is_some() {
@@ -303,23 +355,30 @@ impl App {
         }
         let lines = lines(self);
         let rows = targets(&lines);
-        match key.code {
-            KeyCode::Up | KeyCode::Char('k') => self.day.selected = self.day.selected.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.day.selected = (self.day.selected + 1).min(rows.len().saturating_sub(1));
+        let Some(action) = keymap::find(TODAY_KEYS, &key) else {
+            self.shared_key(key);
+            return;
+        };
+        let last = rows.len().saturating_sub(1);
+        match action {
+            TodayKey::Move => {
+                let page = self.page_rows.max(1);
+                let sel = self.day.selected;
+                self.day.selected = match key.code {
+                    KeyCode::Up | KeyCode::Char('k') => sel.saturating_sub(1),
+                    KeyCode::Down | KeyCode::Char('j') => (sel + 1).min(last),
+                    KeyCode::PageUp => sel.saturating_sub(page),
+                    KeyCode::PageDown => (sel + page).min(last),
+                    KeyCode::Home => 0,
+                    _ => last,
+                };
             }
-            KeyCode::PageUp => self.day.selected = self.day.selected.saturating_sub(self.page_rows.max(1)),
-            KeyCode::PageDown => {
-                self.day.selected = (self.day.selected + self.page_rows.max(1)).min(rows.len().saturating_sub(1));
-            }
-            KeyCode::Home => self.day.selected = 0,
-            KeyCode::End => self.day.selected = rows.len().saturating_sub(1),
-            KeyCode::Enter => {
+            TodayKey::Open => {
                 if let Some(t) = rows.get(self.day.selected).and_then(|i| lines[*i].target()).cloned() {
                     self.open_target(t);
                 }
             }
-            KeyCode::Char(' ') => {
+            TodayKey::Tick => {
                 if let Some(Target::Commitment { plan, pos, what, .. }) =
                     rows.get(self.day.selected).and_then(|i| lines[*i].target()).cloned()
                 {
@@ -333,17 +392,14 @@ impl App {
                     }
                 }
             }
-            KeyCode::Char('+') => {
+            TodayKey::Expand => {
                 if let Some(at) = rows.get(self.day.selected) {
                     self.toggle_section(&lines, *at);
                 }
             }
-            KeyCode::Char('x') => self.day_end_export(),
-            KeyCode::Char('v') => self.open_evaluation(),
-            KeyCode::Char('r') => self.load_today(),
-            _ => {
-                self.shared_key(key);
-            }
+            TodayKey::Export => self.day_end_export(),
+            TodayKey::Evaluation => self.open_evaluation(),
+            TodayKey::Reload => self.load_today(),
         }
     }
 
@@ -547,26 +603,25 @@ impl App {
 
     fn eval_key(&mut self, key: KeyEvent) {
         let Some(v) = self.day.eval.as_mut() else { return };
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => {
+        match keymap::find(EVAL_KEYS, &key) {
+            Some(EvalKey::Back) => {
                 self.day.eval = None;
                 return;
             }
-            KeyCode::Left | KeyCode::Char('h') => v.rep = (v.rep + v.reps.len().max(1) - 1) % v.reps.len().max(1),
-            KeyCode::Right | KeyCode::Char('l') => v.rep = (v.rep + 1) % v.reps.len().max(1),
-            KeyCode::Char('[') => v.period = v.period.previous(),
-            KeyCode::Char(']') => {
-                let next = Period::month_of(v.period.end() + Duration::days(1));
-                v.period = next;
+            Some(EvalKey::Rep) => {
+                let n = v.reps.len().max(1);
+                let back = matches!(key.code, KeyCode::Left | KeyCode::Char('h'));
+                v.rep = (v.rep + if back { n - 1 } else { 1 }) % n;
             }
-            KeyCode::Char('t') => {
+            Some(EvalKey::Period) if key.code == KeyCode::Char('[') => v.period = v.period.previous(),
+            Some(EvalKey::Period) => v.period = Period::month_of(v.period.end() + Duration::days(1)),
+            Some(EvalKey::Targets) => {
                 self.open_targets_form();
                 return;
             }
-            _ => {
-                if key.code != KeyCode::Char('q') {
-                    self.shared_key(key);
-                }
+            // `q` goes back (above), never quits from here.
+            None => {
+                self.shared_key(key);
                 return;
             }
         }

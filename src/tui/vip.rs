@@ -10,6 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use kam_rules::{Labeled, Lang};
 
 use super::app::{App, Editing, FormState, Popup, ReasonFor, Tab};
+use super::keymap::{self, k, Binding};
 use super::widgets::form::Form;
 use super::widgets::input::TextInput;
 use super::widgets::keys::F;
@@ -182,6 +183,55 @@ pub fn is_image(head: &[u8]) -> bool {
         || (head.len() >= 12 && head.starts_with(b"RIFF") && &head[8..12] == b"WEBP")
 }
 
+/// What a key does on the VIP cards tab.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VipKey {
+    Filter,
+    ClearFilter,
+    Move,
+    New,
+    Edit,
+    Handover,
+    Account,
+    Photo,
+    Status,
+    Mine,
+    Learn,
+    Advisor,
+    Scroll,
+    Delete,
+    Erase,
+}
+
+const fn vip(label: &'static str, keys: &'static [keymap::Key], help: T, action: VipKey) -> Binding<VipKey> {
+    Binding { label, keys, help, action }
+}
+
+/// The VIP tab's keys; with [`keymap::NAV`] and [`keymap::GLOBAL`].
+pub const VIP_KEYS: &[Binding<VipKey>] = &[
+    vip("/", &[k::c('/')], T::KVipFilter, VipKey::Filter),
+    vip("Esc", &[k::ESC], T::KClearFilter, VipKey::ClearFilter),
+    vip(super::account_list::MOVE_LABEL, super::account_list::MOVE_KEYS, T::KMove, VipKey::Move),
+    vip("n", &[k::c('n')], T::KVipNew, VipKey::New),
+    vip("Enter / e", &[k::ENTER, k::c('e')], T::KVipEdit, VipKey::Edit),
+    vip("h", &[k::c('h')], T::KVipHandover, VipKey::Handover),
+    vip("a", &[k::c('a')], T::KVipAccount, VipKey::Account),
+    vip("o", &[k::c('o')], T::KVipPhoto, VipKey::Photo),
+    vip("s", &[k::c('s')], T::KVipStatus, VipKey::Status),
+    vip("m", &[k::c('m')], T::KVipMine, VipKey::Mine),
+    vip("l", &[k::c('l')], T::KVipLearn, VipKey::Learn),
+    vip("J K", &[k::c('J'), k::c('K')], T::KVipScroll, VipKey::Scroll),
+    vip("d", &[k::c('d')], T::KDelete, VipKey::Delete),
+    vip("X", &[k::c('X')], T::KErase, VipKey::Erase),
+];
+
+/// The keys of the learning view (`l`); with [`keymap::NAV`] and [`keymap::GLOBAL`].
+pub const VIP_LEARN_KEYS: &[Binding<VipKey>] = &[
+    vip("Tab / Shift-Tab / ← →", &[k::TAB, k::BACKTAB, k::LEFT, k::RIGHT], T::KVipLearnAdvisor, VipKey::Advisor),
+    vip("J K", &[k::c('J'), k::c('K')], T::KVipScroll, VipKey::Scroll),
+    vip("Esc / l", &[k::ESC, k::c('l')], T::KVipLearnClose, VipKey::Learn),
+];
+
 impl App {
     pub(super) fn vip_key(&mut self, key: KeyEvent) {
         if self.vip.convert.is_some() {
@@ -189,11 +239,18 @@ impl App {
             return;
         }
         if self.vip.learned.is_some() {
-            match key.code {
-                KeyCode::Esc | KeyCode::Char('l') => self.vip.learned = None,
-                KeyCode::Tab | KeyCode::Right => self.vip_learn_step(1),
-                KeyCode::BackTab | KeyCode::Left => self.vip_learn_step(-1),
-                KeyCode::Char('J') => {
+            match keymap::find(VIP_LEARN_KEYS, &key) {
+                Some(VipKey::Learn) => self.vip.learned = None,
+                Some(VipKey::Advisor) => {
+                    let back = matches!(key.code, KeyCode::BackTab | KeyCode::Left);
+                    self.vip_learn_step(if back { -1 } else { 1 });
+                }
+                Some(VipKey::Scroll) if key.code == KeyCode::Char('K') => {
+                    if let Some(l) = self.vip.learned.as_mut() {
+                        l.scroll = l.scroll.saturating_sub(3);
+                    }
+                }
+                Some(VipKey::Scroll) => {
                     // Not past the last line.
                     let n = self
                         .vip
@@ -205,12 +262,7 @@ impl App {
                         l.scroll = l.scroll.saturating_add(3).min(last);
                     }
                 }
-                KeyCode::Char('K') => {
-                    if let Some(l) = self.vip.learned.as_mut() {
-                        l.scroll = l.scroll.saturating_sub(3);
-                    }
-                }
-                _ => {
+                Some(_) | None => {
                     self.shared_key(key);
                 }
             }
@@ -220,36 +272,48 @@ impl App {
             self.vip_filter_key(key);
             return;
         }
-        match key.code {
-            KeyCode::Char('/') => self.vip.filtering = true,
-            KeyCode::Esc if !self.vip.filter.value().is_empty() => {
-                self.vip.filter.clear();
-                self.vip_reload(None);
+        let Some(action) = keymap::find(VIP_KEYS, &key) else {
+            self.shared_key(key);
+            return;
+        };
+        match action {
+            VipKey::Filter => self.vip.filtering = true,
+            VipKey::ClearFilter => {
+                if !self.vip.filter.value().is_empty() {
+                    self.vip.filter.clear();
+                    self.vip_reload(None);
+                } else if self.back_to == Some(Tab::Today) {
+                    // A card opened from Today: Esc goes back there.
+                    self.switch_tab('5');
+                }
             }
-            // A card opened from Today: Esc goes back there.
-            KeyCode::Esc if self.back_to == Some(Tab::Today) => self.switch_tab('5'),
-            KeyCode::Up | KeyCode::Char('k') => self.vip_move(-1),
-            KeyCode::Down | KeyCode::Char('j') => self.vip_move(1),
-            KeyCode::PageUp => self.vip_move(-(self.page_rows as isize)),
-            KeyCode::PageDown => self.vip_move(self.page_rows as isize),
-            KeyCode::Home => self.vip_move(isize::MIN / 2),
-            KeyCode::End => self.vip_move(isize::MAX / 2),
-            KeyCode::Char('n') => self.open_new_vip_card(),
-            KeyCode::Enter | KeyCode::Char('e') => {
+            VipKey::Move => match key.code {
+                KeyCode::Up | KeyCode::Char('k') => self.vip_move(-1),
+                KeyCode::Down | KeyCode::Char('j') => self.vip_move(1),
+                KeyCode::PageUp => self.vip_move(-(self.page_rows as isize)),
+                KeyCode::PageDown => self.vip_move(self.page_rows as isize),
+                KeyCode::Home => self.vip_move(isize::MIN / 2),
+                _ => self.vip_move(isize::MAX / 2),
+            },
+            VipKey::New => self.open_new_vip_card(),
+            VipKey::Edit => {
                 if let Some(c) = self.vip.current().cloned() {
                     self.open_vip_card_form(c);
                 }
             }
-            KeyCode::Char('h') => self.open_vip_handover(),
-            KeyCode::Char('a') => self.vip_make_account(),
-            KeyCode::Char('o') => self.vip_open_photo(),
-            KeyCode::Char('s') => self.vip_choose_status(),
-            KeyCode::Char('m') => {
+            VipKey::Handover => self.open_vip_handover(),
+            VipKey::Account => self.vip_make_account(),
+            VipKey::Photo => self.vip_open_photo(),
+            VipKey::Status => self.vip_choose_status(),
+            VipKey::Mine => {
                 self.vip.mine = !self.vip.mine;
                 self.vip_reload(None);
             }
-            KeyCode::Char('l') => self.vip_learn(),
-            KeyCode::Char('J') => {
+            VipKey::Learn => self.vip_learn(),
+            VipKey::Scroll if key.code == KeyCode::Char('K') => {
+                self.vip.summary_scroll = self.vip.summary_scroll.saturating_sub(3);
+            }
+            VipKey::Scroll => {
                 // By the lines drawn (a long text wraps into many), never
                 // past the last one at the foot of the summary.
                 let screen = ratatui::layout::Rect::new(0, 0, self.screen.width, self.screen.height);
@@ -264,22 +328,19 @@ impl App {
                 let last = u16::try_from(last).unwrap_or(u16::MAX);
                 self.vip.summary_scroll = self.vip.summary_scroll.saturating_add(3).min(last);
             }
-            KeyCode::Char('K') => self.vip.summary_scroll = self.vip.summary_scroll.saturating_sub(3),
-            KeyCode::Char('d') => {
+            VipKey::Delete | VipKey::Erase => {
                 if let Some(c) = self.vip.current() {
                     let label = format!("{} {} {}", c.visit_date, c.salutation, masked_phone(&c.phone));
-                    self.ask_reason(ReasonFor::DeleteVip(c.meta.id.clone(), label));
+                    let id = c.meta.id.clone();
+                    let what = if action == VipKey::Erase {
+                        ReasonFor::EraseVip(id, label)
+                    } else {
+                        ReasonFor::DeleteVip(id, label)
+                    };
+                    self.ask_reason(what);
                 }
             }
-            KeyCode::Char('X') => {
-                if let Some(c) = self.vip.current() {
-                    let label = format!("{} {} {}", c.visit_date, c.salutation, masked_phone(&c.phone));
-                    self.ask_reason(ReasonFor::EraseVip(c.meta.id.clone(), label));
-                }
-            }
-            _ => {
-                self.shared_key(key);
-            }
+            VipKey::Advisor => {}
         }
     }
 

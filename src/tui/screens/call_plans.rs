@@ -215,28 +215,10 @@ fn side_note(app: &App, ed: &PlanEditor, f: &Field) -> Option<Span<'static>> {
 
 /// The keys of these tabs for the `?` overlay.
 pub fn help_keys(app: &App) -> Vec<(&'static str, T)> {
+    use crate::tui::keymap::{help, GLOBAL, NAV, PLAN_FORM_KEYS, QUIT};
     let editing = app.plans.list(app.tab).is_some_and(|l| l.editor.is_some());
     if editing {
-        return vec![
-            ("Tab / Shift-Tab", T::KFormFields),
-            ("← → Space", T::KChoice),
-            ("Ctrl-N Ctrl-D Alt-↑↓", T::KPlanRows),
-            ("Ctrl-P", T::KPlanPrint),
-            ("Ctrl-S", T::KSave),
-            ("Esc", T::KFormEsc),
-        ];
+        return help(PLAN_FORM_KEYS).chain(help(QUIT)).collect();
     }
-    vec![
-        ("/", T::KFilter),
-        ("↑↓ PgUp PgDn", T::KMove),
-        ("Tab / v", T::KPlanViews),
-        ("Enter / e", T::KPlanOpen),
-        ("w", T::KPlanPrint),
-        ("d", T::KDelete),
-        ("n", T::KPlanNew),
-        ("1–5", T::KTabs),
-        (",", T::KSettings),
-        ("?", T::KHelp),
-        ("q", T::KQuit),
-    ]
+    help(crate::tui::plans::PLAN_LIST_KEYS).chain(help(NAV)).chain(help(GLOBAL)).collect()
 }

@@ -8,7 +8,7 @@ use ratatui::Frame;
 
 use super::{centered, fit};
 use crate::i18n::T;
-use crate::tui::app::{App, Editing, FormState, Popup, Section, Tab};
+use crate::tui::app::{App, Editing, FormState, Popup, Tab};
 use crate::tui::widgets::form::{Field, FieldKind, Form};
 use crate::tui::widgets::keys::F;
 use kam_rules::Labeled;
@@ -19,7 +19,7 @@ pub const ERROR: Style = Style::new().fg(Color::Red);
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let Some(p) = &app.popup else { return };
     match p {
-        Popup::Help => draw_help(app, frame, area),
+        Popup::Help { scroll } => draw_help(app, *scroll, frame, area),
         Popup::Form(f) => draw_form(app, f, frame, area),
         Popup::Reason { what, input, error } => {
             let r = centered(area, 60, 6);
@@ -300,112 +300,93 @@ pub fn help_keys(app: &App) -> Vec<(&'static str, T)> {
     keys
 }
 
-/// The keys of the tab (or view) in front.
+/// The keys of the tab (or view) in front, from the tables its handler
+/// dispatches on.
 fn tab_keys(app: &App) -> Vec<(&'static str, T)> {
-    let mut keys = Vec::new();
+    use crate::tui::account_detail::{section_keys, DETAIL_KEYS};
+    use crate::tui::account_list::LIST_KEYS;
+    use crate::tui::keymap::{help, FORM_KEYS, GLOBAL, NAV, QUIT};
     match app.tab {
         Tab::Accounts => {}
         Tab::CallPlans | Tab::Presentations => return super::call_plans::help_keys(app),
         Tab::Vip => return super::vip_cards::help_keys(app),
         Tab::Today => return super::today::help_keys(app),
     }
-    match &app.detail {
-        None => keys.extend([
-            ("1–5", T::KTabs),
-            ("/", T::KFilter),
-            ("Esc", T::KClearFilter),
-            ("↑↓ PgUp PgDn Home End", T::KMove),
-            ("Enter", T::KOpen),
-            ("n", T::KNewAccount),
-            ("e", T::KEdit),
-            ("d", T::KDelete),
-            ("s / S", T::KSort),
-            ("t", T::KTrash),
-            ("F", T::KTextSearch),
-            (",", T::KSettings),
-            ("?", T::KHelp),
-            ("q", T::KQuit),
-        ]),
-        Some(d) => {
-            keys.push(("← → Tab", T::KSections));
-            // A section's keys act on its own records only.
-            match d.section {
-                Section::Company => {
-                    keys.extend([
-                        ("↑↓", T::KMoveDetail),
-                        ("e", T::KEditAccount),
-                        ("s", T::KScorecard),
-                        ("n", T::KNewContact),
-                        ("d", T::KDeleteAccount),
-                    ]);
-                }
-                Section::Contacts => keys.extend([
-                    ("↑↓", T::KMoveDetail),
-                    ("n", T::KNewContact),
-                    ("Enter / e", T::KEditContact),
-                    ("a", T::KAlliance),
-                    ("d", T::KDelete),
-                    ("X", T::KErase),
-                ]),
-                Section::Archive => keys.push(("↑↓ n Enter e d", T::KArchive)),
-                Section::History => keys.push(("↑↓", T::KMoveDetail)),
-                Section::Orders | Section::Visits | Section::Events | Section::Feedback => keys.extend([
-                    ("↑↓ Home End", T::KSectionMove),
-                    ("n", T::KSectionNew),
-                    ("Enter / e", T::KSectionEdit),
-                    ("d", T::KSectionDelete),
-                ]),
-            }
-            keys.extend([
-                ("v / t", T::KVisit),
-                ("o", T::KOrder),
-                ("=", T::KCalculator),
-                ("c", T::KStartCall),
-                ("p", T::KStartPresentation),
-                ("Esc", T::KBack),
-                ("?", T::KHelp),
-            ]);
-        }
-    }
-    keys.extend([
-        ("Tab / Shift-Tab", T::KFormFields),
-        ("← → Space", T::KChoice),
-        ("Ctrl-N / Ctrl-D", T::KRows),
-        ("Ctrl-S", T::KSave),
-        ("Esc", T::KFormEsc),
-        ("Ctrl-C", T::KQuitForm),
-    ]);
+    let mut keys: Vec<(&'static str, T)> = match &app.detail {
+        None => help(LIST_KEYS).chain(help(NAV)).chain(help(GLOBAL)).collect(),
+        // A section's keys act on its own records only.
+        // The sections first (the first of the detail's keys), then the
+        // section's own.
+        Some(d) => help(&DETAIL_KEYS[..1])
+            .chain(help(section_keys(d.section)))
+            .chain(help(&DETAIL_KEYS[1..]))
+            .chain(help(GLOBAL))
+            .collect(),
+    };
+    // The forms this tab opens.
+    keys.extend(help(FORM_KEYS).chain(help(QUIT)));
     keys
 }
 
-fn draw_help(app: &App, frame: &mut Frame, area: Rect) {
+/// The help's width.
+const HELP_W: u16 = 72;
+
+/// The help's lines at the width it has on `area`.
+fn help_lines(app: &App, area: Rect) -> Vec<Line<'static>> {
     let keys = help_keys(app);
     // The key column as wide as its widest key; each description wrapped
     // in the rest of the line, continuing under itself (a long one had been
     // cut at the popup's edge: "…不可恢复;需").
     let key_w = keys.iter().map(|(k, _)| unicode_width::UnicodeWidthStr::width(*k)).max().unwrap_or(0) + 2;
-    let key_w = key_w.clamp(8, 24);
-    let inner_w = usize::from(72.min(area.width).saturating_sub(2));
+    let key_w = key_w.clamp(8, 30);
+    let inner_w = usize::from(HELP_W.min(area.width).saturating_sub(2));
     let text_w = inner_w.saturating_sub(key_w).max(8);
     let key_style = Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD);
-    let lines: Vec<Line> = keys
-        .into_iter()
+    keys.into_iter()
         .flat_map(|(k, t)| {
             let text = super::wrap_line(&Line::from(app.t(t)), text_w);
-            text.into_iter().enumerate().map(move |(i, l)| {
-                let key = if i == 0 { fit(k, key_w) } else { " ".repeat(key_w) };
-                let mut spans = vec![Span::styled(key, key_style)];
-                spans.extend(l.spans);
-                Line::from(spans)
-            })
+            text.into_iter()
+                .enumerate()
+                .map(move |(i, l)| {
+                    let key = if i == 0 { fit(k, key_w) } else { " ".repeat(key_w) };
+                    let mut spans = vec![Span::styled(key, key_style)];
+                    spans.extend(l.spans);
+                    Line::from(spans)
+                })
+                .collect::<Vec<_>>()
         })
-        .collect();
+        .collect()
+}
+
+/// How far the help scrolls on `area`: the lines that do not fit.
+pub fn help_scroll_max(app: &App, area: Rect) -> u16 {
+    let n = u16::try_from(help_lines(app, area).len()).unwrap_or(u16::MAX);
+    n.saturating_sub(area.height.saturating_sub(2))
+}
+
+fn draw_help(app: &App, scroll: u16, frame: &mut Frame, area: Rect) {
+    let lines = help_lines(app, area);
     let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let r = centered(area, 72, h);
+    let r = centered(area, HELP_W, h);
     super::clear_popup(frame, r);
-    let title = format!(" {} · {} ", app.t(T::HelpTitle), app.t(T::HelpClose));
+    let room = usize::from(r.height.saturating_sub(2));
+    let scroll = usize::from(scroll.min(help_scroll_max(app, area)));
+    // Taller than the screen: it scrolls, and the title says so and how
+    // much is below.
+    let title = if lines.len() > room {
+        let below = lines.len() - room - scroll;
+        let more = if below > 0 {
+            format!(" · {}", T::HelpMore.fill(app.lang, &[("n", &below.to_string())]))
+        } else {
+            String::new()
+        };
+        format!(" {} · {}{more} ", app.t(T::HelpTitle), app.t(T::HelpScroll))
+    } else {
+        format!(" {} · {} ", app.t(T::HelpTitle), app.t(T::HelpClose))
+    };
+    let shown: Vec<Line> = lines.into_iter().skip(scroll).take(room).collect();
     let block = Block::default().borders(Borders::ALL).title(title);
-    frame.render_widget(Paragraph::new(lines).block(block), r);
+    frame.render_widget(Paragraph::new(shown).block(block), r);
 }
 
 /// What a form shows under its fields: notes worked out as it is typed,

@@ -203,27 +203,11 @@ fn draw_changes(app: &App, frame: &mut Frame, area: Rect) {
 
 /// The keys of this tab for the `?` overlay.
 pub fn help_keys(app: &App) -> Vec<(&'static str, T)> {
+    use crate::tui::keymap::{help, GLOBAL, NAV};
+    use crate::tui::today::{EVAL_KEYS, TODAY_KEYS};
     if app.day.eval.is_some() {
-        return vec![
-            ("←/→", T::KEvalRep),
-            ("[ ]", T::KEvalPeriod),
-            ("t", T::KEvalTargets),
-            ("Esc", T::KEvalBack),
-            ("1–5", T::KTabs),
-            ("?", T::KHelp),
-        ];
+        // The evaluation's `q` goes back: only the tab numbers of NAV.
+        return help(EVAL_KEYS).chain(help(&NAV[..1])).chain(help(GLOBAL)).collect();
     }
-    vec![
-        ("↑/↓", T::KMove),
-        ("Enter", T::KTodayOpen),
-        ("Space", T::KTodayTick),
-        ("+", T::KTodayExpand),
-        ("x", T::KTodayExport),
-        ("v", T::KTodayEval),
-        ("r", T::KTodayReload),
-        ("1–5", T::KTabs),
-        (",", T::KSettings),
-        ("?", T::KHelp),
-        ("q", T::KQuit),
-    ]
+    help(TODAY_KEYS).chain(help(NAV)).chain(help(GLOBAL)).collect()
 }

@@ -523,26 +523,9 @@ fn draw_convert(app: &App, ch: &ConvertChoice, frame: &mut Frame, area: Rect) {
 }
 
 /// The keys of this tab for the `?` overlay.
-pub fn help_keys(_app: &App) -> Vec<(&'static str, T)> {
-    vec![
-        ("/", T::KVipFilter),
-        ("Esc", T::KClearFilter),
-        ("↑↓ PgUp PgDn", T::KMove),
-        ("n", T::KVipNew),
-        ("Enter e", T::KVipEdit),
-        ("h", T::KVipHandover),
-        ("a", T::KVipAccount),
-        ("o", T::KVipPhoto),
-        ("s", T::KVipStatus),
-        ("m", T::KVipMine),
-        ("l", T::KVipLearn),
-        ("Tab ⇧Tab", T::KVipLearnAdvisor),
-        ("J K", T::KVipScroll),
-        ("d", T::KDelete),
-        ("X", T::KErase),
-        ("1–5", T::KTabs),
-        (",", T::KSettings),
-        ("?", T::KHelp),
-        ("q", T::KQuit),
-    ]
+pub fn help_keys(app: &App) -> Vec<(&'static str, T)> {
+    use crate::tui::keymap::{help, GLOBAL, NAV};
+    use crate::tui::vip::{VIP_KEYS, VIP_LEARN_KEYS};
+    let table = if app.vip.learned.is_some() { VIP_LEARN_KEYS } else { VIP_KEYS };
+    help(table).chain(help(NAV)).chain(help(GLOBAL)).collect()
 }
