@@ -274,7 +274,7 @@ fn an_orders_collections_are_edited_removed_and_kept_as_a_draft() {
     app.popup = None;
     app.restore_draft(draft);
     let Some(Popup::Form(f)) = &app.popup else { panic!("draft restored") };
-    assert_eq!(f.form.cell(0, 0, "collection_amount"), "2,000.00");
+    assert_eq!(f.form.cell(0, 0, crate::tui::widgets::keys::F::CollectionAmount), "2,000.00");
     assert_eq!(f.form.row_count(0), 2, "the row left and the blank one");
     ctrl(&mut app, 's');
     let o = app.detail.as_ref().map(|d| d.orders[0].clone()).expect("order");

@@ -100,14 +100,14 @@ fn plan_a_call_with_rows_checks_and_finish_it_once() {
     // Reorder: the third question moves up; insert a row, then remove it.
     focus(&mut app, "need", Some((3, 2)));
     alt(&mut app, KeyCode::Up);
-    assert_eq!(editor(&app).form.cell(3, 1, "question"), "预算多少?");
-    assert_eq!(editor(&app).form.cell(3, 2, "question"), "谁来批?");
+    assert_eq!(editor(&app).form.cell(3, 1, crate::tui::widgets::keys::F::Question), "预算多少?");
+    assert_eq!(editor(&app).form.cell(3, 2, crate::tui::widgets::keys::F::Question), "谁来批?");
     ctrl(&mut app, 'n');
     assert_eq!(editor(&app).form.row_count(3), 5);
     assert!(editor(&app).form.is_blank_row(3, 2), "the inserted row sits below the focused one");
     ctrl(&mut app, 'd');
     assert_eq!(editor(&app).form.row_count(3), 4);
-    assert_eq!(editor(&app).form.cell(3, 2, "question"), "谁来批?");
+    assert_eq!(editor(&app).form.cell(3, 2, crate::tui::widgets::keys::F::Question), "谁来批?");
     snap_both("call_plan_form", &mut app);
 
     // Done without a summary is refused next to the field; the form stays.

@@ -191,7 +191,11 @@ fn a_draft_of_each_account_record_comes_back_on_its_section() {
         let rows = if section == Section::Orders { (2, rows_before.1) } else { rows_before };
         assert_eq!((f.form.row_count(0), f.form.title), rows, "{section:?}: same form, same rows");
         if section == Section::Orders {
-            assert_eq!(f.form.cell(0, 0, "collection_amount"), "100", "the row's text is back");
+            assert_eq!(
+                f.form.cell(0, 0, crate::tui::widgets::keys::F::CollectionAmount),
+                "100",
+                "the row's text is back"
+            );
         }
         assert_eq!(next.detail.as_ref().map(|d| d.section), Some(section), "opened on its section");
         drop(dir);

@@ -14,6 +14,7 @@ use crate::model::{
 };
 use crate::tui::records::filled_rows;
 use crate::tui::widgets::form::{parse_date, Field, Form, RowTag};
+use crate::tui::widgets::keys::F;
 
 // The tables of a call plan's form.
 pub const CUSTOMERS: u8 = 0;
@@ -67,53 +68,53 @@ pub fn customer_row(row: usize, p: &CustomerParticipant, contacts: &[Contact], l
     let t = tag(CUSTOMERS, row, T::RowCustomer);
     vec![
         Field::choice(
-            "contact_id",
+            F::ContactId,
             T::CContact,
             contact_options(contacts, lang),
             p.contact_id.as_ref().map(Id::to_string),
         )
         .in_row(t),
-        Field::text("name", T::CName, &p.name).in_row(t),
-        Field::text("title", T::CTitle, &p.title).in_row(t),
-        Field::choice("role", T::FBuyingRole, role_options(lang), p.role.map(|r| r.key().to_string())).in_row(t),
+        Field::text(F::Name, T::CName, &p.name).in_row(t),
+        Field::text(F::Title, T::CTitle, &p.title).in_row(t),
+        Field::choice(F::Role, T::FBuyingRole, role_options(lang), p.role.map(|r| r.key().to_string())).in_row(t),
     ]
 }
 
 pub fn ours_row(row: usize, p: &OurParticipant) -> Vec<Field> {
     let t = tag(OURS, row, T::RowOurs);
     vec![
-        Field::text("name", T::CName, &p.name).in_row(t),
-        Field::text("title", T::CTitle, &p.title).in_row(t),
-        Field::text("role", T::CRole, &p.role).in_row(t),
+        Field::text(F::Name, T::CName, &p.name).in_row(t),
+        Field::text(F::Title, T::CTitle, &p.title).in_row(t),
+        Field::text(F::Role, T::CRole, &p.role).in_row(t),
     ]
 }
 
 pub fn influence_row(row: usize, i: &Influence) -> Vec<Field> {
     let t = tag(INFLUENCE, row, T::RowInfluence);
     vec![
-        Field::text("view", T::CView, &i.view).in_row(t),
-        Field::text("how", T::CHow, &i.how).in_row(t),
-        Field::text("business_value", T::CBusinessValue, &i.business_value).in_row(t),
-        Field::text("political_value", T::CPoliticalValue, &i.political_value).in_row(t),
+        Field::text(F::View, T::CView, &i.view).in_row(t),
+        Field::text(F::How, T::CHow, &i.how).in_row(t),
+        Field::text(F::BusinessValue, T::CBusinessValue, &i.business_value).in_row(t),
+        Field::text(F::PoliticalValue, T::CPoliticalValue, &i.political_value).in_row(t),
     ]
 }
 
 pub fn intro_row(row: usize, q: &IntroQuestion) -> Vec<Field> {
     let t = tag(INTRO, row, T::RowIntro);
     vec![
-        Field::text("need", T::CNeed, &q.need).in_row(t),
-        Field::text("why", T::CWhy, &q.why).in_row(t),
-        Field::text("question", T::CQuestion, &q.question).in_row(t),
+        Field::text(F::Need, T::CNeed, &q.need).in_row(t),
+        Field::text(F::Why, T::CWhy, &q.why).in_row(t),
+        Field::text(F::Question, T::CQuestion, &q.question).in_row(t),
     ]
 }
 
 pub fn commitment_row(row: usize, c: &Commitment, lang: Lang) -> Vec<Field> {
     let t = tag(COMMITMENTS, row, T::RowCommitment);
     vec![
-        Field::text("who", T::CWho, &c.who).in_row(t),
-        Field::text("what", T::CWhat, &c.what).in_row(t),
-        Field::date("by", T::CBy, c.by).in_row(t),
-        Field::check("done", T::CDone, c.done, lang).in_row(t),
+        Field::text(F::Who, T::CWho, &c.who).in_row(t),
+        Field::text(F::What, T::CWhat, &c.what).in_row(t),
+        Field::date(F::By, T::CBy, c.by).in_row(t),
+        Field::check(F::Done, T::CDone, c.done, lang).in_row(t),
     ]
 }
 
@@ -121,27 +122,27 @@ pub fn participant_row(row: usize, p: &PresentationParticipant, contacts: &[Cont
     let t = tag(PARTICIPANTS, row, T::RowParticipant);
     vec![
         Field::choice(
-            "contact_id",
+            F::ContactId,
             T::CContact,
             contact_options(contacts, lang),
             p.contact_id.as_ref().map(Id::to_string),
         )
         .in_row(t),
-        Field::text("name_title", T::CNameTitle, &p.name_title).in_row(t),
-        Field::choice("buying_role", T::FBuyingRole, role_options(lang), p.buying_role.map(|r| r.key().to_string()))
+        Field::text(F::NameTitle, T::CNameTitle, &p.name_title).in_row(t),
+        Field::choice(F::BuyingRole, T::FBuyingRole, role_options(lang), p.buying_role.map(|r| r.key().to_string()))
             .in_row(t),
-        Field::text("business_arguments", T::CBusinessArgs, &p.business_arguments).in_row(t),
-        Field::text("political_arguments", T::CPoliticalArgs, &p.political_arguments).in_row(t),
+        Field::text(F::BusinessArguments, T::CBusinessArgs, &p.business_arguments).in_row(t),
+        Field::text(F::PoliticalArguments, T::CPoliticalArgs, &p.political_arguments).in_row(t),
     ]
 }
 
 pub fn step_row(row: usize, s: &ActionStep, lang: Lang) -> Vec<Field> {
     let t = tag(STEPS, row, T::RowStep);
     vec![
-        Field::text("step", T::CStep, &s.step).in_row(t),
-        Field::text("owner", T::COwner, &s.owner).in_row(t),
-        Field::date("due", T::CDue, s.due).in_row(t),
-        Field::check("done", T::CDone, s.done, lang).in_row(t),
+        Field::text(F::Step, T::CStep, &s.step).in_row(t),
+        Field::text(F::Owner, T::COwner, &s.owner).in_row(t),
+        Field::date(F::Due, T::CDue, s.due).in_row(t),
+        Field::check(F::Done, T::CDone, s.done, lang).in_row(t),
     ]
 }
 
@@ -154,7 +155,7 @@ fn some_role(s: &str) -> Option<BuyingRole> {
 }
 
 /// A tick of a row: ☑ reads as done.
-fn ticked(f: &Form, table: u8, row: usize, key: &str) -> bool {
+fn ticked(f: &Form, table: u8, row: usize, key: F) -> bool {
     f.cell(table, row, key) == "1"
 }
 
@@ -183,7 +184,7 @@ pub fn call_binds() -> Binds<CallPlan, PlanCtx> {
         |f: &Form, p: &mut CallPlan, c: &PlanCtx| {
             p.customer_participants = filled_rows(f, CUSTOMERS)
                 .map(|r| {
-                    let contact_id = some_id(&f.cell(CUSTOMERS, r, "contact_id"));
+                    let contact_id = some_id(&f.cell(CUSTOMERS, r, F::ContactId));
                     // A contact picked: the plan keeps who they were then
                     // (name, title, role), as the paper form and its export do.
                     let picked = contact_id.as_ref().and_then(|id| c.contacts.iter().find(|x| x.meta.id == *id));
@@ -192,9 +193,9 @@ pub fn call_binds() -> Binds<CallPlan, PlanCtx> {
                         _ => typed,
                     };
                     CustomerParticipant {
-                        name: or(f.cell(CUSTOMERS, r, "name"), picked.map(|x| &x.name)),
-                        title: or(f.cell(CUSTOMERS, r, "title"), picked.map(|x| &x.title)),
-                        role: some_role(&f.cell(CUSTOMERS, r, "role")).or(picked.and_then(|x| x.buying_role)),
+                        name: or(f.cell(CUSTOMERS, r, F::Name), picked.map(|x| &x.name)),
+                        title: or(f.cell(CUSTOMERS, r, F::Title), picked.map(|x| &x.title)),
+                        role: some_role(&f.cell(CUSTOMERS, r, F::Role)).or(picked.and_then(|x| x.buying_role)),
                         contact_id,
                     }
                 })
@@ -207,9 +208,9 @@ pub fn call_binds() -> Binds<CallPlan, PlanCtx> {
         |f: &Form, p: &mut CallPlan, _: &PlanCtx| {
             p.our_participants = filled_rows(f, OURS)
                 .map(|r| OurParticipant {
-                    name: f.cell(OURS, r, "name"),
-                    title: f.cell(OURS, r, "title"),
-                    role: f.cell(OURS, r, "role"),
+                    name: f.cell(OURS, r, F::Name),
+                    title: f.cell(OURS, r, F::Title),
+                    role: f.cell(OURS, r, F::Role),
                 })
                 .collect();
         },
@@ -233,10 +234,10 @@ pub fn call_binds() -> Binds<CallPlan, PlanCtx> {
         |f: &Form, p: &mut CallPlan, _: &PlanCtx| {
             p.influence = filled_rows(f, INFLUENCE)
                 .map(|r| Influence {
-                    view: f.cell(INFLUENCE, r, "view"),
-                    how: f.cell(INFLUENCE, r, "how"),
-                    business_value: f.cell(INFLUENCE, r, "business_value"),
-                    political_value: f.cell(INFLUENCE, r, "political_value"),
+                    view: f.cell(INFLUENCE, r, F::View),
+                    how: f.cell(INFLUENCE, r, F::How),
+                    business_value: f.cell(INFLUENCE, r, F::BusinessValue),
+                    political_value: f.cell(INFLUENCE, r, F::PoliticalValue),
                 })
                 .collect();
         },
@@ -247,9 +248,9 @@ pub fn call_binds() -> Binds<CallPlan, PlanCtx> {
         |f: &Form, p: &mut CallPlan, _: &PlanCtx| {
             p.introduction = filled_rows(f, INTRO)
                 .map(|r| IntroQuestion {
-                    need: f.cell(INTRO, r, "need"),
-                    why: f.cell(INTRO, r, "why"),
-                    question: f.cell(INTRO, r, "question"),
+                    need: f.cell(INTRO, r, F::Need),
+                    why: f.cell(INTRO, r, F::Why),
+                    question: f.cell(INTRO, r, F::Question),
                 })
                 .collect();
         },
@@ -264,10 +265,10 @@ pub fn call_binds() -> Binds<CallPlan, PlanCtx> {
         |f: &Form, p: &mut CallPlan, c: &PlanCtx| {
             p.commitments = filled_rows(f, COMMITMENTS)
                 .map(|r| Commitment {
-                    who: f.cell(COMMITMENTS, r, "who"),
-                    what: f.cell(COMMITMENTS, r, "what"),
-                    by: parse_date(&f.cell(COMMITMENTS, r, "by"), c.today),
-                    done: ticked(f, COMMITMENTS, r, "done"),
+                    who: f.cell(COMMITMENTS, r, F::Who),
+                    what: f.cell(COMMITMENTS, r, F::What),
+                    by: parse_date(&f.cell(COMMITMENTS, r, F::By), c.today),
+                    done: ticked(f, COMMITMENTS, r, F::Done),
                 })
                 .collect();
         },
@@ -292,10 +293,10 @@ pub fn presentation_binds() -> Binds<Presentation, PlanCtx> {
         |f: &Form, p: &mut Presentation, c: &PlanCtx| {
             p.participants = filled_rows(f, PARTICIPANTS)
                 .map(|r| {
-                    let contact_id = some_id(&f.cell(PARTICIPANTS, r, "contact_id"));
+                    let contact_id = some_id(&f.cell(PARTICIPANTS, r, F::ContactId));
                     // A contact picked: the plan keeps who they were then.
                     let picked = contact_id.as_ref().and_then(|id| c.contacts.iter().find(|x| x.meta.id == *id));
-                    let typed = f.cell(PARTICIPANTS, r, "name_title");
+                    let typed = f.cell(PARTICIPANTS, r, F::NameTitle);
                     let name_title = match picked {
                         Some(x) if typed.trim().is_empty() && x.title.trim().is_empty() => x.name.clone(),
                         Some(x) if typed.trim().is_empty() => format!("{} {}", x.name, x.title),
@@ -303,10 +304,10 @@ pub fn presentation_binds() -> Binds<Presentation, PlanCtx> {
                     };
                     PresentationParticipant {
                         name_title,
-                        buying_role: some_role(&f.cell(PARTICIPANTS, r, "buying_role"))
+                        buying_role: some_role(&f.cell(PARTICIPANTS, r, F::BuyingRole))
                             .or(picked.and_then(|x| x.buying_role)),
-                        business_arguments: f.cell(PARTICIPANTS, r, "business_arguments"),
-                        political_arguments: f.cell(PARTICIPANTS, r, "political_arguments"),
+                        business_arguments: f.cell(PARTICIPANTS, r, F::BusinessArguments),
+                        political_arguments: f.cell(PARTICIPANTS, r, F::PoliticalArguments),
                         contact_id,
                     }
                 })
@@ -319,10 +320,10 @@ pub fn presentation_binds() -> Binds<Presentation, PlanCtx> {
         |f: &Form, p: &mut Presentation, c: &PlanCtx| {
             p.steps = filled_rows(f, STEPS)
                 .map(|r| ActionStep {
-                    step: f.cell(STEPS, r, "step"),
-                    owner: f.cell(STEPS, r, "owner"),
-                    due: parse_date(&f.cell(STEPS, r, "due"), c.today),
-                    done: ticked(f, STEPS, r, "done"),
+                    step: f.cell(STEPS, r, F::Step),
+                    owner: f.cell(STEPS, r, F::Owner),
+                    due: parse_date(&f.cell(STEPS, r, F::Due), c.today),
+                    done: ticked(f, STEPS, r, F::Done),
                 })
                 .collect();
         },

@@ -373,9 +373,10 @@ impl Form {
         self.row_span(table, row).is_none_or(|r| self.fields[r].iter().all(Field::is_blank))
     }
 
-    /// The value of column `key` in a row ("" when there is none).
-    pub fn cell(&self, table: u8, row: usize, key: impl AsRef<str>) -> String {
-        let key = key.as_ref();
+    /// The value of column `key` in a row ("" when the row has none). The
+    /// key is typed ([`super::keys::F`]): a misspelt column does not compile.
+    pub fn cell(&self, table: u8, row: usize, key: super::keys::F) -> String {
+        let key = key.key();
         self.row_span(table, row)
             .and_then(|r| self.fields[r].iter().find(|f| f.key == key).map(Field::value))
             .unwrap_or_default()
@@ -628,6 +629,7 @@ fn weekday_phrase(s: &str, today: NaiveDate) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::widgets::keys::F;
 
     /// Fields visited reading every row of a table of `n` rows the way the
     /// plan editor's collect and refresh do, then adding and removing a row.
@@ -635,23 +637,23 @@ mod tests {
         let mut fields = vec![Field::text("title", T::FPersonName, "x")];
         for row in 0..n {
             let tag = RowTag { table: 1, row, title: T::FPersonName };
-            fields.push(Field::text("a", T::FPersonName, &row.to_string()).in_row(tag));
-            fields.push(Field::text("b", T::FPersonName, "").in_row(tag));
+            fields.push(Field::text(F::Name, T::FPersonName, &row.to_string()).in_row(tag));
+            fields.push(Field::text(F::Title, T::FPersonName, "").in_row(tag));
         }
         let mut form = Form::new(T::FPersonName, fields);
         ROW_SCANS.with(|c| c.set(0));
         let rows = form.row_count(1);
         assert_eq!(rows, n);
         for r in 0..rows {
-            assert_eq!(form.cell(1, r, "a"), r.to_string());
+            assert_eq!(form.cell(1, r, F::Name), r.to_string());
             assert!(!form.is_blank_row(1, r));
         }
         let tag = RowTag { table: 1, row: n, title: T::FPersonName };
-        form.insert_row(1, n, form.fields.len(), vec![Field::text("a", T::FPersonName, "").in_row(tag)]);
+        form.insert_row(1, n, form.fields.len(), vec![Field::text(F::Name, T::FPersonName, "").in_row(tag)]);
         assert!(form.is_blank_row(1, n));
         assert_eq!(form.row_count(1), n + 1);
         form.remove_row(1, 0);
-        assert_eq!(form.cell(1, 0, "a"), "1");
+        assert_eq!(form.cell(1, 0, F::Name), "1");
         ROW_SCANS.with(std::cell::Cell::get)
     }
 
@@ -708,7 +710,7 @@ mod tests {
 
     fn row(table: u8, row: usize, value: &str) -> Vec<Field> {
         let tag = RowTag { table, row, title: T::FName };
-        vec![Field::text("a", T::FName, value).in_row(tag), Field::text("b", T::FName, "").in_row(tag)]
+        vec![Field::text(F::Name, T::FName, value).in_row(tag), Field::text(F::Title, T::FName, "").in_row(tag)]
     }
 
     #[test]
@@ -722,14 +724,14 @@ mod tests {
         assert!(f.is_blank_row(0, 2) && !f.is_blank_row(0, 0));
         f.focus = 4; // row 1, column b
         assert!(f.move_row(0, 1, -1));
-        assert_eq!((f.cell(0, 0, "a"), f.cell(0, 1, "a")), ("two".into(), "one".into()));
+        assert_eq!((f.cell(0, 0, F::Name), f.cell(0, 1, F::Name)), ("two".into(), "one".into()));
         assert_eq!(f.focus, 2, "focus moved with the row to row 0, column b");
         assert!(!f.move_row(0, 0, -1), "nothing above the first row");
         f.insert_row(0, 1, 1, row(0, 1, "mid"));
         assert_eq!(f.focus, 2, "a row inserted below leaves the focus");
-        assert_eq!(f.cell(0, 2, "a"), "one", "later rows renumbered");
+        assert_eq!(f.cell(0, 2, F::Name), "one", "later rows renumbered");
         f.remove_row(0, 0);
-        assert_eq!(f.cell(0, 0, "a"), "mid");
+        assert_eq!(f.cell(0, 0, F::Name), "mid");
         assert_eq!(f.row_count(0), 3);
         assert_eq!(f.fields.last().map(Field::value).as_deref(), Some("tail"));
         assert_eq!(f.fields[0].value(), "head");

@@ -1,5 +1,6 @@
 //! The keys of form fields the code reads by hand, as one enum: a misspelt
-//! key is a compile error instead of a field read as blank on save. A field
+//! key is a compile error instead of a field read as blank on save. A
+//! table's cells are read by these keys only ([`super::form::Form::cell`]). A field
 //! bound to its record field by an editor (`tui::editors`) is keyed by the
 //! field's own name and needs no entry here. A key
 //! the open form does not have fails every test that saves through it (a
@@ -29,30 +30,49 @@ macro_rules! field_keys {
 field_keys! {
     Age = "age",
     Amount = "amount",
+    BusinessArguments = "business_arguments",
+    BusinessValue = "business_value",
     BuyingRole = "buying_role",
+    By = "by",
     CollectionAmount = "collection_amount",
     CollectionDate = "collection_date",
     ConsentDate = "consent_date",
+    ContactId = "contact_id",
+    Done = "done",
+    Due = "due",
     HandoverNote = "note",
     HandoverTo = "to",
+    How = "how",
     Industry = "industry",
     Kind = "kind",
     Language = "language",
+    Name = "name",
+    NameTitle = "name_title",
+    Need = "need",
     Owner = "owner",
     Payment = "payment",
     PhotoPath = "photo_path",
+    PoliticalArguments = "political_arguments",
+    PoliticalValue = "political_value",
     Promotion = "promotion",
+    Question = "question",
     ReportsTo = "reports_to",
     Responsibilities = "responsibilities",
     Role = "role",
     Satisfaction = "satisfaction",
     SocialStyle = "social_style",
     Status = "status",
+    Step = "step",
     Store = "store",
     TierOverride = "tier_override",
     TierOverrideReason = "tier_override_reason",
+    Title = "title",
     UserName = "user_name",
+    View = "view",
     VisitContact = "visit_contact",
+    What = "what",
+    Who = "who",
+    Why = "why",
 }
 
 impl From<F> for &'static str {
