@@ -4,7 +4,7 @@
 //! accounts is `account_list`; the records of the other sections are
 //! `records` (their editors are in `editors`).
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 use kam_rules::tier::{annual_volume, decide_tier, max_overdue_days, Receivable};
 use kam_rules::{Behaviour, Labeled, TierDecision};
 
@@ -13,7 +13,7 @@ use crate::model::{Account, ChangeEvent, Contact, Feedback, Id, ObservedBehaviou
 use crate::store::{ChangeLine, StoreError};
 
 use super::app::{App, Editing, Popup, ReasonFor};
-use super::keymap::{self, k, Binding, Key};
+use super::keymap::{self, k, Binding, Key, Pop};
 use super::widgets::form::Form;
 
 /// The sections of an account's detail.
@@ -400,10 +400,10 @@ impl App {
             .and_then(|d| d.contacts.iter().find(|x| x.meta.id == c.meta.id))
             .is_some_and(|orig| orig.behaviours != c.behaviours);
         let mut cursor = cursor;
-        match key.code {
-            KeyCode::Esc if confirm || !changed => return None,
-            KeyCode::Esc => return Some(Popup::Alliance { contact: c, cursor, confirm_drop: true }),
-            KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+        match keymap::find(keymap::ALLIANCE_KEYS, &key) {
+            Some(Pop::Close) if confirm || !changed => return None,
+            Some(Pop::Close) => return Some(Popup::Alliance { contact: c, cursor, confirm_drop: true }),
+            Some(Pop::Save) => {
                 let id = c.meta.id.clone();
                 match self.store.save(&mut *c, "") {
                     Ok(()) => {
@@ -419,9 +419,9 @@ impl App {
                     Err(e) => self.fail(&e),
                 }
             }
-            KeyCode::Up => cursor = (cursor + n - 1) % n,
-            KeyCode::Down | KeyCode::Tab => cursor = (cursor + 1) % n,
-            KeyCode::Char(' ') | KeyCode::Enter => {
+            Some(Pop::Move) if key.code == KeyCode::Up => cursor = (cursor + n - 1) % n,
+            Some(Pop::Move) => cursor = (cursor + 1) % n,
+            Some(Pop::Tick) => {
                 if let Some(b) = Behaviour::ALL.get(cursor).copied() {
                     if let Some(i) = c.behaviours.iter().position(|o| o.behaviour == b) {
                         c.behaviours.remove(i);
@@ -430,7 +430,7 @@ impl App {
                     }
                 }
             }
-            KeyCode::Left | KeyCode::Right => {
+            Some(Pop::Adjust) => {
                 // Move the observed day of a ticked behaviour by a day.
                 let by: i64 = if key.code == KeyCode::Left { -1 } else { 1 };
                 if let Some(o) =

@@ -13,7 +13,7 @@ use crate::model::{Account, ChangeEvent, Contact, Feedback, Id, Order, Visit};
 use crate::paths::Paths;
 use crate::store::{Store, StoreError, TrashEntry};
 
-use super::keymap;
+use super::keymap::{self, Pop};
 use super::widgets::input::{TextInput, FILTER_MAX};
 
 pub use super::account_detail::{Detail, Section};
@@ -580,24 +580,24 @@ impl App {
                 }
                 None => None,
             },
-            Popup::Draft(d) => match key.code {
-                KeyCode::Enter => {
+            Popup::Draft(d) => match keymap::find(keymap::DRAFT_KEYS, &key) {
+                Some(Pop::Choose) => {
                     self.restore_draft(*d);
                     self.popup.take()
                 }
-                KeyCode::Char('d' | 'D') => {
+                Some(Pop::Discard) => {
                     self.discard_draft();
                     None
                 }
-                KeyCode::Esc => None,
+                Some(Pop::Close) => None,
                 _ => Some(Popup::Draft(d)),
             },
-            Popup::Welcome => match key.code {
-                KeyCode::Char('d' | 'D') => {
+            Popup::Welcome => match keymap::find(keymap::WELCOME_KEYS, &key) {
+                Some(Pop::Demo) => {
                     self.fill_demo();
                     None
                 }
-                KeyCode::Esc | KeyCode::Char('b' | 'B') | KeyCode::Enter => {
+                Some(Pop::Blank) => {
                     if self.paths.config_file().exists() {
                         None
                     } else {
@@ -608,9 +608,9 @@ impl App {
                 _ => Some(Popup::Welcome),
             },
             Popup::Trash { entries, selected } => self.trash_key(key, entries, selected),
-            Popup::Reason { what, mut input, error } => match key.code {
-                KeyCode::Esc => None,
-                KeyCode::Enter => {
+            Popup::Reason { what, mut input, error } => match keymap::find(keymap::REASON_KEYS, &key) {
+                Some(Pop::Close) => None,
+                Some(Pop::Choose) => {
                     let reason = input.value().trim().to_string();
                     if reason.is_empty() {
                         Some(Popup::Reason { what, input, error: true })
@@ -731,14 +731,16 @@ impl App {
     }
 
     pub(super) fn trash_key(&mut self, key: KeyEvent, entries: Vec<TrashEntry>, selected: usize) -> Option<Popup> {
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => None,
-            KeyCode::Up => Some(Popup::Trash { entries, selected: selected.saturating_sub(1) }),
-            KeyCode::Down => {
+        match keymap::find(keymap::TRASH_KEYS, &key) {
+            Some(Pop::Close) => None,
+            Some(Pop::Move) if key.code == KeyCode::Up => {
+                Some(Popup::Trash { entries, selected: selected.saturating_sub(1) })
+            }
+            Some(Pop::Move) => {
                 let s = (selected + 1).min(entries.len().saturating_sub(1));
                 Some(Popup::Trash { entries, selected: s })
             }
-            KeyCode::Enter | KeyCode::Char('r') => {
+            Some(Pop::Choose) => {
                 let e = entries.get(selected)?;
                 let id = e.id.clone();
                 match self.store.restore(&id) {

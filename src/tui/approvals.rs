@@ -5,6 +5,7 @@
 //! decision). Every call to the hub runs on a thread of its own, so the
 //! workbench keeps answering keys.
 
+use crate::tui::keymap::{self, Pop};
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::app::{App, Popup};
@@ -84,9 +85,9 @@ impl App {
 
     pub(super) fn requests_key(&mut self, key: KeyEvent, mut v: Box<RequestsView>) -> Option<Popup> {
         if let Some(mut input) = v.reject.take() {
-            match key.code {
-                KeyCode::Esc => {}
-                KeyCode::Enter => {
+            match keymap::find(keymap::REJECT_KEYS, &key) {
+                Some(Pop::Close) => {}
+                Some(Pop::Choose) => {
                     let reason = input.value().trim().to_string();
                     let chosen = v.list.as_ref().and_then(|l| l.get(v.selected)).cloned();
                     match (reason.is_empty(), chosen) {
@@ -109,11 +110,11 @@ impl App {
             return Some(Popup::Requests(v));
         }
         let len = v.list.as_ref().map_or(0, Vec::len);
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => return None,
-            KeyCode::Up => v.selected = v.selected.saturating_sub(1),
-            KeyCode::Down => v.selected = (v.selected + 1).min(len.saturating_sub(1)),
-            KeyCode::Char('a') if !v.busy => {
+        match keymap::find(keymap::REQUESTS_KEYS, &key) {
+            Some(Pop::Close) => return None,
+            Some(Pop::Move) if key.code == KeyCode::Up => v.selected = v.selected.saturating_sub(1),
+            Some(Pop::Move) => v.selected = (v.selected + 1).min(len.saturating_sub(1)),
+            Some(Pop::Approve) if !v.busy => {
                 if let Some(r) = v.list.as_ref().and_then(|l| l.get(v.selected)) {
                     let what = [request_what_text(self.lang, r), cell(&r.account)];
                     if let Ok(id) = uuid::Uuid::parse_str(&r.id) {
@@ -122,7 +123,7 @@ impl App {
                     }
                 }
             }
-            KeyCode::Char('r') if !v.busy && len > 0 => v.reject = Some(TextInput::default()),
+            Some(Pop::Reject) if !v.busy && len > 0 => v.reject = Some(TextInput::default()),
             _ => {}
         }
         Some(Popup::Requests(v))

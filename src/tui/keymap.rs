@@ -217,6 +217,131 @@ pub const PLAN_FORM_KEYS: &[Binding<FormKey>] = &[
     form("Esc", &[k::ESC], T::KFormEsc, FormKey::Close),
 ];
 
+/// What a key does in a popup. A key no binding of the popup has is typed
+/// into its text line (a reason, a filter, a query) or does nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pop {
+    /// Another line of the popup's list.
+    Move,
+    /// The selected line's action (restore, open, pick, confirm …).
+    Choose,
+    Close,
+    /// The draft thrown away; the welcome's demo data.
+    Discard,
+    Demo,
+    Blank,
+    Approve,
+    Reject,
+    /// A behaviour ticked or unticked; a score set.
+    Tick,
+    Score,
+    /// The observed day, or the score, one down or up.
+    Adjust,
+    Clear,
+    Save,
+}
+
+const fn pop(label: &'static str, keys: &'static [Key], help: T, action: Pop) -> Binding<Pop> {
+    Binding { label, keys, help, action }
+}
+
+/// The trash (`t`).
+pub const TRASH_KEYS: &[Binding<Pop>] = &[
+    pop("↑↓", &[k::UP, k::DOWN], T::KPopMove, Pop::Move),
+    pop("Enter / r", &[k::ENTER, k::c('r')], T::KTrashRestore, Pop::Choose),
+    pop("Esc / q", &[k::ESC, k::c('q')], T::KPopClose, Pop::Close),
+];
+
+/// A draft offered at start.
+pub const DRAFT_KEYS: &[Binding<Pop>] = &[
+    pop("Enter", &[k::ENTER], T::KDraftRestore, Pop::Choose),
+    pop("d / D", &[k::c('d'), k::c('D')], T::KDraftDiscard, Pop::Discard),
+    pop("Esc", &[k::ESC], T::KDraftLater, Pop::Close),
+];
+
+/// The welcome on an empty file.
+pub const WELCOME_KEYS: &[Binding<Pop>] = &[
+    pop("d / D", &[k::c('d'), k::c('D')], T::KWelcomeDemo, Pop::Demo),
+    pop("b / B / Esc / Enter", &[k::c('b'), k::c('B'), k::ESC, k::ENTER], T::KWelcomeBlank, Pop::Blank),
+];
+
+/// The reason asked before a deletion or an erasure (a key no binding has
+/// is typed into the reason).
+pub const REASON_KEYS: &[Binding<Pop>] =
+    &[pop("Enter", &[k::ENTER], T::KReasonConfirm, Pop::Choose), pop("Esc", &[k::ESC], T::KPopCancel, Pop::Close)];
+
+/// The account picker (`n` on tabs 2 and 3; typing filters).
+pub const PICKER_KEYS: &[Binding<Pop>] = &[
+    pop("↑↓", &[k::UP, k::DOWN], T::KPopMove, Pop::Move),
+    pop("Enter", &[k::ENTER], T::KPickerChoose, Pop::Choose),
+    pop("Esc", &[k::ESC], T::KPopCancel, Pop::Close),
+];
+
+/// The text search (`F`; typing searches).
+pub const TEXT_SEARCH_KEYS: &[Binding<Pop>] = &[
+    pop("↑↓ PgUp PgDn", &[k::UP, k::DOWN, k::PGUP, k::PGDN], T::KPopMove, Pop::Move),
+    pop("Enter", &[k::ENTER], T::KTsOpen, Pop::Choose),
+    pop("Esc", &[k::ESC], T::KPopClose, Pop::Close),
+];
+
+/// The manager's requests (Ctrl-R with a hub).
+pub const REQUESTS_KEYS: &[Binding<Pop>] = &[
+    pop("↑↓", &[k::UP, k::DOWN], T::KPopMove, Pop::Move),
+    pop("a", &[k::c('a')], T::KRequestApprove, Pop::Approve),
+    pop("r", &[k::c('r')], T::KRequestReject, Pop::Reject),
+    pop("Esc / q", &[k::ESC, k::c('q')], T::KPopClose, Pop::Close),
+];
+
+/// A rejection's reason being typed in the requests.
+pub const REJECT_KEYS: &[Binding<Pop>] =
+    &[pop("Enter", &[k::ENTER], T::KRejectConfirm, Pop::Choose), pop("Esc", &[k::ESC], T::KPopCancel, Pop::Close)];
+
+/// The scorecard (`s` on the company page).
+pub const SCORECARD_KEYS: &[Binding<Pop>] = &[
+    pop("↑↓ Tab Shift-Tab Enter", &[k::UP, k::DOWN, k::TAB, k::BACKTAB, k::ENTER], T::KPopMove, Pop::Move),
+    pop("0–9", &[Key::Digits('0', '9')], T::KScoreDigits, Pop::Score),
+    pop("← →", &[k::LEFT, k::RIGHT], T::KScoreAdjust, Pop::Adjust),
+    pop(
+        "Space Backspace Del",
+        &[k::SPACE, Key::Code(KeyCode::Backspace), Key::Code(KeyCode::Delete)],
+        T::KScoreClear,
+        Pop::Clear,
+    ),
+    pop("Ctrl-S", &[k::ctrl('s')], T::KSave, Pop::Save),
+    pop("Esc", &[k::ESC], T::KFormEsc, Pop::Close),
+];
+
+/// A contact's alliance behaviours (`a` on a contact).
+pub const ALLIANCE_KEYS: &[Binding<Pop>] = &[
+    pop("↑↓ Tab", &[k::UP, k::DOWN, k::TAB], T::KPopMove, Pop::Move),
+    pop("Space / Enter", &[k::SPACE, k::ENTER], T::KAllianceTick, Pop::Tick),
+    pop("← →", &[k::LEFT, k::RIGHT], T::KAllianceDay, Pop::Adjust),
+    pop("Ctrl-S", &[k::ctrl('s')], T::KSave, Pop::Save),
+    pop("Esc", &[k::ESC], T::KFormEsc, Pop::Close),
+];
+
+/// A VIP card made an account: the account it joins, or a new one.
+pub const CONVERT_KEYS: &[Binding<Pop>] = &[
+    pop("↑↓ Tab", &[k::UP, k::DOWN, k::TAB], T::KPopMove, Pop::Move),
+    pop("Enter", &[k::ENTER], T::KConvertChoose, Pop::Choose),
+    pop("Esc", &[k::ESC], T::KPopCancel, Pop::Close),
+];
+
+/// Every popup's table, with its name for `docs/keys.md`.
+pub const POPUPS: &[(&str, &[Binding<Pop>])] = &[
+    ("The trash (t)", TRASH_KEYS),
+    ("A draft offered at start", DRAFT_KEYS),
+    ("The welcome on an empty file", WELCOME_KEYS),
+    ("The reason for a deletion or an erasure", REASON_KEYS),
+    ("The account picker (n on tabs 2 and 3)", PICKER_KEYS),
+    ("The text search (F)", TEXT_SEARCH_KEYS),
+    ("The requests (Ctrl-R, with a hub)", REQUESTS_KEYS),
+    ("A rejection's reason, in the requests", REJECT_KEYS),
+    ("The scorecard (s on the company page)", SCORECARD_KEYS),
+    ("The alliance behaviours (a on a contact)", ALLIANCE_KEYS),
+    ("A VIP card made an account (a on tab 4)", CONVERT_KEYS),
+];
+
 /// A label read back into the keys it names, for the tests: `None` for a
 /// word that names no key.
 #[cfg(test)]
@@ -231,6 +356,8 @@ pub fn label_keys(label: &str) -> Option<Vec<Key>> {
             "PgDn" => KeyCode::PageDown,
             "Home" => KeyCode::Home,
             "End" => KeyCode::End,
+            "Backspace" => KeyCode::Backspace,
+            "Del" => KeyCode::Delete,
             _ => return None,
         })
     }
@@ -342,6 +469,9 @@ mod tests {
         check_table("help", HELP_KEYS);
         check_table("form", FORM_KEYS);
         check_table("plan form", PLAN_FORM_KEYS);
+        for (name, t) in POPUPS {
+            check_table(name, t);
+        }
     }
 
     #[test]

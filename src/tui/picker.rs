@@ -2,6 +2,7 @@
 //! the account the new plan is for, filtered as you type by the account
 //! list's own search (name, pinyin initials or syllables, phone digits).
 
+use crate::tui::keymap::{self, Pop};
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::app::{App, Popup, Section, Tab};
@@ -48,11 +49,11 @@ impl App {
     }
 
     pub(super) fn picker_key(&mut self, key: KeyEvent, mut p: Box<Picker>) -> Option<Popup> {
-        match key.code {
-            KeyCode::Esc => return None,
-            KeyCode::Up => p.selected = p.selected.saturating_sub(1),
-            KeyCode::Down => p.selected = (p.selected + 1).min(p.found.len().saturating_sub(1)),
-            KeyCode::Enter => {
+        match keymap::find(keymap::PICKER_KEYS, &key) {
+            Some(Pop::Close) => return None,
+            Some(Pop::Move) if key.code == KeyCode::Up => p.selected = p.selected.saturating_sub(1),
+            Some(Pop::Move) => p.selected = (p.selected + 1).min(p.found.len().saturating_sub(1)),
+            Some(Pop::Choose) => {
                 let Some((id, _)) = p.found.get(p.selected).cloned() else { return Some(Popup::Picker(p)) };
                 self.pick(&id, p.table);
                 return self.popup.take();

@@ -3,9 +3,10 @@
 //! class worked out by kam-rules as the scores are typed. `s` on an
 //! account's company page opens it.
 
+use crate::tui::keymap::{self, Pop};
 use std::collections::BTreeMap;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 use kam_rules::abc::{scorecard, Scorecard};
 use kam_rules::Rules;
 
@@ -86,23 +87,27 @@ impl App {
             return Some(Popup::Scores(e));
         }
         let current = self.rules.abc.criteria.get(e.cursor).and_then(|c| e.scores.get(&c.key).copied());
-        match key.code {
-            KeyCode::Esc if e.changed() => e.confirm_drop = true,
-            KeyCode::Esc => return None,
-            KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+        match keymap::find(keymap::SCORECARD_KEYS, &key) {
+            Some(Pop::Close) if e.changed() => e.confirm_drop = true,
+            Some(Pop::Close) => return None,
+            Some(Pop::Save) => {
                 self.message = None;
                 return self.save_scores(e);
             }
-            KeyCode::Up | KeyCode::BackTab => e.cursor = (e.cursor + n - 1) % n,
-            KeyCode::Down | KeyCode::Tab | KeyCode::Enter => e.cursor = (e.cursor + 1) % n,
+            Some(Pop::Move) if matches!(key.code, KeyCode::Up | KeyCode::BackTab) => e.cursor = (e.cursor + n - 1) % n,
+            Some(Pop::Move) => e.cursor = (e.cursor + 1) % n,
             // 1–9 as typed, 0 for 10.
-            KeyCode::Char(c @ '0'..='9') => {
-                let v = c.to_digit(10).map_or(10, |d| if d == 0 { 10 } else { d as u8 });
-                e.set(&self.rules, Some(v));
+            Some(Pop::Score) => {
+                if let KeyCode::Char(c) = key.code {
+                    let v = c.to_digit(10).map_or(10, |d| if d == 0 { 10 } else { d as u8 });
+                    e.set(&self.rules, Some(v));
+                }
             }
-            KeyCode::Right => e.set(&self.rules, Some(current.map_or(1, |s| (s + 1).min(10)))),
-            KeyCode::Left => e.set(&self.rules, current.and_then(|s| (s > 1).then(|| s - 1))),
-            KeyCode::Backspace | KeyCode::Delete | KeyCode::Char(' ') => e.set(&self.rules, None),
+            Some(Pop::Adjust) if key.code == KeyCode::Right => {
+                e.set(&self.rules, Some(current.map_or(1, |s| (s + 1).min(10))));
+            }
+            Some(Pop::Adjust) => e.set(&self.rules, current.and_then(|s| (s > 1).then(|| s - 1))),
+            Some(Pop::Clear) => e.set(&self.rules, None),
             _ => {}
         }
         e.error = None;

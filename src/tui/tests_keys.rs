@@ -59,6 +59,10 @@ fn keys_doc() -> String {
     table(&mut out, "Call plans (2) and Presentations (3): a plan's form", &help_keys(&app));
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('1'));
+    // The popups' keys (their feet name them too).
+    for (name, keys) in super::keymap::POPUPS {
+        table(&mut out, &format!("Popup: {name}"), &super::keymap::help(keys).collect::<Vec<_>>());
+    }
     // With a head-office hub (#23), every tab has the sync key too.
     app.tab = Tab::Accounts;
     let alone = help_keys(&app);
@@ -264,6 +268,9 @@ fn the_readme_names_only_keys_the_tables_bind() {
     for t in [FORM_KEYS, PLAN_FORM_KEYS] {
         bound.extend(keys(t));
     }
+    for (_, t) in super::keymap::POPUPS {
+        bound.extend(keys(t));
+    }
     bound.extend(keys(NAV).into_iter().chain(keys(GLOBAL)).chain(keys(HUB)).chain(keys(QUIT)).chain(keys(HELP_KEYS)));
     let readme =
         std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README");
@@ -295,4 +302,74 @@ fn the_readme_names_only_keys_the_tables_bind() {
     }
     assert!(named > 30, "the README's workbench section names keys ({named})");
     assert!(unbound.is_empty(), "the README names keys no table binds: {unbound:?}");
+}
+
+/// The short key lines at the foot of screens and popups name only keys
+/// their table binds: each `key text` part of a foot is read back into keys
+/// (a part that does not start with a key, "type to filter", is skipped).
+#[test]
+fn every_foot_names_only_keys_its_table_binds() {
+    use super::keymap::*;
+    fn bound(tables: &[&[Binding<Pop>]], key: Key) -> bool {
+        let evs: Vec<crossterm::event::KeyEvent> = match key {
+            Key::Digits(a, b) => (a..=b).map(|c| crossterm::event::KeyEvent::from(KeyCode::Char(c))).collect(),
+            Key::Char(c) => vec![crossterm::event::KeyEvent::from(KeyCode::Char(c))],
+            Key::Code(c) => vec![crossterm::event::KeyEvent::from(c)],
+            Key::Ctrl(c) => {
+                vec![crossterm::event::KeyEvent::new(KeyCode::Char(c), crossterm::event::KeyModifiers::CONTROL)]
+            }
+            Key::CtrlCode(c) => vec![crossterm::event::KeyEvent::new(c, crossterm::event::KeyModifiers::CONTROL)],
+            Key::Alt(c) => vec![crossterm::event::KeyEvent::new(c, crossterm::event::KeyModifiers::ALT)],
+        };
+        evs.iter().all(|ev| tables.iter().any(|t| t.iter().any(|b| b.keys.iter().any(|k| k.matches(ev)))))
+    }
+    fn keys_of(foot: &str) -> Vec<Key> {
+        let mut out = Vec::new();
+        for part in foot.split('·') {
+            let Some(word) = part.split_whitespace().next() else { continue };
+            let pieces: Vec<&str> =
+                if word == "/" { vec![word] } else { word.split('/').filter(|p| !p.is_empty()).collect() };
+            let Some(first) = pieces.first().and_then(|p| label_keys(p)) else { continue };
+            out.extend(first);
+            out.extend(pieces[1..].iter().filter_map(|p| label_keys(p)).flatten());
+        }
+        out
+    }
+    // Each screen's table seen as popup actions: only its keys matter here.
+    fn as_pop<A>(t: &'static [Binding<A>]) -> Vec<Binding<Pop>> {
+        t.iter().map(|b| Binding { label: b.label, keys: b.keys, help: b.help, action: Pop::Move }).collect()
+    }
+    let leak = |v: Vec<Binding<Pop>>| -> &'static [Binding<Pop>] { Box::leak(v.into_boxed_slice()) };
+    let form = leak(as_pop(FORM_KEYS));
+    let feet: Vec<(T, Vec<&[Binding<Pop>]>)> = vec![
+        (T::TrashKeys, vec![TRASH_KEYS]),
+        (T::DraftKeys, vec![DRAFT_KEYS]),
+        (T::ReasonKeys, vec![REASON_KEYS]),
+        (T::EraseKeys, vec![REASON_KEYS]),
+        (T::PickerKeys, vec![PICKER_KEYS]),
+        (T::TsKeys, vec![TEXT_SEARCH_KEYS]),
+        (T::RequestsKeys, vec![REQUESTS_KEYS]),
+        (T::ScorecardKeys, vec![SCORECARD_KEYS]),
+        (T::AllianceKeys, vec![ALLIANCE_KEYS]),
+        (T::VipConvertKeys, vec![CONVERT_KEYS]),
+        (T::VipLearnKeys, vec![leak(as_pop(super::vip::VIP_LEARN_KEYS))]),
+        (T::VipListKeys, vec![leak(as_pop(super::vip::VIP_KEYS)), leak(as_pop(GLOBAL))]),
+        (T::EvalKeys, vec![leak(as_pop(super::today::EVAL_KEYS))]),
+        (T::FormKeys, vec![form]),
+        (T::ConflictKeys, vec![form]),
+        (T::SettingsKeys, vec![form]),
+        (T::VipOpenMatchKey, vec![form]),
+        (T::PlanEditorKeys, vec![leak(as_pop(PLAN_FORM_KEYS))]),
+        (T::KArchive, vec![leak(as_pop(super::account_detail::ARCHIVE_KEYS))]),
+    ];
+    let mut checked = 0;
+    for (foot, tables) in &feet {
+        for lang in [Lang::En, Lang::Zh] {
+            for key in keys_of(foot.get(lang)) {
+                checked += 1;
+                assert!(bound(tables, key), "{foot:?} ({lang:?}) names {key:?}, which its table does not bind");
+            }
+        }
+    }
+    assert!(checked > 60, "the feet name keys ({checked})");
 }

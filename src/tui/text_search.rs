@@ -7,6 +7,7 @@
 //! searching; one search is out at a time, and when it comes back for a
 //! query since changed, the result is dropped and the current query sent.
 
+use crate::tui::keymap::{self, Pop};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crossterm::event::{KeyCode, KeyEvent};
@@ -147,13 +148,18 @@ impl App {
     }
 
     pub(super) fn text_search_key(&mut self, key: KeyEvent, mut s: Box<TextSearch>) -> Option<Popup> {
-        match key.code {
-            KeyCode::Esc => return None,
-            KeyCode::Up => s.selected = s.selected.saturating_sub(1),
-            KeyCode::Down => s.selected = (s.selected + 1).min(s.found.hits.len().saturating_sub(1)),
-            KeyCode::PageUp => s.selected = s.selected.saturating_sub(10),
-            KeyCode::PageDown => s.selected = (s.selected + 10).min(s.found.hits.len().saturating_sub(1)),
-            KeyCode::Enter => {
+        let last = s.found.hits.len().saturating_sub(1);
+        match keymap::find(keymap::TEXT_SEARCH_KEYS, &key) {
+            Some(Pop::Close) => return None,
+            Some(Pop::Move) => {
+                s.selected = match key.code {
+                    KeyCode::Up => s.selected.saturating_sub(1),
+                    KeyCode::PageUp => s.selected.saturating_sub(10),
+                    KeyCode::PageDown => (s.selected + 10).min(last),
+                    _ => (s.selected + 1).min(last),
+                };
+            }
+            Some(Pop::Choose) => {
                 let Some(hit) = s.found.hits.get(s.selected).cloned() else { return Some(Popup::TextSearch(s)) };
                 self.open_hit(&hit);
                 return None;

@@ -10,7 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use kam_rules::{Labeled, Lang};
 
 use super::app::{App, Editing, FormState, Popup, ReasonFor, Tab};
-use super::keymap::{self, k, Binding};
+use super::keymap::{self, k, Binding, Pop};
 use super::widgets::form::Form;
 use super::widgets::input::TextInput;
 use super::widgets::keys::F;
@@ -774,11 +774,11 @@ impl App {
     fn vip_convert_key(&mut self, key: KeyEvent) {
         let Some(ch) = self.vip.convert.as_mut() else { return };
         let n = ch.candidates.len() + 1;
-        match key.code {
-            KeyCode::Esc => self.vip.convert = None,
-            KeyCode::Up => ch.selected = (ch.selected + n - 1) % n,
-            KeyCode::Down | KeyCode::Tab => ch.selected = (ch.selected + 1) % n,
-            KeyCode::Enter => {
+        match keymap::find(keymap::CONVERT_KEYS, &key) {
+            Some(Pop::Close) => self.vip.convert = None,
+            Some(Pop::Move) if key.code == KeyCode::Up => ch.selected = (ch.selected + n - 1) % n,
+            Some(Pop::Move) => ch.selected = (ch.selected + 1) % n,
+            Some(Pop::Choose) => {
                 let Some(ch) = self.vip.convert.take() else { return };
                 let target = ch.candidates.get(ch.selected).cloned();
                 match self.store.get::<VipCard>(&ch.card) {
