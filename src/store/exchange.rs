@@ -158,7 +158,9 @@ impl Store {
 
     /// Streams the rows of one exported table to `each`, in a stable order,
     /// and returns how many there were. Child rows follow their parent's span
-    /// and are numbered from [`FIRST_POS`].
+    /// and are numbered from [`FIRST_POS`]. Main rows are in id order and
+    /// child rows in their parent's: a merge reads each child file beside
+    /// its main file instead of keeping its rows until their parent comes.
     pub fn export_rows<E, F>(&self, layout: &TableLayout, span: Span, mut each: F) -> Result<u64, RowsError<E>>
     where
         E: std::error::Error + 'static,
@@ -185,10 +187,7 @@ impl Store {
                     layout.table
                 ),
                 (false, _) => {
-                    format!(
-                        "SELECT {} FROM {parent} p WHERE p.deleted_at IS NULL{filter} ORDER BY p.rowid",
-                        quoted("p.")
-                    )
+                    format!("SELECT {} FROM {parent} p WHERE p.deleted_at IS NULL{filter} ORDER BY p.id", quoted("p."))
                 }
             };
             (sql, params)
