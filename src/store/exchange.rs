@@ -785,6 +785,10 @@ impl Store {
         let at = clock_after(&tx, &path, clock.now())?;
         let mut log = LogBatch::new(timestamp(at), &who, source);
         let mut floor: Option<DateTime<Utc>> = None;
+        // A file with no erasure, tombstone or trashed record (a first
+        // merge into an empty file) needs no lookup of them per record
+        // until a deletion is applied: merging records adds none.
+        let mut quiet = Quiet::of(&tx, &path)?;
         let mut apply = |op: ImportOp, derived: Option<Derived>| {
             let (kind, id) = match &op {
                 ImportOp::Insert(r) | ImportOp::Update(r) | ImportOp::Merge(r, ..) => any_key(r),
@@ -799,18 +803,23 @@ impl Store {
             };
             floor = floor.max(outside);
             // A person erased here does not come back with an older folder (#21).
-            if matches!(op, ImportOp::Merge(..) | ImportOp::Delete(..)) && super::erase::is_erased(&tx, &path, &id)? {
+            if matches!(op, ImportOp::Merge(..) | ImportOp::Delete(..))
+                && !quiet.no_erasures
+                && super::erase::is_erased(&tx, &path, &id)?
+            {
                 return Ok(());
             }
             let outcome = match op {
                 ImportOp::Insert(r) => any_apply(&tx, &path, r, Mode::Insert(derived), at, &mut log)?,
                 ImportOp::Update(r) => any_apply(&tx, &path, r, Mode::Update, at, &mut log)?,
                 ImportOp::Merge(r, keep, clocks) => {
-                    any_apply(&tx, &path, r, Mode::Merge(&keep, clocks.as_deref()), at, &mut log)?
+                    let mode = Mode::Merge(&keep, clocks.as_deref(), quiet.no_deletions);
+                    any_apply(&tx, &path, r, mode, at, &mut log)?
                 }
                 ImportOp::Delete(d) => {
                     // The trash's log lines after the lines written before them.
                     log.flush(&tx, &path)?;
+                    quiet = Quiet::default();
                     apply_deletion(&tx, &path, &d)?
                 }
             };
@@ -987,9 +996,32 @@ enum Mode<'a> {
     /// With the record's derived columns when computed beforehand.
     Insert(Option<Derived>),
     Update,
-    /// With what keeps our values, and the clocks sent (`None`: a folder
-    /// from before field clocks).
-    Merge(&'a Unsent, Option<&'a [(String, FieldClock)]>),
+    /// With what keeps our values, the clocks sent (`None`: a folder
+    /// from before field clocks), and whether the file has no tombstone
+    /// and no trashed record ([`Quiet`]): a new record then arrives live.
+    Merge(&'a Unsent, Option<&'a [(String, FieldClock)]>, bool),
+}
+
+/// What an import's file lacks at its start, so that no record looks it up.
+/// The default knows nothing (every lookup made).
+#[derive(Default)]
+struct Quiet {
+    /// No record was erased here.
+    no_erasures: bool,
+    /// No tombstone and nothing in the trash.
+    no_deletions: bool,
+}
+
+impl Quiet {
+    fn of(tx: &Connection, path: &std::path::Path) -> Result<Self, StoreError> {
+        let none = |sql: &str| {
+            tx.query_row(sql, [], |r| r.get::<_, bool>(0)).map_err(|e| sql_error(path, "reading the trash", &e))
+        };
+        Ok(Self {
+            no_erasures: none("SELECT NOT EXISTS (SELECT 1 FROM erasures)")?,
+            no_deletions: none("SELECT NOT EXISTS (SELECT 1 FROM tombstones) AND NOT EXISTS (SELECT 1 FROM trash)")?,
+        })
+    }
 }
 
 /// A record's derived columns ([`Record::derived`]).
@@ -1132,7 +1164,7 @@ fn apply_one<R: Record>(
             let changed = update_rows(tx, path, &cur, &r, &stamp, source)?;
             Ok(if changed { MergeOutcome::Updated } else { MergeOutcome::Same })
         }
-        Mode::Merge(keep, clocks) => {
+        Mode::Merge(keep, clocks, quiet) => {
             let Some(cur) = load::<R>(tx, path, &id, Live::Any)? else {
                 {
                     let m = r.meta_mut();
@@ -1153,6 +1185,9 @@ fn apply_one<R: Record>(
                 }
                 let label = r.label();
                 log.insert(tx, path, R::KIND, id.clone(), label.clone())?;
+                if quiet {
+                    return Ok(MergeOutcome::Inserted);
+                }
                 return arrived_deleted(tx, path, &r, clocks.unwrap_or_default(), label, log);
             };
             if !keep.is_empty() {
