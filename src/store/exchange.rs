@@ -781,7 +781,7 @@ impl Store {
             before(&tx, &path)?;
         }
         let fts = FtsLater::begin(&tx, &path)?;
-        let indexes = indexes_aside_for(&tx, &path, count)?;
+        let mut indexes = Some(indexes_aside_for(&tx, &path, count)?);
         let at = clock_after(&tx, &path, clock.now())?;
         let mut log = LogBatch::new(timestamp(at), &who, source);
         let mut floor: Option<DateTime<Utc>> = None;
@@ -817,6 +817,11 @@ impl Store {
                     any_apply(&tx, &path, r, mode, at, &mut log)?
                 }
                 ImportOp::Delete(d) => {
+                    // A deletion looks up what it trashes with them (an
+                    // account's orders and visits): the indexes come back first.
+                    if let Some(aside) = indexes.take() {
+                        aside.put_back(&tx, &path)?;
+                    }
                     // The trash's log lines after the lines written before them.
                     log.flush(&tx, &path)?;
                     quiet = Quiet::default();
@@ -847,7 +852,9 @@ impl Store {
         if let Some(t) = floor {
             raise_clock_floor(&tx, &path, t)?;
         }
-        indexes.put_back(&tx, &path)?;
+        if let Some(aside) = indexes {
+            aside.put_back(&tx, &path)?;
+        }
         fts.finish(&tx, &path)?;
         if let Some(after) = hooks.after.as_mut() {
             after(&tx, &path)?;
@@ -1682,19 +1689,22 @@ impl FtsLater {
 /// keeps its indexes: the lookups of an import into it and a small import
 /// into a large table need them.
 fn indexes_aside_for(tx: &Connection, path: &std::path::Path, records: usize) -> Result<IndexesAside, StoreError> {
-    const TABLES: [&str; 3] = ["accounts", "contacts", "change_log"];
     /// Below this many records the indexes are kept.
     const FROM_RECORDS: usize = 1_000;
     let mut aside = IndexesAside::default();
     if records < FROM_RECORDS {
         return Ok(aside);
     }
-    for table in TABLES {
+    // Every table an import writes (an order's three indexes took a random
+    // insert each per order when only accounts, contacts and the change
+    // log had theirs set aside).
+    let tables = export_layouts().into_iter().map(|l| l.table).chain(["change_log", "field_clocks"]);
+    for table in tables {
         let empty: bool = tx
             .query_row(&format!("SELECT NOT EXISTS (SELECT 1 FROM {table})"), [], |r| r.get(0))
             .map_err(|e| sql_error(path, "setting indexes aside for the import", &e))?;
         if empty {
-            aside.set_aside(tx, path, Some(table))?;
+            aside.set_aside(tx, path, Some(table), false)?;
         }
     }
     Ok(aside)
