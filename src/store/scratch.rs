@@ -54,15 +54,22 @@ impl MergeScratch {
     /// A new, empty scratch file. SQLite keeps a little of it in its page
     /// cache and the rest on disk.
     pub fn new() -> Result<Self, StoreError> {
-        // An empty file name is a private temporary file, deleted on close.
-        let conn = Connection::open("").map_err(|e| err("opening", &e))?;
         // A page cache of 24 MB: every record of the folder looks up its
         // child rows and clocks here, at random; with SQLite's default of
         // 2 MB each lookup of a large folder's scratch read its pages again.
+        Self::with_cache(24_576)
+    }
+
+    /// A new, empty scratch file with a page cache of `kib` KiB: a merge
+    /// that reads its child files beside their main files keeps only ids
+    /// and references here, written in order, and needs little.
+    pub fn with_cache(kib: i64) -> Result<Self, StoreError> {
+        // An empty file name is a private temporary file, deleted on close.
+        let conn = Connection::open("").map_err(|e| err("opening", &e))?;
+        conn.pragma_update(None, "cache_size", -kib).map_err(|e| err("setting its cache", &e))?;
         conn.execute_batch(
             "PRAGMA journal_mode = OFF;
              PRAGMA synchronous = OFF;
-             PRAGMA cache_size = -24576;
              CREATE TABLE parents (tbl TEXT NOT NULL, id TEXT NOT NULL);
              CREATE INDEX parents_id ON parents (tbl, id);
              CREATE TABLE children (tbl TEXT NOT NULL, parent TEXT NOT NULL, pos INTEGER NOT NULL,
