@@ -1076,10 +1076,8 @@ fn personal(table: &str) -> Vec<&'static str> {
     super::export::PERSONAL.iter().filter(|(t, _)| *t == table).map(|(_, c)| *c).collect()
 }
 
-/// Rows of a file a merge reads, checks and builds at a time (8,192 held
-/// 187 MB at 10,000 accounts once the reading had a thread of its own,
-/// against 159 MB for 2,048, in the same time).
-pub const MERGE_CHUNK: usize = 2_048;
+/// Rows of a file a merge reads, checks and builds at a time.
+pub const MERGE_CHUNK: usize = 8_192;
 
 /// Merges a day-end export folder: by id, the newer `updated_at` wins, a
 /// record changed here later is kept and listed as a conflict. Any bad row
@@ -1407,6 +1405,7 @@ fn merge_once(
     let mut counted: BTreeMap<String, u64> = BTreeMap::new();
     let clocks = keep_clocks(dir, &scratch, chunk, latest, &mut report.rejects, &mut counted, lang)?;
     let deletions = keep_deletions(dir, latest, &mut report.rejects, &mut counted, lang)?;
+    let ctx = MergeCtx { masked: report.masked, lang, latest, scratch: &scratch, clocks };
     let source = format!("merge {}", dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
     // The folder is written as it is checked, in the one transaction of
     // the merge, which a reject found anywhere rolls back: each file is
@@ -1423,94 +1422,49 @@ fn merge_once(
         .map(|(_, target)| target.clone())
         .collect();
     let estimate = merge_estimate(&plans, manifest.as_ref()) + deletions.len();
-    let (to_pass, deletions) = if write { (deletions, Vec::new()) } else { (Vec::new(), deletions) };
-    let parts = PassParts {
+    let mut pass = FolderPass {
         plans: &mut plans,
+        ctx: &ctx,
         chunk,
+        on,
         rejects: std::mem::take(&mut report.rejects),
         counted,
+        records: 0,
+        next_plan: 0,
+        current: None,
+        ready: Vec::new().into_iter(),
         write,
-        deletions: to_pass,
+        deletions: Vec::new().into_iter(),
         manifest: manifest.as_ref(),
         dir,
+        failed: None,
+        read: false,
         beside,
+        streams: Vec::new(),
+        last_id: None,
         targets,
     };
-    let masked = report.masked;
     if write {
-        // The folder is read and its records built on a thread of their
-        // own, a batch at a time, while this one writes the batch before.
+        pass.deletions = deletions.into_iter();
         let mut outside = Vec::new();
         let kinds = &mut report.kinds;
         let conflicts = &mut report.conflicts;
-        let (written, done) = std::thread::scope(|s| {
-            let (send, receive) = std::sync::mpsc::sync_channel::<Piece>(2);
-            let reader = s.spawn(move || {
-                let ctx = MergeCtx { masked, lang, latest, scratch: &scratch, clocks };
-                let sender = send.clone();
-                let mut progress = move |what: &str, n: u64| {
-                    // A writer that stopped reads no more: nothing to tell.
-                    let _ = sender.send(Piece::Progress(what.to_string(), n));
-                };
-                let mut pass = parts.into_pass(&ctx, &mut progress);
-                let mut batch = Vec::with_capacity(SENT_BATCH);
-                for op in pass.by_ref() {
-                    match op {
-                        Ok(op) => {
-                            batch.push(op);
-                            if batch.len() >= SENT_BATCH && send.send(Piece::Ops(std::mem::take(&mut batch))).is_err() {
-                                break;
-                            }
-                        }
-                        Err(e) => {
-                            let _ = send.send(Piece::Ops(std::mem::take(&mut batch)));
-                            let _ = send.send(Piece::Failed(e));
-                            break;
-                        }
-                    }
+        let written = store.apply_import_then(
+            estimate,
+            &mut pass,
+            &source,
+            !dry_run,
+            &mut |kind, id, outcome| count_outcome(kinds, conflicts, kind, id, outcome),
+            &mut |tx| {
+                outside = refs_outside(&scratch, lang, |t, id| tx.has_row(t, id))?;
+                if outside.is_empty() {
+                    Ok(())
+                } else {
+                    Err(stopped())
                 }
-                if !batch.is_empty() {
-                    let _ = send.send(Piece::Ops(batch));
-                }
-                let FolderPass { rejects, failed, .. } = pass;
-                (rejects, failed, scratch)
-            });
-            let done = std::cell::RefCell::new(None);
-            let reader = std::cell::RefCell::new(Some(reader));
-            // The reader's results, once it has ended (a panic of its goes on here).
-            let finish = || {
-                if let Some(r) = reader.borrow_mut().take() {
-                    let ended = r.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-                    *done.borrow_mut() = Some(ended);
-                }
-            };
-            let mut ops = Received { receive, on, ops: Vec::new().into_iter() };
-            let written = store.apply_import_then(
-                estimate,
-                &mut ops,
-                &source,
-                !dry_run,
-                &mut |kind, id, outcome| count_outcome(kinds, conflicts, kind, id, outcome),
-                &mut |tx| {
-                    finish();
-                    if let Some((_, _, scratch)) = done.borrow().as_ref() {
-                        outside = refs_outside(scratch, lang, |t, id| tx.has_row(t, id))?;
-                    }
-                    if outside.is_empty() {
-                        Ok(())
-                    } else {
-                        Err(stopped())
-                    }
-                },
-            );
-            // A writer that stopped early: the reader ends at its next batch.
-            drop(ops);
-            finish();
-            (written, done.into_inner())
-        });
-        let Some((rejects, failed, scratch)) = done else {
-            return Err(format_error(&shown_path(dir), "the merge's reader did not end"));
-        };
+            },
+        );
+        let FolderPass { rejects, failed, .. } = pass;
         if let Err(e) = written {
             if let Some(f) = failed {
                 return if beside { Ok(None) } else { Err(f) };
@@ -1534,8 +1488,6 @@ fn merge_once(
         report.written = !dry_run;
         return Ok(Some(report));
     }
-    let ctx = MergeCtx { masked, lang, latest, scratch: &scratch, clocks };
-    let mut pass = parts.into_pass(&ctx, on);
     // Checked only: every file read, nothing built kept.
     for op in pass.by_ref() {
         if op.is_err() {
@@ -1651,88 +1603,6 @@ fn merge_estimate(plans: &[MergePlan], manifest: Option<&ManifestFacts>) -> usiz
 /// kept in [`FolderPass::failed`].
 fn stopped() -> StoreError {
     StoreError::Io { path: String::new(), source: io::Error::other("the merge was refused") }
-}
-
-/// What a [`FolderPass`] starts from, apart from what reading needs
-/// ([`MergeCtx`]) and its progress: built where the pass runs.
-struct PassParts<'a> {
-    plans: &'a mut [MergePlan],
-    chunk: usize,
-    rejects: Vec<MergeReject>,
-    counted: BTreeMap<String, u64>,
-    write: bool,
-    deletions: Vec<Deletion>,
-    manifest: Option<&'a ManifestFacts>,
-    dir: &'a Path,
-    beside: bool,
-    targets: HashSet<String>,
-}
-
-impl<'a> PassParts<'a> {
-    fn into_pass<'c, 'o>(self, ctx: &'c MergeCtx<'c>, on: OnProgress<'o>) -> FolderPass<'c, 'o>
-    where
-        'a: 'c,
-    {
-        FolderPass {
-            plans: self.plans,
-            ctx,
-            chunk: self.chunk,
-            on,
-            rejects: self.rejects,
-            counted: self.counted,
-            records: 0,
-            next_plan: 0,
-            current: None,
-            ready: Vec::new().into_iter(),
-            write: self.write,
-            deletions: self.deletions.into_iter(),
-            manifest: self.manifest,
-            dir: self.dir,
-            failed: None,
-            read: false,
-            beside: self.beside,
-            streams: Vec::new(),
-            last_id: None,
-            targets: self.targets,
-        }
-    }
-}
-
-/// Records built by the merge's reader, sent to its writer a batch at a time.
-const SENT_BATCH: usize = 1_024;
-
-/// What the merge's reader sends its writer.
-enum Piece {
-    Ops(Vec<ImportOp>),
-    Progress(String, u64),
-    /// The pass ended the merge (a reject, or an error kept by the reader).
-    Failed(StoreError),
-}
-
-/// The writer's side of the merge's reader: its records in order, its
-/// progress told as it comes.
-struct Received<'o> {
-    receive: std::sync::mpsc::Receiver<Piece>,
-    on: OnProgress<'o>,
-    ops: std::vec::IntoIter<ImportOp>,
-}
-
-impl Iterator for Received<'_> {
-    type Item = Result<ImportOp, StoreError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(op) = self.ops.next() {
-                return Some(Ok(op));
-            }
-            match self.receive.recv() {
-                Ok(Piece::Ops(ops)) => self.ops = ops.into_iter(),
-                Ok(Piece::Progress(what, n)) => (self.on)(&what, n),
-                Ok(Piece::Failed(e)) => return Some(Err(e)),
-                Err(_) => return None,
-            }
-        }
-    }
 }
 
 /// The one pass of a merge over its folder: each plan's child files kept
