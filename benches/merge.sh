@@ -30,8 +30,10 @@ row() { printf '%-46s %10s   %s\n' "$1" "$2" "$3"; }
 
 # Unmasked and without the byte-order mark, so that sqlite3 reads the
 # same bytes kam does.
+t0=$(now_ms)
 "$KAM" --db "$DB" export --all --unmask --no-bom --dir "$WORK/x" >/dev/null 2>&1
-echo "folder: $(du -sh "$WORK/x" | cut -f1) in $(find "$WORK/x" -name '*.csv' | wc -l) CSV files"
+exported=$(( $(now_ms) - t0 ))
+echo "folder: $(du -sh "$WORK/x" | cut -f1) in $(find "$WORK/x" -name '*.csv' | wc -l) CSV files, exported in $exported ms"
 
 t0=$(now_ms)
 /usr/bin/time -f '%M' -o "$WORK/mem" "$KAM" --db "$WORK/hq.db" import "$WORK/x" >"$WORK/out" 2>&1 \

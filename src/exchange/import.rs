@@ -1342,6 +1342,30 @@ fn merge_folder(
     lang: kam_rules::Lang,
     on: OnProgress<'_>,
 ) -> Result<MergeReport, ImportError> {
+    // Child files read beside their main files when the folder is in id
+    // order (as kam exports it); through the scratch file when it is not,
+    // or when reading beside failed in any way (the same failure is then
+    // told as the scratch pass meets it).
+    match merge_once(store, dir, dry_run, chunk, lang, &mut *on, true)? {
+        Some(report) => Ok(report),
+        None => merge_once(store, dir, dry_run, chunk, lang, on, false)?
+            .ok_or_else(|| format_error(&shown_path(dir), "the merge could not read the folder")),
+    }
+}
+
+/// [`merge_folder`] once: with `beside`, reading each child file beside
+/// its main file ([`ChildStream`]). `None` when that found the folder out
+/// of order (or failed): nothing was written, and it is read again through
+/// the scratch file.
+fn merge_once(
+    store: &mut Store,
+    dir: &Path,
+    dry_run: bool,
+    chunk: usize,
+    lang: kam_rules::Lang,
+    on: OnProgress<'_>,
+    beside: bool,
+) -> Result<Option<MergeReport>, ImportError> {
     let chunk = chunk.max(1);
     let mut report = MergeReport::default();
     let manifest = read_manifest(dir, lang)?;
@@ -1373,7 +1397,10 @@ fn merge_folder(
     if plans.is_empty() {
         return Err(format_error(&shown_path(dir), crate::i18n::T::MergeNoFiles.get(lang)));
     }
-    let scratch = MergeScratch::new()?;
+    // Read beside, the scratch file keeps ids and references only: SQLite's
+    // default cache of 2 MB (the 24 MB for child rows looked up at random
+    // made the 40,000-account merge peak at 220 MB with the reader's thread).
+    let scratch = if beside { MergeScratch::with_cache(2_048)? } else { MergeScratch::new()? };
     // Rows per file, as the manifest counts them.
     let mut counted: BTreeMap<String, u64> = BTreeMap::new();
     let clocks = keep_clocks(dir, &scratch, chunk, latest, &mut report.rejects, &mut counted, lang)?;
@@ -1386,6 +1413,14 @@ fn merge_folder(
     // opened read-only (a dry run) is only checked, as is a folder whose
     // clocks or deletions were already refused.
     let write = report.rejects.is_empty() && !store.read_only();
+    // Only a pass that writes reads beside: a file checked only is read
+    // again by MergeOps, which looks child rows up in the scratch file.
+    let beside = beside && write;
+    let targets: HashSet<String> = plans
+        .iter()
+        .flat_map(|p| p.refs.iter().chain(p.child_refs.iter().flatten()))
+        .map(|(_, target)| target.clone())
+        .collect();
     let estimate = merge_estimate(&plans, manifest.as_ref()) + deletions.len();
     let mut pass = FolderPass {
         plans: &mut plans,
@@ -1404,6 +1439,10 @@ fn merge_folder(
         dir,
         failed: None,
         read: false,
+        beside,
+        streams: Vec::new(),
+        last_id: None,
+        targets,
     };
     if write {
         pass.deletions = deletions.into_iter();
@@ -1428,7 +1467,7 @@ fn merge_folder(
         let FolderPass { rejects, failed, .. } = pass;
         if let Err(e) = written {
             if let Some(f) = failed {
-                return Err(f);
+                return if beside { Ok(None) } else { Err(f) };
             }
             if rejects.is_empty() && outside.is_empty() {
                 return Err(e.into());
@@ -1444,10 +1483,10 @@ fn merge_folder(
             for r in &mut report.rejects {
                 r.problems = r.problems.iter().map(bounded).collect();
             }
-            return Ok(report);
+            return Ok(Some(report));
         }
         report.written = !dry_run;
-        return Ok(report);
+        return Ok(Some(report));
     }
     // Checked only: every file read, nothing built kept.
     for op in pass.by_ref() {
@@ -1471,7 +1510,7 @@ fn merge_folder(
     // A dry run counts by making the writes and rolling them back, which a
     // file opened read-only cannot: it is checked only.
     if !report.rejects.is_empty() || dry_run && store.read_only() {
-        return Ok(report);
+        return Ok(Some(report));
     }
     on("writing", records as u64);
     let ops = MergeOps { plans: &plans, ctx: &ctx, chunk, next_plan: 0, current: None, ready: Vec::new().into_iter() };
@@ -1485,7 +1524,7 @@ fn merge_folder(
         count_outcome(kinds, conflicts, kind, id, outcome);
     })?;
     report.written = !dry_run;
-    Ok(report)
+    Ok(Some(report))
 }
 
 /// Counts what the merge did with one record, and lists its conflicts.
@@ -1594,11 +1633,21 @@ struct FolderPass<'a, 'o> {
     failed: Option<ImportError>,
     /// Every file read.
     read: bool,
+    /// Child files read beside their main file ([`ChildStream`]) instead
+    /// of through the scratch file.
+    beside: bool,
+    /// The child files of the plan being read, when read beside.
+    streams: Vec<ChildStream>,
+    /// The id of the last row of the main file being read (beside).
+    last_id: Option<String>,
+    /// The tables some reference of the folder names.
+    targets: HashSet<String>,
 }
 
 impl FolderPass<'_, '_> {
     /// The next chunk's records to write, or none when every file is read.
     fn fill(&mut self) -> Result<bool, ImportError> {
+        let lang = self.ctx.lang;
         loop {
             let Some((at, sheet, rows, first)) = self.current.as_mut() else {
                 if self.next_plan >= self.plans.len() {
@@ -1608,8 +1657,19 @@ impl FolderPass<'_, '_> {
                 self.next_plan += 1;
                 (self.on)(self.plans[at].main.table, self.records as u64);
                 let first = self.rejects.len();
-                let columns =
-                    keep_children(self.ctx.scratch, &self.plans[at], self.chunk, &mut self.rejects, &mut self.counted)?;
+                let columns = if self.beside {
+                    self.streams.clear();
+                    self.last_id = None;
+                    let mut columns = Vec::new();
+                    for (child, path) in &self.plans[at].children {
+                        let stream = ChildStream::open(child, path)?;
+                        columns.extend(lacking_columns(child, &stream.sheet));
+                        self.streams.push(stream);
+                    }
+                    columns
+                } else {
+                    keep_children(self.ctx.scratch, &self.plans[at], self.chunk, &mut self.rejects, &mut self.counted)?
+                };
                 let plan = &mut self.plans[at];
                 plan.child_columns = columns;
                 let (sheet, rows) = open_sheet(&plan.file, &plan.main, &[])?;
@@ -1620,20 +1680,22 @@ impl FolderPass<'_, '_> {
             let main_file = file_of(&plan.main);
             let raw = rows.chunk(self.chunk)?;
             if raw.is_empty() {
-                let lang = self.ctx.lang;
-                for (child, _) in &plan.children {
-                    for (line, parent) in self.ctx.scratch.orphans(child.table, plan.main.table)? {
-                        self.rejects.push(MergeReject {
-                            file: file_of(child),
-                            row: line,
-                            problems: vec![Problem {
-                                column: "parent_id".into(),
-                                message: T::MergeOrphan.fill(
-                                    lang,
-                                    &[("id", &crate::safe_text::cell(&parent)), ("file", &file_of(&plan.main))],
-                                ),
-                            }],
-                        });
+                if self.beside {
+                    // The child rows after the last parent have none.
+                    for (stream, refs) in self.streams.iter_mut().zip(&plan.child_refs) {
+                        while stream.peek(refs, &mut self.rejects, &mut self.counted)?.is_some() {
+                            if let Some((parent, (_, line, _))) = stream.next.take() {
+                                self.rejects.push(orphan(&stream.file, line, &parent, &plan.main, lang));
+                            }
+                        }
+                        stream.note_refs(self.ctx.scratch, refs)?;
+                    }
+                    self.streams.clear();
+                } else {
+                    for (child, _) in &plan.children {
+                        for (line, parent) in self.ctx.scratch.orphans(child.table, plan.main.table)? {
+                            self.rejects.push(orphan(&file_of(child), line, &parent, &plan.main, lang));
+                        }
                     }
                 }
                 // The main file's rejects first, then each child file's, each by row.
@@ -1645,16 +1707,75 @@ impl FolderPass<'_, '_> {
             }
             *self.counted.entry(main_file.clone()).or_default() +=
                 raw.iter().filter(|(_, r)| !r.is_empty()).count() as u64;
+            // Read beside: each row's child rows, taken from each child
+            // file up to the row's id.
+            let mut groups: Vec<Vec<Vec<BesideRow>>> = Vec::new();
+            if self.beside {
+                groups.reserve(raw.len());
+                for (_, r) in &raw {
+                    let mut group: Vec<Vec<BesideRow>> = self.streams.iter().map(|_| Vec::new()).collect();
+                    if let Some(id) = row_id(sheet, r) {
+                        let odd = Id::parse(id).is_ok_and(|p| p.as_str() != id);
+                        if odd || self.last_id.as_deref().is_some_and(|last| last >= id) {
+                            return Err(out_of_order(&sheet.shown));
+                        }
+                        self.last_id = Some(id.to_string());
+                        for ((stream, refs), group) in self.streams.iter_mut().zip(&plan.child_refs).zip(&mut group) {
+                            loop {
+                                let order = match stream.peek(refs, &mut self.rejects, &mut self.counted)? {
+                                    None => break,
+                                    Some(parent) => parent.cmp(id),
+                                };
+                                if order == std::cmp::Ordering::Greater {
+                                    break;
+                                }
+                                let Some((parent, row)) = stream.next.take() else { break };
+                                if order == std::cmp::Ordering::Equal {
+                                    group.push(row);
+                                } else {
+                                    self.rejects.push(orphan(&stream.file, row.1, &parent, &plan.main, lang));
+                                }
+                            }
+                        }
+                    }
+                    groups.push(group);
+                }
+            }
             let before = self.rejects.len();
-            let built = build_chunk(plan, sheet, &raw, self.ctx, &mut self.rejects)?;
+            let built = if self.beside {
+                let columns: Vec<&[Option<String>]> = self.streams.iter().map(|s| s.sheet.columns.as_slice()).collect();
+                build_chunk(plan, sheet, &raw, self.ctx, Kids::Beside(&mut groups, &columns), &mut self.rejects)?
+            } else {
+                build_chunk(plan, sheet, &raw, self.ctx, Kids::Scratch, &mut self.rejects)?
+            };
             self.records += built.len();
             (self.on)(plan.main.table, self.records as u64);
             // The rows that read (even with a bad child row) are the
             // parents a child row may name.
             let bad: HashSet<usize> =
                 self.rejects[before..].iter().filter(|r| r.file == main_file).map(|r| r.row).collect();
+            if self.beside {
+                // A refused row is no parent: its child rows are orphans.
+                for ((n, r), group) in raw.iter().zip(&groups) {
+                    if bad.contains(n) {
+                        let parent = row_id(sheet, r).unwrap_or_default();
+                        for (stream, rows) in self.streams.iter().zip(group) {
+                            for (_, line, _) in rows {
+                                self.rejects.push(orphan(&stream.file, *line, parent, &plan.main, lang));
+                            }
+                        }
+                    }
+                }
+                for (stream, refs) in self.streams.iter_mut().zip(&plan.child_refs) {
+                    stream.note_refs(self.ctx.scratch, refs)?;
+                }
+            }
             let good = || raw.iter().filter(|(n, r)| !r.is_empty() && !bad.contains(n));
-            self.ctx.scratch.add_parents(plan.main.table, good().filter_map(|(_, r)| row_id(sheet, r)))?;
+            // Read beside, the ids of a table no reference names are not
+            // needed: no child row is looked up by them.
+            if !self.beside || self.targets.contains(plan.main.table) {
+                self.ctx.scratch.add_parents(plan.main.table, good().filter_map(|(_, r)| row_id(sheet, r)))?;
+            }
             let refs: Vec<NewRef<'_>> =
                 good().flat_map(|(n, r)| row_refs(&sheet.columns, r, &plan.refs, &main_file, *n)).collect();
             self.ctx.scratch.add_refs(&refs)?;
@@ -1829,6 +1950,36 @@ fn row_id<'a>(sheet: &Sheet, row: &'a [String]) -> Option<&'a str> {
         .filter(|t| !t.is_empty())
 }
 
+/// The columns of a child set that its file lacks (its parent and position
+/// aside), named with the set when there are any.
+fn lacking_columns(child: &TableLayout, sheet: &Sheet) -> Option<(&'static str, Vec<&'static str>)> {
+    let lacks: Vec<&'static str> = child
+        .columns
+        .iter()
+        .copied()
+        .filter(|c| !["parent_id", "pos"].contains(c) && !sheet.columns.iter().any(|s| s.as_deref() == Some(*c)))
+        .collect();
+    match (child.child, lacks.is_empty()) {
+        (Some(name), false) => Some((name, lacks)),
+        _ => None,
+    }
+}
+
+/// A non-blank child row read: its parent's id and position, or its
+/// problems when it holds a refused character.
+fn child_row<'a>(sheet: &'a Sheet, row: &'a [String], row_no: usize) -> Result<(&'a str, usize), Vec<Problem>> {
+    let refused = refused_cells(&sheet.columns, row);
+    if !refused.is_empty() {
+        return Err(refused);
+    }
+    let cell = |name: &str| sheet.columns.iter().zip(row).find(|(c, _)| c.as_deref() == Some(name)).map(|(_, t)| t);
+    let parent = cell("parent_id").map(|t| t.trim()).unwrap_or_default();
+    // Only the order of `pos` counts: a folder numbered from 1
+    // (FIRST_POS) and an older one numbered from 0 read the same.
+    let pos = cell("pos").and_then(|t| t.trim().parse::<usize>().ok()).unwrap_or(row_no);
+    Ok((parent, pos))
+}
+
 /// Reads each child file of `plan` a chunk at a time into the scratch
 /// file; a row with a refused character is a reject. Returns the child
 /// sets whose file lacks some of their columns, with those columns.
@@ -1842,15 +1993,7 @@ fn keep_children(
     let mut missing = Vec::new();
     for ((child, path), refs) in plan.children.iter().zip(&plan.child_refs) {
         let (sheet, mut reader) = open_sheet(path, child, &[])?;
-        let lacks: Vec<&'static str> = child
-            .columns
-            .iter()
-            .copied()
-            .filter(|c| !["parent_id", "pos"].contains(c) && !sheet.columns.iter().any(|s| s.as_deref() == Some(*c)))
-            .collect();
-        if let (Some(name), false) = (child.child, lacks.is_empty()) {
-            missing.push((name, lacks));
-        }
+        missing.extend(lacking_columns(child, &sheet));
         let file = file_of(child);
         loop {
             let rows = reader.chunk(chunk)?;
@@ -1865,22 +2008,13 @@ fn keep_children(
                 if row.is_empty() {
                     continue;
                 }
-                let refused = refused_cells(&sheet.columns, row);
-                if !refused.is_empty() {
-                    rejects.push(MergeReject { file: file_of(child), row: row_no, problems: refused });
-                    continue;
+                match child_row(&sheet, row, row_no) {
+                    Err(refused) => rejects.push(MergeReject { file: file_of(child), row: row_no, problems: refused }),
+                    Ok((parent, pos)) => {
+                        named.extend(row_refs(&sheet.columns, row, refs, &file, row_no));
+                        kept.push((parent, pos, row_no, named_cells(&sheet, row)));
+                    }
                 }
-                named.extend(row_refs(&sheet.columns, row, refs, &file, row_no));
-                let cells = named_cells(&sheet, row);
-                let parent = cells.iter().find(|(c, _)| *c == "parent_id").map(|(_, t)| t.trim()).unwrap_or_default();
-                // Only the order of `pos` counts: a folder numbered from 1
-                // (FIRST_POS) and an older one numbered from 0 read the same.
-                let pos = cells
-                    .iter()
-                    .find(|(c, _)| *c == "pos")
-                    .and_then(|(_, t)| t.trim().parse::<usize>().ok())
-                    .unwrap_or(row_no);
-                kept.push((parent, pos, row_no, cells));
             }
             scratch.add_children(child.table, &kept)?;
             scratch.add_refs(&named)?;
@@ -1889,19 +2023,137 @@ fn keep_children(
     Ok(missing)
 }
 
+/// A child row kept beside its main file: its position, line and cells.
+type BesideRow = (usize, usize, Vec<String>);
+
+/// A child file read beside its main file, both in id order (as kam
+/// exports them): the rows of each parent are taken as the parent's row
+/// is read, with no scratch file between. A file found out of that order
+/// ends the pass, and the folder is read again through the scratch file.
+struct ChildStream {
+    sheet: Sheet,
+    rows: SheetRows,
+    file: String,
+    /// The next row kept and not yet taken, with its parent's id.
+    next: Option<(String, BesideRow)>,
+    /// The parent of the last row kept.
+    last: String,
+    /// The references of the rows read, not yet noted: line, which of
+    /// the plan's references, id.
+    named: Vec<(usize, usize, String)>,
+    done: bool,
+}
+
+/// A child or main file found out of id order (or a row whose id reads
+/// otherwise than written): the folder is read again through the scratch file.
+fn out_of_order(shown: &str) -> ImportError {
+    format_error(shown, "not in id order")
+}
+
+impl ChildStream {
+    fn open(child: &TableLayout, path: &Path) -> Result<Self, ImportError> {
+        let (sheet, rows) = open_sheet(path, child, &[])?;
+        Ok(Self { sheet, rows, file: file_of(child), next: None, last: String::new(), named: Vec::new(), done: false })
+    }
+
+    /// The parent of the next row kept, reading on to it: a row with a
+    /// refused character is a reject.
+    fn peek(
+        &mut self,
+        refs: &[(String, String)],
+        rejects: &mut Vec<MergeReject>,
+        counted: &mut BTreeMap<String, u64>,
+    ) -> Result<Option<&str>, ImportError> {
+        while self.next.is_none() && !self.done {
+            let Some((row_no, row)) = self.rows.next_row()? else {
+                self.done = true;
+                break;
+            };
+            if row.is_empty() {
+                continue;
+            }
+            match counted.get_mut(&self.file) {
+                Some(n) => *n += 1,
+                None => {
+                    counted.insert(self.file.clone(), 1);
+                }
+            }
+            let (parent, pos) = match child_row(&self.sheet, &row, row_no) {
+                Err(refused) => {
+                    rejects.push(MergeReject { file: self.file.clone(), row: row_no, problems: refused });
+                    continue;
+                }
+                Ok((parent, pos)) => (parent.to_string(), pos),
+            };
+            if parent < self.last {
+                return Err(out_of_order(&self.sheet.shown));
+            }
+            for (k, (column, _)) in refs.iter().enumerate() {
+                let at = self.sheet.columns.iter().position(|c| c.as_deref() == Some(column.as_str()));
+                if let Some(id) = at.and_then(|at| row.get(at)).map(|t| t.trim()).filter(|t| !t.is_empty()) {
+                    self.named.push((row_no, k, id.to_string()));
+                }
+            }
+            if parent != self.last {
+                self.last.clone_from(&parent);
+            }
+            self.next = Some((parent, (pos, row_no, row)));
+        }
+        Ok(self.next.as_ref().map(|(p, _)| p.as_str()))
+    }
+
+    /// Notes the references of the rows read in the scratch file.
+    fn note_refs(&mut self, scratch: &MergeScratch, refs: &[(String, String)]) -> Result<(), StoreError> {
+        let named: Vec<NewRef<'_>> = self
+            .named
+            .iter()
+            .map(|(line, k, id)| NewRef { file: &self.file, line: *line, column: &refs[*k].0, target: &refs[*k].1, id })
+            .collect();
+        scratch.add_refs(&named)?;
+        self.named.clear();
+        Ok(())
+    }
+}
+
+/// A child row whose parent is not a record of its main file (or is a
+/// row of it that was refused), as a reject.
+fn orphan(child_file: &str, line: usize, parent: &str, main: &TableLayout, lang: kam_rules::Lang) -> MergeReject {
+    MergeReject {
+        file: child_file.to_string(),
+        row: line,
+        problems: vec![Problem {
+            column: "parent_id".into(),
+            message: T::MergeOrphan.fill(lang, &[("id", &crate::safe_text::cell(parent)), ("file", &file_of(main))]),
+        }],
+    }
+}
+
+/// A row's cells with their columns.
+type NamedCells<'a> = Vec<(&'a str, &'a str)>;
+
+/// Where the child rows of a chunk's records come from.
+enum Kids<'a> {
+    /// Looked up in the scratch file by their parent's id.
+    Scratch,
+    /// Read beside the main file ([`ChildStream`]): per row of the chunk,
+    /// per child file of the plan, its rows; with each child file's columns.
+    Beside(&'a mut [Vec<Vec<BesideRow>>], &'a [&'a [Option<String>]]),
+}
+
 /// The records of a chunk of a main file's rows, each with its child rows
-/// from the scratch file. A row or child row that does not read is a
-/// reject (and its record left out).
+/// (from the scratch file, or read beside). A row or child row that does
+/// not read is a reject (and its record left out).
 fn build_chunk(
     plan: &MergePlan,
     sheet: &Sheet,
     rows: &[RawRow],
     ctx: &MergeCtx<'_>,
+    kids: Kids<'_>,
     rejects: &mut Vec<MergeReject>,
 ) -> Result<Vec<ImportOp>, ImportError> {
     macro_rules! build {
         ($ty:ty) => {
-            build_chunk_of::<$ty>(plan, sheet, rows, ctx, rejects)
+            build_chunk_of::<$ty>(plan, sheet, rows, ctx, kids, rejects)
         };
     }
     match plan.main.kind {
@@ -1923,6 +2175,7 @@ fn build_chunk_of<R: Record + Default + 'static>(
     sheet: &Sheet,
     rows: &[RawRow],
     ctx: &MergeCtx<'_>,
+    mut kids: Kids<'_>,
     rejects: &mut Vec<MergeReject>,
 ) -> Result<Vec<ImportOp>, ImportError> {
     let file_name = file_of(&plan.main);
@@ -1939,7 +2192,7 @@ fn build_chunk_of<R: Record + Default + 'static>(
         child_columns: plan.child_columns.clone(),
     };
     let mut out = Vec::with_capacity(rows.len());
-    for (row_no, row) in rows {
+    for (at, (row_no, row)) in rows.iter().enumerate() {
         let row_no = *row_no;
         if row.is_empty() {
             continue;
@@ -1953,14 +2206,42 @@ fn build_chunk_of<R: Record + Default + 'static>(
         };
         let id = record.meta().id.to_string();
         let mut ok = true;
-        for (child, _) in &plan.children {
-            let kept = ctx.scratch.children_of(child.table, &id)?;
-            if kept.is_empty() {
+        for (c, (child, _)) in plan.children.iter().enumerate() {
+            let looked_up;
+            let (lines, cells): (Vec<usize>, Vec<NamedCells<'_>>) = match &mut kids {
+                Kids::Scratch => {
+                    looked_up = ctx.scratch.children_of(child.table, &id)?;
+                    (
+                        looked_up.iter().map(|(_, line, _)| *line).collect(),
+                        looked_up
+                            .iter()
+                            .map(|(_, _, c)| c.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect())
+                            .collect(),
+                    )
+                }
+                Kids::Beside(groups, columns) => {
+                    let group = &mut groups[at][c];
+                    // By position then line, as the scratch file gives them.
+                    group.sort_by_key(|(pos, line, _)| (*pos, *line));
+                    let group = &groups[at][c];
+                    (
+                        group.iter().map(|(_, line, _)| *line).collect(),
+                        group
+                            .iter()
+                            .map(|(_, _, row)| {
+                                columns[c]
+                                    .iter()
+                                    .zip(row)
+                                    .filter_map(|(c, t)| c.as_deref().map(|c| (c, t.as_str())))
+                                    .collect()
+                            })
+                            .collect(),
+                    )
+                }
+            };
+            if cells.is_empty() {
                 continue;
             }
-            let lines: Vec<usize> = kept.iter().map(|(_, line, _)| *line).collect();
-            let cells: Vec<Vec<(&str, &str)>> =
-                kept.iter().map(|(_, _, c)| c.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect()).collect();
             if let Err(errors) = attach_children(&mut record, child.child.unwrap_or_default(), &cells) {
                 ok = false;
                 for (i, e) in errors {
@@ -2064,7 +2345,7 @@ impl MergeOps<'_> {
                 continue;
             }
             let mut rejects = Vec::new();
-            let built = build_chunk(plan, sheet, &raw, self.ctx, &mut rejects).map_err(as_store)?;
+            let built = build_chunk(plan, sheet, &raw, self.ctx, Kids::Scratch, &mut rejects).map_err(as_store)?;
             if let Some(r) = rejects.first() {
                 let what = T::MergeRowChanged.fill(self.ctx.lang, &[("file", &r.file), ("row", &r.row.to_string())]);
                 return Err(Self::changed(&sheet.shown, what));

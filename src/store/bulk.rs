@@ -50,7 +50,7 @@ impl Store {
             let mut bulk = store.bulk()?;
             if rollback {
                 let mut indexes = IndexesAside::default();
-                indexes.set_aside(&bulk.tx, &bulk.path, None)?;
+                indexes.set_aside(&bulk.tx, &bulk.path, None, true)?;
                 fill(&mut bulk)?;
                 indexes.put_back(&bulk.tx, &bulk.path)?;
             } else {
@@ -185,17 +185,26 @@ pub(super) struct IndexesAside {
 }
 
 impl IndexesAside {
-    /// Drops the secondary indexes of `table` (of every table when `None`).
-    pub(super) fn set_aside(&mut self, tx: &Connection, path: &Path, table: Option<&str>) -> Result<(), StoreError> {
+    /// Drops the secondary indexes of `table` (of every table when `None`);
+    /// without `unique`, a unique index is kept (it refuses a row as it
+    /// is written, not when the index is built again at the end).
+    pub(super) fn set_aside(
+        &mut self,
+        tx: &Connection,
+        path: &Path,
+        table: Option<&str>,
+        unique: bool,
+    ) -> Result<(), StoreError> {
         let ctx = "setting indexes aside";
         let mut stmt = tx
             .prepare(
                 "SELECT name, sql FROM sqlite_schema \
-                 WHERE type = 'index' AND sql IS NOT NULL AND (?1 IS NULL OR tbl_name = ?1)",
+                 WHERE type = 'index' AND sql IS NOT NULL AND (?1 IS NULL OR tbl_name = ?1) \
+                 AND (?2 OR sql NOT LIKE 'CREATE UNIQUE%')",
             )
             .map_err(|e| sql_error(path, ctx, &e))?;
         let found = stmt
-            .query_map([table], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .query_map(rusqlite::params![table, unique], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
             .and_then(Iterator::collect::<Result<Vec<_>, _>>)
             .map_err(|e| sql_error(path, ctx, &e))?;
         for (name, _) in &found {

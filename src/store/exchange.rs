@@ -158,7 +158,9 @@ impl Store {
 
     /// Streams the rows of one exported table to `each`, in a stable order,
     /// and returns how many there were. Child rows follow their parent's span
-    /// and are numbered from [`FIRST_POS`].
+    /// and are numbered from [`FIRST_POS`]. Main rows are in id order and
+    /// child rows in their parent's: a merge reads each child file beside
+    /// its main file instead of keeping its rows until their parent comes.
     pub fn export_rows<E, F>(&self, layout: &TableLayout, span: Span, mut each: F) -> Result<u64, RowsError<E>>
     where
         E: std::error::Error + 'static,
@@ -185,10 +187,7 @@ impl Store {
                     layout.table
                 ),
                 (false, _) => {
-                    format!(
-                        "SELECT {} FROM {parent} p WHERE p.deleted_at IS NULL{filter} ORDER BY p.rowid",
-                        quoted("p.")
-                    )
+                    format!("SELECT {} FROM {parent} p WHERE p.deleted_at IS NULL{filter} ORDER BY p.id", quoted("p."))
                 }
             };
             (sql, params)
@@ -782,10 +781,14 @@ impl Store {
             before(&tx, &path)?;
         }
         let fts = FtsLater::begin(&tx, &path)?;
-        let indexes = indexes_aside_for(&tx, &path, count)?;
+        let mut indexes = Some(indexes_aside_for(&tx, &path, count)?);
         let at = clock_after(&tx, &path, clock.now())?;
         let mut log = LogBatch::new(timestamp(at), &who, source);
         let mut floor: Option<DateTime<Utc>> = None;
+        // A file with no erasure, tombstone or trashed record (a first
+        // merge into an empty file) needs no lookup of them per record
+        // until a deletion is applied: merging records adds none.
+        let mut quiet = Quiet::of(&tx, &path)?;
         let mut apply = |op: ImportOp, derived: Option<Derived>| {
             let (kind, id) = match &op {
                 ImportOp::Insert(r) | ImportOp::Update(r) | ImportOp::Merge(r, ..) => any_key(r),
@@ -800,18 +803,28 @@ impl Store {
             };
             floor = floor.max(outside);
             // A person erased here does not come back with an older folder (#21).
-            if matches!(op, ImportOp::Merge(..) | ImportOp::Delete(..)) && super::erase::is_erased(&tx, &path, &id)? {
+            if matches!(op, ImportOp::Merge(..) | ImportOp::Delete(..))
+                && !quiet.no_erasures
+                && super::erase::is_erased(&tx, &path, &id)?
+            {
                 return Ok(());
             }
             let outcome = match op {
                 ImportOp::Insert(r) => any_apply(&tx, &path, r, Mode::Insert(derived), at, &mut log)?,
                 ImportOp::Update(r) => any_apply(&tx, &path, r, Mode::Update, at, &mut log)?,
                 ImportOp::Merge(r, keep, clocks) => {
-                    any_apply(&tx, &path, r, Mode::Merge(&keep, clocks.as_deref()), at, &mut log)?
+                    let mode = Mode::Merge(&keep, clocks.as_deref(), quiet.no_deletions);
+                    any_apply(&tx, &path, r, mode, at, &mut log)?
                 }
                 ImportOp::Delete(d) => {
+                    // A deletion looks up what it trashes with them (an
+                    // account's orders and visits): the indexes come back first.
+                    if let Some(aside) = indexes.take() {
+                        aside.put_back(&tx, &path)?;
+                    }
                     // The trash's log lines after the lines written before them.
                     log.flush(&tx, &path)?;
+                    quiet = Quiet::default();
                     apply_deletion(&tx, &path, &d)?
                 }
             };
@@ -839,7 +852,9 @@ impl Store {
         if let Some(t) = floor {
             raise_clock_floor(&tx, &path, t)?;
         }
-        indexes.put_back(&tx, &path)?;
+        if let Some(aside) = indexes {
+            aside.put_back(&tx, &path)?;
+        }
         fts.finish(&tx, &path)?;
         if let Some(after) = hooks.after.as_mut() {
             after(&tx, &path)?;
@@ -988,9 +1003,32 @@ enum Mode<'a> {
     /// With the record's derived columns when computed beforehand.
     Insert(Option<Derived>),
     Update,
-    /// With what keeps our values, and the clocks sent (`None`: a folder
-    /// from before field clocks).
-    Merge(&'a Unsent, Option<&'a [(String, FieldClock)]>),
+    /// With what keeps our values, the clocks sent (`None`: a folder
+    /// from before field clocks), and whether the file has no tombstone
+    /// and no trashed record ([`Quiet`]): a new record then arrives live.
+    Merge(&'a Unsent, Option<&'a [(String, FieldClock)]>, bool),
+}
+
+/// What an import's file lacks at its start, so that no record looks it up.
+/// The default knows nothing (every lookup made).
+#[derive(Default)]
+struct Quiet {
+    /// No record was erased here.
+    no_erasures: bool,
+    /// No tombstone and nothing in the trash.
+    no_deletions: bool,
+}
+
+impl Quiet {
+    fn of(tx: &Connection, path: &std::path::Path) -> Result<Self, StoreError> {
+        let none = |sql: &str| {
+            tx.query_row(sql, [], |r| r.get::<_, bool>(0)).map_err(|e| sql_error(path, "reading the trash", &e))
+        };
+        Ok(Self {
+            no_erasures: none("SELECT NOT EXISTS (SELECT 1 FROM erasures)")?,
+            no_deletions: none("SELECT NOT EXISTS (SELECT 1 FROM tombstones) AND NOT EXISTS (SELECT 1 FROM trash)")?,
+        })
+    }
 }
 
 /// A record's derived columns ([`Record::derived`]).
@@ -1133,7 +1171,7 @@ fn apply_one<R: Record>(
             let changed = update_rows(tx, path, &cur, &r, &stamp, source)?;
             Ok(if changed { MergeOutcome::Updated } else { MergeOutcome::Same })
         }
-        Mode::Merge(keep, clocks) => {
+        Mode::Merge(keep, clocks, quiet) => {
             let Some(cur) = load::<R>(tx, path, &id, Live::Any)? else {
                 {
                     let m = r.meta_mut();
@@ -1154,6 +1192,9 @@ fn apply_one<R: Record>(
                 }
                 let label = r.label();
                 log.insert(tx, path, R::KIND, id.clone(), label.clone())?;
+                if quiet {
+                    return Ok(MergeOutcome::Inserted);
+                }
                 return arrived_deleted(tx, path, &r, clocks.unwrap_or_default(), label, log);
             };
             if !keep.is_empty() {
@@ -1648,19 +1689,22 @@ impl FtsLater {
 /// keeps its indexes: the lookups of an import into it and a small import
 /// into a large table need them.
 fn indexes_aside_for(tx: &Connection, path: &std::path::Path, records: usize) -> Result<IndexesAside, StoreError> {
-    const TABLES: [&str; 3] = ["accounts", "contacts", "change_log"];
     /// Below this many records the indexes are kept.
     const FROM_RECORDS: usize = 1_000;
     let mut aside = IndexesAside::default();
     if records < FROM_RECORDS {
         return Ok(aside);
     }
-    for table in TABLES {
+    // Every table an import writes (an order's three indexes took a random
+    // insert each per order when only accounts, contacts and the change
+    // log had theirs set aside).
+    let tables = export_layouts().into_iter().map(|l| l.table).chain(["change_log", "field_clocks"]);
+    for table in tables {
         let empty: bool = tx
             .query_row(&format!("SELECT NOT EXISTS (SELECT 1 FROM {table})"), [], |r| r.get(0))
             .map_err(|e| sql_error(path, "setting indexes aside for the import", &e))?;
         if empty {
-            aside.set_aside(tx, path, Some(table))?;
+            aside.set_aside(tx, path, Some(table), false)?;
         }
     }
     Ok(aside)

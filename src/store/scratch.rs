@@ -41,6 +41,9 @@ pub struct NewRef<'a> {
 
 pub struct MergeScratch {
     conn: Connection,
+    /// How many field clocks were kept: none (a folder without changes
+    /// after creation) needs no lookup per record.
+    clocks: std::cell::Cell<usize>,
 }
 
 fn err(context: &str, e: &rusqlite::Error) -> StoreError {
@@ -51,15 +54,22 @@ impl MergeScratch {
     /// A new, empty scratch file. SQLite keeps a little of it in its page
     /// cache and the rest on disk.
     pub fn new() -> Result<Self, StoreError> {
-        // An empty file name is a private temporary file, deleted on close.
-        let conn = Connection::open("").map_err(|e| err("opening", &e))?;
         // A page cache of 24 MB: every record of the folder looks up its
         // child rows and clocks here, at random; with SQLite's default of
         // 2 MB each lookup of a large folder's scratch read its pages again.
+        Self::with_cache(24_576)
+    }
+
+    /// A new, empty scratch file with a page cache of `kib` KiB: a merge
+    /// that reads its child files beside their main files keeps only ids
+    /// and references here, written in order, and needs little.
+    pub fn with_cache(kib: i64) -> Result<Self, StoreError> {
+        // An empty file name is a private temporary file, deleted on close.
+        let conn = Connection::open("").map_err(|e| err("opening", &e))?;
+        conn.pragma_update(None, "cache_size", -kib).map_err(|e| err("setting its cache", &e))?;
         conn.execute_batch(
             "PRAGMA journal_mode = OFF;
              PRAGMA synchronous = OFF;
-             PRAGMA cache_size = -24576;
              CREATE TABLE parents (tbl TEXT NOT NULL, id TEXT NOT NULL);
              CREATE INDEX parents_id ON parents (tbl, id);
              CREATE TABLE children (tbl TEXT NOT NULL, parent TEXT NOT NULL, pos INTEGER NOT NULL,
@@ -72,7 +82,7 @@ impl MergeScratch {
              CREATE INDEX clocks_rec ON clocks (rec);",
         )
         .map_err(|e| err("creating its tables", &e))?;
-        Ok(Self { conn })
+        Ok(Self { conn, clocks: std::cell::Cell::new(0) })
     }
 
     /// Keeps field clocks sent with the folder (a chunk of them), checked:
@@ -89,12 +99,17 @@ impl MergeScratch {
                     .map_err(|e| err(ctx, &e))?;
             }
         }
-        tx.commit().map_err(|e| err(ctx, &e))
+        tx.commit().map_err(|e| err(ctx, &e))?;
+        self.clocks.set(self.clocks.get() + clocks.len());
+        Ok(())
     }
 
     /// The field clocks sent for record `rec`; the newest when a field was
     /// sent twice.
     pub fn clocks_of(&self, rec: &str) -> Result<Vec<(String, FieldClock)>, StoreError> {
+        if self.clocks.get() == 0 {
+            return Ok(Vec::new());
+        }
         let ctx = "reading field clocks";
         let mut s = self
             .conn
@@ -207,7 +222,8 @@ impl MergeScratch {
             .conn
             .prepare_cached(
                 "SELECT file, line, col, target, id FROM refs r \
-                 WHERE NOT EXISTS (SELECT 1 FROM parents p WHERE p.tbl = r.target AND p.id = r.id) ORDER BY file, line",
+                 WHERE NOT EXISTS (SELECT 1 FROM parents p WHERE p.tbl = r.target AND p.id = r.id) \
+                 ORDER BY file, line, r.rowid",
             )
             .map_err(|e| err(ctx, &e))?;
         let rows = s

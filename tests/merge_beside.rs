@@ -1,0 +1,194 @@
+//! A day-end merge reads each child file beside its main file when the
+//! folder is in id order (as kam exports it), and through its scratch file
+//! when it is not (issue #20): the same records, the same report and the
+//! same refusals either way.
+
+mod common;
+
+use std::fmt::Debug;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use kam::exchange::export::{export, ExportOptions};
+use kam::exchange::import::{merge_dir_chunked, MergeReport};
+use kam::model::{Account, CallPlan, ChangeEvent, Contact, Feedback, Order, Presentation, Target, VipCard, Visit};
+use kam::store::{Record, Span, Store};
+use kam_rules::Lang;
+
+fn store(dir: &Path, name: &str) -> Store {
+    let mut s = Store::open(&dir.join(name), common::clock()).expect("open");
+    s.set_user("测试员");
+    s
+}
+
+/// A demo file of 12 accounts exported whole (unmasked) into `dir/name`.
+fn exported(tmp: &Path, name: &str) -> PathBuf {
+    let mut a = store(tmp, &format!("{name}.db"));
+    let opts = kam::demo::Options { accounts: 12, seed: 7, today: common::today() };
+    kam::demo::generate(&mut a, &kam_rules::Rules::default(), &opts).expect("demo");
+    let out = tmp.join(name);
+    let o = ExportOptions {
+        span: Span::All,
+        range: "test".into(),
+        dir: out.clone(),
+        bom: true,
+        lang: Lang::En,
+        unmask: true,
+        who: "测试员".into(),
+        now: common::clock().now(),
+    };
+    export(&a, &o).expect("export");
+    out
+}
+
+/// The rows of a CSV file (the header first).
+fn rows(path: &Path) -> Vec<Vec<String>> {
+    let text = fs::read_to_string(path).expect("read");
+    let mut r =
+        csv::ReaderBuilder::new().has_headers(false).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    r.records().map(|rec| rec.expect("row").iter().map(str::to_string).collect()).collect()
+}
+
+fn write_rows(path: &Path, all: &[Vec<String>]) {
+    let mut w = csv::Writer::from_path(path).expect("write");
+    for r in all {
+        w.write_record(r).expect("row");
+    }
+    w.flush().expect("flush");
+}
+
+/// The rows of a CSV file after its header in reverse order.
+fn reverse(path: &Path) {
+    let mut all = rows(path);
+    all[1..].reverse();
+    write_rows(path, &all);
+}
+
+/// Sets a cell of row `row` (the header is row 1).
+fn edit(path: &Path, row: usize, column: &str, value: &str) {
+    let mut all = rows(path);
+    let at = all[0].iter().position(|h| h == column).expect("column");
+    all[row - 1][at] = value.to_string();
+    write_rows(path, &all);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("mkdir");
+    for e in fs::read_dir(from).expect("dir") {
+        let e = e.expect("entry");
+        fs::copy(e.path(), to.join(e.file_name())).expect("copy");
+    }
+}
+
+/// Every record of a kind, by id.
+fn all<R: Record>(s: &Store) -> Vec<R> {
+    let mut v = s.list::<R>(100_000, 0).expect("list");
+    v.sort_by(|a, b| a.meta().id.as_str().cmp(b.meta().id.as_str()));
+    v
+}
+
+fn same<R: Record + PartialEq + Debug>(a: &Store, b: &Store) {
+    assert_eq!(all::<R>(a), all::<R>(b), "{:?}", R::KIND);
+}
+
+fn same_records(a: &Store, b: &Store) {
+    same::<Account>(a, b);
+    same::<Contact>(a, b);
+    same::<Order>(a, b);
+    same::<Visit>(a, b);
+    same::<ChangeEvent>(a, b);
+    same::<Feedback>(a, b);
+    same::<CallPlan>(a, b);
+    same::<Presentation>(a, b);
+    same::<VipCard>(a, b);
+    same::<Target>(a, b);
+}
+
+fn json(r: &MergeReport) -> String {
+    serde_json::to_string(r).expect("json")
+}
+
+#[test]
+fn an_export_lists_main_rows_by_id_and_child_rows_by_parent() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = exported(tmp.path(), "day");
+    for (file, column) in [("orders.csv", "id"), ("visits.csv", "id"), ("accounts.csv", "id"), ("contacts.csv", "id")] {
+        let all = rows(&out.join(file));
+        let at = all[0].iter().position(|h| h == column).expect("column");
+        let ids: Vec<&str> = all[1..].iter().map(|r| r[at].as_str()).collect();
+        assert!(ids.len() > 2, "{file} has rows");
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "{file} by id");
+    }
+    let all = rows(&out.join("order_collections.csv"));
+    let parents: Vec<&str> = all[1..].iter().map(|r| r[0].as_str()).collect();
+    assert!(parents.windows(2).all(|w| w[0] <= w[1]), "collections by order");
+}
+
+#[test]
+fn a_folder_out_of_id_order_merges_the_same_as_one_in_order() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = exported(tmp.path(), "day");
+    // Visits out of order (read through the scratch file), and a folder
+    // whose visits are in order but their contacts are not.
+    let main_reversed = tmp.path().join("main_reversed");
+    copy_dir(&out, &main_reversed);
+    reverse(&main_reversed.join("visits.csv"));
+    let child_reversed = tmp.path().join("child_reversed");
+    copy_dir(&out, &child_reversed);
+    reverse(&child_reversed.join("order_collections.csv"));
+    for chunk in [3, usize::MAX] {
+        let mut a = store(tmp.path(), &format!("in_order_{chunk}.db"));
+        let ra = merge_dir_chunked(&mut a, &out, false, chunk, &mut |_, _| {}).expect("merge");
+        assert!(ra.written && ra.rejects.is_empty(), "{:?}", ra.rejects);
+        assert!(ra.kinds["order"][0] > 10, "orders merged");
+        for (name, folder) in [("main", &main_reversed), ("child", &child_reversed)] {
+            let mut b = store(tmp.path(), &format!("{name}_{chunk}.db"));
+            let rb = merge_dir_chunked(&mut b, folder, false, chunk, &mut |_, _| {}).expect("merge");
+            assert_eq!(json(&ra), json(&rb), "{name}, chunk {chunk}");
+            same_records(&a, &b);
+            // And merged again into a file that has them: nothing new.
+            let again = merge_dir_chunked(&mut b, &out, false, chunk, &mut |_, _| {}).expect("merge");
+            assert!(again.kinds.values().all(|[ins, upd, _, kept, _]| (*ins, *upd, *kept) == (0, 0, 0)));
+        }
+    }
+}
+
+#[test]
+fn a_folder_out_of_id_order_is_refused_with_the_same_rows() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = exported(tmp.path(), "day");
+    // A bad order that has collections (they then have no parent), a
+    // collection naming no order, a collection with a control character.
+    let orders = rows(&out.join("orders.csv"));
+    let collections = rows(&out.join("order_collections.csv"));
+    let parent = collections[1][0].clone();
+    let bad_order = orders.iter().position(|r| r[0] == parent).expect("the order of a collection") + 1;
+    edit(&out.join("orders.csv"), bad_order, "date", "someday");
+    let last = collections.len();
+    edit(&out.join("order_collections.csv"), last, "parent_id", "ffffffff-0000-7000-8000-000000000000");
+    // A collection naming no order, between two orders' collections.
+    let between = (3..last - 2).find(|&k| collections[k - 1][0] != collections[k][0]).expect("a last collection");
+    let named = format!("{}0", collections[between - 1][0]);
+    edit(&out.join("order_collections.csv"), between, "parent_id", &named);
+    edit(&out.join("order_collections.csv"), last - 1, "date", "2024-01-01\u{1b}");
+    let reversed = tmp.path().join("reversed");
+    copy_dir(&out, &reversed);
+    reverse(&reversed.join("visits.csv"));
+    for chunk in [2, usize::MAX] {
+        let mut a = store(tmp.path(), &format!("a_{chunk}.db"));
+        let ra = merge_dir_chunked(&mut a, &out, false, chunk, &mut |_, _| {}).expect("merge");
+        let dry = merge_dir_chunked(&mut a, &out, true, chunk, &mut |_, _| {}).expect("dry run");
+        assert!(!ra.written);
+        assert_eq!(json(&ra), json(&dry), "a dry run refuses the same rows");
+        let files: Vec<(&str, usize)> = ra.rejects.iter().map(|r| (r.file.as_str(), r.row)).collect();
+        assert!(files.contains(&("orders.csv", bad_order)), "{files:?}");
+        assert!(files.contains(&("order_collections.csv", 2)), "the bad order's collection: {files:?}");
+        assert!(files.contains(&("order_collections.csv", last)), "{files:?}");
+        assert!(files.contains(&("order_collections.csv", last - 1)), "{files:?}");
+        assert!(files.contains(&("order_collections.csv", between)), "{files:?}");
+        let mut b = store(tmp.path(), &format!("b_{chunk}.db"));
+        let rb = merge_dir_chunked(&mut b, &reversed, false, chunk, &mut |_, _| {}).expect("merge");
+        assert_eq!(json(&ra), json(&rb), "chunk {chunk}");
+        assert!(all::<Account>(&a).is_empty() && all::<Account>(&b).is_empty(), "nothing written");
+    }
+}
