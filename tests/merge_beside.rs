@@ -9,52 +9,15 @@ use std::fmt::Debug;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use kam::exchange::export::{export, ExportOptions};
 use kam::exchange::import::{merge_dir_chunked, MergeReport};
 use kam::model::{Account, CallPlan, ChangeEvent, Contact, Feedback, Order, Presentation, Target, VipCard, Visit};
-use kam::store::{Record, Span, Store};
-use kam_rules::Lang;
+use kam::store::{Record, Store};
 
-fn store(dir: &Path, name: &str) -> Store {
-    let mut s = Store::open(&dir.join(name), common::clock()).expect("open");
-    s.set_user("测试员");
-    s
-}
+use common::{csv_rows as rows, store, write_csv_rows as write_rows};
 
 /// A demo file of 12 accounts exported whole (unmasked) into `dir/name`.
 fn exported(tmp: &Path, name: &str) -> PathBuf {
-    let mut a = store(tmp, &format!("{name}.db"));
-    let opts = kam::demo::Options { accounts: 12, seed: 7, today: common::today() };
-    kam::demo::generate(&mut a, &kam_rules::Rules::default(), &opts).expect("demo");
-    let out = tmp.join(name);
-    let o = ExportOptions {
-        span: Span::All,
-        range: "test".into(),
-        dir: out.clone(),
-        bom: true,
-        lang: Lang::En,
-        unmask: true,
-        who: "测试员".into(),
-        now: common::clock().now(),
-    };
-    export(&a, &o).expect("export");
-    out
-}
-
-/// The rows of a CSV file (the header first).
-fn rows(path: &Path) -> Vec<Vec<String>> {
-    let text = fs::read_to_string(path).expect("read");
-    let mut r =
-        csv::ReaderBuilder::new().has_headers(false).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    r.records().map(|rec| rec.expect("row").iter().map(str::to_string).collect()).collect()
-}
-
-fn write_rows(path: &Path, all: &[Vec<String>]) {
-    let mut w = csv::Writer::from_path(path).expect("write");
-    for r in all {
-        w.write_record(r).expect("row");
-    }
-    w.flush().expect("flush");
+    common::exported_demo(tmp, name, 7).1
 }
 
 /// The rows of a CSV file after its header in reverse order.

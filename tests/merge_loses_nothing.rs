@@ -17,11 +17,7 @@ use kam::model::{ArchiveEntry, Score};
 use kam::store::{Span, Store};
 use kam_rules::{Lang, Money};
 
-fn store(dir: &Path, name: &str) -> Store {
-    let mut s = Store::open(&dir.join(name), common::clock()).expect("open");
-    s.set_user("测试员");
-    s
-}
+use common::store;
 
 fn options(dir: &Path, span: Span, unmask: bool) -> ExportOptions {
     ExportOptions {
@@ -103,21 +99,7 @@ fn twins(tmp: &Path) -> (Store, Store, Filled) {
     (a, b, f)
 }
 
-/// The rows of a CSV file (the header first).
-fn rows(path: &Path) -> Vec<Vec<String>> {
-    let text = fs::read_to_string(path).expect("read");
-    let mut r =
-        csv::ReaderBuilder::new().has_headers(false).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    r.records().map(|rec| rec.expect("row").iter().map(str::to_string).collect()).collect()
-}
-
-fn write_rows(path: &Path, all: &[Vec<String>]) {
-    let mut w = csv::Writer::from_path(path).expect("write");
-    for r in all {
-        w.write_record(r).expect("row");
-    }
-    w.flush().expect("flush");
-}
+use common::{csv_rows as rows, write_csv_rows as write_rows};
 
 /// Sets a cell of the first data row of a CSV file (headers as exported
 /// in Chinese, or kam's column names).
