@@ -474,6 +474,7 @@ fn account(
             summary: "客户对交付满意,关注明年价格".into(),
             next_step: "发送报价单".into(),
             next_date: Some(date + Duration::days(7)),
+            informed: if by_manager { "售后服务部".into() } else { String::new() },
         };
         bulk.add(&mut v)?;
     }

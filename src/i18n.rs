@@ -6,25 +6,38 @@
 
 use kam_rules::Lang;
 
+/// A label in both languages kept outside the catalogue's list: a record
+/// field's, declared beside the field itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Label {
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
 macro_rules! catalogue {
     ($($key:ident => $zh:literal, $en:literal;)+) => {
         /// A UI string.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum T {
-            $($key),+
+            $($key,)+
+            /// A record field's label, declared with the field (see
+            /// [`crate::model::fields`]): the field's one place.
+            Of(&'static Label),
         }
 
         impl T {
             /// Every string, for completeness tests.
             #[cfg(test)]
+            // A constant, not a stack array: the lint counts its size.
+            #[allow(clippy::large_stack_arrays)]
             pub const ALL: &'static [T] = &[$(T::$key),+];
 
             pub fn zh(self) -> &'static str {
-                match self { $(T::$key => $zh),+ }
+                match self { $(T::$key => $zh,)+ T::Of(l) => l.zh }
             }
 
             pub fn en(self) -> &'static str {
-                match self { $(T::$key => $en),+ }
+                match self { $(T::$key => $en,)+ T::Of(l) => l.en }
             }
         }
     };
@@ -336,7 +349,6 @@ catalogue! {
     SyncNoAccess => "不在你可访问的范围内(不是你的客户,也没有共享给你或划入你的片区)", "outside what you may reach (not your account, not shared with you, not in your territory)";
     SyncRefused => "总部拒绝了{kind}「{label}」({id}):{detail};本机的数据保留不变", "the hub refused {kind} '{label}' ({id}): {detail}; it is kept here as it is";
     SyncPulled => "已拉取 {n} 条记录:新增 {inserted},更新 {updated},相同 {same},冲突 {conflicts}", "pulled {n} records: {inserted} new, {updated} updated, {same} the same, {conflicts} with conflicts";
-    SyncPushFailed => "推送没有完成,总部没有收到这一批中的任何更改", "the push did not complete: the hub took none of that batch";
     // The workbench's sync key and status line (#23).
     KSync => "与总部同步(推送本机更改,拉取他人更改)", "sync with head office (push changes here, pull others')";
     StatusSynced => "同步 {at}", "synced {at}";
@@ -512,19 +524,9 @@ catalogue! {
     NewVipCard => "登记 VIP 来客卡", "New VIP card";
     EditVipCard => "编辑 VIP 来客卡", "Edit VIP card";
     VipFStore => "门店", "Store";
-    VipFReceivedBy => "接待人", "Received by";
-    VipFVisitDate => "来店日期", "Visit date";
-    VipFVisitTime => "来店时间", "Visit time";
     VipFPhoto => "照片", "Photo";
-    VipFSalutation => "称呼", "Salutation";
-    VipFAge => "年龄", "Age";
-    VipFPosition => "职务", "Position";
-    VipFVehicle => "车辆", "Vehicle";
-    VipFAccessories => "名贵装饰", "Accessories worn";
     VipFStyle => "需求:款式", "Style wanted";
     VipFUsage => "需求:用途", "Usage";
-    VipFPriceRange => "需求:价位", "Price range";
-    VipFMaterial => "需求:材质", "Material";
     VipFTraits => "其他特点", "Other traits";
     VipFItem1 => "主推款式1", "Item 1";
     VipFImage1 => "主推款1图片", "Item 1 image";
@@ -569,7 +571,6 @@ catalogue! {
     VipIndOwner => "企业主", "Business owner";
     VipIndFreelance => "自由职业", "Freelance";
     VipIndOther => "其他", "Other";
-    VipBadTime => "请写成 14:30", "write the time as 14:30";
     VipNoFile => "找不到文件:{path}", "no such file: {path}";
     VipNotImage => "不是图片(需 PNG、JPEG、GIF 或 WebP):{path}", "not an image (PNG, JPEG, GIF or WebP needed): {path}";
     VipFieldError => "{field}:{error}", "{field}: {error}";
@@ -670,16 +671,11 @@ catalogue! {
     NoMatch => "没有匹配的客户。Esc 清除筛选。", "No account matches. Esc clears the filter.";
     QuoteLine => "{tier}:折扣率 {rate}({zhe}),折后 {net} 元", "{tier}: rate {rate} ({zhe}), net {net} yuan";
     FDate => "日期", "Date";
-    FVisitKind => "方式", "Kind";
-    FContact => "联系人", "Contact";
-    FByManager => "经理级拜访", "By a manager";
     FPurpose => "目的", "Purpose";
     FSummary => "内容摘要", "Summary";
     FNextStep => "下一步", "Next step";
-    FNextDate => "下一步日期", "Next step date";
     FListAmount => "订货金额(牌价)", "List amount";
     FPromotion => "已享其他促销", "Other promotion";
-    FDueDate => "应收到期日", "Due date";
     LogVisit => "记录拜访/联系", "Log a visit or contact";
     RecordOrder => "记录订单", "Record an order";
     Calculator => "折扣计算器(不保存,Esc 关闭)", "Discount calculator (nothing saved, Esc closes)";
@@ -722,7 +718,6 @@ catalogue! {
     PoliticalMap => "政治地图(汇报关系)", "Political map (reports to)";
     Nobody => "无人担任", "nobody";
     OrdersHeader => "日期 订货金额 付款 折扣 折后金额 到期日 未收 大客户专员", "Date Amount Payment Rate Net Due Owed Rep";
-    FeedbackHeader => "意见反馈", "Feedback";
     ManagerMark => "(经理)", " (manager)";
     ComplaintMark => "投诉", "complaint";
     Yes => "是", "yes";
@@ -738,12 +733,9 @@ catalogue! {
     FCapital => "注册资本", "Registered capital";
     FListed => "是否上市", "Listed";
     FOwner => "负责人", "Owner";
-    FTierOverride => "手动等级", "Tier override";
-    FTierReason => "手动等级原因", "Override reason";
     FCreditLimit => "信用额度", "Credit limit";
     FPaymentTerms => "付款条件", "Payment terms";
     FCustomerSince => "交往时间", "Customer since";
-    FRep => "大客户专员", "Rep";
     FNotes => "备注", "Notes";
     FPersonName => "姓名", "Name";
     FTitle => "职务", "Title";
@@ -751,22 +743,14 @@ catalogue! {
     FBirthDate => "出生日期", "Birth date";
     FSocialStyle => "社交风格", "Social style";
     FBuyingRole => "购买角色", "Buying role";
-    FReportsTo => "汇报对象", "Reports to";
     FPersonality => "个性/风格/爱好", "Personality";
     FAgenda => "个人目标", "Personal agenda";
-    FCompany => "公司", "Company";
-    FFax => "传真", "Fax";
-    FEducation => "教育程度", "Education";
-    FSpouse => "配偶", "Spouse";
-    FSecretary => "秘书", "Secretary";
-    FEmployer => "雇主", "Employer";
     FBackground => "以往工作背景", "Background";
     FRecent => "近期决策成就", "Recent wins";
     FResponsibilities => "职责(;分隔)", "Duties (a; b)";
     FCriteriaTechnical => "技术决策标准", "Tech criteria";
     FCriteriaBusiness => "商业决策标准", "Biz criteria";
     FConsent => "同意存档", "Consent";
-    FConsentDate => "同意日期", "Consent date";
     FStrategy => "政治策略", "Political strategy";
     FAlliance => "联盟状态", "Alliance";
     FUserName => "你的姓名", "Your name";
@@ -876,11 +860,6 @@ catalogue! {
     EvalKeys => "←/→ 换人 · [ ] 换月 · t 目标 · Esc 返回", "←/→ rep · [ ] month · t targets · Esc back";
     TargetsTitle => "考核目标", "Targets";
     FPlannedSales => "计划销售额", "Planned sales";
-    FPlannedCollection => "计划回款额", "Planned collection";
-    FExpenseBudget => "费用预算", "Expense budget";
-    FExpenseActual => "实际费用", "Actual expense";
-    FAbility => "工作能力(0–100)", "Ability (0–100)";
-    FAttitude => "工作态度(0–100)", "Attitude (0–100)";
     BadScore => "请填 0 到 100 的整数", "a whole number from 0 to 100";
     MovedToTrash => "已移入回收站(30 天内可恢复:在客户列表按 t)", "Moved to the trash (restorable for 30 days: t on the account list)";
     Restored => "已恢复", "Restored";
@@ -960,7 +939,6 @@ catalogue! {
     FLocation => "地点", "Location";
     FAssistant => "行政助手", "Assistant";
     FCallDate => "电话/拜访日期", "Call date";
-    FCallTime => "时间", "Time";
     FSalesRep => "销售代表", "Sales rep";
     FManager => "经理", "Manager";
     FObjective => "目标", "Objective";
@@ -1040,7 +1018,6 @@ catalogue! {
     KPlanRows => "表单:插入 / 删除 / 移动一行", "form: insert / delete / move a row";
     KStartCall => "为该客户新建电话计划", "start a call plan for this account";
     KStartPresentation => "为该客户新建演讲计划", "start a presentation for this account";
-    KPhoneLog => "记录电话", "log a call";
     BadTime => "时间格式应为 HH:MM", "Time must be HH:MM";
     DraftTitle => "上次未保存的表单", "A form kept from last time";
     DraftBody => "kam 上次停止时,表单「{form}」还没有保存({at})。", "kam stopped while the form \"{form}\" was open and unsaved ({at}).";
@@ -1088,13 +1065,8 @@ catalogue! {
     EditEvent => "修改重大异动", "Edit the major change";
     NewFeedback => "记录意见反馈", "Record feedback";
     EditFeedback => "修改意见反馈", "Edit the feedback";
-    FVisitBy => "拜访人", "By whom";
-    FEventKind => "异动类型", "Kind of change";
     FEventDescription => "异动情况", "What changed";
     FFollowUp => "跟进措施", "Follow-up";
-    FFromWhom => "反馈人", "From whom";
-    FSatisfaction => "满意度", "Satisfaction";
-    FComplaint => "是否投诉", "Complaint";
     FFeedbackContent => "反馈内容", "What they said";
     FHandling => "处理情况", "Handling";
     FClosed => "已处理完毕", "Closed";
@@ -1255,9 +1227,12 @@ pub fn table_label(table: &str) -> Option<T> {
 /// different things in different tables (a commitment's `by` is its
 /// deadline, not who visited), the table's own word.
 pub fn column_zh_in(table: &str, column: &str) -> Option<&'static str> {
-    // The label the record's form shows, where its form has the column: the
-    // screen, the export's header and the history say the same word.
+    // The label declared with the record's field, which its form shows:
+    // the screen, the export's header and the history say the same word.
     let kind = crate::store::RecordKind::ALL.iter().find(|k| k.table() == table);
+    if let Some(f) = kind.and_then(|k| k.fields().iter().find(|f| f.name == column)) {
+        return Some(f.label.zh);
+    }
     if let Some(t) = kind.and_then(|k| crate::tui::editors::field_label(k.key(), column)) {
         return Some(t.get(Lang::Zh));
     }

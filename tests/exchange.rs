@@ -323,7 +323,8 @@ fn every_exported_column_has_a_unique_chinese_header() {
     for layout in kam::store::export_layouts() {
         let mut seen = std::collections::HashSet::new();
         for c in &layout.columns {
-            let zh = kam::i18n::column_zh(c).unwrap_or_else(|| panic!("{}.{c} has no Chinese header", layout.table));
+            let zh = kam::i18n::column_zh_in(layout.table, c)
+                .unwrap_or_else(|| panic!("{}.{c} has no Chinese header", layout.table));
             assert!(seen.insert(zh), "{}: header {zh} twice", layout.table);
         }
     }

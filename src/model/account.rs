@@ -7,41 +7,44 @@ use kam_rules::alliance::alliance_status;
 use kam_rules::{AllianceStatus, Behaviour, BuyingRole, Money, SocialStyle, Tier};
 use serde::{Deserialize, Serialize};
 
+use super::fields::record_struct;
 use super::{in_range, not_negative, record_enum, require, Id, Meta, ModelError};
 use crate::i18n::T;
 
-/// An account (客户 / 目标帐目): the company data, its owner, the manual tier
-/// with its reason, scorecard scores, credit terms and the categorised archive.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Account {
-    pub meta: Meta,
-    pub name: String,
-    pub short_name: String,
-    pub industry: String,
-    pub region: String,
-    pub address: String,
-    pub phone: String,
-    pub website: String,
-    /// Free text as the forms write it: "500人", "大型".
-    pub company_size: String,
-    pub registered_capital: Option<Money>,
-    pub listed: bool,
-    /// The responsible rep.
-    pub owner: String,
-    /// A tier set by hand (§4.1); only with a reason.
-    pub tier_override: Option<Tier>,
-    pub tier_override_reason: String,
-    pub notes: String,
-    /// Scorecard scores (§4.3), one row per criterion key of the rules file.
-    pub scores: Vec<Score>,
-    pub credit_limit: Option<Money>,
-    pub payment_terms: String,
-    /// Since when the customer has bought from us (seed 003's 交往时间),
-    /// when it predates the file: an old customer entered today is not a
-    /// new account in the evaluation.
-    pub customer_since: Option<NaiveDate>,
-    /// The archive of seed 003, each entry tagged with its category.
-    pub archive: Vec<ArchiveEntry>,
+record_struct! {
+    /// An account (客户 / 目标帐目): the company data, its owner, the manual tier
+    /// with its reason, scorecard scores, credit terms and the categorised archive.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Account {
+        pub meta: Meta,
+        pub name: String => ("客户名称", "Name") [required trim],
+        pub short_name: String => ("简称", "Short name"),
+        pub industry: String => ("行业", "Industry"),
+        pub region: String => ("地区", "Region"),
+        pub address: String => ("地址", "Address"),
+        pub phone: String => ("电话", "Phone"),
+        pub website: String => ("网站", "Website"),
+        /// Free text as the forms write it: "500人", "大型".
+        pub company_size: String => ("公司规模", "Company size"),
+        pub registered_capital: Option<Money> => ("注册资本", "Registered capital"),
+        pub listed: bool => ("是否上市", "Listed"),
+        /// The responsible rep.
+        pub owner: String => ("负责人", "Owner"),
+        /// A tier set by hand (§4.1); only with a reason.
+        pub tier_override: Option<Tier> => ("手动等级", "Tier override"),
+        pub tier_override_reason: String => ("手动等级原因", "Override reason"),
+        pub notes: String => ("备注", "Notes") [lines],
+        /// Scorecard scores (§4.3), one row per criterion key of the rules file.
+        pub scores: Vec<Score>,
+        pub credit_limit: Option<Money> => ("信用额度", "Credit limit"),
+        pub payment_terms: String => ("付款条件", "Payment terms"),
+        /// Since when the customer has bought from us (seed 003's 交往时间),
+        /// when it predates the file: an old customer entered today is not a
+        /// new account in the evaluation.
+        pub customer_since: Option<NaiveDate> => ("交往时间", "Customer since"),
+        /// The archive of seed 003, each entry tagged with its category.
+        pub archive: Vec<ArchiveEntry>,
+    }
 }
 
 /// One criterion's score, 1–10.
@@ -124,45 +127,47 @@ impl Account {
     }
 }
 
-/// A personal profile (个人档案, seed 000) of someone at an account.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Contact {
-    pub meta: Meta,
-    pub account_id: Id,
-    pub name: String,
-    pub company: String,
-    pub title: String,
-    pub phone: String,
-    pub fax: String,
-    pub email: String,
-    pub education: String,
-    pub birth_date: Option<NaiveDate>,
-    pub address: String,
-    pub spouse: String,
-    pub secretary: String,
-    pub employer: String,
-    /// Another contact this person reports to.
-    pub reports_to: Option<Id>,
-    /// Previous jobs, companies, background.
-    pub background: String,
-    /// Personality, style, interests.
-    pub personality: String,
-    pub social_style: Option<SocialStyle>,
-    /// Recent decisions, projects, achievements.
-    pub recent: String,
-    /// Current responsibilities, most important first.
-    pub responsibilities: Vec<Responsibility>,
-    pub criteria_technical: String,
-    pub criteria_business: String,
-    pub buying_role: Option<BuyingRole>,
-    pub personal_agenda: String,
-    /// "How do we get this person on our side?"
-    pub political_strategy: String,
-    /// Alliance behaviours (§4.5) with the day each was observed.
-    pub behaviours: Vec<ObservedBehaviour>,
-    /// PIPL consent (§4.13) and its date.
-    pub consent: bool,
-    pub consent_date: Option<NaiveDate>,
+record_struct! {
+    /// A personal profile (个人档案, seed 000) of someone at an account.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Contact {
+        pub meta: Meta,
+        pub account_id: Id => ("客户ID", "Account") [hidden],
+        pub name: String => ("姓名", "Name") [required trim],
+        pub company: String => ("公司", "Company"),
+        pub title: String => ("职务", "Title"),
+        pub phone: String => ("电话", "Phone"),
+        pub fax: String => ("传真", "Fax"),
+        pub email: String => ("电子邮件", "Email"),
+        pub education: String => ("教育程度", "Education"),
+        pub birth_date: Option<NaiveDate> => ("出生日期", "Birth date"),
+        pub address: String => ("地址", "Address"),
+        pub spouse: String => ("配偶", "Spouse"),
+        pub secretary: String => ("秘书", "Secretary"),
+        pub employer: String => ("雇主", "Employer"),
+        /// Another contact this person reports to.
+        pub reports_to: Option<Id> => ("汇报对象", "Reports to"),
+        /// Previous jobs, companies, background.
+        pub background: String => ("以往工作背景", "Background") [lines],
+        /// Personality, style, interests.
+        pub personality: String => ("个性/风格/爱好", "Personality") [lines],
+        pub social_style: Option<SocialStyle> => ("社交风格", "Social style"),
+        /// Recent decisions, projects, achievements.
+        pub recent: String => ("近期决策成就", "Recent wins") [lines],
+        /// Current responsibilities, most important first.
+        pub responsibilities: Vec<Responsibility>,
+        pub criteria_technical: String => ("技术决策标准", "Tech criteria") [lines],
+        pub criteria_business: String => ("商业决策标准", "Biz criteria") [lines],
+        pub buying_role: Option<BuyingRole> => ("购买角色", "Buying role"),
+        pub personal_agenda: String => ("个人目标", "Personal agenda") [lines],
+        /// "How do we get this person on our side?"
+        pub political_strategy: String => ("政治策略", "Political strategy") [lines],
+        /// Alliance behaviours (§4.5) with the day each was observed.
+        pub behaviours: Vec<ObservedBehaviour>,
+        /// PIPL consent (§4.13) and its date.
+        pub consent: bool => ("同意存档", "Consent"),
+        pub consent_date: Option<NaiveDate> => ("同意日期", "Consent date"),
+    }
 }
 
 /// One current responsibility; the order of the rows is the ranking.

@@ -5,31 +5,34 @@ use chrono::{NaiveDate, NaiveTime};
 use kam_rules::{Money, Payment, Period, Rate};
 use serde::{Deserialize, Serialize};
 
+use super::fields::record_struct;
 use super::{in_range, not_negative, record_enum, require, Id, Meta, ModelError};
 use crate::i18n::T;
 
-/// A line of the sales ledger (大客户销售台帐) with its collections.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Order {
-    pub meta: Meta,
-    pub account_id: Id,
-    pub date: NaiveDate,
-    /// List-price amount of the order.
-    pub amount: Money,
-    pub payment: Payment,
-    /// Another promotion applied (discounts never stack, §4.2).
-    pub promotion: bool,
-    /// The discount rate applied, if any.
-    pub discount_rate: Option<Rate>,
-    /// What the customer owes after the discount.
-    pub net_amount: Money,
-    pub due_date: Option<NaiveDate>,
-    /// The rep credited with the sale in the evaluation: the account's owner
-    /// when it was booked ([`Order::for_account`]). Empty (an order from an
-    /// older file or sheet) credits the account's owner of the day.
-    pub rep: String,
-    /// Payments received, in date order.
-    pub collections: Vec<Collection>,
+record_struct! {
+    /// A line of the sales ledger (大客户销售台帐) with its collections.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Order {
+        pub meta: Meta,
+        pub account_id: Id => ("客户ID", "Account") [hidden],
+        pub date: NaiveDate => ("日期", "Date") [required],
+        /// List-price amount of the order.
+        pub amount: Money => ("订货金额(牌价)", "List amount") [required],
+        pub payment: Payment => ("付款方式", "Payment"),
+        /// Another promotion applied (discounts never stack, §4.2).
+        pub promotion: bool => ("已享其他促销", "Other promotion"),
+        /// The discount rate applied, if any.
+        pub discount_rate: Option<Rate> => ("折扣率", "Discount rate") [hidden],
+        /// What the customer owes after the discount.
+        pub net_amount: Money => ("折后金额", "Net amount") [hidden],
+        pub due_date: Option<NaiveDate> => ("应收到期日", "Due date"),
+        /// The rep credited with the sale in the evaluation: the account's owner
+        /// when it was booked ([`Order::for_account`]). Empty (an order from an
+        /// older file or sheet) credits the account's owner of the day.
+        pub rep: String => ("大客户专员", "Rep") [trim],
+        /// Payments received, in date order.
+        pub collections: Vec<Collection>,
+    }
 }
 
 /// One payment received against an order.
@@ -117,25 +120,30 @@ record_enum! {
     }
 }
 
-/// A line of the visit and contact log (大客户拜访记录表).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Visit {
-    pub meta: Meta,
-    pub account_id: Id,
-    /// The account's contacts met or called.
-    pub contacts: Vec<VisitContact>,
-    pub date: NaiveDate,
-    /// The time of day, when known (a call plan's time for a done call).
-    pub time: Option<NaiveTime>,
-    pub kind: VisitKind,
-    /// Who visited or called.
-    pub by: String,
-    /// A manager-level person took part (§4.7 counts these).
-    pub by_manager: bool,
-    pub purpose: String,
-    pub summary: String,
-    pub next_step: String,
-    pub next_date: Option<NaiveDate>,
+record_struct! {
+    /// A line of the visit and contact log (大客户拜访记录表).
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Visit {
+        pub meta: Meta,
+        pub account_id: Id => ("客户ID", "Account") [hidden],
+        /// The account's contacts met or called.
+        pub contacts: Vec<VisitContact>,
+        pub date: NaiveDate => ("日期", "Date") [required],
+        /// The time of day, when known (a call plan's time for a done call).
+        pub time: Option<NaiveTime> => ("时间", "Time"),
+        pub kind: VisitKind => ("方式", "Kind"),
+        /// Who visited or called.
+        pub by: String => ("拜访人", "By whom") [trim],
+        /// A manager-level person took part (§4.7 counts these).
+        pub by_manager: bool => ("经理级拜访", "By a manager"),
+        pub purpose: String => ("目的", "Purpose"),
+        pub summary: String => ("内容摘要", "Summary") [lines],
+        pub next_step: String => ("下一步", "Next step"),
+        pub next_date: Option<NaiveDate> => ("下一步日期", "Next step date"),
+        /// The departments and people told what the visit found, so they
+        /// plan their part of the next step (the after-sales engineer …).
+        pub informed: String => ("告知部门/人员", "Passed on to") [trim],
+    }
 }
 
 /// A contact who took part in a visit.
@@ -157,16 +165,18 @@ impl Visit {
     }
 }
 
-/// A major change at an account (大客户经营重大异动表).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChangeEvent {
-    pub meta: Meta,
-    pub account_id: Id,
-    pub date: NaiveDate,
-    /// What changed: 人事变动, 资金紧张, 并购 …
-    pub kind: String,
-    pub description: String,
-    pub follow_up: String,
+record_struct! {
+    /// A major change at an account (大客户经营重大异动表).
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct ChangeEvent {
+        pub meta: Meta,
+        pub account_id: Id => ("客户ID", "Account") [hidden],
+        pub date: NaiveDate => ("日期", "Date") [required],
+        /// What changed: 人事变动, 资金紧张, 并购 …
+        pub kind: String => ("异动类型", "Kind of change") [required trim],
+        pub description: String => ("异动情况", "What changed") [required lines],
+        pub follow_up: String => ("跟进措施", "Follow-up") [lines],
+    }
 }
 
 impl ChangeEvent {
@@ -176,19 +186,21 @@ impl ChangeEvent {
     }
 }
 
-/// A line of customer feedback (大客户意见反馈表).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Feedback {
-    pub meta: Meta,
-    pub account_id: Id,
-    pub date: NaiveDate,
-    pub from_whom: String,
-    /// 1 (very unhappy) to 5 (very happy).
-    pub satisfaction: Option<u8>,
-    pub complaint: bool,
-    pub content: String,
-    pub handling: String,
-    pub closed: bool,
+record_struct! {
+    /// A line of customer feedback (大客户意见反馈表).
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Feedback {
+        pub meta: Meta,
+        pub account_id: Id => ("客户ID", "Account") [hidden],
+        pub date: NaiveDate => ("日期", "Date") [required],
+        pub from_whom: String => ("反馈人", "From whom") [trim],
+        /// 1 (very unhappy) to 5 (very happy).
+        pub satisfaction: Option<u8> => ("满意度", "Satisfaction"),
+        pub complaint: bool => ("是否投诉", "Complaint"),
+        pub content: String => ("反馈内容", "What they said") [required lines],
+        pub handling: String => ("处理情况", "Handling") [lines],
+        pub closed: bool => ("已处理完毕", "Closed"),
+    }
 }
 
 impl Feedback {
@@ -198,24 +210,26 @@ impl Feedback {
     }
 }
 
-/// A rep's targets and the supervisor's scores for one period (§4.9).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Target {
-    pub meta: Meta,
-    pub rep: String,
-    /// `2026-11`, `2026-Q4` or `2026`, as [`Period::parse`] reads it.
-    pub period: String,
-    pub planned_sales: Option<Money>,
-    pub planned_collection: Option<Money>,
-    pub expense_budget: Option<Money>,
-    pub expense_actual: Option<Money>,
-    /// Supervisor's scores, 0–100.
-    pub ability: Option<u8>,
-    pub attitude: Option<u8>,
-    /// Who last entered the ability and attitude scores, and on which day
-    /// (seed 000: the supervisor scores, the manager approves).
-    pub scored_by: String,
-    pub scored_on: Option<NaiveDate>,
+record_struct! {
+    /// A rep's targets and the supervisor's scores for one period (§4.9).
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Target {
+        pub meta: Meta,
+        pub rep: String => ("大客户专员", "Rep") [hidden],
+        /// `2026-11`, `2026-Q4` or `2026`, as [`Period::parse`] reads it.
+        pub period: String => ("考核期", "Period") [hidden],
+        pub planned_sales: Option<Money> => ("计划销售额", "Planned sales"),
+        pub planned_collection: Option<Money> => ("计划回款额", "Planned collection"),
+        pub expense_budget: Option<Money> => ("费用预算", "Expense budget"),
+        pub expense_actual: Option<Money> => ("实际费用", "Actual expense"),
+        /// Supervisor's scores, 0–100.
+        pub ability: Option<u8> => ("工作能力(0–100)", "Ability (0–100)") [trim],
+        pub attitude: Option<u8> => ("工作态度(0–100)", "Attitude (0–100)") [trim],
+        /// Who last entered the ability and attitude scores, and on which day
+        /// (seed 000: the supervisor scores, the manager approves).
+        pub scored_by: String => ("评分录入人", "Scored by") [hidden],
+        pub scored_on: Option<NaiveDate> => ("评分录入日期", "Scored on") [hidden],
+    }
 }
 
 impl Target {

@@ -6,6 +6,8 @@
 //! participants of a call plan, the FAB lines of a VIP card …) are `Vec`s of
 //! small row structs, kept in order.
 
+pub mod fields;
+
 mod account;
 mod activity;
 mod dates;

@@ -6,6 +6,7 @@ use kam_rules::BuyingRole;
 use serde::{Deserialize, Serialize};
 
 use super::activity::rows_at_most;
+use super::fields::record_struct;
 use super::{record_enum, require, Contact, Id, Meta, ModelError};
 use crate::i18n::T;
 
@@ -17,56 +18,58 @@ record_enum! {
     }
 }
 
-/// An executive call plan (执行人员电话计划): header, plan, influence,
-/// introduction and the summary written after the call.
 // The seed's pre-visit checklist is five yes/no boxes.
-#[allow(clippy::struct_excessive_bools)]
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CallPlan {
-    pub meta: Meta,
-    // Header
-    pub account_id: Id,
-    pub opportunity: String,
-    pub account_executive: String,
-    pub phone: String,
-    pub location: String,
-    pub assistant: String,
-    pub call_date: Option<NaiveDate>,
-    pub call_time: Option<NaiveTime>,
-    pub sales_rep: String,
-    pub manager: String,
-    // Plan
-    pub objective: String,
-    pub expected_result: String,
-    pub customer_participants: Vec<CustomerParticipant>,
-    pub our_participants: Vec<OurParticipant>,
-    pub agenda: String,
-    /// Competitive views or obstacles.
-    pub obstacles: String,
-    /// Resources needed and preparation.
-    pub resources: String,
-    // The pre-visit checklist of seed 002.
-    pub prep_business_cards: bool,
-    pub prep_materials: bool,
-    pub prep_evidence: bool,
-    pub prep_proposal: bool,
-    /// An answer ready to "why should I spend time with you?"
-    pub prep_why_answer: bool,
-    /// The rest of seed 002's checklist: in good form, dressed for it, a
-    /// notebook, and answers to the customer's other two questions.
-    pub prep_state: bool,
-    pub prep_appearance: bool,
-    pub prep_notebook: bool,
-    pub prep_value_answer: bool,
-    pub prep_different_answer: bool,
-    pub influence: Vec<Influence>,
-    pub introduction: Vec<IntroQuestion>,
-    // Summary
-    pub what_happened: String,
-    pub commitments: Vec<Commitment>,
-    pub supporter_assessment: String,
-    pub manager_assessment: String,
-    pub status: PlanStatus,
+record_struct! {
+    /// An executive call plan (执行人员电话计划): header, plan, influence,
+    /// introduction and the summary written after the call.
+    #[allow(clippy::struct_excessive_bools)]
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct CallPlan {
+        pub meta: Meta,
+        // Header
+        pub account_id: Id => ("客户ID", "Account") [hidden],
+        pub opportunity: String => ("销售机会", "Opportunity"),
+        pub account_executive: String => ("帐目执行人员", "Account executive"),
+        pub phone: String => ("电话", "Phone"),
+        pub location: String => ("地点", "Location"),
+        pub assistant: String => ("行政助手", "Assistant"),
+        pub call_date: Option<NaiveDate> => ("电话/拜访日期", "Call date"),
+        pub call_time: Option<NaiveTime> => ("时间", "Time"),
+        pub sales_rep: String => ("销售代表", "Sales rep"),
+        pub manager: String => ("经理", "Manager"),
+        // Plan
+        pub objective: String => ("目标", "Objective") [lines],
+        pub expected_result: String => ("预计的结果", "Expected result") [lines],
+        pub customer_participants: Vec<CustomerParticipant>,
+        pub our_participants: Vec<OurParticipant>,
+        pub agenda: String => ("计划议程", "Planned agenda") [lines],
+        /// Competitive views or obstacles.
+        pub obstacles: String => ("竞争观点或障碍", "Competition / obstacles") [lines],
+        /// Resources needed and preparation.
+        pub resources: String => ("所需资源与准备", "Resources, preparation") [lines],
+        // The pre-visit checklist of seed 002.
+        pub prep_business_cards: bool => ("准备:名片", "Prep: business cards") [tick],
+        pub prep_materials: bool => ("准备:资料", "Prep: materials") [tick],
+        pub prep_evidence: bool => ("准备:数据和证据", "Prep: data, evidence") [tick],
+        pub prep_proposal: bool => ("准备:标准方案", "Prep: proposal") [tick],
+        /// An answer ready to "why should I spend time with you?"
+        pub prep_why_answer: bool => ("准备:为何见我", "Prep: why see me") [tick],
+        /// The rest of seed 002's checklist: in good form, dressed for it, a
+        /// notebook, and answers to the customer's other two questions.
+        pub prep_state: bool => ("准备:状态", "Prep: in good form") [tick],
+        pub prep_appearance: bool => ("准备:仪表", "Prep: appearance") [tick],
+        pub prep_notebook: bool => ("准备:记录本", "Prep: notebook") [tick],
+        pub prep_value_answer: bool => ("准备:能提供什么价值", "Prep: what value we offer") [tick],
+        pub prep_different_answer: bool => ("准备:与他人有何不同", "Prep: how we differ") [tick],
+        pub influence: Vec<Influence>,
+        pub introduction: Vec<IntroQuestion>,
+        // Summary
+        pub what_happened: String => ("实际情况", "What happened") [lines],
+        pub commitments: Vec<Commitment>,
+        pub supporter_assessment: String => ("支持者的评估", "Supporter's view") [lines],
+        pub manager_assessment: String => ("经理的评估", "Manager's view") [lines],
+        pub status: PlanStatus => ("状态", "Status"),
+    }
 }
 
 /// Someone from the customer on the call: a contact of the account or a name typed in.
@@ -196,19 +199,21 @@ impl CallPlan {
     }
 }
 
-/// A presentation plan (演讲计划).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Presentation {
-    pub meta: Meta,
-    pub account_id: Id,
-    pub opportunity: String,
-    pub date: Option<NaiveDate>,
-    pub sales_rep: String,
-    pub objective: String,
-    pub agenda: String,
-    pub participants: Vec<PresentationParticipant>,
-    /// Action steps worked backwards from the desired result, in order.
-    pub steps: Vec<ActionStep>,
+record_struct! {
+    /// A presentation plan (演讲计划).
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Presentation {
+        pub meta: Meta,
+        pub account_id: Id => ("客户ID", "Account") [hidden],
+        pub opportunity: String => ("销售机会", "Opportunity"),
+        pub date: Option<NaiveDate> => ("演讲日期", "Date"),
+        pub sales_rep: String => ("销售代表", "Sales rep"),
+        pub objective: String => ("目标", "Objective") [lines required],
+        pub agenda: String => ("计划议程", "Planned agenda") [lines],
+        pub participants: Vec<PresentationParticipant>,
+        /// Action steps worked backwards from the desired result, in order.
+        pub steps: Vec<ActionStep>,
+    }
 }
 
 /// A customer participant of a presentation.

@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveTime};
 use kam_rules::ObjectionType;
 use serde::{Deserialize, Serialize};
 
+use super::fields::record_struct;
 use super::{record_enum, require, Id, Meta, ModelError};
 use crate::i18n::T;
 
@@ -16,52 +17,54 @@ record_enum! {
     }
 }
 
-/// A VIP visitor card, filled at the counter while the visitor is in the store.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VipCard {
-    pub meta: Meta,
-    pub store: String,
-    /// The staff member who received the visitor.
-    pub received_by: String,
-    pub visit_date: NaiveDate,
-    pub visit_time: Option<NaiveTime>,
-    /// Path to a photo file.
-    pub photo_path: String,
-    /// 称呼: 王女士, 陈先生.
-    pub salutation: String,
-    /// An age or a range: "35", "30-40".
-    pub age: String,
-    pub industry: String,
-    pub position: String,
-    pub vehicle: String,
-    pub phone: String,
-    /// 名贵装饰: luxury accessories worn.
-    pub accessories: String,
-    // Needs
-    pub style: String,
-    pub usage: String,
-    pub price_range: String,
-    pub material: String,
-    pub traits: String,
-    /// Up to three recommended items with their FAB line.
-    pub recommended: Vec<FabItem>,
-    /// Up to three objections.
-    pub objections: Vec<Objection>,
-    pub reception_summary: String,
-    pub team_suggestions: String,
-    /// Up to three items recommended again after the team's suggestions.
-    pub re_recommended: Vec<FabItem>,
-    /// Up to three objection resolutions.
-    pub resolutions: Vec<Resolution>,
-    pub status: VipStatus,
-    /// When to get in touch again: the Today tab lists the card from then.
-    pub next_contact: Option<NaiveDate>,
-    pub account_id: Option<Id>,
-    /// Who handed the card to whom, when, with a note.
-    pub handovers: Vec<Handover>,
-    /// PIPL consent (§4.13) and its date.
-    pub consent: bool,
-    pub consent_date: Option<NaiveDate>,
+record_struct! {
+    /// A VIP visitor card, filled at the counter while the visitor is in the store.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct VipCard {
+        pub meta: Meta,
+        pub store: String => ("门店", "Store") [trim],
+        /// The staff member who received the visitor.
+        pub received_by: String => ("接待人", "Received by") [trim required],
+        pub visit_date: NaiveDate => ("来店日期", "Visit date") [required],
+        pub visit_time: Option<NaiveTime> => ("来店时间", "Visit time"),
+        /// Path to a photo file.
+        pub photo_path: String => ("照片", "Photo") [trim],
+        /// 称呼: 王女士, 陈先生.
+        pub salutation: String => ("称呼", "Salutation") [trim],
+        /// An age or a range: "35", "30-40".
+        pub age: String => ("年龄", "Age"),
+        pub industry: String => ("行业", "Industry"),
+        pub position: String => ("职务", "Position"),
+        pub vehicle: String => ("车辆", "Vehicle"),
+        pub phone: String => ("电话", "Phone") [trim],
+        /// 名贵装饰: luxury accessories worn.
+        pub accessories: String => ("名贵装饰", "Accessories worn"),
+        // Needs
+        pub style: String => ("需求:款式", "Style wanted"),
+        pub usage: String => ("需求:用途", "Usage"),
+        pub price_range: String => ("需求:价位", "Price range"),
+        pub material: String => ("需求:材质", "Material"),
+        pub traits: String => ("其他特点", "Other traits"),
+        /// Up to three recommended items with their FAB line.
+        pub recommended: Vec<FabItem>,
+        /// Up to three objections.
+        pub objections: Vec<Objection>,
+        pub reception_summary: String => ("接待总结", "Reception summary") [lines],
+        pub team_suggestions: String => ("团队建议", "Team suggestions") [lines],
+        /// Up to three items recommended again after the team's suggestions.
+        pub re_recommended: Vec<FabItem>,
+        /// Up to three objection resolutions.
+        pub resolutions: Vec<Resolution>,
+        pub status: VipStatus => ("状态", "Status"),
+        /// When to get in touch again: the Today tab lists the card from then.
+        pub next_contact: Option<NaiveDate> => ("下次联系日期", "Next contact"),
+        pub account_id: Option<Id> => ("客户ID", "Account") [hidden],
+        /// Who handed the card to whom, when, with a note.
+        pub handovers: Vec<Handover>,
+        /// PIPL consent (§4.13) and its date.
+        pub consent: bool => ("同意存档", "Consent"),
+        pub consent_date: Option<NaiveDate> => ("同意日期", "Consent date"),
+    }
 }
 
 /// An item shown to the visitor with its FAB line (feature, advantage, benefit).

@@ -34,10 +34,6 @@ record! {
             ("py_full", Value::Text(join(&py.full, &short.full))),
         ]
     },
-    fields {
-        name, short_name, industry, region, address, phone, website, company_size, registered_capital, listed,
-        owner, tier_override, tier_override_reason, notes, credit_limit, payment_terms, customer_since,
-    },
     children {
         scores: Score in "account_scores" { criterion, score },
         archive: ArchiveEntry in "account_archive" {
@@ -58,11 +54,6 @@ record! {
             ("py_initials", Value::Text(py.initials)),
             ("py_full", Value::Text(py.full)),
         ]
-    },
-    fields {
-        account_id, name, company, title, phone, fax, email, education, birth_date, address, spouse, secretary,
-        employer, reports_to, background, personality, social_style, recent, criteria_technical,
-        criteria_business, buying_role, personal_agenda, political_strategy, consent, consent_date,
     },
     children {
         responsibilities: Responsibility in "contact_responsibilities" { text },

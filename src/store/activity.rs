@@ -13,7 +13,6 @@ record! {
         ("collected", Value::Integer(o.collected().fen())),
         ("outstanding", Value::Integer(o.outstanding().fen())),
     ],
-    fields { account_id, date, amount, payment, promotion, discount_rate, net_amount, due_date, rep },
     children { collections: Collection in "order_collections" { date, amount } }
 }
 
@@ -22,7 +21,6 @@ record! {
     label |v| format!("{} {}", v.date, v.purpose),
     account |v| Some(&v.account_id),
     derived |_v| Vec::new(),
-    fields { account_id, date, time, kind, by, by_manager, purpose, summary, next_step, next_date },
     children { contacts: VisitContact in "visit_contacts" { contact_id } }
 }
 
@@ -31,7 +29,6 @@ record! {
     label |e| format!("{} {}", e.date, e.kind),
     account |e| Some(&e.account_id),
     derived |_e| Vec::new(),
-    fields { account_id, date, kind, description, follow_up },
     children {}
 }
 
@@ -40,7 +37,6 @@ record! {
     label |f| format!("{} {}", f.date, f.from_whom),
     account |f| Some(&f.account_id),
     derived |_f| Vec::new(),
-    fields { account_id, date, from_whom, satisfaction, complaint, content, handling, closed },
     children {}
 }
 
@@ -49,10 +45,6 @@ record! {
     label |t| format!("{} {}", t.rep, t.period),
     account |_t| None,
     derived |_t| Vec::new(),
-    fields {
-        rep, period, planned_sales, planned_collection, expense_budget, expense_actual, ability, attitude,
-        scored_by, scored_on
-    },
     children {}
 }
 

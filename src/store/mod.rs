@@ -25,6 +25,7 @@ mod convert;
 mod erase;
 mod exchange;
 mod faults;
+mod fields;
 mod fold;
 mod history;
 mod hub;

@@ -80,6 +80,23 @@ impl RecordKind {
         Self::ALL.into_iter().find(|k| k.key() == key)
     }
 
+    /// The record's stored fields as declared, with their labels.
+    pub fn fields(self) -> &'static [crate::model::fields::FieldDef] {
+        use crate::model::fields::Fields;
+        match self {
+            Self::Account => Account::FIELDS,
+            Self::Contact => Contact::FIELDS,
+            Self::Order => Order::FIELDS,
+            Self::Visit => Visit::FIELDS,
+            Self::ChangeEvent => ChangeEvent::FIELDS,
+            Self::Feedback => Feedback::FIELDS,
+            Self::CallPlan => CallPlan::FIELDS,
+            Self::Presentation => Presentation::FIELDS,
+            Self::VipCard => VipCard::FIELDS,
+            Self::Target => Target::FIELDS,
+        }
+    }
+
     /// Kinds that belong to an account and go to the trash with it.
     pub(crate) fn of_account(self) -> bool {
         matches!(
@@ -238,14 +255,13 @@ macro_rules! record {
         label |$lr:ident| $label:expr,
         account |$ar:ident| $account:expr,
         derived |$dr:ident| $derived:expr,
-        fields { $($f:ident),* $(,)? },
         children { $($c:ident: $cty:ident in $ctable:literal { $($cf:ident),* $(,)? }),* $(,)? }
     ) => {
         impl $crate::store::record::sealed::Sealed for $ty {}
 
         impl $crate::store::record::Record for $ty {
             const KIND: $crate::store::record::RecordKind = $crate::store::record::RecordKind::$variant;
-            const COLUMNS: &'static [&'static str] = &[$(stringify!($f)),*];
+            const COLUMNS: &'static [&'static str] = <$ty as $crate::model::fields::Fields>::NAMES;
             const ORDER: &'static str = $order;
 
             fn meta(&self) -> &$crate::model::Meta {
@@ -258,11 +274,7 @@ macro_rules! record {
 
             fn validate(&self) -> Result<(), $crate::model::ModelError> {
                 $ty::validate(self)?;
-                $(
-                    if let rusqlite::types::Value::Text(s) = $crate::store::col::Col::to_value(&self.$f) {
-                        $crate::model::check_text(stringify!($f), stringify!($f), &s)?;
-                    }
-                )*
+                $crate::store::fields::check_texts(self)?;
                 $(
                     for (i, x) in self.$c.iter().enumerate() {
                         $(
@@ -287,27 +299,16 @@ macro_rules! record {
             }
 
             fn values(&self) -> Vec<rusqlite::types::Value> {
-                vec![$($crate::store::col::Col::to_value(&self.$f)),*]
+                $crate::store::fields::values(self)
             }
 
-            #[allow(clippy::field_reassign_with_default)]
             fn from_values(
                 meta: $crate::model::Meta,
                 values: Vec<rusqlite::types::Value>,
             ) -> Result<Self, $crate::store::StoreError> {
-                let id = meta.id.to_string();
                 let mut r = Self::default();
                 r.meta = meta;
-                let mut it = values.into_iter();
-                $(
-                    r.$f = $crate::store::col::Col::from_value(it.next().unwrap_or(rusqlite::types::Value::Null))
-                        .map_err(|detail| $crate::store::StoreError::BadValue {
-                            table: Self::KIND.table(),
-                            column: stringify!($f).to_string(),
-                            id: id.clone(),
-                            detail,
-                        })?;
-                )*
+                $crate::store::fields::set_values(&mut r, values)?;
                 Ok(r)
             }
 
@@ -361,8 +362,7 @@ macro_rules! record {
             }
 
             fn column_shown() -> Vec<$crate::store::col::Shown> {
-                let d = Self::default();
-                vec![$($crate::store::col::shown_of(&d.$f)),*]
+                $crate::store::fields::shown::<Self>()
             }
 
             fn child_layouts() -> Vec<$crate::store::record::ChildLayout> {

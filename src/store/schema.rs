@@ -695,6 +695,12 @@ CREATE INDEX hub_owners_phone ON hub_owners (phone_key);
 ALTER TABLE hub_state ADD COLUMN owners_cursor INTEGER NOT NULL DEFAULT 0 CHECK (owners_cursor >= 0);
 ";
 
+/// Version 12: whom a visit's findings were passed on to (the departments
+/// and people told, seed 004's 拜访制度).
+const V12: &str = r"
+ALTER TABLE visits ADD COLUMN informed TEXT NOT NULL DEFAULT '';
+";
+
 /// The migrations, oldest first. Append; never edit a published one.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -709,11 +715,12 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V9),
         M::up(V10),
         M::up(V11),
+        M::up(V12),
     ])
 }
 
 /// The schema version this program writes.
-pub const LATEST: u32 = 11;
+pub const LATEST: u32 = 12;
 
 /// Every table a kam file has, to tell a kam file from another SQLite file.
 pub const KAM_TABLE: &str = "accounts";

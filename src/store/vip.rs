@@ -24,11 +24,6 @@ record! {
             ("py_full", Value::Text(py.full)),
         ]
     },
-    fields {
-        store, received_by, visit_date, visit_time, photo_path, salutation, age, industry, position, vehicle, phone,
-        accessories, style, usage, price_range, material, traits, reception_summary, team_suggestions, status,
-        next_contact, account_id, consent, consent_date,
-    },
     children {
         recommended: FabItem in "vip_recommended" { item, image_path, fab },
         objections: Objection in "vip_objections" { kind, text },

@@ -194,6 +194,8 @@ fn a_reps_first_month_on_a_blank_file_through_the_keys() {
     tabs(&mut app, 1);
     typed(&mut app, "today");
     tabs(&mut app, 1);
+    typed(&mut app, "售后工程师");
+    tabs(&mut app, 1);
     press(&mut app, KeyCode::Right); // the first contact
     tabs(&mut app, 1);
     press(&mut app, KeyCode::Right);
@@ -205,6 +207,7 @@ fn a_reps_first_month_on_a_blank_file_through_the_keys() {
     assert_eq!(d.visits[0].contacts.len(), 2, "a visit with two contacts");
     assert_eq!(d.visits[0].time, chrono::NaiveTime::from_hms_opt(14, 30, 0), "the visit's time of day");
     assert_eq!((d.visits[0].next_step.as_str(), d.visits[0].next_date), ("送样品", Some(today)));
+    assert_eq!(d.visits[0].informed, "售后工程师", "who was told");
     snap("visits_section", &mut app);
 
     // A section's `d` moves its own record to the trash, never the account.

@@ -1,9 +1,7 @@
 //! The contact's editor: every field of the personal profile (个人档案,
 //! DESIGN §3.2), in the paper form's order.
 
-use kam_rules::{BuyingRole, SocialStyle};
-
-use super::{bind, Binds};
+use super::Binds;
 use crate::i18n::T;
 use crate::model::{Contact, Id, Responsibility};
 use crate::tui::app::App;
@@ -11,24 +9,13 @@ use crate::tui::widgets::form::{Field, Form};
 use crate::tui::widgets::keys::F;
 
 pub fn binds() -> Binds<Contact> {
-    let mut b = Binds::<Contact>::default();
-    bind!(b, T::FPersonName, name).required().trim();
-    bind!(b, T::FCompany, company);
-    bind!(b, T::FTitle, title);
-    bind!(b, T::FPhone, phone);
-    bind!(b, T::FFax, fax);
-    bind!(b, T::FEmail, email);
-    bind!(b, T::FEducation, education);
-    bind!(b, T::FBirthDate, birth_date);
-    bind!(b, T::FAddress, address);
-    bind!(b, T::FSpouse, spouse);
-    bind!(b, T::FSecretary, secretary);
-    bind!(b, T::FEmployer, employer);
+    let mut b = Binds::<Contact>::declared();
     // Whom they report to: one of the account's other contacts.
+    let reports_to = b.label_of(F::ReportsTo);
     b.custom(
         F::ReportsTo,
-        T::FReportsTo,
-        |c: &Contact, app: &App| {
+        reports_to,
+        move |c: &Contact, app: &App| {
             let others = std::iter::once((String::new(), T::NotSet.get(app.lang).to_string()))
                 .chain(
                     app.detail
@@ -38,14 +25,11 @@ pub fn binds() -> Binds<Contact> {
                         .map(|o| (o.meta.id.to_string(), format!("{} {}", o.name, o.title))),
                 )
                 .collect();
-            Field::choice(F::ReportsTo, T::FReportsTo, others, c.reports_to.as_ref().map(ToString::to_string))
+            Field::choice(F::ReportsTo, reports_to, others, c.reports_to.as_ref().map(ToString::to_string))
         },
         |f: &Form, c: &mut Contact, _: &App| c.reports_to = Id::parse(&f.text(F::ReportsTo)).ok(),
     );
-    bind!(b, T::FBackground, background).lines();
-    bind!(b, T::FPersonality, personality).lines();
-    b.choice::<SocialStyle>(F::SocialStyle, T::FSocialStyle, |c| &c.social_style, |c| &mut c.social_style);
-    bind!(b, T::FRecent, recent).lines();
+    b.after(F::Recent);
     // Ranked responsibilities, most important first, separated by ; or ；
     b.custom(
         F::Responsibilities,
@@ -64,17 +48,12 @@ pub fn binds() -> Binds<Contact> {
                 .collect();
         },
     );
-    bind!(b, T::FCriteriaTechnical, criteria_technical).lines();
-    bind!(b, T::FCriteriaBusiness, criteria_business).lines();
-    b.choice::<BuyingRole>(F::BuyingRole, T::FBuyingRole, |c| &c.buying_role, |c| &mut c.buying_role);
-    bind!(b, T::FAgenda, personal_agenda).lines();
-    bind!(b, T::FStrategy, political_strategy).lines();
-    bind!(b, T::FConsent, consent);
     // Consent given without a date is dated today (consent is read first).
+    let consent_date = b.label_of(F::ConsentDate);
     b.custom(
         F::ConsentDate,
-        T::FConsentDate,
-        |c: &Contact, _: &App| Field::date(F::ConsentDate, T::FConsentDate, c.consent_date),
+        consent_date,
+        move |c: &Contact, _: &App| Field::date(F::ConsentDate, consent_date, c.consent_date),
         |f: &Form, c: &mut Contact, app: &App| {
             c.consent_date = f.date(F::ConsentDate, app.today).or(c.consent.then_some(app.today));
         },

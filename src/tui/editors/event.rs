@@ -1,18 +1,14 @@
-//! The editor of a major change event (大客户经营重大异动表, DESIGN §3.5).
+//! The editor of a major change event (大客户经营重大异动表, DESIGN §3.5):
+//! every field as [`ChangeEvent`] declares it.
 
-use super::{bind, Binds};
+use super::Binds;
 use crate::i18n::T;
 use crate::model::ChangeEvent;
 use crate::tui::app::App;
 use crate::tui::widgets::form::Form;
 
 pub fn binds() -> Binds<ChangeEvent> {
-    let mut b = Binds::<ChangeEvent>::default();
-    bind!(b, T::FDate, date).required();
-    bind!(b, T::FEventKind, kind).required().trim();
-    bind!(b, T::FEventDescription, description).required().lines();
-    bind!(b, T::FFollowUp, follow_up).lines();
-    b
+    Binds::<ChangeEvent>::declared()
 }
 
 pub fn form(app: &App, e: &ChangeEvent) -> Form {

@@ -1,10 +1,10 @@
 //! The order's editor (销售台帐, DESIGN §3.4): the order and its
 //! collections (回款) as a table of rows.
 
-use kam_rules::discount::{discount, Payment};
+use kam_rules::discount::discount;
 use kam_rules::{Money, Tier};
 
-use super::{bind, Binds};
+use super::Binds;
 use crate::i18n::T;
 use crate::model::Order;
 use crate::tui::app::App;
@@ -13,21 +13,17 @@ use crate::tui::widgets::form::{Field, Form};
 use crate::tui::widgets::keys::F;
 
 pub fn binds() -> Binds<Order> {
-    let mut b = Binds::<Order>::default();
-    bind!(b, T::FDate, date).required();
+    let mut b = Binds::<Order>::declared();
     // A new order's amount starts blank, not 0.00.
+    let amount = b.label_of(F::Amount);
     b.custom(
         F::Amount,
-        T::FListAmount,
-        |o: &Order, _: &App| Field::amount(F::Amount, T::FListAmount, (o.meta.version != 0).then_some(o.amount)),
+        amount,
+        move |o: &Order, _: &App| Field::amount(F::Amount, amount, (o.meta.version != 0).then_some(o.amount)),
         |f: &Form, o: &mut Order, _: &App| o.amount = Money::parse(&f.text(F::Amount)).unwrap_or(Money::ZERO),
-    )
-    .required();
-    b.pick::<Payment>(F::Payment, T::PaymentLabel, |o| &o.payment, |o| &mut o.payment);
-    bind!(b, T::FPromotion, promotion);
-    bind!(b, T::FDueDate, due_date);
-    // Credited to the account's owner as it is booked; another rep may be named.
-    bind!(b, T::FRep, rep).trim();
+    );
+    // The rep is credited to the account's owner as it is booked; another
+    // rep may be named.
     b.table(
         |o: &Order, _: &App| o.collections.iter().enumerate().flat_map(|(i, c)| collection_row(i, Some(c))).collect(),
         |n, _: &App| collection_row(n, None),

@@ -6,11 +6,11 @@
 use chrono::NaiveDate;
 use kam_rules::{BuyingRole, Labeled, Lang};
 
-use super::{bind, Binds, Ctx};
+use super::{Binds, Ctx};
 use crate::i18n::T;
 use crate::model::{
     ActionStep, CallPlan, Commitment, Contact, CustomerParticipant, Id, Influence, IntroQuestion, OurParticipant,
-    PlanStatus, Presentation, PresentationParticipant,
+    Presentation, PresentationParticipant,
 };
 use crate::tui::records::filled_rows;
 use crate::tui::widgets::form::{parse_date, Field, Form, RowTag};
@@ -160,18 +160,9 @@ fn ticked(f: &Form, table: u8, row: usize, key: F) -> bool {
 }
 
 pub fn call_binds() -> Binds<CallPlan, PlanCtx> {
-    let mut b = Binds::<CallPlan, PlanCtx>::default();
-    bind!(b, T::FOpportunity, opportunity);
-    bind!(b, T::FAccountExecutive, account_executive);
-    bind!(b, T::FPhone, phone);
-    bind!(b, T::FLocation, location);
-    bind!(b, T::FAssistant, assistant);
-    bind!(b, T::FCallDate, call_date);
-    bind!(b, T::FCallTime, call_time);
-    bind!(b, T::FSalesRep, sales_rep);
-    bind!(b, T::FManager, manager);
-    bind!(b, T::FObjective, objective).lines();
-    bind!(b, T::FExpectedResult, expected_result).lines();
+    let mut b = Binds::<CallPlan, PlanCtx>::declared();
+    b.move_before(F::Status, F::WhatHappened);
+    b.after(F::ExpectedResult);
     b.table(
         |p: &CallPlan, c: &PlanCtx| {
             p.customer_participants
@@ -215,19 +206,7 @@ pub fn call_binds() -> Binds<CallPlan, PlanCtx> {
                 .collect();
         },
     );
-    bind!(b, T::FPlanAgenda, agenda).lines();
-    bind!(b, T::FObstacles, obstacles).lines();
-    bind!(b, T::FResources, resources).lines();
-    bind!(b, T::FPrepCards, prep_business_cards).tick();
-    bind!(b, T::FPrepMaterials, prep_materials).tick();
-    bind!(b, T::FPrepEvidence, prep_evidence).tick();
-    bind!(b, T::FPrepProposal, prep_proposal).tick();
-    bind!(b, T::FPrepWhy, prep_why_answer).tick();
-    bind!(b, T::FPrepState, prep_state).tick();
-    bind!(b, T::FPrepAppearance, prep_appearance).tick();
-    bind!(b, T::FPrepNotebook, prep_notebook).tick();
-    bind!(b, T::FPrepValue, prep_value_answer).tick();
-    bind!(b, T::FPrepDifferent, prep_different_answer).tick();
+    b.after(F::PrepDifferentAnswer);
     b.table(
         |p: &CallPlan, _: &PlanCtx| p.influence.iter().enumerate().flat_map(|(i, r)| influence_row(i, r)).collect(),
         |n, _: &PlanCtx| influence_row(n, &Influence::default()),
@@ -255,8 +234,7 @@ pub fn call_binds() -> Binds<CallPlan, PlanCtx> {
                 .collect();
         },
     );
-    b.pick::<PlanStatus>("status", T::FPlanStatus, |p| &p.status, |p| &mut p.status);
-    bind!(b, T::FWhatHappened, what_happened).lines();
+    b.after(F::WhatHappened);
     b.table(
         |p: &CallPlan, c: &PlanCtx| {
             p.commitments.iter().enumerate().flat_map(|(i, r)| commitment_row(i, r, c.lang)).collect()
@@ -273,18 +251,11 @@ pub fn call_binds() -> Binds<CallPlan, PlanCtx> {
                 .collect();
         },
     );
-    bind!(b, T::FSupporterAssessment, supporter_assessment).lines();
-    bind!(b, T::FManagerAssessment, manager_assessment).lines();
     b
 }
 
 pub fn presentation_binds() -> Binds<Presentation, PlanCtx> {
-    let mut b = Binds::<Presentation, PlanCtx>::default();
-    bind!(b, T::FOpportunity, opportunity);
-    bind!(b, T::FPresentationDate, date);
-    bind!(b, T::FSalesRep, sales_rep);
-    bind!(b, T::FObjective, objective).lines().required();
-    bind!(b, T::FPlanAgenda, agenda).lines();
+    let mut b = Binds::<Presentation, PlanCtx>::declared();
     b.table(
         |p: &Presentation, c: &PlanCtx| {
             p.participants.iter().enumerate().flat_map(|(i, r)| participant_row(i, r, &c.contacts, c.lang)).collect()
@@ -347,7 +318,7 @@ mod tests {
     use kam_rules::{BuyingRole, Labeled, Lang};
 
     use super::*;
-    use crate::model::Meta;
+    use crate::model::{Meta, PlanStatus};
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 10, d).expect("date")

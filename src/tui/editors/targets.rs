@@ -2,24 +2,17 @@
 //! 计划 and the supervisor's scores): planned sales and collection, the
 //! expense budget and what was spent, and the ability and attitude scores.
 
-use super::{bind, Binds};
+use super::Binds;
 use crate::i18n::T;
 use crate::model::Target;
 use crate::tui::app::App;
 use crate::tui::widgets::form::Form;
 
-/// The two supervisor's scores: form key, label.
-const SCORES: [(&str, T); 2] = [("ability", T::FAbility), ("attitude", T::FAttitude)];
+/// The two supervisor's scores' form keys.
+const SCORES: [&str; 2] = ["ability", "attitude"];
 
 pub fn binds() -> Binds<Target> {
-    let mut b = Binds::<Target>::default();
-    bind!(b, T::FPlannedSales, planned_sales);
-    bind!(b, T::FPlannedCollection, planned_collection);
-    bind!(b, T::FExpenseBudget, expense_budget);
-    bind!(b, T::FExpenseActual, expense_actual);
-    bind!(b, T::FAbility, ability).trim();
-    bind!(b, T::FAttitude, attitude).trim();
-    b
+    Binds::<Target>::declared()
 }
 
 pub fn form(app: &App, t: &Target) -> Form {
@@ -28,7 +21,7 @@ pub fn form(app: &App, t: &Target) -> Form {
 
 /// Marks a score that is not a whole number from 0 to 100.
 pub fn check(f: &mut Form, app: &App) {
-    for (key, _) in SCORES {
+    for key in SCORES {
         let text = f.text(key);
         let v = text.trim();
         if !v.is_empty() && score(v).is_none() {

@@ -5,9 +5,9 @@
 
 use kam_rules::{Labeled, ObjectionType};
 
-use super::{bind, choices, Binds};
+use super::{choices, Binds};
 use crate::i18n::T;
-use crate::model::{FabItem, VipCard, VipStatus};
+use crate::model::{FabItem, VipCard};
 use crate::tui::app::App;
 use crate::tui::widgets::form::{Field, Form};
 use crate::tui::widgets::keys::F;
@@ -102,40 +102,31 @@ fn offered_choice(key: &'static str, label: T, offered: Vec<(String, String)>, v
 }
 
 pub fn binds() -> Binds<VipCard> {
-    let mut b = Binds::<VipCard>::default();
-    bind!(b, T::VipFStore, store).trim();
-    bind!(b, T::VipFReceivedBy, received_by).trim().required();
-    bind!(b, T::VipFVisitDate, visit_date).required();
-    bind!(b, T::VipFVisitTime, visit_time);
-    b.add(F::PhotoPath, T::VipFPhoto, |c| &c.photo_path, |c| &mut c.photo_path).trim();
-    bind!(b, T::VipFSalutation, salutation).trim();
+    let mut b = Binds::<VipCard>::declared();
+    let age = b.label_of(F::Age);
     b.custom(
         F::Age,
-        T::VipFAge,
-        |c: &VipCard, app: &App| {
+        age,
+        move |c: &VipCard, app: &App| {
             let offered = AGES.iter().map(|a| ((*a).to_string(), (*a).to_string())).collect();
-            offered_choice(F::Age.key(), T::VipFAge, offered, &c.age, app)
+            offered_choice(F::Age.key(), age, offered, &c.age, app)
         },
         |f: &Form, c: &mut VipCard, _: &App| c.age = f.text(F::Age),
     );
+    let industry = b.label_of(F::Industry);
     b.custom(
         F::Industry,
-        T::FIndustry,
-        |c: &VipCard, app: &App| {
+        industry,
+        move |c: &VipCard, app: &App| {
             let offered = INDUSTRIES.iter().map(|(k, t)| ((*k).to_string(), t.get(app.lang).to_string())).collect();
-            offered_choice(F::Industry.key(), T::FIndustry, offered, &c.industry, app)
+            offered_choice(F::Industry.key(), industry, offered, &c.industry, app)
         },
         |f: &Form, c: &mut VipCard, _: &App| c.industry = f.text(F::Industry),
     );
-    bind!(b, T::VipFPosition, position);
-    bind!(b, T::VipFVehicle, vehicle);
-    bind!(b, T::FPhone, phone).trim();
-    bind!(b, T::VipFAccessories, accessories);
-    bind!(b, T::VipFStyle, style);
-    bind!(b, T::VipFUsage, usage);
-    bind!(b, T::VipFPriceRange, price_range);
-    bind!(b, T::VipFMaterial, material);
-    bind!(b, T::VipFTraits, traits);
+    // The rows of the paper card: recommended items and objections after
+    // the visitor's traits, the items again and resolutions after the
+    // team's suggestions.
+    b.after(F::Traits);
     for (i, ((k_item, k_image, k_fab), (t_item, t_image, t_fab))) in REC.into_iter().zip(REC_T).enumerate() {
         slot!(b, k_item, t_item, i, recommended, item);
         slot!(b, k_image, t_image, i, recommended, image_path);
@@ -158,8 +149,7 @@ pub fn binds() -> Binds<VipCard> {
         );
         slot!(b, k_text, t_text, i, objections, text);
     }
-    bind!(b, T::VipFReception, reception_summary).lines();
-    bind!(b, T::VipFTeam, team_suggestions).lines();
+    b.after(F::TeamSuggestions);
     for (i, ((k_item, k_image, k_fab), (t_item, t_image, t_fab))) in RE.into_iter().zip(RE_T).enumerate() {
         slot!(b, k_item, t_item, i, re_recommended, item);
         slot!(b, k_image, t_image, i, re_recommended, image_path);
@@ -168,10 +158,6 @@ pub fn binds() -> Binds<VipCard> {
     for (i, (k, t)) in RES.into_iter().zip(RES_T).enumerate() {
         slot!(b, k, t, i, resolutions, text);
     }
-    b.pick::<VipStatus>(F::Status, T::VipFStatus, |c| &c.status, |c| &mut c.status);
-    bind!(b, T::VipFNextContact, next_contact);
-    bind!(b, T::FConsent, consent);
-    bind!(b, T::FConsentDate, consent_date);
     b
 }
 

@@ -1,25 +1,16 @@
 //! The visit's editor (拜访记录): when, how, who went, what was said and
 //! what comes next, and the contacts met as a table of rows.
 
-use super::{bind, Binds};
+use super::Binds;
 use crate::i18n::T;
-use crate::model::{Id, Visit, VisitContact, VisitKind};
+use crate::model::{Id, Visit, VisitContact};
 use crate::tui::app::App;
 use crate::tui::records::{filled_rows, visit_contact_row, VISIT_CONTACTS};
 use crate::tui::widgets::form::Form;
 use crate::tui::widgets::keys::F;
 
 pub fn binds() -> Binds<Visit> {
-    let mut b = Binds::<Visit>::default();
-    bind!(b, T::FDate, date).required();
-    bind!(b, T::FCallTime, time);
-    b.pick::<VisitKind>(F::Kind, T::FVisitKind, |v| &v.kind, |v| &mut v.kind);
-    bind!(b, T::FVisitBy, by).trim();
-    bind!(b, T::FByManager, by_manager);
-    bind!(b, T::FPurpose, purpose);
-    bind!(b, T::FSummary, summary).lines();
-    bind!(b, T::FNextStep, next_step);
-    bind!(b, T::FNextDate, next_date);
+    let mut b = Binds::<Visit>::declared();
     b.table(
         |v: &Visit, app: &App| {
             let options = app.contact_options();
