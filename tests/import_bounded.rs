@@ -119,7 +119,10 @@ fn the_first_pass_does_not_grow_with_the_rows() {
     sheet(&small, 20_000, "");
     sheet(&large, 120_000, "");
     drop(Store::open(&tmp.path().join("kam.db"), common::clock()).expect("create"));
-    let (a, b) = (peak_kib(tmp.path(), &small), peak_kib(tmp.path(), &large));
+    // The least of three runs each: on a loaded machine one run's threads
+    // may by chance hold a few MB more at once, which is not growth.
+    let least = |sheet: &Path| (0..3).map(|_| peak_kib(tmp.path(), sheet)).min().unwrap_or(0);
+    let (a, b) = (least(&small), least(&large));
     // Keeping each row's key and number in memory grew by some 12 MB per
     // 100,000 rows in this pass.
     assert!(b < a + 5 * 1024, "20,000 rows: {a} KiB, 120,000 rows: {b} KiB");
