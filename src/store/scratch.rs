@@ -50,6 +50,28 @@ fn err(context: &str, e: &rusqlite::Error) -> StoreError {
     StoreError::Sql { context: format!("merge scratch: {context}"), detail: e.to_string() }
 }
 
+/// A scratch file: a private temporary SQLite file, deleted on close,
+/// with `tables` created in it and a page cache of `kib` KiB (SQLite's
+/// default when `None`). SQLite keeps a little of it in its page cache and
+/// the rest on disk.
+///
+/// The tables are TEMP tables with `temp_store = FILE`: the build with
+/// encryption (SQLCipher) keeps temporary storage in memory unless told
+/// otherwise, and a large sheet or folder then held its whole scratch in
+/// memory. The scratch holds only what the sheet or folder being read
+/// already holds in plain text.
+fn open_scratch(tables: &str, kib: Option<i64>) -> Result<Connection, StoreError> {
+    let conn = Connection::open("").map_err(|e| err("opening", &e))?;
+    conn.pragma_update(None, "temp_store", "FILE").map_err(|e| err("keeping it on disk", &e))?;
+    conn.execute_batch(tables).map_err(|e| err("creating its tables", &e))?;
+    if let Some(kib) = kib {
+        conn.pragma_update(Some("temp"), "cache_size", -kib).map_err(|e| err("setting its cache", &e))?;
+    }
+    conn.execute_batch("PRAGMA temp.journal_mode = OFF; PRAGMA temp.synchronous = OFF;")
+        .map_err(|e| err("setting its journal", &e))?;
+    Ok(conn)
+}
+
 impl MergeScratch {
     /// A new, empty scratch file. SQLite keeps a little of it in its page
     /// cache and the rest on disk.
@@ -64,24 +86,19 @@ impl MergeScratch {
     /// that reads its child files beside their main files keeps only ids
     /// and references here, written in order, and needs little.
     pub fn with_cache(kib: i64) -> Result<Self, StoreError> {
-        // An empty file name is a private temporary file, deleted on close.
-        let conn = Connection::open("").map_err(|e| err("opening", &e))?;
-        conn.pragma_update(None, "cache_size", -kib).map_err(|e| err("setting its cache", &e))?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = OFF;
-             PRAGMA synchronous = OFF;
-             CREATE TABLE parents (tbl TEXT NOT NULL, id TEXT NOT NULL);
+        let conn = open_scratch(
+            "CREATE TEMP TABLE parents (tbl TEXT NOT NULL, id TEXT NOT NULL);
              CREATE INDEX parents_id ON parents (tbl, id);
-             CREATE TABLE children (tbl TEXT NOT NULL, parent TEXT NOT NULL, pos INTEGER NOT NULL,
-                                    line INTEGER NOT NULL, cells TEXT NOT NULL);
+             CREATE TEMP TABLE children (tbl TEXT NOT NULL, parent TEXT NOT NULL, pos INTEGER NOT NULL,
+                                         line INTEGER NOT NULL, cells TEXT NOT NULL);
              CREATE INDEX children_parent ON children (tbl, parent, pos, line);
-             CREATE TABLE refs (file TEXT NOT NULL, line INTEGER NOT NULL, col TEXT NOT NULL,
-                                target TEXT NOT NULL, id TEXT NOT NULL);
-             CREATE TABLE clocks (rec TEXT NOT NULL, field TEXT NOT NULL, at TEXT NOT NULL,
-                                  who TEXT NOT NULL, base TEXT);
+             CREATE TEMP TABLE refs (file TEXT NOT NULL, line INTEGER NOT NULL, col TEXT NOT NULL,
+                                     target TEXT NOT NULL, id TEXT NOT NULL);
+             CREATE TEMP TABLE clocks (rec TEXT NOT NULL, field TEXT NOT NULL, at TEXT NOT NULL,
+                                       who TEXT NOT NULL, base TEXT);
              CREATE INDEX clocks_rec ON clocks (rec);",
-        )
-        .map_err(|e| err("creating its tables", &e))?;
+            Some(kib),
+        )?;
         Ok(Self { conn, clocks: std::cell::Cell::new(0) })
     }
 
@@ -275,15 +292,12 @@ pub struct SheetScratch {
 impl SheetScratch {
     /// A new, empty scratch file.
     pub fn new() -> Result<Self, StoreError> {
-        let conn = Connection::open("").map_err(|e| err("opening", &e))?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = OFF;
-             PRAGMA synchronous = OFF;
-             CREATE TABLE seen (key TEXT PRIMARY KEY, row INTEGER NOT NULL) WITHOUT ROWID;
-             CREATE TABLE new_rows (row INTEGER PRIMARY KEY, account TEXT);
-             CREATE TABLE rejects (row INTEGER PRIMARY KEY, reason TEXT NOT NULL);",
-        )
-        .map_err(|e| err("creating its tables", &e))?;
+        let conn = open_scratch(
+            "CREATE TEMP TABLE seen (key TEXT PRIMARY KEY, row INTEGER NOT NULL) WITHOUT ROWID;
+             CREATE TEMP TABLE new_rows (row INTEGER PRIMARY KEY, account TEXT);
+             CREATE TEMP TABLE rejects (row INTEGER PRIMARY KEY, reason TEXT NOT NULL);",
+            None,
+        )?;
         Ok(Self { conn })
     }
 
