@@ -113,10 +113,9 @@ impl FormValue for bool {
 /// How a bound field looks and reads beyond its type.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Look {
-    required: bool,
-    lines: bool,
-    trim: bool,
-    tick: bool,
+    /// As the record declares it ([`crate::model::fields::Look`]), or as
+    /// the editor set it for a field of its own.
+    flags: crate::model::fields::Look,
     /// The options of an `Option<E>` choice start with this instead of "not set".
     none: Option<T>,
 }
@@ -124,25 +123,25 @@ pub struct Look {
 impl Look {
     /// The form refuses to save while the field is blank.
     pub fn required(&mut self) -> &mut Self {
-        self.required = true;
+        self.flags.required = true;
         self
     }
 
     /// A multi-line text.
     pub fn lines(&mut self) -> &mut Self {
-        self.lines = true;
+        self.flags.lines = true;
         self
     }
 
     /// Spaces around the typed text are not kept.
     pub fn trim(&mut self) -> &mut Self {
-        self.trim = true;
+        self.flags.trim = true;
         self
     }
 
     /// A yes/no shown as a tick box (☐ / ☑).
     pub fn tick(&mut self) -> &mut Self {
-        self.tick = true;
+        self.flags.tick = true;
         self
     }
 
@@ -203,11 +202,11 @@ impl<R, X: FormValue, C: Ctx> Bind<R, C> for Bound<R, X> {
 
     fn fields(&self, r: &R, app: &C, look: Look) -> Vec<Field> {
         let mut f = X::field(self.key, self.label, (self.get)(r), app.lang());
-        if look.lines {
+        if look.flags.lines {
             let text = f.value();
             f = Field::lines(self.key, self.label, &text);
         }
-        if look.tick {
+        if look.flags.tick {
             f = Field::check(self.key, self.label, f.value() == yes_key(true), app.lang());
         }
         vec![f]
@@ -215,10 +214,10 @@ impl<R, X: FormValue, C: Ctx> Bind<R, C> for Bound<R, X> {
 
     fn apply(&self, form: &Form, r: &mut R, app: &C, look: Look) {
         let text = form.text(self.key);
-        let text = if look.trim { text.trim() } else { text.as_str() };
+        let text = if look.flags.trim { text.trim() } else { text.as_str() };
         // A tick box reads 1 for ticked.
         let yes = yes_key(true);
-        let text = if look.tick && text == "1" { yes.as_str() } else { text };
+        let text = if look.flags.tick && text == "1" { yes.as_str() } else { text };
         let value = X::read(text, app.today(), (self.get)(r));
         *(self.set)(r) = value;
     }
@@ -383,11 +382,7 @@ impl<R: 'static, C: Ctx + 'static> Declared<R, C> {
         if def.look.hidden {
             return;
         }
-        let look = self.b.push(bind);
-        look.required = def.look.required;
-        look.lines = def.look.lines;
-        look.trim = def.look.trim;
-        look.tick = def.look.tick;
+        self.b.push(bind).flags = def.look;
     }
 
     fn value<X: FormValue + 'static>(&mut self, def: &'static FieldDef, get: fn(&R) -> &X, set: fn(&mut R) -> &mut X) {
@@ -580,7 +575,7 @@ impl<R: 'static, C: Ctx + 'static> Binds<R, C> {
             .items
             .iter()
             .flat_map(|(look, b)| {
-                b.fields(r, app, *look).into_iter().map(|f| if look.required { f.required() } else { f })
+                b.fields(r, app, *look).into_iter().map(|f| if look.flags.required { f.required() } else { f })
             })
             .collect();
         Form::new(title, fields)
