@@ -601,3 +601,29 @@ fn a_refused_save_puts_the_cursor_on_the_field_to_fix() {
         "nothing typed lost"
     );
 }
+
+/// A visit with a next date and no next step written is listed on Today
+/// by its date and account, with no empty part after them.
+#[test]
+fn a_next_date_without_a_step_is_listed_on_today_without_an_empty_part() {
+    let (_dir, mut app) = app(Lang::Zh);
+    press(&mut app, KeyCode::Char('n'));
+    typed(&mut app, "宁波港务集团有限公司");
+    ctrl(&mut app, 's');
+    go(&mut app, Section::Visits);
+    press(&mut app, KeyCode::Char('n'));
+    let today = app.today.to_string();
+    let Some(Popup::Form(f)) = app.popup.as_mut() else { panic!("visit form") };
+    f.form.set_value("purpose", "洽谈续约");
+    f.form.set_value("next_date", &today);
+    ctrl(&mut app, 's');
+    assert!(app.popup.is_none(), "visit saved");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('5'));
+    let items: Vec<String> = super::today::lines(&app)
+        .into_iter()
+        .filter_map(|l| if let super::today::TodayLine::Item { text, .. } = l { Some(text) } else { None })
+        .collect();
+    let line = items.iter().find(|t| t.contains("宁波港务集团有限公司")).expect("the next date on Today");
+    assert!(line.starts_with(&today) && !line.trim_end().ends_with('·'), "{line:?}");
+}

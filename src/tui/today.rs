@@ -233,7 +233,13 @@ pub fn lines(app: &App) -> Vec<TodayLine> {
             } else {
                 T::TodayOverdueDays.fill(l, &[("days", &late.to_string())])
             };
-            let text = format!("{} {when} · {} · {}", x.due, x.account, super::screens::one_line(&x.step));
+            let step = super::screens::one_line(&x.step);
+            // A next date set with no step written: no empty part after the account.
+            let text = if step.trim().is_empty() {
+                format!("{} {when} · {}", x.due, x.account)
+            } else {
+                format!("{} {when} · {} · {step}", x.due, x.account)
+            };
             (text, Some(Target::Account(x.account_id.clone(), Section::Visits)))
         })
         .collect();
