@@ -54,6 +54,8 @@ fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
 fn merge(s: &mut Store, dir: &Path) -> MergeReport {
     let r = merge_dir(s, dir, false, &mut |_, _| {}).expect("merge");
     assert!(r.rejects.is_empty(), "{:?}", r.rejects);
+    // The merge leaves SQLite's check of references to its own.
+    assert_eq!(s.foreign_key_problems().expect("foreign keys"), Vec::<String>::new());
     r
 }
 

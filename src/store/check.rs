@@ -189,7 +189,7 @@ impl Store {
     }
 
     /// Rows pointing at a missing parent: "table row N → parent".
-    fn foreign_key_problems(&self) -> Result<Vec<String>, StoreError> {
+    pub fn foreign_key_problems(&self) -> Result<Vec<String>, StoreError> {
         let ctx = "checking foreign keys";
         let mut stmt = self.conn.prepare("PRAGMA foreign_key_check").map_err(|e| self.err(ctx, e))?;
         let rows = stmt
