@@ -155,3 +155,31 @@ fn a_folder_out_of_id_order_is_refused_with_the_same_rows() {
         assert!(all::<Account>(&a).is_empty() && all::<Account>(&b).is_empty(), "nothing written");
     }
 }
+
+#[test]
+fn an_order_whose_collections_pass_its_net_amount_is_refused_naming_its_row() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = exported(tmp.path(), "day");
+    let orders = rows(&out.join("orders.csv"));
+    let collections = rows(&out.join("order_collections.csv"));
+    let parent = collections[1][0].clone();
+    let order_row = orders.iter().position(|r| r[0] == parent).expect("the order of a collection") + 1;
+    // Each cell reads; only the order with its collections does not hold.
+    let net_at = orders[0].iter().position(|h| h == "net_amount").expect("net_amount");
+    let net: f64 = orders[order_row - 1][net_at].parse().expect("net amount");
+    edit(&out.join("order_collections.csv"), 2, "amount", &format!("{:.2}", net + 1.0));
+    let reversed = tmp.path().join("reversed");
+    copy_dir(&out, &reversed);
+    reverse(&reversed.join("orders.csv"));
+    let reversed_row = rows(&reversed.join("orders.csv")).iter().position(|r| r[0] == parent).expect("order") + 1;
+    for (dir, row) in [(&out, order_row), (&reversed, reversed_row)] {
+        let mut s = store(tmp.path(), &format!("hq_{}.db", dir.file_name().expect("name").to_string_lossy()));
+        let r = merge_dir_chunked(&mut s, dir, false, 4, &mut |_, _| {}).expect("merge");
+        assert!(!r.written, "{dir:?}");
+        let refused: Vec<(&str, usize)> = r.rejects.iter().map(|r| (r.file.as_str(), r.row)).collect();
+        // The order, and its collections, whose parent is then not merged.
+        assert_eq!(refused, vec![("orders.csv", row), ("order_collections.csv", 2)], "{dir:?} {:?}", r.rejects);
+        assert_eq!(r.rejects[0].problems[0].column, "collections", "{:?}", r.rejects);
+        assert!(all::<Order>(&s).is_empty(), "nothing written");
+    }
+}

@@ -232,9 +232,13 @@ impl IndexesAside {
         if kib(was) > -Self::BUILD_CACHE_KIB {
             tx.pragma_update(None, "cache_size", Self::BUILD_CACHE_KIB).map_err(|e| sql_error(path, ctx, &e))?;
         }
+        // The sorter sorts and writes a run on a second thread while the
+        // first reads the next.
+        tx.pragma_update(None, "threads", 1).map_err(|e| sql_error(path, ctx, &e))?;
         let built = self.indexes.iter().try_for_each(|(name, sql)| {
             tx.execute_batch(sql).map_err(|e| sql_error(path, &format!("building index {name}"), &e))
         });
+        tx.pragma_update(None, "threads", 0).map_err(|e| sql_error(path, ctx, &e))?;
         tx.pragma_update(None, "cache_size", was).map_err(|e| sql_error(path, ctx, &e))?;
         built
     }

@@ -544,12 +544,17 @@ fn build_shown<R: Record>(
         }
     };
     match record {
-        Some(r) if errors.is_empty() => r.validate().map(|()| r).map_err(|e| {
-            let zh = e.message_in(kam_rules::Lang::Zh).to_string();
-            vec![CellError { column: e.field, message: e.message, zh: Some(zh) }]
-        }),
+        Some(r) if errors.is_empty() => validated(&r).map(|()| r),
         _ => Err(errors),
     }
+}
+
+/// A record's own checks ([`Record::validate`]) as the cell errors of its row.
+pub fn validated<R: Record>(r: &R) -> Result<(), Vec<CellError>> {
+    r.validate().map_err(|e| {
+        let zh = e.message_in(kam_rules::Lang::Zh).to_string();
+        vec![CellError { column: e.field, message: e.message, zh: Some(zh) }]
+    })
 }
 
 /// Adds child rows read from a sibling CSV to a record built by
@@ -754,14 +759,17 @@ impl Store {
         each: &mut dyn FnMut(RecordKind, &Id, MergeOutcome),
         hooks: TxHooks<'_>,
     ) -> Result<(), StoreError> {
-        const CACHE_KIB: i64 = -65_536;
+        // 32 MB: a merge of a folder in id order (as kam exports it) touches
+        // the last pages of each table; 64 MB held 60 MB more at 100,000
+        // accounts and was no faster (16 MB neither).
+        const CACHE_KIB: i64 = -32_768;
         // SQLite's own check of each row's references is a lookup per row
         // and reference. A merge that checks every reference of its folder
         // itself (to the folder's records and, for the rest, to the file's,
         // refusing the folder otherwise) does not need it, as long as every
         // record of the folder is written: a file where nothing was erased
         // skips none. SQLite's check takes a sixth of such a merge.
-        let unchecked = hooks.refs_checked && self.skips_nothing()?;
+        let unchecked = hooks.checked && self.skips_nothing()?;
         if unchecked {
             self.conn.pragma_update(None, "foreign_keys", "OFF").map_err(|e| self.err("foreign_keys", e))?;
         }
@@ -810,32 +818,33 @@ impl Store {
         // merge into an empty file) needs no lookup of them per record
         // until a deletion is applied: merging records adds none.
         let mut quiet = Quiet::of(&tx, &path)?;
-        let mut apply = |op: ImportOp, derived: Option<Derived>| {
-            let (kind, id) = match &op {
+        let validated = hooks.checked;
+        let mut apply = |op: &mut ImportOp, derived: Option<Derived>| {
+            let (kind, id) = match &*op {
                 ImportOp::Insert(r) | ImportOp::Update(r) | ImportOp::Merge(r, ..) => any_key(r),
                 ImportOp::Delete(d) => (d.kind, d.id.clone()),
             };
             // What the file has seen from outside: no change made here
             // after this merge is stamped earlier (the hybrid clock's floor).
-            let outside = match &op {
+            let outside = match &*op {
                 ImportOp::Merge(r, ..) => Some(any_meta(r).updated_at.max(any_meta(r).created_at)),
                 ImportOp::Delete(d) => Some(d.at),
                 ImportOp::Insert(_) | ImportOp::Update(_) => None,
             };
             floor = floor.max(outside);
             // A person erased here does not come back with an older folder (#21).
-            if matches!(op, ImportOp::Merge(..) | ImportOp::Delete(..))
+            if matches!(*op, ImportOp::Merge(..) | ImportOp::Delete(..))
                 && !quiet.no_erasures
                 && super::erase::is_erased(&tx, &path, &id)?
             {
                 return Ok(());
             }
             let outcome = match op {
-                ImportOp::Insert(r) => any_apply(&tx, &path, r, Mode::Insert(derived), at, &mut log)?,
-                ImportOp::Update(r) => any_apply(&tx, &path, r, Mode::Update, at, &mut log)?,
+                ImportOp::Insert(r) => any_apply(&tx, &path, r, Mode::Insert(derived), validated, at, &mut log)?,
+                ImportOp::Update(r) => any_apply(&tx, &path, r, Mode::Update, validated, at, &mut log)?,
                 ImportOp::Merge(r, keep, clocks) => {
-                    let mode = Mode::Merge(&keep, clocks.as_deref(), quiet.no_deletions);
-                    any_apply(&tx, &path, r, mode, at, &mut log)?
+                    let mode = Mode::Merge(keep, clocks.as_deref(), quiet.no_deletions);
+                    any_apply(&tx, &path, r, mode, validated, at, &mut log)?
                 }
                 ImportOp::Delete(d) => {
                     // A deletion looks up what it trashes with them (an
@@ -846,7 +855,7 @@ impl Store {
                     // The trash's log lines after the lines written before them.
                     log.flush(&tx, &path)?;
                     quiet = Quiet::default();
-                    apply_deletion(&tx, &path, &d)?
+                    apply_deletion(&tx, &path, d)?
                 }
             };
             each(kind, &id, outcome);
@@ -859,14 +868,26 @@ impl Store {
         // allocator's lock: 9 % of the import's samples were futex wake-ups.)
         // In batches, so that the computed columns of a few thousand
         // records are held at a time.
-        loop {
-            let batch: Vec<ImportOp> = ops.by_ref().take(DERIVE_BATCH).collect::<Result<_, _>>()?;
-            if batch.is_empty() {
-                break;
+        if let Some(spent) = hooks.spent.as_mut() {
+            // Records built on another thread are written as they come:
+            // holding a batch of them here would leave that thread waiting
+            // (each writes while the other waits). Their search columns are
+            // computed as each is written.
+            for op in ops {
+                let mut op = op?;
+                apply(&mut op, None)?;
+                spent(op);
             }
-            let derived = derive_all(&batch);
-            for (op, derived) in batch.into_iter().zip(derived) {
-                apply(op, derived)?;
+        } else {
+            loop {
+                let batch: Vec<ImportOp> = ops.by_ref().take(DERIVE_BATCH).collect::<Result<_, _>>()?;
+                if batch.is_empty() {
+                    break;
+                }
+                let derived = derive_all(&batch);
+                for (mut op, derived) in batch.into_iter().zip(derived) {
+                    apply(&mut op, derived)?;
+                }
             }
         }
         log.flush(&tx, &path)?;
@@ -918,11 +939,11 @@ impl Store {
         has_row_in(&self.conn, &self.path, table, id)
     }
 
-    /// As [`Store::apply_import_each`], with `then` run inside the same
-    /// transaction after the last write: a merge that checks its folder
-    /// as it writes it looks up, through `then`, the records its rows
-    /// name outside the folder, and an error from `then` rolls the whole
-    /// merge back.
+    /// As [`Store::apply_import_each`], for a merge that has validated its
+    /// records and checks their references itself: `then.after` runs inside
+    /// the same transaction after the last write (it looks up the records
+    /// the folder's rows name outside the folder, and an error from it rolls
+    /// the whole merge back), and each record written goes to `then.spent`.
     pub fn apply_import_then(
         &mut self,
         count: usize,
@@ -930,10 +951,11 @@ impl Store {
         source: &str,
         commit: bool,
         each: &mut dyn FnMut(RecordKind, &Id, MergeOutcome),
-        then: &mut dyn FnMut(&TxLookup<'_>) -> Result<(), StoreError>,
+        then: MergeThen<'_>,
     ) -> Result<(), StoreError> {
-        let mut after = |conn: &Connection, path: &std::path::Path| then(&TxLookup { conn, path });
-        let hooks = TxHooks { before: None, after: Some(&mut after), refs_checked: true };
+        let MergeThen { after, spent } = then;
+        let mut after = |conn: &Connection, path: &std::path::Path| after(&TxLookup { conn, path });
+        let hooks = TxHooks { before: None, after: Some(&mut after), checked: true, spent: Some(spent) };
         self.apply_import_hooked(count, ops, source, commit, each, hooks)
     }
 
@@ -996,6 +1018,16 @@ fn has_row_in(conn: &Connection, path: &std::path::Path, table: &str, id: &str) 
         .map_err(|e| sql_error(path, "looking up a record", &e))
 }
 
+/// What a merge does inside its transaction besides the writes (see
+/// [`Store::apply_import_then`]).
+pub struct MergeThen<'a> {
+    /// Run after the last write.
+    pub after: &'a mut dyn FnMut(&TxLookup<'_>) -> Result<(), StoreError>,
+    /// Takes each record once written (a merge whose records are built on
+    /// another thread frees them there).
+    pub spent: &'a mut dyn FnMut(ImportOp),
+}
+
 /// Lookups inside an import's transaction (see [`Store::apply_import_then`]).
 pub struct TxLookup<'a> {
     conn: &'a Connection,
@@ -1018,9 +1050,13 @@ pub(crate) type TxHook<'a> = &'a mut dyn FnMut(&Connection, &std::path::Path) ->
 pub(crate) struct TxHooks<'a> {
     pub before: Option<TxHook<'a>>,
     pub after: Option<TxHook<'a>>,
-    /// The caller has checked every reference its records make (a merge
-    /// of a folder): SQLite's own check of them may be left out.
-    pub refs_checked: bool,
+    /// The caller has validated every record and checked every reference
+    /// its records make (a merge of a folder): neither is checked again
+    /// (SQLite's check of references only where every record is written).
+    pub checked: bool,
+    /// Takes each record once written, instead of dropping it: a merge
+    /// whose records are built on another thread frees them there.
+    pub spent: Option<&'a mut dyn FnMut(ImportOp)>,
 }
 
 enum Mode<'a> {
@@ -1138,34 +1174,38 @@ fn any_derived(r: &AnyRecord) -> Derived {
 fn any_apply(
     tx: &Connection,
     path: &std::path::Path,
-    r: AnyRecord,
+    r: &mut AnyRecord,
     mode: Mode<'_>,
+    validated: bool,
     at: DateTime<Utc>,
     log: &mut LogBatch<'_>,
 ) -> Result<MergeOutcome, StoreError> {
     match r {
-        AnyRecord::Account(r) => apply_one(tx, path, *r, mode, at, log),
-        AnyRecord::Contact(r) => apply_one(tx, path, *r, mode, at, log),
-        AnyRecord::Order(r) => apply_one(tx, path, *r, mode, at, log),
-        AnyRecord::Visit(r) => apply_one(tx, path, *r, mode, at, log),
-        AnyRecord::ChangeEvent(r) => apply_one(tx, path, *r, mode, at, log),
-        AnyRecord::Feedback(r) => apply_one(tx, path, *r, mode, at, log),
-        AnyRecord::CallPlan(r) => apply_one(tx, path, *r, mode, at, log),
-        AnyRecord::Presentation(r) => apply_one(tx, path, *r, mode, at, log),
-        AnyRecord::VipCard(r) => apply_one(tx, path, *r, mode, at, log),
-        AnyRecord::Target(r) => apply_one(tx, path, *r, mode, at, log),
+        AnyRecord::Account(r) => apply_one(tx, path, &mut **r, mode, validated, at, log),
+        AnyRecord::Contact(r) => apply_one(tx, path, &mut **r, mode, validated, at, log),
+        AnyRecord::Order(r) => apply_one(tx, path, &mut **r, mode, validated, at, log),
+        AnyRecord::Visit(r) => apply_one(tx, path, &mut **r, mode, validated, at, log),
+        AnyRecord::ChangeEvent(r) => apply_one(tx, path, &mut **r, mode, validated, at, log),
+        AnyRecord::Feedback(r) => apply_one(tx, path, &mut **r, mode, validated, at, log),
+        AnyRecord::CallPlan(r) => apply_one(tx, path, &mut **r, mode, validated, at, log),
+        AnyRecord::Presentation(r) => apply_one(tx, path, &mut **r, mode, validated, at, log),
+        AnyRecord::VipCard(r) => apply_one(tx, path, &mut **r, mode, validated, at, log),
+        AnyRecord::Target(r) => apply_one(tx, path, &mut **r, mode, validated, at, log),
     }
 }
 
 fn apply_one<R: Record>(
     tx: &Connection,
     path: &std::path::Path,
-    mut r: R,
+    r: &mut R,
     mode: Mode<'_>,
+    validated: bool,
     at: DateTime<Utc>,
     log: &mut LogBatch<'_>,
 ) -> Result<MergeOutcome, StoreError> {
-    r.validate().map_err(|error| StoreError::Invalid { kind: R::KIND, id: r.meta().id.to_string(), error })?;
+    if !validated {
+        r.validate().map_err(|error| StoreError::Invalid { kind: R::KIND, id: r.meta().id.to_string(), error })?;
+    }
     let id = r.meta().id.clone();
     let (who, source) = (log.who, log.source);
     match mode {
@@ -1181,7 +1221,7 @@ fn apply_one<R: Record>(
                 m.deleted_at = None;
             }
             let derived = derived.unwrap_or_else(|| r.derived());
-            insert_rows_derived(tx, path, &r, derived)?;
+            insert_rows_derived(tx, path, &*r, derived)?;
             log.insert(tx, path, R::KIND, id, r.label())?;
             Ok(MergeOutcome::Inserted)
         }
@@ -1192,7 +1232,7 @@ fn apply_one<R: Record>(
             // The log lines in the order of the writes.
             log.flush(tx, path)?;
             let stamp = Stamp { version: cur.meta().version + 1, at, by: who, fields: None };
-            let changed = update_rows(tx, path, &cur, &r, &stamp, source)?;
+            let changed = update_rows(tx, path, &cur, r, &stamp, source)?;
             Ok(if changed { MergeOutcome::Updated } else { MergeOutcome::Same })
         }
         Mode::Merge(keep, clocks, quiet) => {
@@ -1206,7 +1246,7 @@ fn apply_one<R: Record>(
                         m.created_at = m.updated_at;
                     }
                 }
-                insert_rows(tx, path, &r)?;
+                insert_rows(tx, path, &*r)?;
                 let sets: Vec<&'static str> = r.child_sets().iter().map(|s| s.name).collect();
                 for (field, clock) in clocks.unwrap_or_default() {
                     let known = R::COLUMNS.iter().chain(&sets).find(|c| **c == field.as_str());
@@ -1219,20 +1259,20 @@ fn apply_one<R: Record>(
                 if quiet {
                     return Ok(MergeOutcome::Inserted);
                 }
-                return arrived_deleted(tx, path, &r, clocks.unwrap_or_default(), label, log);
+                return arrived_deleted(tx, path, &*r, clocks.unwrap_or_default(), label, log);
             };
             if !keep.is_empty() {
-                r = keep_ours(&cur, &r, keep)?;
+                *r = keep_ours(&cur, r, keep)?;
             }
             let plan = match clocks {
-                Some(theirs) => field_plan(&cur, &r, &field_clocks(tx, path, &id)?, theirs, keep),
-                None => whole_record_plan(&cur, &r),
+                Some(theirs) => field_plan(&cur, r, &field_clocks(tx, path, &id)?, theirs, keep),
+                None => whole_record_plan(&cur, r),
             };
             let taken = plan.take.as_slice();
             let mut changed = false;
             let mut undeleted = None;
             if !taken.is_empty() {
-                let merged = take_fields(&cur, &r, taken)?;
+                let merged = take_fields(&cur, r, taken)?;
                 let newest = taken.iter().map(|(_, c)| c).max_by_key(|c| c.at).cloned();
                 let (at, by) = newest.map_or((cur.meta().updated_at, cur.meta().updated_by.clone()), |c| (c.at, c.who));
                 let at = at.max(cur.meta().updated_at);
@@ -1742,10 +1782,22 @@ mod tests {
     fn keys_checked_during_and_after(store: &mut Store) -> (bool, bool) {
         let mut during = None;
         store
-            .apply_import_then(0, std::iter::empty(), "test", true, &mut |_, _, _| {}, &mut |tx| {
-                during = Some(tx.conn.query_row("PRAGMA foreign_keys", [], |r| r.get::<_, bool>(0)).expect("pragma"));
-                Ok(())
-            })
+            .apply_import_then(
+                0,
+                std::iter::empty(),
+                "test",
+                true,
+                &mut |_, _, _| {},
+                MergeThen {
+                    after: &mut |tx| {
+                        during = Some(
+                            tx.conn.query_row("PRAGMA foreign_keys", [], |r| r.get::<_, bool>(0)).expect("pragma"),
+                        );
+                        Ok(())
+                    },
+                    spent: &mut drop,
+                },
+            )
             .expect("merge");
         let after = store.conn.query_row("PRAGMA foreign_keys", [], |r| r.get::<_, bool>(0)).expect("pragma");
         (during.expect("the hook ran"), after)

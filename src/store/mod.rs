@@ -60,9 +60,9 @@ pub use col::{Choices, Shown};
 pub use convert::{convert, rekey, Conversion, ConvertError, ConvertStep, Converted};
 pub use erase::ledger_path as erasures_path;
 pub use exchange::{
-    attach_children, export_layouts, overlay_cells, record_from_cells, unneutralise, CellError, Datum, Deletion,
-    FieldConflict, ImportOp, MergeOutcome, RowsError, SentClocks, Span, TableLayout, TxLookup, Unsent, CLOCK_COLUMNS,
-    DELETED_HERE, DELETED_THERE, DELETION_COLUMNS, FIRST_POS, MAX_VERSION, META_COLUMNS,
+    attach_children, export_layouts, overlay_cells, record_from_cells, unneutralise, validated, CellError, Datum,
+    Deletion, FieldConflict, ImportOp, MergeOutcome, MergeThen, RowsError, SentClocks, Span, TableLayout, TxLookup,
+    Unsent, CLOCK_COLUMNS, DELETED_HERE, DELETED_THERE, DELETION_COLUMNS, FIRST_POS, MAX_VERSION, META_COLUMNS,
 };
 pub use faults::create_v1_file;
 pub use fold::Folded;

@@ -650,7 +650,7 @@ impl Store {
             tx.execute_batch("DROP TABLE temp.hub_dirty").map_err(|e| sql_error(path, ctx, &e))?;
             Ok(())
         };
-        let hooks = TxHooks { before: Some(&mut before), after: Some(&mut after), refs_checked: false };
+        let hooks = TxHooks { before: Some(&mut before), after: Some(&mut after), checked: false, spent: None };
         let count = ops.len();
         self.apply_import_hooked(count, ops.into_iter().map(Ok), PULL_SOURCE, true, each, hooks)
     }
