@@ -306,7 +306,13 @@ macro_rules! record {
                 meta: $crate::model::Meta,
                 values: Vec<rusqlite::types::Value>,
             ) -> Result<Self, $crate::store::StoreError> {
-                let mut r = Self::default();
+                thread_local! {
+                    // What a record is built on: a default record mints
+                    // fresh ids (a clock read and random bytes each) that
+                    // the values read replace at once.
+                    static BLANK: $ty = <$ty as Default>::default();
+                }
+                let mut r = BLANK.with(Clone::clone);
                 r.meta = meta;
                 $crate::store::fields::set_values(&mut r, values)?;
                 Ok(r)
