@@ -490,10 +490,6 @@ catalogue! {
     TabPresentations => "演讲计划", "Presentations";
     TabVip => "VIP 来客卡", "VIP cards";
     TabToday => "今日", "Today";
-    NotBuiltYet => "此标签页尚未构建。", "This tab is not built yet.";
-    ComingCallPlans => "这里将是执行人员电话计划:计划中与已完成的拜访电话,含目标、议程、影响力与介绍问题、事后总结和计划检查。", "Here will be the executive call plans, planned and done: objective, agenda, influence and introduction questions, the summary after the call, and the plan checks.";
-    ComingPresentations => "这里将是演讲计划:目标客户、日期、目标、议程、客户参与者及其购买角色和论点,以及倒推的行动步骤。", "Here will be the presentation plans: target account, date, objective, agenda, customer participants with their buying roles and arguments, and the action steps worked backwards.";
-    ComingVip => "这里将是门店的 VIP 来客卡:几分钟内登记来客、按电话后几位或特征认出老客户、推荐与异议记录,以及交接记录。", "Here will be the store's VIP visitor cards: fill a card in a minute or two, recognise a returning VIP by a few phone digits or a trait, recommendations and objections, and the handover log.";
     VipColDate => "来店", "Visit";
     VipColSalutation => "称呼", "Salutation";
     VipColPhone => "电话", "Phone";
@@ -648,8 +644,6 @@ catalogue! {
     VNextBeforeVisit => "下一步的日期早于这次拜访", "the next step's date is before the visit";
     VTooLong => "太长:超过 {max} 个字(最多 {max} 个)", "too long: more than {max} characters (at most {max})";
     VNotAPhone => "'{v}' 不是电话号码:请填数字,可带空格或 + - ( ),如 138 0013 8000 或 021-6234 5678 转 123", "'{v}' is not a phone number: expected digits with spaces or + - ( ), such as 138 0013 8000 or 021-6234 5678 转 123";
-    ComingToday => "这里将是今天的工作:逾期未拜访和未联系的客户、到期的电话与演讲、7 天内生日的联系人、计划检查提醒、今日改动、触发降级的应收款、等级与 A/B/C 分布,以及日终导出。", "Here will be the rep's day: overdue visits and contacts, calls and presentations due, birthdays in the next 7 days, plan-check warnings, today's changes, receivables that trigger a downgrade, tier and A/B/C distribution, and the day-end export.";
-    ComingKeys => "按 1 回到客户档案,? 查看按键,q 退出。", "Press 1 for the accounts, ? for the keys, q to quit.";
     StatusUser => "用户", "user";
     StatusUnexported => "本次打开后的改动 {n}", "changes this session {n}";
     StatusHelp => "? 按键", "? keys";

@@ -12,7 +12,7 @@ pub mod vip_cards;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Tabs};
+use ratatui::widgets::{Block, Paragraph, Tabs};
 use ratatui::Frame;
 
 use super::app::{App, Tab};
@@ -169,25 +169,6 @@ fn sync_indicator(app: &App) -> Option<String> {
         None => T::StatusNeverSynced.get(l).to_string(),
     };
     Some(format!("{last} · {}", T::StatusToPush.fill(l, &[("n", &s.waiting.to_string())])))
-}
-
-/// A tab that is not built yet says what will be there.
-pub fn draw_coming(app: &App, tab: Tab, frame: &mut Frame, area: Rect) {
-    let what = match tab {
-        Tab::CallPlans => T::ComingCallPlans,
-        Tab::Presentations => T::ComingPresentations,
-        Tab::Vip => T::ComingVip,
-        Tab::Today | Tab::Accounts => T::ComingToday,
-    };
-    let text = vec![
-        Line::from(Span::styled(app.t(T::NotBuiltYet), Style::default().add_modifier(Modifier::BOLD))),
-        Line::from(""),
-        Line::from(app.t(what)),
-        Line::from(""),
-        Line::from(Span::styled(app.t(T::ComingKeys), Style::default().fg(Color::DarkGray))),
-    ];
-    let block = Block::default().borders(Borders::ALL).title(app.t(tab.title()));
-    frame.render_widget(wrapped(text, Some(block), area), area);
 }
 
 /// The titles of a tab bar that fit in `width` cells with the selected one
