@@ -861,13 +861,6 @@ impl Store {
             each(kind, &id, outcome);
             Ok::<_, StoreError>(())
         };
-        // The search columns of the new records (the pinyin of every
-        // reading) need no connection: both cores compute them before the
-        // writes. (Computed beside the writes on a second thread, the
-        // writer's frees of what that thread allocated queued on the
-        // allocator's lock: 9 % of the import's samples were futex wake-ups.)
-        // In batches, so that the computed columns of a few thousand
-        // records are held at a time.
         if let Some(spent) = hooks.spent.as_mut() {
             // Records built on another thread are written as they come:
             // holding a batch of them here would leave that thread waiting
@@ -879,6 +872,13 @@ impl Store {
                 spent(op);
             }
         } else {
+            // The search columns of the new records (the pinyin of every
+            // reading) need no connection: both cores compute them before
+            // the writes. (Computed beside the writes on a second thread, the
+            // writer's frees of what that thread allocated queued on the
+            // allocator's lock: 9 % of the import's samples were futex
+            // wake-ups.) In batches, so that the computed columns of a few
+            // thousand records are held at a time.
             loop {
                 let batch: Vec<ImportOp> = ops.by_ref().take(DERIVE_BATCH).collect::<Result<_, _>>()?;
                 if batch.is_empty() {
