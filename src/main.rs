@@ -111,7 +111,11 @@ fn run(cli: &Cli, paths: &Paths, config: &Config, lang: Lang) -> Result<(), Fail
         Some(Command::Import(a)) => {
             let mut store = commands::open_store(&ctx, paths, config.user.as_deref())?;
             commands::require_writable(&store)?;
-            let backup = commands::start_backup(&ctx, &store, paths);
+            let mut backup = commands::start_backup(&ctx, &store, paths);
+            // A large import waits for the backup (see `outweighs`).
+            if commands::import::outweighs(&a.path, store.path()) {
+                commands::finish_backup(lang, backup.take());
+            }
             let done = commands::import::run(&ctx, &mut store, a);
             commands::finish_backup(lang, backup);
             done
