@@ -183,3 +183,45 @@ fn an_order_whose_collections_pass_its_net_amount_is_refused_naming_its_row() {
         assert!(all::<Order>(&s).is_empty(), "nothing written");
     }
 }
+
+/// A folder that sends one account twice, the second row changed: into a file with no account at all (each record written
+/// without looking first, looked up when its id is taken) it merges as
+/// into a file that has other accounts (each looked up first).
+#[test]
+fn a_record_sent_twice_merges_into_an_empty_table_as_into_one_with_rows() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = exported(tmp.path(), "day");
+    let path = out.join("accounts.csv");
+    let mut all = rows(&path);
+    let col = |name: &str| all[0].iter().position(|h| h == name).expect(name);
+    let (address, updated) = (col("address"), col("updated_at"));
+    let mut twice = all[1].clone();
+    twice[address] = "宁波市江北区长兴路 8 号".to_string();
+    let later =
+        chrono::DateTime::parse_from_rfc3339(&twice[updated]).expect("updated_at") + chrono::Duration::minutes(1);
+    twice[updated] = later.to_rfc3339();
+    all.push(twice);
+    write_rows(&path, &all);
+    let manifest = out.join("manifest.json");
+    let mut m: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&manifest).expect("manifest")).expect("json");
+    m["files"]["accounts.csv"] = serde_json::json!(all.len() - 1);
+    fs::write(&manifest, m.to_string()).expect("manifest");
+    let id = kam::model::Id::parse(&all[1][0]).expect("id");
+
+    let mut empty = store(tmp.path(), "empty.db");
+    let into_empty = merge_dir_chunked(&mut empty, &out, false, 4, &mut |_, _| {}).expect("merge");
+    let mut with_rows = store(tmp.path(), "with_rows.db");
+    with_rows.insert(&mut Account::named("舟山港务集团有限公司")).expect("an account first");
+    let into_rows = merge_dir_chunked(&mut with_rows, &out, false, 4, &mut |_, _| {}).expect("merge");
+
+    assert!(into_empty.written && into_empty.rejects.is_empty(), "{:?}", into_empty.rejects);
+    assert_eq!(json(&into_empty), json(&into_rows));
+    let a: Account = empty.get(&id).expect("the account sent twice");
+    assert_eq!(a, with_rows.get::<Account>(&id).expect("the account sent twice"));
+    // Twelve accounts new; the second row of the one sent twice merged
+    // onto the first (its change has the same field clock: kept as it was).
+    assert_eq!(into_empty.kinds["account"][0], 12, "{:?}", into_empty.kinds);
+    assert_eq!(into_empty.kinds["account"].iter().sum::<usize>(), 13, "{:?}", into_empty.kinds);
+    assert!(empty.foreign_key_problems().expect("check").is_empty());
+}

@@ -13,8 +13,8 @@ use super::bulk::IndexesAside;
 use super::col::{timestamp, Col, Shown};
 use super::history::trash_in;
 use super::record::{
-    clock_after, field_clocks, field_texts, insert_rows, insert_rows_derived, load, update_rows, write_clock,
-    AnyRecord, FieldClock, Live, Record, RecordKind, Stamp,
+    clock_after, field_clocks, field_texts, insert_rows, insert_rows_derived, insert_rows_unless_taken, load,
+    update_rows, write_clock, AnyRecord, FieldClock, Live, Record, RecordKind, Stamp,
 };
 use super::{sql_error, Store, StoreError};
 use crate::model::{
@@ -843,7 +843,7 @@ impl Store {
                 ImportOp::Insert(r) => any_apply(&tx, &path, r, Mode::Insert(derived), validated, at, &mut log)?,
                 ImportOp::Update(r) => any_apply(&tx, &path, r, Mode::Update, validated, at, &mut log)?,
                 ImportOp::Merge(r, keep, clocks) => {
-                    let mode = Mode::Merge(keep, clocks.as_deref(), quiet.no_deletions);
+                    let mode = Mode::Merge(keep, clocks.as_deref(), quiet.no_deletions, quiet.empty.contains(&kind));
                     any_apply(&tx, &path, r, mode, validated, at, &mut log)?
                 }
                 ImportOp::Delete(d) => {
@@ -1065,8 +1065,9 @@ enum Mode<'a> {
     Update,
     /// With what keeps our values, the clocks sent (`None`: a folder
     /// from before field clocks), and whether the file has no tombstone
-    /// and no trashed record ([`Quiet`]): a new record then arrives live.
-    Merge(&'a Unsent, Option<&'a [(String, FieldClock)]>, bool),
+    /// and no trashed record ([`Quiet`]): a new record then arrives live;
+    /// last, whether the kind's table had no row when the merge began.
+    Merge(&'a Unsent, Option<&'a [(String, FieldClock)]>, bool, bool),
 }
 
 /// What an import's file lacks at its start, so that no record looks it up.
@@ -1077,6 +1078,8 @@ struct Quiet {
     no_erasures: bool,
     /// No tombstone and nothing in the trash.
     no_deletions: bool,
+    /// The kinds with no record at all (live or in the trash).
+    empty: Vec<RecordKind>,
 }
 
 impl Quiet {
@@ -1087,6 +1090,11 @@ impl Quiet {
         Ok(Self {
             no_erasures: none("SELECT NOT EXISTS (SELECT 1 FROM erasures)")?,
             no_deletions: none("SELECT NOT EXISTS (SELECT 1 FROM tombstones) AND NOT EXISTS (SELECT 1 FROM trash)")?,
+            empty: RecordKind::ALL
+                .into_iter()
+                .map(|k| Ok((k, none(&format!("SELECT NOT EXISTS (SELECT 1 FROM {})", k.table()))?)))
+                .filter_map(|r| r.map(|(k, empty)| empty.then_some(k)).transpose())
+                .collect::<Result<_, StoreError>>()?,
         })
     }
 }
@@ -1235,18 +1243,16 @@ fn apply_one<R: Record>(
             let changed = update_rows(tx, path, &cur, r, &stamp, source)?;
             Ok(if changed { MergeOutcome::Updated } else { MergeOutcome::Same })
         }
-        Mode::Merge(keep, clocks, quiet) => {
-            let Some(cur) = load::<R>(tx, path, &id, Live::Any)? else {
-                {
-                    let m = r.meta_mut();
-                    m.deleted_at = None;
-                    m.version = m.version.max(1);
-                    // A file without created_at: the record is as old as its change.
-                    if m.created_at == DateTime::<Utc>::UNIX_EPOCH {
-                        m.created_at = m.updated_at;
-                    }
+        Mode::Merge(keep, clocks, quiet, fresh) => {
+            // Into a table that was empty when the merge began, the record
+            // is written without looking for it first; it is looked up only
+            // when its id is taken (the folder sent it twice).
+            let written = fresh && insert_merged(tx, path, r, true)?;
+            let cur = if written { None } else { load::<R>(tx, path, &id, Live::Any)? };
+            let Some(cur) = cur else {
+                if !written {
+                    insert_merged(tx, path, r, false)?;
                 }
-                insert_rows(tx, path, &*r)?;
                 let sets: Vec<&'static str> = r.child_sets().iter().map(|s| s.name).collect();
                 for (field, clock) in clocks.unwrap_or_default() {
                     let known = R::COLUMNS.iter().chain(&sets).find(|c| **c == field.as_str());
@@ -1336,6 +1342,35 @@ fn apply_one<R: Record>(
 /// merged in any order give the same file. A tombstone older than the
 /// record's newest change is dropped instead: it was changed after the
 /// deletion, and lives.
+/// Writes `r`, merged from a folder, as a new record: live, with a
+/// version, and as old as its change when the folder gave no creation
+/// time. With `unless_taken`, `false` when a record has its id already:
+/// nothing is written and `r` is as it was.
+fn insert_merged<R: Record>(
+    tx: &Connection,
+    path: &std::path::Path,
+    r: &mut R,
+    unless_taken: bool,
+) -> Result<bool, StoreError> {
+    let m = r.meta_mut();
+    let was = (m.deleted_at, m.version, m.created_at);
+    m.deleted_at = None;
+    m.version = m.version.max(1);
+    if m.created_at == DateTime::<Utc>::UNIX_EPOCH {
+        m.created_at = m.updated_at;
+    }
+    if !unless_taken {
+        insert_rows(tx, path, &*r)?;
+        return Ok(true);
+    }
+    if insert_rows_unless_taken(tx, path, &*r)? {
+        return Ok(true);
+    }
+    let m = r.meta_mut();
+    (m.deleted_at, m.version, m.created_at) = was;
+    Ok(false)
+}
+
 fn arrived_deleted<R: Record>(
     tx: &Connection,
     path: &std::path::Path,

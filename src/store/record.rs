@@ -556,6 +556,38 @@ pub(crate) fn insert_rows_derived<R: Record>(
     r: &R,
     derived: Vec<(&'static str, Value)>,
 ) -> Result<(), StoreError> {
+    insert_main(conn, r, derived).map_err(|e| sql_error(path, &format!("saving {} {}", R::KIND, r.meta().id), &e))?;
+    for set in r.child_sets() {
+        write_children(conn, path, &r.meta().id, &set)?;
+    }
+    Ok(())
+}
+
+/// [`insert_rows`], unless a record of the kind has the id already:
+/// `false` then, and nothing written.
+pub(crate) fn insert_rows_unless_taken<R: Record>(
+    conn: &Connection,
+    path: &std::path::Path,
+    r: &R,
+) -> Result<bool, StoreError> {
+    match insert_main(conn, r, r.derived()) {
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+            return Ok(false)
+        }
+        other => other.map_err(|e| sql_error(path, &format!("saving {} {}", R::KIND, r.meta().id), &e))?,
+    }
+    for set in r.child_sets() {
+        write_children(conn, path, &r.meta().id, &set)?;
+    }
+    Ok(true)
+}
+
+/// The record's own row, without its child rows.
+fn insert_main<R: Record>(
+    conn: &Connection,
+    r: &R,
+    derived: Vec<(&'static str, Value)>,
+) -> Result<(), rusqlite::Error> {
     let names: Vec<&'static str> = derived.iter().map(|(c, _)| *c).collect();
     let sql = cached_sql("insert", R::KIND.table(), &names, || {
         let mut cols: Vec<&str> = R::COLUMNS.to_vec();
@@ -575,13 +607,7 @@ pub(crate) fn insert_rows_derived<R: Record>(
     ]);
     values.extend(r.values());
     values.extend(derived.into_iter().map(|(_, v)| v));
-    conn.prepare_cached(&sql)
-        .and_then(|mut s| s.execute(params_from_iter(values)))
-        .map_err(|e| sql_error(path, &format!("saving {} {}", R::KIND, m.id), &e))?;
-    for set in r.child_sets() {
-        write_children(conn, path, &m.id, &set)?;
-    }
-    Ok(())
+    conn.prepare_cached(&sql).and_then(|mut s| s.execute(params_from_iter(values))).map(drop)
 }
 
 fn write_children(conn: &Connection, path: &std::path::Path, parent: &Id, set: &ChildSet) -> Result<(), StoreError> {
