@@ -1856,7 +1856,7 @@ mod tests {
                         during = Some(
                             tx.conn.query_row("PRAGMA foreign_keys", [], |r| r.get::<_, bool>(0)).expect("pragma"),
                         );
-                        checks = Some(!ignored(&tx.conn).expect("pragma"));
+                        checks = Some(!ignored(tx.conn).expect("pragma"));
                         Ok(())
                     },
                     spent: &mut drop,
