@@ -46,6 +46,9 @@ const EDGES: &[&str] = &[
     "a\u{7}b",
 ];
 
+/// A row's cells named by column.
+type Row = Vec<(String, String)>;
+
 /// What came of the probes of one kind.
 #[derive(Default)]
 struct Probed {
@@ -56,12 +59,12 @@ struct Probed {
 }
 
 /// The first row of `file` in `folder`, as cells named by column.
-fn first_row(folder: &Path, file: &str) -> Vec<(String, String)> {
+fn first_row(folder: &Path, file: &str) -> Row {
     let all = rows(&folder.join(file));
     all[0].iter().cloned().zip(all[1].iter().cloned()).collect()
 }
 
-fn named(cells: &[(String, String)]) -> Vec<(&str, &str)> {
+fn named(cells: &Row) -> Vec<(&str, &str)> {
     cells.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 
@@ -71,7 +74,7 @@ fn named(cells: &[(String, String)]) -> Vec<(&str, &str)> {
 fn probe<R: Record + Default + 'static>(store: &mut Store, folder: &Path, out: &mut Probed) {
     let layouts = export_layouts();
     let main = layouts.iter().find(|l| l.kind == R::KIND && l.child.is_none()).expect("main layout");
-    let children: Vec<(&str, &str, Vec<(String, String)>)> = layouts
+    let children: Vec<(&str, &str, Row)> = layouts
         .iter()
         .filter(|l| l.kind == R::KIND && l.child.is_some())
         .filter(|l| rows(&folder.join(format!("{}.csv", l.table))).len() > 1)
