@@ -11,6 +11,9 @@ use kam::i18n::T;
 use kam::paths::Paths;
 use kam_rules::Lang;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // `--help` speaks the user's language: the command line is read by the
     // command as that language shows it (parsing is the same in both).
