@@ -79,6 +79,13 @@ pub fn refused_in_field(c: char) -> bool {
 
 /// The first character of `s` that [`refused_in_field`], if any.
 pub fn first_refused(s: &str) -> Option<char> {
+    // Only these bytes begin a refused character in UTF-8 (a control
+    // character, a C1 control, U+061C, or one of the marks from U+200E):
+    // text without them has none. A merge checks every cell it reads.
+    let suspect = |b: u8| (b < 0x20 && !matches!(b, b'\n' | b'\t' | b'\r')) || matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe2);
+    if !s.bytes().any(suspect) {
+        return None;
+    }
     s.chars().find(|c| refused_in_field(*c))
 }
 
@@ -202,6 +209,22 @@ mod tests {
     }
 
     proptest! {
+        /// The look at the bytes first finds what a look at each character finds.
+        #[test]
+        fn the_first_refused_character_is_found_from_its_bytes(
+            chars in proptest::collection::vec(prop_oneof![
+                any::<char>(),
+                proptest::sample::select(vec![
+                    'a', '\n', '\t', '\r', '\u{1b}', '\u{7f}', '\u{80}', '\u{9f}', '\u{a0}', '\u{ff}',
+                    '\u{61c}', '\u{600}', '\u{200d}', '\u{200e}', '\u{200f}', '\u{202a}', '\u{202e}',
+                    '\u{202f}', '\u{2066}', '\u{2069}', '\u{2070}', '王', '，', '\u{feff}',
+                ]),
+            ], 0..12),
+        ) {
+            let s: String = chars.into_iter().collect();
+            prop_assert_eq!(first_refused(&s), s.chars().find(|c| refused_in_field(*c)));
+        }
+
         #[test]
         fn nothing_unsafe_survives(s in any::<String>()) {
             let out = one_line(&s);
