@@ -804,7 +804,7 @@ impl Store {
     /// one record a merge leaves out is a person erased here (who does not
     /// come back), and nobody was.
     fn skips_nothing(&self) -> Result<bool, StoreError> {
-        Ok(Quiet::of(&self.conn, &self.path)?.no_erasures)
+        no_erasures(&self.conn, &self.path)
     }
 
     fn apply_import_in_one(
@@ -1108,7 +1108,7 @@ impl Quiet {
             tx.query_row(sql, [], |r| r.get::<_, bool>(0)).map_err(|e| sql_error(path, "reading the trash", &e))
         };
         Ok(Self {
-            no_erasures: none("SELECT NOT EXISTS (SELECT 1 FROM erasures)")?,
+            no_erasures: no_erasures(tx, path)?,
             no_deletions: none("SELECT NOT EXISTS (SELECT 1 FROM tombstones) AND NOT EXISTS (SELECT 1 FROM trash)")?,
             empty: RecordKind::ALL
                 .into_iter()
@@ -1117,6 +1117,12 @@ impl Quiet {
                 .collect::<Result<_, StoreError>>()?,
         })
     }
+}
+
+/// Whether no record was ever erased in the file.
+fn no_erasures(conn: &Connection, path: &std::path::Path) -> Result<bool, StoreError> {
+    conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM erasures)", [], |r| r.get(0))
+        .map_err(|e| sql_error(path, "reading the trash", &e))
 }
 
 /// A record's derived columns ([`Record::derived`]).

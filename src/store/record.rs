@@ -556,11 +556,8 @@ pub(crate) fn insert_rows_derived<R: Record>(
     r: &R,
     derived: Vec<(&'static str, Value)>,
 ) -> Result<(), StoreError> {
-    insert_main(conn, r, derived).map_err(|e| sql_error(path, &format!("saving {} {}", R::KIND, r.meta().id), &e))?;
-    for set in r.child_sets() {
-        write_children(conn, path, &r.meta().id, &set)?;
-    }
-    Ok(())
+    insert_main(conn, r, derived).map_err(|e| saving_error(path, r, &e))?;
+    write_child_sets(conn, path, r)
 }
 
 /// [`insert_rows`], unless a record of the kind has the id already:
@@ -572,14 +569,24 @@ pub(crate) fn insert_rows_unless_taken<R: Record>(
 ) -> Result<bool, StoreError> {
     match insert_main(conn, r, r.derived()) {
         Err(rusqlite::Error::SqliteFailure(e, _)) if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
-            return Ok(false)
+            Ok(false)
         }
-        other => other.map_err(|e| sql_error(path, &format!("saving {} {}", R::KIND, r.meta().id), &e))?,
+        other => {
+            other.map_err(|e| saving_error(path, r, &e))?;
+            write_child_sets(conn, path, r).map(|()| true)
+        }
     }
+}
+
+fn saving_error<R: Record>(path: &std::path::Path, r: &R, e: &rusqlite::Error) -> StoreError {
+    sql_error(path, &format!("saving {} {}", R::KIND, r.meta().id), e)
+}
+
+fn write_child_sets<R: Record>(conn: &Connection, path: &std::path::Path, r: &R) -> Result<(), StoreError> {
     for set in r.child_sets() {
         write_children(conn, path, &r.meta().id, &set)?;
     }
-    Ok(true)
+    Ok(())
 }
 
 /// The record's own row, without its child rows.
